@@ -1,0 +1,61 @@
+"""Canonical URLs and the document ids derived from them.
+
+Rules (stable, so an id never changes between runs): lower-case scheme and host, default
+ports dropped, fragment dropped, tracking parameters (utm_*, fbclid, gclid, mc_cid, mc_eid,
+ref, ...) removed, remaining query parameters kept in their order, an empty path becomes
+"/", and a trailing slash is removed from any other path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+TRACKING_PARAMETER = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|"
+    r"ref|ref_src|referrer|igshid|si|trk|trkcampaign|__s|vero_id|oly_enc_id|oly_anon_id)$",
+    re.IGNORECASE,
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonicalize_url(url: str) -> str:
+    """Return the canonical form of an absolute http(s) URL (see the module docstring)."""
+    url = safe_url_string(url.strip())  # percent-encode what browsers would
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = parts.path or "/"
+    if path != "/" and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not TRACKING_PARAMETER.match(k)],
+        doseq=True,
+    )
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def document_id(canonical_url: str) -> str:
+    """Return the stable document id for a canonical URL (16 hex digits of its SHA-256)."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when two URLs share a host, ignoring a leading 'www.'."""
+
+    def host(url: str) -> str:
+        name = (urlsplit(url).hostname or "").lower()
+        return name[4:] if name.startswith("www.") else name
+
+    return host(url_a) == host(url_b) != ""

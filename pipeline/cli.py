@@ -1,0 +1,178 @@
+"""The `prodops` command line: crawl, serve, demo.
+
+Library errors become one-line messages with exit status 2 here, at the edge.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from pipeline import crawl as crawling
+from pipeline.config import ConfigError, Source, load_sources
+from pipeline.database import DatabaseError, open_database
+from pipeline.progress import Progress
+from pipeline.publish import load_metadata
+from pipeline.runs import RunSummary
+
+DEFAULT_SOURCES = "data/sources.yaml"
+DEFAULT_DB = "data/prodops.db"
+
+
+class UserError(click.ClickException):
+    """Something the user can fix: printed as one line, exit status 2."""
+
+    exit_code = 2
+
+
+@click.group()
+@click.version_option(package_name="prodops-curator")
+def main() -> None:
+    """ProdOps Curator: collect, understand and publish product-ops resources."""
+
+
+def _scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"-s {value!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
+        overrides[name.strip()] = setting
+    return overrides
+
+
+def _select(sources: list[Source], only: tuple[str, ...], sources_path: str) -> list[Source]:
+    known = {source.id for source in sources}
+    unknown = [source_id for source_id in only if source_id not in known]
+    if unknown:
+        raise UserError(
+            f"unknown source id {', '.join(map(repr, unknown))} in {sources_path} "
+            f"(`prodops crawl --only` takes ids from that file)"
+        )
+    if only:
+        return [source for source in sources if source.id in only]
+    return [source for source in sources if source.enabled]
+
+
+def _open(db_path: str):
+    try:
+        return open_database(db_path)
+    except DatabaseError as error:
+        raise UserError(str(error)) from None
+
+
+@main.command()
+@click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file (YAML).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--only", multiple=True, metavar="SOURCE_ID",
+              help="Crawl only this source (repeatable); disabled sources too.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for this run, as `scrapy crawl -s` (repeatable).")
+@click.option("--allow-private-network", is_flag=True,
+              help="Allow loopback and private addresses (tests, the demo, an intranet).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO).")
+def crawl(sources_path, db_path, only, settings, allow_private_network, verbose) -> None:
+    """Crawl the configured sources into the database and print a summary."""
+    overrides = _scrapy_settings(settings)
+    try:
+        sources = _select(load_sources(sources_path), only, sources_path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+    _open(db_path).close()  # a bad database path fails here, before any fetching
+    summary = run_and_report(sources, db_path, overrides, allow_private_network, verbose)
+    if summary.status != "finished":
+        sys.exit(1)
+
+
+def run_and_report(
+    sources: list[Source], db_path: str, overrides: dict[str, str],
+    allow_private_network: bool, verbose: bool,
+) -> RunSummary:
+    """Run a crawl with progress on stderr and the summary on stdout."""
+    if not sources:
+        raise UserError("no enabled sources to crawl; add one to the sources file or use --only")
+    overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
+    settings = crawling.crawl_settings(db_path, overrides, allow_private_network)
+    click.echo(f"Crawling {len(sources)} source(s) into {db_path} ...", err=True)
+    progress = Progress(sys.stderr)
+    try:
+        summary = crawling.run_crawl(sources, settings, watch=progress.watch)
+    except crawling.CrawlError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        progress.finish()
+    click.echo(format_summary(summary))
+    return summary
+
+
+def format_summary(summary: RunSummary) -> str:
+    """The end-of-run report."""
+    lines = [
+        f"Run {summary.run_id} {summary.status}: {summary.pages_fetched} pages fetched; "
+        f"documents: {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged; {summary.errors} error(s).",
+    ]
+    if summary.dropped:
+        reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(summary.dropped.items()))
+        lines.append(f"Dropped: {reasons}.")
+    for message in summary.error_messages[:20]:
+        lines.append(f"  error: {message}")
+    if len(summary.error_messages) > 20:
+        lines.append(f"  ... {len(summary.error_messages) - 20} more in the runs table")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db_path, host, port) -> None:
+    """Publish the database with Datasette (read-only) using data/metadata.yml."""
+    _open(db_path).close()  # creates the schema for a new path; refuses a non-SQLite file
+    sys.exit(serve_datasette(db_path, host, port))
+
+
+def serve_datasette(db_path: str, host: str, port: int) -> int:
+    """Run Datasette on the database until it is stopped; return its exit status."""
+    with tempfile.TemporaryDirectory() as scratch:
+        metadata = Path(scratch) / "metadata.json"
+        metadata.write_text(json.dumps(load_metadata(db_path)), encoding="utf-8")
+        command = [
+            sys.executable, "-m", "datasette", "serve", str(db_path),
+            "--metadata", str(metadata), "--host", host, "--port", str(port),
+        ]
+        click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:
+            return 0
+
+
+@main.command()
+@click.option("--db", "db_path", default="data/demo.db", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@click.option("--no-serve", is_flag=True, help="Crawl the sample web and stop.")
+def demo(db_path, port, no_serve) -> None:
+    """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result."""
+    from pipeline.demo.sampleweb import sample_sources, serve_sample_web
+
+    _open(db_path).close()
+    with serve_sample_web() as base_url:
+        click.echo(f"Sample web running at {base_url}", err=True)
+        sources = sample_sources(base_url)
+        overrides = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"}
+        run_and_report(sources, db_path, overrides, allow_private_network=True, verbose=False)
+    if not no_serve:
+        sys.exit(serve_datasette(db_path, "127.0.0.1", port))
+
+
+if __name__ == "__main__":
+    logging.captureWarnings(True)
+    main()

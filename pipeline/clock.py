@@ -1,0 +1,31 @@
+"""The one place that reads the clock, so tests can pin time."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC (tests monkeypatch this function)."""
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """Format a datetime as ISO 8601 UTC with second precision, e.g. 2026-11-25T18:00:00Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_iso() -> str:
+    """Return the current time as ISO 8601 UTC."""
+    return iso(utcnow())
+
+
+def struct_time_iso(value: time.struct_time | None) -> str | None:
+    """Format a UTC struct_time (as feedparser returns) as ISO 8601, or None."""
+    if value is None:
+        return None
+    try:
+        return iso(datetime(*value[:6], tzinfo=timezone.utc))
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,141 @@
+"""Reading and validating data/sources.yaml.
+
+The file is a mapping with a ``sources`` list. Each source has ``id`` (a slug), ``name``,
+``kind``, ``url`` and optionally ``enabled`` (default true) and ``settings`` (options of its
+kind, listed in KIND_OPTIONS). Every problem is reported as a ConfigError that names the
+file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+# Options each kind accepts under `settings`, with their types. A new kind of source is
+# added here and in spiders/ (a navigator for it).
+KIND_OPTIONS: dict[str, dict[str, type]] = {
+    "feed": {"max_entries": int, "fetch_pages": bool},
+    "url": {},
+}
+COMMON_OPTIONS: dict[str, type] = {"download_delay": float}
+
+
+class ConfigError(Exception):
+    """A config file is missing, unreadable or has an invalid value."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured source of resources."""
+
+    id: str
+    name: str
+    kind: str
+    url: str
+    enabled: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """Return one of the source's settings, or `default` when it is not set."""
+        return self.settings.get(name, default)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file; raise ConfigError naming what is wrong."""
+    path = Path(path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise ConfigError(
+            f"{path}: expected a mapping with a 'sources' list at the top "
+            "(sources:\\n  - id: ...), see README 'Configuration'"
+        )
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data["sources"], start=1):
+        source = _parse_source(path, index, entry)
+        if source.id in seen:
+            raise ConfigError(f"{path}: source #{index} ({source.id}): field 'id': duplicate id")
+        seen.add(source.id)
+        sources.append(source)
+    return sources
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (give another path with --sources)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = ""
+        mark = getattr(error, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+
+
+def _parse_source(path: Path, index: int, entry: Any) -> Source:
+    label = f"{path}: source #{index}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{label}: expected a mapping with id, name, kind and url")
+    if isinstance(entry.get("id"), str):
+        label = f"{label} ({entry['id']})"
+
+    def fail(field_name: str, problem: str) -> ConfigError:
+        return ConfigError(f"{label}: field '{field_name}': {problem}")
+
+    known = {"id", "name", "kind", "url", "enabled", "settings"}
+    for key in entry:
+        if key not in known:
+            raise fail(str(key), f"unknown field (expected one of {', '.join(sorted(known))})")
+    for required in ("id", "kind", "url"):
+        if not isinstance(entry.get(required), str) or not entry[required].strip():
+            raise fail(required, "missing or not a string")
+    source_id = entry["id"]
+    if not SLUG.match(source_id):
+        raise fail("id", "use lower-case letters, digits, '.', '_' or '-' (at most 80)")
+    kind = entry["kind"]
+    if kind not in KIND_OPTIONS:
+        raise fail("kind", f"unknown kind {kind!r} (expected one of {', '.join(KIND_OPTIONS)})")
+    url = entry["url"].strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise fail("url", f"{url!r} is not an absolute http(s) URL")
+    name = entry.get("name", source_id)
+    if not isinstance(name, str):
+        raise fail("name", "must be a string")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise fail("enabled", "must be true or false")
+    settings = entry.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise fail("settings", "must be a mapping of option: value")
+    allowed = {**COMMON_OPTIONS, **KIND_OPTIONS[kind]}
+    for option, value in settings.items():
+        expected = allowed.get(option)
+        if expected is None:
+            options = ", ".join(sorted(allowed)) or "none"
+            raise fail(f"settings.{option}", f"not an option of kind {kind!r} (options: {options})")
+        if not _has_type(value, expected):
+            raise fail(f"settings.{option}", f"must be of type {expected.__name__}, got {value!r}")
+    return Source(id=source_id, name=name, kind=kind, url=url, enabled=enabled, settings=settings)
+
+
+def _has_type(value: Any, expected: type) -> bool:
+    # YAML booleans are ints in Python; an int where a float is expected is fine.
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, expected) and not isinstance(value, bool)

@@ -1,0 +1,62 @@
+"""Names of the per-run counters kept in Scrapy's stats, and helpers to update them.
+
+Spiders and stages count here; pipeline.runlog turns the counts into the `runs` and
+`sources` rows at the end of a crawl.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.statscollectors import StatsCollector
+
+PAGES = "prodops/pages_fetched"
+ERRORS = "prodops/errors"
+ERROR_MESSAGES = "prodops/error_messages"
+MAX_ERROR_MESSAGES = 200  # kept per run; the count goes on past it
+DOCUMENTS = "prodops/documents/{outcome}"  # new | updated | unchanged
+DROPPED = "prodops/dropped/{reason}"
+SOURCE = "prodops/source/{source_id}/{what}"  # fetched | errors | last_error | ok | documents
+
+
+def count_page(stats: StatsCollector, source_id: str) -> None:
+    """Count one fetched response for the run and its source."""
+    stats.inc_value(PAGES)
+    stats.inc_value(SOURCE.format(source_id=source_id, what="fetched"))
+
+
+def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -> None:
+    """Count an error for the run and its source, keeping its message."""
+    stats.inc_value(ERRORS)
+    stats.inc_value(SOURCE.format(source_id=source_id, what="errors"))
+    stats.set_value(SOURCE.format(source_id=source_id, what="last_error"), f"{url}: {message}")
+    messages = stats.get_value(ERROR_MESSAGES) or []
+    if len(messages) < MAX_ERROR_MESSAGES:
+        stats.set_value(ERROR_MESSAGES, [*messages, f"{source_id}: {url}: {message}"])
+
+
+def mark_source_ok(stats: StatsCollector, source_id: str) -> None:
+    """Record that the source's own URL (feed, page) was fetched and read."""
+    stats.set_value(SOURCE.format(source_id=source_id, what="ok"), True)
+
+
+def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
+    """Count a stored document as new, updated or unchanged."""
+    stats.inc_value(DOCUMENTS.format(outcome=outcome))
+    stats.inc_value(SOURCE.format(source_id=source_id, what="documents"))
+
+
+def count_dropped(stats: StatsCollector, reason: str) -> None:
+    """Count an item dropped on purpose, by its reason code."""
+    stats.inc_value(DROPPED.format(reason=reason))
+
+
+def source_value(stats: dict[str, Any], source_id: str, what: str, default: Any = None) -> Any:
+    """Read one per-source counter from a stats dict."""
+    return stats.get(SOURCE.format(source_id=source_id, what=what), default)
+
+
+def dropped_by_reason(stats: dict[str, Any]) -> dict[str, int]:
+    """Return {reason: count} of the items dropped in a run."""
+    prefix = DROPPED.format(reason="")
+    return {key[len(prefix):]: value for key, value in stats.items() if key.startswith(prefix)}

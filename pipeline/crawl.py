@@ -1,0 +1,52 @@
+"""Running one crawl of the configured sources through Scrapy, in this process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from pipeline.config import Source
+from pipeline.runlog import RunLog
+from pipeline.runs import RunSummary
+from spiders.curator import CuratorSpider
+
+
+class CrawlError(Exception):
+    """The crawl could not run at all (its run was never recorded)."""
+
+
+def crawl_settings(
+    db_path: str | Path, overrides: dict[str, str] | None = None, allow_private_network: bool = False
+) -> Settings:
+    """The project's Scrapy settings with the CLI's choices applied on top."""
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.set("PRODOPS_DB", str(db_path), priority="cmdline")
+    settings.set("PRODOPS_ALLOW_PRIVATE_NETWORK", allow_private_network, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    sources: list[Source], settings: Settings, watch: Callable[[object], None] | None = None
+) -> RunSummary:
+    """Crawl `sources` into the database named by PRODOPS_DB and return the run's summary.
+
+    `watch`, if given, is called with the crawler before it starts (to connect progress
+    reporting to its signals). The Twisted reactor runs once per process, so this is
+    called once per process too.
+    """
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(CuratorSpider)
+    if watch is not None:
+        watch(crawler)
+    process.crawl(crawler, sources=sources)
+    process.start()
+    runlog = next((m for m in crawler.extensions.middlewares if isinstance(m, RunLog)), None)
+    if runlog is None or runlog.summary is None:
+        raise CrawlError("the crawl did not start; see the log above for the reason")
+    return runlog.summary

@@ -1,0 +1,134 @@
+"""Opening the corpus database: WAL mode and the schema, owned by sqlite-utils migrations.
+
+Migrations only ever add; each runs in its own transaction and is recorded in
+`_sqlite_migrations`, so opening a database from an older version brings it forward and
+opening a current one changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("prodops")
+FTS_COLUMNS = ["title", "description", "text", "author"]
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used (not SQLite, unreadable, ...)."""
+
+
+@migrations()
+def m001_core_tables(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {
+            "id": str,  # 16 hex digits of SHA-256 of the canonical URL
+            "url": str,  # canonical URL
+            "title": str,
+            "author": str,
+            "published": str,  # ISO 8601 UTC
+            "sitename": str,
+            "language": str,
+            "description": str,
+            "text": str,
+            "word_count": int,
+            "content_hash": str,  # SHA-256 of the whitespace-normalized text
+            "source_id": str,  # the source that first yielded it
+            "found_via": str,  # feed | url | ...
+            "fetched_url": str,  # URL of the response the text came from
+            "http_status": int,
+            "content_type": str,
+            "extracted_by": str,  # "trafilatura x.y.z" or "feed" (the feed's own entry)
+            "page_error": str,  # why the page itself could not be used (HTTP 404, no main text)
+            "categories": str,  # JSON array (feed categories)
+            "first_seen": str,
+            "last_seen": str,
+            "updated": str,  # when the content last changed
+        },
+        pk="id",
+    )
+    db["sources"].create(
+        {
+            "id": str,
+            "name": str,
+            "kind": str,
+            "url": str,
+            "enabled": int,
+            "settings": str,  # JSON
+            "last_fetched": str,
+            "last_ok": str,
+            "last_status": str,  # "ok" or the last error
+            "consecutive_errors": int,
+            "documents": int,  # documents it yielded, all runs together
+        },
+        pk="id",
+    )
+    db["sightings"].create(
+        {
+            "document_id": str,
+            "source_id": str,
+            "url": str,  # the URL it was found at, as found
+            "found_via": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk=("document_id", "source_id", "url"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "status": str,  # running | finished | <close reason>
+            "sources": str,  # JSON array of source ids
+            "pages_fetched": int,
+            "documents_new": int,
+            "documents_updated": int,
+            "documents_unchanged": int,
+            "dropped": str,  # JSON {reason: count}
+            "errors": int,
+            "error_messages": str,  # JSON array
+        },
+        pk="id",
+    )
+    db["documents"].create_index(["last_seen"])
+    db["documents"].create_index(["source_id"])
+    db["documents"].create_index(["content_hash"])
+    db["sightings"].create_index(["source_id"])
+    db["documents"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    # sqlite-utils' update trigger re-indexes a row on any change; a recrawl touches
+    # last_seen on every document, so re-index only when an indexed column changes.
+    old = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)
+    new = ", ".join(f"new.[{c}]" for c in FTS_COLUMNS)
+    names = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
+    db.execute("DROP TRIGGER [documents_au]")
+    db.execute(
+        f"CREATE TRIGGER [documents_au] AFTER UPDATE OF {names} ON [documents] BEGIN "
+        f"INSERT INTO [documents_fts] ([documents_fts], rowid, {names}) "
+        f"VALUES('delete', old.rowid, {old}); "
+        f"INSERT INTO [documents_fts] (rowid, {names}) VALUES (new.rowid, {new}); END"
+    )
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
+    path = Path(path)
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise DatabaseError(
+                    f"{path} is not a SQLite database; give another --db path or move it away"
+                )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite_utils.Database(path)
+        db.conn.execute("PRAGMA busy_timeout = 10000")  # wait for a reader or another writer
+        db.enable_wal()
+        migrations.apply(db)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: cannot open the database: {error}") from None
+    return db

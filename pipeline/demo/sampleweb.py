@@ -1,0 +1,168 @@
+"""The sample web: a product-ops blog with an RSS feed, an Atom feed and realistic pages.
+
+What it holds, and why (tests rely on it):
+- /feed.xml (RSS 2.0): three articles, one entry whose page answers 404 and one whose page
+  is empty boilerplate (no main text) — both must keep their feed data;
+- /atom.xml (Atom 1.0): two more articles, one linked relatively;
+- /guides/product-metrics-dashboards/: a page configured as a `url` source;
+- /robots.txt: disallows /private/; every article page carries navigation, a cookie banner,
+  related links and a footer, as real blogs do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from email.utils import format_datetime
+from datetime import datetime
+from html import escape
+
+from pipeline.config import Source
+from pipeline.demo.articles import ARTICLES
+from pipeline.demo.webserver import Route, StaticWeb
+
+SITE = "Operating Rhythm"
+RSS_ARTICLES = ARTICLES[:3]
+ATOM_ARTICLES = ARTICLES[3:5]
+URL_ARTICLE = ARTICLES[5]
+MISSING = {
+    "slug": "quarterly-roadmap-review-template",
+    "title": "A Quarterly Roadmap Review Template",
+    "author": "Lena Fischer",
+    "date": "2026-11-18T09:00:00Z",
+    "summary": "A one-page template for quarterly roadmap reviews, with the questions "
+    "product leaders should ask of every team.",
+}
+EMPTY = {
+    "slug": "coming-soon-product-ops-maturity-model",
+    "title": "Coming Soon: The Product Ops Maturity Model",
+    "author": "Maya Okafor",
+    "date": "2026-11-20T09:00:00Z",
+    "summary": "Our maturity model for product operations teams, from the first hire to a "
+    "function that runs planning, insight and enablement.",
+}
+
+
+def article_path(article: dict) -> str:
+    return f"/blog/{article['slug']}/"
+
+
+def page_html(title: str, body_html: str, canonical: str | None = None) -> str:
+    """Wrap main content in the boilerplate a real blog page has."""
+    nav = "".join(
+        f'<li><a href="{article_path(a)}">{escape(a["title"])}</a></li>' for a in ARTICLES[:4]
+    )
+    canonical_link = f'<link rel="canonical" href="{escape(canonical)}">' if canonical else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(title)} | {SITE}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta property="og:site_name" content="{SITE}">{canonical_link}
+<link rel="alternate" type="application/rss+xml" title="{SITE}" href="/feed.xml">
+</head><body>
+<div id="cookie-banner" class="cookie-consent"><p>We use cookies to improve your experience
+and to measure traffic. By clicking Accept you agree to our use of cookies.</p>
+<button>Accept all</button><button>Manage preferences</button></div>
+<header class="site-header"><a class="logo" href="/">{SITE}</a>
+<nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/blog/">Blog</a></li>
+<li><a href="/guides/">Guides</a></li><li><a href="/podcast/">Podcast</a></li>
+<li><a href="/newsletter/">Newsletter</a></li><li><a href="/about/">About</a></li></ul></nav>
+</header>
+<main>{body_html}</main>
+<aside class="related"><h3>Related posts</h3><ul>{nav}</ul></aside>
+<footer class="site-footer"><div class="newsletter"><h4>Subscribe</h4>
+<p>Get one product operations essay in your inbox every other Tuesday.</p>
+<form><input type="email" placeholder="you@example.com"><button>Subscribe</button></form></div>
+<p>&copy; 2026 {SITE}. All rights reserved. <a href="/privacy/">Privacy</a> ·
+<a href="/terms/">Terms</a> · <a href="/feed.xml">RSS</a></p></footer>
+</body></html>"""
+
+
+def article_html(article: dict, base_url: str) -> str:
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in article["paragraphs"])
+    body = (
+        f'<article><h1>{escape(article["title"])}</h1>'
+        f'<p class="byline">By <span class="author">{escape(article["author"])}</span> · '
+        f'<time datetime="{article["date"]}">{article["date"][:10]}</time></p>'
+        f"{paragraphs}</article>"
+    )
+    return page_html(article["title"], body, canonical=base_url + article_path(article))
+
+
+def _rfc822(iso: str) -> str:
+    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+
+
+def rss_feed(base_url: str, entries: list[dict]) -> str:
+    items = "".join(
+        f"<item><title>{escape(e['title'])}</title>"
+        f"<link>{base_url}{article_path(e)}</link>"
+        f"<guid isPermaLink=\"false\">oprhythm-{e['slug']}</guid>"
+        f"<pubDate>{_rfc822(e['date'])}</pubDate>"
+        f"<dc:creator>{escape(e['author'])}</dc:creator>"
+        f"<category>Product Operations</category>"
+        f"<description>{escape('<p>' + e['summary'] + '</p>')}</description></item>"
+        for e in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        f"<title>{SITE}</title><link>{base_url}/</link>"
+        f"<description>Essays on product operations</description>{items}</channel></rss>"
+    )
+
+
+def atom_feed(base_url: str, entries: list[dict]) -> str:
+    parts = []
+    for position, e in enumerate(entries):
+        # The first entry's link is relative, as some generators write them.
+        href = article_path(e) if position == 0 else base_url + article_path(e)
+        parts.append(
+            f"<entry><title>{escape(e['title'])}</title><link rel=\"alternate\" href=\"{href}\"/>"
+            f"<id>tag:oprhythm.example,2026:{e['slug']}</id><updated>{e['date']}</updated>"
+            f"<published>{e['date']}</published><author><name>{escape(e['author'])}</name></author>"
+            f"<summary>{escape(e['summary'])}</summary></entry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base_url}/">'
+        f"<title>{SITE} guides</title><id>{base_url}/atom.xml</id>"
+        f"<updated>{entries[-1]['date']}</updated>{''.join(parts)}</feed>"
+    )
+
+
+def sample_routes(base_url: str) -> dict[str, Route]:
+    """Every route of the sample web, with links pointing at `base_url`."""
+    xml = "application/xml; charset=utf-8"
+    routes = {
+        "/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+        "/feed.xml": Route(rss_feed(base_url, [*RSS_ARTICLES, MISSING, EMPTY]).encode(), xml),
+        "/atom.xml": Route(atom_feed(base_url, ATOM_ARTICLES).encode(), "application/atom+xml"),
+        article_path(EMPTY): Route(page_html(EMPTY["title"], "").encode()),
+        "/guides/product-metrics-dashboards/": Route(article_html(URL_ARTICLE, base_url).encode()),
+    }
+    for article in ARTICLES[:5]:
+        routes[article_path(article)] = Route(article_html(article, base_url).encode())
+    index = "".join(
+        f'<li><a href="{article_path(a)}">{escape(a["title"])}</a></li>' for a in ARTICLES[:5]
+    )
+    routes["/"] = Route(page_html(SITE, f"<h1>{SITE}</h1><ul>{index}</ul>").encode())
+    return routes
+
+
+def sample_sources(base_url: str) -> list[Source]:
+    """The sources that point at the sample web."""
+    return [
+        Source("oprhythm-rss", f"{SITE} (RSS)", "feed", f"{base_url}/feed.xml"),
+        Source("oprhythm-atom", f"{SITE} guides (Atom)", "feed", f"{base_url}/atom.xml"),
+        Source("oprhythm-dashboards", "Dashboards guide", "url",
+               f"{base_url}/guides/product-metrics-dashboards/"),
+    ]
+
+
+@contextlib.contextmanager
+def serve_sample_web() -> Iterator[str]:
+    """Run the sample web on 127.0.0.1 (free port) and yield its base URL."""
+    web = StaticWeb()
+    web.routes.update(sample_routes(web.base_url))
+    with web:
+        yield web.base_url

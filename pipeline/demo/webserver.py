@@ -1,0 +1,66 @@
+"""A small threaded HTTP server on 127.0.0.1 with a free port, serving fixed routes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Route:
+    """One canned HTTP answer."""
+
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class StaticWeb:
+    """Serve `routes` (path -> Route) until stopped; unknown paths answer 404.
+
+    Use as a context manager; the port is chosen by the OS, so tests never collide.
+    """
+
+    def __init__(self, routes: dict[str, Route] | None = None):
+        self.routes: dict[str, Route] = dict(routes or {})
+        self.requests: list[str] = []  # paths asked for, in order (tests read it)
+        web = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802 - the stdlib's naming
+                path = urlsplit(self.path).path
+                web.requests.append(path)
+                route = web.routes.get(path) or Route(b"<h1>Not found</h1>", status=404)
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, format, *args):  # noqa: A002 - keep test output clean
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> "StaticWeb":
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.server.shutdown()
+        self.server.server_close()

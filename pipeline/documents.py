@@ -1,0 +1,107 @@
+"""Turning a processed page into a `documents` row and saving it, one transaction each.
+
+Nothing already stored is lost: a page that could only be described from its feed entry
+never overwrites a document whose text was extracted from the page before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.items import EntryHints, Page
+
+FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
+CONTENT_FIELDS = (
+    "url", "title", "author", "published", "sitename", "language", "description",
+    "content_hash", "categories",
+)  # a change in any of these makes a stored document "updated"
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with whitespace collapsed and case folded."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
+
+
+def document_row(page: Page) -> dict[str, Any] | None:
+    """Build the documents row for a page, or None when there is nothing to keep."""
+    hints = page.hints or EntryHints()
+    extraction = page.extraction
+    if extraction is not None:
+        text, extracted_by = extraction.text, extraction.extractor
+    else:
+        text, extracted_by = hints.content or hints.summary or "", FROM_FEED
+    title = hints.title or (extraction.title if extraction else None)
+    if not text.strip() and not title:
+        return None
+
+    def pick(name: str) -> Any:
+        # The feed's own values are editorial; the page's fill the gaps.
+        return getattr(hints, name, None) or (getattr(extraction, name, None) if extraction else None)
+
+    return {
+        "id": page.doc_id,
+        "url": page.canonical_url,
+        "title": title,
+        "author": pick("author"),
+        "published": pick("published"),
+        "sitename": extraction.sitename if extraction else None,
+        "language": extraction.language if extraction else None,
+        "description": (extraction.description if extraction else None) or hints.summary,
+        "text": text,
+        "word_count": len(text.split()),
+        "content_hash": content_hash(text) if text.strip() else None,
+        "source_id": page.source_id,
+        "found_via": page.found_via,
+        "fetched_url": page.final_url or None,
+        "http_status": page.status or None,
+        "content_type": page.content_type or None,
+        "extracted_by": extracted_by,
+        "page_error": page_error(page),
+        "categories": json.dumps(hints.categories),
+    }
+
+
+def page_error(page: Page) -> str | None:
+    """Why the page's own body was not used, or None when its text was extracted."""
+    if page.fetch_error:
+        return page.fetch_error
+    if page.extraction is None and page.status:
+        return f"no main text found in the page ({page.content_type or 'unknown type'})"
+    return None
+
+
+def save_document(db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str) -> str:
+    """Insert or update a document and its sighting atomically; return new/updated/unchanged."""
+    with db.atomic():
+        existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
+        if existing is None:
+            db["documents"].insert({**row, "first_seen": now, "last_seen": now, "updated": now})
+            outcome = "new"
+        elif _keeps_stored_content(existing, row):
+            fresh = {"last_seen": now, "page_error": row["page_error"]}
+            db["documents"].update(row["id"], fresh)
+            outcome = "unchanged"
+        elif all(existing[name] == row[name] for name in CONTENT_FIELDS):
+            fresh = {k: row[k] for k in ("fetched_url", "http_status", "page_error")}
+            db["documents"].update(row["id"], {**fresh, "last_seen": now})
+            outcome = "unchanged"
+        else:
+            keep = {"source_id": existing["source_id"], "found_via": existing["found_via"]}
+            db["documents"].update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
+            outcome = "updated"
+        db.execute(
+            "INSERT INTO sightings (document_id, source_id, url, found_via, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, source_id, url) "
+            "DO UPDATE SET last_seen = excluded.last_seen",
+            [row["id"], row["source_id"], found_at, row["found_via"], now, now],
+        )
+    return outcome
+
+
+def _keeps_stored_content(existing: dict[str, Any], row: dict[str, Any]) -> bool:
+    """True when the new row is a feed-only fallback and the stored one came from the page."""
+    return row["extracted_by"] == FROM_FEED and existing["extracted_by"] != FROM_FEED

@@ -1,0 +1,64 @@
+"""Text and metadata extraction from fetched bodies: plain functions, safe to run in a
+worker process (arguments and results are picklable).
+
+Failure to extract is a value (None) plus a log line, never an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib.metadata import version
+
+import trafilatura
+
+from pipeline.items import Extraction
+
+logger = logging.getLogger(__name__)
+
+TRAFILATURA = f"trafilatura {version('trafilatura')}"
+HTML_LANG = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
+
+
+def extract_html(html: str, url: str) -> Extraction | None:
+    """Extract the main text and metadata of an HTML page; None when it has no main text."""
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            # Precision over recall: a page whose only "text" is a cookie banner or a
+            # newsletter box must count as having no main text.
+            favor_precision=True,
+        )
+    except Exception:  # noqa: BLE001 - a crash in a third-party parser must not stop the crawl
+        logger.warning("trafilatura failed on %s", url, exc_info=True)
+        return None
+    if document is None or not (document.text or "").strip():
+        return None
+    return Extraction(
+        text=document.text.strip(),
+        title=_clean(document.title),
+        author=_clean(document.author),
+        published=_clean(document.date),
+        sitename=_clean(document.sitename),
+        language=_clean(document.language) or declared_language(html),
+        description=_clean(document.description),
+        canonical_url=_clean(document.url),
+        extractor=TRAFILATURA,
+    )
+
+
+def declared_language(html: str) -> str | None:
+    """The primary language subtag of the page's <html lang=...>, e.g. 'en', or None."""
+    match = HTML_LANG.search(html[:4096])
+    return match.group(1).lower() if match else None
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None

@@ -1,0 +1,62 @@
+"""The item that flows from the spiders through the stages, with documented fields.
+
+A spider fills in what it fetched (a `Page`); each stage adds what it learned. Dates are
+ISO 8601 strings in UTC (``2026-11-25T18:00:00Z``, or ``2026-11-25`` when only the day is
+known); URLs are absolute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class EntryHints:
+    """What a feed (or a link list) said about a resource, kept even when its page fails."""
+
+    title: str | None = None
+    summary: str | None = None  # plain text, tags stripped
+    content: str | None = None  # plain text of the entry's full content, if the feed had it
+    author: str | None = None
+    published: str | None = None  # ISO 8601 UTC
+    guid: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """What the extractor found in a fetched body (trafilatura for HTML)."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date
+    sitename: str | None = None
+    language: str | None = None
+    description: str | None = None
+    canonical_url: str | None = None  # rel=canonical / og:url as the page declares it
+    extractor: str = ""  # name and version, e.g. "trafilatura 2.3.1"
+
+
+@dataclass
+class Page:
+    """One fetched (or failed) resource on its way to the database.
+
+    Filled by the spider: url .. hints/fetch_error. Filled by the stages: canonical_url and
+    doc_id (canonicalize), extraction (extract).
+    """
+
+    url: str  # the URL as found (feed entry link, configured URL)
+    source_id: str  # id of the source in data/sources.yaml
+    found_via: str  # how it was found: "feed", "url", ...
+    final_url: str = ""  # URL of the response after redirects ("" when nothing was fetched)
+    status: int = 0  # HTTP status of the response, 0 when there was none
+    headers: dict[str, str] = field(default_factory=dict)  # response headers, lower-case names
+    body: bytes = b""
+    encoding: str | None = None  # text encoding Scrapy detected for the body
+    content_type: str = ""  # media type without parameters, e.g. "text/html"
+    hints: EntryHints | None = None
+    fetch_error: str | None = None  # why the page could not be fetched, if it could not
+    canonical_url: str = ""
+    doc_id: str = ""
+    extraction: Extraction | None = None

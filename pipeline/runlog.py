@@ -1,0 +1,60 @@
+"""A Scrapy extension that records each crawl in `runs` and each source's health.
+
+It works the same whether the crawl was started by `prodops crawl` or by
+`python -m scrapy crawl curator`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+
+from pipeline import clock, counters, runs
+from pipeline.database import open_database
+
+logger = logging.getLogger(__name__)
+
+
+class RunLog:
+    """Open a `runs` row when the spider opens; fill in its counts when it closes."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("PRODOPS_DB")
+        self.run_id: int | None = None
+        self.summary: runs.RunSummary | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        return extension
+
+    def spider_opened(self, spider) -> None:
+        db = open_database(self.db_path)
+        try:
+            self.run_id = runs.start_run(db, spider.sources, clock.now_iso())
+        finally:
+            db.close()
+        logger.info("Run %s started with %d source(s)", self.run_id, len(spider.sources))
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        db = open_database(self.db_path)
+        try:
+            status = "finished" if reason == "finished" else reason
+            stats = self.crawler.stats.get_stats()
+            self.summary = runs.finish_run(
+                db, self.run_id, spider.sources, stats, status, clock.now_iso()
+            )
+        finally:
+            db.close()
+
+    def item_dropped(self, item, response, exception, spider) -> None:
+        # DropItem messages start with a reason code: "no-content: ...".
+        reason = str(exception).split(":", 1)[0].strip() or "unspecified"
+        counters.count_dropped(self.crawler.stats, reason)

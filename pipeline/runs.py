@@ -1,0 +1,122 @@
+"""The `runs` and `sources` tables: one row per crawl, and each source's health."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from pipeline import counters
+from pipeline.config import Source
+
+
+@dataclass
+class RunSummary:
+    """What one crawl did, as the CLI reports it and the `runs` table keeps it."""
+
+    run_id: int
+    status: str
+    pages_fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    error_messages: list[str] = field(default_factory=list)
+
+
+def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int:
+    """Insert a `runs` row for a crawl that starts now and mirror its sources; return its id."""
+    with db.atomic():
+        for source in sources:
+            mirror_source(db, source)
+        table = db["runs"]
+        table.insert(
+            {"started": now, "status": "running", "sources": json.dumps([s.id for s in sources])}
+        )
+        return table.last_pk
+
+
+def mirror_source(db: sqlite_utils.Database, source: Source) -> None:
+    """Copy a source's configuration into `sources`, keeping its health columns."""
+    config = {
+        "id": source.id,
+        "name": source.name,
+        "kind": source.kind,
+        "url": source.url,
+        "enabled": int(source.enabled),
+        "settings": json.dumps(source.settings, sort_keys=True),
+    }
+    db["sources"].upsert(config, pk="id")
+
+
+def finish_run(
+    db: sqlite_utils.Database, run_id: int, sources: list[Source], stats: dict[str, Any],
+    status: str, now: str,
+) -> RunSummary:
+    """Write the run's counts and each source's health from the crawl's stats."""
+    summary = RunSummary(
+        run_id=run_id,
+        status=status,
+        pages_fetched=stats.get(counters.PAGES, 0),
+        new=stats.get(counters.DOCUMENTS.format(outcome="new"), 0),
+        updated=stats.get(counters.DOCUMENTS.format(outcome="updated"), 0),
+        unchanged=stats.get(counters.DOCUMENTS.format(outcome="unchanged"), 0),
+        dropped=counters.dropped_by_reason(stats),
+        errors=stats.get(counters.ERRORS, 0),
+        error_messages=list(stats.get(counters.ERROR_MESSAGES, [])),
+    )
+    with db.atomic():
+        db["runs"].update(
+            run_id,
+            {
+                "finished": now,
+                "status": status,
+                "pages_fetched": summary.pages_fetched,
+                "documents_new": summary.new,
+                "documents_updated": summary.updated,
+                "documents_unchanged": summary.unchanged,
+                "dropped": json.dumps(summary.dropped, sort_keys=True),
+                "errors": summary.errors,
+                "error_messages": json.dumps(summary.error_messages),
+            },
+        )
+        for source in sources:
+            _record_health(db, source.id, stats, now)
+    return summary
+
+
+def _record_health(db: sqlite_utils.Database, source_id: str, stats: dict[str, Any], now: str) -> None:
+    row = db["sources"].get(source_id)
+    fetched = counters.source_value(stats, source_id, "fetched", 0)
+    ok = counters.source_value(stats, source_id, "ok", False)
+    update: dict[str, Any] = {
+        "documents": (row.get("documents") or 0)
+        + counters.source_value(stats, source_id, "documents", 0),
+    }
+    if fetched or not ok:
+        update["last_fetched"] = now
+    if ok:
+        update.update(last_ok=now, last_status="ok", consecutive_errors=0)
+    else:
+        error = counters.source_value(stats, source_id, "last_error") or "no response"
+        update.update(last_status=error, consecutive_errors=(row.get("consecutive_errors") or 0) + 1)
+    db["sources"].update(source_id, update)
+
+
+def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
+    """Read a run's summary back from the `runs` table."""
+    row = db["runs"].get(run_id)
+    return RunSummary(
+        run_id=run_id,
+        status=row["status"],
+        pages_fetched=row["pages_fetched"] or 0,
+        new=row["documents_new"] or 0,
+        updated=row["documents_updated"] or 0,
+        unchanged=row["documents_unchanged"] or 0,
+        dropped=json.loads(row["dropped"] or "{}"),
+        errors=row["errors"] or 0,
+        error_messages=json.loads(row["error_messages"] or "[]"),
+    )

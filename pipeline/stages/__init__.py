@@ -1,0 +1,1 @@
+"""Item stages, one concern each; their order is pipeline.STAGES."""

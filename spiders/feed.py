@@ -1,0 +1,62 @@
+"""Collecting from feeds: fetch the feed, parse its bytes with feedparser, follow entries."""
+
+from __future__ import annotations
+
+import logging
+
+import scrapy
+from twisted.python.failure import Failure
+
+from feeds.parse import NotAFeedError, parse_feed
+from pipeline import counters
+from pipeline.config import Source
+from pipeline.items import Page
+from spiders.responses import describe_failure, media_type
+
+logger = logging.getLogger(__name__)
+
+
+class FeedNavigation:
+    """Spider methods for `feed` sources (RSS and Atom)."""
+
+    def start_feed(self, source: Source):
+        yield scrapy.Request(
+            source.url,
+            callback=self.parse_feed,
+            errback=self.source_failed,
+            cb_kwargs={"source": source},
+            dont_filter=True,
+        )
+
+    def parse_feed(self, response, source: Source):
+        stats = self.crawler.stats
+        counters.count_page(stats, source.id)
+        try:
+            feed = parse_feed(response.body, response.url, media_type(response))
+        except NotAFeedError as error:
+            counters.count_error(stats, source.id, response.url, str(error))
+            return
+        counters.mark_source_ok(stats, source.id)
+        if feed.bozo:
+            logger.warning("%s: malformed feed, read %d entries anyway: %s",
+                           source.id, len(feed.entries), feed.bozo)
+        limit = source.option("max_entries", self.settings.getint("PRODOPS_FEED_MAX_ENTRIES"))
+        fetch_pages = source.option("fetch_pages", True)
+        seen: set[str] = set()
+        for entry in feed.entries:
+            if entry.link in seen:
+                continue  # the same entry twice in one feed
+            seen.add(entry.link)
+            if len(seen) > limit:
+                break
+            if fetch_pages:
+                yield self.page_request(entry.link, source, found_via="feed", hints=entry.hints)
+            else:
+                yield Page(url=entry.link, source_id=source.id, found_via="feed", hints=entry.hints)
+
+    def source_failed(self, failure: Failure):
+        """The source's own URL failed: count it against the source."""
+        source: Source = failure.request.cb_kwargs["source"]
+        counters.count_error(
+            self.crawler.stats, source.id, failure.request.url, describe_failure(failure)
+        )

@@ -1,0 +1,45 @@
+"""Turning Scrapy responses and failures into Page items and counted errors."""
+
+from __future__ import annotations
+
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from pipeline.items import EntryHints, Page
+
+
+def page_from_response(
+    response: Response, url: str, source_id: str, found_via: str, hints: EntryHints | None = None
+) -> Page:
+    """Describe a fetched response as a Page item."""
+    return Page(
+        url=url,
+        source_id=source_id,
+        found_via=found_via,
+        final_url=response.url,
+        status=response.status,
+        headers={
+            key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+            for key, values in response.headers.items()
+        },
+        body=response.body,
+        encoding=response.encoding if isinstance(response, TextResponse) else None,
+        content_type=media_type(response),
+        hints=hints,
+    )
+
+
+def media_type(response: Response) -> str:
+    """The response's media type without parameters, lower-case ('' when absent)."""
+    value = response.headers.get(b"Content-Type") or b""
+    return value.decode("latin-1").split(";", 1)[0].strip().lower()
+
+
+def describe_failure(failure: Failure) -> str:
+    """A short, user-readable reason for a failed request."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    message = failure.getErrorMessage() or ""
+    return f"{type(error).__name__}: {message}".rstrip(": ")

@@ -1,0 +1,54 @@
+"""Scrapy settings for ProdOps Curator: polite and safe by default.
+
+`prodops crawl -s NAME=VALUE` overrides any of them for one run, as `scrapy crawl -s` does.
+"""
+
+from pipeline import STAGES
+
+BOT_NAME = "prodops-curator"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness: a User-Agent that names the project, robots.txt obeyed, AutoThrottle on and
+# at most two parallel requests per site.
+USER_AGENT = "ProdOpsCurator/0.1 (+https://github.com/prodops-curator/prodops-curator)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+
+# Safety: bounded bodies and waits, no control ports, no private network (see
+# spiders/middlewares.py; `prodops crawl --allow-private-network` sets the last one).
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+PRODOPS_ALLOW_PRIVATE_NETWORK = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # First in line, so robots.txt requests and redirects are checked too.
+    "spiders.middlewares.NetworkGuardMiddleware": 50,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "pipeline.runlog.RunLog": 500,
+}
+# The stage order is written once, in pipeline.STAGES.
+ITEM_PIPELINES = {stage: 100 * (position + 1) for position, stage in enumerate(STAGES)}
+
+# ProdOps Curator's own settings.
+PRODOPS_DB = "data/prodops.db"
+PRODOPS_SOURCES = "data/sources.yaml"
+PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
+PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
+PRODOPS_ONLY = []  # source ids to crawl (empty: every enabled source)
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
