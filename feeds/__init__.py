@@ -1,0 +1,1 @@
+"""Feed knowledge without Scrapy: parsing fetched bytes with feedparser."""

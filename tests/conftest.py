@@ -1,0 +1,52 @@
+"""Shared fixtures: the sample web on 127.0.0.1 and a way to run the real `prodops` CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.demo.sampleweb import sample_routes, sample_sources
+from pipeline.demo.webserver import StaticWeb
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+@pytest.fixture
+def sample_web():
+    """The bundled sample web, served on a free port for one test."""
+    web = StaticWeb()
+    web.routes.update(sample_routes(web.base_url))
+    with web:
+        yield web
+
+
+def write_sources(path: Path, sources) -> Path:
+    """Write Source objects as a sources.yaml file."""
+    entries = [
+        {"id": s.id, "name": s.name, "kind": s.kind, "url": s.url,
+         **({"settings": s.settings} if s.settings else {})}
+        for s in sources
+    ]
+    path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sample_sources_file(tmp_path, sample_web) -> Path:
+    return write_sources(tmp_path / "sources.yaml", sample_sources(sample_web.base_url))
+
+
+def run_prodops(*args: str, cwd: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run the real CLI in a fresh process (Scrapy's reactor runs once per process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]

@@ -1,0 +1,113 @@
+"""A real crawl of the sample web through the CLI, Scrapy, the stages and SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import sqlite_utils
+from datasette.app import Datasette
+
+from conftest import FAST, run_prodops
+from pipeline.demo.articles import ARTICLES
+from pipeline.demo.sampleweb import EMPTY, MISSING, article_path
+from pipeline.publish import load_metadata
+
+
+def crawl(sources_file, db_path, *extra):
+    result = run_prodops(
+        "crawl", "--sources", str(sources_file), "--db", str(db_path),
+        "--allow-private-network", *FAST, *extra,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sample_sources_file, tmp_path):
+    db_path = tmp_path / "prodops.db"
+    first = crawl(sample_sources_file, db_path)
+    db = sqlite_utils.Database(db_path)
+
+    # Every article of both feeds and the url source, once, with its extracted text.
+    rows = {row["url"]: row for row in db["documents"].rows}
+    assert len(rows) == len(ARTICLES) + 2  # plus the 404 entry and the empty page
+    for article in ARTICLES[:5]:
+        row = rows[sample_web.base_url + article_path(article).rstrip("/")]
+        assert row["extracted_by"].startswith("trafilatura")
+        assert article["paragraphs"][1][:60] in row["text"]
+        assert row["title"] == article["title"]
+        assert row["language"] == "en"
+    assert "5 new" not in first.stdout and "8 new" in first.stdout
+
+    # The 404 entry keeps what the feed said; the error is counted in runs.
+    missing = rows[sample_web.base_url + article_path(MISSING).rstrip("/")]
+    assert missing["title"] == MISSING["title"]
+    assert missing["text"] == MISSING["summary"]
+    assert missing["published"] == MISSING["date"]
+    assert missing["page_error"] == "HTTP 404"
+    run = db["runs"].get(1)
+    assert run["status"] == "finished"
+    assert run["errors"] == 1
+    assert "HTTP 404" in json.loads(run["error_messages"])[0]
+    assert run["documents_new"] == 8
+
+    # The empty boilerplate page is kept from its feed entry, marked as such.
+    empty = rows[sample_web.base_url + article_path(EMPTY).rstrip("/")]
+    assert empty["extracted_by"] == "feed"
+    assert empty["text"] == EMPTY["summary"]
+    assert empty["page_error"].startswith("no main text")
+
+    counts = {table: db[table].count for table in ("documents", "sightings", "sources")}
+    second = crawl(sample_sources_file, db_path)
+    assert {table: db[table].count for table in counts} == counts
+    assert "0 new, 0 updated, 8 unchanged" in second.stdout
+    assert db["runs"].get(2)["documents_unchanged"] == 8
+    assert db["runs"].count == 2
+
+    # Full-text search finds an article by a word from its body.
+    hits = list(db["documents"].search("archaeology"))
+    assert [hit["title"] for hit in hits] == [ARTICLES[1]["title"]]
+
+    # Source health is mirrored.
+    health = {row["id"]: row for row in db["sources"].rows}
+    assert health["oprhythm-rss"]["last_status"] == "ok"
+    assert health["oprhythm-rss"]["consecutive_errors"] == 0
+
+
+def test_datasette_answers_the_latest_query(sample_sources_file, tmp_path):
+    db_path = tmp_path / "prodops.db"
+    crawl(sample_sources_file, db_path)
+
+    async def query():
+        datasette = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        latest = await datasette.client.get("/prodops/latest.json?_shape=array")
+        search = await datasette.client.get("/prodops/documents.json?_search=onboarding&_shape=array")
+        return latest, search
+
+    latest, search = asyncio.run(query())
+    assert latest.status_code == 200
+    titles = [row["title"] for row in latest.json()]
+    assert titles[0] == EMPTY["title"]  # newest publication date first
+    assert len(titles) == 8
+    assert search.status_code == 200
+    assert ARTICLES[1]["title"] in [row["title"] for row in search.json()]
+
+
+def test_private_network_is_refused_without_the_flag(sample_sources_file, tmp_path):
+    db_path = tmp_path / "prodops.db"
+    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path), *FAST)
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db["documents"].count == 0
+    run = db["runs"].get(1)
+    assert run["errors"] == 3
+    assert "--allow-private-network" in run["error_messages"]
+    assert db["sources"].get("oprhythm-rss")["consecutive_errors"] == 1
+
+
+def test_only_crawls_the_named_source(sample_sources_file, tmp_path):
+    db_path = tmp_path / "prodops.db"
+    crawl(sample_sources_file, db_path, "--only", "oprhythm-atom")
+    db = sqlite_utils.Database(db_path)
+    assert {row["source_id"] for row in db["documents"].rows} == {"oprhythm-atom"}
+    assert db["documents"].count == 2
