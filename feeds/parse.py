@@ -49,7 +49,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
-    bozo = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    bozo = _malformation(parsed)
     if not parsed.entries and not parsed.get("version"):
         looks_html = body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
         what = "an HTML page" if looks_html else "not RSS or Atom"
@@ -65,6 +65,15 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             continue
         feed.entries.append(FeedEntry(link=link, hints=_entry_hints(raw)))
     return feed
+
+
+def _malformation(parsed: feedparser.FeedParserDict) -> str | None:
+    """Why the feed is malformed, or None; a missing or odd Content-Type is not counted
+    (servers often send feeds as text/html or without a type)."""
+    error = parsed.get("bozo_exception")
+    if not parsed.get("bozo") or isinstance(error, feedparser.NonXMLContentType):
+        return None
+    return f"{type(error).__name__}: {error}"
 
 
 def _entry_link(raw: feedparser.FeedParserDict, base: str) -> str | None:

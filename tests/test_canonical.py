@@ -1,0 +1,35 @@
+"""Canonical URLs and document ids."""
+
+import pytest
+
+from pipeline.canonical import canonicalize_url, document_id, same_site
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("HTTPS://Example.COM:443/Blog/Post/", "https://example.com/Blog/Post"),
+        ("http://example.com:80", "http://example.com/"),
+        ("http://example.com:8080/a/", "http://example.com:8080/a"),
+        ("https://example.com/a?utm_source=x&utm_medium=y&id=3#section", "https://example.com/a?id=3"),
+        ("https://example.com/a?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&ref=hn", "https://example.com/a"),
+        ("https://example.com/a?b=2&a=1", "https://example.com/a?b=2&a=1"),
+        ("https://example.com/caf\u00e9", "https://example.com/caf%C3%A9"),
+        ("http://[::1]:8000/x/", "http://[::1]:8000/x"),
+    ],
+)
+def test_canonicalize_url(url, expected):
+    assert canonicalize_url(url) == expected
+
+
+def test_canonicalization_is_idempotent_and_ids_are_stable():
+    url = canonicalize_url("https://Example.com/a/?utm_campaign=z")
+    assert canonicalize_url(url) == url
+    assert document_id(url) == document_id(canonicalize_url("https://example.com/a"))
+    assert len(document_id(url)) == 16
+    assert document_id(url) != document_id("https://example.com/b")
+
+
+def test_same_site_ignores_www():
+    assert same_site("https://www.example.com/a", "https://example.com/b")
+    assert not same_site("https://example.com/a", "https://example.org/a")

@@ -1,0 +1,91 @@
+"""Validating data/sources.yaml: good files load, bad ones name the file, entry and field."""
+
+import pytest
+
+from conftest import ROOT, run_prodops
+from pipeline.config import ConfigError, load_sources
+
+
+def write(tmp_path, text):
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_committed_sources_file_is_valid():
+    sources = load_sources(ROOT / "data" / "sources.yaml")
+    assert len(sources) >= 15
+    assert {s.kind for s in sources} <= {"feed", "url"}
+    assert any("byproduct.management" in s.url for s in sources)
+
+
+def test_a_minimal_source_gets_defaults(tmp_path):
+    [source] = load_sources(write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org/p'}\n"))
+    assert (source.name, source.enabled, source.settings) == ("a", True, {})
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("sources: [1]", "source #1: expected a mapping"),
+        ("sources:\n  - {id: a, kind: url}", "source #1 (a): field 'url': missing"),
+        ("sources:\n  - {id: a, kind: rss, url: 'https://x.org'}", "field 'kind': unknown kind 'rss'"),
+        ("sources:\n  - {id: A B, kind: url, url: 'https://x.org'}", "field 'id': use lower-case"),
+        ("sources:\n  - {id: a, kind: url, url: 'ftp://x.org'}", "field 'url': 'ftp://x.org' is not"),
+        ("sources:\n  - {id: a, kind: url, url: 'https://x.org', colour: red}", "field 'colour': unknown field"),
+        ("sources:\n  - {id: a, kind: feed, url: 'https://x.org', settings: {max_entries: many}}",
+         "field 'settings.max_entries': must be of type int"),
+        ("sources:\n  - {id: a, kind: url, url: 'https://x.org', settings: {depth: 2}}",
+         "field 'settings.depth': not an option of kind 'url'"),
+        ("sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n  - {id: a, kind: url, url: 'https://y.org'}",
+         "source #2 (a): field 'id': duplicate id"),
+        ("sources:\n  - {id: a, kind: url, url: 'https://x.org', enabled: maybe}", "field 'enabled'"),
+        ("- just a list", "expected a mapping with a 'sources' list"),
+        ("sources:\n  - {id: a\n", "not valid YAML at line"),
+    ],
+)
+def test_malformed_sources_are_reported_precisely(tmp_path, body, expected):
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as error:
+        load_sources(path)
+    assert str(path) in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_missing_file_says_which_option_to_use(tmp_path):
+    with pytest.raises(ConfigError, match="file not found.*--sources"):
+        load_sources(tmp_path / "nope.yaml")
+
+
+def test_cli_exits_2_with_one_line_for_a_bad_sources_file(tmp_path):
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'ftp://x.org'}\n")
+    db = tmp_path / "prodops.db"
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(db))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "source #1 (a): field 'url'" in result.stderr
+    assert not db.exists()
+
+
+def test_cli_exits_2_for_an_unknown_source_id(tmp_path):
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "--only", "b")
+    assert result.returncode == 2
+    assert "unknown source id 'b'" in result.stderr
+
+
+def test_cli_exits_2_for_a_malformed_scrapy_setting(tmp_path):
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", "NOVALUE")
+    assert result.returncode == 2
+    assert "expected NAME=VALUE" in result.stderr
+
+
+def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
+    db = tmp_path / "notes.db"
+    db.write_text("my precious notes", encoding="utf-8")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(db))
+    assert result.returncode == 2
+    assert "is not a SQLite database" in result.stderr
+    assert db.read_text(encoding="utf-8") == "my precious notes"

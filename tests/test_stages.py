@@ -1,0 +1,94 @@
+"""Each stage on its own, with real items, a real worker pool and a real SQLite file."""
+
+import asyncio
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from pipeline import counters
+from pipeline.demo.articles import ARTICLES
+from pipeline.demo.sampleweb import article_html
+from pipeline.items import EntryHints, Page
+from pipeline.stages.canonicalize import CanonicalizeStage
+from pipeline.stages.extract import ExtractStage, worker_count
+from pipeline.stages.store import StoreStage
+
+BASE = "http://blog.example"
+
+
+def fetched_page(article=ARTICLES[0], **changes) -> Page:
+    url = f"{BASE}/blog/{article['slug']}/?utm_source=feed"
+    page = Page(
+        url=url, source_id="blog", found_via="feed", final_url=url, status=200,
+        body=article_html(article, BASE).encode(), encoding="utf-8", content_type="text/html",
+        hints=EntryHints(title=article["title"], summary=article["summary"], published=article["date"]),
+    )
+    for name, value in changes.items():
+        setattr(page, name, value)
+    return page
+
+
+def test_canonicalize_sets_url_and_id():
+    page = CanonicalizeStage().process_item(fetched_page())
+    assert page.canonical_url == f"{BASE}/blog/{ARTICLES[0]['slug']}"
+    assert len(page.doc_id) == 16
+
+
+def test_canonicalize_uses_the_found_url_when_the_fetch_failed():
+    page = fetched_page(final_url="", status=404, fetch_error="HTTP 404")
+    assert CanonicalizeStage().process_item(page).canonical_url.endswith(ARTICLES[0]["slug"])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extract_inline_and_in_a_process_pool(workers):
+    stage = ExtractStage(workers)
+    pages = [CanonicalizeStage().process_item(fetched_page(article)) for article in ARTICLES[:3]]
+
+    async def run():
+        return await asyncio.gather(*(stage.process_item(page) for page in pages))
+
+    try:
+        done = asyncio.run(run())
+    finally:
+        stage.close_spider()
+    for page, article in zip(done, ARTICLES):
+        assert article["paragraphs"][0] in page.extraction.text
+
+
+def test_extract_leaves_failed_and_non_html_pages_alone():
+    stage = ExtractStage(1)
+    failed = fetched_page(status=404, fetch_error="HTTP 404")
+    binary = fetched_page(content_type="image/png")
+    assert asyncio.run(stage.process_item(failed)).extraction is None
+    assert asyncio.run(stage.process_item(binary)).extraction is None
+
+
+def test_worker_count_defaults_to_the_cores():
+    assert worker_count(3) == 3
+    assert worker_count(0) >= 1
+
+
+def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
+    stats = _stats()
+    stage = StoreStage(str(tmp_path / "prodops.db"), stats)
+    stage.open_spider()
+    try:
+        page = CanonicalizeStage().process_item(fetched_page())
+        asyncio.run(ExtractStage(1).process_item(page))
+        stage.process_item(page)
+        stage.process_item(page)
+        nothing = CanonicalizeStage().process_item(
+            fetched_page(hints=None, body=b"", status=200, final_url=f"{BASE}/x")
+        )
+        with pytest.raises(DropItem, match="^no-content"):
+            stage.process_item(nothing)
+    finally:
+        stage.close_spider()
+    assert stats.get_value(counters.DOCUMENTS.format(outcome="new")) == 1
+    assert stats.get_value(counters.DOCUMENTS.format(outcome="unchanged")) == 1
+
+
+def _stats():
+    return MemoryStatsCollector(get_crawler())

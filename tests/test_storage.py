@@ -1,0 +1,85 @@
+"""The database: migrations, WAL, FTS, and saving documents without losing anything."""
+
+import pytest
+import sqlite_utils
+
+from pipeline.database import DatabaseError, migrations, open_database
+from pipeline.documents import FROM_FEED, content_hash, document_row, save_document
+from pipeline.items import EntryHints, Extraction, Page
+
+
+def row_for(text="Product ops is the operating system of a product team.", extracted=True, **hints):
+    page = Page(
+        url="https://blog.example/a", source_id="blog", found_via="feed",
+        final_url="https://blog.example/a", status=200 if extracted else 404,
+        canonical_url="https://blog.example/a", doc_id="0123456789abcdef",
+        hints=EntryHints(title="A", summary="Short summary.", **hints),
+        extraction=Extraction(text=text, extractor="trafilatura x") if extracted else None,
+        fetch_error=None if extracted else "HTTP 404",
+    )
+    return document_row(page)
+
+
+def test_migrations_are_idempotent_and_wal_is_on(tmp_path):
+    path = tmp_path / "c.db"
+    open_database(path).close()
+    db = open_database(path)
+    assert db.journal_mode == "wal"
+    assert migrations.pending(db) == []
+    assert {"documents", "sources", "sightings", "runs", "documents_fts"} <= set(db.table_names())
+
+
+def test_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "c.db"
+    path.write_bytes(b"hello, not sqlite")
+    with pytest.raises(DatabaseError, match="is not a SQLite database"):
+        open_database(path)
+    assert path.read_bytes() == b"hello, not sqlite"
+
+
+def test_new_unchanged_updated(tmp_path):
+    db = open_database(tmp_path / "c.db")
+    assert save_document(db, row_for(), "https://blog.example/a", "2026-11-01T00:00:00Z") == "new"
+    assert save_document(db, row_for(), "https://blog.example/a", "2026-11-02T00:00:00Z") == "unchanged"
+    stored = db["documents"].get("0123456789abcdef")
+    assert (stored["first_seen"], stored["last_seen"]) == ("2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z")
+    assert save_document(db, row_for("A new text."), "https://blog.example/a", "2026-11-03T00:00:00Z") == "updated"
+    assert db["documents"].get("0123456789abcdef")["updated"] == "2026-11-03T00:00:00Z"
+    assert db["documents"].count == 1
+    assert db["sightings"].count == 1
+    assert list(db["documents"].search("new"))[0]["id"] == "0123456789abcdef"
+
+
+def test_a_feed_only_fallback_never_overwrites_extracted_text(tmp_path):
+    db = open_database(tmp_path / "c.db")
+    save_document(db, row_for(), "https://blog.example/a", "2026-11-01T00:00:00Z")
+    fallback = row_for(extracted=False)
+    assert fallback["extracted_by"] == FROM_FEED
+    assert save_document(db, fallback, "https://blog.example/a", "2026-11-02T00:00:00Z") == "unchanged"
+    stored = db["documents"].get("0123456789abcdef")
+    assert stored["text"].startswith("Product ops is")
+    assert stored["page_error"] == "HTTP 404"
+
+
+def test_a_failed_save_leaves_no_half_written_document(tmp_path):
+    db = open_database(tmp_path / "c.db")
+    broken = {**row_for(), "no_such_column": 1}
+    with pytest.raises(Exception):
+        save_document(db, broken, "https://blog.example/a", "2026-11-01T00:00:00Z")
+    assert db["documents"].count == 0
+    assert db["sightings"].count == 0
+
+
+def test_content_hash_ignores_whitespace_and_case():
+    assert content_hash("Product  Ops\n") == content_hash("product ops")
+    assert content_hash("product ops") != content_hash("product ops!")
+
+
+def test_sightings_keep_every_url_a_document_was_found_at(tmp_path):
+    db = open_database(tmp_path / "c.db")
+    save_document(db, row_for(), "https://blog.example/a?utm_source=x", "2026-11-01T00:00:00Z")
+    save_document(db, row_for(), "https://blog.example/a/", "2026-11-01T00:00:00Z")
+    assert sorted(r["url"] for r in db["sightings"].rows) == [
+        "https://blog.example/a/", "https://blog.example/a?utm_source=x",
+    ]
+    assert isinstance(db, sqlite_utils.Database)
