@@ -1,0 +1,122 @@
+"""Crawl throughput: bare trafilatura vs. `prodops crawl` end to end, in one run.
+
+Generates a sample web of N article pages (2-5k words each, inside the sample web's page
+boilerplate) listed in one RSS feed, serves it on 127.0.0.1, and measures:
+  (a) trafilatura.extract with metadata over the pages, one process;
+  (b) the same split over every core (a process pool);
+  (c) `prodops crawl` end to end (fetch, extract, store) with politeness delays off.
+It prints pages/s for each and the ratios c/a and c/b. Run by hand:
+
+    .venv/bin/python benchmarks/crawl.py [--pages 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import trafilatura
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.demo.articles import ARTICLES  # noqa: E402
+from pipeline.demo.sampleweb import page_html, rss_feed  # noqa: E402
+from pipeline.demo.webserver import Route, StaticWeb  # noqa: E402
+
+SENTENCES = [s for a in ARTICLES for p in a["paragraphs"] for s in re.split(r"(?<=\.) ", p)]
+
+
+def make_article(index: int, rng: random.Random) -> dict:
+    """A deterministic article of 2,000-5,000 words made of product-ops sentences."""
+    target = rng.randint(2000, 5000)
+    paragraphs, words = [], 0
+    while words < target:
+        paragraph = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 7)))
+        paragraphs.append(paragraph)
+        words += len(paragraph.split())
+    topic = rng.choice(["Onboarding", "Tooling", "Insights", "Planning", "Metrics", "Enablement"])
+    return {
+        "slug": f"p{index}",
+        "title": f"{topic} notes #{index}: what product operations teams learn",
+        "author": rng.choice(["Maya Okafor", "Daniel Reyes", "Priya Raman", "Lena Fischer"]),
+        "date": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T08:00:00Z",
+        "summary": paragraphs[0][:200],
+        "paragraphs": paragraphs,
+    }
+
+
+def article_page(article: dict) -> str:
+    body = "".join(f"<p>{p}</p>" for p in article["paragraphs"])
+    return page_html(article["title"], f"<article><h1>{article['title']}</h1>{body}</article>")
+
+
+def extract(args: tuple[str, str]) -> bool:
+    html, url = args
+    return trafilatura.extract(html, url=url, with_metadata=True) is not None
+
+
+def timed(label: str, pages: int, action) -> float:
+    started = time.perf_counter()
+    action()
+    elapsed = time.perf_counter() - started
+    rate = pages / elapsed
+    print(f"{label:<48} {elapsed:8.1f} s  {rate:8.1f} pages/s", flush=True)
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    options = parser.parse_args()
+
+    rng = random.Random(20261125)
+    articles = [make_article(i, rng) for i in range(options.pages)]
+    web = StaticWeb()
+    pages = {f"/blog/{a['slug']}/": article_page(a) for a in articles}
+    web.routes.update({path: Route(html.encode()) for path, html in pages.items()})
+    web.routes["/feed.xml"] = Route(rss_feed(web.base_url, articles).encode(), "application/rss+xml")
+    words = sum(len(" ".join(a["paragraphs"]).split()) for a in articles)
+    print(f"{options.pages} pages, {words / options.pages:.0f} words a page on average, "
+          f"{sum(map(len, pages.values())) / 2**20:.1f} MiB of HTML; {options.workers} cores")
+    jobs = [(html, web.base_url + path) for path, html in pages.items()]
+
+    a = timed("(a) trafilatura.extract, one process", options.pages,
+              lambda: [extract(job) for job in jobs])
+    with ProcessPoolExecutor(options.workers) as pool:
+        list(pool.map(extract, jobs[: options.workers]))  # start the workers outside the timing
+        b = timed(f"(b) trafilatura.extract, {options.workers} processes", options.pages,
+                  lambda: list(pool.map(extract, jobs, chunksize=8)))
+
+    with web, tempfile.TemporaryDirectory() as scratch:
+        sources = Path(scratch) / "sources.yaml"
+        sources.write_text(
+            "sources:\n  - id: bench\n    kind: feed\n"
+            f"    url: {web.base_url}/feed.xml\n    settings: {{max_entries: {options.pages}}}\n"
+        )
+        command = [
+            sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+            "--db", str(Path(scratch) / "bench.db"), "--allow-private-network",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "ROBOTSTXT_OBEY=False",
+        ]
+        result: list[subprocess.CompletedProcess] = []
+        c = timed("(c) prodops crawl end to end (fetch+extract+store)", options.pages,
+                  lambda: result.append(subprocess.run(command, cwd=ROOT, capture_output=True, text=True)))
+        print("    " + result[0].stdout.strip().replace("\n", "\n    "))
+        if result[0].returncode != 0:
+            print(result[0].stderr[-2000:])
+    print(f"c/a = {c / a:.2f}   c/b = {c / b:.2f}")
+
+
+if __name__ == "__main__":
+    main()
