@@ -23,6 +23,11 @@ from pipeline.runs import RunSummary
 
 DEFAULT_SOURCES = "data/sources.yaml"
 DEFAULT_DB = "data/prodops.db"
+QUIET_LOGGERS = (
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.core.scraper",  # logs every failed request again before our errback
+)
 
 
 class UserError(click.ClickException):
@@ -102,8 +107,18 @@ def run_and_report(
     settings = crawling.crawl_settings(db_path, overrides, allow_private_network)
     click.echo(f"Crawling {len(sources)} source(s) into {db_path} ...", err=True)
     progress = Progress(sys.stderr)
+
+    def prepare(crawler) -> None:
+        progress.watch(crawler)
+        if not verbose:
+            # Fetch failures are listed in the summary and the runs table; Scrapy's own
+            # tracebacks for them are noise on a terminal or in a cron mail. (Set here:
+            # Scrapy resets logger levels when it configures logging.)
+            for name in QUIET_LOGGERS:
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+
     try:
-        summary = crawling.run_crawl(sources, settings, watch=progress.watch)
+        summary = crawling.run_crawl(sources, settings, watch=prepare)
     except crawling.CrawlError as error:
         raise click.ClickException(str(error)) from None
     finally:
