@@ -130,7 +130,8 @@ def run_and_report(
 def format_summary(summary: RunSummary) -> str:
     """The end-of-run report."""
     lines = [
-        f"Run {summary.run_id} {summary.status}: {summary.pages_fetched} pages fetched; "
+        f"Run {summary.run_id} {summary.status}: {summary.pages_fetched} pages fetched "
+        f"({summary.not_modified} not modified, {summary.bytes_downloaded:,} bytes); "
         f"documents: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.errors} error(s).",
     ]

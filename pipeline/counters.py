@@ -11,18 +11,24 @@ from typing import Any
 from scrapy.statscollectors import StatsCollector
 
 PAGES = "prodops/pages_fetched"
+NOT_MODIFIED = "prodops/pages_not_modified"
 ERRORS = "prodops/errors"
 ERROR_MESSAGES = "prodops/error_messages"
 MAX_ERROR_MESSAGES = 200  # kept per run; the count goes on past it
 DOCUMENTS = "prodops/documents/{outcome}"  # new | updated | unchanged
 DROPPED = "prodops/dropped/{reason}"
-SOURCE = "prodops/source/{source_id}/{what}"  # fetched | errors | last_error | ok | documents
+SOURCE = "prodops/source/{source_id}/{what}"  # fetched | errors | last_error | ok | warning | documents
 
 
 def count_page(stats: StatsCollector, source_id: str) -> None:
     """Count one fetched response for the run and its source."""
     stats.inc_value(PAGES)
     stats.inc_value(SOURCE.format(source_id=source_id, what="fetched"))
+
+
+def count_not_modified(stats: StatsCollector, source_id: str) -> None:
+    """Count a response that said the resource is unchanged (304 or the same bytes)."""
+    stats.inc_value(NOT_MODIFIED)
 
 
 def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -> None:
@@ -38,6 +44,11 @@ def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -
 def mark_source_ok(stats: StatsCollector, source_id: str) -> None:
     """Record that the source's own URL (feed, page) was fetched and read."""
     stats.set_value(SOURCE.format(source_id=source_id, what="ok"), True)
+
+
+def warn_source(stats: StatsCollector, source_id: str, warning: str) -> None:
+    """Keep a warning about a source that still worked (e.g. a malformed feed)."""
+    stats.set_value(SOURCE.format(source_id=source_id, what="warning"), warning)
 
 
 def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:

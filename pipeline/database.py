@@ -114,6 +114,33 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
+    db["validators"].create(
+        {
+            "url": str,  # the URL as requested
+            "etag": str,
+            "last_modified": str,
+            "body_hash": str,  # SHA-256 of the last body
+            "document_id": str,  # the document it produced, if any
+            "links": str,  # JSON: for a feed, sitemap or link page, the URLs it listed
+            "checked": str,
+        },
+        pk="url",
+    )
+    db["document_links"].create(
+        {"from_id": str, "to_id": str, "relation": str},  # relation: pdf | landing-page
+        pk=("from_id", "to_id", "relation"),
+    )
+    sources = db["sources"]
+    sources.add_column("next_due", str)  # no crawl before this time (backoff after errors)
+    sources.add_column("disabled_reason", str)  # set when the crawler disabled the source
+    sources.add_column("last_warning", str)  # e.g. "malformed feed (bozo): ..."
+    runs = db["runs"]
+    runs.add_column("pages_not_modified", int)
+    runs.add_column("bytes_downloaded", int)
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pipeline import validators
 from pipeline.items import EntryHints, Page
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
@@ -74,8 +75,15 @@ def page_error(page: Page) -> str | None:
     return None
 
 
-def save_document(db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str) -> str:
-    """Insert or update a document and its sighting atomically; return new/updated/unchanged."""
+def save_document(
+    db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str,
+    fetched: tuple[dict[str, str], str] | None = None,
+) -> str:
+    """Insert or update a document and its sighting atomically; return new/updated/unchanged.
+
+    `fetched` is (response headers, body hash) of the page the row came from: its
+    validators are saved in the same transaction, for conditional GET next time.
+    """
     with db.atomic():
         existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
         if existing is None:
@@ -93,13 +101,35 @@ def save_document(db: sqlite_utils.Database, row: dict[str, Any], found_at: str,
             keep = {"source_id": existing["source_id"], "found_via": existing["found_via"]}
             db["documents"].update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
             outcome = "updated"
-        db.execute(
-            "INSERT INTO sightings (document_id, source_id, url, found_via, first_seen, last_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, source_id, url) "
-            "DO UPDATE SET last_seen = excluded.last_seen",
-            [row["id"], row["source_id"], found_at, row["found_via"], now, now],
-        )
+        _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now)
+        if fetched is not None:
+            headers, hashed_body = fetched
+            validators.save(db, found_at, headers, hashed_body, row["id"], now)
     return outcome
+
+
+def touch_document(
+    db: sqlite_utils.Database, document_id: str, source_id: str, found_at: str, found_via: str,
+    now: str,
+) -> bool:
+    """Record that an unchanged document was seen again; False if it is not stored."""
+    with db.atomic():
+        if not db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone():
+            return False
+        db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", [now, document_id])
+        _record_sighting(db, document_id, source_id, found_at, found_via, now)
+    return True
+
+
+def _record_sighting(
+    db: sqlite_utils.Database, document_id: str, source_id: str, url: str, found_via: str, now: str
+) -> None:
+    db.execute(
+        "INSERT INTO sightings (document_id, source_id, url, found_via, first_seen, last_seen) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, source_id, url) "
+        "DO UPDATE SET last_seen = excluded.last_seen",
+        [document_id, source_id, url, found_via, now, now],
+    )
 
 
 def _keeps_stored_content(existing: dict[str, Any], row: dict[str, Any]) -> bool:

@@ -20,7 +20,7 @@ class EntryHints:
     author: str | None = None
     published: str | None = None  # ISO 8601 UTC
     guid: str | None = None
-    categories: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # feed categories, link-list section
 
 
 @dataclass
@@ -57,6 +57,8 @@ class Page:
     content_type: str = ""  # media type without parameters, e.g. "text/html"
     hints: EntryHints | None = None
     fetch_error: str | None = None  # why the page could not be fetched, if it could not
+    not_modified: bool = False  # a 304, or the same bytes as last time: nothing to re-extract
+    landing_url: str | None = None  # for a file (a PDF) linked from a page: that page's URL
     canonical_url: str = ""
     doc_id: str = ""
     extraction: Extraction | None = None

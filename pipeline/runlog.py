@@ -10,7 +10,7 @@ import logging
 
 from scrapy import signals
 
-from pipeline import clock, counters, runs
+from pipeline import clock, counters, runs, validators
 from pipeline.database import open_database
 
 logger = logging.getLogger(__name__)
@@ -48,9 +48,12 @@ class RunLog:
         try:
             status = "finished" if reason == "finished" else reason
             stats = self.crawler.stats.get_stats()
-            self.summary = runs.finish_run(
-                db, self.run_id, spider.sources, stats, status, clock.now_iso()
-            )
+            now = clock.now_iso()
+            self.summary = runs.finish_run(db, self.run_id, spider.sources, stats, status, now)
+            if status == "finished":
+                with db.atomic():
+                    for url, (headers, hashed, links) in spider.pending_validators.items():
+                        validators.save(db, url, headers, hashed, None, now, links=links)
         finally:
             db.close()
 

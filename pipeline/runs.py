@@ -19,6 +19,8 @@ class RunSummary:
     run_id: int
     status: str
     pages_fetched: int = 0
+    not_modified: int = 0
+    bytes_downloaded: int = 0
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -61,6 +63,8 @@ def finish_run(
         run_id=run_id,
         status=status,
         pages_fetched=stats.get(counters.PAGES, 0),
+        not_modified=stats.get(counters.NOT_MODIFIED, 0),
+        bytes_downloaded=stats.get("downloader/response_bytes", 0),
         new=stats.get(counters.DOCUMENTS.format(outcome="new"), 0),
         updated=stats.get(counters.DOCUMENTS.format(outcome="updated"), 0),
         unchanged=stats.get(counters.DOCUMENTS.format(outcome="unchanged"), 0),
@@ -75,6 +79,8 @@ def finish_run(
                 "finished": now,
                 "status": status,
                 "pages_fetched": summary.pages_fetched,
+                "pages_not_modified": summary.not_modified,
+                "bytes_downloaded": summary.bytes_downloaded,
                 "documents_new": summary.new,
                 "documents_updated": summary.updated,
                 "documents_unchanged": summary.unchanged,
@@ -99,7 +105,8 @@ def _record_health(db: sqlite_utils.Database, source_id: str, stats: dict[str, A
     if fetched or not ok:
         update["last_fetched"] = now
     if ok:
-        update.update(last_ok=now, last_status="ok", consecutive_errors=0)
+        warning = counters.source_value(stats, source_id, "warning")
+        update.update(last_ok=now, last_status="ok", consecutive_errors=0, last_warning=warning)
     else:
         error = counters.source_value(stats, source_id, "last_error") or "no response"
         update.update(last_status=error, consecutive_errors=(row.get("consecutive_errors") or 0) + 1)
@@ -113,6 +120,8 @@ def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
         run_id=run_id,
         status=row["status"],
         pages_fetched=row["pages_fetched"] or 0,
+        not_modified=row["pages_not_modified"] or 0,
+        bytes_downloaded=row["bytes_downloaded"] or 0,
         new=row["documents_new"] or 0,
         updated=row["documents_updated"] or 0,
         unchanged=row["documents_unchanged"] or 0,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import scrapy
 
 from pipeline.config import Source, load_sources
+from pipeline.items import Page
+from pipeline.validators import body_hash
 from spiders.feed import FeedNavigation
 from spiders.page import PageNavigation
 
@@ -23,6 +25,10 @@ class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
         self._sources_arg = sources
         self._only = [part for part in only.split(",") if part] if isinstance(only, str) else only
         self.sources: list[Source] = []
+        # Validators of navigation documents (feeds, sitemaps, link pages) read in this run;
+        # saved by pipeline.runlog only when the run finishes, so an interrupted run
+        # re-reads them next time.
+        self.pending_validators: dict[str, tuple[dict[str, str], str, list[str]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -32,6 +38,23 @@ class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
         only = set(spider._only or crawler.settings.getlist("PRODOPS_ONLY"))
         spider.sources = [s for s in sources if (s.id in only if only else s.enabled)]
         return spider
+
+    def remember_validators(self, response, links: list[str]) -> None:
+        """Keep a navigation response's validators and the links it listed, to be saved
+        if the run finishes."""
+        found_url = response.request.meta.get("redirect_urls", [response.url])[0]
+        headers = {
+            name: response.headers.get(name, b"").decode("latin-1")
+            for name in ("etag", "last-modified")
+            if response.headers.get(name)
+        }
+        self.pending_validators[found_url] = (headers, body_hash(response.body), links)
+
+    def links_listed_last_time(self, response, source: Source, found_via: str):
+        """For an unchanged navigation document: its links again, as not-modified pages."""
+        known = response.meta.get("validators")
+        for url in known.links if known else ():
+            yield Page(url=url, source_id=source.id, found_via=found_via, not_modified=True)
 
     async def start(self):
         for source in self.sources:

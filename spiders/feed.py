@@ -11,7 +11,7 @@ from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config import Source
 from pipeline.items import Page
-from spiders.responses import describe_failure, media_type
+from spiders.responses import describe_failure, is_not_modified, media_type
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +25,19 @@ class FeedNavigation:
             callback=self.parse_feed,
             errback=self.source_failed,
             cb_kwargs={"source": source},
+            meta={"conditional": True},
             dont_filter=True,
         )
 
     def parse_feed(self, response, source: Source):
         stats = self.crawler.stats
         counters.count_page(stats, source.id)
+        if is_not_modified(response):
+            # The feed is as it was: its entries are reported unchanged without fetching.
+            counters.count_not_modified(stats, source.id)
+            counters.mark_source_ok(stats, source.id)
+            yield from self.links_listed_last_time(response, source, "feed")
+            return
         try:
             feed = parse_feed(response.body, response.url, media_type(response))
         except NotAFeedError as error:
@@ -38,17 +45,18 @@ class FeedNavigation:
             return
         counters.mark_source_ok(stats, source.id)
         if feed.bozo:
-            logger.warning("%s: malformed feed, read %d entries anyway: %s",
-                           source.id, len(feed.entries), feed.bozo)
+            warning = f"malformed feed (read {len(feed.entries)} entries anyway): {feed.bozo}"
+            logger.warning("%s: %s", source.id, warning)
+            counters.warn_source(stats, source.id, warning)
         limit = source.option("max_entries", self.settings.getint("PRODOPS_FEED_MAX_ENTRIES"))
         fetch_pages = source.option("fetch_pages", True)
-        seen: set[str] = set()
-        for entry in feed.entries:
-            if entry.link in seen:
-                continue  # the same entry twice in one feed
-            seen.add(entry.link)
-            if len(seen) > limit:
-                break
+        entries, seen = [], set()
+        for entry in feed.entries:  # each link once (duplicate or changing GUIDs), the first wins
+            if entry.link not in seen and len(entries) < limit:
+                seen.add(entry.link)
+                entries.append(entry)
+        self.remember_validators(response, [entry.link for entry in entries])
+        for entry in entries:
             if fetch_pages:
                 yield self.page_request(entry.link, source, found_via="feed", hints=entry.hints)
             else:

@@ -32,13 +32,17 @@ class PageNavigation:
             callback=self.parse_page,
             errback=self.page_failed,
             cb_kwargs={"source": source, "found_via": found_via, "hints": hints, "found_url": url},
+            meta={"conditional": True},
         )
 
     def parse_page(self, response, source: Source, found_via: str, hints, found_url: str):
         counters.count_page(self.crawler.stats, source.id)
         if found_via == "url":
             counters.mark_source_ok(self.crawler.stats, source.id)
-        yield page_from_response(response, found_url, source.id, found_via, hints)
+        page = page_from_response(response, found_url, source.id, found_via, hints)
+        if page.not_modified:
+            counters.count_not_modified(self.crawler.stats, source.id)
+        yield page
 
     def page_failed(self, failure: Failure):
         kwargs = failure.request.cb_kwargs

@@ -12,7 +12,8 @@ from pipeline.items import EntryHints, Page
 def page_from_response(
     response: Response, url: str, source_id: str, found_via: str, hints: EntryHints | None = None
 ) -> Page:
-    """Describe a fetched response as a Page item."""
+    """Describe a fetched response as a Page item (without its body when it is unchanged)."""
+    not_modified = is_not_modified(response)
     return Page(
         url=url,
         source_id=source_id,
@@ -23,11 +24,17 @@ def page_from_response(
             key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
             for key, values in response.headers.items()
         },
-        body=response.body,
+        body=b"" if not_modified else response.body,
         encoding=response.encoding if isinstance(response, TextResponse) else None,
         content_type=media_type(response),
         hints=hints,
+        not_modified=not_modified,
     )
+
+
+def is_not_modified(response: Response) -> bool:
+    """True for a 304, or a 200 whose body is the same as last time (see conditional.py)."""
+    return response.status == 304 or bool(response.meta.get("unchanged_body"))
 
 
 def media_type(response: Response) -> str:

@@ -35,6 +35,8 @@ PRODOPS_ALLOW_PRIVATE_NETWORK = False
 DOWNLOADER_MIDDLEWARES = {
     # First in line, so robots.txt requests and redirects are checked too.
     "spiders.middlewares.NetworkGuardMiddleware": 50,
+    # Before the cache and compression middlewares, so it sees the decoded body.
+    "spiders.conditional.ConditionalGetMiddleware": 560,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

@@ -10,7 +10,8 @@ from datasette.app import Datasette
 
 from conftest import FAST, run_prodops
 from pipeline.demo.articles import ARTICLES
-from pipeline.demo.sampleweb import EMPTY, MISSING, article_path
+from pipeline.demo.sampleweb import EMPTY, MISSING, article_html, article_path
+from pipeline.demo.webserver import Route
 from pipeline.publish import load_metadata
 
 
@@ -58,11 +59,22 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     assert empty["page_error"].startswith("no main text")
 
     counts = {table: db[table].count for table in ("documents", "sightings", "sources")}
+    before = {row["id"]: row for row in db["documents"].rows}
+    fetched_once = list(sample_web.requests)
     second = crawl(sample_sources_file, db_path)
     assert {table: db[table].count for table in counts} == counts
     assert "0 new, 0 updated, 8 unchanged" in second.stdout
     assert db["runs"].get(2)["documents_unchanged"] == 8
     assert db["runs"].count == 2
+    # Conditional GET: both feeds and the url page answered 304, so no article was fetched
+    # again, and nothing but last_seen changed.
+    assert db["runs"].get(2)["pages_not_modified"] == 3
+    again = sample_web.requests[len(fetched_once):]
+    assert sorted(again) == sorted(["/robots.txt", "/feed.xml", "/atom.xml",
+                                    "/guides/product-metrics-dashboards/"])
+    for row in db["documents"].rows:
+        changed = {k for k, v in row.items() if before[row["id"]][k] != v}
+        assert changed <= {"last_seen"}
 
     # Full-text search finds an article by a word from its body.
     hits = list(db["documents"].search("archaeology"))
@@ -111,3 +123,21 @@ def test_only_crawls_the_named_source(sample_sources_file, tmp_path):
     db = sqlite_utils.Database(db_path)
     assert {row["source_id"] for row in db["documents"].rows} == {"oprhythm-atom"}
     assert db["documents"].count == 2
+
+
+def test_a_changed_page_is_updated_and_the_rest_reported_unchanged(sample_web, sample_sources_file, tmp_path):
+    db_path = tmp_path / "prodops.db"
+    crawl(sample_sources_file, db_path)
+    # The publisher edits one article; its feed changes with it.
+    article = dict(ARTICLES[0], paragraphs=[*ARTICLES[0]["paragraphs"], "A postscript on tooling budgets."])
+    sample_web.routes[article_path(article)] = Route(article_html(article, sample_web.base_url).encode())
+    feed = sample_web.routes["/feed.xml"]
+    sample_web.routes["/feed.xml"] = Route(feed.body.replace(b"</channel>", b"<!-- edited --></channel>"),
+                                           feed.content_type)
+    second = crawl(sample_sources_file, db_path)
+    assert "0 new, 1 updated, 7 unchanged" in second.stdout
+    db = sqlite_utils.Database(db_path)
+    assert [row["title"] for row in db["documents"].search("postscript")] == [article["title"]]
+    # The other RSS pages were asked for again, conditionally, and answered 304: the Atom
+    # feed, two articles and the empty page of the RSS feed, and the url page.
+    assert db["runs"].get(2)["pages_not_modified"] == 1 + 3 + 1

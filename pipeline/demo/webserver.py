@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,12 +22,15 @@ class Route:
 class StaticWeb:
     """Serve `routes` (path -> Route) until stopped; unknown paths answer 404.
 
-    Use as a context manager; the port is chosen by the OS, so tests never collide.
+    Like most real servers it sends an ETag for each 200 and answers a matching
+    If-None-Match with 304 and no body. Use as a context manager; the port is chosen by
+    the OS, so tests never collide.
     """
 
     def __init__(self, routes: dict[str, Route] | None = None):
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[str] = []  # paths asked for, in order (tests read it)
+        self.bytes_sent = 0  # body bytes sent, all requests together
         web = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,13 +40,23 @@ class StaticWeb:
                 path = urlsplit(self.path).path
                 web.requests.append(path)
                 route = web.routes.get(path) or Route(b"<h1>Not found</h1>", status=404)
+                etag = f'"{hashlib.sha1(route.body).hexdigest()[:20]}"'
+                if route.status == 200 and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))
+                if route.status == 200:
+                    self.send_header("ETag", etag)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(route.body)
+                web.bytes_sent += len(route.body)
 
             def log_message(self, format, *args):  # noqa: A002 - keep test output clean
                 pass

@@ -72,6 +72,7 @@ class ExtractStage:
 def _has_html(item: Page) -> bool:
     return (
         item.fetch_error is None
+        and not item.not_modified
         and 200 <= item.status < 300
         and bool(item.body)
         and item.content_type in HTML_TYPES

@@ -6,9 +6,9 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from pipeline import clock, counters
+from pipeline import clock, counters, validators
 from pipeline.database import open_database
-from pipeline.documents import document_row, save_document
+from pipeline.documents import document_row, save_document, touch_document
 from pipeline.items import Page
 
 logger = logging.getLogger(__name__)
@@ -36,12 +36,28 @@ class StoreStage:
     def process_item(self, item):
         if not isinstance(item, Page):
             return item
+        now = clock.now_iso()
+        if item.not_modified:
+            return self._seen_again(item, now)
         row = document_row(item)
         if row is None:
             if item.fetch_error:
                 raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
             raise DropItem(f"no-content: no main text or title in {item.url}")
-        outcome = save_document(self.db, row, found_at=item.url, now=clock.now_iso())
+        fetched = None
+        if item.fetch_error is None and 200 <= item.status < 300:
+            fetched = (item.headers, validators.body_hash(item.body))
+        outcome = save_document(self.db, row, found_at=item.url, now=now, fetched=fetched)
         counters.count_document(self.stats, item.source_id, outcome)
         logger.debug("%s %s", outcome, row["url"])
+        return item
+
+    def _seen_again(self, item: Page, now: str) -> Page:
+        """A not-modified page: no extraction, no write beyond last_seen and its sighting."""
+        known = validators.lookup(self.db.conn, item.url)
+        # A page stored from its feed entry alone has no validators: its id is the URL's.
+        document_id = known.document_id if known and known.document_id else item.doc_id
+        if not touch_document(self.db, document_id, item.source_id, item.url, item.found_via, now):
+            raise DropItem(f"not-modified-unknown: {item.url} is unchanged but was never stored")
+        counters.count_document(self.stats, item.source_id, "unchanged")
         return item

@@ -1,0 +1,53 @@
+"""Downloader middleware for conditional GET and unchanged-body detection.
+
+For a request marked ``meta["conditional"]``, it sends the URL's stored ETag and
+Last-Modified back (If-None-Match / If-Modified-Since) and lets a 304 through to the
+callback. A 200 whose body is byte-for-byte the last one is marked
+``meta["unchanged_body"]``. Either way the spider yields a not-modified page, which is
+neither re-extracted nor rewritten.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from pipeline import validators
+
+
+class ConditionalGetMiddleware:
+    """Attach stored validators to marked requests; flag unchanged responses."""
+
+    def __init__(self, db_path: str):
+        self.db_path = db_path
+        self._conn: sqlite3.Connection | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("PRODOPS_DB"))
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._conn is None and Path(self.db_path).exists():
+            self._conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        return self._conn
+
+    def process_request(self, request):
+        if not request.meta.get("conditional") or "validators" in request.meta:
+            return None  # not wanted, or already looked up (a redirect hop of the same fetch)
+        conn = self._connection()
+        known = validators.lookup(conn, request.url) if conn is not None else None
+        request.meta["validators"] = known
+        if known is not None:
+            for name, value in known.request_headers().items():
+                request.headers.setdefault(name, value)
+            allowed = request.meta.setdefault("handle_httpstatus_list", [])
+            if 304 not in allowed:
+                allowed.append(304)
+        return None
+
+    def process_response(self, request, response):
+        known = request.meta.get("validators")
+        if known is not None and response.status == 200 and known.body_hash:
+            if validators.body_hash(response.body) == known.body_hash:
+                request.meta["unchanged_body"] = True
+        return response
