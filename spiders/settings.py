@@ -27,6 +27,8 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+PRODOPS_MAX_CRAWL_DELAY = 30  # seconds; robots.txt Crawl-delay is honoured up to this
+PRODOPS_RETRY_AFTER_MAX = 120  # seconds; a longer Retry-After ends the fetch for this run
 REDIRECT_MAX_TIMES = 10
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -35,6 +37,9 @@ PRODOPS_ALLOW_PRIVATE_NETWORK = False
 DOWNLOADER_MIDDLEWARES = {
     # First in line, so robots.txt requests and redirects are checked too.
     "spiders.middlewares.NetworkGuardMiddleware": 50,
+    "spiders.crawl_delay.CrawlDelayMiddleware": 110,  # right after RobotsTxtMiddleware (100)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.retry_after.RetryAfterMiddleware": 550,
     # Before the cache and compression middlewares, so it sees the decoded body.
     "spiders.conditional.ConditionalGetMiddleware": 560,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    then: "Route | None" = None  # served instead from the next request on, if set
 
 
 class StaticWeb:
@@ -30,6 +32,7 @@ class StaticWeb:
     def __init__(self, routes: dict[str, Route] | None = None):
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[str] = []  # paths asked for, in order (tests read it)
+        self.times: list[float] = []  # time.monotonic() of each request, parallel to requests
         self.bytes_sent = 0  # body bytes sent, all requests together
         web = self
 
@@ -39,7 +42,10 @@ class StaticWeb:
             def do_GET(self):  # noqa: N802 - the stdlib's naming
                 path = urlsplit(self.path).path
                 web.requests.append(path)
+                web.times.append(time.monotonic())
                 route = web.routes.get(path) or Route(b"<h1>Not found</h1>", status=404)
+                if route.then is not None:
+                    web.routes[path] = route.then
                 etag = f'"{hashlib.sha1(route.body).hexdigest()[:20]}"'
                 if route.status == 200 and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)

@@ -1,0 +1,69 @@
+"""Politeness: Retry-After honoured on 429/503."""
+
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from conftest import FAST, run_prodops, write_sources
+from pipeline import clock
+from pipeline.config import Source
+from pipeline.demo.webserver import Route, StaticWeb
+from spiders.retry_after import retry_after_seconds
+
+PAGE = (b"<html><head><title>Playbook</title></head><body><article><h1>Playbook</h1>"
+        + b"<p>Product operations runs the planning cadence and owns the tooling.</p>" * 20
+        + b"</article></body></html>")
+
+
+def test_retry_after_parses_seconds_and_dates(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc))
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds("Wed, 25 Nov 2026 12:00:30 GMT") == 30.0
+    assert retry_after_seconds("Wed, 25 Nov 2026 11:00:00 GMT") == 0.0
+    assert retry_after_seconds("soon") is None
+
+
+def test_429_with_retry_after_3_is_retried_no_sooner_than_3_seconds(tmp_path):
+    web = StaticWeb({
+        "/robots.txt": Route(b"", "text/plain"),
+        "/page": Route(b"slow down", "text/plain", status=429, headers={"Retry-After": "3"},
+                       then=Route(PAGE)),
+    })
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("p", "P", "url", web.base_url + "/page")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    asked = [t for path, t in zip(web.requests, web.times) if path == "/page"]
+    assert len(asked) == 2
+    assert asked[1] - asked[0] >= 3.0
+    assert sqlite_utils.Database(tmp_path / "c.db")["documents"].count == 1
+
+
+def test_a_retry_after_beyond_the_maximum_is_an_error_not_a_wait(tmp_path):
+    web = StaticWeb({
+        "/robots.txt": Route(b"", "text/plain"),
+        "/page": Route(b"busy", "text/plain", status=503, headers={"Retry-After": "3600"}),
+    })
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("p", "P", "url", web.base_url + "/page")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    assert web.requests.count("/page") == 1
+    assert "HTTP 503" in result.stdout
+
+
+def test_robots_crawl_delay_spaces_the_requests(tmp_path):
+    routes = {"/robots.txt": Route(b"User-agent: *\nCrawl-delay: 1\n", "text/plain")}
+    routes.update({f"/p{i}": Route(PAGE.replace(b"Playbook", f"Playbook {i}".encode())) for i in range(3)})
+    with StaticWeb(routes) as web:
+        sources = write_sources(
+            tmp_path / "s.yaml", [Source(f"p{i}", "P", "url", f"{web.base_url}/p{i}") for i in range(3)]
+        )
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
+    assert result.returncode == 0, result.stderr
+    times = sorted(t for path, t in zip(web.requests, web.times) if path.startswith("/p"))
+    assert len(times) == 3
+    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:]))
