@@ -22,9 +22,13 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 # added here and in spiders/ (a navigator for it).
 KIND_OPTIONS: dict[str, dict[str, type]] = {
     "feed": {"max_entries": int, "fetch_pages": bool},
+    "sitemap": {"allow": list, "deny": list, "max_pages": int},
+    "site": {"allow": list, "deny": list, "max_depth": int, "max_pages": int},
+    "links": {"selector": str, "allow": list, "deny": list, "max_links": int},
     "url": {},
 }
-COMMON_OPTIONS: dict[str, type] = {"download_delay": float}
+COMMON_OPTIONS: dict[str, type] = {}
+PATTERN_OPTIONS = {"allow", "deny"}  # lists of regular expressions matched against URLs
 
 
 class ConfigError(Exception):
@@ -45,6 +49,13 @@ class Source:
     def option(self, name: str, default: Any = None) -> Any:
         """Return one of the source's settings, or `default` when it is not set."""
         return self.settings.get(name, default)
+
+    def wants(self, url: str) -> bool:
+        """True when `url` passes the source's allow and deny patterns (if it has any)."""
+        allow, deny = self.settings.get("allow") or [], self.settings.get("deny") or []
+        if allow and not any(re.search(pattern, url) for pattern in allow):
+            return False
+        return not any(re.search(pattern, url) for pattern in deny)
 
 
 def load_sources(path: str | Path) -> list[Source]:
@@ -129,6 +140,12 @@ def _parse_source(path: Path, index: int, entry: Any) -> Source:
             raise fail(f"settings.{option}", f"not an option of kind {kind!r} (options: {options})")
         if not _has_type(value, expected):
             raise fail(f"settings.{option}", f"must be of type {expected.__name__}, got {value!r}")
+        if option in PATTERN_OPTIONS:
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as error:
+                    raise fail(f"settings.{option}", f"{pattern!r} is not a regular expression: {error}") from None
     return Source(id=source_id, name=name, kind=kind, url=url, enabled=enabled, settings=settings)
 
 
@@ -138,4 +155,6 @@ def _has_type(value: Any, expected: type) -> bool:
         return isinstance(value, bool)
     if expected is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is list:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
     return isinstance(value, expected) and not isinstance(value, bool)

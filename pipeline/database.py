@@ -124,6 +124,7 @@ def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
             "body_hash": str,  # SHA-256 of the last body
             "document_id": str,  # the document it produced, if any
             "links": str,  # JSON: for a feed, sitemap or link page, the URLs it listed
+            "links_kind": str,  # what those links are: "pages" or "sitemaps"
             "checked": str,
         },
         pk="url",
@@ -132,6 +133,9 @@ def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
         {"from_id": str, "to_id": str, "relation": str},  # relation: pdf | landing-page
         pk=("from_id", "to_id", "relation"),
     )
+    db["documents"].add_column("page_count", int)  # PDFs
+    db["sightings"].add_column("anchor", str)  # link text, when found on a link list
+    db["sightings"].add_column("section", str)  # the heading above that link
     sources = db["sources"]
     sources.add_column("next_due", str)  # no crawl before this time (backoff after errors)
     sources.add_column("disabled_reason", str)  # set when the crawler disabled the source

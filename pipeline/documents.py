@@ -35,7 +35,7 @@ def document_row(page: Page) -> dict[str, Any] | None:
         text, extracted_by = extraction.text, extraction.extractor
     else:
         text, extracted_by = hints.content or hints.summary or "", FROM_FEED
-    title = hints.title or (extraction.title if extraction else None)
+    title = hints.title or (extraction.title if extraction else None) or hints.anchor
     if not text.strip() and not title:
         return None
 
@@ -63,6 +63,7 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "extracted_by": extracted_by,
         "page_error": page_error(page),
         "categories": json.dumps(hints.categories),
+        "page_count": extraction.page_count if extraction else None,
     }
 
 
@@ -70,6 +71,8 @@ def page_error(page: Page) -> str | None:
     """Why the page's own body was not used, or None when its text was extracted."""
     if page.fetch_error:
         return page.fetch_error
+    if page.extraction_error:
+        return page.extraction_error
     if page.extraction is None and page.status:
         return f"no main text found in the page ({page.content_type or 'unknown type'})"
     return None
@@ -77,12 +80,13 @@ def page_error(page: Page) -> str | None:
 
 def save_document(
     db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str,
-    fetched: tuple[dict[str, str], str] | None = None,
+    fetched: tuple[dict[str, str], str] | None = None, context: dict[str, str | None] | None = None,
 ) -> str:
     """Insert or update a document and its sighting atomically; return new/updated/unchanged.
 
     `fetched` is (response headers, body hash) of the page the row came from: its
     validators are saved in the same transaction, for conditional GET next time.
+    `context` is where the link was found: anchor text and section heading of a link list.
     """
     with db.atomic():
         existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
@@ -101,10 +105,11 @@ def save_document(
             keep = {"source_id": existing["source_id"], "found_via": existing["found_via"]}
             db["documents"].update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
             outcome = "updated"
-        _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now)
+        _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now, context)
         if fetched is not None:
             headers, hashed_body = fetched
-            validators.save(db, found_at, headers, hashed_body, row["id"], now)
+            validators.save(db, found_at, now, body_hash=hashed_body, document_id=row["id"],
+                            **validators.response_validators(headers))
     return outcome
 
 
@@ -121,14 +126,36 @@ def touch_document(
     return True
 
 
+def link_documents(db: sqlite_utils.Database, landing_id: str, file_id: str) -> None:
+    """Link a landing page and the file (a PDF) it offers, both ways."""
+    db["document_links"].upsert_all(
+        [
+            {"from_id": landing_id, "to_id": file_id, "relation": "pdf"},
+            {"from_id": file_id, "to_id": landing_id, "relation": "landing-page"},
+        ],
+        pk=("from_id", "to_id", "relation"),
+    )
+
+
+def document_id_seen_at(db: sqlite_utils.Database, url: str) -> str | None:
+    """The document a URL was last seen as, if it was seen."""
+    row = db.execute(
+        "SELECT document_id FROM sightings WHERE url = ? ORDER BY last_seen DESC LIMIT 1", [url]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _record_sighting(
-    db: sqlite_utils.Database, document_id: str, source_id: str, url: str, found_via: str, now: str
+    db: sqlite_utils.Database, document_id: str, source_id: str, url: str, found_via: str,
+    now: str, context: dict[str, str | None] | None = None,
 ) -> None:
+    context = context or {}
     db.execute(
-        "INSERT INTO sightings (document_id, source_id, url, found_via, first_seen, last_seen) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, source_id, url) "
-        "DO UPDATE SET last_seen = excluded.last_seen",
-        [document_id, source_id, url, found_via, now, now],
+        "INSERT INTO sightings (document_id, source_id, url, found_via, first_seen, last_seen, "
+        "anchor, section) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (document_id, source_id, url) DO UPDATE SET last_seen = excluded.last_seen, "
+        "anchor = coalesce(excluded.anchor, anchor), section = coalesce(excluded.section, section)",
+        [document_id, source_id, url, found_via, now, now, context.get("anchor"), context.get("section")],
     )
 
 

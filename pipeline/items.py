@@ -21,6 +21,7 @@ class EntryHints:
     published: str | None = None  # ISO 8601 UTC
     guid: str | None = None
     categories: list[str] = field(default_factory=list)  # feed categories, link-list section
+    anchor: str | None = None  # the link's text, when found on a link list
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Extraction:
     description: str | None = None
     canonical_url: str | None = None  # rel=canonical / og:url as the page declares it
     extractor: str = ""  # name and version, e.g. "trafilatura 2.3.1"
+    page_count: int | None = None  # PDFs
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Page:
     fetch_error: str | None = None  # why the page could not be fetched, if it could not
     not_modified: bool = False  # a 304, or the same bytes as last time: nothing to re-extract
     landing_url: str | None = None  # for a file (a PDF) linked from a page: that page's URL
+    extraction_error: str | None = None  # why the body could not be read (a broken PDF, ...)
     canonical_url: str = ""
     doc_id: str = ""
     extraction: Extraction | None = None

@@ -52,8 +52,8 @@ class RunLog:
             self.summary = runs.finish_run(db, self.run_id, spider.sources, stats, status, now)
             if status == "finished":
                 with db.atomic():
-                    for url, (headers, hashed, links) in spider.pending_validators.items():
-                        validators.save(db, url, headers, hashed, None, now, links=links)
+                    for url, fields in spider.pending_validators.items():
+                        validators.save(db, url, now, **fields)
         finally:
             db.close()
 

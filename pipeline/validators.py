@@ -25,6 +25,7 @@ class Validators:
     body_hash: str | None
     document_id: str | None
     links: tuple[str, ...] = ()  # what a navigation document (a feed) listed last time
+    links_kind: str | None = None  # "pages" or "sitemaps"
 
     def request_headers(self) -> dict[str, str]:
         """Conditional request headers for the next fetch."""
@@ -45,7 +46,7 @@ def lookup(conn: sqlite3.Connection, url: str) -> Validators | None:
     """The stored validators of a URL, or None."""
     try:
         row = conn.execute(
-            "SELECT url, etag, last_modified, body_hash, document_id, links "
+            "SELECT url, etag, last_modified, body_hash, document_id, links, links_kind "
             "FROM validators WHERE url = ?",
             [url],
         ).fetchone()
@@ -53,23 +54,19 @@ def lookup(conn: sqlite3.Connection, url: str) -> Validators | None:
         return None
     if row is None:
         return None
-    return Validators(*row[:5], links=tuple(json.loads(row[5] or "[]")))
+    return Validators(*row[:5], links=tuple(json.loads(row[5] or "[]")), links_kind=row[6])
 
 
-def save(
-    db: sqlite_utils.Database, url: str, headers: dict[str, str], hashed_body: str,
-    document_id: str | None, now: str, links: list[str] | None = None,
-) -> None:
-    """Store (or replace) the validators of a URL from its response headers and body hash."""
-    db["validators"].upsert(
-        {
-            "url": url,
-            "etag": headers.get("etag"),
-            "last_modified": headers.get("last-modified"),
-            "body_hash": hashed_body,
-            "document_id": document_id,
-            "links": json.dumps(links) if links is not None else None,
-            "checked": now,
-        },
-        pk="url",
-    )
+def save(db: sqlite_utils.Database, url: str, now: str, **fields) -> None:
+    """Store what is known of a URL; only the fields given are changed.
+
+    Fields: etag, last_modified, body_hash, document_id, links (a list), links_kind.
+    """
+    if "links" in fields and fields["links"] is not None:
+        fields["links"] = json.dumps(fields["links"])
+    db["validators"].upsert({"url": url, **fields, "checked": now}, pk="url")
+
+
+def response_validators(headers: dict[str, str]) -> dict[str, str | None]:
+    """The validator fields of a response, from its (lower-case) headers."""
+    return {"etag": headers.get("etag"), "last_modified": headers.get("last-modified")}

@@ -6,7 +6,8 @@ import scrapy
 
 from pipeline.config import Source, load_sources
 from pipeline.items import Page
-from pipeline.validators import body_hash
+from pipeline import validators
+from spiders.responses import found_url_of, headers_of
 from spiders.feed import FeedNavigation
 from spiders.page import PageNavigation
 
@@ -28,7 +29,7 @@ class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
         # Validators of navigation documents (feeds, sitemaps, link pages) read in this run;
         # saved by pipeline.runlog only when the run finishes, so an interrupted run
         # re-reads them next time.
-        self.pending_validators: dict[str, tuple[dict[str, str], str, list[str]]] = {}
+        self.pending_validators: dict[str, dict] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -39,16 +40,19 @@ class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
         spider.sources = [s for s in sources if (s.id in only if only else s.enabled)]
         return spider
 
-    def remember_validators(self, response, links: list[str]) -> None:
+    def remember_validators(self, response, links: list[str], links_kind: str = "pages") -> None:
         """Keep a navigation response's validators and the links it listed, to be saved
         if the run finishes."""
-        found_url = response.request.meta.get("redirect_urls", [response.url])[0]
-        headers = {
-            name: response.headers.get(name, b"").decode("latin-1")
-            for name in ("etag", "last-modified")
-            if response.headers.get(name)
+        self.pending_validators[found_url_of(response)] = {
+            **validators.response_validators(headers_of(response)),
+            "body_hash": validators.body_hash(response.body),
+            "links": links,
+            "links_kind": links_kind,
         }
-        self.pending_validators[found_url] = (headers, body_hash(response.body), links)
+
+    def remember_links(self, response, links: list[str]) -> None:
+        """Keep the links of a page that is also a document (a site crawl's pages)."""
+        self.pending_validators[found_url_of(response)] = {"links": links, "links_kind": "pages"}
 
     def links_listed_last_time(self, response, source: Source, found_via: str):
         """For an unchanged navigation document: its links again, as not-modified pages."""

@@ -20,16 +20,26 @@ def page_from_response(
         found_via=found_via,
         final_url=response.url,
         status=response.status,
-        headers={
-            key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
-            for key, values in response.headers.items()
-        },
+        headers=headers_of(response),
         body=b"" if not_modified else response.body,
         encoding=response.encoding if isinstance(response, TextResponse) else None,
         content_type=media_type(response),
         hints=hints,
         not_modified=not_modified,
     )
+
+
+def headers_of(response: Response) -> dict[str, str]:
+    """The response's headers as a dict with lower-case names."""
+    return {
+        key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+
+
+def found_url_of(response: Response) -> str:
+    """The URL that was asked for, before any redirect."""
+    return response.request.meta.get("redirect_urls", [response.url])[0]
 
 
 def is_not_modified(response: Response) -> bool:

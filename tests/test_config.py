@@ -15,7 +15,7 @@ def write(tmp_path, text):
 def test_the_committed_sources_file_is_valid():
     sources = load_sources(ROOT / "data" / "sources.yaml")
     assert len(sources) >= 15
-    assert {s.kind for s in sources} <= {"feed", "url"}
+    assert {s.kind for s in sources} <= {"feed", "sitemap", "site", "links", "url"}
     assert any("byproduct.management" in s.url for s in sources)
 
 

@@ -1,4 +1,4 @@
-"""Stage 2: extract text and metadata from fetched bodies, on every core.
+"""Stage 2: extract text and metadata from fetched bodies (HTML, PDF), on every core.
 
 Extraction is CPU-bound (trafilatura takes tens of milliseconds a page), so it runs in a
 process pool and the stage awaits the result: Scrapy keeps downloading and parsing other
@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from pipeline.canonical import canonicalize_url, document_id, same_site
 from pipeline.extraction import extract_html
 from pipeline.items import Extraction, Page
+from pipeline.pdf import PdfError, extract_pdf, is_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -41,26 +42,35 @@ class ExtractStage:
         return cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")))
 
     async def process_item(self, item):
-        if not isinstance(item, Page) or not _has_html(item):
+        if not isinstance(item, Page) or not _was_fetched(item):
+            return item
+        url = item.final_url or item.url
+        if is_pdf(item.content_type, item.body):
+            try:
+                item.extraction = await self._run(extract_pdf, item.body, url)
+            except PdfError as error:
+                item.extraction_error = str(error)
+                logger.warning("%s: %s", url, error)
+            return item
+        if item.content_type not in HTML_TYPES:
             return item
         html = item.body.decode(item.encoding or "utf-8", errors="replace")
-        url = item.final_url or item.url
-        item.extraction = await self._extract(html, url)
+        item.extraction = await self._run(extract_html, html, url)
         if item.extraction is None:
             logger.info("No main text found in %s", url)
         else:
             _adopt_declared_canonical(item, item.extraction)
         return item
 
-    async def _extract(self, html: str, url: str) -> Extraction | None:
+    async def _run(self, function, *args):
         if self.workers <= 1:
-            return extract_html(html, url)
+            return function(*args)
         if self._pool is None:
             # spawn, not fork: the crawler process runs threads (DNS, reactor) that a
             # forked child would inherit in an unknown state.
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return await asyncio.wrap_future(self._pool.submit(extract_html, html, url))
+        return await asyncio.wrap_future(self._pool.submit(function, *args))
 
     def close_spider(self) -> None:
         """Shut the worker pool down at the end of the crawl."""
@@ -69,13 +79,12 @@ class ExtractStage:
             self._pool = None
 
 
-def _has_html(item: Page) -> bool:
+def _was_fetched(item: Page) -> bool:
     return (
         item.fetch_error is None
         and not item.not_modified
         and 200 <= item.status < 300
         and bool(item.body)
-        and item.content_type in HTML_TYPES
     )
 
 

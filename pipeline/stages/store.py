@@ -8,7 +8,14 @@ from scrapy.exceptions import DropItem
 
 from pipeline import clock, counters, validators
 from pipeline.database import open_database
-from pipeline.documents import document_row, save_document, touch_document
+from pipeline.canonical import canonicalize_url, document_id
+from pipeline.documents import (
+    document_id_seen_at,
+    document_row,
+    link_documents,
+    save_document,
+    touch_document,
+)
 from pipeline.items import Page
 
 logger = logging.getLogger(__name__)
@@ -47,7 +54,18 @@ class StoreStage:
         fetched = None
         if item.fetch_error is None and 200 <= item.status < 300:
             fetched = (item.headers, validators.body_hash(item.body))
-        outcome = save_document(self.db, row, found_at=item.url, now=now, fetched=fetched)
+        context = None
+        if item.hints is not None and item.hints.anchor:
+            section = item.hints.categories[0] if item.hints.categories else None
+            context = {"anchor": item.hints.anchor, "section": section}
+        outcome = save_document(
+            self.db, row, found_at=item.url, now=now, fetched=fetched, context=context
+        )
+        if item.landing_url:
+            landing = document_id_seen_at(self.db, item.landing_url) or document_id(
+                canonicalize_url(item.landing_url)
+            )
+            link_documents(self.db, landing, row["id"])
         counters.count_document(self.stats, item.source_id, outcome)
         logger.debug("%s %s", outcome, row["url"])
         return item

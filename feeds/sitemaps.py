@@ -1,0 +1,126 @@
+"""Parse sitemaps (XML urlset or index, gzip, plain-text lists) from fetched bytes.
+
+Scrapy fetches; this module reads bytes. XML is parsed by Scrapy's Sitemap helper (lxml,
+entities not resolved). Gzip is inflated up to a size limit, so a bomb cannot fill memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+
+from feeds.parse import NotAFeedError, parse_feed
+
+MAX_INFLATED = 50 * 1024 * 1024  # the sitemaps.org limit for one file
+
+
+class NotASitemapError(ValueError):
+    """The bytes hold no sitemap."""
+
+
+@dataclass
+class SitemapEntry:
+    url: str
+    lastmod: datetime | None = None
+
+
+@dataclass
+class ParsedSitemap:
+    kind: str  # "urlset" (pages) or "sitemapindex" (more sitemaps)
+    entries: list[SitemapEntry] = field(default_factory=list)
+
+
+def inflate(body: bytes, limit: int = MAX_INFLATED) -> bytes:
+    """Gunzip a body that is gzip (by its magic bytes), refusing more than `limit` bytes."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            while chunk := stream.read(65536):
+                out.write(chunk)
+                if out.tell() > limit:
+                    raise NotASitemapError(f"gzip sitemap inflates past {limit // 2**20} MiB")
+    except (OSError, EOFError, zlib.error) as error:
+        raise NotASitemapError(f"broken gzip: {error}") from None
+    return out.getvalue()
+
+
+def parse_w3c_date(value: str | None) -> datetime | None:
+    """A sitemap lastmod (W3C datetime) as an aware UTC datetime, or None."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
+    """Parse a sitemap; raise NotASitemapError when the bytes are none of the known forms.
+
+    Lenient as crawlers must be: a namespace that is missing or wrong, a <sitemap> whose
+    URL is its text instead of a <loc>, a byte-order mark, and RSS or Atom used as a
+    sitemap (sitemaps.org allows it) are all read.
+    """
+    body = inflate(body)
+    stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] == b"<":
+        return _parse_xml(stripped, url)
+    text = stripped.decode("utf-8", errors="replace")
+    entries = [SitemapEntry(line.strip()) for line in text.splitlines() if _is_http(line.strip())]
+    if not entries:
+        raise NotASitemapError(f"{url}: neither an XML sitemap nor a list of URLs")
+    return ParsedSitemap("urlset", entries)
+
+
+def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, recover=True, huge_tree=False, remove_comments=True
+    )
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError as error:
+        raise NotASitemapError(f"{url}: not readable XML: {error}") from None
+    if root is None:
+        raise NotASitemapError(f"{url}: not readable XML")
+    kind = etree.QName(root).localname.lower()
+    if kind in ("rss", "feed", "rdf"):
+        try:
+            feed = parse_feed(body, url)
+        except NotAFeedError as error:
+            raise NotASitemapError(str(error)) from None
+        return ParsedSitemap("urlset", [SitemapEntry(entry.link) for entry in feed.entries])
+    if kind not in ("urlset", "sitemapindex"):
+        raise NotASitemapError(f"{url}: XML root <{kind}> is not a sitemap")
+    entries = []
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        # Direct children only: an image or video extension has <loc> elements of its own.
+        values = {etree.QName(e).localname.lower(): (e.text or "").strip()
+                  for e in child if isinstance(e.tag, str)}
+        location = values.get("loc") or (child.text or "").strip()
+        if _is_http(location):
+            entries.append(SitemapEntry(urljoin(url, location), parse_w3c_date(values.get("lastmod"))))
+    return ParsedSitemap(kind, entries)
+
+
+def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
+    """The Sitemap: URLs a robots.txt declares."""
+    return [url for url in sitemap_urls_from_robots(robots_txt, base_url=base_url) if _is_http(url)]
+
+
+def _is_http(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -1,0 +1,80 @@
+"""Text and metadata from PDF whitepapers and reports, with pypdf (pure Python).
+
+Runs in the extraction worker like extract_html. An encrypted PDF that opens with the
+empty password (common for "no copying" flags) is read; any other encrypted or broken PDF
+raises PdfError with a message that says so.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timezone
+from importlib.metadata import version
+
+from pypdf import PdfReader
+
+from pipeline.items import Extraction
+
+logger = logging.getLogger(__name__)
+
+PYPDF = f"pypdf {version('pypdf')}"
+MAX_PAGES = 300  # pages read for text; the page count is still the whole document's
+
+
+class PdfError(Exception):
+    """The PDF cannot be read (encrypted, broken, not a PDF)."""
+
+
+def is_pdf(content_type: str, body: bytes) -> bool:
+    """A PDF by its declared type or by its magic bytes."""
+    return content_type == "application/pdf" or body[:1024].lstrip().startswith(b"%PDF-")
+
+
+def extract_pdf(body: bytes, url: str) -> Extraction | None:
+    """Extract a PDF's text and metadata; None when it has no text (a scan); PdfError if unreadable."""
+    try:
+        reader = PdfReader(io.BytesIO(body), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise PdfError("encrypted PDF: it needs a password, so its text cannot be read")
+        pages = reader.pages
+        page_count = len(pages)
+        texts = [(pages[i].extract_text() or "") for i in range(min(page_count, MAX_PAGES))]
+        info = reader.metadata or {}
+    except PdfError:
+        raise
+    except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken files
+        raise PdfError(f"unreadable PDF ({type(error).__name__}: {error})") from None
+    text = "\n\n".join(part.strip() for part in texts if part.strip())
+    if not text:
+        logger.info("No text in PDF %s (a scanned document?)", url)
+        return None
+    return Extraction(
+        text=text,
+        title=_text(info, "/Title"),
+        author=_text(info, "/Author"),
+        published=_date(info, "creation_date"),
+        extractor=PYPDF,
+        page_count=page_count,
+    )
+
+
+def _text(info, key: str) -> str | None:
+    try:
+        value = info.get(key)
+    except Exception:  # noqa: BLE001 - a broken indirect object in the info dictionary
+        return None
+    value = " ".join(str(value).split()) if value else ""
+    return value or None
+
+
+def _date(info, attribute: str) -> str | None:
+    try:
+        moment = getattr(info, attribute, None)
+    except Exception:  # noqa: BLE001 - malformed PDF date strings raise
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
