@@ -116,7 +116,7 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
     return ParsedSitemap(kind, entries)
 
 
-def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
+def sitemaps_from_robots(robots_txt: bytes, base_url: str) -> list[str]:
     """The Sitemap: URLs a robots.txt declares."""
     return [url for url in sitemap_urls_from_robots(robots_txt, base_url=base_url) if _is_http(url)]
 

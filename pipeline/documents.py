@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from pipeline import validators
+from pipeline.canonical import canonicalize_url, document_id
 from pipeline.items import EntryHints, Page
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
@@ -137,12 +138,36 @@ def link_documents(db: sqlite_utils.Database, landing_id: str, file_id: str) -> 
     )
 
 
+def record_sighting_of_url(
+    db: sqlite_utils.Database, url: str, source_id: str, found_via: str, now: str,
+    context: dict[str, str | None] | None = None,
+) -> bool:
+    """Record that a source lists `url`, if that URL's document is stored; False if not."""
+    candidate = document_id_seen_at(db, url) or document_id(canonicalize_url(url))
+    with db.atomic():
+        if not db.execute("SELECT 1 FROM documents WHERE id = ?", [candidate]).fetchone():
+            return False
+        _record_sighting(db, candidate, source_id, url, found_via, now, context)
+    return True
+
+
 def document_id_seen_at(db: sqlite_utils.Database, url: str) -> str | None:
     """The document a URL was last seen as, if it was seen."""
     row = db.execute(
         "SELECT document_id FROM sightings WHERE url = ? ORDER BY last_seen DESC LIMIT 1", [url]
     ).fetchone()
     return row[0] if row else None
+
+
+def touch_linked_files(db: sqlite_utils.Database, landing_id: str, now: str) -> list[str]:
+    """Move last_seen of the files (PDFs) a landing page links to; return their ids."""
+    ids = [row[0] for row in db.execute(
+        "SELECT to_id FROM document_links WHERE from_id = ? AND relation = 'pdf'", [landing_id]
+    )]
+    with db.atomic():
+        for file_id in ids:
+            db.execute("UPDATE documents SET last_seen = ? WHERE id = ?", [now, file_id])
+    return ids
 
 
 def _record_sighting(

@@ -17,6 +17,7 @@ from pipeline.items import Extraction
 logger = logging.getLogger(__name__)
 
 TRAFILATURA = f"trafilatura {version('trafilatura')}"
+MIN_WORDS = 10  # fewer words than this is a heading or a caption, not main text
 HTML_LANG = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 
 
@@ -36,7 +37,7 @@ def extract_html(html: str, url: str) -> Extraction | None:
     except Exception:  # noqa: BLE001 - a crash in a third-party parser must not stop the crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
-    if document is None or not (document.text or "").strip():
+    if document is None or len((document.text or "").split()) < MIN_WORDS:
         return None
     return Extraction(
         text=document.text.strip(),

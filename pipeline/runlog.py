@@ -12,6 +12,7 @@ from scrapy import signals
 
 from pipeline import clock, counters, runs, validators
 from pipeline.database import open_database
+from pipeline.documents import record_sighting_of_url
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ class RunLog:
             stats = self.crawler.stats.get_stats()
             now = clock.now_iso()
             self.summary = runs.finish_run(db, self.run_id, spider.sources, stats, status, now)
+            for url, source_id, found_via, anchor, section in spider.extra_sightings:
+                record_sighting_of_url(db, url, source_id, found_via, now,
+                                       {"anchor": anchor, "section": section})
             if status == "finished":
                 with db.atomic():
                     for url, fields in spider.pending_validators.items():

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,3 +132,19 @@ def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
         errors=row["errors"] or 0,
         error_messages=json.loads(row["error_messages"] or "[]"),
     )
+
+
+def last_successes(db_path: str) -> dict[str, datetime]:
+    """Each source's last successful crawl (from `sources.last_ok`), for incremental sitemaps."""
+    if not Path(db_path).exists():
+        return {}
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT id, last_ok FROM sources WHERE last_ok IS NOT NULL").fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        conn.close()
+    return {
+        source_id: datetime.fromisoformat(last_ok.replace("Z", "+00:00")) for source_id, last_ok in rows
+    }

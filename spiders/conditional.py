@@ -12,11 +12,17 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from scrapy.http import Response
+
 from pipeline import validators
 
 
 class ConditionalGetMiddleware:
-    """Attach stored validators to marked requests; flag unchanged responses."""
+    """Attach stored validators to marked requests; flag unchanged responses.
+
+    A request marked ``meta["skip_if_known"]`` for a URL that is already stored is not sent
+    at all: it gets a local 304 (a sitemap said the page is older than our last crawl).
+    """
 
     def __init__(self, db_path: str):
         self.db_path = db_path
@@ -37,12 +43,17 @@ class ConditionalGetMiddleware:
         conn = self._connection()
         known = validators.lookup(conn, request.url) if conn is not None else None
         request.meta["validators"] = known
-        if known is not None:
-            for name, value in known.request_headers().items():
-                request.headers.setdefault(name, value)
-            allowed = request.meta.setdefault("handle_httpstatus_list", [])
-            if 304 not in allowed:
-                allowed.append(304)
+        if known is None:
+            return None
+        allowed = request.meta.setdefault("handle_httpstatus_list", [])
+        if 304 not in allowed:
+            allowed.append(304)
+        if request.meta.get("skip_if_known"):
+            # The source says this page has not changed since our last crawl (a sitemap's
+            # lastmod): answer 304 for the server, without a request.
+            return Response(request.url, status=304, request=request)
+        for name, value in known.request_headers().items():
+            request.headers.setdefault(name, value)
         return None
 
     def process_response(self, request, response):

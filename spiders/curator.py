@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import scrapy
 
 from pipeline.config import Source, load_sources
 from pipeline.items import Page
 from pipeline import validators
+from pipeline.runs import last_successes
 from spiders.responses import found_url_of, headers_of
 from spiders.feed import FeedNavigation
+from spiders.links import LinksNavigation
 from spiders.page import PageNavigation
+from spiders.site import SiteNavigation
+from spiders.sitemap import SitemapNavigation
+
+# Pages one source may yield in a run, by kind, unless its `max_pages` setting says otherwise.
+DEFAULT_PAGE_BUDGET = {"sitemap": 500, "site": 100}
 
 
-class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
+class CuratorSpider(
+    FeedNavigation, SitemapNavigation, SiteNavigation, LinksNavigation, PageNavigation,
+    scrapy.Spider,
+):
     """Crawl sources from data/sources.yaml (or a list given by `prodops crawl`).
 
     Spider arguments: ``sources`` (a path, or a list of Source from the CLI) and ``only``
@@ -30,6 +42,14 @@ class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
         # saved by pipeline.runlog only when the run finishes, so an interrupted run
         # re-reads them next time.
         self.pending_validators: dict[str, dict] = {}
+        self.last_success: dict[str, datetime] = {}  # source id -> its last good crawl
+        self.visited_sitemaps: dict[str, set[str]] = {}
+        self._budget_used: dict[str, int] = {}
+        self.requested_by: dict[str, str] = {}  # URL -> the source that first asked for it
+        self._followed: set[str] = set()
+        # (url, source id, found via, anchor, section) of resources another source had
+        # already asked for in this run; pipeline.runlog records them as sightings.
+        self.extra_sightings: list[tuple[str, str, str, str | None, str | None]] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -38,7 +58,17 @@ class CuratorSpider(FeedNavigation, PageNavigation, scrapy.Spider):
         sources = load_sources(chosen) if isinstance(chosen, str) else list(chosen)
         only = set(spider._only or crawler.settings.getlist("PRODOPS_ONLY"))
         spider.sources = [s for s in sources if (s.id in only if only else s.enabled)]
+        spider.last_success = last_successes(crawler.settings.get("PRODOPS_DB"))
         return spider
+
+    def take_budget(self, source: Source, kind: str) -> bool:
+        """Count one page against the source's page limit; False once it is used up."""
+        limit = source.option("max_pages", DEFAULT_PAGE_BUDGET[kind])
+        used = self._budget_used.get(source.id, 0)
+        if used >= limit:
+            return False
+        self._budget_used[source.id] = used + 1
+        return True
 
     def remember_validators(self, response, links: list[str], links_kind: str = "pages") -> None:
         """Keep a navigation response's validators and the links it listed, to be saved

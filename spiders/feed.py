@@ -58,7 +58,7 @@ class FeedNavigation:
         self.remember_validators(response, [entry.link for entry in entries])
         for entry in entries:
             if fetch_pages:
-                yield self.page_request(entry.link, source, found_via="feed", hints=entry.hints)
+                yield from self.follow(entry.link, source, found_via="feed", hints=entry.hints)
             else:
                 yield Page(url=entry.link, source_id=source.id, found_via="feed", hints=entry.hints)
 

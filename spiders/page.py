@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -21,28 +22,59 @@ class PageNavigation:
 
     def start_url(self, source: Source):
         """A `url` source is one page."""
-        yield self.page_request(source.url, source, found_via="url")
+        yield from self.follow(source.url, source, found_via="url")
+
+    def follow(self, url: str, source: Source, found_via: str, hints: EntryHints | None = None,
+               landing_url: str | None = None, depth: int | None = None):
+        """Yield a request for a resource, unless this run already asked for that URL: then
+        only the sighting is recorded (at the end of the run), so every source that lists a
+        resource keeps its provenance without a second download."""
+        first = self.requested_by.setdefault(url, source.id)
+        if first != source.id:
+            anchor = hints.anchor if hints else None
+            section = hints.categories[0] if hints and hints.categories else None
+            self.extra_sightings.append((url, source.id, found_via, anchor, section))
+            return
+        if url in self._followed:
+            return  # the same source lists it twice
+        self._followed.add(url)
+        if depth is None:
+            yield self.page_request(url, source, found_via, hints, landing_url)
+        else:
+            yield self.site_request(url, source, depth)
 
     def page_request(
-        self, url: str, source: Source, found_via: str, hints: EntryHints | None = None
+        self, url: str, source: Source, found_via: str, hints: EntryHints | None = None,
+        landing_url: str | None = None,
     ) -> scrapy.Request:
         """A request for a resource page; a failure still yields what is known about it."""
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.page_failed,
-            cb_kwargs={"source": source, "found_via": found_via, "hints": hints, "found_url": url},
+            cb_kwargs={"source": source, "found_via": found_via, "hints": hints, "found_url": url,
+                       "landing_url": landing_url},
             meta={"conditional": True},
         )
 
-    def parse_page(self, response, source: Source, found_via: str, hints, found_url: str):
+    def parse_page(self, response, source: Source, found_via: str, hints, found_url: str,
+                   landing_url: str | None = None):
         counters.count_page(self.crawler.stats, source.id)
         if found_via == "url":
             counters.mark_source_ok(self.crawler.stats, source.id)
         page = page_from_response(response, found_url, source.id, found_via, hints)
+        page.landing_url = landing_url
         if page.not_modified:
             counters.count_not_modified(self.crawler.stats, source.id)
         yield page
+        if landing_url is None and not page.not_modified:
+            yield from self.linked_pdfs(response, source)
+
+    def linked_pdfs(self, response, source: Source):
+        """Requests for the PDFs (whitepapers, reports) a page links to."""
+        limit = self.settings.getint("PRODOPS_PDF_LINKS_PER_PAGE")
+        for url in pdf_links(response)[:limit]:
+            yield from self.follow(url, source, found_via="pdf-link", landing_url=response.url)
 
     def page_failed(self, failure: Failure):
         kwargs = failure.request.cb_kwargs
@@ -62,4 +94,18 @@ class PageNavigation:
             status=response.status if response is not None else 0,
             hints=kwargs["hints"],
             fetch_error=message,
+            landing_url=kwargs.get("landing_url"),
         )
+
+
+def pdf_links(response) -> list[str]:
+    """Absolute URLs of the links to PDF files in an HTML page, once each, in page order."""
+    if not hasattr(response, "css"):
+        return []
+    found: list[str] = []
+    for href in response.css("a[href]::attr(href)").getall():
+        url = urldefrag(urljoin(response.url, href.strip()))[0]
+        path = urlsplit(url).path.lower()
+        if path.endswith(".pdf") and urlsplit(url).scheme in ("http", "https") and url not in found:
+            found.append(url)
+    return found

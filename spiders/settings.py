@@ -55,6 +55,7 @@ PRODOPS_DB = "data/prodops.db"
 PRODOPS_SOURCES = "data/sources.yaml"
 PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
+PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
 PRODOPS_ONLY = []  # source ids to crawl (empty: every enabled source)
 
 LOG_LEVEL = "INFO"

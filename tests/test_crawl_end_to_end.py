@@ -9,8 +9,8 @@ import sqlite_utils
 from datasette.app import Datasette
 
 from conftest import FAST, run_prodops
-from pipeline.demo.articles import ARTICLES
-from pipeline.demo.sampleweb import EMPTY, MISSING, article_html, article_path
+from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
+from pipeline.demo.sampleweb import sample_sources, EMPTY, MISSING, REPORT, REPORT_PDF, article_html, article_path
 from pipeline.demo.webserver import Route
 from pipeline.publish import load_metadata
 
@@ -29,16 +29,38 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     first = crawl(sample_sources_file, db_path)
     db = sqlite_utils.Database(db_path)
 
-    # Every article of both feeds and the url source, once, with its extracted text.
+    # Every article of every source, once, with its extracted text: both feeds, the url
+    # page, the sitemap, the site crawl, the link list, and the PDF its report links to.
     rows = {row["url"]: row for row in db["documents"].rows}
-    assert len(rows) == len(ARTICLES) + 2  # plus the 404 entry and the empty page
-    for article in ARTICLES[:5]:
+    assert len(rows) == len(ARTICLES) + 2 + len(GUIDES) + 1  # + the 404 entry, the empty page, the PDF
+    for article in [*ARTICLES[:5], *GUIDES]:
         row = rows[sample_web.base_url + article_path(article).rstrip("/")]
         assert row["extracted_by"].startswith("trafilatura")
         assert article["paragraphs"][1][:60] in row["text"]
         assert row["title"] == article["title"]
         assert row["language"] == "en"
-    assert "5 new" not in first.stdout and "8 new" in first.stdout
+    assert "14 new" in first.stdout
+    assert "Dropped: no-content 1." in first.stdout  # the library's hub page has no main text
+    kinds = {(row["source_id"], row["found_via"]) for row in db["sightings"].rows}
+    assert {found_via for _, found_via in kinds} == {"feed", "url", "sitemap", "site", "links", "pdf-link"}
+    assert {source for source, _ in kinds} == {s.id for s in sample_sources(sample_web.base_url)}
+
+    # The whitepaper PDF: extracted with its metadata, linked to its landing page both ways.
+    pdf = rows[sample_web.base_url + REPORT_PDF]
+    assert pdf["extracted_by"].startswith("pypdf") and pdf["page_count"] == 1
+    assert pdf["title"] == REPORT_TEXT[0]
+    assert REPORT_TEXT[2] in pdf["text"]
+    landing = rows[sample_web.base_url + article_path(REPORT).rstrip("/")]
+    links = {(r["from_id"], r["to_id"], r["relation"]) for r in db["document_links"].rows}
+    assert links == {(landing["id"], pdf["id"], "pdf"), (pdf["id"], landing["id"], "landing-page")}
+
+    # The link list keeps anchor text and section; a guide both the sitemap and the toolkit
+    # list has a sighting from each.
+    glossary = rows[sample_web.base_url + article_path(GUIDES[0]).rstrip("/")]
+    sightings = {r["source_id"]: r for r in db["sightings"].rows_where("document_id = ?", [glossary["id"]])}
+    assert set(sightings) == {"oprhythm-sitemap", "oprhythm-toolkit"}
+    assert (sightings["oprhythm-toolkit"]["anchor"], sightings["oprhythm-toolkit"]["section"]) == (
+        "The glossary", "Onboarding")
 
     # The 404 entry keeps what the feed said; the error is counted in runs.
     missing = rows[sample_web.base_url + article_path(MISSING).rstrip("/")]
@@ -50,7 +72,7 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     assert run["status"] == "finished"
     assert run["errors"] == 1
     assert "HTTP 404" in json.loads(run["error_messages"])[0]
-    assert run["documents_new"] == 8
+    assert run["documents_new"] == 14
 
     # The empty boilerplate page is kept from its feed entry, marked as such.
     empty = rows[sample_web.base_url + article_path(EMPTY).rstrip("/")]
@@ -63,18 +85,20 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     fetched_once = list(sample_web.requests)
     second = crawl(sample_sources_file, db_path)
     assert {table: db[table].count for table in counts} == counts
-    assert "0 new, 0 updated, 8 unchanged" in second.stdout
-    assert db["runs"].get(2)["documents_unchanged"] == 8
+    assert "0 new, 0 updated, 14 unchanged" in second.stdout
+    assert db["runs"].get(2)["documents_unchanged"] == 14
     assert db["runs"].count == 2
-    # Conditional GET: both feeds and the url page answered 304, so no article was fetched
-    # again, and nothing but last_seen changed.
-    assert db["runs"].get(2)["pages_not_modified"] == 3
+    # Conditional GET: the feeds, sitemaps, link list and pages answered 304; only the
+    # robots.txt and the hub page (no document, so no validators) came in full.
     again = sample_web.requests[len(fetched_once):]
-    assert sorted(again) == sorted(["/robots.txt", "/feed.xml", "/atom.xml",
-                                    "/guides/product-metrics-dashboards/"])
+    full = [path for path in again if path in ("/robots.txt", "/library/")]
+    assert sorted(set(full)) == ["/library/", "/robots.txt"]
+    assert db["runs"].get(2)["pages_not_modified"] == len(again) - len(full)
+    assert db["runs"].get(2)["bytes_downloaded"] < db["runs"].get(1)["bytes_downloaded"] / 5
     for row in db["documents"].rows:
         changed = {k for k, v in row.items() if before[row["id"]][k] != v}
         assert changed <= {"last_seen"}
+        assert row["last_seen"] >= before[row["id"]]["last_seen"]
 
     # Full-text search finds an article by a word from its body.
     hits = list(db["documents"].search("archaeology"))
@@ -100,7 +124,7 @@ def test_datasette_answers_the_latest_query(sample_sources_file, tmp_path):
     assert latest.status_code == 200
     titles = [row["title"] for row in latest.json()]
     assert titles[0] == EMPTY["title"]  # newest publication date first
-    assert len(titles) == 8
+    assert len(titles) == 14
     assert search.status_code == 200
     assert ARTICLES[1]["title"] in [row["title"] for row in search.json()]
 
@@ -112,7 +136,7 @@ def test_private_network_is_refused_without_the_flag(sample_sources_file, tmp_pa
     db = sqlite_utils.Database(db_path)
     assert db["documents"].count == 0
     run = db["runs"].get(1)
-    assert run["errors"] == 3
+    assert run["errors"] == 6
     assert "--allow-private-network" in run["error_messages"]
     assert db["sources"].get("oprhythm-rss")["consecutive_errors"] == 1
 
@@ -135,9 +159,10 @@ def test_a_changed_page_is_updated_and_the_rest_reported_unchanged(sample_web, s
     sample_web.routes["/feed.xml"] = Route(feed.body.replace(b"</channel>", b"<!-- edited --></channel>"),
                                            feed.content_type)
     second = crawl(sample_sources_file, db_path)
-    assert "0 new, 1 updated, 7 unchanged" in second.stdout
+    assert "0 new, 1 updated, 13 unchanged" in second.stdout
     db = sqlite_utils.Database(db_path)
     assert [row["title"] for row in db["documents"].search("postscript")] == [article["title"]]
-    # The other RSS pages were asked for again, conditionally, and answered 304: the Atom
-    # feed, two articles and the empty page of the RSS feed, and the url page.
-    assert db["runs"].get(2)["pages_not_modified"] == 1 + 3 + 1
+    # The other RSS pages were asked for again, conditionally, and answered 304.
+    asked_again = sample_web.requests[-40:]
+    for other in (ARTICLES[1], ARTICLES[2], EMPTY):
+        assert article_path(other) in asked_again

@@ -168,3 +168,107 @@ ARTICLES = [
         ],
     },
 ]
+
+# Guides published without a feed: found through the sitemap, the site crawl and the
+# toolkit link list of the sample web.
+GUIDES = [
+    {
+        "slug": "product-ops-glossary",
+        "title": "A Product Ops Glossary for New Team Members",
+        "author": "Lena Fischer",
+        "date": "2026-08-12T09:00:00Z",
+        "summary": "Definitions of the terms product operations teams use every day.",
+        "paragraphs": [
+            "Every function grows its own vocabulary, and product operations is no exception. "
+            "This glossary collects the terms new team members ask about most often, with a "
+            "plain definition of each and an example of how we use it.",
+            "Operating cadence: the recurring set of meetings and reviews that keep product "
+            "work moving, such as weekly metrics reviews, monthly roadmap reviews and the "
+            "quarterly planning cycle. Product ops designs the cadence and keeps it light.",
+            "Feedback repository: the single place where customer feedback from support, "
+            "sales and research is stored and tagged, so that product managers can search it.",
+            "Metric dictionary: the agreed definitions of product metrics, each with an owner "
+            "and the query that computes it. It prevents two dashboards from disagreeing.",
+        ],
+    },
+    {
+        "slug": "running-a-product-ops-office-hours",
+        "title": "Running Product Ops Office Hours That People Attend",
+        "author": "Daniel Reyes",
+        "date": "2026-08-26T09:00:00Z",
+        "summary": "Weekly office hours make product operations approachable and surface the "
+        "friction product managers feel.",
+        "paragraphs": [
+            "Office hours are the cheapest listening tool a product operations team has. "
+            "Once a week, for one hour, anyone in the product organization can drop in with a "
+            "question about tools, data, process or planning.",
+            "Keep a public log of the questions. After a month the log shows patterns: the "
+            "dashboard nobody can find, the template that confuses everyone, the access "
+            "request that takes a week. Each pattern is a small project for the team.",
+            "Rotate the host so that every member of the team hears the questions first hand, "
+            "and close the loop in the product newsletter when a recurring question is fixed.",
+        ],
+    },
+    {
+        "slug": "product-ops-hiring-scorecard",
+        "title": "A Hiring Scorecard for Your First Product Ops Manager",
+        "author": "Maya Okafor",
+        "date": "2026-07-15T09:00:00Z",
+        "summary": "What to look for when hiring the first product operations manager, and how "
+        "to score the interviews.",
+        "paragraphs": [
+            "The first product operations hire shapes the function for years. Hire for "
+            "judgment about where friction hurts most, not for familiarity with one tool.",
+            "Our scorecard has four rows: systems thinking, analytical skills, facilitation "
+            "skills and credibility with product managers. Each interviewer scores one or two "
+            "rows with evidence from the conversation, never a gut feeling.",
+            "Ask candidates to walk through a process they simplified, the data they used to "
+            "decide and what they stopped doing. The best answers name what they removed.",
+        ],
+    },
+    {
+        "slug": "roadmap-review-rituals",
+        "title": "Roadmap Review Rituals for Distributed Product Teams",
+        "author": "Priya Raman",
+        "date": "2026-06-30T09:00:00Z",
+        "summary": "How distributed product teams review roadmaps asynchronously without losing "
+        "alignment.",
+        "paragraphs": [
+            "Distributed teams cannot rely on hallway conversations to keep roadmaps aligned. "
+            "An asynchronous roadmap review gives every team the same information at the same "
+            "time and saves the live meeting for decisions.",
+            "Each team posts a short written update a day before the review: what changed on "
+            "the roadmap, why, and which dependencies it touches. Product ops compiles the "
+            "updates into one digest and flags conflicts.",
+            "The live review then lasts thirty minutes and covers only the flagged conflicts. "
+            "Everything else was already read.",
+        ],
+    },
+    {
+        "slug": "state-of-product-ops-2026",
+        "title": "The State of Product Operations 2026 (Report)",
+        "author": "Operating Rhythm Research",
+        "date": "2026-10-20T09:00:00Z",
+        "summary": "Our annual survey of product operations teams: size, scope, tools and what "
+        "leaders expect from the function.",
+        "paragraphs": [
+            "We surveyed product operations practitioners about the size of their teams, "
+            "what they own and how their leaders measure them. Download the full report as a "
+            "PDF below.",
+            "Highlights: most teams started with tooling and data, and added planning and "
+            "enablement in their second year. Teams that own the customer feedback "
+            "repository report the strongest support from product leaders.",
+        ],
+    },
+]
+
+REPORT_TEXT = [
+    "The State of Product Operations 2026",
+    "Executive summary",
+    "Product operations teams grew again this year. The median team has four people and",
+    "reports to the chief product officer. Tooling and business data remain the core scope,",
+    "while onboarding and enablement programs are the fastest growing responsibility.",
+    "Teams that run the quarterly planning cadence report higher satisfaction from product",
+    "managers, and teams that own the voice of the customer program report the strongest",
+    "support from product leaders.",
+]

@@ -1,24 +1,30 @@
-"""The sample web: a product-ops blog with an RSS feed, an Atom feed and realistic pages.
+"""The sample web: a product-ops blog with one source of every kind, and realistic pages.
 
 What it holds, and why (tests rely on it):
 - /feed.xml (RSS 2.0): three articles, one entry whose page answers 404 and one whose page
   is empty boilerplate (no main text) — both must keep their feed data;
 - /atom.xml (Atom 1.0): two more articles, one linked relatively;
 - /guides/product-metrics-dashboards/: a page configured as a `url` source;
-- /robots.txt: disallows /private/; every article page carries navigation, a cookie banner,
-  related links and a footer, as real blogs do.
+- /robots.txt: disallows /private/ and declares /sitemap-index.xml, a sitemap index whose
+  one (gzipped) sitemap lists two guides;
+- /library/: a hub page linking to two more guides (a `site` source);
+- /toolkit/: a curated link list (a `links` source) with sections; it links to a report's
+  landing page, which links to the report as a PDF, and to a guide the sitemap lists too.
+Every page carries navigation, a cookie banner, related links and a footer, as real blogs do.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 from collections.abc import Iterator
 from email.utils import format_datetime
 from datetime import datetime
 from html import escape
 
 from pipeline.config import Source
-from pipeline.demo.articles import ARTICLES
+from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
+from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.webserver import Route, StaticWeb
 
 SITE = "Operating Rhythm"
@@ -43,7 +49,19 @@ EMPTY = {
 }
 
 
+SITEMAP_GUIDES = GUIDES[:2]
+LIBRARY_GUIDES = GUIDES[2:4]
+REPORT = GUIDES[4]
+REPORT_PDF = "/files/state-of-product-ops-2026.pdf"
+
+
 def article_path(article: dict) -> str:
+    if article in SITEMAP_GUIDES:
+        return f"/guides/{article['slug']}/"
+    if article in LIBRARY_GUIDES:
+        return f"/library/{article['slug']}/"
+    if article is REPORT:
+        return f"/whitepapers/{article['slug']}/"
     return f"/blog/{article['slug']}/"
 
 
@@ -77,13 +95,13 @@ and to measure traffic. By clicking Accept you agree to our use of cookies.</p>
 </body></html>"""
 
 
-def article_html(article: dict, base_url: str) -> str:
+def article_html(article: dict, base_url: str, extra_html: str = "") -> str:
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in article["paragraphs"])
     body = (
         f'<article><h1>{escape(article["title"])}</h1>'
         f'<p class="byline">By <span class="author">{escape(article["author"])}</span> · '
         f'<time datetime="{article["date"]}">{article["date"][:10]}</time></p>'
-        f"{paragraphs}</article>"
+        f"{paragraphs}{extra_html}</article>"
     )
     return page_html(article["title"], body, canonical=base_url + article_path(article))
 
@@ -130,17 +148,57 @@ def atom_feed(base_url: str, entries: list[dict]) -> str:
     )
 
 
+def sitemap_xml(base_url: str, pages: list[dict]) -> str:
+    urls = "".join(
+        f"<url><loc>{base_url}{article_path(p)}</loc><lastmod>{p['date'][:10]}</lastmod></url>"
+        for p in pages
+    )
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+
+
+def toolkit_html() -> str:
+    """A curated link list: the part that matters is in <section class="toolkit">."""
+    return page_html("Product Ops Toolkit", f"""<h1>Product Ops Toolkit</h1>
+<p>Resources we return to, collected by the editors.</p>
+<section class="toolkit">
+<h2>Reports</h2><ul><li><a href="{article_path(REPORT)}">State of Product Ops 2026</a>
+ — our annual survey</li></ul>
+<h2>Onboarding</h2><ul><li><a href="{article_path(SITEMAP_GUIDES[0])}">The glossary</a>
+ for new team members</li></ul>
+</section>""")
+
+
 def sample_routes(base_url: str) -> dict[str, Route]:
     """Every route of the sample web, with links pointing at `base_url`."""
     xml = "application/xml; charset=utf-8"
+    robots = f"User-agent: *\nDisallow: /private/\nSitemap: {base_url}/sitemap-index.xml\n"
+    index = ('<?xml version="1.0" encoding="UTF-8"?>'
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f"<sitemap><loc>{base_url}/sitemaps/guides.xml.gz</loc></sitemap></sitemapindex>")
+    library = "".join(
+        f'<li><a href="{article_path(g)}">{escape(g["title"])}</a></li>' for g in LIBRARY_GUIDES
+    )
+    download = f'<p><a href="{REPORT_PDF}">Download the report (PDF)</a></p>'
     routes = {
-        "/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+        "/robots.txt": Route(robots.encode(), "text/plain"),
+        "/sitemap-index.xml": Route(index.encode(), xml),
+        # mtime=0 keeps the gzip bytes (and so the ETag) the same on every start.
+        "/sitemaps/guides.xml.gz": Route(
+            gzip.compress(sitemap_xml(base_url, SITEMAP_GUIDES).encode(), mtime=0),
+            "application/x-gzip",
+        ),
+        "/library/": Route(page_html("Library", f"<h1>Library</h1><ul>{library}</ul>").encode()),
+        "/toolkit/": Route(toolkit_html().encode()),
+        article_path(REPORT): Route(article_html(REPORT, base_url, download).encode()),
+        REPORT_PDF: Route(make_pdf(REPORT_TEXT, title=REPORT_TEXT[0], author=REPORT["author"]),
+                          "application/pdf"),
         "/feed.xml": Route(rss_feed(base_url, [*RSS_ARTICLES, MISSING, EMPTY]).encode(), xml),
         "/atom.xml": Route(atom_feed(base_url, ATOM_ARTICLES).encode(), "application/atom+xml"),
         article_path(EMPTY): Route(page_html(EMPTY["title"], "").encode()),
         "/guides/product-metrics-dashboards/": Route(article_html(URL_ARTICLE, base_url).encode()),
     }
-    for article in ARTICLES[:5]:
+    for article in [*ARTICLES[:5], *SITEMAP_GUIDES, *LIBRARY_GUIDES]:
         routes[article_path(article)] = Route(article_html(article, base_url).encode())
     index = "".join(
         f'<li><a href="{article_path(a)}">{escape(a["title"])}</a></li>' for a in ARTICLES[:5]
@@ -156,6 +214,11 @@ def sample_sources(base_url: str) -> list[Source]:
         Source("oprhythm-atom", f"{SITE} guides (Atom)", "feed", f"{base_url}/atom.xml"),
         Source("oprhythm-dashboards", "Dashboards guide", "url",
                f"{base_url}/guides/product-metrics-dashboards/"),
+        Source("oprhythm-sitemap", f"{SITE} sitemap", "sitemap", f"{base_url}/"),
+        Source("oprhythm-library", f"{SITE} library", "site", f"{base_url}/library/",
+               settings={"allow": ["/library/"], "max_depth": 1}),
+        Source("oprhythm-toolkit", f"{SITE} toolkit", "links", f"{base_url}/toolkit/",
+               settings={"selector": "section.toolkit"}),
     ]
 
 

@@ -15,6 +15,7 @@ from pipeline.documents import (
     link_documents,
     save_document,
     touch_document,
+    touch_linked_files,
 )
 from pipeline.items import Page
 
@@ -28,6 +29,7 @@ class StoreStage:
         self.db_path = db_path
         self.stats = stats
         self.db = None
+        self._counted: set[str] = set()  # documents counted in this run (each once)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -66,9 +68,15 @@ class StoreStage:
                 canonicalize_url(item.landing_url)
             )
             link_documents(self.db, landing, row["id"])
-        counters.count_document(self.stats, item.source_id, outcome)
+        self._count(row["id"], item.source_id, outcome)
         logger.debug("%s %s", outcome, row["url"])
         return item
+
+    def _count(self, doc_id: str, source_id: str, outcome: str) -> None:
+        # A document two sources list (or two URLs lead to) counts once per run.
+        if doc_id not in self._counted:
+            self._counted.add(doc_id)
+            counters.count_document(self.stats, source_id, outcome)
 
     def _seen_again(self, item: Page, now: str) -> Page:
         """A not-modified page: no extraction, no write beyond last_seen and its sighting."""
@@ -77,5 +85,8 @@ class StoreStage:
         document_id = known.document_id if known and known.document_id else item.doc_id
         if not touch_document(self.db, document_id, item.source_id, item.url, item.found_via, now):
             raise DropItem(f"not-modified-unknown: {item.url} is unchanged but was never stored")
-        counters.count_document(self.stats, item.source_id, "unchanged")
+        self._count(document_id, item.source_id, "unchanged")
+        # The files a landing page offers (its PDFs) are unchanged with it.
+        for file_id in touch_linked_files(self.db, document_id, now):
+            self._count(file_id, item.source_id, "unchanged")
         return item

@@ -1,0 +1,35 @@
+"""Write small, valid PDFs with real text (for the sample web's whitepaper and the tests)."""
+
+from __future__ import annotations
+
+
+def make_pdf(lines: list[str], title: str | None = None, author: str | None = None) -> bytes:
+    """A one-page PDF showing `lines` in Helvetica, with an Info dictionary."""
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    content = "BT /F1 11 Tf 14 TL 56 760 Td " + " ".join(f"({escape(line)}) '" for line in lines) + " ET"
+    info = " ".join(
+        f"/{key} ({escape(value)})" for key, value in (("Title", title), ("Author", author)) if value
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        f"<< {info} /CreationDate (D:20261020090000Z) >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)

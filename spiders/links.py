@@ -1,0 +1,68 @@
+"""Collecting from a curated link list (a "toolkit" page, an awesome list).
+
+Every http(s) link in the page (or in the part a CSS `selector` picks) becomes a resource
+to fetch; its anchor text and the heading of its section are kept as hints.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import scrapy
+
+from pipeline import counters
+from pipeline.config import Source
+from pipeline.items import EntryHints
+from spiders.responses import is_not_modified
+
+HEADING = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
+
+
+def listed_links(response, selector: str | None) -> list[tuple[str, str, str | None]]:
+    """(url, anchor text, section heading) of each http(s) link, in page order, once each."""
+    page_url = urldefrag(response.url)[0]
+    regions = response.css(selector) if selector else [response]
+    found: dict[str, tuple[str, str, str | None]] = {}
+    for region in regions:
+        for anchor in region.css("a[href]"):
+            url = urldefrag(urljoin(response.url, anchor.attrib["href"].strip()))[0]
+            if urlsplit(url).scheme not in ("http", "https") or url == page_url or url in found:
+                continue
+            text = " ".join(" ".join(anchor.css("::text").getall()).split())
+            heading = " ".join(" ".join(anchor.xpath(f"{HEADING}//text()").getall()).split())
+            found[url] = (url, text, heading or None)
+    return list(found.values())
+
+
+class LinksNavigation:
+    """Spider methods for `links` sources."""
+
+    def start_links(self, source: Source):
+        yield scrapy.Request(
+            source.url,
+            callback=self.parse_link_list,
+            errback=self.source_failed,
+            cb_kwargs={"source": source},
+            meta={"conditional": True},
+            dont_filter=True,
+        )
+
+    def parse_link_list(self, response, source: Source):
+        stats = self.crawler.stats
+        counters.count_page(stats, source.id)
+        if is_not_modified(response):
+            counters.count_not_modified(stats, source.id)
+            counters.mark_source_ok(stats, source.id)
+            yield from self.links_listed_last_time(response, source, "links")
+            return
+        if not hasattr(response, "css"):
+            counters.count_error(stats, source.id, response.url, "not an HTML page")
+            return
+        counters.mark_source_ok(stats, source.id)
+        limit = source.option("max_links", 200)
+        links = [link for link in listed_links(response, source.option("selector"))
+                 if source.wants(link[0])][:limit]
+        self.remember_validators(response, [url for url, _, _ in links])
+        for url, text, heading in links:
+            hints = EntryHints(anchor=text or None, categories=[heading] if heading else [])
+            yield from self.follow(url, source, found_via="links", hints=hints)

@@ -1,0 +1,91 @@
+"""Collecting from sitemaps: robots.txt-declared or given, indexes followed, gzip read.
+
+Pages are taken newest first (by lastmod) up to `max_pages`; a page whose lastmod is not
+newer than the source's last successful crawl is not fetched again if it is already known.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+
+from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
+from pipeline import counters
+from pipeline.config import Source
+from spiders.responses import is_not_modified
+
+
+class SitemapNavigation:
+    """Spider methods for `sitemap` sources."""
+
+    def start_sitemap(self, source: Source):
+        path = urlsplit(source.url).path
+        if path in ("", "/") or path.endswith("/robots.txt"):
+            # A site root or its robots.txt: use the sitemaps robots.txt declares.
+            yield scrapy.Request(
+                urljoin(source.url, "/robots.txt"),
+                callback=self.parse_robots_for_sitemaps,
+                errback=self.source_failed,
+                cb_kwargs={"source": source},
+                meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404, 410]},
+                dont_filter=True,
+            )
+        else:
+            yield self.sitemap_request(source.url, source)
+
+    def sitemap_request(self, url: str, source: Source) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.source_failed,
+            cb_kwargs={"source": source},
+            meta={"conditional": True},
+            dont_filter=True,
+        )
+
+    def parse_robots_for_sitemaps(self, response, source: Source):
+        counters.count_page(self.crawler.stats, source.id)
+        declared = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
+        for url in declared or [urljoin(response.url, "/sitemap.xml")]:
+            yield self.sitemap_request(url, source)
+
+    def parse_sitemap(self, response, source: Source):
+        stats = self.crawler.stats
+        counters.count_page(stats, source.id)
+        seen = self.visited_sitemaps.setdefault(source.id, set())
+        if response.url in seen:
+            return  # an index that lists itself, or a loop of indexes
+        seen.add(response.url)
+        if is_not_modified(response):
+            counters.count_not_modified(stats, source.id)
+            counters.mark_source_ok(stats, source.id)
+            known = response.meta.get("validators")
+            if known is not None and known.links_kind == "sitemaps":
+                for url in known.links:
+                    yield self.sitemap_request(url, source)
+            else:
+                yield from self.links_listed_last_time(response, source, "sitemap")
+            return
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except NotASitemapError as error:
+            counters.count_error(stats, source.id, response.url, str(error))
+            return
+        counters.mark_source_ok(stats, source.id)
+        if sitemap.kind == "sitemapindex":
+            children = [entry.url for entry in sitemap.entries]
+            self.remember_validators(response, children, links_kind="sitemaps")
+            for url in children:
+                yield self.sitemap_request(url, source)
+            return
+        entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
+        entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)
+        since = self.last_success.get(source.id)
+        taken = [entry for entry in entries if self.take_budget(source, "sitemap")]
+        self.remember_validators(response, [entry.url for entry in taken])
+        for entry in taken:
+            for request in self.follow(entry.url, source, found_via="sitemap"):
+                if since is not None and entry.lastmod is not None and entry.lastmod <= since:
+                    request.meta["skip_if_known"] = True
+                yield request
