@@ -1,4 +1,4 @@
-"""Parse feed bytes (RSS, Atom) with feedparser into plain entries; never fetch.
+"""Parse feed bytes (RSS, Atom with feedparser; JSON Feed) into plain entries; never fetch.
 
 Scrapy fetches; this module only reads the bytes it was given. A feed that feedparser
 flags as malformed (bozo) but that still yields entries keeps them, with the flag reported.
@@ -6,7 +6,9 @@ flags as malformed (bozo) but that still yields entries keeps them, with the fla
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -14,7 +16,7 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
-from pipeline.clock import struct_time_iso
+from pipeline.clock import iso, struct_time_iso
 from pipeline.items import EntryHints
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class ParsedFeed:
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse a fetched feed; raise NotAFeedError when the bytes hold no feed at all."""
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return parse_json_feed(body, url)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -67,6 +71,62 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     return feed
 
 
+def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+    """Parse a JSON Feed (jsonfeed.org, versions 1 and 1.1), which feedparser does not read."""
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NotAFeedError(f"{url} is not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/"):
+        raise NotAFeedError(f"{url} is JSON but not a JSON Feed (no jsonfeed.org version)")
+    base = data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else url
+    feed = ParsedFeed(title=data.get("title"), version="json" + data["version"].rsplit("/", 1)[-1])
+    items = data.get("items") if isinstance(data.get("items"), list) else []
+    for item in items:
+        if not isinstance(item, dict):
+            feed.skipped += 1
+            continue
+        item_id = str(item.get("id") or "")
+        permalink = item_id if item_id.startswith(("http://", "https://")) else None
+        link = _http_url(base, item.get("url") or item.get("external_url") or permalink)
+        if link is None:
+            feed.skipped += 1
+            continue
+        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+        names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+        content = item.get("content_text") or html_to_text(str(item.get("content_html") or ""))
+        published = item.get("date_published") or item.get("date_modified")
+        feed.entries.append(FeedEntry(link=link, hints=EntryHints(
+            title=str(item.get("title") or "").strip() or None,
+            summary=str(item.get("summary") or "").strip() or None,
+            content=str(content).strip() or None,
+            author=", ".join(names) or None,
+            published=_iso_from_rfc3339(published),
+            guid=str(item.get("id")) if item.get("id") is not None else None,
+            categories=sorted({str(tag) for tag in item.get("tags") or [] if isinstance(tag, str)}),
+        )))
+    return feed
+
+
+def _iso_from_rfc3339(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return iso(moment)
+
+
+def _http_url(base: str, candidate) -> str | None:
+    if not isinstance(candidate, str) or not candidate.strip():
+        return None
+    absolute = urljoin(base, candidate.strip())
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
 def _malformation(parsed: feedparser.FeedParserDict) -> str | None:
     """Why the feed is malformed, or None; a missing or odd Content-Type is not counted
     (servers often send feeds as text/html or without a type)."""
@@ -83,10 +143,8 @@ def _entry_link(raw: feedparser.FeedParserDict, base: str) -> str | None:
     if raw.get("guidislink") or (guid and str(guid).startswith(("http://", "https://"))):
         candidates.append(guid)
     for candidate in candidates:
-        if not candidate:
-            continue
-        absolute = urljoin(base, str(candidate).strip())
-        if urlsplit(absolute).scheme in ("http", "https"):
+        absolute = _http_url(base, str(candidate) if candidate else None)
+        if absolute:
             return absolute
     return None
 

@@ -55,3 +55,29 @@ def test_entries_without_http_links_are_skipped():
 def test_html_to_text():
     assert html_to_text("<p>Hello <b>product</b>\n ops</p>") == "Hello product ops"
     assert html_to_text("") == ""
+
+
+def test_json_feed():
+    import json
+
+    body = json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": f"{BASE}/",
+        "items": [
+            {"id": "1", "url": "/a", "title": "A", "content_html": "<p>Hi <b>there</b></p>",
+             "date_published": "2026-01-02T03:04:05+01:00", "authors": [{"name": "Z"}], "tags": ["ops"]},
+            {"id": "2", "title": "No link"},
+            {"id": "https://blog.example/c", "title": "Id is the link"},
+        ],
+    }).encode()
+    feed = parse_feed(body, f"{BASE}/feed.json")
+    assert feed.version == "json1.1"
+    assert [e.link for e in feed.entries] == [f"{BASE}/a", "https://blog.example/c"]
+    first = feed.entries[0].hints
+    assert (first.content, first.author, first.published, first.categories) == (
+        "Hi there", "Z", "2026-01-02T02:04:05Z", ["ops"])
+    assert feed.skipped == 1
+
+
+def test_json_that_is_not_a_feed():
+    with pytest.raises(NotAFeedError, match="not a JSON Feed"):
+        parse_feed(b'{"hello": "world"}', f"{BASE}/api")
