@@ -7,33 +7,30 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
 
+from pipeline import clock, runs
 from pipeline import crawl as crawling
+from pipeline.lock import CrawlLocked, crawl_lock
 from pipeline.config import ConfigError, Source, load_sources
-from pipeline.database import DatabaseError, open_database
+from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
+from pipeline.cli_sources import sources
 from pipeline.progress import Progress
 from pipeline.publish import load_metadata
 from pipeline.runs import RunSummary
 
-DEFAULT_SOURCES = "data/sources.yaml"
-DEFAULT_DB = "data/prodops.db"
 QUIET_LOGGERS = (
     "scrapy.downloadermiddlewares.robotstxt",
     "scrapy.downloadermiddlewares.retry",
     "scrapy.core.scraper",  # logs every failed request again before our errback
 )
-
-
-class UserError(click.ClickException):
-    """Something the user can fix: printed as one line, exit status 2."""
-
-    exit_code = 2
 
 
 @click.group()
@@ -65,13 +62,6 @@ def _select(sources: list[Source], only: tuple[str, ...], sources_path: str) -> 
     return [source for source in sources if source.enabled]
 
 
-def _open(db_path: str):
-    try:
-        return open_database(db_path)
-    except DatabaseError as error:
-        raise UserError(str(error)) from None
-
-
 @main.command()
 @click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True,
               help="Sources file (YAML).")
@@ -83,17 +73,74 @@ def _open(db_path: str):
 @click.option("--allow-private-network", is_flag=True,
               help="Allow loopback and private addresses (tests, the demo, an intranet).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO).")
-def crawl(sources_path, db_path, only, settings, allow_private_network, verbose) -> None:
-    """Crawl the configured sources into the database and print a summary."""
+@click.option("--every", metavar="INTERVAL", callback=lambda ctx, param, value: parse_interval(value),
+              help="Keep running: crawl now and then every INTERVAL (e.g. 6h, 30m, 1d).")
+def crawl(sources_path, db_path, only, settings, allow_private_network, verbose, every) -> None:
+    """Crawl the configured sources into the database and print a summary.
+
+    Sources in backoff after errors, or disabled, are skipped unless named with --only.
+    Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
+    """
     overrides = _scrapy_settings(settings)
     try:
         sources = _select(load_sources(sources_path), only, sources_path)
     except ConfigError as error:
         raise UserError(str(error)) from None
-    _open(db_path).close()  # a bad database path fails here, before any fetching
-    summary = run_and_report(sources, db_path, overrides, allow_private_network, verbose)
+    db = open_db(db_path)  # a bad database path fails here, before any fetching
+    if not only:
+        sources = _skip_not_due(db, sources)
+    db.close()
+    if every:
+        sys.exit(repeat_crawl(every, sources_path, db_path, only, settings,
+                              allow_private_network, verbose))
+    try:
+        with crawl_lock(db_path) as stale_pid:
+            if stale_pid:
+                click.echo(f"The previous crawl (pid {stale_pid}) did not finish; "
+                           "its run is marked interrupted.", err=True)
+            summary = run_and_report(sources, db_path, overrides, allow_private_network, verbose)
+    except CrawlLocked as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(75)
     if summary.status != "finished":
         sys.exit(1)
+
+
+def _skip_not_due(db, sources: list[Source]) -> list[Source]:
+    skipped = runs.sources_not_due(db, clock.now_iso())
+    for source in sources:
+        if source.id in skipped:
+            click.echo(f"Skipping {source.id}: {skipped[source.id]}", err=True)
+    return [source for source in sources if source.id not in skipped]
+
+
+def parse_interval(value: str | None) -> float | None:
+    """Seconds in an interval such as 90s, 30m, 6h or 1d."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
+    if not match or float(match.group(1)) <= 0:
+        raise click.BadParameter(f"{value!r}: use a number and a unit, e.g. 90s, 30m, 6h or 1d")
+    return float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+def repeat_crawl(every: float, sources_path, db_path, only, settings, allow_private_network,
+                 verbose) -> int:
+    """Crawl now and then every `every` seconds, each crawl in a fresh process (Scrapy's
+    reactor runs once per process), until interrupted."""
+    command = [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", sources_path,
+               "--db", db_path]
+    command += [part for source_id in only for part in ("--only", source_id)]
+    command += [part for setting in settings for part in ("-s", setting)]
+    command += ["--allow-private-network"] * allow_private_network + ["--verbose"] * verbose
+    try:
+        while True:
+            started = time.monotonic()
+            status = subprocess.call(command)
+            click.echo(f"Crawl ended with status {status}; next in {every:.0f} s.", err=True)
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        return 0
 
 
 def run_and_report(
@@ -151,7 +198,7 @@ def format_summary(summary: RunSummary) -> str:
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(db_path, host, port) -> None:
     """Publish the database with Datasette (read-only) using data/metadata.yml."""
-    _open(db_path).close()  # creates the schema for a new path; refuses a non-SQLite file
+    open_db(db_path).close()  # creates the schema for a new path; refuses a non-SQLite file
     sys.exit(serve_datasette(db_path, host, port))
 
 
@@ -179,7 +226,7 @@ def demo(db_path, port, no_serve) -> None:
     """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result."""
     from pipeline.demo.sampleweb import sample_sources, serve_sample_web
 
-    _open(db_path).close()
+    open_db(db_path).close()
     with serve_sample_web() as base_url:
         click.echo(f"Sample web running at {base_url}", err=True)
         sources = sample_sources(base_url)
@@ -187,6 +234,9 @@ def demo(db_path, port, no_serve) -> None:
         run_and_report(sources, db_path, overrides, allow_private_network=True, verbose=False)
     if not no_serve:
         sys.exit(serve_datasette(db_path, "127.0.0.1", port))
+
+
+main.add_command(sources)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,11 @@ def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -
         stats.set_value(ERROR_MESSAGES, [*messages, f"{source_id}: {url}: {message}"])
 
 
+def mark_source_gone(stats: StatsCollector, source_id: str) -> None:
+    """Record that the source's own URL answered 410 Gone: it will be disabled."""
+    stats.set_value(SOURCE.format(source_id=source_id, what="gone"), True)
+
+
 def mark_source_ok(stats: StatsCollector, source_id: str) -> None:
     """Record that the source's own URL (feed, page) was fetched and read."""
     stats.set_value(SOURCE.format(source_id=source_id, what="ok"), True)

@@ -25,6 +25,12 @@ class RunLog:
         self.db_path = crawler.settings.get("PRODOPS_DB")
         self.run_id: int | None = None
         self.summary: runs.RunSummary | None = None
+        settings = crawler.settings
+        self.policy = runs.HealthPolicy(
+            backoff_base=settings.getfloat("PRODOPS_BACKOFF_BASE"),
+            backoff_max=settings.getfloat("PRODOPS_BACKOFF_MAX"),
+            disable_after=settings.getint("PRODOPS_DISABLE_AFTER"),
+        )
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -50,7 +56,9 @@ class RunLog:
             status = "finished" if reason == "finished" else reason
             stats = self.crawler.stats.get_stats()
             now = clock.now_iso()
-            self.summary = runs.finish_run(db, self.run_id, spider.sources, stats, status, now)
+            self.summary = runs.finish_run(
+                db, self.run_id, spider.sources, stats, status, now, self.policy
+            )
             for url, source_id, found_via, anchor, section in spider.extra_sightings:
                 record_sighting_of_url(db, url, source_id, found_via, now,
                                        {"anchor": anchor, "section": section})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +12,22 @@ from typing import Any
 import sqlite_utils
 
 from pipeline import counters
+from pipeline.clock import iso
 from pipeline.config import Source
+
+
+@dataclass(frozen=True)
+class HealthPolicy:
+    """How the crawler treats a failing source: wait longer after each failure, and
+    disable it after `disable_after` failures in a row (or at once on 410 Gone)."""
+
+    backoff_base: float = 3600.0  # seconds after the first failure; doubles after each
+    backoff_max: float = 7 * 86400.0
+    disable_after: int = 8
+
+    def backoff(self, consecutive_errors: int) -> timedelta:
+        """How long to leave a source alone after its n-th failure in a row."""
+        return timedelta(seconds=min(self.backoff_base * 2 ** (consecutive_errors - 1), self.backoff_max))
 
 
 @dataclass
@@ -33,8 +48,13 @@ class RunSummary:
 
 
 def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int:
-    """Insert a `runs` row for a crawl that starts now and mirror its sources; return its id."""
+    """Insert a `runs` row for a crawl that starts now and mirror its sources; return its id.
+
+    Runs still marked running were killed (only one crawl runs at a time): they are marked
+    interrupted.
+    """
     with db.atomic():
+        db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         for source in sources:
             mirror_source(db, source)
         table = db["runs"]
@@ -59,7 +79,7 @@ def mirror_source(db: sqlite_utils.Database, source: Source) -> None:
 
 def finish_run(
     db: sqlite_utils.Database, run_id: int, sources: list[Source], stats: dict[str, Any],
-    status: str, now: str,
+    status: str, now: str, policy: HealthPolicy = HealthPolicy(),
 ) -> RunSummary:
     """Write the run's counts and each source's health from the crawl's stats."""
     summary = RunSummary(
@@ -93,11 +113,13 @@ def finish_run(
             },
         )
         for source in sources:
-            _record_health(db, source.id, stats, now)
+            _record_health(db, source.id, stats, now, policy)
     return summary
 
 
-def _record_health(db: sqlite_utils.Database, source_id: str, stats: dict[str, Any], now: str) -> None:
+def _record_health(
+    db: sqlite_utils.Database, source_id: str, stats: dict[str, Any], now: str, policy: HealthPolicy
+) -> None:
     row = db["sources"].get(source_id)
     fetched = counters.source_value(stats, source_id, "fetched", 0)
     ok = counters.source_value(stats, source_id, "ok", False)
@@ -109,11 +131,40 @@ def _record_health(db: sqlite_utils.Database, source_id: str, stats: dict[str, A
         update["last_fetched"] = now
     if ok:
         warning = counters.source_value(stats, source_id, "warning")
-        update.update(last_ok=now, last_status="ok", consecutive_errors=0, last_warning=warning)
+        update.update(last_ok=now, last_status="ok", consecutive_errors=0, last_warning=warning,
+                      next_due=None)
     else:
         error = counters.source_value(stats, source_id, "last_error") or "no response"
-        update.update(last_status=error, consecutive_errors=(row.get("consecutive_errors") or 0) + 1)
+        failures = (row.get("consecutive_errors") or 0) + 1
+        moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        update.update(last_status=error, consecutive_errors=failures,
+                      next_due=iso(moment + policy.backoff(failures)))
+        if counters.source_value(stats, source_id, "gone"):
+            update["disabled_reason"] = f"410 Gone on {now[:10]}: {error}"
+        elif failures >= policy.disable_after:
+            update["disabled_reason"] = f"{failures} failures in a row; last: {error}"
     db["sources"].update(source_id, update)
+
+
+def enable_source(db: sqlite_utils.Database, source_id: str) -> bool:
+    """Clear a source's disabled state and backoff; False if the database does not know it."""
+    if not db["sources"].count_where("id = ?", [source_id]):
+        return False
+    db["sources"].update(source_id, {"disabled_reason": None, "next_due": None,
+                                     "consecutive_errors": 0})
+    return True
+
+
+def sources_not_due(db: sqlite_utils.Database, now: str) -> dict[str, str]:
+    """Sources to leave alone now, with why: disabled, or backing off after errors."""
+    skip = {}
+    for row in db.execute("SELECT id, disabled_reason, next_due FROM sources").fetchall():
+        source_id, disabled, next_due = row
+        if disabled:
+            skip[source_id] = f"disabled ({disabled}); `prodops sources enable {source_id}`"
+        elif next_due and next_due > now:
+            skip[source_id] = f"backing off after errors until {next_due}"
+    return skip
 
 
 def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:

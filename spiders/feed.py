@@ -11,7 +11,7 @@ from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config import Source
 from pipeline.items import Page
-from spiders.responses import describe_failure, is_not_modified, media_type
+from spiders.responses import describe_failure, is_gone, is_not_modified, media_type
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,10 @@ class FeedNavigation:
                 yield Page(url=entry.link, source_id=source.id, found_via="feed", hints=entry.hints)
 
     def source_failed(self, failure: Failure):
-        """The source's own URL failed: count it against the source."""
+        """The source's own URL failed: count it against the source (410 Gone disables it)."""
         source: Source = failure.request.cb_kwargs["source"]
         counters.count_error(
             self.crawler.stats, source.id, failure.request.url, describe_failure(failure)
         )
+        if is_gone(failure):
+            counters.mark_source_gone(self.crawler.stats, source.id)

@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 from pipeline import counters
 from pipeline.config import Source
 from pipeline.items import EntryHints, Page
-from spiders.responses import describe_failure, page_from_response
+from spiders.responses import describe_failure, is_gone, page_from_response
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ class PageNavigation:
         else:
             message = describe_failure(failure)
             counters.count_error(self.crawler.stats, source.id, url, message)
+            if kwargs["found_via"] == "url" and is_gone(failure):
+                counters.mark_source_gone(self.crawler.stats, source.id)
         response = getattr(failure.value, "response", None)
         yield Page(
             url=url,

@@ -60,3 +60,8 @@ def describe_failure(failure: Failure) -> str:
         return f"HTTP {error.response.status}"
     message = failure.getErrorMessage() or ""
     return f"{type(error).__name__}: {message}".rstrip(": ")
+
+
+def is_gone(failure: Failure) -> bool:
+    """True when a request failed with 410 Gone."""
+    return isinstance(failure.value, HttpError) and failure.value.response.status == 410

@@ -56,6 +56,9 @@ PRODOPS_SOURCES = "data/sources.yaml"
 PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
+PRODOPS_BACKOFF_BASE = 3600  # seconds a failing source is left alone; doubles per failure
+PRODOPS_BACKOFF_MAX = 7 * 86400
+PRODOPS_DISABLE_AFTER = 8  # failures in a row before a source is disabled (410 Gone: at once)
 PRODOPS_ONLY = []  # source ids to crawl (empty: every enabled source)
 
 LOG_LEVEL = "INFO"

@@ -1,0 +1,155 @@
+"""`prodops sources ...`: list, add, import, export, discover, health, enable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from feeds.opml import OpmlError, parse_opml
+from pipeline import runs
+from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
+from pipeline.config import KIND_OPTIONS, ConfigError, Source, load_sources
+from pipeline.source_files import (
+    append_sources,
+    export_opml,
+    export_yaml,
+    guess_kind,
+    propose_id,
+)
+
+sources_option = click.option("--sources", "sources_path", default=DEFAULT_SOURCES,
+                              show_default=True, help="Sources file (YAML).")
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+                         help="SQLite database.")
+
+
+def _load(path: str, missing_ok: bool = False) -> list[Source]:
+    if missing_ok and not Path(path).exists():
+        return []
+    try:
+        return load_sources(path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+@click.group()
+def sources() -> None:
+    """List, add, import, export and check the configured sources."""
+
+
+@sources.command("list")
+@sources_option
+def list_sources(sources_path) -> None:
+    """One line per source: id, kind, enabled, URL."""
+    for source in _load(sources_path):
+        state = "" if source.enabled else "  (disabled in config)"
+        click.echo(f"{source.id:<32} {source.kind:<8} {source.url}{state}")
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(sorted(KIND_OPTIONS)),
+              help="Kind of source (default: guessed from the URL: feed, sitemap or url).")
+@click.option("--id", "source_id", help="Id (default: made from the name or URL).")
+@click.option("--name", help="Name (default: the id).")
+@sources_option
+def add(url, kind, source_id, name, sources_path) -> None:
+    """Add a source to the sources file."""
+    existing = _load(sources_path, missing_ok=True)
+    if any(source.url == url for source in existing):
+        raise UserError(f"{url} is already in {sources_path}")
+    taken = {source.id for source in existing}
+    if source_id in taken:
+        raise UserError(f"id {source_id!r} is already used in {sources_path}; choose another --id")
+    source_id = source_id or propose_id(name, url, taken)
+    source = Source(id=source_id, name=name or source_id, kind=kind or guess_kind(url), url=url)
+    try:
+        append_sources(sources_path, [source])
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Added {source.id} ({source.kind}) to {sources_path}")
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False))
+@sources_option
+def import_opml(opml_file, sources_path) -> None:
+    """Add the feeds of an OPML file (feeds already present are skipped)."""
+    try:
+        subscriptions = parse_opml(Path(opml_file).read_bytes(), opml_file)
+    except OpmlError as error:
+        raise UserError(f"{error}; nothing was imported") from None
+    existing = _load(sources_path, missing_ok=True)
+    known_urls = {source.url for source in existing}
+    taken = {source.id for source in existing}
+    new = []
+    for feed in subscriptions.feeds:
+        if feed.url in known_urls:
+            continue
+        known_urls.add(feed.url)
+        new.append(Source(id=propose_id(feed.title, feed.url, taken), name=feed.title or feed.url,
+                          kind="feed", url=feed.url))
+    for problem in subscriptions.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if new:
+        try:
+            append_sources(sources_path, new)
+        except ConfigError as error:
+            raise UserError(str(error)) from None
+    skipped = len(subscriptions.feeds) - len(new)
+    click.echo(f"Imported {len(new)} feed source(s) into {sources_path}"
+               + (f"; {skipped} already present" if skipped else ""))
+
+
+@sources.command("export")
+@click.option("--format", "output_format", type=click.Choice(["opml", "yaml"]), default="yaml",
+              show_default=True)
+@sources_option
+def export(output_format, sources_path) -> None:
+    """Print the sources as YAML, or the feed sources as OPML."""
+    configured = _load(sources_path)
+    click.echo(export_opml(configured) if output_format == "opml" else export_yaml(configured), nl=False)
+
+
+@sources.command()
+@sources_option
+@db_option
+def health(sources_path, db_path) -> None:
+    """A table of each source's health: last success, errors, next due, documents."""
+    configured = {source.id: source for source in _load(sources_path)}
+    db = open_db(db_path)
+    rows = {row["id"]: row for row in db["sources"].rows}
+    header = f"{'source':<28} {'state':<9} {'last success':<20} {'errors':>6} {'next due':<20} {'docs':>5}  last error"
+    click.echo(header)
+    for source_id, source in configured.items():
+        row = rows.get(source_id, {})
+        if row.get("disabled_reason"):
+            state = "disabled"
+        elif not source.enabled:
+            state = "off"
+        elif row.get("consecutive_errors"):
+            state = "failing"
+        elif row.get("last_ok"):
+            state = "ok"
+        else:
+            state = "new"
+        error = "" if row.get("last_status") in (None, "ok") else row["last_status"]
+        if row.get("disabled_reason"):
+            error = row["disabled_reason"]
+        click.echo(
+            f"{source_id:<28} {state:<9} {row.get('last_ok') or '-':<20} "
+            f"{row.get('consecutive_errors') or 0:>6} {row.get('next_due') or '-':<20} "
+            f"{row.get('documents') or 0:>5}  {error[:100]}"
+        )
+
+
+@sources.command()
+@click.argument("source_id")
+@db_option
+def enable(source_id, db_path) -> None:
+    """Re-enable a source the crawler disabled, and end its backoff."""
+    db = open_db(db_path)
+    if not runs.enable_source(db, source_id):
+        raise UserError(f"unknown source id {source_id!r} in {db_path} (see `prodops sources health`)")
+    click.echo(f"Enabled {source_id}; the next crawl fetches it.")

@@ -1,0 +1,87 @@
+"""Changing a sources file: proposing ids, appending sources, exporting them.
+
+New sources are appended as text after the existing ones, so the comments and layout of a
+hand-written file survive; the result is validated and the original restored if it fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from feeds.opml import OpmlFeed, write_opml
+from pipeline.config import ConfigError, Source, load_sources
+
+
+def slugify(text: str) -> str:
+    """A source id from a title or URL: lower-case words joined by '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-") or "source"
+
+
+def propose_id(title: str | None, url: str, taken: set[str]) -> str:
+    """A new, unused id for a source, from its title or else its URL's host and path."""
+    parts = urlsplit(url)
+    base = slugify(title or f"{parts.hostname or ''}{parts.path}".removeprefix("www."))
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def guess_kind(url: str) -> str:
+    """The kind a URL most likely is, from its shape alone (no fetching)."""
+    path = urlsplit(url).path.lower()
+    if "sitemap" in path or path.endswith("robots.txt"):
+        return "sitemap"
+    if re.search(r"(^|/)(feed|rss|atom)(/|\.xml|\.json)?$|\.(rss|atom)$|/index\.xml$|[?&]format=rss", url.lower()):
+        return "feed"
+    return "url"
+
+
+def append_sources(path: str | Path, new: list[Source]) -> None:
+    """Append sources to a sources file (created if missing); validate, or restore and raise."""
+    path = Path(path)
+    original = path.read_text(encoding="utf-8") if path.exists() else None
+    text = original if original is not None else "sources:\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    if re.search(r"^sources:\s*\[\s*\]\s*$", text, re.MULTILINE):
+        text = re.sub(r"^sources:\s*\[\s*\]\s*$", "sources:", text, flags=re.MULTILINE)
+    entries = [_entry(source) for source in new]
+    block = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
+    text += "".join(f"  {line}\n" for line in block.splitlines())
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_sources(path)
+    except ConfigError:
+        if original is None:
+            path.unlink()
+        else:
+            path.write_text(original, encoding="utf-8")
+        raise
+
+
+def export_yaml(sources: list[Source]) -> str:
+    """The sources as a sources.yaml document."""
+    return yaml.safe_dump({"sources": [_entry(s) for s in sources]}, sort_keys=False,
+                          allow_unicode=True, width=100)
+
+
+def export_opml(sources: list[Source], title: str = "ProdOps Curator sources") -> str:
+    """The feed sources as OPML (other kinds have no place in a feed reader's list)."""
+    feeds = [OpmlFeed(url=s.url, title=s.name) for s in sources if s.kind == "feed"]
+    return write_opml(title, feeds)
+
+
+def _entry(source: Source) -> dict:
+    entry = {"id": source.id, "name": source.name, "kind": source.kind, "url": source.url}
+    if not source.enabled:
+        entry["enabled"] = False
+    if source.settings:
+        entry["settings"] = dict(source.settings)
+    return entry
