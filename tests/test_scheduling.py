@@ -1,0 +1,72 @@
+"""Running from cron: one crawl at a time, stale locks detected, --every keeps crawling."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlite_utils
+
+from conftest import FAST, ROOT, run_prodops
+from pipeline.cli import parse_interval
+from pipeline.database import open_database
+from pipeline.lock import CrawlLocked, crawl_lock
+
+
+def test_a_second_crawl_on_the_same_database_is_refused(tmp_path, sample_sources_file):
+    db_path = tmp_path / "c.db"
+    with crawl_lock(db_path):
+        result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 75
+    assert f"another crawl (pid {os.getpid()})" in result.stderr
+    with pytest.raises(CrawlLocked):
+        with crawl_lock(db_path):
+            with crawl_lock(db_path):
+                pass
+
+
+def test_a_lock_left_by_a_killed_crawl_is_detected_and_its_run_marked(tmp_path, sample_sources_file):
+    db_path = tmp_path / "c.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pipeline.lock import crawl_lock\n"
+         f"with crawl_lock({str(db_path)!r}):\n    print('locked', flush=True); time.sleep(60)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    holder.kill()
+    holder.wait()
+    db = open_database(db_path)
+    db["runs"].insert({"id": 99, "started": "2026-01-01T00:00:00Z", "status": "running"}, pk="id")
+    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
+                         "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    assert f"The previous crawl (pid {holder.pid}) did not finish" in result.stderr
+    assert sqlite_utils.Database(db_path)["runs"].get(99)["status"] == "interrupted"
+
+
+def test_every_runs_crawls_on_an_interval(tmp_path, sample_sources_file):
+    db_path = tmp_path / "c.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sample_sources_file),
+         "--db", str(db_path), "--allow-private-network", "--every", "1s", *FAST],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        finished = 0
+        while finished < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)  # polling for the outcome, bounded by the deadline
+            if db_path.exists():
+                finished = sqlite_utils.Database(db_path).execute(
+                    "select count(*) from runs where status = 'finished'").fetchone()[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert finished >= 2
+
+
+@pytest.mark.parametrize("value, seconds", [("90s", 90), ("30m", 1800), ("6h", 21600), ("1d", 86400)])
+def test_parse_interval(value, seconds):
+    assert parse_interval(value) == seconds

@@ -1,0 +1,139 @@
+"""`prodops sources`: import, add, export, health, enable — through the real CLI."""
+
+import xml.etree.ElementTree as ElementTree
+import pytest
+import sqlite_utils
+import yaml
+
+from conftest import CORPORA, FAST, run_prodops, write_sources
+from pipeline.config import Source, load_sources
+from pipeline.demo.webserver import Route, StaticWeb
+
+CATALOG = CORPORA / "opml" / "pm-feeds" / "catalog" / "feeds.opml"
+needs_corpora = pytest.mark.skipif(not CORPORA.exists(), reason=f"{CORPORA} is absent")
+
+
+@needs_corpora
+def test_importing_the_pm_catalog_yields_300_feed_sources(tmp_path):
+    sources_file = tmp_path / "sources.yaml"
+    result = run_prodops("sources", "import", str(CATALOG), "--sources", str(sources_file))
+    assert result.returncode == 0, result.stderr
+    sources = load_sources(sources_file)
+    assert len(sources) >= 300
+    assert {s.kind for s in sources} == {"feed"}
+    assert len({s.id for s in sources}) == len(sources)
+    again = run_prodops("sources", "import", str(CATALOG), "--sources", str(sources_file))
+    assert "Imported 0 feed source(s)" in again.stdout
+    assert len(load_sources(sources_file)) == len(sources)
+
+
+@needs_corpora
+def test_every_opml_in_the_corpora_is_imported_or_rejected_with_a_message(tmp_path):
+    files = [p for p in (CORPORA / "opml").rglob("*") if p.is_file()
+             and p.suffix in (".opml", ".xml")]
+    assert len(files) > 100
+    for number, path in enumerate(files):
+        sources_file = tmp_path / f"s{number}.yaml"
+        result = run_prodops("sources", "import", str(path), "--sources", str(sources_file), timeout=60) \
+            if number % 25 == 0 else None  # a sample through the CLI (each run is a process) ...
+        if result is not None:
+            assert result.returncode in (0, 2), result.stderr
+            assert "Traceback" not in result.stderr
+            assert result.returncode == 0 or "Error:" in result.stderr
+    # ... and every file through the same function the CLI calls.
+    from feeds.opml import OpmlError, parse_opml
+
+    imported = rejected = 0
+    for path in files:
+        try:
+            parse_opml(path.read_bytes(), str(path))
+            imported += 1
+        except OpmlError as error:
+            assert str(path) in str(error)
+            rejected += 1
+    assert imported > 100 and imported + rejected == len(files)
+
+
+def test_malformed_opml_with_raw_ampersands_is_imported(tmp_path):
+    opml = tmp_path / "list.opml"
+    opml.write_bytes(b'<?xml version="1.0"?><opml version="1.0"><head><title>A & B</title></head><body>'
+                     b'<outline text="News & Views" xmlUrl="https://a.example/feed?x=1&y=2"/>'
+                     b'<outline text="Bad" xmlUrl="javascript:alert(1)"/></body></opml>')
+    result = run_prodops("sources", "import", str(opml), "--sources", str(tmp_path / "s.yaml"))
+    assert result.returncode == 0, result.stderr
+    [source] = load_sources(tmp_path / "s.yaml")
+    assert source.url == "https://a.example/feed?x=1&y=2"
+    assert "not an http(s) URL" in result.stderr
+
+
+def test_not_an_opml_file_is_rejected_with_exit_2(tmp_path):
+    bad = tmp_path / "x.opml"
+    bad.write_text("<html><body>hi</body></html>")
+    result = run_prodops("sources", "import", str(bad), "--sources", str(tmp_path / "s.yaml"))
+    assert result.returncode == 2
+    assert "not an OPML file" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "s.yaml").exists()
+
+
+def test_add_keeps_comments_and_export_round_trips(tmp_path):
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text("# my sources\nsources:\n  - id: a\n    kind: url\n    url: https://a.example/p\n")
+    result = run_prodops("sources", "add", "https://b.example/blog/feed/", "--sources", str(sources_file))
+    assert result.returncode == 0, result.stderr
+    assert sources_file.read_text().startswith("# my sources\n")
+    assert [(s.id, s.kind) for s in load_sources(sources_file)] == [("a", "url"), ("b-example-blog-feed", "feed")]
+    duplicate = run_prodops("sources", "add", "https://b.example/blog/feed/", "--sources", str(sources_file))
+    assert duplicate.returncode == 2 and "already in" in duplicate.stderr
+
+    opml = run_prodops("sources", "export", "--format", "opml", "--sources", str(sources_file)).stdout
+    outlines = ElementTree.fromstring(opml).findall(".//outline")
+    assert [o.get("xmlUrl") for o in outlines] == ["https://b.example/blog/feed/"]
+    exported = run_prodops("sources", "export", "--format", "yaml", "--sources", str(sources_file)).stdout
+    assert [s["id"] for s in yaml.safe_load(exported)["sources"]] == ["a", "b-example-blog-feed"]
+
+
+def test_a_gone_source_is_disabled_then_enabled_again(tmp_path):
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/feed": Route(b"gone", "text/plain", status=410)})
+    db_path = tmp_path / "c.db"
+    with web:
+        sources_file = write_sources(tmp_path / "s.yaml", [Source("old", "Old", "feed", web.base_url + "/feed")])
+        first = run_prodops("crawl", "--sources", str(sources_file), "--db", str(db_path),
+                            "--allow-private-network", *FAST)
+        assert first.returncode == 0, first.stderr
+        row = sqlite_utils.Database(db_path)["sources"].get("old")
+        assert row["disabled_reason"].startswith("410 Gone")
+        health = run_prodops("sources", "health", "--sources", str(sources_file), "--db", str(db_path))
+        assert "disabled" in health.stdout and "410 Gone" in health.stdout
+        skipped = run_prodops("crawl", "--sources", str(sources_file), "--db", str(db_path),
+                              "--allow-private-network", *FAST)
+        assert "Skipping old: disabled" in skipped.stderr
+        assert web.requests.count("/feed") == 1
+        enabled = run_prodops("sources", "enable", "old", "--db", str(db_path))
+        assert enabled.returncode == 0
+        assert sqlite_utils.Database(db_path)["sources"].get("old")["disabled_reason"] is None
+
+
+def test_failures_back_off_exponentially_and_disable_after_n(tmp_path):
+    from pipeline.runs import HealthPolicy
+
+    policy = HealthPolicy(backoff_base=60, backoff_max=3600, disable_after=3)
+    assert [policy.backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [60, 120, 240, 3600]
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/feed": Route(b"<html>not a feed</html>", "text/html")})
+    db_path = tmp_path / "c.db"
+    with web:
+        sources_file = write_sources(tmp_path / "s.yaml", [Source("f", "F", "feed", web.base_url + "/feed")])
+        for _ in range(3):
+            run_prodops("crawl", "--sources", str(sources_file), "--db", str(db_path), "--only", "f",
+                        "--allow-private-network", *FAST, "-s", "PRODOPS_DISABLE_AFTER=3")
+    row = sqlite_utils.Database(db_path)["sources"].get("f")
+    assert row["consecutive_errors"] == 3
+    assert row["disabled_reason"].startswith("3 failures in a row")
+    assert "is an HTML page, not a feed" in row["last_status"]
+    assert row["next_due"] > row["last_fetched"]
+
+
+def test_unknown_source_to_enable(tmp_path):
+    result = run_prodops("sources", "enable", "nope", "--db", str(tmp_path / "c.db"))
+    assert result.returncode == 2 and "unknown source id 'nope'" in result.stderr
