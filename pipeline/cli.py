@@ -20,7 +20,7 @@ from pipeline import clock, runs
 from pipeline import crawl as crawling
 from pipeline.lock import CrawlLocked, crawl_lock
 from pipeline.config import ConfigError, Source, load_sources
-from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
+from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db, scrapy_settings
 from pipeline.cli_sources import sources
 from pipeline.progress import Progress
 from pipeline.publish import load_metadata
@@ -37,16 +37,6 @@ QUIET_LOGGERS = (
 @click.version_option(package_name="prodops-curator")
 def main() -> None:
     """ProdOps Curator: collect, understand and publish product-ops resources."""
-
-
-def _scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:
-    overrides = {}
-    for value in values:
-        name, sep, setting = value.partition("=")
-        if not sep or not name.strip():
-            raise click.UsageError(f"-s {value!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
-        overrides[name.strip()] = setting
-    return overrides
 
 
 def _select(sources: list[Source], only: tuple[str, ...], sources_path: str) -> list[Source]:
@@ -81,7 +71,7 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
     Sources in backoff after errors, or disabled, are skipped unless named with --only.
     Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
     """
-    overrides = _scrapy_settings(settings)
+    overrides = scrapy_settings(settings)
     try:
         sources = _select(load_sources(sources_path), only, sources_path)
     except ConfigError as error:

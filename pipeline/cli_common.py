@@ -22,3 +22,14 @@ def open_db(db_path: str):
         return open_database(db_path)
     except DatabaseError as error:
         raise UserError(str(error)) from None
+
+
+def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:
+    """-s NAME=VALUE options as a dict; a malformed one is a usage error."""
+    overrides = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"-s {value!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
+        overrides[name.strip()] = setting
+    return overrides

@@ -113,6 +113,43 @@ def export(output_format, sources_path) -> None:
 
 
 @sources.command()
+@click.argument("url")
+@click.option("--add", "add_found", is_flag=True, help="Add what was found to the sources file.")
+@sources_option
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option("--allow-private-network", is_flag=True, help="Allow loopback and private addresses.")
+def discover(url, add_found, sources_path, settings, allow_private_network) -> None:
+    """Find a site's feeds (<link rel=alternate>, platform paths) and sitemaps (robots.txt,
+    /sitemap.xml); print them as proposed sources."""
+    from pipeline import crawl as crawling  # noqa: PLC0415 - Scrapy loads only when needed
+    from pipeline.cli_common import scrapy_settings  # noqa: PLC0415
+
+    overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
+    proposals = crawling.discover_sources(
+        url, crawling.crawl_settings(DEFAULT_DB, overrides, allow_private_network)
+    )
+    if not proposals:
+        click.echo(f"No feed or sitemap found for {url}; add it as a `url` or `site` source.")
+        return
+    existing = _load(sources_path, missing_ok=True)
+    known = {source.url for source in existing}
+    taken = {source.id for source in existing}
+    new = []
+    for proposal in proposals:
+        mark = " (already configured)" if proposal.url in known else ""
+        click.echo(f"{proposal.kind:<8} {proposal.url}  — {proposal.title or ''} [{proposal.evidence}]{mark}")
+        if proposal.url not in known:
+            new.append(Source(id=propose_id(proposal.title, proposal.url, taken),
+                              name=proposal.title or proposal.url, kind=proposal.kind, url=proposal.url))
+    if add_found and new:
+        try:
+            append_sources(sources_path, new)
+        except ConfigError as error:
+            raise UserError(str(error)) from None
+        click.echo(f"Added {len(new)} source(s) to {sources_path}")
+
+
+@sources.command()
 @sources_option
 @db_option
 def health(sources_path, db_path) -> None:

@@ -12,6 +12,7 @@ from pipeline.config import Source
 from pipeline.runlog import RunLog
 from pipeline.runs import RunSummary
 from spiders.curator import CuratorSpider
+from spiders.discover import DiscoverSpider, Proposal
 
 
 class CrawlError(Exception):
@@ -40,13 +41,25 @@ def run_crawl(
     reporting to its signals). The Twisted reactor runs once per process, so this is
     called once per process too.
     """
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(CuratorSpider)
-    if watch is not None:
-        watch(crawler)
-    process.crawl(crawler, sources=sources)
-    process.start()
+    crawler = _run(CuratorSpider, settings, watch, sources=sources)
     runlog = next((m for m in crawler.extensions.middlewares if isinstance(m, RunLog)), None)
     if runlog is None or runlog.summary is None:
         raise CrawlError("the crawl did not start; see the log above for the reason")
     return runlog.summary
+
+
+def discover_sources(url: str, settings: Settings) -> list[Proposal]:
+    """Find the feeds and sitemaps a site offers (fetched through Scrapy, and checked)."""
+    crawler = _run(DiscoverSpider, settings, None, url=url)
+    return crawler.spider.proposals
+
+
+def _run(spider_class, settings: Settings, watch, **spider_arguments):
+    """Run one spider to the end in this process; return its crawler."""
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider_class)
+    if watch is not None:
+        watch(crawler)
+    process.crawl(crawler, **spider_arguments)
+    process.start()
+    return crawler

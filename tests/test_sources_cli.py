@@ -137,3 +137,25 @@ def test_failures_back_off_exponentially_and_disable_after_n(tmp_path):
 def test_unknown_source_to_enable(tmp_path):
     result = run_prodops("sources", "enable", "nope", "--db", str(tmp_path / "c.db"))
     assert result.returncode == 2 and "unknown source id 'nope'" in result.stderr
+
+
+def test_discover_finds_declared_and_usual_feeds_and_the_robots_sitemap(sample_web, tmp_path):
+    sources_file = tmp_path / "s.yaml"
+    result = run_prodops("sources", "discover", sample_web.base_url + "/blog/what-product-ops-actually-does/",
+                         "--add", "--sources", str(sources_file), "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    found = {(s.kind, s.url) for s in load_sources(sources_file)}
+    assert found == {
+        ("feed", sample_web.base_url + "/feed.xml"),  # <link rel=alternate>
+        ("feed", sample_web.base_url + "/atom.xml"),  # the usual path
+        ("sitemap", sample_web.base_url + "/sitemap-index.xml"),  # robots.txt
+    }
+    assert "declared by" in result.stdout and "declared in robots.txt" in result.stdout
+
+
+def test_discover_guesses_platform_paths():
+    from feeds.discover import guessed_feed_urls
+
+    assert guessed_feed_urls("https://medium.com/product-coalition")[0] == "https://medium.com/feed/product-coalition"
+    assert "https://example.substack.com/feed" in guessed_feed_urls("https://example.substack.com/p/x")
+    assert "https://blog.example/feed/" in guessed_feed_urls("https://blog.example/")

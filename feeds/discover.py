@@ -1,0 +1,62 @@
+"""Where a site's feeds and sitemaps are: autodiscovery links and the usual platform paths.
+
+Pure functions over URLs and fetched HTML; spiders/discover.py fetches and checks the
+candidates through Scrapy.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml.etree import ParserError
+
+FEED_TYPES = {
+    "application/rss+xml", "application/atom+xml", "application/feed+json",
+    "application/json", "application/rdf+xml", "application/xml", "text/xml",
+}
+# Paths where blogging platforms publish feeds: WordPress, Ghost, Substack, Hugo, Jekyll...
+FEED_PATHS = ["/feed/", "/feed", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml", "/rss/",
+              "/blog/feed/", "/feed.json"]
+SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml"]
+
+
+def feed_links(html: str, base_url: str) -> list[tuple[str, str | None]]:
+    """(URL, title) of each <link rel="alternate"> feed an HTML page declares."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ParserError, ValueError):
+        return []
+    found: list[tuple[str, str | None]] = []
+    for link in tree.iterfind(".//link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_TYPES and href:
+            url = urljoin(base_url, href)
+            if urlsplit(url).scheme in ("http", "https") and url not in [u for u, _ in found]:
+                found.append((url, (link.get("title") or "").strip() or None))
+    return found
+
+
+def guessed_feed_urls(url: str) -> list[str]:
+    """Feed URLs worth trying for a site, from the platform conventions."""
+    parts = urlsplit(url)
+    root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    host = (parts.hostname or "").lower()
+    guesses = []
+    segments = [s for s in parts.path.split("/") if s]
+    if host == "medium.com" and segments:
+        guesses.append(f"{root}/feed/{segments[0]}")  # a publication or @user
+    path = parts.path.rstrip("/")
+    if path:
+        guesses += [f"{root}{path}/feed/", f"{root}{path}/feed"]  # a WordPress category/blog
+    guesses += [root + p for p in FEED_PATHS]
+    return list(dict.fromkeys(guesses))
+
+
+def guessed_sitemap_urls(url: str) -> list[str]:
+    """Sitemap URLs worth trying when robots.txt declares none."""
+    parts = urlsplit(url)
+    root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    return [root + p for p in SITEMAP_PATHS]

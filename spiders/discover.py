@@ -1,0 +1,95 @@
+"""The `discover` spider: finds a site's feeds and sitemaps, and checks that they parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import scrapy
+
+from feeds.discover import feed_links, guessed_feed_urls, guessed_sitemap_urls
+from feeds.parse import NotAFeedError, parse_feed
+from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
+from spiders.responses import media_type
+
+
+@dataclass
+class Proposal:
+    """A source the site offers, checked by fetching and parsing it."""
+
+    kind: str  # feed | sitemap
+    url: str
+    title: str | None
+    evidence: str  # how it was found, and what it holds
+
+
+class DiscoverSpider(scrapy.Spider):
+    """Spider argument: ``url``, a page of the site. Results in ``self.proposals``."""
+
+    name = "discover"
+    # Discovery stores nothing: no stages, no run log.
+    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None}}
+
+    def __init__(self, *args, url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url = url
+        self.proposals: list[Proposal] = []
+        self._checked: set[str] = set()
+
+    async def start(self):
+        yield scrapy.Request(self.url, callback=self.parse_page, errback=self.page_failed)
+        yield scrapy.Request(urljoin(self.url, "/robots.txt"), callback=self.parse_robots,
+                             errback=self.ignore, meta={"dont_obey_robotstxt": True},
+                             dont_filter=True)
+
+    def parse_page(self, response):
+        declared = feed_links(response.text, response.url) if hasattr(response, "text") else []
+        for url, title in declared:
+            yield self._check(url, self.check_feed, f"declared by {response.url}", title)
+        for url in guessed_feed_urls(response.url):
+            yield self._check(url, self.check_feed, "the platform's usual feed path")
+
+    def page_failed(self, failure):
+        # The page itself failed: the usual paths may still answer.
+        for url in guessed_feed_urls(self.url):
+            yield self._check(url, self.check_feed, "the platform's usual feed path")
+
+    def parse_robots(self, response):
+        declared = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
+        for url in declared:
+            yield self._check(url, self.check_sitemap, "declared in robots.txt")
+        if not declared:
+            for url in guessed_sitemap_urls(self.url):
+                yield self._check(url, self.check_sitemap, "the usual sitemap path")
+
+    def _check(self, url: str, callback, evidence: str, title: str | None = None):
+        if url in self._checked:
+            return None
+        self._checked.add(url)
+        return scrapy.Request(url, callback=callback, errback=self.ignore,
+                              cb_kwargs={"evidence": evidence, "title": title})
+
+    def check_feed(self, response, evidence: str, title: str | None):
+        try:
+            feed = parse_feed(response.body, response.url, media_type(response))
+        except NotAFeedError:
+            return
+        found_url = response.request.meta.get("redirect_urls", [response.url])[0]
+        if any(p.url in (found_url, response.url) for p in self.proposals):
+            return
+        self.proposals.append(Proposal(
+            "feed", response.url, title or feed.title,
+            f"{evidence}; {feed.version}, {len(feed.entries)} entries",
+        ))
+
+    def check_sitemap(self, response, evidence: str, title: str | None):
+        try:
+            sitemap = parse_sitemap(response.body, response.url)
+        except NotASitemapError:
+            return
+        self.proposals.append(Proposal(
+            "sitemap", response.url, title, f"{evidence}; {sitemap.kind}, {len(sitemap.entries)} entries",
+        ))
+
+    def ignore(self, failure):
+        return None
