@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -20,6 +21,8 @@ from pipeline.clock import iso, struct_time_iso
 from pipeline.items import EntryHints
 
 logger = logging.getLogger(__name__)
+
+XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["'](?P<name>[^"']+)["']""", re.I)
 
 
 class NotAFeedError(ValueError):
@@ -49,6 +52,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     """Parse a fetched feed; raise NotAFeedError when the bytes hold no feed at all."""
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return parse_json_feed(body, url)
+    body = _trust_valid_utf8(body)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -125,6 +129,19 @@ def _http_url(base: str, candidate) -> str | None:
         return None
     absolute = urljoin(base, candidate.strip())
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def _trust_valid_utf8(body: bytes) -> bytes:
+    """Correct an XML declaration that names a legacy encoding for a body that is valid,
+    non-ASCII UTF-8 (a common publishing mistake; the reverse almost never decodes)."""
+    match = XML_ENCODING.match(body)
+    if not match or match.group("name").lower() in (b"utf-8", b"utf8") or body.isascii():
+        return body
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+    return body[: match.start("name")] + b"utf-8" + body[match.end("name"):]
 
 
 def _malformation(parsed: feedparser.FeedParserDict) -> str | None:

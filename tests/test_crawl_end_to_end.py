@@ -8,17 +8,17 @@ import json
 import sqlite_utils
 from datasette.app import Datasette
 
-from conftest import FAST, run_prodops
+from conftest import FAST, POOLED, run_prodops
 from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
 from pipeline.demo.sampleweb import sample_sources, EMPTY, MISSING, REPORT, REPORT_PDF, article_html, article_path
 from pipeline.demo.webserver import Route
 from pipeline.publish import load_metadata
 
 
-def crawl(sources_file, db_path, *extra):
+def crawl(sources_file, db_path, *extra, pooled=False):
     result = run_prodops(
         "crawl", "--sources", str(sources_file), "--db", str(db_path),
-        "--allow-private-network", *FAST, *extra,
+        "--allow-private-network", *(POOLED if pooled else FAST), *extra,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -26,7 +26,7 @@ def crawl(sources_file, db_path, *extra):
 
 def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sample_sources_file, tmp_path):
     db_path = tmp_path / "prodops.db"
-    first = crawl(sample_sources_file, db_path)
+    first = crawl(sample_sources_file, db_path, pooled=True)  # extraction in worker processes
     db = sqlite_utils.Database(db_path)
 
     # Every article of every source, once, with its extracted text: both feeds, the url
