@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,36 +26,8 @@ import trafilatura
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.demo.articles import ARTICLES  # noqa: E402
-from pipeline.demo.sampleweb import page_html, rss_feed  # noqa: E402
-from pipeline.demo.webserver import Route, StaticWeb  # noqa: E402
-
-SENTENCES = [s for a in ARTICLES for p in a["paragraphs"] for s in re.split(r"(?<=\.) ", p)]
-
-
-def make_article(index: int, rng: random.Random) -> dict:
-    """A deterministic article of 2,000-5,000 words made of product-ops sentences."""
-    target = rng.randint(2000, 5000)
-    paragraphs, words = [], 0
-    while words < target:
-        paragraph = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 7)))
-        paragraphs.append(paragraph)
-        words += len(paragraph.split())
-    topic = rng.choice(["Onboarding", "Tooling", "Insights", "Planning", "Metrics", "Enablement"])
-    return {
-        "slug": f"p{index}",
-        "title": f"{topic} notes #{index}: what product operations teams learn",
-        "author": rng.choice(["Maya Okafor", "Daniel Reyes", "Priya Raman", "Lena Fischer"]),
-        "date": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T08:00:00Z",
-        "summary": paragraphs[0][:200],
-        "paragraphs": paragraphs,
-    }
-
-
-def article_page(article: dict) -> str:
-    body = "".join(f"<p>{p}</p>" for p in article["paragraphs"])
-    return page_html(article["title"], f"<article><h1>{article['title']}</h1>{body}</article>")
-
+from pipeline.demo.generate import generated_web  # noqa: E402
+from pipeline.demo.webserver import StaticWeb  # noqa: E402
 
 def extract(args: tuple[str, str]) -> bool:
     html, url = args
@@ -79,12 +49,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     options = parser.parse_args()
 
-    rng = random.Random(20261125)
-    articles = [make_article(i, rng) for i in range(options.pages)]
     web = StaticWeb()
-    pages = {f"/blog/{a['slug']}/": article_page(a) for a in articles}
-    web.routes.update({path: Route(html.encode()) for path, html in pages.items()})
-    web.routes["/feed.xml"] = Route(rss_feed(web.base_url, articles).encode(), "application/rss+xml")
+    articles, routes = generated_web(web.base_url, options.pages)
+    web.routes.update(routes)
+    pages = {path: route.body.decode() for path, route in routes.items() if path.startswith("/blog/")}
     words = sum(len(" ".join(a["paragraphs"]).split()) for a in articles)
     print(f"{options.pages} pages, {words / options.pages:.0f} words a page on average, "
           f"{sum(map(len, pages.values())) / 2**20:.1f} MiB of HTML; {options.workers} cores")
