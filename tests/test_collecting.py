@@ -1,0 +1,103 @@
+"""Collecting edge cases through a real crawl: feed quirks, PDFs that cannot be read, and
+one failing source next to good ones."""
+
+import sqlite_utils
+
+from conftest import FAST, run_prodops, write_sources
+from pipeline.config import Source
+from pipeline.demo.articles import ARTICLES
+from pipeline.demo.pdfmaker import make_pdf
+from pipeline.demo.sampleweb import article_html
+from pipeline.demo.webserver import Route, StaticWeb
+
+
+def rss(base, items):
+    entries = "".join(
+        f"<item><title>{title}</title><link>{base}{path}</link>"
+        + (f"<guid>{guid}</guid>" if guid else "") + "</item>"
+        for title, path, guid in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{entries}</channel></rss>'.encode()
+
+
+def crawl(web, tmp_path, sources, *extra):
+    sources_file = write_sources(tmp_path / "s.yaml", sources)
+    db_path = tmp_path / "c.db"
+    result = run_prodops("crawl", "--sources", str(sources_file), "--db", str(db_path),
+                         "--allow-private-network", *FAST, *extra)
+    assert result.returncode == 0, result.stderr
+    return sqlite_utils.Database(db_path), result
+
+
+def article_routes(count):
+    return {f"/a{i}": Route(article_html(ARTICLES[i], "http://x").encode()) for i in range(count)}
+
+
+def test_duplicate_missing_and_changing_guids_give_no_duplicate_documents(tmp_path):
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(3)})
+    with web:
+        web.routes["/feed"] = Route(rss(web.base_url, [
+            ("One", "/a0", "g1"), ("One again", "/a0", "g1"),  # a duplicate entry
+            ("Two", "/a1", None),  # no GUID: keyed by its link
+            ("Three", "/a2?utm_source=rss", "g3"),
+        ]), "application/rss+xml")
+        source = Source("f", "F", "feed", web.base_url + "/feed")
+        db, _ = crawl(web, tmp_path, [source])
+        # The publisher regenerates its GUIDs; the same links must not become new documents.
+        web.routes["/feed"] = Route(rss(web.base_url, [
+            ("One", "/a0", "new-g1"), ("Two", "/a1", "new-g2"), ("Three", "/a2", "new-g3"),
+        ]), "application/rss+xml")
+        db, second = crawl(web, tmp_path, [source])
+    assert db["documents"].count == 3
+    assert "0 new" in second.stdout
+
+
+def test_max_entries_and_a_malformed_feed_that_still_has_entries(tmp_path):
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(3)})
+    with web:
+        body = rss(web.base_url, [("A & B", "/a0", None), ("Two", "/a1", None), ("Three", "/a2", None)])
+        web.routes["/feed"] = Route(body, "application/rss+xml")  # the raw '&' makes it bozo
+        source = Source("f", "F", "feed", web.base_url + "/feed", settings={"max_entries": 2})
+        db, _ = crawl(web, tmp_path, [source])
+    assert db["documents"].count == 2
+    assert db["sources"].get("f")["last_warning"].startswith("malformed feed")
+    assert db["sources"].get("f")["last_status"] == "ok"
+
+
+def test_broken_and_encrypted_pdfs_are_recorded_and_do_not_stop_the_crawl(tmp_path):
+    good_pdf = make_pdf(["Product ops report", "Teams grew again this year."], title="Report")
+    web = StaticWeb({
+        "/robots.txt": Route(b"", "text/plain"),
+        "/good.pdf": Route(good_pdf, "application/pdf"),
+        "/broken.pdf": Route(b"%PDF-1.4\n1 0 obj<<>>\n%%garbage", "application/pdf"),
+        # Served as octet-stream: recognised by its %PDF magic bytes.
+        "/sniffed": Route(good_pdf.replace(b"Report", b"Sniffd"), "application/octet-stream"),
+    })
+    with web:
+        base = web.base_url
+        items = [("Good", "/good.pdf", None), ("Broken", "/broken.pdf", None), ("Sniffed", "/sniffed", None)]
+        web.routes["/feed"] = Route(rss(base, items), "application/rss+xml")
+        db, result = crawl(web, tmp_path, [Source("f", "F", "feed", base + "/feed")])
+    rows = {row["title"]: row for row in db["documents"].rows}
+    assert rows["Good"]["extracted_by"].startswith("pypdf")
+    assert "Teams grew again" in rows["Good"]["text"]
+    assert rows["Sniffed"]["extracted_by"].startswith("pypdf")
+    assert rows["Broken"]["extracted_by"] == "feed"
+    assert rows["Broken"]["page_error"].startswith("unreadable PDF")
+
+
+def test_one_failing_source_does_not_stop_the_others(tmp_path):
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(1),
+                     "/html-not-feed": Route(b"<!DOCTYPE html><html><body>Hi</body></html>")})
+    with web:
+        db, result = crawl(web, tmp_path, [
+            Source("bad", "Bad", "feed", web.base_url + "/html-not-feed"),
+            Source("dead", "Dead", "feed", "http://127.0.0.1:9/feed"),  # nothing listens there
+            Source("good", "Good", "url", web.base_url + "/a0"),
+        ])
+    assert db["documents"].count == 1
+    health = {row["id"]: row["last_status"] for row in db["sources"].rows}
+    assert health["good"] == "ok"
+    assert "is an HTML page, not a feed" in health["bad"]
+    assert "Connection" in health["dead"] or "refused" in health["dead"].lower()
+    assert "2 error(s)" in result.stdout
