@@ -1,0 +1,60 @@
+"""Fast phrase matching over word tokens: the text is split into words once and every
+phrase is a dictionary lookup of a word n-gram, so the cost grows with the text, not with
+the number of phrases. Matching ignores case, punctuation and the difference between a
+space and a hyphen; short all-capitals phrases (OKR, VoC, QBR) keep their case."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, in order, as written."""
+    return WORD.findall(text)
+
+
+def is_acronym(phrase: str) -> bool:
+    """Short phrases with two or more capitals keep their case (OKR, VoC, QBR, PRD)."""
+    return len(phrase) <= 6 and sum(ch.isupper() for ch in phrase) >= 2 and " " not in phrase
+
+
+class PhraseIndex:
+    """Find which of many phrases occur in a text, each with its owner (a concept, a type)."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]):
+        """`phrases`: (owner, phrase) pairs."""
+        self._folded: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self._exact: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self.longest = 1
+        self._starts: set[str] = set()  # first words, folded: most positions start no phrase
+        for owner, phrase in phrases:
+            key = tuple(words(phrase))
+            if not key:
+                continue
+            if is_acronym(phrase):
+                self._exact.setdefault(key, []).append((owner, phrase))
+            else:
+                folded = tuple(w.lower() for w in key)
+                self._folded.setdefault(folded, []).append((owner, phrase.lower()))
+            self.longest = max(self.longest, len(key))
+            self._starts.add(key[0].lower())
+
+    def find(self, text: str) -> Counter:
+        """Counter of (owner, phrase) -> occurrences in `text`."""
+        found: Counter = Counter()
+        tokens = words(text)
+        folded = [token.lower() for token in tokens]
+        for start in range(len(tokens)):
+            if folded[start] not in self._starts:
+                continue
+            for length in range(1, min(self.longest, len(tokens) - start) + 1):
+                for owner_phrase in self._folded.get(tuple(folded[start:start + length]), ()):
+                    found[owner_phrase] += 1
+                if self._exact:
+                    for owner_phrase in self._exact.get(tuple(tokens[start:start + length]), ()):
+                        found[owner_phrase] += 1
+        return found

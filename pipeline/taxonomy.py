@@ -1,0 +1,111 @@
+"""Reading data/taxonomy.yaml: product-ops concepts, the phrases that signal them, and the
+cues of each content type. Phrases become compiled patterns once, here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.config import ConfigError
+from pipeline.phrases import PhraseIndex
+
+DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A product-ops concept and the phrases that signal it."""
+
+    id: str
+    label: str
+    parent: str | None
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContentType:
+    """Cues of one content type: URL patterns, title phrases, text phrases."""
+
+    id: str
+    url: tuple[re.Pattern, ...]
+    title: tuple[str, ...]
+    text: tuple[str, ...]
+
+
+@dataclass
+class Taxonomy:
+    concepts: list[Concept] = field(default_factory=list)
+    content_types: list[ContentType] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index: PhraseIndex | None = None
+
+    def parent_of(self, concept_id: str) -> str | None:
+        return next((c.parent for c in self.concepts if c.id == concept_id), None)
+
+    @property
+    def concept_index(self) -> PhraseIndex:
+        """One phrase index over every concept's phrases (built on first use)."""
+        if self._index is None:
+            self._index = PhraseIndex((c.id, p) for c in self.concepts for p in c.phrases)
+        return self._index
+
+
+def load_taxonomy(path: str | Path = DEFAULT_TAXONOMY) -> Taxonomy:
+    """Read and validate a taxonomy file; raise ConfigError naming the file, entry and field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: cannot read it as YAML: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("concepts"), list):
+        raise ConfigError(f"{path}: expected a mapping with a 'concepts' list")
+    taxonomy = Taxonomy()
+    ids = set()
+    for index, entry in enumerate(data["concepts"], start=1):
+        taxonomy.concepts.append(_concept(path, index, entry))
+        ids.add(taxonomy.concepts[-1].id)
+    for concept in taxonomy.concepts:
+        if concept.parent is not None and concept.parent not in ids:
+            raise ConfigError(f"{path}: concept {concept.id}: field 'parent': "
+                              f"no concept {concept.parent!r}")
+    for index, entry in enumerate(data.get("content_types") or [], start=1):
+        taxonomy.content_types.append(_content_type(path, index, entry))
+    return taxonomy
+
+
+def _concept(path: Path, index: int, entry: Any) -> Concept:
+    label = f"{path}: concept #{index}"
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise ConfigError(f"{label}: expected a mapping with an 'id'")
+    label = f"{label} ({entry['id']})"
+    phrases = entry.get("phrases")
+    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise ConfigError(f"{label}: field 'phrases': a non-empty list of strings is needed")
+    parent = entry.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise ConfigError(f"{label}: field 'parent': a concept id or null")
+    return Concept(
+        id=entry["id"], label=str(entry.get("label") or entry["id"]), parent=parent,
+        phrases=tuple(phrases),
+    )
+
+
+def _content_type(path: Path, index: int, entry: Any) -> ContentType:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise ConfigError(f"{path}: content type #{index}: expected a mapping with an 'id'")
+    try:
+        urls = tuple(re.compile(p, re.IGNORECASE) for p in entry.get("url") or [])
+    except re.error as error:
+        raise ConfigError(f"{path}: content type {entry['id']}: field 'url': {error}") from None
+    return ContentType(
+        id=entry["id"], url=urls,
+        title=tuple(str(p) for p in entry.get("title") or []),
+        text=tuple(str(p) for p in entry.get("text") or []),
+    )
