@@ -7,5 +7,8 @@ STAGES is the one ordered list of item stages; Scrapy's ITEM_PIPELINES is built 
 STAGES = [
     "pipeline.stages.canonicalize.CanonicalizeStage",
     "pipeline.stages.extract.ExtractStage",
+    "pipeline.stages.classify.ClassifyStage",
+    "pipeline.stages.tag.TagStage",
+    "pipeline.stages.dedup.DedupStage",
     "pipeline.stages.store.StoreStage",
 ]

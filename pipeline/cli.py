@@ -29,7 +29,6 @@ from pipeline.runs import RunSummary
 QUIET_LOGGERS = (
     "scrapy.downloadermiddlewares.robotstxt",
     "scrapy.downloadermiddlewares.retry",
-    "scrapy.core.scraper",  # logs every failed request again before our errback
 )
 
 

@@ -40,7 +40,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
             "found_via": str,  # feed | url | ...
             "fetched_url": str,  # URL of the response the text came from
             "http_status": int,
-            "content_type": str,
+            "media_type": str,  # media type of the fetched body, e.g. text/html
             "extracted_by": str,  # "trafilatura x.y.z" or "feed" (the feed's own entry)
             "page_error": str,  # why the page itself could not be used (HTTP 404, no main text)
             "categories": str,  # JSON array (feed categories)
@@ -143,6 +143,29 @@ def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
     runs = db["runs"]
     runs.add_column("pages_not_modified", int)
     runs.add_column("bytes_downloaded", int)
+
+
+@migrations()
+def m003_corpus_quality(db: sqlite_utils.Database) -> None:
+    documents = db["documents"]
+    documents.add_column("content_type", str)  # article, whitepaper-report, guide-playbook, ...
+    documents.add_column("gated", int)  # 1: the resource hides behind a lead form
+    documents.add_column("too_short", int)  # 1: fewer words than a useful resource has
+    documents.add_column("tags", str)  # JSON array of concept ids (Datasette facets on it)
+    documents.add_column("tag_scores", str)  # JSON {concept id: 0..1}
+    documents.add_column("relevance", float)  # 0..1, how much it is about product ops
+    documents.add_column("why", str)  # JSON [{concept, phrase, where, count}]
+    documents.add_column("cluster_id", str)  # near-duplicate cluster (its own id when alone)
+    documents.create_index(["cluster_id"])
+    documents.create_index(["content_type"])
+    documents.create_index(["relevance"])
+    db["clusters"].create(
+        {"id": str, "canonical_id": str, "size": int, "updated": str}, pk="id"
+    )
+    db["minhashes"].create({"document_id": str, "signature": bytes}, pk="document_id")
+    db["minhash_bands"].create({"band": int, "key": int, "document_id": str})
+    db["minhash_bands"].create_index(["band", "key"])
+    db["minhash_bands"].create_index(["document_id"])
 
 
 def open_database(path: str | Path) -> sqlite_utils.Database:

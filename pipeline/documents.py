@@ -14,12 +14,13 @@ import sqlite_utils
 
 from pipeline import validators
 from pipeline.canonical import canonicalize_url, document_id
+from pipeline.dedup import assign_cluster
 from pipeline.items import EntryHints, Page
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
 CONTENT_FIELDS = (
     "url", "title", "author", "published", "sitename", "language", "description",
-    "content_hash", "categories",
+    "content_hash", "categories", "content_type", "gated", "tags", "relevance",
 )  # a change in any of these makes a stored document "updated"
 
 
@@ -60,7 +61,7 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "found_via": page.found_via,
         "fetched_url": page.final_url or None,
         "http_status": page.status or None,
-        "content_type": page.content_type or None,
+        "media_type": page.content_type or None,
         "extracted_by": extracted_by,
         "page_error": page_error(page),
         "categories": json.dumps(hints.categories),
@@ -82,12 +83,14 @@ def page_error(page: Page) -> str | None:
 def save_document(
     db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str,
     fetched: tuple[dict[str, str], str] | None = None, context: dict[str, str | None] | None = None,
+    signature=None,
 ) -> str:
     """Insert or update a document and its sighting atomically; return new/updated/unchanged.
 
     `fetched` is (response headers, body hash) of the page the row came from: its
     validators are saved in the same transaction, for conditional GET next time.
     `context` is where the link was found: anchor text and section heading of a link list.
+    A new or changed document is (re)placed in its near-duplicate cluster by `signature`.
     """
     with db.atomic():
         existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
@@ -98,7 +101,7 @@ def save_document(
             fresh = {"last_seen": now, "page_error": row["page_error"]}
             db["documents"].update(row["id"], fresh)
             outcome = "unchanged"
-        elif all(existing[name] == row[name] for name in CONTENT_FIELDS):
+        elif all(existing[name] == row.get(name) for name in CONTENT_FIELDS):
             fresh = {k: row[k] for k in ("fetched_url", "http_status", "page_error")}
             db["documents"].update(row["id"], {**fresh, "last_seen": now})
             outcome = "unchanged"
@@ -106,6 +109,8 @@ def save_document(
             keep = {"source_id": existing["source_id"], "found_via": existing["found_via"]}
             db["documents"].update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
             outcome = "updated"
+        if outcome != "unchanged" or existing["cluster_id"] is None:
+            assign_cluster(db, row["id"], row["content_hash"], signature, now)
         _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now, context)
         if fetched is not None:
             headers, hashed_body = fetched

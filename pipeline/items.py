@@ -8,6 +8,7 @@ known); URLs are absolute.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -40,12 +41,12 @@ class Extraction:
     page_count: int | None = None  # PDFs
 
 
-@dataclass
+@dataclass(repr=False)
 class Page:
     """One fetched (or failed) resource on its way to the database.
 
-    Filled by the spider: url .. hints/fetch_error. Filled by the stages: canonical_url and
-    doc_id (canonicalize), extraction (extract).
+    Filled by the spider: url .. landing_url. Filled by the stages: canonical_url and doc_id
+    (canonicalize), extraction (extract), document (classify, tag), signature (dedup).
     """
 
     url: str  # the URL as found (feed entry link, configured URL)
@@ -65,3 +66,10 @@ class Page:
     canonical_url: str = ""
     doc_id: str = ""
     extraction: Extraction | None = None
+    document: dict[str, Any] | None = None  # the documents row (classify, tag add to it)
+    signature: Any = None  # MinHash signature of the text (dedup), a numpy array
+
+    def __repr__(self) -> str:
+        # Short: Scrapy logs items (a dropped one at WARNING), and the body can be megabytes.
+        return (f"Page({self.url!r}, source={self.source_id!r}, via={self.found_via!r}, "
+                f"status={self.status}, {len(self.body)} bytes)")

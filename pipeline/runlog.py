@@ -38,6 +38,7 @@ class RunLog:
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
 
     def spider_opened(self, spider) -> None:
@@ -73,3 +74,10 @@ class RunLog:
         # DropItem messages start with a reason code: "no-content: ...".
         reason = str(exception).split(":", 1)[0].strip() or "unspecified"
         counters.count_dropped(self.crawler.stats, reason)
+
+    def item_error(self, item, response, spider, failure) -> None:
+        # A stage raised: a bug or a storage failure. The run says so instead of hiding it.
+        source_id = getattr(item, "source_id", "?")
+        url = getattr(item, "url", "?")
+        counters.count_error(self.crawler.stats, source_id, url,
+                             f"processing failed: {type(failure.value).__name__}: {failure.value}")

@@ -3,6 +3,8 @@
 `prodops crawl -s NAME=VALUE` overrides any of them for one run, as `scrapy crawl -s` does.
 """
 
+from pathlib import Path
+
 from pipeline import STAGES
 
 BOT_NAME = "prodops-curator"
@@ -53,6 +55,7 @@ ITEM_PIPELINES = {stage: 100 * (position + 1) for position, stage in enumerate(S
 # ProdOps Curator's own settings.
 PRODOPS_DB = "data/prodops.db"
 PRODOPS_SOURCES = "data/sources.yaml"
+PRODOPS_TAXONOMY = str(Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml")
 PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page

@@ -14,6 +14,9 @@ from pipeline.items import EntryHints, Page
 from pipeline.stages.canonicalize import CanonicalizeStage
 from pipeline.stages.extract import ExtractStage, worker_count
 from pipeline.stages.store import StoreStage
+from pipeline.stages.classify import ClassifyStage
+from pipeline.classify import TypeIndex
+from pipeline.taxonomy import load_taxonomy
 
 BASE = "http://blog.example"
 
@@ -70,9 +73,14 @@ def test_worker_count_defaults_to_the_cores():
     assert worker_count(0) >= 1
 
 
+def through_classify(page):
+    return ClassifyStage(TypeIndex(load_taxonomy())).process_item(page)
+
+
 def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
     page = CanonicalizeStage().process_item(fetched_page())
     asyncio.run(ExtractStage(1).process_item(page))
+    through_classify(page)
     outcomes = []
     for run in range(2):  # two runs: a stage instance lives for one crawl
         stats = _stats()
@@ -85,7 +93,7 @@ def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
                 fetched_page(hints=None, body=b"", status=200, final_url=f"{BASE}/x")
             )
             with pytest.raises(DropItem, match="^no-content"):
-                stage.process_item(nothing)
+                through_classify(nothing)
         finally:
             stage.close_spider()
         outcomes.append({outcome: stats.get_value(counters.DOCUMENTS.format(outcome=outcome))

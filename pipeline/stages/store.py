@@ -1,4 +1,4 @@
-"""Stage 3 (last): save each page as a document in SQLite and count the outcome."""
+"""Stage 6 (last): save each document in SQLite, in its cluster, and count the outcome."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pipeline.database import open_database
 from pipeline.canonical import canonicalize_url, document_id
 from pipeline.documents import (
     document_id_seen_at,
-    document_row,
     link_documents,
     save_document,
     touch_document,
@@ -48,11 +47,9 @@ class StoreStage:
         now = clock.now_iso()
         if item.not_modified:
             return self._seen_again(item, now)
-        row = document_row(item)
+        row = item.document
         if row is None:
-            if item.fetch_error:
-                raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
-            raise DropItem(f"no-content: no main text or title in {item.url}")
+            raise DropItem(f"unclassified: {item.url} reached the store without a document")
         fetched = None
         if item.fetch_error is None and 200 <= item.status < 300:
             fetched = (item.headers, validators.body_hash(item.body))
@@ -61,7 +58,8 @@ class StoreStage:
             section = item.hints.categories[0] if item.hints.categories else None
             context = {"anchor": item.hints.anchor, "section": section}
         outcome = save_document(
-            self.db, row, found_at=item.url, now=now, fetched=fetched, context=context
+            self.db, row, found_at=item.url, now=now, fetched=fetched, context=context,
+            signature=item.signature,
         )
         if item.landing_url:
             landing = document_id_seen_at(self.db, item.landing_url) or document_id(

@@ -1,0 +1,82 @@
+"""What a document is: its content type, whether it is gated, its language, whether it is
+too short to be useful. Plain functions over a document's URL, title, text and HTML.
+
+Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title
+phrase 2 (two at most), each distinct text phrase 1 (three at most), a PDF 3 toward
+whitepaper-report. The best type wins if it scores 3 or more; otherwise `article`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import py3langid
+
+from pipeline.phrases import PhraseIndex
+from pipeline.taxonomy import Taxonomy
+
+DEFAULT_TYPE = "article"
+MIN_TYPE_SCORE = 3
+MIN_USEFUL_WORDS = 150  # shorter documents are kept, marked too_short
+MIN_WORDS_TO_DETECT_LANGUAGE = 20
+TEXT_CHARS = 20_000
+
+FORM = re.compile(rb"<form\b", re.IGNORECASE)
+EMAIL_INPUT = re.compile(rb"""<input\b[^>]*\b(type\s*=\s*["']?email|name\s*=\s*["']?[\w\[\]-]*email)""", re.IGNORECASE)
+GATE_WORDS = PhraseIndex((("gate", p) for p in (
+    "download", "get the report", "get the guide", "fill out the form", "complete the form",
+    "access the report", "get your copy", "get instant access", "work email", "business email",
+)))
+
+
+class TypeIndex:
+    """The content types' phrase indexes, built once per taxonomy."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.types = taxonomy.content_types
+        self.title = PhraseIndex((t.id, p) for t in self.types for p in t.title)
+        self.text = PhraseIndex((t.id, p) for t in self.types for p in t.text)
+
+
+def content_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> str:
+    """The most likely content type of a document (see the module docstring)."""
+    scores: Counter = Counter()
+    for kind in index.types:
+        if any(pattern.search(url) for pattern in kind.url):
+            scores[kind.id] += 3
+    title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
+    for owner, hits in title_hits.items():
+        scores[owner] += 2 * min(hits, 2)
+    text_hits = Counter(owner for owner, _ in index.text.find((text or "")[:TEXT_CHARS]))
+    for owner, hits in text_hits.items():
+        scores[owner] += min(hits, 3)
+    if is_pdf:
+        scores["whitepaper-report"] += 3
+    if not scores:
+        return DEFAULT_TYPE
+    best, score = max(scores.items(), key=lambda item: (item[1], item[0] == "whitepaper-report"))
+    return best if score >= MIN_TYPE_SCORE else DEFAULT_TYPE
+
+
+def is_gated(html: bytes, text: str | None) -> bool:
+    """A page that hides its resource behind a lead form: an email form, words of a gate,
+    and little text of its own."""
+    if not html or not FORM.search(html) or not EMAIL_INPUT.search(html):
+        return False
+    words = len((text or "").split())
+    return words < 600 and bool(GATE_WORDS.find(text or ""))
+
+
+def language(text: str | None, declared: str | None) -> str | None:
+    """The language of a text (ISO 639-1), detected when there is enough of it, else the
+    page's declared language."""
+    if text and len(text.split()) >= MIN_WORDS_TO_DETECT_LANGUAGE:
+        detected, _ = py3langid.classify(text[:TEXT_CHARS])
+        return detected
+    return declared
+
+
+def too_short(word_count: int) -> bool:
+    """True for documents too short to be useful as a resource (kept, but marked)."""
+    return word_count < MIN_USEFUL_WORDS

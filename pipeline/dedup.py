@@ -1,0 +1,129 @@
+"""Exact and near-duplicate detection, in time that grows linearly with the corpus.
+
+Each document's text gets a MinHash signature (64 permutations over 5-word shingles). The
+signature is cut into 16 bands of 4; documents sharing a band are candidates (locality-
+sensitive hashing, looked up in an indexed table, never all pairs), and a candidate whose
+signatures agree on at least SIMILARITY of the positions (an estimate of the Jaccard
+similarity of the shingles) is a copy. Documents with the same content hash are copies
+outright. Copies form a cluster; every copy is kept, with its `cluster_id`.
+
+The canonical copy of a cluster is, by policy: an original publisher over an aggregator
+(Medium, LinkedIn, ...), then the earliest published, then the longest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+import numpy as np
+import sqlite_utils
+from datasketch import MinHash
+
+NUM_PERM = 64
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+SHINGLE_WORDS = 5
+SIMILARITY = 0.5
+AGGREGATORS = (
+    "medium.com", "linkedin.com", "substack.com", "dev.to", "hashnode.dev", "hackernoon.com",
+    "flipboard.com", "feedly.com", "news.ycombinator.com", "reddit.com", "scribd.com",
+    "slideshare.net", "muckrack.com",
+)
+WORD = re.compile(r"\w+")
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of a text (uint32 array of NUM_PERM values)."""
+    words = WORD.findall(text.lower())
+    if len(words) >= SHINGLE_WORDS:
+        shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    else:
+        shingles = set(words) or {""}
+    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash.update_batch([s.encode("utf-8") for s in shingles])
+    return minhash.hashvalues.astype(np.uint32)
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """One 63-bit key per band of the signature."""
+    keys = []
+    for band in range(BANDS):
+        digest = hashlib.blake2b(sig[band * ROWS:(band + 1) * ROWS].tobytes(), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big") >> 1)
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a == b))
+
+
+def is_aggregator(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == name or host.endswith("." + name) for name in AGGREGATORS)
+
+
+def canonical_order(member: dict) -> tuple:
+    """Sort key of the canonical policy: original publisher, earliest, longest."""
+    return (is_aggregator(member["url"] or ""), member["published"] or member["first_seen"] or "9999",
+            -(member["word_count"] or 0), member["id"])
+
+
+def assign_cluster(
+    db: sqlite_utils.Database, doc_id: str, content_hash: str | None, sig: np.ndarray | None, now: str
+) -> str:
+    """Index a saved document's signature and put it in its cluster; return the cluster id.
+
+    Call inside the document's transaction, after the document row is written.
+    """
+    old_cluster = (db.execute("SELECT cluster_id FROM documents WHERE id = ?", [doc_id]).fetchone() or [None])[0]
+    copies: set[str] = set()
+    if content_hash:
+        copies |= {row[0] for row in db.execute(
+            "SELECT id FROM documents WHERE content_hash = ? AND id != ?", [content_hash, doc_id])}
+    db.execute("DELETE FROM minhash_bands WHERE document_id = ?", [doc_id])
+    if sig is not None:
+        keys = band_keys(sig)
+        candidates = set()
+        for band, key in enumerate(keys):
+            candidates |= {row[0] for row in db.execute(
+                "SELECT document_id FROM minhash_bands WHERE band = ? AND key = ?", [band, key])}
+        for candidate in candidates - copies - {doc_id}:
+            stored = db.execute("SELECT signature FROM minhashes WHERE document_id = ?", [candidate]).fetchone()
+            if stored and similarity(sig, np.frombuffer(stored[0], dtype=np.uint32)) >= SIMILARITY:
+                copies.add(candidate)
+        db.execute("INSERT OR REPLACE INTO minhashes (document_id, signature) VALUES (?, ?)",
+                   [doc_id, sig.tobytes()])
+        db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",
+                       [(band, key, doc_id) for band, key in enumerate(keys)])
+    clusters = {row[0] for row in db.execute(
+        f"SELECT DISTINCT cluster_id FROM documents WHERE id IN ({','.join('?' * len(copies))})",
+        list(copies))} if copies else set()
+    clusters.discard(None)
+    target = min(clusters | ({old_cluster} if old_cluster in clusters else set())) if clusters else doc_id
+    for other in clusters - {target}:  # this document joins clusters together
+        db.execute("UPDATE documents SET cluster_id = ? WHERE cluster_id = ?", [target, other])
+        db.execute("DELETE FROM clusters WHERE id = ?", [other])
+    db.execute("UPDATE documents SET cluster_id = ? WHERE id = ?", [target, doc_id])
+    refresh_cluster(db, target, now)
+    if old_cluster and old_cluster != target:
+        refresh_cluster(db, old_cluster, now)
+    return target
+
+
+def refresh_cluster(db: sqlite_utils.Database, cluster_id: str, now: str) -> None:
+    """Recompute a cluster's size and canonical copy (clusters of one have no row)."""
+    members = [dict(zip(("id", "url", "published", "first_seen", "word_count"), row)) for row in db.execute(
+        "SELECT id, url, published, first_seen, word_count FROM documents WHERE cluster_id = ?", [cluster_id])]
+    if len(members) < 2:
+        db.execute("DELETE FROM clusters WHERE id = ?", [cluster_id])
+        return
+    canonical = min(members, key=canonical_order)
+    db.execute(
+        "INSERT INTO clusters (id, canonical_id, size, updated) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET canonical_id = excluded.canonical_id, size = excluded.size, "
+        "updated = excluded.updated",
+        [cluster_id, canonical["id"], len(members), now],
+    )
