@@ -31,8 +31,8 @@ serve: setup
 demo: setup  ## offline tour on the bundled sample web
 	$(BIN)/prodops demo --port $(PORT)
 
-test: setup
-	$(BIN)/python -m pytest
+test: setup  ## the whole suite, on every core
+	$(BIN)/python -m pytest -n auto
 
 bench: setup
 	$(BIN)/python benchmarks/crawl.py
