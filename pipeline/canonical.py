@@ -3,7 +3,8 @@
 Rules (stable, so an id never changes between runs): lower-case scheme and host, default
 ports dropped, fragment dropped, tracking parameters (utm_*, fbclid, gclid, mc_cid, mc_eid,
 ref, ...) removed, remaining query parameters kept in their order, an empty path becomes
-"/", and a trailing slash is removed from any other path.
+"/", and a trailing slash is removed from any other path. AMP variants map to their page:
+a trailing /amp path segment and amp / outputType=amp parameters are dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ TRACKING_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+AMP_SEGMENT = re.compile(r"/amp$", re.IGNORECASE)
 
 
 def canonicalize_url(url: str) -> str:
@@ -38,12 +40,17 @@ def canonicalize_url(url: str) -> str:
     path = parts.path or "/"
     if path != "/" and path.endswith("/"):
         path = path.rstrip("/") or "/"
+    path = AMP_SEGMENT.sub("", path) or "/"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not TRACKING_PARAMETER.match(k)],
+         if not TRACKING_PARAMETER.match(k) and not _is_amp_parameter(k, v)],
         doseq=True,
     )
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _is_amp_parameter(name: str, value: str) -> bool:
+    return name.lower() == "amp" or (name.lower() == "outputtype" and value.lower() == "amp")
 
 
 def document_id(canonical_url: str) -> str:

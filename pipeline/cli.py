@@ -24,7 +24,9 @@ from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db,
 from pipeline.cli_sources import sources
 from pipeline.progress import Progress
 from pipeline.publish import load_metadata
+from pipeline.retag import retag_corpus
 from pipeline.runs import RunSummary
+from pipeline.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
 
 QUIET_LOGGERS = (
     "scrapy.downloadermiddlewares.robotstxt",
@@ -223,6 +225,22 @@ def demo(db_path, port, no_serve) -> None:
         run_and_report(sources, db_path, overrides, allow_private_network=True, verbose=False)
     if not no_serve:
         sys.exit(serve_datasette(db_path, "127.0.0.1", port))
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
+              help="Taxonomy file (YAML).")
+def retag(db_path, taxonomy_path) -> None:
+    """Re-apply the taxonomy (tags, relevance, why, content type) to every stored document,
+    without fetching anything."""
+    try:
+        taxonomy = load_taxonomy(taxonomy_path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+    db = open_db(db_path)
+    seen, changed = retag_corpus(db, taxonomy)
+    click.echo(f"Retagged {seen} document(s); {changed} changed.")
 
 
 main.add_command(sources)

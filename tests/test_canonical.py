@@ -16,6 +16,10 @@ from pipeline.canonical import canonicalize_url, document_id, same_site
         ("https://example.com/a?b=2&a=1", "https://example.com/a?b=2&a=1"),
         ("https://example.com/caf\u00e9", "https://example.com/caf%C3%A9"),
         ("http://[::1]:8000/x/", "http://[::1]:8000/x"),
+        ("https://example.com/post/amp/", "https://example.com/post"),
+        ("https://example.com/post?amp=1&id=2", "https://example.com/post?id=2"),
+        ("https://example.com/post?outputType=amp", "https://example.com/post"),
+        ("https://example.com/amplitude-guide", "https://example.com/amplitude-guide"),
     ],
 )
 def test_canonicalize_url(url, expected):
