@@ -243,6 +243,26 @@ def retag(db_path, taxonomy_path) -> None:
     click.echo(f"Retagged {seen} document(s); {changed} changed.")
 
 
+@main.command("eval")
+@click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
+              help="Taxonomy file (YAML) to evaluate.")
+def evaluate_command(taxonomy_path) -> None:
+    """Measure extraction, dedup, tagging and content-type quality on the labelled fixtures;
+    exit status 1 when a figure is below its target."""
+    from pipeline.evaluation import evaluate, format_figures  # noqa: PLC0415 - heavy imports
+
+    try:
+        taxonomy = load_taxonomy(taxonomy_path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+    figures = evaluate(taxonomy)
+    click.echo(format_figures(figures))
+    low = [figure.name for figure in figures if not figure.met]
+    if low:
+        click.echo(f"Below target: {', '.join(low)}", err=True)
+        sys.exit(1)
+
+
 main.add_command(sources)
 
 

@@ -1,0 +1,121 @@
+"""Corpus quality: tagging, content types, near-duplicates, retag and the eval harness."""
+
+import json
+
+import numpy as np
+import sqlite_utils
+
+from conftest import FAST, run_prodops
+from pipeline import dedup
+from pipeline.classify import TypeIndex, content_type, is_gated, language, too_short
+from pipeline.database import open_database
+from pipeline.demo.articles import ARTICLES
+from pipeline.evaluation import ngram_f1, syndicated_html
+from pipeline.extraction import extract_html
+from pipeline.tagging import tag
+from pipeline.taxonomy import load_taxonomy
+
+TAXONOMY = load_taxonomy()
+
+
+def test_tags_come_with_scores_relevance_and_reasons():
+    result = tag(TAXONOMY, "Launching a Voice of the Customer Program",
+                 "How product ops closes the feedback loop.",
+                 "Customer feedback from support tickets reaches product teams through triage.")
+    assert "voice-of-customer" in result.tags
+    assert result.scores["voice-of-customer"] >= 0.5
+    assert 0 < result.relevance <= 1
+    where = {(w["concept"], w["where"]) for w in result.why}
+    assert ("voice-of-customer", "title") in where and ("voice-of-customer", "body") in where
+
+
+def test_child_concepts_bring_their_parents():
+    result = tag(TAXONOMY, "Capacity Planning and R&D Capitalization", "", "")
+    assert {"portfolio-resources-finance", "planning-roadmapping", "process-rituals"} <= set(result.tags)
+
+
+def test_acronyms_keep_their_case():
+    assert "metrics-kpis-okrs" in tag(TAXONOMY, "OKR cadence for teams", "", "").tags
+    assert tag(TAXONOMY, "okra recipes", "", "").tags == []
+
+
+def test_unrelated_text_is_not_relevant():
+    result = tag(TAXONOMY, "A sourdough starter in five days", "Baking at home.",
+                 "Mix flour and water, wait, feed it daily, and bake when it bubbles.")
+    assert result.tags == [] and result.relevance == 0
+
+
+def test_content_types_gated_language_short():
+    types = TypeIndex(TAXONOMY)
+    assert content_type(types, "https://x.org/report.pdf", "Annual", "", True) == "whitepaper-report"
+    assert content_type(types, "https://x.org/podcast/ep-3", "Episode 3: Roadmaps", "In this episode", False) == "podcast-episode"
+    assert content_type(types, "https://x.org/blog/post", "Thoughts on teams", "Some words.", False) == "article"
+    form = b'<form action="/lead"><input type="email" name="email"><button>Download</button></form>'
+    assert is_gated(form, "Fill out the form to download the report.")
+    assert not is_gated(form, " ".join(["word"] * 800))
+    assert language("Die Produktorganisation wächst schnell und braucht klare Prozesse für Planung, "
+                    "Daten und Werkzeuge, damit die Teams schneller lernen und besser entscheiden.", "en") == "de"
+    assert language("Too short", "fr") == "fr"
+    assert too_short(40) and not too_short(400)
+
+
+def test_copies_cluster_and_different_articles_do_not(tmp_path):
+    db = open_database(tmp_path / "d.db")
+    texts = {}
+    for article in ARTICLES[:3]:
+        for name, html in (("orig", None), ("copy", syndicated_html(article, edited=True))):
+            text = " ".join(article["paragraphs"]) if html is None else extract_html(html, "https://m.example/x").text
+            doc_id = f"{article['slug']}-{name}"
+            url = f"https://{'medium.com' if name == 'copy' else 'blog.example'}/{doc_id}"
+            db["documents"].insert({"id": doc_id, "url": url, "text": text, "word_count": len(text.split()),
+                                    "published": "2026-01-02" if name == "copy" else "2026-01-01"})
+            with db.atomic():
+                dedup.assign_cluster(db, doc_id, None, dedup.signature(text), "2026-11-25T00:00:00Z")
+            texts[doc_id] = text
+    clusters = {row["id"]: row["cluster_id"] for row in db["documents"].rows}
+    for article in ARTICLES[:3]:
+        assert clusters[f"{article['slug']}-orig"] == clusters[f"{article['slug']}-copy"]
+    assert len(set(clusters.values())) == 3
+    assert {row["canonical_id"] for row in db["clusters"].rows} == {f"{a['slug']}-orig" for a in ARTICLES[:3]}
+    sig = dedup.signature(texts[f"{ARTICLES[0]['slug']}-orig"])
+    assert sig.dtype == np.uint32 and len(dedup.band_keys(sig)) == dedup.BANDS
+
+
+def test_ngram_f1():
+    assert ngram_f1("a b c d e", "a b c d e") == 1.0
+    assert ngram_f1("x y z w", "a b c d e") == 0.0
+
+
+def test_prodops_eval_meets_every_target():
+    result = run_prodops("eval", timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("extraction F1 (ours)", "dedup precision", "dedup recall", "tag micro-F1",
+                 "content-type accuracy"):
+        assert name in result.stdout
+    assert "LOW" not in result.stdout
+
+
+def test_crawled_documents_are_tagged_typed_and_retaggable(sample_sources_file, tmp_path):
+    db_path = tmp_path / "c.db"
+    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
+                         "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    rows = {row["title"]: row for row in db["documents"].rows}
+    report = rows["The State of Product Operations 2026"]
+    assert report["content_type"] == "whitepaper-report"
+    assert "prodops-definition" in json.loads(report["tags"])
+    voc = rows[ARTICLES[2]["title"]]
+    assert "voice-of-customer" in json.loads(voc["tags"]) and voc["relevance"] > 0.5
+    assert any(w["concept"] == "voice-of-customer" for w in json.loads(voc["why"]))
+    assert all(row["cluster_id"] for row in rows.values())
+    assert all(row["language"] == "en" for row in rows.values() if row["word_count"] > 50)
+
+    taxonomy = tmp_path / "taxonomy.yaml"
+    text = (load_taxonomy.__defaults__[0]).read_text()
+    taxonomy.write_text(text.replace("    - tech stack\n", "    - tech stack\n    - office hours\n"))
+    retag = run_prodops("retag", "--db", str(db_path), "--taxonomy", str(taxonomy))
+    assert retag.returncode == 0, retag.stderr
+    assert "1 changed" in retag.stdout
+    office = db["documents"].get(next(r["id"] for r in rows.values() if "Office Hours" in r["title"]))
+    assert "tooling-stack" in json.loads(office["tags"])
