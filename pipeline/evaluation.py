@@ -15,7 +15,6 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from html import escape
 from itertools import combinations
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from pipeline import dedup
 from pipeline.classify import TypeIndex, content_type
 from pipeline.database import open_database
 from pipeline.demo.articles import ARTICLES, GUIDES
-from pipeline.demo.sampleweb import article_html
+from pipeline.demo.sampleweb import article_html, syndicated_html
 from pipeline.documents import content_hash
 from pipeline.extraction import extract_html
 from pipeline.tagging import tag
@@ -65,31 +64,6 @@ def ngram_f1(predicted: str, expected: str, n: int = 4) -> float:
         return 0.0
     precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
     return 2 * precision * recall / (precision + recall)
-
-
-def syndicated_html(article: dict, edited: bool = False) -> str:
-    """The article as an aggregator republishes it: other boilerplate, optionally lightly edited."""
-    paragraphs = list(article["paragraphs"])
-    if edited:
-        paragraphs[0] = "Editor's note: lightly updated for our readers. " + paragraphs[0]
-        words = paragraphs[-1].split()
-        paragraphs[-1] = " ".join(w if i % 12 else w.upper() for i, w in enumerate(words))
-        paragraphs[1] = paragraphs[1].replace(" the ", " our ", 2)
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>{escape(article['title'])} | by {escape(article['author'])} | Medium</title></head><body>
-<div class="topbar"><a href="/">Medium</a> <a href="/signin">Sign in</a> <a href="/write">Write</a>
-<button>Get started</button></div>
-<div class="metabar"><span>Product Coalition</span> · <button>Follow</button> · 6 min read</div>
-<article><h1>{escape(article['title'])}</h1><div class="author">{escape(article['author'])}</div>
-{body}<p><em>Originally published on Operating Rhythm.</em></p></article>
-<div class="claps">👏 412 · 9 responses</div>
-<section class="more"><h2>More from Product Coalition</h2><ul>
-<li><a href="/a">The product manager's guide to saying no</a></li>
-<li><a href="/b">Ten lessons from a decade of roadmaps</a></li></ul></section>
-<footer><a href="/help">Help</a> <a href="/status">Status</a> <a href="/about">About</a>
-<a href="/careers">Careers</a> <a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
-</body></html>"""
 
 
 def extraction_figures() -> list[Figure]:

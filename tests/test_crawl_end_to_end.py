@@ -32,14 +32,15 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     # Every article of every source, once, with its extracted text: both feeds, the url
     # page, the sitemap, the site crawl, the link list, and the PDF its report links to.
     rows = {row["url"]: row for row in db["documents"].rows}
-    assert len(rows) == len(ARTICLES) + 2 + len(GUIDES) + 1  # + the 404 entry, the empty page, the PDF
+    # + the 404 entry, the empty page, the PDF and the syndicated copy
+    assert len(rows) == len(ARTICLES) + 2 + len(GUIDES) + 2
     for article in [*ARTICLES[:5], *GUIDES]:
         row = rows[sample_web.base_url + article_path(article).rstrip("/")]
         assert row["extracted_by"].startswith("trafilatura")
         assert article["paragraphs"][1][:60] in row["text"]
         assert row["title"] == article["title"]
         assert row["language"] == "en"
-    assert "14 new" in first.stdout
+    assert "15 new" in first.stdout
     assert "Dropped: no-content 1." in first.stdout  # the library's hub page has no main text
     kinds = {(row["source_id"], row["found_via"]) for row in db["sightings"].rows}
     assert {found_via for _, found_via in kinds} == {"feed", "url", "sitemap", "site", "links", "pdf-link"}
@@ -72,7 +73,7 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     assert run["status"] == "finished"
     assert run["errors"] == 1
     assert "HTTP 404" in json.loads(run["error_messages"])[0]
-    assert run["documents_new"] == 14
+    assert run["documents_new"] == 15
 
     # The empty boilerplate page is kept from its feed entry, marked as such.
     empty = rows[sample_web.base_url + article_path(EMPTY).rstrip("/")]
@@ -85,8 +86,8 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     fetched_once = list(sample_web.requests)
     second = crawl(sample_sources_file, db_path)
     assert {table: db[table].count for table in counts} == counts
-    assert "0 new, 0 updated, 14 unchanged" in second.stdout
-    assert db["runs"].get(2)["documents_unchanged"] == 14
+    assert "0 new, 0 updated, 15 unchanged" in second.stdout
+    assert db["runs"].get(2)["documents_unchanged"] == 15
     assert db["runs"].count == 2
     # Conditional GET: the feeds, sitemaps, link list and pages answered 304; only the
     # robots.txt and the hub page (no document, so no validators) came in full.
@@ -118,15 +119,21 @@ def test_datasette_answers_the_latest_query(sample_sources_file, tmp_path):
         datasette = Datasette([str(db_path)], metadata=load_metadata(db_path))
         latest = await datasette.client.get("/prodops/latest.json?_shape=array")
         search = await datasette.client.get("/prodops/documents.json?_search=onboarding&_shape=array")
-        return latest, search
+        original = sqlite_utils.Database(db_path).execute(
+            "select id from documents where url like '%/blog/what-product-ops-actually-does'").fetchone()[0]
+        copies = await datasette.client.get(f"/prodops/also_published_at.json?id={original}&_shape=array")
+        return latest, search, copies
 
-    latest, search = asyncio.run(query())
+    latest, search, copies = asyncio.run(query())
     assert latest.status_code == 200
     titles = [row["title"] for row in latest.json()]
     assert titles[0] == EMPTY["title"]  # newest publication date first
-    assert len(titles) == 14
+    assert len(titles) == 15
     assert search.status_code == 200
     assert ARTICLES[1]["title"] in [row["title"] for row in search.json()]
+    # The syndicated copy of the first article is in its cluster, and not the canonical one.
+    [copy] = copies.json()
+    assert "/syndication/" in copy["url"] and copy["canonical"] == 0
 
 
 def test_private_network_is_refused_without_the_flag(sample_sources_file, tmp_path):
@@ -146,7 +153,7 @@ def test_only_crawls_the_named_source(sample_sources_file, tmp_path):
     crawl(sample_sources_file, db_path, "--only", "oprhythm-atom")
     db = sqlite_utils.Database(db_path)
     assert {row["source_id"] for row in db["documents"].rows} == {"oprhythm-atom"}
-    assert db["documents"].count == 2
+    assert db["documents"].count == 3  # two guides and a syndicated copy
 
 
 def test_a_changed_page_is_updated_and_the_rest_reported_unchanged(sample_web, sample_sources_file, tmp_path):
@@ -159,7 +166,7 @@ def test_a_changed_page_is_updated_and_the_rest_reported_unchanged(sample_web, s
     sample_web.routes["/feed.xml"] = Route(feed.body.replace(b"</channel>", b"<!-- edited --></channel>"),
                                            feed.content_type)
     second = crawl(sample_sources_file, db_path)
-    assert "0 new, 1 updated, 13 unchanged" in second.stdout
+    assert "0 new, 1 updated, 14 unchanged" in second.stdout
     db = sqlite_utils.Database(db_path)
     assert [row["title"] for row in db["documents"].search("postscript")] == [article["title"]]
     # The other RSS pages were asked for again, conditionally, and answered 304.

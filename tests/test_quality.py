@@ -10,7 +10,8 @@ from pipeline import dedup
 from pipeline.classify import TypeIndex, content_type, is_gated, language, too_short
 from pipeline.database import open_database
 from pipeline.demo.articles import ARTICLES
-from pipeline.evaluation import ngram_f1, syndicated_html
+from pipeline.demo.sampleweb import syndicated_html
+from pipeline.evaluation import ngram_f1
 from pipeline.extraction import extract_html
 from pipeline.tagging import tag
 from pipeline.taxonomy import load_taxonomy

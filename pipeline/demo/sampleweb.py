@@ -3,7 +3,8 @@
 What it holds, and why (tests rely on it):
 - /feed.xml (RSS 2.0): three articles, one entry whose page answers 404 and one whose page
   is empty boilerplate (no main text) — both must keep their feed data;
-- /atom.xml (Atom 1.0): two more articles, one linked relatively;
+- /atom.xml (Atom 1.0): two more articles, one linked relatively, and a syndicated copy of
+  the first RSS article (other boilerplate, light edits) — a near-duplicate to cluster;
 - /guides/product-metrics-dashboards/: a page configured as a `url` source;
 - /robots.txt: disallows /private/ and declares /sitemap-index.xml, a sitemap index whose
   one (gzipped) sitemap lists two guides;
@@ -31,6 +32,8 @@ SITE = "Operating Rhythm"
 RSS_ARTICLES = ARTICLES[:3]
 ATOM_ARTICLES = ARTICLES[3:5]
 URL_ARTICLE = ARTICLES[5]
+SYNDICATED = dict(ARTICLES[0], slug="syndicated-what-product-ops-actually-does",
+                  date="2026-09-20T08:00:00Z")  # republished later, elsewhere on the web
 MISSING = {
     "slug": "quarterly-roadmap-review-template",
     "title": "A Quarterly Roadmap Review Template",
@@ -62,6 +65,8 @@ def article_path(article: dict) -> str:
         return f"/library/{article['slug']}/"
     if article is REPORT:
         return f"/whitepapers/{article['slug']}/"
+    if article is SYNDICATED:
+        return f"/syndication/{article['slug']}/"
     return f"/blog/{article['slug']}/"
 
 
@@ -104,6 +109,31 @@ def article_html(article: dict, base_url: str, extra_html: str = "") -> str:
         f"{paragraphs}{extra_html}</article>"
     )
     return page_html(article["title"], body, canonical=base_url + article_path(article))
+
+
+def syndicated_html(article: dict, edited: bool = False) -> str:
+    """The article as an aggregator republishes it: other boilerplate, optionally lightly edited."""
+    paragraphs = list(article["paragraphs"])
+    if edited:
+        paragraphs[0] = "Editor's note: lightly updated for our readers. " + paragraphs[0]
+        words = paragraphs[-1].split()
+        paragraphs[-1] = " ".join(w if i % 12 else w.upper() for i, w in enumerate(words))
+        paragraphs[1] = paragraphs[1].replace(" the ", " our ", 2)
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>{escape(article['title'])} | by {escape(article['author'])} | Medium</title></head><body>
+<div class="topbar"><a href="/">Medium</a> <a href="/signin">Sign in</a> <a href="/write">Write</a>
+<button>Get started</button></div>
+<div class="metabar"><span>Product Coalition</span> · <button>Follow</button> · 6 min read</div>
+<article><h1>{escape(article['title'])}</h1><div class="author">{escape(article['author'])}</div>
+{body}<p><em>Originally published on Operating Rhythm.</em></p></article>
+<div class="claps">👏 412 · 9 responses</div>
+<section class="more"><h2>More from Product Coalition</h2><ul>
+<li><a href="/a">The product manager's guide to saying no</a></li>
+<li><a href="/b">Ten lessons from a decade of roadmaps</a></li></ul></section>
+<footer><a href="/help">Help</a> <a href="/status">Status</a> <a href="/about">About</a>
+<a href="/careers">Careers</a> <a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
+</body></html>"""
 
 
 def _rfc822(iso: str) -> str:
@@ -194,7 +224,9 @@ def sample_routes(base_url: str) -> dict[str, Route]:
         REPORT_PDF: Route(make_pdf(REPORT_TEXT, title=REPORT_TEXT[0], author=REPORT["author"]),
                           "application/pdf"),
         "/feed.xml": Route(rss_feed(base_url, [*RSS_ARTICLES, MISSING, EMPTY]).encode(), xml),
-        "/atom.xml": Route(atom_feed(base_url, ATOM_ARTICLES).encode(), "application/atom+xml"),
+        "/atom.xml": Route(atom_feed(base_url, [*ATOM_ARTICLES, SYNDICATED]).encode(),
+                           "application/atom+xml"),
+        article_path(SYNDICATED): Route(syndicated_html(SYNDICATED, edited=True).encode()),
         article_path(EMPTY): Route(page_html(EMPTY["title"], "").encode()),
         "/guides/product-metrics-dashboards/": Route(article_html(URL_ARTICLE, base_url).encode()),
     }
