@@ -182,6 +182,9 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         db = sqlite_utils.Database(path)
         db.conn.execute("PRAGMA busy_timeout = 10000")  # wait for a reader or another writer
         db.enable_wal()
+        # In WAL mode NORMAL never corrupts the database; a power cut may lose the last
+        # commits, which the next crawl fetches again. FULL would fsync every document.
+        db.conn.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"{path}: cannot open the database: {error}") from None

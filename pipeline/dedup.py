@@ -1,7 +1,7 @@
 """Exact and near-duplicate detection, in time that grows linearly with the corpus.
 
-Each document's text gets a MinHash signature (64 permutations over 5-word shingles). The
-signature is cut into 16 bands of 4; documents sharing a band are candidates (locality-
+Each document's text gets a MinHash signature (96 permutations over 5-word shingles). The
+signature is cut into 24 bands of 4; documents sharing a band are candidates (locality-
 sensitive hashing, looked up in an indexed table, never all pairs), and a candidate whose
 signatures agree on at least SIMILARITY of the positions (an estimate of the Jaccard
 similarity of the shingles) is a copy. Documents with the same content hash are copies
@@ -21,8 +21,8 @@ import numpy as np
 import sqlite_utils
 from datasketch import MinHash
 
-NUM_PERM = 64
-BANDS = 16
+NUM_PERM = 96
+BANDS = 24
 ROWS = NUM_PERM // BANDS
 SHINGLE_WORDS = 5
 SIMILARITY = 0.5
