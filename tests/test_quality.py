@@ -120,3 +120,14 @@ def test_crawled_documents_are_tagged_typed_and_retaggable(sample_sources_file, 
     assert "1 changed" in retag.stdout
     office = db["documents"].get(next(r["id"] for r in rows.values() if "Office Hours" in r["title"]))
     assert "tooling-stack" in json.loads(office["tags"])
+
+
+def test_a_malformed_taxonomy_is_reported_with_exit_2(tmp_path):
+    bad = tmp_path / "taxonomy.yaml"
+    bad.write_text("concepts:\n  - id: a\n    parent: nowhere\n    phrases: [x]\n")
+    result = run_prodops("retag", "--db", str(tmp_path / "c.db"), "--taxonomy", str(bad))
+    assert result.returncode == 2
+    assert "concept a: field 'parent': no concept 'nowhere'" in result.stderr
+    bad.write_text("concepts:\n  - id: a\n    phrases: []\n")
+    result = run_prodops("eval", "--taxonomy", str(bad))
+    assert result.returncode == 2 and "field 'phrases'" in result.stderr
