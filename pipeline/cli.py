@@ -21,6 +21,7 @@ from pipeline import crawl as crawling
 from pipeline.lock import CrawlLocked, crawl_lock
 from pipeline.config import ConfigError, Source, load_sources
 from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db, scrapy_settings
+from pipeline.cli_lists import export, lists_group
 from pipeline.cli_sources import sources
 from pipeline.progress import Progress
 from pipeline.publish import load_metadata
@@ -264,6 +265,8 @@ def evaluate_command(taxonomy_path) -> None:
 
 
 main.add_command(sources)
+main.add_command(lists_group)
+main.add_command(export)
 
 
 if __name__ == "__main__":

@@ -168,6 +168,15 @@ def m003_corpus_quality(db: sqlite_utils.Database) -> None:
     db["minhash_bands"].create_index(["document_id"])
 
 
+@migrations()
+def m004_curated_lists(db: sqlite_utils.Database) -> None:
+    db["lists"].create({"slug": str, "title": str, "description": str, "rules": str}, pk="slug")
+    db["list_items"].create(
+        {"list_slug": str, "position": int, "document_id": str, "note": str},
+        pk=("list_slug", "position"),
+    )
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -1,0 +1,212 @@
+"""`prodops lists ...` (curated lists) and `prodops export` (lists and selections as files)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
+from pipeline.config import ConfigError, load_sources
+from pipeline.export import to_atom, to_csv, to_html, to_json, to_markdown
+from pipeline.lists import DEFAULT_LISTS, CuratedList, load_lists, publish_lists, resolve, save_lists
+from pipeline.source_files import export_opml
+from pipeline.taxonomy import load_taxonomy
+
+lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
+                            help="Lists file (YAML).")
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+
+
+def _load(path: str) -> list[CuratedList]:
+    try:
+        return load_lists(path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+
+
+def _find(lists: list[CuratedList], slug: str, path: str) -> CuratedList:
+    for curated in lists:
+        if curated.slug == slug:
+            return curated
+    known = ", ".join(c.slug for c in lists) or "none"
+    raise UserError(f"no list {slug!r} in {path} (lists: {known}); create it with `prodops lists create`")
+
+
+@click.group("lists")
+def lists_group() -> None:
+    """Create and edit curated lists (data/lists.yaml)."""
+
+
+@lists_group.command()
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--description", default="")
+@click.option("--concept", "concepts", multiple=True, help="Pick documents tagged with it (repeatable).")
+@click.option("--type", "types", multiple=True, help="Pick documents of this content type (repeatable).")
+@click.option("--min-relevance", type=click.FloatRange(0, 1))
+@click.option("--since", help="Published on or after (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@lists_option
+def create(slug, title, description, concepts, types, min_relevance, since, limit, lists_path) -> None:
+    """Create a list with rules that pick its documents."""
+    lists = _load(lists_path)
+    if any(c.slug == slug for c in lists):
+        raise UserError(f"list {slug!r} already exists in {lists_path}")
+    rules = {"limit": limit}
+    if concepts:
+        rules["concepts"] = list(concepts)
+    if types:
+        rules["types"] = list(types)
+    if min_relevance is not None:
+        rules["min_relevance"] = min_relevance
+    if since:
+        rules["since"] = since
+    _save(lists_path, [*lists, CuratedList(slug, title, description, rules)])
+    click.echo(f"Created list {slug} in {lists_path}")
+
+
+def _save(path: str, lists: list[CuratedList]) -> None:
+    save_lists(path, lists)
+    _load(path)  # what was written must read back
+
+
+@lists_group.command()
+@click.argument("slug")
+@click.argument("url")
+@click.option("--note", default="", help="The editor's note shown with it.")
+@lists_option
+def add(slug, url, note, lists_path) -> None:
+    """Pin a URL to a list (shown first, in the order added)."""
+    lists = _load(lists_path)
+    curated = _find(lists, slug, lists_path)
+    curated.excluded = [u for u in curated.excluded if u != url]
+    if all(pin["url"] != url for pin in curated.pinned):
+        curated.pinned.append({"url": url, "note": note})
+    _save(lists_path, lists)
+    click.echo(f"Pinned {url} to {slug}")
+
+
+@lists_group.command()
+@click.argument("slug")
+@click.argument("url")
+@lists_option
+def remove(slug, url, lists_path) -> None:
+    """Remove a URL from a list: unpinned, and excluded from its rules."""
+    lists = _load(lists_path)
+    curated = _find(lists, slug, lists_path)
+    curated.pinned = [pin for pin in curated.pinned if pin["url"] != url]
+    if url not in curated.excluded:
+        curated.excluded.append(url)
+    _save(lists_path, lists)
+    click.echo(f"Removed {url} from {slug}")
+
+
+@lists_group.command()
+@click.argument("slug")
+@click.argument("url")
+@click.argument("text")
+@lists_option
+def note(slug, url, text, lists_path) -> None:
+    """Set the editor's note of a URL in a list (pinning it if needed)."""
+    lists = _load(lists_path)
+    curated = _find(lists, slug, lists_path)
+    for pin in curated.pinned:
+        if pin["url"] == url:
+            pin["note"] = text
+            break
+    else:
+        curated.pinned.append({"url": url, "note": text})
+    _save(lists_path, lists)
+    click.echo(f"Noted {url} in {slug}")
+
+
+@lists_group.command()
+@click.argument("slug")
+@lists_option
+@db_option
+def show(slug, lists_path, db_path) -> None:
+    """Print a list as it resolves against the database now."""
+    lists = _load(lists_path)
+    curated = _find(lists, slug, lists_path)
+    db = open_db(db_path)
+    publish_lists(db, lists)
+    items = resolve(db, curated)
+    click.echo(f"{curated.title} ({len(items)} item(s))")
+    for position, item in enumerate(items, start=1):
+        note_text = f"  — {item['note']}" if item["note"] else ""
+        click.echo(f"{position:>3}. {item['title']}  <{item['url']}>{note_text}")
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or atomically to exactly the file asked for (a temporary file in the
+    same folder, renamed over it): nothing is ever written anywhere else."""
+    if output in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise UserError(f"-o {output}: is a folder; give a file name")
+    if not path.parent.exists():
+        raise UserError(f"-o {output}: folder {path.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        stream.write(text)
+    os.replace(temporary, path)
+    click.echo(f"Wrote {path}", err=True)
+
+
+@click.command("export")
+@click.option("--format", "output_format", type=click.Choice(["md", "csv", "json", "atom", "opml", "html"]),
+              default="md", show_default=True)
+@click.option("--list", "slug", help="A curated list (else: every canonical document the filters pick).")
+@click.option("--tag", "concepts", multiple=True, help="Only documents with this concept (repeatable).")
+@click.option("--type", "types", multiple=True, help="Only this content type (repeatable).")
+@click.option("--since", help="Published on or after (YYYY-MM-DD).")
+@click.option("--min-relevance", type=click.FloatRange(0, 1))
+@click.option("--limit", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("-o", "output", help="Output file (default: standard output).")
+@lists_option
+@db_option
+@click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file (for --format opml).")
+def export(output_format, slug, concepts, types, since, min_relevance, limit, output, lists_path,
+           db_path, sources_path) -> None:
+    """Export a curated list or a selection of documents as Markdown, CSV, JSON, Atom or HTML;
+    or the feed sources as OPML."""
+    if output_format == "opml":
+        try:
+            write_output(export_opml(load_sources(sources_path)), output)
+        except ConfigError as error:
+            raise UserError(str(error)) from None
+        return
+    db = open_db(db_path)
+    if slug:
+        lists = _load(lists_path)
+        curated = _find(lists, slug, lists_path)
+    else:
+        rules = {"limit": limit}
+        if concepts:
+            rules["concepts"] = list(concepts)
+        if types:
+            rules["types"] = list(types)
+        if since:
+            rules["since"] = since
+        if min_relevance is not None:
+            rules["min_relevance"] = min_relevance
+        curated = CuratedList("selection", "ProdOps Curator selection", "", rules)
+    rows = resolve(db, curated)
+    if output_format == "md":
+        labels = {c.id: c.label for c in load_taxonomy().concepts}
+        text = to_markdown(curated.title, curated.description, rows, labels)
+    elif output_format == "csv":
+        text = to_csv(rows)
+    elif output_format == "json":
+        text = to_json(curated.title, rows)
+    elif output_format == "atom":
+        text = to_atom(curated.title, f"urn:prodops-curator:list:{curated.slug}", rows)
+    else:
+        text = to_html(curated.title, curated.description, rows)
+    write_output(text, output)

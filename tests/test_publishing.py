@@ -1,0 +1,97 @@
+"""Curated lists and exports: each format parses back with its standard parser."""
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+
+import feedparser
+import pytest
+import yaml
+
+from conftest import FAST, run_prodops
+from pipeline.demo.articles import ARTICLES
+from pipeline.export import neutralize, to_csv
+
+
+@pytest.fixture
+def corpus(sample_sources_file, tmp_path):
+    db_path = tmp_path / "c.db"
+    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
+                         "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    return db_path
+
+
+def test_lists_are_created_edited_and_resolved(corpus, tmp_path, sample_web):
+    lists = tmp_path / "lists.yaml"
+    base = ["--lists", str(lists)]
+    assert run_prodops("lists", "create", "onboarding", "--title", "Onboarding guides",
+                       "--concept", "enablement-training", *base).returncode == 0
+    pinned = sample_web.base_url + "/blog/building-a-voice-of-the-customer-program/"
+    assert run_prodops("lists", "add", "onboarding", pinned, "--note", "Start here", *base).returncode == 0
+    shown = run_prodops("lists", "show", "onboarding", "--db", str(corpus), *base)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert ARTICLES[2]["title"] in lines[1] and "Start here" in lines[1]  # pinned first, with its note
+    assert any(ARTICLES[1]["title"] in line for line in lines[2:])  # picked by the rule
+    onboarding = sample_web.base_url + "/blog/onboarding-product-managers-in-30-days/"
+    assert run_prodops("lists", "remove", "onboarding", onboarding, *base).returncode == 0
+    shown = run_prodops("lists", "show", "onboarding", "--db", str(corpus), *base)
+    assert ARTICLES[1]["title"] not in shown.stdout
+    assert run_prodops("lists", "note", "onboarding", pinned, "Read first", *base).returncode == 0
+    saved = yaml.safe_load(lists.read_text())["lists"][0]
+    assert saved["pinned"] == [{"url": pinned, "note": "Read first"}]
+    missing = run_prodops("lists", "show", "nope", "--db", str(corpus), *base)
+    assert missing.returncode == 2 and "no list 'nope'" in missing.stderr
+
+
+def export(corpus, *args):
+    result = run_prodops("export", "--db", str(corpus), *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_exports_parse_back(corpus, tmp_path):
+    data = json.loads(export(corpus, "--format", "json", "--tag", "prodops-definition"))
+    assert data["items"] and all(item["url"].startswith("http") for item in data["items"])
+    assert all("prodops-definition" in item["tags"] for item in data["items"])
+
+    rows = list(csv.DictReader(io.StringIO(export(corpus, "--format", "csv", "--type", "whitepaper-report"))))
+    assert {row["content_type"] for row in rows} == {"whitepaper-report"}
+
+    atom = feedparser.parse(export(corpus, "--format", "atom", "--min-relevance", "0.5"))
+    assert not atom.bozo, atom.get("bozo_exception")
+    assert len(atom.entries) >= 5 and all(e.link.startswith("http") for e in atom.entries)
+
+    markdown = export(corpus, "--format", "md", "--list", "prodops-reports")
+    links = re.findall(r"^- \[(.+?)\]\((https?://[^)\s]+)\)", markdown, re.M)
+    assert len(links) == 2 and markdown.startswith("# Product ops reports")
+
+    html = export(corpus, "--format", "html", "--since", "2026-09-01")
+    ElementTree.fromstring(re.sub(r"<!DOCTYPE html>|<meta[^>]*>|<link[^>]*>", "", html))
+    assert "<script" not in html
+
+    opml = ElementTree.fromstring(export(corpus, "--format", "opml"))
+    assert opml.tag == "opml"
+
+
+def test_export_writes_exactly_the_file_asked_for(corpus, tmp_path):
+    out = tmp_path / "out" / "list.md"
+    missing = run_prodops("export", "--db", str(corpus), "-o", str(out))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    out.parent.mkdir()
+    assert run_prodops("export", "--db", str(corpus), "-o", str(out)).returncode == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["list.md"]
+    assert run_prodops("export", "--db", str(corpus), "-o", str(out.parent)).returncode == 2
+
+
+def test_csv_neutralizes_formulas():
+    rows = [{"title": "=HYPERLINK(\"http://evil\")", "url": "https://x.org/a", "description": "+1 idea",
+             "tags": "[]", "note": "@mention", "source_id": "-s"}]
+    parsed = list(csv.DictReader(io.StringIO(to_csv(rows))))[0]
+    assert parsed["title"].startswith("'=") and parsed["description"].startswith("'+")
+    assert parsed["note"].startswith("'@") and parsed["source"].startswith("'-")
+    assert neutralize("plain") == "plain"
+    assert to_csv([{"title": "x", "url": "javascript:alert(1)"}]).count("\n") == 1  # header only
