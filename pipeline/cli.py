@@ -24,7 +24,8 @@ from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db,
 from pipeline.cli_lists import export, lists_group
 from pipeline.cli_sources import sources
 from pipeline.progress import Progress
-from pipeline.publish import load_metadata
+from pipeline.lists import DEFAULT_LISTS, load_lists, publish_lists
+from pipeline.publish import database_name, datasette_command, list_queries, load_metadata
 from pipeline.retag import retag_corpus
 from pipeline.runs import RunSummary
 from pipeline.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
@@ -188,21 +189,34 @@ def format_summary(summary: RunSummary) -> str:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db_path, host, port) -> None:
-    """Publish the database with Datasette (read-only) using data/metadata.yml."""
-    open_db(db_path).close()  # creates the schema for a new path; refuses a non-SQLite file
-    sys.exit(serve_datasette(db_path, host, port))
+@click.option("--no-sql", is_flag=True, help="Turn off arbitrary SQL (canned queries stay).")
+@click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
+              help="Curated lists to publish.")
+def serve(db_path, host, port, no_sql, lists_path) -> None:
+    """Publish the database with Datasette (read-only) using data/metadata.yml, with the
+    curated lists, their Atom feeds and the concept chart."""
+    sys.exit(serve_datasette(db_path, host, port, allow_sql=not no_sql, lists_path=lists_path))
 
 
-def serve_datasette(db_path: str, host: str, port: int) -> int:
-    """Run Datasette on the database until it is stopped; return its exit status."""
+def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = True,
+                    lists_path: str = str(DEFAULT_LISTS)) -> int:
+    """Publish the lists, then run Datasette on the database until it is stopped."""
+    try:
+        lists = load_lists(lists_path)
+    except ConfigError as error:
+        raise UserError(str(error)) from None
+    db = open_db(db_path)  # creates the schema for a new path; refuses a non-SQLite file
+    publish_lists(db, lists)
+    db.close()
+    metadata_dict = load_metadata(db_path)
+    name = database_name(db_path)
+    metadata_dict.setdefault("databases", {}).setdefault(name, {}).setdefault("queries", {}).update(
+        list_queries(lists))
     with tempfile.TemporaryDirectory() as scratch:
         metadata = Path(scratch) / "metadata.json"
-        metadata.write_text(json.dumps(load_metadata(db_path)), encoding="utf-8")
-        command = [
-            sys.executable, "-m", "datasette", "serve", str(db_path),
-            "--metadata", str(metadata), "--host", host, "--port", str(port),
-        ]
+        metadata.write_text(json.dumps(metadata_dict), encoding="utf-8")
+        command = [sys.executable, "-m", "datasette",
+                   *datasette_command(db_path, metadata, host, port, allow_sql)]
         click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
         try:
             return subprocess.call(command)

@@ -177,6 +177,12 @@ def m004_curated_lists(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_year(db: sqlite_utils.Database) -> None:
+    db["documents"].add_column("year", int)  # year published (first seen if unknown), for facets
+    db.execute("UPDATE documents SET year = CAST(substr(coalesce(published, first_seen), 1, 4) AS INTEGER)")
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -66,7 +66,12 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "page_error": page_error(page),
         "categories": json.dumps(hints.categories),
         "page_count": extraction.page_count if extraction else None,
+        "year": _year(pick("published")),
     }
+
+
+def _year(published: str | None) -> int | None:
+    return int(published[:4]) if published and published[:4].isdigit() else None
 
 
 def page_error(page: Page) -> str | None:

@@ -14,7 +14,17 @@ from typing import Any
 import yaml
 
 METADATA = Path(__file__).resolve().parents[1] / "data" / "metadata.yml"
+PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 NAME_IN_FILE = "prodops"
+# Datasette settings for a fast, read-only site: facet suggestions (the costly part of a
+# search page over 10^5 documents) off, and time limits on facets and queries.
+SETTINGS = {
+    "suggest_facets": "off",
+    "facet_time_limit_ms": "150",
+    "sql_time_limit_ms": "3000",
+    "default_page_size": "50",
+    "allow_download": "off",
+}
 
 
 def database_name(db_path: str | Path) -> str:
@@ -33,3 +43,30 @@ def load_metadata(db_path: str | Path, path: Path = METADATA) -> dict[str, Any]:
         if NAME_IN_FILE in databases:
             databases[name] = databases.pop(NAME_IN_FILE)
     return metadata
+
+
+def list_queries(lists) -> dict[str, Any]:
+    """One canned query per curated list (its items as resolved at serve time)."""
+    queries = {}
+    for curated in lists:
+        queries[f"list_{curated.slug.replace('-', '_')}"] = {
+            "title": f"List: {curated.title}",
+            "description": curated.description,
+            "sql": (
+                "select i.position, d.title, d.url, d.sitename, d.published, d.content_type, "
+                "i.note from list_items i join documents d on d.id = i.document_id "
+                f"where i.list_slug = '{curated.slug}' order by i.position"
+            ),
+        }
+    return queries
+
+
+def datasette_command(db_path: str | Path, metadata_path: Path, host: str, port: int,
+                      allow_sql: bool) -> list[str]:
+    """The `datasette serve` command line for the corpus."""
+    command = ["serve", str(db_path), "--metadata", str(metadata_path), "--host", host,
+               "--port", str(port), "--plugins-dir", str(PLUGINS_DIR)]
+    settings = dict(SETTINGS, default_allow_sql="on" if allow_sql else "off")
+    for name, value in settings.items():
+        command += ["--setting", name, value]
+    return command

@@ -1,0 +1,84 @@
+"""The published site, through Datasette's in-process client with our metadata, settings
+and plugin: canned queries, facets, Atom feeds, the chart, read-only and SQL switch."""
+
+import asyncio
+
+import feedparser
+import pytest
+from datasette.app import Datasette
+
+from conftest import FAST, run_prodops
+from pipeline.database import open_database
+from pipeline.lists import load_lists, publish_lists
+from pipeline.publish import PLUGINS_DIR, SETTINGS, list_queries, load_metadata
+
+
+@pytest.fixture(scope="module")
+def site_db(tmp_path_factory):
+    from pipeline.demo.sampleweb import sample_routes, sample_sources
+    from pipeline.demo.webserver import StaticWeb
+    from conftest import write_sources
+
+    folder = tmp_path_factory.mktemp("site")
+    web = StaticWeb()
+    web.routes.update(sample_routes(web.base_url))
+    with web:
+        sources = write_sources(folder / "s.yaml", sample_sources(web.base_url))
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(folder / "prodops.db"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    db = open_database(folder / "prodops.db")
+    publish_lists(db, load_lists())
+    db.close()
+    return folder / "prodops.db"
+
+
+def get(db_path, *paths, allow_sql=True):
+    metadata = load_metadata(db_path)
+    metadata["databases"]["prodops"]["queries"].update(list_queries(load_lists()))
+    settings = {**{k: v == "on" if v in ("on", "off") else int(v) for k, v in SETTINGS.items()},
+                "default_allow_sql": allow_sql}
+
+    async def fetch():
+        datasette = Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
+                              settings=settings)
+        return [await datasette.client.get(path) for path in paths]
+
+    return asyncio.run(fetch())
+
+
+def test_canned_queries_and_facets(site_db):
+    names = ["latest", "most_relevant", "whitepapers", "duplicates", "source_health", "crawl_runs",
+             "list_prodops_reports", "list_prodops_onboarding"]
+    responses = get(site_db, *[f"/prodops/{name}.json?_shape=array" for name in names],
+                    "/prodops/by_concept.json?concept=voice-of-customer&_shape=array",
+                    "/prodops/documents.json?_facet=content_type&_facet_array=tags&_facet=year")
+    for response in responses:
+        assert response.status_code == 200, response.text[:300]
+    assert len(responses[6].json()) == 2  # the reports list: the landing page and its PDF
+    facets = responses[-1].json()["facet_results"]
+    assert {"content_type", "tags", "year"} <= set(facets)
+
+
+def test_atom_feeds_and_chart(site_db):
+    latest, listed, missing, chart = get(
+        site_db, "/-/feeds/latest.atom", "/-/feeds/lists/prodops-reports.atom",
+        "/-/feeds/lists/nope.atom", "/-/chart")
+    for response in (latest, listed):
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.text)
+        assert not parsed.bozo and parsed.entries
+    assert len(feedparser.parse(listed.text).entries) == 2
+    assert missing.status_code == 404
+    assert chart.status_code == 200 and "prodops-definition" in chart.text and "<script" not in chart.text
+
+
+def test_published_read_only_and_sql_can_be_turned_off(site_db):
+    [sql_on] = get(site_db, "/prodops.json?sql=select+count(*)+from+documents", allow_sql=True)
+    sql_off, canned_off = get(site_db, "/prodops.json?sql=select+1", "/prodops/latest.json", allow_sql=False)
+    assert sql_on.status_code == 200
+    assert sql_off.status_code == 403
+    assert canned_off.status_code == 200
+    writes = get(site_db, "/-/plugins.json")[0].json()
+    assert [plugin["name"] for plugin in writes] == ["prodops.py"]  # no write or raw-HTML plugin
+    assert SETTINGS["allow_download"] == "off"
