@@ -1,0 +1,123 @@
+"""Datasette at size: search latency over 100,000 generated documents.
+
+Fills a database (through the project's own schema and migrations) with N documents that
+look like the corpus (titles, descriptions, 300-word texts, tags, content types, sources,
+years), starts `prodops serve` on 127.0.0.1, and measures p50/p95 of the HTML search page
+and of the JSON search, for a common word and a rare one. Targets (issue 6): HTML p95 <=
+100 ms, JSON p95 <= 50 ms.
+
+    .venv/bin/python benchmarks/serve.py [--documents 100000] [--requests 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.database import open_database  # noqa: E402
+from pipeline.demo.generate import SENTENCES  # noqa: E402
+from pipeline.taxonomy import load_taxonomy  # noqa: E402
+
+TYPES = ["article"] * 6 + ["guide-playbook", "whitepaper-report", "template-toolkit", "podcast-episode"]
+RARE_WORD = "zyxquorum"
+
+
+def fill(db_path: Path, count: int) -> None:
+    rng = random.Random(11)
+    concepts = [c.id for c in load_taxonomy().concepts]
+    db = open_database(db_path)
+    batch = []
+    for index in range(count):
+        text = " ".join(rng.choice(SENTENCES) for _ in range(15))
+        if index % 5000 == 0:
+            text += f" {RARE_WORD}"
+        tags = sorted(rng.sample(concepts, rng.randint(0, 3)))
+        year = rng.randint(2019, 2026)
+        batch.append({
+            "id": f"{index:016x}", "url": f"https://site{index % 300}.example/post/{index}",
+            "title": f"{rng.choice(SENTENCES)[:80]} #{index}", "description": rng.choice(SENTENCES),
+            "text": text, "word_count": len(text.split()), "source_id": f"source-{index % 300}",
+            "language": "en", "published": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "year": year, "content_type": rng.choice(TYPES), "tags": json.dumps(tags),
+            "relevance": round(rng.random(), 3), "first_seen": "2026-11-01T00:00:00Z",
+            "cluster_id": f"{index:016x}",
+        })
+        if len(batch) == 5000:
+            db["documents"].insert_all(batch)
+            batch = []
+    if batch:
+        db["documents"].insert_all(batch)
+    db.execute("ANALYZE")
+    db.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def timings(url: str, count: int) -> list[float]:
+    urllib.request.urlopen(url).read()  # warm up
+    result = []
+    for _ in range(count):
+        started = time.perf_counter()
+        with urllib.request.urlopen(url) as response:
+            response.read()
+        result.append((time.perf_counter() - started) * 1000)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=100000)
+    parser.add_argument("--requests", type=int, default=40)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        db_path = Path(scratch) / "prodops.db"
+        started = time.perf_counter()
+        fill(db_path, options.documents)
+        print(f"filled {options.documents} documents in {time.perf_counter() - started:.0f} s "
+              f"({db_path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path),
+                                   "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}/prodops/documents"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json").read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            results = {}
+            for word in ("product", RARE_WORD):
+                for kind, suffix in (("HTML", ""), ("JSON", ".json")):
+                    values = timings(f"{base}{suffix}?_search={word}", options.requests)
+                    p50 = statistics.median(values)
+                    p95 = statistics.quantiles(values, n=20)[18]
+                    results[(kind, word)] = p95
+                    print(f"{kind:<4} search {word!r:<12} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    html = max(v for (kind, _), v in results.items() if kind == "HTML")
+    js = max(v for (kind, _), v in results.items() if kind == "JSON")
+    print(f"worst p95: HTML {html:.1f} ms (target <= 100), JSON {js:.1f} ms (target <= 50)")
+
+
+if __name__ == "__main__":
+    main()
