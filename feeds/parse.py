@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -17,7 +16,7 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
-from pipeline.clock import iso, struct_time_iso
+from pipeline.clock import iso, parse_datetime, struct_time_iso
 from pipeline.items import EntryHints
 
 logger = logging.getLogger(__name__)
@@ -105,23 +104,11 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             summary=str(item.get("summary") or "").strip() or None,
             content=str(content).strip() or None,
             author=", ".join(names) or None,
-            published=_iso_from_rfc3339(published),
+            published=iso(moment) if (moment := parse_datetime(published)) else None,
             guid=str(item.get("id")) if item.get("id") is not None else None,
             categories=sorted({str(tag) for tag in item.get("tags") or [] if isinstance(tag, str)}),
         )))
     return feed
-
-
-def _iso_from_rfc3339(value) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return iso(moment)
 
 
 def _http_url(base: str, candidate) -> str | None:

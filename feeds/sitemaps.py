@@ -10,13 +10,14 @@ import gzip
 import io
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from feeds.parse import NotAFeedError, parse_feed
+from pipeline.clock import parse_datetime
 
 MAX_INFLATED = 50 * 1024 * 1024  # the sitemaps.org limit for one file
 
@@ -51,19 +52,6 @@ def inflate(body: bytes, limit: int = MAX_INFLATED) -> bytes:
     except (OSError, EOFError, zlib.error) as error:
         raise NotASitemapError(f"broken gzip: {error}") from None
     return out.getvalue()
-
-
-def parse_w3c_date(value: str | None) -> datetime | None:
-    """A sitemap lastmod (W3C datetime) as an aware UTC datetime, or None."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
@@ -112,7 +100,7 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
                   for e in child if isinstance(e.tag, str)}
         location = values.get("loc") or (child.text or "").strip()
         if _is_http(location):
-            entries.append(SitemapEntry(urljoin(url, location), parse_w3c_date(values.get("lastmod"))))
+            entries.append(SitemapEntry(urljoin(url, location), parse_datetime(values.get("lastmod"))))
     return ParsedSitemap(kind, entries)
 
 

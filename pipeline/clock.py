@@ -29,3 +29,17 @@ def struct_time_iso(value: time.struct_time | None) -> str | None:
         return iso(datetime(*value[:6], tzinfo=timezone.utc))
     except (TypeError, ValueError):
         return None
+
+
+def parse_datetime(value) -> datetime | None:
+    """An ISO 8601 / RFC 3339 / W3C datetime string as an aware UTC datetime, or None.
+    A value without a zone is taken as UTC."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

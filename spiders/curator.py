@@ -8,9 +8,11 @@ import scrapy
 
 from pipeline.config import Source, load_sources
 from pipeline.items import Page
-from pipeline import validators
+from twisted.python.failure import Failure
+
+from pipeline import counters, validators
 from pipeline.runs import last_successes
-from spiders.responses import found_url_of, headers_of
+from spiders.responses import describe_failure, found_url_of, headers_of, is_gone, is_not_modified
 from spiders.feed import FeedNavigation
 from spiders.links import LinksNavigation
 from spiders.page import PageNavigation
@@ -60,6 +62,33 @@ class CuratorSpider(
         spider.sources = [s for s in sources if (s.id in only if only else s.enabled)]
         spider.last_success = last_successes(crawler.settings.get("PRODOPS_DB"))
         return spider
+
+    def navigation_request(self, url: str, source: Source, callback) -> scrapy.Request:
+        """A conditional request for a source's own navigation document (feed, sitemap,
+        link list); its failure counts against the source."""
+        return scrapy.Request(url, callback=callback, errback=self.source_failed,
+                              cb_kwargs={"source": source}, meta={"conditional": True},
+                              dont_filter=True)
+
+    def seen_unchanged(self, response, source: Source) -> bool:
+        """Count a navigation response; True when it is unchanged since the last crawl (the
+        source is then fine, and what it listed last time still stands)."""
+        stats = self.crawler.stats
+        counters.count_page(stats, source.id)
+        if not is_not_modified(response):
+            return False
+        counters.count_not_modified(stats, source.id)
+        counters.mark_source_ok(stats, source.id)
+        return True
+
+    def source_failed(self, failure: Failure):
+        """The source's own URL failed: count it against the source (410 Gone disables it)."""
+        source: Source = failure.request.cb_kwargs["source"]
+        counters.count_error(
+            self.crawler.stats, source.id, failure.request.url, describe_failure(failure)
+        )
+        if is_gone(failure):
+            counters.mark_source_gone(self.crawler.stats, source.id)
 
     def take_budget(self, source: Source, kind: str) -> bool:
         """Count one page against the source's page limit; False once it is used up."""

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import logging
 
-import scrapy
-from twisted.python.failure import Failure
-
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config import Source
 from pipeline.items import Page
-from spiders.responses import describe_failure, is_gone, is_not_modified, media_type
+from spiders.responses import media_type
 
 logger = logging.getLogger(__name__)
 
@@ -20,22 +17,12 @@ class FeedNavigation:
     """Spider methods for `feed` sources (RSS and Atom)."""
 
     def start_feed(self, source: Source):
-        yield scrapy.Request(
-            source.url,
-            callback=self.parse_feed,
-            errback=self.source_failed,
-            cb_kwargs={"source": source},
-            meta={"conditional": True},
-            dont_filter=True,
-        )
+        yield self.navigation_request(source.url, source, self.parse_feed)
 
     def parse_feed(self, response, source: Source):
         stats = self.crawler.stats
-        counters.count_page(stats, source.id)
-        if is_not_modified(response):
+        if self.seen_unchanged(response, source):
             # The feed is as it was: its entries are reported unchanged without fetching.
-            counters.count_not_modified(stats, source.id)
-            counters.mark_source_ok(stats, source.id)
             yield from self.links_listed_last_time(response, source, "feed")
             return
         try:
@@ -61,12 +48,3 @@ class FeedNavigation:
                 yield from self.follow(entry.link, source, found_via="feed", hints=entry.hints)
             else:
                 yield Page(url=entry.link, source_id=source.id, found_via="feed", hints=entry.hints)
-
-    def source_failed(self, failure: Failure):
-        """The source's own URL failed: count it against the source (410 Gone disables it)."""
-        source: Source = failure.request.cb_kwargs["source"]
-        counters.count_error(
-            self.crawler.stats, source.id, failure.request.url, describe_failure(failure)
-        )
-        if is_gone(failure):
-            counters.mark_source_gone(self.crawler.stats, source.id)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import scrapy
-
 from pipeline import counters
 from pipeline.config import Source
 from pipeline.items import EntryHints
-from spiders.responses import is_not_modified
 
 HEADING = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
 
@@ -38,21 +35,11 @@ class LinksNavigation:
     """Spider methods for `links` sources."""
 
     def start_links(self, source: Source):
-        yield scrapy.Request(
-            source.url,
-            callback=self.parse_link_list,
-            errback=self.source_failed,
-            cb_kwargs={"source": source},
-            meta={"conditional": True},
-            dont_filter=True,
-        )
+        yield self.navigation_request(source.url, source, self.parse_link_list)
 
     def parse_link_list(self, response, source: Source):
         stats = self.crawler.stats
-        counters.count_page(stats, source.id)
-        if is_not_modified(response):
-            counters.count_not_modified(stats, source.id)
-            counters.mark_source_ok(stats, source.id)
+        if self.seen_unchanged(response, source):
             yield from self.links_listed_last_time(response, source, "links")
             return
         if not hasattr(response, "css"):

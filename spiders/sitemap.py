@@ -13,7 +13,6 @@ import scrapy
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
 from pipeline.config import Source
-from spiders.responses import is_not_modified
 
 
 class SitemapNavigation:
@@ -35,14 +34,7 @@ class SitemapNavigation:
             yield self.sitemap_request(source.url, source)
 
     def sitemap_request(self, url: str, source: Source) -> scrapy.Request:
-        return scrapy.Request(
-            url,
-            callback=self.parse_sitemap,
-            errback=self.source_failed,
-            cb_kwargs={"source": source},
-            meta={"conditional": True},
-            dont_filter=True,
-        )
+        return self.navigation_request(url, source, self.parse_sitemap)
 
     def parse_robots_for_sitemaps(self, response, source: Source):
         counters.count_page(self.crawler.stats, source.id)
@@ -52,14 +44,11 @@ class SitemapNavigation:
 
     def parse_sitemap(self, response, source: Source):
         stats = self.crawler.stats
-        counters.count_page(stats, source.id)
         seen = self.visited_sitemaps.setdefault(source.id, set())
         if response.url in seen:
             return  # an index that lists itself, or a loop of indexes
         seen.add(response.url)
-        if is_not_modified(response):
-            counters.count_not_modified(stats, source.id)
-            counters.mark_source_ok(stats, source.id)
+        if self.seen_unchanged(response, source):
             known = response.meta.get("validators")
             if known is not None and known.links_kind == "sitemaps":
                 for url in known.links:
