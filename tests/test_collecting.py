@@ -101,3 +101,42 @@ def test_one_failing_source_does_not_stop_the_others(tmp_path):
     assert "is an HTML page, not a feed" in health["bad"]
     assert "Connection" in health["dead"] or "refused" in health["dead"].lower()
     assert "2 error(s)" in result.stdout
+
+
+def sitemap(base, pages):
+    urls = "".join(f"<url><loc>{base}{path}</loc><lastmod>{lastmod}</lastmod></url>" for path, lastmod in pages)
+    return (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{urls}</urlset>").encode()
+
+
+def test_sitemap_pages_older_than_the_last_crawl_are_not_fetched_again(tmp_path):
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(3)})
+    with web:
+        base = web.base_url
+        web.routes["/sitemap.xml"] = Route(sitemap(base, [("/a0", "2020-01-01"), ("/a1", "2020-01-02")]),
+                                           "application/xml")
+        source = Source("sm", "SM", "sitemap", base + "/sitemap.xml", settings={"allow": ["/a"]})
+        db, _ = crawl(web, tmp_path, [source])
+        assert db["documents"].count == 2
+        # The sitemap changes: a new page appears; the old ones keep their old lastmod.
+        web.routes["/sitemap.xml"] = Route(
+            sitemap(base, [("/a0", "2020-01-01"), ("/a1", "2020-01-02"), ("/a2", "2099-01-01")]),
+            "application/xml")
+        before = len(web.requests)
+        db, second = crawl(web, tmp_path, [source])
+    asked = web.requests[before:]
+    assert "/a2" in asked and "/a0" not in asked and "/a1" not in asked
+    assert db["documents"].count == 3
+    assert "1 new, 0 updated, 2 unchanged" in second.stdout
+
+
+def test_site_crawl_respects_depth_and_page_limits(tmp_path):
+    pages = {f"/s/{i}": Route(article_html(ARTICLES[i % 6], "http://x").replace(
+        "<article>", "".join(f'<a href="/s/{j}">link</a>' for j in range(10)) + "<article>").replace(
+        ARTICLES[i % 6]["title"], f"{ARTICLES[i % 6]['title']} {i}").encode()) for i in range(10)}
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **pages})
+    with web:
+        source = Source("s", "S", "site", web.base_url + "/s/0",
+                        settings={"allow": ["/s/"], "max_pages": 4, "max_depth": 3})
+        db, _ = crawl(web, tmp_path, [source])
+    assert len([p for p in web.requests if p.startswith("/s/")]) == 4
