@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+RECENT = 500
 SYLLABLES = ["pro", "duct", "op", "ra", "tion", "plan", "ning", "road", "map", "da", "ta", "in",
              "sight", "team", "tool", "stack", "met", "ric", "cus", "tom", "er", "feed", "back",
              "on", "board", "ing", "en", "able", "ment", "strat", "e", "gy", "a", "lign", "launch"]
@@ -37,21 +38,26 @@ def vocabulary(rng: random.Random, size: int = 30000) -> list[str]:
 
 
 def documents(count: int, words_per_doc: int, seed: int = 7):
-    """Yield (id, text, id of the original it copies or None)."""
+    """Yield (id, text, id of the original it copies, with ':self' for an original).
+
+    Copies are made of the last RECENT originals only, so the generator's own memory stays
+    small and the peak RSS measured is the clustering's."""
     rng = random.Random(seed)
     vocab = vocabulary(rng)
-    originals: list[list[str]] = []
+    recent: dict[int, list[str]] = {}
+    originals = 0
     for index in range(count):
-        if originals and rng.random() < 0.1:
-            source = rng.randrange(len(originals))
-            words = list(originals[source])
+        if recent and rng.random() < 0.1:
+            source = rng.choice(list(recent))
+            words = list(recent[source])
             for position in rng.sample(range(len(words)), len(words) // 20):  # 5% of words edited
                 words[position] = rng.choice(vocab)
             yield f"d{index}", " ".join(words), f"o{source}"
         else:
-            words = [rng.choice(vocab) for _ in range(words_per_doc)]
-            originals.append(words)
-            yield f"d{index}", " ".join(words), f"o{len(originals) - 1}:self"
+            recent[originals] = [rng.choice(vocab) for _ in range(words_per_doc)]
+            recent.pop(originals - RECENT, None)
+            yield f"d{index}", " ".join(recent[originals]), f"o{originals}:self"
+            originals += 1
 
 
 def run_size(count: int, words_per_doc: int) -> dict:
