@@ -20,7 +20,8 @@ DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3
 MIN_USEFUL_WORDS = 150  # shorter documents are kept, marked too_short
 MIN_WORDS_TO_DETECT_LANGUAGE = 20
-TEXT_CHARS = 20_000
+TEXT_CHARS = 8_000  # the cues of a type show early in a document
+LANGUAGE_CHARS = 1_500  # enough to identify a language; py3langid's cost grows with length
 
 FORM = re.compile(rb"<form\b", re.IGNORECASE)
 EMAIL_INPUT = re.compile(rb"""<input\b[^>]*\b(type\s*=\s*["']?email|name\s*=\s*["']?[\w\[\]-]*email)""", re.IGNORECASE)
@@ -62,17 +63,16 @@ def content_type(index: TypeIndex, url: str, title: str | None, text: str | None
 def is_gated(html: bytes, text: str | None) -> bool:
     """A page that hides its resource behind a lead form: an email form, words of a gate,
     and little text of its own."""
-    if not html or not FORM.search(html) or not EMAIL_INPUT.search(html):
+    if len((text or "").split()) >= 600 or not html or not FORM.search(html):
         return False
-    words = len((text or "").split())
-    return words < 600 and bool(GATE_WORDS.find(text or ""))
+    return bool(EMAIL_INPUT.search(html)) and bool(GATE_WORDS.find(text or ""))
 
 
 def language(text: str | None, declared: str | None) -> str | None:
     """The language of a text (ISO 639-1), detected when there is enough of it, else the
     page's declared language."""
     if text and len(text.split()) >= MIN_WORDS_TO_DETECT_LANGUAGE:
-        detected, _ = py3langid.classify(text[:TEXT_CHARS])
+        detected, _ = py3langid.classify(text[:LANGUAGE_CHARS])
         return detected
     return declared
 

@@ -48,9 +48,9 @@ class PhraseIndex:
         found: Counter = Counter()
         tokens = words(text)
         folded = [token.lower() for token in tokens]
-        for start in range(len(tokens)):
-            if folded[start] not in self._starts:
-                continue
+        starts = self._starts
+        # Only positions where some phrase begins are tried (a small share of the words).
+        for start in [i for i, word in enumerate(folded) if word in starts]:
             for length in range(1, min(self.longest, len(tokens) - start) + 1):
                 for owner_phrase in self._folded.get(tuple(folded[start:start + length]), ()):
                     found[owner_phrase] += 1
