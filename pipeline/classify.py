@@ -8,13 +8,14 @@ whitepaper-report. The best type wins if it scores 3 or more; otherwise `article
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
 import py3langid
 
 from pipeline.phrases import PhraseIndex
-from pipeline.taxonomy import Taxonomy
+from pipeline.taxonomy import Taxonomy, cached_taxonomy
 
 DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3
@@ -80,3 +81,18 @@ def language(text: str | None, declared: str | None) -> str | None:
 def too_short(word_count: int) -> bool:
     """True for documents too short to be useful as a resource (kept, but marked)."""
     return word_count < MIN_USEFUL_WORDS
+
+
+@functools.lru_cache(maxsize=4)
+def _type_index(taxonomy_path: str) -> TypeIndex:
+    return TypeIndex(cached_taxonomy(taxonomy_path))
+
+
+def classify_text(taxonomy_path: str, url: str, title: str | None, text: str | None, pdf: bool,
+                  declared_language: str | None) -> dict:
+    """The text-derived columns: content_type, language, too_short (runs in a worker)."""
+    return {
+        "content_type": content_type(_type_index(taxonomy_path), url, title, text, pdf),
+        "language": language(text, declared_language),
+        "too_short": int(too_short(len((text or "").split()))),
+    }

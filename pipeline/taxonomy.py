@@ -3,6 +3,7 @@ cues of each content type. Phrases become compiled patterns once, here."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,3 +110,9 @@ def _content_type(path: Path, index: int, entry: Any) -> ContentType:
         title=tuple(str(p) for p in entry.get("title") or []),
         text=tuple(str(p) for p in entry.get("text") or []),
     )
+
+
+@functools.lru_cache(maxsize=4)
+def cached_taxonomy(path: str) -> Taxonomy:
+    """The taxonomy at `path`, read once per process (worker processes tag many documents)."""
+    return load_taxonomy(path)

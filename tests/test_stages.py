@@ -12,7 +12,8 @@ from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import article_html
 from pipeline.items import EntryHints, Page
 from pipeline.stages.canonicalize import CanonicalizeStage
-from pipeline.stages.extract import ExtractStage, worker_count
+from pipeline.stages.extract import ExtractStage
+from pipeline.workers import WorkerPool, worker_count
 from pipeline.stages.store import StoreStage
 from pipeline.stages.classify import ClassifyStage
 from pipeline.classify import TypeIndex
@@ -46,7 +47,7 @@ def test_canonicalize_uses_the_found_url_when_the_fetch_failed():
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_extract_inline_and_in_a_process_pool(workers):
-    stage = ExtractStage(workers)
+    stage = ExtractStage(WorkerPool(workers))
     pages = [CanonicalizeStage().process_item(fetched_page(article)) for article in ARTICLES[:3]]
 
     async def run():
@@ -55,13 +56,13 @@ def test_extract_inline_and_in_a_process_pool(workers):
     try:
         done = asyncio.run(run())
     finally:
-        stage.close_spider()
+        stage.pool.close()
     for page, article in zip(done, ARTICLES):
         assert article["paragraphs"][0] in page.extraction.text
 
 
 def test_extract_leaves_failed_and_non_html_pages_alone():
-    stage = ExtractStage(1)
+    stage = ExtractStage(WorkerPool(1))
     failed = fetched_page(status=404, fetch_error="HTTP 404")
     binary = fetched_page(content_type="image/png")
     assert asyncio.run(stage.process_item(failed)).extraction is None
@@ -74,12 +75,14 @@ def test_worker_count_defaults_to_the_cores():
 
 
 def through_classify(page):
-    return ClassifyStage(TypeIndex(load_taxonomy())).process_item(page)
+    from pipeline.taxonomy import DEFAULT_TAXONOMY
+
+    return asyncio.run(ClassifyStage(str(DEFAULT_TAXONOMY), WorkerPool(1)).process_item(page))
 
 
 def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
     page = CanonicalizeStage().process_item(fetched_page())
-    asyncio.run(ExtractStage(1).process_item(page))
+    asyncio.run(ExtractStage(WorkerPool(1)).process_item(page))
     through_classify(page)
     outcomes = []
     for run in range(2):  # two runs: a stage instance lives for one crawl

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from pipeline.classify import TypeIndex, content_type, is_gated, language, too_short
+from pipeline.classify import classify_text, is_gated
 from pipeline.documents import document_row
 from pipeline.items import Page
 from pipeline.pdf import is_pdf
 from pipeline.taxonomy import load_taxonomy
+from pipeline.workers import WorkerPool
 
 
 class ClassifyStage:
     """Set `item.document` with content_type, gated, language and too_short filled in."""
 
-    def __init__(self, types: TypeIndex):
-        self.types = types
+    def __init__(self, taxonomy_path: str, pool: WorkerPool):
+        self.taxonomy_path = taxonomy_path
+        self.pool = pool
+        load_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(TypeIndex(load_taxonomy(crawler.settings.get("PRODOPS_TAXONOMY"))))
+        return cls(crawler.settings.get("PRODOPS_TAXONOMY"), WorkerPool.of(crawler))
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, Page) or item.not_modified:
             return item
         row = document_row(item)
@@ -31,10 +34,9 @@ class ClassifyStage:
                 raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
             raise DropItem(f"no-content: no main text or title in {item.url}")
         pdf = bool(item.extraction and item.extraction.page_count) or is_pdf(item.content_type, item.body)
-        row["content_type"] = content_type(self.types, row["url"], row["title"], row["text"], pdf)
+        row.update(await self.pool.run(classify_text, self.taxonomy_path, row["url"], row["title"],
+                                       row["text"], pdf, row["language"]))
         html = item.body if item.content_type in ("text/html", "application/xhtml+xml") else b""
         row["gated"] = int(is_gated(html, row["text"]))
-        row["language"] = language(row["text"], row["language"])
-        row["too_short"] = int(too_short(row["word_count"]))
         item.document = row
         return item

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from pipeline.dedup import signature
 from pipeline.items import Page
+from pipeline.workers import WorkerPool
 
 
 class DedupStage:
-    """Set `item.signature` from the document's text."""
+    """Set `item.signature` from the document's text (in the worker pool)."""
 
-    def process_item(self, item):
+    def __init__(self, pool: WorkerPool):
+        self.pool = pool
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(WorkerPool.of(crawler))
+
+    async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None and item.document["text"]:
-            item.signature = signature(item.document["text"])
+            item.signature = await self.pool.run(signature, item.document["text"])
         return item

@@ -6,7 +6,8 @@ import json
 
 from pipeline.items import Page
 from pipeline.tagging import tag
-from pipeline.taxonomy import Taxonomy, load_taxonomy
+from pipeline.taxonomy import Taxonomy, cached_taxonomy, load_taxonomy
+from pipeline.workers import WorkerPool
 
 
 def tag_columns(taxonomy: Taxonomy, title, description, text) -> dict:
@@ -20,18 +21,26 @@ def tag_columns(taxonomy: Taxonomy, title, description, text) -> dict:
     }
 
 
-class TagStage:
-    """Add tags, tag_scores, relevance and why to `item.document`."""
+def tag_columns_at(taxonomy_path: str, title, description, text) -> dict:
+    """tag_columns with the taxonomy read from a path (once per worker process)."""
+    return tag_columns(cached_taxonomy(taxonomy_path), title, description, text)
 
-    def __init__(self, taxonomy: Taxonomy):
-        self.taxonomy = taxonomy
+
+class TagStage:
+    """Add tags, tag_scores, relevance and why to `item.document` (in the worker pool)."""
+
+    def __init__(self, taxonomy_path: str, pool: WorkerPool):
+        self.taxonomy_path = taxonomy_path
+        self.pool = pool
+        load_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(load_taxonomy(crawler.settings.get("PRODOPS_TAXONOMY")))
+        return cls(crawler.settings.get("PRODOPS_TAXONOMY"), WorkerPool.of(crawler))
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:
             row = item.document
-            row.update(tag_columns(self.taxonomy, row["title"], row["description"], row["text"]))
+            row.update(await self.pool.run(tag_columns_at, self.taxonomy_path, row["title"],
+                                           row["description"], row["text"]))
         return item

@@ -1,0 +1,56 @@
+"""The process pool that CPU-bound stages share (extraction, classification, tagging,
+signatures), one per crawl, so the crawler's own process stays free to fetch and store.
+
+PRODOPS_EXTRACT_WORKERS sets its size (0 = one process per core; 1 = no pool: the work runs
+inline in the crawler process, simplest to debug). Stages get it with `WorkerPool.of(crawler)`
+and await `pool.run(function, *args)`: Scrapy goes on downloading meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from scrapy import signals
+
+ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
+
+
+def worker_count(setting: int) -> int:
+    """Resolve the PRODOPS_EXTRACT_WORKERS setting to a number of processes."""
+    return setting if setting > 0 else (os.cpu_count() or 1)
+
+
+class WorkerPool:
+    """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def of(cls, crawler) -> "WorkerPool":
+        """The crawler's pool, created on first use and shut down when the spider closes."""
+        pool = getattr(crawler, ATTRIBUTE, None)
+        if pool is None:
+            pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")))
+            setattr(crawler, ATTRIBUTE, pool)
+            crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
+
+    async def run(self, function, *args):
+        """Run a picklable function in a worker (or inline for a pool of one) and await it."""
+        if self.workers <= 1:
+            return function(*args)
+        if self._executor is None:
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return await asyncio.wrap_future(self._executor.submit(function, *args))
+
+    def close(self, *args, **kwargs) -> None:
+        """Stop the workers."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
