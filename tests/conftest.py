@@ -53,3 +53,11 @@ def run_prodops(*args: str, cwd: Path | None = None, timeout: float = 180) -> su
 # second of start-up per crawl; the end-to-end test keeps the pool, see POOLED).
 POOLED = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
 FAST = [*POOLED, "-s", "PRODOPS_EXTRACT_WORKERS=1"]
+
+
+def crawl_into(sources_file: Path, db_path: Path) -> Path:
+    """Crawl a sources file into a database through the CLI (fast settings); fail loudly."""
+    result = run_prodops("crawl", "--sources", str(sources_file), "--db", str(db_path),
+                         "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return db_path

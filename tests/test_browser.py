@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import FAST, ROOT, run_prodops
+from conftest import ROOT, crawl_into
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,10 +31,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def site(sample_sources_file, tmp_path):
-    db_path = tmp_path / "prodops.db"
-    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
-                         "--allow-private-network", *FAST)
-    assert result.returncode == 0, result.stderr
+    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path),
                                "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,

@@ -10,18 +10,14 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import FAST, run_prodops
+from conftest import crawl_into, run_prodops
 from pipeline.demo.articles import ARTICLES
 from pipeline.export import neutralize, to_csv
 
 
 @pytest.fixture
 def corpus(sample_sources_file, tmp_path):
-    db_path = tmp_path / "c.db"
-    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
-                         "--allow-private-network", *FAST)
-    assert result.returncode == 0, result.stderr
-    return db_path
+    return crawl_into(sample_sources_file, tmp_path / "c.db")
 
 
 def test_lists_are_created_edited_and_resolved(corpus, tmp_path, sample_web):

@@ -77,7 +77,7 @@ def test_worker_count_defaults_to_the_cores():
 def through_classify(page):
     from pipeline.taxonomy import DEFAULT_TAXONOMY
 
-    return asyncio.run(ClassifyStage(str(DEFAULT_TAXONOMY), WorkerPool(1)).process_item(page))
+    return asyncio.run(ClassifyStage(WorkerPool(1), str(DEFAULT_TAXONOMY)).process_item(page))
 
 
 def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):

@@ -9,21 +9,11 @@ from pipeline.classify import classify_text, is_gated
 from pipeline.documents import document_row
 from pipeline.items import Page
 from pipeline.pdf import is_pdf
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workers import WorkerPool
+from pipeline.stages.base import TaxonomyStage
 
 
-class ClassifyStage:
+class ClassifyStage(TaxonomyStage):
     """Set `item.document` with content_type, gated, language and too_short filled in."""
-
-    def __init__(self, taxonomy_path: str, pool: WorkerPool):
-        self.taxonomy_path = taxonomy_path
-        self.pool = pool
-        load_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("PRODOPS_TAXONOMY"), WorkerPool.of(crawler))
 
     async def process_item(self, item):
         if not isinstance(item, Page) or item.not_modified:

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from pipeline.dedup import signature
 from pipeline.items import Page
-from pipeline.workers import WorkerPool
+from pipeline.stages.base import PooledStage
 
 
-class DedupStage:
+class DedupStage(PooledStage):
     """Set `item.signature` from the document's text (in the worker pool)."""
-
-    def __init__(self, pool: WorkerPool):
-        self.pool = pool
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(WorkerPool.of(crawler))
 
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None and item.document["text"]:

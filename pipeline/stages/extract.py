@@ -14,22 +14,15 @@ from pipeline.canonical import canonicalize_url, document_id, same_site
 from pipeline.extraction import extract_html
 from pipeline.items import Extraction, Page
 from pipeline.pdf import PdfError, extract_pdf, is_pdf
-from pipeline.workers import WorkerPool
+from pipeline.stages.base import PooledStage
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 
 
-class ExtractStage:
+class ExtractStage(PooledStage):
     """Fill `item.extraction` for pages with an HTML body; leave failed pages as they are."""
-
-    def __init__(self, pool: WorkerPool):
-        self.pool = pool
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(WorkerPool.of(crawler))
 
     async def process_item(self, item):
         if not isinstance(item, Page) or not _was_fetched(item):

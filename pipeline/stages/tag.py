@@ -6,8 +6,8 @@ import json
 
 from pipeline.items import Page
 from pipeline.tagging import tag
-from pipeline.taxonomy import Taxonomy, cached_taxonomy, load_taxonomy
-from pipeline.workers import WorkerPool
+from pipeline.stages.base import TaxonomyStage
+from pipeline.taxonomy import Taxonomy, cached_taxonomy
 
 
 def tag_columns(taxonomy: Taxonomy, title, description, text) -> dict:
@@ -26,17 +26,8 @@ def tag_columns_at(taxonomy_path: str, title, description, text) -> dict:
     return tag_columns(cached_taxonomy(taxonomy_path), title, description, text)
 
 
-class TagStage:
+class TagStage(TaxonomyStage):
     """Add tags, tag_scores, relevance and why to `item.document` (in the worker pool)."""
-
-    def __init__(self, taxonomy_path: str, pool: WorkerPool):
-        self.taxonomy_path = taxonomy_path
-        self.pool = pool
-        load_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("PRODOPS_TAXONOMY"), WorkerPool.of(crawler))
 
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:
