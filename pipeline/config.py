@@ -61,7 +61,7 @@ class Source:
 def load_sources(path: str | Path) -> list[Source]:
     """Read and validate a sources file; raise ConfigError naming what is wrong."""
     path = Path(path)
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(
             f"{path}: expected a mapping with a 'sources' list at the top "
@@ -78,11 +78,12 @@ def load_sources(path: str | Path) -> list[Source]:
     return sources
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML config file; raise ConfigError with the file, line and problem."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found (give another path with --sources)") from None
+        raise ConfigError(f"{path}: file not found (give another path)") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     try:

@@ -18,7 +18,7 @@ import sqlite_utils
 import yaml
 
 from pipeline.canonical import canonicalize_url, document_id
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, read_yaml
 
 DEFAULT_LISTS = Path(__file__).resolve().parents[1] / "data" / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -44,10 +44,7 @@ def load_lists(path: str | Path = DEFAULT_LISTS) -> list[CuratedList]:
     path = Path(path)
     if not path.exists():
         return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read it as YAML: {error}") from None
+    data = read_yaml(path) or {}
     if not isinstance(data, dict) or not isinstance(data.get("lists", []), list):
         raise ConfigError(f"{path}: expected a mapping with a 'lists' list")
     lists, seen = [], set()

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, read_yaml
 from pipeline.phrases import PhraseIndex
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml"
@@ -59,12 +58,7 @@ class Taxonomy:
 def load_taxonomy(path: str | Path = DEFAULT_TAXONOMY) -> Taxonomy:
     """Read and validate a taxonomy file; raise ConfigError naming the file, entry and field."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read it as YAML: {error}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'concepts' list")
     taxonomy = Taxonomy()
