@@ -61,7 +61,10 @@ class StaticWeb:
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(route.body)
+                try:
+                    self.wfile.write(route.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up on the body (a size limit): that is its right
                 web.bytes_sent += len(route.body)
 
             def log_message(self, format, *args):  # noqa: A002 - keep test output clean
