@@ -24,6 +24,7 @@ SETTINGS = {
     "sql_time_limit_ms": "3000",
     "default_page_size": "50",
     "allow_download": "off",
+    "allow_csv_stream": "off",  # CSV is buffered to neutralize formulas: keep it to one page
 }
 
 

@@ -82,3 +82,15 @@ def test_published_read_only_and_sql_can_be_turned_off(site_db):
     writes = get(site_db, "/-/plugins.json")[0].json()
     assert [plugin["name"] for plugin in writes] == ["prodops.py"]  # no write or raw-HTML plugin
     assert SETTINGS["allow_download"] == "off"
+
+
+def test_datasette_csv_neutralizes_formulas(tmp_path):
+    db = open_database(tmp_path / "prodops.db")
+    db["documents"].insert({"id": "a", "url": "https://x.org/a", "title": '=HYPERLINK("http://evil","x")',
+                            "description": "@SUM(A1)", "text": "plain"})
+    db.close()
+    [response] = get(tmp_path / "prodops.db", "/prodops/documents.csv?_col=title&_col=description")
+    assert response.status_code == 200
+    assert "'=HYPERLINK" in response.text and "'@SUM" in response.text
+    lines = response.text.splitlines()
+    assert not any(cell.startswith(("=", "@")) for line in lines for cell in line.split(","))

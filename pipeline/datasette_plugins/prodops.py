@@ -3,18 +3,23 @@
 - /-/feeds/latest.atom — the 50 latest documents as Atom;
 - /-/feeds/lists/<slug>.atom — a curated list as Atom (items as resolved at serve time);
 - /-/chart — documents per concept per month, as a table of inline SVG bars (no script,
-  nothing loaded from elsewhere, so it works offline and under a strict CSP).
+  nothing loaded from elsewhere, so it works offline and under a strict CSP);
+- every CSV that Datasette serves has its formula-like cells (starting with = + - @)
+  neutralized, as `prodops export --format csv` does, so a spreadsheet never runs a cell
+  written by a stranger.
 Everything is read-only and escaped.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from html import escape
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from pipeline.export import to_atom
+from pipeline.export import neutralize, to_atom
 
 DOCUMENT_COLUMNS = "d.id, d.url, d.title, d.sitename, d.source_id, d.published, d.content_type, " \
                    "d.tags, d.tag_scores, d.relevance, d.description"
@@ -87,3 +92,42 @@ def register_routes():
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
     ]
+
+
+def neutralize_csv(body: bytes) -> bytes:
+    """Rewrite a CSV body with every cell neutralized (see pipeline.export.neutralize)."""
+    rows = csv.reader(io.StringIO(body.decode("utf-8", errors="replace"), newline=""))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([neutralize(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def csv_guard(scope, receive, send):
+            if scope["type"] != "http" or not scope.get("path", "").endswith(".csv"):
+                await app(scope, receive, send)
+                return
+            start, chunks = None, []
+
+            async def capture(message):
+                nonlocal start
+                if message["type"] == "http.response.start":
+                    start = message
+                    return
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = neutralize_csv(b"".join(chunks))
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+
+            await app(scope, receive, capture)
+
+        return csv_guard
+
+    return wrap
