@@ -46,3 +46,36 @@ def test_sigkill_at_random_points_then_a_rerun_matches_an_uninterrupted_crawl(sa
     with sqlite3.connect(db_path) as conn:  # the kills did land in the middle of crawls
         interrupted = conn.execute("SELECT count(*) FROM runs WHERE status = 'interrupted'").fetchone()[0]
     assert interrupted >= 1
+
+
+def test_a_datasette_reader_during_a_crawl_sees_no_errors(sample_sources_file, tmp_path):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from pipeline.database import open_database
+    from pipeline.publish import load_metadata
+
+    db_path = tmp_path / "prodops.db"
+    open_database(db_path).close()
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sample_sources_file),
+         "--db", str(db_path), "--allow-private-network", *FAST],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def read_while_crawling():
+        datasette = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        statuses, counts = [], []
+        while crawl.poll() is None:
+            for path in ("/prodops/documents.json?_search=product&_shape=array",
+                         "/prodops/latest.json?_shape=array"):
+                response = await datasette.client.get(path)
+                statuses.append(response.status_code)
+            counts.append(len((await datasette.client.get("/prodops/latest.json?_shape=array")).json()))
+            await asyncio.sleep(0.05)  # a reader's pace, until the crawl ends
+        return statuses, counts
+
+    statuses, counts = asyncio.run(read_while_crawling())
+    assert crawl.wait() == 0
+    assert statuses and set(statuses) == {200}
+    assert counts == sorted(counts)  # documents only ever appear, whole

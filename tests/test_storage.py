@@ -83,3 +83,18 @@ def test_sightings_keep_every_url_a_document_was_found_at(tmp_path):
         "https://blog.example/a/", "https://blog.example/a?utm_source=x",
     ]
     assert isinstance(db, sqlite_utils.Database)
+
+
+def test_a_database_from_an_older_version_is_brought_forward_keeping_its_data(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m002_incremental_crawling")  # the first release's schema
+    db["documents"].insert({"id": "a", "url": "https://x.org/a", "title": "Kept", "text": "old text",
+                            "published": "2025-03-01"})
+    db.close()
+    upgraded = open_database(path)
+    assert migrations.pending(upgraded) == []
+    row = upgraded["documents"].get("a")
+    assert (row["title"], row["year"]) == ("Kept", 2025)  # m005 filled the new column
+    assert {"validators", "clusters", "lists"} <= set(upgraded.table_names())
+    assert [r["id"] for r in upgraded["documents"].search("old")] == ["a"]
