@@ -5,6 +5,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import time
 
 from conftest import FAST, ROOT, crawl_into
 
@@ -25,6 +26,22 @@ def check_sound(db_path):
             "OR (d.text != '' AND d.content_hash IS NULL)").fetchone()[0] == 0
 
 
+def wait_for_a_running_crawl(db_path, process, limit: float = 60.0) -> None:
+    """Return once the crawl has recorded its run (or has ended), polling the database."""
+    deadline = time.monotonic() + limit
+    while process.poll() is None and time.monotonic() < deadline:
+        if db_path.exists():
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+            try:
+                if conn.execute("SELECT 1 FROM runs WHERE status = 'running'").fetchone():
+                    return
+            except sqlite3.DatabaseError:
+                pass  # the schema is still being created
+            finally:
+                conn.close()
+        time.sleep(0.05)  # polling, bounded by the deadline
+
+
 def test_sigkill_at_random_points_then_a_rerun_matches_an_uninterrupted_crawl(sample_sources_file, tmp_path):
     expected = documents(crawl_into(sample_sources_file, tmp_path / "reference.db"))
     db_path = tmp_path / "killed.db"
@@ -33,8 +50,9 @@ def test_sigkill_at_random_points_then_a_rerun_matches_an_uninterrupted_crawl(sa
                "--db", str(db_path), "--allow-private-network", *FAST]
     for _ in range(6):
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_a_running_crawl(db_path, process)
         try:
-            process.wait(timeout=rng.uniform(0.5, 4.0))  # the kill point: somewhere in the crawl
+            process.wait(timeout=rng.uniform(0.0, 1.0))  # the kill point: somewhere in the crawl
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
