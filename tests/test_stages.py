@@ -16,8 +16,6 @@ from pipeline.stages.extract import ExtractStage
 from pipeline.workers import WorkerPool, worker_count
 from pipeline.stages.store import StoreStage
 from pipeline.stages.classify import ClassifyStage
-from pipeline.classify import TypeIndex
-from pipeline.taxonomy import load_taxonomy
 
 BASE = "http://blog.example"
 
