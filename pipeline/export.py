@@ -45,9 +45,14 @@ def _item(row: dict) -> dict:
     }
 
 
+def is_web_link(url: str | None) -> bool:
+    """Whether `url` may be published as a link: http(s) only, never javascript:, data:, file:."""
+    return urlsplit(url or "").scheme.lower() in ("http", "https")
+
+
 def items_of(rows: list[dict]) -> list[dict]:
     """Export items from document rows; only http(s) links are ever published."""
-    return [_item(row) for row in rows if urlsplit(row.get("url") or "").scheme in ("http", "https")]
+    return [_item(row) for row in rows if is_web_link(row.get("url"))]
 
 
 def to_json(title: str, rows: list[dict]) -> str:

@@ -20,7 +20,7 @@ NAME_IN_FILE = "prodops"
 # search page over 10^5 documents) off, and time limits on facets and queries.
 SETTINGS = {
     "suggest_facets": "off",
-    "facet_time_limit_ms": "150",
+    "facet_time_limit_ms": "50",
     "sql_time_limit_ms": "3000",
     "default_page_size": "50",
     "allow_download": "off",

@@ -75,6 +75,17 @@ def test_browse_search_facet_list_and_feed(site):
         page.wait_for_load_state()
         assert "tags__arraycontains=" in page.url
         assert page.locator("table.rows-and-columns tbody tr").count() >= 1
+        page.goto(site + "/")
+        page.click("a[href='/-/search']")
+        page.fill('input[name="q"]', "onboarding")
+        page.press('input[name="q"]', "Enter")
+        page.wait_for_load_state()
+        assert "q=onboarding" in page.url
+        assert page.locator(".search-result a", has_text="Onboarding New Product Managers in 30 Days").count() == 1
+        page.locator('.facet[data-facet="tags"] a').first.click()
+        page.wait_for_load_state()
+        assert "tags=" in page.url and page.locator(".search-result").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
         page.goto(site + "/prodops/list_prodops_reports")
         assert page.locator("text=The State of Product Operations 2026").count() >= 1
         page.screenshot(path=str(ARTIFACTS / "curated-list.png"), full_page=True)
@@ -84,3 +95,4 @@ def test_browse_search_facet_list_and_feed(site):
         assert not feed.bozo and len(feed.entries) == 2
         browser.close()
     assert (ARTIFACTS / "curated-list.png").stat().st_size > 1000
+    assert (ARTIFACTS / "search.png").stat().st_size > 1000

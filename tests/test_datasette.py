@@ -94,3 +94,47 @@ def test_datasette_csv_neutralizes_formulas(tmp_path):
     assert "'=HYPERLINK" in response.text and "'@SUM" in response.text
     lines = response.text.splitlines()
     assert not any(cell.startswith(("=", "@")) for line in lines for cell in line.split(","))
+
+
+def test_search_page_ranks_facets_and_filters(site_db):
+    page, data, filtered, nothing = get(
+        site_db, "/-/search?q=onboarding", "/-/search.json?q=onboarding",
+        "/-/search.json?q=onboarding&content_type=guide-playbook", "/-/search.json?q=%22unbalanced")
+    assert page.status_code == 200 and "<mark>" in page.text.lower()
+    result = data.json()
+    assert result["count"] == result["total_matches"] == len(result["rows"]) > 1
+    # Ranked: the title match outranks documents that mention the word in passing.
+    assert "onboarding" in result["rows"][0]["title"].lower()
+    types = {item["value"]: item["count"] for item in result["facets"]["content_type"]}
+    assert filtered.json()["count"] == types["guide-playbook"]
+    assert {row["content_type"] for row in filtered.json()["rows"]} == {"guide-playbook"}
+    assert nothing.status_code == 200 and nothing.json()["count"] == 0  # odd syntax, no error
+
+
+def test_search_page_escapes_what_strangers_wrote(tmp_path):
+    db = open_database(tmp_path / "prodops.db")
+    db["documents"].insert({"id": "a", "url": "javascript:alert(1)", "title": "<script>alert(1)</script> evil",
+                            "description": "x", "text": "evil <img src=x onerror=alert(2)> text"})
+    db.close()
+    [page] = get(tmp_path / "prodops.db", "/-/search?q=evil%3Cb%3E")
+    [page_plain] = get(tmp_path / "prodops.db", "/-/search?q=evil")
+    for response in (page, page_plain):
+        assert response.status_code == 200
+        assert "<script>alert" not in response.text and "<img src=x" not in response.text
+        assert 'href="javascript:' not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; evil" in page_plain.text
+
+
+def test_search_of_a_common_word_ranks_within_the_most_recent_matches(tmp_path):
+    from pipeline.search import search
+
+    db = open_database(tmp_path / "prodops.db")
+    db["documents"].insert_all({"id": f"{n:03d}", "url": f"https://x.org/{n}", "title": f"Post {n}",
+                                "text": "roadmap " * (1 + n % 7) + "notes", "content_type": "article",
+                                "tags": '["planning-roadmapping"]'} for n in range(60))
+    result = search(db.conn, "roadmap", window=25)
+    assert (result.total_matches, result.considered, result.count) == (60, 25, 25)
+    assert len(result.rows) == 20 and result.has_next
+    assert all(row["id"] >= "035" for row in result.rows)  # only the 25 most recently added
+    assert result.facets["tags"] == [("planning-roadmapping", 25)]
+    assert search(db.conn, "roadmap", page=2, window=25).rows[-1]["id"] >= "035"

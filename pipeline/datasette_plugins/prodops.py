@@ -2,6 +2,8 @@
 
 - /-/feeds/latest.atom — the 50 latest documents as Atom;
 - /-/feeds/lists/<slug>.atom — a curated list as Atom (items as resolved at serve time);
+- /-/search (and /-/search.json) — ranked full-text search with facets that stays fast at
+  10^5 documents (see pipeline.search); the home page links to it;
 - /-/chart — documents per concept per month, as a table of inline SVG bars (no script,
   nothing loaded from elsewhere, so it works offline and under a strict CSP);
 - every CSV that Datasette serves has its formula-like cells (starting with = + - @)
@@ -15,11 +17,20 @@ from __future__ import annotations
 import csv
 import io
 from html import escape
+from pathlib import Path
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
-from pipeline.export import neutralize, to_atom
+from pipeline.export import is_web_link, neutralize, to_atom
+from pipeline.search import FACETS, MARK_END, MARK_START, search
+
+SEARCH_TEMPLATE = (Path(__file__).parent / "search.html").read_text(encoding="utf-8")
+_compiled_templates: dict = {}
+FACET_LABELS = {"content_type": "Content type", "tags": "Concept", "source_id": "Source",
+                "language": "Language", "year": "Year"}
 
 DOCUMENT_COLUMNS = "d.id, d.url, d.title, d.sitename, d.source_id, d.published, d.content_type, " \
                    "d.tags, d.tag_scores, d.relevance, d.description"
@@ -85,12 +96,55 @@ td,th{{padding:2px 4px;text-align:center;font-size:.8rem}}tbody th{{text-align:r
     return Response.html(html)
 
 
+async def search_page(datasette, request):
+    query = request.args.get("q", "")[:500]
+    filters = {name: request.args.get(name) for name in FACETS if request.args.get(name)}
+    try:
+        page = max(1, min(int(request.args.get("page") or 1), 1000))
+    except ValueError:
+        page = 1
+    db = datasette.get_database()
+    result = await db.execute_fn(lambda conn: search(conn, query, filters, page))
+    if request.url_vars.get("format") == "json":
+        return Response.json(result.as_json())
+    path = datasette.urls.path("/-/search")
+
+    def url(**changes):
+        args = {"q": query, **filters, **changes}
+        return f"{path}?{urlencode({k: v for k, v in args.items() if v not in (None, '')})}"
+
+    facets = [{"name": name, "label": FACET_LABELS[name], "items": [
+        {"value": value, "count": count, "selected": filters.get(name) == str(value),
+         "href": url(**{name: None if filters.get(name) == str(value) else value}, page=None)}
+        for value, count in values]} for name, values in result.facets.items()]
+    rows = [{**row, "link": row["url"] if is_web_link(row["url"]) else None,
+             "detail": datasette.urls.row(db.name, "documents", row["id"]),
+             "snippet_html": Markup(str(escape(row["snippet"], quote=False))
+                                    .replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))}
+            for row in result.rows]
+    context = {
+        "query": query, "filters": filters, "facet_labels": FACET_LABELS, "facets": facets,
+        "rows": rows, "count": result.count, "total_matches": result.total_matches,
+        "considered": result.considered, "windowed": result.windowed, "search_path": path,
+        "json_url": datasette.urls.path("/-/search.json") + url(page=result.page).removeprefix(path),
+        "next_url": url(page=result.page + 1) if result.has_next else None,
+        "clear_filters_url": f"{path}?{urlencode({'q': query})}",
+        "table_url": datasette.urls.table(db.name, "documents"),
+        "chart_url": datasette.urls.path("/-/chart"),
+    }
+    template = _compiled_templates.get(id(datasette))
+    if template is None:  # compiled once per Datasette instance (its environment has base.html)
+        template = _compiled_templates[id(datasette)] = datasette.jinja_env.from_string(SEARCH_TEMPLATE)
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
 @hookimpl
 def register_routes():
     return [
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
+        (r"^/-/search(\.(?P<format>json))?$", search_page),
     ]
 
 
