@@ -16,6 +16,8 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
+from feeds.discover import feed_links
+
 from pipeline.clock import iso, parse_datetime, struct_time_iso
 from pipeline.items import EntryHints
 
@@ -60,7 +62,11 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if not parsed.entries and not parsed.get("version"):
         looks_html = body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
         what = "an HTML page" if looks_html else "not RSS or Atom"
-        raise NotAFeedError(f"{url} is {what}, not a feed ({bozo or 'no entries'})")
+        message = f"{url} is {what}, not a feed ({bozo or 'no entries'})"
+        declared = feed_links(body.decode("utf-8", errors="replace"), url) if looks_html else []
+        if declared:
+            message += f"; the page declares a feed at {declared[0][0]}: use that URL as the source"
+        raise NotAFeedError(message)
     feed = ParsedFeed(
         title=parsed.feed.get("title"), version=parsed.get("version") or "unknown", bozo=bozo
     )

@@ -36,6 +36,7 @@ class SitemapEntry:
 class ParsedSitemap:
     kind: str  # "urlset" (pages) or "sitemapindex" (more sitemaps)
     entries: list[SitemapEntry] = field(default_factory=list)
+    skipped: int = 0  # locations that are not http(s) URLs (file:, javascript:, ...)
 
 
 def inflate(body: bytes, limit: int = MAX_INFLATED) -> bytes:
@@ -88,10 +89,10 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
             feed = parse_feed(body, url)
         except NotAFeedError as error:
             raise NotASitemapError(str(error)) from None
-        return ParsedSitemap("urlset", [SitemapEntry(entry.link) for entry in feed.entries])
+        return ParsedSitemap("urlset", [SitemapEntry(entry.link) for entry in feed.entries], feed.skipped)
     if kind not in ("urlset", "sitemapindex"):
         raise NotASitemapError(f"{url}: XML root <{kind}> is not a sitemap")
-    entries = []
+    entries, skipped = [], 0
     for child in root:
         if not isinstance(child.tag, str):
             continue
@@ -101,7 +102,9 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
         location = values.get("loc") or (child.text or "").strip()
         if _is_http(location):
             entries.append(SitemapEntry(urljoin(url, location), parse_datetime(values.get("lastmod"))))
-    return ParsedSitemap(kind, entries)
+        elif location:
+            skipped += 1
+    return ParsedSitemap(kind, entries, skipped)
 
 
 def sitemaps_from_robots(robots_txt: bytes, base_url: str) -> list[str]:

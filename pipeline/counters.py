@@ -52,8 +52,13 @@ def mark_source_ok(stats: StatsCollector, source_id: str) -> None:
 
 
 def warn_source(stats: StatsCollector, source_id: str, warning: str) -> None:
-    """Keep a warning about a source that still worked (e.g. a malformed feed)."""
-    stats.set_value(SOURCE.format(source_id=source_id, what="warning"), warning)
+    """Keep a warning about a source that still worked (e.g. a malformed feed); several
+    warnings in one run are kept together."""
+    key = SOURCE.format(source_id=source_id, what="warning")
+    earlier = stats.get_value(key)
+    if earlier and warning not in earlier:
+        warning = f"{earlier}; {warning}"
+    stats.set_value(key, warning)
 
 
 def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
@@ -62,9 +67,9 @@ def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
     stats.inc_value(SOURCE.format(source_id=source_id, what="documents"))
 
 
-def count_dropped(stats: StatsCollector, reason: str) -> None:
-    """Count an item dropped on purpose, by its reason code."""
-    stats.inc_value(DROPPED.format(reason=reason))
+def count_dropped(stats: StatsCollector, reason: str, count: int = 1) -> None:
+    """Count items dropped on purpose, by their reason code."""
+    stats.inc_value(DROPPED.format(reason=reason), count)
 
 
 def source_value(stats: dict[str, Any], source_id: str, what: str, default: Any = None) -> Any:

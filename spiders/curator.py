@@ -90,6 +90,13 @@ class CuratorSpider(
         if is_gone(failure):
             counters.mark_source_gone(self.crawler.stats, source.id)
 
+    def skip_links(self, source: Source, count: int, what: str) -> None:
+        """Record `count` items of a source skipped because their link is not http(s)
+        (javascript:, data:, file:, mailto: ...): never fetched, counted, and said on the source."""
+        counters.count_dropped(self.crawler.stats, "not-web-link", count)
+        counters.warn_source(self.crawler.stats, source.id,
+                             f"skipped {count} {what} whose link is not an http(s) link")
+
     def take_budget(self, source: Source, kind: str) -> bool:
         """Count one page against the source's page limit; False once it is used up."""
         limit = source.option("max_pages", DEFAULT_PAGE_BUDGET[kind])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config import Source
@@ -19,14 +22,19 @@ class FeedNavigation:
     def start_feed(self, source: Source):
         yield self.navigation_request(source.url, source, self.parse_feed)
 
-    def parse_feed(self, response, source: Source):
+    async def parse_feed(self, response, source: Source):
         stats = self.crawler.stats
         if self.seen_unchanged(response, source):
             # The feed is as it was: its entries are reported unchanged without fetching.
-            yield from self.links_listed_last_time(response, source, "feed")
+            for page in self.links_listed_last_time(response, source, "feed"):
+                yield page
             return
         try:
-            feed = parse_feed(response.body, response.url, media_type(response))
+            # In a thread: feedparser is pure Python and takes seconds over a feed of 10,000
+            # entries; on the reactor's thread that would stall every download in flight
+            # (and time them out).
+            feed = await maybe_deferred_to_future(
+                deferToThread(parse_feed, response.body, response.url, media_type(response)))
         except NotAFeedError as error:
             counters.count_error(stats, source.id, response.url, str(error))
             return
@@ -37,14 +45,22 @@ class FeedNavigation:
             counters.warn_source(stats, source.id, warning)
         limit = source.option("max_entries", self.settings.getint("PRODOPS_FEED_MAX_ENTRIES"))
         fetch_pages = source.option("fetch_pages", True)
+        if feed.skipped:
+            self.skip_links(source, feed.skipped, "feed entries")
         entries, seen = [], set()
         for entry in feed.entries:  # each link once (duplicate or changing GUIDs), the first wins
-            if entry.link not in seen and len(entries) < limit:
+            if entry.link not in seen:
                 seen.add(entry.link)
                 entries.append(entry)
+        if len(entries) > limit:
+            counters.count_dropped(stats, "over-entry-limit", len(entries) - limit)
+            counters.warn_source(stats, source.id, f"the feed lists {len(entries)} entries; took the "
+                                 f"first {limit} (raise the source's max_entries to take more)")
+            entries = entries[:limit]
         self.remember_validators(response, [entry.link for entry in entries])
         for entry in entries:
             if fetch_pages:
-                yield from self.follow(entry.link, source, found_via="feed", hints=entry.hints)
+                for request in self.follow(entry.link, source, found_via="feed", hints=entry.hints):
+                    yield request
             else:
                 yield Page(url=entry.link, source_id=source.id, found_via="feed", hints=entry.hints)

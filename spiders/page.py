@@ -55,6 +55,10 @@ class PageNavigation:
             cb_kwargs={"source": source, "found_via": found_via, "hints": hints, "found_url": url,
                        "landing_url": landing_url},
             meta={"conditional": True},
+            # follow() already asks for each URL once; Scrapy's duplicate filter would also
+            # drop a redirect back to a URL already asked for, so a redirect loop would end
+            # silently instead of as "too many redirects" on the source.
+            dont_filter=True,
         )
 
     def parse_page(self, response, source: Source, found_via: str, hints, found_url: str,

@@ -58,8 +58,19 @@ def describe_failure(failure: Failure) -> str:
     error = failure.value
     if isinstance(error, HttpError):
         return f"HTTP {error.response.status}"
+    name = type(error).__name__
     message = failure.getErrorMessage() or ""
-    return f"{type(error).__name__}: {message}".rstrip(": ")
+    if "max redirections" in message:
+        return "too many redirects (a redirect loop, or a chain longer than REDIRECT_MAX_TIMES)"
+    if name == "ResponseDataLossError" or "DataLoss" in message:
+        return "truncated response: the connection closed before the whole body arrived"
+    if "ConnectionDone" in message or "ConnectionLost" in message or "Connection was closed" in message:
+        return f"connection lost before a complete response ({name})"
+    if "ConnectionRefused" in name or "Connection refused" in message:
+        return "connection refused"
+    if "exceeds" in message and "maxsize" in message.lower() or "DOWNLOAD_MAXSIZE" in message:
+        return f"body too large, download cancelled: {message}"
+    return f"{name}: {message}".rstrip(": ")
 
 
 def is_gone(failure: Failure) -> bool:

@@ -62,6 +62,8 @@ class SitemapNavigation:
             counters.count_error(stats, source.id, response.url, str(error))
             return
         counters.mark_source_ok(stats, source.id)
+        if sitemap.skipped:
+            self.skip_links(source, sitemap.skipped, "sitemap locations")
         if sitemap.kind == "sitemapindex":
             children = [entry.url for entry in sitemap.entries]
             self.remember_validators(response, children, links_kind="sitemaps")

@@ -11,6 +11,7 @@ import logging
 from urllib.parse import urlsplit
 
 from pipeline.canonical import canonicalize_url, document_id, same_site
+from pipeline.encoding import decode_html
 from pipeline.extraction import extract_html
 from pipeline.items import Extraction, Page
 from pipeline.pdf import PdfError, extract_pdf, is_pdf
@@ -37,7 +38,7 @@ class ExtractStage(PooledStage):
             return item
         if item.content_type not in HTML_TYPES:
             return item
-        html = item.body.decode(item.encoding or "utf-8", errors="replace")
+        html = decode_html(item.body, item.encoding)
         item.extraction = await self.pool.run(extract_html, html, url)
         if item.extraction is None:
             logger.info("No main text found in %s", url)
