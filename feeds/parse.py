@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["'](?P<name>[^"']+)["']""", re.I)
 
 
+BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+              "blockquote", "pre", "section", "article", "dd", "dt")
+
+
 class NotAFeedError(ValueError):
     """The bytes are not a feed (for example an HTML page where a feed was expected)."""
 
@@ -106,8 +110,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         content = item.get("content_text") or html_to_text(str(item.get("content_html") or ""))
         published = item.get("date_published") or item.get("date_modified")
         feed.entries.append(FeedEntry(link=link, hints=EntryHints(
-            title=str(item.get("title") or "").strip() or None,
-            summary=str(item.get("summary") or "").strip() or None,
+            title=plain_text(item.get("title")),
+            summary=plain_text(item.get("summary")),
             content=str(content).strip() or None,
             author=", ".join(names) or None,
             published=iso(moment) if (moment := parse_datetime(published)) else None,
@@ -163,10 +167,10 @@ def _entry_hints(raw: feedparser.FeedParserDict) -> EntryHints:
     content = " ".join(html_to_text(part.get("value", "")) for part in raw.get("content", []))
     published = raw.get("published_parsed") or raw.get("updated_parsed")
     return EntryHints(
-        title=(raw.get("title") or "").strip() or None,
-        summary=html_to_text(raw.get("summary", "")) or None,
+        title=plain_text(raw.get("title")),
+        summary=plain_text(raw.get("summary")),
         content=content.strip() or None,
-        author=(raw.get("author") or "").strip() or None,
+        author=plain_text(raw.get("author")),
         published=struct_time_iso(published),
         guid=raw.get("id") or None,
         categories=sorted({t.get("term", "").strip() for t in raw.get("tags", []) if t.get("term")}),
@@ -174,11 +178,29 @@ def _entry_hints(raw: feedparser.FeedParserDict) -> EntryHints:
 
 
 def html_to_text(fragment: str) -> str:
-    """Return the text of an HTML fragment with whitespace collapsed ('' if there is none)."""
+    """The text of an HTML fragment, whitespace collapsed ('' if there is none).
+
+    Feeds carry HTML written by strangers; the corpus keeps only its text, so nothing from a
+    feed is ever rendered as HTML. Scripts, styles and templates are dropped with their
+    content; block elements keep their words apart."""
     if not fragment or not fragment.strip():
         return ""
     try:
-        text = lxml.html.fromstring(fragment).text_content()
+        tree = lxml.html.fromstring(fragment)
     except (ParserError, ValueError):
         return " ".join(fragment.split())
-    return " ".join(text.split())
+    for element in tree.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    for element in tree.iter(*BLOCK_TAGS):
+        element.tail = " " + (element.tail or "")
+    if tree.tag in ("script", "style", "noscript", "template"):
+        return ""
+    return " ".join(tree.text_content().split())
+
+
+def plain_text(value) -> str | None:
+    """A feed's text field (title, author, summary) as plain text: HTML in it is reduced
+    to its text; None when nothing is left."""
+    text = str(value or "")
+    text = html_to_text(text) if "<" in text else " ".join(text.split())
+    return text or None

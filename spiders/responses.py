@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from pipeline.items import EntryHints, Page
+from spiders.resolver import REFUSED
 
 
 def page_from_response(
@@ -60,6 +63,9 @@ def describe_failure(failure: Failure) -> str:
         return f"HTTP {error.response.status}"
     name = type(error).__name__
     message = failure.getErrorMessage() or ""
+    host = urlsplit(failure.request.url).hostname if getattr(failure, "request", None) else None
+    if host in REFUSED and ("DNS" in message or "Resolve" in name):
+        return REFUSED[host]
     if "max redirections" in message:
         return "too many redirects (a redirect loop, or a chain longer than REDIRECT_MAX_TIMES)"
     if name == "ResponseDataLossError" or "DataLoss" in message:

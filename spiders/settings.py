@@ -35,6 +35,8 @@ REDIRECT_MAX_TIMES = 10
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 PRODOPS_ALLOW_PRIVATE_NETWORK = False
+# Connections resolve names here, so the address connected to is the one checked.
+DNS_RESOLVER = "spiders.resolver.PublicOnlyResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     # First in line, so robots.txt requests and redirects are checked too.

@@ -111,14 +111,14 @@ def test_search_page_ranks_facets_and_filters(site_db):
     assert nothing.status_code == 200 and nothing.json()["count"] == 0  # odd syntax, no error
 
 
-def test_search_page_escapes_what_strangers_wrote(tmp_path):
+def test_pages_escape_what_strangers_wrote(tmp_path):
     db = open_database(tmp_path / "prodops.db")
     db["documents"].insert({"id": "a", "url": "javascript:alert(1)", "title": "<script>alert(1)</script> evil",
                             "description": "x", "text": "evil <img src=x onerror=alert(2)> text"})
     db.close()
-    [page] = get(tmp_path / "prodops.db", "/-/search?q=evil%3Cb%3E")
-    [page_plain] = get(tmp_path / "prodops.db", "/-/search?q=evil")
-    for response in (page, page_plain):
+    page, page_plain, row, table = get(tmp_path / "prodops.db", "/-/search?q=evil%3Cb%3E",
+                                       "/-/search?q=evil", "/prodops/documents/a", "/prodops/documents")
+    for response in (page, page_plain, row, table):
         assert response.status_code == 200
         assert "<script>alert" not in response.text and "<img src=x" not in response.text
         assert 'href="javascript:' not in response.text

@@ -81,3 +81,18 @@ def test_json_feed():
 def test_json_that_is_not_a_feed():
     with pytest.raises(NotAFeedError, match="not a JSON Feed"):
         parse_feed(b'{"hello": "world"}', f"{BASE}/api")
+
+
+def test_html_written_by_strangers_is_kept_as_text_only():
+    body = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+    <entry><title type="html">&lt;img src=x onerror=alert(1)&gt;Launch &amp;amp; learn</title>
+    <link href="https://example.org/a"/><id>a</id><author><name>&lt;b&gt;Ann&lt;/b&gt;</name></author>
+    <summary type="html">&lt;p&gt;Read&lt;script&gt;alert(2)&lt;/script&gt;&lt;/p&gt;&lt;p&gt;this&lt;/p&gt;</summary>
+    <content type="html">&lt;style&gt;body{}&lt;/style&gt;&lt;div onclick="x()"&gt;Body&lt;/div&gt;</content>
+    </entry></feed>"""
+    hints = parse_feed(body, "https://example.org/feed").entries[0].hints
+    assert hints.title == "Launch & learn"
+    assert hints.summary == "Read this"
+    assert hints.content == "Body"
+    fields = " ".join(filter(None, [hints.title, hints.summary, hints.content, hints.author]))
+    assert "<" not in fields and "alert" not in fields and "body{}" not in fields
