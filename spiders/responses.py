@@ -74,8 +74,8 @@ def describe_failure(failure: Failure) -> str:
         return f"connection lost before a complete response ({name})"
     if "ConnectionRefused" in name or "Connection refused" in message:
         return "connection refused"
-    if "exceeds" in message and "maxsize" in message.lower() or "DOWNLOAD_MAXSIZE" in message:
-        return f"body too large, download cancelled: {message}"
+    if name == "DownloadCancelledError" or "DOWNLOAD_MAXSIZE" in message:
+        return f"body too large, download cancelled: {message or 'more than DOWNLOAD_MAXSIZE bytes'}"
     return f"{name}: {message}".rstrip(": ")
 
 

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -20,6 +21,7 @@ from hostile_web import SECRET, HostileWeb
 from pipeline.config import Source
 
 SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1"]
+MAX_SECONDS = 300  # the hanging routes hold their connections for 600 s
 URL_ROUTES = ["good", "slow-body", "hang-before-headers", "hang-after-headers", "reset", "truncated",
               "status/500", "status/503", "status/429", "gone", "loop", "chain/3", "chain/15",
               "gzip-bomb", "brotli-bomb", "big-plain", "big-chunked", "charset/lying",
@@ -39,9 +41,14 @@ def crawl(sources, db, *extra) -> tuple[int, float, float]:
         [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(db),
          "--allow-private-network", *FAST, *SETTINGS, *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watchdog = threading.Timer(MAX_SECONDS, process.kill)  # a hang must not hang the suite
+    watchdog.start()
     _, status, usage = os.wait4(process.pid, 0)
+    watchdog.cancel()
     process.stderr.close()
-    return os.waitstatus_to_exitcode(status), time.monotonic() - started, usage.ru_maxrss / 1024
+    seconds = time.monotonic() - started
+    assert seconds < MAX_SECONDS, "the crawl did not end by itself"
+    return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024
 
 
 @pytest.fixture(scope="module")
