@@ -74,6 +74,9 @@ class RunLog:
         # DropItem messages start with a reason code: "no-content: ...".
         reason = str(exception).split(":", 1)[0].strip() or "unspecified"
         counters.count_dropped(self.crawler.stats, reason)
+        if getattr(item, "found_via", None) == "url" and reason == "no-content":
+            # A `url` source is that one page: say on the source why it gave no document.
+            counters.warn_source(self.crawler.stats, item.source_id, str(exception))
 
     def item_error(self, item, response, spider, failure) -> None:
         # A stage raised: a bug or a storage failure. The run says so instead of hiding it.
