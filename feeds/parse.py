@@ -17,6 +17,7 @@ import lxml.html
 from lxml.etree import ParserError
 
 from feeds.discover import feed_links
+from feeds.inflate import InflateError, inflate
 
 from pipeline.clock import iso, parse_datetime, struct_time_iso
 from pipeline.items import EntryHints
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["'](?P<name>[^"']+)["']""", re.I)
 
 
+MAX_FEED_INFLATED = 20 * 1024 * 1024  # as DOWNLOAD_MAXSIZE
 BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
               "blockquote", "pre", "section", "article", "dd", "dt")
 
@@ -55,6 +57,10 @@ class ParsedFeed:
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse a fetched feed; raise NotAFeedError when the bytes hold no feed at all."""
+    try:
+        body = inflate(body, MAX_FEED_INFLATED)  # a feed.xml.gz served as a file
+    except InflateError as error:
+        raise NotAFeedError(f"{url}: {error}") from None
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return parse_json_feed(body, url)
     body = _trust_valid_utf8(body)

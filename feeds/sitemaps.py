@@ -6,9 +6,6 @@ entities not resolved). Gzip is inflated up to a size limit, so a bomb cannot fi
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from feeds.inflate import InflateError, inflate
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline.clock import parse_datetime
 
@@ -39,22 +37,6 @@ class ParsedSitemap:
     skipped: int = 0  # locations that are not http(s) URLs (file:, javascript:, ...)
 
 
-def inflate(body: bytes, limit: int = MAX_INFLATED) -> bytes:
-    """Gunzip a body that is gzip (by its magic bytes), refusing more than `limit` bytes."""
-    if not body.startswith(b"\x1f\x8b"):
-        return body
-    out = io.BytesIO()
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-            while chunk := stream.read(65536):
-                out.write(chunk)
-                if out.tell() > limit:
-                    raise NotASitemapError(f"gzip sitemap inflates past {limit // 2**20} MiB")
-    except (OSError, EOFError, zlib.error) as error:
-        raise NotASitemapError(f"broken gzip: {error}") from None
-    return out.getvalue()
-
-
 def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
     """Parse a sitemap; raise NotASitemapError when the bytes are none of the known forms.
 
@@ -62,7 +44,10 @@ def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
     URL is its text instead of a <loc>, a byte-order mark, and RSS or Atom used as a
     sitemap (sitemaps.org allows it) are all read.
     """
-    body = inflate(body)
+    try:
+        body = inflate(body, MAX_INFLATED)
+    except InflateError as error:
+        raise NotASitemapError(f"{url}: {error}") from None
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] == b"<":
         return _parse_xml(stripped, url)

@@ -96,3 +96,12 @@ def test_html_written_by_strangers_is_kept_as_text_only():
     assert hints.content == "Body"
     fields = " ".join(filter(None, [hints.title, hints.summary, hints.content, hints.author]))
     assert "<" not in fields and "alert" not in fields and "body{}" not in fields
+
+
+def test_a_feed_served_as_a_gzip_file_is_read():
+    import gzip
+
+    raw = rss_feed("http://example.org", RSS_ARTICLES).encode()
+    assert len(parse_feed(gzip.compress(raw), "https://example.org/feed.xml.gz").entries) == len(RSS_ARTICLES)
+    with pytest.raises(NotAFeedError, match="broken gzip"):
+        parse_feed(gzip.compress(raw)[:40], "https://example.org/feed.xml.gz")
