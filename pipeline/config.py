@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cssselect import GenericTranslator, SelectorError
 import yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -147,6 +148,11 @@ def _parse_source(path: Path, index: int, entry: Any) -> Source:
                     re.compile(pattern)
                 except (re.error, TypeError) as error:
                     raise fail(f"settings.{option}", f"{pattern!r} is not a regular expression: {error}") from None
+        if option == "selector":
+            try:
+                GenericTranslator().css_to_xpath(value)
+            except SelectorError as error:
+                raise fail("settings.selector", f"{value!r} is not a CSS selector: {error}") from None
     return Source(id=source_id, name=name, kind=kind, url=url, enabled=enabled, settings=settings)
 
 

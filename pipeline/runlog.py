@@ -39,6 +39,7 @@ class RunLog:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.item_error, signal=signals.item_error)
+        crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
         return extension
 
     def spider_opened(self, spider) -> None:
@@ -77,6 +78,12 @@ class RunLog:
         if getattr(item, "found_via", None) == "url" and reason == "no-content":
             # A `url` source is that one page: say on the source why it gave no document.
             counters.warn_source(self.crawler.stats, item.source_id, str(exception))
+
+    def spider_error(self, failure, response, spider) -> None:
+        # A spider callback raised on a response: a bug, counted on the source it served.
+        source = response.request.cb_kwargs.get("source") if response.request else None
+        counters.count_error(self.crawler.stats, getattr(source, "id", "?"), response.url,
+                             f"reading the response failed: {type(failure.value).__name__}: {failure.value}")
 
     def item_error(self, item, response, spider, failure) -> None:
         # A stage raised: a bug or a storage failure. The run says so instead of hiding it.

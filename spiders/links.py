@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from scrapy.http import TextResponse
+
 from pipeline import counters
 from pipeline.config import Source
 from pipeline.items import EntryHints
+from spiders.responses import media_type
 
 HEADING = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
 
@@ -42,13 +45,18 @@ class LinksNavigation:
         if self.seen_unchanged(response, source):
             yield from self.links_listed_last_time(response, source, "links")
             return
-        if not hasattr(response, "css"):
-            counters.count_error(stats, source.id, response.url, "not an HTML page")
+        kind = media_type(response)
+        if not isinstance(response, TextResponse) or not ("html" in kind or kind in ("", "text/plain")):
+            counters.count_error(stats, source.id, response.url,
+                                 f"not an HTML page ({kind or 'no type'}); a links source is a page of links")
             return
         counters.mark_source_ok(stats, source.id)
         limit = source.option("max_links", 200)
         links = [link for link in listed_links(response, source.option("selector"))
                  if source.wants(link[0])][:limit]
+        if not links:
+            counters.warn_source(stats, source.id, "the page lists no http(s) links"
+                                 + (f" in {source.option('selector')!r}" if source.option("selector") else ""))
         self.remember_validators(response, [url for url, _, _ in links])
         for url, text, heading in links:
             hints = EntryHints(anchor=text or None, categories=[heading] if heading else [])

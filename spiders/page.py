@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
+from scrapy.http import TextResponse
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
@@ -106,7 +107,7 @@ class PageNavigation:
 
 def pdf_links(response) -> list[str]:
     """Absolute URLs of the links to PDF files in an HTML page, once each, in page order."""
-    if not hasattr(response, "css"):
+    if not isinstance(response, TextResponse):  # a PDF or other binary body links nothing
         return []
     found: list[str] = []
     for href in response.css("a[href]::attr(href)").getall():

@@ -140,3 +140,19 @@ def test_site_crawl_respects_depth_and_page_limits(tmp_path):
                         settings={"allow": ["/s/"], "max_pages": 4, "max_depth": 3})
         db, _ = crawl(web, tmp_path, [source])
     assert len([p for p in web.requests if p.startswith("/s/")]) == 4
+
+
+def test_a_pdf_where_a_page_or_a_link_list_is_expected(tmp_path):
+    """A `url` source that is a PDF is stored as one; a `links` source that is a PDF is an
+    error on that source; neither makes a callback fail (spider errors would be counted)."""
+    pdf = make_pdf(["Product ops report", "Teams grew again this year."], title="Report")
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/report.pdf": Route(pdf, "application/pdf"),
+                     "/list.pdf": Route(pdf, "application/pdf")})
+    with web:
+        base = web.base_url
+        db, result = crawl(web, tmp_path, [Source("u", "U", "url", base + "/report.pdf"),
+                                           Source("l", "L", "links", base + "/list.pdf")])
+    assert [row["title"] for row in db["documents"].rows] == ["Report"]
+    [run] = db["runs"].rows
+    assert run["errors"] == 1, run["error_messages"]
+    assert "not an HTML page" in run["error_messages"]
