@@ -186,12 +186,10 @@ def m005_year(db: sqlite_utils.Database) -> None:
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                raise DatabaseError(
-                    f"{path} is not a SQLite database; give another --db path or move it away"
-                )
+    # The file is not read here to check that it is SQLite: closing any file descriptor on
+    # a database drops every POSIX lock this process holds on it, including those of its
+    # open SQLite connections, and another process may then checkpoint and truncate the WAL
+    # under them (SQLite's "how to corrupt", 2.2). SQLite's own "not a database" error says it.
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite_utils.Database(path)
@@ -203,5 +201,11 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         db.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages: indexes of 10^5+ documents
         migrations.apply(db)
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: cannot open the database: {error}") from None
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise DatabaseError(
+                f"{path} is not a SQLite database; give another --db path or move it away"
+            ) from None
+        code = getattr(error, "sqlite_errorname", None)  # e.g. SQLITE_IOERR_SHMMAP: says which I/O
+        raise DatabaseError(f"{path}: cannot open the database: {error}"
+                            + (f" ({code})" if code else "")) from None
     return db

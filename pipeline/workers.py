@@ -4,6 +4,11 @@ signatures), one per crawl, so the crawler's own process stays free to fetch and
 PRODOPS_EXTRACT_WORKERS sets its size (0 = one process per core; 1 = no pool: the work runs
 inline in the crawler process, simplest to debug). Stages get it with `WorkerPool.of(crawler)`
 and await `pool.run(function, *args)`: Scrapy goes on downloading meanwhile.
+
+A task that runs longer than PRODOPS_TASK_TIMEOUT seconds (a pathological page or PDF: pypdf
+and lxml have had infinite-loop bugs) has its worker stopped and replaced, and raises
+TaskTimeout, so one document can never hang a crawl. pebble's pool does that (the stdlib's
+cannot stop one worker). Work run inline (a pool of one) has no time limit.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
+from pebble import ProcessPool
 from scrapy import signals
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
@@ -23,19 +29,25 @@ def worker_count(setting: int) -> int:
     return setting if setting > 0 else (os.cpu_count() or 1)
 
 
+class TaskTimeout(Exception):
+    """A task ran past PRODOPS_TASK_TIMEOUT; its worker was stopped."""
+
+
 class WorkerPool:
     """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, timeout: float | None = None):
         self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self._executor: ProcessPool | None = None
 
     @classmethod
     def of(cls, crawler) -> "WorkerPool":
         """The crawler's pool, created on first use and shut down when the spider closes."""
         pool = getattr(crawler, ATTRIBUTE, None)
         if pool is None:
-            pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")))
+            pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")),
+                       crawler.settings.getfloat("PRODOPS_TASK_TIMEOUT"))
             setattr(crawler, ATTRIBUTE, pool)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
@@ -46,11 +58,17 @@ class WorkerPool:
             return function(*args)
         if self._executor is None:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return await asyncio.wrap_future(self._executor.submit(function, *args))
+            self._executor = ProcessPool(max_workers=self.workers, context=context)
+        future = self._executor.schedule(function, args=args, timeout=self.timeout)
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
+                              "stopped") from None
 
     def close(self, *args, **kwargs) -> None:
         """Stop the workers."""
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor.close()
+            self._executor.join()
             self._executor = None

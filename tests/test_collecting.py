@@ -156,3 +156,19 @@ def test_a_pdf_where_a_page_or_a_link_list_is_expected(tmp_path):
     [run] = db["runs"].rows
     assert run["errors"] == 1, run["error_messages"]
     assert "not an HTML page" in run["error_messages"]
+
+
+def test_a_page_that_takes_too_long_to_extract_is_stopped_and_the_crawl_goes_on(tmp_path):
+    """A 7 MB page keeps trafilatura busy for seconds; with PRODOPS_TASK_TIMEOUT=2 its worker
+    is stopped and replaced, the source says why, and the good page beside it is stored."""
+    paragraph = "<p>" + "Product operations keeps the planning cadence honest. " * 8 + "</p>"
+    huge = ("<html><body><article>" + paragraph * 20000 + "</article></body></html>").encode()
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/huge": Route(huge), **article_routes(1)})
+    with web:
+        base = web.base_url
+        db, result = crawl(web, tmp_path, [Source("huge", "H", "url", base + "/huge"),
+                                           Source("good", "G", "url", base + "/a0")],
+                           "-s", "PRODOPS_EXTRACT_WORKERS=2", "-s", "PRODOPS_TASK_TIMEOUT=2")
+    assert [row["source_id"] for row in db["documents"].rows] == ["good"]
+    warning = db["sources"].get("huge")["last_warning"]
+    assert "took longer than 2 s" in warning, warning

@@ -22,7 +22,8 @@ class ClassifyStage(TaxonomyStage):
         if row is None:
             if item.fetch_error:
                 raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
-            raise DropItem(f"no-content: no main text or title in {item.url}")
+            why = item.extraction_error or "no main text or title"
+            raise DropItem(f"no-content: {why} in {item.url}")
         pdf = bool(item.extraction and item.extraction.page_count) or is_pdf(item.content_type, item.body)
         row.update(await self.pool.run(classify_text, self.taxonomy_path, row["url"], row["title"],
                                        row["text"], pdf, row["language"]))

@@ -16,6 +16,7 @@ from pipeline.extraction import extract_html
 from pipeline.items import Extraction, Page
 from pipeline.pdf import PdfError, extract_pdf, is_pdf
 from pipeline.stages.base import PooledStage
+from pipeline.workers import TaskTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,20 @@ class ExtractStage(PooledStage):
                 item.extraction = await self.pool.run(extract_pdf, item.body, url)
             except PdfError as error:
                 item.extraction_error = str(error)
-                logger.warning("%s: %s", url, error)
+            except TaskTimeout as error:
+                item.extraction_error = f"PDF text extraction {error}"
+            if item.extraction_error:
+                logger.warning("%s: %s", url, item.extraction_error)
             return item
         if item.content_type not in HTML_TYPES:
             return item
         html = decode_html(item.body, item.encoding)
-        item.extraction = await self.pool.run(extract_html, html, url)
+        try:
+            item.extraction = await self.pool.run(extract_html, html, url)
+        except TaskTimeout as error:
+            item.extraction_error = f"text extraction {error}"
+            logger.warning("%s: %s", url, item.extraction_error)
+            return item
         if item.extraction is None:
             logger.info("No main text found in %s", url)
         else:
