@@ -3,7 +3,7 @@
 The network guard middleware resolves a host and refuses non-public addresses before a
 request is sent, but the connection resolves the name again: a hostile DNS server can answer
 a public address to the first lookup and 127.0.0.1 to the second ("DNS rebinding"). This
-resolver is the one the connections use (Scrapy's DNS_RESOLVER), so the address connected to
+resolver is the one the connections use (Scrapy's TWISTED_DNS_RESOLVER), so the address connected to
 is the address checked. Unless PRODOPS_ALLOW_PRIVATE_NETWORK is set, a name that resolves to
 a loopback, private, link-local, multicast or reserved address fails like an unknown name,
 with a message that says why. Numeric hosts never reach a resolver; the middleware checks them.

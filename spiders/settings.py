@@ -36,7 +36,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 PRODOPS_ALLOW_PRIVATE_NETWORK = False
 # Connections resolve names here, so the address connected to is the one checked.
-DNS_RESOLVER = "spiders.resolver.PublicOnlyResolver"
+TWISTED_DNS_RESOLVER = "spiders.resolver.PublicOnlyResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     # First in line, so robots.txt requests and redirects are checked too.
