@@ -55,9 +55,31 @@ def band_keys(sig: np.ndarray) -> list[int]:
     return keys
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures."""
-    return float(np.mean(a == b))
+def similar_documents(db: sqlite_utils.Database, sig: np.ndarray, keys: list[int], exclude: set[str]) -> set[str]:
+    """Ids of the stored documents that share a band with `sig` and are similar enough.
+
+    Two statements whatever the number of candidates (one for the bands, one for their
+    signatures) and one vectorized comparison: this runs in the crawler's own process for
+    every new document, where each statement counts."""
+    matches = " OR ".join("(band = ? AND key = ?)" for _ in keys)
+    candidates = {row[0] for row in db.execute(
+        f"SELECT DISTINCT document_id FROM minhash_bands WHERE {matches}",
+        [value for band, key in enumerate(keys) for value in (band, key)])} - exclude
+    if not candidates:
+        return set()
+    ids, signatures = [], []
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), 500):  # under SQLite's limit of bound variables
+        chunk = ordered[start:start + 500]
+        for candidate, stored in db.execute(
+                f"SELECT document_id, signature FROM minhashes WHERE document_id IN ({','.join('?' * len(chunk))})",
+                chunk):
+            ids.append(candidate)
+            signatures.append(np.frombuffer(stored, dtype=np.uint32))
+    if not ids:
+        return set()
+    agreement = (np.vstack(signatures) == sig).mean(axis=1)
+    return {candidate for candidate, value in zip(ids, agreement) if value >= SIMILARITY}
 
 
 def is_aggregator(url: str) -> bool:
@@ -86,14 +108,7 @@ def assign_cluster(
     db.execute("DELETE FROM minhash_bands WHERE document_id = ?", [doc_id])
     if sig is not None:
         keys = band_keys(sig)
-        candidates = set()
-        for band, key in enumerate(keys):
-            candidates |= {row[0] for row in db.execute(
-                "SELECT document_id FROM minhash_bands WHERE band = ? AND key = ?", [band, key])}
-        for candidate in candidates - copies - {doc_id}:
-            stored = db.execute("SELECT signature FROM minhashes WHERE document_id = ?", [candidate]).fetchone()
-            if stored and similarity(sig, np.frombuffer(stored[0], dtype=np.uint32)) >= SIMILARITY:
-                copies.add(candidate)
+        copies |= similar_documents(db, sig, keys, exclude=copies | {doc_id})
         db.execute("INSERT OR REPLACE INTO minhashes (document_id, signature) VALUES (?, ?)",
                    [doc_id, sig.tobytes()])
         db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",

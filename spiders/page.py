@@ -109,6 +109,8 @@ def pdf_links(response) -> list[str]:
     """Absolute URLs of the links to PDF files in an HTML page, once each, in page order."""
     if not isinstance(response, TextResponse):  # a PDF or other binary body links nothing
         return []
+    if b".pdf" not in response.body.lower():  # most pages: no need to parse the HTML at all
+        return []
     found: list[str] = []
     for href in response.css("a[href]::attr(href)").getall():
         url = urldefrag(urljoin(response.url, href.strip()))[0]
