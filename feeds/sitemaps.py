@@ -85,8 +85,9 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
         values = {etree.QName(e).localname.lower(): (e.text or "").strip()
                   for e in child if isinstance(e.tag, str)}
         location = values.get("loc") or (child.text or "").strip()
-        if _is_http(location):
-            entries.append(SitemapEntry(urljoin(url, location), parse_datetime(values.get("lastmod"))))
+        absolute = urljoin(url, location) if location else ""  # relative <loc>: lenient, as browsers
+        if _is_http(absolute):
+            entries.append(SitemapEntry(absolute, parse_datetime(values.get("lastmod"))))
         elif location:
             skipped += 1
     return ParsedSitemap(kind, entries, skipped)

@@ -23,7 +23,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 # added here and in spiders/ (a navigator for it).
 KIND_OPTIONS: dict[str, dict[str, type]] = {
     "feed": {"max_entries": int, "fetch_pages": bool},
-    "sitemap": {"allow": list, "deny": list, "max_pages": int},
+    "sitemap": {"allow": list, "deny": list, "max_pages": int, "max_sitemaps": int},
     "site": {"allow": list, "deny": list, "max_depth": int, "max_pages": int},
     "links": {"selector": str, "allow": list, "deny": list, "max_links": int},
     "url": {},

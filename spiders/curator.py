@@ -46,6 +46,7 @@ class CuratorSpider(
         self.pending_validators: dict[str, dict] = {}
         self.last_success: dict[str, datetime] = {}  # source id -> its last good crawl
         self.visited_sitemaps: dict[str, set[str]] = {}
+        self._sitemaps_asked: dict[str, int] = {}  # source id -> child sitemaps requested
         self._budget_used: dict[str, int] = {}
         self.requested_by: dict[str, str] = {}  # URL -> the source that first asked for it
         self._followed: set[str] = set()

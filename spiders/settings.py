@@ -60,6 +60,7 @@ PRODOPS_SOURCES = "data/sources.yaml"
 PRODOPS_TAXONOMY = str(Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml")
 PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
 PRODOPS_TASK_TIMEOUT = 120  # seconds one extraction/classification task may take in the pool
+PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
 PRODOPS_BACKOFF_BASE = 3600  # seconds a failing source is left alone; doubles per failure

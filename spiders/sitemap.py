@@ -33,6 +33,21 @@ class SitemapNavigation:
         else:
             yield self.sitemap_request(source.url, source)
 
+    def child_sitemaps(self, urls: list[str], source: Source):
+        """Requests for the sitemaps an index lists, at most `max_sitemaps` per source and
+        run (an index of indexes can go on forever); the rest are skipped and said so."""
+        limit = source.option("max_sitemaps", self.settings.getint("PRODOPS_MAX_SITEMAPS"))
+        for url in urls:
+            used = self._sitemaps_asked.get(source.id, 0)
+            if used >= limit:
+                skipped = len(urls) - urls.index(url)
+                counters.count_dropped(self.crawler.stats, "over-sitemap-limit", skipped)
+                counters.warn_source(self.crawler.stats, source.id,
+                                     f"more sitemaps than max_sitemaps ({limit}); the rest skipped")
+                return
+            self._sitemaps_asked[source.id] = used + 1
+            yield self.sitemap_request(url, source)
+
     def sitemap_request(self, url: str, source: Source) -> scrapy.Request:
         return self.navigation_request(url, source, self.parse_sitemap)
 
@@ -51,8 +66,7 @@ class SitemapNavigation:
         if self.seen_unchanged(response, source):
             known = response.meta.get("validators")
             if known is not None and known.links_kind == "sitemaps":
-                for url in known.links:
-                    yield self.sitemap_request(url, source)
+                yield from self.child_sitemaps(known.links, source)
             else:
                 yield from self.links_listed_last_time(response, source, "sitemap")
             return
@@ -67,8 +81,7 @@ class SitemapNavigation:
         if sitemap.kind == "sitemapindex":
             children = [entry.url for entry in sitemap.entries]
             self.remember_validators(response, children, links_kind="sitemaps")
-            for url in children:
-                yield self.sitemap_request(url, source)
+            yield from self.child_sitemaps(children, source)
             return
         entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
         entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)

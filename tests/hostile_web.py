@@ -138,6 +138,13 @@ def _chain(c: Connection) -> None:
         c.send(b"", 302, extra={"Location": f"/chain/{hops - 1}"})
 
 
+def _endless_sitemap(c: Connection) -> None:
+    number = int(c.path.rsplit("/", 1)[1].split(".")[0])
+    c.send(('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>/sitemap/endless/{number + 1}.xml</loc></sitemap></sitemapindex>").encode(),
+           content_type="application/xml")
+
+
 CHANGING_GUIDS = itertools.count()
 
 BILLION_LAUGHS = (
@@ -213,6 +220,8 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
              f"<url><loc>{base}/entry/mapped-ok</loc></url></urlset>").encode(),
             content_type="application/xml")),
     }
+    table["/sitemap/endless/0.xml"] = ("a sitemap index whose child is another index, without end",
+                                       _endless_sitemap)
     for hops in (3, 15):
         table[f"/chain/{hops}"] = (f"a chain of {hops} redirects", _chain)
     return table
@@ -252,6 +261,8 @@ class HostileWeb:
                 handler = web.table.get(path, (None, None))[1]
                 if handler is None and path.startswith("/chain/"):
                     handler = _chain
+                if handler is None and path.startswith("/sitemap/endless/"):
+                    handler = _endless_sitemap
                 if handler is None and path.startswith("/entry/"):
                     handler = lambda c: c.send(article(f"Entry {path.rsplit('/', 1)[1]}"))  # noqa: E731
                 try:

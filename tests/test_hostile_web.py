@@ -61,7 +61,8 @@ def hostile(tmp_path_factory):
         sources = [Source(source_id(r), r, "url", f"{base}/{r}") for r in URL_ROUTES]
         sources += [Source(source_id(r), r, "feed", f"{base}/{r}") for r in FEED_ROUTES]
         sources += [Source("links-bad-links", "links", "links", f"{base}/links/bad-links"),
-                    Source("sitemap-bad-links", "sitemap", "sitemap", f"{base}/sitemap/bad-links.xml")]
+                    Source("sitemap-bad-links", "sitemap", "sitemap", f"{base}/sitemap/bad-links.xml"),
+                    Source("sitemap-endless", "endless", "sitemap", f"{base}/sitemap/endless/0.xml")]
         sources_file = write_sources(folder / "sources.yaml", sources)
         db = folder / "hostile.db"
         status, seconds, peak_mib = crawl(sources_file, db)
@@ -194,3 +195,10 @@ def test_javascript_data_and_file_links_are_skipped_with_a_reason(hostile, route
     dropped = json.loads(hostile["conn"].execute("SELECT dropped FROM runs WHERE id = 1").fetchone()[0] or "{}")
     assert dropped.get("not-web-link", 0) >= 2 * 3 - 1  # feed: 3, sitemap: 2 (one is a scheme-less javascript)
     assert not any("secret" in path for path in hostile["requests"])
+
+
+def test_an_endless_chain_of_sitemap_indexes_stops_at_the_limit(hostile):
+    row = dict(hostile["conn"].execute("SELECT * FROM sources WHERE id = 'sitemap-endless'").fetchone())
+    assert row["last_status"] == "ok" and "max_sitemaps (50)" in (row["last_warning"] or ""), row
+    fetched = [path for path in hostile["requests"] if path.startswith("/sitemap/endless/")]
+    assert len(fetched) == 51  # the source's own sitemap and 50 children
