@@ -77,7 +77,8 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, str] | None =
     ranking, filters and facets cover the `window` most recently added matches."""
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
     result = SearchResult(query=text, filters=filters, page=max(page, 1))
-    match = escape_fts(text.strip()) if text.strip() else ""
+    words = "".join(char if char.isprintable() else " " for char in text).strip()  # no NUL etc.
+    match = escape_fts(words) if words else ""
     if not match:
         return result
     result.total_matches = conn.execute(

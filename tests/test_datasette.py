@@ -99,7 +99,7 @@ def test_datasette_csv_neutralizes_formulas(tmp_path):
 def test_search_page_ranks_facets_and_filters(site_db):
     page, data, filtered, nothing = get(
         site_db, "/-/search?q=onboarding", "/-/search.json?q=onboarding",
-        "/-/search.json?q=onboarding&content_type=guide-playbook", "/-/search.json?q=%22unbalanced")
+        "/-/search.json?q=onboarding&content_type=guide-playbook", "/-/search.json?q=%22unbalanced%00NEAR(")
     assert page.status_code == 200 and "<mark>" in page.text.lower()
     result = data.json()
     assert result["count"] == result["total_matches"] == len(result["rows"]) > 1
