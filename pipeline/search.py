@@ -140,8 +140,11 @@ def _facet_counts(rows: list[tuple]) -> dict[str, list[tuple[Any, int]]]:
 
 def _fetch_rows(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
     marks = ", ".join("?" for _ in rowids)
-    found = {row[0]: dict(zip(["rowid", *COLUMNS], row)) for row in conn.execute(
-        f"SELECT rowid, {', '.join(COLUMNS)} FROM documents WHERE rowid IN ({marks})", rowids)}
+    # `copies`: how many other documents of its near-duplicate cluster (0 when alone).
+    found = {row[0]: dict(zip(["rowid", *COLUMNS, "copies"], row)) for row in conn.execute(
+        f"SELECT d.rowid, {', '.join('d.' + c for c in COLUMNS)}, "
+        "coalesce((SELECT c.size - 1 FROM clusters c WHERE c.id = d.cluster_id), 0) "
+        f"FROM documents d WHERE d.rowid IN ({marks})", rowids)}
     rows = [found[rowid] for rowid in rowids if rowid in found]
     for row in rows:
         row["tags"] = _json_list(row["tags"])

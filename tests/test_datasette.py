@@ -138,3 +138,15 @@ def test_search_of_a_common_word_ranks_within_the_most_recent_matches(tmp_path):
     assert all(row["id"] >= "035" for row in result.rows)  # only the 25 most recently added
     assert result.facets["tags"] == [("planning-roadmapping", 25)]
     assert search(db.conn, "roadmap", page=2, window=25).rows[-1]["id"] >= "035"
+
+
+def test_search_results_show_a_cluster_once_with_a_link_to_its_copies(site_db):
+    data, page = get(site_db, "/-/search.json?q=product", "/-/search?q=product")
+    rows = data.json()["rows"]
+    with_copies = [row for row in rows if row["copies"]]
+    assert with_copies, "the sample web has a syndicated copy"
+    titles = [row["title"] for row in rows]
+    assert len(titles) == len(set(titles))  # the copy itself is not listed again
+    assert f"also_published_at?id={with_copies[0]['id']}" in page.text
+    [copies] = get(site_db, f"/prodops/also_published_at.json?id={with_copies[0]['id']}&_shape=array")
+    assert len(copies.json()) == with_copies[0]["copies"]

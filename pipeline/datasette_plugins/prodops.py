@@ -119,6 +119,8 @@ async def search_page(datasette, request):
         for value, count in values]} for name, values in result.facets.items()]
     rows = [{**row, "link": row["url"] if is_web_link(row["url"]) else None,
              "detail": datasette.urls.row(db.name, "documents", row["id"]),
+             "copies_url": (datasette.urls.database(db.name) + "/also_published_at?"
+                            + urlencode({"id": row["id"]})) if row["copies"] else None,
              "snippet_html": Markup(str(escape(row["snippet"], quote=False))
                                     .replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))}
             for row in result.rows]
