@@ -68,15 +68,21 @@ def load_sources(path: str | Path) -> list[Source]:
             f"{path}: expected a mapping with a 'sources' list at the top "
             "(sources:\\n  - id: ...), see README 'Configuration'"
         )
-    sources: list[Source] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(data["sources"], start=1):
-        source = _parse_source(path, index, entry)
-        if source.id in seen:
-            raise ConfigError(f"{path}: source #{index} ({source.id}): field 'id': duplicate id")
-        seen.add(source.id)
-        sources.append(source)
-    return sources
+    return parse_entries(path, data["sources"], _parse_source, "id", "source")
+
+
+def parse_entries(path: Path, entries: list, parse, key: str, what: str) -> list:
+    """Parse each entry of a config list with `parse(path, index, entry)`, refusing two
+    entries with the same `key` (the message names the file, the entry and the field)."""
+    parsed, seen = [], set()
+    for index, entry in enumerate(entries, start=1):
+        item = parse(path, index, entry)
+        value = getattr(item, key)
+        if value in seen:
+            raise ConfigError(f"{path}: {what} #{index} ({value}): field '{key}': duplicate {key}")
+        seen.add(value)
+        parsed.append(item)
+    return parsed
 
 
 def read_yaml(path: Path) -> Any:

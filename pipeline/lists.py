@@ -18,7 +18,7 @@ import sqlite_utils
 import yaml
 
 from pipeline.canonical import canonicalize_url, document_id
-from pipeline.config import ConfigError, read_yaml
+from pipeline.config import ConfigError, parse_entries, read_yaml
 
 DEFAULT_LISTS = Path(__file__).resolve().parents[1] / "data" / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -47,14 +47,7 @@ def load_lists(path: str | Path = DEFAULT_LISTS) -> list[CuratedList]:
     data = read_yaml(path) or {}
     if not isinstance(data, dict) or not isinstance(data.get("lists", []), list):
         raise ConfigError(f"{path}: expected a mapping with a 'lists' list")
-    lists, seen = [], set()
-    for index, entry in enumerate(data.get("lists") or [], start=1):
-        curated = _parse(path, index, entry)
-        if curated.slug in seen:
-            raise ConfigError(f"{path}: list #{index} ({curated.slug}): field 'slug': duplicate slug")
-        seen.add(curated.slug)
-        lists.append(curated)
-    return lists
+    return parse_entries(path, data.get("lists") or [], _parse, "slug", "list")
 
 
 def save_lists(path: str | Path, lists: list[CuratedList]) -> None:

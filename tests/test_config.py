@@ -93,3 +93,12 @@ def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
     assert result.returncode == 2
     assert "is not a SQLite database" in result.stderr
     assert db.read_text(encoding="utf-8") == "my precious notes"
+
+
+def test_a_lists_file_with_a_duplicate_slug_is_refused(tmp_path):
+    from pipeline.lists import load_lists
+
+    path = tmp_path / "lists.yaml"
+    path.write_text("lists:\n  - {slug: a, title: A}\n  - {slug: a, title: B}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"list #2 \(a\): field 'slug': duplicate slug"):
+        load_lists(path)
