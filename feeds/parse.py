@@ -28,6 +28,7 @@ XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["'](?P<name>[^"']
 
 
 MAX_FEED_INFLATED = 20 * 1024 * 1024  # as DOWNLOAD_MAXSIZE
+SCRIPT_TAGS = ("script", "style", "noscript", "template")  # dropped with their content
 BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
               "blockquote", "pre", "section", "article", "dd", "dt")
 
@@ -195,12 +196,12 @@ def html_to_text(fragment: str) -> str:
         tree = lxml.html.fromstring(fragment)
     except (ParserError, ValueError):
         return " ".join(fragment.split())
-    for element in tree.xpath("//script|//style|//noscript|//template"):
+    if tree.tag in SCRIPT_TAGS:
+        return ""
+    for element in list(tree.iter(*SCRIPT_TAGS)):
         element.drop_tree()
     for element in tree.iter(*BLOCK_TAGS):
         element.tail = " " + (element.tail or "")
-    if tree.tag in ("script", "style", "noscript", "template"):
-        return ""
     return " ".join(tree.text_content().split())
 
 

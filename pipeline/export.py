@@ -23,9 +23,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["title", "url", "source", "published", "content_type", "tags", "relevance", "description", "note"]
 
 
+def tags_of(value) -> list[str]:
+    """A document's `tags` column (a JSON array) as a list; [] when empty or malformed."""
+    try:
+        parsed = json.loads(value or "[]")
+    except (TypeError, ValueError):
+        return []
+    return [str(tag) for tag in parsed] if isinstance(parsed, list) else []
+
+
 def _main_concept(row: dict) -> str:
     """The document's best-scoring tag ('' when it has none)."""
-    tags = json.loads(row.get("tags") or "[]")
+    tags = tags_of(row.get("tags"))
     scores = json.loads(row.get("tag_scores") or "{}")
     return max(tags, key=lambda tag: (scores.get(tag, 0), tag)) if tags else ""
 
@@ -37,7 +46,7 @@ def _item(row: dict) -> dict:
         "source": row.get("sitename") or row.get("source_id") or urlsplit(row["url"]).hostname,
         "published": row.get("published"),
         "content_type": row.get("content_type"),
-        "tags": json.loads(row.get("tags") or "[]"),
+        "tags": tags_of(row.get("tags")),
         "relevance": row.get("relevance"),
         "description": " ".join((row.get("description") or "").split())[:300] or None,
         "note": row.get("note") or None,

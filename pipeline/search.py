@@ -17,7 +17,6 @@ syntax, so no input can make it fail.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections import Counter
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datasette.utils import escape_fts
+
+from pipeline.export import tags_of
 
 RANK_WINDOW = 1000
 PAGE_SIZE = 20
@@ -36,6 +37,7 @@ RANK = "bm25(documents_fts, 10.0, 4.0, 1.0, 1.0)"
 # Snippet markers that cannot occur in extracted text; the page escapes the snippet, then
 # turns them into <mark>.
 MARK_START, MARK_END = "\x02", "\x03"
+NO_MARKS = str.maketrans({MARK_START: " ", MARK_END: " "})  # if a text holds them anyway
 COLUMNS = ("id", "url", "title", "sitename", "source_id", "published", "content_type", "tags",
            "relevance", "description", "language", "year")
 
@@ -127,7 +129,7 @@ def _facet_counts(rows: list[tuple]) -> dict[str, list[tuple[Any, int]]]:
         if name == "tags":
             counter: Counter = Counter()
             for tags, times in Counter(values).items():
-                for tag in _json_list(tags):
+                for tag in tags_of(tags):
                     counter[tag] += times
         else:
             counter = Counter(values)
@@ -147,7 +149,7 @@ def _fetch_rows(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, A
         f"FROM documents d WHERE d.rowid IN ({marks})", rowids)}
     rows = [found[rowid] for rowid in rowids if rowid in found]
     for row in rows:
-        row["tags"] = _json_list(row["tags"])
+        row["tags"] = tags_of(row["tags"])
     return rows
 
 
@@ -163,7 +165,7 @@ def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]
     texts = dict(conn.execute(f"SELECT rowid, text FROM documents WHERE rowid IN ({marks})",
                               [row["rowid"] for row in rows]).fetchall())
     for row in rows:
-        body = texts.get(row["rowid"]) or row.get("description") or ""
+        body = (texts.get(row["rowid"]) or row.get("description") or "").translate(NO_MARKS)
         found = pattern.search(body)
         start = max(0, body.rfind(" ", 0, max(0, found.start() - SNIPPET_CHARS // 3)) + 1) if found else 0
         excerpt = body[start:start + SNIPPET_CHARS]
@@ -172,11 +174,3 @@ def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]
         if start:
             excerpt = "… " + excerpt
         row["snippet"] = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt)
-
-
-def _json_list(value: Any) -> list[str]:
-    try:
-        parsed = json.loads(value or "[]")
-    except (TypeError, ValueError):
-        return []
-    return [str(item) for item in parsed] if isinstance(parsed, list) else []

@@ -37,11 +37,10 @@ class SitemapNavigation:
         """Requests for the sitemaps an index lists, at most `max_sitemaps` per source and
         run (an index of indexes can go on forever); the rest are skipped and said so."""
         limit = source.option("max_sitemaps", self.settings.getint("PRODOPS_MAX_SITEMAPS"))
-        for url in urls:
+        for position, url in enumerate(urls):
             used = self._sitemaps_asked.get(source.id, 0)
             if used >= limit:
-                skipped = len(urls) - urls.index(url)
-                counters.count_dropped(self.crawler.stats, "over-sitemap-limit", skipped)
+                counters.count_dropped(self.crawler.stats, "over-sitemap-limit", len(urls) - position)
                 counters.warn_source(self.crawler.stats, source.id,
                                      f"more sitemaps than max_sitemaps ({limit}); the rest skipped")
                 return

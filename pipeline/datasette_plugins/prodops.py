@@ -109,9 +109,10 @@ async def search_page(datasette, request):
         return Response.json(result.as_json())
     path = datasette.urls.path("/-/search")
 
-    def url(**changes):
+    def url(target=path, **changes):
+        """This search's URL with some arguments changed (None removes one)."""
         args = {"q": query, **filters, **changes}
-        return f"{path}?{urlencode({k: v for k, v in args.items() if v not in (None, '')})}"
+        return f"{target}?{urlencode({k: v for k, v in args.items() if v not in (None, '')})}"
 
     facets = [{"name": name, "label": FACET_LABELS[name], "items": [
         {"value": value, "count": count, "selected": filters.get(name) == str(value),
@@ -128,9 +129,9 @@ async def search_page(datasette, request):
         "query": query, "filters": filters, "facet_labels": FACET_LABELS, "facets": facets,
         "rows": rows, "count": result.count, "total_matches": result.total_matches,
         "considered": result.considered, "windowed": result.windowed, "search_path": path,
-        "json_url": datasette.urls.path("/-/search.json") + url(page=result.page).removeprefix(path),
+        "json_url": url(datasette.urls.path("/-/search.json"), page=result.page),
         "next_url": url(page=result.page + 1) if result.has_next else None,
-        "clear_filters_url": f"{path}?{urlencode({'q': query})}",
+        "clear_filters_url": url(**{name: None for name in filters}),
         "table_url": datasette.urls.table(db.name, "documents"),
         "chart_url": datasette.urls.path("/-/chart"),
     }
