@@ -11,7 +11,6 @@ crawls them all in one run and states the expected outcome of each.
 
 from __future__ import annotations
 
-import gzip
 import itertools
 import socket
 import socketserver
