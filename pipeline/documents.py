@@ -87,13 +87,13 @@ def page_error(page: Page) -> str | None:
 
 def save_document(
     db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str,
-    fetched: tuple[dict[str, str], str] | None = None, context: dict[str, str | None] | None = None,
+    fetched: tuple[dict[str, str], str, list[str]] | None = None, context: dict[str, str | None] | None = None,
     signature=None,
 ) -> str:
     """Insert or update a document and its sighting atomically; return new/updated/unchanged.
 
-    `fetched` is (response headers, body hash) of the page the row came from: its
-    validators are saved in the same transaction, for conditional GET next time.
+    `fetched` is (response headers, body hash, the PDFs it links to) of the page the row
+    came from: its validators are saved in the same transaction, for conditional GET next time.
     `context` is where the link was found: anchor text and section heading of a link list.
     A new or changed document is (re)placed in its near-duplicate cluster by `signature`.
     """
@@ -118,9 +118,10 @@ def save_document(
             assign_cluster(db, row["id"], row["content_hash"], signature, now)
         _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now, context)
         if fetched is not None:
-            headers, hashed_body = fetched
+            headers, hashed_body, linked_pdfs = fetched
+            links = {"links": linked_pdfs, "links_kind": "pdfs"} if linked_pdfs else {}
             validators.save(db, found_at, now, body_hash=hashed_body, document_id=row["id"],
-                            **validators.response_validators(headers))
+                            **validators.response_validators(headers), **links)
     return outcome
 
 

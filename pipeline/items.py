@@ -62,6 +62,9 @@ class Page:
     fetch_error: str | None = None  # why the page could not be fetched, if it could not
     not_modified: bool = False  # a 304, or the same bytes as last time: nothing to re-extract
     landing_url: str | None = None  # for a file (a PDF) linked from a page: that page's URL
+    # The PDFs this page links to: saved with its validators, so that when the page is
+    # unchanged next time they are still asked for (one may not have been stored yet).
+    linked_pdfs: list[str] = field(default_factory=list)
     extraction_error: str | None = None  # why the body could not be read (a broken PDF, ...)
     canonical_url: str = ""
     doc_id: str = ""

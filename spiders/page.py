@@ -69,17 +69,22 @@ class PageNavigation:
             counters.mark_source_ok(self.crawler.stats, source.id)
         page = page_from_response(response, found_url, source.id, found_via, hints)
         page.landing_url = landing_url
+        if landing_url is None:
+            page.linked_pdfs = self.linked_pdfs(response, page.not_modified)
         if page.not_modified:
             counters.count_not_modified(self.crawler.stats, source.id)
         yield page
-        if landing_url is None and not page.not_modified:
-            yield from self.linked_pdfs(response, source)
-
-    def linked_pdfs(self, response, source: Source):
-        """Requests for the PDFs (whitepapers, reports) a page links to."""
-        limit = self.settings.getint("PRODOPS_PDF_LINKS_PER_PAGE")
-        for url in pdf_links(response)[:limit]:
+        for url in page.linked_pdfs:
             yield from self.follow(url, source, found_via="pdf-link", landing_url=response.url)
+
+    def linked_pdfs(self, response, not_modified: bool) -> list[str]:
+        """The PDFs (whitepapers, reports) a page links to: read from the page, or for an
+        unchanged page from what was saved with it (a 304 has no body; and a PDF whose
+        fetch was interrupted last time must still be asked for)."""
+        if not_modified:
+            known = response.meta.get("validators")
+            return list(known.links) if known is not None and known.links_kind == "pdfs" else []
+        return pdf_links(response)[: self.settings.getint("PRODOPS_PDF_LINKS_PER_PAGE")]
 
     def page_failed(self, failure: Failure):
         kwargs = failure.request.cb_kwargs

@@ -172,3 +172,21 @@ def test_a_page_that_takes_too_long_to_extract_is_stopped_and_the_crawl_goes_on(
     assert [row["source_id"] for row in db["documents"].rows] == ["good"]
     warning = db["sources"].get("huge")["last_warning"]
     assert "took longer than 2 s" in warning, warning
+
+
+def test_a_pdf_missed_last_time_is_fetched_though_its_landing_page_is_unchanged(tmp_path):
+    """The landing page was stored but its PDF was not (here: a 404; in life, a crawl killed
+    in between). Next time the page answers 304, and the PDF is still asked for, from the
+    links saved with the page."""
+    pdf = make_pdf(["Product ops report", "Teams grew again this year."], title="Report")
+    landing = article_html(ARTICLES[0], "http://x", extra_html='<p><a href="/report.pdf">The report (PDF)</a></p>')
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/landing": Route(landing.encode()),
+                     "/report.pdf": Route(b"gone for now", status=404, then=Route(pdf, "application/pdf"))})
+    with web:
+        sources = [Source("u", "U", "url", web.base_url + "/landing")]
+        first, _ = crawl(web, tmp_path, sources)
+        assert [row["title"] for row in first["documents"].rows] == [ARTICLES[0]["title"]]
+        second, _ = crawl(web, tmp_path, sources)
+    assert web.requests.count("/landing") == 2 and web.requests.count("/report.pdf") == 2
+    assert sorted(row["title"] for row in second["documents"].rows) == sorted([ARTICLES[0]["title"], "Report"])
+    assert second["runs"].get(2)["pages_not_modified"] >= 1  # the landing page: 304

@@ -52,7 +52,7 @@ class StoreStage:
             raise DropItem(f"unclassified: {item.url} reached the store without a document")
         fetched = None
         if item.fetch_error is None and 200 <= item.status < 300:
-            fetched = (item.headers, validators.body_hash(item.body))
+            fetched = (item.headers, validators.body_hash(item.body), item.linked_pdfs)
         context = None
         if item.hints is not None and item.hints.anchor:
             section = item.hints.categories[0] if item.hints.categories else None
