@@ -26,8 +26,9 @@ import trafilatura
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.demo.generate import generated_web  # noqa: E402
-from pipeline.demo.webserver import StaticWeb  # noqa: E402
+from pipeline.demo.generate import generated_web
+from pipeline.demo.webserver import StaticWeb
+
 
 def extract(args: tuple[str, str]) -> bool:
     html, url = args

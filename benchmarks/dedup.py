@@ -61,8 +61,9 @@ def documents(count: int, words_per_doc: int, seed: int = 7):
 
 
 def run_size(count: int, words_per_doc: int) -> dict:
-    from pipeline import dedup
-    from pipeline.database import open_database
+    from pipeline.store import clusters
+    from pipeline.understand import signatures
+    from pipeline.store.database import open_database
 
     with tempfile.TemporaryDirectory() as scratch:
         db = open_database(Path(scratch) / "bench.db")
@@ -73,7 +74,7 @@ def run_size(count: int, words_per_doc: int) -> dict:
             with db.atomic():
                 db["documents"].insert({"id": doc_id, "url": f"https://x.example/{doc_id}", "text": text,
                                         "word_count": words_per_doc, "first_seen": "2026-01-01T00:00:00Z"})
-                dedup.assign_cluster(db, doc_id, None, dedup.signature(text), "2026-01-01T00:00:00Z")
+                clusters.assign_cluster(db, doc_id, None, signatures.signature(text), "2026-01-01T00:00:00Z")
         elapsed = time.perf_counter() - started
         clusters = dict(db.execute("SELECT id, cluster_id FROM documents").fetchall())
         by_origin: dict[str, set] = {}

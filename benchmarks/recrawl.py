@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlite_utils  # noqa: E402
 
-from pipeline.demo.generate import generated_web  # noqa: E402
-from pipeline.demo.webserver import StaticWeb  # noqa: E402
+from pipeline.demo.generate import generated_web
+from pipeline.demo.webserver import StaticWeb
 
 
 def main() -> None:

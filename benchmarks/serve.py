@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.database import open_database  # noqa: E402
-from pipeline.demo.generate import SENTENCES  # noqa: E402
-from pipeline.publish import database_name  # noqa: E402
-from pipeline.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.demo.generate import SENTENCES
+from pipeline.publish.datasette import database_name
+from pipeline.store.database import open_database
 
 TYPES = ["article"] * 6 + ["guide-playbook", "whitepaper-report", "template-toolkit", "podcast-episode"]
 RARE_WORD = "zyxquorum"

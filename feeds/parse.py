@@ -16,11 +16,10 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
+from feeds.dates import iso, parse_datetime, struct_time_iso
 from feeds.discover import feed_links
+from feeds.entries import EntryHints
 from feeds.inflate import InflateError, inflate
-
-from pipeline.clock import iso, parse_datetime, struct_time_iso
-from pipeline.items import EntryHints
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from feeds.dates import parse_datetime
 from feeds.inflate import InflateError, inflate
 from feeds.parse import NotAFeedError, parse_feed
-from pipeline.clock import parse_datetime
 
 MAX_INFLATED = 50 * 1024 * 1024  # the sitemaps.org limit for one file
 

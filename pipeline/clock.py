@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
+
+from feeds.dates import iso
 
 
 def utcnow() -> datetime:
@@ -11,35 +12,6 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def iso(moment: datetime) -> str:
-    """Format a datetime as ISO 8601 UTC with second precision, e.g. 2026-11-25T18:00:00Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def now_iso() -> str:
     """Return the current time as ISO 8601 UTC."""
     return iso(utcnow())
-
-
-def struct_time_iso(value: time.struct_time | None) -> str | None:
-    """Format a UTC struct_time (as feedparser returns) as ISO 8601, or None."""
-    if value is None:
-        return None
-    try:
-        return iso(datetime(*value[:6], tzinfo=timezone.utc))
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_datetime(value) -> datetime | None:
-    """An ISO 8601 / RFC 3339 / W3C datetime string as an aware UTC datetime, or None.
-    A value without a zone is taken as UTC."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)

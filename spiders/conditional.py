@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scrapy.http import Response
 
-from pipeline import validators
+from pipeline.store import validators
 
 
 class ConditionalGetMiddleware:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import scrapy
-
-from pipeline.config import Source, load_sources
-from pipeline.items import Page
 from twisted.python.failure import Failure
 
-from pipeline import counters, validators
-from pipeline.runs import last_successes
-from spiders.responses import describe_failure, found_url_of, headers_of, is_gone, is_not_modified
+from pipeline import counters
+from pipeline.config.sources import Source, load_sources
+from pipeline.items import Page
+from pipeline.store import validators
+from pipeline.store.runs import last_successes
 from spiders.feed import FeedNavigation
 from spiders.links import LinksNavigation
 from spiders.page import PageNavigation
+from spiders.responses import describe_failure, found_url_of, headers_of, is_gone, is_not_modified
 from spiders.site import SiteNavigation
 from spiders.sitemap import SitemapNavigation
 

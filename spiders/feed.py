@@ -9,7 +9,7 @@ from twisted.internet.threads import deferToThread
 
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
-from pipeline.config import Source
+from pipeline.config.sources import Source
 from pipeline.items import Page
 from spiders.responses import media_type
 

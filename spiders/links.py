@@ -10,9 +10,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy.http import TextResponse
 
+from feeds.entries import EntryHints
 from pipeline import counters
-from pipeline.config import Source
-from pipeline.items import EntryHints
+from pipeline.config.sources import Source
 from spiders.responses import media_type
 
 HEADING = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"

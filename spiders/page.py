@@ -6,13 +6,14 @@ import logging
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
-from scrapy.http import TextResponse
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
 from twisted.python.failure import Failure
 
+from feeds.entries import EntryHints
 from pipeline import counters
-from pipeline.config import Source
-from pipeline.items import EntryHints, Page
+from pipeline.config.sources import Source
+from pipeline.items import Page
 from spiders.responses import describe_failure, is_gone, page_from_response
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from pipeline.items import EntryHints, Page
+from feeds.entries import EntryHints
+from pipeline.items import Page
 from spiders.resolver import REFUSED
 
 

@@ -3,9 +3,9 @@
 `prodops crawl -s NAME=VALUE` overrides any of them for one run, as `scrapy crawl -s` does.
 """
 
-from pathlib import Path
 
 from pipeline import STAGES
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 
 BOT_NAME = "prodops-curator"
 SPIDER_MODULES = ["spiders"]
@@ -49,7 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "pipeline.runlog.RunLog": 500,
+    "pipeline.crawl.runlog.RunLog": 500,
 }
 # The stage order is written once, in pipeline.STAGES.
 ITEM_PIPELINES = {stage: 100 * (position + 1) for position, stage in enumerate(STAGES)}
@@ -57,7 +57,7 @@ ITEM_PIPELINES = {stage: 100 * (position + 1) for position, stage in enumerate(S
 # ProdOps Curator's own settings.
 PRODOPS_DB = "data/prodops.db"
 PRODOPS_SOURCES = "data/sources.yaml"
-PRODOPS_TAXONOMY = str(Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml")
+PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)
 PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
 PRODOPS_TASK_TIMEOUT = 120  # seconds one extraction/classification task may take in the pool
 PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from scrapy.linkextractors import LinkExtractor
 
 from pipeline import counters
-from pipeline.canonical import same_site
-from pipeline.config import Source
+from pipeline.config.sources import Source
+from pipeline.understand.canonical import same_site
 from spiders.responses import page_from_response
 
 

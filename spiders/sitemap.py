@@ -12,7 +12,7 @@ import scrapy
 
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
-from pipeline.config import Source
+from pipeline.config.sources import Source
 
 
 class SitemapNavigation:

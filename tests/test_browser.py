@@ -13,7 +13,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import ROOT, crawl_into
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

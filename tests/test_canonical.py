@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.canonical import canonicalize_url, document_id, same_site
+from pipeline.understand.canonical import canonicalize_url, document_id, same_site
 
 
 @pytest.mark.parametrize(

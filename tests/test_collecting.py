@@ -2,9 +2,9 @@
 one failing source next to good ones."""
 
 import sqlite_utils
-
 from conftest import FAST, run_prodops, write_sources
-from pipeline.config import Source
+
+from pipeline.config.sources import Source
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.sampleweb import article_html

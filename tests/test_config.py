@@ -1,9 +1,10 @@
 """Validating data/sources.yaml: good files load, bad ones name the file, entry and field."""
 
 import pytest
-
 from conftest import ROOT, run_prodops
-from pipeline.config import ConfigError, load_sources
+
+from pipeline.config.files import ConfigError
+from pipeline.config.sources import load_sources
 
 
 def write(tmp_path, text):
@@ -96,7 +97,7 @@ def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
 
 
 def test_a_lists_file_with_a_duplicate_slug_is_refused(tmp_path):
-    from pipeline.lists import load_lists
+    from pipeline.config.lists import load_lists
 
     path = tmp_path / "lists.yaml"
     path.write_text("lists:\n  - {slug: a, title: A}\n  - {slug: a, title: B}\n", encoding="utf-8")

@@ -71,8 +71,8 @@ def test_a_datasette_reader_during_a_crawl_sees_no_errors(sample_sources_file, t
 
     from datasette.app import Datasette
 
-    from pipeline.database import open_database
-    from pipeline.publish import load_metadata
+    from pipeline.publish.datasette import load_metadata
+    from pipeline.store.database import open_database
 
     db_path = tmp_path / "prodops.db"
     open_database(db_path).close()

@@ -6,13 +6,21 @@ import asyncio
 import json
 
 import sqlite_utils
+from conftest import FAST, POOLED, run_prodops
 from datasette.app import Datasette
 
-from conftest import FAST, POOLED, run_prodops
 from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
-from pipeline.demo.sampleweb import sample_sources, EMPTY, MISSING, REPORT, REPORT_PDF, article_html, article_path
+from pipeline.demo.sampleweb import (
+    EMPTY,
+    MISSING,
+    REPORT,
+    REPORT_PDF,
+    article_html,
+    article_path,
+    sample_sources,
+)
 from pipeline.demo.webserver import Route
-from pipeline.publish import load_metadata
+from pipeline.publish.datasette import load_metadata
 
 
 def crawl(sources_file, db_path, *extra, pooled=False):

@@ -5,19 +5,21 @@ import asyncio
 
 import feedparser
 import pytest
+from conftest import FAST, run_prodops
 from datasette.app import Datasette
 
-from conftest import FAST, run_prodops
-from pipeline.database import open_database
-from pipeline.lists import load_lists, publish_lists
-from pipeline.publish import PLUGINS_DIR, SETTINGS, list_queries, load_metadata
+from pipeline.config.lists import load_lists
+from pipeline.publish.datasette import PLUGINS_DIR, SETTINGS, list_queries, load_metadata
+from pipeline.store.database import open_database
+from pipeline.store.lists import publish_lists
 
 
 @pytest.fixture(scope="module")
 def site_db(tmp_path_factory):
+    from conftest import write_sources
+
     from pipeline.demo.sampleweb import sample_routes, sample_sources
     from pipeline.demo.webserver import StaticWeb
-    from conftest import write_sources
 
     folder = tmp_path_factory.mktemp("site")
     web = StaticWeb()
@@ -126,7 +128,7 @@ def test_pages_escape_what_strangers_wrote(tmp_path):
 
 
 def test_search_of_a_common_word_ranks_within_the_most_recent_matches(tmp_path):
-    from pipeline.search import search
+    from pipeline.publish.search import search
 
     db = open_database(tmp_path / "prodops.db")
     db["documents"].insert_all({"id": f"{n:03d}", "url": f"https://x.org/{n}", "title": f"Post {n}",

@@ -2,7 +2,7 @@
 
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import EMPTY, article_html, page_html
-from pipeline.extraction import declared_language, extract_html
+from pipeline.understand.extraction import declared_language, extract_html
 
 BASE = "http://blog.example"
 

@@ -15,10 +15,10 @@ import threading
 import time
 
 import pytest
-
 from conftest import FAST, ROOT, write_sources
 from hostile_web import SECRET, HostileWeb
-from pipeline.config import Source
+
+from pipeline.config.sources import Source
 
 SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1"]
 MAX_SECONDS = 300  # the hanging routes hold their connections for 600 s

@@ -3,10 +3,11 @@
 import subprocess
 import sys
 
+from conftest import ROOT
+
 import feeds
 import pipeline
 import spiders
-from conftest import ROOT
 
 
 def test_packages_load_from_this_repository():

@@ -52,7 +52,8 @@ def test_the_resolver_connections_use_refuses_non_public_answers(tmp_path):
     import sqlite3
 
     from conftest import FAST, run_prodops, write_sources
-    from pipeline.config import Source
+
+    from pipeline.config.sources import Source
     from pipeline.demo.articles import ARTICLES
     from pipeline.demo.sampleweb import article_html
     from pipeline.demo.webserver import Route, StaticWeb

@@ -3,10 +3,10 @@
 from datetime import datetime, timezone
 
 import sqlite_utils
-
 from conftest import FAST, run_prodops, write_sources
+
 from pipeline import clock
-from pipeline.config import Source
+from pipeline.config.sources import Source
 from pipeline.demo.webserver import Route, StaticWeb
 from spiders.retry_after import retry_after_seconds
 

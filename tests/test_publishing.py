@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ElementTree
 import feedparser
 import pytest
 import yaml
-
 from conftest import crawl_into, run_prodops
+
 from pipeline.demo.articles import ARTICLES
-from pipeline.export import neutralize, to_csv
+from pipeline.publish.export import neutralize, to_csv
 
 
 @pytest.fixture

@@ -4,17 +4,18 @@ import json
 
 import numpy as np
 import sqlite_utils
-
 from conftest import FAST, run_prodops
-from pipeline import dedup
-from pipeline.classify import TypeIndex, content_type, is_gated, language, too_short
-from pipeline.database import open_database
+
+from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.evaluation import ngram_f1
-from pipeline.extraction import extract_html
-from pipeline.tagging import tag
-from pipeline.taxonomy import load_taxonomy
+from pipeline.quality.evaluation import ngram_f1
+from pipeline.store import clusters
+from pipeline.understand import signatures
+from pipeline.store.database import open_database
+from pipeline.understand.classify import TypeIndex, content_type, is_gated, language, too_short
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.tagging import tag
 
 TAXONOMY = load_taxonomy()
 
@@ -71,15 +72,15 @@ def test_copies_cluster_and_different_articles_do_not(tmp_path):
             db["documents"].insert({"id": doc_id, "url": url, "text": text, "word_count": len(text.split()),
                                     "published": "2026-01-02" if name == "copy" else "2026-01-01"})
             with db.atomic():
-                dedup.assign_cluster(db, doc_id, None, dedup.signature(text), "2026-11-25T00:00:00Z")
+                clusters.assign_cluster(db, doc_id, None, signatures.signature(text), "2026-11-25T00:00:00Z")
             texts[doc_id] = text
-    clusters = {row["id"]: row["cluster_id"] for row in db["documents"].rows}
+    cluster_of = {row["id"]: row["cluster_id"] for row in db["documents"].rows}
     for article in ARTICLES[:3]:
-        assert clusters[f"{article['slug']}-orig"] == clusters[f"{article['slug']}-copy"]
-    assert len(set(clusters.values())) == 3
+        assert cluster_of[f"{article['slug']}-orig"] == cluster_of[f"{article['slug']}-copy"]
+    assert len(set(cluster_of.values())) == 3
     assert {row["canonical_id"] for row in db["clusters"].rows} == {f"{a['slug']}-orig" for a in ARTICLES[:3]}
-    sig = dedup.signature(texts[f"{ARTICLES[0]['slug']}-orig"])
-    assert sig.dtype == np.uint32 and len(dedup.band_keys(sig)) == dedup.BANDS
+    sig = signatures.signature(texts[f"{ARTICLES[0]['slug']}-orig"])
+    assert sig.dtype == np.uint32 and len(signatures.band_keys(sig)) == signatures.BANDS
 
 
 def test_ngram_f1():

@@ -10,11 +10,11 @@ import time
 
 import feedparser
 import pytest
-
 from conftest import CORPORA
+
 from feeds.parse import NotAFeedError, parse_feed
 from feeds.sitemaps import NotASitemapError, parse_sitemap
-from pipeline.pdf import PdfError, extract_pdf
+from pipeline.understand.pdf import PdfError, extract_pdf
 
 pytestmark = pytest.mark.skipif(not CORPORA.exists(), reason=f"{CORPORA} is absent")
 
@@ -170,7 +170,8 @@ def test_compressed_bodies_through_a_real_crawl(tmp_path):
     import sqlite3
 
     from conftest import crawl_into, write_sources
-    from pipeline.config import Source
+
+    from pipeline.config.sources import Source
     from pipeline.demo.webserver import Route, StaticWeb
 
     served = {**COMPRESSED_PAGES, **COMPRESSED_OTHERS}

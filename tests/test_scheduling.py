@@ -7,11 +7,11 @@ import time
 
 import pytest
 import sqlite_utils
-
 from conftest import FAST, ROOT, run_prodops
-from pipeline.cli import parse_interval
-from pipeline.database import open_database
-from pipeline.lock import CrawlLocked, crawl_lock
+
+from pipeline.cli.main import parse_interval
+from pipeline.crawl.lock import CrawlLocked, crawl_lock
+from pipeline.store.database import open_database
 
 
 def test_a_second_crawl_on_the_same_database_is_refused(tmp_path, sample_sources_file):
@@ -30,7 +30,7 @@ def test_a_second_crawl_on_the_same_database_is_refused(tmp_path, sample_sources
 def test_a_lock_left_by_a_killed_crawl_is_detected_and_its_run_marked(tmp_path, sample_sources_file):
     db_path = tmp_path / "c.db"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pipeline.lock import crawl_lock\n"
+        [sys.executable, "-c", "import sys, time; from pipeline.crawl.lock import crawl_lock\n"
          f"with crawl_lock({str(db_path)!r}):\n    print('locked', flush=True); time.sleep(60)"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )

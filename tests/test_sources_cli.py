@@ -1,12 +1,13 @@
 """`prodops sources`: import, add, export, health, enable — through the real CLI."""
 
 import xml.etree.ElementTree as ElementTree
+
 import pytest
 import sqlite_utils
 import yaml
-
 from conftest import CORPORA, FAST, run_prodops, write_sources
-from pipeline.config import Source, load_sources
+
+from pipeline.config.sources import Source, load_sources
 from pipeline.demo.webserver import Route, StaticWeb
 
 CATALOG = CORPORA / "opml" / "pm-feeds" / "catalog" / "feeds.opml"
@@ -115,7 +116,7 @@ def test_a_gone_source_is_disabled_then_enabled_again(tmp_path):
 
 
 def test_failures_back_off_exponentially_and_disable_after_n(tmp_path):
-    from pipeline.runs import HealthPolicy
+    from pipeline.store.runs import HealthPolicy
 
     policy = HealthPolicy(backoff_base=60, backoff_max=3600, disable_after=3)
     assert [policy.backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [60, 120, 240, 3600]

@@ -7,15 +7,16 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import article_html
-from pipeline.items import EntryHints, Page
+from pipeline.items import Page
 from pipeline.stages.canonicalize import CanonicalizeStage
-from pipeline.stages.extract import ExtractStage
-from pipeline.workers import WorkerPool, worker_count
-from pipeline.stages.store import StoreStage
 from pipeline.stages.classify import ClassifyStage
+from pipeline.stages.extract import ExtractStage
+from pipeline.stages.pool import WorkerPool, worker_count
+from pipeline.stages.store import StoreStage
 
 BASE = "http://blog.example"
 
@@ -73,7 +74,7 @@ def test_worker_count_defaults_to_the_cores():
 
 
 def through_classify(page):
-    from pipeline.taxonomy import DEFAULT_TAXONOMY
+    from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 
     return asyncio.run(ClassifyStage(WorkerPool(1), str(DEFAULT_TAXONOMY)).process_item(page))
 

@@ -3,9 +3,10 @@
 import pytest
 import sqlite_utils
 
-from pipeline.database import DatabaseError, migrations, open_database
-from pipeline.documents import FROM_FEED, content_hash, document_row, save_document
-from pipeline.items import EntryHints, Extraction, Page
+from feeds.entries import EntryHints
+from pipeline.items import Extraction, Page
+from pipeline.store.database import DatabaseError, migrations, open_database
+from pipeline.store.documents import FROM_FEED, content_hash, document_row, save_document
 
 
 def row_for(text="Product ops is the operating system of a product team.", extracted=True, **hints):

@@ -19,11 +19,11 @@ from __future__ import annotations
 import contextlib
 import gzip
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import datetime
+from email.utils import format_datetime
 from html import escape
 
-from pipeline.config import Source
+from pipeline.config.sources import Source
 from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
 from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.webserver import Route, StaticWeb

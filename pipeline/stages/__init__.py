@@ -1,1 +1,2 @@
-"""Item stages, one concern each; their order is pipeline.STAGES."""
+"""Layer `stages`: thin Scrapy item stages over the `understand` and `store` functions, and
+the worker pool they share; their order is pipeline.STAGES."""

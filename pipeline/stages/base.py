@@ -3,8 +3,8 @@ path of the taxonomy (read once in each worker)."""
 
 from __future__ import annotations
 
-from pipeline.taxonomy import load_taxonomy
-from pipeline.workers import WorkerPool
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.stages.pool import WorkerPool
 
 
 class PooledStage:

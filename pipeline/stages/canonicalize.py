@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.canonical import canonicalize_url, document_id
 from pipeline.items import Page
+from pipeline.understand.canonical import canonicalize_url, document_id
 
 
 class CanonicalizeStage:

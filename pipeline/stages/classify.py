@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from pipeline.classify import classify_text, is_gated
-from pipeline.documents import document_row
 from pipeline.items import Page
-from pipeline.pdf import is_pdf
 from pipeline.stages.base import TaxonomyStage
+from pipeline.store.documents import document_row
+from pipeline.understand.classify import classify_text, is_gated
+from pipeline.understand.pdf import is_pdf
 
 
 class ClassifyStage(TaxonomyStage):

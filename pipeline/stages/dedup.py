@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from pipeline.dedup import signature
 from pipeline.items import Page
 from pipeline.stages.base import PooledStage
+from pipeline.understand.signatures import signature
 
 
 class DedupStage(PooledStage):

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from pipeline.canonical import canonicalize_url, document_id, same_site
-from pipeline.encoding import decode_html
-from pipeline.extraction import extract_html
 from pipeline.items import Extraction, Page
-from pipeline.pdf import PdfError, extract_pdf, is_pdf
 from pipeline.stages.base import PooledStage
-from pipeline.workers import TaskTimeout
+from pipeline.stages.pool import TaskTimeout
+from pipeline.understand.canonical import canonicalize_url, document_id, same_site
+from pipeline.understand.encoding import decode_html
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
 
 logger = logging.getLogger(__name__)
 

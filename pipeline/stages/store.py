@@ -6,17 +6,18 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from pipeline import clock, counters, validators
-from pipeline.database import open_database
-from pipeline.canonical import canonicalize_url, document_id
-from pipeline.documents import (
+from pipeline import clock, counters
+from pipeline.items import Page
+from pipeline.store import validators
+from pipeline.store.database import open_database
+from pipeline.store.documents import (
     document_id_seen_at,
     link_documents,
     save_document,
     touch_document,
     touch_linked_files,
 )
-from pipeline.items import Page
+from pipeline.understand.canonical import canonicalize_url, document_id
 
 logger = logging.getLogger(__name__)
 

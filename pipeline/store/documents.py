@@ -12,10 +12,11 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline import validators
-from pipeline.canonical import canonicalize_url, document_id
-from pipeline.dedup import assign_cluster
-from pipeline.items import EntryHints, Page
+from feeds.entries import EntryHints
+from pipeline.items import Page
+from pipeline.store import validators
+from pipeline.store.clusters import assign_cluster
+from pipeline.understand.canonical import canonicalize_url, document_id
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
 CONTENT_FIELDS = (

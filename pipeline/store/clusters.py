@@ -1,9 +1,8 @@
-"""Exact and near-duplicate detection, in time that grows linearly with the corpus.
+"""Exact and near-duplicate clusters, in time that grows linearly with the corpus.
 
-Each document's text gets a MinHash signature (96 permutations over 5-word shingles). The
-signature is cut into 24 bands of 4; documents sharing a band are candidates (locality-
-sensitive hashing, looked up in an indexed table, never all pairs), and a candidate whose
-signatures agree on at least SIMILARITY of the positions (an estimate of the Jaccard
+Each document's MinHash signature (pipeline.understand.signatures) is cut into bands;
+documents sharing a band are candidates (locality-sensitive hashing, looked up in an indexed
+table, never all pairs), and a candidate whose signatures agree on at least SIMILARITY of the positions (an estimate of the Jaccard
 similarity of the shingles) is a copy. Documents with the same content hash are copies
 outright. Copies form a cluster; every copy is kept, with its `cluster_id`.
 
@@ -13,46 +12,18 @@ The canonical copy of a cluster is, by policy: an original publisher over an agg
 
 from __future__ import annotations
 
-import hashlib
-import re
 from urllib.parse import urlsplit
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
-NUM_PERM = 96
-BANDS = 24
-ROWS = NUM_PERM // BANDS
-SHINGLE_WORDS = 5
-SIMILARITY = 0.5
+from pipeline.understand.signatures import SIMILARITY, band_keys
+
 AGGREGATORS = (
     "medium.com", "linkedin.com", "substack.com", "dev.to", "hashnode.dev", "hackernoon.com",
     "flipboard.com", "feedly.com", "news.ycombinator.com", "reddit.com", "scribd.com",
     "slideshare.net", "muckrack.com",
 )
-WORD = re.compile(r"\w+")
-
-
-def signature(text: str) -> np.ndarray:
-    """The MinHash signature of a text (uint32 array of NUM_PERM values)."""
-    words = WORD.findall(text.lower())
-    if len(words) >= SHINGLE_WORDS:
-        shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    else:
-        shingles = set(words) or {""}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
-    minhash.update_batch([s.encode("utf-8") for s in shingles])
-    return minhash.hashvalues.astype(np.uint32)
-
-
-def band_keys(sig: np.ndarray) -> list[int]:
-    """One 63-bit key per band of the signature."""
-    keys = []
-    for band in range(BANDS):
-        digest = hashlib.blake2b(sig[band * ROWS:(band + 1) * ROWS].tobytes(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big") >> 1)
-    return keys
 
 
 def similar_documents(db: sqlite_utils.Database, sig: np.ndarray, keys: list[int], exclude: set[str]) -> set[str]:

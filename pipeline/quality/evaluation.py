@@ -21,17 +21,19 @@ from pathlib import Path
 import trafilatura
 import yaml
 
-from pipeline import dedup
-from pipeline.classify import TypeIndex, content_type
-from pipeline.database import open_database
+from pipeline.config.files import PROJECT_DATA
+from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.demo.articles import ARTICLES, GUIDES
 from pipeline.demo.sampleweb import article_html, syndicated_html
-from pipeline.documents import content_hash
-from pipeline.extraction import extract_html
-from pipeline.tagging import tag
-from pipeline.taxonomy import Taxonomy, load_taxonomy
+from pipeline.store.clusters import assign_cluster
+from pipeline.store.database import open_database
+from pipeline.store.documents import content_hash
+from pipeline.understand.classify import TypeIndex, content_type
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.signatures import signature
+from pipeline.understand.tagging import tag
 
-LABELLED = Path(__file__).resolve().parents[1] / "data" / "eval" / "labelled.yaml"
+LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 TARGETS = {
     "dedup precision": 0.98,
     "dedup recall": 0.95,
@@ -101,7 +103,7 @@ def dedup_figures() -> list[Figure]:
             db["documents"].insert({"id": doc_id, "url": url, "text": text, "word_count": len(text.split()),
                                     "content_hash": content_hash(text), "first_seen": "2026-01-01T00:00:00Z"})
             with db.atomic():
-                dedup.assign_cluster(db, doc_id, content_hash(text), dedup.signature(text), "2026-01-01T00:00:00Z")
+                assign_cluster(db, doc_id, content_hash(text), signature(text), "2026-01-01T00:00:00Z")
         cluster = {row["id"]: row["cluster_id"] for row in db["documents"].rows}
         canonical_ok = all(
             row["canonical_id"].endswith(":original") for row in db["clusters"].rows

@@ -1,5 +1,6 @@
 """Reading data/taxonomy.yaml: product-ops concepts, the phrases that signal them, and the
-cues of each content type. Phrases become compiled patterns once, here."""
+cues of each content type, as plain dataclasses (pipeline.understand builds the phrase
+indexes from them)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.config.files import PROJECT_DATA, ConfigError, read_yaml
 
-from pipeline.config import ConfigError, read_yaml
-from pipeline.phrases import PhraseIndex
-
-DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml"
+DEFAULT_TAXONOMY = PROJECT_DATA / "taxonomy.yaml"
 
 
 @dataclass(frozen=True)
@@ -36,23 +35,15 @@ class ContentType:
     text: tuple[str, ...]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: indexes built from it are cached per object
 class Taxonomy:
+    """The concepts and content types of one taxonomy file."""
+
     concepts: list[Concept] = field(default_factory=list)
     content_types: list[ContentType] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self._index: PhraseIndex | None = None
-
     def parent_of(self, concept_id: str) -> str | None:
         return next((c.parent for c in self.concepts if c.id == concept_id), None)
-
-    @property
-    def concept_index(self) -> PhraseIndex:
-        """One phrase index over every concept's phrases (built on first use)."""
-        if self._index is None:
-            self._index = PhraseIndex((c.id, p) for c in self.concepts for p in c.phrases)
-        return self._index
 
 
 def load_taxonomy(path: str | Path = DEFAULT_TAXONOMY) -> Taxonomy:

@@ -13,8 +13,10 @@ from typing import Any
 
 import yaml
 
-METADATA = Path(__file__).resolve().parents[1] / "data" / "metadata.yml"
-PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
+from pipeline.config.files import PROJECT_DATA
+
+METADATA = PROJECT_DATA / "metadata.yml"
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
 NAME_IN_FILE = "prodops"
 # Datasette settings for a fast, read-only site: facet suggestions (the costly part of a
 # search page over 10^5 documents) off, and time limits on facets and queries.

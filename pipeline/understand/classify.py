@@ -14,8 +14,8 @@ from collections import Counter
 
 import py3langid
 
-from pipeline.phrases import PhraseIndex
-from pipeline.taxonomy import Taxonomy, cached_taxonomy
+from pipeline.config.taxonomy import Taxonomy, cached_taxonomy
+from pipeline.understand.phrases import PhraseIndex
 
 DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
+from feeds.dates import iso
 from pipeline import counters
-from pipeline.clock import iso
-from pipeline.config import Source
+from pipeline.config.sources import Source
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
-from pipeline.config import ConfigError, load_sources
-from pipeline.export import to_atom, to_csv, to_html, to_json, to_markdown
-from pipeline.lists import DEFAULT_LISTS, CuratedList, load_lists, publish_lists, resolve, save_lists
-from pipeline.source_files import export_opml
-from pipeline.taxonomy import load_taxonomy
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
+from pipeline.config.files import ConfigError
+from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, save_lists
+from pipeline.config.source_files import export_opml
+from pipeline.config.sources import load_sources
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.publish.export import to_atom, to_csv, to_html, to_json, to_markdown
+from pipeline.store.lists import publish_lists, resolve
 
 lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
                             help="Lists file (YAML).")

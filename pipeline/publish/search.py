@@ -25,7 +25,7 @@ from typing import Any
 
 from datasette.utils import escape_fts
 
-from pipeline.export import tags_of
+from pipeline.publish.export import tags_of
 
 RANK_WINDOW = 1000
 PAGE_SIZE = 20

@@ -10,9 +10,10 @@ import logging
 
 from scrapy import signals
 
-from pipeline import clock, counters, runs, validators
-from pipeline.database import open_database
-from pipeline.documents import record_sighting_of_url
+from pipeline import clock, counters
+from pipeline.store import runs, validators
+from pipeline.store.database import open_database
+from pipeline.store.documents import record_sighting_of_url
 
 logger = logging.getLogger(__name__)
 

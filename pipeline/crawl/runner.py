@@ -8,9 +8,9 @@ from typing import Callable
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from pipeline.config import Source
-from pipeline.runlog import RunLog
-from pipeline.runs import RunSummary
+from pipeline.config.sources import Source
+from pipeline.crawl.runlog import RunLog
+from pipeline.store.runs import RunSummary
 from spiders.curator import CuratorSpider
 from spiders.discover import DiscoverSpider, Proposal
 

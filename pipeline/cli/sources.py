@@ -7,16 +7,17 @@ from pathlib import Path
 import click
 
 from feeds.opml import OpmlError, parse_opml
-from pipeline import runs
-from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
-from pipeline.config import KIND_OPTIONS, ConfigError, Source, load_sources
-from pipeline.source_files import (
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
+from pipeline.config.files import ConfigError
+from pipeline.config.source_files import (
     append_sources,
     export_opml,
     export_yaml,
     guess_kind,
     propose_id,
 )
+from pipeline.config.sources import KIND_OPTIONS, Source, load_sources
+from pipeline.store import runs
 
 sources_option = click.option("--sources", "sources_path", default=DEFAULT_SOURCES,
                               show_default=True, help="Sources file (YAML).")
@@ -121,8 +122,8 @@ def export(output_format, sources_path) -> None:
 def discover(url, add_found, sources_path, settings, allow_private_network) -> None:
     """Find a site's feeds (<link rel=alternate>, platform paths) and sitemaps (robots.txt,
     /sitemap.xml); print them as proposed sources."""
-    from pipeline import crawl as crawling  # noqa: PLC0415 - Scrapy loads only when needed
-    from pipeline.cli_common import scrapy_settings  # noqa: PLC0415
+    from pipeline.cli.common import scrapy_settings
+    from pipeline.crawl import runner as crawling
 
     overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
     proposals = crawling.discover_sources(

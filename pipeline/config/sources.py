@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
-import yaml
+
+from pipeline.config.files import ConfigError, parse_entries, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
@@ -30,10 +31,6 @@ KIND_OPTIONS: dict[str, dict[str, type]] = {
 }
 COMMON_OPTIONS: dict[str, type] = {}
 PATTERN_OPTIONS = {"allow", "deny"}  # lists of regular expressions matched against URLs
-
-
-class ConfigError(Exception):
-    """A config file is missing, unreadable or has an invalid value."""
 
 
 @dataclass(frozen=True)
@@ -69,39 +66,6 @@ def load_sources(path: str | Path) -> list[Source]:
             "(sources:\\n  - id: ...), see README 'Configuration'"
         )
     return parse_entries(path, data["sources"], _parse_source, "id", "source")
-
-
-def parse_entries(path: Path, entries: list, parse, key: str, what: str) -> list:
-    """Parse each entry of a config list with `parse(path, index, entry)`, refusing two
-    entries with the same `key` (the message names the file, the entry and the field)."""
-    parsed, seen = [], set()
-    for index, entry in enumerate(entries, start=1):
-        item = parse(path, index, entry)
-        value = getattr(item, key)
-        if value in seen:
-            raise ConfigError(f"{path}: {what} #{index} ({value}): field '{key}': duplicate {key}")
-        seen.add(value)
-        parsed.append(item)
-    return parsed
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML config file; raise ConfigError with the file, line and problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found (give another path)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        where = ""
-        mark = getattr(error, "problem_mark", None)
-        if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
 
 
 def _parse_source(path: Path, index: int, entry: Any) -> Source:

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from feeds.opml import OpmlFeed, write_opml
-from pipeline.config import ConfigError, Source, load_sources
+from pipeline.config.files import ConfigError
+from pipeline.config.sources import Source, load_sources
 
 
 def slugify(text: str) -> str:

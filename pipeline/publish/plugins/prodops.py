@@ -24,8 +24,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from pipeline.export import is_web_link, neutralize, to_atom
-from pipeline.search import FACETS, MARK_END, MARK_START, search
+from pipeline.publish.export import is_web_link, neutralize, to_atom
+from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 
 SEARCH_TEMPLATE = (Path(__file__).parent / "search.html").read_text(encoding="utf-8")
 _compiled_templates: dict = {}

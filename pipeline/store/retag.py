@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from pipeline.classify import TypeIndex, content_type
-from pipeline.stages.tag import tag_columns
-from pipeline.taxonomy import Taxonomy
+from pipeline.config.taxonomy import Taxonomy
+from pipeline.understand.classify import TypeIndex, content_type
+from pipeline.understand.tagging import tag_columns
 
 BATCH = 500
 

@@ -11,10 +11,13 @@ where, and how often.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass, field
 
-from pipeline.taxonomy import Taxonomy
+from pipeline.config.taxonomy import Taxonomy, cached_taxonomy
+from pipeline.understand.phrases import PhraseIndex
 
 WHERE_WEIGHTS = {"title": 3.0, "description": 2.0}
 BODY_WEIGHT = 0.5
@@ -34,13 +37,19 @@ class Tagging:
     why: list[dict] = field(default_factory=list)  # {concept, phrase, where, count}
 
 
+@functools.lru_cache(maxsize=8)
+def concept_index(taxonomy: Taxonomy) -> PhraseIndex:
+    """One phrase index over every concept's phrases, built once per taxonomy."""
+    return PhraseIndex((c.id, p) for c in taxonomy.concepts for p in c.phrases)
+
+
 def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: str | None) -> Tagging:
     """Tag one document from its title, description and body text."""
     fields = {"title": title or "", "description": description or "", "body": (text or "")[:BODY_CHARS]}
     result = Tagging()
     weights: dict[str, float] = {}
     for where, value in fields.items():
-        for (concept_id, phrase), count in taxonomy.concept_index.find(value).items():
+        for (concept_id, phrase), count in concept_index(taxonomy).find(value).items():
             if where == "body":
                 added = BODY_WEIGHT * min(count, BODY_MAX_COUNT)
             else:
@@ -61,3 +70,19 @@ def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: st
     result.relevance = round(1 - math.exp(-evidence / 8), 3)
     result.why.sort(key=lambda item: (item["concept"], item["where"], item["phrase"]))
     return result
+
+
+def tag_columns(taxonomy: Taxonomy, title, description, text) -> dict:
+    """The documents columns the tagger fills: tags, tag_scores, relevance, why."""
+    result = tag(taxonomy, title, description, text)
+    return {
+        "tags": json.dumps(result.tags),
+        "tag_scores": json.dumps(result.scores, sort_keys=True),
+        "relevance": result.relevance,
+        "why": json.dumps(result.why),
+    }
+
+
+def tag_columns_at(taxonomy_path: str, title, description, text) -> dict:
+    """tag_columns with the taxonomy read from a path (once per worker process)."""
+    return tag_columns(cached_taxonomy(taxonomy_path), title, description, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.database import DatabaseError, open_database
+from pipeline.store.database import DatabaseError, open_database
 
 DEFAULT_SOURCES = "data/sources.yaml"
 DEFAULT_DB = "data/prodops.db"

@@ -16,19 +16,22 @@ from pathlib import Path
 
 import click
 
-from pipeline import clock, runs
-from pipeline import crawl as crawling
-from pipeline.lock import CrawlLocked, crawl_lock
-from pipeline.config import ConfigError, Source, load_sources
-from pipeline.cli_common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db, scrapy_settings
-from pipeline.cli_lists import export, lists_group
-from pipeline.cli_sources import sources
-from pipeline.progress import Progress
-from pipeline.lists import DEFAULT_LISTS, load_lists, publish_lists
-from pipeline.publish import database_name, datasette_command, list_queries, load_metadata
-from pipeline.retag import retag_corpus
-from pipeline.runs import RunSummary
-from pipeline.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
+from pipeline import clock
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db, scrapy_settings
+from pipeline.cli.lists import export, lists_group
+from pipeline.cli.sources import sources
+from pipeline.config.files import ConfigError
+from pipeline.config.lists import DEFAULT_LISTS, load_lists
+from pipeline.config.sources import Source, load_sources
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
+from pipeline.crawl import runner as crawling
+from pipeline.crawl.lock import CrawlLocked, crawl_lock
+from pipeline.crawl.progress import Progress
+from pipeline.publish.datasette import database_name, datasette_command, list_queries, load_metadata
+from pipeline.store import runs
+from pipeline.store.lists import publish_lists
+from pipeline.store.retag import retag_corpus
+from pipeline.store.runs import RunSummary
 
 QUIET_LOGGERS = (
     "scrapy.downloadermiddlewares.robotstxt",
@@ -264,7 +267,7 @@ def retag(db_path, taxonomy_path) -> None:
 def evaluate_command(taxonomy_path) -> None:
     """Measure extraction, dedup, tagging and content-type quality on the labelled fixtures;
     exit status 1 when a figure is below its target."""
-    from pipeline.evaluation import evaluate, format_figures  # noqa: PLC0415 - heavy imports
+    from pipeline.quality.evaluation import evaluate, format_figures
 
     try:
         taxonomy = load_taxonomy(taxonomy_path)
@@ -282,7 +285,3 @@ main.add_command(sources)
 main.add_command(lists_group)
 main.add_command(export)
 
-
-if __name__ == "__main__":
-    logging.captureWarnings(True)
-    main()

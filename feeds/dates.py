@@ -1,0 +1,36 @@
+"""Dates as feeds, sitemaps and pages write them, read into ISO 8601 UTC — the one format
+every stored date has (``2026-11-25T18:00:00Z``)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+
+def iso(moment: datetime) -> str:
+    """Format a datetime as ISO 8601 UTC with second precision, e.g. 2026-11-25T18:00:00Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def struct_time_iso(value: time.struct_time | None) -> str | None:
+    """Format a UTC struct_time (as feedparser returns) as ISO 8601, or None."""
+    if value is None:
+        return None
+    try:
+        return iso(datetime(*value[:6], tzinfo=timezone.utc))
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_datetime(value) -> datetime | None:
+    """An ISO 8601 / RFC 3339 / W3C datetime string as an aware UTC datetime, or None.
+    A value without a zone is taken as UTC."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

@@ -1,0 +1,49 @@
+"""Reading the YAML files a curator edits (sources, taxonomy, curated lists): the one error
+type for what is wrong in them, and the helpers every config reader shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# The files that ship with the project (taxonomy, lists, Datasette metadata, evaluation sets).
+PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+class ConfigError(Exception):
+    """A config file is missing, unreadable or has an invalid value."""
+
+
+def parse_entries(path: Path, entries: list, parse, key: str, what: str) -> list:
+    """Parse each entry of a config list with `parse(path, index, entry)`, refusing two
+    entries with the same `key` (the message names the file, the entry and the field)."""
+    parsed, seen = [], set()
+    for index, entry in enumerate(entries, start=1):
+        item = parse(path, index, entry)
+        value = getattr(item, key)
+        if value in seen:
+            raise ConfigError(f"{path}: {what} #{index} ({value}): field '{key}': duplicate {key}")
+        seen.add(value)
+        parsed.append(item)
+    return parsed
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML config file; raise ConfigError with the file, line and problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (give another path)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = ""
+        mark = getattr(error, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None

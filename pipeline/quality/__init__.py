@@ -1,0 +1,1 @@
+"""Layer `quality`: measuring the corpus's quality (`prodops eval`) on labelled fixtures."""
