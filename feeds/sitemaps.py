@@ -1,7 +1,7 @@
 """Parse sitemaps (XML urlset or index, gzip, plain-text lists) from fetched bytes.
 
-Scrapy fetches; this module reads bytes. XML is parsed by Scrapy's Sitemap helper (lxml,
-entities not resolved). Gzip is inflated up to a size limit, so a bomb cannot fill memory.
+Scrapy fetches; this module reads bytes. XML is parsed with lxml (entities not resolved, no
+network); robots.txt with Protego, the parser Scrapy itself uses. Gzip is inflated up to a size limit, so a bomb cannot fill memory.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.utils.sitemap import sitemap_urls_from_robots
+from protego import Protego
 
 from feeds.dates import parse_datetime
 from feeds.inflate import InflateError, inflate
@@ -95,7 +95,9 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
 
 def sitemaps_from_robots(robots_txt: bytes, base_url: str) -> list[str]:
     """The Sitemap: URLs a robots.txt declares."""
-    return [url for url in sitemap_urls_from_robots(robots_txt, base_url=base_url) if _is_http(url)]
+    text = robots_txt.decode("utf-8", errors="replace")
+    urls = (urljoin(base_url, url.strip()) for url in Protego.parse(text).sitemaps)
+    return [url for url in urls if _is_http(url)]
 
 
 def _is_http(url: str) -> bool:

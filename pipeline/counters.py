@@ -1,14 +1,15 @@
 """Names of the per-run counters kept in Scrapy's stats, and helpers to update them.
 
-Spiders and stages count here; pipeline.runlog turns the counts into the `runs` and
+Spiders and stages count here; pipeline.crawl.runlog turns the counts into the `runs` and
 `sources` rows at the end of a crawl.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.statscollectors import StatsCollector
+if TYPE_CHECKING:  # the store layer reads these counters too, without Scrapy
+    from scrapy.statscollectors import StatsCollector
 
 PAGES = "prodops/pages_fetched"
 NOT_MODIFIED = "prodops/pages_not_modified"
