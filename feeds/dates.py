@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 
 def iso(moment: datetime) -> str:
     """Format a datetime as ISO 8601 UTC with second precision, e.g. 2026-11-25T18:00:00Z."""
+    if moment.tzinfo is None:  # a date without a zone (PDF metadata often) is taken as UTC
+        moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

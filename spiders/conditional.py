@@ -10,11 +10,11 @@ neither re-extracted nor rewritten.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from scrapy.http import Response
 
 from pipeline.store import validators
+from pipeline.store.database import open_read_only
 
 
 class ConditionalGetMiddleware:
@@ -33,8 +33,8 @@ class ConditionalGetMiddleware:
         return cls(crawler.settings.get("PRODOPS_DB"))
 
     def _connection(self) -> sqlite3.Connection | None:
-        if self._conn is None and Path(self.db_path).exists():
-            self._conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        if self._conn is None:
+            self._conn = open_read_only(self.db_path)
         return self._conn
 
     def process_request(self, request):

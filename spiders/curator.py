@@ -11,7 +11,9 @@ from pipeline import counters
 from pipeline.config.sources import Source, load_sources
 from pipeline.items import Page
 from pipeline.store import validators
-from pipeline.store.runs import last_successes
+from pipeline.clock import now_iso
+from pipeline.store.database import open_database
+from pipeline.store.runs import last_successes, sources_to_crawl
 from spiders.feed import FeedNavigation
 from spiders.links import LinksNavigation
 from spiders.page import PageNavigation
@@ -29,8 +31,9 @@ class CuratorSpider(
 ):
     """Crawl sources from data/sources.yaml (or a list given by `prodops crawl`).
 
-    Spider arguments: ``sources`` (a path, or a list of Source from the CLI) and ``only``
-    (comma-separated source ids). Disabled sources are skipped.
+    Spider arguments: ``sources`` (a path, or the list of Source that `prodops crawl` chose)
+    and ``only`` (comma-separated source ids). From a path, the sources are chosen by
+    pipeline.store.runs.sources_to_crawl, as `prodops crawl` chooses them.
     """
 
     name = "curator"
@@ -58,9 +61,18 @@ class CuratorSpider(
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         chosen = spider._sources_arg or crawler.settings.get("PRODOPS_SOURCES")
-        sources = load_sources(chosen) if isinstance(chosen, str) else list(chosen)
-        only = set(spider._only or crawler.settings.getlist("PRODOPS_ONLY"))
-        spider.sources = [s for s in sources if (s.id in only if only else s.enabled)]
+        db_path = crawler.settings.get("PRODOPS_DB")
+        if isinstance(chosen, str):  # `scrapy crawl curator`: choose as `prodops crawl` does
+            only = spider._only or crawler.settings.getlist("PRODOPS_ONLY")
+            db = open_database(db_path)
+            try:
+                spider.sources, skipped = sources_to_crawl(db, load_sources(chosen), only, now_iso())
+            finally:
+                db.close()
+            for source_id, why in skipped.items():
+                spider.logger.warning("Skipping %s: %s", source_id, why)
+        else:  # chosen by `prodops crawl` already
+            spider.sources = list(chosen)
         spider.last_success = last_successes(crawler.settings.get("PRODOPS_DB"))
         return spider
 

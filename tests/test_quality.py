@@ -11,8 +11,8 @@ from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
 from pipeline.quality.evaluation import ngram_f1
 from pipeline.store import clusters
-from pipeline.understand import signatures
 from pipeline.store.database import open_database
+from pipeline.understand import signatures
 from pipeline.understand.classify import TypeIndex, content_type, is_gated, language, too_short
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.tagging import tag

@@ -1,10 +1,12 @@
-"""What the CLI modules share: defaults, the user-error exception, opening the database."""
+"""What the CLI modules share: defaults, the user-error exception and the group that turns
+library errors into it, Scrapy settings from -s options."""
 
 from __future__ import annotations
 
 import click
 
-from pipeline.store.database import DatabaseError, open_database
+from pipeline.config.files import ConfigError
+from pipeline.store.database import DatabaseError
 
 DEFAULT_SOURCES = "data/sources.yaml"
 DEFAULT_DB = "data/prodops.db"
@@ -16,12 +18,15 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
-def open_db(db_path: str):
-    """Open the corpus database, or stop with a one-line message."""
-    try:
-        return open_database(db_path)
-    except DatabaseError as error:
-        raise UserError(str(error)) from None
+class CuratorGroup(click.Group):
+    """The `prodops` group. The one place where a bad file or database the user gave
+    (ConfigError, DatabaseError, from any command) becomes a one-line message, exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, DatabaseError) as error:
+            raise UserError(str(error)) from None
 
 
 def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
-from pipeline.config.files import ConfigError
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError
 from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, save_lists
 from pipeline.config.source_files import export_opml
 from pipeline.config.sources import load_sources
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.export import to_atom, to_csv, to_html, to_json, to_markdown
+from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists, resolve
 
 lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
@@ -23,10 +23,7 @@ db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=Tru
 
 
 def _load(path: str) -> list[CuratedList]:
-    try:
-        return load_lists(path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+    return load_lists(path)
 
 
 def _find(lists: list[CuratedList], slug: str, path: str) -> CuratedList:
@@ -133,7 +130,7 @@ def show(slug, lists_path, db_path) -> None:
     """Print a list as it resolves against the database now."""
     lists = _load(lists_path)
     curated = _find(lists, slug, lists_path)
-    db = open_db(db_path)
+    db = open_database(db_path)
     publish_lists(db, lists)
     items = resolve(db, curated)
     click.echo(f"{curated.title} ({len(items)} item(s))")
@@ -179,12 +176,9 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
     """Export a curated list or a selection of documents as Markdown, CSV, JSON, Atom or HTML;
     or the feed sources as OPML."""
     if output_format == "opml":
-        try:
-            write_output(export_opml(load_sources(sources_path)), output)
-        except ConfigError as error:
-            raise UserError(str(error)) from None
+        write_output(export_opml(load_sources(sources_path)), output)
         return
-    db = open_db(db_path)
+    db = open_database(db_path)
     if slug:
         lists = _load(lists_path)
         curated = _find(lists, slug, lists_path)

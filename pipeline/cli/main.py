@@ -17,10 +17,9 @@ from pathlib import Path
 import click
 
 from pipeline import clock
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db, scrapy_settings
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, CuratorGroup, UserError, scrapy_settings
 from pipeline.cli.lists import export, lists_group
 from pipeline.cli.sources import sources
-from pipeline.config.files import ConfigError
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.sources import Source, load_sources
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
@@ -29,6 +28,7 @@ from pipeline.crawl.lock import CrawlLocked, crawl_lock
 from pipeline.crawl.progress import Progress
 from pipeline.publish.datasette import database_name, datasette_command, list_queries, load_metadata
 from pipeline.store import runs
+from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists
 from pipeline.store.retag import retag_corpus
 from pipeline.store.runs import RunSummary
@@ -39,23 +39,10 @@ QUIET_LOGGERS = (
 )
 
 
-@click.group()
+@click.group(cls=CuratorGroup)
 @click.version_option(package_name="prodops-curator")
 def main() -> None:
     """ProdOps Curator: collect, understand and publish product-ops resources."""
-
-
-def _select(sources: list[Source], only: tuple[str, ...], sources_path: str) -> list[Source]:
-    known = {source.id for source in sources}
-    unknown = [source_id for source_id in only if source_id not in known]
-    if unknown:
-        raise UserError(
-            f"unknown source id {', '.join(map(repr, unknown))} in {sources_path} "
-            f"(`prodops crawl --only` takes ids from that file)"
-        )
-    if only:
-        return [source for source in sources if source.id in only]
-    return [source for source in sources if source.enabled]
 
 
 @main.command()
@@ -78,14 +65,14 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
     Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
     """
     overrides = scrapy_settings(settings)
+    configured = load_sources(sources_path)
+    db = open_database(db_path)  # a bad database path fails here, before any fetching
     try:
-        sources = _select(load_sources(sources_path), only, sources_path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
-    db = open_db(db_path)  # a bad database path fails here, before any fetching
-    if not only:
-        sources = _skip_not_due(db, sources)
-    db.close()
+        sources, skipped = runs.sources_to_crawl(db, configured, only, clock.now_iso())
+    finally:
+        db.close()
+    for source_id, why in skipped.items():
+        click.echo(f"Skipping {source_id}: {why}", err=True)
     if every:
         sys.exit(repeat_crawl(every, sources_path, db_path, only, settings,
                               allow_private_network, verbose))
@@ -100,14 +87,6 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
         sys.exit(75)
     if summary.status != "finished":
         sys.exit(1)
-
-
-def _skip_not_due(db, sources: list[Source]) -> list[Source]:
-    skipped = runs.sources_not_due(db, clock.now_iso())
-    for source in sources:
-        if source.id in skipped:
-            click.echo(f"Skipping {source.id}: {skipped[source.id]}", err=True)
-    return [source for source in sources if source.id not in skipped]
 
 
 def parse_interval(value: str | None) -> float | None:
@@ -204,11 +183,8 @@ def serve(db_path, host, port, no_sql, lists_path) -> None:
 def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = True,
                     lists_path: str = str(DEFAULT_LISTS)) -> int:
     """Publish the lists, then run Datasette on the database until it is stopped."""
-    try:
-        lists = load_lists(lists_path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
-    db = open_db(db_path)  # creates the schema for a new path; refuses a non-SQLite file
+    lists = load_lists(lists_path)
+    db = open_database(db_path)  # creates the schema for a new path; refuses a non-SQLite file
     publish_lists(db, lists)
     db.close()
     metadata_dict = load_metadata(db_path)
@@ -235,7 +211,7 @@ def demo(db_path, port, no_serve) -> None:
     """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result."""
     from pipeline.demo.sampleweb import sample_sources, serve_sample_web
 
-    open_db(db_path).close()
+    open_database(db_path).close()
     with serve_sample_web() as base_url:
         click.echo(f"Sample web running at {base_url}", err=True)
         sources = sample_sources(base_url)
@@ -252,11 +228,8 @@ def demo(db_path, port, no_serve) -> None:
 def retag(db_path, taxonomy_path) -> None:
     """Re-apply the taxonomy (tags, relevance, why, content type) to every stored document,
     without fetching anything."""
-    try:
-        taxonomy = load_taxonomy(taxonomy_path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
-    db = open_db(db_path)
+    taxonomy = load_taxonomy(taxonomy_path)
+    db = open_database(db_path)
     seen, changed = retag_corpus(db, taxonomy)
     click.echo(f"Retagged {seen} document(s); {changed} changed.")
 
@@ -269,10 +242,7 @@ def evaluate_command(taxonomy_path) -> None:
     exit status 1 when a figure is below its target."""
     from pipeline.quality.evaluation import evaluate, format_figures
 
-    try:
-        taxonomy = load_taxonomy(taxonomy_path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+    taxonomy = load_taxonomy(taxonomy_path)
     figures = evaluate(taxonomy)
     click.echo(format_figures(figures))
     low = [figure.name for figure in figures if not figure.met]

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from feeds.opml import OpmlError, parse_opml
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, open_db
-from pipeline.config.files import ConfigError
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError
 from pipeline.config.source_files import (
     append_sources,
     export_opml,
     export_yaml,
     guess_kind,
-    propose_id,
+    new_sources,
 )
 from pipeline.config.sources import KIND_OPTIONS, Source, load_sources
 from pipeline.store import runs
+from pipeline.store.database import open_database
 
 sources_option = click.option("--sources", "sources_path", default=DEFAULT_SOURCES,
                               show_default=True, help="Sources file (YAML).")
@@ -28,10 +29,7 @@ db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=Tru
 def _load(path: str, missing_ok: bool = False) -> list[Source]:
     if missing_ok and not Path(path).exists():
         return []
-    try:
-        return load_sources(path)
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+    return load_sources(path)
 
 
 @click.group()
@@ -58,17 +56,14 @@ def list_sources(sources_path) -> None:
 def add(url, kind, source_id, name, sources_path) -> None:
     """Add a source to the sources file."""
     existing = _load(sources_path, missing_ok=True)
-    if any(source.url == url for source in existing):
-        raise UserError(f"{url} is already in {sources_path}")
-    taken = {source.id for source in existing}
-    if source_id in taken:
+    if source_id in {source.id for source in existing}:
         raise UserError(f"id {source_id!r} is already used in {sources_path}; choose another --id")
-    source_id = source_id or propose_id(name, url, taken)
-    source = Source(id=source_id, name=name or source_id, kind=kind or guess_kind(url), url=url)
-    try:
-        append_sources(sources_path, [source])
-    except ConfigError as error:
-        raise UserError(str(error)) from None
+    new = new_sources(existing, [(url, name, kind or guess_kind(url))])
+    if not new:
+        raise UserError(f"{url} is already in {sources_path}")
+    source = replace(new[0], id=source_id or new[0].id)
+    source = replace(source, name=name or source.id)
+    append_sources(sources_path, [source])
     click.echo(f"Added {source.id} ({source.kind}) to {sources_path}")
 
 
@@ -81,23 +76,12 @@ def import_opml(opml_file, sources_path) -> None:
         subscriptions = parse_opml(Path(opml_file).read_bytes(), opml_file)
     except OpmlError as error:
         raise UserError(f"{error}; nothing was imported") from None
-    existing = _load(sources_path, missing_ok=True)
-    known_urls = {source.url for source in existing}
-    taken = {source.id for source in existing}
-    new = []
-    for feed in subscriptions.feeds:
-        if feed.url in known_urls:
-            continue
-        known_urls.add(feed.url)
-        new.append(Source(id=propose_id(feed.title, feed.url, taken), name=feed.title or feed.url,
-                          kind="feed", url=feed.url))
+    new = new_sources(_load(sources_path, missing_ok=True),
+                      [(feed.url, feed.title, "feed") for feed in subscriptions.feeds])
     for problem in subscriptions.problems:
         click.echo(f"warning: {problem}", err=True)
     if new:
-        try:
-            append_sources(sources_path, new)
-        except ConfigError as error:
-            raise UserError(str(error)) from None
+        append_sources(sources_path, new)
     skipped = len(subscriptions.feeds) - len(new)
     click.echo(f"Imported {len(new)} feed source(s) into {sources_path}"
                + (f"; {skipped} already present" if skipped else ""))
@@ -132,21 +116,14 @@ def discover(url, add_found, sources_path, settings, allow_private_network) -> N
     if not proposals:
         click.echo(f"No feed or sitemap found for {url}; add it as a `url` or `site` source.")
         return
-    existing = _load(sources_path, missing_ok=True)
-    known = {source.url for source in existing}
-    taken = {source.id for source in existing}
-    new = []
+    new = new_sources(_load(sources_path, missing_ok=True),
+                      [(proposal.url, proposal.title, proposal.kind) for proposal in proposals])
+    new_urls = {source.url for source in new}
     for proposal in proposals:
-        mark = " (already configured)" if proposal.url in known else ""
+        mark = "" if proposal.url in new_urls else " (already configured)"
         click.echo(f"{proposal.kind:<8} {proposal.url}  — {proposal.title or ''} [{proposal.evidence}]{mark}")
-        if proposal.url not in known:
-            new.append(Source(id=propose_id(proposal.title, proposal.url, taken),
-                              name=proposal.title or proposal.url, kind=proposal.kind, url=proposal.url))
     if add_found and new:
-        try:
-            append_sources(sources_path, new)
-        except ConfigError as error:
-            raise UserError(str(error)) from None
+        append_sources(sources_path, new)
         click.echo(f"Added {len(new)} source(s) to {sources_path}")
 
 
@@ -156,7 +133,7 @@ def discover(url, add_found, sources_path, settings, allow_private_network) -> N
 def health(sources_path, db_path) -> None:
     """A table of each source's health: last success, errors, next due, documents."""
     configured = {source.id: source for source in _load(sources_path)}
-    db = open_db(db_path)
+    db = open_database(db_path)
     rows = {row["id"]: row for row in db["sources"].rows}
     header = f"{'source':<28} {'state':<9} {'last success':<20} {'errors':>6} {'next due':<20} {'docs':>5}  last error"
     click.echo(header)
@@ -187,7 +164,7 @@ def health(sources_path, db_path) -> None:
 @db_option
 def enable(source_id, db_path) -> None:
     """Re-enable a source the crawler disabled, and end its backoff."""
-    db = open_db(db_path)
+    db = open_database(db_path)
     if not runs.enable_source(db, source_id):
         raise UserError(f"unknown source id {source_id!r} in {db_path} (see `prodops sources health`)")
     click.echo(f"Enabled {source_id}; the next crawl fetches it.")

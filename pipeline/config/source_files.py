@@ -7,6 +7,7 @@ hand-written file survive; the result is validated and the original restored if 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,13 +45,30 @@ def guess_kind(url: str) -> str:
     return "url"
 
 
+def new_sources(existing: list[Source], candidates: Iterable[tuple[str, str | None, str]]) -> list[Source]:
+    """Sources for the (url, title, kind) candidates that are not configured yet (by URL), each
+    with a fresh id — what `sources add`, `import` and `discover --add` append."""
+    known_urls = {source.url for source in existing}
+    taken = {source.id for source in existing}
+    new = []
+    for url, title, kind in candidates:
+        if url in known_urls:
+            continue
+        known_urls.add(url)
+        source_id = propose_id(title, url, taken)
+        new.append(Source(id=source_id, name=title or url, kind=kind, url=url))
+    return new
+
+
 def append_sources(path: str | Path, new: list[Source]) -> None:
     """Append sources to a sources file (created if missing); validate, or restore and raise."""
     path = Path(path)
     original = path.read_text(encoding="utf-8") if path.exists() else None
-    text = original if original is not None else "sources:\n"
-    if not text.endswith("\n"):
+    text = original if original is not None else ""
+    if text and not text.endswith("\n"):
         text += "\n"
+    if yaml.safe_load(text) is None:  # a new, empty or comments-only file
+        text += "sources:\n"
     if re.search(r"^sources:\s*\[\s*\]\s*$", text, re.MULTILINE):
         text = re.sub(r"^sources:\s*\[\s*\]\s*$", "sources:", text, flags=re.MULTILINE)
     entries = [_entry(source) for source in new]

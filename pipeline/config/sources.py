@@ -60,6 +60,8 @@ def load_sources(path: str | Path) -> list[Source]:
     """Read and validate a sources file; raise ConfigError naming what is wrong."""
     path = Path(path)
     data = read_yaml(path)
+    if data is None:  # an empty file (or only comments) is an empty list of sources
+        return []
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(
             f"{path}: expected a mapping with a 'sources' list at the top "

@@ -19,10 +19,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 from collections.abc import Iterator
-from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 
+from feeds.dates import parse_datetime
 from pipeline.config.sources import Source
 from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
 from pipeline.demo.pdfmaker import make_pdf
@@ -137,7 +137,7 @@ def syndicated_html(article: dict, edited: bool = False) -> str:
 
 
 def _rfc822(iso: str) -> str:
-    return format_datetime(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+    return format_datetime(parse_datetime(iso), usegmt=True)
 
 
 def rss_feed(base_url: str, entries: list[dict]) -> str:

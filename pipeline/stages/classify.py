@@ -9,7 +9,7 @@ from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
 from pipeline.store.documents import document_row
 from pipeline.understand.classify import classify_text, is_gated
-from pipeline.understand.pdf import is_pdf
+from pipeline.understand.pdf import is_pdf_document
 
 
 class ClassifyStage(TaxonomyStage):
@@ -24,9 +24,8 @@ class ClassifyStage(TaxonomyStage):
                 raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
             why = item.extraction_error or "no main text or title"
             raise DropItem(f"no-content: {why} in {item.url}")
-        pdf = bool(item.extraction and item.extraction.page_count) or is_pdf(item.content_type, item.body)
         row.update(await self.pool.run(classify_text, self.taxonomy_path, row["url"], row["title"],
-                                       row["text"], pdf, row["language"]))
+                                       row["text"], is_pdf_document(row), row["language"]))
         html = item.body if item.content_type in ("text/html", "application/xhtml+xml") else b""
         row["gated"] = int(is_gated(html, row["text"]))
         item.document = row

@@ -11,13 +11,12 @@ from pipeline.items import Page
 from pipeline.store import validators
 from pipeline.store.database import open_database
 from pipeline.store.documents import (
-    document_id_seen_at,
+    document_id_for_url,
     link_documents,
     save_document,
     touch_document,
     touch_linked_files,
 )
-from pipeline.understand.canonical import canonicalize_url, document_id
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +62,7 @@ class StoreStage:
             signature=item.signature,
         )
         if item.landing_url:
-            landing = document_id_seen_at(self.db, item.landing_url) or document_id(
-                canonicalize_url(item.landing_url)
-            )
-            link_documents(self.db, landing, row["id"])
+            link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
         self._count(row["id"], item.source_id, outcome)
         logger.debug("%s %s", outcome, row["url"])
         return item

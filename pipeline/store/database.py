@@ -209,3 +209,11 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         raise DatabaseError(f"{path}: cannot open the database: {error}"
                             + (f" ({code})" if code else "")) from None
     return db
+
+
+def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection | None:
+    """A read-only connection to the corpus (no schema change, no lock held against a
+    writer), or None when the file does not exist yet."""
+    if not Path(path).exists():
+        return None
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)

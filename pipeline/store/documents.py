@@ -155,7 +155,7 @@ def record_sighting_of_url(
     context: dict[str, str | None] | None = None,
 ) -> bool:
     """Record that a source lists `url`, if that URL's document is stored; False if not."""
-    candidate = document_id_seen_at(db, url) or document_id(canonicalize_url(url))
+    candidate = document_id_for_url(db, url)
     with db.atomic():
         if not db.execute("SELECT 1 FROM documents WHERE id = ?", [candidate]).fetchone():
             return False
@@ -163,12 +163,14 @@ def record_sighting_of_url(
     return True
 
 
-def document_id_seen_at(db: sqlite_utils.Database, url: str) -> str | None:
-    """The document a URL was last seen as, if it was seen."""
+def document_id_for_url(db: sqlite_utils.Database, url: str) -> str:
+    """The id of the document a URL leads to: the document it was last seen as (a redirect
+    or a declared canonical can make that another URL's document), else its canonical URL's
+    id. The one URL -> document lookup (the store, sightings and curated lists use it)."""
     row = db.execute(
         "SELECT document_id FROM sightings WHERE url = ? ORDER BY last_seen DESC LIMIT 1", [url]
     ).fetchone()
-    return row[0] if row else None
+    return row[0] if row else document_id(canonicalize_url(url))
 
 
 def touch_linked_files(db: sqlite_utils.Database, landing_id: str, now: str) -> list[str]:

@@ -13,18 +13,12 @@ import json
 import sqlite_utils
 
 from pipeline.config.lists import CuratedList
-from pipeline.understand.canonical import canonicalize_url, document_id
+from pipeline.store.documents import document_id_for_url
 
 
 def _document_for(db: sqlite_utils.Database, url: str) -> dict | None:
-    seen = db.execute("SELECT document_id FROM sightings WHERE url = ? LIMIT 1", [url]).fetchone()
-    candidates = [seen[0]] if seen else []
-    candidates.append(document_id(canonicalize_url(url)))
-    for candidate in candidates:
-        rows = list(db["documents"].rows_where("id = ?", [candidate]))
-        if rows:
-            return rows[0]
-    return None
+    rows = list(db["documents"].rows_where("id = ?", [document_id_for_url(db, url)]))
+    return rows[0] if rows else None
 
 
 def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:

@@ -7,6 +7,7 @@ import sqlite_utils
 
 from pipeline.config.taxonomy import Taxonomy
 from pipeline.understand.classify import TypeIndex, content_type
+from pipeline.understand.pdf import is_pdf_document
 from pipeline.understand.tagging import tag_columns
 
 BATCH = 500
@@ -16,7 +17,7 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy) -> tuple[int, in
     """Retag every document; return (documents seen, documents whose tags or type changed)."""
     types = TypeIndex(taxonomy)
     seen = changed = 0
-    columns = "id, url, title, description, text, extracted_by, page_count, tags, tag_scores, relevance, why, content_type"
+    columns = "id, url, title, description, text, extracted_by, media_type, page_count, tags, tag_scores, relevance, why, content_type"
     last_id = ""
     while True:
         rows = db.execute(
@@ -28,8 +29,8 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy) -> tuple[int, in
             for row in rows:
                 record = dict(zip([c.strip() for c in columns.split(",")], row))
                 update = tag_columns(taxonomy, record["title"], record["description"], record["text"])
-                is_pdf = bool(record["page_count"]) or (record["extracted_by"] or "").startswith("pypdf")
-                update["content_type"] = content_type(types, record["url"], record["title"], record["text"], is_pdf)
+                update["content_type"] = content_type(types, record["url"], record["title"], record["text"],
+                                                      is_pdf_document(record))
                 if any(record[key] != value for key, value in update.items()):
                     db["documents"].update(record["id"], update)
                     changed += 1

@@ -6,14 +6,15 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from feeds.dates import iso
+from feeds.dates import iso, parse_datetime
 from pipeline import counters
+from pipeline.config.files import ConfigError
 from pipeline.config.sources import Source
+from pipeline.store.database import open_read_only
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _record_health(
     else:
         error = counters.source_value(stats, source_id, "last_error") or "no response"
         failures = (row.get("consecutive_errors") or 0) + 1
-        moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        moment = parse_datetime(now)
         update.update(last_status=error, consecutive_errors=failures,
                       next_due=iso(moment + policy.backoff(failures)))
         if counters.source_value(stats, source_id, "gone"):
@@ -167,6 +168,26 @@ def sources_not_due(db: sqlite_utils.Database, now: str) -> dict[str, str]:
     return skip
 
 
+def sources_to_crawl(
+    db: sqlite_utils.Database, sources: list[Source], only: list[str] | tuple[str, ...], now: str,
+) -> tuple[list[Source], dict[str, str]]:
+    """Which sources a crawl runs, and those it skips with why. Named ones (`only`) run
+    whatever their state; otherwise the enabled sources that are neither disabled by the
+    crawler nor backing off after errors. An id `only` names that is not in `sources` is a
+    ConfigError. The one place that decides (`prodops crawl` and `scrapy crawl curator`)."""
+    known = {source.id for source in sources}
+    unknown = [source_id for source_id in only if source_id not in known]
+    if unknown:
+        raise ConfigError(f"unknown source id {', '.join(map(repr, unknown))}: not in the sources "
+                          f"file (--only and PRODOPS_ONLY take ids from it)")
+    if only:
+        return [source for source in sources if source.id in only], {}
+    not_due = sources_not_due(db, now)
+    skipped = {source.id: not_due[source.id] for source in sources
+               if source.enabled and source.id in not_due}
+    return [source for source in sources if source.enabled and source.id not in skipped], skipped
+
+
 def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
     """Read a run's summary back from the `runs` table."""
     row = db["runs"].get(run_id)
@@ -187,15 +208,13 @@ def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
 
 def last_successes(db_path: str) -> dict[str, datetime]:
     """Each source's last successful crawl (from `sources.last_ok`), for incremental sitemaps."""
-    if not Path(db_path).exists():
+    conn = open_read_only(db_path)
+    if conn is None:
         return {}
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         rows = conn.execute("SELECT id, last_ok FROM sources WHERE last_ok IS NOT NULL").fetchall()
     except sqlite3.OperationalError:
         return {}
     finally:
         conn.close()
-    return {
-        source_id: datetime.fromisoformat(last_ok.replace("Z", "+00:00")) for source_id, last_ok in rows
-    }
+    return {source_id: parse_datetime(last_ok) for source_id, last_ok in rows}

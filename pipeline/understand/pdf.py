@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import timezone
+from collections.abc import Mapping
 from importlib.metadata import version
+from typing import Any
 
 from pypdf import PdfReader
 
+from feeds.dates import iso
 from pipeline.items import Extraction
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,13 @@ class PdfError(Exception):
 def is_pdf(content_type: str, body: bytes) -> bool:
     """A PDF by its declared type or by its magic bytes."""
     return content_type == "application/pdf" or body[:1024].lstrip().startswith(b"%PDF-")
+
+
+def is_pdf_document(document: Mapping[str, Any]) -> bool:
+    """Whether a documents row is a PDF: served as one, read by pypdf, or with pages counted.
+    The one test, for the crawl's classification and for `prodops retag` alike."""
+    return (document.get("media_type") == "application/pdf" or bool(document.get("page_count"))
+            or (document.get("extracted_by") or "").startswith("pypdf"))
 
 
 def extract_pdf(body: bytes, url: str) -> Extraction | None:
@@ -73,8 +82,4 @@ def _date(info, attribute: str) -> str | None:
         moment = getattr(info, attribute, None)
     except Exception:  # noqa: BLE001 - malformed PDF date strings raise
         return None
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(moment) if moment is not None else None
