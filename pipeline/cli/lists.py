@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError
-from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, save_lists
+from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, rules_from, save_lists
 from pipeline.config.source_files import export_opml
 from pipeline.config.sources import load_sources
 from pipeline.config.taxonomy import load_taxonomy
@@ -54,15 +54,7 @@ def create(slug, title, description, concepts, types, min_relevance, since, limi
     lists = _load(lists_path)
     if any(c.slug == slug for c in lists):
         raise UserError(f"list {slug!r} already exists in {lists_path}")
-    rules = {"limit": limit}
-    if concepts:
-        rules["concepts"] = list(concepts)
-    if types:
-        rules["types"] = list(types)
-    if min_relevance is not None:
-        rules["min_relevance"] = min_relevance
-    if since:
-        rules["since"] = since
+    rules = rules_from(concepts, types, min_relevance, since, limit)
     _save(lists_path, [*lists, CuratedList(slug, title, description, rules)])
     click.echo(f"Created list {slug} in {lists_path}")
 
@@ -183,16 +175,8 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
         lists = _load(lists_path)
         curated = _find(lists, slug, lists_path)
     else:
-        rules = {"limit": limit}
-        if concepts:
-            rules["concepts"] = list(concepts)
-        if types:
-            rules["types"] = list(types)
-        if since:
-            rules["since"] = since
-        if min_relevance is not None:
-            rules["min_relevance"] = min_relevance
-        curated = CuratedList("selection", "ProdOps Curator selection", "", rules)
+        curated = CuratedList("selection", "ProdOps Curator selection", "",
+                              rules_from(concepts, types, min_relevance, since, limit))
     rows = resolve(db, curated)
     if output_format == "md":
         labels = {c.id: c.label for c in load_taxonomy().concepts}

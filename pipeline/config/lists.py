@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 
 from pipeline.config.files import PROJECT_DATA, ConfigError, parse_entries, read_yaml
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+HEADER = ("Curated lists, published by `prodops export --list SLUG` and in Datasette; see the\n"
+          "README, 'Configuration'. Edit by hand or with `prodops lists create|add|remove|note`.")
 RULES = {"concepts": list, "types": list, "min_relevance": float, "since": str, "limit": int}
 
 
@@ -43,13 +46,55 @@ def load_lists(path: str | Path = DEFAULT_LISTS) -> list[CuratedList]:
 
 
 def save_lists(path: str | Path, lists: list[CuratedList]) -> None:
-    """Write the lists file (atomically: a temporary file renamed over it)."""
+    """Write the lists file, keeping its comments and layout where the lists did not change
+    (a round trip through ruamel.yaml), atomically: a temporary file renamed over it."""
     path = Path(path)
-    header = "# Curated lists (see README 'Curated lists'); written by `prodops lists`.\n"
+    editor = YAML()  # round-trip mode: comments, key order and flow style survive
+    editor.width = 100
+    editor.preserve_quotes = True
+    editor.indent(mapping=2, sequence=4, offset=2)  # the hand-written file's style
+    document = editor.load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not isinstance(document, CommentedMap):
+        document = CommentedMap()
+        document.yaml_set_start_comment(HEADER)
+    new = [curated.as_dict() for curated in lists]
+    if isinstance(document.get("lists"), list):
+        _merge_into(document["lists"], new)
+    else:
+        document["lists"] = new
     temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(header + yaml.safe_dump({"lists": [l.as_dict() for l in lists]},
-                                                 sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with temporary.open("w", encoding="utf-8") as stream:
+        editor.dump(document, stream)
     temporary.replace(path)
+
+
+def rules_from(concepts=(), types=(), min_relevance: float | None = None, since: str | None = None,
+               limit: int | None = None) -> dict[str, Any]:
+    """A list's rules from the options of `prodops lists create` and `prodops export`: only
+    the rules given, in the file's order."""
+    given = {"concepts": list(concepts), "types": list(types), "min_relevance": min_relevance,
+             "since": since, "limit": limit}
+    return {name: value for name, value in given.items() if value not in (None, [], "")}
+
+
+def _merge_into(old: Any, new: Any) -> Any:
+    """`new` written over `old` in place where both are mappings or sequences, so that the
+    comments attached to what stays are kept; returns what to store."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [key for key in old if key not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _merge_into(old[key], value) if key in old else value
+        return old
+    if isinstance(old, list) and isinstance(new, list):
+        for index, value in enumerate(new):
+            if index < len(old):
+                old[index] = _merge_into(old[index], value)
+            else:
+                old.append(value)
+        del old[len(new):]
+        return old
+    return new
 
 
 def _parse(path: Path, index: int, entry: Any) -> CuratedList:
