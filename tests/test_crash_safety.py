@@ -69,9 +69,7 @@ def test_sigkill_at_random_points_then_a_rerun_matches_an_uninterrupted_crawl(sa
 def test_a_datasette_reader_during_a_crawl_sees_no_errors(sample_sources_file, tmp_path):
     import asyncio
 
-    from datasette.app import Datasette
-
-    from pipeline.publish.datasette import load_metadata
+    from pipeline.publish.datasette import build_datasette
     from pipeline.store.database import open_database
 
     db_path = tmp_path / "prodops.db"
@@ -82,7 +80,7 @@ def test_a_datasette_reader_during_a_crawl_sees_no_errors(sample_sources_file, t
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     async def read_while_crawling():
-        datasette = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        datasette = build_datasette(db_path)
         statuses, counts = [], []
         while crawl.poll() is None:
             for path in ("/prodops/documents.json?_search=product&_shape=array",

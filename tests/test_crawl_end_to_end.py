@@ -7,7 +7,6 @@ import json
 
 import sqlite_utils
 from conftest import FAST, POOLED, run_prodops
-from datasette.app import Datasette
 
 from pipeline.demo.articles import ARTICLES, GUIDES, REPORT_TEXT
 from pipeline.demo.sampleweb import (
@@ -20,7 +19,7 @@ from pipeline.demo.sampleweb import (
     sample_sources,
 )
 from pipeline.demo.webserver import Route
-from pipeline.publish.datasette import load_metadata
+from pipeline.publish.datasette import build_datasette
 
 
 def crawl(sources_file, db_path, *extra, pooled=False):
@@ -124,7 +123,7 @@ def test_datasette_answers_the_latest_query(sample_sources_file, tmp_path):
     crawl(sample_sources_file, db_path)
 
     async def query():
-        datasette = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        datasette = build_datasette(db_path)
         latest = await datasette.client.get("/prodops/latest.json?_shape=array")
         search = await datasette.client.get("/prodops/documents.json?_search=onboarding&_shape=array")
         original = sqlite_utils.Database(db_path).execute(

@@ -6,10 +6,9 @@ import asyncio
 import feedparser
 import pytest
 from conftest import FAST, run_prodops
-from datasette.app import Datasette
 
 from pipeline.config.lists import load_lists
-from pipeline.publish.datasette import PLUGINS_DIR, SETTINGS, list_queries, load_metadata
+from pipeline.publish.datasette import SETTINGS, build_datasette
 from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists
 
@@ -36,14 +35,10 @@ def site_db(tmp_path_factory):
 
 
 def get(db_path, *paths, allow_sql=True):
-    metadata = load_metadata(db_path)
-    metadata["databases"]["prodops"]["queries"].update(list_queries(load_lists()))
-    settings = {**{k: v == "on" if v in ("on", "off") else int(v) for k, v in SETTINGS.items()},
-                "default_allow_sql": allow_sql}
+    """GET paths from the site `prodops serve` publishes (the same factory), in-process."""
 
     async def fetch():
-        datasette = Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
-                              settings=settings)
+        datasette = build_datasette(db_path, load_lists(), allow_sql=allow_sql)
         return [await datasette.client.get(path) for path in paths]
 
     return asyncio.run(fetch())
@@ -83,7 +78,7 @@ def test_published_read_only_and_sql_can_be_turned_off(site_db):
     assert canned_off.status_code == 200
     writes = get(site_db, "/-/plugins.json")[0].json()
     assert [plugin["name"] for plugin in writes] == ["prodops.py"]  # no write or raw-HTML plugin
-    assert SETTINGS["allow_download"] == "off"
+    assert SETTINGS["allow_download"] is False
 
 
 def test_datasette_csv_neutralizes_formulas(tmp_path):

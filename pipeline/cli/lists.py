@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import click
 
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError
+from pipeline.cli.common import DEFAULT_DB, UserError
 from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, rules_from, save_lists
-from pipeline.config.source_files import export_opml
-from pipeline.config.sources import load_sources
-from pipeline.config.taxonomy import load_taxonomy
-from pipeline.publish.export import to_atom, to_csv, to_html, to_json, to_markdown
 from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists, resolve
 
@@ -22,11 +14,7 @@ lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS),
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 
 
-def _load(path: str) -> list[CuratedList]:
-    return load_lists(path)
-
-
-def _find(lists: list[CuratedList], slug: str, path: str) -> CuratedList:
+def find_list(lists: list[CuratedList], slug: str, path: str) -> CuratedList:
     for curated in lists:
         if curated.slug == slug:
             return curated
@@ -51,7 +39,7 @@ def lists_group() -> None:
 @lists_option
 def create(slug, title, description, concepts, types, min_relevance, since, limit, lists_path) -> None:
     """Create a list with rules that pick its documents."""
-    lists = _load(lists_path)
+    lists = load_lists(lists_path)
     if any(c.slug == slug for c in lists):
         raise UserError(f"list {slug!r} already exists in {lists_path}")
     rules = rules_from(concepts, types, min_relevance, since, limit)
@@ -61,7 +49,7 @@ def create(slug, title, description, concepts, types, min_relevance, since, limi
 
 def _save(path: str, lists: list[CuratedList]) -> None:
     save_lists(path, lists)
-    _load(path)  # what was written must read back
+    load_lists(path)  # what was written must read back
 
 
 @lists_group.command()
@@ -71,8 +59,8 @@ def _save(path: str, lists: list[CuratedList]) -> None:
 @lists_option
 def add(slug, url, note, lists_path) -> None:
     """Pin a URL to a list (shown first, in the order added)."""
-    lists = _load(lists_path)
-    curated = _find(lists, slug, lists_path)
+    lists = load_lists(lists_path)
+    curated = find_list(lists, slug, lists_path)
     curated.excluded = [u for u in curated.excluded if u != url]
     if all(pin["url"] != url for pin in curated.pinned):
         curated.pinned.append({"url": url, "note": note})
@@ -86,8 +74,8 @@ def add(slug, url, note, lists_path) -> None:
 @lists_option
 def remove(slug, url, lists_path) -> None:
     """Remove a URL from a list: unpinned, and excluded from its rules."""
-    lists = _load(lists_path)
-    curated = _find(lists, slug, lists_path)
+    lists = load_lists(lists_path)
+    curated = find_list(lists, slug, lists_path)
     curated.pinned = [pin for pin in curated.pinned if pin["url"] != url]
     if url not in curated.excluded:
         curated.excluded.append(url)
@@ -102,8 +90,8 @@ def remove(slug, url, lists_path) -> None:
 @lists_option
 def note(slug, url, text, lists_path) -> None:
     """Set the editor's note of a URL in a list (pinning it if needed)."""
-    lists = _load(lists_path)
-    curated = _find(lists, slug, lists_path)
+    lists = load_lists(lists_path)
+    curated = find_list(lists, slug, lists_path)
     for pin in curated.pinned:
         if pin["url"] == url:
             pin["note"] = text
@@ -120,8 +108,8 @@ def note(slug, url, text, lists_path) -> None:
 @db_option
 def show(slug, lists_path, db_path) -> None:
     """Print a list as it resolves against the database now."""
-    lists = _load(lists_path)
-    curated = _find(lists, slug, lists_path)
+    lists = load_lists(lists_path)
+    curated = find_list(lists, slug, lists_path)
     db = open_database(db_path)
     publish_lists(db, lists)
     items = resolve(db, curated)
@@ -129,64 +117,3 @@ def show(slug, lists_path, db_path) -> None:
     for position, item in enumerate(items, start=1):
         note_text = f"  — {item['note']}" if item["note"] else ""
         click.echo(f"{position:>3}. {item['title']}  <{item['url']}>{note_text}")
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write to stdout, or atomically to exactly the file asked for (a temporary file in the
-    same folder, renamed over it): nothing is ever written anywhere else."""
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-        return
-    path = Path(output)
-    if path.is_dir():
-        raise UserError(f"-o {output}: is a folder; give a file name")
-    if not path.parent.exists():
-        raise UserError(f"-o {output}: folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
-    click.echo(f"Wrote {path}", err=True)
-
-
-@click.command("export")
-@click.option("--format", "output_format", type=click.Choice(["md", "csv", "json", "atom", "opml", "html"]),
-              default="md", show_default=True)
-@click.option("--list", "slug", help="A curated list (else: every canonical document the filters pick).")
-@click.option("--tag", "concepts", multiple=True, help="Only documents with this concept (repeatable).")
-@click.option("--type", "types", multiple=True, help="Only this content type (repeatable).")
-@click.option("--since", help="Published on or after (YYYY-MM-DD).")
-@click.option("--min-relevance", type=click.FloatRange(0, 1))
-@click.option("--limit", type=click.IntRange(1), default=1000, show_default=True)
-@click.option("-o", "output", help="Output file (default: standard output).")
-@lists_option
-@db_option
-@click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True,
-              help="Sources file (for --format opml).")
-def export(output_format, slug, concepts, types, since, min_relevance, limit, output, lists_path,
-           db_path, sources_path) -> None:
-    """Export a curated list or a selection of documents as Markdown, CSV, JSON, Atom or HTML;
-    or the feed sources as OPML."""
-    if output_format == "opml":
-        write_output(export_opml(load_sources(sources_path)), output)
-        return
-    db = open_database(db_path)
-    if slug:
-        lists = _load(lists_path)
-        curated = _find(lists, slug, lists_path)
-    else:
-        curated = CuratedList("selection", "ProdOps Curator selection", "",
-                              rules_from(concepts, types, min_relevance, since, limit))
-    rows = resolve(db, curated)
-    if output_format == "md":
-        labels = {c.id: c.label for c in load_taxonomy().concepts}
-        text = to_markdown(curated.title, curated.description, rows, labels)
-    elif output_format == "csv":
-        text = to_csv(rows)
-    elif output_format == "json":
-        text = to_json(curated.title, rows)
-    elif output_format == "atom":
-        text = to_atom(curated.title, f"urn:prodops-curator:list:{curated.slug}", rows)
-    else:
-        text = to_html(curated.title, curated.description, rows)
-    write_output(text, output)

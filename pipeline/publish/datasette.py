@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from datasette.app import Datasette
 
 from pipeline.config.files import PROJECT_DATA
 
@@ -21,12 +22,12 @@ NAME_IN_FILE = "prodops"
 # Datasette settings for a fast, read-only site: facet suggestions (the costly part of a
 # search page over 10^5 documents) off, and time limits on facets and queries.
 SETTINGS = {
-    "suggest_facets": "off",
-    "facet_time_limit_ms": "50",
-    "sql_time_limit_ms": "3000",
-    "default_page_size": "50",
-    "allow_download": "off",
-    "allow_csv_stream": "off",  # CSV is buffered to neutralize formulas: keep it to one page
+    "suggest_facets": False,
+    "facet_time_limit_ms": 50,
+    "sql_time_limit_ms": 3000,
+    "default_page_size": 50,
+    "allow_download": False,
+    "allow_csv_stream": False,  # CSV is buffered to neutralize formulas: keep it to one page
 }
 
 
@@ -64,12 +65,12 @@ def list_queries(lists) -> dict[str, Any]:
     return queries
 
 
-def datasette_command(db_path: str | Path, metadata_path: Path, host: str, port: int,
-                      allow_sql: bool) -> list[str]:
-    """The `datasette serve` command line for the corpus."""
-    command = ["serve", str(db_path), "--metadata", str(metadata_path), "--host", host,
-               "--port", str(port), "--plugins-dir", str(PLUGINS_DIR)]
-    settings = dict(SETTINGS, default_allow_sql="on" if allow_sql else "off")
-    for name, value in settings.items():
-        command += ["--setting", name, value]
-    return command
+def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = True) -> Datasette:
+    """The published site: the one factory of the Datasette app, for `prodops serve` and
+    the tests alike. Our metadata (re-keyed to the file, with a canned query per curated
+    list), the read-only settings, and our plugin."""
+    metadata = load_metadata(db_path)
+    queries = metadata.setdefault("databases", {}).setdefault(database_name(db_path), {})
+    queries.setdefault("queries", {}).update(list_queries(lists))
+    return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
+                     settings={**SETTINGS, "default_allow_sql": allow_sql})

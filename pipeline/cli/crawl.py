@@ -1,0 +1,148 @@
+"""`prodops crawl`: one crawl (or one every INTERVAL) with a progress line and a summary."""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+import time
+
+import click
+
+from pipeline import clock
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings
+from pipeline.config.sources import Source, load_sources
+from pipeline.crawl import runner as crawling
+from pipeline.crawl.lock import CrawlLocked, crawl_lock
+from pipeline.crawl.progress import Progress
+from pipeline.store import runs
+from pipeline.store.database import open_database
+from pipeline.store.runs import RunSummary
+
+QUIET_LOGGERS = (
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.retry",
+)
+
+
+@click.command()
+@click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file (YAML).")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--only", multiple=True, metavar="SOURCE_ID",
+              help="Crawl only this source (repeatable); disabled sources too.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for this run, as `scrapy crawl -s` (repeatable).")
+@click.option("--allow-private-network", is_flag=True,
+              help="Allow loopback and private addresses (tests, the demo, an intranet).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO).")
+@click.option("--every", metavar="INTERVAL", callback=lambda ctx, param, value: parse_interval(value),
+              help="Keep running: crawl now and then every INTERVAL (e.g. 6h, 30m, 1d).")
+def crawl(sources_path, db_path, only, settings, allow_private_network, verbose, every) -> None:
+    """Crawl the configured sources into the database and print a summary.
+
+    Sources in backoff after errors, or disabled, are skipped unless named with --only.
+    Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
+    """
+    overrides = scrapy_settings(settings)
+    configured = load_sources(sources_path)
+    db = open_database(db_path)  # a bad database path fails here, before any fetching
+    try:
+        sources, skipped = runs.sources_to_crawl(db, configured, only, clock.now_iso())
+    finally:
+        db.close()
+    for source_id, why in skipped.items():
+        click.echo(f"Skipping {source_id}: {why}", err=True)
+    if every:
+        sys.exit(repeat_crawl(every, sources_path, db_path, only, settings,
+                              allow_private_network, verbose))
+    try:
+        with crawl_lock(db_path) as stale_pid:
+            if stale_pid:
+                click.echo(f"The previous crawl (pid {stale_pid}) did not finish; "
+                           "its run is marked interrupted.", err=True)
+            summary = run_and_report(sources, db_path, overrides, allow_private_network, verbose)
+    except CrawlLocked as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(75)
+    if summary.status != "finished":
+        sys.exit(1)
+
+
+def parse_interval(value: str | None) -> float | None:
+    """Seconds in an interval such as 90s, 30m, 6h or 1d."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
+    if not match or float(match.group(1)) <= 0:
+        raise click.BadParameter(f"{value!r}: use a number and a unit, e.g. 90s, 30m, 6h or 1d")
+    return float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+def repeat_crawl(every: float, sources_path, db_path, only, settings, allow_private_network,
+                 verbose) -> int:
+    """Crawl now and then every `every` seconds, each crawl in a fresh process (Scrapy's
+    reactor runs once per process), until interrupted."""
+    command = [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", sources_path,
+               "--db", db_path]
+    command += [part for source_id in only for part in ("--only", source_id)]
+    command += [part for setting in settings for part in ("-s", setting)]
+    command += ["--allow-private-network"] * allow_private_network + ["--verbose"] * verbose
+    try:
+        while True:
+            started = time.monotonic()
+            status = subprocess.call(command)
+            click.echo(f"Crawl ended with status {status}; next in {every:.0f} s.", err=True)
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        return 0
+
+
+def run_and_report(
+    sources: list[Source], db_path: str, overrides: dict[str, str],
+    allow_private_network: bool, verbose: bool,
+) -> RunSummary:
+    """Run a crawl with progress on stderr and the summary on stdout."""
+    if not sources:
+        raise UserError("no enabled sources to crawl; add one to the sources file or use --only")
+    overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
+    settings = crawling.crawl_settings(db_path, overrides, allow_private_network)
+    click.echo(f"Crawling {len(sources)} source(s) into {db_path} ...", err=True)
+    progress = Progress(sys.stderr)
+
+    def prepare(crawler) -> None:
+        progress.watch(crawler)
+        if not verbose:
+            # Fetch failures are listed in the summary and the runs table; Scrapy's own
+            # tracebacks for them are noise on a terminal or in a cron mail. (Set here:
+            # Scrapy resets logger levels when it configures logging.)
+            for name in QUIET_LOGGERS:
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    try:
+        summary = crawling.run_crawl(sources, settings, watch=prepare)
+    except crawling.CrawlError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        progress.finish()
+    click.echo(format_summary(summary))
+    return summary
+
+
+def format_summary(summary: RunSummary) -> str:
+    """The end-of-run report."""
+    lines = [
+        f"Run {summary.run_id} {summary.status}: {summary.pages_fetched} pages fetched "
+        f"({summary.not_modified} not modified, {summary.bytes_downloaded:,} bytes); "
+        f"documents: {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged; {summary.errors} error(s).",
+    ]
+    if summary.dropped:
+        reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(summary.dropped.items()))
+        lines.append(f"Dropped: {reasons}.")
+    for message in summary.error_messages[:20]:
+        lines.append(f"  error: {message}")
+    if len(summary.error_messages) > 20:
+        lines.append(f"  ... {len(summary.error_messages) - 20} more in the runs table")
+    return "\n".join(lines)

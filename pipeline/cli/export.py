@@ -1,0 +1,81 @@
+"""`prodops export`: a curated list or a selection as Markdown, CSV, JSON, Atom or HTML;
+the feed sources as OPML."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import DEFAULT_SOURCES, UserError
+from pipeline.cli.lists import db_option, find_list, lists_option
+from pipeline.config.lists import CuratedList, load_lists, rules_from
+from pipeline.config.source_files import export_opml
+from pipeline.config.sources import load_sources
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.publish.export import to_atom, to_csv, to_html, to_json, to_markdown
+from pipeline.store.database import open_database
+from pipeline.store.lists import resolve
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or atomically to exactly the file asked for (a temporary file in the
+    same folder, renamed over it): nothing is ever written anywhere else."""
+    if output in (None, "-"):
+        click.echo(text, nl=False)
+        return
+    path = Path(output)
+    if path.is_dir():
+        raise UserError(f"-o {output}: is a folder; give a file name")
+    if not path.parent.exists():
+        raise UserError(f"-o {output}: folder {path.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        stream.write(text)
+    os.replace(temporary, path)
+    click.echo(f"Wrote {path}", err=True)
+
+
+@click.command("export")
+@click.option("--format", "output_format", type=click.Choice(["md", "csv", "json", "atom", "opml", "html"]),
+              default="md", show_default=True)
+@click.option("--list", "slug", help="A curated list (else: every canonical document the filters pick).")
+@click.option("--tag", "concepts", multiple=True, help="Only documents with this concept (repeatable).")
+@click.option("--type", "types", multiple=True, help="Only this content type (repeatable).")
+@click.option("--since", help="Published on or after (YYYY-MM-DD).")
+@click.option("--min-relevance", type=click.FloatRange(0, 1))
+@click.option("--limit", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("-o", "output", help="Output file (default: standard output).")
+@lists_option
+@db_option
+@click.option("--sources", "sources_path", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file (for --format opml).")
+def export(output_format, slug, concepts, types, since, min_relevance, limit, output, lists_path,
+           db_path, sources_path) -> None:
+    """Export a curated list or a selection of documents as Markdown, CSV, JSON, Atom or HTML;
+    or the feed sources as OPML."""
+    if output_format == "opml":
+        write_output(export_opml(load_sources(sources_path)), output)
+        return
+    db = open_database(db_path)
+    if slug:
+        lists = load_lists(lists_path)
+        curated = find_list(lists, slug, lists_path)
+    else:
+        curated = CuratedList("selection", "ProdOps Curator selection", "",
+                              rules_from(concepts, types, min_relevance, since, limit))
+    rows = resolve(db, curated)
+    if output_format == "md":
+        labels = {c.id: c.label for c in load_taxonomy().concepts}
+        text = to_markdown(curated.title, curated.description, rows, labels)
+    elif output_format == "csv":
+        text = to_csv(rows)
+    elif output_format == "json":
+        text = to_json(curated.title, rows)
+    elif output_format == "atom":
+        text = to_atom(curated.title, f"urn:prodops-curator:list:{curated.slug}", rows)
+    else:
+        text = to_html(curated.title, curated.description, rows)
+    write_output(text, output)

@@ -1,0 +1,70 @@
+"""`prodops serve` and `prodops demo`: the published site, and the offline tour.
+
+Datasette runs in this process (uvicorn, as `datasette serve` runs it), so a stop (SIGTERM,
+Ctrl-C) stops the site with the command and leaves no server behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+import uvicorn
+
+from pipeline.cli.common import DEFAULT_DB
+from pipeline.cli.crawl import run_and_report
+from pipeline.config.lists import DEFAULT_LISTS, load_lists
+from pipeline.publish.datasette import build_datasette
+from pipeline.store.database import open_database
+from pipeline.store.lists import publish_lists
+
+
+@click.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--no-sql", is_flag=True, help="Turn off arbitrary SQL (canned queries stay).")
+@click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
+              help="Curated lists to publish.")
+def serve(db_path, host, port, no_sql, lists_path) -> None:
+    """Publish the database with Datasette (read-only) using data/metadata.yml, with the
+    curated lists, their Atom feeds and the concept chart."""
+    serve_datasette(db_path, host, port, allow_sql=not no_sql, lists_path=lists_path)
+
+
+def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = True,
+                    lists_path: str = str(DEFAULT_LISTS)) -> None:
+    """Publish the lists into the database, then serve it until stopped (SIGTERM, Ctrl-C)."""
+    lists = load_lists(lists_path)
+    db = open_database(db_path)  # creates the schema for a new path; refuses a non-SQLite file
+    try:
+        publish_lists(db, lists)
+    finally:
+        db.close()
+    datasette = build_datasette(db_path, lists, allow_sql=allow_sql)
+    asyncio.run(datasette.invoke_startup())
+    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    # uvicorn stops gracefully on SIGTERM and SIGINT and then returns.
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+@click.command()
+@click.option("--db", "db_path", default="data/demo.db", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@click.option("--no-serve", is_flag=True, help="Crawl the sample web and stop.")
+def demo(db_path, port, no_serve) -> None:
+    """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result."""
+    from pipeline.demo.sampleweb import sample_sources, serve_sample_web
+
+    open_database(db_path).close()
+    with serve_sample_web() as base_url:
+        click.echo(f"Sample web running at {base_url}", err=True)
+        sources = sample_sources(base_url)
+        overrides = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"}
+        summary = run_and_report(sources, db_path, overrides, allow_private_network=True,
+                                 verbose=False)
+    if summary.status != "finished":  # stopped (SIGTERM, Ctrl-C) during the crawl: so stop
+        sys.exit(1)
+    if not no_serve:
+        serve_datasette(db_path, "127.0.0.1", port)
