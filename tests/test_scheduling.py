@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 from conftest import FAST, ROOT, run_prodops
 
-from pipeline.cli.main import parse_interval
+from pipeline.cli.crawl import parse_interval
 from pipeline.crawl.lock import CrawlLocked, crawl_lock
 from pipeline.store.database import open_database
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
+import os
 import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -20,10 +21,7 @@ from pipeline.store import runs
 from pipeline.store.database import open_database
 from pipeline.store.runs import RunSummary
 
-QUIET_LOGGERS = (
-    "scrapy.downloadermiddlewares.robotstxt",
-    "scrapy.downloadermiddlewares.retry",
-)
+KEPT_LOGS = 120
 
 
 @click.command()
@@ -106,19 +104,19 @@ def run_and_report(
     """Run a crawl with progress on stderr and the summary on stdout."""
     if not sources:
         raise UserError("no enabled sources to crawl; add one to the sources file or use --only")
-    overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
+    overrides.setdefault("LOG_LEVEL", "INFO")
+    log_file = None
+    if not verbose and "LOG_FILE" not in overrides:
+        # The terminal (or the cron mail) gets the progress line and the summary; Scrapy's
+        # own log goes to a file of this run, named in the summary.
+        log_file = new_log_file(db_path)
+        overrides["LOG_FILE"] = str(log_file)
     settings = crawling.crawl_settings(db_path, overrides, allow_private_network)
     click.echo(f"Crawling {len(sources)} source(s) into {db_path} ...", err=True)
     progress = Progress(sys.stderr)
 
     def prepare(crawler) -> None:
         progress.watch(crawler)
-        if not verbose:
-            # Fetch failures are listed in the summary and the runs table; Scrapy's own
-            # tracebacks for them are noise on a terminal or in a cron mail. (Set here:
-            # Scrapy resets logger levels when it configures logging.)
-            for name in QUIET_LOGGERS:
-                logging.getLogger(name).setLevel(logging.CRITICAL)
 
     try:
         summary = crawling.run_crawl(sources, settings, watch=prepare)
@@ -127,7 +125,20 @@ def run_and_report(
     finally:
         progress.finish()
     click.echo(format_summary(summary))
+    if log_file is not None:
+        click.echo(f"Scrapy's log of this run: {log_file}")
     return summary
+
+
+def new_log_file(db_path: str) -> Path:
+    """A fresh log file for one crawl, in a `logs` folder beside the database; the oldest are
+    removed so that at most KEPT_LOGS stay (a crawl every six hours keeps about a month)."""
+    folder = Path(db_path).parent / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in sorted(folder.glob("crawl-*.log"))[:-(KEPT_LOGS - 1)]:
+        old.unlink(missing_ok=True)
+    stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
+    return folder / f"crawl-{stamp}-{os.getpid()}.log"
 
 
 def format_summary(summary: RunSummary) -> str:
@@ -141,6 +152,10 @@ def format_summary(summary: RunSummary) -> str:
     if summary.dropped:
         reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(summary.dropped.items()))
         lines.append(f"Dropped: {reasons}.")
+    for source_id, warning in sorted(summary.warnings.items()):
+        lines.append(f"  warning: {source_id}: {warning}")
+    if summary.status == "stopped":
+        lines.append("Stopped before the end: the next crawl fetches what this one did not.")
     for message in summary.error_messages[:20]:
         lines.append(f"  error: {message}")
     if len(summary.error_messages) > 20:

@@ -56,7 +56,8 @@ class RunLog:
             return
         db = open_database(self.db_path)
         try:
-            status = "finished" if reason == "finished" else reason
+            # Scrapy's reason for a stop by SIGTERM or Ctrl-C is "shutdown": the run was stopped.
+            status = {"finished": "finished", "shutdown": "stopped"}.get(reason, reason)
             stats = self.crawler.stats.get_stats()
             now = clock.now_iso()
             self.summary = runs.finish_run(

@@ -9,6 +9,12 @@ A task that runs longer than PRODOPS_TASK_TIMEOUT seconds (a pathological page o
 and lxml have had infinite-loop bugs) has its worker stopped and replaced, and raises
 TaskTimeout, so one document can never hang a crawl. pebble's pool does that (the stdlib's
 cannot stop one worker). Work run inline (a pool of one) has no time limit.
+
+A stop (SIGTERM from `timeout`, cron or systemd, which signal every process of the crawl; or
+Ctrl-C) is the crawler's to handle: workers ignore both signals and finish the pages in
+flight, which Scrapy lets through before it closes the spider. Should a worker die anyway
+while the crawl is stopping, its page is dropped as `interrupted` (the next crawl fetches
+it again), not counted as an error of its source.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessPool
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 
@@ -29,6 +37,13 @@ def worker_count(setting: int) -> int:
     return setting if setting > 0 else (os.cpu_count() or 1)
 
 
+def ignore_stop_signals() -> None:
+    """Worker initializer: SIGINT and SIGTERM are for the crawler process, which stops the
+    pool itself when the crawl has closed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 class TaskTimeout(Exception):
     """A task ran past PRODOPS_TASK_TIMEOUT; its worker was stopped."""
 
@@ -36,9 +51,10 @@ class TaskTimeout(Exception):
 class WorkerPool:
     """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
 
-    def __init__(self, workers: int, timeout: float | None = None):
+    def __init__(self, workers: int, timeout: float | None = None, crawler=None):
         self.workers = workers
         self.timeout = timeout if timeout and timeout > 0 else None
+        self._crawler = crawler  # to tell a stop from a failure
         self._executor: ProcessPool | None = None
 
     @classmethod
@@ -47,7 +63,7 @@ class WorkerPool:
         pool = getattr(crawler, ATTRIBUTE, None)
         if pool is None:
             pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")),
-                       crawler.settings.getfloat("PRODOPS_TASK_TIMEOUT"))
+                       crawler.settings.getfloat("PRODOPS_TASK_TIMEOUT"), crawler)
             setattr(crawler, ATTRIBUTE, pool)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
@@ -58,13 +74,21 @@ class WorkerPool:
             return function(*args)
         if self._executor is None:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPool(max_workers=self.workers, context=context)
+            self._executor = ProcessPool(max_workers=self.workers, context=context,
+                                         initializer=ignore_stop_signals)
         future = self._executor.schedule(function, args=args, timeout=self.timeout)
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:
             raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
                               "stopped") from None
+        except Exception as error:  # noqa: BLE001 - a stop is told apart from a failure here
+            if self._stopping():
+                raise DropItem(f"interrupted: the crawl was stopping ({type(error).__name__})") from None
+            raise
+
+    def _stopping(self) -> bool:
+        return self._crawler is not None and not getattr(self._crawler, "crawling", True)
 
     def close(self, *args, **kwargs) -> None:
         """Stop the workers."""

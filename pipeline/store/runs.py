@@ -46,6 +46,7 @@ class RunSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
+    warnings: dict[str, str] = field(default_factory=dict)  # source id -> what to know
 
 
 def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int:
@@ -95,6 +96,8 @@ def finish_run(
         dropped=counters.dropped_by_reason(stats),
         errors=stats.get(counters.ERRORS, 0),
         error_messages=list(stats.get(counters.ERROR_MESSAGES, [])),
+        warnings={source.id: warning for source in sources
+                  if (warning := counters.source_value(stats, source.id, "warning"))},
     )
     with db.atomic():
         db["runs"].update(
@@ -114,13 +117,16 @@ def finish_run(
             },
         )
         for source in sources:
-            _record_health(db, source.id, stats, now, policy)
+            _record_health(db, source.id, stats, now, policy, stopped=status == "stopped")
     return summary
 
 
 def _record_health(
-    db: sqlite_utils.Database, source_id: str, stats: dict[str, Any], now: str, policy: HealthPolicy
+    db: sqlite_utils.Database, source_id: str, stats: dict[str, Any], now: str, policy: HealthPolicy,
+    stopped: bool = False,
 ) -> None:
+    """A source's health after a run. In a run that was stopped (SIGTERM, Ctrl-C) a source
+    that did not answer is not failing: the stop cut it short, so only successes count."""
     row = db["sources"].get(source_id)
     fetched = counters.source_value(stats, source_id, "fetched", 0)
     ok = counters.source_value(stats, source_id, "ok", False)
@@ -128,6 +134,9 @@ def _record_health(
         "documents": (row.get("documents") or 0)
         + counters.source_value(stats, source_id, "documents", 0),
     }
+    if stopped and not ok:
+        db["sources"].update(source_id, update)
+        return
     if fetched or not ok:
         update["last_fetched"] = now
     if ok:
