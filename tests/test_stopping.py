@@ -1,0 +1,176 @@
+"""A stop (SIGTERM from `timeout`, cron or systemd; Ctrl-C) is an interruption, not an error:
+no traceback, no error on any source, the run says it was stopped, the next crawl picks the
+pages up; `serve` and `demo` stop and leave no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import POOLED, ROOT, crawl_into, write_sources
+
+from pipeline.config.sources import Source
+from pipeline.demo.generate import generated_web
+from pipeline.demo.webserver import StaticWeb
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process started (directly or not) by `pid`, from /proc."""
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def documents_in(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def heavy_web():
+    """A feed of 60 long articles: extraction keeps the worker pool busy for a while."""
+    web = StaticWeb()
+    articles, routes = generated_web(web.base_url, 60)
+    web.routes.update(routes)
+    with web:
+        yield web, len(articles)
+
+
+def test_sigterm_to_every_process_of_a_pooled_crawl_is_a_clean_stop(tmp_path, heavy_web):
+    web, pages = heavy_web
+    sources = write_sources(tmp_path / "s.yaml", [Source("heavy", "Heavy", "feed", f"{web.base_url}/feed.xml")])
+    db = tmp_path / "c.db"
+    command = [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(db),
+               "--allow-private-network", *POOLED, "-s", "PRODOPS_EXTRACT_WORKERS=2"]
+    # Its own process group, as a systemd unit or `timeout` in a cron line would signal it.
+    crawl = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    wait_until(lambda: documents_in(db) >= 3 or crawl.poll() is not None, 120, "the first documents")
+    assert crawl.poll() is None, "the crawl ended before it could be stopped"
+    os.killpg(crawl.pid, signal.SIGTERM)  # the crawler and its workers alike
+    stdout, stderr = crawl.communicate(timeout=120)
+    assert "Traceback" not in stdout + stderr
+    assert "Unexpected error" not in stdout + stderr
+    assert "Stopped before the end" in stdout
+    with sqlite3.connect(db) as conn:
+        status, errors, messages = conn.execute(
+            "SELECT status, errors, error_messages FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        health = conn.execute("SELECT consecutive_errors, last_status FROM sources WHERE id = 'heavy'").fetchone()
+        stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert status == "stopped"
+    assert errors == 0, messages
+    assert health[0] == 0 and health[1] in (None, "ok")
+    # The pages in flight were let through; the next crawl picks up the rest.
+    crawl_into(sources, db)
+    assert documents_in(db) == pages
+
+
+def test_serve_stops_on_sigterm_and_leaves_no_process(tmp_path, sample_sources_file):
+    db = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/prodops/latest.json", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(lambda: answers() or server.poll() is not None, 60, "the site")
+    assert server.poll() is None, server.stderr.read()
+    family = descendants(server.pid)
+    server.send_signal(signal.SIGTERM)
+    _, stderr = server.communicate(timeout=30)
+    assert "Traceback" not in stderr
+    assert not [pid for pid in family if alive(pid)], "a process of serve outlived it"
+    assert not answers()
+
+
+@pytest.mark.parametrize("when", ["crawling", "serving"])
+def test_demo_stops_on_sigterm_and_leaves_no_process(tmp_path, when):
+    port = free_port()
+    db = tmp_path / "demo.db"
+    demo = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "demo", "--db", str(db), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def serving() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    if when == "crawling":
+        wait_until(lambda: documents_in(db) >= 1 or demo.poll() is not None, 120, "the crawl")
+    else:
+        wait_until(lambda: serving() or demo.poll() is not None, 180, "the site")
+    assert demo.poll() is None, "demo ended by itself"
+    family = descendants(demo.pid)
+    demo.send_signal(signal.SIGTERM)
+    stdout, stderr = demo.communicate(timeout=60)
+    assert "Traceback" not in stdout + stderr
+    assert not [pid for pid in family if alive(pid)], "a process of demo outlived it"
+    assert not serving()
+    if when == "crawling":
+        assert "Serving" not in stderr  # a stopped crawl is not followed by the site
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT status FROM runs").fetchone()[0] == "stopped"
+
+
+def test_scrapy_log_goes_to_a_file_and_the_terminal_stays_readable(tmp_path, sample_sources_file):
+    from conftest import FAST, run_prodops
+
+    db = tmp_path / "prodops.db"
+    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db),
+                         "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    logs = list((tmp_path / "logs").glob("crawl-*.log"))
+    assert len(logs) == 1 and f"Scrapy's log of this run: {logs[0]}" in result.stdout
+    assert "[scrapy" in logs[0].read_text() and "Spider closed" in logs[0].read_text()
+    terminal = result.stdout + result.stderr
+    assert "[scrapy" not in terminal and "Page(" not in terminal and "WARNING" not in terminal
+    verbose = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db),
+                          "--allow-private-network", "-v", *FAST)
+    assert "[scrapy.core.engine] INFO" in verbose.stderr
+    assert len(list((tmp_path / "logs").glob("crawl-*.log"))) == 1  # -v writes no file
