@@ -8,10 +8,10 @@ import scrapy
 from twisted.python.failure import Failure
 
 from pipeline import counters
+from pipeline.clock import now_iso
 from pipeline.config.sources import Source, load_sources
 from pipeline.items import Page
 from pipeline.store import validators
-from pipeline.clock import now_iso
 from pipeline.store.database import open_database
 from pipeline.store.runs import last_successes, sources_to_crawl
 from spiders.feed import FeedNavigation

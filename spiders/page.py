@@ -92,8 +92,12 @@ class PageNavigation:
         source: Source = kwargs["source"]
         url = kwargs["found_url"]
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            message = "forbidden by robots.txt"
+            message = "not fetched: the site's robots.txt disallows it"
             logger.info("%s: %s", url, message)
+            if kwargs["found_via"] == "url":  # the source is that page: it cannot be had
+                counters.count_error(self.crawler.stats, source.id, url, message)
+            else:
+                counters.warn_source(self.crawler.stats, source.id, f"{url}: {message}")
         else:
             message = describe_failure(failure)
             counters.count_error(self.crawler.stats, source.id, url, message)

@@ -48,7 +48,7 @@ class Progress:
         )
 
     def finish(self) -> None:
-        """End an in-place progress line."""
-        if self.interactive and self._last:
-            self.stream.write("\n")
+        """End an in-place progress line with the final counts."""
+        if self.interactive and self._crawler is not None:
+            self.stream.write("\r" + self.line() + "\n")
             self.stream.flush()

@@ -19,13 +19,15 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     then: "Route | None" = None  # served instead from the next request on, if set
+    etag: bool = True  # False: no ETag, so only a Last-Modified in `headers` validates it
 
 
 class StaticWeb:
     """Serve `routes` (path -> Route) until stopped; unknown paths answer 404.
 
     Like most real servers it sends an ETag for each 200 and answers a matching
-    If-None-Match with 304 and no body. Use as a context manager; the port is chosen by
+    If-None-Match with 304 and no body; a route with a Last-Modified header answers a
+    matching If-Modified-Since with 304 too. Use as a context manager; the port is chosen by
     the OS, so tests never collide.
     """
 
@@ -47,16 +49,20 @@ class StaticWeb:
                 if route.then is not None:
                     web.routes[path] = route.then
                 etag = f'"{hashlib.sha1(route.body).hexdigest()[:20]}"'
-                if route.status == 200 and self.headers.get("If-None-Match") == etag:
+                last_modified = route.headers.get("Last-Modified")
+                if route.status == 200 and (
+                        (route.etag and self.headers.get("If-None-Match") == etag)
+                        or (last_modified and self.headers.get("If-Modified-Since") == last_modified)):
                     self.send_response(304)
-                    self.send_header("ETag", etag)
+                    if route.etag:
+                        self.send_header("ETag", etag)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))
-                if route.status == 200:
+                if route.status == 200 and route.etag:
                     self.send_header("ETag", etag)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
