@@ -34,7 +34,7 @@ PRODOPS_RETRY_AFTER_MAX = 120  # seconds; a longer Retry-After ends the fetch fo
 REDIRECT_MAX_TIMES = 10
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-PRODOPS_ALLOW_PRIVATE_NETWORK = False
+PRODOPS_ALLOW_PRIVATE_NETWORK = False  # allow loopback and private addresses (`--allow-private-network`)
 # Connections resolve names here, so the address connected to is the one checked.
 TWISTED_DNS_RESOLVER = "spiders.resolver.PublicOnlyResolver"
 
@@ -55,18 +55,18 @@ EXTENSIONS = {
 ITEM_PIPELINES = {stage: 100 * (position + 1) for position, stage in enumerate(STAGES)}
 
 # ProdOps Curator's own settings.
-PRODOPS_DB = "data/prodops.db"
-PRODOPS_SOURCES = "data/sources.yaml"
-PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)
-PRODOPS_EXTRACT_WORKERS = 0  # processes for extraction; 0 = one per CPU core
-PRODOPS_TASK_TIMEOUT = 120  # seconds one extraction/classification task may take in the pool
+PRODOPS_DB = "data/prodops.db"  # the database (`--db`)
+PRODOPS_SOURCES = "data/sources.yaml"  # the sources file (`--sources`)
+PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)  # the taxonomy file (concepts and content-type cues)
+PRODOPS_EXTRACT_WORKERS = 0  # worker processes for extraction, classification, tagging and signatures; 0 = one per CPU core, 1 = inline
+PRODOPS_TASK_TIMEOUT = 120  # seconds one page's task may take in a worker; past it the worker is replaced and the page recorded as too slow
 PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
 PRODOPS_BACKOFF_BASE = 3600  # seconds a failing source is left alone; doubles per failure
-PRODOPS_BACKOFF_MAX = 7 * 86400
+PRODOPS_BACKOFF_MAX = 7 * 86400  # longest backoff of a failing source (seconds)
 PRODOPS_DISABLE_AFTER = 8  # failures in a row before a source is disabled (410 Gone: at once)
-PRODOPS_ONLY = []  # source ids to crawl (empty: every enabled source)
+PRODOPS_ONLY = []  # source ids to crawl, enabled or not (`--only`; empty: the enabled ones that are due)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -124,7 +124,7 @@ def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
             "body_hash": str,  # SHA-256 of the last body
             "document_id": str,  # the document it produced, if any
             "links": str,  # JSON: for a feed, sitemap or link page, the URLs it listed
-            "links_kind": str,  # what those links are: "pages" or "sitemaps"
+            "links_kind": str,  # what those links are: "pages", "sitemaps" or "pdfs"
             "checked": str,
         },
         pk="url",

@@ -67,12 +67,17 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "page_error": page_error(page),
         "categories": json.dumps(hints.categories),
         "page_count": extraction.page_count if extraction else None,
-        "year": _year(pick("published")),
+        "year": year_of(pick("published")),
     }
 
 
-def _year(published: str | None) -> int | None:
-    return int(published[:4]) if published and published[:4].isdigit() else None
+def year_of(published: str | None, first_seen: str | None = None) -> int | None:
+    """The `year` column: the year published, else the year first seen (the one rule, for
+    new rows, updates and the migration that added the column)."""
+    for date in (published, first_seen):
+        if date and date[:4].isdigit():
+            return int(date[:4])
+    return None
 
 
 def page_error(page: Page) -> str | None:
@@ -101,7 +106,8 @@ def save_document(
     with db.atomic():
         existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
         if existing is None:
-            db["documents"].insert({**row, "first_seen": now, "last_seen": now, "updated": now})
+            db["documents"].insert({**row, "year": year_of(row["published"], now),
+                                    "first_seen": now, "last_seen": now, "updated": now})
             outcome = "new"
         elif _keeps_stored_content(existing, row):
             fresh = {"last_seen": now, "page_error": row["page_error"]}
@@ -112,7 +118,8 @@ def save_document(
             db["documents"].update(row["id"], {**fresh, "last_seen": now})
             outcome = "unchanged"
         else:
-            keep = {"source_id": existing["source_id"], "found_via": existing["found_via"]}
+            keep = {"source_id": existing["source_id"], "found_via": existing["found_via"],
+                    "year": year_of(row["published"], existing["first_seen"])}
             db["documents"].update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
             outcome = "updated"
         if outcome != "unchanged" or existing["cluster_id"] is None:

@@ -25,7 +25,7 @@ class Validators:
     body_hash: str | None
     document_id: str | None
     links: tuple[str, ...] = ()  # what a navigation document (a feed) listed last time
-    links_kind: str | None = None  # "pages" or "sitemaps"
+    links_kind: str | None = None  # "pages", "sitemaps" or "pdfs" (a page's PDF links)
 
     def request_headers(self) -> dict[str, str]:
         """Conditional request headers for the next fetch."""
