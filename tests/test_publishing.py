@@ -4,13 +4,15 @@ import csv
 import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ElementTree
 
 import feedparser
 import pytest
 import yaml
-from conftest import crawl_into, run_prodops
+from conftest import ROOT, crawl_into, run_prodops
 
+from pipeline.config.lists import load_lists
 from pipeline.demo.articles import ARTICLES
 from pipeline.publish.export import neutralize, to_csv
 
@@ -91,3 +93,22 @@ def test_csv_neutralizes_formulas():
     assert parsed["note"].startswith("'@") and parsed["source"].startswith("'-")
     assert neutralize("plain") == "plain"
     assert to_csv([{"title": "x", "url": "javascript:alert(1)"}]).count("\n") == 1  # header only
+
+
+def test_editing_lists_keeps_the_files_comments_and_points_at_a_real_readme_section(tmp_path):
+    lists = tmp_path / "lists.yaml"
+    shutil.copy(ROOT / "data" / "lists.yaml", lists)
+    comments = [line for line in lists.read_text().splitlines() if line.lstrip().startswith("#")]
+    base = ["--lists", str(lists)]
+    assert run_prodops("lists", "create", "tools", "--title", "Tools", "--type", "template-toolkit", *base).returncode == 0
+    assert run_prodops("lists", "add", "prodops-onboarding", "https://a.example/x", "--note", "n", *base).returncode == 0
+    assert run_prodops("lists", "note", "prodops-onboarding", "https://a.example/x", "better", *base).returncode == 0
+    text = lists.read_text()
+    assert all(comment in text for comment in comments)
+    assert [c.slug for c in load_lists(lists)] == ["prodops-onboarding", "prodops-reports", "tools"]
+    # A new file gets a header that names a section the README has.
+    fresh = tmp_path / "fresh.yaml"
+    assert run_prodops("lists", "create", "a", "--title", "A", "--lists", str(fresh)).returncode == 0
+    header = fresh.read_text().splitlines()[1]
+    section = header.split("'")[1]
+    assert f"## {section}" in (ROOT / "README.md").read_text()

@@ -160,3 +160,17 @@ def test_discover_guesses_platform_paths():
     assert guessed_feed_urls("https://medium.com/product-coalition")[0] == "https://medium.com/feed/product-coalition"
     assert "https://example.substack.com/feed" in guessed_feed_urls("https://example.substack.com/p/x")
     assert "https://blog.example/feed/" in guessed_feed_urls("https://blog.example/")
+
+
+@pytest.mark.parametrize("existing", ["", "# my sources, one day\n"])
+def test_import_into_an_existing_empty_sources_file(tmp_path, existing):
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+                    '<outline text="Blog" type="rss" xmlUrl="https://blog.example/feed"/></body></opml>')
+    sources_file = tmp_path / "new.yaml"
+    sources_file.write_text(existing)
+    assert load_sources(sources_file) == []  # an empty file is an empty list of sources
+    result = run_prodops("sources", "import", str(opml), "--sources", str(sources_file))
+    assert result.returncode == 0, result.stderr
+    assert [s.url for s in load_sources(sources_file)] == ["https://blog.example/feed"]
+    assert sources_file.read_text().startswith(existing)  # a comment stays
