@@ -61,6 +61,14 @@ def documents_in(db: Path) -> int:
         return 0
 
 
+def answers(url: str) -> bool:
+    """True when a GET of `url` gives 200."""
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -111,21 +119,15 @@ def test_serve_stops_on_sigterm_and_leaves_no_process(tmp_path, sample_sources_f
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db), "--port", str(port)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-    def answers() -> bool:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/prodops/latest.json", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_until(lambda: answers() or server.poll() is not None, 60, "the site")
+    site = f"http://127.0.0.1:{port}/prodops/latest.json"
+    wait_until(lambda: answers(site) or server.poll() is not None, 60, "the site")
     assert server.poll() is None, server.stderr.read()
     family = descendants(server.pid)
     server.send_signal(signal.SIGTERM)
     _, stderr = server.communicate(timeout=30)
     assert "Traceback" not in stderr
     assert not [pid for pid in family if alive(pid)], "a process of serve outlived it"
-    assert not answers()
+    assert not answers(site)
 
 
 @pytest.mark.parametrize("when", ["crawling", "serving"])
@@ -134,24 +136,19 @@ def test_demo_stops_on_sigterm_and_leaves_no_process(tmp_path, when):
     db = tmp_path / "demo.db"
     demo = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "demo", "--db", str(db), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def serving() -> bool:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
+    site = f"http://127.0.0.1:{port}/"
 
     if when == "crawling":
         wait_until(lambda: documents_in(db) >= 1 or demo.poll() is not None, 120, "the crawl")
     else:
-        wait_until(lambda: serving() or demo.poll() is not None, 180, "the site")
+        wait_until(lambda: answers(site) or demo.poll() is not None, 180, "the site")
     assert demo.poll() is None, "demo ended by itself"
     family = descendants(demo.pid)
     demo.send_signal(signal.SIGTERM)
     stdout, stderr = demo.communicate(timeout=60)
     assert "Traceback" not in stdout + stderr
     assert not [pid for pid in family if alive(pid)], "a process of demo outlived it"
-    assert not serving()
+    assert not answers(site)
     if when == "crawling":
         assert "Serving" not in stderr  # a stopped crawl is not followed by the site
         with sqlite3.connect(db) as conn:
