@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -87,13 +88,24 @@ def repeat_crawl(every: float, sources_path, db_path, only, settings, allow_priv
     command += [part for source_id in only for part in ("--only", source_id)]
     command += [part for setting in settings for part in ("-s", setting)]
     command += ["--allow-private-network"] * allow_private_network + ["--verbose"] * verbose
+    crawl_process: subprocess.Popen | None = None
+
+    def stop(signum, frame) -> None:
+        raise KeyboardInterrupt  # SIGTERM ends the loop as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         while True:
             started = time.monotonic()
-            status = subprocess.call(command)
+            crawl_process = subprocess.Popen(command)
+            status = crawl_process.wait()
             click.echo(f"Crawl ended with status {status}; next in {every:.0f} s.", err=True)
             time.sleep(max(0.0, every - (time.monotonic() - started)))
     except KeyboardInterrupt:
+        # The crawl in progress (if any) stops as a crawl does on SIGTERM: cleanly.
+        if crawl_process is not None and crawl_process.poll() is None:
+            crawl_process.send_signal(signal.SIGTERM)
+            crawl_process.wait()
         return 0
 
 

@@ -64,7 +64,7 @@ def demo(db_path, port, no_serve) -> None:
         overrides = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0"}
         summary = run_and_report(sources, db_path, overrides, allow_private_network=True,
                                  verbose=False)
-    if summary.status != "finished":  # stopped (SIGTERM, Ctrl-C) during the crawl: so stop
+    if summary.stop_asked or summary.status != "finished":  # stopped (SIGTERM, Ctrl-C): so stop
         sys.exit(1)
     if not no_serve:
         serve_datasette(db_path, "127.0.0.1", port)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Callable
 
@@ -41,25 +42,45 @@ def run_crawl(
     reporting to its signals). The Twisted reactor runs once per process, so this is
     called once per process too.
     """
-    crawler = _run(CuratorSpider, settings, watch, sources=sources)
+    crawler, stop_asked = _run(CuratorSpider, settings, watch, sources=sources)
     runlog = next((m for m in crawler.extensions.middlewares if isinstance(m, RunLog)), None)
     if runlog is None or runlog.summary is None:
         raise CrawlError("the crawl did not start; see the log above for the reason")
+    runlog.summary.stop_asked = stop_asked
     return runlog.summary
 
 
 def discover_sources(url: str, settings: Settings) -> list[Proposal]:
     """Find the feeds and sitemaps a site offers (fetched through Scrapy, and checked)."""
-    crawler = _run(DiscoverSpider, settings, None, url=url)
+    crawler, _ = _run(DiscoverSpider, settings, None, url=url)
     return crawler.spider.proposals
 
 
 def _run(spider_class, settings: Settings, watch, **spider_arguments):
-    """Run one spider to the end in this process; return its crawler."""
+    """Run one spider to the end in this process; return its crawler and whether a stop
+    (SIGTERM, SIGINT) was asked for meanwhile.
+
+    The first stop closes the crawl gracefully (the pages in flight are finished); a second
+    one ends it at once. Our handlers rather than Scrapy's, so that the caller learns of a
+    stop that came while the crawl was ending anyway, and so that none is left installed
+    to swallow a stop after the crawl."""
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
     if watch is not None:
         watch(crawler)
     process.crawl(crawler, **spider_arguments)
-    process.start()
-    return crawler
+    asked: list[int] = []
+
+    def stop(signum, frame) -> None:
+        from twisted.internet import reactor  # the one Scrapy installed: import it only now
+
+        asked.append(signum)
+        reactor.callFromThread(process.stop if len(asked) == 1 else reactor.stop)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        process.start(install_signal_handlers=False)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return crawler, bool(asked)

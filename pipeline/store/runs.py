@@ -47,6 +47,7 @@ class RunSummary:
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
     warnings: dict[str, str] = field(default_factory=dict)  # source id -> what to know
+    stop_asked: bool = False  # a stop (SIGTERM, Ctrl-C) came, even if the run then finished
 
 
 def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int:
