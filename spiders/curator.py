@@ -44,7 +44,7 @@ class CuratorSpider(
         self._only = [part for part in only.split(",") if part] if isinstance(only, str) else only
         self.sources: list[Source] = []
         # Validators of navigation documents (feeds, sitemaps, link pages) read in this run;
-        # saved by pipeline.runlog only when the run finishes, so an interrupted run
+        # saved by pipeline.crawl.runlog only when the run finishes, so an interrupted run
         # re-reads them next time.
         self.pending_validators: dict[str, dict] = {}
         self.last_success: dict[str, datetime] = {}  # source id -> its last good crawl
@@ -54,7 +54,7 @@ class CuratorSpider(
         self.requested_by: dict[str, str] = {}  # URL -> the source that first asked for it
         self._followed: set[str] = set()
         # (url, source id, found via, anchor, section) of resources another source had
-        # already asked for in this run; pipeline.runlog records them as sightings.
+        # already asked for in this run; pipeline.crawl.runlog records them as sightings.
         self.extra_sightings: list[tuple[str, str, str, str | None, str | None]] = []
 
     @classmethod

@@ -1,5 +1,5 @@
 """Stage 5: the document's MinHash signature, for near-duplicate clustering at store time
-(pipeline/dedup.py explains the method)."""
+(pipeline/understand/signatures.py and pipeline/store/clusters.py explain the method)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Stage 2: extract text and metadata from fetched bodies (HTML, PDF), on every core.
 
 Extraction is CPU-bound (trafilatura takes tens of milliseconds a page), so it runs in the
-crawl's worker pool (pipeline/workers.py) and the stage awaits the result: Scrapy keeps
+crawl's worker pool (pipeline/stages/pool.py) and the stage awaits the result: Scrapy keeps
 downloading and parsing other responses meanwhile.
 """
 

@@ -3,7 +3,7 @@
 - /-/feeds/latest.atom — the 50 latest documents as Atom;
 - /-/feeds/lists/<slug>.atom — a curated list as Atom (items as resolved at serve time);
 - /-/search (and /-/search.json) — ranked full-text search with facets that stays fast at
-  10^5 documents (see pipeline.search); the home page links to it;
+  10^5 documents (see pipeline.publish.search); the home page links to it;
 - /-/chart — documents per concept per month, as a table of inline SVG bars (no script,
   nothing loaded from elsewhere, so it works offline and under a strict CSP);
 - every CSV that Datasette serves has its formula-like cells (starting with = + - @)
