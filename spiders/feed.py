@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import DeferredSemaphore
 from twisted.internet.threads import deferToThread
 
 from feeds.parse import NotAFeedError, parse_feed
@@ -18,6 +19,13 @@ logger = logging.getLogger(__name__)
 
 class FeedNavigation:
     """Spider methods for `feed` sources (RSS and Atom)."""
+
+    @property
+    def feed_parsers(self) -> DeferredSemaphore:
+        """The semaphore that bounds how many feeds are parsed at once (made on first use)."""
+        if getattr(self, "_feed_parsers", None) is None:
+            self._feed_parsers = DeferredSemaphore(max(1, self.settings.getint("PRODOPS_FEED_PARSERS")))
+        return self._feed_parsers
 
     def start_feed(self, source: Source):
         yield self.navigation_request(source.url, source, self.parse_feed)
@@ -33,8 +41,11 @@ class FeedNavigation:
             # In a thread: feedparser is pure Python and takes seconds over a feed of 10,000
             # entries; on the reactor's thread that would stall every download in flight
             # (and time them out).
-            feed = await maybe_deferred_to_future(
-                deferToThread(parse_feed, response.body, response.url, media_type(response)))
+            # At most PRODOPS_FEED_PARSERS at once: parsing is pure Python (the GIL lets one
+            # run at a time anyway), and each parsing thread keeps its own malloc arena of a
+            # big feed's size, so more threads only cost memory.
+            feed = await maybe_deferred_to_future(self.feed_parsers.run(
+                deferToThread, parse_feed, response.body, response.url, media_type(response)))
         except NotAFeedError as error:
             counters.count_error(stats, source.id, response.url, str(error))
             return

@@ -61,6 +61,7 @@ PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)  # the taxonomy file (concepts and cont
 PRODOPS_EXTRACT_WORKERS = 0  # worker processes for extraction, classification, tagging and signatures; 0 = one per CPU core, 1 = inline
 PRODOPS_TASK_TIMEOUT = 120  # seconds one page's task may take in a worker; past it the worker is replaced and the page recorded as too slow
 PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)
+PRODOPS_FEED_PARSERS = 2  # feeds parsed at once (in threads, off the event loop); each costs memory of a big feed's size
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
 PRODOPS_BACKOFF_BASE = 3600  # seconds a failing source is left alone; doubles per failure
