@@ -15,6 +15,11 @@ Ctrl-C) is the crawler's to handle: workers ignore both signals and finish the p
 flight, which Scrapy lets through before it closes the spider. Should a worker die anyway
 while the crawl is stopping, its page is dropped as `interrupted` (the next crawl fetches
 it again), not counted as an error of its source.
+
+Backpressure: when fetching outpaces the workers (pages that answer 404 become feed-entry
+documents at network speed), pages would pile up in memory waiting for a worker. Past
+PENDING_PER_WORKER tasks a worker, the pool pauses the engine's new downloads, and resumes
+them when half are done.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
+PENDING_PER_WORKER = 16  # tasks waiting or running per worker before downloads pause
 
 
 def worker_count(setting: int) -> int:
@@ -54,8 +60,10 @@ class WorkerPool:
     def __init__(self, workers: int, timeout: float | None = None, crawler=None):
         self.workers = workers
         self.timeout = timeout if timeout and timeout > 0 else None
-        self._crawler = crawler  # to tell a stop from a failure
+        self._crawler = crawler  # to tell a stop from a failure, and to pause downloads
         self._executor: ProcessPool | None = None
+        self._pending = 0
+        self._paused = False
 
     @classmethod
     def of(cls, crawler) -> "WorkerPool":
@@ -77,6 +85,8 @@ class WorkerPool:
             self._executor = ProcessPool(max_workers=self.workers, context=context,
                                          initializer=ignore_stop_signals)
         future = self._executor.schedule(function, args=args, timeout=self.timeout)
+        self._pending += 1
+        self._hold_downloads()
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:
@@ -86,6 +96,25 @@ class WorkerPool:
             if self._stopping():
                 raise DropItem(f"interrupted: the crawl was stopping ({type(error).__name__})") from None
             raise
+        finally:
+            self._pending -= 1
+            self._release_downloads()
+
+    def _hold_downloads(self) -> None:
+        engine = getattr(self._crawler, "engine", None)
+        if not self._paused and engine is not None and self._pending > self.workers * PENDING_PER_WORKER:
+            engine.pause()
+            self._paused = True
+
+    def _release_downloads(self) -> None:
+        if self._paused and self._pending <= self.workers * PENDING_PER_WORKER // 2:
+            self._paused = False
+            engine = self._crawler.engine
+            engine.unpause()
+            # Ask for the next requests now rather than at the engine's next heartbeat (5 s).
+            slot = getattr(engine, "_slot", None)
+            if slot is not None and getattr(slot, "nextcall", None) is not None:
+                slot.nextcall.schedule()
 
     def _stopping(self) -> bool:
         return self._crawler is not None and not getattr(self._crawler, "crawling", True)
