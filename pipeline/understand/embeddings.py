@@ -1,0 +1,41 @@
+"""Static word embeddings, the ground of the semantic signal (issue 11, in progress): text in,
+unit vectors out, for comparing a page's passages with each concept's description.
+
+The model is WordLlama's `l2_supercat` at 256 dimensions (package `wordllama`, MIT licence,
+weights and tokenizer inside its wheel, about 16 MB; CPU only, numpy). It is loaded from the
+installed files only, once per process and lazily, so worker processes pay for it when they
+first embed, and the crawler process never does. Nothing is ever downloaded: loading passes
+`disable_download=True`, and a missing file is an error, not a fetch.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+CONFIG = "l2_supercat"
+DIMENSIONS = 256
+
+
+@functools.cache
+def model():
+    """The WordLlama model, from the files the wheel installed (loaded on first use)."""
+    import wordllama  # noqa: PLC0415 - loaded where embeddings are needed, not at import
+    from wordllama import WordLlama  # noqa: PLC0415
+
+    # wordllama 0.4.0 looks for its tokenizer under wordllama/tokenizer/, but the wheel puts
+    # it under wordllama/tokenizers/; with cache_dir at the package it is found there (and the
+    # weights under wordllama/weights/). The one place that knows this.
+    package = Path(wordllama.__file__).resolve().parent
+    return WordLlama.load(config=CONFIG, dim=DIMENSIONS, cache_dir=package, disable_download=True)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """One unit-length float32 vector per text (an empty text gives a zero vector)."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = np.asarray(model().embed(texts, norm=False), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
