@@ -77,6 +77,7 @@ def test_cli_exits_2_for_an_unknown_source_id(tmp_path):
     result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "--only", "b")
     assert result.returncode == 2
     assert "unknown source id 'b'" in result.stderr
+    assert not (tmp_path / "x.db").exists()  # nothing written
 
 
 def test_cli_exits_2_for_a_malformed_scrapy_setting(tmp_path):

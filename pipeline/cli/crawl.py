@@ -14,7 +14,7 @@ import click
 
 from pipeline import clock
 from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings
-from pipeline.config.sources import Source, load_sources
+from pipeline.config.sources import Source, load_sources, select_sources
 from pipeline.crawl import runner as crawling
 from pipeline.crawl.lock import CrawlLocked, crawl_lock
 from pipeline.crawl.progress import Progress
@@ -46,6 +46,7 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
     """
     overrides = scrapy_settings(settings)
     configured = load_sources(sources_path)
+    select_sources(configured, only)  # an unknown id is refused before anything is written
     db = open_database(db_path)  # a bad database path fails here, before any fetching
     try:
         sources, skipped = runs.sources_to_crawl(db, configured, only, clock.now_iso())

@@ -56,6 +56,17 @@ class Source:
         return not any(re.search(pattern, url) for pattern in deny)
 
 
+def select_sources(sources: list[Source], only: list[str] | tuple[str, ...]) -> list[Source]:
+    """The sources `only` names (enabled or not), else the enabled ones. An id `only` names
+    that is not in `sources` is a ConfigError."""
+    known = {source.id for source in sources}
+    unknown = [source_id for source_id in only if source_id not in known]
+    if unknown:
+        raise ConfigError(f"unknown source id {', '.join(map(repr, unknown))}: not in the sources "
+                          f"file (--only and PRODOPS_ONLY take ids from it)")
+    return [source for source in sources if (source.id in only if only else source.enabled)]
+
+
 def load_sources(path: str | Path) -> list[Source]:
     """Read and validate a sources file; raise ConfigError naming what is wrong."""
     path = Path(path)

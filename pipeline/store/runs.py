@@ -12,8 +12,7 @@ import sqlite_utils
 
 from feeds.dates import iso, parse_datetime
 from pipeline import counters
-from pipeline.config.files import ConfigError
-from pipeline.config.sources import Source
+from pipeline.config.sources import Source, select_sources
 from pipeline.store.database import open_read_only
 
 
@@ -182,20 +181,15 @@ def sources_to_crawl(
     db: sqlite_utils.Database, sources: list[Source], only: list[str] | tuple[str, ...], now: str,
 ) -> tuple[list[Source], dict[str, str]]:
     """Which sources a crawl runs, and those it skips with why. Named ones (`only`) run
-    whatever their state; otherwise the enabled sources that are neither disabled by the
-    crawler nor backing off after errors. An id `only` names that is not in `sources` is a
-    ConfigError. The one place that decides (`prodops crawl` and `scrapy crawl curator`)."""
-    known = {source.id for source in sources}
-    unknown = [source_id for source_id in only if source_id not in known]
-    if unknown:
-        raise ConfigError(f"unknown source id {', '.join(map(repr, unknown))}: not in the sources "
-                          f"file (--only and PRODOPS_ONLY take ids from it)")
+    whatever their state (config.sources.select_sources); otherwise the enabled sources that
+    are neither disabled by the crawler nor backing off after errors. The one place that
+    decides (`prodops crawl` and `scrapy crawl curator`)."""
+    chosen = select_sources(sources, only)
     if only:
-        return [source for source in sources if source.id in only], {}
+        return chosen, {}
     not_due = sources_not_due(db, now)
-    skipped = {source.id: not_due[source.id] for source in sources
-               if source.enabled and source.id in not_due}
-    return [source for source in sources if source.enabled and source.id not in skipped], skipped
+    skipped = {source.id: not_due[source.id] for source in chosen if source.id in not_due}
+    return [source for source in chosen if source.id not in skipped], skipped
 
 
 def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
