@@ -9,11 +9,11 @@ from twisted.python.failure import Failure
 
 from pipeline import counters
 from pipeline.clock import now_iso
-from pipeline.config.sources import Source, load_sources
+from pipeline.config.sources import Source, load_sources, select_sources
 from pipeline.items import Page
 from pipeline.store import validators
 from pipeline.store.database import open_database
-from pipeline.store.runs import last_successes, sources_to_crawl
+from pipeline.store.runs import last_successes, skip_not_due
 from spiders.feed import FeedNavigation
 from spiders.links import LinksNavigation
 from spiders.page import PageNavigation
@@ -32,8 +32,8 @@ class CuratorSpider(
     """Crawl sources from data/sources.yaml (or a list given by `prodops crawl`).
 
     Spider arguments: ``sources`` (a path, or the list of Source that `prodops crawl` chose)
-    and ``only`` (comma-separated source ids). From a path, the sources are chosen by
-    pipeline.store.runs.sources_to_crawl, as `prodops crawl` chooses them.
+    and ``only`` (comma-separated source ids). From a path, the sources are chosen as
+    `prodops crawl` chooses them (config.sources.select_sources, store.runs.skip_not_due).
     """
 
     name = "curator"
@@ -66,7 +66,8 @@ class CuratorSpider(
             only = spider._only or crawler.settings.getlist("PRODOPS_ONLY")
             db = open_database(db_path)
             try:
-                spider.sources, skipped = sources_to_crawl(db, load_sources(chosen), only, now_iso())
+                spider.sources, skipped = skip_not_due(
+                    db, select_sources(load_sources(chosen), only), bool(only), now_iso())
             finally:
                 db.close()
             for source_id, why in skipped.items():

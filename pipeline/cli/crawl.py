@@ -45,11 +45,12 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
     Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
     """
     overrides = scrapy_settings(settings)
-    configured = load_sources(sources_path)
-    select_sources(configured, only)  # an unknown id is refused before anything is written
-    db = open_database(db_path)  # a bad database path fails here, before any fetching
+    # An unknown id is refused before anything is written; a bad database path fails next,
+    # before any fetching.
+    chosen = select_sources(load_sources(sources_path), only)
+    db = open_database(db_path)
     try:
-        sources, skipped = runs.sources_to_crawl(db, configured, only, clock.now_iso())
+        sources, skipped = runs.skip_not_due(db, chosen, bool(only), clock.now_iso())
     finally:
         db.close()
     for source_id, why in skipped.items():
@@ -127,12 +128,8 @@ def run_and_report(
     settings = crawling.crawl_settings(db_path, overrides, allow_private_network)
     click.echo(f"Crawling {len(sources)} source(s) into {db_path} ...", err=True)
     progress = Progress(sys.stderr)
-
-    def prepare(crawler) -> None:
-        progress.watch(crawler)
-
     try:
-        summary = crawling.run_crawl(sources, settings, watch=prepare)
+        summary = crawling.run_crawl(sources, settings, watch=progress.watch)
     except crawling.CrawlError as error:
         raise click.ClickException(str(error)) from None
     finally:

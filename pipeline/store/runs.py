@@ -12,7 +12,7 @@ import sqlite_utils
 
 from feeds.dates import iso, parse_datetime
 from pipeline import counters
-from pipeline.config.sources import Source, select_sources
+from pipeline.config.sources import Source
 from pipeline.store.database import open_read_only
 
 
@@ -177,15 +177,14 @@ def sources_not_due(db: sqlite_utils.Database, now: str) -> dict[str, str]:
     return skip
 
 
-def sources_to_crawl(
-    db: sqlite_utils.Database, sources: list[Source], only: list[str] | tuple[str, ...], now: str,
+def skip_not_due(
+    db: sqlite_utils.Database, chosen: list[Source], named: bool, now: str,
 ) -> tuple[list[Source], dict[str, str]]:
-    """Which sources a crawl runs, and those it skips with why. Named ones (`only`) run
-    whatever their state (config.sources.select_sources); otherwise the enabled sources that
-    are neither disabled by the crawler nor backing off after errors. The one place that
-    decides (`prodops crawl` and `scrapy crawl curator`)."""
-    chosen = select_sources(sources, only)
-    if only:
+    """The second half of choosing a crawl's sources (the first is
+    config.sources.select_sources): sources named with --only run whatever their state;
+    otherwise those disabled by the crawler or backing off after errors are skipped, each
+    with why. `prodops crawl` and `scrapy crawl curator` both choose this way."""
+    if named:
         return chosen, {}
     not_due = sources_not_due(db, now)
     skipped = {source.id: not_due[source.id] for source in chosen if source.id in not_due}
