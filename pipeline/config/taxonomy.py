@@ -17,12 +17,14 @@ DEFAULT_TAXONOMY = PROJECT_DATA / "taxonomy.yaml"
 
 @dataclass(frozen=True)
 class Concept:
-    """A product-ops concept and the phrases that signal it."""
+    """A product-ops concept: the phrases that signal it, and the words that describe it."""
 
     id: str
     label: str
     parent: str | None
     phrases: tuple[str, ...]
+    description: str = ""
+    examples: tuple[str, ...] = ()  # sentences about the concept, for its semantic prototype
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Taxonomy:
 
     concepts: list[Concept] = field(default_factory=list)
     content_types: list[ContentType] = field(default_factory=list)
+
+    def ids(self) -> list[str]:
+        return [c.id for c in self.concepts]
 
     def parent_of(self, concept_id: str) -> str | None:
         return next((c.parent for c in self.concepts if c.id == concept_id), None)
@@ -77,9 +82,13 @@ def _concept(path: Path, index: int, entry: Any) -> Concept:
     parent = entry.get("parent")
     if parent is not None and not isinstance(parent, str):
         raise ConfigError(f"{label}: field 'parent': a concept id or null")
+    examples = entry.get("examples") or []
+    if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+        raise ConfigError(f"{label}: field 'examples': a list of sentences is needed")
     return Concept(
         id=entry["id"], label=str(entry.get("label") or entry["id"]), parent=parent,
-        phrases=tuple(phrases),
+        phrases=tuple(phrases), description=str(entry.get("description") or ""),
+        examples=tuple(examples),
     )
 
 
