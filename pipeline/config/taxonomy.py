@@ -28,6 +28,16 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """A neighbouring field (sales ops, DevOps...): pages nearer it than to any concept are
+    less relevant."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ContentType:
     """Cues of one content type: URL patterns, title phrases, text phrases."""
 
@@ -42,6 +52,7 @@ class Taxonomy:
     """The concepts and content types of one taxonomy file."""
 
     concepts: list[Concept] = field(default_factory=list)
+    neighbours: list[Neighbour] = field(default_factory=list)
     content_types: list[ContentType] = field(default_factory=list)
 
     def ids(self) -> list[str]:
@@ -66,6 +77,8 @@ def load_taxonomy(path: str | Path = DEFAULT_TAXONOMY) -> Taxonomy:
         if concept.parent is not None and concept.parent not in ids:
             raise ConfigError(f"{path}: concept {concept.id}: field 'parent': "
                               f"no concept {concept.parent!r}")
+    for index, entry in enumerate(data.get("neighbours") or [], start=1):
+        taxonomy.neighbours.append(_neighbour(path, index, entry))
     for index, entry in enumerate(data.get("content_types") or [], start=1):
         taxonomy.content_types.append(_content_type(path, index, entry))
     return taxonomy
@@ -90,6 +103,15 @@ def _concept(path: Path, index: int, entry: Any) -> Concept:
         phrases=tuple(phrases), description=str(entry.get("description") or ""),
         examples=tuple(examples),
     )
+
+
+def _neighbour(path: Path, index: int, entry: Any) -> Neighbour:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise ConfigError(f"{path}: neighbour #{index}: expected a mapping with an 'id'")
+    if not isinstance(entry.get("description"), str) or not entry["description"].strip():
+        raise ConfigError(f"{path}: neighbour {entry['id']}: field 'description': a sentence is needed")
+    return Neighbour(id=entry["id"], label=str(entry.get("label") or entry["id"]),
+                     description=entry["description"])
 
 
 def _content_type(path: Path, index: int, entry: Any) -> ContentType:

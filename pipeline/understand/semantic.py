@@ -1,0 +1,129 @@
+"""The semantic signal: how near a page is, in meaning, to each concept of the taxonomy and to
+the neighbouring fields it must not be confused with — so that a page about "quarterly
+objectives" finds the OKR concept though it never says "OKR".
+
+Each concept has a prototype: the mean of the unit vectors of its label with its description,
+each of its example sentences, and its phrases (pipeline.understand.embeddings). A page is
+read as its head (title + description) and as passages of its text (paragraphs, merged or cut
+to about PASSAGE_WORDS words). A concept's similarity is the mean of the head's similarity and
+that of the page's best TOP_PASSAGES passages; its best passage is kept as the reason. The
+page's `contrast` is its best concept similarity minus its best neighbour similarity, or minus
+BACKGROUND_SIMILARITY when no neighbour is that near: above zero the page reads more like
+product ops than like sales ops, DevOps or HR, and more than any text does by chance (a
+recipe is near nothing, so its nearest concept wins over its nearest neighbour by accident).
+
+How these numbers become tags and relevance is decided in pipeline.understand.tagging.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.config.taxonomy import Taxonomy
+from pipeline.understand.embeddings import DIMENSIONS, embed
+
+PASSAGE_WORDS = 60  # a paragraph or two: long enough to carry a topic, short enough to be one
+MIN_PASSAGE_WORDS = 25  # shorter paragraphs are joined to the next
+MAX_PASSAGES = 48  # the first ~3,000 words say what a document is about; keeps books cheap
+TOP_PASSAGES = 2
+BACKGROUND_SIMILARITY = 0.2  # what unrelated pages reach by chance (tune split: at most ~0.28)
+PARAGRAPH = re.compile(r"\n\s*")
+
+
+@dataclass(frozen=True, eq=False)
+class ConceptSpace:
+    """The taxonomy as vectors: one prototype per concept and per neighbouring field."""
+
+    ids: tuple[str, ...]
+    prototypes: np.ndarray  # (concepts, DIMENSIONS), unit rows
+    neighbours: np.ndarray  # (neighbours, DIMENSIONS), unit rows
+
+
+@dataclass
+class Reading:
+    """What the semantic signal says about one page."""
+
+    similarity: dict[str, float] = field(default_factory=dict)  # concept id -> cosine
+    contrast: float = 0.0  # best concept similarity - best neighbour similarity
+    best_passage: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (text, cosine)
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
+
+
+@functools.lru_cache(maxsize=8)
+def concept_space(taxonomy: Taxonomy) -> ConceptSpace:
+    """The prototypes of a taxonomy, embedded once per taxonomy object."""
+    prototypes = []
+    for concept in taxonomy.concepts:
+        texts = [f"{concept.label}. {concept.description}", *concept.examples, ", ".join(concept.phrases)]
+        prototypes.append(_unit(embed(texts).mean(axis=0)))
+    neighbours = [_unit(v) for v in embed([f"{n.label}: {n.description}" for n in taxonomy.neighbours])]
+    empty = np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return ConceptSpace(
+        ids=tuple(c.id for c in taxonomy.concepts),
+        prototypes=np.array(prototypes, dtype=np.float32) if prototypes else empty,
+        neighbours=np.array(neighbours, dtype=np.float32) if neighbours else empty,
+    )
+
+
+def passages(text: str | None) -> list[str]:
+    """The text cut into passages of about PASSAGE_WORDS words, along paragraphs where it can."""
+    found: list[str] = []
+    pending: list[str] = []
+    for paragraph in PARAGRAPH.split(text or ""):
+        pending.extend(paragraph.split())
+        while len(pending) >= PASSAGE_WORDS * 2:  # a long paragraph: cut it
+            found.append(" ".join(pending[:PASSAGE_WORDS]))
+            pending = pending[PASSAGE_WORDS:]
+        if len(pending) >= MIN_PASSAGE_WORDS:
+            found.append(" ".join(pending))
+            pending = []
+        if len(found) >= MAX_PASSAGES:
+            return found[:MAX_PASSAGES]
+    if pending:
+        found.append(" ".join(pending))
+    return found
+
+
+def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: str | None) -> Reading:
+    """The semantic reading of one page (see the module docstring)."""
+    space = concept_space(taxonomy)
+    head = ". ".join(part for part in (title, description) if part)
+    parts = passages(text)
+    vectors = embed([head, *parts])
+    head_vector, passage_vectors = vectors[0], vectors[1:]
+    reading = Reading(vector=_unit(vectors.sum(axis=0)))
+    if not len(space.ids) or not (head or parts):
+        return reading
+    concept_sims = vectors @ space.prototypes.T  # (1 + passages, concepts)
+    scores = _combine(concept_sims[0] if head else None, concept_sims[1:])
+    best = concept_sims[1:].argmax(axis=0) if parts else None
+    for index, concept_id in enumerate(space.ids):
+        reading.similarity[concept_id] = round(float(scores[index]), 4)
+        if best is not None:
+            reading.best_passage[concept_id] = (parts[best[index]], round(float(concept_sims[1 + best[index], index]), 3))
+    if len(space.neighbours):
+        neighbour = _combine((head_vector @ space.neighbours.T) if head else None,
+                             passage_vectors @ space.neighbours.T)
+        background = max(float(neighbour.max()), BACKGROUND_SIMILARITY)
+    else:
+        background = BACKGROUND_SIMILARITY
+    reading.contrast = round(float(scores.max()) - background, 4)
+    return reading
+
+
+def _combine(head: np.ndarray | None, passage_sims: np.ndarray) -> np.ndarray:
+    """Per prototype: the mean of the head's similarity and of the best passages' mean."""
+    if len(passage_sims):
+        top = min(TOP_PASSAGES, len(passage_sims))
+        body = np.sort(passage_sims, axis=0)[-top:].mean(axis=0)
+        return body if head is None else (head + body) / 2
+    return head
