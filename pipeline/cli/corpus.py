@@ -1,42 +1,123 @@
-"""`prodops retag` and `prodops eval`: work on the stored corpus and its quality."""
+"""`prodops retag`, `prodops label` and `prodops eval`: work on the stored corpus, teach it,
+and measure its quality."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB
+from pipeline.cli.common import DEFAULT_DB, UserError
+from pipeline.clock import now_iso
+from pipeline.config.labels import DEFAULT_LABELS, Label, append_label, load_labels
+from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
 from pipeline.store.database import open_database
+from pipeline.store.labels import mirror_labels, save_label, stored_document_id
 from pipeline.store.retag import retag_corpus
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+taxonomy_option = click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
+                               help="Taxonomy file (YAML).")
+labels_option = click.option("--labels", "labels_path", default=str(DEFAULT_LABELS), show_default=True,
+                             help="The curator's labels file (YAML).")
 
 
 @click.command()
-@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
-@click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
-              help="Taxonomy file (YAML).")
-def retag(db_path, taxonomy_path) -> None:
-    """Re-apply the taxonomy (tags, relevance, why, content type) to every stored document,
-    without fetching anything."""
+@db_option
+@taxonomy_option
+@labels_option
+@click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
+              help="Lists file (YAML): pinned URLs count as relevant, excluded ones as not.")
+def retag(db_path, taxonomy_path, labels_path, lists_path) -> None:
+    """Re-apply the taxonomy (tags, relevance, why, content type) and the curator's labels to
+    every stored document, without fetching anything."""
     taxonomy = load_taxonomy(taxonomy_path)
+    labels = load_labels(labels_path, set(taxonomy.ids()))
+    lists = load_lists(lists_path) if lists_path else []
     db = open_database(db_path)
-    seen, changed = retag_corpus(db, taxonomy)
-    click.echo(f"Retagged {seen} document(s); {changed} changed.")
+    mirror_labels(db, labels, lists)
+    summary = retag_corpus(db, taxonomy)
+    learned = (f"learned from {summary.labels} label(s)" if summary.learned
+               else f"{summary.labels} label(s), fewer than 20: scores as tagged")
+    click.echo(f"Retagged {summary.seen} document(s); {summary.changed} changed; {learned}.")
+
+
+@click.command()
+@click.argument("url")
+@click.option("--relevant", "is_relevant", is_flag=True, help="The document is about product ops.")
+@click.option("--not-relevant", "not_relevant", is_flag=True, help="The document is not about product ops.")
+@click.option("--concept", "concepts", multiple=True, metavar="ID", help="A concept it is about (repeatable).")
+@click.option("--not-concept", "not_concepts", multiple=True, metavar="ID",
+              help="A concept it is not about, though tagged so (repeatable).")
+@db_option
+@labels_option
+@taxonomy_option
+def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, labels_path, taxonomy_path) -> None:
+    """Record a judgement of a stored document (table `labels` and the labels file);
+    `prodops retag` learns from the labels."""
+    if is_relevant and not_relevant:
+        raise UserError("give --relevant or --not-relevant, not both")
+    relevant = True if is_relevant else False if not_relevant else None
+    if relevant is None and not concepts and not not_concepts:
+        raise UserError("say what you judge: --relevant or --not-relevant, and/or --concept / --not-concept")
+    taxonomy = load_taxonomy(taxonomy_path)
+    known = set(taxonomy.ids())
+    for concept_id in (*concepts, *not_concepts):
+        if concept_id not in known:
+            raise UserError(f"no concept {concept_id!r} in {taxonomy_path}; "
+                            f"one of: {', '.join(sorted(known))}")
+    both = set(concepts) & set(not_concepts)
+    if both:
+        raise UserError(f"concept {sorted(both)[0]!r} given as --concept and --not-concept")
+    load_labels(labels_path, known)  # a broken labels file is reported before anything is written
+    db = open_database(db_path)
+    document_id = stored_document_id(db, url)
+    if document_id is None:
+        raise UserError(f"no stored document for {url}; crawl it first (labels are for documents in {db_path})")
+    entry = Label(url, relevant, list(concepts), list(not_concepts), now_iso())
+    save_label(db, entry, document_id)
+    append_label(labels_path, entry)
+    judged = [] if relevant is None else ["relevant" if relevant else "not relevant"]
+    judged += [f"+{c}" for c in concepts] + [f"-{c}" for c in not_concepts]
+    click.echo(f"Labelled {url}: {', '.join(judged)} (run `prodops retag` to learn from it)")
 
 
 @click.command("eval")
-@click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
-              help="Taxonomy file (YAML) to evaluate.")
-def evaluate_command(taxonomy_path) -> None:
-    """Measure extraction, dedup, tagging and content-type quality on the labelled fixtures;
+@taxonomy_option
+@click.option("--labels", "use_labels", is_flag=True,
+              help="Instead: cross-validate on the curator's labels in --db, before and after learning.")
+@db_option
+@click.option("--semantic/--no-semantic", default=True, show_default=True,
+              help="Tag with the semantic signal (off: phrases only, for comparison).")
+def evaluate_command(taxonomy_path, use_labels, db_path, semantic) -> None:
+    """Measure extraction, dedup, tagging and content-type quality on the labelled sets;
     exit status 1 when a figure is below its target."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    if use_labels:
+        _evaluate_labels(taxonomy, db_path)
+        return
     from pipeline.quality.evaluation import evaluate, format_figures
 
-    taxonomy = load_taxonomy(taxonomy_path)
-    figures = evaluate(taxonomy)
+    figures = evaluate(taxonomy, semantic)
     click.echo(format_figures(figures))
     low = [figure.name for figure in figures if not figure.met]
     if low:
         click.echo(f"Below target: {', '.join(low)}", err=True)
         sys.exit(1)
+
+
+def _evaluate_labels(taxonomy, db_path) -> None:
+    from pipeline.quality.evaluation import format_cross_validation
+    from pipeline.store.retag import labelled_examples
+    from pipeline.understand.learning import MIN_LABELS, cross_validate
+
+    if not Path(db_path).exists():
+        raise UserError(f"no database at {db_path}; crawl first, or give --db")
+    db = open_database(db_path)
+    examples = labelled_examples(db, taxonomy)
+    if len(examples) < MIN_LABELS:
+        raise UserError(f"{len(examples)} labelled document(s) in {db_path}; cross-validation needs "
+                        f"at least {MIN_LABELS}: label more with `prodops label`")
+    click.echo(format_cross_validation(cross_validate(taxonomy, examples)))

@@ -234,3 +234,17 @@ def format_figures(figures: list[Figure]) -> str:
         verdict = "" if figure.target is None else ("ok" if figure.met else "LOW")
         lines.append(f"{figure.name:<52} {figure.value:>7.3f} {target:>8}  {verdict:<4} {figure.note}")
     return "\n".join(lines)
+
+
+def format_cross_validation(result) -> str:
+    """The `prodops eval --labels` report: figures before and after learning from the labels."""
+    def value(number) -> str:
+        return "n/a" if number is None else f"{number:.3f}"
+
+    return "\n".join([
+        f"cross-validation on {result.labels} labelled document(s), {5}-fold, seeded",
+        f"{'figure':<28} {'before':>7} {'after':>7}",
+        f"{'relevance AUC':<28} {value(result.relevance_auc_before):>7} {value(result.relevance_auc_after):>7}",
+        f"{'concept recall':<28} {value(result.concept_recall_before):>7} {value(result.concept_recall_after):>7}"
+        f"  ({result.concept_pairs} document-concept labels)",
+    ])

@@ -183,6 +183,17 @@ def m005_year(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE documents SET year = CAST(substr(coalesce(published, first_seen), 1, 4) AS INTEGER)")
 
 
+@migrations()
+def m006_labels(db: sqlite_utils.Database) -> None:
+    # The curator's judgements (mirrors data/labels.yaml, plus lists' pins and exclusions).
+    db["labels"].create(
+        {"url": str, "document_id": str, "relevant": int, "concepts": str, "not_concepts": str,
+         "labelled_at": str, "origin": str},
+        pk="url",
+    )
+    db["labels"].create_index(["document_id"])
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

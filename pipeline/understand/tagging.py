@@ -101,13 +101,7 @@ def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: st
         score = round(either(phrase_scores.get(concept_id, 0.0), semantic_scores.get(concept_id, 0.0)), 3)
         if score > 0:
             result.scores[concept_id] = score
-    tags = {concept_id for concept_id, score in result.scores.items() if score >= TAG_THRESHOLD}
-    for concept_id in list(tags):
-        parent = taxonomy.parent_of(concept_id)
-        while parent is not None and parent not in tags:
-            tags.add(parent)
-            parent = taxonomy.parent_of(parent)
-    result.tags = sorted(tags)
+    result.tags = tags_from_scores(taxonomy, result.scores)
     result.relevance = round(relevance, 3)
     if result.reading is not None:
         for concept_id in result.tags:
@@ -117,6 +111,17 @@ def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: st
                                    "passage": passage[:WHY_PASSAGE_CHARS], "similarity": similarity})
     result.why.sort(key=lambda item: (item["concept"], item["where"], item.get("phrase", "")))
     return result
+
+
+def tags_from_scores(taxonomy: Taxonomy, scores: dict[str, float]) -> list[str]:
+    """The concepts scoring TAG_THRESHOLD or more, with their parents, sorted."""
+    tags = {concept_id for concept_id, score in scores.items() if score >= TAG_THRESHOLD}
+    for concept_id in list(tags):
+        parent = taxonomy.parent_of(concept_id)
+        while parent is not None and parent not in tags:
+            tags.add(parent)
+            parent = taxonomy.parent_of(parent)
+    return sorted(tags)
 
 
 def either(a: float, b: float) -> float:
@@ -141,7 +146,11 @@ def semantic_evidence(reading: Reading) -> tuple[float, dict[str, float]]:
 
 def tag_columns(taxonomy: Taxonomy, title, description, text, semantic: bool = True) -> dict:
     """The documents columns the tagger fills: tags, tag_scores, relevance, why."""
-    result = tag(taxonomy, title, description, text, semantic)
+    return columns_of(tag(taxonomy, title, description, text, semantic))
+
+
+def columns_of(result: Tagging) -> dict:
+    """A tagging as the documents columns tags, tag_scores, relevance and why."""
     return {
         "tags": json.dumps(result.tags),
         "tag_scores": json.dumps(result.scores, sort_keys=True),

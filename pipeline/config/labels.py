@@ -1,0 +1,104 @@
+"""The curator's labels file (data/labels.yaml): judgements of documents — relevant or not,
+concepts it is or is not about — kept beside the sources, the lists and the taxonomy so that
+they survive a rebuilt database. `prodops label` appends to it; `prodops retag` reads it.
+
+Each entry: url, relevant (true/false), concepts and not_concepts (lists of concept ids),
+labelled_at (ISO time). A later entry for the same URL replaces an earlier one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.config.files import PROJECT_DATA, ConfigError, read_yaml
+
+DEFAULT_LABELS = PROJECT_DATA / "labels.yaml"
+HEADER = """\
+# The curator's judgements, written by `prodops label` (edit by hand if you like).
+# `prodops retag` learns from them once there are at least 20 (with list pins and
+# exclusions): relevance and concept scores of look-alike documents move toward them,
+# and the labelled documents themselves take their labels.
+"""
+
+
+@dataclass
+class Label:
+    """One judgement of one document."""
+
+    url: str
+    relevant: bool | None  # None: only concepts were judged
+    concepts: list[str] = field(default_factory=list)
+    not_concepts: list[str] = field(default_factory=list)
+    labelled_at: str = ""
+    origin: str = "curator"  # curator | list-pin | list-excluded
+
+    def as_dict(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"url": self.url}
+        if self.relevant is not None:
+            entry["relevant"] = self.relevant
+        if self.concepts:
+            entry["concepts"] = list(self.concepts)
+        if self.not_concepts:
+            entry["not_concepts"] = list(self.not_concepts)
+        entry["labelled_at"] = self.labelled_at
+        return entry
+
+
+def load_labels(path: str | Path = DEFAULT_LABELS, concept_ids: set[str] | None = None) -> list[Label]:
+    """The labels of a file ([] when it does not exist), the last one per URL; raise
+    ConfigError naming the file, entry and field of a bad one (or an unknown concept)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    data = read_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
+        raise ConfigError(f"{path}: expected a mapping with a 'labels' list")
+    labels: dict[str, Label] = {}
+    for index, entry in enumerate(data["labels"], start=1):
+        label = _label(path, index, entry, concept_ids)
+        labels.pop(label.url, None)
+        labels[label.url] = label
+    return list(labels.values())
+
+
+def _label(path: Path, index: int, entry: Any, concept_ids: set[str] | None) -> Label:
+    where = f"{path}: label #{index}"
+    if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"].strip():
+        raise ConfigError(f"{where}: expected a mapping with a 'url'")
+    relevant = entry.get("relevant")
+    if relevant is not None and not isinstance(relevant, bool):
+        raise ConfigError(f"{where}: field 'relevant': true or false")
+    lists = {}
+    for name in ("concepts", "not_concepts"):
+        value = entry.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: field {name!r}: a list of concept ids")
+        unknown = [v for v in value if concept_ids is not None and v not in concept_ids]
+        if unknown:
+            raise ConfigError(f"{where}: field {name!r}: no concept {unknown[0]!r} in the taxonomy")
+        lists[name] = value
+    if relevant is None and not lists["concepts"] and not lists["not_concepts"]:
+        raise ConfigError(f"{where}: says nothing: give 'relevant' or 'concepts' or 'not_concepts'")
+    return Label(url=entry["url"].strip(), relevant=relevant, concepts=lists["concepts"],
+                 not_concepts=lists["not_concepts"], labelled_at=str(entry.get("labelled_at") or ""))
+
+
+def append_label(path: str | Path, label: Label) -> None:
+    """Add one label at the end of the file (created with a header when absent), keeping
+    what is there: the file is appended to, not rewritten."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or not path.read_text(encoding="utf-8").strip():
+        path.write_text(HEADER + "labels:\n", encoding="utf-8")
+    entry = yaml.safe_dump([label.as_dict()], sort_keys=False, allow_unicode=True, width=1000)
+    text = path.read_text(encoding="utf-8")
+    with path.open("a", encoding="utf-8") as file:
+        if not text.endswith("\n"):
+            file.write("\n")
+        file.write("".join("  " + line + "\n" for line in entry.splitlines()))

@@ -1,0 +1,69 @@
+"""The curator's labels in the database: table `labels`, one row per labelled URL, tied to
+the document the URL leads to. The labels file is the record (it survives a rebuilt
+database); the table mirrors it and adds what the curated lists say: a pinned URL counts as
+relevant, an excluded one as not relevant (a curator's own label of the URL wins)."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from pipeline.config.labels import Label
+from pipeline.config.lists import CuratedList
+from pipeline.store.documents import document_id_for_url
+
+
+def stored_document_id(db: sqlite_utils.Database, url: str) -> str | None:
+    """The id of the stored document a URL leads to, or None when the corpus has none."""
+    document_id = document_id_for_url(db, url)
+    found = db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone()
+    return document_id if found else None
+
+
+def mirror_labels(db: sqlite_utils.Database, labels: list[Label], lists: list[CuratedList] = ()) -> int:
+    """Replace the `labels` table with these labels and the lists' pins and exclusions;
+    return how many rows it holds. Labels of URLs the corpus does not hold are kept, with
+    no document_id (the document may come with a later crawl)."""
+    rows: dict[str, dict] = {}
+    for curated in lists:
+        for pin in curated.pinned:
+            rows[pin["url"]] = _row(db, Label(pin["url"], True, origin="list-pin"))
+        for url in curated.excluded:
+            rows[url] = _row(db, Label(url, False, origin="list-excluded"))
+    for label in labels:
+        rows[label.url] = _row(db, label)
+    with db.atomic():
+        db.execute("DELETE FROM labels")
+        if rows:
+            db["labels"].insert_all(rows.values())
+    return len(rows)
+
+
+def save_label(db: sqlite_utils.Database, label: Label, document_id: str) -> None:
+    """Record one curator's label (replacing an earlier one of the URL)."""
+    with db.atomic():
+        db["labels"].upsert({**_row(db, label), "document_id": document_id}, pk="url")
+
+
+def _row(db: sqlite_utils.Database, label: Label) -> dict:
+    return {
+        "url": label.url,
+        "document_id": stored_document_id(db, label.url),
+        "relevant": None if label.relevant is None else int(label.relevant),
+        "concepts": json.dumps(label.concepts),
+        "not_concepts": json.dumps(label.not_concepts),
+        "labelled_at": label.labelled_at,
+        "origin": label.origin,
+    }
+
+
+def document_labels(db: sqlite_utils.Database) -> dict[str, Label]:
+    """The labels of stored documents, by document id (the last labelled URL wins)."""
+    found = {}
+    for row in db.execute("SELECT url, document_id, relevant, concepts, not_concepts, labelled_at, origin "
+                          "FROM labels WHERE document_id IS NOT NULL ORDER BY labelled_at, url"):
+        url, document_id, relevant, concepts, not_concepts, labelled_at, origin = row
+        found[document_id] = Label(url, None if relevant is None else bool(relevant), json.loads(concepts),
+                                   json.loads(not_concepts), labelled_at, origin)
+    return found

@@ -1,0 +1,169 @@
+"""Learning from the curator: small models, fitted on the curator's labels, that adjust the
+relevance and concept scores of every document — so that labelling a few pages moves their
+unlabelled look-alikes too.
+
+Features of a document: the logit of the score the tagger gave (relevance, or the concept's
+score) and the page's unit vector from the semantic reading (what the page is about). Models:
+scikit-learn's LogisticRegression (L2, C=1, balanced classes, fixed random_state, so a retag
+repeats exactly). The relevance model needs MIN_LABELS labels saying relevant or not, of both
+kinds; a concept's model needs MIN_CONCEPT_EXAMPLES documents labelled with the concept and as
+many without it (labelled not about it, or not relevant at all). Without them, scores stay
+as the tagger made them. A labelled document then takes its own labels: relevance 1 or 0,
+its concepts at 1, its not-concepts at 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+from pipeline.config.labels import Label
+from pipeline.config.taxonomy import Taxonomy
+from pipeline.understand.tagging import Tagging, tags_from_scores
+
+MIN_LABELS = 20
+MIN_CONCEPT_EXAMPLES = 3
+SEED = 0
+FOLDS = 5
+
+
+@dataclass
+class Teacher:
+    """Models fitted on the labels: one for relevance, one per concept with enough labels."""
+
+    relevance: LogisticRegression | None = None
+    concepts: dict[str, LogisticRegression] = field(default_factory=dict)
+    labels: int = 0
+
+    def adjust(self, taxonomy: Taxonomy, tagging: Tagging) -> Tagging:
+        """The tagging with relevance and concept scores moved by the models; `why` says
+        which concept scores the labels moved, from what to what."""
+        result = replace(tagging, scores=dict(tagging.scores), why=list(tagging.why))
+        if self.relevance is not None:
+            result.relevance = _predict(self.relevance, tagging.relevance, tagging)
+        for concept_id, model in self.concepts.items():
+            before = tagging.scores.get(concept_id, 0.0)
+            after = _predict(model, before, tagging)
+            result.scores[concept_id] = after
+            if (before >= 0.5) != (after >= 0.5):
+                result.why.append({"concept": concept_id, "where": "labels", "before": before, "after": after,
+                                   "labels": self.labels})
+        result.tags = tags_from_scores(taxonomy, result.scores)
+        return result
+
+
+def _logit(probability: float) -> float:
+    p = min(max(probability, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
+
+
+def features(score: float, tagging: Tagging) -> np.ndarray:
+    vector = tagging.reading.vector if tagging.reading is not None else np.zeros(0, dtype=np.float32)
+    return np.concatenate([[_logit(score)], vector]).astype(np.float64)
+
+
+def _model(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=1.0, class_weight="balanced", random_state=SEED, max_iter=1000).fit(x, y)
+
+
+def _predict(model: LogisticRegression, score: float, tagging: Tagging) -> float:
+    return round(float(model.predict_proba(features(score, tagging)[None, :])[0, 1]), 3)
+
+
+def _relevance_data(examples: list[tuple[Tagging, Label]]):
+    judged = [(t, l) for t, l in examples if l.relevant is not None]
+    x = np.array([features(t.relevance, t) for t, _ in judged])
+    y = np.array([int(l.relevant) for _, l in judged])
+    return x, y
+
+
+def _concept_data(examples: list[tuple[Tagging, Label]], concept_id: str):
+    rows = []
+    for tagging, label in examples:
+        if concept_id in label.concepts:
+            rows.append((tagging, 1))
+        elif concept_id in label.not_concepts or label.relevant is False:
+            rows.append((tagging, 0))
+    x = np.array([features(t.scores.get(concept_id, 0.0), t) for t, _ in rows])
+    return x, np.array([y for _, y in rows])
+
+
+def _enough(y: np.ndarray, least: int) -> bool:
+    return len(y) > 0 and int(y.sum()) >= least and int((1 - y).sum()) >= least
+
+
+def fit(taxonomy: Taxonomy, examples: list[tuple[Tagging, Label]]) -> Teacher | None:
+    """Fit the models on labelled documents (their tagging and their label); None when there
+    are fewer than MIN_LABELS labels."""
+    if len(examples) < MIN_LABELS:
+        return None
+    teacher = Teacher(labels=len(examples))
+    x, y = _relevance_data(examples)
+    if _enough(y, 2):
+        teacher.relevance = _model(x, y)
+    for concept_id in taxonomy.ids():
+        x, y = _concept_data(examples, concept_id)
+        if _enough(y, MIN_CONCEPT_EXAMPLES):
+            teacher.concepts[concept_id] = _model(x, y)
+    return teacher
+
+
+def apply_label(taxonomy: Taxonomy, tagging: Tagging, label: Label) -> Tagging:
+    """A labelled document takes its label: relevance, concepts in, not-concepts out."""
+    result = replace(tagging, scores=dict(tagging.scores), why=list(tagging.why))
+    if label.relevant is not None:
+        result.relevance = 1.0 if label.relevant else 0.0
+    for concept_id in label.concepts:
+        result.scores[concept_id] = 1.0
+        result.why.append({"concept": concept_id, "where": "label", "origin": label.origin})
+    for concept_id in label.not_concepts:
+        result.scores[concept_id] = 0.0
+    result.tags = [c for c in tags_from_scores(taxonomy, result.scores) if c not in label.not_concepts]
+    return result
+
+
+@dataclass
+class CrossValidation:
+    """What the labels changed, measured on labels the models did not see."""
+
+    labels: int
+    relevance_auc_before: float | None
+    relevance_auc_after: float | None
+    concept_pairs: int  # (document, concept) pairs the curator said yes to
+    concept_recall_before: float | None
+    concept_recall_after: float | None
+
+
+def cross_validate(taxonomy: Taxonomy, examples: list[tuple[Tagging, Label]]) -> CrossValidation:
+    """FOLDS-fold cross-validation (stratified by relevance, seeded): each document scored
+    by models fitted on the other folds."""
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    strata = [(-1 if l.relevant is None else int(l.relevant)) for _, l in examples]
+    after: list[Tagging | None] = [None] * len(examples)
+    n_splits = min(FOLDS, min(strata.count(s) for s in set(strata)))
+    if n_splits >= 2:
+        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
+        for train, test in folds.split(np.zeros(len(examples)), strata):
+            teacher = fit(taxonomy, [examples[i] for i in train]) or Teacher()
+            for i in test:
+                after[i] = teacher.adjust(taxonomy, examples[i][0])
+    x_rel = [(t.relevance, a.relevance if a else None, l.relevant)
+             for (t, l), a in zip(examples, after) if l.relevant is not None]
+
+    def area(scores, truths):
+        return float(roc_auc_score(truths, scores)) if len(set(truths)) == 2 and None not in scores else None
+
+    pairs = [(t, a, c) for (t, l), a in zip(examples, after) for c in l.concepts]
+    return CrossValidation(
+        labels=len(examples),
+        relevance_auc_before=area([b for b, _, _ in x_rel], [y for _, _, y in x_rel]),
+        relevance_auc_after=area([a for _, a, _ in x_rel], [y for _, _, y in x_rel]),
+        concept_pairs=len(pairs),
+        concept_recall_before=(sum(c in t.tags for t, _, c in pairs) / len(pairs)) if pairs else None,
+        concept_recall_after=(sum(c in a.tags for _, a, c in pairs if a) / len(pairs)) if pairs and all(a for _, a, _ in pairs) else None,
+    )
