@@ -62,8 +62,8 @@ def documents(count: int, words_per_doc: int, seed: int = 7):
 
 def run_size(count: int, words_per_doc: int) -> dict:
     from pipeline.store import clusters
-    from pipeline.understand import signatures
     from pipeline.store.database import open_database
+    from pipeline.understand import signatures
 
     with tempfile.TemporaryDirectory() as scratch:
         db = open_database(Path(scratch) / "bench.db")

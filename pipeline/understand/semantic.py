@@ -30,6 +30,9 @@ PASSAGE_WORDS = 60  # a paragraph or two: long enough to carry a topic, short en
 MIN_PASSAGE_WORDS = 25  # shorter paragraphs are joined to the next
 MAX_PASSAGES = 48  # the first ~3,000 words say what a document is about; keeps books cheap
 TOP_PASSAGES = 2
+HEAD_CHARS = 1_000  # a title and description longer than this are not a title and description
+PASSAGE_CHARS = 800  # 60 words of prose; a "word" of thousands of letters is cut (the
+# tokenizer pads every text of a batch to the longest: one such text made 500 MB)
 BACKGROUND_SIMILARITY = 0.2  # what unrelated pages reach by chance (tune split: at most ~0.28)
 PARAGRAPH = re.compile(r"\n\s*")
 
@@ -79,7 +82,7 @@ def passages(text: str | None) -> list[str]:
     found: list[str] = []
     pending: list[str] = []
     for paragraph in PARAGRAPH.split(text or ""):
-        pending.extend(paragraph.split())
+        pending.extend(paragraph.split())  # (the caller cuts the text: tagging.BODY_CHARS)
         while len(pending) >= PASSAGE_WORDS * 2:  # a long paragraph: cut it
             found.append(" ".join(pending[:PASSAGE_WORDS]))
             pending = pending[PASSAGE_WORDS:]
@@ -96,8 +99,8 @@ def passages(text: str | None) -> list[str]:
 def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: str | None) -> Reading:
     """The semantic reading of one page (see the module docstring)."""
     space = concept_space(taxonomy)
-    head = ". ".join(part for part in (title, description) if part)
-    parts = passages(text)
+    head = ". ".join(part for part in (title, description) if part)[:HEAD_CHARS]
+    parts = [passage[:PASSAGE_CHARS] for passage in passages(text)]
     vectors = embed([head, *parts])
     head_vector, passage_vectors = vectors[0], vectors[1:]
     reading = Reading(vector=_unit(vectors.sum(axis=0)))
