@@ -147,3 +147,23 @@ def test_search_results_show_a_cluster_once_with_a_link_to_its_copies(site_db):
     assert f"also_published_at?id={with_copies[0]['id']}" in page.text
     [copies] = get(site_db, f"/prodops/also_published_at.json?id={with_copies[0]['id']}&_shape=array")
     assert len(copies.json()) == with_copies[0]["copies"]
+
+
+def test_search_and_document_pages_show_the_reasons_for_each_tag(site_db):
+    import sqlite3
+
+    conn = sqlite3.connect(site_db)
+    doc_id, title, tags = conn.execute(
+        "SELECT id, title, tags FROM documents WHERE tags LIKE '%voice-of-customer%' LIMIT 1").fetchone()
+    conn.close()
+    word = title.split()[0]
+    data, page, row = get(site_db, f"/-/search.json?q={word}", f"/-/search?q={word}", f"/prodops/documents/{doc_id}")
+    found = next(r for r in data.json()["rows"] if r["id"] == doc_id)
+    reasons = {reason["concept"]: reason for reason in found["reasons"]}
+    assert set(reasons) == set(found["tags"])
+    voc = reasons["voice-of-customer"]
+    assert voc["label"] == "Customer insights, feedback & Voice of the Customer"
+    assert "closest passage" in voc["why"] or "phrases" in voc["why"]
+    assert "Why these tags" in page.text and "Customer insights, feedback &amp; Voice of the Customer" in page.text
+    assert row.status_code == 200 and 'class="tag-reasons"' in row.text
+    assert "&#34;where&#34;" not in row.text and '"where"' not in row.text  # no raw JSON

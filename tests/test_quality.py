@@ -140,3 +140,64 @@ def test_a_malformed_taxonomy_is_reported_with_exit_2(tmp_path):
     bad.write_text("concepts:\n  - id: a\n    phrases: []\n")
     result = run_prodops("eval", "--taxonomy", str(bad))
     assert result.returncode == 2 and "field 'phrases'" in result.stderr
+
+
+def held_out_paraphrases() -> list[tuple[dict, str]]:
+    """(item, concept) for each product-ops page of the held-out split (which chose nothing)
+    and each of its concepts whose phrases it never uses."""
+    import yaml
+
+    from pipeline.config.files import PROJECT_DATA
+    from pipeline.understand.phrases import PhraseIndex
+
+    items = yaml.safe_load((PROJECT_DATA / "eval" / "situations.yaml").read_text())["items"]
+    found = []
+    for item in items:
+        if item["split"] != "held-out" or not item["tags"]:
+            continue
+        page = " ".join((item["title"], item["description"], item["text"]))
+        for concept in TAXONOMY.concepts:
+            if concept.id in item["tags"] and not PhraseIndex((concept.id, p) for p in concept.phrases).find(page):
+                found.append((item, concept.id))
+    return found
+
+
+def test_paraphrase_pages_get_their_concept_with_the_passage_as_the_reason():
+    cases = held_out_paraphrases()
+    assert len(cases) >= 10
+    hits = phrase_hits = 0
+    for item, concept_id in cases:
+        result = tag(TAXONOMY, item["title"], item["description"], item["text"])
+        if concept_id in result.tags:
+            hits += 1
+            [reason] = [w for w in result.why if w["concept"] == concept_id and w["where"] == "passage"]
+            assert reason["passage"] in item["text"].replace("\n", " ") and len(reason["passage"]) <= 200
+            assert reason["similarity"] > 0
+        phrase_hits += concept_id in tag(TAXONOMY, item["title"], item["description"], item["text"],
+                                         semantic=False).tags  # (only through a child concept)
+    assert hits / len(cases) >= 0.6, f"{hits} of {len(cases)}"
+    assert phrase_hits <= hits / 2, (phrase_hits, hits)
+
+
+def test_a_crawled_paraphrase_page_is_tagged_with_a_reason(tmp_path):
+    from html import escape
+
+    from conftest import write_sources
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.webserver import Route, StaticWeb
+
+    item, concept_id = next((i, c) for i, c in held_out_paraphrases() if c == i["tags"][-1])
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in item["text"].splitlines() if p.strip())
+    html = (f"<html><head><title>{escape(item['title'])}</title><meta name=\"description\" "
+            f"content=\"{escape(item['description'])}\"></head><body><article><h1>{escape(item['title'])}</h1>"
+            f"{paragraphs}</article></body></html>")
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/post": Route(html.encode())})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("blog", "Blog", "url", f"{web.base_url}/post")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    [row] = sqlite_utils.Database(tmp_path / "c.db")["documents"].rows
+    assert concept_id in json.loads(row["tags"]) and row["relevance"] >= 0.5
+    assert any(w["concept"] == concept_id and w["where"] == "passage" for w in json.loads(row["why"]))

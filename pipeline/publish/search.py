@@ -26,6 +26,7 @@ from typing import Any
 from datasette.utils import escape_fts
 
 from pipeline.publish.export import tags_of
+from pipeline.publish.reasons import tag_reasons
 
 RANK_WINDOW = 1000
 PAGE_SIZE = 20
@@ -39,7 +40,7 @@ RANK = "bm25(documents_fts, 10.0, 4.0, 1.0, 1.0)"
 MARK_START, MARK_END = "\x02", "\x03"
 NO_MARKS = str.maketrans({MARK_START: " ", MARK_END: " "})  # if a text holds them anyway
 COLUMNS = ("id", "url", "title", "sitename", "source_id", "published", "content_type", "tags",
-           "relevance", "description", "language", "year")
+           "relevance", "description", "language", "year", "why")
 
 
 @dataclass
@@ -149,6 +150,9 @@ def _fetch_rows(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, A
         f"FROM documents d WHERE d.rowid IN ({marks})", rowids)}
     rows = [found[rowid] for rowid in rowids if rowid in found]
     for row in rows:
+        # Each tag with its label and its reasons in words (the raw `why` stays in the table).
+        row["reasons"] = [{"concept": r.concept, "label": r.label, "why": r.summary()}
+                          for r in tag_reasons(row["tags"], row.pop("why"))]
         row["tags"] = tags_of(row["tags"])
     return rows
 

@@ -6,6 +6,8 @@
   10^5 documents (see pipeline.publish.search); the home page links to it;
 - /-/chart — documents per concept per month, as a table of inline SVG bars (no script,
   nothing loaded from elsewhere, so it works offline and under a strict CSP);
+- the `why` column of documents is shown as one line of reasons per tag (labels, phrases,
+  the closest passage, the curator's labels) instead of raw JSON, in HTML pages only;
 - every CSV that Datasette serves has its formula-like cells (starting with = + - @)
   neutralized, as `prodops export --format csv` does, so a spreadsheet never runs a cell
   written by a stranger.
@@ -25,6 +27,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from pipeline.publish.export import is_web_link, neutralize, to_atom
+from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 
 SEARCH_TEMPLATE = (Path(__file__).parent / "search.html").read_text(encoding="utf-8")
@@ -139,6 +142,18 @@ async def search_page(datasette, request):
     if template is None:  # compiled once per Datasette instance (its environment has base.html)
         template = _compiled_templates[id(datasette)] = datasette.jinja_env.from_string(SEARCH_TEMPLATE)
     return Response.html(await datasette.render_template(template, context, request=request))
+
+
+@hookimpl
+def render_cell(row, value, column, table):
+    """The documents' `why` as a list of reasons, one per tag (JSON and CSV keep the raw value)."""
+    if table != "documents" or column != "why" or not value:
+        return None
+    reasons = tag_reasons(row["tags"] if "tags" in row.keys() else None, value)
+    if not reasons:
+        return None
+    items = "".join(f"<li><strong>{escape(r.label)}</strong>: {escape(r.summary())}</li>" for r in reasons)
+    return Markup(f'<ul class="tag-reasons">{items}</ul>')
 
 
 @hookimpl
