@@ -11,4 +11,5 @@ STAGES = [
     "pipeline.stages.tag.TagStage",
     "pipeline.stages.dedup.DedupStage",
     "pipeline.stages.store.StoreStage",
+    "pipeline.stages.follow.FollowStage",
 ]

@@ -18,6 +18,8 @@ ERROR_MESSAGES = "prodops/error_messages"
 MAX_ERROR_MESSAGES = 200  # kept per run; the count goes on past it
 DOCUMENTS = "prodops/documents/{outcome}"  # new | updated | unchanged
 DROPPED = "prodops/dropped/{reason}"
+NOT_FOLLOWED = "prodops/links_not_followed"  # links of pages below PRODOPS_FOLLOW_MIN_RELEVANCE
+NOT_FOLLOWED_PAGES = "prodops/pages_not_followed"
 SOURCE = "prodops/source/{source_id}/{what}"  # fetched | errors | last_error | ok | warning | documents
 
 
@@ -71,6 +73,12 @@ def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
 def count_dropped(stats: StatsCollector, reason: str, count: int = 1) -> None:
     """Count items dropped on purpose, by their reason code."""
     stats.inc_value(DROPPED.format(reason=reason), count)
+
+
+def count_not_followed(stats: StatsCollector, links: int) -> None:
+    """Count a page whose links were not followed (it was not relevant enough), and its links."""
+    stats.inc_value(NOT_FOLLOWED_PAGES)
+    stats.inc_value(NOT_FOLLOWED, links)
 
 
 def source_value(stats: dict[str, Any], source_id: str, what: str, default: Any = None) -> Any:

@@ -53,6 +53,12 @@ class Page:
     # The PDFs this page links to: saved with its validators, so that when the page is
     # unchanged next time they are still asked for (one may not have been stored yet).
     linked_pdfs: list[str] = field(default_factory=list)
+    # A site crawl's page: its depth from the start, and the same-site links it leads to.
+    depth: int | None = None
+    site_links: list[str] = field(default_factory=list)
+    # The document's relevance (the tag stage's; for an unchanged page, the stored one):
+    # the follow stage asks for linked_pdfs and site_links only when it is high enough.
+    relevance: float | None = None
     extraction_error: str | None = None  # why the body could not be read (a broken PDF, ...)
     canonical_url: str = ""
     doc_id: str = ""

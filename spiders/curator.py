@@ -111,6 +111,9 @@ class CuratorSpider(
         counters.warn_source(self.crawler.stats, source.id,
                              f"skipped {count} {what} whose link is not an http(s) link")
 
+    def source_by_id(self, source_id: str) -> Source | None:
+        return next((source for source in self.sources if source.id == source_id), None)
+
     def take_budget(self, source: Source, kind: str) -> bool:
         """Count one page against the source's page limit; False once it is used up."""
         limit = source.option("max_pages", DEFAULT_PAGE_BUDGET[kind])

@@ -74,9 +74,21 @@ class PageNavigation:
             page.linked_pdfs = self.linked_pdfs(response, page.not_modified)
         if page.not_modified:
             counters.count_not_modified(self.crawler.stats, source.id)
-        yield page
+        yield page  # its linked PDFs are asked for by the follow stage, if it is relevant enough
+
+    def follow_from(self, page: Page) -> list[scrapy.Request]:
+        """The requests a stored (or skipped) page leads to: its linked PDFs, and for a site
+        crawl's page its links within the source's page budget (pipeline.stages.follow)."""
+        source = self.source_by_id(page.source_id)
+        if source is None:
+            return []
+        requests = []
         for url in page.linked_pdfs:
-            yield from self.follow(url, source, found_via="pdf-link", landing_url=response.url)
+            requests += self.follow(url, source, found_via="pdf-link", landing_url=page.final_url or page.url)
+        for url in page.site_links:
+            if url not in self._followed and self.take_budget(source, "site"):
+                requests += self.follow(url, source, found_via="site", depth=(page.depth or 0) + 1)
+        return requests
 
     def linked_pdfs(self, response, not_modified: bool) -> list[str]:
         """The PDFs (whitepapers, reports) a page links to: read from the page, or for an

@@ -1,6 +1,8 @@
 """Focused crawl of a site: from a start URL, same-site links that pass allow/deny, up to
 a depth and a page limit. Pages without main text (hubs, listings) are followed but not
-kept; on a page that answers 304, the links it had last time are followed."""
+kept; on a page that answers 304, the links it had last time are followed. Below the start
+page, the links of a page whose relevance is under PRODOPS_FOLLOW_MIN_RELEVANCE are not
+followed (pipeline.stages.follow decides)."""
 
 from __future__ import annotations
 
@@ -33,20 +35,15 @@ class SiteNavigation:
         page = page_from_response(response, found_url, source.id, found_via, hints)
         if page.not_modified:
             counters.count_not_modified(stats, source.id)
-        yield page
-        if depth >= source.option("max_depth", 2):
-            return
-        if page.not_modified:
-            known = response.meta.get("validators")
-            links = list(known.links) if known is not None else []
-        elif hasattr(response, "text"):
-            links = self._site_links(response, source)
-            self.remember_links(response, links)
-        else:
-            links = []
-        for url in links:
-            if url not in self._followed and self.take_budget(source, "site"):
-                yield from self.follow(url, source, found_via="site", depth=depth + 1)
+        page.depth = depth
+        if depth < source.option("max_depth", 2):
+            if page.not_modified:
+                known = response.meta.get("validators")
+                page.site_links = list(known.links) if known is not None else []
+            elif hasattr(response, "text"):
+                page.site_links = self._site_links(response, source)
+                self.remember_links(response, page.site_links)
+        yield page  # its links are asked for by the follow stage (spiders.page.follow_from)
 
     def _site_links(self, response, source: Source) -> list[str]:
         # The site check is ours: LinkExtractor's allow_domains does not match a host

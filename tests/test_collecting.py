@@ -190,3 +190,56 @@ def test_a_pdf_missed_last_time_is_fetched_though_its_landing_page_is_unchanged(
     assert web.requests.count("/landing") == 2 and web.requests.count("/report.pdf") == 2
     assert sorted(row["title"] for row in second["documents"].rows) == sorted([ARTICLES[0]["title"], "Report"])
     assert second["runs"].get(2)["pages_not_modified"] >= 1  # the landing page: 304
+
+
+TAX_LAW = """<html><head><title>Changes to the corporate tax filing calendar</title></head><body><article>
+<h1>Changes to the corporate tax filing calendar</h1>
+<p>From next April, companies with a turnover above the threshold must file their corporation tax return
+within nine months of the end of the accounting period, and pay any tax due in quarterly instalments.</p>
+<p>Penalties for late filing rise with the delay: a fixed amount at one day, more at three months, and a
+share of the unpaid tax at six months. Groups may ask for a single filing date for all their members.</p>
+<p>The guidance and the forms for each case are in the documents below.</p>
+<p><a href="/forms/a.pdf">Form A</a> <a href="/forms/b.pdf">Form B</a> <a href="/forms/c.pdf">Form C</a></p>
+</article></body></html>"""
+
+
+def test_pdfs_are_followed_only_from_relevant_pages(tmp_path):
+    pdf = make_pdf(["Product ops report", "Teams grew again this year."], title="Report")
+    relevant = article_html(ARTICLES[0], "http://x", extra_html='<p><a href="/report.pdf">The report (PDF)</a></p>')
+    routes = {"/robots.txt": Route(b"", "text/plain"), "/landing": Route(relevant.encode()),
+              "/report.pdf": Route(pdf, "application/pdf"), "/tax": Route(TAX_LAW.encode()),
+              **{f"/forms/{name}.pdf": Route(pdf, "application/pdf") for name in "abc"}}
+    web = StaticWeb(routes)
+    with web:
+        sources = [Source("u", "U", "url", web.base_url + "/landing"), Source("t", "T", "url", web.base_url + "/tax")]
+        db, result = crawl(web, tmp_path, sources)
+    assert web.requests.count("/report.pdf") == 1
+    assert not [path for path in web.requests if path.startswith("/forms/")]  # not asked for at all
+    tax = next(row for row in db["documents"].rows if row["url"].endswith("/tax"))
+    assert tax["relevance"] < 0.3
+    assert "Not followed: 3 link(s) of 1 page(s)" in result.stdout
+    assert db["runs"].get(1)["links_not_followed"] == 3
+
+    # With the threshold at 0, every page leads on.
+    (tmp_path / "all").mkdir()
+    web = StaticWeb(routes)
+    with web:
+        sources = [Source("t", "T", "url", web.base_url + "/tax")]
+        _, result = crawl(web, tmp_path / "all", sources, "-s", "PRODOPS_FOLLOW_MIN_RELEVANCE=0")
+    assert sorted(path for path in web.requests if path.startswith("/forms/")) == ["/forms/a.pdf", "/forms/b.pdf",
+                                                                                 "/forms/c.pdf"]
+
+
+def test_a_site_crawl_follows_links_of_relevant_pages_only(tmp_path):
+    start = '<html><body><h1>Home</h1><a href="/tax">Tax</a> <a href="/good">Good</a></body></html>'
+    tax = TAX_LAW.replace("</article>", '<p><a href="/deep-tax">More on tax</a></p></article>')
+    good = article_html(ARTICLES[1], "http://x", extra_html='<p><a href="/deep-good">More</a></p>')
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/": Route(start.encode()),
+                     "/tax": Route(tax.encode()), "/good": Route(good.encode()),
+                     "/deep-tax": Route(article_html(ARTICLES[2], "http://x").encode()),
+                     "/deep-good": Route(article_html(ARTICLES[3], "http://x").encode())})
+    with web:
+        _, result = crawl(web, tmp_path, [Source("s", "S", "site", web.base_url + "/")])
+    assert "/deep-good" in web.requests and "/tax" in web.requests
+    assert "/deep-tax" not in web.requests
+    assert "Not followed: 1 link(s) of 1 page(s)" in result.stdout

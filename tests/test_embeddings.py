@@ -39,3 +39,12 @@ def test_a_paraphrase_is_nearer_its_concept_than_an_unrelated_text():
     ])
     assert concept @ paraphrase > concept @ unrelated + 0.05
     assert abs(float(concept @ concept) - 1.0) < 1e-5 and not empty.any()
+
+
+def test_the_crawler_process_loads_neither_the_model_nor_scikit_learn():
+    """They cost the crawler ~100 MB; the workers and `prodops retag` load them when needed."""
+    code = ("import importlib, sys, pipeline, spiders.curator, pipeline.cli.main\n"
+            "for stage in pipeline.STAGES: importlib.import_module(stage.rsplit('.', 1)[0])\n"
+            "print(sorted(m for m in ('wordllama', 'sklearn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

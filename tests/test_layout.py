@@ -22,7 +22,7 @@ def test_stages_are_listed_once_and_drive_item_pipelines():
     ordered = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)
     assert ordered == pipeline.STAGES
     assert [name.rsplit(".", 1)[1] for name in pipeline.STAGES] == [
-        "CanonicalizeStage", "ExtractStage", "ClassifyStage", "TagStage", "DedupStage", "StoreStage",
+        "CanonicalizeStage", "ExtractStage", "ClassifyStage", "TagStage", "DedupStage", "StoreStage", "FollowStage",
     ]
 
 

@@ -15,7 +15,6 @@ from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
 from pipeline.store.database import open_database
 from pipeline.store.labels import mirror_labels, save_label, stored_document_id
-from pipeline.store.retag import retag_corpus
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 taxonomy_option = click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
@@ -33,6 +32,10 @@ labels_option = click.option("--labels", "labels_path", default=str(DEFAULT_LABE
 def retag(db_path, taxonomy_path, labels_path, lists_path) -> None:
     """Re-apply the taxonomy (tags, relevance, why, content type) and the curator's labels to
     every stored document, without fetching anything."""
+    # Imported here: scikit-learn and SciPy cost every other command (the crawler among
+    # them) some 60 MB of memory and half a second.
+    from pipeline.store.retag import retag_corpus
+
     taxonomy = load_taxonomy(taxonomy_path)
     labels = load_labels(labels_path, set(taxonomy.ids()))
     lists = load_lists(lists_path) if lists_path else []

@@ -162,6 +162,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.dropped:
         reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(summary.dropped.items()))
         lines.append(f"Dropped: {reasons}.")
+    if summary.not_followed:
+        lines.append(f"Not followed: {summary.not_followed} link(s) of {summary.pages_not_followed} page(s) "
+                     "less relevant than PRODOPS_FOLLOW_MIN_RELEVANCE.")
     for source_id, warning in sorted(summary.warnings.items()):
         lines.append(f"  warning: {source_id}: {warning}")
     if summary.status == "stopped":

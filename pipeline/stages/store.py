@@ -1,4 +1,4 @@
-"""Stage 6 (last): save each document in SQLite, in its cluster, and count the outcome."""
+"""Stage 6: save each document in SQLite, in its cluster, and count the outcome."""
 
 from __future__ import annotations
 
@@ -81,6 +81,8 @@ class StoreStage:
         if not touch_document(self.db, document_id, item.source_id, item.url, item.found_via, now):
             raise DropItem(f"not-modified-unknown: {item.url} is unchanged but was never stored")
         self._count(document_id, item.source_id, "unchanged")
+        stored = self.db.execute("SELECT relevance FROM documents WHERE id = ?", [document_id]).fetchone()
+        item.relevance = stored[0] if stored else None  # the follow stage's judge
         # The files a landing page offers (its PDFs) are unchanged with it.
         for file_id in touch_linked_files(self.db, document_id, now):
             self._count(file_id, item.source_id, "unchanged")

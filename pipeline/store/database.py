@@ -194,6 +194,11 @@ def m006_labels(db: sqlite_utils.Database) -> None:
     db["labels"].create_index(["document_id"])
 
 
+@migrations()
+def m007_focused_following(db: sqlite_utils.Database) -> None:
+    db["runs"].add_column("links_not_followed", int)  # links of pages below the follow threshold
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -46,6 +46,8 @@ class RunSummary:
     errors: int = 0
     error_messages: list[str] = field(default_factory=list)
     warnings: dict[str, str] = field(default_factory=dict)  # source id -> what to know
+    not_followed: int = 0  # links not followed: their pages were below the follow threshold
+    pages_not_followed: int = 0
     stop_asked: bool = False  # a stop (SIGTERM, Ctrl-C) came, even if the run then finished
 
 
@@ -95,6 +97,8 @@ def finish_run(
         unchanged=stats.get(counters.DOCUMENTS.format(outcome="unchanged"), 0),
         dropped=counters.dropped_by_reason(stats),
         errors=stats.get(counters.ERRORS, 0),
+        not_followed=stats.get(counters.NOT_FOLLOWED, 0),
+        pages_not_followed=stats.get(counters.NOT_FOLLOWED_PAGES, 0),
         error_messages=list(stats.get(counters.ERROR_MESSAGES, [])),
         warnings={source.id: warning for source in sources
                   if (warning := counters.source_value(stats, source.id, "warning"))},
@@ -108,6 +112,7 @@ def finish_run(
                 "pages_fetched": summary.pages_fetched,
                 "pages_not_modified": summary.not_modified,
                 "bytes_downloaded": summary.bytes_downloaded,
+                "links_not_followed": summary.not_followed,
                 "documents_new": summary.new,
                 "documents_updated": summary.updated,
                 "documents_unchanged": summary.unchanged,
