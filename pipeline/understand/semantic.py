@@ -28,7 +28,7 @@ from pipeline.understand.embeddings import DIMENSIONS, embed
 
 PASSAGE_WORDS = 60  # a paragraph or two: long enough to carry a topic, short enough to be one
 MIN_PASSAGE_WORDS = 25  # shorter paragraphs are joined to the next
-MAX_PASSAGES = 48  # the first ~3,000 words say what a document is about; keeps books cheap
+MAX_PASSAGES = 24  # the first ~1,500 words say what a document is about; keeps long pages cheap
 TOP_PASSAGES = 2
 HEAD_CHARS = 1_000  # a title and description longer than this are not a title and description
 PASSAGE_CHARS = 800  # 60 words of prose; a "word" of thousands of letters is cut (the
