@@ -27,6 +27,7 @@ from pipeline.config.labels import Label
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.generate import make_article
 from pipeline.store.database import open_database
+from pipeline.store.documents import document_id_for_url
 from pipeline.store.labels import mirror_labels
 from pipeline.store.retag import retag_corpus
 from pipeline.understand.tagging import tag
@@ -50,7 +51,8 @@ def build(path: Path, documents: int) -> None:
         else:
             article = make_article(index, rng, 300, 1500)
             text, title, description = "\n".join(article["paragraphs"]), article["title"], article["summary"]
-        rows.append({"id": f"d{index:07d}", "url": f"https://example.org/{index}", "title": title,
+        url = f"https://example.org/{index}"
+        rows.append({"id": document_id_for_url(db, url), "url": url, "title": title,
                      "description": description, "text": text, "first_seen": "2026-11-01T00:00:00Z"})
         if len(rows) == 5000:
             db["documents"].insert_all(rows)

@@ -3,12 +3,18 @@ relevance, reasons and content types, from the stored text (nothing is fetched).
 
 With at least MIN_LABELS labels (pipeline.understand.learning), the labelled documents are
 tagged first and the models are fitted on them; then every document is tagged, adjusted by
-the models, and a labelled one takes its label.
+the models, and a labelled one takes its label. The tagging (phrases, semantic reading,
+content type) runs in a process per core, a batch at a time; this process adjusts, compares
+and writes.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -59,25 +65,55 @@ def labelled_examples(db: sqlite_utils.Database, taxonomy: Taxonomy,
     return examples
 
 
-def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy) -> RetagSummary:
-    """Retag every document (see the module docstring)."""
+def judge(taxonomy: Taxonomy, records: list[dict]) -> list[tuple[Tagging, str]]:
+    """Tag and type a batch of stored documents (runs in a worker process)."""
     types = TypeIndex(taxonomy)
+    return [(tag(taxonomy, r["title"], r["description"], r["text"]),
+             content_type(types, r["url"], r["title"], r["text"], is_pdf_document(r))) for r in records]
+
+
+def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, workers: int | None = None) -> RetagSummary:
+    """Retag every document (see the module docstring); `workers` processes tag (default:
+    one per core; 1: here, without a pool)."""
     labels = document_labels(db)
     teacher: Teacher | None = fit(taxonomy, labelled_examples(db, taxonomy, labels))
     summary = RetagSummary(labels=len(labels), learned=teacher is not None)
-    for rows in _documents(db):
-        with db.atomic():
-            for record in rows:
-                tagging = tag(taxonomy, record["title"], record["description"], record["text"])
-                if teacher is not None:
-                    tagging = teacher.adjust(taxonomy, tagging)
-                if record["id"] in labels:
-                    tagging = apply_label(taxonomy, tagging, labels[record["id"]])
-                update = columns_of(tagging)
-                update["content_type"] = content_type(types, record["url"], record["title"], record["text"],
-                                                      is_pdf_document(record))
-                if any(record[key] != value for key, value in update.items()):
-                    db["documents"].update(record["id"], update)
-                    summary.changed += 1
-                summary.seen += 1
+    workers = workers or os.cpu_count() or 1
+    pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            if workers > 1 else None)
+    try:
+        for rows, results in _judged(pool, taxonomy, _documents(db), ahead=2 * workers):
+            taggings = [tagging for tagging, _ in results]
+            if teacher is not None:
+                taggings = teacher.adjust(taxonomy, taggings)
+            with db.atomic():
+                for record, tagging, (_, kind) in zip(rows, taggings, results):
+                    if record["id"] in labels:
+                        tagging = apply_label(taxonomy, tagging, labels[record["id"]])
+                    update = {**columns_of(tagging), "content_type": kind}
+                    if any(record[key] != value for key, value in update.items()):
+                        db["documents"].update(record["id"], update)
+                        summary.changed += 1
+                    summary.seen += 1
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return summary
+
+
+def _judged(pool: ProcessPoolExecutor | None, taxonomy: Taxonomy, batches: Iterator[list[dict]], ahead: int):
+    """(batch, its judgements) in order, with at most `ahead` batches in the workers (so
+    memory stays bounded however large the corpus)."""
+    if pool is None:
+        for rows in batches:
+            yield rows, judge(taxonomy, rows)
+        return
+    pending: deque = deque()
+    for rows in batches:
+        pending.append((rows, pool.submit(judge, taxonomy, rows)))
+        if len(pending) > ahead:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()

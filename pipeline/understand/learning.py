@@ -40,21 +40,26 @@ class Teacher:
     concepts: dict[str, LogisticRegression] = field(default_factory=dict)
     labels: int = 0
 
-    def adjust(self, taxonomy: Taxonomy, tagging: Tagging) -> Tagging:
-        """The tagging with relevance and concept scores moved by the models; `why` says
-        which concept scores the labels moved, from what to what."""
-        result = replace(tagging, scores=dict(tagging.scores), why=list(tagging.why))
+    def adjust(self, taxonomy: Taxonomy, taggings: list[Tagging]) -> list[Tagging]:
+        """The taggings with relevance and concept scores moved by the models (each model
+        predicts for the whole batch at once); `why` says which concept scores the labels
+        moved across the tag line, from what to what."""
+        results = [replace(t, scores=dict(t.scores), why=list(t.why)) for t in taggings]
+        if not taggings:
+            return results
         if self.relevance is not None:
-            result.relevance = _predict(self.relevance, tagging.relevance, tagging)
+            for result, value in zip(results, _predict(self.relevance, [t.relevance for t in taggings], taggings)):
+                result.relevance = value
         for concept_id, model in self.concepts.items():
-            before = tagging.scores.get(concept_id, 0.0)
-            after = _predict(model, before, tagging)
-            result.scores[concept_id] = after
-            if (before >= 0.5) != (after >= 0.5):
-                result.why.append({"concept": concept_id, "where": "labels", "before": before, "after": after,
-                                   "labels": self.labels})
-        result.tags = tags_from_scores(taxonomy, result.scores)
-        return result
+            before = [t.scores.get(concept_id, 0.0) for t in taggings]
+            for result, old, new in zip(results, before, _predict(model, before, taggings)):
+                result.scores[concept_id] = new
+                if (old >= 0.5) != (new >= 0.5):
+                    result.why.append({"concept": concept_id, "where": "labels", "before": old, "after": new,
+                                       "labels": self.labels})
+        for result in results:
+            result.tags = tags_from_scores(taxonomy, result.scores)
+        return results
 
 
 def _logit(probability: float) -> float:
@@ -71,8 +76,9 @@ def _model(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
     return LogisticRegression(C=1.0, class_weight="balanced", random_state=SEED, max_iter=1000).fit(x, y)
 
 
-def _predict(model: LogisticRegression, score: float, tagging: Tagging) -> float:
-    return round(float(model.predict_proba(features(score, tagging)[None, :])[0, 1]), 3)
+def _predict(model: LogisticRegression, scores: list[float], taggings: list[Tagging]) -> list[float]:
+    x = np.array([features(score, tagging) for score, tagging in zip(scores, taggings)])
+    return [round(float(p), 3) for p in model.predict_proba(x)[:, 1]]
 
 
 def _relevance_data(examples: list[tuple[Tagging, Label]]):
@@ -150,8 +156,8 @@ def cross_validate(taxonomy: Taxonomy, examples: list[tuple[Tagging, Label]]) ->
         folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
         for train, test in folds.split(np.zeros(len(examples)), strata):
             teacher = fit(taxonomy, [examples[i] for i in train]) or Teacher()
-            for i in test:
-                after[i] = teacher.adjust(taxonomy, examples[i][0])
+            for i, adjusted in zip(test, teacher.adjust(taxonomy, [examples[i][0] for i in test])):
+                after[i] = adjusted
     x_rel = [(t.relevance, a.relevance if a else None, l.relevant)
              for (t, l), a in zip(examples, after) if l.relevant is not None]
 
