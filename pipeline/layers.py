@@ -13,7 +13,7 @@ from __future__ import annotations
 LAYERS: tuple[tuple[str, str], ...] = (
     ("feeds", "feeds, sitemaps, OPML, robots.txt and feed discovery read from bytes; dates"),
     ("pipeline", "STAGES (the stage order), the Page item, the clock, the run's counters"),
-    ("pipeline.config", "the files a curator edits: sources, taxonomy, curated lists"),
+    ("pipeline.config", "the files a curator edits: sources, taxonomy, curated lists, labels"),
     ("pipeline.demo", "the bundled sample web (demo, tests, benchmarks)"),
     ("pipeline.understand", "pure functions: canonical URLs, charsets, extraction, PDF, "
                             "content type, tags, signatures"),
