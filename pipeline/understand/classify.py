@@ -2,7 +2,8 @@
 too short to be useful. Plain functions over a document's URL, title, text and HTML.
 
 Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title
-phrase 2 (two at most), each distinct text phrase 1 (three at most), a PDF 3 toward
+phrase 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in
+which the page names itself ("in this guide", "this episode"), a PDF 3 toward
 whitepaper-report. Structure counts too where words do not decide: a text that mostly
 instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
 in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1. The
@@ -31,6 +32,8 @@ LANGUAGE_CHARS = 1_500  # enough to identify a language; py3langid's cost grows 
 
 FORM = re.compile(rb"<form\b", re.IGNORECASE)
 EMAIL_INPUT = re.compile(rb"""<input\b[^>]*\b(type\s*=\s*["']?email|name\s*=\s*["']?[\w\[\]-]*email)""", re.IGNORECASE)
+# A text cue in which the page names itself ("in this guide", "this episode") decides alone.
+SELF_DESCRIPTION = re.compile(r"(in )?this\b")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
@@ -83,9 +86,11 @@ def content_type(index: TypeIndex, url: str, title: str | None, text: str | None
     title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
     for owner, hits in title_hits.items():
         scores[owner] += 2 * min(hits, 2)
-    text_hits = Counter(owner for owner, _ in index.text.find((text or "")[:TEXT_CHARS]))
+    found = index.text.find((text or "")[:TEXT_CHARS])
+    text_hits = Counter(owner for owner, _ in found)
+    self_described = {owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase)}
     for owner, hits in text_hits.items():
-        scores[owner] += min(hits, 3)
+        scores[owner] += 3 if owner in self_described else min(hits, 3)
     if is_pdf:
         scores["whitepaper-report"] += 3
     if any(kind.id == "guide-playbook" for kind in index.types):
