@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -12,6 +13,7 @@ from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
+from pipeline.stages.pool import WorkerPool
 from spiders.responses import media_type
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,12 @@ class FeedNavigation:
             for page in self.links_listed_last_time(response, source, "feed"):
                 yield page
             return
+        # A feed's entries become requests that wait, with their content, in the scheduler:
+        # while the workers are behind, more of them only cost memory, so a feed waits to be
+        # parsed until the workers catch up (40 feeds of 100 big entries: -100 MB at peak).
+        pool = WorkerPool.of(self.crawler)
+        while pool.behind and self.crawler.crawling:
+            await asyncio.sleep(0.1)  # (Scrapy runs on the asyncio reactor)
         try:
             # In a thread: feedparser is pure Python and takes seconds over a feed of 10,000
             # entries; on the reactor's thread that would stall every download in flight

@@ -65,6 +65,11 @@ class WorkerPool:
         self._pending = 0
         self._paused = False
 
+    @property
+    def behind(self) -> bool:
+        """True while the workers are behind (downloads are paused for them)."""
+        return self._paused
+
     @classmethod
     def of(cls, crawler) -> "WorkerPool":
         """The crawler's pool, created on first use and shut down when the spider closes."""
