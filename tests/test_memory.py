@@ -58,13 +58,21 @@ def watch_peaks(process) -> dict[str, float]:
     say which one it was when the bound is passed)."""
     peaks: dict[str, float] = {}
 
+    def descendants(pid: int) -> list[int]:
+        found = []
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                found += [int(child) for child in children.read_text().split()]
+            except OSError:
+                pass
+        return found + [grandchild for child in found for grandchild in descendants(child)]
+
     def sample():
         while process.poll() is None:
-            children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-            pids = children.read_text().split() if children.exists() else []
-            for name, pid in [("crawler", process.pid), *((f"child {p}", int(p)) for p in pids)]:
+            for pid in [process.pid, *descendants(process.pid)]:
+                name = "crawler" if pid == process.pid else f"process {pid}"
                 peaks[name] = max(peaks.get(name, 0.0), round(high_water_mib(pid)))
-            time.sleep(0.2)
+            time.sleep(0.1)
 
     threading.Thread(target=sample, daemon=True).start()
     return peaks
