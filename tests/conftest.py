@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,40 @@ def crawl_into(sources_file: Path, db_path: Path) -> Path:
                          "--allow-private-network", *FAST)
     assert result.returncode == 0, result.stdout + result.stderr
     return db_path
+
+
+def high_water_mib(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024 if "VmHWM:" in status else 0.0
+
+
+def watch_peaks(process) -> dict[str, float]:
+    """The peak RSS (VmHWM) of a process and of each of its descendants, in MiB, sampled every
+    0.1 s until it ends. Not os.wait4's ru_maxrss: a child started with vfork + exec (as
+    Popen starts it) inherits its parent's high-water mark there, so the pytest process's
+    own size (the tests load models) would count as the crawler's."""
+    peaks: dict[str, float] = {}
+
+    def descendants(pid: int) -> list[int]:
+        found = []
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                found += [int(child) for child in children.read_text().split()]
+            except OSError:
+                pass
+        return found + [grandchild for child in found for grandchild in descendants(child)]
+
+    def sample():
+        # Until the process is gone or a zombie (no VmHWM then); never poll(): that would
+        # reap it under a caller that waits for it itself.
+        while high_water_mib(process.pid) > 0:
+            for pid in [process.pid, *descendants(process.pid)]:
+                name = "crawler" if pid == process.pid else f"process {pid}"
+                peaks[name] = max(peaks.get(name, 0.0), round(high_water_mib(pid)))
+            time.sleep(0.1)
+
+    threading.Thread(target=sample, daemon=True).start()
+    return peaks

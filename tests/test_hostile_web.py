@@ -15,7 +15,7 @@ import threading
 import time
 
 import pytest
-from conftest import FAST, ROOT, write_sources
+from conftest import FAST, ROOT, watch_peaks, write_sources
 from hostile_web import SECRET, HostileWeb
 
 from pipeline.config.sources import Source
@@ -37,7 +37,8 @@ def source_id(route: str) -> str:
 
 
 def crawl(sources, db, *extra) -> tuple[int, float, float]:
-    """Run `prodops crawl` in a subprocess: (exit status, seconds, its own peak RSS in MiB)."""
+    """Run `prodops crawl` in a subprocess: (exit status, seconds, the peak RSS of its largest
+    process in MiB)."""
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(db),
@@ -45,12 +46,13 @@ def crawl(sources, db, *extra) -> tuple[int, float, float]:
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watchdog = threading.Timer(MAX_SECONDS, process.kill)  # a hang must not hang the suite
     watchdog.start()
-    _, status, usage = os.wait4(process.pid, 0)
+    peaks = watch_peaks(process)
+    _, status, _ = os.wait4(process.pid, 0)
     watchdog.cancel()
     process.stderr.close()
     seconds = time.monotonic() - started
     assert seconds < MAX_SECONDS, "the crawl did not end by itself"
-    return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024
+    return os.waitstatus_to_exitcode(status), seconds, max(peaks.values(), default=0.0)
 
 
 @pytest.fixture(scope="module")
