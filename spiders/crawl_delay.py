@@ -45,9 +45,13 @@ class CrawlDelayMiddleware:
         delay = self.delays.get(netloc)
         if not delay or request.meta.get("dont_obey_robotstxt"):
             return None
-        now = time.monotonic()
-        start = max(now, self._next_start.get(netloc, 0.0))
-        self._next_start[netloc] = start + delay
-        if start > now:
+        # A request claims its start only when it really goes: if the event loop was busy past
+        # its turn (a page tagged inline, a long parse), the next one still waits a full delay
+        # after it, rather than two going out together.
+        while True:
+            now = time.monotonic()
+            start = self._next_start.get(netloc, 0.0)
+            if start <= now:
+                self._next_start[netloc] = now + delay
+                return None
             await asyncio.sleep(start - now)
-        return None
