@@ -2,7 +2,7 @@
 
 Builds a SQLite corpus of N documents (generated product-ops articles of 300-1,500 words, the
 size of a typical blog post, plus generated pages of other fields), then times, side by side:
-  (a) retag without labels (the tagger: phrases, semantic reading, content type);
+  (a) retag without labels (the tagger: phrases, semantic reading, content type, entities);
   (b) retag with 40 curator labels (the labelled documents tagged, the models fitted, every
       document adjusted);
   (c) the phrases-only tagger over the same texts, as a floor (no database, no semantic).
@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.config.entities import load_entities
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.generate import make_article
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     options = parser.parse_args()
     taxonomy = load_taxonomy()
+    entities = tuple(load_entities())
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "retag.db"
         started = time.perf_counter()
@@ -78,7 +80,7 @@ def main() -> None:
 
         db = open_database(path)
         started = time.perf_counter()
-        summary = retag_corpus(db, taxonomy)
+        summary = retag_corpus(db, taxonomy, entities)
         a = options.documents / (time.perf_counter() - started)
         print(f"(a) retag, no labels          {a:8.0f} documents/s  ({summary.changed} changed)", flush=True)
 
@@ -86,7 +88,7 @@ def main() -> None:
                   for index in range(40)]
         mirror_labels(db, labels)
         started = time.perf_counter()
-        summary = retag_corpus(db, taxonomy)
+        summary = retag_corpus(db, taxonomy, entities)
         b = options.documents / (time.perf_counter() - started)
         print(f"(b) retag, {summary.labels} labels, learned   {b:8.0f} documents/s  ({summary.changed} changed)",
               flush=True)

@@ -5,6 +5,7 @@
 
 
 from pipeline import STAGES
+from pipeline.config.entities import DEFAULT_ENTITIES
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 
 BOT_NAME = "prodops-curator"
@@ -58,6 +59,7 @@ ITEM_PIPELINES = {stage: 100 * (position + 1) for position, stage in enumerate(S
 PRODOPS_DB = "data/prodops.db"  # the database (`--db`)
 PRODOPS_SOURCES = "data/sources.yaml"  # the sources file (`--sources`)
 PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)  # the taxonomy file (concepts and content-type cues)
+PRODOPS_ENTITIES = str(DEFAULT_ENTITIES)  # the entities file (tools, frameworks, methods named in documents)
 PRODOPS_EXTRACT_WORKERS = 0  # worker processes for extraction, classification, tagging and signatures; 0 = one per CPU core, 1 = inline
 PRODOPS_TASK_TIMEOUT = 120  # seconds one page's task may take in a worker; past it the worker is replaced and the page recorded as too slow
 PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)

@@ -10,6 +10,7 @@ import click
 
 from pipeline.cli.common import DEFAULT_DB, UserError
 from pipeline.clock import now_iso
+from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
 from pipeline.config.labels import DEFAULT_LABELS, Label, append_label, load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
@@ -29,19 +30,22 @@ labels_option = click.option("--labels", "labels_path", default=str(DEFAULT_LABE
 @labels_option
 @click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
               help="Lists file (YAML): pinned URLs count as relevant, excluded ones as not.")
-def retag(db_path, taxonomy_path, labels_path, lists_path) -> None:
-    """Re-apply the taxonomy (tags, relevance, why, content type) and the curator's labels to
-    every stored document, without fetching anything."""
+@click.option("--entities", "entities_path", default=str(DEFAULT_ENTITIES), show_default=True,
+              help="Entities file (YAML): tools, frameworks and methods to index.")
+def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path) -> None:
+    """Re-apply the taxonomy (tags, relevance, why, content type), the entities and the
+    curator's labels to every stored document, without fetching anything."""
     # Imported here: scikit-learn and SciPy cost every other command (the crawler among
     # them) some 60 MB of memory and half a second.
     from pipeline.store.retag import retag_corpus
 
     taxonomy = load_taxonomy(taxonomy_path)
+    entities = tuple(load_entities(entities_path))
     labels = load_labels(labels_path, set(taxonomy.ids()))
     lists = load_lists(lists_path) if lists_path else []
     db = open_database(db_path)
     mirror_labels(db, labels, lists)
-    summary = retag_corpus(db, taxonomy)
+    summary = retag_corpus(db, taxonomy, entities)
     learned = (f"learned from {summary.labels} label(s)" if summary.learned
                else f"{summary.labels} label(s), fewer than 20: scores as tagged")
     click.echo(f"Retagged {summary.seen} document(s); {summary.changed} changed; {learned}.")

@@ -31,7 +31,8 @@ from pipeline.publish.reasons import tag_reasons
 RANK_WINDOW = 1000
 PAGE_SIZE = 20
 SNIPPET_CHARS = 240
-FACETS = ("content_type", "tags", "source_id", "language", "year")
+FACETS = ("content_type", "tags", "entities", "source_id", "language", "year")
+ARRAY_FACETS = ("tags", "entities")  # JSON arrays: a document counts under each of its values
 FACET_VALUES_SHOWN = 12
 # Weights of the FTS columns (title, description, text, author) in bm25.
 RANK = "bm25(documents_fts, 10.0, 4.0, 1.0, 1.0)"
@@ -115,8 +116,8 @@ def _filter_sql(filters: dict[str, str]) -> tuple[str, dict[str, Any]]:
     params = {}
     for name, value in filters.items():
         params[f"f_{name}"] = value
-        if name == "tags":
-            clauses.append(f"EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE t.value = :f_{name})")
+        if name in ARRAY_FACETS:
+            clauses.append(f"EXISTS (SELECT 1 FROM json_each(d.{name}) t WHERE t.value = :f_{name})")
         else:
             clauses.append(f"CAST(d.{name} AS TEXT) = :f_{name}")
     return "".join(f" AND {clause}" for clause in clauses), params
@@ -124,14 +125,14 @@ def _filter_sql(filters: dict[str, str]) -> tuple[str, dict[str, Any]]:
 
 def _facet_counts(rows: list[tuple]) -> dict[str, list[tuple[Any, int]]]:
     """Value counts per facet; `rows` hold the FACETS columns in order. Counted with C-speed
-    Counters per column, and each distinct tags array decoded once."""
+    Counters per column, and each distinct JSON array (tags, entities) decoded once."""
     facets = {}
     for name, values in zip(FACETS, zip(*rows)):
-        if name == "tags":
+        if name in ARRAY_FACETS:
             counter: Counter = Counter()
-            for tags, times in Counter(values).items():
-                for tag in tags_of(tags):
-                    counter[tag] += times
+            for array, times in Counter(values).items():
+                for value in tags_of(array):
+                    counter[value] += times
         else:
             counter = Counter(values)
             counter.pop(None, None)

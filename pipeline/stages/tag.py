@@ -1,27 +1,43 @@
-"""Stage 4: tag the document with product-ops concepts, a relevance and the reasons."""
+"""Stage 4: tag the document with product-ops concepts, a relevance and the reasons, and
+name the tools, frameworks and methods it mentions (data/entities.yaml)."""
 
 from __future__ import annotations
 
+import json
+
+from pipeline.config.entities import load_entities
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
+from pipeline.understand.entities import entities_at
 from pipeline.understand.tagging import tag_columns_at
 
 
+def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool) -> dict:
+    """The tag stage's columns for one document: tags, tag_scores, relevance, why, entities
+    (runs in a worker: one round trip for both)."""
+    columns = tag_columns_at(taxonomy_path, title, description, text, semantic)
+    columns["entities"] = json.dumps(entities_at(entities_path, title, description, text))
+    return columns
+
+
 class TagStage(TaxonomyStage):
-    """Add tags, tag_scores, relevance and why to `item.document` (in the worker pool), with
-    the semantic signal unless PRODOPS_SEMANTIC is off."""
+    """Add tags, tag_scores, relevance, why and entities to `item.document` (in the worker
+    pool), with the semantic signal unless PRODOPS_SEMANTIC is off."""
 
     semantic = True
+    entities_path = ""
 
     @classmethod
     def from_crawler(cls, crawler):
         stage = super().from_crawler(crawler)
         stage.semantic = crawler.settings.getbool("PRODOPS_SEMANTIC")
+        stage.entities_path = crawler.settings.get("PRODOPS_ENTITIES")
+        load_entities(stage.entities_path)  # a malformed file stops the crawl before it starts
         return stage
 
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:
             row = item.document
-            row.update(await self.pool.run(tag_columns_at, self.taxonomy_path, row["title"],
+            row.update(await self.pool.run(describe, self.taxonomy_path, self.entities_path, row["title"],
                                            row["description"], row["text"], self.semantic))
         return item

@@ -195,6 +195,11 @@ def m006_labels(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m008_entities(db: sqlite_utils.Database) -> None:
+    db["documents"].add_column("entities", str)  # JSON array of entity names (data/entities.yaml)
+
+
+@migrations()
 def m007_focused_following(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("links_not_followed", int)  # links of pages below the follow threshold
 

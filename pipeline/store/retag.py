@@ -1,5 +1,6 @@
-"""Re-applying the taxonomy and the curator's labels to the whole corpus: tags, scores,
-relevance, reasons and content types, from the stored text (nothing is fetched).
+"""Re-applying the taxonomy, the entities and the curator's labels to the whole corpus: tags,
+scores, relevance, reasons, content types and entities, from the stored text (nothing is
+fetched).
 
 With at least MIN_LABELS labels (pipeline.understand.learning), the labelled documents are
 tagged first and the models are fitted on them; then every document is tagged, adjusted by
@@ -10,6 +11,7 @@ and writes.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from collections import deque
@@ -19,17 +21,19 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from pipeline.config.entities import Entity
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
 from pipeline.store.labels import document_labels
 from pipeline.understand.classify import TypeIndex, content_type
+from pipeline.understand.entities import find_entities
 from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.pdf import is_pdf_document
 from pipeline.understand.tagging import Tagging, columns_of, tag
 
 BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
-           "tags", "tag_scores", "relevance", "why", "content_type")
+           "tags", "tag_scores", "relevance", "why", "content_type", "entities")
 
 
 @dataclass
@@ -65,14 +69,17 @@ def labelled_examples(db: sqlite_utils.Database, taxonomy: Taxonomy,
     return examples
 
 
-def judge(taxonomy: Taxonomy, records: list[dict]) -> list[tuple[Tagging, str]]:
-    """Tag and type a batch of stored documents (runs in a worker process)."""
+def judge(taxonomy: Taxonomy, entities: tuple[Entity, ...], records: list[dict]) -> list[tuple[Tagging, dict]]:
+    """Tag, type and index a batch of stored documents (runs in a worker process)."""
     types = TypeIndex(taxonomy)
-    return [(tag(taxonomy, r["title"], r["description"], r["text"]),
-             content_type(types, r["url"], r["title"], r["text"], is_pdf_document(r))) for r in records]
+    return [(tag(taxonomy, r["title"], r["description"], r["text"]), {
+        "content_type": content_type(types, r["url"], r["title"], r["text"], is_pdf_document(r)),
+        "entities": json.dumps(find_entities(entities, r["title"], r["description"], r["text"])),
+    }) for r in records]
 
 
-def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, workers: int | None = None) -> RetagSummary:
+def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[Entity, ...] = (),
+                 workers: int | None = None) -> RetagSummary:
     """Retag every document (see the module docstring); `workers` processes tag (default:
     one per core; 1: here, without a pool)."""
     labels = document_labels(db)
@@ -82,15 +89,15 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, workers: int | N
     pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
             if workers > 1 else None)
     try:
-        for rows, results in _judged(pool, taxonomy, _documents(db), ahead=2 * workers):
+        for rows, results in _judged(pool, taxonomy, entities, _documents(db), ahead=2 * workers):
             taggings = [tagging for tagging, _ in results]
             if teacher is not None:
                 taggings = teacher.adjust(taxonomy, taggings)
             with db.atomic():
-                for record, tagging, (_, kind) in zip(rows, taggings, results):
+                for record, tagging, (_, other) in zip(rows, taggings, results):
                     if record["id"] in labels:
                         tagging = apply_label(taxonomy, tagging, labels[record["id"]])
-                    update = {**columns_of(tagging), "content_type": kind}
+                    update = {**columns_of(tagging), **other}
                     if any(record[key] != value for key, value in update.items()):
                         db["documents"].update(record["id"], update)
                         summary.changed += 1
@@ -101,16 +108,17 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, workers: int | N
     return summary
 
 
-def _judged(pool: ProcessPoolExecutor | None, taxonomy: Taxonomy, batches: Iterator[list[dict]], ahead: int):
+def _judged(pool: ProcessPoolExecutor | None, taxonomy: Taxonomy, entities: tuple[Entity, ...],
+            batches: Iterator[list[dict]], ahead: int):
     """(batch, its judgements) in order, with at most `ahead` batches in the workers (so
     memory stays bounded however large the corpus)."""
     if pool is None:
         for rows in batches:
-            yield rows, judge(taxonomy, rows)
+            yield rows, judge(taxonomy, entities, rows)
         return
     pending: deque = deque()
     for rows in batches:
-        pending.append((rows, pool.submit(judge, taxonomy, rows)))
+        pending.append((rows, pool.submit(judge, taxonomy, entities, rows)))
         if len(pending) > ahead:
             done, future = pending.popleft()
             yield done, future.result()

@@ -25,8 +25,8 @@ def is_acronym(phrase: str) -> bool:
 class PhraseIndex:
     """Find which of many phrases occur in a text, each with its owner (a concept, a type)."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]):
-        """`phrases`: (owner, phrase) pairs."""
+    def __init__(self, phrases: Iterable[tuple[str, str]], exact_owners: frozenset[str] = frozenset()):
+        """`phrases`: (owner, phrase) pairs; the phrases of `exact_owners` keep their case."""
         self._folded: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self._exact: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.longest = 1
@@ -35,7 +35,7 @@ class PhraseIndex:
             key = tuple(words(phrase))
             if not key:
                 continue
-            if is_acronym(phrase):
+            if is_acronym(phrase) or owner in exact_owners:
                 self._exact.setdefault(key, []).append((owner, phrase))
             else:
                 folded = tuple(w.lower() for w in key)

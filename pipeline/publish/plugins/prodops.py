@@ -32,7 +32,7 @@ from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 
 SEARCH_TEMPLATE = (Path(__file__).parent / "search.html").read_text(encoding="utf-8")
 _compiled_templates: dict = {}
-FACET_LABELS = {"content_type": "Content type", "tags": "Concept", "source_id": "Source",
+FACET_LABELS = {"content_type": "Content type", "tags": "Concept", "entities": "Tool or method", "source_id": "Source",
                 "language": "Language", "year": "Year"}
 
 DOCUMENT_COLUMNS = "d.id, d.url, d.title, d.sitename, d.source_id, d.published, d.content_type, " \
