@@ -81,6 +81,25 @@ def crawl_into(sources_file: Path, db_path: Path) -> Path:
     return db_path
 
 
+def crawl_page(tmp_path: Path, html: str, db_name: str = "c.db") -> tuple[Path, dict]:
+    """Serve one HTML page on 127.0.0.1 and crawl it as a `url` source through the CLI (fast
+    settings): (the database, the page's documents row)."""
+    import sqlite_utils
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.webserver import Route
+
+    db_path = tmp_path / db_name
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/page": Route(html.encode())})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("blog", "Blog", "url", f"{web.base_url}/page")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    [row] = sqlite_utils.Database(db_path)["documents"].rows
+    return db_path, row
+
+
 def high_water_mib(pid: int) -> float:
     try:
         status = Path(f"/proc/{pid}/status").read_text()

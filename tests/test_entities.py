@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 
 import sqlite_utils
-from conftest import FAST, run_prodops, write_sources
+from conftest import crawl_page, run_prodops
 from test_datasette import get
 
 from pipeline.config.entities import load_entities
-from pipeline.config.sources import Source
-from pipeline.demo.webserver import Route, StaticWeb
 from pipeline.understand.entities import find_entities
 
 PAGE = """<html><head><title>How we prioritise with RICE in Productboard</title></head><body><article>
@@ -33,13 +31,7 @@ def test_entities_match_whole_names_with_the_taxonomys_case_rules():
 
 
 def test_a_crawl_stores_entities_the_site_facets_and_filters_them_and_retag_refreshes_them(tmp_path):
-    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/rice": Route(PAGE.encode())})
-    with web:
-        sources = write_sources(tmp_path / "s.yaml", [Source("blog", "Blog", "url", f"{web.base_url}/rice")])
-        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "prodops.db"),
-                             "--allow-private-network", *FAST)
-    assert result.returncode == 0, result.stderr
-    [row] = sqlite_utils.Database(tmp_path / "prodops.db")["documents"].rows
+    _, row = crawl_page(tmp_path, PAGE, "prodops.db")
     assert json.loads(row["entities"]) == ["Dovetail", "Jira", "Jobs to be Done", "Kano model", "OKR",
                                            "Productboard", "RICE", "Slack"]
 

@@ -182,22 +182,13 @@ def test_paraphrase_pages_get_their_concept_with_the_passage_as_the_reason():
 def test_a_crawled_paraphrase_page_is_tagged_with_a_reason(tmp_path):
     from html import escape
 
-    from conftest import write_sources
-
-    from pipeline.config.sources import Source
-    from pipeline.demo.webserver import Route, StaticWeb
+    from conftest import crawl_page
 
     item, concept_id = next((i, c) for i, c in held_out_paraphrases() if c == i["tags"][-1])
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in item["text"].splitlines() if p.strip())
     html = (f"<html><head><title>{escape(item['title'])}</title><meta name=\"description\" "
             f"content=\"{escape(item['description'])}\"></head><body><article><h1>{escape(item['title'])}</h1>"
             f"{paragraphs}</article></body></html>")
-    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/post": Route(html.encode())})
-    with web:
-        sources = write_sources(tmp_path / "s.yaml", [Source("blog", "Blog", "url", f"{web.base_url}/post")])
-        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
-                             "--allow-private-network", *FAST)
-    assert result.returncode == 0, result.stderr
-    [row] = sqlite_utils.Database(tmp_path / "c.db")["documents"].rows
+    _, row = crawl_page(tmp_path, html)
     assert concept_id in json.loads(row["tags"]) and row["relevance"] >= 0.5
     assert any(w["concept"] == concept_id and w["where"] == "passage" for w in json.loads(row["why"]))
