@@ -44,6 +44,12 @@ def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -
         stats.set_value(ERROR_MESSAGES, [*messages, f"{source_id}: {url}: {message}"])
 
 
+def mark_source_unreachable(stats: StatsCollector, source_id: str) -> None:
+    """The source's own URL could not be reached at all (DNS, refused, unreachable, timeout):
+    if every source of the run says so, the machine was offline (pipeline.store.runs)."""
+    stats.set_value(SOURCE.format(source_id=source_id, what="unreachable"), True)
+
+
 def mark_source_gone(stats: StatsCollector, source_id: str) -> None:
     """Record that the source's own URL answered 410 Gone: it will be disabled."""
     stats.set_value(SOURCE.format(source_id=source_id, what="gone"), True)

@@ -17,7 +17,7 @@ from pipeline.store.runs import last_successes, skip_not_due
 from spiders.feed import FeedNavigation
 from spiders.links import LinksNavigation
 from spiders.page import PageNavigation
-from spiders.responses import describe_failure, found_url_of, headers_of, is_gone, is_not_modified
+from spiders.responses import describe_failure, found_url_of, headers_of, is_gone, is_not_modified, is_unreachable
 from spiders.site import SiteNavigation
 from spiders.sitemap import SitemapNavigation
 
@@ -103,6 +103,8 @@ class CuratorSpider(
         )
         if is_gone(failure):
             counters.mark_source_gone(self.crawler.stats, source.id)
+        if is_unreachable(failure):
+            counters.mark_source_unreachable(self.crawler.stats, source.id)
 
     def skip_links(self, source: Source, count: int, what: str) -> None:
         """Record `count` items of a source skipped because their link is not http(s)

@@ -14,7 +14,7 @@ from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
-from spiders.responses import describe_failure, is_gone, page_from_response
+from spiders.responses import describe_failure, is_gone, is_unreachable, page_from_response
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ class PageNavigation:
             counters.count_error(self.crawler.stats, source.id, url, message)
             if kwargs["found_via"] == "url" and is_gone(failure):
                 counters.mark_source_gone(self.crawler.stats, source.id)
+            if kwargs["found_via"] == "url" and is_unreachable(failure):
+                counters.mark_source_unreachable(self.crawler.stats, source.id)
         response = getattr(failure.value, "response", None)
         yield Page(
             url=url,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as net
 from twisted.python.failure import Failure
 
 from feeds.entries import EntryHints
@@ -78,6 +80,21 @@ def describe_failure(failure: Failure) -> str:
     if name == "DownloadCancelledError" or "DOWNLOAD_MAXSIZE" in message:
         return f"body too large, download cancelled: {message or 'more than DOWNLOAD_MAXSIZE bytes'}"
     return f"{name}: {message}".rstrip(": ")
+
+
+# Twisted's errors, and the ones Scrapy (2.13+) wraps them in.
+UNREACHABLE = (net.DNSLookupError, net.ConnectionRefusedError, net.ConnectError, net.TCPTimedOutError,
+               net.TimeoutError, net.NoRouteError) + tuple(
+    getattr(scrapy_errors, name) for name in ("CannotResolveHostError", "DownloadConnectionRefusedError",
+                                              "DownloadTimeoutError") if hasattr(scrapy_errors, name))
+
+
+def is_unreachable(failure: Failure) -> bool:
+    """True when a request failed before any answer, at the connection: DNS, refused,
+    unreachable, timed out. (Our own refusal of a private address is not: that host is
+    reachable, and forbidden.)"""
+    host = urlsplit(failure.request.url).hostname if getattr(failure, "request", None) else None
+    return bool(failure.check(*UNREACHABLE)) and host not in REFUSED
 
 
 def is_gone(failure: Failure) -> bool:

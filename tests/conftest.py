@@ -81,6 +81,15 @@ def crawl_into(sources_file: Path, db_path: Path) -> Path:
     return db_path
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def crawl_page(tmp_path: Path, html: str, db_name: str = "c.db") -> tuple[Path, dict]:
     """Serve one HTML page on 127.0.0.1 and crawl it as a `url` source through the CLI (fast
     settings): (the database, the page's documents row)."""

@@ -70,3 +70,36 @@ def test_every_runs_crawls_on_an_interval(tmp_path, sample_sources_file):
 @pytest.mark.parametrize("value, seconds", [("90s", 90), ("30m", 1800), ("6h", 21600), ("1d", 86400)])
 def test_parse_interval(value, seconds):
     assert parse_interval(value) == seconds
+
+
+def test_an_outage_is_not_the_sources_fault(tmp_path):
+    """Every source refused at the connection: the run is `offline` and no source's health
+    changes. One of two refused while the other answers: that one's own failure."""
+    from conftest import free_port, write_sources
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.webserver import Route, StaticWeb
+
+    db_path = tmp_path / "c.db"
+    dead = [Source(f"dead{i}", "Dead", "url", f"http://127.0.0.1:{free_port()}/post") for i in range(2)]
+    sources = write_sources(tmp_path / "s.yaml", dead)
+    for _ in range(2):
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path), "--allow-private-network",
+                             *FAST, "-s", "RETRY_TIMES=0")
+        assert result.returncode == 1
+        assert "Offline: every source failed to connect" in result.stdout, result.stdout
+    db = sqlite_utils.Database(db_path)
+    assert [row["status"] for row in db["runs"].rows] == ["offline", "offline"]
+    for row in db["sources"].rows:
+        assert not row["consecutive_errors"] and not row["next_due"] and not row["disabled_reason"], row
+
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/ok": Route(b"<html><body><p>fine</p></body></html>")})
+    with web:
+        alive = Source("alive", "Alive", "url", f"{web.base_url}/ok")
+        sources = write_sources(tmp_path / "s.yaml", [alive, dead[0]])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path), "--allow-private-network",
+                             *FAST, "-s", "RETRY_TIMES=0")
+    assert "Offline" not in result.stdout
+    assert db["runs"].get(3)["status"] == "finished"
+    assert db["sources"].get("dead0")["consecutive_errors"] == 1 and db["sources"].get("dead0")["next_due"]
+    assert db["sources"].get("alive")["last_status"] == "ok"

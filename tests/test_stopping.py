@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import POOLED, ROOT, crawl_into, write_sources
+from conftest import POOLED, ROOT, crawl_into, free_port, write_sources
 
 from pipeline.config.sources import Source
 from pipeline.demo.generate import generated_web
@@ -87,12 +86,6 @@ def assert_all_gone(family: set[int], what: str) -> None:
         time.sleep(0.1)
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() for pid in left]
     assert not left, f"processes of {what} outlived it: {commands}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -167,6 +167,9 @@ def format_summary(summary: RunSummary) -> str:
                      "less relevant than PRODOPS_FOLLOW_MIN_RELEVANCE.")
     for source_id, warning in sorted(summary.warnings.items()):
         lines.append(f"  warning: {source_id}: {warning}")
+    if summary.status == "offline":
+        lines.append("Offline: every source failed to connect (DNS, refused, unreachable or timed out); "
+                     "no source's health changed. Check the network; the next crawl tries them all again.")
     if summary.status == "stopped":
         lines.append("Stopped before the end: the next crawl fetches what this one did not.")
     for message in summary.error_messages[:20]:

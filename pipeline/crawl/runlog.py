@@ -66,7 +66,7 @@ class RunLog:
             for url, source_id, found_via, anchor, section in spider.extra_sightings:
                 record_sighting_of_url(db, url, source_id, found_via, now,
                                        {"anchor": anchor, "section": section})
-            if status == "finished":
+            if self.summary.status == "finished":  # (not "offline": nothing was read)
                 with db.atomic():
                     for url, fields in spider.pending_validators.items():
                         validators.save(db, url, now, **fields)

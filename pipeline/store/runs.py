@@ -85,7 +85,11 @@ def finish_run(
     db: sqlite_utils.Database, run_id: int, sources: list[Source], stats: dict[str, Any],
     status: str, now: str, policy: HealthPolicy = HealthPolicy(),
 ) -> RunSummary:
-    """Write the run's counts and each source's health from the crawl's stats."""
+    """Write the run's counts and each source's health from the crawl's stats. A run in which
+    every source (two or more) failed to connect was the machine's outage, not theirs: it is
+    recorded as `offline` and no source's health changes."""
+    if status == "finished" and was_offline(sources, stats):
+        status = "offline"
     summary = RunSummary(
         run_id=run_id,
         status=status,
@@ -122,8 +126,18 @@ def finish_run(
             },
         )
         for source in sources:
-            _record_health(db, source.id, stats, now, policy, stopped=status == "stopped")
+            if status != "offline":
+                _record_health(db, source.id, stats, now, policy, stopped=status == "stopped")
     return summary
+
+
+def was_offline(sources: list[Source], stats: dict[str, Any]) -> bool:
+    """True when two or more sources ran and every one failed at the connection (DNS, refused,
+    unreachable, timeout) without a single success. One source alone cannot tell an outage
+    from its own host's failure, so it counts as its own."""
+    return len(sources) >= 2 and all(
+        counters.source_value(stats, s.id, "unreachable") and not counters.source_value(stats, s.id, "ok")
+        for s in sources)
 
 
 def _record_health(
