@@ -242,7 +242,7 @@ def format_cross_validation(result) -> str:
         return "n/a" if number is None else f"{number:.3f}"
 
     return "\n".join([
-        f"cross-validation on {result.labels} labelled document(s), {5}-fold, seeded",
+        f"cross-validation on {result.labels} labelled document(s), {result.folds}-fold, seeded",
         f"{'figure':<28} {'before':>7} {'after':>7}",
         f"{'relevance AUC':<28} {value(result.relevance_auc_before):>7} {value(result.relevance_auc_after):>7}",
         f"{'concept recall':<28} {value(result.concept_recall_before):>7} {value(result.concept_recall_after):>7}"

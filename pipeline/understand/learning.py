@@ -138,6 +138,7 @@ class CrossValidation:
     """What the labels changed, measured on labels the models did not see."""
 
     labels: int
+    folds: int  # 0: too few labels of some kind to cross-validate
     relevance_auc_before: float | None
     relevance_auc_after: float | None
     concept_pairs: int  # (document, concept) pairs the curator said yes to
@@ -145,31 +146,32 @@ class CrossValidation:
     concept_recall_after: float | None
 
 
+def _auc(scores: list[float], truths: list[bool]) -> float | None:
+    return float(roc_auc_score(truths, scores)) if len(set(truths)) == 2 else None
+
+
 def cross_validate(taxonomy: Taxonomy, examples: list[tuple[Tagging, Label]]) -> CrossValidation:
-    """FOLDS-fold cross-validation (stratified by relevance, seeded): each document scored
-    by models fitted on the other folds."""
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    strata = [(-1 if l.relevant is None else int(l.relevant)) for _, l in examples]
-    after: list[Tagging | None] = [None] * len(examples)
-    n_splits = min(FOLDS, min(strata.count(s) for s in set(strata)))
-    if n_splits >= 2:
-        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
-        for train, test in folds.split(np.zeros(len(examples)), strata):
-            teacher = fit(taxonomy, [examples[i] for i in train]) or Teacher()
-            for i, adjusted in zip(test, teacher.adjust(taxonomy, [examples[i][0] for i in test])):
-                after[i] = adjusted
-    x_rel = [(t.relevance, a.relevance if a else None, l.relevant)
-             for (t, l), a in zip(examples, after) if l.relevant is not None]
-
-    def area(scores, truths):
-        return float(roc_auc_score(truths, scores)) if len(set(truths)) == 2 and None not in scores else None
-
-    pairs = [(t, a, c) for (t, l), a in zip(examples, after) for c in l.concepts]
+    """Up to FOLDS-fold cross-validation (stratified by relevance, seeded): each document
+    scored by models fitted on the other folds."""
+    strata = [-1 if label.relevant is None else int(label.relevant) for _, label in examples]
+    folds = min(FOLDS, min(strata.count(s) for s in set(strata)))
+    if folds < 2:
+        return CrossValidation(len(examples), 0, None, None, 0, None, None)
+    after: list[Tagging] = [tagging for tagging, _ in examples]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    for train, test in splitter.split(np.zeros(len(examples)), strata):
+        teacher = fit(taxonomy, [examples[i] for i in train]) or Teacher()
+        for i, adjusted in zip(test, teacher.adjust(taxonomy, [examples[i][0] for i in test])):
+            after[i] = adjusted
+    judged = [i for i, (_, label) in enumerate(examples) if label.relevant is not None]
+    truths = [examples[i][1].relevant for i in judged]
+    pairs = [(i, concept) for i, (_, label) in enumerate(examples) for concept in label.concepts]
     return CrossValidation(
         labels=len(examples),
-        relevance_auc_before=area([b for b, _, _ in x_rel], [y for _, _, y in x_rel]),
-        relevance_auc_after=area([a for _, a, _ in x_rel], [y for _, _, y in x_rel]),
+        folds=folds,
+        relevance_auc_before=_auc([examples[i][0].relevance for i in judged], truths),
+        relevance_auc_after=_auc([after[i].relevance for i in judged], truths),
         concept_pairs=len(pairs),
-        concept_recall_before=(sum(c in t.tags for t, _, c in pairs) / len(pairs)) if pairs else None,
-        concept_recall_after=(sum(c in a.tags for _, a, c in pairs if a) / len(pairs)) if pairs and all(a for _, a, _ in pairs) else None,
+        concept_recall_before=sum(c in examples[i][0].tags for i, c in pairs) / len(pairs) if pairs else None,
+        concept_recall_after=sum(c in after[i].tags for i, c in pairs) / len(pairs) if pairs else None,
     )
