@@ -79,6 +79,8 @@ def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, label
     if both:
         raise UserError(f"concept {sorted(both)[0]!r} given as --concept and --not-concept")
     load_labels(labels_path, known)  # a broken labels file is reported before anything is written
+    if not Path(db_path).exists():
+        raise UserError(f"no database at {db_path}; crawl first, or give --db")
     db = open_database(db_path)
     document_id = stored_document_id(db, url)
     if document_id is None:
