@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
+
 import click
 
-from pipeline.cli.common import DEFAULT_DB, UserError
+from pipeline.cli.common import DEFAULT_DB, UserError, scrapy_settings
 from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, rules_from, save_lists
 from pipeline.store.database import open_database
+from pipeline.store.link_checks import describe as describe_check
+from pipeline.store.link_checks import save_checks
 from pipeline.store.lists import publish_lists, resolve
+from pipeline.understand.linkrot import VERDICTS
 
 lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
                             help="Lists file (YAML).")
@@ -116,4 +122,52 @@ def show(slug, lists_path, db_path) -> None:
     click.echo(f"{curated.title} ({len(items)} item(s))")
     for position, item in enumerate(items, start=1):
         note_text = f"  — {item['note']}" if item["note"] else ""
-        click.echo(f"{position:>3}. {item['title']}  <{item['url']}>{note_text}")
+        rot = describe_check(item["link_check"])
+        rot_text = f"  [{rot}]" if rot else ""
+        click.echo(f"{position:>3}. {item['title']}  <{item['url']}>{note_text}{rot_text}")
+
+
+@lists_group.command()
+@click.argument("slugs", nargs=-1, metavar="[SLUG]...")
+@lists_option
+@db_option
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option("--allow-private-network", is_flag=True, help="Allow loopback and private addresses.")
+def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
+    """Re-request every item of the named lists (all lists by default) and record a verdict
+    per link in `link_checks`: ok, moved, gone, soft-404, changed or error.
+
+    Fetched politely through the crawler (robots.txt, delays, conditional GET, the network
+    guard). Exit status: 0 every link ok, 1 some link is not (or the check was stopped),
+    2 bad input.
+    """
+    from pipeline.crawl import runner as crawling  # Scrapy only for the commands that fetch
+
+    lists = load_lists(lists_path)
+    chosen = [find_list(lists, slug, lists_path) for slug in slugs] if slugs else lists
+    overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
+    db = open_database(db_path)
+    items = {curated.slug: resolve(db, curated) for curated in chosen}
+    links = {item["url"]: item["text"] for rows in items.values() for item in rows}
+    if not links:
+        click.echo("No items to check: the lists resolve to no documents yet.")
+        return
+    db.close()
+    results, stopped = crawling.check_links(
+        links, crawling.crawl_settings(db_path, overrides, allow_private_network))
+    db = open_database(db_path)
+    ids = {item["url"]: item["id"] for rows in items.values() for item in rows}
+    save_checks(db, [{**row, "document_id": ids.get(url)} for url, row in results.items()])
+    for curated in chosen:
+        rows = [results[item["url"]] for item in items[curated.slug] if item["url"] in results]
+        counts = Counter(row["verdict"] for row in rows)
+        summary = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+        click.echo(f"{curated.slug}: {len(rows)} link(s) checked: {summary or 'none'}")
+        for item in items[curated.slug]:
+            if item["url"] in results and (rot := describe_check(results[item["url"]])):
+                click.echo(f"  {item['url']}  {rot}")
+    if stopped:
+        click.echo(f"Interrupted: {len(results)} of {len(links)} link(s) checked; "
+                   "the verdicts reached are saved.", err=True)
+    if stopped or any(row["verdict"] != "ok" for row in results.values()):
+        sys.exit(1)

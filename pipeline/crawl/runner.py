@@ -14,6 +14,7 @@ from pipeline.crawl.runlog import RunLog
 from pipeline.store.runs import RunSummary
 from spiders.curator import CuratorSpider
 from spiders.discover import DiscoverSpider, Proposal
+from spiders.linkcheck import LinkCheckSpider
 
 
 class CrawlError(Exception):
@@ -54,6 +55,13 @@ def discover_sources(url: str, settings: Settings) -> list[Proposal]:
     """Find the feeds and sitemaps a site offers (fetched through Scrapy, and checked)."""
     crawler, _ = _run(DiscoverSpider, settings, None, url=url)
     return crawler.spider.proposals
+
+
+def check_links(links: dict[str, str | None], settings: Settings) -> tuple[dict[str, dict], bool]:
+    """Re-request curated links (URL → the text curated) and judge each; return the
+    `link_checks` rows by URL and whether a stop was asked for (then some are missing)."""
+    crawler, stop_asked = _run(LinkCheckSpider, settings, None, links=links)
+    return crawler.spider.results, stop_asked
 
 
 def _run(spider_class, settings: Settings, watch, **spider_arguments):

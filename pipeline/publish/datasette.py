@@ -58,7 +58,9 @@ def list_queries(lists) -> dict[str, Any]:
             "description": curated.description,
             "sql": (
                 "select i.position, d.title, d.url, d.sitename, d.published, d.content_type, "
-                "i.note from list_items i join documents d on d.id = i.document_id "
+                "i.note, c.verdict as link, c.detail as link_detail, c.checked_at as link_checked "
+                "from list_items i join documents d on d.id = i.document_id "
+                "left join link_checks c on c.url = d.url "
                 f"where i.list_slug = '{curated.slug}' order by i.position"
             ),
         }

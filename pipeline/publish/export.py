@@ -4,7 +4,8 @@ OPML of the sources. Functions return text; the CLI writes it.
 
 JSON schema: {"title": str, "generated": ISO 8601 UTC, "items": [{"title", "url",
 "source", "published", "content_type", "tags": [str], "relevance": float, "description",
-"note"}]}.
+"note", "link_check": null or {"verdict", "detail", "checked_at", "final_url"}}]}; an item
+whose link's last check (`prodops lists check`) was not `ok` is marked in Markdown and HTML too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from pipeline import clock
+from pipeline.store.link_checks import describe as describe_check
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["title", "url", "source", "published", "content_type", "tags", "relevance", "description", "note"]
@@ -50,8 +52,15 @@ def _item(row: dict) -> dict:
         "relevance": row.get("relevance"),
         "description": " ".join((row.get("description") or "").split())[:300] or None,
         "note": row.get("note") or None,
+        "link_check": _check(row.get("link_check")),
         "concept": _main_concept(row),
     }
+
+
+def _check(check: dict | None) -> dict | None:
+    if not check:
+        return None
+    return {key: check.get(key) for key in ("verdict", "detail", "checked_at", "final_url")}
 
 
 def is_web_link(url: str | None) -> bool:
@@ -108,6 +117,8 @@ def to_markdown(title: str, description: str, rows: list[dict], concept_labels: 
                 line += f". {_md(item['description'])}"
             if item["note"]:
                 line += f" *Editor's note: {_md(item['note'])}*"
+            if rot := describe_check(item["link_check"]):
+                line += f" **⚠ {_md(rot)}**"
             lines.append(line)
         lines.append("")
     return "\n".join(lines)
@@ -143,6 +154,8 @@ def to_html(title: str, description: str, rows: list[dict]) -> str:
                                                 item["content_type"] or "") if p)
         note = f'<p class="note">{escape(item["note"])}</p>' if item["note"] else ""
         text = f"<p>{escape(item['description'])}</p>" if item["description"] else ""
+        if rot := describe_check(item["link_check"]):
+            note += f'<p class="rot"><strong>⚠ {escape(rot)}</strong></p>'
         items.append(f'<li><a href="{escape(item["url"], quote=True)}" rel="noopener nofollow">'
                      f'{escape(item["title"])}</a><div class="meta">{meta}</div>{text}{note}</li>')
     return f"""<!DOCTYPE html>

@@ -204,6 +204,18 @@ def m007_focused_following(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("links_not_followed", int)  # links of pages below the follow threshold
 
 
+@migrations()
+def m009_link_checks(db: sqlite_utils.Database) -> None:
+    # `prodops lists check`: the latest verdict on each curated link (pipeline/understand/linkrot.py).
+    db["link_checks"].create(
+        {"url": str, "checked_at": str, "http_status": int, "final_url": str, "verdict": str,
+         "detail": str, "document_id": str},
+        pk="url",
+    )
+    db["link_checks"].create_index(["verdict"])
+    db["link_checks"].create_index(["document_id"])
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -3,7 +3,8 @@
 A list resolves to an ordered set of documents: the pinned URLs first, in their order, each
 with its editor's note; then the documents its rules pick (concepts, types, minimum
 relevance, since), most relevant first; excluded URLs and non-canonical copies of a cluster
-left out; at most `limit`.
+left out; at most `limit`. Each item also carries its link's latest check (`link_check`,
+a `link_checks` row, or None when never checked).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlite_utils
 
 from pipeline.config.lists import CuratedList
 from pipeline.store.documents import document_id_for_url
+from pipeline.store.link_checks import checks_for
 
 
 def _document_for(db: sqlite_utils.Database, url: str) -> dict | None:
@@ -22,7 +24,8 @@ def _document_for(db: sqlite_utils.Database, url: str) -> dict | None:
 
 
 def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:
-    """The list's documents, in order, each with a `note` (see the module docstring)."""
+    """The list's documents, in order, each with a `note` and its `link_check` (see the
+    module docstring)."""
     excluded_ids = {row["id"] for url in curated.excluded if (row := _document_for(db, url))}
     items, taken = [], set()
     for pin in curated.pinned:
@@ -58,7 +61,11 @@ def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:
             if row["id"] not in taken and row["id"] not in excluded_ids:
                 items.append({**row, "note": ""})
                 taken.add(row["id"])
-    return items[:max(limit, len(curated.pinned))]
+    items = items[:max(limit, len(curated.pinned))]
+    checks = checks_for(db, [item["url"] for item in items])
+    for item in items:
+        item["link_check"] = checks.get(item["url"])
+    return items
 
 
 def publish_lists(db: sqlite_utils.Database, lists: list[CuratedList]) -> None:

@@ -1,0 +1,86 @@
+"""The `linkcheck` spider: re-requests the items of curated lists and judges each link.
+
+It goes through the crawler like every other fetch: robots.txt, crawl delays, the network
+guard, conditional GET with the stored validators (a 304 is `ok` without a body). Each
+answer's text is extracted here, in the crawler's process: lists hold tens to hundreds of
+links, not the thousands a crawl hands to the worker pool. The verdict rules are in
+pipeline/understand/linkrot.py; the results (``self.results``, URL → row of `link_checks`)
+are saved by the caller, also when the check was interrupted.
+"""
+
+from __future__ import annotations
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from pipeline.clock import now_iso
+from pipeline.items import Extraction
+from pipeline.understand.encoding import decode_html
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.linkrot import Verdict, judge_answer, judge_status, judge_unchanged
+from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
+from spiders.responses import describe_failure, is_not_modified, media_type
+
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+
+
+class LinkCheckSpider(scrapy.Spider):
+    """Spider argument: ``links``, a dict of URL → the text stored when it was curated."""
+
+    name = "linkcheck"
+    # A check stores nothing through the stages and records no crawl run.
+    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None}}
+
+    def __init__(self, *args, links: dict[str, str | None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.links = dict(links or {})
+        self.results: dict[str, dict] = {}
+
+    async def start(self):
+        for url in self.links:
+            yield scrapy.Request(url, callback=self.judge, errback=self.failed, cb_kwargs={"url": url},
+                                 meta={"conditional": True}, dont_filter=True)
+
+    def judge(self, response, url: str):
+        if is_not_modified(response):
+            self._record(url, response.status, response.url, judge_unchanged(url, response.url))
+            return
+        kind = media_type(response)
+        if not is_pdf(kind, response.body) and kind not in HTML_TYPES:
+            self._record(url, response.status, response.url, Verdict("ok", f"HTTP {response.status} ({kind})"))
+            return
+        extraction = read_text(response, kind)
+        verdict = judge_answer(
+            url, response.url, response.status,
+            title=extraction.title if extraction else None,
+            text=extraction.text if extraction else None,
+            declared_canonical=extraction.canonical_url if extraction else None,
+            curated_text=self.links.get(url),
+        )
+        self._record(url, response.status, response.url, verdict)
+
+    def failed(self, failure: Failure):
+        url = failure.request.cb_kwargs["url"]
+        if failure.check(HttpError):
+            response = failure.value.response
+            self._record(url, response.status, response.url, judge_status(response.status, url, response.url))
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self._record(url, None, None, Verdict("error", "not fetched: the site's robots.txt disallows it"))
+        else:
+            self._record(url, None, None, Verdict("error", describe_failure(failure)))
+
+    def _record(self, url: str, status: int | None, final_url: str | None, verdict: Verdict) -> None:
+        self.results[url] = {"url": url, "checked_at": now_iso(), "http_status": status,
+                             "final_url": final_url, "verdict": verdict.verdict, "detail": verdict.detail}
+
+
+def read_text(response, kind: str) -> Extraction | None:
+    """The main text of an HTML page or a PDF (None when it has none or cannot be read)."""
+    if is_pdf(kind, response.body):
+        try:
+            return extract_pdf(response.body, response.url)
+        except PdfError:
+            return None
+    return extract_html(decode_html(response.body, getattr(response, "encoding", None)), response.url)
