@@ -67,6 +67,8 @@ PRODOPS_FEED_PARSERS = 2  # feeds parsed at once (in threads, off the event loop
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
 PRODOPS_FOLLOW_MIN_RELEVANCE = 0.3  # follow a page's PDF links (and a site's links) only from pages this relevant
+PRODOPS_EXTRACTION_FAVOUR = "precision"  # trafilatura's trade-off: precision, balanced or recall (then `prodops reextract` to apply it)
+PRODOPS_BODIES_MAX_MB = 1024  # fetched bodies kept (zstd) for `prodops reextract`, oldest dropped past this; 0 = keep none
 PRODOPS_SEMANTIC = True  # tag by meaning (word embeddings) as well as by phrases; off: phrases only
 PRODOPS_BACKOFF_BASE = 3600  # seconds a failing source is left alone; doubles per failure
 PRODOPS_BACKOFF_MAX = 7 * 86400  # longest backoff of a failing source (seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pipeline.cli.common import CuratorGroup
-from pipeline.cli.corpus import evaluate_command, label, retag
+from pipeline.cli.corpus import evaluate_command, label, reextract, retag
 from pipeline.cli.crawl import crawl
 from pipeline.cli.export import export
 from pipeline.cli.lists import lists_group
@@ -19,5 +19,5 @@ def main() -> None:
     """ProdOps Curator: collect, understand and publish product-ops resources."""
 
 
-for command in (crawl, serve, demo, sources, lists_group, export, retag, label, evaluate_command):
+for command in (crawl, serve, demo, sources, lists_group, export, retag, reextract, label, evaluate_command):
     main.add_command(command)

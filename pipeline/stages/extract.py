@@ -15,7 +15,7 @@ from pipeline.stages.base import PooledStage
 from pipeline.stages.pool import TaskTimeout
 from pipeline.understand.canonical import canonicalize_url, document_id, same_site
 from pipeline.understand.encoding import decode_html
-from pipeline.understand.extraction import extract_html
+from pipeline.understand.extraction import check_favour, extract_html
 from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,16 @@ HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 
 class ExtractStage(PooledStage):
     """Fill `item.extraction` for pages with an HTML body; leave failed pages as they are."""
+
+    def __init__(self, pool, favour: str = "precision"):
+        super().__init__(pool)
+        self.favour = check_favour(favour)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        stage = super().from_crawler(crawler)
+        stage.favour = check_favour(crawler.settings.get("PRODOPS_EXTRACTION_FAVOUR"))
+        return stage
 
     async def process_item(self, item):
         if not isinstance(item, Page) or not _was_fetched(item):
@@ -44,7 +54,7 @@ class ExtractStage(PooledStage):
             return item
         html = decode_html(item.body, item.encoding)
         try:
-            item.extraction = await self.pool.run(extract_html, html, url)
+            item.extraction = await self.pool.run(extract_html, html, url, self.favour)
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)

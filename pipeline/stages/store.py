@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 from pipeline import clock, counters
 from pipeline.items import Page
 from pipeline.store import validators
+from pipeline.store.bodies import MIB, BodyStore
 from pipeline.store.database import open_database
 from pipeline.store.documents import (
     document_id_for_url,
@@ -24,18 +25,22 @@ logger = logging.getLogger(__name__)
 class StoreStage:
     """Upsert documents and sightings; drop pages that carry nothing worth keeping."""
 
-    def __init__(self, db_path: str, stats):
+    def __init__(self, db_path: str, stats, bodies_max_mb: float = 0):
         self.db_path = db_path
         self.stats = stats
         self.db = None
+        self.bodies: BodyStore | None = None
+        self.bodies_max_bytes = int(bodies_max_mb * MIB)
         self._counted: set[str] = set()  # documents counted in this run (each once)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("PRODOPS_DB"), crawler.stats)
+        return cls(crawler.settings.get("PRODOPS_DB"), crawler.stats,
+                   crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"))
 
     def open_spider(self) -> None:
         self.db = open_database(self.db_path)
+        self.bodies = BodyStore(self.db, self.bodies_max_bytes)
 
     def close_spider(self) -> None:
         if self.db is not None:
@@ -61,6 +66,11 @@ class StoreStage:
             self.db, row, found_at=item.url, now=now, fetched=fetched, context=context,
             signature=item.signature,
         )
+        if fetched is not None and item.body:
+            # The body the stored text came from replaces the kept one; a body that gave no
+            # text is kept only when there is none (a later extractor may read it).
+            self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type, item.encoding,
+                             item.body, replace=item.extraction is not None)
         if item.landing_url:
             link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
         self._count(row["id"], item.source_id, outcome)

@@ -216,6 +216,17 @@ def m009_link_checks(db: sqlite_utils.Database) -> None:
     db["link_checks"].create_index(["document_id"])
 
 
+@migrations()
+def m010_bodies(db: sqlite_utils.Database) -> None:
+    # The latest fetched body of each document, zstd-compressed (pipeline/store/bodies.py).
+    db["bodies"].create(
+        {"document_id": str, "url": str, "fetched_at": str, "media_type": str, "encoding": str,
+         "size": int, "body": bytes},
+        pk="document_id",
+    )
+    db["bodies"].create_index(["fetched_at"])
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -11,6 +11,7 @@ first embed, and the crawler process never does. Nothing is ever downloaded: loa
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,18 @@ DIMENSIONS = 256
 @functools.cache
 def model():
     """The WordLlama model, from the files the wheel installed (loaded on first use)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     import wordllama  # noqa: PLC0415 - loaded where embeddings are needed, not at import
     from wordllama import WordLlama  # noqa: PLC0415
+
+    # wordllama calls logging.basicConfig(level=INFO) when imported: in a worker process that
+    # would print every library's log lines (trafilatura's among them) on the crawl's stderr.
+    # Logging is the application's to configure: undo it.
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
     # wordllama 0.4.0 looks for its tokenizer under wordllama/tokenizer/, but the wheel puts
     # it under wordllama/tokenizers/; with cache_dir at the package it is found there (and the

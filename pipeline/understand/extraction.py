@@ -12,17 +12,31 @@ from importlib.metadata import version
 
 import trafilatura
 
+from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
 
 logger = logging.getLogger(__name__)
 
 TRAFILATURA = f"trafilatura {version('trafilatura')}"
+FAVOURS = ("precision", "balanced", "recall")
 MIN_WORDS = 10  # fewer words than this is a heading or a caption, not main text
 HTML_LANG = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 
 
-def extract_html(html: str, url: str) -> Extraction | None:
-    """Extract the main text and metadata of an HTML page; None when it has no main text."""
+def check_favour(favour: str) -> str:
+    """The PRODOPS_EXTRACTION_FAVOUR setting checked: precision, balanced or recall."""
+    if favour not in FAVOURS:
+        raise ConfigError(f"PRODOPS_EXTRACTION_FAVOUR = {favour!r}: use one of {', '.join(FAVOURS)}")
+    return favour
+
+
+def extract_html(html: str, url: str, favour: str = "precision") -> Extraction | None:
+    """Extract the main text and metadata of an HTML page; None when it has no main text.
+
+    `favour` is trafilatura's trade-off (PRODOPS_EXTRACTION_FAVOUR): "precision" (the
+    default: a page whose only "text" is a cookie banner or a newsletter box must count as
+    having no main text), "balanced", or "recall" (keep more of what may be text).
+    """
     try:
         document = trafilatura.bare_extraction(
             html,
@@ -30,9 +44,8 @@ def extract_html(html: str, url: str) -> Extraction | None:
             with_metadata=True,
             include_comments=False,
             include_tables=True,
-            # Precision over recall: a page whose only "text" is a cookie banner or a
-            # newsletter box must count as having no main text.
-            favor_precision=True,
+            favor_precision=favour == "precision",
+            favor_recall=favour == "recall",
         )
     except Exception:  # noqa: BLE001 - a crash in a third-party parser must not stop the crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)

@@ -1,0 +1,185 @@
+"""Re-extracting the corpus from its kept bodies (`prodops reextract`): nothing is fetched.
+
+Each kept body (pipeline/store/bodies.py) goes through the crawl's own stages again —
+extract, classify, tag, dedup, the same classes a crawl runs, in the same worker pool — with
+the versions installed now, and the document is rewritten where anything changed; `updated`
+moves only when its content did, `extracted_by` names the extractor and version used. A
+document keeps its identity (URL, id, source, provenance, first and last seen), and what a
+feed said of it (title, author, date, summary) stays as it is, as a crawl would keep it.
+
+Nothing stored is lost: when the new extraction finds no main text (or a task fails), the
+stored text stays and the document is counted under `no_text`. The curator's labels and
+learned models are applied by `prodops retag`, as after a crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from scrapy.exceptions import DropItem
+from scrapy.settings import Settings
+
+from feeds.entries import EntryHints
+from pipeline import clock
+from pipeline.config.entities import load_entities
+from pipeline.items import Page
+from pipeline.stages.classify import ClassifyStage
+from pipeline.stages.dedup import DedupStage
+from pipeline.stages.extract import ExtractStage
+from pipeline.stages.pool import TaskTimeout, WorkerPool, worker_count
+from pipeline.stages.tag import TagStage
+from pipeline.store.bodies import KeptBody, kept_bodies
+from pipeline.store.clusters import assign_cluster
+from pipeline.store.database import open_database
+from pipeline.store.documents import CONTENT_FIELDS, year_of
+
+# Columns a re-extraction never rewrites: the document's identity and provenance.
+KEPT_COLUMNS = ("id", "url", "source_id", "found_via", "fetched_url", "http_status", "media_type", "categories")
+EDITORIAL_VIA = ("feed", "links")  # found through an entry or a link whose title and date are the editor's
+
+
+@dataclass
+class SourceChanges:
+    """What a re-extraction changed in one source's documents."""
+
+    documents: int = 0  # bodies re-extracted
+    changed: int = 0  # documents whose text changed
+    words_added: int = 0
+    words_removed: int = 0
+    no_text: int = 0  # no main text now (or the task failed): the stored text was kept
+
+
+@dataclass
+class ReextractReport:
+    sources: dict[str, SourceChanges] = field(default_factory=dict)
+    extractors: Counter = field(default_factory=Counter)  # extracted_by of the new texts
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def documents(self) -> int:
+        return sum(changes.documents for changes in self.sources.values())
+
+
+def words_added_removed(old: str, new: str) -> tuple[int, int]:
+    """Words the new text has beyond the old one's, and words it lost (as multisets)."""
+    before, after = Counter((old or "").split()), Counter((new or "").split())
+    return sum((after - before).values()), sum((before - after).values())
+
+
+class Reextraction:
+    """The crawl's stages over kept bodies, set up from the crawl's settings
+    (PRODOPS_EXTRACTION_FAVOUR, PRODOPS_TAXONOMY, PRODOPS_ENTITIES, PRODOPS_SEMANTIC,
+    PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT). A malformed file or setting raises
+    ConfigError here, before any work."""
+
+    def __init__(self, settings: Settings):
+        self.pool = WorkerPool(worker_count(settings.getint("PRODOPS_EXTRACT_WORKERS")),
+                               settings.getfloat("PRODOPS_TASK_TIMEOUT"))
+        taxonomy_path = settings.get("PRODOPS_TAXONOMY")
+        self.extract = ExtractStage(self.pool, settings.get("PRODOPS_EXTRACTION_FAVOUR"))
+        self.classify = ClassifyStage(self.pool, taxonomy_path)
+        self.tag = TagStage(self.pool, taxonomy_path)
+        self.tag.semantic = settings.getbool("PRODOPS_SEMANTIC")
+        self.tag.entities_path = settings.get("PRODOPS_ENTITIES")
+        load_entities(self.tag.entities_path)
+        self.dedup = DedupStage(self.pool)
+
+    async def document_of(self, kept: KeptBody, stored: dict) -> Page | None:
+        """The page rebuilt from its body and processed again; None when it has no main text now."""
+        item = Page(url=kept.url, source_id=stored["source_id"], found_via=stored["found_via"],
+                    final_url=kept.url, status=stored["http_status"] or 200, body=kept.body,
+                    encoding=kept.encoding, content_type=kept.media_type, hints=_hints(stored),
+                    canonical_url=stored["url"], doc_id=stored["id"])
+        try:
+            await self.extract.process_item(item)
+            if item.extraction is None:
+                return None
+            item.canonical_url, item.doc_id = stored["url"], stored["id"]  # the identity stays
+            for stage in (self.classify, self.tag, self.dedup):
+                await stage.process_item(item)
+        except (DropItem, TaskTimeout):
+            return None
+        return item
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _hints(stored: dict) -> EntryHints | None:
+    """What the feed or link list said of the document, read back from its row."""
+    if stored["found_via"] not in EDITORIAL_VIA:
+        return None
+    try:
+        categories = json.loads(stored["categories"] or "[]")
+    except ValueError:
+        categories = []
+    return EntryHints(title=stored["title"], author=stored["author"], published=stored["published"],
+                      summary=stored["description"], categories=categories if isinstance(categories, list) else [])
+
+
+def reextract(work: Reextraction, db_path: str, source_ids: tuple[str, ...] = (),
+              since: str | None = None) -> ReextractReport:
+    """Re-extract the kept bodies (of these sources, fetched since `since`) and report per
+    source what changed (see the module docstring). A Ctrl-C ends it between documents:
+    what was rewritten stays, the report says it was interrupted."""
+    report = ReextractReport()
+    started = time.monotonic()
+    db = open_database(db_path)
+    previous = signal.signal(signal.SIGTERM, _stop)  # as Ctrl-C: cron's and systemd's stop
+    try:
+        asyncio.run(_run(db, work, report, source_ids, since, in_flight=max(8, 4 * work.pool.workers)))
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        work.close()
+        db.close()
+        report.seconds = time.monotonic() - started
+    return report
+
+
+async def _run(db, work: Reextraction, report: ReextractReport, source_ids, since, in_flight: int) -> None:
+    for batch in kept_bodies(db, source_ids, since, batch=in_flight):
+        ids = [kept.document_id for kept in batch]
+        stored = {row["id"]: row for row in db.query(
+            f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        pages = await asyncio.gather(*(work.document_of(kept, stored[kept.document_id]) for kept in batch))
+        now = clock.now_iso()
+        for kept, page in zip(batch, pages):
+            _save(db, report, stored[kept.document_id], page, now)
+
+
+def _save(db, report: ReextractReport, stored: dict, page: Page | None, now: str) -> None:
+    changes = report.sources.setdefault(stored["source_id"], SourceChanges())
+    changes.documents += 1
+    if page is None or page.document is None:
+        changes.no_text += 1
+        return
+    row = {key: value for key, value in page.document.items() if key not in KEPT_COLUMNS}
+    report.extractors[row["extracted_by"]] += 1
+    text_changed = row["content_hash"] != stored["content_hash"]
+    update = {key: value for key, value in row.items() if stored.get(key) != value}
+    if not update:
+        return
+    update["year"] = year_of(row["published"], stored["first_seen"])
+    if text_changed or any(key in update for key in CONTENT_FIELDS):
+        update["updated"] = now
+    with db.atomic():
+        db["documents"].update(stored["id"], update)
+        if text_changed:
+            assign_cluster(db, stored["id"], row["content_hash"], page.signature, now)
+    if text_changed:
+        added, removed = words_added_removed(stored["text"], row["text"])
+        changes.changed += 1
+        changes.words_added += added
+        changes.words_removed += removed
