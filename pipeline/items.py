@@ -27,6 +27,7 @@ class Extraction:
     canonical_url: str | None = None  # rel=canonical / og:url as the page declares it
     extractor: str = ""  # name and version, e.g. "trafilatura 2.3.1"
     page_count: int | None = None  # PDFs
+    links: list[tuple[str, str]] = field(default_factory=list)  # (URL, anchor) cited by the main text
 
 
 @dataclass(repr=False)

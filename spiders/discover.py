@@ -21,55 +21,60 @@ class Proposal:
     url: str
     title: str | None
     evidence: str  # how it was found, and what it holds
+    site: str = ""  # the page discovery started from
 
 
 class DiscoverSpider(scrapy.Spider):
-    """Spider argument: ``url``, a page of the site. Results in ``self.proposals``."""
+    """Spider argument: ``url``, a page of the site, or ``urls``, pages of several sites
+    (each proposal says which in ``site``). Results in ``self.proposals``."""
 
     name = "discover"
     # Discovery stores nothing: no stages, no run log.
     custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None}}
 
-    def __init__(self, *args, url: str = "", **kwargs):
+    def __init__(self, *args, url: str = "", urls: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.url = url
+        self.urls = list(urls or []) or [url]
         self.proposals: list[Proposal] = []
         self._checked: set[str] = set()
 
     async def start(self):
-        yield scrapy.Request(self.url, callback=self.parse_page, errback=self.page_failed)
-        yield scrapy.Request(urljoin(self.url, "/robots.txt"), callback=self.parse_robots,
-                             errback=self.ignore, meta={"dont_obey_robotstxt": True},
-                             dont_filter=True)
+        for site in self.urls:
+            yield scrapy.Request(site, callback=self.parse_page, errback=self.page_failed,
+                                 cb_kwargs={"site": site}, dont_filter=True)
+            yield scrapy.Request(urljoin(site, "/robots.txt"), callback=self.parse_robots,
+                                 errback=self.ignore, meta={"dont_obey_robotstxt": True},
+                                 cb_kwargs={"site": site}, dont_filter=True)
 
-    def parse_page(self, response):
+    def parse_page(self, response, site: str):
         declared = feed_links(response.text, response.url) if hasattr(response, "text") else []
         for url, title in declared:
-            yield self._check(url, self.check_feed, f"declared by {response.url}", title)
+            yield self._check(url, self.check_feed, site, f"declared by {response.url}", title)
         for url in guessed_feed_urls(response.url):
-            yield self._check(url, self.check_feed, "the platform's usual feed path")
+            yield self._check(url, self.check_feed, site, "the platform's usual feed path")
 
     def page_failed(self, failure):
         # The page itself failed: the usual paths may still answer.
-        for url in guessed_feed_urls(self.url):
-            yield self._check(url, self.check_feed, "the platform's usual feed path")
+        site = failure.request.cb_kwargs["site"]
+        for url in guessed_feed_urls(site):
+            yield self._check(url, self.check_feed, site, "the platform's usual feed path")
 
-    def parse_robots(self, response):
+    def parse_robots(self, response, site: str):
         declared = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
         for url in declared:
-            yield self._check(url, self.check_sitemap, "declared in robots.txt")
+            yield self._check(url, self.check_sitemap, site, "declared in robots.txt")
         if not declared:
-            for url in guessed_sitemap_urls(self.url):
-                yield self._check(url, self.check_sitemap, "the usual sitemap path")
+            for url in guessed_sitemap_urls(site):
+                yield self._check(url, self.check_sitemap, site, "the usual sitemap path")
 
-    def _check(self, url: str, callback, evidence: str, title: str | None = None):
+    def _check(self, url: str, callback, site: str, evidence: str, title: str | None = None):
         if url in self._checked:
             return None
         self._checked.add(url)
         return scrapy.Request(url, callback=callback, errback=self.ignore,
-                              cb_kwargs={"evidence": evidence, "title": title})
+                              cb_kwargs={"site": site, "evidence": evidence, "title": title})
 
-    def check_feed(self, response, evidence: str, title: str | None):
+    def check_feed(self, response, site: str, evidence: str, title: str | None):
         try:
             feed = parse_feed(response.body, response.url, media_type(response))
         except NotAFeedError:
@@ -79,16 +84,16 @@ class DiscoverSpider(scrapy.Spider):
             return
         self.proposals.append(Proposal(
             "feed", response.url, title or feed.title,
-            f"{evidence}; {feed.version}, {len(feed.entries)} entries",
+            f"{evidence}; {feed.version}, {len(feed.entries)} entries", site,
         ))
 
-    def check_sitemap(self, response, evidence: str, title: str | None):
+    def check_sitemap(self, response, site: str, evidence: str, title: str | None):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except NotASitemapError:
             return
         self.proposals.append(Proposal(
-            "sitemap", response.url, title, f"{evidence}; {sitemap.kind}, {len(sitemap.entries)} entries",
+            "sitemap", response.url, title, f"{evidence}; {sitemap.kind}, {len(sitemap.entries)} entries", site,
         ))
 
     def ignore(self, failure):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from feeds.opml import OpmlError, parse_opml
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings
+from pipeline.clock import now_iso
 from pipeline.config.source_files import (
     append_sources,
     export_opml,
@@ -18,7 +20,9 @@ from pipeline.config.source_files import (
 )
 from pipeline.config.sources import KIND_OPTIONS, Source, load_sources
 from pipeline.store import runs
+from pipeline.store.citations import suggest_hosts
 from pipeline.store.database import open_database
+from pipeline.understand.links import host_of
 
 sources_option = click.option("--sources", "sources_path", default=DEFAULT_SOURCES,
                               show_default=True, help="Sources file (YAML).")
@@ -106,7 +110,6 @@ def export(output_format, sources_path) -> None:
 def discover(url, add_found, sources_path, settings, allow_private_network) -> None:
     """Find a site's feeds (<link rel=alternate>, platform paths) and sitemaps (robots.txt,
     /sitemap.xml); print them as proposed sources."""
-    from pipeline.cli.common import scrapy_settings
     from pipeline.crawl import runner as crawling
 
     overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
@@ -125,6 +128,69 @@ def discover(url, add_found, sources_path, settings, allow_private_network) -> N
     if add_found and new:
         append_sources(sources_path, new)
         click.echo(f"Added {len(new)} source(s) to {sources_path}")
+
+
+@sources.command()
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Hosts to suggest at most.")
+@click.option("--min-citations", type=click.IntRange(1), default=3, show_default=True,
+              help="Relevant documents that must cite a host.")
+@click.option("--check", "check_feeds", is_flag=True, help="Look for each host's feed or sitemap (fetches).")
+@click.option("--add", "add_found", is_flag=True, help="Add the feeds or sitemaps found to the sources file (implies --check).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: host, citations, score, examples, feed.")
+@db_option
+@sources_option
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option("--allow-private-network", is_flag=True, help="Allow loopback and private addresses.")
+def suggest(limit, min_citations, check_feeds, add_found, as_json, db_path, sources_path, settings,
+            allow_private_network) -> None:
+    """Sites that relevant stored documents cite and no source follows, ranked by the
+    relevance of the documents citing them; with --check or --add, each one's feed or
+    sitemap, found as `sources discover` finds it (through the crawler, politely)."""
+    configured = _load(sources_path, missing_ok=True)
+    if not Path(db_path).exists():
+        raise UserError(f"{db_path} does not exist; crawl first, or give the --db of a crawled corpus")
+    db = open_database(db_path)
+    found = suggest_hosts(db, {host_of(source.url) for source in configured}, limit, min_citations)
+    db.close()
+    if (check_feeds or add_found) and found:
+        _find_feeds(found, settings, allow_private_network)
+    for suggestion in found:
+        if as_json:
+            click.echo(json.dumps(suggestion.as_json(), ensure_ascii=False))
+            continue
+        click.echo(f"{suggestion.host:<32} {suggestion.citations:>3} citing  score {suggestion.score:6.2f}  "
+                   f"{'feed: ' + suggestion.feed if suggestion.feed else ''}")
+        for title in suggestion.examples:
+            click.echo(f"    cited by: {title}")
+    if not found and not as_json:
+        click.echo(f"No site is cited by {min_citations} or more relevant documents without being a source.")
+    if add_found:
+        chosen = [s for s in found if s.feed]
+        new, comments = [], {}
+        for s in chosen:
+            for source in new_sources([*configured, *new], [(s.feed, s.host, s.kind)]):
+                new.append(source)
+                comments[source.id] = (f"suggested {now_iso()[:10]}: cited by {s.citations} relevant "
+                                       f"document(s), e.g. {s.examples[0] if s.examples else s.host}")
+        if new:
+            append_sources(sources_path, new, comments)
+        if not as_json:
+            click.echo(f"Added {len(new)} source(s) to {sources_path}"
+                       + (f"; no feed or sitemap found on {len(found) - len(chosen)} host(s)" if len(chosen) < len(found) else ""))
+
+
+def _find_feeds(found, settings, allow_private_network: bool) -> None:
+    """Fill each suggestion's `feed` (a feed, else a sitemap) by discovery on its home page."""
+    from pipeline.crawl import runner as crawling  # Scrapy only for the commands that fetch
+
+    overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
+    sites = {f"{s.scheme}://{s.host}/": s for s in found}
+    proposals = crawling.discover_sources(list(sites), crawling.crawl_settings(DEFAULT_DB, overrides,
+                                                                               allow_private_network))
+    for proposal in sorted(proposals, key=lambda p: p.kind != "feed"):  # a feed before a sitemap
+        suggestion = sites.get(proposal.site)
+        if suggestion is not None and suggestion.feed is None:
+            suggestion.feed, suggestion.kind = proposal.url, proposal.kind
 
 
 @sources.command()

@@ -60,8 +60,9 @@ def new_sources(existing: list[Source], candidates: Iterable[tuple[str, str | No
     return new
 
 
-def append_sources(path: str | Path, new: list[Source]) -> None:
-    """Append sources to a sources file (created if missing); validate, or restore and raise."""
+def append_sources(path: str | Path, new: list[Source], comments: dict[str, str] | None = None) -> None:
+    """Append sources to a sources file (created if missing); validate, or restore and raise.
+    `comments` (source id → text) are written as a comment line above each one's entry."""
     path = Path(path)
     original = path.read_text(encoding="utf-8") if path.exists() else None
     text = original if original is not None else ""
@@ -71,9 +72,15 @@ def append_sources(path: str | Path, new: list[Source]) -> None:
         text += "sources:\n"
     if re.search(r"^sources:\s*\[\s*\]\s*$", text, re.MULTILINE):
         text = re.sub(r"^sources:\s*\[\s*\]\s*$", "sources:", text, flags=re.MULTILINE)
-    entries = [_entry(source) for source in new]
-    block = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
-    text += "".join(f"  {line}\n" for line in block.splitlines())
+    # New entries take the indentation of the file's own ("- id:" or "  - id:").
+    existing = re.search(r"^( *)- ", text.split("sources:", 1)[-1], re.MULTILINE)
+    indent = existing.group(1) if existing else "  "
+    for source in new:
+        comment = " ".join((comments or {}).get(source.id, "").split())
+        if comment:
+            text += f"{indent}# {comment}\n"
+        block = yaml.safe_dump([_entry(source)], sort_keys=False, allow_unicode=True, width=100)
+        text += "".join(f"{indent}{line}\n" for line in block.splitlines())
     path.write_text(text, encoding="utf-8")
     try:
         load_sources(path)

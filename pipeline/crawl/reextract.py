@@ -36,7 +36,7 @@ from pipeline.stages.tag import TagStage
 from pipeline.store.bodies import KeptBody, kept_bodies
 from pipeline.store.clusters import assign_cluster
 from pipeline.store.database import open_database
-from pipeline.store.documents import CONTENT_FIELDS, year_of
+from pipeline.store.documents import CONTENT_FIELDS, save_links, year_of
 
 # Columns a re-extraction never rewrites: the document's identity and provenance.
 KEPT_COLUMNS = ("id", "url", "source_id", "found_via", "fetched_url", "http_status", "media_type", "categories")
@@ -169,12 +169,13 @@ def _save(db, report: ReextractReport, stored: dict, page: Page | None, now: str
     report.extractors[row["extracted_by"]] += 1
     text_changed = row["content_hash"] != stored["content_hash"]
     update = {key: value for key, value in row.items() if stored.get(key) != value}
-    if not update:
-        return
-    update["year"] = year_of(row["published"], stored["first_seen"])
-    if text_changed or any(key in update for key in CONTENT_FIELDS):
-        update["updated"] = now
     with db.atomic():
+        save_links(db, stored["id"], page.extraction.links)  # also fills them for older documents
+        if not update:
+            return
+        update["year"] = year_of(row["published"], stored["first_seen"])
+        if text_changed or any(key in update for key in CONTENT_FIELDS):
+            update["updated"] = now
         db["documents"].update(stored["id"], update)
         if text_changed:
             assign_cluster(db, stored["id"], row["content_hash"], page.signature, now)

@@ -51,9 +51,10 @@ def run_crawl(
     return runlog.summary
 
 
-def discover_sources(url: str, settings: Settings) -> list[Proposal]:
-    """Find the feeds and sitemaps a site offers (fetched through Scrapy, and checked)."""
-    crawler, _ = _run(DiscoverSpider, settings, None, url=url)
+def discover_sources(url: str | list[str], settings: Settings) -> list[Proposal]:
+    """Find the feeds and sitemaps a site offers (fetched through Scrapy, and checked); given
+    several sites' pages, each proposal's `site` says which it was found for."""
+    crawler, _ = _run(DiscoverSpider, settings, None, urls=[url] if isinstance(url, str) else url)
     return crawler.spider.proposals
 
 

@@ -52,6 +52,22 @@ EMPTY = {
 }
 
 
+# Links inside the articles' own text to resources elsewhere on the web (the text stays the
+# same: the anchors are words it already has). productboard.com is cited by four documents,
+# producttalk.org by three, svpg.com by two: `prodops sources suggest` ranks them.
+CITATIONS: dict[str, list[tuple[str, str]]] = {
+    ARTICLES[0]["slug"]: [("operating system for the product organization",
+                           "https://www.productboard.com/blog/what-is-product-operations/")],
+    ARTICLES[1]["slug"]: [("product strategy", "https://www.svpg.com/product-strategy-overview/"),
+                          ("customer calls", "https://www.producttalk.org/2021/08/continuous-interviewing/")],
+    ARTICLES[2]["slug"]: [("product feedback", "https://www.productboard.com/blog/customer-feedback-management/"),
+                          ("feature requests", "https://www.producttalk.org/2023/06/feature-requests/")],
+    ARTICLES[3]["slug"]: [("roadmapping tool", "https://www.productboard.com/product-roadmap/")],
+    ARTICLES[4]["slug"]: [("objectives and key results", "https://www.svpg.com/team-objectives-overview/"),
+                          ("a roadmap that serves them", "https://www.productboard.com/blog/okrs-roadmap/")],
+    GUIDES[0]["slug"]: [("Operating cadence", "https://www.producttalk.org/2022/01/operating-cadence/")],
+}
+
 SITEMAP_GUIDES = GUIDES[:2]
 LIBRARY_GUIDES = GUIDES[2:4]
 REPORT = GUIDES[4]
@@ -100,8 +116,18 @@ and to measure traffic. By clicking Accept you agree to our use of cookies.</p>
 </body></html>"""
 
 
-def article_html(article: dict, base_url: str, extra_html: str = "") -> str:
-    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in article["paragraphs"])
+def cite(paragraph_html: str, slug: str, cited: dict[str, str]) -> str:
+    """The paragraph with the article's citations linked (`cited` maps a cited site's base
+    URL to the one to link instead, so that a test can serve it)."""
+    for phrase, url in CITATIONS.get(slug, []):
+        for real, served in cited.items():
+            url = url.replace(real, served)
+        paragraph_html = paragraph_html.replace(phrase, f'<a href="{escape(url)}">{phrase}</a>', 1)
+    return paragraph_html
+
+
+def article_html(article: dict, base_url: str, extra_html: str = "", cited: dict[str, str] | None = None) -> str:
+    paragraphs = "".join(f"<p>{cite(escape(p), article['slug'], cited or {})}</p>" for p in article["paragraphs"])
     body = (
         f'<article><h1>{escape(article["title"])}</h1>'
         f'<p class="byline">By <span class="author">{escape(article["author"])}</span> · '
@@ -199,8 +225,10 @@ def toolkit_html() -> str:
 </section>""")
 
 
-def sample_routes(base_url: str) -> dict[str, Route]:
-    """Every route of the sample web, with links pointing at `base_url`."""
+def sample_routes(base_url: str, cited: dict[str, str] | None = None) -> dict[str, Route]:
+    """Every route of the sample web, with links pointing at `base_url` (and the articles'
+    citations of other sites remapped by `cited`, e.g. {"https://www.productboard.com":
+    <a local server>})."""
     xml = "application/xml; charset=utf-8"
     robots = f"User-agent: *\nDisallow: /private/\nSitemap: {base_url}/sitemap-index.xml\n"
     index = ('<?xml version="1.0" encoding="UTF-8"?>'
@@ -228,10 +256,10 @@ def sample_routes(base_url: str) -> dict[str, Route]:
                            "application/atom+xml"),
         article_path(SYNDICATED): Route(syndicated_html(SYNDICATED, edited=True).encode()),
         article_path(EMPTY): Route(page_html(EMPTY["title"], "").encode()),
-        "/guides/product-metrics-dashboards/": Route(article_html(URL_ARTICLE, base_url).encode()),
+        "/guides/product-metrics-dashboards/": Route(article_html(URL_ARTICLE, base_url, cited=cited).encode()),
     }
     for article in [*ARTICLES[:5], *SITEMAP_GUIDES, *LIBRARY_GUIDES]:
-        routes[article_path(article)] = Route(article_html(article, base_url).encode())
+        routes[article_path(article)] = Route(article_html(article, base_url, cited=cited).encode())
     index = "".join(
         f'<li><a href="{article_path(a)}">{escape(a["title"])}</a></li>' for a in ARTICLES[:5]
     )

@@ -15,6 +15,7 @@ import yaml
 from datasette.app import Datasette
 
 from pipeline.config.files import PROJECT_DATA
+from pipeline.store.citations import CITED_NOT_FOLLOWED_SQL
 
 METADATA = PROJECT_DATA / "metadata.yml"
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
@@ -74,5 +75,12 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = True) -> Da
     metadata = load_metadata(db_path)
     queries = metadata.setdefault("databases", {}).setdefault(database_name(db_path), {})
     queries.setdefault("queries", {}).update(list_queries(lists))
+    queries["queries"]["cited_not_followed"] = {
+        "title": "Cited but not followed",
+        "description": "Sites that relevant documents cite from their main text and no source is on, "
+                       "ranked by the relevance of the citing documents (as `prodops sources suggest`). "
+                       "Blank: at least 3 citing documents, 50 sites.",
+        "sql": CITED_NOT_FOLLOWED_SQL,
+    }
     return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
                      settings={**SETTINGS, "default_allow_sql": allow_sql})

@@ -64,7 +64,7 @@ class StoreStage:
             context = {"anchor": item.hints.anchor, "section": section}
         outcome = save_document(
             self.db, row, found_at=item.url, now=now, fetched=fetched, context=context,
-            signature=item.signature,
+            signature=item.signature, links=item.extraction.links if item.extraction else None,
         )
         if fetched is not None and item.body:
             # The body the stored text came from replaces the kept one; a body that gave no

@@ -227,6 +227,23 @@ def m010_bodies(db: sqlite_utils.Database) -> None:
     db["bodies"].create_index(["fetched_at"])
 
 
+@migrations()
+def m011_links(db: sqlite_utils.Database) -> None:
+    # The links a document's main text cites (pipeline/understand/links.py); `host` without "www.".
+    db["links"].create({"document_id": str, "url": str, "host": str, "anchor": str},
+                       pk=("document_id", "url"))
+    db["links"].create_index(["host"])
+
+
+@migrations()
+def m012_source_hosts(db: sqlite_utils.Database) -> None:
+    from pipeline.understand.links import host_of  # noqa: PLC0415 - the one rule for a host
+
+    db["sources"].add_column("host", str)  # the source URL's host, as `links.host` spells it
+    for source_id, url in db.execute("SELECT id, url FROM sources").fetchall():
+        db.execute("UPDATE sources SET host = ? WHERE id = ?", [host_of(url or ""), source_id])
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

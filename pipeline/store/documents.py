@@ -17,6 +17,7 @@ from pipeline.items import Page
 from pipeline.store import validators
 from pipeline.store.clusters import assign_cluster
 from pipeline.understand.canonical import canonicalize_url, document_id
+from pipeline.understand.links import host_of
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
 CONTENT_FIELDS = (
@@ -94,7 +95,7 @@ def page_error(page: Page) -> str | None:
 def save_document(
     db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str,
     fetched: tuple[dict[str, str], str, list[str]] | None = None, context: dict[str, str | None] | None = None,
-    signature=None,
+    signature=None, links: list[tuple[str, str]] | None = None,
 ) -> str:
     """Insert or update a document and its sighting atomically; return new/updated/unchanged.
 
@@ -102,6 +103,8 @@ def save_document(
     came from: its validators are saved in the same transaction, for conditional GET next time.
     `context` is where the link was found: anchor text and section heading of a link list.
     A new or changed document is (re)placed in its near-duplicate cluster by `signature`.
+    `links` (URL, anchor) that its main text cites replace those stored, unless the stored
+    text was kept (a feed-only fallback) or `links` is None.
     """
     with db.atomic():
         existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
@@ -124,6 +127,8 @@ def save_document(
             outcome = "updated"
         if outcome != "unchanged" or existing["cluster_id"] is None:
             assign_cluster(db, row["id"], row["content_hash"], signature, now)
+        if links is not None and (existing is None or not _keeps_stored_content(existing, row)):
+            save_links(db, row["id"], links)
         _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now, context)
         if fetched is not None:
             headers, hashed_body, linked_pdfs = fetched
@@ -131,6 +136,13 @@ def save_document(
             validators.save(db, found_at, now, body_hash=hashed_body, document_id=row["id"],
                             **validators.response_validators(headers), **links)
     return outcome
+
+
+def save_links(db: sqlite_utils.Database, document_id: str, links: list[tuple[str, str]]) -> None:
+    """Replace the links a document's main text cites (call inside its transaction)."""
+    db.execute("DELETE FROM links WHERE document_id = ?", [document_id])
+    db.conn.executemany("INSERT OR IGNORE INTO links (document_id, url, host, anchor) VALUES (?, ?, ?, ?)",
+                        [(document_id, url, host_of(url), anchor) for url, anchor in links])
 
 
 def touch_document(

@@ -14,6 +14,7 @@ from feeds.dates import iso, parse_datetime
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.store.database import open_read_only
+from pipeline.understand.links import host_of
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def mirror_source(db: sqlite_utils.Database, source: Source) -> None:
         "name": source.name,
         "kind": source.kind,
         "url": source.url,
+        "host": host_of(source.url),
         "enabled": int(source.enabled),
         "settings": json.dumps(source.settings, sort_keys=True),
     }

@@ -11,9 +11,11 @@ import re
 from importlib.metadata import version
 
 import trafilatura
+from trafilatura import load_html
 
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
+from pipeline.understand.links import candidate_links, content_links
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +40,13 @@ def extract_html(html: str, url: str, favour: str = "precision") -> Extraction |
     having no main text), "balanced", or "recall" (keep more of what may be text).
     """
     try:
+        # Parsed once here, so that the content's links are read from the same tree.
+        tree = load_html(html)
+        if tree is None:
+            return None
+        candidates = candidate_links(tree, url)
         document = trafilatura.bare_extraction(
-            html,
+            tree,
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -62,6 +69,7 @@ def extract_html(html: str, url: str, favour: str = "precision") -> Extraction |
         description=_clean(document.description),
         canonical_url=_clean(document.url),
         extractor=TRAFILATURA,
+        links=content_links(candidates, document.text),
     )
 
 

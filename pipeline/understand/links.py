@@ -1,0 +1,88 @@
+"""The links of a page's main content: what its author cites (not its navigation or footer).
+
+Read from the same lxml tree trafilatura extracts from (parsed once), before trafilatura
+prunes it. A link counts as the content's when it is an http(s) link to another page, it
+sits in no boilerplate container (nav, header, footer, aside, form, or an element whose class
+or id says menu, sidebar, share, related, comments, cookie, newsletter ...), and its anchor
+text is part of the extracted main text. At most MAX_LINKS a page, in page order, each URL
+once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+BOILERPLATE_TAGS = {"nav", "header", "footer", "aside", "form", "button", "menu"}
+# Words of a class or id (split at "-" and "_") that name a boilerplate container.
+BOILERPLATE_WORDS = {
+    "nav", "navbar", "navigation", "menu", "footer", "header", "masthead", "sidebar", "breadcrumb",
+    "breadcrumbs", "share", "sharing", "social", "related", "comment", "comments", "cookie", "cookies",
+    "consent", "subscribe", "newsletter", "promo", "widget", "widgets", "banner", "signup", "pagination",
+    "tags", "bio", "toc",
+}
+CONTENT_TAGS = {"article", "main"}  # reached first: the link is the content's
+MAX_LINKS = 100
+MIN_ANCHOR = 3  # characters: shorter anchor texts ("1", "»") say nothing
+
+
+def candidate_links(tree, page_url: str) -> list[tuple[str, str]]:
+    """(absolute URL, anchor text) of the links outside boilerplate containers, in page order.
+
+    Call before extraction: trafilatura changes the tree it is given."""
+    base = page_url
+    declared = tree.find(".//base[@href]") if hasattr(tree, "find") else None
+    if declared is not None:
+        base = urljoin(page_url, declared.get("href", "").strip())
+    found, seen = [], {urldefrag(page_url)[0]}
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        url = urldefrag(urljoin(base, href))[0]
+        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+            continue
+        text = " ".join(anchor.text_content().split())
+        if len(text) < MIN_ANCHOR or _in_boilerplate(anchor):
+            continue
+        seen.add(url)
+        found.append((url, text))
+    return found
+
+
+def content_links(candidates: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """The candidates whose anchor text is part of the extracted main text."""
+    flat = " ".join(text.split()).casefold()
+    return [(url, anchor) for url, anchor in candidates if anchor.casefold() in flat][:MAX_LINKS]
+
+
+def host_of(url: str) -> str:
+    """The site a URL is on: its host name, lower-case, without a leading "www.", and with
+    its port when that is not the scheme's default (127.0.0.1:8001)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return f"{host}:{port}" if port is not None and port != default else host
+
+
+def _in_boilerplate(element) -> bool:
+    """True when a boilerplate container holds the element before an article or main does
+    (body and html are not asked: their classes describe the whole page)."""
+    node = element.getparent()
+    while node is not None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if tag in ("body", "html"):
+            return False
+        if tag in CONTENT_TAGS or node.get("role") == "main":
+            return False
+        if tag in BOILERPLATE_TAGS or node.get("role") in ("navigation", "banner", "contentinfo"):
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if BOILERPLATE_WORDS.intersection(re.split(r"[\s_-]+", names)):
+            return True
+        node = node.getparent()
+    return False
