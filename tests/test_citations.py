@@ -7,8 +7,8 @@ import json
 
 import sqlite_utils
 import yaml
-
 from conftest import FAST, run_prodops, write_sources
+
 from pipeline.config.lists import load_lists
 from pipeline.config.sources import load_sources
 from pipeline.demo.articles import ARTICLES
