@@ -20,7 +20,8 @@ DOCUMENTS = "prodops/documents/{outcome}"  # new | updated | unchanged
 DROPPED = "prodops/dropped/{reason}"
 NOT_FOLLOWED = "prodops/links_not_followed"  # links of pages below PRODOPS_FOLLOW_MIN_RELEVANCE
 NOT_FOLLOWED_PAGES = "prodops/pages_not_followed"
-SOURCE = "prodops/source/{source_id}/{what}"  # fetched | errors | last_error | ok | warning | documents
+# fetched | errors | last_error | ok | warning | documents | extracted | no_text | no_title | no_date | words
+SOURCE = "prodops/source/{source_id}/{what}"
 
 
 def count_page(stats: StatsCollector, source_id: str) -> None:
@@ -74,6 +75,19 @@ def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
     """Count a stored document as new, updated or unchanged."""
     stats.inc_value(DOCUMENTS.format(outcome=outcome))
     stats.inc_value(SOURCE.format(source_id=source_id, what="documents"))
+
+
+def count_extraction(stats: StatsCollector, source_id: str, text: str | None, title: str | None,
+                     published: str | None) -> None:
+    """Count what extraction made of one fetched page of a source (pipeline.store.drift):
+    whether it found main text, a title, a date, and the text's words."""
+    stats.inc_value(SOURCE.format(source_id=source_id, what="extracted"))
+    for what, missing in (("no_text", not text), ("no_title", not title), ("no_date", not published)):
+        if missing:
+            stats.inc_value(SOURCE.format(source_id=source_id, what=what))
+    if text:
+        key = SOURCE.format(source_id=source_id, what="words")
+        stats.set_value(key, [*(stats.get_value(key) or []), len(text.split())])
 
 
 def count_dropped(stats: StatsCollector, reason: str, count: int = 1) -> None:

@@ -167,6 +167,9 @@ def format_summary(summary: RunSummary) -> str:
                      "less relevant than PRODOPS_FOLLOW_MIN_RELEVANCE.")
     for source_id, warning in sorted(summary.warnings.items()):
         lines.append(f"  warning: {source_id}: {warning}")
+    for source_id, alert in sorted(summary.drift.items()):
+        lines.append(f"Extraction drift: {source_id}: {alert}. Check its pages; `prodops sources health` "
+                     "keeps the alert until extraction is back to usual.")
     if summary.status == "offline":
         lines.append("Offline: every source failed to connect (DNS, refused, unreachable or timed out); "
                      "no source's health changed. Check the network; the next crawl tries them all again.")

@@ -22,6 +22,7 @@ from pipeline.config.sources import KIND_OPTIONS, Source, load_sources
 from pipeline.store import runs
 from pipeline.store.citations import suggest_hosts
 from pipeline.store.database import open_database
+from pipeline.store.scorecard import refresh_scorecards
 from pipeline.understand.links import host_of
 
 sources_option = click.option("--sources", "sources_path", default=DEFAULT_SOURCES,
@@ -197,14 +198,19 @@ def _find_feeds(found, settings, allow_private_network: bool) -> None:
 @sources_option
 @db_option
 def health(sources_path, db_path) -> None:
-    """A table of each source's health: last success, errors, next due, documents."""
+    """Each source's health and scorecard, worst first: state, last success, errors, next due;
+    documents, share relevant, share copied from another source, extraction failures, median
+    words, newest date; and a verdict naming every problem (pipeline/store/scorecard.py)."""
     configured = {source.id: source for source in _load(sources_path)}
     db = open_database(db_path)
     rows = {row["id"]: row for row in db["sources"].rows}
-    header = f"{'source':<28} {'state':<9} {'last success':<20} {'errors':>6} {'next due':<20} {'docs':>5}  last error"
-    click.echo(header)
-    for source_id, source in configured.items():
-        row = rows.get(source_id, {})
+    cards = {card.source_id: card for card in refresh_scorecards(db, now_iso())}
+    order = [source_id for source_id in cards if source_id in configured]
+    order += [source_id for source_id in configured if source_id not in cards]
+    click.echo(f"{'source':<28} {'state':<9} {'last success':<20} {'errors':>6} {'next due':<20} "
+               f"{'docs':>5} {'relevant':>8} {'copies':>6} {'no text':>7} {'words':>6}  newest")
+    for source_id in order:
+        source, row, card = configured[source_id], rows.get(source_id, {}), cards.get(source_id)
         if row.get("disabled_reason"):
             state = "disabled"
         elif not source.enabled:
@@ -215,14 +221,22 @@ def health(sources_path, db_path) -> None:
             state = "ok"
         else:
             state = "new"
-        error = "" if row.get("last_status") in (None, "ok") else row["last_status"]
-        if row.get("disabled_reason"):
-            error = row["disabled_reason"]
         click.echo(
             f"{source_id:<28} {state:<9} {row.get('last_ok') or '-':<20} "
             f"{row.get('consecutive_errors') or 0:>6} {row.get('next_due') or '-':<20} "
-            f"{row.get('documents') or 0:>5}  {error[:100]}"
+            f"{card.documents if card else 0:>5} {_share(card and card.relevant_share):>8} "
+            f"{_share(card and card.copies_share):>6} {card.failures if card else 0:>7} "
+            f"{_number(card and card.median_words):>6}  {(card.newest or '-')[:10] if card else '-'}"
         )
+        click.echo(f"    {card.verdict if card else 'not crawled yet'}")
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
 
 
 @sources.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from pipeline import counters
 from pipeline.items import Extraction, Page
 from pipeline.stages.base import PooledStage
 from pipeline.stages.pool import TaskTimeout
@@ -26,19 +27,29 @@ HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 class ExtractStage(PooledStage):
     """Fill `item.extraction` for pages with an HTML body; leave failed pages as they are."""
 
-    def __init__(self, pool, favour: str = "precision"):
+    def __init__(self, pool, favour: str = "precision", stats=None):
         super().__init__(pool)
         self.favour = check_favour(favour)
+        self.stats = stats  # the crawl's: what extraction made of each source's pages (drift)
 
     @classmethod
     def from_crawler(cls, crawler):
         stage = super().from_crawler(crawler)
         stage.favour = check_favour(crawler.settings.get("PRODOPS_EXTRACTION_FAVOUR"))
+        stage.stats = crawler.stats
         return stage
 
     async def process_item(self, item):
         if not isinstance(item, Page) or not _was_fetched(item):
             return item
+        await self._extract(item)
+        if self.stats is not None and (is_pdf(item.content_type, item.body) or item.content_type in HTML_TYPES):
+            found = item.extraction
+            counters.count_extraction(self.stats, item.source_id, found.text if found else None,
+                                      found.title if found else None, found.published if found else None)
+        return item
+
+    async def _extract(self, item: Page) -> None:
         url = item.final_url or item.url
         if is_pdf(item.content_type, item.body):
             try:
@@ -49,21 +60,20 @@ class ExtractStage(PooledStage):
                 item.extraction_error = f"PDF text extraction {error}"
             if item.extraction_error:
                 logger.warning("%s: %s", url, item.extraction_error)
-            return item
+            return
         if item.content_type not in HTML_TYPES:
-            return item
+            return
         html = decode_html(item.body, item.encoding)
         try:
             item.extraction = await self.pool.run(extract_html, html, url, self.favour)
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
-            return item
+            return
         if item.extraction is None:
             logger.info("No main text found in %s", url)
         else:
             _adopt_declared_canonical(item, item.extraction)
-        return item
 
 
 def _was_fetched(item: Page) -> bool:

@@ -244,6 +244,25 @@ def m012_source_hosts(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE sources SET host = ? WHERE id = ?", [host_of(url or ""), source_id])
 
 
+@migrations()
+def m013_source_quality(db: sqlite_utils.Database) -> None:
+    # Per run and source: what extraction made of the pages read (pipeline/store/drift.py).
+    db["source_runs"].create(
+        {"run_id": int, "source_id": str, "pages": int, "errors": int, "no_text": int, "no_title": int,
+         "no_date": int, "median_words": float, "alert": str},
+        pk=("run_id", "source_id"),
+    )
+    db["source_runs"].create_index(["source_id", "run_id"])
+    db["sources"].add_column("drift", str)  # the extraction drift alert while it lasts
+    # Per-source scorecards (pipeline/store/scorecard.py), refreshed after each crawl.
+    db["source_scorecards"].create(
+        {"source_id": str, "documents": int, "relevant_share": float, "copies_share": float,
+         "copies_of": str, "failures": int, "median_words": float, "newest": str, "recent_errors": int,
+         "drift": str, "verdict": str, "severity": int, "updated": str},
+        pk="source_id",
+    )
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -14,6 +14,8 @@ from feeds.dates import iso, parse_datetime
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.store.database import open_read_only
+from pipeline.store.drift import record_figures
+from pipeline.store.scorecard import refresh_scorecards
 from pipeline.understand.links import host_of
 
 
@@ -50,6 +52,7 @@ class RunSummary:
     not_followed: int = 0  # links not followed: their pages were below the follow threshold
     pages_not_followed: int = 0
     stop_asked: bool = False  # a stop (SIGTERM, Ctrl-C) came, even if the run then finished
+    drift: dict[str, str] = field(default_factory=dict)  # source id -> extraction drift alert
 
 
 def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int:
@@ -130,6 +133,9 @@ def finish_run(
         for source in sources:
             if status != "offline":
                 _record_health(db, source.id, stats, now, policy, stopped=status == "stopped")
+        if status != "offline":
+            summary.drift = record_figures(db, run_id, [source.id for source in sources], stats, now)
+    refresh_scorecards(db, now)
     return summary
 
 
