@@ -18,10 +18,12 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("pipeline.understand", "pure functions: canonical URLs, charsets, extraction, PDF, "
                             "content type, tags, signatures"),
     ("pipeline.store", "SQLite: schema and migrations, documents, clusters, runs and source "
-                       "health, validators, lists resolved, retagging"),
+                       "health, validators, lists resolved, retagging, kept bodies, link checks, "
+                       "citations, drift and scorecards"),
     ("pipeline.stages", "the Scrapy item stages over understand and store; the worker pool"),
     ("spiders", "the Scrapy project: one navigation module per kind of source, middlewares"),
-    ("pipeline.crawl", "running a crawl: the runner, the run log, progress, the lock"),
+    ("pipeline.crawl", "running a crawl: the runner, the run log, progress, the lock; "
+                       "re-extraction from kept bodies"),
     ("pipeline.publish", "Datasette's settings and plugin, the search engine, the exports"),
     ("pipeline.quality", "measuring corpus quality (`prodops eval`)"),
     ("pipeline.cli", "the `prodops` command line, one module per command group"),

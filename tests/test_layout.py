@@ -31,7 +31,7 @@ def test_scrapy_lists_the_curator_spider_from_the_repo_root():
         [sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["curator", "discover"]
+    assert result.stdout.split() == ["curator", "discover", "linkcheck"]
 
 
 def test_safe_default_settings():
