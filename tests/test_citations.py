@@ -59,20 +59,20 @@ def test_cited_sites_are_suggested_checked_and_added(tmp_path):
         hosts = {row["host"]: row["n"] for row in db.query(
             "SELECT host, count(DISTINCT document_id) AS n FROM links GROUP BY host")}
         cited_host = host_of(cited.base_url)
-        assert hosts[cited_host] == 4 and hosts["producttalk.org"] == 3 and hosts["svpg.com"] == 2, hosts
+        assert hosts[cited_host] == 4 and hosts["reforge.com"] == 3 and hosts["svpg.com"] == 2, hosts
         assert host_of(web.base_url) not in hosts  # its navigation and related posts are not cited
 
         shown = run_prodops("sources", "suggest", "--db", str(db_path), "--sources", str(sources_path))
         assert shown.returncode == 0, shown.stderr
         lines = [line for line in shown.stdout.splitlines() if not line.startswith(" ")]
-        assert [line.split()[0] for line in lines] == [cited_host, "producttalk.org"], shown.stdout
+        assert [line.split()[0] for line in lines] == [cited_host, "reforge.com"], shown.stdout
         citing = {ARTICLES[i]["title"] for i in (0, 2, 3, 4)}  # the articles citing productboard.com
         examples = [line.split("cited by: ", 1)[1] for line in shown.stdout.splitlines() if "cited by: " in line]
         assert len(examples) == 6 and len(set(examples[:3]) & citing) == 3, examples
         listed = [json.loads(line) for line in run_prodops(
             "sources", "suggest", "--json", "--min-citations", "2", "--db", str(db_path),
             "--sources", str(sources_path)).stdout.splitlines()]
-        assert [item["host"] for item in listed] == [cited_host, "producttalk.org", "svpg.com"]
+        assert [item["host"] for item in listed] == [cited_host, "reforge.com", "svpg.com"]
         assert set(listed[0]) == {"host", "citations", "score", "examples", "feed"}
         assert listed[0]["citations"] == 4 and listed[0]["feed"] is None and len(listed[0]["examples"]) == 3
 
@@ -94,5 +94,5 @@ def test_cited_sites_are_suggested_checked_and_added(tmp_path):
         return (await datasette.client.get("/c/cited_not_followed.json?_shape=array")).json()
 
     rows = asyncio.run(fetch())  # the database's sources do not include the new one until a crawl
-    assert [row["host"] for row in rows] == [cited_host, "producttalk.org"]
+    assert [row["host"] for row in rows] == [cited_host, "reforge.com"]
     assert rows[0]["citations"] == 4 and rows[0]["examples"].count(" | ") == 2

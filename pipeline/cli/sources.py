@@ -164,7 +164,8 @@ def suggest(limit, min_citations, check_feeds, add_found, as_json, db_path, sour
         for title in suggestion.examples:
             click.echo(f"    cited by: {title}")
     if not found and not as_json:
-        click.echo(f"No site is cited by {min_citations} or more relevant documents without being a source.")
+        click.echo(f"No site is cited by {min_citations} or more relevant documents and followed by no source "
+                   f"(of {db_path}, or in {sources_path}).")
     if add_found:
         chosen = [s for s in found if s.feed]
         new, comments = [], {}

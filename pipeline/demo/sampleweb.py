@@ -54,18 +54,18 @@ EMPTY = {
 
 # Links inside the articles' own text to resources elsewhere on the web (the text stays the
 # same: the anchors are words it already has). productboard.com is cited by four documents,
-# producttalk.org by three, svpg.com by two: `prodops sources suggest` ranks them.
+# reforge.com by three, svpg.com by two: `prodops sources suggest` ranks them.
 CITATIONS: dict[str, list[tuple[str, str]]] = {
     ARTICLES[0]["slug"]: [("operating system for the product organization",
                            "https://www.productboard.com/blog/what-is-product-operations/")],
     ARTICLES[1]["slug"]: [("product strategy", "https://www.svpg.com/product-strategy-overview/"),
-                          ("customer calls", "https://www.producttalk.org/2021/08/continuous-interviewing/")],
+                          ("customer calls", "https://www.reforge.com/blog/continuous-customer-interviews")],
     ARTICLES[2]["slug"]: [("product feedback", "https://www.productboard.com/blog/customer-feedback-management/"),
-                          ("feature requests", "https://www.producttalk.org/2023/06/feature-requests/")],
+                          ("feature requests", "https://www.reforge.com/blog/handling-feature-requests")],
     ARTICLES[3]["slug"]: [("roadmapping tool", "https://www.productboard.com/product-roadmap/")],
     ARTICLES[4]["slug"]: [("objectives and key results", "https://www.svpg.com/team-objectives-overview/"),
                           ("a roadmap that serves them", "https://www.productboard.com/blog/okrs-roadmap/")],
-    GUIDES[0]["slug"]: [("Operating cadence", "https://www.producttalk.org/2022/01/operating-cadence/")],
+    GUIDES[0]["slug"]: [("Operating cadence", "https://www.reforge.com/blog/product-operating-cadence")],
 }
 
 SITEMAP_GUIDES = GUIDES[:2]
