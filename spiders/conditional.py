@@ -42,6 +42,8 @@ class ConditionalGetMiddleware:
             return None  # not wanted, or already looked up (a redirect hop of the same fetch)
         conn = self._connection()
         known = validators.lookup(conn, request.url) if conn is not None else None
+        if known is not None and known.document_id and validators.read_before_links(conn, known.document_id):
+            known = None  # stored before its links were kept: read it in full once
         request.meta["validators"] = known
         if known is None:
             return None

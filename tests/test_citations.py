@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 
 import sqlite_utils
@@ -96,3 +97,38 @@ def test_cited_sites_are_suggested_checked_and_added(tmp_path):
     rows = asyncio.run(fetch())  # the database's sources do not include the new one until a crawl
     assert [row["host"] for row in rows] == [cited_host, "reforge.com"]
     assert rows[0]["citations"] == 4 and rows[0]["examples"].count(" | ") == 2
+
+
+def test_documents_stored_before_links_were_kept_get_them_on_the_next_fetch(tmp_path, sample_web,
+                                                                          sample_sources_file):
+    db_path = tmp_path / "c.db"
+    crawl = ["crawl", "--sources", str(sample_sources_file), "--db", str(db_path), "--allow-private-network", *FAST]
+    assert run_prodops(*crawl).returncode == 0
+    db = sqlite_utils.Database(db_path)
+    before = {row["document_id"]: row["n"] for row in db.query(
+        "SELECT document_id, count(*) AS n FROM links GROUP BY document_id")}
+    assert before
+    # As a database from before links were kept: no links, no bodies, links_found unknown.
+    with db.conn:
+        db.execute("DELETE FROM links")
+        db.execute("DELETE FROM bodies")
+        db.execute("UPDATE documents SET links_found = NULL")
+    # The next fetch of each page (its feed changed, so its pages are asked for again) reads it
+    # in full, not conditionally, and finds its links.
+    for feed in ("/feed.xml", "/atom.xml"):
+        route = sample_web.routes[feed]
+        sample_web.routes[feed] = Route(route.body + b"\n<!-- changed -->\n", route.content_type)
+    sitemap = sample_web.routes["/sitemaps/guides.xml.gz"]
+    sample_web.routes["/sitemaps/guides.xml.gz"] = Route(gzip.compress(gzip.decompress(sitemap.body), mtime=1),
+                                                        sitemap.content_type)
+    unchanged = run_prodops(*crawl)
+    assert unchanged.returncode == 0, unchanged.stderr
+    after = {row["document_id"]: row["n"] for row in db.query(
+        "SELECT document_id, count(*) AS n FROM links GROUP BY document_id")}
+    urls = dict(db.execute("SELECT id, url FROM documents").fetchall())
+    assert after == before, {urls[i] for i in set(before) - set(after)}
+    assert "0 new, 0 updated" in unchanged.stdout
+    # Read once in full: the crawl after that is conditional again.
+    third = run_prodops(*crawl)
+    assert int(third.stdout.split(" not modified")[0].rsplit("(", 1)[1]) > int(
+        unchanged.stdout.split(" not modified")[0].rsplit("(", 1)[1])

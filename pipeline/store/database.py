@@ -233,6 +233,9 @@ def m011_links(db: sqlite_utils.Database) -> None:
     db["links"].create({"document_id": str, "url": str, "host": str, "anchor": str},
                        pk=("document_id", "url"))
     db["links"].create_index(["host"])
+    # How many links its main text gave when it was last read; NULL: read before links were
+    # kept, so the next crawl fetches it in full once (pipeline.store.validators.read_before_links).
+    db["documents"].add_column("links_found", int)
 
 
 @migrations()

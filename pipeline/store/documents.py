@@ -143,6 +143,7 @@ def save_links(db: sqlite_utils.Database, document_id: str, links: list[tuple[st
     db.execute("DELETE FROM links WHERE document_id = ?", [document_id])
     db.conn.executemany("INSERT OR IGNORE INTO links (document_id, url, host, anchor) VALUES (?, ?, ?, ?)",
                         [(document_id, url, host_of(url), anchor) for url, anchor in links])
+    db.execute("UPDATE documents SET links_found = ? WHERE id = ?", [len(links), document_id])
 
 
 def touch_document(

@@ -57,6 +57,17 @@ def lookup(conn: sqlite3.Connection, url: str) -> Validators | None:
     return Validators(*row[:5], links=tuple(json.loads(row[5] or "[]")), links_kind=row[6])
 
 
+def read_before_links(conn: sqlite3.Connection, document_id: str) -> bool:
+    """True for a document whose page was extracted before its main text's links were kept
+    (documents.links_found is NULL): the next crawl reads it in full once, without
+    validators, so that its links are found — the backfill when no body of it is kept."""
+    try:
+        row = conn.execute("SELECT extracted_by, links_found FROM documents WHERE id = ?", [document_id]).fetchone()
+    except sqlite3.OperationalError:  # a database from before that column
+        return False
+    return row is not None and (row[0] or "").startswith("trafilatura") and row[1] is None
+
+
 def save(db: sqlite_utils.Database, url: str, now: str, **fields) -> None:
     """Store what is known of a URL; only the fields given are changed.
 
