@@ -229,7 +229,8 @@ def health(sources_path, db_path) -> None:
             f"{_share(card and card.copies_share):>6} {card.failures if card else 0:>7} "
             f"{_number(card and card.median_words):>6}  {(card.newest or '-')[:10] if card else '-'}"
         )
-        click.echo(f"    {card.verdict if card else 'not crawled yet'}")
+        errors = f" · {card.recent_errors} fetch error(s) in its last runs" if card and card.recent_errors else ""
+        click.echo(f"    {card.verdict if card else 'not crawled yet'}{errors}")
 
 
 def _share(value: float | None) -> str:
