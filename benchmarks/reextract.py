@@ -21,11 +21,12 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from crawl import timed  # benchmarks/crawl.py, beside this file
 
 from pipeline.demo.generate import generated_web
 from pipeline.demo.webserver import StaticWeb
@@ -34,14 +35,13 @@ FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CON
         "-s", "ROBOTSTXT_OBEY=False"]
 
 
-def timed(label: str, count: int, command: list[str]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        print(result.stdout[-1500:], result.stderr[-1500:])
-    rate = count / elapsed
-    print(f"{label:<52} {elapsed:8.1f} s  {rate:8.1f} pages/s", flush=True)
+def timed_command(label: str, count: int, command: list[str]) -> float:
+    """Run a command and time it (benchmarks/crawl.py's `timed`); say if it failed."""
+    results: list[subprocess.CompletedProcess] = []
+    rate = timed(label, count, lambda: results.append(subprocess.run(command, cwd=ROOT, capture_output=True,
+                                                                     text=True)))
+    if results[0].returncode != 0:
+        print(results[0].stdout[-1500:], results[0].stderr[-1500:])
     return rate
 
 
@@ -68,15 +68,15 @@ def main() -> None:
         for attempt in (1, 2):
             for key, label, extra in (("a", "(a) prodops crawl, bodies kept", []),
                                       ("b", "(b) prodops crawl, PRODOPS_BODIES_MAX_MB=0", ["-s", "PRODOPS_BODIES_MAX_MB=0"])):
-                rates[key].append(timed(f"{label}, run {attempt}", options.pages,
+                rates[key].append(timed_command(f"{label}, run {attempt}", options.pages,
                                         crawl(Path(scratch) / f"{key}{attempt}.db", extra)))
         database = Path(scratch) / "a1.db"
         rows, packed = sqlite3.connect(database).execute("SELECT count(*), sum(size) FROM bodies").fetchone()
         print(f"bodies: {rows} rows, {packed / 2**20:.1f} MiB compressed (zstd 3) of {html_bytes / 2**20:.1f} MiB "
               f"of HTML: {html_bytes / packed:.1f}:1, {packed / rows / 1024:.1f} KB a page")
         reextract = [sys.executable, "-m", "pipeline.cli", "reextract", "--db", str(database)]
-        c = timed("(c) prodops reextract, same settings", rows, reextract)
-        d = timed("(d) prodops reextract, PRODOPS_EXTRACTION_FAVOUR=recall", rows,
+        c = timed_command("(c) prodops reextract, same settings", rows, reextract)
+        d = timed_command("(d) prodops reextract, PRODOPS_EXTRACTION_FAVOUR=recall", rows,
                   [*reextract, "-s", "PRODOPS_EXTRACTION_FAVOUR=recall"])
     a, b = max(rates["a"]), max(rates["b"])
     print(f"best: a {a:.1f} pages/s, b {b:.1f} pages/s; c {c:.1f} documents/s, d {d:.1f} documents/s")
