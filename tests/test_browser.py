@@ -1,5 +1,6 @@
 """The published site in a real browser: Playwright driving Debian's Chromium against
-`prodops serve` on 127.0.0.1. Leaves a screenshot in test-artifacts/."""
+`prodops serve` on 127.0.0.1, with axe-core checking accessibility. Leaves screenshots of
+each page at 1280 and 390 px wide in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_browse_search_facet_list_and_feed(site):
         page = browser.new_page()
         page.goto(site + "/")
         assert "ProdOps Curator" in page.title()
-        page.click("text=documents")
+        page.click("text=Browse every document")
         page.fill('input[name="_search"]', "onboarding")
         page.press('input[name="_search"]', "Enter")
         page.wait_for_load_state()
@@ -67,8 +68,7 @@ def test_browse_search_facet_list_and_feed(site):
         page.wait_for_load_state()
         assert "tags__arraycontains=" in page.url
         assert page.locator("table.rows-and-columns tbody tr").count() >= 1
-        page.goto(site + "/")
-        page.click("a[href='/-/search']")
+        page.goto(site + "/-/search")
         page.fill('input[name="q"]', "onboarding")
         page.press('input[name="q"]', "Enter")
         page.wait_for_load_state()
@@ -88,3 +88,92 @@ def test_browse_search_facet_list_and_feed(site):
         browser.close()
     assert (ARTIFACTS / "curated-list.png").stat().st_size > 1000
     assert (ARTIFACTS / "search.png").stat().st_size > 1000
+
+
+PAGES = {"home": "/", "search": "/-/search?q=onboarding", "document": None, "list": "/-/lists/prodops-reports",
+         "chart": "/-/chart"}
+
+
+def browser_for(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+
+def test_pages_read_well_at_two_widths_and_pass_axe(site):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    axe = Axe()
+    with sync_playwright() as playwright:
+        browser = browser_for(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+        # Home: the search box comes first; lists, concepts by label, latest, source health.
+        page.goto(site + "/")
+        main = page.locator("main")
+        assert main.locator("input").first.get_attribute("type") == "search"
+        assert main.locator('a[href="/-/lists/prodops-reports"]').inner_text() == "Product ops reports and whitepapers"
+        assert main.locator('a[href="/-/feeds/lists/prodops-reports.atom"]').count() == 1
+        assert "2 items" in main.inner_text()
+        assert main.locator("a", has_text="Product operations — definition & role").count() == 1
+        assert "prodops-definition" not in main.inner_text()  # labels, not ids
+        assert "Sources: 6 — 6 ok, 0 backing off after errors, 0 disabled" in main.inner_text()
+        assert page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute(
+            "href") == "/-/feeds/latest.atom"
+        tables = page.goto(site + "/prodops").text()
+        assert "minhash_bands" not in tables.split("hidden table")[0]  # internal tables hidden ...
+        assert page.goto(site + "/prodops/minhash_bands").ok  # ... but reachable
+
+        # Search: facets by label; a result leads to the document's own page.
+        page.goto(site + PAGES["search"])
+        facets = page.locator(".search-facets").inner_text()
+        assert "Guide or playbook" in facets and "guide-playbook" not in facets
+        page.locator(".search-result a", has_text="details").first.click()
+        page.wait_for_load_state()
+        assert "/-/documents/" in page.url
+        PAGES["document"] = page.url.removeprefix(site)
+
+        # The document's page: the original linked, facts, concepts with reasons, paragraphs.
+        article = page.locator("main article")
+        assert article.locator("h1 a").get_attribute("href").startswith("http://127.0.0.1")
+        text = article.inner_text()
+        assert "Onboarding, training & enablement" in text and "Guide or playbook" in text
+        assert article.locator(".document-text p").count() >= 4
+        assert "Why these concepts" in text and "On curated lists" in text
+        assert article.locator("a", has_text="The raw row").count() == 1
+
+        # The list's page: rules in words, items, its feed declared and its exports working.
+        page.goto(site + PAGES["list"])
+        body = page.locator("main").inner_text()
+        assert "of type whitepaper or report" in body and "The State of Product Operations 2026" in body
+        feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+        assert feed == "/-/feeds/lists/prodops-reports.atom"
+        assert page.request.get(site + "/-/exports/lists/prodops-reports.md").text().startswith("# Product ops")
+        page.goto(site + "/prodops/list_prodops_reports")
+        assert page.locator('head link[rel="alternate"][type="application/atom+xml"]').count() == 1
+
+        # The charts: inside the site's layout, two of them, each with its numbers as text.
+        page.goto(site + PAGES["chart"])
+        assert page.locator("main table.chart caption").count() == 2
+        assert page.locator("header nav").count() == 1
+
+        problems = {}
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            for name, path in PAGES.items():
+                page.goto(site + path)
+                page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+                serious = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                           for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+                if serious:
+                    problems[f"{name} at {width}px"] = serious
+                if width == 390 and name != "chart":  # one column, no horizontal scrolling
+                    scroll = page.evaluate("document.documentElement.scrollWidth")
+                    assert scroll <= 390, f"{name} is {scroll}px wide at 390px"
+        browser.close()
+    assert not problems, problems
+    for name in PAGES:
+        assert (ARTIFACTS / f"{name}-390.png").stat().st_size > 1000

@@ -67,7 +67,10 @@ def test_atom_feeds_and_chart(site_db):
         assert not parsed.bozo and parsed.entries
     assert len(feedparser.parse(listed.text).entries) == 2
     assert missing.status_code == 404
-    assert chart.status_code == 200 and "prodops-definition" in chart.text and "<script" not in chart.text
+    # Inside the site's layout, concepts by their labels, and no script from anywhere else.
+    assert chart.status_code == 200 and "Product operations — definition &amp; role" in chart.text
+    assert ">prodops-definition<" not in chart.text and "<script src" not in chart.text
+    assert chart.text.count('<table class="chart">') == 2
 
 
 def test_published_read_only_and_sql_can_be_turned_off(site_db):

@@ -45,6 +45,7 @@ class ContentType:
     url: tuple[re.Pattern, ...]
     title: tuple[str, ...]
     text: tuple[str, ...]
+    label: str = ""  # what readers see ("Guide or playbook"); from the id when not given
 
 
 @dataclass(eq=False)  # compared and hashed by identity: indexes built from it are cached per object
@@ -57,6 +58,14 @@ class Taxonomy:
 
     def ids(self) -> list[str]:
         return [c.id for c in self.concepts]
+
+    def concept_labels(self) -> dict[str, str]:
+        """Concept id → the label readers see."""
+        return {c.id: c.label for c in self.concepts}
+
+    def type_labels(self) -> dict[str, str]:
+        """Content type id → the label readers see (the default type, article, included)."""
+        return {"article": "Article", **{t.id: t.label for t in self.content_types}}
 
     def parent_of(self, concept_id: str) -> str | None:
         return next((c.parent for c in self.concepts if c.id == concept_id), None)
@@ -125,6 +134,7 @@ def _content_type(path: Path, index: int, entry: Any) -> ContentType:
         id=entry["id"], url=urls,
         title=tuple(str(p) for p in entry.get("title") or []),
         text=tuple(str(p) for p in entry.get("text") or []),
+        label=str(entry.get("label") or entry["id"].replace("-", " ").capitalize()),
     )
 
 

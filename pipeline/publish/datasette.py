@@ -19,6 +19,7 @@ from pipeline.store.citations import CITED_NOT_FOLLOWED_SQL
 
 METADATA = PROJECT_DATA / "metadata.yml"
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 NAME_IN_FILE = "prodops"
 # Datasette settings for a fast, read-only site: facet suggestions (the costly part of a
 # search page over 10^5 documents) off, and time limits on facets and queries.
@@ -82,5 +83,5 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = True) -> Da
                        "Blank: at least 3 citing documents, 50 sites.",
         "sql": CITED_NOT_FOLLOWED_SQL,
     }
-    return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
+    return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
                      settings={**SETTINGS, "default_allow_sql": allow_sql})

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from pipeline.config.files import ConfigError
-from pipeline.config.taxonomy import DEFAULT_TAXONOMY, cached_taxonomy
+from pipeline.publish.labels import labels as site_labels
 
 PHRASES_SHOWN = 4
 
@@ -34,14 +33,6 @@ class TagReason:
         return "; ".join(parts) or "a child concept's tag"
 
 
-def concept_labels() -> dict[str, str]:
-    """Concept id -> label, from the project's taxonomy (ids themselves when it is unreadable)."""
-    try:
-        return {c.id: c.label for c in cached_taxonomy(str(DEFAULT_TAXONOMY)).concepts}
-    except ConfigError:
-        return {}
-
-
 def _where(item: dict) -> str:
     count = item.get("count", 1)
     times = f" ×{count}" if count and count > 1 else ""
@@ -56,7 +47,7 @@ def tag_reasons(tags_json: str | None, why_json: str | None) -> list[TagReason]:
         why = json.loads(why_json or "[]")
     except (TypeError, ValueError):
         return []
-    labels = concept_labels()
+    labels = site_labels().concepts
     reasons = []
     for concept in tags:
         items = [item for item in why if isinstance(item, dict) and item.get("concept") == concept]

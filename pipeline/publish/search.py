@@ -78,13 +78,14 @@ class SearchResult:
 def search(conn: sqlite3.Connection, text: str, filters: dict[str, str] | None = None,
            page: int = 1, window: int = RANK_WINDOW) -> SearchResult:
     """Search documents for `text`; `filters` maps facet names (FACETS) to one value each;
-    ranking, filters and facets cover the `window` most recently added matches."""
+    ranking, filters and facets cover the `window` most recently added matches. With no
+    words but some filters, browse: the documents the filters keep, most relevant first."""
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
     result = SearchResult(query=text, filters=filters, page=max(page, 1))
     words = "".join(char if char.isprintable() else " " for char in text).strip()  # no NUL etc.
     match = escape_fts(words) if words else ""
     if not match:
-        return result
+        return _browse(conn, result, filters, window) if filters else result
     result.total_matches = conn.execute(
         "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [match]).fetchone()[0]
     floor = 0
@@ -108,6 +109,27 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, str] | None =
     shown = [row[0] for row in candidates[start:start + PAGE_SIZE]]
     result.rows = _fetch_rows(conn, shown)
     _add_snippets(conn, text, result.rows)
+    return result
+
+
+def _browse(conn: sqlite3.Connection, result: SearchResult, filters: dict[str, str], window: int) -> SearchResult:
+    """No words, only filters (a concept, a tool, a source ...): the documents they keep,
+    most relevant first, faceted over the `window` most recently added."""
+    where, params = _filter_sql(filters)
+    params["window"] = window
+    candidates = conn.execute(
+        f"SELECT d.rowid, -coalesce(d.relevance, 0), {', '.join('d.' + name for name in FACETS)} "
+        f"FROM documents d WHERE 1{where} ORDER BY d.rowid DESC LIMIT :window", params).fetchall()
+    result.count = result.considered = len(candidates)
+    result.total_matches = len(candidates) if len(candidates) < window else conn.execute(
+        f"SELECT count(*) FROM documents d WHERE 1{where}", {k: v for k, v in params.items() if k != "window"}
+    ).fetchone()[0]
+    result.facets = _facet_counts([row[2:] for row in candidates])
+    candidates.sort(key=lambda row: (row[1], -row[0]))
+    start = (result.page - 1) * PAGE_SIZE
+    result.rows = _fetch_rows(conn, [row[0] for row in candidates[start:start + PAGE_SIZE]])
+    for row in result.rows:
+        row["snippet"] = " ".join((row.get("description") or "").split())[:SNIPPET_CHARS]
     return result
 
 

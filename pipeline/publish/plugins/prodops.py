@@ -1,11 +1,17 @@
-"""Datasette plugin of ProdOps Curator (loaded by `prodops serve` with --plugins-dir):
+"""Datasette plugin of ProdOps Curator (loaded by `prodops serve` with --plugins-dir), with
+the templates of pipeline/publish/templates/:
 
+- / — the home page: search first, curated lists, concepts, latest additions, source health;
+- /-/documents/<id> — a document's page (linked from search, lists and the documents table);
+- /-/lists/<slug> — a curated list's page; /-/exports/lists/<slug>.md — its Markdown;
 - /-/feeds/latest.atom — the 50 latest documents as Atom;
 - /-/feeds/lists/<slug>.atom — a curated list as Atom (items as resolved at serve time);
 - /-/search (and /-/search.json) — ranked full-text search with facets that stays fast at
   10^5 documents (see pipeline.publish.search); the home page links to it;
-- /-/chart — documents per concept per month, as a table of inline SVG bars (no script,
-  nothing loaded from elsewhere, so it works offline and under a strict CSP);
+- /-/chart — documents per concept and per source per month, as tables of inline SVG bars
+  (no script, nothing loaded from elsewhere, so it works offline and under a strict CSP);
+- every page that has a feed declares it (<link rel="alternate" type="application/atom+xml">);
+  concepts and content types are shown by their labels, never their ids;
 - the `why` column of documents is shown as one line of reasons per tag (labels, phrases,
   the closest passage, the curator's labels) instead of raw JSON, in HTML pages only;
 - every CSV that Datasette serves has its formula-like cells (starting with = + - @)
@@ -19,19 +25,18 @@ from __future__ import annotations
 import csv
 import io
 from html import escape
-from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from pipeline.publish.export import is_web_link, neutralize, to_atom
+from pipeline.publish import site
+from pipeline.publish.export import is_web_link, neutralize, tags_of, to_atom, to_markdown
+from pipeline.publish.labels import labels
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 
-SEARCH_TEMPLATE = (Path(__file__).parent / "search.html").read_text(encoding="utf-8")
-_compiled_templates: dict = {}
 FACET_LABELS = {"content_type": "Content type", "tags": "Concept", "entities": "Tool or method", "source_id": "Source",
                 "language": "Language", "year": "Year"}
 
@@ -66,37 +71,101 @@ async def list_atom(datasette, request):
 
 async def chart(datasette, request):
     db = datasette.get_database()
+    data = await db.execute_fn(site.charts)
+    search = datasette.urls.path("/-/search")
+    charts = []
+    for key, title, what, series, href in (
+            ("by-concept", "Documents per concept", "Concept", data["concepts"], lambda s: f"{search}?tags={s['key']}"),
+            ("by-source", "Documents per source", "Source", data["sources"],
+             lambda s: f"{search}?source_id={s['key']}")):
+        for item in series:
+            item["href"] = href(item)
+        top = series[0] if series else None
+        summary = (f"{len(series)} {what.lower()}s; the most documents: {top['label']} ({top['total']})."
+                   if top else "No documents yet.")
+        charts.append({"id": key, "title": title, "what": what, "series": series, "summary": summary})
+    return Response.html(await datasette.render_template(
+        "chart.html", {"charts": charts, "months": data["months"]}, request=request))
+
+
+async def document_page(datasette, request):
+    db = datasette.get_database()
+    doc_id = request.url_vars["id"]
+    data = await db.execute_fn(lambda conn: site.document(conn, doc_id))
+    if data is None:
+        return Response.html(await datasette.render_template(
+            "error.html", {"ok": False, "error": f"No document {doc_id}", "title": "Not found", "status": 404},
+            request=request), status=404)
+    data["link"] = data["doc"]["url"] if is_web_link(data["doc"]["url"]) else None
+    data["row_url"] = datasette.urls.row(db.name, "documents", doc_id)
+    return Response.html(await datasette.render_template("document.html", data, request=request))
+
+
+async def list_page(datasette, request):
+    db = datasette.get_database()
+    slug = request.url_vars["slug"]
+    data = await db.execute_fn(lambda conn: site.curated_list(conn, slug))
+    if data is None:
+        return Response.html(await datasette.render_template(
+            "error.html", {"ok": False, "error": f"No curated list {slug}", "title": "Not found", "status": 404},
+            request=request), status=404)
+    data["items"] = [item for item in data["items"] if is_web_link(item["url"])]
+    data.update(atom_url=datasette.urls.path(f"/-/feeds/lists/{slug}.atom"),
+                markdown_url=datasette.urls.path(f"/-/exports/lists/{slug}.md"),
+                query_url=datasette.urls.database(db.name) + f"/list_{slug.replace('-', '_')}")
+    return Response.html(await datasette.render_template("list.html", data, request=request))
+
+
+async def list_markdown(datasette, request):
+    slug = request.url_vars["slug"]
+    db = datasette.get_database()
+    found = await db.execute("SELECT title, description FROM lists WHERE slug = ?", [slug])
+    if not found.rows:
+        return Response.text(f"No curated list {slug!r}", status=404)
     result = await db.execute(
-        "SELECT t.value AS concept, substr(coalesce(d.published, d.first_seen), 1, 7) AS month, "
-        "count(*) AS n FROM documents d, json_each(d.tags) t GROUP BY concept, month ORDER BY month"
-    )
-    months = sorted({row["month"] for row in result.rows if row["month"]})[-24:]
-    counts: dict[str, dict[str, int]] = {}
-    for row in result.rows:
-        counts.setdefault(row["concept"], {})[row["month"]] = row["n"]
-    peak = max([n for per in counts.values() for n in per.values()] or [1])
-    head = "".join(f"<th>{escape(m)}</th>" for m in months)
-    body = []
-    for concept in sorted(counts, key=lambda c: -sum(counts[c].values())):
-        cells = []
-        for month in months:
-            n = counts[concept].get(month, 0)
-            height = round(28 * n / peak)
-            cells.append(f'<td title="{escape(concept)} {escape(month)}: {n}"><svg width="14" height="28">'
-                         f'<rect x="1" y="{28 - height}" width="12" height="{height}" fill="#3b6ea5"/></svg>'
-                         f"<br>{n or ''}</td>")
-        total = sum(counts[concept].values())
-        body.append(f'<tr><th><a href="{datasette.urls.path("/")}{escape(db.name)}/by_concept?concept='
-                    f'{escape(concept)}">{escape(concept)}</a> ({total})</th>{"".join(cells)}</tr>')
-    html = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>Documents per concept per month</title><style>
-body{{font-family:system-ui,sans-serif;margin:1.5rem}}table{{border-collapse:collapse}}
-td,th{{padding:2px 4px;text-align:center;font-size:.8rem}}tbody th{{text-align:right;white-space:nowrap}}
-</style></head><body><h1>Documents per concept per month</h1>
-<p>Each bar is the number of documents tagged with a concept and published that month
-(the last 24 months with documents). <a href="{datasette.urls.path('/')}">Back to the data</a></p>
-<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>"""
-    return Response.html(html)
+        f"SELECT {DOCUMENT_COLUMNS}, i.note FROM list_items i JOIN documents d ON d.id = i.document_id "
+        "WHERE i.list_slug = ? ORDER BY i.position", [slug])
+    text = to_markdown(found.rows[0]["title"], found.rows[0]["description"] or "",
+                       [dict(row) for row in result.rows], labels().concepts)
+    return Response.text(text, headers={"content-type": "text/markdown; charset=utf-8"})
+
+
+async def _feed_links(datasette, request) -> list[dict]:
+    """The Atom feeds a page offers: the latest documents on the home page and the `latest`
+    query; a list's feed on its page and its query."""
+    if request is None:
+        return []
+    path = request.path
+    latest = {"title": "ProdOps Curator: latest documents", "href": datasette.urls.path("/-/feeds/latest.atom")}
+    if path in ("/", "/-/search") or path.endswith("/latest"):
+        return [latest]
+    slug = None
+    if path.startswith("/-/lists/"):
+        slug = path.removeprefix("/-/lists/")
+    elif path.rsplit("/", 1)[-1].startswith("list_"):
+        name = path.rsplit("/", 1)[-1].removeprefix("list_")
+        found = await datasette.get_database().execute(
+            "SELECT slug FROM lists WHERE replace(slug, '-', '_') = ?", [name])
+        slug = found.rows[0]["slug"] if found.rows else None
+    if not slug:
+        return []
+    found = await datasette.get_database().execute("SELECT title FROM lists WHERE slug = ?", [slug])
+    if not found.rows:
+        return []
+    return [{"title": f"{found.rows[0]['title']} (curated list)",
+             "href": datasette.urls.path(f"/-/feeds/lists/{slug}.atom")}]
+
+
+@hookimpl
+def extra_template_vars(template, request, datasette):
+    async def variables():
+        names = labels()
+        found = {"feed_links": await _feed_links(datasette, request),
+                 "concept_labels": names.concepts, "type_labels": names.types}
+        if template == "index.html":
+            found["home"] = await datasette.get_database().execute_fn(site.home)
+        return found
+    return variables
 
 
 async def search_page(datasette, request):
@@ -117,19 +186,24 @@ async def search_page(datasette, request):
         args = {"q": query, **filters, **changes}
         return f"{target}?{urlencode({k: v for k, v in args.items() if v not in (None, '')})}"
 
+    names = labels()
+    shown = {"tags": names.concept, "content_type": names.type}
     facets = [{"name": name, "label": FACET_LABELS[name], "items": [
-        {"value": value, "count": count, "selected": filters.get(name) == str(value),
+        {"value": value, "label": shown.get(name, str)(value), "count": count,
+         "selected": filters.get(name) == str(value),
          "href": url(**{name: None if filters.get(name) == str(value) else value}, page=None)}
         for value, count in values]} for name, values in result.facets.items()]
     rows = [{**row, "link": row["url"] if is_web_link(row["url"]) else None,
-             "detail": datasette.urls.row(db.name, "documents", row["id"]),
+             "type_label": names.type(row["content_type"]),
+             "detail": datasette.urls.path(f"/-/documents/{row['id']}"),
              "copies_url": (datasette.urls.database(db.name) + "/also_published_at?"
                             + urlencode({"id": row["id"]})) if row["copies"] else None,
              "snippet_html": Markup(str(escape(row["snippet"], quote=False))
                                     .replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))}
             for row in result.rows]
     context = {
-        "query": query, "filters": filters, "facet_labels": FACET_LABELS, "facets": facets,
+        "query": query, "filters": {name: shown.get(name, str)(value) for name, value in filters.items()},
+        "hidden_filters": filters, "facet_labels": FACET_LABELS, "facets": facets,
         "rows": rows, "count": result.count, "total_matches": result.total_matches,
         "considered": result.considered, "windowed": result.windowed, "search_path": path,
         "json_url": url(datasette.urls.path("/-/search.json"), page=result.page),
@@ -138,16 +212,24 @@ async def search_page(datasette, request):
         "table_url": datasette.urls.table(db.name, "documents"),
         "chart_url": datasette.urls.path("/-/chart"),
     }
-    template = _compiled_templates.get(id(datasette))
-    if template is None:  # compiled once per Datasette instance (its environment has base.html)
-        template = _compiled_templates[id(datasette)] = datasette.jinja_env.from_string(SEARCH_TEMPLATE)
-    return Response.html(await datasette.render_template(template, context, request=request))
+    return Response.html(await datasette.render_template("search.html", context, request=request))
 
 
 @hookimpl
-def render_cell(row, value, column, table):
-    """The documents' `why` as a list of reasons, one per tag (JSON and CSV keep the raw value)."""
-    if table != "documents" or column != "why" or not value:
+def render_cell(row, value, column, table, datasette):
+    """In the documents' HTML pages: the title links to the document's page; `why` is a list
+    of reasons, one per tag; tags and content types show their labels (JSON and CSV keep
+    the raw values)."""
+    if table != "documents" or not value:
+        return None
+    if column == "title" and "id" in row.keys():
+        return Markup(f'<a href="{escape(datasette.urls.path("/-/documents/" + str(row["id"])))}">'
+                      f"{escape(str(value))}</a>")
+    if column == "content_type":
+        return labels().type(str(value))
+    if column == "tags":
+        return ", ".join(labels().concept(tag) for tag in tags_of(value)) or None
+    if column != "why":
         return None
     reasons = tag_reasons(row["tags"] if "tags" in row.keys() else None, value)
     if not reasons:
@@ -162,6 +244,9 @@ def register_routes():
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
+        (r"^/-/documents/(?P<id>[0-9a-f]{1,64})$", document_page),
+        (r"^/-/lists/(?P<slug>[a-z0-9-]+)$", list_page),
+        (r"^/-/exports/lists/(?P<slug>[a-z0-9-]+)\.md$", list_markdown),
         (r"^/-/search(\.(?P<format>json))?$", search_page),
     ]
 
