@@ -1,4 +1,5 @@
-"""Datasette at size: search latency over 100,000 generated documents.
+"""Datasette at size: search, home page and document page latency over 100,000 generated
+documents.
 
 Fills a database (through the project's own schema and migrations) with N documents that
 look like the corpus (titles, descriptions, 300-word texts, tags, content types, sources,
@@ -6,7 +7,8 @@ years), starts `prodops serve` on 127.0.0.1, and measures p50/p95 of the search 
 (/-/search, HTML) and of the JSON search (/-/search.json), for a word in every document and
 a rare one. Targets (issue 6): HTML p95 <= 100 ms, JSON p95 <= 50 ms. For comparison it also
 times Datasette's own table search (/prodops/documents?_search=), which counts and facets
-every match.
+every match. It also times the home page (/) and a document's page (/-/documents/<id>),
+target p95 <= 100 ms (issue 15).
 
     .venv/bin/python benchmarks/serve.py [--documents 100000] [--requests 40] [--db PATH]
 
@@ -114,6 +116,12 @@ def main() -> None:
             table = f"/{database_name(db_path)}/documents"
             pages = (("HTML", "/-/search?q="), ("JSON", "/-/search.json?q="),
                      ("HTML", f"{table}?_search="), ("JSON", f"{table}.json?_search="))
+            for label, path in (("home page", "/"), ("document page", f"/-/documents/{12345:016x}")):
+                values = timings(f"{site}{path}", options.requests)
+                p95 = statistics.quantiles(values, n=20)[18]
+                results[("page", label)] = p95
+                print(f"HTML {label + ' ' + path:<44} p50 {statistics.median(values):7.1f} ms   "
+                      f"p95 {p95:7.1f} ms", flush=True)
             for kind, path in pages:
                 ours = path.startswith("/-/")
                 for word in ("product", RARE_WORD):
@@ -129,6 +137,8 @@ def main() -> None:
     html = max(v for (kind, _), v in results.items() if kind == "HTML")
     js = max(v for (kind, _), v in results.items() if kind == "JSON")
     print(f"worst p95 of /-/search: HTML {html:.1f} ms (target <= 100), JSON {js:.1f} ms (target <= 50)")
+    print(f"p95 of the home page {results[('page', 'home page')]:.1f} ms, of a document's page "
+          f"{results[('page', 'document page')]:.1f} ms (target <= 100 each)")
 
 
 if __name__ == "__main__":

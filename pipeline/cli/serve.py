@@ -28,8 +28,8 @@ from pipeline.store.lists import publish_lists
 @click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
               help="Curated lists to publish.")
 def serve(db_path, host, port, no_sql, lists_path) -> None:
-    """Publish the database with Datasette (read-only) using data/metadata.yml, with the
-    curated lists, their Atom feeds and the concept chart."""
+    """Publish the database with Datasette (read-only) using data/metadata.yml: a home page,
+    search, document and list pages, the curated lists' Atom feeds and the charts."""
     serve_datasette(db_path, host, port, allow_sql=not no_sql, lists_path=lists_path)
 
 

@@ -163,7 +163,8 @@ def extra_template_vars(template, request, datasette):
         found = {"feed_links": await _feed_links(datasette, request),
                  "concept_labels": names.concepts, "type_labels": names.types}
         if template == "index.html":
-            found["home"] = await datasette.get_database().execute_fn(site.home)
+            db = datasette.get_database()
+            found["home"] = await db.execute_fn(lambda conn: site.home(conn, db.path))
         return found
     return variables
 
