@@ -64,6 +64,8 @@ def test_browse_search_facet_list_and_feed(site):
         page.wait_for_load_state()
         assert "_search=onboarding" in page.url
         assert page.locator("text=Onboarding New Product Managers in 30 Days").count() >= 1
+        facets = page.locator(".facet-results").inner_text()
+        assert "Onboarding, training & enablement" in facets and "enablement-training" not in facets
         page.locator('a[href*="tags__arraycontains="]').first.click()
         page.wait_for_load_state()
         assert "tags__arraycontains=" in page.url

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from pipeline import clock
+from pipeline.publish.labels import labels
 from pipeline.store.link_checks import describe as describe_check
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -150,8 +151,8 @@ def to_html(title: str, description: str, rows: list[dict]) -> str:
     """A standalone HTML page of the items; everything from the web is escaped."""
     items = []
     for item in items_of(rows):
-        meta = " · ".join(escape(p) for p in (item["source"] or "", (item["published"] or "")[:10],
-                                                item["content_type"] or "") if p)
+        kind = labels().type(item["content_type"]) if item["content_type"] else ""
+        meta = " · ".join(escape(p) for p in (item["source"] or "", (item["published"] or "")[:10], kind) if p)
         note = f'<p class="note">{escape(item["note"])}</p>' if item["note"] else ""
         text = f"<p>{escape(item['description'])}</p>" if item["description"] else ""
         if rot := describe_check(item["link_check"]):
