@@ -170,3 +170,14 @@ def test_search_and_document_pages_show_the_reasons_for_each_tag(site_db):
     assert "Why these tags" in page.text and "Customer insights, feedback &amp; Voice of the Customer" in page.text
     assert row.status_code == 200 and 'class="tag-reasons"' in row.text
     assert "&#34;where&#34;" not in row.text and '"where"' not in row.text  # no raw JSON
+
+
+def test_the_sites_own_pages_answer_and_say_when_something_is_missing(site_db):
+    home, document_missing, list_missing, markdown_missing, listed = get(
+        site_db, "/", "/-/documents/ffffffffffffffff", "/-/lists/nope", "/-/exports/lists/nope.md",
+        "/-/lists/prodops-reports")
+    assert home.status_code == 200 and 'role="search"' in home.text
+    assert document_missing.status_code == 404 and "No document ffffffffffffffff" in document_missing.text
+    assert list_missing.status_code == 404 and "No curated list nope" in list_missing.text
+    assert markdown_missing.status_code == 404
+    assert listed.status_code == 200 and 'href="/-/exports/lists/prodops-reports.md"' in listed.text

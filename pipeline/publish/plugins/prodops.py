@@ -88,14 +88,19 @@ async def chart(datasette, request):
         "chart.html", {"charts": charts, "months": data["months"]}, request=request))
 
 
+async def not_found(datasette, request, what: str) -> Response:
+    """Datasette's error page, 404."""
+    return Response.html(await datasette.render_template(
+        "error.html", {"ok": False, "error": f"No {what}", "title": "Not found", "status": 404},
+        request=request), status=404)
+
+
 async def document_page(datasette, request):
     db = datasette.get_database()
     doc_id = request.url_vars["id"]
     data = await db.execute_fn(lambda conn: site.document(conn, doc_id))
     if data is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"ok": False, "error": f"No document {doc_id}", "title": "Not found", "status": 404},
-            request=request), status=404)
+        return await not_found(datasette, request, f"document {doc_id}")
     data["link"] = data["doc"]["url"] if is_web_link(data["doc"]["url"]) else None
     data["row_url"] = datasette.urls.row(db.name, "documents", doc_id)
     return Response.html(await datasette.render_template("document.html", data, request=request))
@@ -106,9 +111,7 @@ async def list_page(datasette, request):
     slug = request.url_vars["slug"]
     data = await db.execute_fn(lambda conn: site.curated_list(conn, slug))
     if data is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"ok": False, "error": f"No curated list {slug}", "title": "Not found", "status": 404},
-            request=request), status=404)
+        return await not_found(datasette, request, f"curated list {slug}")
     data["items"] = [item for item in data["items"] if is_web_link(item["url"])]
     data.update(atom_url=datasette.urls.path(f"/-/feeds/lists/{slug}.atom"),
                 markdown_url=datasette.urls.path(f"/-/exports/lists/{slug}.md"),
