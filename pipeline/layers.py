@@ -34,6 +34,7 @@ ONLY_IN: dict[str, tuple[str, ...]] = {
     "scrapy": ("pipeline.stages", "spiders", "pipeline.crawl", "pipeline.cli"),
     "twisted": ("pipeline.stages", "spiders", "pipeline.crawl", "pipeline.cli"),
     "click": ("pipeline.cli",),
+    "distributed": ("pipeline.stages",),  # the cluster pool; the CLI reaches it through pipeline.stages.cluster
     "datasette": ("pipeline.publish",),
     "sqlite3": ("pipeline.store", "pipeline.stages", "spiders", "pipeline.crawl",
                 "pipeline.publish", "pipeline.quality", "pipeline.cli"),

@@ -47,7 +47,7 @@ def sample_sources_file(tmp_path, sample_web) -> Path:
 
 
 # Commands that run Scrapy's reactor, which starts once per process: they get a fresh one.
-NEEDS_REACTOR = {("crawl",), ("demo",), ("sources", "discover"), ("sources", "suggest"), ("lists", "check")}
+NEEDS_REACTOR = {("crawl",), ("demo",), ("sources", "discover"), ("sources", "suggest"), ("lists", "check"), ("retag",)}
 
 
 def run_prodops(*args: str, cwd: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess:

@@ -36,15 +36,21 @@ KEPT_LOGS = 120
 @click.option("--allow-private-network", is_flag=True,
               help="Allow loopback and private addresses (tests, the demo, an intranet).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO).")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Run the stages on this Dask scheduler's workers (tcp://host:8786, tls://...).")
 @click.option("--every", metavar="INTERVAL", callback=lambda ctx, param, value: parse_interval(value),
               help="Keep running: crawl now and then every INTERVAL (e.g. 6h, 30m, 1d).")
-def crawl(sources_path, db_path, only, settings, allow_private_network, verbose, every) -> None:
+def crawl(sources_path, db_path, only, settings, allow_private_network, verbose, cluster, every) -> None:
     """Crawl the configured sources into the database and print a summary.
 
     Sources in backoff after errors, or disabled, are skipped unless named with --only.
     Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
     """
+    if cluster:
+        settings = (*settings, f"PRODOPS_CLUSTER={cluster}")
     overrides = scrapy_settings(settings)
+    if overrides.get("PRODOPS_CLUSTER"):
+        check_cluster(overrides["PRODOPS_CLUSTER"])
     # An unknown id is refused before anything is written; a bad database path fails next,
     # before any fetching.
     chosen = select_sources(load_sources(sources_path), only)
@@ -69,6 +75,22 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
         sys.exit(75)
     if summary.status != "finished":
         sys.exit(1)
+
+
+def check_cluster(address: str) -> None:
+    """Before anything is written: warn about a public plain tcp:// address, and refuse (exit
+    2) a scheduler that cannot be reached, has no workers, or whose workers run another
+    version of the project."""
+    from pipeline.stages.cluster import ClusterError, check_address, connect_and_check
+
+    warning = check_address(address)
+    if warning:
+        click.echo(warning, err=True)
+    try:
+        versions = connect_and_check(address)
+    except ClusterError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Stages run on the Dask cluster at {address} ({len(versions)} worker(s)).", err=True)
 
 
 def parse_interval(value: str | None) -> float | None:

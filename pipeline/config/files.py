@@ -3,6 +3,7 @@ type for what is wrong in them, and the helpers every config reader shares."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,22 @@ def parse_entries(path: Path, entries: list, parse, key: str, what: str) -> list
     return parsed
 
 
+# Config files sent with the work to the machines of a cluster (pipeline/stages/cluster.py):
+# name → text. A worker reads these, never its own disk, so every worker tags with the
+# crawler's taxonomy. The name carries a digest of the text: a changed file is a new name.
+SHIPPED: dict[str, str] = {}
+
+
+def shipped_name(path: str | Path, text: str) -> str:
+    """The name a config file's text is shipped under: its path and a digest of the text."""
+    return f"{path}#sha1={hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML config file; raise ConfigError with the file, line and problem."""
+    """Parse a YAML config file (or one shipped under that name); raise ConfigError with the
+    file, line and problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = SHIPPED[str(path)] if str(path) in SHIPPED else path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found (give another path)") from None
     except (OSError, UnicodeDecodeError) as error:

@@ -11,6 +11,7 @@ import logging
 from scrapy import signals
 
 from pipeline import clock, counters
+from pipeline.stages.pool import CLUSTER_LOST
 from pipeline.store import runs, validators
 from pipeline.store.database import open_database
 from pipeline.store.documents import record_sighting_of_url
@@ -57,7 +58,9 @@ class RunLog:
         db = open_database(self.db_path)
         try:
             # Scrapy's reason for a stop by SIGTERM or Ctrl-C is "shutdown": the run was stopped.
-            status = {"finished": "finished", "shutdown": "stopped"}.get(reason, reason)
+            # A crawl whose Dask scheduler went away was interrupted: the next one finishes it.
+            status = {"finished": "finished", "shutdown": "stopped",
+                      CLUSTER_LOST: "interrupted"}.get(reason, reason)
             stats = self.crawler.stats.get_stats()
             now = clock.now_iso()
             self.summary = runs.finish_run(

@@ -23,8 +23,8 @@ class TaxonomyStage(PooledStage):
 
     def __init__(self, pool: WorkerPool, taxonomy_path: str):
         super().__init__(pool)
-        self.taxonomy_path = taxonomy_path
         load_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
+        self.taxonomy_path = pool.ship(taxonomy_path)  # what the workers read it as
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -36,6 +36,7 @@ from scrapy.exceptions import DropItem
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 PENDING_PER_WORKER = 16  # tasks waiting or running per worker before downloads pause
+CLUSTER_LOST = "cluster-lost"  # the spider's close reason when a Dask scheduler goes away
 
 
 def worker_count(setting: int) -> int:
@@ -71,15 +72,28 @@ class WorkerPool:
         return self._paused
 
     @classmethod
-    def of(cls, crawler) -> "WorkerPool":
-        """The crawler's pool, created on first use and shut down when the spider closes."""
+    def of(cls, crawler):
+        """The crawler's pool, created on first use and shut down when the spider closes: on
+        the Dask cluster at PRODOPS_CLUSTER when it is set (pipeline/stages/cluster.py),
+        else this local process pool. The stages do not know which runs them."""
         pool = getattr(crawler, ATTRIBUTE, None)
         if pool is None:
-            pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")),
-                       crawler.settings.getfloat("PRODOPS_TASK_TIMEOUT"), crawler)
+            address = crawler.settings.get("PRODOPS_CLUSTER")
+            timeout = crawler.settings.getfloat("PRODOPS_TASK_TIMEOUT")
+            if address:
+                from pipeline.stages.cluster import ClusterPool  # noqa: PLC0415
+
+                pool = ClusterPool(address, timeout, crawler)
+            else:
+                pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler)
             setattr(crawler, ATTRIBUTE, pool)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
+
+    def ship(self, path: str) -> str:
+        """The name under which a config file reaches the workers: here, its path (the
+        workers share this machine's disk)."""
+        return path
 
     async def run(self, function, *args):
         """Run a picklable function in a worker (or inline for a pool of one) and await it."""

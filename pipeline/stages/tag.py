@@ -31,8 +31,9 @@ class TagStage(TaxonomyStage):
     def from_crawler(cls, crawler):
         stage = super().from_crawler(crawler)
         stage.semantic = crawler.settings.getbool("PRODOPS_SEMANTIC")
-        stage.entities_path = crawler.settings.get("PRODOPS_ENTITIES")
-        load_entities(stage.entities_path)  # a malformed file stops the crawl before it starts
+        entities_path = crawler.settings.get("PRODOPS_ENTITIES")
+        load_entities(entities_path)  # a malformed file stops the crawl before it starts
+        stage.entities_path = stage.pool.ship(entities_path)
         return stage
 
     async def process_item(self, item):

@@ -1,0 +1,231 @@
+"""The stages' work on a Dask distributed cluster (`--cluster ADDRESS`, PRODOPS_CLUSTER): the
+other implementation of the pool the stages await (pipeline/stages/pool.py has the local one).
+
+One crawler process fetches and one writes SQLite, as without a cluster; only the pure stage
+functions (extraction, classification, tagging, signatures) run on the cluster's workers
+(`dask scheduler`; `dask worker ADDRESS` on any number of machines, each with this project
+installed). What it takes care of:
+
+- **Same version everywhere.** On connecting, every worker is asked which prodops-curator it
+  has installed; a different version refuses the crawl with one line naming the worker
+  (ClusterError). Workers that join later are asked too, when they are first seen.
+- **Config sent with the work.** The taxonomy and entities files are read here and shipped
+  to every worker (a Dask worker plugin fills pipeline.config.files.SHIPPED), under a name
+  that carries a digest of their text; workers never read their own disk for them, and a
+  changed file is a new name (no stale cache in a long-lived worker).
+- **Faults.** A worker that dies has its tasks run elsewhere by Dask (a page is still stored
+  once: storing happens here). A task past PRODOPS_TASK_TIMEOUT is cancelled, its worker
+  restarted (Dask's nanny), and TaskTimeout raised as with the local pool. A scheduler lost
+  mid-run ends the crawl cleanly: the spider is closed with the reason `cluster-lost`, the
+  run is recorded as interrupted, and the next crawl fetches what this one did not store.
+- **Safety.** A scheduler runs whatever code it is sent; `check_address` warns about a plain
+  tcp:// address that is neither loopback nor private (use tls:// with certificates, see the
+  README).
+
+Models load once per worker process: the stage functions cache them, as in local workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from distributed import Client, WorkerPlugin
+from distributed.client import FutureCancelledError
+from scrapy.exceptions import DropItem
+
+from pipeline.config.files import SHIPPED, shipped_name
+from pipeline.stages.pool import CLUSTER_LOST, PENDING_PER_WORKER, TaskTimeout
+
+logger = logging.getLogger(__name__)
+
+PACKAGE = "prodops-curator"
+CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used: unreachable, or its workers run another version."""
+
+
+def installed_version() -> str:
+    """This machine's prodops-curator version (asked of every worker)."""
+    return version(PACKAGE)
+
+
+def check_address(address: str) -> str | None:
+    """A warning when `address` is a plain tcp:// address on a public network (anyone who can
+    reach a scheduler can run code on every worker), else None."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname:
+        return None
+    try:
+        addresses = {ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(parts.hostname, None)}
+    except (OSError, ValueError):
+        return None
+    if all(a.is_loopback or a.is_private for a in addresses):
+        return None
+    return (f"warning: {address} is a plain tcp:// address on a public network: anyone who can reach the "
+            "scheduler can run code on its workers. Keep it on a private network, or use tls:// with "
+            "certificates (see the README, \"When one machine is not enough\").")
+
+
+def ship(path: str) -> str:
+    """The name under which the config file at `path` travels to the workers."""
+    text = Path(path).read_text(encoding="utf-8")
+    name = shipped_name(path, text)
+    SHIPPED[name] = text
+    return name
+
+
+class ShipFiles(WorkerPlugin):
+    """Dask worker plugin: puts the crawler's config files into each worker's SHIPPED."""
+
+    name = "prodops-config"
+
+    def __init__(self, files: dict[str, str]):
+        self.files = dict(files)
+
+    def setup(self, worker=None) -> None:
+        SHIPPED.update(self.files)
+
+
+def connect_and_check(address: str) -> dict[str, str]:
+    """Connect once (synchronously) to check the cluster before a crawl writes anything:
+    return {worker: version}; raise ClusterError in words when it cannot be used."""
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}; start it "
+                           "(`dask scheduler`) or give another --cluster address") from None
+    try:
+        versions = client.run(installed_version)
+    finally:
+        client.close()
+    _check_versions(versions)
+    return versions
+
+
+def _check_versions(versions: dict[str, str]) -> None:
+    mine = installed_version()
+    if not versions:
+        raise ClusterError("the Dask scheduler has no workers; start some with `dask worker ADDRESS`")
+    for worker, theirs in sorted(versions.items()):
+        if theirs != mine:
+            raise ClusterError(f"worker {worker} runs {PACKAGE} {theirs}, this crawler {mine}: install the "
+                               "same version on every machine of the cluster")
+
+
+class ClusterPool:
+    """The crawl's pool on a Dask cluster; the same interface as pipeline.stages.pool.WorkerPool."""
+
+    def __init__(self, address: str, timeout: float | None = None, crawler=None):
+        self.address = address
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self._crawler = crawler
+        self._client = None
+        self._connecting: asyncio.Future | None = None
+        self._known_workers: set[str] = set()
+        self._pending = 0
+        self._paused = False
+        self.workers = 1  # updated on connecting: the cluster's worker threads
+        self.lost = False
+
+    @property
+    def behind(self) -> bool:
+        return self._paused
+
+    def ship(self, path: str) -> str:
+        return ship(path)
+
+    async def _connected(self):
+        if self._client is not None:
+            return self._client
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(self._connect())
+        return await asyncio.shield(self._connecting)
+
+    async def _connect(self):
+        client = await Client(self.address, asynchronous=True, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        _check_versions(await client.run(installed_version))
+        await client.register_plugin(ShipFiles(SHIPPED), name=ShipFiles.name)
+        info = client.scheduler_info()
+        self._known_workers = set(info.get("workers", {}))
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        self._client = client
+        logger.info("Stages run on the Dask cluster at %s (%d worker threads)", self.address, self.workers)
+        return client
+
+    async def run(self, function, *args):
+        """Run a picklable function on a worker and await its result."""
+        if self.lost:
+            raise DropItem("interrupted: the Dask scheduler was lost")
+        client = await self._connected()
+        future = client.submit(function, *args, pure=False)
+        self._pending += 1
+        self._hold_downloads()
+        try:
+            return await asyncio.wait_for(future, self.timeout) if self.timeout else await future
+        except asyncio.TimeoutError:
+            await self._stop_stuck(future)
+            raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); stopped") from None
+        except (OSError, asyncio.CancelledError, FutureCancelledError) as error:
+            # The scheduler went away: its futures are cancelled ("scheduler-connection-lost",
+            # then "unknown" once the client gave up reconnecting), or the comm closed.
+            if self.lost or client.status != "running" or "connection" in str(error):
+                self._lose(error)
+                raise DropItem("interrupted: the Dask scheduler was lost") from None
+            raise
+        finally:
+            self._pending -= 1
+            self._release_downloads()
+
+    async def _stop_stuck(self, future) -> None:
+        """Cancel a task past its time and restart the worker running it (Dask cannot stop
+        one thread), so the page does not keep a worker busy for ever."""
+        client = self._client
+        try:
+            processing = await client.processing()
+            stuck = [worker for worker, keys in processing.items() if future.key in keys]
+            await future.cancel()
+            if stuck:
+                await client.restart_workers(stuck, timeout=60, raise_for_error=False)
+        except Exception:  # noqa: BLE001 - the crawl goes on whatever the cluster says
+            logger.warning("Could not restart the worker of a task past its time", exc_info=True)
+
+    def _lose(self, error) -> None:
+        if self.lost:
+            return
+        self.lost = True
+        logger.error("The Dask scheduler at %s was lost (%s); stopping the crawl", self.address, error)
+        if self._crawler is not None and getattr(self._crawler, "engine", None) is not None:
+            self._crawler.engine.close_spider(self._crawler.spider, CLUSTER_LOST)
+
+    def _hold_downloads(self) -> None:
+        engine = getattr(self._crawler, "engine", None)
+        if not self._paused and engine is not None and self._pending > self.workers * PENDING_PER_WORKER:
+            engine.pause()
+            self._paused = True
+
+    def _release_downloads(self) -> None:
+        if self._paused and self._pending <= self.workers * PENDING_PER_WORKER // 2:
+            self._paused = False
+            self._crawler.engine.unpause()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.close()
+
+    def close(self, *args, **kwargs):
+        """Disconnect from the cluster (the workers stay up for the next crawl); a Deferred
+        Scrapy waits for when the spider closes."""
+        from twisted.internet.defer import Deferred  # noqa: PLC0415
+
+        if self._client is not None:
+            return Deferred.fromFuture(asyncio.ensure_future(self.aclose()))
+        return None

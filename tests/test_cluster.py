@@ -1,0 +1,221 @@
+"""The stages on a real Dask cluster: a scheduler and two workers started here on 127.0.0.1
+from the project's own environment (the `dask` command `distributed` installs), and stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conftest import FAST, ROOT, free_port, run_prodops, write_sources
+
+from pipeline.config.sources import Source
+from pipeline.demo.generate import generated_web
+from pipeline.demo.webserver import Route, StaticWeb
+from pipeline.stages.cluster import check_address
+
+DASK = str(Path(sys.executable).parent / "dask")
+COMPARED = ("id", "url", "title", "text", "content_hash", "content_type", "language", "tags", "tag_scores",
+            "relevance", "why", "entities", "too_short", "gated", "published", "author")
+
+
+class Cluster:
+    """`dask scheduler` and `dask worker` processes on 127.0.0.1, each its own process group."""
+
+    def __init__(self, tmp_path: Path, workers: int = 2, preload: Path | None = None):
+        self.port = free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.tmp_path = tmp_path
+        self.scheduler = self._start([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
+                                      "--no-dashboard"], "scheduler")
+        self.workers = [self.start_worker(preload) for _ in range(workers)]
+        self.wait_for(workers)
+
+    def _start(self, command: list[str], name: str) -> subprocess.Popen:
+        log = open(self.tmp_path / f"{name}-{len(list(self.tmp_path.glob(name + '*')))}.log", "w")
+        return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_worker(self, preload: Path | None = None) -> subprocess.Popen:
+        command = [DASK, "worker", self.address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
+                   "--death-timeout", "30"]
+        if preload is not None:
+            command += ["--preload", str(preload)]
+        return self._start(command, "worker")
+
+    def wait_for(self, workers: int) -> None:
+        from distributed import Client
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with Client(self.address, timeout=5, set_as_default=False) as client:
+                    client.wait_for_workers(workers, timeout=max(1, deadline - time.monotonic()))
+                    return
+            except (OSError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)  # the scheduler is starting; bounded by the deadline
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> None:
+        """SIGKILL a process and all its children (a worker's nanny and its worker)."""
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            self.kill(process)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    running = Cluster(tmp_path)
+    yield running
+    running.stop()
+
+
+def rows_of(db_path: Path) -> dict[str, dict]:
+    db = sqlite_utils.Database(db_path)
+    return {row["id"]: {k: row[k] for k in COMPARED} for row in db["documents"].rows}
+
+
+def clusters_of(db_path: Path) -> set[frozenset]:
+    db = sqlite_utils.Database(db_path)
+    groups: dict[str, set] = {}
+    for row in db["documents"].rows:
+        groups.setdefault(row["cluster_id"], set()).add(row["id"])
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_a_crawl_through_the_cluster_stores_what_the_local_pool_stores(tmp_path, sample_web, sample_sources_file,
+                                                                         cluster):
+    local = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "local.db"),
+                        "--allow-private-network", *FAST)
+    assert local.returncode == 0, local.stderr
+    remote = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "cluster.db"),
+                         "--allow-private-network", *FAST, "--cluster", cluster.address)
+    assert remote.returncode == 0, remote.stdout + remote.stderr
+    assert f"Stages run on the Dask cluster at {cluster.address} (2 worker(s))" in remote.stderr
+    assert rows_of(tmp_path / "cluster.db") == rows_of(tmp_path / "local.db")
+    assert clusters_of(tmp_path / "cluster.db") == clusters_of(tmp_path / "local.db")
+    signatures = "SELECT document_id, signature FROM minhashes ORDER BY document_id"
+    assert (sqlite_utils.Database(tmp_path / "cluster.db").execute(signatures).fetchall()
+            == sqlite_utils.Database(tmp_path / "local.db").execute(signatures).fetchall())
+
+
+def test_a_worker_killed_mid_crawl_loses_no_page(tmp_path, cluster):
+    web = StaticWeb()
+    articles, routes = generated_web(web.base_url, 120)
+    web.routes.update(routes)
+    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
+                                                         settings={"max_entries": 200})])
+    with web:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+             "--allow-private-network", *FAST, "--cluster", cluster.address],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
+            assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
+            time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+        cluster.kill(cluster.workers[0])  # the worker and its nanny, mid-crawl
+        out, err = crawl.communicate(timeout=300)
+    assert crawl.returncode == 0, out + err
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    assert db["documents"].count == 120
+    assert db.execute("SELECT count(DISTINCT url) FROM documents").fetchone()[0] == 120
+    assert db["runs"].get(1)["errors"] == 0, db["runs"].get(1)["error_messages"]
+
+
+def test_an_unreachable_scheduler_is_one_line_exit_2_and_nothing_written(tmp_path, sample_sources_file):
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "c.db"),
+                         "--allow-private-network", "--cluster", address)
+    assert result.returncode == 2
+    assert f"cannot reach the Dask scheduler at {address}" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_a_worker_of_another_version_is_refused(tmp_path, sample_sources_file):
+    preload = tmp_path / "other_version.py"
+    preload.write_text("import pipeline.stages.cluster as cluster\ncluster.installed_version = lambda: '0.0.0-other'\n")
+    other = Cluster(tmp_path, workers=1, preload=preload)
+    try:
+        result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", "--cluster", other.address)
+    finally:
+        other.stop()
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "runs prodops-curator 0.0.0-other, this crawler" in result.stderr
+    assert "install the same version on every machine" in result.stderr
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_a_page_past_its_time_on_the_cluster_does_not_stall_the_crawl(tmp_path, cluster):
+    paragraph = "<p>" + "Product operations keeps the planning cadence honest. " * 8 + "</p>"
+    huge = ("<html><body><article>" + paragraph * 20000 + "</article></body></html>").encode()
+    good = ("<html><head><title>Good</title></head><body><article><h1>Good</h1>" + paragraph * 3
+            + "</article></body></html>").encode()
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/huge": Route(huge), "/good": Route(good)})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("huge", "H", "url", web.base_url + "/huge"),
+                                                      Source("good", "G", "url", web.base_url + "/good")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST, "-s", "PRODOPS_TASK_TIMEOUT=2",
+                             "--cluster", cluster.address)
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    assert [row["source_id"] for row in db["documents"].rows] == ["good"]
+    assert "took longer than 2 s" in db["sources"].get("huge")["last_warning"]
+
+
+def test_a_scheduler_lost_mid_run_interrupts_the_run_and_a_rerun_finishes(tmp_path):
+    web = StaticWeb()
+    articles, routes = generated_web(web.base_url, 150)
+    web.routes.update(routes)
+    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
+                                                         settings={"max_entries": 200})])
+    first = Cluster(tmp_path)
+    with web:
+        try:
+            crawl = subprocess.Popen(
+                [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+                 "--db", str(tmp_path / "c.db"), "--allow-private-network", *FAST, "--cluster", first.address],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 120
+            while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
+                assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
+                time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+            Cluster.kill(first.scheduler)
+            out, err = crawl.communicate(timeout=300)
+        finally:
+            first.stop()
+        assert crawl.returncode == 1, out + err
+        db = sqlite_utils.Database(tmp_path / "c.db")
+        assert db["runs"].get(1)["status"] == "interrupted"
+        stored = db["documents"].count
+        assert stored < 150
+        second = Cluster(tmp_path)
+        try:
+            again = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                                "--allow-private-network", *FAST, "--cluster", second.address)
+        finally:
+            second.stop()
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert db["documents"].count == 150
+
+
+def test_a_plain_tcp_address_on_a_public_network_is_warned_about():
+    assert "plain tcp:// address on a public network" in check_address("tcp://8.8.8.8:8786")
+    assert check_address("tcp://127.0.0.1:8786") is None
+    assert check_address("tcp://10.1.2.3:8786") is None
+    assert check_address("tls://8.8.8.8:8786") is None
