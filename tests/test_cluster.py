@@ -219,3 +219,29 @@ def test_a_plain_tcp_address_on_a_public_network_is_warned_about():
     assert check_address("tcp://127.0.0.1:8786") is None
     assert check_address("tcp://10.1.2.3:8786") is None
     assert check_address("tls://8.8.8.8:8786") is None
+
+
+def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, sample_sources_file, cluster):
+    import sqlite3
+
+    crawled = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "here.db"),
+                          "--allow-private-network", *FAST)
+    assert crawled.returncode == 0, crawled.stderr
+    with sqlite3.connect(tmp_path / "here.db") as source, sqlite3.connect(tmp_path / "there.db") as copy:
+        source.backup(copy)  # the WAL's pages too
+    taxonomy = tmp_path / "taxonomy.yaml"  # a changed taxonomy, so that retag has work to do
+    taxonomy.write_text((ROOT / "data" / "taxonomy.yaml").read_text().replace(
+        "label: Onboarding, training & enablement", "label: Onboarding and enablement"))
+    here = run_prodops("retag", "--db", str(tmp_path / "here.db"), "--taxonomy", str(taxonomy))
+    there = run_prodops("retag", "--db", str(tmp_path / "there.db"), "--taxonomy", str(taxonomy),
+                        "--cluster", cluster.address)
+    assert here.returncode == 0 and there.returncode == 0, there.stdout + there.stderr
+    assert here.stdout.split(";")[0] == there.stdout.split(";")[0]
+    assert rows_of(tmp_path / "there.db") == rows_of(tmp_path / "here.db")
+
+
+def test_eval_on_the_cluster_measures_what_eval_here_measures(cluster):
+    here = run_prodops("eval", "--no-semantic")
+    there = run_prodops("eval", "--no-semantic", "--cluster", cluster.address)
+    assert there.stdout == here.stdout and there.returncode == here.returncode, there.stderr
+    assert "situations, held-out: relevance AUC" in there.stdout

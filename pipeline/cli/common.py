@@ -38,3 +38,19 @@ def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:
             raise click.UsageError(f"-s {value!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
         overrides[name.strip()] = setting
     return overrides
+
+
+def use_cluster(address: str, client: bool = False):
+    """Check the Dask cluster at `address` before anything is written: a warning for a plain
+    tcp:// address on a public network; exit 2 (one line) when it cannot be reached, has no
+    workers or runs another version. Returns {worker: version}, or with `client` a connected
+    client for batch work (close it when done)."""
+    from pipeline.stages.cluster import ClusterError, check_address, connect_and_check, executor
+
+    warning = check_address(address)
+    if warning:
+        click.echo(warning, err=True)
+    try:
+        return executor(address) if client else connect_and_check(address)
+    except ClusterError as error:
+        raise UserError(str(error)) from None

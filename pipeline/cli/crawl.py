@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from pipeline import clock
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings, use_cluster
 from pipeline.config.sources import Source, load_sources, select_sources
 from pipeline.crawl import runner as crawling
 from pipeline.crawl.lock import CrawlLocked, crawl_lock
@@ -50,7 +50,9 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
         settings = (*settings, f"PRODOPS_CLUSTER={cluster}")
     overrides = scrapy_settings(settings)
     if overrides.get("PRODOPS_CLUSTER"):
-        check_cluster(overrides["PRODOPS_CLUSTER"])
+        versions = use_cluster(overrides["PRODOPS_CLUSTER"])
+        click.echo(f"Stages run on the Dask cluster at {overrides['PRODOPS_CLUSTER']} ({len(versions)} worker(s)).",
+                   err=True)
     # An unknown id is refused before anything is written; a bad database path fails next,
     # before any fetching.
     chosen = select_sources(load_sources(sources_path), only)
@@ -75,22 +77,6 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
         sys.exit(75)
     if summary.status != "finished":
         sys.exit(1)
-
-
-def check_cluster(address: str) -> None:
-    """Before anything is written: warn about a public plain tcp:// address, and refuse (exit
-    2) a scheduler that cannot be reached, has no workers, or whose workers run another
-    version of the project."""
-    from pipeline.stages.cluster import ClusterError, check_address, connect_and_check
-
-    warning = check_address(address)
-    if warning:
-        click.echo(warning, err=True)
-    try:
-        versions = connect_and_check(address)
-    except ClusterError as error:
-        raise UserError(str(error)) from None
-    click.echo(f"Stages run on the Dask cluster at {address} ({len(versions)} worker(s)).", err=True)
 
 
 def parse_interval(value: str | None) -> float | None:

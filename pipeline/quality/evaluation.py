@@ -16,6 +16,7 @@ each beside its target.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -167,19 +168,27 @@ def auc(scores: list[float], truths: list[bool]) -> float | None:
     return wins / (len(positives) * len(negatives))
 
 
-def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool = True) -> list[Figure]:
+def read_item(taxonomy: Taxonomy, semantic: bool, item: dict) -> tuple[list[str], float, str]:
+    """What the tool makes of one labelled item: (tags, relevance, content type). Runs here,
+    or on a Dask cluster's worker (`prodops eval --cluster`)."""
+    result = tag(taxonomy, item["title"], item.get("description"), item["text"], semantic)
+    kind = content_type(TypeIndex(taxonomy), item["url"], item["title"], item["text"], item["url"].endswith(".pdf"))
+    return list(result.tags), result.relevance, kind
+
+
+def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool = True, mapper=map) -> list[Figure]:
     """Tagging, relevance and content-type figures on one labelled set. An item is about
-    product ops when it says `relevant: true`, or when it has tags and says nothing."""
+    product ops when it says `relevant: true`, or when it has tags and says nothing.
+    `mapper(function, items)` reads the items (the builtin map here; a cluster's, there)."""
     items = labelled.items()
-    types = TypeIndex(taxonomy)
     true_positive = predicted_total = expected_total = pages_hit = product_pages = 0
     scores, truths = [], []
     by_type: dict[str, list[bool]] = {}
-    for item in items:
-        result = tag(taxonomy, item["title"], item.get("description"), item["text"], semantic)
-        predicted, expected = set(result.tags), set(item["tags"])
+    readings = list(mapper(functools.partial(read_item, taxonomy, semantic), items))
+    for item, (tags, relevance, kind) in zip(items, readings):
+        predicted, expected = set(tags), set(item["tags"])
         relevant = item.get("relevant", bool(expected))
-        scores.append(result.relevance)
+        scores.append(relevance)
         truths.append(relevant)
         if relevant:
             product_pages += 1
@@ -187,7 +196,6 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
             true_positive += len(predicted & expected)
             predicted_total += len(predicted)
             expected_total += len(expected)
-        kind = content_type(types, item["url"], item["title"], item["text"], item["url"].endswith(".pdf"))
         by_type.setdefault(item["type"], []).append(kind == item["type"])
     precision = true_positive / predicted_total if predicted_total else 0.0
     recall = true_positive / expected_total if expected_total else 0.0
@@ -218,12 +226,12 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     return figures
 
 
-def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True) -> list[Figure]:
-    """Every figure, measured now."""
+def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map) -> list[Figure]:
+    """Every figure, measured now (the labelled items read by `mapper`, see labelled_figures)."""
     taxonomy = taxonomy or load_taxonomy()
     figures = extraction_figures() + dedup_figures()
     for labelled in LABELLED_SETS:
-        figures += labelled_figures(taxonomy, labelled, semantic)
+        figures += labelled_figures(taxonomy, labelled, semantic, mapper)
     return figures
 
 

@@ -110,6 +110,13 @@ def connect_and_check(address: str) -> dict[str, str]:
     return versions
 
 
+def executor(address: str) -> Client:
+    """A checked client of the cluster for batch work (`prodops retag --cluster`): its
+    `submit` and futures' `result()` are what retag's pool needs. Close it when done."""
+    connect_and_check(address)
+    return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+
+
 def _check_versions(versions: dict[str, str]) -> None:
     mine = installed_version()
     if not versions:

@@ -79,15 +79,16 @@ def judge(taxonomy: Taxonomy, entities: tuple[Entity, ...], records: list[dict])
 
 
 def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[Entity, ...] = (),
-                 workers: int | None = None) -> RetagSummary:
+                 workers: int | None = None, executor=None) -> RetagSummary:
     """Retag every document (see the module docstring); `workers` processes tag (default:
-    one per core; 1: here, without a pool)."""
+    one per core; 1: here, without a pool), or `executor` does (anything with `submit` whose
+    futures have `result()`: a Dask cluster's client; the taxonomy travels with each batch)."""
     labels = document_labels(db)
     teacher: Teacher | None = fit(taxonomy, labelled_examples(db, taxonomy, labels))
     summary = RetagSummary(labels=len(labels), learned=teacher is not None)
     workers = workers or os.cpu_count() or 1
-    pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-            if workers > 1 else None)
+    pool = executor or (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                        if workers > 1 else None)
     try:
         for rows, results in _judged(pool, taxonomy, entities, _documents(db), ahead=2 * workers):
             taggings = [tagging for tagging, _ in results]
@@ -103,7 +104,7 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
                         summary.changed += 1
                     summary.seen += 1
     finally:
-        if pool is not None:
+        if pool is not None and executor is None:
             pool.shutdown(cancel_futures=True)
     return summary
 
