@@ -1,0 +1,124 @@
+"""Scaling out: the crawl's stages on a Dask cluster, against the local pool, in one run.
+
+Starts a Dask scheduler on 127.0.0.1 and 1, 2 and then 3 worker processes (one thread each),
+serves a generated web of N article pages listed in one feed, and prints side by side:
+  - pages/s of `prodops crawl` with the local pool and through the cluster of 1, 2, 3 workers;
+  - the crawler process's own CPU time per page when the stages run on the cluster (fetching,
+    parsing feeds, storing): the ceiling one crawler sets, 1 / that time, in pages/s;
+  - the per-page overhead of sending work to the cluster: the mean round trip of a task that
+    carries a page's HTML and returns at once (client to scheduler to worker and back);
+  - `prodops retag` over D documents, local pool vs the cluster of 3 workers.
+On a two-core machine a cluster cannot beat the local pool (its workers share the same two
+cores with the crawler and the scheduler): the figures show the overhead and the ceiling.
+Run by hand:
+
+    .venv/bin/python benchmarks/scale.py [--pages 600] [--documents 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from retag import build  # benchmarks/retag.py: the corpus of generated documents
+
+from pipeline.demo.generate import generated_web
+from pipeline.demo.webserver import StaticWeb
+
+DASK = str(Path(sys.executable).parent / "dask")
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        "-s", "ROBOTSTXT_OBEY=False"]
+
+
+def echo_page(html: str) -> int:
+    """A task that does nothing with a page but carry it (the transport's cost alone)."""
+    return len(html)
+
+
+def run_timed(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, CPU seconds of the process and its children, the result)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode not in (0,):
+        print(result.stdout[-1500:], result.stderr[-1500:])
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result
+
+
+async def round_trip_ms(address: str, html: str, tasks: int) -> float:
+    from distributed import Client
+
+    async with Client(address, asynchronous=True) as client:
+        await client.submit(echo_page, html, pure=False)  # warm
+        started = time.perf_counter()
+        for _ in range(tasks):
+            await client.submit(echo_page, html, pure=False)
+        return (time.perf_counter() - started) * 1000 / tasks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--documents", type=int, default=100000)
+    options = parser.parse_args()
+    web = StaticWeb()
+    articles, routes = generated_web(web.base_url, options.pages)
+    web.routes.update(routes)
+    page_html = routes["/blog/p0/"].body.decode()
+    processes: list[subprocess.Popen] = []
+    with web, tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        sources = scratch / "sources.yaml"
+        sources.write_text("sources:\n  - id: bench\n    kind: feed\n"
+                           f"    url: {web.base_url}/feed.xml\n    settings: {{max_entries: {options.pages}}}\n")
+
+        def crawl(name: str, extra: list[str]) -> tuple[float, float]:
+            wall, cpu, _ = run_timed([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+                                      "--db", str(scratch / f"{name}.db"), "--allow-private-network", *FAST, *extra])
+            print(f"{name:<34} {wall:7.1f} s  {options.pages / wall:7.1f} pages/s", flush=True)
+            return wall, cpu
+
+        crawl("crawl, local pool", [])
+        address = "tcp://127.0.0.1:8797"
+        processes.append(subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", "8797",
+                                           "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(3)
+        cpu_per_page = None
+        try:
+            for workers in (1, 2, 3):
+                processes.append(subprocess.Popen([DASK, "worker", address, "--nthreads", "1", "--no-dashboard",
+                                                   "--host", "127.0.0.1"], stdout=subprocess.DEVNULL,
+                                                  stderr=subprocess.DEVNULL))
+                time.sleep(4)
+                _, cpu = crawl(f"crawl, cluster of {workers} worker(s)", ["--cluster", address])
+                cpu_per_page = cpu / options.pages  # the crawl's process alone: its stages ran elsewhere
+            overhead = asyncio.run(round_trip_ms(address, page_html, 200))
+            print(f"crawler's own CPU per page, stages elsewhere: {cpu_per_page * 1000:.2f} ms "
+                  f"-> ceiling of one crawler {1 / cpu_per_page:.0f} pages/s", flush=True)
+            print(f"round trip of a task carrying a {len(page_html) / 1024:.0f} KB page: {overhead:.2f} ms", flush=True)
+            corpus = scratch / "retag.db"
+            build(corpus, options.documents)
+            for name, extra in (("retag, local pool", []), ("retag, cluster of 3 workers", ["--cluster", address])):
+                wall, _, result = run_timed([sys.executable, "-m", "pipeline.cli", "retag", "--db", str(corpus), *extra])
+                print(f"{name:<34} {wall:7.1f} s  {options.documents / wall:7.0f} documents/s  "
+                      f"{result.stdout.strip()[:60]}", flush=True)
+        finally:
+            for process in reversed(processes):
+                process.terminate()
+                process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
