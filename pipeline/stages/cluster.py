@@ -22,7 +22,8 @@ installed). What it takes care of:
   tcp:// address that is neither loopback nor private (use tls:// with certificates, see the
   README).
 
-Models load once per worker process: the stage functions cache them, as in local workers.
+Models load once per worker process (the stage functions cache them, as in local workers),
+and on connecting the pool has every worker load them, so no page's task pays for it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,17 @@ class ShipFiles(WorkerPlugin):
         SHIPPED.update(self.files)
 
 
+def warm_up() -> bool:
+    """Load, in a worker, what the stages load on first use (trafilatura, the embedding
+    model), so that no page's task pays for it against PRODOPS_TASK_TIMEOUT."""
+    from pipeline.understand.embeddings import model  # noqa: PLC0415
+    from pipeline.understand.extraction import extract_html  # noqa: PLC0415
+
+    extract_html("<html><body><article><p>" + "Product operations. " * 30 + "</p></article></body></html>",
+                 "http://localhost/")
+    return model() is not None
+
+
 def connect_and_check(address: str) -> dict[str, str]:
     """Connect once (synchronously) to check the cluster before a crawl writes anything:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
@@ -160,6 +172,7 @@ class ClusterPool:
         client = await Client(self.address, asynchronous=True, timeout=CONNECT_TIMEOUT, set_as_default=False)
         _check_versions(await client.run(installed_version))
         await client.register_plugin(ShipFiles(SHIPPED), name=ShipFiles.name)
+        await client.run(warm_up)  # models load once per worker, before any page is timed
         info = client.scheduler_info()
         self._known_workers = set(info.get("workers", {}))
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
