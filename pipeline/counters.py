@@ -87,7 +87,11 @@ def count_extraction(stats: StatsCollector, source_id: str, text: str | None, ti
             stats.inc_value(SOURCE.format(source_id=source_id, what=what))
     if text:
         key = SOURCE.format(source_id=source_id, what="words")
-        stats.set_value(key, [*(stats.get_value(key) or []), len(text.split())])
+        words = stats.get_value(key)
+        if words is None:
+            words = []
+            stats.set_value(key, words)
+        words.append(len(text.split()))  # in place: copying the list per page is quadratic
 
 
 def count_dropped(stats: StatsCollector, reason: str, count: int = 1) -> None:

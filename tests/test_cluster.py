@@ -143,6 +143,10 @@ def test_an_unreachable_scheduler_is_one_line_exit_2_and_nothing_written(tmp_pat
     assert f"cannot reach the Dask scheduler at {address}" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "c.db").exists()
+    malformed = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "c.db"),
+                            "--cluster", "not an address")
+    assert malformed.returncode == 2 and "give an address such as tcp://host:8786" in malformed.stderr
+    assert "Traceback" not in malformed.stderr and not (tmp_path / "c.db").exists()
 
 
 def test_a_worker_of_another_version_is_refused(tmp_path, sample_sources_file):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
 import click
 
@@ -145,6 +146,8 @@ def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
 
     lists = load_lists(lists_path)
     chosen = [find_list(lists, slug, lists_path) for slug in slugs] if slugs else lists
+    if not Path(db_path).exists():
+        raise UserError(f"{db_path} does not exist; give the --db of a crawled corpus")
     overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
     db = open_database(db_path)
     items = {curated.slug: resolve(db, curated) for curated in chosen}

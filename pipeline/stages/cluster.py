@@ -38,10 +38,11 @@ from urllib.parse import urlsplit
 
 from distributed import Client, WorkerPlugin
 from distributed.client import FutureCancelledError
+from distributed.comm import parse_address, parse_host_port
 from scrapy.exceptions import DropItem
 
 from pipeline.config.files import SHIPPED, shipped_name
-from pipeline.stages.pool import CLUSTER_LOST, PENDING_PER_WORKER, TaskTimeout
+from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,10 @@ def warm_up() -> bool:
 def connect_and_check(address: str) -> dict[str, str]:
     """Connect once (synchronously) to check the cluster before a crawl writes anything:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
+    try:  # a malformed address is said as such (a Client half-made from it hangs at exit)
+        parse_host_port(parse_address(address)[1])
+    except ValueError as error:
+        raise ClusterError(f"--cluster {address!r}: {error}; give an address such as tcp://host:8786") from None
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
@@ -139,7 +144,7 @@ def _check_versions(versions: dict[str, str]) -> None:
                                "same version on every machine of the cluster")
 
 
-class ClusterPool:
+class ClusterPool(Backpressure):
     """The crawl's pool on a Dask cluster; the same interface as pipeline.stages.pool.WorkerPool."""
 
     def __init__(self, address: str, timeout: float | None = None, crawler=None):
@@ -153,10 +158,6 @@ class ClusterPool:
         self._paused = False
         self.workers = 1  # updated on connecting: the cluster's worker threads
         self.lost = False
-
-    @property
-    def behind(self) -> bool:
-        return self._paused
 
     def ship(self, path: str) -> str:
         return ship(path)
@@ -224,17 +225,6 @@ class ClusterPool:
         logger.error("The Dask scheduler at %s was lost (%s); stopping the crawl", self.address, error)
         if self._crawler is not None and getattr(self._crawler, "engine", None) is not None:
             self._crawler.engine.close_spider(self._crawler.spider, CLUSTER_LOST)
-
-    def _hold_downloads(self) -> None:
-        engine = getattr(self._crawler, "engine", None)
-        if not self._paused and engine is not None and self._pending > self.workers * PENDING_PER_WORKER:
-            engine.pause()
-            self._paused = True
-
-    def _release_downloads(self) -> None:
-        if self._paused and self._pending <= self.workers * PENDING_PER_WORKER // 2:
-            self._paused = False
-            self._crawler.engine.unpause()
 
     async def aclose(self) -> None:
         if self._client is not None:

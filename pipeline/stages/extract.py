@@ -42,14 +42,14 @@ class ExtractStage(PooledStage):
     async def process_item(self, item):
         if not isinstance(item, Page) or not _was_fetched(item):
             return item
-        await self._extract(item)
-        if self.stats is not None and (is_pdf(item.content_type, item.body) or item.content_type in HTML_TYPES):
+        if await self._extract(item) and self.stats is not None:
             found = item.extraction
             counters.count_extraction(self.stats, item.source_id, found.text if found else None,
                                       found.title if found else None, found.published if found else None)
         return item
 
-    async def _extract(self, item: Page) -> None:
+    async def _extract(self, item: Page) -> bool:
+        """Extract an HTML page or a PDF; False for a body of another type (not read)."""
         url = item.final_url or item.url
         if is_pdf(item.content_type, item.body):
             try:
@@ -60,20 +60,21 @@ class ExtractStage(PooledStage):
                 item.extraction_error = f"PDF text extraction {error}"
             if item.extraction_error:
                 logger.warning("%s: %s", url, item.extraction_error)
-            return
+            return True
         if item.content_type not in HTML_TYPES:
-            return
+            return False
         html = decode_html(item.body, item.encoding)
         try:
             item.extraction = await self.pool.run(extract_html, html, url, self.favour)
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
-            return
+            return True
         if item.extraction is None:
             logger.info("No main text found in %s", url)
         else:
             _adopt_declared_canonical(item, item.extraction)
+        return True
 
 
 def _was_fetched(item: Page) -> bool:

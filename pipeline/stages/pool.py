@@ -55,7 +55,38 @@ class TaskTimeout(Exception):
     """A task ran past PRODOPS_TASK_TIMEOUT; its worker was stopped."""
 
 
-class WorkerPool:
+class Backpressure:
+    """What both pools share (this local one and pipeline.stages.cluster's): counting the
+    tasks in flight and pausing the engine's downloads while the workers are behind."""
+
+    workers = 1
+    _crawler = None
+    _pending = 0
+    _paused = False
+
+    @property
+    def behind(self) -> bool:
+        """True while the workers are behind (downloads are paused for them)."""
+        return self._paused
+
+    def _hold_downloads(self) -> None:
+        engine = getattr(self._crawler, "engine", None)
+        if not self._paused and engine is not None and self._pending > self.workers * PENDING_PER_WORKER:
+            engine.pause()
+            self._paused = True
+
+    def _release_downloads(self) -> None:
+        if self._paused and self._pending <= self.workers * PENDING_PER_WORKER // 2:
+            self._paused = False
+            engine = self._crawler.engine
+            engine.unpause()
+            # Ask for the next requests now rather than at the engine's next heartbeat (5 s).
+            slot = getattr(engine, "_slot", None)
+            if slot is not None and getattr(slot, "nextcall", None) is not None:
+                slot.nextcall.schedule()
+
+
+class WorkerPool(Backpressure):
     """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
 
     def __init__(self, workers: int, timeout: float | None = None, crawler=None):
@@ -65,11 +96,6 @@ class WorkerPool:
         self._executor: ProcessPool | None = None
         self._pending = 0
         self._paused = False
-
-    @property
-    def behind(self) -> bool:
-        """True while the workers are behind (downloads are paused for them)."""
-        return self._paused
 
     @classmethod
     def of(cls, crawler):
@@ -118,22 +144,6 @@ class WorkerPool:
         finally:
             self._pending -= 1
             self._release_downloads()
-
-    def _hold_downloads(self) -> None:
-        engine = getattr(self._crawler, "engine", None)
-        if not self._paused and engine is not None and self._pending > self.workers * PENDING_PER_WORKER:
-            engine.pause()
-            self._paused = True
-
-    def _release_downloads(self) -> None:
-        if self._paused and self._pending <= self.workers * PENDING_PER_WORKER // 2:
-            self._paused = False
-            engine = self._crawler.engine
-            engine.unpause()
-            # Ask for the next requests now rather than at the engine's next heartbeat (5 s).
-            slot = getattr(engine, "_slot", None)
-            if slot is not None and getattr(slot, "nextcall", None) is not None:
-                slot.nextcall.schedule()
 
     def _stopping(self) -> bool:
         return self._crawler is not None and not getattr(self._crawler, "crawling", True)

@@ -9,7 +9,7 @@ than one document citing it ten times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -43,7 +43,6 @@ class Suggestion:
     scheme: str = "https"  # the scheme its citations use
     feed: str | None = None  # the feed or sitemap found there, when checked
     kind: str | None = None  # feed | sitemap
-    why: str = field(default="")
 
     def as_json(self) -> dict:
         return {"host": self.host, "citations": self.citations, "score": self.score,
@@ -56,7 +55,7 @@ def suggest_hosts(db: sqlite_utils.Database, exclude: set[str] = frozenset(), li
     rows = db.execute(CITED_NOT_FOLLOWED_SQL,
                       {"min_citations": min_citations, "limit": limit + len(exclude)}).fetchall()
     found = []
-    for host, citations, score, _examples in rows:
+    for host, citations, score, _ in rows:  # (the examples column is for Datasette)
         if host in exclude:
             continue
         scheme = db.execute("SELECT url FROM links WHERE host = ? LIMIT 1", [host]).fetchone()[0].split(":", 1)[0]
