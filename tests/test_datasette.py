@@ -181,3 +181,10 @@ def test_the_sites_own_pages_answer_and_say_when_something_is_missing(site_db):
     assert list_missing.status_code == 404 and "No curated list nope" in list_missing.text
     assert markdown_missing.status_code == 404
     assert listed.status_code == 200 and 'href="/-/exports/lists/prodops-reports.md"' in listed.text
+
+
+def test_the_documents_table_folds_its_column_descriptions(site_db):
+    [page] = get(site_db, "/prodops/documents")
+    folded = page.text.split('<details class="column-help">', 1)
+    assert len(folded) == 2 and "columns mean</summary>" in folded[1]
+    assert "<dt>relevance</dt>" in folded[1].split("</details>", 1)[0]
