@@ -20,6 +20,7 @@ DOCUMENTS = "prodops/documents/{outcome}"  # new | updated | unchanged
 DROPPED = "prodops/dropped/{reason}"
 NOT_FOLLOWED = "prodops/links_not_followed"  # links of pages below PRODOPS_FOLLOW_MIN_RELEVANCE
 NOT_FOLLOWED_PAGES = "prodops/pages_not_followed"
+INTERRUPTION = "prodops/interruption"  # why the run was interrupted (a Dask cluster lost)
 # fetched | errors | last_error | ok | warning | documents | extracted | no_text | no_title | no_date | words
 SOURCE = "prodops/source/{source_id}/{what}"
 

@@ -130,7 +130,7 @@ def test_a_worker_killed_mid_crawl_loses_no_page(tmp_path, cluster):
         out, err = crawl.communicate(timeout=300)
     assert crawl.returncode == 0, out + err
     db = sqlite_utils.Database(tmp_path / "c.db")
-    assert db["documents"].count == 120
+    assert db["documents"].count == 120, out + err
     assert db.execute("SELECT count(DISTINCT url) FROM documents").fetchone()[0] == 120
     assert db["runs"].get(1)["errors"] == 0, db["runs"].get(1)["error_messages"]
 
@@ -162,6 +162,37 @@ def test_a_worker_of_another_version_is_refused(tmp_path, sample_sources_file):
     assert "runs prodops-curator 0.0.0-other, this crawler" in result.stderr
     assert "install the same version on every machine" in result.stderr
     assert not (tmp_path / "c.db").exists()
+
+
+def test_a_worker_of_another_version_joining_mid_crawl_stops_it_cleanly(tmp_path, cluster):
+    web = StaticWeb()
+    articles, routes = generated_web(web.base_url, 150)
+    web.routes.update(routes)
+    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
+                                                         settings={"max_entries": 200})])
+    preload = tmp_path / "other_version.py"
+    preload.write_text("import pipeline.stages.cluster as cluster\ncluster.installed_version = lambda: '0.0.0-other'\n")
+    with web:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+             "--allow-private-network", *FAST, "--cluster", cluster.address],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
+            assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
+            time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+        cluster.workers.append(cluster.start_worker(preload))  # another version joins...
+        cluster.wait_for(3)
+        for worker in cluster.workers[:2]:  # ...and is soon the only one left
+            cluster.kill(worker)
+        out, err = crawl.communicate(timeout=300)
+    assert crawl.returncode == 1, out + err
+    assert "Traceback" not in err
+    assert "runs prodops-curator 0.0.0-other, this crawler" in out, out + err
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    assert db["runs"].get(1)["status"] == "interrupted"
+    assert db["runs"].get(1)["errors"] == 0, db["runs"].get(1)["error_messages"]
+    assert db["documents"].count < 150
 
 
 def test_a_page_past_its_time_on_the_cluster_does_not_stall_the_crawl(tmp_path, cluster):

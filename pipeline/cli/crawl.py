@@ -181,6 +181,9 @@ def format_summary(summary: RunSummary) -> str:
     if summary.status == "offline":
         lines.append("Offline: every source failed to connect (DNS, refused, unreachable or timed out); "
                      "no source's health changed. Check the network; the next crawl tries them all again.")
+    if summary.status == "interrupted":
+        lines.append(f"Interrupted: {summary.interruption or 'the crawl could not go on'}; "
+                     "the next crawl fetches what this one did not store.")
     if summary.status == "stopped":
         lines.append("Stopped before the end: the next crawl fetches what this one did not.")
     for message in summary.error_messages[:20]:

@@ -8,13 +8,16 @@ installed). What it takes care of:
 
 - **Same version everywhere.** On connecting, every worker is asked which prodops-curator it
   has installed; a different version refuses the crawl with one line naming the worker
-  (ClusterError). Workers that join later are asked too, when they are first seen.
+  (ClusterError). A worker that joins later checks it itself: each task carries the
+  crawler's version and refuses to run on another (WrongVersion), which stops the crawl
+  with the same line; the run is marked interrupted.
 - **Config sent with the work.** The taxonomy and entities files are read here and shipped
   to every worker (a Dask worker plugin fills pipeline.config.files.SHIPPED), under a name
   that carries a digest of their text; workers never read their own disk for them, and a
   changed file is a new name (no stale cache in a long-lived worker).
 - **Faults.** A worker that dies has its tasks run elsewhere by Dask (a page is still stored
-  once: storing happens here). A task past PRODOPS_TASK_TIMEOUT is cancelled, its worker
+  once: storing happens here); one that dies while the pool connects (asking versions,
+  shipping files, loading models) is left out, not counted against the crawl. A task past PRODOPS_TASK_TIMEOUT is cancelled, its worker
   restarted (Dask's nanny), and TaskTimeout raised as with the local pool. A scheduler lost
   mid-run ends the crawl cleanly: the spider is closed with the reason `cluster-lost`, the
   run is recorded as interrupted, and the next crawl fetches what this one did not store.
@@ -29,6 +32,7 @@ and on connecting the pool has every worker load them, so no page's task pays fo
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import socket
@@ -41,6 +45,7 @@ from distributed.client import FutureCancelledError
 from distributed.comm import parse_address, parse_host_port
 from scrapy.exceptions import DropItem
 
+from pipeline import counters
 from pipeline.config.files import SHIPPED, shipped_name
 from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout
 
@@ -54,9 +59,32 @@ class ClusterError(Exception):
     """The cluster cannot be used: unreachable, or its workers run another version."""
 
 
+@functools.cache
 def installed_version() -> str:
     """This machine's prodops-curator version (asked of every worker)."""
     return version(PACKAGE)
+
+
+class WrongVersion(Exception):
+    """A task reached a worker that runs another prodops-curator version."""
+
+
+def checked_call(expected: str, function, *args):
+    """Run a stage function on a worker, after checking that the worker runs the crawler's
+    version (`expected`): a worker that joined the cluster mid-crawl was never asked."""
+    theirs = installed_version()
+    if theirs != expected:
+        from distributed import get_worker  # noqa: PLC0415
+
+        raise WrongVersion(f"worker {get_worker().address} runs {PACKAGE} {theirs}, this crawler {expected}: "
+                           "install the same version on every machine of the cluster")
+    return function(*args)
+
+
+def answers(replies: dict) -> dict:
+    """The replies of `client.run(..., on_error="return")` from the workers that answered
+    (one that died meanwhile replied with an exception, and no longer counts)."""
+    return {worker: reply for worker, reply in replies.items() if not isinstance(reply, BaseException)}
 
 
 def check_address(address: str) -> str | None:
@@ -120,7 +148,7 @@ def connect_and_check(address: str) -> dict[str, str]:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}; start it "
                            "(`dask scheduler`) or give another --cluster address") from None
     try:
-        versions = client.run(installed_version)
+        versions = answers(client.run(installed_version, on_error="return"))
     finally:
         client.close()
     _check_versions(versions)
@@ -153,7 +181,6 @@ class ClusterPool(Backpressure):
         self._crawler = crawler
         self._client = None
         self._connecting: asyncio.Future | None = None
-        self._known_workers: set[str] = set()
         self._pending = 0
         self._paused = False
         self.workers = 1  # updated on connecting: the cluster's worker threads
@@ -167,26 +194,48 @@ class ClusterPool(Backpressure):
             return self._client
         if self._connecting is None:
             self._connecting = asyncio.ensure_future(self._connect())
-        return await asyncio.shield(self._connecting)
+        try:
+            return await asyncio.shield(self._connecting)
+        except (OSError, TimeoutError, ClusterError) as error:
+            # Every page waits on this one connection: its failure ends the crawl (interrupted;
+            # the next crawl does the work) instead of failing each page with it.
+            self._lose(error)
+            raise DropItem("interrupted: the Dask cluster could not be used") from None
 
     async def _connect(self):
         client = await Client(self.address, asynchronous=True, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        _check_versions(await client.run(installed_version))
-        await client.register_plugin(ShipFiles(SHIPPED), name=ShipFiles.name)
-        await client.run(warm_up)  # models load once per worker, before any page is timed
+        try:
+            _check_versions(answers(await client.run(installed_version, on_error="return")))
+            await self._ship_files(client)
+            await client.run(warm_up, on_error="return")  # models load once per worker, before any page is timed
+        except BaseException:
+            await client.close()
+            raise
         info = client.scheduler_info()
-        self._known_workers = set(info.get("workers", {}))
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
         self._client = client
         logger.info("Stages run on the Dask cluster at %s (%d worker threads)", self.address, self.workers)
         return client
+
+    @staticmethod
+    async def _ship_files(client, attempts: int = 3) -> None:
+        """Register the plugin that ships the config files. The scheduler keeps it for workers
+        that join later, then sends it to the current ones; a worker dying meanwhile fails
+        that send, so it is tried again (a worker that already has it just refreshes it)."""
+        for attempt in range(attempts):
+            try:
+                await client.register_plugin(ShipFiles(SHIPPED), name=ShipFiles.name)
+                return
+            except OSError:
+                if attempt == attempts - 1:
+                    raise
 
     async def run(self, function, *args):
         """Run a picklable function on a worker and await its result."""
         if self.lost:
             raise DropItem("interrupted: the Dask scheduler was lost")
         client = await self._connected()
-        future = client.submit(function, *args, pure=False)
+        future = client.submit(checked_call, installed_version(), function, *args, pure=False)
         self._pending += 1
         self._hold_downloads()
         try:
@@ -194,6 +243,9 @@ class ClusterPool(Backpressure):
         except asyncio.TimeoutError:
             await self._stop_stuck(future)
             raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); stopped") from None
+        except WrongVersion as error:
+            self._lose(error)
+            raise DropItem(f"interrupted: {error}") from None
         except (OSError, asyncio.CancelledError, FutureCancelledError) as error:
             # The scheduler went away: its futures are cancelled ("scheduler-connection-lost",
             # then "unknown" once the client gave up reconnecting), or the comm closed.
@@ -219,10 +271,14 @@ class ClusterPool(Backpressure):
             logger.warning("Could not restart the worker of a task past its time", exc_info=True)
 
     def _lose(self, error) -> None:
+        """Stop the crawl, cleanly: the cluster is gone or cannot be used."""
         if self.lost:
             return
         self.lost = True
-        logger.error("The Dask scheduler at %s was lost (%s); stopping the crawl", self.address, error)
+        logger.error("The Dask cluster at %s cannot be used (%s); stopping the crawl", self.address, error)
+        if self._crawler is not None:
+            self._crawler.stats.set_value(counters.INTERRUPTION, f"the Dask cluster at {self.address} cannot be "
+                                                                 f"used ({type(error).__name__}: {error})")
         if self._crawler is not None and getattr(self._crawler, "engine", None) is not None:
             self._crawler.engine.close_spider(self._crawler.spider, CLUSTER_LOST)
 

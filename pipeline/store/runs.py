@@ -53,6 +53,7 @@ class RunSummary:
     pages_not_followed: int = 0
     stop_asked: bool = False  # a stop (SIGTERM, Ctrl-C) came, even if the run then finished
     drift: dict[str, str] = field(default_factory=dict)  # source id -> extraction drift alert
+    interruption: str = ""  # why the run was interrupted, when the crawl knows
 
 
 def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int:
@@ -111,6 +112,7 @@ def finish_run(
         error_messages=list(stats.get(counters.ERROR_MESSAGES, [])),
         warnings={source.id: warning for source in sources
                   if (warning := counters.source_value(stats, source.id, "warning"))},
+        interruption=stats.get(counters.INTERRUPTION, ""),
     )
     with db.atomic():
         db["runs"].update(
