@@ -7,6 +7,7 @@ import gzip
 import json
 
 import sqlite_utils
+import trafilatura
 import yaml
 from conftest import FAST, run_prodops, write_sources
 
@@ -42,6 +43,15 @@ Teams that skip the audit tend to <a href="javascript:void(0)">repeat it</a> a y
     extraction = extract_html(html, "https://blog.example/post/")
     assert extraction.links == [("https://cited.example/guide", "a tooling audit"),
                                 ("https://blog.example/blog/other/", "our earlier post")]
+    # The links are read after extraction from the tree trafilatura was given: it must have
+    # worked on a copy (a trafilatura that prunes the given tree would lose the share box's
+    # container, and its link would count as the content's).
+    from lxml import etree
+    from trafilatura.utils import load_html
+    tree = load_html(html)
+    before = etree.tostring(tree)
+    trafilatura.bare_extraction(tree, url="https://blog.example/post/", with_metadata=True, favor_precision=True)
+    assert etree.tostring(tree) == before
     assert host_of("https://www.Example.org:443/x") == "example.org"
     assert host_of("http://127.0.0.1:8001/x") == "127.0.0.1:8001"
 

@@ -47,7 +47,7 @@ from scrapy.exceptions import DropItem
 
 from pipeline import counters
 from pipeline.config.files import SHIPPED, shipped_name
-from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout
+from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout, warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -124,17 +124,6 @@ class ShipFiles(WorkerPlugin):
         SHIPPED.update(self.files)
 
 
-def warm_up() -> bool:
-    """Load, in a worker, what the stages load on first use (trafilatura, the embedding
-    model), so that no page's task pays for it against PRODOPS_TASK_TIMEOUT."""
-    from pipeline.understand.embeddings import model  # noqa: PLC0415
-    from pipeline.understand.extraction import extract_html  # noqa: PLC0415
-
-    extract_html("<html><body><article><p>" + "Product operations. " * 30 + "</p></article></body></html>",
-                 "http://localhost/")
-    return model() is not None
-
-
 def connect_and_check(address: str) -> dict[str, str]:
     """Connect once (synchronously) to check the cluster before a crawl writes anything:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
@@ -188,6 +177,13 @@ class ClusterPool(Backpressure):
 
     def ship(self, path: str) -> str:
         return ship(path)
+
+    def start(self, *args, **kwargs) -> None:
+        """Connect now (workers are asked their version and warmed up while the crawler
+        fetches the first feeds) rather than when the first page needs a worker."""
+        if self._connecting is None:
+            task = asyncio.ensure_future(self._connected())
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())  # seen in run()
 
     async def _connected(self):
         if self._client is not None:

@@ -25,6 +25,7 @@ them when half are done.
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import os
 import signal
@@ -44,11 +45,28 @@ def worker_count(setting: int) -> int:
     return setting if setting > 0 else (os.cpu_count() or 1)
 
 
-def ignore_stop_signals() -> None:
+def warm_up() -> bool:
+    """Load, in a worker, what the stages load on first use (trafilatura and the date parser's
+    patterns, the embedding model), so that no page's task pays for it against
+    PRODOPS_TASK_TIMEOUT; then freeze what is loaded out of the garbage collector's sight
+    (the models' and parsers' millions of long-lived objects need no scanning, and every
+    page's extraction triggers collections)."""
+    from pipeline.understand.embeddings import model  # noqa: PLC0415
+    from pipeline.understand.extraction import extract_html  # noqa: PLC0415
+
+    extract_html("<html><head><meta name='date' content='2026-01-02'></head><body><article><p>"
+                 + "Product operations. " * 30 + "</p></article></body></html>", "http://localhost/")
+    loaded = model() is not None
+    gc.freeze()
+    return loaded
+
+
+def prepare_worker() -> None:
     """Worker initializer: SIGINT and SIGTERM are for the crawler process, which stops the
-    pool itself when the crawl has closed."""
+    pool itself when the crawl has closed; the models load before the first page."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    warm_up()
 
 
 class TaskTimeout(Exception):
@@ -113,6 +131,7 @@ class WorkerPool(Backpressure):
             else:
                 pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler)
             setattr(crawler, ATTRIBUTE, pool)
+            crawler.signals.connect(pool.start, signal=signals.spider_opened)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
@@ -121,14 +140,19 @@ class WorkerPool(Backpressure):
         workers share this machine's disk)."""
         return path
 
+    def start(self, *args, **kwargs) -> None:
+        """Start the workers now (they load their models while the crawler fetches the first
+        feeds and pages) rather than when the first page needs one."""
+        if self.workers > 1 and self._executor is None:
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker)
+            self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
+
     async def run(self, function, *args):
         """Run a picklable function in a worker (or inline for a pool of one) and await it."""
         if self.workers <= 1:
             return function(*args)
-        if self._executor is None:
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPool(max_workers=self.workers, context=context,
-                                         initializer=ignore_stop_signals)
+        self.start()
         future = self._executor.schedule(function, args=args, timeout=self.timeout)
         self._pending += 1
         self._hold_downloads()

@@ -15,7 +15,7 @@ from trafilatura import load_html
 
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
-from pipeline.understand.links import candidate_links, content_links
+from pipeline.understand.links import content_links
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ def extract_html(html: str, url: str, favour: str = "precision") -> Extraction |
         tree = load_html(html)
         if tree is None:
             return None
-        candidates = candidate_links(tree, url)
         document = trafilatura.bare_extraction(
             tree,
             url=url,
@@ -69,7 +68,7 @@ def extract_html(html: str, url: str, favour: str = "precision") -> Extraction |
         description=_clean(document.description),
         canonical_url=_clean(document.url),
         extractor=TRAFILATURA,
-        links=content_links(candidates, document.text),
+        links=content_links(tree, url, document.text),
     )
 
 

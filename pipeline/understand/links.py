@@ -1,7 +1,8 @@
 """The links of a page's main content: what its author cites (not its navigation or footer).
 
-Read from the same lxml tree trafilatura extracts from (parsed once), before trafilatura
-prunes it. A link counts as the content's when it is an http(s) link to another page, it
+Read from the same lxml tree trafilatura extracts from (parsed once), after extraction:
+trafilatura works on a copy of a tree it is given (tests/test_links.py holds it to that).
+A link counts as the content's when it is an http(s) link to another page, it
 sits in no boilerplate container (nav, header, footer, aside, form, or an element whose class
 or id says menu, sidebar, share, related, comments, cookie, newsletter ...), and its anchor
 text is part of the extracted main text. At most MAX_LINKS a page, in page order, each URL
@@ -26,10 +27,12 @@ MAX_LINKS = 100
 MIN_ANCHOR = 3  # characters: shorter anchor texts ("1", "»") say nothing
 
 
-def candidate_links(tree, page_url: str) -> list[tuple[str, str]]:
-    """(absolute URL, anchor text) of the links outside boilerplate containers, in page order.
+def content_links(tree, page_url: str, text: str) -> list[tuple[str, str]]:
+    """(absolute URL, anchor text) of the links of the main content, in page order: outside
+    boilerplate containers, with an anchor text that is part of the extracted main `text`.
 
-    Call before extraction: trafilatura changes the tree it is given."""
+    The cheap tests come first (a page has hundreds of links, its content a few)."""
+    flat = " ".join(text.split()).casefold()
     base = page_url
     declared = tree.find(".//base[@href]") if hasattr(tree, "find") else None
     if declared is not None:
@@ -39,21 +42,17 @@ def candidate_links(tree, page_url: str) -> list[tuple[str, str]]:
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
-        url = urldefrag(urljoin(base, href))[0]
-        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+        anchor_text = " ".join(anchor.text_content().split())
+        if len(anchor_text) < MIN_ANCHOR or anchor_text.casefold() not in flat:
             continue
-        text = " ".join(anchor.text_content().split())
-        if len(text) < MIN_ANCHOR or _in_boilerplate(anchor):
+        url = urldefrag(urljoin(base, href))[0]
+        if urlsplit(url).scheme not in ("http", "https") or url in seen or _in_boilerplate(anchor):
             continue
         seen.add(url)
-        found.append((url, text))
+        found.append((url, anchor_text))
+        if len(found) == MAX_LINKS:
+            break
     return found
-
-
-def content_links(candidates: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
-    """The candidates whose anchor text is part of the extracted main text."""
-    flat = " ".join(text.split()).casefold()
-    return [(url, anchor) for url, anchor in candidates if anchor.casefold() in flat][:MAX_LINKS]
 
 
 def host_of(url: str) -> str:
