@@ -99,3 +99,42 @@ def test_a_database_from_an_older_version_is_brought_forward_keeping_its_data(tm
     assert (row["title"], row["year"]) == ("Kept", 2025)  # m005 filled the new column
     assert {"validators", "clusters", "lists"} <= set(upgraded.table_names())
     assert [r["id"] for r in upgraded["documents"].search("old")] == ["a"]
+
+
+def test_signatures_are_datasketch_2s_and_a_database_of_other_ones_gets_them_remade(tmp_path):
+    import hashlib
+
+    import numpy as np
+
+    from pipeline.understand.signatures import band_keys, signature
+
+    # Values datasketch 2.0.0 gave (MinHash(num_perm=96, seed=1), its default scheme) for this
+    # text, recorded when it was replaced: signatures stored since must keep matching.
+    text = ("Product operations teams keep the planning cadence honest, the roadmap in one place "
+            "and the tools few.")
+    sig = signature(text)
+    assert sig.dtype == np.uint32 and len(sig) == 96
+    assert sig[:8].tolist() == [288420637, 550860168, 177401001, 723079437, 277974455, 557548818, 205339422,
+                                27210709]
+    assert hashlib.sha256(sig.tobytes()).hexdigest()[:16] == "56449a988dcc6a45"
+
+    path = tmp_path / "c.db"
+    db = open_database(path)
+    row = row_for(text=text)
+    save_document(db, row, row["url"], "2026-11-01T00:00:00Z", signature=sig)
+    assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 24
+    # As a database made with datasketch 1 ("legacy" scheme) has them: other values.
+    foreign = (sig // 3).astype(np.uint32)
+    db.execute("UPDATE minhashes SET signature = ?", [foreign.tobytes()])
+    db.execute("DELETE FROM minhash_bands")
+    db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",
+                        [(band, key, row["id"]) for band, key in enumerate(band_keys(foreign))])
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm014_signatures_remade_if_of_another_scheme'")
+    db.conn.commit()
+    db.close()
+
+    db = open_database(path)
+    stored = db.execute("SELECT signature FROM minhashes").fetchone()[0]
+    assert np.frombuffer(stored, dtype=np.uint32).tolist() == sig.tolist()
+    assert sorted(key for (key,) in db.execute("SELECT key FROM minhash_bands")) == sorted(band_keys(sig))
+    assert db["documents"].get(row["id"])["text"] == text

@@ -266,6 +266,36 @@ def m013_source_quality(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m014_signatures_remade_if_of_another_scheme(db: sqlite_utils.Database) -> None:
+    # Signatures are computed here since this version (pipeline/understand/signatures.py) as
+    # datasketch 2 computed them. A database made with datasketch 1 (its "legacy" scheme) has
+    # signatures no new document would ever match: a few are recomputed from their stored
+    # texts, and if they differ all are remade (the clusters found with them stay).
+    from pipeline.understand.signatures import band_keys, signature  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    if not db["minhashes"].exists():
+        return
+    query = ("SELECT m.document_id, m.signature, d.text FROM minhashes m JOIN documents d ON d.id = m.document_id "
+             "WHERE d.text IS NOT NULL AND d.text != ''")
+    sample = db.execute(query + " LIMIT 5").fetchall()
+    if all(np.frombuffer(stored, dtype=np.uint32).tolist() == signature(text).tolist()
+           for _, stored, text in sample):
+        return
+    ids = [row[0] for row in db.execute("SELECT document_id FROM minhashes")]
+    for start in range(0, len(ids), 500):  # a chunk of texts in memory at a time
+        chunk = ids[start:start + 500]
+        rows = db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))}) "
+                          "AND text IS NOT NULL AND text != ''", chunk).fetchall()
+        for document_id, text in rows:
+            sig = signature(text)
+            db.execute("UPDATE minhashes SET signature = ? WHERE document_id = ?", [sig.tobytes(), document_id])
+            db.execute("DELETE FROM minhash_bands WHERE document_id = ?", [document_id])
+            db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",
+                                [(band, key, document_id) for band, key in enumerate(band_keys(sig))])
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)
