@@ -8,13 +8,13 @@ sample web's boilerplate), listed in one RSS feed on 127.0.0.1, and measures:
   (b) the same split over every core (a process pool);
   (c) `prodops crawl` end to end (fetch, extract, store) with politeness delays off;
   (d) the same with the semantic signal off (PRODOPS_SEMANTIC=False: phrases only).
-(c) and (d) run twice, interleaved (c d c d), and the best of each counts, so that machine
-noise falls on both. It prints pages/s for each and the ratios c/a, c/b and c/d; the goal
+(b), (c) and (d) run twice, interleaved (b c d b c d), and the best of each counts, so that
+machine noise falls on every side. It prints pages/s for each and the ratios c/a, c/b and c/d; the goal
 (issue 12) is c/b >= 0.8 on real pages. Then (e) one inline crawl (PRODOPS_EXTRACT_WORKERS=1)
 under cProfile gives the CPU per page of each stage's work (cProfile's own overhead inflates
 the Python-heavy parts a little). Run by hand:
 
-    .venv/bin/python benchmarks/crawl.py [--pages 520] [--generated]
+    .venv/bin/python benchmarks/crawl.py [--pages 1102] [--generated]
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def timed(label: str, pages: int, action) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=520)
+    parser.add_argument("--pages", type=int, default=1102)  # as many as issue 12 measured
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--generated", action="store_true", help="the generated light pages, not real ones")
     options = parser.parse_args()
@@ -114,12 +114,10 @@ def main() -> None:
 
     a = timed("(a) trafilatura.extract, one process", options.pages,
               lambda: [extract(job) for job in jobs])
-    with ProcessPoolExecutor(options.workers) as pool:
-        list(pool.map(extract, jobs[: options.workers]))  # start the workers outside the timing
-        b = timed(f"(b) trafilatura.extract, {options.workers} processes", options.pages,
-                  lambda: list(pool.map(extract, jobs, chunksize=8)))
+    bare = ProcessPoolExecutor(options.workers)
+    list(bare.map(extract, jobs[: options.workers]))  # start the workers outside the timing
 
-    with web, tempfile.TemporaryDirectory() as scratch:
+    with bare, web, tempfile.TemporaryDirectory() as scratch:
         sources = Path(scratch) / "sources.yaml"
         sources.write_text(
             "sources:\n  - id: bench\n    kind: feed\n"
@@ -135,8 +133,10 @@ def main() -> None:
                 *extra,
             ]
 
-        rates: dict[str, list[float]] = {"c": [], "d": []}
+        rates: dict[str, list[float]] = {"b": [], "c": [], "d": []}
         for attempt in (1, 2):
+            rates["b"].append(timed(f"(b) trafilatura.extract, {options.workers} processes, run {attempt}",
+                                    options.pages, lambda: list(bare.map(extract, jobs, chunksize=8))))
             for key, label, extra in (("c", "(c) prodops crawl end to end", []),
                                       ("d", "(d) prodops crawl, semantic signal off", ["-s", "PRODOPS_SEMANTIC=False"])):
                 run = command(Path(scratch) / f"bench-{key}-{attempt}.db", extra)
@@ -146,8 +146,8 @@ def main() -> None:
                 if result[0].returncode != 0:
                     print(result[0].stderr[-2000:])
         print("    " + result[0].stdout.strip().replace("\n", "\n    "))
-        c, d = max(rates["c"]), max(rates["d"])
-        print(f"best: c {c:.1f} pages/s, d {d:.1f} pages/s")
+        b, c, d = max(rates["b"]), max(rates["c"]), max(rates["d"])
+        print(f"best: b {b:.1f} pages/s, c {c:.1f} pages/s, d {d:.1f} pages/s")
         print(f"c/a = {c / a:.2f}   c/b = {c / b:.2f} (goal >= 0.8)   c/d (semantic on / off) = {c / d:.2f}")
         profile = Path(scratch) / "crawl.prof"
         run = command(Path(scratch) / "bench-e.db", ["-s", "PRODOPS_EXTRACT_WORKERS=1"])

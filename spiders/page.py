@@ -97,7 +97,8 @@ class PageNavigation:
         if not_modified:
             known = response.meta.get("validators")
             return list(known.links) if known is not None and known.links_kind == "pdfs" else []
-        return pdf_links(response)[: self.settings.getint("PRODOPS_PDF_LINKS_PER_PAGE")]
+        limit = self.settings.getint("PRODOPS_PDF_LINKS_PER_PAGE")
+        return pdf_links(response)[:limit] if limit > 0 else []
 
     def page_failed(self, failure: Failure):
         kwargs = failure.request.cb_kwargs
@@ -136,7 +137,9 @@ def pdf_links(response) -> list[str]:
     if b".pdf" not in response.body.lower():  # most pages: no need to parse the HTML at all
         return []
     found: list[str] = []
-    for href in response.css("a[href]::attr(href)").getall():
+    # Only the hrefs that mention ".pdf" (any case) leave lxml: a page has hundreds of links.
+    hrefs = response.xpath("//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]/@href").getall()
+    for href in hrefs:
         url = urldefrag(urljoin(response.url, href.strip()))[0]
         path = urlsplit(url).path.lower()
         if path.endswith(".pdf") and urlsplit(url).scheme in ("http", "https") and url not in found:

@@ -1,23 +1,27 @@
-"""The `prodops` command line: the group, and the commands of each module of this package."""
+"""The `prodops` command line: the group, and where each of its commands lives (imported
+when it is used)."""
 
 from __future__ import annotations
 
 import click
 
 from pipeline.cli.common import CuratorGroup
-from pipeline.cli.corpus import evaluate_command, label, reextract, retag
-from pipeline.cli.crawl import crawl
-from pipeline.cli.export import export
-from pipeline.cli.lists import lists_group
-from pipeline.cli.serve import demo, serve
-from pipeline.cli.sources import sources
+
+COMMANDS = {
+    "crawl": "pipeline.cli.crawl:crawl",
+    "serve": "pipeline.cli.serve:serve",
+    "demo": "pipeline.cli.serve:demo",
+    "sources": "pipeline.cli.sources:sources",
+    "lists": "pipeline.cli.lists:lists_group",
+    "export": "pipeline.cli.export:export",
+    "retag": "pipeline.cli.corpus:retag",
+    "reextract": "pipeline.cli.corpus:reextract",
+    "label": "pipeline.cli.corpus:label",
+    "eval": "pipeline.cli.corpus:evaluate_command",
+}
 
 
-@click.group(cls=CuratorGroup)
+@click.group(cls=CuratorGroup, lazy_commands=COMMANDS)
 @click.version_option(package_name="prodops-curator")
 def main() -> None:
     """ProdOps Curator: collect, understand and publish product-ops resources."""
-
-
-for command in (crawl, serve, demo, sources, lists_group, export, retag, reextract, label, evaluate_command):
-    main.add_command(command)

@@ -27,7 +27,7 @@ WIDTH = 100
 def synopsis(command: click.Command = main, path: str = "prodops") -> str:
     """One usage line (wrapped) per command, subcommands included, in the order of `--help`."""
     if isinstance(command, click.Group):
-        return "\n".join(synopsis(command.commands[name], f"{path} {name}")
+        return "\n".join(synopsis(command.get_command(click.Context(command), name), f"{path} {name}")
                          for name in command.list_commands(click.Context(command)))
     parts = []
     for param in command.params:
@@ -65,7 +65,7 @@ def commands_table(command: click.Group = main, path: str = "prodops") -> str:
     """A Markdown table: each command and the first line of its help."""
     rows = ["| command | what it does |", "|---|---|"]
     for name in command.list_commands(click.Context(command)):
-        sub = command.commands[name]
+        sub = command.get_command(click.Context(command), name)
         if isinstance(sub, click.Group):
             rows += commands_table(sub, f"{path} {name}").splitlines()[2:]
         else:
