@@ -272,8 +272,9 @@ def m014_signatures_remade_if_of_another_scheme(db: sqlite_utils.Database) -> No
     # datasketch 2 computed them. A database made with datasketch 1 (its "legacy" scheme) has
     # signatures no new document would ever match: a few are recomputed from their stored
     # texts, and if they differ all are remade (the clusters found with them stay).
-    from pipeline.understand.signatures import band_keys, signature  # noqa: PLC0415
     import numpy as np  # noqa: PLC0415
+
+    from pipeline.understand.signatures import band_keys, signature  # noqa: PLC0415
 
     if not db["minhashes"].exists():
         return
