@@ -44,8 +44,10 @@ class ExtractStage(PooledStage):
             return item
         if await self._extract(item) and self.stats is not None:
             found = item.extraction
+            # A date its feed gave counts as found: the page is then not searched for one.
+            published = (found.published if found else None) or (item.hints.published if item.hints else None)
             counters.count_extraction(self.stats, item.source_id, found.text if found else None,
-                                      found.title if found else None, found.published if found else None)
+                                      found.title if found else None, published)
         return item
 
     async def _extract(self, item: Page) -> bool:
@@ -65,7 +67,8 @@ class ExtractStage(PooledStage):
             return False
         html = decode_html(item.body, item.encoding)
         try:
-            item.extraction = await self.pool.run(extract_html, html, url, self.favour)
+            date_known = bool(item.hints and item.hints.published)
+            item.extraction = await self.pool.run(extract_html, html, url, self.favour, date_known)
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
