@@ -195,6 +195,26 @@ def test_a_worker_of_another_version_joining_mid_crawl_stops_it_cleanly(tmp_path
     assert db["documents"].count < 150
 
 
+def test_calls_made_together_travel_as_one_task_and_each_gets_its_own_result(cluster):
+    import asyncio
+    import operator
+
+    from pipeline.stages.cluster import MAX_BATCH, ClusterPool
+
+    async def run_all():
+        pool = ClusterPool(cluster.address, timeout=60)
+        try:
+            calls = [pool.run(operator.add, i, 1) for i in range(40)] + [pool.run(operator.truediv, 1, 0)]
+            return await asyncio.gather(*calls, return_exceptions=True), pool.tasks_sent
+        finally:
+            await pool.aclose()
+
+    results, tasks_sent = asyncio.run(run_all())
+    assert results[:40] == list(range(1, 41))
+    assert isinstance(results[40], ZeroDivisionError)  # the failing call's own, and only its
+    assert tasks_sent == -(-41 // MAX_BATCH)
+
+
 def test_a_page_past_its_time_on_the_cluster_does_not_stall_the_crawl(tmp_path, cluster):
     paragraph = "<p>" + "Product operations keeps the planning cadence honest. " * 8 + "</p>"
     huge = ("<html><body><article>" + paragraph * 20000 + "</article></body></html>").encode()
