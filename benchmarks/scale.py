@@ -4,7 +4,8 @@ Starts a Dask scheduler on 127.0.0.1 and 1, 2 and then 3 worker processes (one t
 serves a generated web of N article pages listed in one feed, and prints side by side:
   - pages/s of `prodops crawl` with the local pool and through the cluster of 1, 2, 3 workers;
   - the crawler process's own CPU time per page when the stages run on the cluster (fetching,
-    parsing feeds, storing): the ceiling one crawler sets, 1 / that time, in pages/s;
+    parsing feeds, storing): the ceiling one crawler sets, 1 / that time, in pages/s; with
+    its start-up, and once started (less the CPU of a crawl of SMALL pages);
   - the per-page overhead of sending work to the cluster: the mean round trip of a task that
     carries a page's HTML and returns at once (client to scheduler to worker and back);
   - `prodops retag` over D documents, local pool vs the cluster of 3 workers.
@@ -36,6 +37,7 @@ from pipeline.demo.generate import generated_web
 from pipeline.demo.webserver import StaticWeb
 
 DASK = str(Path(sys.executable).parent / "dask")
+SMALL = 20  # pages of the crawl that measures a crawler's start-up
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
         "-s", "ROBOTSTXT_OBEY=False"]
 
@@ -80,14 +82,16 @@ def main() -> None:
     processes: list[subprocess.Popen] = []
     with web, tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        sources = scratch / "sources.yaml"
-        sources.write_text("sources:\n  - id: bench\n    kind: feed\n"
-                           f"    url: {web.base_url}/feed.xml\n    settings: {{max_entries: {options.pages}}}\n")
+        def sources_of(pages: int) -> Path:
+            path = scratch / f"sources-{pages}.yaml"
+            path.write_text("sources:\n  - id: bench\n    kind: feed\n"
+                            f"    url: {web.base_url}/feed.xml\n    settings: {{max_entries: {pages}}}\n")
+            return path
 
-        def crawl(name: str, extra: list[str]) -> tuple[float, float]:
-            wall, cpu, _ = run_timed([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+        def crawl(name: str, extra: list[str], pages: int = options.pages) -> tuple[float, float]:
+            wall, cpu, _ = run_timed([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources_of(pages)),
                                       "--db", str(scratch / f"{name}.db"), "--allow-private-network", *FAST, *extra])
-            print(f"{name:<34} {wall:7.1f} s  {options.pages / wall:7.1f} pages/s", flush=True)
+            print(f"{name:<34} {wall:7.1f} s  {pages / wall:7.1f} pages/s", flush=True)
             return wall, cpu
 
         crawl("crawl, local pool", [])
@@ -104,9 +108,12 @@ def main() -> None:
                 time.sleep(4)
                 _, cpu = crawl(f"crawl, cluster of {workers} worker(s)", ["--cluster", address])
                 cpu_per_page = cpu / options.pages  # the crawl's process alone: its stages ran elsewhere
+            _, start_up = crawl(f"crawl, cluster, {SMALL} pages", ["--cluster", address], SMALL)
+            once_started = (cpu - start_up) / (options.pages - SMALL)
             overhead = asyncio.run(round_trip_ms(address, page_html, 200))
             print(f"crawler's own CPU per page, stages elsewhere: {cpu_per_page * 1000:.2f} ms "
-                  f"-> ceiling of one crawler {1 / cpu_per_page:.0f} pages/s", flush=True)
+                  f"-> ceiling of one crawler {1 / cpu_per_page:.0f} pages/s (start-up included)", flush=True)
+            print(f"  once started: {once_started * 1000:.2f} ms -> {1 / once_started:.0f} pages/s", flush=True)
             print(f"round trip of a task carrying a {len(page_html) / 1024:.0f} KB page: {overhead:.2f} ms", flush=True)
             corpus = scratch / "retag.db"
             build(corpus, options.documents)
