@@ -8,6 +8,8 @@ serves a generated web of N article pages listed in one feed, and prints side by
     its start-up, and once started (less the CPU of a crawl of SMALL pages);
   - the per-page overhead of sending work to the cluster: the mean round trip of a task that
     carries a page's HTML and returns at once (client to scheduler to worker and back);
+  - the one SQLite writer's ceiling: documents/s that the store's own function saves (row,
+    FTS, sighting, validators, signature bands and cluster; signatures made beforehand);
   - `prodops retag` over D documents, local pool vs the cluster of 3 workers.
 On a two-core machine a cluster cannot beat the local pool (its workers share the same two
 cores with the crawler and the scheduler): the figures show the overhead and the ceiling.
@@ -70,6 +72,29 @@ async def round_trip_ms(address: str, html: str, tasks: int) -> float:
         return (time.perf_counter() - started) * 1000 / tasks
 
 
+def writer_rate(path: Path, articles: list[dict]) -> float:
+    """Documents/s that save_document (what the store stage calls) writes, one transaction each."""
+    from feeds.entries import EntryHints
+    from pipeline.items import Extraction, Page
+    from pipeline.store.database import open_database
+    from pipeline.store.documents import document_row, save_document
+    from pipeline.understand.signatures import signature
+
+    rows = []
+    for index, article in enumerate(articles):
+        url = f"https://blog.example/{article['slug']}/"
+        text = "\n".join(article["paragraphs"])
+        page = Page(url=url, source_id="bench", found_via="feed", final_url=url, status=200, canonical_url=url,
+                    doc_id=f"{index:016x}", hints=EntryHints(title=article["title"], published=article["date"]),
+                    extraction=Extraction(text=text, extractor="trafilatura x"))
+        rows.append((document_row(page), signature(text)))
+    db = open_database(path)
+    started = time.perf_counter()
+    for row, sig in rows:
+        save_document(db, row, row["url"], "2026-12-01T00:00:00Z", fetched=({"etag": "x"}, "hash", []), signature=sig)
+    return len(rows) / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=600)
@@ -115,6 +140,9 @@ def main() -> None:
                   f"-> ceiling of one crawler {1 / cpu_per_page:.0f} pages/s (start-up included)", flush=True)
             print(f"  once started: {once_started * 1000:.2f} ms -> {1 / once_started:.0f} pages/s", flush=True)
             print(f"round trip of a task carrying a {len(page_html) / 1024:.0f} KB page: {overhead:.2f} ms", flush=True)
+            words = sum(len(" ".join(a["paragraphs"]).split()) for a in articles) / len(articles)
+            print(f"the one SQLite writer: {writer_rate(scratch / 'writer.db', articles):.0f} documents/s "
+                  f"({words:.0f} words each)", flush=True)
             corpus = scratch / "retag.db"
             build(corpus, options.documents)
             for name, extra in (("retag, local pool", []), ("retag, cluster of 3 workers", ["--cluster", address])):
