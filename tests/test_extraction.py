@@ -35,3 +35,28 @@ def test_garbage_is_a_value_not_a_crash():
 def test_declared_language():
     assert declared_language('<!doctype html><html class="x" lang="de-AT">') == "de"
     assert declared_language("<html>") is None
+
+
+def test_what_a_feed_gave_is_not_searched_for_and_the_rest_is_as_the_whole_extraction_finds_it():
+    import pytest
+    from conftest import CORPORA
+
+    from pipeline.understand.extraction import KNOWN_FROM_FEEDS
+
+    pages = sorted((CORPORA / "html").rglob("*.html"))
+    if not pages:
+        pytest.skip(f"no HTML pages under {CORPORA / 'html'}")
+    compared = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8", errors="replace")
+        url = f"https://{path.parent.name}.example/article/"
+        whole = extract_html(html, url)
+        light = extract_html(html, url, known=KNOWN_FROM_FEEDS)
+        assert (whole is None) == (light is None), path
+        if whole is None:
+            continue
+        compared += 1
+        for field in ("text", "sitename", "description", "canonical_url", "language", "links"):
+            assert getattr(light, field) == getattr(whole, field), (path, field)
+        assert light.title is None and light.author is None and light.published is None
+    assert compared > 80

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.items import Extraction, Page
 from pipeline.stages.base import PooledStage
@@ -44,10 +45,11 @@ class ExtractStage(PooledStage):
             return item
         if await self._extract(item) and self.stats is not None:
             found = item.extraction
-            # A date its feed gave counts as found: the page is then not searched for one.
-            published = (found.published if found else None) or (item.hints.published if item.hints else None)
+            # What its feed gave counts as found: the page is then not searched for it.
+            hints = item.hints or EntryHints()
             counters.count_extraction(self.stats, item.source_id, found.text if found else None,
-                                      found.title if found else None, published)
+                                      (found.title if found else None) or hints.title,
+                                      (found.published if found else None) or hints.published)
         return item
 
     async def _extract(self, item: Page) -> bool:
@@ -67,8 +69,7 @@ class ExtractStage(PooledStage):
             return False
         html = decode_html(item.body, item.encoding)
         try:
-            date_known = bool(item.hints and item.hints.published)
-            item.extraction = await self.pool.run(extract_html, html, url, self.favour, date_known)
+            item.extraction = await self.pool.run(extract_html, html, url, self.favour, known_from_feed(item.hints))
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
@@ -78,6 +79,15 @@ class ExtractStage(PooledStage):
         else:
             _adopt_declared_canonical(item, item.extraction)
         return True
+
+
+def known_from_feed(hints: EntryHints | None) -> frozenset[str]:
+    """Which of the title, author and date the page's feed entry gave (they win over the
+    page's own, so extract_html does not search the page for them)."""
+    if hints is None:
+        return frozenset()
+    given = {"title": hints.title, "author": hints.author, "date": hints.published}
+    return frozenset(name for name, value in given.items() if value)
 
 
 def _was_fetched(item: Page) -> bool:

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 TRAFILATURA = f"trafilatura {version('trafilatura')}"
 FAVOURS = ("precision", "balanced", "recall")
 MIN_WORDS = 10  # fewer words than this is a heading or a caption, not main text
+KNOWN_FROM_FEEDS = frozenset({"title", "author", "date"})  # what a feed entry may give of a page
 HTML_LANG = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 
 
@@ -33,17 +34,22 @@ def check_favour(favour: str) -> str:
     return favour
 
 
-def extract_html(html: str, url: str, favour: str = "precision", date_known: bool = False) -> Extraction | None:
+def extract_html(html: str, url: str, favour: str = "precision", known: frozenset[str] = frozenset()
+                 ) -> Extraction | None:
     """Extract the main text and metadata of an HTML page; None when it has no main text.
 
     `favour` is trafilatura's trade-off (PRODOPS_EXTRACTION_FAVOUR): "precision" (the
     default: a page whose only "text" is a cookie banner or a newsletter box must count as
     having no main text), "balanced", or "recall" (keep more of what may be text).
-    `date_known`: the page's date is known already (its feed entry's, which wins over the
-    page's): the date is then read only where pages declare it (meta tags, structured
-    data, time elements), without htmldate's extensive search through the text and URLs,
-    a sixth of the extraction's time on real pages.
+
+    `known`: which of "title", "author" and "date" the page's feed entry gave; they win over
+    the page's (pipeline.store.documents.document_row), so the page is not searched for
+    them. A known date skips htmldate's extensive search through the text and URLs (a
+    sixth of extraction's time on real pages); all three known, only the metadata a feed
+    does not give is read (site name, description, canonical URL: page_metadata), and
+    the title, author and date of the Extraction are None.
     """
+    light = KNOWN_FROM_FEEDS <= known
     try:
         # Parsed once here, so that the content's links are read from the same tree.
         tree = load_html(html)
@@ -52,13 +58,15 @@ def extract_html(html: str, url: str, favour: str = "precision", date_known: boo
         document = trafilatura.bare_extraction(
             tree,
             url=url,
-            with_metadata=True,
+            with_metadata=not light,
             include_comments=False,
             include_tables=True,
             favor_precision=favour == "precision",
             favor_recall=favour == "recall",
-            date_extraction_params=set_date_params(extensive=not date_known),
+            date_extraction_params=set_date_params(extensive="date" not in known),
         )
+        if document is not None and light:
+            document = page_metadata(tree, url, document)
     except Exception:  # noqa: BLE001 - a crash in a third-party parser must not stop the crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
@@ -76,6 +84,33 @@ def extract_html(html: str, url: str, favour: str = "precision", date_known: boo
         extractor=TRAFILATURA,
         links=content_links(tree, url, document.text),
     )
+
+
+def page_metadata(tree, url: str, document):
+    """Fill `document` with the metadata a feed entry does not give: the site's name, the
+    description and the canonical URL, by trafilatura's own steps for them, in its order
+    (trafilatura.metadata.extract_metadata, less the title, author, date, categories,
+    tags and licence: its costly part, the author's search alone a tenth of extraction).
+    tests/test_extraction.py holds these fields to what the whole extraction gives."""
+    from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_url
+
+    metadata = examine_meta(tree)
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # noqa: BLE001 - as trafilatura: bugs in its JSON-LD reading
+        logger.debug("JSON-LD metadata of %s could not be read", url, exc_info=True)
+    url_found = metadata.url or extract_url(tree, url)
+    sitename = metadata.sitename or extract_sitename(tree)
+    if sitename:
+        sitename = sitename.lstrip("@")
+        if sitename and "." not in sitename and not sitename[0].isupper():
+            sitename = sitename.title()
+    elif url_found and (match := META_URL.match(url_found)):
+        sitename = match[1]
+    metadata.url, metadata.sitename = url_found, sitename
+    metadata.clean_and_trim()  # as trafilatura: entities unescaped, lengths bounded
+    document.url, document.sitename, document.description = metadata.url, metadata.sitename, metadata.description
+    return document
 
 
 def declared_language(html: str) -> str | None:
