@@ -5,6 +5,7 @@ space and a hyphen; short all-capitals phrases (OKR, VoC, QBR) keep their case."
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -15,6 +16,17 @@ WORD = re.compile(r"\w+")
 def words(text: str) -> list[str]:
     """The words of a text, in order, as written."""
     return WORD.findall(text)
+
+
+@functools.lru_cache(maxsize=8)
+def tokens_of(text: str) -> tuple[list[str], list[str]]:
+    """The words of a text as written, and folded to lower case: computed once per text (the
+    taxonomy's and the entities' indexes read the same title, description and text)."""
+    tokens = WORD.findall(text)
+    folded = WORD.findall(text.lower())  # one C call, not a lower() per word...
+    if len(folded) != len(tokens) or " ".join(folded) != " ".join(tokens).lower():
+        folded = [token.lower() for token in tokens]  # ...unless lower-casing moved a word's bounds
+    return tokens, folded
 
 
 def is_acronym(phrase: str) -> bool:
@@ -46,8 +58,7 @@ class PhraseIndex:
     def find(self, text: str) -> Counter:
         """Counter of (owner, phrase) -> occurrences in `text`."""
         found: Counter = Counter()
-        tokens = words(text)
-        folded = [token.lower() for token in tokens]
+        tokens, folded = tokens_of(text)
         starts = self._starts
         # Only positions where some phrase begins are tried (a small share of the words).
         for start in [i for i, word in enumerate(folded) if word in starts]:
