@@ -75,6 +75,29 @@ class Cluster:
             self.kill(process)
 
 
+def generated_feed(tmp_path: Path, pages: int) -> tuple[StaticWeb, Path]:
+    """A generated web of `pages` articles in one feed (not yet served), and its sources file."""
+    web = StaticWeb()
+    web.routes.update(generated_web(web.base_url, pages)[1])
+    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
+                                                         settings={"max_entries": 200})])
+    return web, sources
+
+
+def crawl_under_way(web: StaticWeb, sources: Path, db: Path, address: str) -> subprocess.Popen:
+    """A crawl through the cluster at `address`, started and waited for until it has fetched 20
+    of the web's articles (so that a fault can strike mid-crawl)."""
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(db),
+         "--allow-private-network", *FAST, "--cluster", address],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
+        assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
+        time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+    return crawl
+
+
 @pytest.fixture
 def cluster(tmp_path):
     running = Cluster(tmp_path)
@@ -112,20 +135,9 @@ def test_a_crawl_through_the_cluster_stores_what_the_local_pool_stores(tmp_path,
 
 
 def test_a_worker_killed_mid_crawl_loses_no_page(tmp_path, cluster):
-    web = StaticWeb()
-    articles, routes = generated_web(web.base_url, 120)
-    web.routes.update(routes)
-    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
-                                                         settings={"max_entries": 200})])
+    web, sources = generated_feed(tmp_path, 120)
     with web:
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
-             "--allow-private-network", *FAST, "--cluster", cluster.address],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
-            assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
-            time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+        crawl = crawl_under_way(web, sources, tmp_path / "c.db", cluster.address)
         cluster.kill(cluster.workers[0])  # the worker and its nanny, mid-crawl
         out, err = crawl.communicate(timeout=300)
     assert crawl.returncode == 0, out + err
@@ -165,22 +177,11 @@ def test_a_worker_of_another_version_is_refused(tmp_path, sample_sources_file):
 
 
 def test_a_worker_of_another_version_joining_mid_crawl_stops_it_cleanly(tmp_path, cluster):
-    web = StaticWeb()
-    articles, routes = generated_web(web.base_url, 150)
-    web.routes.update(routes)
-    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
-                                                         settings={"max_entries": 200})])
+    web, sources = generated_feed(tmp_path, 150)
     preload = tmp_path / "other_version.py"
     preload.write_text("import pipeline.stages.cluster as cluster\ncluster.installed_version = lambda: '0.0.0-other'\n")
     with web:
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
-             "--allow-private-network", *FAST, "--cluster", cluster.address],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
-            assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
-            time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+        crawl = crawl_under_way(web, sources, tmp_path / "c.db", cluster.address)
         cluster.workers.append(cluster.start_worker(preload))  # another version joins...
         cluster.wait_for(3)
         for worker in cluster.workers[:2]:  # ...and is soon the only one left
@@ -229,27 +230,16 @@ def test_a_page_past_its_time_on_the_cluster_does_not_stall_the_crawl(tmp_path, 
                              "--cluster", cluster.address)
     assert result.returncode == 0, result.stdout + result.stderr
     db = sqlite_utils.Database(tmp_path / "c.db")
-    assert [row["source_id"] for row in db["documents"].rows] == ["good"]
+    assert [row["source_id"] for row in db["documents"].rows] == ["good"], result.stdout + result.stderr
     assert "took longer than 3 s" in db["sources"].get("huge")["last_warning"]
 
 
 def test_a_scheduler_lost_mid_run_interrupts_the_run_and_a_rerun_finishes(tmp_path):
-    web = StaticWeb()
-    articles, routes = generated_web(web.base_url, 150)
-    web.routes.update(routes)
-    sources = write_sources(tmp_path / "s.yaml", [Source("gen", "Gen", "feed", f"{web.base_url}/feed.xml",
-                                                         settings={"max_entries": 200})])
+    web, sources = generated_feed(tmp_path, 150)
     first = Cluster(tmp_path)
     with web:
         try:
-            crawl = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
-                 "--db", str(tmp_path / "c.db"), "--allow-private-network", *FAST, "--cluster", first.address],
-                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 120
-            while len([p for p in web.requests if p.startswith("/blog/")]) < 20:
-                assert time.monotonic() < deadline and crawl.poll() is None, "the crawl did not get going"
-                time.sleep(0.05)  # waiting for the crawl to be under way, bounded by the deadline
+            crawl = crawl_under_way(web, sources, tmp_path / "c.db", first.address)
             Cluster.kill(first.scheduler)
             out, err = crawl.communicate(timeout=300)
         finally:

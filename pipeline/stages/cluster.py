@@ -23,8 +23,10 @@ installed). What it takes care of:
   run is recorded as interrupted, and the next crawl fetches what this one did not store.
 - **Batches.** The Dask client costs the crawler about a millisecond of CPU per task, and a
   page makes four; the stages' calls made within BATCH_WINDOW travel as one task
-  (run_batch), each caller still getting its own result or exception. A batch past its
-  time is sent again call by call, so only the page that is too slow is said to be.
+  (run_batch), each caller still getting its own result or exception. Extraction's calls
+  (`alone`: parsers of fetched bodies, the ones that may hang) travel alone, so a stuck
+  page never holds others; a batch past its time (its calls are bounded text work, so
+  rarely) is sent again call by call, so only the page that is too slow is said to be.
 - **Safety.** A scheduler runs whatever code it is sent; `check_address` warns about a plain
   tcp:// address that is neither loopback nor private (use tls:// with certificates, see the
   README).
@@ -253,19 +255,24 @@ class ClusterPool(Backpressure):
                 if attempt == attempts - 1:
                     raise
 
-    async def run(self, function, *args):
+    async def run(self, function, *args, alone: bool = False):
         """Run a picklable function on a worker and await its result. Calls made within
-        BATCH_WINDOW travel together (run_batch); each caller gets its own result or error."""
+        BATCH_WINDOW travel together (run_batch); each caller gets its own result or error.
+        A call `alone` (one that may run long: the parsers of fetched bodies) is never
+        batched: a page stuck in a parser must not hold other pages' calls with it."""
         if self.lost:
             raise DropItem("interrupted: the Dask scheduler was lost")
         await self._connected()
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
-        self._queue.append((function, args, waiter))
-        if self._flush_at is None:
-            self._flush_at = loop.call_later(BATCH_WINDOW, self._flush)
         self._pending += 1
         self._hold_downloads()
+        if alone:
+            self._spawn(self._send([(function, args, waiter)]))
+        else:
+            self._queue.append((function, args, waiter))
+            if self._flush_at is None:
+                self._flush_at = loop.call_later(BATCH_WINDOW, self._flush)
         try:
             return await waiter
         finally:
@@ -276,14 +283,19 @@ class ClusterPool(Backpressure):
         self._flush_at = None
         calls, self._queue = self._queue, []
         for start in range(0, len(calls), MAX_BATCH):
-            task = asyncio.ensure_future(self._send(calls[start:start + MAX_BATCH]))
-            self._sending.add(task)  # held until done (the loop keeps only weak references)
-            task.add_done_callback(self._sending.discard)
+            self._spawn(self._send(calls[start:start + MAX_BATCH]))
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._sending.add(task)  # held until done (the loop keeps only weak references)
+        task.add_done_callback(self._sending.discard)
 
     async def _send(self, calls: list[tuple]) -> None:
         """Send a batch and settle each caller's future. A batch past PRODOPS_TASK_TIMEOUT
-        is sent again call by call (its worker was restarted), so that only the page that
-        keeps a worker busy is said to be too slow; that page waits twice the limit."""
+        is sent again call by call, one after the other (its worker was restarted), so that
+        only the page that keeps a worker busy is said to be too slow: sent together, the
+        others could wait behind it on one worker and be timed out with it. That page waits
+        twice the limit, and the others of its batch for it."""
         version = installed_version()
         try:
             if len(calls) == 1:
@@ -293,7 +305,8 @@ class ClusterPool(Backpressure):
                 results = await self._call(run_batch, version, [(function, args) for function, args, _ in calls])
         except TaskTimeout:
             if len(calls) > 1:
-                await asyncio.gather(*(self._send([call]) for call in calls))
+                for call in calls:
+                    await self._send([call])
                 return
             results = [(False, TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
                                            "stopped"))]

@@ -57,7 +57,7 @@ class ExtractStage(PooledStage):
         url = item.final_url or item.url
         if is_pdf(item.content_type, item.body):
             try:
-                item.extraction = await self.pool.run(extract_pdf, item.body, url)
+                item.extraction = await self.pool.run(extract_pdf, item.body, url, alone=True)
             except PdfError as error:
                 item.extraction_error = str(error)
             except TaskTimeout as error:
@@ -69,7 +69,8 @@ class ExtractStage(PooledStage):
             return False
         html = decode_html(item.body, item.encoding)
         try:
-            item.extraction = await self.pool.run(extract_html, html, url, self.favour, known_from_feed(item.hints))
+            item.extraction = await self.pool.run(extract_html, html, url, self.favour, known_from_feed(item.hints),
+                                                  alone=True)
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)

@@ -148,8 +148,10 @@ class WorkerPool(Backpressure):
             self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker)
             self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
 
-    async def run(self, function, *args):
-        """Run a picklable function in a worker (or inline for a pool of one) and await it."""
+    async def run(self, function, *args, alone: bool = False):
+        """Run a picklable function in a worker (or inline for a pool of one) and await it.
+        `alone`: a call that may run long (a parser of fetched bodies); here every call is
+        its own task anyway (the cluster's pool batches the others)."""
         if self.workers <= 1:
             return function(*args)
         self.start()
