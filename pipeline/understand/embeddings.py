@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,12 @@ DIMENSIONS = 256
 @functools.cache
 def model():
     """The WordLlama model, from the files the wheel installed (loaded on first use)."""
+    # The tokenizer (Hugging Face tokenizers) spreads each batch over a thread per core. Our
+    # batches are a page's few passages, and the crawl's workers already keep every core busy:
+    # the threads cost more than they give (the tag stage ~5 -> ~4 ms CPU a page on the
+    # corpus's real pages, and faster by the clock even in one process). A user's own
+    # setting wins.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     import wordllama  # noqa: PLC0415 - loaded where embeddings are needed, not at import
