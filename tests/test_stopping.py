@@ -126,6 +126,42 @@ def test_sigterm_to_every_process_of_a_pooled_crawl_is_a_clean_stop(tmp_path, he
     assert documents_in(db) == pages
 
 
+STOP_WHILE_OPENING = """
+import os, signal, sys
+from scrapy import signals
+from twisted.internet.task import deferLater
+from pipeline.crawl.runner import crawl_settings, run_crawl
+
+def watch(crawler):
+    def opening(spider):
+        from twisted.internet import reactor  # the one Scrapy installed
+        os.kill(os.getpid(), signal.SIGTERM)  # the stop comes while the spider is opening,
+        return deferLater(reactor, 0.5, lambda: None)  # which takes a while (the pool starts)
+    crawler.signals.connect(opening, signal=signals.spider_opened, weak=False)
+
+if __name__ == "__main__":  # (the worker pool's processes import this file)
+    settings = crawl_settings(sys.argv[1], allow_private_network=True)
+    summary = run_crawl(sys.argv[2], settings, watch)
+    print("stop asked:", summary.stop_asked)
+"""
+
+
+def test_a_stop_while_the_spider_opens_ends_the_crawl(tmp_path):
+    """Scrapy loses a stop that comes before its engine runs (the crawl then never ends);
+    the runner asks again once it runs."""
+    script = tmp_path / "stop_while_opening.py"
+    script.write_text(STOP_WHILE_OPENING)
+    sources = write_sources(tmp_path / "sources.yaml", [
+        Source(id="closed", name="A closed port", kind="feed", url=f"http://127.0.0.1:{free_port()}/feed.xml")])
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "prodops.db"), str(sources)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "stop asked: True" in result.stdout
+    with sqlite3.connect(tmp_path / "prodops.db") as conn:
+        assert conn.execute("SELECT status FROM runs").fetchone()[0] == "stopped"
+
+
 def test_serve_stops_on_sigterm_and_leaves_no_process(tmp_path, sample_sources_file):
     db = crawl_into(sample_sources_file, tmp_path / "prodops.db")
     port = free_port()

@@ -1,9 +1,20 @@
-"""`python -m pipeline.cli`: the same as the `prodops` command."""
+"""`python -m pipeline.cli` and the `prodops` command.
+
+The CLI is imported inside run(), not at the top: a worker process of the crawl's pool is
+spawned, and a spawned process imports its parent's main module (this one, or the
+`prodops` script that calls run) before its first task; it needs none of the CLI.
+"""
 
 import logging
 
-from pipeline.cli.main import main
 
-if __name__ == "__main__":
+def run() -> None:
+    """The `prodops` command line."""
+    from pipeline.cli.main import main  # noqa: PLC0415 - see the module's docstring
+
     logging.captureWarnings(True)
     main()
+
+
+if __name__ == "__main__":
+    run()

@@ -84,7 +84,20 @@ def _run(spider_class, settings: Settings, watch, **spider_arguments):
         from twisted.internet import reactor  # the one Scrapy installed: import it only now
 
         asked.append(signum)
-        reactor.callFromThread(process.stop if len(asked) == 1 else reactor.stop)
+        reactor.callFromThread(stop_gracefully if len(asked) == 1 else reactor.stop)
+
+    def stop_gracefully() -> None:
+        from twisted.internet import reactor
+
+        engine = crawler.engine
+        if crawler.crawling and (engine is None or not engine.running):
+            # A stop while the spider is still opening (its spider_opened handlers running:
+            # the worker pool starting) would be lost: Scrapy marks the crawler stopped but
+            # has no running engine to stop, and the crawl, once it has run, never ends
+            # (the engine waits for a stop that was skipped). Ask again when it runs.
+            reactor.callLater(0.05, stop_gracefully)
+            return
+        process.stop()
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     try:

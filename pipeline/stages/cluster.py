@@ -53,7 +53,8 @@ from scrapy.exceptions import DropItem
 
 from pipeline import counters
 from pipeline.config.files import SHIPPED, shipped_name
-from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout, warm_up
+from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout
+from pipeline.understand.worker import warm_up
 
 logger = logging.getLogger(__name__)
 

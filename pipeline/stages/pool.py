@@ -25,15 +25,15 @@ them when half are done.
 from __future__ import annotations
 
 import asyncio
-import gc
 import multiprocessing
 import os
-import signal
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessPool
 from scrapy import signals
 from scrapy.exceptions import DropItem
+
+from pipeline.understand.worker import prepare_worker
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 PENDING_PER_WORKER = 16  # tasks waiting or running per worker before downloads pause
@@ -43,30 +43,6 @@ CLUSTER_LOST = "cluster-lost"  # the spider's close reason when a Dask scheduler
 def worker_count(setting: int) -> int:
     """Resolve the PRODOPS_EXTRACT_WORKERS setting to a number of processes."""
     return setting if setting > 0 else (os.cpu_count() or 1)
-
-
-def warm_up() -> bool:
-    """Load, in a worker, what the stages load on first use (trafilatura and the date parser's
-    patterns, the embedding model), so that no page's task pays for it against
-    PRODOPS_TASK_TIMEOUT; then freeze what is loaded out of the garbage collector's sight
-    (the models' and parsers' millions of long-lived objects need no scanning, and every
-    page's extraction triggers collections)."""
-    from pipeline.understand.embeddings import model  # noqa: PLC0415
-    from pipeline.understand.extraction import extract_html  # noqa: PLC0415
-
-    extract_html("<html><head><meta name='date' content='2026-01-02'></head><body><article><p>"
-                 + "Product operations. " * 30 + "</p></article></body></html>", "http://localhost/")
-    loaded = model() is not None
-    gc.freeze()
-    return loaded
-
-
-def prepare_worker() -> None:
-    """Worker initializer: SIGINT and SIGTERM are for the crawler process, which stops the
-    pool itself when the crawl has closed; the models load before the first page."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    warm_up()
 
 
 class TaskTimeout(Exception):
@@ -131,8 +107,8 @@ class WorkerPool(Backpressure):
             else:
                 pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler)
             setattr(crawler, ATTRIBUTE, pool)
-            if address:  # the cluster is connected to (and its workers warmed) while feeds are fetched
-                crawler.signals.connect(pool.start, signal=signals.spider_opened)
+            # The workers start (and load their models) while the first feeds are fetched.
+            crawler.signals.connect(pool.start, signal=signals.spider_opened)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
@@ -142,10 +118,10 @@ class WorkerPool(Backpressure):
         return path
 
     def start(self, *args, **kwargs) -> None:
-        """Start the workers (they load their models in their initializer). Called when the
-        first page needs one. Started with the spider instead, a stop (SIGTERM) that came while
-        they were still loading hung the crawl's exit under load (2 of 5 runs of
-        tests/test_stopping.py's demo test; the cause in pebble not found yet)."""
+        """Start the workers, which load their models in their initializer: called when the
+        spider opens, so that they load while the first feeds are fetched (and by the first
+        page's task otherwise). A stop that comes meanwhile is held until the engine runs
+        (pipeline/crawl/runner.py: Scrapy would lose it and the crawl never end)."""
         if self.workers > 1 and self._executor is None:
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker)

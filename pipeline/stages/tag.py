@@ -3,21 +3,10 @@ name the tools, frameworks and methods it mentions (data/entities.yaml)."""
 
 from __future__ import annotations
 
-import json
-
 from pipeline.config.entities import load_entities
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
-from pipeline.understand.entities import entities_at
-from pipeline.understand.tagging import tag_columns_at
-
-
-def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool) -> dict:
-    """The tag stage's columns for one document: tags, tag_scores, relevance, why, entities
-    (runs in a worker: one round trip for both)."""
-    columns = tag_columns_at(taxonomy_path, title, description, text, semantic)
-    columns["entities"] = json.dumps(entities_at(entities_path, title, description, text))
-    return columns
+from pipeline.understand.tagging import describe
 
 
 class TagStage(TaxonomyStage):

@@ -31,6 +31,7 @@ import math
 from dataclasses import dataclass, field
 
 from pipeline.config.taxonomy import Taxonomy, cached_taxonomy
+from pipeline.understand.entities import entities_at
 from pipeline.understand.phrases import PhraseIndex
 from pipeline.understand.semantic import Reading, read
 
@@ -162,3 +163,11 @@ def columns_of(result: Tagging) -> dict:
 def tag_columns_at(taxonomy_path: str, title, description, text, semantic: bool = True) -> dict:
     """tag_columns with the taxonomy read from a path (once per worker process)."""
     return tag_columns(cached_taxonomy(taxonomy_path), title, description, text, semantic)
+
+
+def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool) -> dict:
+    """The tag stage's columns for one document: tags, tag_scores, relevance, why, and the
+    entities it names (runs in a worker: one round trip for both)."""
+    columns = tag_columns_at(taxonomy_path, title, description, text, semantic)
+    columns["entities"] = json.dumps(entities_at(entities_path, title, description, text))
+    return columns
