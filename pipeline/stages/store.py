@@ -62,17 +62,20 @@ class StoreStage:
         if item.hints is not None and item.hints.anchor:
             section = item.hints.categories[0] if item.hints.categories else None
             context = {"anchor": item.hints.anchor, "section": section}
-        outcome = save_document(
-            self.db, row, found_at=item.url, now=now, fetched=fetched, context=context,
-            signature=item.signature, links=item.extraction.links if item.extraction else None,
-        )
-        if fetched is not None and item.body:
-            # The body the stored text came from replaces the kept one; a body that gave no
-            # text is kept only when there is none (a later extractor may read it).
-            self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type, item.encoding,
-                             item.body, replace=item.extraction is not None)
-        if item.landing_url:
-            link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
+        # One transaction for the document, its body and its landing page's link: one
+        # commit a page (each is a write of the WAL), and a body never without its document.
+        with self.db.atomic():
+            outcome = save_document(
+                self.db, row, found_at=item.url, now=now, fetched=fetched, context=context,
+                signature=item.signature, links=item.extraction.links if item.extraction else None,
+            )
+            if fetched is not None and item.body:
+                # The body the stored text came from replaces the kept one; a body that gave
+                # no text is kept only when there is none (a later extractor may read it).
+                self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type,
+                                 item.encoding, item.body, replace=item.extraction is not None)
+            if item.landing_url:
+                link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
         self._count(row["id"], item.source_id, outcome)
         logger.debug("%s %s", outcome, row["url"])
         return item

@@ -12,6 +12,7 @@ The canonical copy of a cluster is, by policy: an original publisher over an agg
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -53,7 +54,10 @@ def similar_documents(db: sqlite_utils.Database, sig: np.ndarray, keys: list[int
     return {candidate for candidate, value in zip(ids, agreement) if value >= SIMILARITY}
 
 
+@functools.lru_cache(maxsize=4096)
 def is_aggregator(url: str) -> bool:
+    """True for a URL on a site that republishes others' writing (AGGREGATORS). Cached: a
+    cluster's members are ranked again each time one joins."""
     host = (urlsplit(url).hostname or "").lower()
     return any(host == name or host.endswith("." + name) for name in AGGREGATORS)
 

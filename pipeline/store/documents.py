@@ -107,10 +107,10 @@ def save_document(
     text was kept (a feed-only fallback) or `links` is None.
     """
     with db.atomic():
-        existing = next(db["documents"].rows_where("id = ?", [row["id"]]), None)
+        existing = _stored_document(db, row["id"])
         if existing is None:
-            db["documents"].insert({**row, "year": year_of(row["published"], now),
-                                    "first_seen": now, "last_seen": now, "updated": now})
+            _insert_document(db, {**row, "year": year_of(row["published"], now),
+                                  "first_seen": now, "last_seen": now, "updated": now})
             outcome = "new"
         elif _keeps_stored_content(existing, row):
             fresh = {"last_seen": now, "page_error": row["page_error"]}
@@ -136,6 +136,19 @@ def save_document(
             validators.save(db, found_at, now, body_hash=hashed_body, document_id=row["id"],
                             **validators.response_validators(headers), **links)
     return outcome
+
+
+def _stored_document(db: sqlite_utils.Database, document_id: str) -> dict[str, Any] | None:
+    """The stored row of a document, or None. Plain statements here and in _insert_document:
+    sqlite_utils' table objects ask the schema on each use, and these run for every page."""
+    cursor = db.execute("SELECT * FROM documents WHERE id = ?", [document_id])
+    found = cursor.fetchone()
+    return dict(zip((column[0] for column in cursor.description), found)) if found else None
+
+
+def _insert_document(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    names = ", ".join(f'"{name}"' for name in row)
+    db.execute(f"INSERT INTO documents ({names}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
 
 def save_links(db: sqlite_utils.Database, document_id: str, links: list[tuple[str, str]]) -> None:

@@ -75,7 +75,12 @@ def save(db: sqlite_utils.Database, url: str, now: str, **fields) -> None:
     """
     if "links" in fields and fields["links"] is not None:
         fields["links"] = json.dumps(fields["links"])
-    db["validators"].upsert({"url": url, **fields, "checked": now}, pk="url")
+    columns = {**fields, "checked": now}
+    # A plain upsert: sqlite_utils' asks the schema twice a call, and this runs for every page.
+    db.execute(
+        f"INSERT INTO validators (url, {', '.join(columns)}) VALUES (?{', ?' * len(columns)}) "
+        f"ON CONFLICT (url) DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in columns)}",
+        [url, *columns.values()])
 
 
 def response_validators(headers: dict[str, str]) -> dict[str, str | None]:
