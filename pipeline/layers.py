@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("pipeline.config", "the files a curator edits: sources, taxonomy, curated lists, labels"),
     ("pipeline.demo", "the bundled sample web (demo, tests, benchmarks)"),
     ("pipeline.understand", "pure functions: canonical URLs, charsets, extraction, PDF, "
-                            "content type, tags, signatures"),
+                            "content type, tags, signatures; a worker's warm-up"),
     ("pipeline.store", "SQLite: schema and migrations, documents, clusters, runs and source "
                        "health, validators, lists resolved, retagging, kept bodies, link checks, "
                        "citations, drift and scorecards"),
