@@ -141,9 +141,7 @@ def save_document(
 def _stored_document(db: sqlite_utils.Database, document_id: str) -> dict[str, Any] | None:
     """The stored row of a document, or None. Plain statements here and in _insert_document:
     sqlite_utils' table objects ask the schema on each use, and these run for every page."""
-    cursor = db.execute("SELECT * FROM documents WHERE id = ?", [document_id])
-    found = cursor.fetchone()
-    return dict(zip((column[0] for column in cursor.description), found)) if found else None
+    return next(db.query("SELECT * FROM documents WHERE id = ?", [document_id]), None)
 
 
 def _insert_document(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
