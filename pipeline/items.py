@@ -66,6 +66,9 @@ class Page:
     extraction: Extraction | None = None
     document: dict[str, Any] | None = None  # the documents row (classify, tag add to it)
     signature: Any = None  # MinHash signature of the text (dedup), a numpy array
+    # The later stages' worker calls, run ahead in the extraction's task (pipeline/stages/
+    # reading.py): function name -> (arguments, result).
+    ahead: dict[str, tuple[tuple, Any]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         # Short: Scrapy logs items (a dropped one at WARNING), and the body can be megabytes.

@@ -105,3 +105,54 @@ def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
 
 def _stats():
     return MemoryStatsCollector(get_crawler())
+
+
+class CountingPool(WorkerPool):
+    """A real inline pool that counts the calls the stages send it."""
+
+    def __init__(self):
+        super().__init__(1)
+        self.calls: list[str] = []
+
+    async def run(self, function, *args, alone=False):
+        self.calls.append(function.__name__)
+        return await super().run(function, *args, alone=alone)
+
+
+def through_the_pooled_stages(page, pool, ahead):
+    from pipeline.config.entities import DEFAULT_ENTITIES
+    from pipeline.config.taxonomy import DEFAULT_TAXONOMY
+    from pipeline.stages.dedup import DedupStage
+    from pipeline.stages.tag import TagStage
+
+    tag = TagStage(pool, str(DEFAULT_TAXONOMY))
+    tag.entities_path = str(DEFAULT_ENTITIES)
+
+    async def run():
+        await ExtractStage(pool, ahead=ahead).process_item(page)
+        if page.ahead and "classify_text" in page.ahead:
+            page.ahead["classify_text"] = (("a stale", "argument"), {"content_type": "wrong"})
+        for stage in (ClassifyStage(pool, str(DEFAULT_TAXONOMY)), tag, DedupStage(pool)):
+            await stage.process_item(page)
+        return page
+
+    return asyncio.run(run())
+
+
+def test_the_later_stages_calls_read_ahead_in_the_extraction_task_give_the_same_row():
+    from pipeline.config.entities import DEFAULT_ENTITIES
+    from pipeline.config.taxonomy import DEFAULT_TAXONOMY
+    from pipeline.stages.reading import ReadAhead
+
+    plain_pool, ahead_pool = CountingPool(), CountingPool()
+    plain = through_the_pooled_stages(CanonicalizeStage().process_item(fetched_page()), plain_pool, None)
+    ahead = through_the_pooled_stages(CanonicalizeStage().process_item(fetched_page()), ahead_pool,
+                                      ReadAhead(str(DEFAULT_TAXONOMY), str(DEFAULT_ENTITIES), True))
+    assert plain_pool.calls == ["read_html", "classify_text", "describe", "signature"]
+    # The tag and signature calls came with the extraction; the classification read ahead
+    # was made stale above (other arguments), so it ran again rather than be trusted.
+    assert ahead_pool.calls == ["read_html", "classify_text"]
+    assert ahead.document == plain.document and ahead.document["tags"]
+    assert ahead.document["content_type"] != "wrong"
+    assert (ahead.signature == plain.signature).all()
+    assert ahead.ahead == {}  # each result read ahead is taken once

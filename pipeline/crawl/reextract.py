@@ -28,6 +28,7 @@ from feeds.entries import EntryHints
 from pipeline import clock
 from pipeline.config.entities import load_entities
 from pipeline.items import Page
+from pipeline.stages.base import read_ahead_of
 from pipeline.stages.classify import ClassifyStage
 from pipeline.stages.dedup import DedupStage
 from pipeline.stages.extract import ExtractStage
@@ -82,7 +83,8 @@ class Reextraction:
         self.pool = WorkerPool(worker_count(settings.getint("PRODOPS_EXTRACT_WORKERS")),
                                settings.getfloat("PRODOPS_TASK_TIMEOUT"))
         taxonomy_path = settings.get("PRODOPS_TAXONOMY")
-        self.extract = ExtractStage(self.pool, settings.get("PRODOPS_EXTRACTION_FAVOUR"))
+        self.extract = ExtractStage(self.pool, settings.get("PRODOPS_EXTRACTION_FAVOUR"),
+                                    ahead=read_ahead_of(settings, self.pool))
         self.classify = ClassifyStage(self.pool, taxonomy_path)
         self.tag = TagStage(self.pool, taxonomy_path)
         self.tag.semantic = settings.getbool("PRODOPS_SEMANTIC")

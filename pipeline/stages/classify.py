@@ -7,9 +7,9 @@ from scrapy.exceptions import DropItem
 
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
+from pipeline.stages.reading import classify_call
 from pipeline.store.documents import document_row
-from pipeline.understand.classify import classify_text, is_gated
-from pipeline.understand.pdf import is_pdf_document
+from pipeline.understand.classify import is_gated
 
 
 class ClassifyStage(TaxonomyStage):
@@ -24,8 +24,7 @@ class ClassifyStage(TaxonomyStage):
                 raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
             why = item.extraction_error or "no main text or title"
             raise DropItem(f"no-content: {why} in {item.url}")
-        row.update(await self.pool.run(classify_text, self.taxonomy_path, row["url"], row["title"],
-                                       row["text"], is_pdf_document(row), row["language"]))
+        row.update(await self.compute(item, classify_call(row, self.taxonomy_path)))
         html = item.body if item.content_type in ("text/html", "application/xhtml+xml") else b""
         row["gated"] = int(is_gated(html, row["text"]))
         item.document = row

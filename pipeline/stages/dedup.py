@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pipeline.items import Page
 from pipeline.stages.base import PooledStage
-from pipeline.understand.signatures import signature
+from pipeline.stages.reading import signature_call
 
 
 class DedupStage(PooledStage):
     """Set `item.signature` from the document's text (in the worker pool)."""
 
     async def process_item(self, item):
-        if isinstance(item, Page) and item.document is not None and item.document["text"]:
-            item.signature = await self.pool.run(signature, item.document["text"])
+        if isinstance(item, Page) and item.document is not None and (call := signature_call(item.document)):
+            item.signature = await self.compute(item, call)
         return item

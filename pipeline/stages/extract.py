@@ -2,22 +2,21 @@
 
 Extraction is CPU-bound (trafilatura takes tens of milliseconds a page), so it runs in the
 crawl's worker pool (pipeline/stages/pool.py) and the stage awaits the result: Scrapy keeps
-downloading and parsing other responses meanwhile.
+downloading and parsing other responses meanwhile. An HTML page's task also runs the later
+stages' worker calls ahead (pipeline/stages/reading.py): one round trip a page.
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from feeds.entries import EntryHints
 from pipeline import counters
-from pipeline.items import Extraction, Page
-from pipeline.stages.base import PooledStage
+from pipeline.items import Page
+from pipeline.stages.base import PooledStage, read_ahead_of
 from pipeline.stages.pool import TaskTimeout
-from pipeline.understand.canonical import canonicalize_url, document_id, same_site
-from pipeline.understand.encoding import decode_html
-from pipeline.understand.extraction import check_favour, extract_html
+from pipeline.stages.reading import ReadAhead, read_html
+from pipeline.understand.extraction import check_favour
 from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
 
 logger = logging.getLogger(__name__)
@@ -28,16 +27,18 @@ HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 class ExtractStage(PooledStage):
     """Fill `item.extraction` for pages with an HTML body; leave failed pages as they are."""
 
-    def __init__(self, pool, favour: str = "precision", stats=None):
+    def __init__(self, pool, favour: str = "precision", stats=None, ahead: ReadAhead | None = None):
         super().__init__(pool)
         self.favour = check_favour(favour)
         self.stats = stats  # the crawl's: what extraction made of each source's pages (drift)
+        self.ahead = ahead  # the later stages' calls to run in the same task (pipeline/stages/reading.py)
 
     @classmethod
     def from_crawler(cls, crawler):
         stage = super().from_crawler(crawler)
         stage.favour = check_favour(crawler.settings.get("PRODOPS_EXTRACTION_FAVOUR"))
         stage.stats = crawler.stats
+        stage.ahead = read_ahead_of(crawler.settings, stage.pool)
         return stage
 
     async def process_item(self, item):
@@ -67,28 +68,17 @@ class ExtractStage(PooledStage):
             return True
         if item.content_type not in HTML_TYPES:
             return False
-        html = decode_html(item.body, item.encoding)
         try:
-            item.extraction = await self.pool.run(extract_html, html, url, self.favour, known_from_feed(item.hints),
-                                                  alone=True)
+            reading = await self.pool.run(read_html, item, self.favour, self.ahead, alone=True)
         except TaskTimeout as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
             return True
+        item.extraction, item.ahead = reading.extraction, reading.ahead
+        item.canonical_url, item.doc_id = reading.canonical_url, reading.doc_id
         if item.extraction is None:
             logger.info("No main text found in %s", url)
-        else:
-            _adopt_declared_canonical(item, item.extraction)
         return True
-
-
-def known_from_feed(hints: EntryHints | None) -> frozenset[str]:
-    """Which of the title, author and date the page's feed entry gave (they win over the
-    page's own, so extract_html does not search the page for them)."""
-    if hints is None:
-        return frozenset()
-    given = {"title": hints.title, "author": hints.author, "date": hints.published}
-    return frozenset(name for name, value in given.items() if value)
 
 
 def _was_fetched(item: Page) -> bool:
@@ -98,22 +88,3 @@ def _was_fetched(item: Page) -> bool:
         and 200 <= item.status < 300
         and bool(item.body)
     )
-
-
-def _adopt_declared_canonical(item: Page, extraction: Extraction) -> None:
-    """Use the page's rel=canonical / og:url when it points elsewhere on the same site.
-
-    A canonical that points at the site's home page from a deeper page is a common template
-    mistake; following it would merge every article into one, so it is ignored.
-    """
-    declared = extraction.canonical_url
-    if not declared or not same_site(declared, item.canonical_url):
-        return
-    try:
-        canonical = canonicalize_url(declared)
-    except ValueError:
-        return
-    if urlsplit(canonical).path == "/" and urlsplit(item.canonical_url).path != "/":
-        return
-    item.canonical_url = canonical
-    item.doc_id = document_id(canonical)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipeline.config.entities import load_entities
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
-from pipeline.understand.tagging import describe
+from pipeline.stages.reading import tag_call
 
 
 class TagStage(TaxonomyStage):
@@ -28,6 +28,5 @@ class TagStage(TaxonomyStage):
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:
             row = item.document
-            row.update(await self.pool.run(describe, self.taxonomy_path, self.entities_path, row["title"],
-                                           row["description"], row["text"], self.semantic))
+            row.update(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path, self.semantic)))
         return item

@@ -1,0 +1,145 @@
+"""One worker task a page: an HTML page's extraction, with the later stages' work read ahead.
+
+Classification, tagging and the signature each need a worker, and a page that asks for
+them one after the other pays four round trips between the crawler and a worker, each a
+pickled text, a pool hand-off through the crawler's threads, and a wait while the reactor
+is busy elsewhere (measured: the workers idle a sixth of the crawl). So the extraction's
+task, `read_html`, goes on to run those stages' worker calls too, on the same inputs the
+stages will give them (built by the same functions, `classify_call`, `tag_call`,
+`signature_call`), and hands their results back with the extraction. Each stage still
+builds its call and asks `PooledStage.compute` for it: the result read ahead is used only
+when it was computed from exactly those arguments (the text, title, URL, taxonomy...), else
+the call runs in a worker as before. Reading ahead can make a page faster, never different.
+
+Imported by the workers: no Scrapy here (a worker imports the understand layer and this).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from feeds.entries import EntryHints
+from pipeline.items import Extraction, Page
+from pipeline.store.documents import document_row
+from pipeline.understand.canonical import canonicalize_url, document_id, same_site
+from pipeline.understand.classify import classify_text
+from pipeline.understand.encoding import decode_html
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.pdf import is_pdf_document
+from pipeline.understand.signatures import signature
+from pipeline.understand.tagging import describe
+
+logger = logging.getLogger(__name__)
+
+Call = tuple[Callable, tuple]  # a worker call: the function and its arguments
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What the later stages' calls need beyond the page (config files as the workers name
+    them: pipeline.stages.pool.WorkerPool.ship)."""
+
+    taxonomy_path: str
+    entities_path: str
+    semantic: bool
+
+
+@dataclass
+class Reading:
+    """What a worker made of an HTML page: its extraction (None: no main text), its
+    canonical URL and document id once a declared canonical is adopted, and the later
+    stages' calls computed ahead: function name -> (arguments, result)."""
+
+    extraction: Extraction | None
+    canonical_url: str
+    doc_id: str
+    ahead: dict[str, tuple[tuple, Any]] = field(default_factory=dict)
+
+
+def classify_call(row: dict, taxonomy_path: str) -> Call:
+    """The classification stage's worker call for a documents row."""
+    return classify_text, (taxonomy_path, row["url"], row["title"], row["text"], is_pdf_document(row),
+                           row["language"])
+
+
+def tag_call(row: dict, taxonomy_path: str, entities_path: str, semantic: bool) -> Call:
+    """The tag stage's worker call for a (classified) documents row."""
+    return describe, (taxonomy_path, entities_path, row["title"], row["description"], row["text"], semantic)
+
+
+def signature_call(row: dict) -> Call | None:
+    """The dedup stage's worker call for a documents row; None for a row without text."""
+    return (signature, (row["text"],)) if row["text"] else None
+
+
+def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Reading:
+    """Extract an HTML page (runs in a worker); with `ahead`, also run the classification,
+    tag and signature calls the later stages will make for it, in their order."""
+    url = page.final_url or page.url
+    extraction = extract_html(decode_html(page.body, page.encoding), url, favour, known_from_feed(page.hints))
+    reading = Reading(extraction, page.canonical_url, page.doc_id)
+    if extraction is None:
+        return reading
+    page = copy.copy(page)  # the worker's copy; the crawler's item takes what is returned
+    page.extraction = extraction
+    adopt_declared_canonical(page, extraction)
+    reading.canonical_url, reading.doc_id = page.canonical_url, page.doc_id
+    if ahead is not None:
+        reading.ahead = _read_ahead(page, ahead)
+    return reading
+
+
+def _read_ahead(page: Page, ahead: ReadAhead) -> dict[str, tuple[tuple, Any]]:
+    row = document_row(page)
+    if row is None:
+        return {}
+    done: dict[str, tuple[tuple, Any]] = {}
+    steps = (lambda: classify_call(row, ahead.taxonomy_path),
+             lambda: tag_call(row, ahead.taxonomy_path, ahead.entities_path, ahead.semantic),
+             lambda: signature_call(row))
+    for step in steps:
+        call = step()
+        if call is None:
+            continue
+        function, args = call
+        try:
+            result = function(*args)
+        except Exception:  # noqa: BLE001 - the stage runs the call itself and meets the error there
+            logger.debug("%s read ahead failed for %s", function.__name__, page.url, exc_info=True)
+            break  # the later calls' inputs depend on this one's result
+        done[function.__name__] = (args, result)
+        if isinstance(result, dict):
+            row.update(result)  # as the stage does: the next call sees the columns it added
+    return done
+
+
+def known_from_feed(hints: EntryHints | None) -> frozenset[str]:
+    """Which of the title, author and date the page's feed entry gave (they win over the
+    page's, so extract_html does not search the page for them)."""
+    if hints is None:
+        return frozenset()
+    given = {"title": hints.title, "author": hints.author, "date": hints.published}
+    return frozenset(name for name, value in given.items() if value)
+
+
+def adopt_declared_canonical(item: Page, extraction: Extraction) -> None:
+    """Use the page's rel=canonical / og:url when it points elsewhere on the same site.
+
+    A canonical that points at the site's home page from a deeper page is a common template
+    mistake; following it would merge every article into one, so it is ignored.
+    """
+    declared = extraction.canonical_url
+    if not declared or not same_site(declared, item.canonical_url):
+        return
+    try:
+        canonical = canonicalize_url(declared)
+    except ValueError:
+        return
+    if urlsplit(canonical).path == "/" and urlsplit(item.canonical_url).path != "/":
+        return
+    item.canonical_url = canonical
+    item.doc_id = document_id(canonical)
