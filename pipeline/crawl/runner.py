@@ -12,6 +12,7 @@ from scrapy.settings import Settings
 
 from pipeline.config.sources import Source
 from pipeline.crawl.runlog import RunLog
+from pipeline.stages.pool import WorkerPool
 from pipeline.store.runs import RunSummary
 from spiders.curator import CuratorSpider
 from spiders.discover import DiscoverSpider, Proposal
@@ -44,7 +45,7 @@ def run_crawl(
     reporting to its signals). The Twisted reactor runs once per process, so this is
     called once per process too.
     """
-    crawler, stop_asked = _run(CuratorSpider, settings, watch, sources=sources)
+    crawler, stop_asked = _run(CuratorSpider, settings, watch, start_pool=True, sources=sources)
     runlog = next((m for m in crawler.extensions.middlewares if isinstance(m, RunLog)), None)
     if runlog is None or runlog.summary is None:
         raise CrawlError("the crawl did not start; see the log above for the reason")
@@ -66,7 +67,7 @@ def check_links(links: dict[str, str | None], settings: Settings) -> tuple[dict[
     return crawler.spider.results, stop_asked
 
 
-def _run(spider_class, settings: Settings, watch, **spider_arguments):
+def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **spider_arguments):
     """Run one spider to the end in this process; return its crawler and whether a stop
     (SIGTERM, SIGINT) was asked for meanwhile.
 
@@ -76,9 +77,19 @@ def _run(spider_class, settings: Settings, watch, **spider_arguments):
     to swallow a stop after the crawl."""
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
+    pool = WorkerPool.of(crawler) if start_pool else None
+    if isinstance(pool, WorkerPool):
+        # The local workers start now and load their models while Scrapy builds the crawl
+        # (half a second) and fetches the first feeds: ready when the first pages arrive.
+        pool.start()
     if watch is not None:
         watch(crawler)
-    process.crawl(crawler, **spider_arguments)
+    try:
+        process.crawl(crawler, **spider_arguments)
+    except BaseException:
+        if pool is not None:
+            pool.close()  # the spider never opened, so never closes
+        raise
     asked: list[int] = []
 
     def stop(signum, frame) -> None:
@@ -110,4 +121,6 @@ def _run(spider_class, settings: Settings, watch, **spider_arguments):
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        if pool is not None:
+            pool.close()  # closed with the spider already, unless it never opened
     return crawler, bool(asked)

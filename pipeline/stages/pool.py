@@ -83,8 +83,9 @@ class Backpressure:
 class WorkerPool(Backpressure):
     """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
 
-    def __init__(self, workers: int, timeout: float | None = None, crawler=None):
+    def __init__(self, workers: int, timeout: float | None = None, crawler=None, warm_up: tuple = ()):
         self.workers = workers
+        self.warm_up = warm_up  # what each worker loads at start (pipeline.understand.worker.warm_up)
         self.timeout = timeout if timeout and timeout > 0 else None
         self._crawler = crawler  # to tell a stop from a failure, and to pause downloads
         self._executor: ProcessPool | None = None
@@ -105,7 +106,9 @@ class WorkerPool(Backpressure):
 
                 pool = ClusterPool(address, timeout, crawler)
             else:
-                pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler)
+                pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler,
+                           (crawler.settings.get("PRODOPS_TAXONOMY"), crawler.settings.get("PRODOPS_ENTITIES"),
+                            crawler.settings.getbool("PRODOPS_SEMANTIC")))
             setattr(crawler, ATTRIBUTE, pool)
             # The workers start (and load their models) while the first feeds are fetched.
             crawler.signals.connect(pool.start, signal=signals.spider_opened)
@@ -118,13 +121,15 @@ class WorkerPool(Backpressure):
         return path
 
     def start(self, *args, **kwargs) -> None:
-        """Start the workers, which load their models in their initializer: called when the
-        spider opens, so that they load while the first feeds are fetched (and by the first
-        page's task otherwise). A stop that comes meanwhile is held until the engine runs
+        """Start the workers, which load their models in their initializer: called as soon as
+        the crawler exists (pipeline/crawl/runner.py: the workers load while Scrapy builds
+        the crawl and fetches the first feeds), else when the spider opens, else by the
+        first page's task. A stop that comes meanwhile is held until the engine runs
         (pipeline/crawl/runner.py: Scrapy would lose it and the crawl never end)."""
         if self.workers > 1 and self._executor is None:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker)
+            self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker,
+                                         initargs=self.warm_up)
             self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
 
     async def run(self, function, *args, alone: bool = False):

@@ -11,26 +11,38 @@ import gc
 import signal
 
 
-def warm_up() -> bool:
+def warm_up(taxonomy_path: str | None = None, entities_path: str | None = None, semantic: bool = True) -> bool:
     """Load, in a worker, what the stages load on first use (trafilatura and the date parser's
-    patterns, the embedding model), so that no page's task pays for it against
-    PRODOPS_TASK_TIMEOUT; then freeze what is loaded out of the garbage collector's sight
-    (the models' and parsers' millions of long-lived objects need no scanning, and every
-    page's extraction triggers collections)."""
+    patterns, the embedding model; given the crawl's taxonomy and entities files, their
+    compiled phrases and concept vectors: half a second more), so that no page's task pays
+    for it against PRODOPS_TASK_TIMEOUT and the first pages find the workers ready; then
+    freeze what is loaded out of the garbage collector's sight (the models' and parsers'
+    millions of long-lived objects need no scanning, and every page's extraction triggers
+    collections)."""
+    from pipeline.understand.classify import classify_text  # noqa: PLC0415
     from pipeline.understand.embeddings import model  # noqa: PLC0415
     from pipeline.understand.extraction import extract_html  # noqa: PLC0415
+    from pipeline.understand.tagging import describe  # noqa: PLC0415
 
+    sample = "Product operations. " * 30
     extract_html("<html><head><meta name='date' content='2026-01-02'></head><body><article><p>"
-                 + "Product operations. " * 30 + "</p></article></body></html>", "http://localhost/")
+                 + sample + "</p></article></body></html>", "http://localhost/")
     loaded = model() is not None
+    try:
+        if taxonomy_path:
+            classify_text(taxonomy_path, "http://localhost/", "Product operations", sample, False, "en")
+        if taxonomy_path and entities_path:
+            describe(taxonomy_path, entities_path, "Product operations", None, sample, semantic)
+    except Exception:  # noqa: BLE001 - a malformed file is the crawl's to report, in one line, before any page
+        pass
     gc.freeze()
     return loaded
 
 
-def prepare_worker() -> None:
+def prepare_worker(*warm_up_arguments) -> None:
     """A local pool worker's initializer: SIGINT and SIGTERM are for the crawler process,
     which stops the pool itself when the crawl has closed (the pages in flight finish); the
-    models load before the first page."""
+    models (and the files given, as `warm_up` takes them) load before the first page."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    warm_up()
+    warm_up(*warm_up_arguments)
