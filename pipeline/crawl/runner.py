@@ -84,16 +84,13 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
         pool.start()
     if watch is not None:
         watch(crawler)
-    try:
-        process.crawl(crawler, **spider_arguments)
-    except BaseException:
-        if pool is not None:
-            pool.close()  # the spider never opened, so never closes
-        raise
+    process.crawl(crawler, **spider_arguments)  # a failure to start ends up in process.start
     asked: list[int] = []
 
     def stop(signum, frame) -> None:
-        from twisted.internet import reactor  # the one Scrapy installed: import it only now
+        from twisted.internet import (
+            reactor,  # the one Scrapy installed: import it only now
+        )
 
         asked.append(signum)
         reactor.callFromThread(stop_gracefully if len(asked) == 1 else reactor.stop)

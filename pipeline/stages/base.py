@@ -50,5 +50,4 @@ def read_ahead_of(settings, pool: WorkerPool) -> ReadAhead:
     file stops the crawl here, as it would in its own stage."""
     load_taxonomy(settings.get("PRODOPS_TAXONOMY"))
     load_entities(settings.get("PRODOPS_ENTITIES"))
-    return ReadAhead(pool.ship(settings.get("PRODOPS_TAXONOMY")), pool.ship(settings.get("PRODOPS_ENTITIES")),
-                     settings.getbool("PRODOPS_SEMANTIC"))
+    return ReadAhead.of(settings, pool.ship)

@@ -28,11 +28,13 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import astuple
 
 from pebble import ProcessPool
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from pipeline.stages.reading import ReadAhead
 from pipeline.understand.worker import prepare_worker
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
@@ -107,8 +109,7 @@ class WorkerPool(Backpressure):
                 pool = ClusterPool(address, timeout, crawler)
             else:
                 pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler,
-                           (crawler.settings.get("PRODOPS_TAXONOMY"), crawler.settings.get("PRODOPS_ENTITIES"),
-                            crawler.settings.getbool("PRODOPS_SEMANTIC")))
+                           astuple(ReadAhead.of(crawler.settings)))  # what the pages' tasks will load
             setattr(crawler, ATTRIBUTE, pool)
             # The workers start (and load their models) while the first feeds are fetched.
             crawler.signals.connect(pool.start, signal=signals.spider_opened)

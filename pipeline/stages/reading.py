@@ -47,6 +47,14 @@ class ReadAhead:
     entities_path: str
     semantic: bool
 
+    @classmethod
+    def of(cls, settings, ship: Callable[[str], str] | None = None) -> ReadAhead:
+        """From the crawl's settings (PRODOPS_TAXONOMY, PRODOPS_ENTITIES, PRODOPS_SEMANTIC);
+        `ship` names a file as the workers will read it (a local pool: its path)."""
+        ship = ship or (lambda path: path)
+        return cls(ship(settings.get("PRODOPS_TAXONOMY")), ship(settings.get("PRODOPS_ENTITIES")),
+                   settings.getbool("PRODOPS_SEMANTIC"))
+
 
 @dataclass
 class Reading:
