@@ -2,10 +2,15 @@
 
 Scrapy fetches; this module only reads the bytes it was given. A feed that feedparser
 flags as malformed (bozo) but that still yields entries keeps them, with the flag reported.
+
+feedparser.parse() takes a URL, a file name or a document, and tries them in that order: a
+body that reads `/etc/passwd` or `/dev/zero` would be opened as a local file. So the bytes
+always reach it as a file object (`io.BytesIO`), which it can only read.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -67,7 +72,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
     bozo = _malformation(parsed)
     if not parsed.entries and not parsed.get("version"):
         looks_html = body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))

@@ -66,6 +66,7 @@ PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)  # the taxonomy file (concepts and cont
 PRODOPS_ENTITIES = str(DEFAULT_ENTITIES)  # the entities file (tools, frameworks, methods named in documents)
 PRODOPS_EXTRACT_WORKERS = 0  # worker processes for extraction, classification, tagging and signatures; 0 = one per CPU core, 1 = inline
 PRODOPS_CLUSTER = ""  # a Dask scheduler's address (tcp://host:8786, tls://...): the stages run on its workers (`--cluster`); empty: a local process pool
+PRODOPS_CLUSTER_INSECURE = False  # trust a PRODOPS_CLUSTER off this machine without mutual TLS (`--cluster-insecure`; warned on every run)
 PRODOPS_TASK_TIMEOUT = 120  # seconds one page's task may take in a worker; past it the worker is replaced and the page recorded as too slow
 PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)
 PRODOPS_FEED_PARSERS = 2  # feeds parsed at once (in threads, off the event loop); each costs memory of a big feed's size

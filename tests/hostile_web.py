@@ -153,6 +153,12 @@ BILLION_LAUGHS = (
 )
 
 
+def local_feed_path(secret_path: str) -> str:
+    """Where the tests keep a local feed whose entry carries SECRET: a body naming this path
+    must never be read as that file."""
+    return secret_path + ".feed.xml"
+
+
 def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
     """path -> (what it does, handler). `base` is the server's own URL."""
     feed_entries = [(f"g{n}", f"{base}/entry/{n}", f"Entry {n}") for n in range(10_000)]
@@ -194,6 +200,10 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
             rss([("xxe-1", f"{base}/entry/xxe", "&xxe;")],
                 doctype=f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_path}">]>'),
             content_type="application/rss+xml")),
+        "/feed/local-path": ("a body naming a local feed file (feedparser would open it)", lambda c: c.send(
+            local_feed_path(secret_path).encode(), content_type="application/rss+xml")),
+        "/feed/dev-zero": ("a body naming /dev/zero (read as a path, endless)", lambda c: c.send(
+            b"/dev/zero", content_type="application/rss+xml")),
         "/feed/10000": ("a feed of 10,000 entries", lambda c: c.send(
             rss(feed_entries), content_type="application/rss+xml")),
         "/feed/guids": ("duplicate GUIDs, one link under two GUIDs, missing GUIDs", lambda c: c.send(

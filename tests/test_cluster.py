@@ -17,22 +17,58 @@ from conftest import FAST, ROOT, free_port, run_prodops, write_sources
 from pipeline.config.sources import Source
 from pipeline.demo.generate import generated_web
 from pipeline.demo.webserver import Route, StaticWeb
-from pipeline.stages.cluster import check_address
+from pipeline.stages.cluster import ClusterError, check_address
 
 DASK = str(Path(sys.executable).parent / "dask")
 COMPARED = ("id", "url", "title", "text", "content_hash", "content_type", "language", "tags", "tag_scores",
             "relevance", "why", "entities", "too_short", "gated", "published", "author")
 
 
-class Cluster:
-    """`dask scheduler` and `dask worker` processes on 127.0.0.1, each its own process group."""
+class MutualTLS:
+    """A certificate authority made for one test (trustme), and a certificate and key signed by
+    it for each role: the scheduler, the workers and the client (the crawler)."""
 
-    def __init__(self, tmp_path: Path, workers: int = 2, preload: Path | None = None):
+    def __init__(self, folder: Path):
+        import trustme
+
+        self.folder = folder
+        self.ca = trustme.CA()
+        self.ca.cert_pem.write_to_path(folder / "ca.pem")
+        for role in ("scheduler", "worker", "client"):
+            issued = self.ca.issue_cert("127.0.0.1", "localhost")
+            issued.cert_chain_pems[0].write_to_path(folder / f"{role}.pem")
+            issued.private_key_pem.write_to_path(folder / f"{role}.key")
+
+    def flags(self, role: str) -> list[str]:
+        """The `dask scheduler` / `dask worker` options of a role."""
+        return ["--tls-ca-file", str(self.folder / "ca.pem"), "--tls-cert", str(self.folder / f"{role}.pem"),
+                "--tls-key", str(self.folder / f"{role}.key")]
+
+    def security(self, role: str):
+        from distributed import Security
+
+        return Security(tls_ca_file=str(self.folder / "ca.pem"), tls_client_cert=str(self.folder / f"{role}.pem"),
+                        tls_client_key=str(self.folder / f"{role}.key"), require_encryption=True)
+
+    def environment(self) -> dict[str, str]:
+        """The variables that give `prodops` its side of mutual TLS (as the README says)."""
+        return {"DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(self.folder / "ca.pem"),
+                "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(self.folder / "client.pem"),
+                "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(self.folder / "client.key")}
+
+
+class Cluster:
+    """`dask scheduler` and `dask worker` processes on 127.0.0.1, each its own process group;
+    with `tls`, over mutual TLS (certificates made by MutualTLS)."""
+
+    def __init__(self, tmp_path: Path, workers: int = 2, preload: Path | None = None, tls: MutualTLS | None = None):
         self.port = free_port()
-        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{self.port}"
         self.tmp_path = tmp_path
         self.scheduler = self._start([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--no-dashboard"], "scheduler")
+                                      "--no-dashboard", *(["--protocol", "tls", *tls.flags("scheduler")] if tls else [])],
+                                     "scheduler")
         self.workers = [self.start_worker(preload) for _ in range(workers)]
         self.wait_for(workers)
 
@@ -42,7 +78,7 @@ class Cluster:
 
     def start_worker(self, preload: Path | None = None) -> subprocess.Popen:
         command = [DASK, "worker", self.address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
-                   "--death-timeout", "30"]
+                   "--death-timeout", "30", *(self.tls.flags("worker") if self.tls else [])]
         if preload is not None:
             command += ["--preload", str(preload)]
         return self._start(command, "worker")
@@ -53,7 +89,8 @@ class Cluster:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with Client(self.address, timeout=5, set_as_default=False) as client:
+                with Client(self.address, timeout=5, set_as_default=False,
+                            security=self.tls.security("client") if self.tls else None) as client:
                     client.wait_for_workers(workers, timeout=max(1, deadline - time.monotonic()))
                     return
             except (OSError, TimeoutError):
@@ -259,11 +296,64 @@ def test_a_scheduler_lost_mid_run_interrupts_the_run_and_a_rerun_finishes(tmp_pa
     assert db["documents"].count == 150
 
 
-def test_a_plain_tcp_address_on_a_public_network_is_warned_about():
-    assert "plain tcp:// address on a public network" in check_address("tcp://8.8.8.8:8786")
-    assert check_address("tcp://127.0.0.1:8786") is None
-    assert check_address("tcp://10.1.2.3:8786") is None
-    assert check_address("tls://8.8.8.8:8786") is None
+@pytest.mark.parametrize("command", [("crawl",), ("retag",), ("eval", "--no-semantic")])
+def test_a_cluster_off_this_machine_without_mutual_tls_is_refused_before_connecting(tmp_path, command):
+    # A name that cannot resolve: no traffic leaves 127.0.0.0/8, and a check that tried to
+    # connect would say "cannot reach" (after its 10 s timeout) instead of refusing.
+    for address, says in [("tcp://scheduler.invalid:8786", "must be reached over tls://"),
+                          ("scheduler.invalid:8786", "must be reached over tls://"),
+                          ("tls://scheduler.invalid:8786", "mutual TLS needs this client's CA file")]:
+        started = time.monotonic()
+        result = run_prodops(*command, "--db", str(tmp_path / "c.db"), "--cluster", address)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert says in result.stderr and "--cluster-insecure" in result.stderr, result.stderr
+        assert "cannot reach" not in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and time.monotonic() - started < 8
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_the_trust_check_of_cluster_addresses():
+    assert check_address("tcp://127.0.0.1:8786") is None  # this machine's own processes
+    assert check_address("tcp://localhost:8786") is None
+    assert check_address("tcp://[::1]:8786") is None
+    assert check_address("inproc://10.1.2.3/1/1") is None
+    for refused in ("tcp://10.1.2.3:8786", "tcp://scheduler.invalid:8786", "tls://scheduler.invalid:8786"):
+        with pytest.raises(ClusterError):
+            check_address(refused)
+        assert "--cluster-insecure" in check_address(refused, insecure=True)
+    import dask.config
+
+    with dask.config.set({"distributed.comm.tls.ca-file": "ca.pem", "distributed.comm.tls.client.cert": "c.pem",
+                          "distributed.comm.tls.client.key": "c.key"}):
+        assert check_address("tls://scheduler.invalid:8786") is None  # mutual TLS: trusted
+        with pytest.raises(ClusterError):
+            check_address("tcp://scheduler.invalid:8786")  # certificates do not help a plain address
+
+
+def test_a_crawl_through_a_cluster_with_mutual_tls(tmp_path, sample_web, sample_sources_file, monkeypatch):
+    tls = MutualTLS(tmp_path)
+    running = Cluster(tmp_path, workers=1, tls=tls)
+    try:
+        # Mutual: a client whose certificate another CA signed is not let in.
+        from distributed import Client, Security
+
+        (tmp_path / "stranger").mkdir()
+        stranger = MutualTLS(tmp_path / "stranger")
+        with pytest.raises((OSError, TimeoutError)):
+            Client(running.address, timeout=3, set_as_default=False, security=Security(
+                tls_ca_file=str(tmp_path / "ca.pem"), tls_client_cert=str(stranger.folder / "client.pem"),
+                tls_client_key=str(stranger.folder / "client.key"), require_encryption=True))
+        for variable, value in tls.environment().items():
+            monkeypatch.setenv(variable, value)
+        result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST, "--cluster", running.address)
+    finally:
+        running.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Stages run on the Dask cluster at {running.address} (1 worker(s))" in result.stderr
+    assert "warning" not in result.stderr.lower()
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    assert db["documents"].count > 10 and db["runs"].get(1)["status"] == "finished"
 
 
 def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, sample_sources_file, cluster):

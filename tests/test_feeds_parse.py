@@ -1,5 +1,8 @@
 """Parsing feed bytes with feedparser."""
 
+import subprocess
+import sys
+
 import pytest
 
 from feeds.parse import NotAFeedError, html_to_text, parse_feed
@@ -105,3 +108,28 @@ def test_a_feed_served_as_a_gzip_file_is_read():
     assert len(parse_feed(gzip.compress(raw), "https://example.org/feed.xml.gz").entries) == len(RSS_ARTICLES)
     with pytest.raises(NotAFeedError, match="broken gzip"):
         parse_feed(gzip.compress(raw)[:40], "https://example.org/feed.xml.gz")
+
+
+def test_a_body_that_names_a_local_file_is_not_read_as_that_file(tmp_path):
+    # feedparser.parse() opens a string that names an existing file: a server answering
+    # with a local path would have that file stored as its feed.
+    local = tmp_path / "local.xml"
+    local.write_bytes(rss_feed("http://local.invalid", RSS_ARTICLES).encode())
+    with pytest.raises(NotAFeedError, match="not a feed"):
+        parse_feed(str(local).encode(), f"{BASE}/feed")
+
+
+def test_a_body_naming_dev_zero_is_refused_without_reading_it():
+    # Run in a child process whose address space is capped: read as a path, /dev/zero would
+    # grow without end (2.6 GB in 6.5 s), and the cap turns that into a failure, not a
+    # machine out of memory.
+    code = ("import resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+            "from feeds.parse import NotAFeedError, parse_feed\n"
+            "try:\n"
+            "    parse_feed(b'/dev/zero', 'http://example.org/feed')\n"
+            "except NotAFeedError as error:\n"
+            "    print('refused:', error)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "refused:" in result.stdout and "not a feed" in result.stdout, result.stdout

@@ -13,10 +13,11 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import FAST, ROOT, watch_peaks, write_sources
-from hostile_web import SECRET, HostileWeb
+from hostile_web import SECRET, HostileWeb, local_feed_path
 
 from pipeline.config.sources import Source
 
@@ -29,7 +30,7 @@ URL_ROUTES = ["good", "slow-body", "hang-before-headers", "hang-after-headers", 
               "gzip-bomb", "brotli-bomb", "big-plain", "big-chunked", "charset/lying",
               "charset/lying-legacy", "charset/unknown"]
 FEED_ROUTES = ["feed/html-instead", "feed/billion-laughs", "feed/xxe", "feed/10000", "feed/guids",
-               "feed/changing-guids", "feed/bad-links"]
+               "feed/changing-guids", "feed/bad-links", "feed/local-path", "feed/dev-zero"]
 
 
 def source_id(route: str) -> str:
@@ -60,6 +61,9 @@ def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     secret = folder / "secret.txt"
     secret.write_text(SECRET)
+    Path(local_feed_path(str(secret))).write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{SECRET}</title><item><title>{SECRET}</title>'
+        '<link>http://127.0.0.1:9/entry/local</link></item></channel></rss>')
     with HostileWeb(str(secret)) as web:
         base = web.base_url
         sources = [Source(source_id(r), r, "url", f"{base}/{r}") for r in URL_ROUTES]
@@ -158,6 +162,13 @@ def test_lying_and_unknown_charsets_still_give_readable_text(hostile, route):
 def test_html_where_a_feed_should_be_is_an_error_that_names_the_real_feed(hostile):
     message = failed(hostile, "feed/html-instead", "not a feed")
     assert f"{hostile['base']}/feed/good" in message
+
+
+@pytest.mark.parametrize("route", ["feed/local-path", "feed/dev-zero"])
+def test_a_feed_body_naming_a_local_path_is_not_a_feed(hostile, route):
+    failed(hostile, route, "not a feed")
+    assert not hostile["conn"].execute("SELECT 1 FROM documents WHERE title LIKE ? OR url LIKE ?",
+                                       [f"%{SECRET}%", "%/entry/local"]).fetchall()
 
 
 @pytest.mark.parametrize("route", ["feed/billion-laughs", "feed/xxe"])

@@ -59,17 +59,29 @@ def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def use_cluster(address: str, client: bool = False):
-    """Check the Dask cluster at `address` before anything is written: a warning for a plain
-    tcp:// address on a public network; exit 2 (one line) when it cannot be reached, has no
-    workers or runs another version. Returns {worker: version}, or with `client` a connected
-    client for batch work (close it when done)."""
+def cluster_options(help_text: str):
+    """The `--cluster ADDRESS` and `--cluster-insecure` options of the commands that can run
+    their stages on a Dask cluster (crawl, retag, eval)."""
+    def decorate(command):
+        command = click.option("--cluster-insecure", is_flag=True,
+                               help="Trust a --cluster off this machine without mutual TLS (its workers can run "
+                                    "code here; warned on every run).")(command)
+        return click.option("--cluster", metavar="ADDRESS", help=help_text)(command)
+    return decorate
+
+
+def use_cluster(address: str, client: bool = False, insecure: bool = False):
+    """Check the Dask cluster at `address` before anything is written: exit 2 (one line) for a
+    cluster off this machine without mutual TLS (unless `insecure`, which is warned about),
+    or one that cannot be reached, has no workers or runs another version. Returns
+    {worker: version}, or with `client` a connected client for batch work (close it when
+    done)."""
     from pipeline.stages.cluster import ClusterError, check_address, connect_and_check, executor
 
-    warning = check_address(address)
-    if warning:
-        click.echo(warning, err=True)
     try:
+        warning = check_address(address, insecure)
+        if warning:
+            click.echo(warning, err=True)
         return executor(address) if client else connect_and_check(address)
     except ClusterError as error:
         raise UserError(str(error)) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB, UserError, scrapy_settings, use_cluster
+from pipeline.cli.common import DEFAULT_DB, UserError, cluster_options, scrapy_settings, use_cluster
 from pipeline.clock import now_iso
 from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
 from pipeline.config.labels import DEFAULT_LABELS, Label, append_label, load_labels
@@ -34,8 +34,8 @@ labels_option = click.option("--labels", "labels_path", default=str(DEFAULT_LABE
               help="Lists file (YAML): pinned URLs count as relevant, excluded ones as not.")
 @click.option("--entities", "entities_path", default=str(DEFAULT_ENTITIES), show_default=True,
               help="Entities file (YAML): tools, frameworks and methods to index.")
-@click.option("--cluster", metavar="ADDRESS", help="Tag on this Dask scheduler's workers (tcp://host:8786, tls://...).")
-def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path, cluster) -> None:
+@cluster_options("Tag on this Dask scheduler's workers (tls://host:8786; tcp:// on this machine).")
+def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path, cluster, cluster_insecure) -> None:
     """Re-apply the taxonomy (tags, relevance, why, content type), the entities and the
     curator's labels to every stored document, without fetching anything."""
     # Imported here: scikit-learn and SciPy cost every other command (the crawler among
@@ -46,7 +46,7 @@ def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path, cluste
     entities = tuple(load_entities(entities_path))
     labels = load_labels(labels_path, set(taxonomy.ids()))
     lists = load_lists(lists_path) if lists_path else []
-    client = use_cluster(cluster, client=True) if cluster else None
+    client = use_cluster(cluster, client=True, insecure=cluster_insecure) if cluster else None
     db = open_database(db_path)
     try:
         mirror_labels(db, labels, lists)
@@ -167,8 +167,8 @@ def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, label
 @db_option
 @click.option("--semantic/--no-semantic", default=True, show_default=True,
               help="Tag with the semantic signal (off: phrases only, for comparison).")
-@click.option("--cluster", metavar="ADDRESS", help="Read the labelled pages on this Dask scheduler's workers.")
-def evaluate_command(taxonomy_path, use_labels, db_path, semantic, cluster) -> None:
+@cluster_options("Read the labelled pages on this Dask scheduler's workers.")
+def evaluate_command(taxonomy_path, use_labels, db_path, semantic, cluster, cluster_insecure) -> None:
     """Measure extraction, dedup, tagging and content-type quality on the labelled sets;
     exit status 1 when a figure is below its target."""
     taxonomy = load_taxonomy(taxonomy_path)
@@ -177,7 +177,7 @@ def evaluate_command(taxonomy_path, use_labels, db_path, semantic, cluster) -> N
         return
     from pipeline.quality.evaluation import evaluate, format_figures
 
-    client = use_cluster(cluster, client=True) if cluster else None
+    client = use_cluster(cluster, client=True, insecure=cluster_insecure) if cluster else None
     try:
         mapper = (lambda function, items: client.gather(client.map(function, items, pure=False))) if client else map
         figures = evaluate(taxonomy, semantic, mapper)

@@ -11,9 +11,11 @@ import time
 from pathlib import Path
 
 import click
+from scrapy.settings import BaseSettings
 
 from pipeline import clock
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings, use_cluster
+from pipeline.cli.common import (DEFAULT_DB, DEFAULT_SOURCES, UserError, cluster_options, scrapy_settings,
+                                 use_cluster)
 from pipeline.config.sources import Source, load_sources, select_sources
 from pipeline.crawl import runner as crawling
 from pipeline.crawl.lock import CrawlLocked, crawl_lock
@@ -36,11 +38,11 @@ KEPT_LOGS = 120
 @click.option("--allow-private-network", is_flag=True,
               help="Allow loopback and private addresses (tests, the demo, an intranet).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO).")
-@click.option("--cluster", metavar="ADDRESS",
-              help="Run the stages on this Dask scheduler's workers (tcp://host:8786, tls://...).")
+@cluster_options("Run the stages on this Dask scheduler's workers (tls://host:8786; tcp:// on this machine).")
 @click.option("--every", metavar="INTERVAL", callback=lambda ctx, param, value: parse_interval(value),
               help="Keep running: crawl now and then every INTERVAL (e.g. 6h, 30m, 1d).")
-def crawl(sources_path, db_path, only, settings, allow_private_network, verbose, cluster, every) -> None:
+def crawl(sources_path, db_path, only, settings, allow_private_network, verbose, cluster, cluster_insecure,
+          every) -> None:
     """Crawl the configured sources into the database and print a summary.
 
     Sources in backoff after errors, or disabled, are skipped unless named with --only.
@@ -48,9 +50,12 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
     """
     if cluster:
         settings = (*settings, f"PRODOPS_CLUSTER={cluster}")
+    if cluster_insecure:  # a setting, so that the crawls of --every and the pool see it too
+        settings = (*settings, "PRODOPS_CLUSTER_INSECURE=True")
     overrides = scrapy_settings(settings)
     if overrides.get("PRODOPS_CLUSTER"):
-        versions = use_cluster(overrides["PRODOPS_CLUSTER"])
+        insecure = BaseSettings(overrides).getbool("PRODOPS_CLUSTER_INSECURE")
+        versions = use_cluster(overrides["PRODOPS_CLUSTER"], insecure=insecure)
         click.echo(f"Stages run on the Dask cluster at {overrides['PRODOPS_CLUSTER']} ({len(versions)} worker(s)).",
                    err=True)
     # An unknown id is refused before anything is written; a bad database path fails next,

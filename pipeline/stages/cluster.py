@@ -27,9 +27,10 @@ installed). What it takes care of:
   (`alone`: parsers of fetched bodies, the ones that may hang) travel alone, so a stuck
   page never holds others; a batch past its time (its calls are bounded text work, so
   rarely) is sent again call by call, so only the page that is too slow is said to be.
-- **Safety.** A scheduler runs whatever code it is sent; `check_address` warns about a plain
-  tcp:// address that is neither loopback nor private (use tls:// with certificates, see the
-  README).
+- **Trust.** A scheduler runs whatever code it is sent, and the crawler unpickles what its
+  workers answer: trust runs both ways. `check_address` refuses, before any connection, a
+  cluster off this machine that is not reached over mutual TLS (tls:// with this client's
+  certificate), unless the user passes --cluster-insecure (warned on every run).
 
 Models load once per worker process (the stage functions cache them, as in local workers),
 and on connecting the pool has every worker load them, so no page's task pays for it.
@@ -113,21 +114,64 @@ def answers(replies: dict) -> dict:
     return {worker: reply for worker, reply in replies.items() if not isinstance(reply, BaseException)}
 
 
-def check_address(address: str) -> str | None:
-    """A warning when `address` is a plain tcp:// address on a public network (anyone who can
-    reach a scheduler can run code on every worker), else None."""
+def check_address(address: str, insecure: bool = False) -> str | None:
+    """Decide, before any connection, whether the cluster at `address` may be trusted; raise
+    ClusterError (in words) when it may not; return a warning to print, or None.
+
+    The crawler unpickles what the workers answer, so a worker can run code on the crawler as
+    surely as the crawler runs code on the workers: whoever can join the scheduler must be
+    someone the user chose. On loopback that is this machine's users (any scheme). Anywhere
+    else the address must be `tls://` with this client's certificate, key and CA configured
+    (Dask's mutual TLS: the scheduler then admits only holders of a certificate of that CA);
+    `insecure` (--cluster-insecure) accepts a plain address anyway, with a warning. A name
+    is loopback only if it resolves to loopback addresses alone: one that does not resolve
+    is refused like any other remote name, without a connection being tried."""
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    if parts.scheme != "tcp" or not parts.hostname:
+    if parts.scheme == "inproc" or _is_loopback(parts.hostname):
         return None
+    if parts.scheme == "tls":
+        missing = _missing_client_tls()
+        if not missing:
+            return None
+        if not insecure:
+            raise ClusterError(f"--cluster {address}: mutual TLS needs this client's {' and '.join(missing)}: set "
+                               f"{', '.join(TLS_VARIABLES[m] for m in missing)} (see the README, \"When one machine is "
+                               "not enough\"), or pass --cluster-insecure to trust the cluster without them")
+    elif not insecure:
+        raise ClusterError(f"--cluster {address}: a cluster that is not on this machine must be reached over tls:// "
+                           "with client certificates (its workers can run code on this crawler, and anyone who "
+                           "reaches a plain scheduler can join as a worker); see the README, \"When one machine "
+                           "is not enough\", or pass --cluster-insecure to trust it anyway")
+    return (f"warning: --cluster-insecure: trusting the Dask cluster at {address} without mutual TLS: anyone who "
+            "can reach its scheduler can run code on its workers and on this crawler.")
+
+
+# The Dask settings a client's side of mutual TLS needs, and the variables that set them.
+TLS_SETTINGS = {"CA file": "distributed.comm.tls.ca-file", "certificate": "distributed.comm.tls.client.cert",
+                "key": "distributed.comm.tls.client.key"}
+TLS_VARIABLES = {"CA file": "DASK_DISTRIBUTED__COMM__TLS__CA_FILE",
+                 "certificate": "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT",
+                 "key": "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY"}
+
+
+def _missing_client_tls() -> list[str]:
+    import dask.config  # noqa: PLC0415 - distributed has loaded it; its config holds the TLS files
+
+    return [what for what, setting in TLS_SETTINGS.items() if not dask.config.get(setting, None)]
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
     try:
-        addresses = {ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(parts.hostname, None)}
-    except (OSError, ValueError):
-        return None
-    if all(a.is_loopback or a.is_private for a in addresses):
-        return None
-    return (f"warning: {address} is a plain tcp:// address on a public network: anyone who can reach the "
-            "scheduler can run code on its workers. Keep it on a private network, or use tls:// with "
-            "certificates (see the README, \"When one machine is not enough\").")
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+    except OSError:
+        return False  # cannot tell: refused as a remote name would be
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
 
 
 def ship(path: str) -> str:
@@ -190,8 +234,9 @@ def _check_versions(versions: dict[str, str]) -> None:
 class ClusterPool(Backpressure):
     """The crawl's pool on a Dask cluster; the same interface as pipeline.stages.pool.WorkerPool."""
 
-    def __init__(self, address: str, timeout: float | None = None, crawler=None):
+    def __init__(self, address: str, timeout: float | None = None, crawler=None, insecure: bool = False):
         self.address = address
+        self.insecure = insecure  # PRODOPS_CLUSTER_INSECURE: trusted without mutual TLS (see check_address)
         self.timeout = timeout if timeout and timeout > 0 else None
         self._crawler = crawler
         self._client = None
@@ -229,6 +274,7 @@ class ClusterPool(Backpressure):
             raise DropItem("interrupted: the Dask cluster could not be used") from None
 
     async def _connect(self):
+        check_address(self.address, self.insecure)  # the CLI checked it; a setting given another way is too
         client = await Client(self.address, asynchronous=True, timeout=CONNECT_TIMEOUT, set_as_default=False)
         try:
             _check_versions(answers(await client.run(installed_version, on_error="return")))

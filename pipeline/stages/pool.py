@@ -106,7 +106,7 @@ class WorkerPool(Backpressure):
             if address:
                 from pipeline.stages.cluster import ClusterPool  # noqa: PLC0415
 
-                pool = ClusterPool(address, timeout, crawler)
+                pool = ClusterPool(address, timeout, crawler, crawler.settings.getbool("PRODOPS_CLUSTER_INSECURE"))
             else:
                 pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler,
                            astuple(ReadAhead.of(crawler.settings)))  # what the pages' tasks will load
