@@ -42,9 +42,14 @@ REMOTE_CONTROL_ENABLED = False
 PRODOPS_ALLOW_PRIVATE_NETWORK = False  # allow loopback and private addresses (`--allow-private-network`)
 # Connections resolve names here, so the address connected to is the one checked.
 TWISTED_DNS_RESOLVER = "spiders.resolver.PublicOnlyResolver"
+# An exported http_proxy/https_proxy is not used: the proxy would resolve the target's name
+# where the guard cannot see. `-s HTTPPROXY_ENABLED=True` uses it, and then a target that
+# does not resolve here is refused (see spiders/middlewares.py).
+HTTPPROXY_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
-    # First in line, so robots.txt requests and redirects are checked too.
+    # First in line, so robots.txt requests and redirects are checked too, and before
+    # HttpProxyMiddleware (750), so the target is checked, not the proxy.
     "spiders.middlewares.NetworkGuardMiddleware": 50,
     "spiders.crawl_delay.CrawlDelayMiddleware": 110,  # right after RobotsTxtMiddleware (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
