@@ -16,6 +16,7 @@ import yaml
 from feeds.opml import OpmlFeed, write_opml
 from pipeline.config.files import ConfigError
 from pipeline.config.sources import Source, load_sources
+from pipeline.xmlchars import xml_safe
 
 
 def slugify(text: str) -> str:
@@ -99,9 +100,10 @@ def export_yaml(sources: list[Source]) -> str:
 
 
 def export_opml(sources: list[Source], title: str = "ProdOps Curator sources") -> str:
-    """The feed sources as OPML (other kinds have no place in a feed reader's list)."""
-    feeds = [OpmlFeed(url=s.url, title=s.name) for s in sources if s.kind == "feed"]
-    return write_opml(title, feeds)
+    """The feed sources as OPML (other kinds have no place in a feed reader's list). A name
+    can come from a feed's own title (`sources discover --add`): what XML forbids is dropped."""
+    feeds = [OpmlFeed(url=xml_safe(s.url), title=xml_safe(s.name)) for s in sources if s.kind == "feed"]
+    return write_opml(xml_safe(title), feeds)
 
 
 def _entry(source: Source) -> dict:

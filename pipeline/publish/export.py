@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape as xml_escape
 from pipeline import clock
 from pipeline.publish.labels import labels
 from pipeline.store.link_checks import describe as describe_check
+from pipeline.xmlchars import xml_safe
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["title", "url", "source", "published", "content_type", "tags", "relevance", "description", "note"]
@@ -125,25 +126,33 @@ def to_markdown(title: str, description: str, rows: list[dict], concept_labels: 
     return "\n".join(lines)
 
 
+def _xml(value) -> str:
+    """A value as XML character data or attribute text: the characters XML 1.0 forbids
+    dropped, markup and both quotes escaped."""
+    return xml_escape(xml_safe(str(value)), {'"': "&quot;", "'": "&apos;"})
+
+
 def to_atom(title: str, feed_id: str, rows: list[dict]) -> str:
-    """An Atom 1.0 feed of the items (feedparser reads it without a bozo flag)."""
+    """An Atom 1.0 feed of the items (feedparser reads it without a bozo flag). Every value
+    goes through _xml, the stored ones and ours alike: a feed is unreadable after one bad
+    character."""
     now = clock.now_iso()
     entries = []
     for item in items_of(rows):
         updated = item["published"] if item["published"] and "T" in item["published"] else now
-        categories = "".join(f'<category term="{xml_escape(tag, {chr(34): "&quot;"})}"/>' for tag in item["tags"])
+        categories = "".join(f'<category term="{_xml(tag)}"/>' for tag in item["tags"])
         summary = item["description"] or ""
         if item["note"]:
             summary = f"{summary} Editor's note: {item['note']}".strip()
         entries.append(
-            f"<entry><title>{xml_escape(item['title'])}</title>"
-            f"<link rel=\"alternate\" href=\"{xml_escape(item['url'], {chr(34): '&quot;'})}\"/>"
-            f"<id>{xml_escape(item['url'])}</id><updated>{updated}</updated>"
-            f"<author><name>{xml_escape(item['source'] or 'unknown')}</name></author>"
-            f"{categories}<summary>{xml_escape(summary)}</summary></entry>"
+            f"<entry><title>{_xml(item['title'])}</title>"
+            f"<link rel=\"alternate\" href=\"{_xml(item['url'])}\"/>"
+            f"<id>{_xml(item['url'])}</id><updated>{_xml(updated)}</updated>"
+            f"<author><name>{_xml(item['source'] or 'unknown')}</name></author>"
+            f"{categories}<summary>{_xml(summary)}</summary></entry>"
         )
     return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>{xml_escape(title)}</title><id>{xml_escape(feed_id)}</id><updated>{now}</updated>"
+            f"<title>{_xml(title)}</title><id>{_xml(feed_id)}</id><updated>{_xml(now)}</updated>"
             f"<generator>ProdOps Curator</generator>{''.join(entries)}</feed>\n")
 
 

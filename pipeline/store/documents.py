@@ -1,7 +1,8 @@
 """Turning a processed page into a `documents` row and saving it, one transaction each.
 
 Nothing already stored is lost: a page that could only be described from its feed entry
-never overwrites a document whose text was extracted from the page before.
+never overwrites a document whose text was extracted from the page before. No stored text
+holds a character XML 1.0 forbids (pipeline.xmlchars): the site's feeds are XML.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pipeline.store import validators
 from pipeline.store.clusters import assign_cluster
 from pipeline.understand.canonical import canonicalize_url, document_id
 from pipeline.understand.links import host_of
+from pipeline.xmlchars import xml_safe
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
 CONTENT_FIELDS = (
@@ -39,6 +41,7 @@ def document_row(page: Page) -> dict[str, Any] | None:
         text, extracted_by = extraction.text, extraction.extractor
     else:
         text, extracted_by = hints.content or hints.summary or "", FROM_FEED
+    text = xml_safe(text)  # before it is hashed, counted and tagged
     title = hints.title or (extraction.title if extraction else None) or hints.anchor
     if not text.strip() and not title:
         return None
@@ -47,7 +50,7 @@ def document_row(page: Page) -> dict[str, Any] | None:
         # The feed's own values are editorial; the page's fill the gaps.
         return getattr(hints, name, None) or (getattr(extraction, name, None) if extraction else None)
 
-    return {
+    return xml_safe_values({
         "id": page.doc_id,
         "url": page.canonical_url,
         "title": title,
@@ -66,10 +69,16 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "media_type": page.content_type or None,
         "extracted_by": extracted_by,
         "page_error": page_error(page),
-        "categories": json.dumps(hints.categories),
+        "categories": json.dumps([xml_safe(category) for category in hints.categories]),
         "page_count": extraction.page_count if extraction else None,
         "year": year_of(pick("published")),
-    }
+    })
+
+
+def xml_safe_values(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every text value's XML-forbidden characters (C0 controls, lone
+    surrogates...) removed; other values as they are."""
+    return {name: xml_safe(value) if isinstance(value, str) else value for name, value in row.items()}
 
 
 def year_of(published: str | None, first_seen: str | None = None) -> int | None:
@@ -106,6 +115,9 @@ def save_document(
     `links` (URL, anchor) that its main text cites replace those stored, unless the stored
     text was kept (a feed-only fallback) or `links` is None.
     """
+    # document_row already cleaned it; this is the storage's own guarantee, whoever built it.
+    row = xml_safe_values(row)
+    context = xml_safe_values(context) if context else context
     with db.atomic():
         existing = _stored_document(db, row["id"])
         if existing is None:
