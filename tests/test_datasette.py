@@ -34,8 +34,9 @@ def site_db(tmp_path_factory):
     return folder / "prodops.db"
 
 
-def get(db_path, *paths, allow_sql=True):
-    """GET paths from the site `prodops serve` publishes (the same factory), in-process."""
+def get(db_path, *paths, allow_sql=False):
+    """GET paths from the site `prodops serve` publishes (the same factory), in-process; SQL
+    only with allow_sql, as `--sql`."""
 
     async def fetch():
         datasette = build_datasette(db_path, load_lists(), allow_sql=allow_sql)

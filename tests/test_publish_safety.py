@@ -148,7 +148,7 @@ def test_serve_with_sql_stops_queries_that_would_take_the_memory(small_site):
         wide_row = "select " + ", ".join(["zeroblob(30000000)"] * 40)
         assert fetch(sql_url(base, wide_row))[0] >= 400
         grown = high_water_mib(pid) - before
-        assert grown < 400, f"the server grew by {grown:.0f} MiB"
+        assert grown < 200, f"the server grew by {grown:.0f} MiB"  # +858 MiB for the first one before
         # and it still answers
         assert fetch(base + "/prodops/latest.json")[0] == 200
 

@@ -1,7 +1,11 @@
 """`prodops serve` and `prodops demo`: the published site, and the offline tour.
 
 Datasette runs in this process (uvicorn, as `datasette serve` runs it), so a stop (SIGTERM,
-Ctrl-C) stops the site with the command and leaves no server behind.
+Ctrl-C) stops the site with the command and leaves no server behind. Arbitrary SQL is off
+unless `--sql` is given; `--no-sql`, the switch of the days it was on, is still accepted,
+hidden from the help, and ignored with a note on stderr (a script that passed it keeps
+working and gets what it asked for; beside `--sql` it is an error). What one query may allocate is bounded either way
+(pipeline.publish.limits), SQLite's heap in this process included.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pipeline.cli.common import DEFAULT_DB
 from pipeline.cli.crawl import run_and_report
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.publish.datasette import build_datasette
+from pipeline.publish.limits import limit_process_heap
 from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists
 
@@ -24,18 +29,26 @@ from pipeline.store.lists import publish_lists
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--no-sql", is_flag=True, help="Turn off arbitrary SQL (canned queries stay).")
+@click.option("--sql", "allow_sql", is_flag=True,
+              help="Also answer arbitrary SQL (read-only, 3 s and bounded memory a query); "
+                   "without it: canned queries, search, tables and pages.")
+@click.option("--no-sql", is_flag=True, hidden=True)  # the old default's switch: ignored, see above
 @click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
               help="Curated lists to publish.")
-def serve(db_path, host, port, no_sql, lists_path) -> None:
+def serve(db_path, host, port, allow_sql, no_sql, lists_path) -> None:
     """Publish the database with Datasette (read-only) using data/metadata.yml: a home page,
     search, document and list pages, the curated lists' Atom feeds and the charts."""
-    serve_datasette(db_path, host, port, allow_sql=not no_sql, lists_path=lists_path)
+    if allow_sql and no_sql:
+        raise click.UsageError("--sql and --no-sql contradict each other; give --sql alone to answer SQL")
+    if no_sql:
+        click.echo("--no-sql is no longer needed: arbitrary SQL is off unless --sql is given.", err=True)
+    serve_datasette(db_path, host, port, allow_sql=allow_sql, lists_path=lists_path)
 
 
-def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = True,
+def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
                     lists_path: str = str(DEFAULT_LISTS)) -> None:
-    """Publish the lists into the database, then serve it until stopped (SIGTERM, Ctrl-C)."""
+    """Publish the lists into the database, then serve it until stopped (SIGTERM, Ctrl-C),
+    with SQLite's heap in this process capped (pipeline.publish.limits)."""
     lists = load_lists(lists_path)
     db = open_database(db_path)  # creates the schema for a new path; refuses a non-SQLite file
     try:
@@ -43,8 +56,10 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = True,
     finally:
         db.close()
     datasette = build_datasette(db_path, lists, allow_sql=allow_sql)
+    limit_process_heap()
     asyncio.run(datasette.invoke_startup())
-    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    sql = "; arbitrary SQL on (--sql)" if allow_sql else ""
+    click.echo(f"Serving {db_path} at http://{host}:{port}/{sql} (Ctrl-C stops)", err=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT and then returns.
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
 

@@ -22,7 +22,8 @@ PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 NAME_IN_FILE = "prodops"
 # Datasette settings for a fast, read-only site: facet suggestions (the costly part of a
-# search page over 10^5 documents) off, and time limits on facets and queries.
+# search page over 10^5 documents) off, and time limits on facets and queries (every query,
+# canned or, with `prodops serve --sql`, written by a visitor; its memory: publish.limits).
 SETTINGS = {
     "suggest_facets": False,
     "facet_time_limit_ms": 50,
@@ -69,10 +70,11 @@ def list_queries(lists) -> dict[str, Any]:
     return queries
 
 
-def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = True) -> Datasette:
+def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False) -> Datasette:
     """The published site: the one factory of the Datasette app, for `prodops serve` and
     the tests alike. Our metadata (re-keyed to the file, with a canned query per curated
-    list), the read-only settings, and our plugin."""
+    list), the read-only settings, and our plugin. Arbitrary SQL (and a table's `_where=`)
+    only with `allow_sql`: canned queries, search, tables and our pages answer either way."""
     metadata = load_metadata(db_path)
     queries = metadata.setdefault("databases", {}).setdefault(database_name(db_path), {})
     queries.setdefault("queries", {}).update(list_queries(lists))

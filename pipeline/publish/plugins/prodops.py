@@ -14,6 +14,7 @@ the templates of pipeline/publish/templates/:
   concepts and content types are shown by their labels, never their ids;
 - the `why` column of documents is shown as one line of reasons per tag (labels, phrases,
   the closest passage, the curator's labels) instead of raw JSON, in HTML pages only;
+- every connection bounds what a query may allocate (pipeline.publish.limits);
 - every CSV that Datasette serves has its formula-like cells (starting with = + - @)
   neutralized, as `prodops export --format csv` does, so a spreadsheet never runs a cell
   written by a stranger.
@@ -34,6 +35,7 @@ from markupsafe import Markup
 from pipeline.publish import site
 from pipeline.publish.export import is_web_link, neutralize, tags_of, to_atom, to_markdown
 from pipeline.publish.labels import labels
+from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 
@@ -157,6 +159,13 @@ async def _feed_links(datasette, request) -> list[dict]:
         return []
     return [{"title": f"{found.rows[0]['title']} (curated list)",
              "href": datasette.urls.path(f"/-/feeds/lists/{slug}.atom")}]
+
+
+@hookimpl
+def prepare_connection(conn, datasette):
+    """Every connection Datasette opens bounds what one value may allocate, and when visitors
+    may write SQL, what one query's rows may (pipeline.publish.limits)."""
+    limit_connection(conn, RESULT_MAX_BYTES if datasette.setting("default_allow_sql") else None)
 
 
 @hookimpl
