@@ -10,7 +10,7 @@ sample web's boilerplate), listed in one RSS feed on 127.0.0.1, and measures:
   (d) the same with the semantic signal off (PRODOPS_SEMANTIC=False: phrases only).
 (b), (c) and (d) run twice, interleaved (b c d b c d), and the best of each counts, so that
 machine noise falls on every side. It prints pages/s for each and the ratios c/a, c/b and c/d; the goal
-(issue 12) is c/b >= 0.8 on real pages. Then (e) one inline crawl (PRODOPS_EXTRACT_WORKERS=1)
+(issue 12) is c/b >= 0.8 on real pages. Then (e) one inline crawl (PRODOPS_INLINE_STAGES=True)
 under cProfile gives the CPU per page of each stage's work (cProfile's own overhead inflates
 the Python-heavy parts a little). Run by hand:
 
@@ -150,7 +150,7 @@ def main() -> None:
         print(f"best: b {b:.1f} pages/s, c {c:.1f} pages/s, d {d:.1f} pages/s")
         print(f"c/a = {c / a:.2f}   c/b = {c / b:.2f} (goal >= 0.8)   c/d (semantic on / off) = {c / d:.2f}")
         profile = Path(scratch) / "crawl.prof"
-        run = command(Path(scratch) / "bench-e.db", ["-s", "PRODOPS_EXTRACT_WORKERS=1"])
+        run = command(Path(scratch) / "bench-e.db", ["-s", "PRODOPS_INLINE_STAGES=True"])
         subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), *run[1:]], cwd=ROOT,
                        capture_output=True, text=True)
         stage_profile(profile, options.pages)

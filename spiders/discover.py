@@ -1,4 +1,5 @@
-"""The `discover` spider: finds a site's feeds and sitemaps, and checks that they parse."""
+"""The `discover` spider: finds a site's feeds and sitemaps, and checks that they parse (in
+bounded worker processes, as a crawl parses: pipeline/stages/pool.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy.exceptions import DropItem
 
 from feeds.discover import feed_links, guessed_feed_urls, guessed_sitemap_urls
 from feeds.parse import NotAFeedError, parse_feed
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
+from pipeline.stages.pool import TaskStopped, WorkerPool
 from spiders.responses import media_type
 
 
@@ -46,8 +49,11 @@ class DiscoverSpider(scrapy.Spider):
                                  errback=self.ignore, meta={"dont_obey_robotstxt": True},
                                  cb_kwargs={"site": site}, dont_filter=True)
 
-    def parse_page(self, response, site: str):
-        declared = feed_links(response.text, response.url) if hasattr(response, "text") else []
+    async def parse_page(self, response, site: str):
+        try:
+            declared = await self._parse(feed_links, response.text, response.url) if hasattr(response, "text") else []
+        except (TaskStopped, DropItem):
+            declared = []  # the usual paths are still tried
         for url, title in declared:
             yield self._check(url, self.check_feed, site, f"declared by {response.url}", title)
         for url in guessed_feed_urls(response.url):
@@ -74,10 +80,10 @@ class DiscoverSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.ignore,
                               cb_kwargs={"site": site, "evidence": evidence, "title": title})
 
-    def check_feed(self, response, site: str, evidence: str, title: str | None):
+    async def check_feed(self, response, site: str, evidence: str, title: str | None):
         try:
-            feed = parse_feed(response.body, response.url, media_type(response))
-        except NotAFeedError:
+            feed = await self._parse(parse_feed, response.body, response.url, media_type(response))
+        except (NotAFeedError, TaskStopped, DropItem):
             return
         found_url = response.request.meta.get("redirect_urls", [response.url])[0]
         if any(p.url in (found_url, response.url) for p in self.proposals):
@@ -87,14 +93,19 @@ class DiscoverSpider(scrapy.Spider):
             f"{evidence}; {feed.version}, {len(feed.entries)} entries", site,
         ))
 
-    def check_sitemap(self, response, site: str, evidence: str, title: str | None):
+    async def check_sitemap(self, response, site: str, evidence: str, title: str | None):
         try:
-            sitemap = parse_sitemap(response.body, response.url)
-        except NotASitemapError:
+            sitemap = await self._parse(parse_sitemap, response.body, response.url)
+        except (NotASitemapError, TaskStopped, DropItem):
             return
         self.proposals.append(Proposal(
             "sitemap", response.url, title, f"{evidence}; {sitemap.kind}, {len(sitemap.entries)} entries", site,
         ))
+
+    async def _parse(self, function, *args):
+        """Parse fetched bytes in a bounded worker process (pipeline/stages/pool.py), one
+        that loads no models: discovery only parses."""
+        return await WorkerPool.of(self.crawler, warm_up=False).run(function, *args, alone=True)
 
     def ignore(self, failure):
         return None

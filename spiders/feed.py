@@ -1,19 +1,18 @@
-"""Collecting from feeds: fetch the feed, parse its bytes with feedparser, follow entries."""
+"""Collecting from feeds: fetch the feed, parse its bytes with feedparser (in a bounded
+worker: pipeline/stages/pool.py), follow entries."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import DeferredSemaphore
-from twisted.internet.threads import deferToThread
+from scrapy.exceptions import DropItem
 
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
-from pipeline.stages.pool import WorkerPool
+from pipeline.stages.pool import TaskStopped, WorkerPool
 from spiders.responses import media_type
 
 logger = logging.getLogger(__name__)
@@ -21,13 +20,6 @@ logger = logging.getLogger(__name__)
 
 class FeedNavigation:
     """Spider methods for `feed` sources (RSS and Atom)."""
-
-    @property
-    def feed_parsers(self) -> DeferredSemaphore:
-        """The semaphore that bounds how many feeds are parsed at once (made on first use)."""
-        if getattr(self, "_feed_parsers", None) is None:
-            self._feed_parsers = DeferredSemaphore(max(1, self.settings.getint("PRODOPS_FEED_PARSERS")))
-        return self._feed_parsers
 
     def start_feed(self, source: Source):
         yield self.navigation_request(source.url, source, self.parse_feed)
@@ -46,17 +38,15 @@ class FeedNavigation:
         while pool.behind and self.crawler.crawling:
             await asyncio.sleep(0.1)  # (Scrapy runs on the asyncio reactor)
         try:
-            # In a thread: feedparser is pure Python and takes seconds over a feed of 10,000
-            # entries; on the reactor's thread that would stall every download in flight
-            # (and time them out).
-            # At most PRODOPS_FEED_PARSERS at once: parsing is pure Python (the GIL lets one
-            # run at a time anyway), and each parsing thread keeps its own malloc arena of a
-            # big feed's size, so more threads only cost memory.
-            feed = await maybe_deferred_to_future(self.feed_parsers.run(
-                deferToThread, parse_feed, response.body, response.url, media_type(response)))
+            feed = await pool.run(parse_feed, response.body, response.url, media_type(response), alone=True)
         except NotAFeedError as error:
             counters.count_error(stats, source.id, response.url, str(error))
             return
+        except TaskStopped as error:
+            counters.count_error(stats, source.id, response.url, f"parsing the feed {error}")
+            return
+        except DropItem:
+            return  # the crawl is stopping; the next one reads the feed
         counters.mark_source_ok(stats, source.id)
         if feed.bozo:
             warning = f"malformed feed (read {len(feed.entries)} entries anyway): {feed.bozo}"

@@ -2,8 +2,9 @@
 
 It goes through the crawler like every other fetch: robots.txt, crawl delays, the network
 guard, conditional GET with the stored validators (a 304 is `ok` without a body). Each
-answer's text is extracted here, in the crawler's process: lists hold tens to hundreds of
-links, not the thousands a crawl hands to the worker pool. The verdict rules are in
+answer's text is extracted in a bounded worker process, as a crawl's pages are
+(pipeline/stages/pool.py; one that loads no models): the bytes are the site's, and a PDF
+bomb must fail its own link, not the check. The verdict rules are in
 pipeline/understand/linkrot.py; the results (``self.results``, URL → row of `link_checks`)
 are saved by the caller, also when the check was interrupted.
 """
@@ -11,16 +12,14 @@ are saved by the caller, also when the check was interrupted.
 from __future__ import annotations
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from pipeline.clock import now_iso
-from pipeline.items import Extraction
-from pipeline.understand.encoding import decode_html
-from pipeline.understand.extraction import extract_html
-from pipeline.understand.linkrot import Verdict, judge_answer, judge_status, judge_unchanged
-from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
+from pipeline.stages.pool import TaskStopped, WorkerPool
+from pipeline.understand.linkrot import Verdict, judge_answer, judge_status, judge_unchanged, read_answer
+from pipeline.understand.pdf import is_pdf
 from spiders.responses import describe_failure, is_not_modified, media_type
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
@@ -43,7 +42,7 @@ class LinkCheckSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.judge, errback=self.failed, cb_kwargs={"url": url},
                                  meta={"conditional": True}, dont_filter=True)
 
-    def judge(self, response, url: str):
+    async def judge(self, response, url: str):
         if is_not_modified(response):
             self._record(url, response.status, response.url, judge_unchanged(url, response.url))
             return
@@ -51,7 +50,14 @@ class LinkCheckSpider(scrapy.Spider):
         if not is_pdf(kind, response.body) and kind not in HTML_TYPES:
             self._record(url, response.status, response.url, Verdict("ok", f"HTTP {response.status} ({kind})"))
             return
-        extraction = read_text(response, kind)
+        try:
+            extraction = await WorkerPool.of(self.crawler, warm_up=False).run(
+                read_answer, response.body, response.url, kind, getattr(response, "encoding", None), alone=True)
+        except TaskStopped as error:
+            self._record(url, response.status, response.url, Verdict("error", f"reading the answer {error}"))
+            return
+        except DropItem:
+            return  # the check is stopping: this link keeps its last verdict
         verdict = judge_answer(
             url, response.url, response.status,
             title=extraction.title if extraction else None,
@@ -74,13 +80,3 @@ class LinkCheckSpider(scrapy.Spider):
     def _record(self, url: str, status: int | None, final_url: str | None, verdict: Verdict) -> None:
         self.results[url] = {"url": url, "checked_at": now_iso(), "http_status": status,
                              "final_url": final_url, "verdict": verdict.verdict, "detail": verdict.detail}
-
-
-def read_text(response, kind: str) -> Extraction | None:
-    """The main text of an HTML page or a PDF (None when it has none or cannot be read)."""
-    if is_pdf(kind, response.body):
-        try:
-            return extract_pdf(response.body, response.url)
-        except PdfError:
-            return None
-    return extract_html(decode_html(response.body, getattr(response, "encoding", None)), response.url)

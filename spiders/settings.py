@@ -69,12 +69,13 @@ PRODOPS_DB = "data/prodops.db"  # the database (`--db`)
 PRODOPS_SOURCES = "data/sources.yaml"  # the sources file (`--sources`)
 PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)  # the taxonomy file (concepts and content-type cues)
 PRODOPS_ENTITIES = str(DEFAULT_ENTITIES)  # the entities file (tools, frameworks, methods named in documents)
-PRODOPS_EXTRACT_WORKERS = 0  # worker processes for extraction, classification, tagging and signatures; 0 = one per CPU core, 1 = inline
-PRODOPS_CLUSTER = ""  # a Dask scheduler's address (tcp://host:8786, tls://...): the stages run on its workers (`--cluster`); empty: a local process pool
+PRODOPS_EXTRACT_WORKERS = 0  # worker processes that parse fetched bodies and run extraction, classification, tagging and signatures; 0 = one per CPU core
+PRODOPS_WORKER_MEMORY_MB = 1024  # each worker's address space (RLIMIT_AS, once its models are loaded): a body that needs more fails alone; 0 = no cap
+PRODOPS_INLINE_STAGES = False  # debugging only: parse and run the stages in the crawler's process, with no time or memory bound
+PRODOPS_CLUSTER = ""  # a Dask scheduler's address (tls://host:8786; tcp:// on this machine): the stages run on its workers (`--cluster`); empty: a local process pool
 PRODOPS_CLUSTER_INSECURE = False  # trust a PRODOPS_CLUSTER off this machine without mutual TLS (`--cluster-insecure`; warned on every run)
 PRODOPS_TASK_TIMEOUT = 120  # seconds one page's task may take in a worker; past it the worker is replaced and the page recorded as too slow
 PRODOPS_MAX_SITEMAPS = 50  # child sitemaps one source may fetch in a run (per-source: max_sitemaps)
-PRODOPS_FEED_PARSERS = 2  # feeds parsed at once (in threads, off the event loop); each costs memory of a big feed's size
 PRODOPS_FEED_MAX_ENTRIES = 100  # entries taken from one feed fetch (per-source: max_entries)
 PRODOPS_PDF_LINKS_PER_PAGE = 5  # linked PDFs (whitepapers) fetched from one page
 PRODOPS_FOLLOW_MIN_RELEVANCE = 0.3  # follow a page's PDF links (and a site's links) only from pages this relevant

@@ -9,10 +9,12 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import DropItem
 
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
 from pipeline.config.sources import Source
+from pipeline.stages.pool import TaskStopped, WorkerPool
 
 
 class SitemapNavigation:
@@ -56,7 +58,7 @@ class SitemapNavigation:
         for url in declared or [urljoin(response.url, "/sitemap.xml")]:
             yield self.sitemap_request(url, source)
 
-    def parse_sitemap(self, response, source: Source):
+    async def parse_sitemap(self, response, source: Source):
         stats = self.crawler.stats
         seen = self.visited_sitemaps.setdefault(source.id, set())
         if response.url in seen:
@@ -64,23 +66,29 @@ class SitemapNavigation:
         seen.add(response.url)
         if self.seen_unchanged(response, source):
             known = response.meta.get("validators")
-            if known is not None and known.links_kind == "sitemaps":
-                yield from self.child_sitemaps(known.links, source)
-            else:
-                yield from self.links_listed_last_time(response, source, "sitemap")
+            unchanged = (self.child_sitemaps(known.links, source) if known is not None and known.links_kind == "sitemaps"
+                         else self.links_listed_last_time(response, source, "sitemap"))
+            for request in unchanged:
+                yield request
             return
-        try:
-            sitemap = parse_sitemap(response.body, response.url)
+        try:  # in a bounded worker (pipeline/stages/pool.py): the bytes are a stranger's
+            sitemap = await WorkerPool.of(self.crawler).run(parse_sitemap, response.body, response.url, alone=True)
         except NotASitemapError as error:
             counters.count_error(stats, source.id, response.url, str(error))
             return
+        except TaskStopped as error:
+            counters.count_error(stats, source.id, response.url, f"parsing the sitemap {error}")
+            return
+        except DropItem:
+            return  # the crawl is stopping; the next one reads the sitemap
         counters.mark_source_ok(stats, source.id)
         if sitemap.skipped:
             self.skip_links(source, sitemap.skipped, "sitemap locations")
         if sitemap.kind == "sitemapindex":
             children = [entry.url for entry in sitemap.entries]
             self.remember_validators(response, children, links_kind="sitemaps")
-            yield from self.child_sitemaps(children, source)
+            for request in self.child_sitemaps(children, source):
+                yield request
             return
         entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
         entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)

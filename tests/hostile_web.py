@@ -66,6 +66,30 @@ def brotli_bomb(inflated_mib: int = 1024) -> bytes:
     return b"".join(compressor.process(chunk) for _ in range(inflated_mib)) + compressor.finish()
 
 
+def pdf_bomb(streams: int = 20, inflated_mib: int = 70) -> bytes:
+    """A 1.4 MB PDF of `streams` pages, each drawing one string of `inflated_mib` MiB from a
+    Flate stream: pypdf inflates and tokenizes each (152 s and 1.4 GB unbounded)."""
+    content = b"BT /F1 1 Tf 0 0 Td (" + b"A" * (inflated_mib * 1024 * 1024) + b") Tj ET\n"
+    packed = zlib.compress(content, 9)
+    kids = b" ".join(b"%d 0 R" % (4 + 2 * n) for n in range(streams))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, streams),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for n in range(streams):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * n))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), packed))
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 class Connection:
     """What a route handler gets: the request and the raw socket."""
 

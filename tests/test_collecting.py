@@ -1,8 +1,14 @@
 """Collecting edge cases through a real crawl: feed quirks, PDFs that cannot be read, and
 one failing source next to good ones."""
 
+import os
+import subprocess
+import sys
+import threading
+
 import sqlite_utils
-from conftest import FAST, run_prodops, write_sources
+from conftest import FAST, POOLED, ROOT, run_prodops, watch_peaks, write_sources
+from hostile_web import pdf_bomb
 
 from pipeline.config.sources import Source
 from pipeline.demo.articles import ARTICLES
@@ -27,6 +33,11 @@ def crawl(web, tmp_path, sources, *extra):
                          "--allow-private-network", *FAST, *extra)
     assert result.returncode == 0, result.stderr
     return sqlite_utils.Database(db_path), result
+
+
+def POOL_OF(workers: int) -> list[str]:  # noqa: N802 - reads as the settings it stands for
+    """Settings for a crawl whose stages run in a pool of `workers` processes (FAST runs them inline)."""
+    return ["-s", "PRODOPS_INLINE_STAGES=False", "-s", f"PRODOPS_EXTRACT_WORKERS={workers}"]
 
 
 def article_routes(count):
@@ -168,10 +179,39 @@ def test_a_page_that_takes_too_long_to_extract_is_stopped_and_the_crawl_goes_on(
         base = web.base_url
         db, result = crawl(web, tmp_path, [Source("huge", "H", "url", base + "/huge"),
                                            Source("good", "G", "url", base + "/a0")],
-                           "-s", "PRODOPS_EXTRACT_WORKERS=2", "-s", "PRODOPS_TASK_TIMEOUT=2")
+                           *POOL_OF(2), "-s", "PRODOPS_TASK_TIMEOUT=2")
     assert [row["source_id"] for row in db["documents"].rows] == ["good"]
     warning = db["sources"].get("huge")["last_warning"]
     assert "took longer than 2 s" in warning, warning
+
+
+def test_a_pdf_bomb_on_a_one_core_machine_fails_alone_within_the_memory_cap(tmp_path):
+    """A 1.4 MB PDF that inflates to twenty 70 MB streams (152 s and 1.4 GB in pypdf, unbounded),
+    crawled as a machine of one core crawls (the default pool: one worker process, pinned
+    here to one CPU): it fails with a reason that names the memory cap, no process of the
+    crawl grows past the cap, and the good page beside it is stored."""
+    cap = 640
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/bomb.pdf": Route(pdf_bomb(), "application/pdf"),
+                     **article_routes(1)})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("bomb", "B", "url", web.base_url + "/bomb.pdf"),
+                                                      Source("good", "G", "url", web.base_url + "/a0")])
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+             "--allow-private-network", *POOLED, "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+        watchdog = threading.Timer(150, crawl.kill)  # unbounded, the bomb takes minutes
+        watchdog.start()
+        peaks = watch_peaks(crawl)
+        stderr = crawl.stderr.read()
+        watchdog.cancel()
+    assert crawl.wait() == 0, stderr
+    assert max(peaks.values()) < cap and peaks["crawler"] < 400, peaks  # the crawler parsed nothing
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    assert [row["source_id"] for row in db["documents"].rows] == ["good"]
+    warning = db["sources"].get("bomb")["last_warning"]
+    assert f"needed more memory than a worker may use ({cap} MiB, PRODOPS_WORKER_MEMORY_MB)" in warning, warning
 
 
 def test_a_pdf_missed_last_time_is_fetched_though_its_landing_page_is_unchanged(tmp_path):

@@ -23,7 +23,8 @@ from pipeline.config.sources import Source
 
 # Two worker processes, as a crawl has by default on this machine: the crawler process then
 # holds no embedding model, and the peak below is the largest of the crawler and its workers.
-SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1", "-s", "PRODOPS_EXTRACT_WORKERS=2"]
+SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1", "-s", "PRODOPS_INLINE_STAGES=False",
+            "-s", "PRODOPS_EXTRACT_WORKERS=2"]
 MAX_SECONDS = 300  # the hanging routes hold their connections for 600 s
 URL_ROUTES = ["good", "slow-body", "hang-before-headers", "hang-after-headers", "reset", "truncated",
               "status/500", "status/503", "status/429", "gone", "loop", "chain/3", "chain/15",

@@ -7,8 +7,9 @@ each (85 MB), served at once, every entry page answering 404, so every entry is 
 its feed. What the crawler held, measured here: its code and data at start (150 MiB); the
 entries waiting for a worker (downloads of 404s outpace the workers: +150-200 MiB, now
 bounded by pausing downloads, pipeline/stages/pool.py); one malloc arena per feed-parsing
-thread (now at most PRODOPS_FEED_PARSERS = 2 at once); SQLite's page cache (64 -> 32 MiB).
-Peak: 529 MiB before, 419-467 with the last two bounds, 289-306 with all three. The peak is
+thread (then at most 2 at once; feeds are now parsed in the worker processes); SQLite's page
+cache (64 -> 32 MiB). Peak: 529 MiB before, 419-467 with the last two bounds, 289-306 with
+all three. The peak is
 each process's own high-water mark, sampled (conftest.watch_peaks), not os.wait4's
 ru_maxrss, which also counts the pytest process's size at the moment it started the crawl."""
 

@@ -6,7 +6,7 @@ import sqlite_utils
 import zstandard
 from conftest import FAST, run_prodops
 
-INLINE = ["-s", "PRODOPS_EXTRACT_WORKERS=1"]
+INLINE = ["-s", "PRODOPS_INLINE_STAGES=True"]
 
 
 def crawl(sources_file, db_path, *settings):

@@ -44,9 +44,9 @@ def test_canonicalize_uses_the_found_url_when_the_fetch_failed():
     assert CanonicalizeStage().process_item(page).canonical_url.endswith(ARTICLES[0]["slug"])
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_extract_inline_and_in_a_process_pool(workers):
-    stage = ExtractStage(WorkerPool(workers))
+@pytest.mark.parametrize("workers, inline", [(1, True), (1, False), (2, False)])
+def test_extract_inline_and_in_a_process_pool(workers, inline):
+    stage = ExtractStage(WorkerPool(workers, inline=inline))
     pages = [CanonicalizeStage().process_item(fetched_page(article)) for article in ARTICLES[:3]]
 
     async def run():
@@ -61,7 +61,7 @@ def test_extract_inline_and_in_a_process_pool(workers):
 
 
 def test_extract_leaves_failed_and_non_html_pages_alone():
-    stage = ExtractStage(WorkerPool(1))
+    stage = ExtractStage(WorkerPool(1, inline=True))
     failed = fetched_page(status=404, fetch_error="HTTP 404")
     binary = fetched_page(content_type="image/png")
     assert asyncio.run(stage.process_item(failed)).extraction is None
@@ -76,12 +76,12 @@ def test_worker_count_defaults_to_the_cores():
 def through_classify(page):
     from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 
-    return asyncio.run(ClassifyStage(WorkerPool(1), str(DEFAULT_TAXONOMY)).process_item(page))
+    return asyncio.run(ClassifyStage(WorkerPool(1, inline=True), str(DEFAULT_TAXONOMY)).process_item(page))
 
 
 def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
     page = CanonicalizeStage().process_item(fetched_page())
-    asyncio.run(ExtractStage(WorkerPool(1)).process_item(page))
+    asyncio.run(ExtractStage(WorkerPool(1, inline=True)).process_item(page))
     through_classify(page)
     outcomes = []
     for run in range(2):  # two runs: a stage instance lives for one crawl

@@ -32,7 +32,7 @@ from pipeline.stages.base import read_ahead_of
 from pipeline.stages.classify import ClassifyStage
 from pipeline.stages.dedup import DedupStage
 from pipeline.stages.extract import ExtractStage
-from pipeline.stages.pool import TaskTimeout, WorkerPool, worker_count
+from pipeline.stages.pool import TaskStopped, WorkerPool
 from pipeline.stages.tag import TagStage
 from pipeline.store.bodies import KeptBody, kept_bodies
 from pipeline.store.clusters import assign_cluster
@@ -76,12 +76,11 @@ def words_added_removed(old: str, new: str) -> tuple[int, int]:
 class Reextraction:
     """The crawl's stages over kept bodies, set up from the crawl's settings
     (PRODOPS_EXTRACTION_FAVOUR, PRODOPS_TAXONOMY, PRODOPS_ENTITIES, PRODOPS_SEMANTIC,
-    PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT). A malformed file or setting raises
+    and the pool's: PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT, PRODOPS_WORKER_MEMORY_MB). A malformed file or setting raises
     ConfigError here, before any work."""
 
     def __init__(self, settings: Settings):
-        self.pool = WorkerPool(worker_count(settings.getint("PRODOPS_EXTRACT_WORKERS")),
-                               settings.getfloat("PRODOPS_TASK_TIMEOUT"))
+        self.pool = WorkerPool.from_settings(settings)
         taxonomy_path = settings.get("PRODOPS_TAXONOMY")
         self.extract = ExtractStage(self.pool, settings.get("PRODOPS_EXTRACTION_FAVOUR"),
                                     ahead=read_ahead_of(settings, self.pool))
@@ -105,7 +104,7 @@ class Reextraction:
             item.canonical_url, item.doc_id = stored["url"], stored["id"]  # the identity stays
             for stage in (self.classify, self.tag, self.dedup):
                 await stage.process_item(item)
-        except (DropItem, TaskTimeout):
+        except (DropItem, TaskStopped):
             return None
         return item
 

@@ -126,8 +126,9 @@ def check_address(address: str, insecure: bool = False) -> str | None:
     `insecure` (--cluster-insecure) accepts a plain address anyway, with a warning. A name
     is loopback only if it resolves to loopback addresses alone: one that does not resolve
     is refused like any other remote name, without a connection being tried."""
+    _check_syntax(address)
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    if parts.scheme == "inproc" or _is_loopback(parts.hostname):
+    if _is_loopback(parts.hostname):
         return None
     if parts.scheme == "tls":
         missing = _missing_client_tls()
@@ -144,6 +145,14 @@ def check_address(address: str, insecure: bool = False) -> str | None:
                            "is not enough\", or pass --cluster-insecure to trust it anyway")
     return (f"warning: --cluster-insecure: trusting the Dask cluster at {address} without mutual TLS: anyone who "
             "can reach its scheduler can run code on its workers and on this crawler.")
+
+
+def _check_syntax(address: str) -> None:
+    """A malformed address is said as such (a Client half-made from it hangs at exit)."""
+    try:
+        parse_host_port(parse_address(address)[1])
+    except ValueError as error:
+        raise ClusterError(f"--cluster {address!r}: {error}; give an address such as tls://host:8786") from None
 
 
 # The Dask settings a client's side of mutual TLS needs, and the variables that set them.
@@ -197,10 +206,7 @@ class ShipFiles(WorkerPlugin):
 def connect_and_check(address: str) -> dict[str, str]:
     """Connect once (synchronously) to check the cluster before a crawl writes anything:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
-    try:  # a malformed address is said as such (a Client half-made from it hangs at exit)
-        parse_host_port(parse_address(address)[1])
-    except ValueError as error:
-        raise ClusterError(f"--cluster {address!r}: {error}; give an address such as tcp://host:8786") from None
+    _check_syntax(address)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:

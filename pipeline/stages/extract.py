@@ -14,7 +14,7 @@ from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.items import Page
 from pipeline.stages.base import PooledStage, read_ahead_of
-from pipeline.stages.pool import TaskTimeout
+from pipeline.stages.pool import TaskStopped
 from pipeline.stages.reading import ReadAhead, read_html
 from pipeline.understand.extraction import check_favour
 from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
@@ -61,7 +61,7 @@ class ExtractStage(PooledStage):
                 item.extraction = await self.pool.run(extract_pdf, item.body, url, alone=True)
             except PdfError as error:
                 item.extraction_error = str(error)
-            except TaskTimeout as error:
+            except TaskStopped as error:
                 item.extraction_error = f"PDF text extraction {error}"
             if item.extraction_error:
                 logger.warning("%s: %s", url, item.extraction_error)
@@ -70,7 +70,7 @@ class ExtractStage(PooledStage):
             return False
         try:
             reading = await self.pool.run(read_html, item, self.favour, self.ahead, alone=True)
-        except TaskTimeout as error:
+        except TaskStopped as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
             return True

@@ -1,14 +1,22 @@
 """The process pool that CPU-bound stages share (extraction, classification, tagging,
-signatures), one per crawl, so the crawler's own process stays free to fetch and store.
+signatures) and that parses every fetched body (feeds, sitemaps, HTML pages, PDFs), one per
+crawl, so the crawler's own process stays free to fetch and store — and never parses bytes a
+stranger wrote.
 
-PRODOPS_EXTRACT_WORKERS sets its size (0 = one process per core; 1 = no pool: the work runs
-inline in the crawler process, simplest to debug). Stages get it with `WorkerPool.of(crawler)`
-and await `pool.run(function, *args)`: Scrapy goes on downloading meanwhile.
+PRODOPS_EXTRACT_WORKERS sets its size (0 = one process per core, at least one). Stages get
+it with `WorkerPool.of(crawler)` and await `pool.run(function, *args)`: Scrapy goes on
+downloading meanwhile.
 
-A task that runs longer than PRODOPS_TASK_TIMEOUT seconds (a pathological page or PDF: pypdf
-and lxml have had infinite-loop bugs) has its worker stopped and replaced, and raises
-TaskTimeout, so one document can never hang a crawl. pebble's pool does that (the stdlib's
-cannot stop one worker). Work run inline (a pool of one) has no time limit.
+Parsers of fetched bytes are bounded in two ways, on every path (the crawl, `reextract`,
+`lists check`, `sources discover`), a machine of one core included:
+- time: a task that runs longer than PRODOPS_TASK_TIMEOUT seconds (a pathological page or
+  PDF: pypdf and lxml have had infinite-loop bugs) has its worker stopped and replaced, and
+  raises TaskTimeout. pebble's pool does that (the stdlib's cannot stop one worker).
+- memory: each worker's address space is capped at PRODOPS_WORKER_MEMORY_MB (RLIMIT_AS, set
+  once its models are loaded), so a decompression bomb (a 1.4 MB PDF of twenty 70 MB Flate
+  streams) fails its own task with TaskOutOfMemory, and the crawl goes on within the bound.
+PRODOPS_INLINE_STAGES runs everything in the crawler's process instead, without either
+bound: for debugging, and for tests on the sample web; never for the open web.
 
 A stop (SIGTERM from `timeout`, cron or systemd, which signal every process of the crawl; or
 Ctrl-C) is the crawler's to handle: workers ignore both signals and finish the pages in
@@ -30,7 +38,7 @@ import os
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import astuple
 
-from pebble import ProcessPool
+from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
@@ -43,12 +51,25 @@ CLUSTER_LOST = "cluster-lost"  # the spider's close reason when a Dask scheduler
 
 
 def worker_count(setting: int) -> int:
-    """Resolve the PRODOPS_EXTRACT_WORKERS setting to a number of processes."""
-    return setting if setting > 0 else (os.cpu_count() or 1)
+    """Resolve the PRODOPS_EXTRACT_WORKERS setting to a number of processes: 0 is one per
+    core this process may run on (its CPU affinity: taskset, a container's cpuset)."""
+    if setting > 0:
+        return setting
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return max(1, len(cores))
 
 
-class TaskTimeout(Exception):
+class TaskStopped(Exception):
+    """A task was stopped before it finished: past its time, or out of its memory."""
+
+
+class TaskTimeout(TaskStopped):
     """A task ran past PRODOPS_TASK_TIMEOUT; its worker was stopped."""
+
+
+class TaskOutOfMemory(TaskStopped):
+    """A task needed more memory than a worker may have (PRODOPS_WORKER_MEMORY_MB), or its
+    worker died under it."""
 
 
 class Backpressure:
@@ -85,36 +106,49 @@ class Backpressure:
 class WorkerPool(Backpressure):
     """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
 
-    def __init__(self, workers: int, timeout: float | None = None, crawler=None, warm_up: tuple = ()):
-        self.workers = workers
-        self.warm_up = warm_up  # what each worker loads at start (pipeline.understand.worker.warm_up)
+    def __init__(self, workers: int, timeout: float | None = None, crawler=None, warm_up: tuple | None = (),
+                 memory_mb: int = 0, inline: bool = False):
+        self.workers = max(1, workers)
+        self.warm_up = warm_up  # what each worker loads at start (pipeline.understand.worker.warm_up); None: nothing
         self.timeout = timeout if timeout and timeout > 0 else None
+        self.memory_mb = memory_mb  # each worker's address space (0: unbounded)
+        self.inline = inline  # PRODOPS_INLINE_STAGES: no processes, no bounds
         self._crawler = crawler  # to tell a stop from a failure, and to pause downloads
         self._executor: ProcessPool | None = None
         self._pending = 0
         self._paused = False
 
     @classmethod
-    def of(cls, crawler):
+    def of(cls, crawler, warm_up: bool = True):
         """The crawler's pool, created on first use and shut down when the spider closes: on
         the Dask cluster at PRODOPS_CLUSTER when it is set (pipeline/stages/cluster.py),
-        else this local process pool. The stages do not know which runs them."""
+        else this local process pool. The stages do not know which runs them. `warm_up`
+        False: the workers load no models (a spider that only parses, as discovery)."""
         pool = getattr(crawler, ATTRIBUTE, None)
         if pool is None:
-            address = crawler.settings.get("PRODOPS_CLUSTER")
-            timeout = crawler.settings.getfloat("PRODOPS_TASK_TIMEOUT")
+            settings = crawler.settings
+            address = settings.get("PRODOPS_CLUSTER")
+            timeout = settings.getfloat("PRODOPS_TASK_TIMEOUT")
             if address:
                 from pipeline.stages.cluster import ClusterPool  # noqa: PLC0415
 
-                pool = ClusterPool(address, timeout, crawler, crawler.settings.getbool("PRODOPS_CLUSTER_INSECURE"))
+                pool = ClusterPool(address, timeout, crawler, settings.getbool("PRODOPS_CLUSTER_INSECURE"))
             else:
-                pool = cls(worker_count(crawler.settings.getint("PRODOPS_EXTRACT_WORKERS")), timeout, crawler,
-                           astuple(ReadAhead.of(crawler.settings)))  # what the pages' tasks will load
+                loads = astuple(ReadAhead.of(settings)) if warm_up else None  # what the pages' tasks will load
+                pool = cls.from_settings(settings, crawler, loads)
             setattr(crawler, ATTRIBUTE, pool)
             # The workers start (and load their models) while the first feeds are fetched.
             crawler.signals.connect(pool.start, signal=signals.spider_opened)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
+
+    @classmethod
+    def from_settings(cls, settings, crawler=None, warm_up: tuple | None = ()) -> WorkerPool:
+        """A local pool as the settings say (PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT,
+        PRODOPS_WORKER_MEMORY_MB, PRODOPS_INLINE_STAGES): the one place they are read."""
+        return cls(worker_count(settings.getint("PRODOPS_EXTRACT_WORKERS")), settings.getfloat("PRODOPS_TASK_TIMEOUT"),
+                   crawler, warm_up, settings.getint("PRODOPS_WORKER_MEMORY_MB"),
+                   settings.getbool("PRODOPS_INLINE_STAGES"))
 
     def ship(self, path: str) -> str:
         """The name under which a config file reaches the workers: here, its path (the
@@ -127,17 +161,17 @@ class WorkerPool(Backpressure):
         the crawl and fetches the first feeds), else when the spider opens, else by the
         first page's task. A stop that comes meanwhile is held until the engine runs
         (pipeline/crawl/runner.py: Scrapy would lose it and the crawl never end)."""
-        if self.workers > 1 and self._executor is None:
+        if not self.inline and self._executor is None:
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker,
-                                         initargs=self.warm_up)
+                                         initargs=(self.memory_mb, self.warm_up))
             self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
 
     async def run(self, function, *args, alone: bool = False):
-        """Run a picklable function in a worker (or inline for a pool of one) and await it.
-        `alone`: a call that may run long (a parser of fetched bodies); here every call is
-        its own task anyway (the cluster's pool batches the others)."""
-        if self.workers <= 1:
+        """Run a picklable function in a worker (or inline, PRODOPS_INLINE_STAGES) and await
+        it. `alone`: a call that may run long (a parser of fetched bodies); here every call
+        is its own task anyway (the cluster's pool batches the others)."""
+        if self.inline:
             return function(*args)
         self.start()
         future = self._executor.schedule(function, args=args, timeout=self.timeout)
@@ -148,9 +182,14 @@ class WorkerPool(Backpressure):
         except FutureTimeout:
             raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
                               "stopped") from None
+        except MemoryError:
+            raise TaskOutOfMemory(f"needed more memory than a worker may use ({self.memory_mb} MiB, "
+                                  "PRODOPS_WORKER_MEMORY_MB); stopped") from None
         except Exception as error:  # noqa: BLE001 - a stop is told apart from a failure here
             if self._stopping():
                 raise DropItem(f"interrupted: the crawl was stopping ({type(error).__name__})") from None
+            if isinstance(error, ProcessExpired):  # a parser's C code may abort where Python raises MemoryError
+                raise TaskOutOfMemory(f"its worker died ({error}); stopped") from None
             raise
         finally:
             self._pending -= 1

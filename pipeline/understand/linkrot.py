@@ -22,6 +22,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from pipeline.items import Extraction
+from pipeline.understand.encoding import decode_html
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
+
 VERDICTS = ("ok", "moved", "gone", "soft-404", "changed", "error")
 CHANGED_BELOW = 0.5  # Jaccard similarity of word trigrams under which a text has "changed"
 GONE_STATUSES = (404, 410)
@@ -129,3 +134,14 @@ def judge_status(status: int, requested: str, final: str) -> Verdict:
     if status in GONE_STATUSES:
         return Verdict("gone", f"HTTP {status}{after}")
     return Verdict("error", f"HTTP {status}{after}")
+
+
+def read_answer(body: bytes, url: str, kind: str, encoding: str | None) -> Extraction | None:
+    """The main text of a re-requested HTML page or PDF (None when it has none or cannot be
+    read). Runs in a bounded worker (pipeline/stages/pool.py): the bytes are the site's."""
+    if is_pdf(kind, body):
+        try:
+            return extract_pdf(body, url)
+        except PdfError:
+            return None
+    return extract_html(decode_html(body, encoding), url)

@@ -50,8 +50,8 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
         page_count = len(pages)
         texts = [(pages[i].extract_text() or "") for i in range(min(page_count, MAX_PAGES))]
         info = reader.metadata or {}
-    except PdfError:
-        raise
+    except (PdfError, MemoryError):
+        raise  # MemoryError: past the worker's cap (a decompression bomb); the pool says so
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken files
         raise PdfError(f"unreadable PDF ({type(error).__name__}: {error})") from None
     text = "\n\n".join(part.strip() for part in texts if part.strip())

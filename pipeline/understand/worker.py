@@ -8,6 +8,7 @@ imports the understand layer only: no Scrapy or Twisted, a third less to import 
 from __future__ import annotations
 
 import gc
+import resource
 import signal
 
 
@@ -39,10 +40,17 @@ def warm_up(taxonomy_path: str | None = None, entities_path: str | None = None, 
     return loaded
 
 
-def prepare_worker(*warm_up_arguments) -> None:
+def prepare_worker(memory_mb: int = 0, warm_up_arguments: tuple | None = ()) -> None:
     """A local pool worker's initializer: SIGINT and SIGTERM are for the crawler process,
     which stops the pool itself when the crawl has closed (the pages in flight finish); the
-    models (and the files given, as `warm_up` takes them) load before the first page."""
+    models (and the files given, as `warm_up` takes them; None: nothing) load before the
+    first page; then the address space is capped at `memory_mb` MiB (0: not capped), so a
+    parser of hostile bytes raises MemoryError instead of taking the machine's memory. The
+    cap comes after the warm-up: the models are ours, and loading them must not fail."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    warm_up(*warm_up_arguments)
+    if warm_up_arguments is not None:
+        warm_up(*warm_up_arguments)
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
