@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import threading
 from html import escape
 
 import sqlite_utils
 import yaml
-from conftest import FAST, crawl_into, run_prodops, write_sources
+from conftest import FAST, ROOT, crawl_into, run_prodops, watch_peaks, write_sources
+from hostile_web import pdf_bomb
 
 from pipeline.config.lists import load_lists
 from pipeline.config.sources import Source
 from pipeline.demo.articles import ARTICLES, GUIDES
+from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.sampleweb import page_html
 from pipeline.demo.webserver import Route, StaticWeb
 from pipeline.publish.datasette import build_datasette
@@ -142,3 +147,37 @@ def test_verdict_rules_on_their_own():
                         " ".join(ARTICLES[1]["paragraphs"])).verdict == "changed"
     assert judge_answer("https://x.org/a", "https://x.org/a", 200, "T", article,
                         "https://x.org/", article).verdict == "soft-404"
+
+
+def test_a_pdf_bomb_in_a_list_fails_its_own_link_within_the_memory_cap(tmp_path):
+    """The check reads each answer in a bounded worker, as a crawl does: a 1.4 MB PDF that
+    pypdf inflates to twenty 70 MB streams (minutes and 1.4 GB in the checking process
+    before) is an `error` that names the cap, and the other link is judged as ever."""
+    cap = 640
+    report = make_pdf(["Product ops report", "Teams grew again this year."], title="Report")
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/p/a": Route(article_page(ARTICLES[0])),
+                     # A report when it was curated; a bomb when it is checked.
+                     "/bomb.pdf": Route(report, "application/pdf", then=Route(pdf_bomb(), "application/pdf"))})
+    db_path, lists_path = tmp_path / "c.db", tmp_path / "lists.yaml"
+    with web:
+        crawl_into(write_sources(tmp_path / "s.yaml", [Source("a", "A", "url", web.base_url + "/p/a"),
+                                                       Source("b", "B", "url", web.base_url + "/bomb.pdf")]), db_path)
+        urls = [web.base_url + "/p/a", web.base_url + "/bomb.pdf"]
+        lists_path.write_text(yaml.safe_dump({"lists": [{
+            "slug": "one", "title": "One", "description": "", "rules": {},
+            "pinned": [{"url": url, "note": ""} for url in urls], "excluded": []}]}))
+        check = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "lists", "check", "--db", str(db_path), "--lists", str(lists_path),
+             "--allow-private-network", *FAST[:4], "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        watchdog = threading.Timer(150, check.kill)  # unbounded, the bomb takes minutes
+        watchdog.start()
+        peaks = watch_peaks(check)
+        out, err = check.communicate()
+        watchdog.cancel()
+    assert check.returncode == 1, out + err  # a link in error
+    rows = {row["url"]: row for row in sqlite_utils.Database(db_path)["link_checks"].rows}
+    assert rows[urls[0]]["verdict"] == "ok", rows[urls[0]]
+    bomb = rows[urls[1]]
+    assert bomb["verdict"] == "error" and f"needed more memory than a worker may use ({cap} MiB" in bomb["detail"], bomb
+    assert max(peaks.values()) < cap and peaks["crawler"] < 400, peaks  # the checking process parsed nothing

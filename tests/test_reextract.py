@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+
 import sqlite_utils
 import zstandard
-from conftest import FAST, run_prodops
+from conftest import FAST, ROOT, run_prodops, watch_peaks, write_sources
+from hostile_web import pdf_bomb
+
+from pipeline.config.sources import Source
+from pipeline.demo.pdfmaker import make_pdf
+from pipeline.demo.webserver import Route, StaticWeb
 
 INLINE = ["-s", "PRODOPS_INLINE_STAGES=True"]
 
@@ -94,3 +103,31 @@ def test_bodies_stay_under_their_size_limit_and_zero_keeps_none(tmp_path, sample
     assert db["bodies"].count == 0
     nothing = run_prodops("reextract", "--db", str(tmp_path / "none.db"))
     assert nothing.returncode == 0 and "nothing to re-extract" in nothing.stdout
+
+
+def test_a_kept_body_that_is_a_pdf_bomb_is_read_within_the_memory_cap(tmp_path):
+    """Kept bodies are what sites sent, read again: in bounded workers, as in a crawl. A kept
+    PDF that inflates to twenty 70 MB streams (minutes and 1.4 GB in this process before)
+    leaves its document as it was, and no process passes the cap."""
+    cap = 640
+    report = make_pdf(["Product ops report", "Teams grew again this year."], title="Report")
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/report.pdf": Route(report, "application/pdf")})
+    with web:
+        db = crawl(write_sources(tmp_path / "s.yaml", [Source("r", "R", "url", web.base_url + "/report.pdf")]),
+                   tmp_path / "c.db")
+    [before] = db["documents"].rows
+    # The body kept is the site's: here, what a hostile one could have sent.
+    db["bodies"].update(before["id"], {"body": zstandard.ZstdCompressor().compress(pdf_bomb())})
+    again = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "reextract", "--db", str(tmp_path / "c.db"),
+                              "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}"],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(150, again.kill)  # unbounded, the bomb takes minutes
+    watchdog.start()
+    peaks = watch_peaks(again)
+    out, err = again.communicate()
+    watchdog.cancel()
+    assert again.returncode == 0, out + err
+    assert "Re-extracted 1 document(s)" in out
+    [after] = sqlite_utils.Database(tmp_path / "c.db")["documents"].rows
+    assert after["text"] == before["text"] and after["content_hash"] == before["content_hash"]
+    assert max(peaks.values()) < cap and peaks["crawler"] < 400, peaks
