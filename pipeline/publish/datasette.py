@@ -20,6 +20,8 @@ from pipeline.store.citations import CITED_NOT_FOLLOWED_SQL
 METADATA = PROJECT_DATA / "metadata.yml"
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# Our scripts (Datasette's inline ones as files, for the CSP), served at /-/prodops-static/.
+STATIC_MOUNT = ("-/prodops-static", str(Path(__file__).resolve().parent / "static"))
 NAME_IN_FILE = "prodops"
 # Datasette settings for a fast, read-only site: facet suggestions (the costly part of a
 # search page over 10^5 documents) off, and time limits on facets and queries (every query,
@@ -86,4 +88,4 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False) -> D
         "sql": CITED_NOT_FOLLOWED_SQL,
     }
     return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
-                     settings={**SETTINGS, "default_allow_sql": allow_sql})
+                     static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql})

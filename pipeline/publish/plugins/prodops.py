@@ -15,16 +15,15 @@ the templates of pipeline/publish/templates/:
 - the `why` column of documents is shown as one line of reasons per tag (labels, phrases,
   the closest passage, the curator's labels) instead of raw JSON, in HTML pages only;
 - every connection bounds what a query may allocate (pipeline.publish.limits);
-- every CSV that Datasette serves has its formula-like cells (starting with = + - @)
-  neutralized, as `prodops export --format csv` does, so a spreadsheet never runs a cell
-  written by a stranger.
+- every response carries the security headers (a strict CSP: no inline script anywhere),
+  and every CSV has its formula-like cells neutralized (pipeline.publish.guards);
+- /-/databases shows no file's path, and /-/threads (code paths of the server) is not served.
 Everything is read-only and escaped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 from html import escape
 from urllib.parse import urlencode
 
@@ -33,7 +32,8 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from pipeline.publish import site
-from pipeline.publish.export import is_web_link, neutralize, tags_of, to_atom, to_markdown
+from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
+from pipeline.publish.guards import with_neutralized_csv, with_security_headers
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
@@ -132,7 +132,8 @@ async def list_markdown(datasette, request):
         "WHERE i.list_slug = ? ORDER BY i.position", [slug])
     text = to_markdown(found.rows[0]["title"], found.rows[0]["description"] or "",
                        [dict(row) for row in result.rows], labels().concepts)
-    return Response.text(text, headers={"content-type": "text/markdown; charset=utf-8"})
+    # Response's content_type, not a header: Datasette writes content_type over any header.
+    return Response(text, content_type="text/markdown; charset=utf-8")
 
 
 async def _feed_links(datasette, request) -> list[dict]:
@@ -251,6 +252,22 @@ def render_cell(row, value, column, table, datasette):
     return Markup(f'<ul class="tag-reasons">{items}</ul>')
 
 
+async def databases(datasette, request):
+    """Datasette's /-/databases without each database's path: it names the server's folders."""
+    data = [{"name": db.name, "route": db.route, "size": db.size, "is_mutable": db.is_mutable,
+             "is_memory": db.is_memory, "hash": db.hash}
+            for name, db in datasette.databases.items() if name != "_internal"]
+    if request.url_vars.get("format") == "json":
+        return Response.json(data)
+    return Response.html(await datasette.render_template(
+        "show_json.html", {"filename": "databases.json", "data_json": json.dumps(data, indent=4)}, request=request))
+
+
+async def threads(datasette, request):
+    """Not served: Datasette's list of the server's threads and tasks names its code's paths."""
+    return await not_found(datasette, request, "such page")
+
+
 @hookimpl
 def register_routes():
     return [
@@ -261,43 +278,11 @@ def register_routes():
         (r"^/-/lists/(?P<slug>[a-z0-9-]+)$", list_page),
         (r"^/-/exports/lists/(?P<slug>[a-z0-9-]+)\.md$", list_markdown),
         (r"^/-/search(\.(?P<format>json))?$", search_page),
+        (r"^/-/databases(\.(?P<format>json))?$", databases),
+        (r"^/-/threads(\.(?P<format>json))?$", threads),
     ]
-
-
-def neutralize_csv(body: bytes) -> bytes:
-    """Rewrite a CSV body with every cell neutralized (see pipeline.export.neutralize)."""
-    rows = csv.reader(io.StringIO(body.decode("utf-8", errors="replace"), newline=""))
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([neutralize(cell) for cell in row])
-    return out.getvalue().encode("utf-8")
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    def wrap(app):
-        async def csv_guard(scope, receive, send):
-            if scope["type"] != "http" or not scope.get("path", "").endswith(".csv"):
-                await app(scope, receive, send)
-                return
-            start, chunks = None, []
-
-            async def capture(message):
-                nonlocal start
-                if message["type"] == "http.response.start":
-                    start = message
-                    return
-                chunks.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                body = neutralize_csv(b"".join(chunks))
-                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-                await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
-
-            await app(scope, receive, capture)
-
-        return csv_guard
-
-    return wrap
+    return lambda app: with_security_headers(with_neutralized_csv(app))
