@@ -130,6 +130,11 @@ def test_serve_refuses_sql_without_the_flag_and_says_no_sql_is_no_longer_needed(
     assert "--no-sql" in note and "--sql" in note
 
 
+def test_sql_and_no_sql_together_are_refused(small_site):
+    result = run_prodops("serve", "--db", str(small_site), "--sql", "--no-sql")
+    assert result.returncode == 2 and "--sql and --no-sql contradict" in result.stderr
+
+
 def test_serve_with_sql_stops_queries_that_would_take_the_memory(small_site):
     with served(small_site, "--sql") as (base, pid, _):
         status, body = fetch(sql_url(base, "select count(*) as n from documents"))
