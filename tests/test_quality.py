@@ -15,7 +15,8 @@ from pipeline.store.database import open_database
 from pipeline.understand import signatures
 from pipeline.understand.classify import TypeIndex, content_type, is_gated, language, too_short
 from pipeline.understand.extraction import extract_html
-from pipeline.understand.tagging import tag
+from pipeline.understand.relevance import RELEVANT
+from pipeline.understand.tagging import TAG_THRESHOLD, tag, tags_from_scores
 
 TAXONOMY = load_taxonomy()
 
@@ -33,12 +34,23 @@ def test_tags_come_with_scores_relevance_and_reasons():
 
 def test_child_concepts_bring_their_parents():
     result = tag(TAXONOMY, "Capacity Planning and R&D Capitalization", "", "")
-    assert {"portfolio-resources-finance", "planning-roadmapping", "process-rituals"} <= set(result.tags)
+    assert {"portfolio-resources-finance", "planning-roadmapping", "process-rituals"} <= set(
+        tags_from_scores(TAXONOMY, result.scores, relevance=1.0))
 
 
 def test_acronyms_keep_their_case():
-    assert "metrics-kpis-okrs" in tag(TAXONOMY, "OKR cadence for teams", "", "").tags
-    assert tag(TAXONOMY, "okra recipes", "", "").tags == []
+    assert tag(TAXONOMY, "OKR cadence for teams", "", "").scores["metrics-kpis-okrs"] >= TAG_THRESHOLD
+    assert "metrics-kpis-okrs" not in tag(TAXONOMY, "okra recipes", "", "").scores
+
+
+def test_a_document_under_the_relevance_threshold_has_no_tags_but_keeps_its_scores():
+    scores = {"metrics-kpis-okrs": 0.9, "team-structure": 0.7}
+    assert tags_from_scores(TAXONOMY, scores, relevance=RELEVANT) == ["metrics-kpis-okrs", "prodops-definition",
+                                                                      "team-structure"]
+    assert tags_from_scores(TAXONOMY, scores, relevance=RELEVANT - 0.01) == []
+    result = tag(TAXONOMY, "Fixing a memory leak in our menu code", "A debugging story.",
+                 "We traced the leak to a toolkit listener that was never disposed. " * 20)
+    assert result.relevance < RELEVANT and result.tags == []
 
 
 def test_unrelated_text_is_not_relevant():

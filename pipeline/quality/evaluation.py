@@ -35,11 +35,16 @@ from pipeline.store.database import open_database
 from pipeline.store.documents import content_hash
 from pipeline.understand.classify import TypeIndex, content_type
 from pipeline.understand.extraction import extract_html
+from pipeline.quality import neighbourhood
+from pipeline.understand.relevance import RELEVANT
 from pipeline.understand.signatures import signature
 from pipeline.understand.tagging import tag
+from spiders import settings as crawl_settings
 
 LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
+LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
+FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
     "dedup precision": 0.98,
     "dedup recall": 0.95,
@@ -50,6 +55,11 @@ TARGETS = {
     "situations, held-out: relevance AUC": 0.95,
     "situations, held-out: content-type accuracy": 0.85,
     "situations, held-out: tags per product-ops page": 3.0,
+    "look-alikes, held-out: concept recall": 0.85,
+    "look-alikes, held-out: relevance AUC": 0.95,
+    "neighbourhood, held-out: share at 0.5 or more": 0.02,
+    "mix: precision at 0.5": 0.90,
+    "mix: recall at 0.5": 0.85,
 }
 
 
@@ -154,6 +164,8 @@ LABELLED_SETS = (
     LabelledSet("project set", LABELLED),
     LabelledSet("situations, tune", SITUATIONS, "tune", targets=False),
     LabelledSet("situations, held-out", SITUATIONS, "held-out"),
+    LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
+    LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )
 
 
@@ -226,13 +238,51 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     return figures
 
 
+def read_relevance(taxonomy: Taxonomy, semantic: bool, page: tuple) -> tuple[float, int]:
+    """(relevance, tags) of a (title, description, text): here or on a cluster's worker."""
+    result = tag(taxonomy, *page, semantic)
+    return result.relevance, len(result.tags)
+
+
+def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> list[Figure]:
+    """Relevance in the wild: the share of the held-out neighbourhood's entries (real writing,
+    hardly any about product ops) at or above the product's threshold and at or above the
+    threshold for following links; and, on a mix of those entries with every labelled
+    product-ops page the relevance model was not fitted on (the project set and the held-out
+    splits), the precision and recall at the threshold."""
+    if not neighbourhood.available():
+        return [Figure("neighbourhood: not measured", 0.0, None, f"no feeds at {neighbourhood.NEIGHBOURHOOD}")]
+    read = functools.partial(read_relevance, taxonomy, semantic)
+    wild = list(mapper(read, [(e.title, e.description, e.text) for e in neighbourhood.entries("held-out")]))
+    product_ops = [(item["title"], item.get("description"), item["text"])
+                   for labelled in LABELLED_SETS if labelled.split != "tune"
+                   for item in labelled.items() if item.get("relevant", bool(item["tags"]))]
+    known = list(mapper(read, product_ops))
+    scores = [score for score, _ in wild]
+    false_hits = sum(score >= RELEVANT for score in scores)
+    hits = sum(score >= RELEVANT for score, _ in known)
+    note = f"{len(wild)} entries of {len({e.feed for e in neighbourhood.entries('held-out')})} feeds"
+    return [
+        Figure(f"neighbourhood, held-out: share at {RELEVANT:g} or more", false_hits / len(wild),
+               TARGETS[f"neighbourhood, held-out: share at {RELEVANT:g} or more"], note, at_most=True),
+        Figure(f"neighbourhood, held-out: share at {FOLLOW_THRESHOLD:g} or more", 
+               sum(score >= FOLLOW_THRESHOLD for score in scores) / len(wild), None,
+               "PRODOPS_FOLLOW_MIN_RELEVANCE: links followed from such pages"),
+        Figure("neighbourhood, held-out: tagged under the threshold",
+               sum(tags > 0 for score, tags in wild if score < RELEVANT), 0, "documents", at_most=True),
+        Figure(f"mix: precision at {RELEVANT:g}", hits / max(hits + false_hits, 1), TARGETS[f"mix: precision at {RELEVANT:g}"],
+               f"{len(known)} labelled product-ops pages (not fitted on) + the held-out entries"),
+        Figure(f"mix: recall at {RELEVANT:g}", hits / max(len(known), 1), TARGETS[f"mix: recall at {RELEVANT:g}"]),
+    ]
+
+
 def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map) -> list[Figure]:
     """Every figure, measured now (the labelled items read by `mapper`, see labelled_figures)."""
     taxonomy = taxonomy or load_taxonomy()
     figures = extraction_figures() + dedup_figures()
     for labelled in LABELLED_SETS:
         figures += labelled_figures(taxonomy, labelled, semantic, mapper)
-    return figures
+    return figures + relevance_figures(taxonomy, semantic, mapper)
 
 
 def format_figures(figures: list[Figure]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-RELEVANT = 0.5  # the relevance from which a document counts as relevant (also the scorecard's)
+from pipeline.understand.relevance import RELEVANT  # the product's one threshold (also the scorecard's)
 
 CITED_NOT_FOLLOWED_SQL = f"""
 select c.host, count(*) as citations, round(sum(c.relevance), 3) as score,

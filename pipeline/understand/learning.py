@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
-from pipeline.understand.tagging import Tagging, tags_from_scores
+from pipeline.understand.tagging import Tagging, tags_from_scores, with_parents
 
 MIN_LABELS = 20
 MIN_CONCEPT_EXAMPLES = 3
@@ -58,7 +58,7 @@ class Teacher:
                     result.why.append({"concept": concept_id, "where": "labels", "before": old, "after": new,
                                        "labels": self.labels})
         for result in results:
-            result.tags = tags_from_scores(taxonomy, result.scores)
+            result.tags = tags_from_scores(taxonomy, result.scores, result.relevance)
         return results
 
 
@@ -129,7 +129,10 @@ def apply_label(taxonomy: Taxonomy, tagging: Tagging, label: Label) -> Tagging:
         result.why.append({"concept": concept_id, "where": "label", "origin": label.origin})
     for concept_id in label.not_concepts:
         result.scores[concept_id] = 0.0
-    result.tags = [c for c in tags_from_scores(taxonomy, result.scores) if c not in label.not_concepts]
+    # The curator's concepts are tags whatever the score says (a concept label says the page is
+    # about product ops); the others only on a document above the relevance threshold.
+    tagged = set(tags_from_scores(taxonomy, result.scores, result.relevance)) | set(with_parents(taxonomy, label.concepts))
+    result.tags = sorted(c for c in tagged if c not in label.not_concepts)
     return result
 
 

@@ -34,6 +34,7 @@ HEAD_CHARS = 1_000  # a title and description longer than this are not a title a
 PASSAGE_CHARS = 800  # 60 words of prose; a "word" of thousands of letters is cut (the
 # tokenizer pads every text of a batch to the longest: one such text made 500 MB)
 BACKGROUND_SIMILARITY = 0.2  # what unrelated pages reach by chance (tune split: at most ~0.28)
+PASSAGE_CONTRAST_LINE = 0.05  # a passage this much nearer a concept than a neighbour speaks of product ops
 PARAGRAPH = re.compile(r"\n\s*")
 
 
@@ -48,12 +49,22 @@ class ConceptSpace:
 
 @dataclass
 class Reading:
-    """What the semantic signal says about one page."""
+    """What the semantic signal says about one page.
+
+    The contrasts are a similarity to the nearest concept minus that to the nearest
+    neighbouring field (or BACKGROUND_SIMILARITY, whichever is higher). Those of the
+    passages are means and shares, never sums or maxima over them, so that they say what
+    the page is about and do not grow as it grows longer (pipeline.understand.relevance)."""
 
     similarity: dict[str, float] = field(default_factory=dict)  # concept id -> cosine
-    contrast: float = 0.0  # best concept similarity - best neighbour similarity
+    contrast: float = 0.0  # best concept similarity - best neighbour similarity (head and top passages)
     best_passage: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (text, cosine)
+    # The page as one unit vector: its head's and its passages' mean, equally weighted.
     vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))
+    head_contrast: float = 0.0  # the title and description's (0 without them)
+    passage_contrast: float = 0.0  # the mean of the passages' own contrasts
+    passage_share: float = 0.0  # the share of passages whose contrast is over PASSAGE_CONTRAST_LINE
+    centroid_contrast: float = 0.0  # of the passages' mean similarities
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -103,7 +114,8 @@ def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: s
     parts = [passage[:PASSAGE_CHARS] for passage in passages(text)]
     vectors = embed([head, *parts])
     head_vector, passage_vectors = vectors[0], vectors[1:]
-    reading = Reading(vector=_unit(vectors.sum(axis=0)))
+    body_vector = _unit(passage_vectors.mean(axis=0)) if len(parts) else np.zeros(DIMENSIONS, dtype=np.float32)
+    reading = Reading(vector=_unit(head_vector + body_vector))
     if not len(space.ids) or not (head or parts):
         return reading
     concept_sims = vectors @ space.prototypes.T  # (1 + passages, concepts)
@@ -113,14 +125,31 @@ def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: s
         reading.similarity[concept_id] = round(float(scores[index]), 4)
         if best is not None:
             reading.best_passage[concept_id] = (parts[best[index]], round(float(concept_sims[1 + best[index], index]), 3))
+    neighbour_sims = (vectors @ space.neighbours.T if len(space.neighbours)
+                      else np.zeros((len(vectors), 0), dtype=np.float32))
     if len(space.neighbours):
-        neighbour = _combine((head_vector @ space.neighbours.T) if head else None,
-                             passage_vectors @ space.neighbours.T)
+        neighbour = _combine(neighbour_sims[0] if head else None, neighbour_sims[1:])
         background = max(float(neighbour.max()), BACKGROUND_SIMILARITY)
     else:
         background = BACKGROUND_SIMILARITY
     reading.contrast = round(float(scores.max()) - background, 4)
+    if head:
+        reading.head_contrast = round(_contrast(concept_sims[0], neighbour_sims[0]), 4)
+    if parts:
+        each = [_contrast(concepts, neighbours) for concepts, neighbours in zip(concept_sims[1:], neighbour_sims[1:])]
+        reading.passage_contrast = round(float(np.mean(each)), 4)
+        reading.passage_share = round(float(np.mean([c > PASSAGE_CONTRAST_LINE for c in each])), 4)
+        reading.centroid_contrast = round(_contrast(concept_sims[1:].mean(axis=0), neighbour_sims[1:].mean(axis=0)), 4)
+    else:  # a page of a title alone: its head speaks for its body
+        reading.passage_contrast = reading.centroid_contrast = reading.head_contrast
+        reading.passage_share = float(reading.head_contrast > PASSAGE_CONTRAST_LINE)
     return reading
+
+
+def _contrast(concepts: np.ndarray, neighbours: np.ndarray) -> float:
+    """The nearest concept's similarity minus the nearest neighbour's (or the background's)."""
+    nearest_neighbour = float(neighbours.max()) if len(neighbours) else 0.0
+    return float(concepts.max()) - max(nearest_neighbour, BACKGROUND_SIMILARITY)
 
 
 def _combine(head: np.ndarray | None, passage_sims: np.ndarray) -> np.ndarray:

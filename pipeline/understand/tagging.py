@@ -1,19 +1,23 @@
-"""Tagging documents with product-ops concepts, with a score each and the reasons.
+"""Tagging documents with product-ops concepts, with a score each and the reasons, and the
+document's relevance.
 
-Two kinds of evidence, combined as independent signals (1 - (1 - a)(1 - b)):
+Relevance is pipeline.understand.relevance's calibrated probability that the page is about
+product operations. A document under its threshold (relevance.RELEVANT) carries no concept
+tags: its concept scores stay in `tag_scores`, but facets, lists and exports show
+product-ops concepts only on product-ops documents.
+
+A concept's score combines two kinds of evidence as independent signals (1 - (1 - a)(1 - b)):
 
 - **Phrases.** A phrase found in the title weighs 3, in the description 2, in the body 0.5
   per occurrence (at most 3 counted). The phrase score of a concept is 1 - exp(-weight / 3):
-  one phrase in the title gives 0.63, one phrase once in the body 0.15. The phrase relevance
-  grows with all the evidence, 1 - exp(-evidence / 8), where explicit talk of product
-  operations (the prodops-definition concept) counts double.
+  one phrase in the title gives 0.63, one phrase once in the body 0.15.
 - **Meaning** (pipeline.understand.semantic). The page's `contrast` (its best concept
-  similarity minus its best neighbouring-field similarity) gives the semantic relevance,
-  sigmoid((contrast - SEMANTIC_MIDPOINT) / SEMANTIC_SCALE). The nearest SEMANTIC_TAGS concepts,
+  similarity minus its best neighbouring-field similarity) gives
+  z = (contrast - SEMANTIC_MIDPOINT) / SEMANTIC_SCALE. The nearest SEMANTIC_TAGS concepts,
   when within SEMANTIC_MARGIN of the nearest, get a semantic score of sigmoid(min(z, closeness))
-  where z is the relevance's argument and closeness says how far inside the margin the
-  concept is: so a concept passes 0.5 on meaning alone exactly when the page reads more like
-  product ops than like its neighbours and the concept is among the nearest.
+  where closeness says how far inside the margin the concept is: so a concept passes 0.5 on
+  meaning alone only when the page reads more like product ops than like its neighbours and
+  the concept is among the nearest.
 
 Concepts scoring TAG_THRESHOLD or more are tags, and so are their parents. `why` lists, per
 concept, every phrase that matched (where, how often) and, for each tag, the passage that
@@ -31,17 +35,18 @@ import math
 from dataclasses import dataclass, field
 
 from pipeline.config.taxonomy import Taxonomy, cached_taxonomy
+from pipeline.understand import relevance as relevance_model
 from pipeline.understand.entities import entities_at
 from pipeline.understand.phrases import PhraseIndex
+from pipeline.understand.relevance import BODY_MAX_COUNT, RELEVANT, phrase_evidence
 from pipeline.understand.semantic import Reading, read
 
 WHERE_WEIGHTS = {"title": 3.0, "description": 2.0}
 BODY_WEIGHT = 0.5
-BODY_MAX_COUNT = 3
 TAG_THRESHOLD = 0.5
 CORE_CONCEPT = "prodops-definition"
 BODY_CHARS = 60_000  # enough to judge a document; keeps tagging of books cheap
-SEMANTIC_MIDPOINT = 0.09  # contrast at which meaning alone makes a page 0.5 relevant
+SEMANTIC_MIDPOINT = 0.09  # contrast at which meaning alone takes a concept to 0.5
 SEMANTIC_SCALE = 0.02  # contrast for one logit: 0.11 -> 0.73, 0.13 -> 0.88, 0.07 -> 0.27
 SEMANTIC_TAGS = 2  # at most this many concepts are tagged on meaning alone
 SEMANTIC_MARGIN = 0.02  # ... and only those this near the nearest concept
@@ -72,38 +77,54 @@ def concept_index(taxonomy: Taxonomy) -> PhraseIndex:
     return PhraseIndex((c.id, p) for c in taxonomy.concepts for p in c.phrases)
 
 
+@dataclass
+class Evidence:
+    """What a document offers the tagger: the phrases found per field ("title",
+    "description", "body": (concept id, phrase, occurrences) each), the relevance features
+    (pipeline.understand.relevance) and the semantic reading (None without it)."""
+
+    hits: dict[str, list[tuple[str, str, int]]]
+    features: dict[str, float]
+    reading: Reading | None
+
+
+def gather(taxonomy: Taxonomy, title: str | None, description: str | None, text: str | None,
+           semantic: bool = True) -> Evidence:
+    """The evidence of one document (what `tag` scores, and what the relevance model is
+    fitted on: pipeline/quality/relevance_fit.py)."""
+    fields = {"title": title or "", "description": description or "", "body": (text or "")[:BODY_CHARS]}
+    hits: dict[str, list[tuple[str, str, int]]] = {}
+    for where, value in fields.items():
+        for (concept_id, phrase), count in concept_index(taxonomy).find(value).items():
+            hits.setdefault(where, []).append((concept_id, phrase, count))
+    features = phrase_evidence(hits, len(fields["body"].split()), CORE_CONCEPT)
+    reading = read(taxonomy, title, description, fields["body"]) if semantic else None
+    if reading is not None:
+        features.update(relevance_model.semantic_evidence(reading))
+    return Evidence(hits, features, reading)
+
+
 def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: str | None,
         semantic: bool = True) -> Tagging:
     """Tag one document from its title, description and body text; `semantic=False` uses
     the phrases only (the PRODOPS_SEMANTIC setting)."""
-    fields = {"title": title or "", "description": description or "", "body": (text or "")[:BODY_CHARS]}
-    result = Tagging()
+    evidence = gather(taxonomy, title, description, text, semantic)
+    result = Tagging(reading=evidence.reading)
     weights: dict[str, float] = {}
-    for where, value in fields.items():
-        for (concept_id, phrase), count in concept_index(taxonomy).find(value).items():
-            if where == "body":
-                added = BODY_WEIGHT * min(count, BODY_MAX_COUNT)
-            else:
-                added = WHERE_WEIGHTS[where]
+    for where, found in evidence.hits.items():
+        for concept_id, phrase, count in found:
+            added = BODY_WEIGHT * min(count, BODY_MAX_COUNT) if where == "body" else WHERE_WEIGHTS[where]
             weights[concept_id] = weights.get(concept_id, 0.0) + added
             result.why.append({"concept": concept_id, "phrase": phrase, "where": where, "count": count})
-    evidence = 0.0
-    phrase_scores = {}
-    for concept_id, weight in weights.items():
-        phrase_scores[concept_id] = 1 - math.exp(-weight / 3)
-        evidence += weight * (2 if concept_id == CORE_CONCEPT else 1)
-    relevance = 1 - math.exp(-evidence / 8)
-    semantic_scores: dict[str, float] = {}
-    if semantic:
-        result.reading = read(taxonomy, title, description, (text or "")[:BODY_CHARS])
-        semantic_relevance, semantic_scores = semantic_evidence(result.reading)
-        relevance = either(relevance, semantic_relevance)
+    phrase_scores = {concept_id: 1 - math.exp(-weight / 3) for concept_id, weight in weights.items()}
+    semantic_scores = semantic_concept_scores(result.reading) if result.reading is not None else {}
+    vector = result.reading.vector if result.reading is not None else None
+    result.relevance = round(relevance_model.model(semantic).probability(evidence.features, vector), 3)
     for concept_id in phrase_scores.keys() | semantic_scores.keys():
         score = round(either(phrase_scores.get(concept_id, 0.0), semantic_scores.get(concept_id, 0.0)), 3)
         if score > 0:
             result.scores[concept_id] = score
-    result.tags = tags_from_scores(taxonomy, result.scores)
-    result.relevance = round(relevance, 3)
+    result.tags = tags_from_scores(taxonomy, result.scores, result.relevance)
     if result.reading is not None:
         for concept_id in result.tags:
             if concept_id in result.reading.best_passage:
@@ -114,9 +135,17 @@ def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: st
     return result
 
 
-def tags_from_scores(taxonomy: Taxonomy, scores: dict[str, float]) -> list[str]:
-    """The concepts scoring TAG_THRESHOLD or more, with their parents, sorted."""
-    tags = {concept_id for concept_id, score in scores.items() if score >= TAG_THRESHOLD}
+def tags_from_scores(taxonomy: Taxonomy, scores: dict[str, float], relevance: float) -> list[str]:
+    """The concepts scoring TAG_THRESHOLD or more, with their parents, sorted; none for a
+    document under the relevance threshold (it is not about product ops)."""
+    if relevance < RELEVANT:
+        return []
+    return with_parents(taxonomy, [concept_id for concept_id, score in scores.items() if score >= TAG_THRESHOLD])
+
+
+def with_parents(taxonomy: Taxonomy, concept_ids) -> list[str]:
+    """The concepts and every ancestor of each, sorted."""
+    tags = set(concept_ids)
     for concept_id in list(tags):
         parent = taxonomy.parent_of(concept_id)
         while parent is not None and parent not in tags:
@@ -130,11 +159,10 @@ def either(a: float, b: float) -> float:
     return 1 - (1 - a) * (1 - b)
 
 
-def semantic_evidence(reading: Reading) -> tuple[float, dict[str, float]]:
-    """The semantic relevance of a page and the semantic score of its nearest concepts
-    (see the module docstring)."""
+def semantic_concept_scores(reading: Reading) -> dict[str, float]:
+    """The semantic score of a page's nearest concepts (see the module docstring)."""
     if not reading.similarity:
-        return 0.0, {}
+        return {}
     z = (reading.contrast - SEMANTIC_MIDPOINT) / SEMANTIC_SCALE
     nearest = sorted(reading.similarity, key=reading.similarity.get, reverse=True)[:SEMANTIC_TAGS]
     best = reading.similarity[nearest[0]]
@@ -142,7 +170,7 @@ def semantic_evidence(reading: Reading) -> tuple[float, dict[str, float]]:
     for concept_id in nearest:
         closeness = (reading.similarity[concept_id] - (best - SEMANTIC_MARGIN)) / CLOSENESS_SCALE
         scores[concept_id] = sigmoid(min(z, closeness))
-    return sigmoid(z), scores
+    return scores
 
 
 def tag_columns(taxonomy: Taxonomy, title, description, text, semantic: bool = True) -> dict:
