@@ -26,8 +26,8 @@ collected enough weak hints to pass, one blog post in six in the wild):
   against a page that reads like it.
 
 Classes are balanced when it is fitted: a score of 0.5 means even odds between a product-ops
-page and a page of the neighbourhood, and a page scored 0.5-0.6 is about product ops about
-half of the time on a mix of as many of each. Without the semantic signal
+page and a page of the neighbourhood (the README says how well the probabilities held on
+held-out pages). Without the semantic signal
 (PRODOPS_SEMANTIC=false) a model of the phrase features alone is used.
 """
 
