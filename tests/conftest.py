@@ -145,3 +145,18 @@ def watch_peaks(process) -> dict[str, float]:
 
     threading.Thread(target=sample, daemon=True).start()
     return peaks
+
+
+def run_bounded(*args: str, seconds: float = 150, one_core: bool = False) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run `prodops ARGS` in a subprocess, killed after `seconds` (a test of a bound must not
+    hang the suite when the bound is missing), optionally pinned to one CPU (a machine of one
+    core): (its result, the peak RSS in MiB of it, "crawler", and of each of its children)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, preexec_fn=(lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None)
+    watchdog = threading.Timer(seconds, process.kill)
+    watchdog.start()
+    peaks = watch_peaks(process)
+    out, err = process.communicate()
+    watchdog.cancel()
+    return subprocess.CompletedProcess(args, process.returncode, out, err), peaks

@@ -1,13 +1,8 @@
 """Collecting edge cases through a real crawl: feed quirks, PDFs that cannot be read, and
 one failing source next to good ones."""
 
-import os
-import subprocess
-import sys
-import threading
-
 import sqlite_utils
-from conftest import FAST, POOLED, ROOT, run_prodops, watch_peaks, write_sources
+from conftest import FAST, POOLED, run_bounded, run_prodops, write_sources
 from hostile_web import pdf_bomb
 
 from pipeline.config.sources import Source
@@ -196,17 +191,10 @@ def test_a_pdf_bomb_on_a_one_core_machine_fails_alone_within_the_memory_cap(tmp_
     with web:
         sources = write_sources(tmp_path / "s.yaml", [Source("bomb", "B", "url", web.base_url + "/bomb.pdf"),
                                                       Source("good", "G", "url", web.base_url + "/a0")])
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
-             "--allow-private-network", *POOLED, "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
-        watchdog = threading.Timer(150, crawl.kill)  # unbounded, the bomb takes minutes
-        watchdog.start()
-        peaks = watch_peaks(crawl)
-        stderr = crawl.stderr.read()
-        watchdog.cancel()
-    assert crawl.wait() == 0, stderr
+        crawl, peaks = run_bounded("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                                   "--allow-private-network", *POOLED, "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}",
+                                   one_core=True)
+    assert crawl.returncode == 0, crawl.stderr
     assert max(peaks.values()) < cap and peaks["crawler"] < 400, peaks  # the crawler parsed nothing
     db = sqlite_utils.Database(tmp_path / "c.db")
     assert [row["source_id"] for row in db["documents"].rows] == ["good"]

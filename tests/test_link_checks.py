@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
-import threading
 from html import escape
 
 import sqlite_utils
 import yaml
-from conftest import FAST, ROOT, crawl_into, run_prodops, watch_peaks, write_sources
+from conftest import FAST, crawl_into, run_bounded, run_prodops, write_sources
 from hostile_web import pdf_bomb
 
 from pipeline.config.lists import load_lists
@@ -166,16 +163,9 @@ def test_a_pdf_bomb_in_a_list_fails_its_own_link_within_the_memory_cap(tmp_path)
         lists_path.write_text(yaml.safe_dump({"lists": [{
             "slug": "one", "title": "One", "description": "", "rules": {},
             "pinned": [{"url": url, "note": ""} for url in urls], "excluded": []}]}))
-        check = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "lists", "check", "--db", str(db_path), "--lists", str(lists_path),
-             "--allow-private-network", *FAST[:4], "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        watchdog = threading.Timer(150, check.kill)  # unbounded, the bomb takes minutes
-        watchdog.start()
-        peaks = watch_peaks(check)
-        out, err = check.communicate()
-        watchdog.cancel()
-    assert check.returncode == 1, out + err  # a link in error
+        check, peaks = run_bounded("lists", "check", "--db", str(db_path), "--lists", str(lists_path),
+                                   "--allow-private-network", *FAST[:4], "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}")
+    assert check.returncode == 1, check.stdout + check.stderr  # a link in error
     rows = {row["url"]: row for row in sqlite_utils.Database(db_path)["link_checks"].rows}
     assert rows[urls[0]]["verdict"] == "ok", rows[urls[0]]
     bomb = rows[urls[1]]

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import threading
-
 import sqlite_utils
 import zstandard
-from conftest import FAST, ROOT, run_prodops, watch_peaks, write_sources
+from conftest import FAST, run_bounded, run_prodops, write_sources
 from hostile_web import pdf_bomb
 
 from pipeline.config.sources import Source
@@ -118,16 +114,9 @@ def test_a_kept_body_that_is_a_pdf_bomb_is_read_within_the_memory_cap(tmp_path):
     [before] = db["documents"].rows
     # The body kept is the site's: here, what a hostile one could have sent.
     db["bodies"].update(before["id"], {"body": zstandard.ZstdCompressor().compress(pdf_bomb())})
-    again = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "reextract", "--db", str(tmp_path / "c.db"),
-                              "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}"],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watchdog = threading.Timer(150, again.kill)  # unbounded, the bomb takes minutes
-    watchdog.start()
-    peaks = watch_peaks(again)
-    out, err = again.communicate()
-    watchdog.cancel()
-    assert again.returncode == 0, out + err
-    assert "Re-extracted 1 document(s)" in out
+    again, peaks = run_bounded("reextract", "--db", str(tmp_path / "c.db"), "-s", f"PRODOPS_WORKER_MEMORY_MB={cap}")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Re-extracted 1 document(s)" in again.stdout
     [after] = sqlite_utils.Database(tmp_path / "c.db")["documents"].rows
     assert after["text"] == before["text"] and after["content_hash"] == before["content_hash"]
     assert max(peaks.values()) < cap and peaks["crawler"] < 400, peaks
