@@ -66,6 +66,7 @@ class Page:
     extraction: Extraction | None = None
     document: dict[str, Any] | None = None  # the documents row (classify, tag add to it)
     signature: Any = None  # MinHash signature of the text (dedup), a numpy array
+    vectors: tuple[bytes, bytes] | None = None  # (head, page) vectors for search (tag stage)
     # The later stages' worker calls, run ahead in the extraction's task (pipeline/stages/
     # reading.py): function name -> (arguments, result).
     ahead: dict[str, tuple[tuple, Any]] = field(default_factory=dict)

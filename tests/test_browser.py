@@ -227,3 +227,29 @@ def test_pages_keep_the_content_security_policy_and_their_scripts_run(site):
         page.wait_for_load_state("load")
         assert page.locator("button#sql-format").is_visible()
         browser.close()
+
+
+def test_a_paraphrase_finds_a_page_by_meaning_and_its_page_shows_related_resources(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = browser_for(playwright)
+        page = browser.new_page()
+        page.goto(site + "/-/search")
+        # No page of the sample web has "client" or "complaints": only meaning can find it.
+        page.fill('input[name="q"]', "client complaints")
+        page.press('input[name="q"]', "Enter")
+        page.wait_for_load_state()
+        first = page.locator(".search-result").first
+        assert "Building a Voice of the Customer Program" in first.inner_text()
+        assert first.locator(".matched-by").inner_text() == "matched by meaning"
+        assert "No document has all of these words" in page.locator(".search-summary").inner_text()
+        first.locator("text=details").click()
+        page.wait_for_load_state()
+        related = page.locator("ul.related li a")
+        assert 1 <= related.count() <= 5
+        assert "Building a Voice of the Customer Program" not in page.locator("ul.related").inner_text()
+        related.first.click()
+        page.wait_for_load_state()
+        assert "/-/documents/" in page.url
+        browser.close()

@@ -129,19 +129,20 @@ def test_pages_escape_what_strangers_wrote(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; evil" in page_plain.text
 
 
-def test_search_of_a_common_word_ranks_within_the_most_recent_matches(tmp_path):
+def test_search_ranks_and_facets_every_match(tmp_path):
     from pipeline.publish.search import search
 
     db = open_database(tmp_path / "prodops.db")
     db["documents"].insert_all({"id": f"{n:03d}", "url": f"https://x.org/{n}", "title": f"Post {n}",
                                 "text": "roadmap " * (1 + n % 7) + "notes", "content_type": "article",
                                 "tags": '["planning-roadmapping"]'} for n in range(60))
-    result = search(db.conn, "roadmap", window=25)
-    assert (result.total_matches, result.considered, result.count) == (60, 25, 25)
+    result = search(db.conn, "roadmap")
+    assert (result.total_matches, result.count) == (60, 60)
     assert len(result.rows) == 20 and result.has_next
-    assert all(row["id"] >= "035" for row in result.rows)  # only the 25 most recently added
-    assert result.facets["tags"] == [("planning-roadmapping", 25)]
-    assert search(db.conn, "roadmap", page=2, window=25).rows[-1]["id"] >= "035"
+    assert result.facets["tags"] == [("planning-roadmapping", 60)]
+    assert {int(row["id"]) % 7 for row in result.rows[:8]} == {6}  # the most mentions first, old or new
+    assert "no document has its vectors yet" in result.note  # a database from before: by words, and says so
+    assert {row["matched_by"] for row in result.rows} == {"words"}
 
 
 def test_search_results_show_a_cluster_once_with_a_link_to_its_copies(site_db):

@@ -18,6 +18,7 @@ COMMANDS = {
     "reextract": "pipeline.cli.corpus:reextract",
     "label": "pipeline.cli.corpus:label",
     "eval": "pipeline.cli.corpus:evaluate_command",
+    "search": "pipeline.cli.search:search_command",
 }
 
 

@@ -1,36 +1,68 @@
-"""Ranked full-text search with facets, fast at any corpus size: the engine of /-/search.
+"""Search by words and meaning together: the engine of /-/search, /-/search.json and
+`prodops search`.
 
-FTS5 ranks by bm25, which costs one lookup per match: ~280 ms for a word that appears in
-all of 100,000 documents, and a facet over all those matches costs as much again. So ranking,
-filters and facets run over a bounded window: the RANK_WINDOW most recently added matches
-(the highest rowids; documents are inserted as they are first seen). Any query with fewer
-matches than that — almost every real one — is ranked and faceted over all of them; the total
-number of matches is always exact (counted from the FTS index alone, which is cheap).
+Two rankings, fused (reciprocal rank fusion: each document scores the sum over the rankings
+it is in of 1 / (RRF_K + its rank), Cormack et al. 2009):
 
-Near-duplicates collapse: of a cluster's copies only its canonical one is shown (the
-canned query `also_published_at` lists the others).
+- **words**: FTS5's bm25 over title, description, text and author (a match in the title
+  weighs 10x, in the description 4x a match in the text), over every document that has any
+  of the query's words — not all of them: "product ops training course" finds the course
+  that never says "ops" — stop words left out, "quoted phrases" and prefix* kept, never raw
+  FTS5 syntax (no input can make it fail);
+- **meaning**: the query's vector (the tagger's own embedding model) against every
+  document's stored vectors (pipeline/store/vectors.py: its title and description's, and
+  the whole page's), the MEANING_CANDIDATES nearest that are at least MEANING_FLOOR similar.
 
-Ranking weighs a match in the title 10x and in the description 4x a match in the text.
-The query is taken as words (all of them must appear) and "quoted phrases", never as raw FTS5
-syntax, so no input can make it fail.
+Every match is ranked and faceted (no window of recent documents). Each row says how it
+matched (`matched_by`: words, meaning, or words+meaning) and shows as its snippet the
+passage of its text that matches best (the query's words marked). A query no document has
+all the words of still finds the nearest documents by meaning, and `note` says so. Of a
+near-duplicate cluster only the canonical copy is shown (the canned query
+`also_published_at` lists the others).
+
+The vectors are read from the database into a matrix once, and again whenever they change
+(pipeline/store/vectors.py fingerprint): the database stays the one record. A database
+made before vectors were stored searches by words alone until `prodops retag`, and `note`
+says so.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from datasette.utils import escape_fts
 
 from pipeline.publish.export import tags_of
 from pipeline.publish.reasons import tag_reasons
+from pipeline.store.vectors import fingerprint, load_vectors
+from pipeline.understand.embeddings import embed
+from pipeline.config.files import ConfigError
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY, cached_taxonomy
+from pipeline.understand.semantic import concept_space, passages
 
-RANK_WINDOW = 1000
 PAGE_SIZE = 20
+MODES = ("hybrid", "words", "meaning")
+# Chosen on the tune split of data/eval/queries.yaml among k 10/60, floor 0.2/0.3/0.4 and the
+# head's, the page's, their mean's or the better of the two similarities (`prodops eval`).
+RRF_K = 10
+MEANING_CANDIDATES = 100  # the nearest documents by meaning that enter the ranking
+MEANING_FLOOR = 0.2  # ... when at least this similar (cosine) to the query
+MAX_QUERY_CHARS = 500
+CONCEPT_FLOOR = 0.38  # a query this near a concept's prototype (and CONCEPT_MARGIN nearer than the
+CONCEPT_MARGIN = 0.05  # next) is offered that concept as a filter: "keeping an eye on competitors" 0.40
+RELATED = 5  # related documents on a document's page
+RELATED_CANDIDATES = 50  # nearest looked at (copies of one cluster and the document's own are left out)
+STOP_WORDS = frozenset("""a an and are as at be but by can do does for from how i in into is it its me my of on or
+our should so that the their them there these they this to was we what when where which who why will with
+you your""".split())
 SNIPPET_CHARS = 240
+SNIPPET_SOURCE_CHARS = 20_000  # the part of a text whose passages compete for the snippet
 FACETS = ("content_type", "tags", "entities", "source_id", "language", "year")
 ARRAY_FACETS = ("tags", "entities")  # JSON arrays: a document counts under each of its values
 FACET_VALUES_SHOWN = 12
@@ -49,17 +81,15 @@ class SearchResult:
     """One page of results, with the facets of everything the filters kept."""
 
     query: str
-    filters: dict[str, str]
-    total_matches: int = 0
-    considered: int = 0  # matches ranked and faceted (all, or the RANK_WINDOW most recent)
+    filters: dict[str, Any]
+    mode: str = "hybrid"
+    total_matches: int = 0  # documents found by words or by meaning, before the filters
     count: int = 0  # of those, the ones the filters kept
     page: int = 1
     rows: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
-
-    @property
-    def windowed(self) -> bool:
-        return self.considered < self.total_matches
+    note: str | None = None  # what the reader should know about these results, in a line
+    concept: str | None = None  # the taxonomy's concept the query means, offered as a filter
 
     @property
     def has_next(self) -> bool:
@@ -67,81 +97,230 @@ class SearchResult:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "query": self.query, "filters": self.filters, "total_matches": self.total_matches,
-            "considered": self.considered, "count": self.count, "page": self.page,
-            "page_size": PAGE_SIZE, "rows": self.rows,
+            "query": self.query, "filters": self.filters, "mode": self.mode, "total_matches": self.total_matches,
+            "count": self.count, "page": self.page, "page_size": PAGE_SIZE, "note": self.note,
+            "concept": self.concept, "rows": self.rows,
             "facets": {name: [{"value": v, "count": n} for v, n in values]
                        for name, values in self.facets.items()},
         }
 
 
-def search(conn: sqlite3.Connection, text: str, filters: dict[str, str] | None = None,
-           page: int = 1, window: int = RANK_WINDOW) -> SearchResult:
-    """Search documents for `text`; `filters` maps facet names (FACETS) to one value each;
-    ranking, filters and facets cover the `window` most recently added matches. With no
-    words but some filters, browse: the documents the filters keep, most relevant first."""
+def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None = None,
+           page: int = 1, mode: str = "hybrid", page_size: int = PAGE_SIZE) -> SearchResult:
+    """Search documents for `text` by words and meaning (`mode` "words" or "meaning": one of
+    the two alone); `filters` maps facet names (FACETS) to a value or a list of values (any
+    of them). With no words but some filters, browse: the documents the filters keep, most
+    relevant first."""
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
-    result = SearchResult(query=text, filters=filters, page=max(page, 1))
-    words = "".join(char if char.isprintable() else " " for char in text).strip()  # no NUL etc.
-    match = escape_fts(words) if words else ""
-    if not match:
-        return _browse(conn, result, filters, window) if filters else result
-    result.total_matches = conn.execute(
-        "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [match]).fetchone()[0]
-    floor = 0
-    if result.total_matches > window:
-        floor = conn.execute(
-            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid DESC "
-            "LIMIT 1 OFFSET ?", [match, window - 1]).fetchone()[0]
-    result.considered = min(result.total_matches, window)
-    where, params = _filter_sql(filters)
-    params.update(match=match, floor=floor)
-    # One pass over the window: rank and facet columns together (ranking and faceting in
-    # two queries reads every candidate row twice).
-    candidates = conn.execute(
-        f"SELECT f.rowid, {RANK}, {', '.join('d.' + name for name in FACETS)} "
-        f"FROM documents_fts f JOIN documents d ON d.rowid = f.rowid "
-        f"WHERE documents_fts MATCH :match AND f.rowid >= :floor{where}", params).fetchall()
-    result.count = len(candidates)
-    result.facets = _facet_counts([row[2:] for row in candidates])
-    candidates.sort(key=lambda row: (row[1], -row[0]))
-    start = (result.page - 1) * PAGE_SIZE
-    shown = [row[0] for row in candidates[start:start + PAGE_SIZE]]
-    result.rows = _fetch_rows(conn, shown)
-    _add_snippets(conn, text, result.rows)
+    mode = mode if mode in MODES else "hybrid"
+    text = "".join(char if char.isprintable() else " " for char in text)[:MAX_QUERY_CHARS].strip()
+    result = SearchResult(query=text, filters=filters, mode=mode, page=max(page, 1))
+    match = lexical_match(text)
+    if not match and not re.search(r"\w", text):
+        return _browse(conn, result, filters, page_size) if filters else result
+    canonical, _ = _filter_sql({})  # one copy of each near-duplicate cluster
+    columns = ", ".join("d." + name for name in FACETS)
+    facet_values: dict[int, tuple] = {}  # rowid -> its FACETS columns
+    by_words: list[int] = []
+    by_meaning: list[int] = []
+    if mode != "meaning" and match:
+        found = conn.execute(
+            f"SELECT f.rowid, {RANK}, {columns} FROM documents_fts f JOIN documents d ON d.rowid = f.rowid "
+            f"WHERE documents_fts MATCH :match{canonical}", {"match": match}).fetchall()
+        found.sort(key=lambda row: (row[1], -row[0]))
+        by_words = [row[0] for row in found]
+        facet_values.update((row[0], row[2:]) for row in found)
+    query_vector = None
+    if mode != "words":
+        index = vector_index(conn)
+        if not len(index.rowids):
+            result.note = "Searched by words only: no document has its vectors yet (run `prodops retag` once)."
+        else:
+            query_vector = embed([text])[0]
+            result.concept = None if "tags" in filters else meant_concept(query_vector)
+            nearest = index.nearest(query_vector)
+            kept = _kept(conn, nearest, columns, canonical, {}) if nearest else {}
+            by_meaning = [rowid for rowid in nearest if rowid in kept]
+            facet_values.update(kept)
+    result.total_matches = len(set(by_words) | set(by_meaning))
+    ranked: dict[int, float] = {}  # rowid -> fused score, of the documents the filters keep
+    matched: dict[int, set[str]] = {}
+    for order, how in ((by_words, "words"), (by_meaning, "meaning")):
+        _fuse(ranked, matched, [rowid for rowid in order if _passes(facet_values[rowid], filters)], how)
+    result.count = len(ranked)
+    result.facets = _facet_counts([facet_values[rowid] for rowid in ranked])
+    order = sorted(ranked, key=lambda rowid: (-ranked[rowid], -rowid))
+    start = (result.page - 1) * page_size
+    result.rows = _fetch_rows(conn, order[start:start + page_size])
+    for row in result.rows:
+        row["matched_by"] = "+".join(how for how in ("words", "meaning") if how in matched[row["rowid"]])
+    _add_snippets(conn, text, result.rows, query_vector)
+    if mode != "meaning" and result.rows and not result.note:
+        all_words = escape_fts(" ".join(re.findall(r"\w+", text)))
+        if not all_words or not conn.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1",
+                                             [all_words]).fetchone():
+            result.note = ("No document has all of these words: these have some of them"
+                           + (", or their meaning." if mode == "hybrid" else "."))
     return result
 
 
-def _browse(conn: sqlite3.Connection, result: SearchResult, filters: dict[str, str], window: int) -> SearchResult:
+def meant_concept(query_vector: np.ndarray, taxonomy_path: str | None = None) -> str | None:
+    """The concept a query means, when one stands out: at least CONCEPT_FLOOR similar to its
+    prototype (pipeline.understand.semantic), CONCEPT_MARGIN nearer than the next concept,
+    and nearer than every neighbouring field."""
+    try:
+        space = concept_space(cached_taxonomy(str(taxonomy_path or DEFAULT_TAXONOMY)))
+    except ConfigError:
+        return None
+    if len(space.ids) < 2:
+        return None
+    scores = space.prototypes @ query_vector
+    first, second = np.argsort(-scores)[:2]
+    neighbour = float((space.neighbours @ query_vector).max()) if len(space.neighbours) else 0.0
+    if scores[first] >= CONCEPT_FLOOR and scores[first] - scores[second] >= CONCEPT_MARGIN and scores[first] > neighbour:
+        return space.ids[first]
+    return None
+
+
+def _kept(conn: sqlite3.Connection, rowids: list[int], columns: str, where: str, params: dict) -> dict[int, tuple]:
+    """The facet columns of those of `rowids` the filters keep."""
+    marks = ", ".join(f":r{i}" for i in range(len(rowids)))
+    rows = conn.execute(f"SELECT d.rowid, {columns} FROM documents d WHERE d.rowid IN ({marks}){where}",
+                        {**params, **{f"r{i}": rowid for i, rowid in enumerate(rowids)}}).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def _passes(values: tuple, filters: dict[str, Any]) -> bool:
+    """Whether a document with these FACETS values is kept by every filter (a list: any of it)."""
+    for name, wanted in filters.items():
+        accepted = {str(v) for v in (wanted if isinstance(wanted, (list, tuple)) else [wanted])}
+        value = values[FACETS.index(name)]
+        found = tags_of(value) if name in ARRAY_FACETS else [] if value is None else [str(value)]
+        if not accepted.intersection(found):
+            return False
+    return True
+
+
+def _fuse(ranked: dict[int, float], matched: dict[int, set[str]], order: list[int], how: str) -> None:
+    """Add a ranking to the fused scores (reciprocal rank fusion)."""
+    for rank, rowid in enumerate(order, start=1):
+        ranked[rowid] = ranked.get(rowid, 0.0) + 1 / (RRF_K + rank)
+        matched.setdefault(rowid, set()).add(how)
+
+
+def lexical_match(text: str) -> str:
+    """The FTS5 query for `text`: any of its words (stop words left out unless there are no
+    others), its "quoted phrases" as phrases, a word ending in * as a prefix; every term
+    quoted, so no FTS5 operator or syntax error can come through."""
+    terms, words = [], []
+    for phrase, word, star in re.findall(r'"([^"]+)"|(\w+)(\*?)', text):
+        if phrase:
+            tokens = re.findall(r"\w+", phrase)
+            if tokens:
+                terms.append('"' + " ".join(tokens) + '"')
+        elif word:
+            words.append((word, star))
+    content = [(w, star) for w, star in words if w.lower() not in STOP_WORDS] or words
+    terms += [f'"{w}"' + ("*" if star else "") for w, star in content]
+    return " OR ".join(dict.fromkeys(terms))
+
+
+@dataclass(frozen=True, eq=False)
+class VectorIndex:
+    """The stored vectors of one database as matrices (rows in rowid order)."""
+
+    rowids: np.ndarray
+    heads: np.ndarray
+    pages: np.ndarray
+
+    def similarity(self, query: np.ndarray) -> np.ndarray:
+        """Each document's similarity to a query vector: the better of its head's and its page's."""
+        return np.maximum(self.heads @ query, self.pages @ query)
+
+    def nearest(self, query: np.ndarray, count: int = MEANING_CANDIDATES, floor: float = MEANING_FLOOR) -> list[int]:
+        """The rowids of the `count` most similar documents at least `floor` similar, nearest first."""
+        scores = self.similarity(query)
+        if len(scores) > count:  # the `count` best without sorting them all
+            top = np.argpartition(-scores, count)[:count]
+            top = top[np.argsort(-scores[top])]
+        else:
+            top = np.argsort(-scores)
+        return [int(self.rowids[i]) for i in top if scores[i] >= floor]
+
+
+_INDEXES: dict[str, tuple[tuple, VectorIndex]] = {}  # database file -> (its fingerprint, the index)
+_INDEXES_LOCK = threading.Lock()  # Datasette searches from several threads
+
+
+def vector_index(conn: sqlite3.Connection) -> VectorIndex:
+    """The database's vectors, read once and again whenever they change."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+    try:
+        current = fingerprint(conn)
+    except sqlite3.OperationalError:  # a database from before the vectors table, opened read-only
+        return VectorIndex(np.zeros(0, dtype=np.int64), np.zeros((0, 1)), np.zeros((0, 1)))
+    with _INDEXES_LOCK:
+        known = _INDEXES.get(path)
+        if known is None or known[0] != current:
+            known = (current, VectorIndex(*load_vectors(conn)))
+            _INDEXES[path] = known
+        return known[1]
+
+
+def related(conn: sqlite3.Connection, doc_id: str, count: int = RELATED) -> list[dict[str, Any]]:
+    """Up to `count` documents nearest in meaning to one (by their page vectors), none from its
+    own near-duplicate cluster, one copy (the canonical) of any other cluster."""
+    found = conn.execute("SELECT rowid, cluster_id FROM documents WHERE id = ?", [doc_id]).fetchone()
+    index = vector_index(conn)
+    if found is None or not len(index.rowids):
+        return []
+    position = np.searchsorted(index.rowids, found[0])
+    if position >= len(index.rowids) or index.rowids[position] != found[0]:
+        return []
+    scores = index.pages @ index.pages[position]
+    nearest = [int(index.rowids[i]) for i in np.argsort(-scores)[:RELATED_CANDIDATES] if i != position]
+    marks = ", ".join("?" for _ in nearest)
+    rows = conn.execute(
+        f"SELECT d.rowid, d.id, d.title, d.url, d.content_type, d.sitename FROM documents d WHERE d.rowid IN ({marks}) "
+        "AND (d.cluster_id IS NULL OR d.cluster_id != coalesce(?, '')) AND NOT EXISTS (SELECT 1 FROM clusters c "
+        "WHERE c.id = d.cluster_id AND c.canonical_id != d.id)", [*nearest, found[1]]).fetchall() if nearest else []
+    by_rowid = {row[0]: dict(zip(("id", "title", "url", "content_type", "sitename"), row[1:])) for row in rows}
+    return [by_rowid[rowid] for rowid in nearest if rowid in by_rowid][:count]
+
+
+def _browse(conn: sqlite3.Connection, result: SearchResult, filters: dict[str, Any], page_size: int) -> SearchResult:
     """No words, only filters (a concept, a tool, a source ...): the documents they keep,
-    most relevant first, faceted over the `window` most recently added."""
+    most relevant first."""
     where, params = _filter_sql(filters)
-    params["window"] = window
     candidates = conn.execute(
         f"SELECT d.rowid, -coalesce(d.relevance, 0), {', '.join('d.' + name for name in FACETS)} "
-        f"FROM documents d WHERE 1{where} ORDER BY d.rowid DESC LIMIT :window", params).fetchall()
-    result.count = result.considered = len(candidates)
-    result.total_matches = len(candidates) if len(candidates) < window else conn.execute(
-        f"SELECT count(*) FROM documents d WHERE 1{where}", {k: v for k, v in params.items() if k != "window"}
-    ).fetchone()[0]
+        f"FROM documents d WHERE 1{where}", params).fetchall()
+    result.count = result.total_matches = len(candidates)
     result.facets = _facet_counts([row[2:] for row in candidates])
     candidates.sort(key=lambda row: (row[1], -row[0]))
-    start = (result.page - 1) * PAGE_SIZE
-    result.rows = _fetch_rows(conn, [row[0] for row in candidates[start:start + PAGE_SIZE]])
+    start = (result.page - 1) * page_size
+    result.rows = _fetch_rows(conn, [row[0] for row in candidates[start:start + page_size]])
     for row in result.rows:
         row["snippet"] = " ".join((row.get("description") or "").split())[:SNIPPET_CHARS]
+        row["matched_by"] = "filters"
     return result
 
 
-def _filter_sql(filters: dict[str, str]) -> tuple[str, dict[str, Any]]:
+def _filter_sql(filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """SQL clauses (and their parameters) that keep the canonical copy of each cluster and
+    the documents every filter keeps (a list of values: any of them)."""
     clauses = ["NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = d.cluster_id AND c.canonical_id != d.id)"]
     params = {}
     for name, value in filters.items():
-        params[f"f_{name}"] = value
+        values = value if isinstance(value, (list, tuple)) else [value]
+        names = []
+        for index, one in enumerate(values):
+            params[f"f_{name}_{index}"] = str(one)
+            names.append(f":f_{name}_{index}")
         if name in ARRAY_FACETS:
-            clauses.append(f"EXISTS (SELECT 1 FROM json_each(d.{name}) t WHERE t.value = :f_{name})")
+            clauses.append(f"EXISTS (SELECT 1 FROM json_each(d.{name}) t WHERE t.value IN ({', '.join(names)}))")
         else:
-            clauses.append(f"CAST(d.{name} AS TEXT) = :f_{name}")
+            clauses.append(f"CAST(d.{name} AS TEXT) IN ({', '.join(names)})")
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
@@ -180,24 +359,32 @@ def _fetch_rows(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, A
     return rows
 
 
-def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]]) -> None:
-    """A snippet of each shown row's text around the first query word, words marked with
-    MARK_START/MARK_END. Built here rather than by FTS5's snippet(), which re-reads the
-    whole match list of a common word for every row (0.3 ms a row at 10^5 documents)."""
-    words = [word for word in re.findall(r"\w+", text.lower()) if len(word) > 1]
-    if not rows or not words:
+def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]],
+                  query_vector: np.ndarray | None) -> None:
+    """The snippet of each shown row: the passage of its text that matches best (the most
+    query words; among equals, the nearest in meaning), cut to SNIPPET_CHARS around the first
+    word, the words marked with MARK_START/MARK_END. Built here rather than by FTS5's
+    snippet(), which re-reads the whole match list of a common word for every row."""
+    if not rows:
         return
-    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)
+    words = [word for word in re.findall(r"\w+", text.lower()) if len(word) > 1 and word not in STOP_WORDS]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE) if words else None
     marks = ", ".join("?" for _ in rows)
     texts = dict(conn.execute(f"SELECT rowid, text FROM documents WHERE rowid IN ({marks})",
                               [row["rowid"] for row in rows]).fetchall())
     for row in rows:
         body = (texts.get(row["rowid"]) or row.get("description") or "").translate(NO_MARKS)
-        found = pattern.search(body)
-        start = max(0, body.rfind(" ", 0, max(0, found.start() - SNIPPET_CHARS // 3)) + 1) if found else 0
-        excerpt = body[start:start + SNIPPET_CHARS]
-        if start + SNIPPET_CHARS < len(body):
+        parts = passages(body[:SNIPPET_SOURCE_CHARS]) or [body]
+        hits = [len(pattern.findall(part)) if pattern else 0 for part in parts]
+        nearness = (embed(parts) @ query_vector if query_vector is not None and len(parts) > 1
+                    else np.zeros(len(parts)))
+        best = max(range(len(parts)), key=lambda i: (hits[i], nearness[i]))
+        passage = parts[best]
+        found = pattern.search(passage) if pattern else None
+        start = max(0, passage.rfind(" ", 0, max(0, found.start() - SNIPPET_CHARS // 3)) + 1) if found else 0
+        excerpt = passage[start:start + SNIPPET_CHARS]
+        if start + SNIPPET_CHARS < len(passage):
             excerpt = excerpt[:excerpt.rfind(" ")] + " …" if " " in excerpt else excerpt + "…"
         if start:
             excerpt = "… " + excerpt
-        row["snippet"] = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt)
+        row["snippet"] = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt) if pattern else excerpt

@@ -14,6 +14,7 @@ import sqlite3
 from pipeline.publish.export import tags_of
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
+from pipeline.publish.search import related
 
 LATEST = 10  # documents on the home page
 SCREEN_PARAGRAPHS = 6  # paragraphs of a document shown before "read the whole text"
@@ -91,7 +92,8 @@ def _card(row: dict, names: Labels) -> dict:
 
 
 def document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
-    """A document's page: its facts, tags with reasons, text, copies, sightings and lists."""
+    """A document's page: its facts, tags with reasons, text, copies, sightings, lists and
+    the documents nearest to it in meaning."""
     found = _rows(conn, "SELECT * FROM documents WHERE id = ?", [doc_id])
     if not found:
         return None
@@ -117,6 +119,7 @@ def document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
         "reasons": tag_reasons(row["tags"], row["why"]),
         "lead": paragraphs[:SCREEN_PARAGRAPHS], "rest": paragraphs[SCREEN_PARAGRAPHS:],
         "copies": copies, "sightings": sightings, "lists": lists, "entities": entities,
+        "related": related(conn, doc_id),
     }
 
 

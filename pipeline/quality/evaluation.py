@@ -17,6 +17,7 @@ each beside its target.
 from __future__ import annotations
 
 import functools
+import math
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -30,20 +31,24 @@ from pipeline.config.files import PROJECT_DATA
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.demo.articles import ARTICLES, GUIDES
 from pipeline.demo.sampleweb import article_html, syndicated_html
+from pipeline.publish.search import search
+from pipeline.quality import neighbourhood
 from pipeline.store.clusters import assign_cluster
 from pipeline.store.database import open_database
 from pipeline.store.documents import content_hash
+from pipeline.store.vectors import save_vectors
+from pipeline.understand.canonical import document_id
 from pipeline.understand.classify import TypeIndex, content_type
 from pipeline.understand.extraction import extract_html
-from pipeline.quality import neighbourhood
 from pipeline.understand.relevance import RELEVANT
 from pipeline.understand.signatures import signature
-from pipeline.understand.tagging import tag
+from pipeline.understand.tagging import columns_of, stored_vectors, tag
 from spiders import settings as crawl_settings
 
 LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
 LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
+QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
     "dedup precision": 0.98,
@@ -60,6 +65,8 @@ TARGETS = {
     "neighbourhood, held-out: share at 0.5 or more": 0.02,
     "mix: precision at 0.5": 0.90,
     "mix: recall at 0.5": 0.85,
+    "search, held-out, hybrid: hit@5": 0.90,
+    "search, held-out, hybrid: MRR@10": 0.75,
 }
 
 
@@ -276,13 +283,67 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
     ]
 
 
+def store_labelled_pages(db, taxonomy: Taxonomy):
+    """Store every labelled page of data/eval/ as a crawl stores it (tagged, typed as
+    labelled, its vectors kept); return the database."""
+    for path in (LABELLED, SITUATIONS, LOOKALIKES):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            doc_id = document_id(item["url"])
+            if db["documents"].count_where("id = ?", [doc_id]):
+                continue
+            result = tag(taxonomy, item["title"], item.get("description"), item["text"])
+            db["documents"].insert({"id": doc_id, "url": item["url"], "title": item["title"],
+                                    "description": item.get("description"), "text": item["text"],
+                                    "content_type": item["type"], "first_seen": "2026-01-01T00:00:00Z",
+                                    **columns_of(result)})
+            save_vectors(db, doc_id, stored_vectors(result))
+    return db
+
+
+def search_figures(taxonomy: Taxonomy) -> list[Figure]:
+    """Search quality on data/eval/queries.yaml (queries written from situations, each with
+    the labelled pages a curator would want, graded 2 or 1): the labelled pages are stored
+    as a crawl stores them (tagged, their vectors kept), then each query is searched by words
+    only, by meaning only and by both; hit@5 (a wanted page in the first five), MRR@10 and
+    nDCG@10 per split."""
+    if not QUERIES.exists():
+        return []
+    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
+    with tempfile.TemporaryDirectory() as scratch:
+        db = store_labelled_pages(open_database(Path(scratch) / "search.db"), taxonomy)
+        figures = []
+        for split in ("tune", "held-out"):
+            chosen = [q for q in queries if q.get("split") == split]
+            for mode in ("words", "meaning", "hybrid"):
+                found = [[row["url"] for row in search(db.conn, q["query"], mode=mode, page_size=10).rows]
+                         for q in chosen]
+                figures += _search_figures(f"search, {split}, {mode}", chosen, found)
+        db.close()
+    return figures
+
+
+def _search_figures(name: str, queries: list[dict], found: list[list[str]]) -> list[Figure]:
+    hits, reciprocal, gains = [], [], []
+    for query, urls in zip(queries, found):
+        grades = {wanted["url"]: wanted.get("grade", 1) for wanted in query["relevant"]}
+        hits.append(any(url in grades for url in urls[:5]))
+        reciprocal.append(next((1 / rank for rank, url in enumerate(urls[:10], 1) if url in grades), 0.0))
+        dcg = sum(grades.get(url, 0) / math.log2(rank + 1) for rank, url in enumerate(urls[:10], 1))
+        ideal = sum(grade / math.log2(rank + 1) for rank, grade in enumerate(sorted(grades.values(), reverse=True)[:10], 1))
+        gains.append(dcg / ideal if ideal else 0.0)
+    note = f"{len(queries)} queries"
+    return [Figure(f"{name}: hit@5", sum(hits) / len(hits), TARGETS.get(f"{name}: hit@5"), note),
+            Figure(f"{name}: MRR@10", sum(reciprocal) / len(reciprocal), TARGETS.get(f"{name}: MRR@10")),
+            Figure(f"{name}: nDCG@10", sum(gains) / len(gains), None)]
+
+
 def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map) -> list[Figure]:
     """Every figure, measured now (the labelled items read by `mapper`, see labelled_figures)."""
     taxonomy = taxonomy or load_taxonomy()
     figures = extraction_figures() + dedup_figures()
     for labelled in LABELLED_SETS:
         figures += labelled_figures(taxonomy, labelled, semantic, mapper)
-    return figures + relevance_figures(taxonomy, semantic, mapper)
+    return figures + relevance_figures(taxonomy, semantic, mapper) + search_figures(taxonomy)
 
 
 def format_figures(figures: list[Figure]) -> str:

@@ -18,6 +18,7 @@ from pipeline.store.documents import (
     touch_document,
     touch_linked_files,
 )
+from pipeline.store.vectors import save_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class StoreStage:
                 # no text is kept only when there is none (a later extractor may read it).
                 self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type,
                                  item.encoding, item.body, replace=item.extraction is not None)
+            if item.vectors is not None:
+                save_vectors(self.db, row["id"], item.vectors)
             if item.landing_url:
                 link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
         self._count(row["id"], item.source_id, outcome)

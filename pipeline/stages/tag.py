@@ -28,5 +28,7 @@ class TagStage(TaxonomyStage):
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:
             row = item.document
-            row.update(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path, self.semantic)))
+            columns = dict(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path, self.semantic)))
+            item.vectors = columns.pop("vectors", None)  # kept apart from the row (pipeline/store/vectors.py)
+            row.update(columns)
         return item

@@ -297,6 +297,14 @@ def m014_signatures_remade_if_of_another_scheme(db: sqlite_utils.Database) -> No
                                 [(band, key, document_id) for band, key in enumerate(band_keys(sig))])
 
 
+@migrations()
+def m015_vectors(db: sqlite_utils.Database) -> None:
+    # The documents' vectors (pipeline/store/vectors.py): filled by the tag stage, and by
+    # `prodops retag` for the documents stored before.
+    db.execute("CREATE TABLE IF NOT EXISTS vectors (document_id TEXT PRIMARY KEY REFERENCES documents(id), "
+               "model TEXT NOT NULL, head BLOB NOT NULL, page BLOB NOT NULL)")
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -25,11 +25,12 @@ from pipeline.config.entities import Entity
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
 from pipeline.store.labels import document_labels
+from pipeline.store.vectors import save_vectors
 from pipeline.understand.classify import TypeIndex, content_type
 from pipeline.understand.entities import find_entities
 from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.pdf import is_pdf_document
-from pipeline.understand.tagging import Tagging, columns_of, tag
+from pipeline.understand.tagging import Tagging, columns_of, stored_vectors, tag
 
 BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
@@ -102,6 +103,9 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
                     if any(record[key] != value for key, value in update.items()):
                         db["documents"].update(record["id"], update)
                         summary.changed += 1
+                    vectors = stored_vectors(tagging)
+                    if vectors is not None:  # this version's model's, for search (made before: none)
+                        save_vectors(db, record["id"], vectors)
                     summary.seen += 1
     finally:
         if pool is not None and executor is None:

@@ -19,6 +19,7 @@ import numpy as np
 
 CONFIG = "l2_supercat"
 DIMENSIONS = 256
+MODEL_NAME = f"wordllama {CONFIG} {DIMENSIONS}"  # recorded with every stored vector
 
 
 @functools.cache
@@ -59,3 +60,15 @@ def embed(texts: list[str]) -> np.ndarray:
     vectors = np.asarray(model().embed(texts, norm=False, batch_size=16), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    """A unit vector as stored in SQLite: float16 (half the bytes; cosines move by ~1e-3)."""
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def from_blobs(blobs: list[bytes]) -> np.ndarray:
+    """Stored vectors back as one float32 matrix, a row each."""
+    if not blobs:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)

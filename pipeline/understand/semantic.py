@@ -61,6 +61,7 @@ class Reading:
     best_passage: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (text, cosine)
     # The page as one unit vector: its head's and its passages' mean, equally weighted.
     vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))
+    head_vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))  # title + description
     head_contrast: float = 0.0  # the title and description's (0 without them)
     passage_contrast: float = 0.0  # the mean of the passages' own contrasts
     passage_share: float = 0.0  # the share of passages whose contrast is over PASSAGE_CONTRAST_LINE
@@ -115,7 +116,7 @@ def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: s
     vectors = embed([head, *parts])
     head_vector, passage_vectors = vectors[0], vectors[1:]
     body_vector = _unit(passage_vectors.mean(axis=0)) if len(parts) else np.zeros(DIMENSIONS, dtype=np.float32)
-    reading = Reading(vector=_unit(head_vector + body_vector))
+    reading = Reading(vector=_unit(head_vector + body_vector), head_vector=head_vector)
     if not len(space.ids) or not (head or parts):
         return reading
     concept_sims = vectors @ space.prototypes.T  # (1 + passages, concepts)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from pipeline.config.taxonomy import Taxonomy, cached_taxonomy
 from pipeline.understand import relevance as relevance_model
+from pipeline.understand.embeddings import to_blob
 from pipeline.understand.entities import entities_at
 from pipeline.understand.phrases import PhraseIndex
 from pipeline.understand.relevance import BODY_MAX_COUNT, RELEVANT, phrase_evidence
@@ -172,11 +173,6 @@ def semantic_concept_scores(reading: Reading, relevance: float) -> dict[str, flo
     return scores
 
 
-def tag_columns(taxonomy: Taxonomy, title, description, text, semantic: bool = True) -> dict:
-    """The documents columns the tagger fills: tags, tag_scores, relevance, why."""
-    return columns_of(tag(taxonomy, title, description, text, semantic))
-
-
 def columns_of(result: Tagging) -> dict:
     """A tagging as the documents columns tags, tag_scores, relevance and why."""
     return {
@@ -187,14 +183,19 @@ def columns_of(result: Tagging) -> dict:
     }
 
 
-def tag_columns_at(taxonomy_path: str, title, description, text, semantic: bool = True) -> dict:
-    """tag_columns with the taxonomy read from a path (once per worker process)."""
-    return tag_columns(cached_taxonomy(taxonomy_path), title, description, text, semantic)
-
-
 def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool) -> dict:
     """The tag stage's columns for one document: tags, tag_scores, relevance, why, and the
-    entities it names (runs in a worker: one round trip for both)."""
-    columns = tag_columns_at(taxonomy_path, title, description, text, semantic)
+    entities it names (runs in a worker: one round trip for both); and under "vectors" its
+    head's and whole page's vectors as stored for search (None without the semantic signal)."""
+    result = tag(cached_taxonomy(taxonomy_path), title, description, text, semantic)
+    columns = columns_of(result)
     columns["entities"] = json.dumps(entities_at(entities_path, title, description, text))
+    columns["vectors"] = stored_vectors(result)
     return columns
+
+
+def stored_vectors(result: Tagging) -> tuple[bytes, bytes] | None:
+    """(head, page) vectors of a tagging as pipeline/store/vectors.py keeps them."""
+    if result.reading is None:
+        return None
+    return to_blob(result.reading.head_vector), to_blob(result.reading.vector)

@@ -103,6 +103,10 @@ async def document_page(datasette, request):
     data = await db.execute_fn(lambda conn: site.document(conn, doc_id))
     if data is None:
         return await not_found(datasette, request, f"document {doc_id}")
+    if request.url_vars.get("format") == "json":
+        fields = ("id", "url", "title", "author", "published", "sitename", "content_type", "relevance", "description")
+        return Response.json({"document": {name: data["doc"].get(name) for name in fields},
+                              "tags": tags_of(data["doc"].get("tags")), "related": data["related"]})
     data["link"] = data["doc"]["url"] if is_web_link(data["doc"]["url"]) else None
     data["row_url"] = datasette.urls.row(db.name, "documents", doc_id)
     return Response.html(await datasette.render_template("document.html", data, request=request))
@@ -190,7 +194,8 @@ async def search_page(datasette, request):
     except ValueError:
         page = 1
     db = datasette.get_database()
-    result = await db.execute_fn(lambda conn: search(conn, query, filters, page))
+    mode = request.args.get("mode") or "hybrid"
+    result = await db.execute_fn(lambda conn: search(conn, query, filters, page, mode))
     if request.url_vars.get("format") == "json":
         return Response.json(result.as_json())
     path = datasette.urls.path("/-/search")
@@ -219,7 +224,9 @@ async def search_page(datasette, request):
         "query": query, "filters": {name: shown.get(name, str)(value) for name, value in filters.items()},
         "hidden_filters": filters, "facet_labels": FACET_LABELS, "facets": facets,
         "rows": rows, "count": result.count, "total_matches": result.total_matches,
-        "considered": result.considered, "windowed": result.windowed, "search_path": path,
+        "note": result.note, "search_path": path,
+        "concept_filter": {"label": names.concept(result.concept), "href": url(tags=result.concept, page=None)}
+        if result.concept else None,
         "json_url": url(datasette.urls.path("/-/search.json"), page=result.page),
         "next_url": url(page=result.page + 1) if result.has_next else None,
         "clear_filters_url": url(**{name: None for name in filters}),
@@ -274,7 +281,7 @@ def register_routes():
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
-        (r"^/-/documents/(?P<id>[0-9a-f]{1,64})$", document_page),
+        (r"^/-/documents/(?P<id>[0-9a-f]{1,64})(\.(?P<format>json))?$", document_page),
         (r"^/-/lists/(?P<slug>[a-z0-9-]+)$", list_page),
         (r"^/-/exports/lists/(?P<slug>[a-z0-9-]+)\.md$", list_markdown),
         (r"^/-/search(\.(?P<format>json))?$", search_page),

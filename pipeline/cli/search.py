@@ -1,0 +1,53 @@
+"""`prodops search`: the site's search from the command line, for scripts and cron."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from pipeline.cli.common import DEFAULT_DB, UserError
+from pipeline.config.taxonomy import load_taxonomy
+
+
+@click.command()
+@click.argument("query")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Results to print.")
+@click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this content type (repeatable: any of them).")
+@click.option("--tag", "tags", multiple=True, metavar="CONCEPT", help="Only documents with this concept (repeatable: any).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (as /-/search.json).")
+def search_command(query, db_path, limit, types, tags, as_json) -> None:
+    """Search the corpus by words and meaning, as the site's search does: print each result's
+    title, URL, type and how it matched."""
+    # Imported here: the search engine loads numpy and the embedding model.
+    from pipeline.publish.search import search  # noqa: PLC0415
+    from pipeline.store.database import open_read_only  # noqa: PLC0415
+
+    taxonomy = load_taxonomy()
+    for concept in tags:
+        if concept not in taxonomy.ids():
+            raise UserError(f"--tag {concept}: no such concept; see data/taxonomy.yaml")
+    for kind in types:
+        if kind not in taxonomy.type_labels():
+            raise UserError(f"--type {kind}: no such content type; one of {', '.join(sorted(taxonomy.type_labels()))}")
+    conn = open_read_only(db_path)
+    if conn is None:
+        raise UserError(f"{db_path} does not exist: crawl first (`prodops crawl`) or give --db")
+    try:
+        result = search(conn, query, {"content_type": list(types), "tags": list(tags)}, page_size=limit)
+    finally:
+        conn.close()
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    if result.note:
+        click.echo(result.note, err=True)
+    if not result.rows:
+        click.echo(f"No document matches {query!r}.")
+        return
+    labels = taxonomy.type_labels()
+    for number, row in enumerate(result.rows, start=1):
+        click.echo(f"{number}. {row['title'] or row['url']}\n   {row['url']}\n"
+                   f"   {labels.get(row['content_type'], row['content_type'])} · matched by "
+                   f"{row['matched_by'].replace('+', ' and ')}")

@@ -1,0 +1,40 @@
+"""The documents' vectors, kept so that search, related documents and learning read them
+instead of embedding again.
+
+Table `vectors`: per document, the unit vector of its title and description (`head`) and of
+the whole page (`page`: its head and its passages' mean, equally weighted), as float16
+BLOBs (pipeline.understand.embeddings.to_blob), with the model that made them. The tag stage
+computes them in the workers (they are the semantic reading's own vectors) and the store
+stage writes them in the document's transaction; `prodops retag` writes every document's
+again, so a database made before this table, or with another model, gets them from it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import sqlite_utils
+
+from pipeline.understand.embeddings import MODEL_NAME, from_blobs
+
+
+def save_vectors(db: sqlite_utils.Database, document_id: str, vectors: tuple[bytes, bytes]) -> None:
+    """Keep a document's (head, page) vectors (call inside its transaction)."""
+    head, page = vectors
+    db.execute("INSERT OR REPLACE INTO vectors (document_id, model, head, page) VALUES (?, ?, ?, ?)",
+               [document_id, MODEL_NAME, head, page])
+
+
+def fingerprint(conn: sqlite3.Connection) -> tuple:
+    """What changes whenever a vector is written (an index built from them is then stale)."""
+    return tuple(conn.execute("SELECT count(*), max(rowid), sum(length(document_id)) FROM vectors "
+                              "WHERE model = ?", [MODEL_NAME]).fetchone())
+
+
+def load_vectors(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the documents' rowids, their head vectors, their page vectors) made by this model."""
+    rows = conn.execute("SELECT d.rowid, v.head, v.page FROM vectors v JOIN documents d ON d.id = v.document_id "
+                        "WHERE v.model = ? ORDER BY d.rowid", [MODEL_NAME]).fetchall()
+    rowids = np.array([row[0] for row in rows], dtype=np.int64)
+    return rowids, from_blobs([row[1] for row in rows]), from_blobs([row[2] for row in rows])

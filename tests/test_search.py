@@ -1,0 +1,144 @@
+"""Search by words and meaning (pipeline/publish/search.py) over the labelled pages of
+data/eval/, stored as a crawl stores them: the site's pages, its JSON, `prodops search`,
+related resources and the concept a query means."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+
+import pytest
+import sqlite_utils
+from conftest import run_prodops
+
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.publish.datasette import build_datasette
+from pipeline.publish.search import search
+from pipeline.quality.evaluation import store_labelled_pages
+from pipeline.store.database import open_database
+
+COMPETITORS = "https://competitive-intel.example.com/lightweight-program"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "prodops.db"
+    store_labelled_pages(open_database(path), load_taxonomy()).close()
+    return path
+
+
+def get(db_path, *paths):
+    async def fetch():
+        datasette = build_datasette(db_path)
+        return [await datasette.client.get(path) for path in paths]
+
+    return asyncio.run(fetch())
+
+
+def test_a_paraphrase_with_no_word_in_common_is_found_by_meaning(tmp_path, corpus):
+    # A corpus where no page has the query's words: only meaning can find the right one.
+    small = tmp_path / "small.db"
+    with sqlite3.connect(corpus) as source, sqlite3.connect(small) as copy:
+        source.backup(copy)
+    db = sqlite_utils.Database(small)
+    [intelligence] = [row["id"] for row in db["documents"].rows if "Competitive Intelligence" in row["title"]]
+    keep = [intelligence, *[row["id"] for row in db["documents"].rows if "Onboarding" in (row["title"] or "")][:3]]
+    db.execute(f"DELETE FROM vectors WHERE document_id NOT IN ({', '.join('?' * len(keep))})", keep)
+    db.execute(f"DELETE FROM documents WHERE id NOT IN ({', '.join('?' * len(keep))})", keep)
+    db.conn.commit()
+    query = "spying on opponents"
+    assert search(db.conn, query, mode="words").count == 0  # no page has the words
+    result = search(db.conn, query)
+    assert result.rows[0]["id"] == intelligence and result.rows[0]["matched_by"] == "meaning"
+    assert result.note.startswith("No document has all of these words")
+    [page] = get(small, "/-/search?q=spying+on+opponents")
+    assert "matched by meaning" in page.text and "No document has all of these words" in page.text
+
+
+def test_each_result_says_how_it_matched_and_shows_its_best_passage(corpus):
+    data, page = get(corpus, "/-/search.json?q=onboarding+new+product+managers",
+                     "/-/search?q=onboarding+new+product+managers")
+    rows = data.json()["rows"]
+    assert rows and {row["matched_by"] for row in rows} <= {"words", "meaning", "words+meaning"}
+    assert "onboard" in rows[0]["title"].lower() and rows[0]["matched_by"] == "words+meaning"
+    assert "\x02" in rows[0]["snippet"]  # the words marked in the passage
+    assert page.status_code == 200 and "<mark>" in page.text and "matched by words and meaning" in page.text
+
+
+def test_every_match_is_ranked_not_only_those_with_all_words(corpus):
+    result = search(sqlite3.connect(corpus), "product ops training course")
+    assert result.count >= 20 and result.rows  # before: "No document matches", all words were required
+    assert any("course" in (row["title"] or "").lower() or row["content_type"] == "course" for row in result.rows[:5])
+
+
+@pytest.mark.parametrize("query", ["", "x" * 5000, "roadmap AND OR NOT NEAR(", '"unbalanced quote', "*",
+                                   "roadmap 🚀🎉", "road\x01map\x7f\x00", "NEAR(a b, 3)", "title:roadmap", "-", "^"])
+def test_odd_queries_get_results_or_a_line_never_an_error(corpus, query):
+    from urllib.parse import quote
+
+    html, data = get(corpus, f"/-/search?q={quote(query)}", f"/-/search.json?q={quote(query)}")
+    assert html.status_code == data.status_code == 200
+    assert isinstance(data.json()["rows"], list)
+    cli = run_prodops("search", query, "--db", str(corpus))
+    assert cli.returncode == 0 and "Traceback" not in cli.stderr, cli.stderr
+
+
+def test_a_document_page_shows_related_resources_but_not_its_copies(corpus):
+    db = sqlite_utils.Database(corpus)
+    [target] = [row for row in db["documents"].rows if "Competitive Intelligence" in row["title"]]
+    [first] = get(corpus, f"/-/documents/{target['id']}.json")
+    related = first.json()["related"]
+    assert 1 <= len(related) <= 5 and target["id"] not in {r["id"] for r in related}
+    assert first.json()["document"]["title"] == target["title"]
+    # The nearest one becomes a copy of it (the same near-duplicate cluster): no longer related.
+    copy = related[0]["id"]
+    db["clusters"].insert({"id": "c1", "canonical_id": target["id"], "size": 2}, alter=True, replace=True)
+    db.execute("UPDATE documents SET cluster_id = 'c1' WHERE id IN (?, ?)", [target["id"], copy])
+    db.conn.commit()
+    try:
+        again, page = get(corpus, f"/-/documents/{target['id']}.json", f"/-/documents/{target['id']}")
+        assert copy not in {r["id"] for r in again.json()["related"]}
+        assert "Related resources" in page.text
+    finally:
+        db.execute("UPDATE documents SET cluster_id = NULL WHERE id IN (?, ?)", [target["id"], copy])
+        db.execute("DELETE FROM clusters WHERE id = 'c1'")
+        db.conn.commit()
+
+
+def test_a_query_that_means_a_concept_is_offered_it_as_a_filter(corpus):
+    data, page = get(corpus, "/-/search.json?q=keeping+an+eye+on+competitors",
+                     "/-/search?q=keeping+an+eye+on+competitors")
+    assert data.json()["concept"] == "market-intelligence"
+    assert "Filter: Market &amp; competitive intelligence" in page.text and "tags=market-intelligence" in page.text
+    [plain] = get(corpus, "/-/search.json?q=sourdough+bread")
+    assert plain.json()["concept"] is None
+
+
+def test_search_from_the_command_line(corpus):
+    printed = run_prodops("search", "onboarding new product managers", "--db", str(corpus), "--limit", "3")
+    assert printed.returncode == 0 and printed.stdout.startswith("1. ") and "matched by" in printed.stdout
+    assert printed.stdout.count("\n   http") == 3
+    as_json = json.loads(run_prodops("search", "roadmap", "--db", str(corpus), "--json", "--type",
+                                     "template-toolkit").stdout)
+    assert as_json["rows"] and {row["content_type"] for row in as_json["rows"]} == {"template-toolkit"}
+    tagged = json.loads(run_prodops("search", "roadmap", "--db", str(corpus), "--json", "--tag",
+                                    "planning-roadmapping").stdout)
+    assert all("planning-roadmapping" in row["tags"] for row in tagged["rows"])
+    unknown = run_prodops("search", "roadmap", "--db", str(corpus), "--tag", "nope")
+    assert unknown.returncode == 2 and "no such concept" in unknown.stderr
+
+
+def test_a_database_without_vectors_searches_by_words_and_retag_gives_them(tmp_path, corpus):
+    old = tmp_path / "old.db"
+    with sqlite3.connect(corpus) as source, sqlite3.connect(old) as copy:
+        source.backup(copy)
+    db = sqlite_utils.Database(old)
+    db.execute("DELETE FROM vectors")
+    db.conn.commit()
+    before = search(db.conn, "roadmap")
+    assert "run `prodops retag` once" in before.note and {r["matched_by"] for r in before.rows} == {"words"}
+    assert run_prodops("retag", "--db", str(old), "--lists", "").returncode == 0
+    db = sqlite_utils.Database(old)
+    assert db["vectors"].count == db["documents"].count
+    assert any("meaning" in row["matched_by"] for row in search(db.conn, "roadmap").rows)
