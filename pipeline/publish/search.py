@@ -40,6 +40,7 @@ from datasette.utils import escape_fts
 
 from pipeline.publish.export import tags_of
 from pipeline.publish.reasons import tag_reasons
+from pipeline.store.database import database_state
 from pipeline.store.vectors import fingerprint, load_vectors
 from pipeline.understand.embeddings import embed
 from pipeline.config.files import ConfigError
@@ -54,6 +55,9 @@ RRF_K = 10
 MEANING_CANDIDATES = 100  # the nearest documents by meaning that enter the ranking
 MEANING_FLOOR = 0.2  # ... when at least this similar (cosine) to the query
 MAX_QUERY_CHARS = 500
+MAX_TERMS = 12  # terms of a query ranked by words (each costs a count of its documents)
+COMMON_SHARE = 0.2  # a term in more than this share of the documents ranks nothing by words ...
+COMMON_FLOOR = 1000  # ... when it is in more than this many too (a small corpus keeps every term)
 CONCEPT_FLOOR = 0.38  # a query this near a concept's prototype (and CONCEPT_MARGIN nearer than the
 CONCEPT_MARGIN = 0.05  # next) is offered that concept as a filter: "keeping an eye on competitors" 0.40
 RELATED = 5  # related documents on a document's page
@@ -123,13 +127,6 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
     facet_values: dict[int, tuple] = {}  # rowid -> its FACETS columns
     by_words: list[int] = []
     by_meaning: list[int] = []
-    if mode != "meaning" and match:
-        found = conn.execute(
-            f"SELECT f.rowid, {RANK}, {columns} FROM documents_fts f JOIN documents d ON d.rowid = f.rowid "
-            f"WHERE documents_fts MATCH :match{canonical}", {"match": match}).fetchall()
-        found.sort(key=lambda row: (row[1], -row[0]))
-        by_words = [row[0] for row in found]
-        facet_values.update((row[0], row[2:]) for row in found)
     query_vector = None
     if mode != "words":
         index = vector_index(conn)
@@ -142,6 +139,16 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
             kept = _kept(conn, nearest, columns, canonical, {}) if nearest else {}
             by_meaning = [rowid for rowid in nearest if rowid in kept]
             facet_values.update(kept)
+    if mode != "meaning" and match:
+        # Words alone rank by every term; with meaning beside them, by the informative ones.
+        ranked_words = match if mode == "words" or query_vector is None else informative_match(conn, text)
+        if ranked_words:
+            found = conn.execute(
+                f"SELECT f.rowid, {RANK}, {columns} FROM documents_fts f JOIN documents d ON d.rowid = f.rowid "
+                f"WHERE documents_fts MATCH :match{canonical}", {"match": ranked_words}).fetchall()
+            found.sort(key=lambda row: (row[1], -row[0]))
+            by_words = [row[0] for row in found]
+            facet_values.update((row[0], row[2:]) for row in found)
     result.total_matches = len(set(by_words) | set(by_meaning))
     ranked: dict[int, float] = {}  # rowid -> fused score, of the documents the filters keep
     matched: dict[int, set[str]] = {}
@@ -152,6 +159,11 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
     order = sorted(ranked, key=lambda rowid: (-ranked[rowid], -rowid))
     start = (result.page - 1) * page_size
     result.rows = _fetch_rows(conn, order[start:start + page_size])
+    if match and mode != "meaning" and result.rows:  # a word too common to rank by still matched
+        marks = ", ".join("?" for _ in result.rows)
+        for (rowid,) in conn.execute(f"SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN "
+                                     f"({marks})", [match, *[row["rowid"] for row in result.rows]]):
+            matched[rowid].add("words")
     for row in result.rows:
         row["matched_by"] = "+".join(how for how in ("words", "meaning") if how in matched[row["rowid"]])
     _add_snippets(conn, text, result.rows, query_vector)
@@ -209,9 +221,30 @@ def _fuse(ranked: dict[int, float], matched: dict[int, set[str]], order: list[in
 
 
 def lexical_match(text: str) -> str:
-    """The FTS5 query for `text`: any of its words (stop words left out unless there are no
-    others), its "quoted phrases" as phrases, a word ending in * as a prefix; every term
-    quoted, so no FTS5 operator or syntax error can come through."""
+    """The FTS5 query for `text`: any of its terms (lexical_terms)."""
+    return " OR ".join(lexical_terms(text))
+
+
+def informative_match(conn: sqlite3.Connection, text: str) -> str:
+    """The FTS5 query of those of the query's terms that tell documents apart: a term found
+    in more than COMMON_SHARE of the documents (and at least COMMON_FLOOR) is left out of the
+    ranking by words. bm25 gives such a term almost no weight anyway (its inverse document
+    frequency is near zero), while ranking its matches costs one score per document: 1.6 s
+    for "product" in all of 100,000 documents. Its documents are ranked by meaning instead."""
+    terms = lexical_terms(text)
+    if len(terms) > MAX_TERMS:
+        terms = terms[:MAX_TERMS]
+    documents = conn.execute("SELECT max(rowid) FROM documents").fetchone()[0] or 0
+    ceiling = max(COMMON_FLOOR, COMMON_SHARE * documents)
+    kept = [term for term in terms if conn.execute(
+        "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [term]).fetchone()[0] <= ceiling]
+    return " OR ".join(kept)
+
+
+def lexical_terms(text: str) -> list[str]:
+    """The FTS5 terms of `text`: its words (stop words left out unless there are no others),
+    its "quoted phrases" as phrases, a word ending in * as a prefix; every term quoted, so no
+    FTS5 operator or syntax error can come through."""
     terms, words = [], []
     for phrase, word, star in re.findall(r'"([^"]+)"|(\w+)(\*?)', text):
         if phrase:
@@ -222,7 +255,7 @@ def lexical_match(text: str) -> str:
             words.append((word, star))
     content = [(w, star) for w, star in words if w.lower() not in STOP_WORDS] or words
     terms += [f'"{w}"' + ("*" if star else "") for w, star in content]
-    return " OR ".join(dict.fromkeys(terms))
+    return list(dict.fromkeys(terms))
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,23 +281,29 @@ class VectorIndex:
         return [int(self.rowids[i]) for i in top if scores[i] >= floor]
 
 
-_INDEXES: dict[str, tuple[tuple, VectorIndex]] = {}  # database file -> (its fingerprint, the index)
+_INDEXES: dict[str, tuple[tuple, tuple, VectorIndex]] = {}  # database file -> (its files' state, its vectors' fingerprint, the index)
 _INDEXES_LOCK = threading.Lock()  # Datasette searches from several threads
 
 
 def vector_index(conn: sqlite3.Connection) -> VectorIndex:
-    """The database's vectors, read once and again whenever they change."""
+    """The database's vectors, read once and again whenever they change: the database's files
+    are looked at first (a stat), the vectors table only when they changed."""
     path = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+    state = database_state(path)
+    with _INDEXES_LOCK:
+        known = _INDEXES.get(path)
+        if known is not None and known[0] == state and state:
+            return known[2]
     try:
         current = fingerprint(conn)
     except sqlite3.OperationalError:  # a database from before the vectors table, opened read-only
         return VectorIndex(np.zeros(0, dtype=np.int64), np.zeros((0, 1)), np.zeros((0, 1)))
     with _INDEXES_LOCK:
         known = _INDEXES.get(path)
-        if known is None or known[0] != current:
-            known = (current, VectorIndex(*load_vectors(conn)))
-            _INDEXES[path] = known
-        return known[1]
+        if known is None or known[1] != current:
+            known = (state, current, VectorIndex(*load_vectors(conn)))
+        _INDEXES[path] = (state, current, known[2])
+        return known[2]
 
 
 def related(conn: sqlite3.Connection, doc_id: str, count: int = RELATED) -> list[dict[str, Any]]:
@@ -372,13 +411,19 @@ def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]
     marks = ", ".join("?" for _ in rows)
     texts = dict(conn.execute(f"SELECT rowid, text FROM documents WHERE rowid IN ({marks})",
                               [row["rowid"] for row in rows]).fetchall())
+    every = []  # (row, its passages)
     for row in rows:
         body = (texts.get(row["rowid"]) or row.get("description") or "").translate(NO_MARKS)
-        parts = passages(body[:SNIPPET_SOURCE_CHARS]) or [body]
+        every.append((row, passages(body[:SNIPPET_SOURCE_CHARS]) or [body]))
+    flat = [part for _, parts in every for part in parts]
+    # One embedding call for all the shown rows' passages (a call per row costs more).
+    nearness = embed(flat) @ query_vector if query_vector is not None else np.zeros(len(flat))
+    offset = 0
+    for row, parts in every:
         hits = [len(pattern.findall(part)) if pattern else 0 for part in parts]
-        nearness = (embed(parts) @ query_vector if query_vector is not None and len(parts) > 1
-                    else np.zeros(len(parts)))
-        best = max(range(len(parts)), key=lambda i: (hits[i], nearness[i]))
+        near = nearness[offset:offset + len(parts)]
+        offset += len(parts)
+        best = max(range(len(parts)), key=lambda i: (hits[i], near[i]))
         passage = parts[best]
         found = pattern.search(passage) if pattern else None
         start = max(0, passage.rfind(" ", 0, max(0, found.start() - SNIPPET_CHARS // 3)) + 1) if found else 0

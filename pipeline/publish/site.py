@@ -8,13 +8,13 @@ pipeline/publish/templates/. Concepts and content types are shown by their label
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 
 from pipeline.publish.export import tags_of
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import related
+from pipeline.store.database import database_state
 
 LATEST = 10  # documents on the home page
 SCREEN_PARAGRAPHS = 6  # paragraphs of a document shown before "read the whole text"
@@ -29,19 +29,6 @@ def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
-
-
-def database_state(path: str | None) -> tuple:
-    """What changes whenever the database does: the size and time of its file and of its WAL
-    (every commit appends to the WAL; a checkpoint rewrites the file)."""
-    state = []
-    for name in (path, f"{path}-wal") if path else ():
-        try:
-            stat = os.stat(name)
-            state.append((stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            state.append(None)
-    return tuple(state)
 
 
 _computed: dict[tuple, tuple[tuple, object]] = {}

@@ -7,6 +7,7 @@ opening a current one changes nothing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -341,3 +342,16 @@ def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection
     if not Path(path).exists():
         return None
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)
+
+
+def database_state(path: str | None) -> tuple:
+    """What changes whenever the database does: the size and time of its file and of its WAL
+    (every commit appends to the WAL; a checkpoint rewrites the file)."""
+    state = []
+    for name in (path, f"{path}-wal") if path else ():
+        try:
+            stat = os.stat(name)
+            state.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            state.append(None)
+    return tuple(state)
