@@ -33,22 +33,20 @@ def fingerprint(conn: sqlite3.Connection) -> tuple:
     return tuple(conn.execute("SELECT count(*), max(rowid) FROM vectors").fetchone())
 
 
-def load_vectors(conn: sqlite3.Connection, chunk: int = 5000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(the documents' rowids, their head vectors, their page vectors) made by this model, read
-    `chunk` rows at a time into matrices made once (100,000 rows read at once held their
-    BLOBs, a copy and the matrices together: ~150 MB more at the peak)."""
+def load_vectors(conn: sqlite3.Connection, chunk: int = 5000) -> tuple[np.ndarray, np.ndarray]:
+    """(the documents' rowids, their page vectors) made by this model, read `chunk` rows at a
+    time into a matrix made once (100,000 rows read at once held their BLOBs, a copy and the
+    matrix together)."""
     total = conn.execute("SELECT count(*) FROM vectors WHERE model = ?", [MODEL_NAME]).fetchone()[0]
     rowids = np.zeros(total, dtype=np.int64)
-    heads = np.zeros((total, DIMENSIONS), dtype=np.float32)
     pages = np.zeros((total, DIMENSIONS), dtype=np.float32)
-    cursor = conn.execute("SELECT d.rowid, v.head, v.page FROM vectors v JOIN documents d ON d.id = v.document_id "
+    cursor = conn.execute("SELECT d.rowid, v.page FROM vectors v JOIN documents d ON d.id = v.document_id "
                           "WHERE v.model = ? ORDER BY d.rowid", [MODEL_NAME])
     filled = 0
     while rows := cursor.fetchmany(chunk):
         end = min(filled + len(rows), total)  # (a row written meanwhile is read next time)
         rows = rows[:end - filled]
         rowids[filled:end] = [row[0] for row in rows]
-        heads[filled:end] = from_blobs([row[1] for row in rows])
-        pages[filled:end] = from_blobs([row[2] for row in rows])
+        pages[filled:end] = from_blobs([row[1] for row in rows])
         filled = end
-    return rowids[:filled], heads[:filled], pages[:filled]
+    return rowids[:filled], pages[:filled]
