@@ -72,6 +72,7 @@ PRODOPS_ENTITIES = str(DEFAULT_ENTITIES)  # the entities file (tools, frameworks
 PRODOPS_EXTRACT_WORKERS = 0  # worker processes that parse fetched bodies and run extraction, classification, tagging and signatures; 0 = one per CPU core
 PRODOPS_WORKER_MEMORY_MB = 1024  # each worker's address space (RLIMIT_AS, once its models are loaded): a body that needs more fails alone; 0 = no cap
 PRODOPS_INLINE_STAGES = False  # debugging only: parse and run the stages in the crawler's process, with no time or memory bound
+PRODOPS_STORE_VECTORS = True  # keep each document's vectors for search and related documents (off: search by words alone until `prodops retag`)
 PRODOPS_CLUSTER = ""  # a Dask scheduler's address (tls://host:8786; tcp:// on this machine): the stages run on its workers (`--cluster`); empty: a local process pool
 PRODOPS_CLUSTER_INSECURE = False  # trust a PRODOPS_CLUSTER off this machine without mutual TLS (`--cluster-insecure`; warned on every run)
 PRODOPS_TASK_TIMEOUT = 120  # seconds one page's task may take in a worker; past it the worker is replaced and the page recorded as too slow

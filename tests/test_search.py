@@ -142,3 +142,25 @@ def test_a_database_without_vectors_searches_by_words_and_retag_gives_them(tmp_p
     db = sqlite_utils.Database(old)
     assert db["vectors"].count == db["documents"].count
     assert any("meaning" in row["matched_by"] for row in search(db.conn, "roadmap").rows)
+
+
+def test_a_crawl_keeps_its_pages_vectors_unless_told_not_to(tmp_path):
+    from conftest import FAST, write_sources
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.articles import ARTICLES
+    from pipeline.demo.sampleweb import article_html
+    from pipeline.demo.webserver import Route, StaticWeb
+
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/a": Route(article_html(ARTICLES[0], "http://x").encode())})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("a", "A", "url", web.base_url + "/a")])
+        for store, name in ((True, "on.db"), (False, "off.db")):
+            done = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / name),
+                               "--allow-private-network", *FAST, "-s", f"PRODOPS_STORE_VECTORS={store}")
+            assert done.returncode == 0, done.stderr
+    on, off = sqlite_utils.Database(tmp_path / "on.db"), sqlite_utils.Database(tmp_path / "off.db")
+    assert on["documents"].count == off["documents"].count == 1
+    [vectors] = on["vectors"].rows
+    assert vectors["model"] == "wordllama l2_supercat 256" and len(vectors["page"]) == 2 * 256  # float16
+    assert off["vectors"].count == 0

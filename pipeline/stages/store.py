@@ -26,9 +26,10 @@ logger = logging.getLogger(__name__)
 class StoreStage:
     """Upsert documents and sightings; drop pages that carry nothing worth keeping."""
 
-    def __init__(self, db_path: str, stats, bodies_max_mb: float = 0):
+    def __init__(self, db_path: str, stats, bodies_max_mb: float = 0, vectors: bool = True):
         self.db_path = db_path
         self.stats = stats
+        self.vectors = vectors  # PRODOPS_STORE_VECTORS: keep each document's vectors for search
         self.db = None
         self.bodies: BodyStore | None = None
         self.bodies_max_bytes = int(bodies_max_mb * MIB)
@@ -37,7 +38,7 @@ class StoreStage:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings.get("PRODOPS_DB"), crawler.stats,
-                   crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"))
+                   crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"), crawler.settings.getbool("PRODOPS_STORE_VECTORS"))
 
     def open_spider(self) -> None:
         self.db = open_database(self.db_path)
@@ -75,7 +76,7 @@ class StoreStage:
                 # no text is kept only when there is none (a later extractor may read it).
                 self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type,
                                  item.encoding, item.body, replace=item.extraction is not None)
-            if item.vectors is not None:
+            if item.vectors is not None and self.vectors:
                 save_vectors(self.db, row["id"], item.vectors)
             if item.landing_url:
                 link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
