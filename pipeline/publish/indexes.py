@@ -59,22 +59,33 @@ _INDEXES_LOCK = threading.Lock()  # Datasette searches from several threads
 def vector_index(conn: sqlite3.Connection) -> VectorIndex:
     """The database's vectors, read once and again whenever they change: the database's files
     are looked at first (a stat), the vectors table only when they changed."""
-    path = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
-    state = database_state(path)
-    with _INDEXES_LOCK:
-        known = _INDEXES.get(path)
-        if known is not None and known[0] == state and state:
-            return known[2]
+    path, state = _files_of(conn)
+    found = _cached(_INDEXES, path, state)
+    if found is not None:
+        return found
     try:
         current = fingerprint(conn)
     except sqlite3.OperationalError:  # a database from before the vectors table, opened read-only
         return VectorIndex(np.zeros(0, dtype=np.int64), np.zeros((0, 1)))
     with _INDEXES_LOCK:
         known = _INDEXES.get(path)
-        if known is None or known[1] != current:
-            known = (state, current, VectorIndex(*load_vectors(conn)))
-        _INDEXES[path] = (state, current, known[2])
-        return known[2]
+        index = known[-1] if known is not None and known[1] == current else VectorIndex(*load_vectors(conn))
+        _INDEXES[path] = (state, current, index)
+    return index
+
+
+def _files_of(conn: sqlite3.Connection) -> tuple[str, tuple]:
+    """The database file a connection reads, and the state of its files (database_state)."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+    return path, database_state(path)
+
+
+def _cached(cache: dict, path: str, state: tuple):
+    """The index `cache` holds for `path` while its files are as they were (else None; an
+    in-memory database has no files to tell, so never)."""
+    with _INDEXES_LOCK:
+        known = cache.get(path)
+    return known[-1] if known is not None and known[0] == state and state else None
 
 
 class FacetIndex:
@@ -142,12 +153,10 @@ _FACETS: dict[str, tuple[tuple, FacetIndex]] = {}  # database file -> (its files
 
 def facet_index(conn: sqlite3.Connection) -> FacetIndex:
     """The database's FacetIndex, read again whenever the database's files changed."""
-    path = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
-    state = database_state(path)
-    with _INDEXES_LOCK:
-        known = _FACETS.get(path)
-        if known is not None and known[0] == state and state:
-            return known[1]
+    path, state = _files_of(conn)
+    found = _cached(_FACETS, path, state)
+    if found is not None:
+        return found
     index = FacetIndex(conn.execute(f"SELECT d.rowid, {', '.join('d.' + name for name in FACETS)} FROM documents d "
                                     f"WHERE {CANONICAL} ORDER BY d.rowid").fetchall())
     with _INDEXES_LOCK:
