@@ -74,6 +74,14 @@ def vector_index(conn: sqlite3.Connection) -> VectorIndex:
     return index
 
 
+def plain(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """A cursor that gives tuples whatever the connection's row factory (Datasette's is
+    sqlite3.Row: building one for each of 18,000 matches cost up to 50 ms a search)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
 def _files_of(conn: sqlite3.Connection) -> tuple[str, tuple]:
     """The database file a connection reads, and the state of its files (database_state)."""
     path = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
@@ -157,8 +165,8 @@ def facet_index(conn: sqlite3.Connection) -> FacetIndex:
     found = _cached(_FACETS, path, state)
     if found is not None:
         return found
-    index = FacetIndex(conn.execute(f"SELECT d.rowid, {', '.join('d.' + name for name in FACETS)} FROM documents d "
-                                    f"WHERE {CANONICAL} ORDER BY d.rowid").fetchall())
+    index = FacetIndex(plain(conn).execute(f"SELECT d.rowid, {', '.join('d.' + name for name in FACETS)} "
+                                           f"FROM documents d WHERE {CANONICAL} ORDER BY d.rowid").fetchall())
     with _INDEXES_LOCK:
         _FACETS[path] = (state, index)
     return index

@@ -40,7 +40,8 @@ from datasette.utils import escape_fts
 from pipeline.config.files import ConfigError
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, cached_taxonomy
 from pipeline.publish.export import tags_of
-from pipeline.publish.indexes import ARRAY_FACETS, CANONICAL, FACET_VALUES_SHOWN, FACETS, facet_index, vector_index
+from pipeline.publish.indexes import (ARRAY_FACETS, CANONICAL, FACET_VALUES_SHOWN, FACETS, facet_index, plain,
+                                      vector_index)
 from pipeline.publish.reasons import tag_reasons
 from pipeline.understand.embeddings import embed
 from pipeline.understand.semantic import concept_space, passages
@@ -132,8 +133,8 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
         # Words alone rank by every term; with meaning beside them, by the informative ones.
         ranked_words = match if mode == "words" or query_vector is None else informative_match(conn, text)
         if ranked_words:
-            found = np.array(conn.execute(f"SELECT rowid, {RANK} FROM documents_fts WHERE documents_fts MATCH ?",
-                                          [ranked_words]).fetchall(), dtype=np.float64).reshape(-1, 2)
+            found = np.array(plain(conn).execute(f"SELECT rowid, {RANK} FROM documents_fts WHERE documents_fts "
+                                                 "MATCH ?", [ranked_words]).fetchall(), dtype=np.float64).reshape(-1, 2)
             by_words = shown.positions(found[np.lexsort((-found[:, 0], found[:, 1])), 0])  # best bm25 first
     result.total_matches = len(np.union1d(by_words, by_meaning))
     # Reciprocal rank fusion over the documents the filters keep, in arrays by position.
