@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlite_utils
 import zstandard
 from conftest import FAST, run_bounded, run_prodops, write_sources
 from hostile_web import pdf_bomb
 
+from pipeline import clock
 from pipeline.config.sources import Source
 from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.webserver import Route, StaticWeb
@@ -26,7 +29,7 @@ def documents(db) -> dict[str, dict]:
 
 
 def test_bodies_are_kept_and_reextract_reports_what_a_changed_setting_changes(
-        tmp_path, sample_web, sample_sources_file):
+        tmp_path, sample_web, sample_sources_file, monkeypatch):
     db = crawl(sample_sources_file, tmp_path / "c.db")
     bodies = list(db["bodies"].rows)
     assert len(bodies) >= 12
@@ -44,6 +47,10 @@ def test_bodies_are_kept_and_reextract_reports_what_a_changed_setting_changes(
     moved = {(i, k) for i in before for k in before[i] if before[i][k] != again[i][k]}
     assert not moved, sorted(moved)  # same versions: nothing moves
 
+    # A minute later (the clock pinned: a fast machine re-extracts within the crawl's second,
+    # and `updated` has whole seconds).
+    later_now = clock.utcnow() + timedelta(minutes=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later_now)
     recall = run_prodops("reextract", "--db", str(tmp_path / "c.db"), *INLINE,
                          "-s", "PRODOPS_EXTRACTION_FAVOUR=recall")
     assert recall.returncode == 0, recall.stderr
