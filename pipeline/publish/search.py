@@ -86,6 +86,7 @@ class SearchResult:
     total_matches: int = 0  # documents found by words or by meaning, before the filters
     count: int = 0  # of those, the ones the filters kept
     page: int = 1
+    page_size: int = PAGE_SIZE
     rows: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
     note: str | None = None  # what the reader should know about these results, in a line
@@ -93,12 +94,12 @@ class SearchResult:
 
     @property
     def has_next(self) -> bool:
-        return self.page * PAGE_SIZE < self.count
+        return self.page * self.page_size < self.count
 
     def as_json(self) -> dict[str, Any]:
         return {
             "query": self.query, "filters": self.filters, "mode": self.mode, "total_matches": self.total_matches,
-            "count": self.count, "page": self.page, "page_size": PAGE_SIZE, "note": self.note,
+            "count": self.count, "page": self.page, "page_size": self.page_size, "note": self.note,
             "concept": self.concept, "rows": self.rows,
             "facets": {name: [{"value": v, "count": n} for v, n in values]
                        for name, values in self.facets.items()},
@@ -114,7 +115,7 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
     mode = mode if mode in MODES else "hybrid"
     text = "".join(char if char.isprintable() else " " for char in text)[:MAX_QUERY_CHARS].strip()
-    result = SearchResult(query=text, filters=filters, mode=mode, page=max(page, 1))
+    result = SearchResult(query=text, filters=filters, mode=mode, page=max(page, 1), page_size=page_size)
     match = lexical_match(text)
     if not match and not re.search(r"\w", text):
         return _browse(conn, result, filters, page_size) if filters else result

@@ -6,11 +6,12 @@ Each concept has a prototype: the mean of the unit vectors of its label with its
 each of its example sentences, and its phrases (pipeline.understand.embeddings). A page is
 read as its head (title + description) and as passages of its text (paragraphs, merged or cut
 to about PASSAGE_WORDS words). A concept's similarity is the mean of the head's similarity and
-that of the page's best TOP_PASSAGES passages; its best passage is kept as the reason. The
-page's `contrast` is its best concept similarity minus its best neighbour similarity, or minus
-BACKGROUND_SIMILARITY when no neighbour is that near: above zero the page reads more like
+that of the page's best TOP_PASSAGES passages; its best passage is kept as the reason. A
+`contrast` is a similarity to the nearest concept minus that to the nearest neighbour, or
+minus BACKGROUND_SIMILARITY when no neighbour is that near: above zero a text reads more like
 product ops than like sales ops, DevOps or HR, and more than any text does by chance (a
 recipe is near nothing, so its nearest concept wins over its nearest neighbour by accident).
+The reading keeps the head's, the passages' and their mean's contrasts.
 
 How these numbers become tags and relevance is decided in pipeline.understand.tagging.
 """
@@ -57,7 +58,6 @@ class Reading:
     the page is about and do not grow as it grows longer (pipeline.understand.relevance)."""
 
     similarity: dict[str, float] = field(default_factory=dict)  # concept id -> cosine
-    contrast: float = 0.0  # best concept similarity - best neighbour similarity (head and top passages)
     best_passage: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (text, cosine)
     # The page as one unit vector: its head's and its passages' mean, equally weighted.
     vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))
@@ -128,12 +128,6 @@ def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: s
             reading.best_passage[concept_id] = (parts[best[index]], round(float(concept_sims[1 + best[index], index]), 3))
     neighbour_sims = (vectors @ space.neighbours.T if len(space.neighbours)
                       else np.zeros((len(vectors), 0), dtype=np.float32))
-    if len(space.neighbours):
-        neighbour = _combine(neighbour_sims[0] if head else None, neighbour_sims[1:])
-        background = max(float(neighbour.max()), BACKGROUND_SIMILARITY)
-    else:
-        background = BACKGROUND_SIMILARITY
-    reading.contrast = round(float(scores.max()) - background, 4)
     if head:
         reading.head_contrast = round(_contrast(concept_sims[0], neighbour_sims[0]), 4)
     if parts:
