@@ -14,9 +14,12 @@ from conftest import run_prodops
 
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.datasette import build_datasette
-from pipeline.publish.search import search
+from pipeline.publish import terms
+from pipeline.publish.indexes import vector_index
+from pipeline.publish.search import MEANING_CANDIDATES, search
 from pipeline.quality.evaluation import store_labelled_pages
 from pipeline.store.database import open_database
+from pipeline.understand.embeddings import embed
 
 COMPETITORS = "https://competitive-intel.example.com/lightweight-program"
 
@@ -70,6 +73,32 @@ def test_every_match_is_ranked_not_only_those_with_all_words(corpus):
     result = search(sqlite3.connect(corpus), "product ops training course")
     assert result.count >= 20 and result.rows  # before: "No document matches", all words were required
     assert any("course" in (row["title"] or "").lower() or row["content_type"] == "course" for row in result.rows[:5])
+
+
+def test_a_word_in_too_many_documents_to_score_still_matches_each_nearest_in_meaning_first(corpus, monkeypatch):
+    conn = sqlite3.connect(corpus)
+    by_words = {row["rowid"] for row in search(conn, "customer", mode="words", page_size=1000).rows}
+    assert len(by_words) >= 10
+    # Over the scoring budget, as "run" in 18,000 of 100,000 documents is: no bm25, yet every match.
+    monkeypatch.setattr(terms, "SCORE_BUDGET", len(by_words) - 1)
+    result = search(conn, "customer", page_size=1000)
+    assert {row["rowid"] for row in result.rows if "words" in row["matched_by"]} == by_words
+    index = vector_index(conn)
+    nearness = dict(zip(index.rowids.tolist(), index.similarity(embed(["customer"])[0]).tolist()))
+    only_words = [nearness[row["rowid"]] for row in result.rows if row["matched_by"] == "words"]
+    assert len(only_words) >= 5 and only_words == sorted(only_words, reverse=True)
+
+
+def test_a_word_in_most_documents_ranks_by_meaning_and_still_counts_as_matched(corpus, monkeypatch):
+    conn = sqlite3.connect(corpus)
+    monkeypatch.setattr(terms, "COMMON_FLOOR", 1)
+    monkeypatch.setattr(terms, "COMMON_SHARE", 0.01)  # "customer" is now in "most" documents
+    result = search(conn, "customer")
+    assert result.rows and result.count <= MEANING_CANDIDATES  # only the nearest by meaning are ranked
+    holding = {rowid for (rowid,) in conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH "
+                                                  "'customer'")}
+    assert {row["rowid"] for row in result.rows if "words" in row["matched_by"]} == holding & {
+        row["rowid"] for row in result.rows}
 
 
 @pytest.mark.parametrize("query", ["", "x" * 5000, "roadmap AND OR NOT NEAR(", '"unbalanced quote', "*",

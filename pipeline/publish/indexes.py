@@ -41,9 +41,9 @@ class VectorIndex:
         """Each document's similarity (cosine) to a query vector."""
         return self.pages @ query
 
-    def nearest(self, query: np.ndarray, count: int, floor: float) -> list[int]:
-        """The rowids of the `count` most similar documents at least `floor` similar, nearest first."""
-        scores = self.similarity(query)
+    def nearest(self, scores: np.ndarray, count: int, floor: float) -> list[int]:
+        """The rowids of the `count` most similar documents at least `floor` similar, nearest
+        first; `scores`: their similarity() to the query."""
         if len(scores) > count:  # the `count` best without sorting them all
             top = np.argpartition(-scores, count)[:count]
             top = top[np.argsort(-scores[top])]

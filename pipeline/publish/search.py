@@ -40,9 +40,10 @@ from datasette.utils import escape_fts
 from pipeline.config.files import ConfigError
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, cached_taxonomy
 from pipeline.publish.export import tags_of
-from pipeline.publish.indexes import (ARRAY_FACETS, CANONICAL, FACET_VALUES_SHOWN, FACETS, facet_index, plain,
-                                      vector_index)
+from pipeline.publish.indexes import (ARRAY_FACETS, CANONICAL, FACET_VALUES_SHOWN, FACETS, VectorIndex,
+                                      facet_index, vector_index)
 from pipeline.publish.reasons import tag_reasons
+from pipeline.publish.terms import STOP_WORDS, WordTerms, informative_terms, lexical_match
 from pipeline.understand.embeddings import embed
 from pipeline.understand.semantic import concept_space, passages
 
@@ -54,16 +55,10 @@ RRF_K = 10
 MEANING_CANDIDATES = 100  # the nearest documents by meaning that enter the ranking
 MEANING_FLOOR = 0.2  # ... when at least this similar (cosine) to the query
 MAX_QUERY_CHARS = 500
-MAX_TERMS = 12  # terms of a query ranked by words (each costs a count of its documents)
-COMMON_SHARE = 0.2  # a term in more than this share of the documents ranks nothing by words ...
-COMMON_FLOOR = 1000  # ... when it is in more than this many too (a small corpus keeps every term)
 CONCEPT_FLOOR = 0.38  # a query this near a concept's prototype (and CONCEPT_MARGIN nearer than the
 CONCEPT_MARGIN = 0.05  # next) is offered that concept as a filter: "keeping an eye on competitors" 0.40
 RELATED = 5  # related documents on a document's page
 RELATED_CANDIDATES = 50  # nearest looked at (copies of one cluster and the document's own are left out)
-STOP_WORDS = frozenset("""a an and are as at be but by can do does for from how i in into is it its me my of on or
-our should so that the their them there these they this to was we what when where which who why will with
-you your""".split())
 SNIPPET_CHARS = 240
 SNIPPET_SOURCE_CHARS = 20_000  # the part of a text whose passages compete for the snippet
 # Weights of the FTS columns (title, description, text, author) in bm25.
@@ -121,7 +116,7 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
         return _browse(conn, result, filters, page_size) if filters else result
     shown = facet_index(conn)  # the canonical copy of each cluster, with its FACETS values
     by_words = by_meaning = np.zeros(0, dtype=np.int64)  # positions in `shown`, best first
-    query_vector = None
+    query_vector = similarity = None
     if mode != "words":
         index = vector_index(conn)
         if not len(index.rowids):
@@ -129,15 +124,19 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
         else:
             query_vector = embed([text])[0]
             result.concept = None if "tags" in filters else meant_concept(query_vector)
-            by_meaning = shown.positions(index.nearest(query_vector, MEANING_CANDIDATES, MEANING_FLOOR))
+            similarity = index.similarity(query_vector)
+            by_meaning = shown.positions(index.nearest(similarity, MEANING_CANDIDATES, MEANING_FLOOR))
+    unranked = []  # terms too common to rank by (matching them still counts as matched by words)
     if mode != "meaning" and match:
         # Words alone rank by every term; with meaning beside them, by the informative ones.
-        ranked_words = match if mode == "words" or query_vector is None else informative_match(conn, text)
-        if ranked_words:
-            found = np.array(plain(conn).execute(f"SELECT rowid, {RANK} FROM documents_fts WHERE documents_fts "
-                                                 "MATCH ?", [ranked_words]).fetchall(), dtype=np.float64).reshape(-1, 2)
-            by_words = shown.positions(found[np.lexsort((-found[:, 0], found[:, 1])), 0])  # best bm25 first
-    result.total_matches = len(np.union1d(by_words, by_meaning))
+        if similarity is None:
+            by_words = shown.positions(ranked_by_words(conn, match))
+        else:
+            terms = informative_terms(conn, text)
+            by_words, unranked = shown.positions(_words_then_meaning(conn, terms, index, similarity)), terms.common
+    found = np.zeros(len(shown.rowids), dtype=bool)
+    found[by_words] = found[by_meaning] = True
+    result.total_matches = int(found.sum())
     # Reciprocal rank fusion over the documents the filters keep, in arrays by position.
     kept = shown.kept_by(filters)
     fused = np.zeros(len(shown.rowids))
@@ -149,15 +148,15 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
     candidates = np.flatnonzero(fused)
     result.count = len(candidates)
     result.facets = shown.counts_at(candidates)
-    order = candidates[np.lexsort((-shown.rowids[candidates], -fused[candidates]))]
     start = (result.page - 1) * page_size
-    page_positions = order[start:start + page_size]
+    page_positions = _best(candidates, fused[candidates], shown.rowids[candidates], start + page_size)[start:]
     result.rows = _fetch_rows(conn, shown.rowids[page_positions].tolist())
     how_of = {int(shown.rowids[at]): {how for how, flags in matched.items() if flags[at]} for at in page_positions}
-    if match and mode != "meaning" and result.rows:  # a word too common to rank by still matched
-        marks = ", ".join("?" for _ in result.rows)
+    unmarked = [rowid for rowid, how in how_of.items() if "words" not in how]
+    if unranked and unmarked:  # a word too common to rank by still matched
+        marks = ", ".join("?" for _ in unmarked)
         for (rowid,) in conn.execute(f"SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? AND rowid IN "
-                                     f"({marks})", [match, *[row["rowid"] for row in result.rows]]):
+                                     f"({marks})", [" OR ".join(unranked), *unmarked]):
             how_of[rowid].add("words")
     for row in result.rows:
         row["matched_by"] = "+".join(how for how in ("words", "meaning") if how in how_of[row["rowid"]])
@@ -169,6 +168,46 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
             result.note = ("No document has all of these words: these have some of them"
                            + (", or their meaning." if mode == "hybrid" else "."))
     return result
+
+
+def ranked_by_words(conn: sqlite3.Connection, match: str) -> np.ndarray:
+    """The rowids of the documents an FTS5 query matches, best bm25 first (newest first among
+    equals). Read as one string of integers (the score in millionths): SQLite builds it in C
+    and numpy parses it, where a Python tuple per match cost a quarter of the search."""
+    found = conn.execute(f"SELECT group_concat(r || ' ' || s, ' ') FROM (SELECT rowid AS r, CAST({RANK} * 1e6 "
+                         "AS INTEGER) AS s FROM documents_fts WHERE documents_fts MATCH ? LIMIT -1)", [match]).fetchone()
+    if not found or not found[0]:
+        return np.zeros(0, dtype=np.int64)
+    pairs = np.fromstring(found[0], sep=" ", dtype=np.int64).reshape(-1, 2)  # (LIMIT -1 keeps bm25 out of the aggregate)
+    return pairs[np.lexsort((-pairs[:, 0], pairs[:, 1])), 0]  # bm25: lower is better
+
+
+def _best(items: np.ndarray, scores: np.ndarray, rowids: np.ndarray, count: int) -> np.ndarray:
+    """The `count` best of `items` by score, the newest (highest rowid) first among equals,
+    in order; without sorting them all (a common word's 18,000 matches for one page)."""
+    if len(items) > count:
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        keep = scores >= threshold  # every item tied with the last one in, so ties break by rowid
+        items, scores, rowids = items[keep], scores[keep], rowids[keep]
+    return items[np.lexsort((-rowids, -scores))][:count]
+
+
+def _words_then_meaning(conn: sqlite3.Connection, terms: WordTerms, index: VectorIndex,
+                        similarity: np.ndarray) -> np.ndarray:
+    """The rowids the query's informative terms match, in a hybrid search's ranking by words:
+    the scored terms' matches by bm25, then those only the unscored terms match, nearest in
+    meaning first (pipeline.publish.terms.informative_terms)."""
+    ranked = ranked_by_words(conn, " OR ".join(terms.scored)) if terms.scored else np.zeros(0, dtype=np.int64)
+    if not terms.unscored:
+        return ranked
+    found = conn.execute("SELECT group_concat(rowid) FROM documents_fts WHERE documents_fts MATCH ?",
+                         [" OR ".join(terms.unscored)]).fetchone()[0]
+    rest = np.fromstring(found or "", sep=",", dtype=np.int64)
+    if len(ranked):
+        rest = rest[~np.isin(rest, ranked)]
+    at = np.minimum(np.searchsorted(index.rowids, rest), len(index.rowids) - 1)
+    nearness = np.where(index.rowids[at] == rest, similarity[at], -np.inf)  # no vectors yet: last
+    return np.concatenate([ranked, rest[np.argsort(-nearness, kind="stable")]])
 
 
 def meant_concept(query_vector: np.ndarray, taxonomy_path: str | None = None) -> str | None:
@@ -187,44 +226,6 @@ def meant_concept(query_vector: np.ndarray, taxonomy_path: str | None = None) ->
     if scores[first] >= CONCEPT_FLOOR and scores[first] - scores[second] >= CONCEPT_MARGIN and scores[first] > neighbour:
         return space.ids[first]
     return None
-
-
-def lexical_match(text: str) -> str:
-    """The FTS5 query for `text`: any of its terms (lexical_terms)."""
-    return " OR ".join(lexical_terms(text))
-
-
-def informative_match(conn: sqlite3.Connection, text: str) -> str:
-    """The FTS5 query of those of the query's terms that tell documents apart: a term found
-    in more than COMMON_SHARE of the documents (and at least COMMON_FLOOR) is left out of the
-    ranking by words. bm25 gives such a term almost no weight anyway (its inverse document
-    frequency is near zero), while ranking its matches costs one score per document: 1.6 s
-    for "product" in all of 100,000 documents. Its documents are ranked by meaning instead."""
-    terms = lexical_terms(text)
-    if len(terms) > MAX_TERMS:
-        terms = terms[:MAX_TERMS]
-    documents = conn.execute("SELECT max(rowid) FROM documents").fetchone()[0] or 0
-    ceiling = max(COMMON_FLOOR, COMMON_SHARE * documents)
-    kept = [term for term in terms if conn.execute(
-        "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [term]).fetchone()[0] <= ceiling]
-    return " OR ".join(kept)
-
-
-def lexical_terms(text: str) -> list[str]:
-    """The FTS5 terms of `text`: its words (stop words left out unless there are no others),
-    its "quoted phrases" as phrases, a word ending in * as a prefix; every term quoted, so no
-    FTS5 operator or syntax error can come through."""
-    terms, words = [], []
-    for phrase, word, star in re.findall(r'"([^"]+)"|(\w+)(\*?)', text):
-        if phrase:
-            tokens = re.findall(r"\w+", phrase)
-            if tokens:
-                terms.append('"' + " ".join(tokens) + '"')
-        elif word:
-            words.append((word, star))
-    content = [(w, star) for w, star in words if w.lower() not in STOP_WORDS] or words
-    terms += [f'"{w}"' + ("*" if star else "") for w, star in content]
-    return list(dict.fromkeys(terms))
 
 
 def related(conn: sqlite3.Connection, doc_id: str, count: int = RELATED) -> list[dict[str, Any]]:
@@ -332,20 +333,21 @@ def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]
     marks = ", ".join("?" for _ in rows)
     texts = dict(conn.execute(f"SELECT rowid, text FROM documents WHERE rowid IN ({marks})",
                               [row["rowid"] for row in rows]).fetchall())
-    every = []  # (row, its passages)
+    every = []  # (row, its passages, the passages that compete: those with the most query words)
     for row in rows:
         body = (texts.get(row["rowid"]) or row.get("description") or "").translate(NO_MARKS)
-        every.append((row, passages(body[:SNIPPET_SOURCE_CHARS]) or [body]))
-    flat = [part for _, parts in every for part in parts]
-    # One embedding call for all the shown rows' passages (a call per row costs more).
-    nearness = embed(flat) @ query_vector if query_vector is not None else np.zeros(len(flat))
-    offset = 0
-    for row, parts in every:
+        parts = passages(body[:SNIPPET_SOURCE_CHARS]) or [body]
         hits = [len(pattern.findall(part)) if pattern else 0 for part in parts]
-        near = nearness[offset:offset + len(parts)]
-        offset += len(parts)
-        best = max(range(len(parts)), key=lambda i: (hits[i], near[i]))
-        passage = parts[best]
+        every.append((row, parts, [i for i, n in enumerate(hits) if n == max(hits)]))
+    # Meaning breaks the ties, in one embedding call for all the shown rows' tied passages (a
+    # call per row costs more); a row with one best passage needs none.
+    tied = [parts[i] for _, parts, best in every if len(best) > 1 for i in best]
+    nearness = iter(embed(tied) @ query_vector if query_vector is not None and tied else np.zeros(len(tied)))
+    for row, parts, best in every:
+        if len(best) > 1:
+            near = {i: next(nearness) for i in best}
+            best = [max(best, key=near.__getitem__)]
+        passage = parts[best[0]]
         found = pattern.search(passage) if pattern else None
         start = max(0, passage.rfind(" ", 0, max(0, found.start() - SNIPPET_CHARS // 3)) + 1) if found else 0
         excerpt = passage[start:start + SNIPPET_CHARS]
