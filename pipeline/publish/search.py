@@ -172,9 +172,10 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
 
 def ranked_by_words(conn: sqlite3.Connection, match: str) -> np.ndarray:
     """The rowids of the documents an FTS5 query matches, best bm25 first (newest first among
-    equals). Read as one string of integers (the score in millionths): SQLite builds it in C
-    and numpy parses it, where a Python tuple per match cost a quarter of the search."""
-    found = conn.execute(f"SELECT group_concat(r || ' ' || s, ' ') FROM (SELECT rowid AS r, CAST({RANK} * 1e6 "
+    equals). Read as one string of integers that SQLite builds in C and numpy parses, where a
+    Python tuple per match cost a quarter of the search; the score in units of 10^-12 (a word
+    in every document scores ~10^-6, and no score reaches 10^5: int64 holds them all)."""
+    found = conn.execute(f"SELECT group_concat(r || ' ' || s, ' ') FROM (SELECT rowid AS r, CAST({RANK} * 1e12 "
                          "AS INTEGER) AS s FROM documents_fts WHERE documents_fts MATCH ? LIMIT -1)", [match]).fetchone()
     if not found or not found[0]:
         return np.zeros(0, dtype=np.int64)
