@@ -114,9 +114,10 @@ class PageNavigation:
         else:
             message = describe_failure(failure)
             counters.count_error(self.crawler.stats, source.id, url, message)
-            if kwargs["found_via"] == "url" and is_gone(failure):
+            own = _is_source_url(kwargs)
+            if own and is_gone(failure):
                 counters.mark_source_gone(self.crawler.stats, source.id)
-            if kwargs["found_via"] == "url" and is_unreachable(failure):
+            if own and is_unreachable(failure):
                 counters.mark_source_unreachable(self.crawler.stats, source.id)
         response = getattr(failure.value, "response", None)
         yield Page(
@@ -145,3 +146,10 @@ def pdf_links(response) -> list[str]:
         if path.endswith(".pdf") and urlsplit(url).scheme in ("http", "https") and url not in found:
             found.append(url)
     return found
+
+
+def _is_source_url(kwargs: dict) -> bool:
+    """Whether a page request was for the source's own URL (a `url` source's page, a `site`
+    source's start page): its failure is the source's, and can say the source is gone or
+    unreachable (a run where every source is unreachable is an outage: pipeline.store.runs)."""
+    return kwargs["found_via"] == "url" or (kwargs["found_via"] == "site" and kwargs.get("depth") == 0)

@@ -172,6 +172,11 @@ def format_summary(summary: RunSummary) -> str:
         f"documents: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.errors} error(s).",
     ]
+    if summary.status == "offline":  # one cause, said once: not an error per source
+        lines.append(f"No network: none of the {summary.sources} sources could be reached (DNS, refused, "
+                     "unreachable or timed out) — nothing changed, no source is marked failing; the next "
+                     "crawl tries them all again. `make demo` runs offline; the errors are in the runs table.")
+        return "\n".join(lines)
     if summary.dropped:
         reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(summary.dropped.items()))
         lines.append(f"Dropped: {reasons}.")
@@ -183,9 +188,6 @@ def format_summary(summary: RunSummary) -> str:
     for source_id, alert in sorted(summary.drift.items()):
         lines.append(f"Extraction drift: {source_id}: {alert}. Check its pages; `prodops sources health` "
                      "keeps the alert until extraction is back to usual.")
-    if summary.status == "offline":
-        lines.append("Offline: every source failed to connect (DNS, refused, unreachable or timed out); "
-                     "no source's health changed. Check the network; the next crawl tries them all again.")
     if summary.status == "interrupted":
         lines.append(f"Interrupted: {summary.interruption or 'the crawl could not go on'}; "
                      "the next crawl fetches what this one did not store.")

@@ -39,6 +39,7 @@ class RunSummary:
 
     run_id: int
     status: str
+    sources: int = 0  # how many sources the run crawled
     pages_fetched: int = 0
     not_modified: int = 0
     bytes_downloaded: int = 0
@@ -99,6 +100,7 @@ def finish_run(
     summary = RunSummary(
         run_id=run_id,
         status=status,
+        sources=len(sources),
         pages_fetched=stats.get(counters.PAGES, 0),
         not_modified=stats.get(counters.NOT_MODIFIED, 0),
         bytes_downloaded=stats.get("downloader/response_bytes", 0),
@@ -226,6 +228,7 @@ def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
     return RunSummary(
         run_id=run_id,
         status=row["status"],
+        sources=len(json.loads(row["sources"] or "[]")),
         pages_fetched=row["pages_fetched"] or 0,
         not_modified=row["pages_not_modified"] or 0,
         bytes_downloaded=row["bytes_downloaded"] or 0,
