@@ -4,6 +4,7 @@ each page at 1280 and 390 px wide in test-artifacts/."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,13 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 
 @pytest.fixture
 def site(sample_sources_file, tmp_path):
-    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    with served(crawl_into(sample_sources_file, tmp_path / "prodops.db")) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def served(db_path: Path):
+    """`prodops serve` of a database on a free port of 127.0.0.1: its base URL."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path),
                                "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -40,9 +47,11 @@ def site(sample_sources_file, tmp_path):
                 server.kill()
                 pytest.fail("prodops serve did not start")
             time.sleep(0.2)  # polling for the server, bounded by the deadline
-    yield base
-    server.terminate()
-    server.wait(timeout=30)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_browse_search_facet_list_and_feed(site):
@@ -253,3 +262,75 @@ def test_a_paraphrase_finds_a_page_by_meaning_and_its_page_shows_related_resourc
         page.wait_for_load_state()
         assert "/-/documents/" in page.url
         browser.close()
+
+
+# Pages a product-ops blog's neighbours publish too (written for this test).
+OFF_TOPIC = [
+    {"slug": "line-cook", "title": "Line Cook Wanted for Our Busy Downtown Bistro", "author": "Chef Ana Ruiz",
+     "date": "2026-11-20T09:00:00Z", "summary": "A full-time line cook position, evenings and weekends.",
+     "paragraphs": [
+         "Our downtown bistro is looking for an experienced line cook to join the kitchen team. You will "
+         "work the grill and sauté stations during dinner service, five evenings a week including weekends.",
+         "You have at least two years on a busy line, you keep your station clean and stocked, and you can "
+         "plate forty covers an hour without losing your temper. Knife skills and a food handler card are a must.",
+         "We pay above the local rate, share tips across the whole kitchen, and feed every shift a proper "
+         "family meal. Send a short note about the kitchens you have worked in and when you could start a trial shift."]},
+    {"slug": "half-marathon", "title": "Twelve Weeks to Your First Half Marathon", "author": "Jo Park",
+     "date": "2026-11-21T09:00:00Z", "summary": "A beginner's training plan for 21.1 kilometres.",
+     "paragraphs": [
+         "A half marathon is a wonderful first race goal: long enough to need a plan, short enough that the "
+         "training fits around work and family. This plan assumes you can already run thirty minutes without stopping.",
+         "Run four days a week. Two of the runs are easy and conversational, one is a tempo run at a pace you "
+         "could hold for an hour, and the long run grows by a kilometre or two every week until it reaches eighteen.",
+         "Every fourth week is a recovery week with less distance. Sleep, eat enough carbohydrate the day before "
+         "long runs, and buy shoes from a shop that lets you run in them. On race day, start slower than you want to."]},
+    {"slug": "sourdough", "title": "A Sourdough Loaf for Beginners", "author": "Sam Baker",
+     "date": "2026-11-22T09:00:00Z", "summary": "Flour, water, salt and patience.",
+     "paragraphs": [
+         "Sourdough bread needs only flour, water, salt and a lively starter. Feed the starter the night before "
+         "so that it doubles and smells pleasantly sour by the morning.",
+         "Mix five hundred grams of bread flour with three hundred and fifty grams of water and leave it for an "
+         "hour. Add a hundred grams of starter and ten grams of salt, then fold the dough every half hour for two hours.",
+         "Shape the loaf, let it rise in a floured basket in the fridge overnight, and bake it in a very hot "
+         "covered pot for twenty minutes, then uncovered until the crust is deep brown."]},
+]
+
+
+def test_the_front_page_and_feed_show_documents_about_product_ops(sample_sources_file, tmp_path):
+    """The demo corpus with off-topic pages crawled after it (so they are the latest): the
+    home page's latest additions and the Atom feed leave them out and say so, and the link
+    to everything leads to them."""
+    import sqlite3
+
+    from conftest import write_sources
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.sampleweb import article_html
+    from pipeline.demo.webserver import Route, StaticWeb
+
+    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     **{f"/{a['slug']}": Route(article_html(a, "http://off.example").encode()) for a in OFF_TOPIC}})
+    with web:
+        crawl_into(write_sources(tmp_path / "off.yaml", [Source(f"off-{a['slug']}", a["title"], "url",
+                                                                f"{web.base_url}/{a['slug']}") for a in OFF_TOPIC]),
+                   db_path)
+    titles = [a["title"] for a in OFF_TOPIC]
+    with sqlite3.connect(db_path) as conn:
+        stored = dict(conn.execute(f"SELECT title, relevance FROM documents WHERE title IN ({', '.join('?' * 3)})",
+                                   titles).fetchall())
+    assert set(stored) == set(titles) and max(stored.values()) < 0.5, stored
+    with served(db_path) as base, sync_playwright() as playwright:
+        browser = browser_for(playwright)
+        page = browser.new_page()
+        page.goto(base + "/")
+        latest = page.locator("#latest-h + p + ul").inner_text()
+        assert "Product" in latest and not any(title in latest for title in titles)
+        assert "a relevance of 0.5 or more" in page.locator("#latest-h + p").inner_text()
+        page.click("text=Everything, on topic or not")
+        page.wait_for_load_state()
+        assert all(page.locator(f"text={title}").count() >= 1 for title in titles)
+        browser.close()
+        feed = feedparser.parse(urllib.request.urlopen(base + "/-/feeds/latest.atom", timeout=10).read())
+    assert len(feed.entries) >= 10 and not {entry.title for entry in feed.entries} & set(titles)

@@ -19,12 +19,15 @@ import numpy as np
 from pipeline.publish.export import tags_of
 from pipeline.store.database import database_state
 from pipeline.store.vectors import fingerprint, load_vectors
+from pipeline.understand.relevance import RELEVANT
 
 FACETS = ("content_type", "tags", "entities", "source_id", "language", "year")
 ARRAY_FACETS = ("tags", "entities")  # JSON arrays: a document counts under each of its values
 FACET_VALUES_SHOWN = 12
 # One copy of each near-duplicate cluster is shown: its canonical one.
 CANONICAL = "NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = d.cluster_id AND c.canonical_id != d.id)"
+# About product ops: at or above the relevance threshold (a document not yet scored counts).
+ON_TOPIC = f"coalesce(d.relevance, 1) >= {RELEVANT!r}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +106,10 @@ class FacetIndex:
     SQLite took ~90 ms (the columns sit after each document's text)."""
 
     def __init__(self, rows: list[tuple]):
+        """`rows`: (rowid, on topic, *FACETS values) of each document, in rowid order."""
         self.rowids = np.array([row[0] for row in rows], dtype=np.int64)
+        self.on_topic = np.array([bool(row[1]) for row in rows], dtype=bool)  # ON_TOPIC
+        rows = [(row[0], *row[2:]) for row in rows]
         self.values: dict[str, list] = {}
         self.codes: dict[str, np.ndarray] = {}  # scalar facets: a code per document (-1: none)
         self.owners: dict[str, np.ndarray] = {}  # array facets: the document of each value...
@@ -165,7 +171,7 @@ def facet_index(conn: sqlite3.Connection) -> FacetIndex:
     found = _cached(_FACETS, path, state)
     if found is not None:
         return found
-    index = FacetIndex(plain(conn).execute(f"SELECT d.rowid, {', '.join('d.' + name for name in FACETS)} "
+    index = FacetIndex(plain(conn).execute(f"SELECT d.rowid, {ON_TOPIC}, {', '.join('d.' + name for name in FACETS)} "
                                            f"FROM documents d WHERE {CANONICAL} ORDER BY d.rowid").fetchall())
     with _INDEXES_LOCK:
         _FACETS[path] = (state, index)

@@ -55,6 +55,9 @@ RRF_K = 10
 MEANING_CANDIDATES = 100  # the nearest documents by meaning that enter the ranking
 MEANING_FLOOR = 0.2  # ... when at least this similar (cosine) to the query
 MAX_QUERY_CHARS = 500
+# A document below the relevance threshold (indexes.ON_TOPIC) counts this share of its fused
+# score: below an on-topic page that matched as well, still found when it alone matches.
+OFF_TOPIC_WEIGHT = 0.5
 CONCEPT_FLOOR = 0.38  # a query this near a concept's prototype (and CONCEPT_MARGIN nearer than the
 CONCEPT_MARGIN = 0.05  # next) is offered that concept as a filter: "keeping an eye on competitors" 0.40
 RELATED = 5  # related documents on a document's page
@@ -145,6 +148,7 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
         chosen = positions[kept[positions]]
         fused[chosen] += 1 / (RRF_K + np.arange(1, len(chosen) + 1))
         matched[how][chosen] = True
+    fused[~shown.on_topic] *= OFF_TOPIC_WEIGHT  # the same match: a page about product ops first
     candidates = np.flatnonzero(fused)
     result.count = len(candidates)
     result.facets = shown.counts_at(candidates)

@@ -11,10 +11,12 @@ import json
 import sqlite3
 
 from pipeline.publish.export import tags_of
+from pipeline.publish.indexes import ON_TOPIC
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import related
 from pipeline.store.database import database_state
+from pipeline.understand.relevance import RELEVANT
 
 LATEST = 10  # documents on the home page
 SCREEN_PARAGRAPHS = 6  # paragraphs of a document shown before "read the whole text"
@@ -56,19 +58,22 @@ def home(conn: sqlite3.Connection, path: str | None = None) -> dict:
     lists = _rows(conn, "SELECT l.slug, l.title, l.description, count(i.position) AS item_count FROM lists l "
                         "LEFT JOIN list_items i ON i.list_slug = l.slug GROUP BY l.slug ORDER BY l.title") \
         if _has_table(conn, "lists") else []
+    # On topic by default (ON_TOPIC): a corpus also holds the off-topic pages its sources
+    # published; the page links to all of them.
     counts = computed_once(path, "concepts", lambda: _rows(
-        conn, "SELECT t.value AS id, count(*) AS n FROM documents d, json_each(d.tags) t GROUP BY t.value "
-              "ORDER BY n DESC, t.value"))
+        conn, f"SELECT t.value AS id, count(*) AS n FROM documents d, json_each(d.tags) t WHERE {ON_TOPIC} "
+              "GROUP BY t.value ORDER BY n DESC, t.value"))
     concepts = [{"id": row["id"], "label": names.concept(row["id"]), "count": row["n"]} for row in counts]
     # Documents are inserted when first seen: the highest rowids are the latest additions.
     latest = [_card(row, names) for row in _rows(
         conn, "SELECT id, url, title, sitename, source_id, published, first_seen, content_type, tags "
-              "FROM documents ORDER BY rowid DESC LIMIT ?", [LATEST])]
+              f"FROM documents d WHERE {ON_TOPIC} ORDER BY rowid DESC LIMIT ?", [LATEST])]
     health = _rows(conn, "SELECT count(*) AS total, sum(disabled_reason IS NOT NULL) AS disabled, "
                          "sum(disabled_reason IS NULL AND coalesce(consecutive_errors, 0) > 0) AS failing, "
                          "sum(drift IS NOT NULL) AS drifting FROM sources")[0]
     total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    return {"lists": lists, "concepts": concepts, "latest": latest, "health": health, "documents": total}
+    return {"lists": lists, "concepts": concepts, "latest": latest, "health": health, "documents": total,
+            "relevant": RELEVANT}
 
 
 def _card(row: dict, names: Labels) -> dict:
