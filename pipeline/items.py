@@ -57,6 +57,11 @@ class Page:
     # A site crawl's page: its depth from the start, and the same-site links it leads to.
     depth: int | None = None
     site_links: list[str] = field(default_factory=list)
+    # Of those, the site's navigation ("Older posts", rel=next, page numbers), and the
+    # anchor text of each link: a listing leads on whatever its relevance (stages/follow.py).
+    navigation_links: list[str] = field(default_factory=list)
+    link_texts: list[str] = field(default_factory=list)
+    listing: bool = False  # reached through a navigation link: a further page of a listing
     # The document's relevance (the tag stage's; for an unchanged page, the stored one):
     # the follow stage asks for linked_pdfs and site_links only when it is high enough.
     relevance: float | None = None

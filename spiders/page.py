@@ -76,18 +76,23 @@ class PageNavigation:
             counters.count_not_modified(self.crawler.stats, source.id)
         yield page  # its linked PDFs are asked for by the follow stage, if it is relevant enough
 
-    def follow_from(self, page: Page) -> list[scrapy.Request]:
+    def follow_from(self, page: Page, navigation_only: bool = False) -> list[scrapy.Request]:
         """The requests a stored (or skipped) page leads to: its linked PDFs, and for a site
-        crawl's page its links within the source's page budget (pipeline.stages.follow)."""
+        crawl's page its links within the source's page budget; with `navigation_only`, only
+        its navigation links (pipeline.stages.follow decides)."""
         source = self.source_by_id(page.source_id)
         if source is None:
             return []
         requests = []
-        for url in page.linked_pdfs:
-            requests += self.follow(url, source, found_via="pdf-link", landing_url=page.final_url or page.url)
-        for url in page.site_links:
+        if not navigation_only:
+            for url in page.linked_pdfs:
+                requests += self.follow(url, source, found_via="pdf-link", landing_url=page.final_url or page.url)
+        navigation = set(page.navigation_links)
+        for url in page.navigation_links if navigation_only else page.site_links:
             if url not in self._followed and self.take_budget(source, "site"):
-                requests += self.follow(url, source, found_via="site", depth=(page.depth or 0) + 1)
+                for request in self.follow(url, source, found_via="site", depth=(page.depth or 0) + 1):
+                    request.cb_kwargs["listing"] = url in navigation  # a further page of a listing
+                    requests.append(request)
         return requests
 
     def linked_pdfs(self, response, not_modified: bool) -> list[str]:

@@ -2,10 +2,12 @@
 crawl's links — only when the page is about product ops enough (PRODOPS_FOLLOW_MIN_RELEVANCE),
 so that a feed article about tax law does not make the crawler fetch five government PDFs.
 
-Always followed: a site crawl's start page (the curator chose the site), and pages without
+Always followed: a site crawl's start page (the curator chose the site), pages without
 main text (hubs and listings carry no relevance of their own; they are dropped before the
-store, and their links are followed when the drop is told). Not followed: counted per run
-and said in the crawl's summary.
+store, and their links are followed when the drop is told), and a site's listings whatever
+their text's relevance: a page reached through pagination ("Older posts", rel=next), a page
+whose main text is mostly the anchors of its links (LISTING_SHARE), and the navigation
+links of any page. What is gated is counted per run and said in the crawl's summary.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from pipeline import counters
 from pipeline.items import Page
 
 logger = logging.getLogger(__name__)
+
+# A page whose main text is at least this share the anchor text of its same-site links is a
+# listing (a list of titles with short excerpts); an article's own links are a small share.
+LISTING_SHARE = 0.4
 
 
 class FollowStage:
@@ -46,12 +52,25 @@ class FollowStage:
 
     def _follow(self, page: Page, relevance: float | None) -> None:
         chosen_start = page.found_via == "site" and page.depth == 0
-        if relevance is not None and relevance < self.min_relevance and not chosen_start:
-            links = len(page.linked_pdfs) + len(page.site_links)
+        gated = relevance is not None and relevance < self.min_relevance and not chosen_start
+        if gated and (page.listing or is_listing(page)):
+            gated = False  # navigation of the site the curator chose: it leads on
+        if gated:
+            links = len(page.linked_pdfs) + len(set(page.site_links) - set(page.navigation_links))
             counters.count_not_followed(self.crawler.stats, links)
             logger.info("not following %d link(s) of %s: relevance %.2f < %.2f", links, page.url,
                         relevance, self.min_relevance)
-            return
         spider = self.crawler.spider
-        for request in spider.follow_from(page):
+        for request in spider.follow_from(page, navigation_only=gated):
             self.crawler.engine.crawl(request)
+
+
+def is_listing(page: Page) -> bool:
+    """Whether a page's main text is mostly the anchor text of its same-site links (at least
+    LISTING_SHARE of it): a blog's index, an archive, a category page."""
+    text = " ".join(((page.document or {}).get("text") or "").split())
+    if not text or not page.link_texts:
+        return False
+    anchors = {" ".join(anchor.split()) for anchor in page.link_texts}
+    covered = sum(len(anchor) * text.count(anchor) for anchor in anchors if len(anchor) > 3)
+    return covered >= LISTING_SHARE * len(text)
