@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -21,15 +20,13 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
+from feeds.charsets import choose_charset
 from feeds.dates import iso, parse_datetime, struct_time_iso
 from feeds.discover import feed_links
 from feeds.entries import EntryHints
 from feeds.inflate import InflateError, inflate
 
 logger = logging.getLogger(__name__)
-
-XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["'](?P<name>[^"']+)["']""", re.I)
-
 
 MAX_FEED_INFLATED = 20 * 1024 * 1024  # as DOWNLOAD_MAXSIZE
 SCRIPT_TAGS = ("script", "style", "noscript", "template")  # dropped with their content
@@ -58,22 +55,30 @@ class ParsedFeed:
     entries: list[FeedEntry] = field(default_factory=list)
     bozo: str | None = None  # why feedparser flagged the feed as malformed, if it did
     skipped: int = 0  # entries without a usable http(s) link
+    encoding: str | None = None  # the charset the feed was read in, e.g. "utf-8", "big5"
 
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse a fetched feed; raise NotAFeedError when the bytes hold no feed at all."""
+    """Parse a fetched feed; raise NotAFeedError when the bytes hold no feed at all.
+
+    `content_type` is the whole Content-Type header, charset parameter included: a feed
+    whose only charset declaration is the HTTP header is read wrong without it."""
     try:
         body = inflate(body, MAX_FEED_INFLATED)  # a feed.xml.gz served as a file
     except InflateError as error:
         raise NotAFeedError(f"{url}: {error}") from None
     if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return parse_json_feed(body, url)
-    body = _trust_valid_utf8(body)
+    charset = choose_charset(body, content_type)
+    body = charset.body
     headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    if charset.content_type:
+        headers["content-type"] = charset.content_type
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
     bozo = _malformation(parsed)
+    if charset.guessed and not bozo:
+        # Read right, but the publisher should declare it: XML without a declaration is UTF-8.
+        bozo = f"CharacterEncodingOverride: no encoding declared, and not UTF-8; read as {charset.guessed}"
     if not parsed.entries and not parsed.get("version"):
         looks_html = body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
         what = "an HTML page" if looks_html else "not RSS or Atom"
@@ -83,7 +88,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             message += f"; the page declares a feed at {declared[0][0]}: use that URL as the source"
         raise NotAFeedError(message)
     feed = ParsedFeed(
-        title=parsed.feed.get("title"), version=parsed.get("version") or "unknown", bozo=bozo
+        title=parsed.feed.get("title"), version=parsed.get("version") or "unknown", bozo=bozo,
+        encoding=parsed.get("encoding") or None,
     )
     base = parsed.feed.get("link") or url
     for raw in parsed.entries:
@@ -137,19 +143,6 @@ def _http_url(base: str, candidate) -> str | None:
         return None
     absolute = urljoin(base, candidate.strip())
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
-
-
-def _trust_valid_utf8(body: bytes) -> bytes:
-    """Correct an XML declaration that names a legacy encoding for a body that is valid,
-    non-ASCII UTF-8 (a common publishing mistake; the reverse almost never decodes)."""
-    match = XML_ENCODING.match(body)
-    if not match or match.group("name").lower() in (b"utf-8", b"utf8") or body.isascii():
-        return body
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body
-    return body[: match.start("name")] + b"utf-8" + body[match.end("name"):]
 
 
 def _malformation(parsed: feedparser.FeedParserDict) -> str | None:

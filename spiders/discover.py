@@ -13,7 +13,7 @@ from feeds.discover import feed_links, guessed_feed_urls, guessed_sitemap_urls
 from feeds.parse import NotAFeedError, parse_feed
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline.stages.pool import TaskStopped, WorkerPool
-from spiders.responses import media_type
+from spiders.responses import content_type
 
 
 @dataclass
@@ -82,7 +82,7 @@ class DiscoverSpider(scrapy.Spider):
 
     async def check_feed(self, response, site: str, evidence: str, title: str | None):
         try:
-            feed = await self._parse(parse_feed, response.body, response.url, media_type(response))
+            feed = await self._parse(parse_feed, response.body, response.url, content_type(response))
         except (NotAFeedError, TaskStopped, DropItem):
             return
         found_url = response.request.meta.get("redirect_urls", [response.url])[0]

@@ -13,7 +13,7 @@ from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
 from pipeline.stages.pool import TaskStopped, WorkerPool
-from spiders.responses import media_type
+from spiders.responses import content_type
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class FeedNavigation:
         while pool.behind and self.crawler.crawling:
             await asyncio.sleep(0.1)  # (Scrapy runs on the asyncio reactor)
         try:
-            feed = await pool.run(parse_feed, response.body, response.url, media_type(response), alone=True)
+            feed = await pool.run(parse_feed, response.body, response.url, content_type(response), alone=True)
         except NotAFeedError as error:
             counters.count_error(stats, source.id, response.url, str(error))
             return

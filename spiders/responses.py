@@ -55,8 +55,15 @@ def is_not_modified(response: Response) -> bool:
 
 def media_type(response: Response) -> str:
     """The response's media type without parameters, lower-case ('' when absent)."""
+    return content_type(response).split(";", 1)[0].strip().lower()
+
+
+def content_type(response: Response) -> str:
+    """The response's whole Content-Type, parameters included ('' when absent): what a
+    parser of the body needs, since the charset parameter may be the only place the
+    encoding is declared."""
     value = response.headers.get(b"Content-Type") or b""
-    return value.decode("latin-1").split(";", 1)[0].strip().lower()
+    return value.decode("latin-1").strip()
 
 
 def describe_failure(failure: Failure) -> str:

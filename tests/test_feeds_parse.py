@@ -133,3 +133,86 @@ def test_a_body_naming_dev_zero_is_refused_without_reading_it():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "refused:" in result.stdout and "not a feed" in result.stdout, result.stdout
+
+
+# A feed whose only charset declaration is the HTTP header: no XML declaration, no BOM.
+CYRILLIC_RSS = ("<rss version=\"2.0\"><channel><title>Продуктовые операции</title>"
+                "<item><title>Как мы считаем метрики</title><link>http://blog.example/1</link>"
+                "<description>Команда продукта собирает данные каждую неделю.</description></item>"
+                "</channel></rss>")
+
+
+def test_the_http_charset_is_how_a_feed_without_a_declaration_is_read():
+    feed = parse_feed(CYRILLIC_RSS.encode("windows-1251"), f"{BASE}/feed",
+                      "application/rss+xml; charset=windows-1251")
+    assert feed.title == "Продуктовые операции"
+    assert feed.entries[0].hints.summary == "Команда продукта собирает данные каждую неделю."
+    assert (feed.bozo, feed.encoding) == (None, "windows-1251")
+
+
+def test_utf8_is_read_as_utf8_whatever_the_http_charset_says():
+    # Servers label UTF-8 feeds ISO-8859-1 (a common default); the bytes say otherwise.
+    feed = parse_feed(CYRILLIC_RSS.encode(), f"{BASE}/feed", "text/xml; charset=ISO-8859-1")
+    assert feed.title == "Продуктовые операции"
+    assert (feed.bozo, feed.encoding) == (None, "utf-8")
+
+
+def test_utf8_served_as_text_xml_without_a_charset_is_not_malformed():
+    # RFC 3023 made that US-ASCII; RFC 7303 reads it by its bytes, and so do we.
+    feed = parse_feed(CYRILLIC_RSS.encode(), f"{BASE}/feed", "text/xml")
+    assert feed.title == "Продуктовые операции" and feed.bozo is None
+
+
+def test_a_feed_in_an_undeclared_legacy_encoding_is_detected_and_flagged():
+    body = ("<rss version=\"2.0\"><channel><title>產品運營週報</title><item><title>我們如何衡量產品的成功</title>"
+            "<link>http://blog.example/1</link><description>每週一次，團隊整理客戶的回饋並更新路線圖。"
+            "</description></item></channel></rss>").encode("big5")
+    feed = parse_feed(body, f"{BASE}/feed")
+    assert feed.title == "產品運營週報"
+    assert feed.entries[0].hints.title == "我們如何衡量產品的成功"
+    assert feed.encoding == "big5"
+    assert feed.bozo == "CharacterEncodingOverride: no encoding declared, and not UTF-8; read as big5"
+
+
+def test_a_feed_whose_charset_is_only_in_the_http_header_is_read_right_in_a_crawl(tmp_path):
+    """A real crawl: the feed's charset (windows-1251) and its pages' (iso-8859-7) are
+    declared only by the HTTP header; the stored titles and text are right, and no
+    'malformed feed' warning is raised."""
+    import sqlite_utils
+    from conftest import FAST, run_prodops, write_sources
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.webserver import Route, StaticWeb
+
+    greek_paragraph = ("Η ομάδα προϊόντος συγκεντρώνει κάθε εβδομάδα τα σχόλια των πελατών, τα ταξινομεί "
+                       "ανά θέμα και ενημερώνει τον οδικό χάρτη με όσα έμαθε από τις συνεντεύξεις. ") * 4
+    page = (f"<html><head><title>Λειτουργίες προϊόντος στην πράξη</title></head><body><article>"
+            f"<h1>Λειτουργίες προϊόντος στην πράξη</h1><p>{greek_paragraph}</p><p>{greek_paragraph}</p>"
+            f"</article></body></html>").encode("iso-8859-7")
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/greek": Route(page, "text/html; charset=iso-8859-7")})
+    with web:
+        feeds = {
+            "/pages": [("Греческая статья", "/greek")],  # its page is fetched and read
+            "/hints": [("Как мы считаем метрики", "/never-fetched")],  # fetch_pages: False
+        }
+        for path, items in feeds.items():
+            entries = "".join(f"<item><title>{title}</title><link>{web.base_url}{link}</link>"
+                              f"<description>Команда продукта собирает данные.</description></item>"
+                              for title, link in items)
+            body = f'<rss version="2.0"><channel><title>Блог</title>{entries}</channel></rss>'
+            web.routes[path] = Route(body.encode("windows-1251"), "application/rss+xml; charset=windows-1251")
+        sources = write_sources(tmp_path / "s.yaml", [
+            Source("pages", "Pages", "feed", f"{web.base_url}/pages"),
+            Source("hints", "Hints", "feed", f"{web.base_url}/hints", settings={"fetch_pages": False})])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    documents = {row["source_id"]: row for row in db["documents"].rows}
+    assert documents["pages"]["title"] == "Греческая статья"  # the feed's title for its entry
+    assert "συγκεντρώνει κάθε εβδομάδα τα σχόλια των πελατών" in documents["pages"]["text"]
+    assert documents["hints"]["title"] == "Как мы считаем метрики"
+    assert "Команда продукта собирает данные." in (documents["hints"]["text"] or documents["hints"]["description"])
+    assert [source["last_warning"] for source in db["sources"].rows] == [None, None]
+    assert "malformed feed" not in result.stdout + result.stderr
