@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from scrapy.exceptions import DropItem
 
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
-from pipeline.stages.pool import TaskStopped, WorkerPool
-from spiders.responses import content_type
+from pipeline.stages.pool import WorkerPool
+from spiders.responses import content_type, parse_in_worker
 
 logger = logging.getLogger(__name__)
 
@@ -37,16 +36,10 @@ class FeedNavigation:
         pool = WorkerPool.of(self.crawler)
         while pool.behind and self.crawler.crawling:
             await asyncio.sleep(0.1)  # (Scrapy runs on the asyncio reactor)
-        try:
-            feed = await pool.run(parse_feed, response.body, response.url, content_type(response), alone=True)
-        except NotAFeedError as error:
-            counters.count_error(stats, source.id, response.url, str(error))
+        feed = await parse_in_worker(self.crawler, source.id, response, parse_feed, "feed", NotAFeedError,
+                                     content_type(response))
+        if feed is None:
             return
-        except TaskStopped as error:
-            counters.count_error(stats, source.id, response.url, f"parsing the feed {error}")
-            return
-        except DropItem:
-            return  # the crawl is stopping; the next one reads the feed
         counters.mark_source_ok(stats, source.id)
         if feed.bozo:
             warning = f"malformed feed (read {len(feed.entries)} entries anyway): {feed.bozo}"

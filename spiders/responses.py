@@ -1,4 +1,5 @@
-"""Turning Scrapy responses and failures into Page items and counted errors."""
+"""Turning Scrapy responses and failures into Page items, parsed navigation documents and
+counted errors."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from twisted.internet import error as net
 from twisted.python.failure import Failure
 
 from feeds.entries import EntryHints
+from pipeline import counters
 from pipeline.items import Page
+from pipeline.stages.pool import TaskStopped, WorkerPool
 from spiders.resolver import REFUSED
 
 
@@ -107,3 +110,20 @@ def is_unreachable(failure: Failure) -> bool:
 def is_gone(failure: Failure) -> bool:
     """True when a request failed with 410 Gone."""
     return isinstance(failure.value, HttpError) and failure.value.response.status == 410
+
+
+async def parse_in_worker(crawler, source_id: str, response: Response, parse, what: str,
+                          refused: type[Exception], *args):
+    """A source's navigation document (a feed, a sitemap) parsed in a bounded worker
+    (pipeline/stages/pool.py: the bytes are a stranger's); None when it cannot be had: a
+    `refused` document or a worker past its bounds counts against the source, a stopping
+    crawl leaves it to the next one."""
+    try:
+        return await WorkerPool.of(crawler).run(parse, response.body, response.url, *args, alone=True)
+    except refused as error:
+        counters.count_error(crawler.stats, source_id, response.url, str(error))
+    except TaskStopped as error:
+        counters.count_error(crawler.stats, source_id, response.url, f"parsing the {what} {error}")
+    except scrapy_errors.DropItem:
+        pass  # the crawl is stopping; the next one reads it
+    return None

@@ -9,12 +9,11 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import DropItem
 
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
 from pipeline.config.sources import Source
-from pipeline.stages.pool import TaskStopped, WorkerPool
+from spiders.responses import parse_in_worker
 
 
 class SitemapNavigation:
@@ -71,16 +70,9 @@ class SitemapNavigation:
             for request in unchanged:
                 yield request
             return
-        try:  # in a bounded worker (pipeline/stages/pool.py): the bytes are a stranger's
-            sitemap = await WorkerPool.of(self.crawler).run(parse_sitemap, response.body, response.url, alone=True)
-        except NotASitemapError as error:
-            counters.count_error(stats, source.id, response.url, str(error))
+        sitemap = await parse_in_worker(self.crawler, source.id, response, parse_sitemap, "sitemap", NotASitemapError)
+        if sitemap is None:
             return
-        except TaskStopped as error:
-            counters.count_error(stats, source.id, response.url, f"parsing the sitemap {error}")
-            return
-        except DropItem:
-            return  # the crawl is stopping; the next one reads the sitemap
         counters.mark_source_ok(stats, source.id)
         if sitemap.skipped:
             self.skip_links(source, sitemap.skipped, "sitemap locations")

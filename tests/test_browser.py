@@ -264,36 +264,33 @@ def test_a_paraphrase_finds_a_page_by_meaning_and_its_page_shows_related_resourc
         browser.close()
 
 
-# Pages a product-ops blog's neighbours publish too (written for this test).
-OFF_TOPIC = [
-    {"slug": "line-cook", "title": "Line Cook Wanted for Our Busy Downtown Bistro", "author": "Chef Ana Ruiz",
-     "date": "2026-11-20T09:00:00Z", "summary": "A full-time line cook position, evenings and weekends.",
-     "paragraphs": [
-         "Our downtown bistro is looking for an experienced line cook to join the kitchen team. You will "
-         "work the grill and sauté stations during dinner service, five evenings a week including weekends.",
-         "You have at least two years on a busy line, you keep your station clean and stocked, and you can "
-         "plate forty covers an hour without losing your temper. Knife skills and a food handler card are a must.",
-         "We pay above the local rate, share tips across the whole kitchen, and feed every shift a proper "
-         "family meal. Send a short note about the kitchens you have worked in and when you could start a trial shift."]},
-    {"slug": "half-marathon", "title": "Twelve Weeks to Your First Half Marathon", "author": "Jo Park",
-     "date": "2026-11-21T09:00:00Z", "summary": "A beginner's training plan for 21.1 kilometres.",
-     "paragraphs": [
-         "A half marathon is a wonderful first race goal: long enough to need a plan, short enough that the "
-         "training fits around work and family. This plan assumes you can already run thirty minutes without stopping.",
-         "Run four days a week. Two of the runs are easy and conversational, one is a tempo run at a pace you "
-         "could hold for an hour, and the long run grows by a kilometre or two every week until it reaches eighteen.",
-         "Every fourth week is a recovery week with less distance. Sleep, eat enough carbohydrate the day before "
-         "long runs, and buy shoes from a shop that lets you run in them. On race day, start slower than you want to."]},
-    {"slug": "sourdough", "title": "A Sourdough Loaf for Beginners", "author": "Sam Baker",
-     "date": "2026-11-22T09:00:00Z", "summary": "Flour, water, salt and patience.",
-     "paragraphs": [
-         "Sourdough bread needs only flour, water, salt and a lively starter. Feed the starter the night before "
-         "so that it doubles and smells pleasantly sour by the morning.",
-         "Mix five hundred grams of bread flour with three hundred and fifty grams of water and leave it for an "
-         "hour. Add a hundred grams of starter and ten grams of salt, then fold the dough every half hour for two hours.",
-         "Shape the loaf, let it rise in a floured basket in the fridge overnight, and bake it in a very hot "
-         "covered pot for twenty minutes, then uncovered until the crust is deep brown."]},
+# Pages a product-ops blog's neighbours publish too (written for this test): slug, title, paragraphs.
+OFF_TOPIC_PAGES = [
+    ("line-cook", "Line Cook Wanted for Our Busy Downtown Bistro", [
+        "Our downtown bistro is looking for an experienced line cook to join the kitchen team. You will "
+        "work the grill and sauté stations during dinner service, five evenings a week including weekends.",
+        "You have at least two years on a busy line, you keep your station clean and stocked, and you can "
+        "plate forty covers an hour without losing your temper. Knife skills and a food handler card are a must.",
+        "We pay above the local rate, share tips across the whole kitchen, and feed every shift a proper "
+        "family meal. Send a short note about the kitchens you have worked in and when you could start a trial shift."]),
+    ("half-marathon", "Twelve Weeks to Your First Half Marathon", [
+        "A half marathon is a wonderful first race goal: long enough to need a plan, short enough that the "
+        "training fits around work and family. This plan assumes you can already run thirty minutes without stopping.",
+        "Run four days a week. Two of the runs are easy and conversational, one is a tempo run at a pace you "
+        "could hold for an hour, and the long run grows by a kilometre or two every week until it reaches eighteen.",
+        "Every fourth week is a recovery week with less distance. Sleep, eat enough carbohydrate the day before "
+        "long runs, and buy shoes from a shop that lets you run in them. On race day, start slower than you want to."]),
+    ("sourdough", "A Sourdough Loaf for Beginners", [
+        "Sourdough bread needs only flour, water, salt and a lively starter. Feed the starter the night before "
+        "so that it doubles and smells pleasantly sour by the morning.",
+        "Mix five hundred grams of bread flour with three hundred and fifty grams of water and leave it for an "
+        "hour. Add a hundred grams of starter and ten grams of salt, then fold the dough every half hour for two hours.",
+        "Shape the loaf, let it rise in a floured basket in the fridge overnight, and bake it in a very hot "
+        "covered pot for twenty minutes, then uncovered until the crust is deep brown."]),
 ]
+OFF_TOPIC = [{"slug": slug, "title": title, "author": "A Neighbour", "date": f"2026-11-2{day}T09:00:00Z",
+              "summary": title, "paragraphs": paragraphs}
+             for day, (slug, title, paragraphs) in enumerate(OFF_TOPIC_PAGES)]
 
 
 def test_the_front_page_and_feed_show_documents_about_product_ops(sample_sources_file, tmp_path):

@@ -29,7 +29,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from pipeline.publish import site
@@ -60,17 +60,23 @@ async def latest_atom(datasette, request):
 
 
 async def list_atom(datasette, request):
+    return await _list_export(datasette, request, lambda slug, head, items: Response(
+        to_atom(head["title"], f"urn:prodops-curator:list:{slug}", items),
+        content_type="application/atom+xml; charset=utf-8"))
+
+
+async def _list_export(datasette, request, render):
+    """A curated list as a file: `render(slug, its row, its items)` with the items (documents
+    with the editor's note) in order; 404 when there is no such list."""
     slug = request.url_vars["slug"]
     db = datasette.get_database()
-    found = await db.execute("SELECT title FROM lists WHERE slug = ?", [slug])
+    found = await db.execute("SELECT title, description FROM lists WHERE slug = ?", [slug])
     if not found.rows:
         return Response.text(f"No curated list {slug!r}", status=404)
     result = await db.execute(
         f"SELECT {DOCUMENT_COLUMNS}, i.note FROM list_items i JOIN documents d ON d.id = i.document_id "
         "WHERE i.list_slug = ? ORDER BY i.position", [slug])
-    return Response(to_atom(found.rows[0]["title"], f"urn:prodops-curator:list:{slug}",
-                            [dict(row) for row in result.rows]),
-                    content_type="application/atom+xml; charset=utf-8")
+    return render(slug, dict(found.rows[0]), [dict(row) for row in result.rows])
 
 
 async def chart(datasette, request):
@@ -99,12 +105,18 @@ async def not_found(datasette, request, what: str) -> Response:
         request=request), status=404)
 
 
-async def document_page(datasette, request):
+async def read_or_404(datasette, read, what: str):
+    """(the database, what `read(conn)` found there); nothing found is Datasette's 404 page."""
     db = datasette.get_database()
-    doc_id = request.url_vars["id"]
-    data = await db.execute_fn(lambda conn: site.document(conn, doc_id))
+    data = await db.execute_fn(read)
     if data is None:
-        return await not_found(datasette, request, f"document {doc_id}")
+        raise NotFound(f"No {what}")
+    return db, data
+
+
+async def document_page(datasette, request):
+    doc_id = request.url_vars["id"]
+    db, data = await read_or_404(datasette, lambda conn: site.document(conn, doc_id), f"document {doc_id}")
     if request.url_vars.get("format") == "json":
         fields = ("id", "url", "title", "author", "published", "sitename", "content_type", "relevance", "description")
         return Response.json({"document": {name: data["doc"].get(name) for name in fields},
@@ -115,11 +127,8 @@ async def document_page(datasette, request):
 
 
 async def list_page(datasette, request):
-    db = datasette.get_database()
     slug = request.url_vars["slug"]
-    data = await db.execute_fn(lambda conn: site.curated_list(conn, slug))
-    if data is None:
-        return await not_found(datasette, request, f"curated list {slug}")
+    db, data = await read_or_404(datasette, lambda conn: site.curated_list(conn, slug), f"curated list {slug}")
     data["items"] = [item for item in data["items"] if is_web_link(item["url"])]
     data.update(atom_url=datasette.urls.path(f"/-/feeds/lists/{slug}.atom"),
                 markdown_url=datasette.urls.path(f"/-/exports/lists/{slug}.md"),
@@ -128,18 +137,10 @@ async def list_page(datasette, request):
 
 
 async def list_markdown(datasette, request):
-    slug = request.url_vars["slug"]
-    db = datasette.get_database()
-    found = await db.execute("SELECT title, description FROM lists WHERE slug = ?", [slug])
-    if not found.rows:
-        return Response.text(f"No curated list {slug!r}", status=404)
-    result = await db.execute(
-        f"SELECT {DOCUMENT_COLUMNS}, i.note FROM list_items i JOIN documents d ON d.id = i.document_id "
-        "WHERE i.list_slug = ? ORDER BY i.position", [slug])
-    text = to_markdown(found.rows[0]["title"], found.rows[0]["description"] or "",
-                       [dict(row) for row in result.rows], labels().concepts)
     # Response's content_type, not a header: Datasette writes content_type over any header.
-    return Response(text, content_type="text/markdown; charset=utf-8")
+    return await _list_export(datasette, request, lambda slug, head, items: Response(
+        to_markdown(head["title"], head["description"] or "", items, labels().concepts),
+        content_type="text/markdown; charset=utf-8"))
 
 
 async def _feed_links(datasette, request) -> list[dict]:
