@@ -306,12 +306,6 @@ def m015_vectors(db: sqlite_utils.Database) -> None:
                "model TEXT NOT NULL, head BLOB NOT NULL, page BLOB NOT NULL)")
 
 
-@migrations()
-def m016_curators(db: sqlite_utils.Database) -> None:
-    # Who may sign in to the site (pipeline/store/curators.py): an argon2 hash, never a password.
-    db["curators"].create({"name": str, "password_hash": str, "added": str}, pk="name")
-
-
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)
