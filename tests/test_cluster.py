@@ -111,6 +111,21 @@ class Cluster:
         for process in [*self.workers, self.scheduler]:
             self.kill(process)
 
+    def work_done(self) -> dict[str, tuple[int, set[str]]]:
+        """What each worker has run, as the worker itself counts it: {worker: (tasks executed,
+        the names of their functions)}. Only tasks count: the version checks, the shipping of
+        config files and the warm-up travel as `client.run` calls, which are not tasks."""
+        from distributed import Client
+
+        def work_of(dask_worker) -> tuple[int, list[str]]:  # runs on the worker (sent by value)
+            names = {name for name, state in dask_worker.state.task_counter.cumulative_elapsed()
+                     if state == "executing"}
+            return dask_worker.state.executed_count, sorted(names)
+
+        with Client(self.address, timeout=10, set_as_default=False,
+                    security=self.tls.security("client") if self.tls else None) as client:
+            return {worker: (count, set(names)) for worker, (count, names) in client.run(work_of).items()}
+
 
 def generated_feed(tmp_path: Path, pages: int) -> tuple[StaticWeb, Path]:
     """A generated web of `pages` articles in one feed (not yet served), and its sources file."""
@@ -367,11 +382,16 @@ def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, 
     taxonomy.write_text((ROOT / "data" / "taxonomy.yaml").read_text().replace(
         "label: Onboarding, training & enablement", "label: Onboarding and enablement"))
     here = run_prodops("retag", "--db", str(tmp_path / "here.db"), "--taxonomy", str(taxonomy))
+    assert sum(count for count, _ in cluster.work_done().values()) == 0  # `retag` here left the cluster alone
     there = run_prodops("retag", "--db", str(tmp_path / "there.db"), "--taxonomy", str(taxonomy),
                         "--cluster", cluster.address)
     assert here.returncode == 0 and there.returncode == 0, there.stdout + there.stderr
     assert here.stdout.split(";")[0] == there.stdout.split(";")[0]
     assert rows_of(tmp_path / "there.db") == rows_of(tmp_path / "here.db")
+    # The tagging ran on the workers (equal rows alone would not show it: tagging here gives them too).
+    work = cluster.work_done()
+    assert sum(count for count, _ in work.values()) > 0, work
+    assert any("judge" in names for _, names in work.values()), work
 
 
 def test_eval_on_the_cluster_measures_what_eval_here_measures(cluster):
@@ -379,3 +399,7 @@ def test_eval_on_the_cluster_measures_what_eval_here_measures(cluster):
     there = run_prodops("eval", "--no-semantic", "--cluster", cluster.address)
     assert there.stdout == here.stdout and there.returncode == here.returncode, there.stderr
     assert "situations, held-out: relevance AUC" in there.stdout
+    # The labelled items were read on the workers, each of the two taking its share (equal
+    # figures alone would not show it: reading them here gives them too).
+    work = cluster.work_done()
+    assert len(work) == 2 and all(count > 0 and "read_item" in names for count, names in work.values()), work

@@ -77,6 +77,25 @@ def test_atom_feeds_and_chart(site_db):
     assert chart.text.count('<table class="chart">') == 2
 
 
+def database_state(db_path) -> str:
+    """A digest of everything in the database (schema and rows), to tell whether anything changed."""
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+# Statements a visitor could try through `?sql=`: a write each, one hidden behind a SELECT.
+WRITES_BY_SQL = ["delete from documents", "update documents set title = 'defaced'",
+                 "insert into documents (id, url) values ('x', 'https://evil.example/')",
+                 "drop table documents", "select 1; delete from documents",
+                 "attach database ':memory:' as other"]
+
+
 def test_published_read_only_and_sql_can_be_turned_off(site_db):
     [sql_on] = get(site_db, "/prodops.json?sql=select+count(*)+from+documents", allow_sql=True)
     sql_off, canned_off = get(site_db, "/prodops.json?sql=select+1", "/prodops/latest.json", allow_sql=False)
@@ -86,6 +105,36 @@ def test_published_read_only_and_sql_can_be_turned_off(site_db):
     writes = get(site_db, "/-/plugins.json")[0].json()
     assert [plugin["name"] for plugin in writes] == ["prodops.py"]  # no write or raw-HTML plugin
     assert SETTINGS["allow_download"] is False
+
+    # Read-only: every way Datasette 0.65 offers to write (SQL, with `--sql` or without, and a
+    # POST to a canned query, the one write path it has: a writable canned query) is tried by
+    # a visitor (the site has no sign-in), refused, and changes nothing. No cookie is sent, so
+    # Datasette's CSRF check lets the POSTs through to the queries themselves.
+    before = database_state(site_db)
+
+    async def attempt_writes(allow_sql: bool):
+        from urllib.parse import quote
+
+        datasette = build_datasette(site_db, load_lists(), allow_sql=allow_sql)
+        answers = {}
+        for sql in WRITES_BY_SQL:
+            answers[f"?sql={sql}"] = await datasette.client.get(f"/prodops.json?sql={quote(sql)}")
+        queries = await datasette.get_canned_queries("prodops", None)
+        assert {"latest", "cited_not_followed", "list_prodops_reports"} <= set(queries)
+        a_document = (await datasette.get_database("prodops").execute("select id from documents limit 1")).first()[0]
+        for name, query in queries.items():
+            # Each parameter a real document's id or a defacing value, so a write would land.
+            fields = {param: a_document if "id" in param else "defaced"
+                      for param in re.findall(r"(?<!:):(\w+)", query["sql"])}
+            answers[f"POST {name}"] = await datasette.client.post(
+                f"/prodops/{name}", data={**fields, "_json": "1"}, headers={"accept": "application/json"})
+        return answers
+
+    for allow_sql in (True, False):
+        for attempt, response in asyncio.run(attempt_writes(allow_sql)).items():
+            assert response.status_code >= 400, f"{attempt} (sql {allow_sql}): {response.status_code} {response.text[:200]}"
+            assert '"ok": true' not in response.text, attempt
+    assert database_state(site_db) == before
 
 
 def test_datasette_csv_neutralizes_formulas(tmp_path):

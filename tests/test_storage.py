@@ -62,13 +62,39 @@ def test_a_feed_only_fallback_never_overwrites_extracted_text(tmp_path):
     assert stored["page_error"] == "HTTP 404"
 
 
+# The tables save_document writes to, in its order, before it stores the page's validators.
+WRITTEN_BEFORE_VALIDATORS = ("documents", "minhashes", "minhash_bands", "links", "sightings")
+
+
 def test_a_failed_save_leaves_no_half_written_document(tmp_path):
+    import sqlite3
+
+    from pipeline.understand.signatures import signature
+
     db = open_database(tmp_path / "c.db")
-    broken = {**row_for(), "no_such_column": 1}
-    with pytest.raises(Exception):
-        save_document(db, broken, "https://blog.example/a", "2026-11-01T00:00:00Z")
-    assert db["documents"].count == 0
-    assert db["sightings"].count == 0
+    row = row_for()
+    arguments = (row, "https://blog.example/a", "2026-11-01T00:00:00Z")
+    extras = {"fetched": ({"etag": '"v1"'}, "body-hash", []), "signature": signature(row["text"]),
+              "links": [("https://other.example/cited", "cited")]}
+    # A real SQLite failure on the transaction's last write (the page's validators), so that
+    # every other write of the save has happened when it strikes.
+    db.execute("CREATE TRIGGER fail_validators BEFORE INSERT ON validators "
+               "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
+        save_document(db, *arguments, **extras)
+    for table in (*WRITTEN_BEFORE_VALIDATORS, "validators"):
+        assert db[table].count == 0, f"{table} kept a write of the failed save"
+    # Another connection (a reader, the next crawl) sees nothing either, nor a lock.
+    other = sqlite3.connect(tmp_path / "c.db", timeout=0)
+    try:
+        assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    finally:
+        other.close()
+    # The same save, the failure gone, writes to each of those tables: they were written.
+    db.execute("DROP TRIGGER fail_validators")
+    assert save_document(db, *arguments, **extras) == "new"
+    for table in (*WRITTEN_BEFORE_VALIDATORS, "validators"):
+        assert db[table].count > 0, f"{table}: the save does not write it, so the test proves nothing of it"
 
 
 def test_content_hash_ignores_whitespace_and_case():
