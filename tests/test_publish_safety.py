@@ -198,6 +198,7 @@ def test_control_characters_are_dropped_when_stored_and_every_feed_parses(tmp_pa
     curated = load_lists(lists)
     db = open_database(tmp_path / "prodops.db")
     publish_lists(db, curated)
+    db["documents"].update(row["id"], {"relevance": 0.9})  # the latest feed shows documents on topic
     db.close()
     slugs = [c.slug for c in curated]
     responses = get(tmp_path / "prodops.db", "/-/feeds/latest.atom",

@@ -19,6 +19,7 @@ COMMANDS = {
     "label": "pipeline.cli.corpus:label",
     "eval": "pipeline.cli.corpus:evaluate_command",
     "search": "pipeline.cli.search:search_command",
+    "curators": "pipeline.cli.curators:curators_group",
 }
 
 

@@ -11,6 +11,7 @@ working and gets what it asked for; beside `--sql` it is an error). What one que
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import sys
 
 import click
@@ -19,6 +20,7 @@ import uvicorn
 from pipeline.cli.common import DEFAULT_DB
 from pipeline.cli.crawl import run_and_report
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
+from pipeline.publish.curators import curators
 from pipeline.publish.datasette import build_datasette
 from pipeline.publish.limits import limit_process_heap
 from pipeline.store.database import open_database
@@ -60,6 +62,9 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
     asyncio.run(datasette.invoke_startup())
     sql = "; arbitrary SQL on (--sql)" if allow_sql else ""
     click.echo(f"Serving {db_path} at http://{host}:{port}/{sql} (Ctrl-C stops)", err=True)
+    if curators(db_path) and not is_loopback(host):
+        click.echo(f"Warning: curators sign in with a password; on {host} put HTTPS in front of the site "
+                   "(a reverse proxy, see the README's \"Curating in the browser\").", err=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT and then returns.
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
 
@@ -83,3 +88,13 @@ def demo(db_path, port, no_serve) -> None:
         sys.exit(1)
     if not no_serve:
         serve_datasette(db_path, "127.0.0.1", port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` serves this machine only (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

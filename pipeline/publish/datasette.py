@@ -15,6 +15,7 @@ import yaml
 from datasette.app import Datasette
 
 from pipeline.config.files import PROJECT_DATA
+from pipeline.publish.curators import curators, site_secret
 from pipeline.store.citations import CITED_NOT_FOLLOWED_SQL
 
 METADATA = PROJECT_DATA / "metadata.yml"
@@ -76,7 +77,8 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False) -> D
     """The published site: the one factory of the Datasette app, for `prodops serve` and
     the tests alike. Our metadata (re-keyed to the file, with a canned query per curated
     list), the read-only settings, and our plugin. Arbitrary SQL (and a table's `_where=`)
-    only with `allow_sql`: canned queries, search, tables and our pages answer either way."""
+    only with `allow_sql`: canned queries, search, tables and our pages answer either way.
+    With curators beside the database, `/-/login` signs them in."""
     metadata = load_metadata(db_path)
     queries = metadata.setdefault("databases", {}).setdefault(database_name(db_path), {})
     queries.setdefault("queries", {}).update(list_queries(lists))
@@ -87,5 +89,10 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False) -> D
                        "Blank: at least 3 citing documents, 50 sites.",
         "sql": CITED_NOT_FOLLOWED_SQL,
     }
+    # Sign-in only where there are curators (pipeline/publish/signin.py); their cookies are
+    # signed with the secret kept beside the database, so they outlive a restart.
+    sign_in = bool(curators(db_path))
+    metadata.setdefault("plugins", {}).setdefault("prodops", {})["sign_in"] = sign_in
     return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
-                     static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql})
+                     static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql},
+                     secret=site_secret(db_path) if sign_in else None)

@@ -40,6 +40,7 @@ from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
+from pipeline.publish.signin import login_page
 
 FACET_LABELS = {"content_type": "Content type", "tags": "Concept", "entities": "Tool or method", "source_id": "Source",
                 "language": "Language", "year": "Year"}
@@ -182,6 +183,8 @@ def extra_template_vars(template, request, datasette):
         names = labels()
         found = {"feed_links": await _feed_links(datasette, request),
                  "concept_labels": names.concepts, "type_labels": names.types}
+        if (datasette.plugin_config("prodops") or {}).get("sign_in"):
+            found["sign_in_url"] = datasette.urls.path("/-/login")
         if template == "index.html":
             db = datasette.get_database()
             found["home"] = await db.execute_fn(lambda conn: site.home(conn, db.path))
@@ -279,8 +282,9 @@ async def threads(datasette, request):
 
 
 @hookimpl
-def register_routes():
-    return [
+def register_routes(datasette):
+    sign_in = [(r"^/-/login$", login_page)] if (datasette.plugin_config("prodops") or {}).get("sign_in") else []
+    return sign_in + [
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),

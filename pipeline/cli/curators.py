@@ -1,0 +1,69 @@
+"""`prodops curators add|remove|list`: who may sign in to the published site and curate
+there (pipeline/publish/curators.py keeps them beside the database, never in it)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from pipeline.cli.common import DEFAULT_DB, UserError
+from pipeline.publish.curators import CuratorError, add_curator, curators, curators_file, remove_curator
+
+DB_OPTION = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+                         help="The database whose site they curate.")
+
+
+@click.group("curators")
+def curators_group() -> None:
+    """Curators: the people who may sign in to the site (`prodops serve`) to curate."""
+
+
+@curators_group.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@DB_OPTION
+def add(name: str, password_stdin: bool, db_path: str) -> None:
+    """Add a curator, or set the password of one already there.
+
+    Example: echo "$PASSWORD" | prodops curators add maya --password-stdin"""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        first = not curators(db_path)
+        new = add_curator(db_path, name, password)
+    except CuratorError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"{'Added' if new else 'Changed the password of'} curator {name} ({curators_file(db_path)}).")
+    if first:
+        click.echo("Restart `prodops serve` for the site to offer sign-in at /-/login.")
+
+
+@curators_group.command("remove")
+@click.argument("name")
+@DB_OPTION
+def remove(name: str, db_path: str) -> None:
+    """Remove a curator (a session already open ends when the site restarts)."""
+    try:
+        removed = remove_curator(db_path, name)
+    except CuratorError as error:
+        raise UserError(str(error)) from None
+    if not removed:
+        raise UserError(f"no curator named {name!r}; `prodops curators list` shows them")
+    click.echo(f"Removed curator {name}.")
+
+
+@curators_group.command("list")
+@DB_OPTION
+def list_command(db_path: str) -> None:
+    """The curators, with when each was added (never their password hashes)."""
+    try:
+        known = curators(db_path)
+    except CuratorError as error:
+        raise UserError(str(error)) from None
+    for name, curator in sorted(known.items()):
+        click.echo(f"{name}\tadded {curator.get('added', '?')}")
+    if not known:
+        click.echo("No curators: the site is read-only. `prodops curators add NAME` adds one.", err=True)

@@ -1,0 +1,128 @@
+"""The curators who may sign in to the published site, and the secret that signs their
+session cookies. Both live in files beside the database, never in it (Datasette publishes
+the database: a hash or a secret inside would be served to every visitor, and shipped by
+`datasette publish`) and never in the repository (`data/*` beside the database is ignored
+by git):
+
+- `<database>.curators.json`, mode 0600: {name: {"password_hash": ..., "added": ...}}. The
+  hash is argon2id with argon2-cffi's defaults (RFC 9106's second recommended profile: a
+  salted, memory-hard, slow hash); the password itself is never written. Replaced
+  atomically (a new file renamed over the old) under a lock that the CLI and the site share.
+- `<database>.secret`, mode 0600: the cookie-signing secret, made on first use and kept
+  across restarts, so signed-in curators stay signed in; `DATASETTE_SECRET`, when set, wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pipeline.clock import now_iso
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+MIN_PASSWORD = 10  # characters (NIST SP 800-63B asks for 8 at least)
+HASHER = PasswordHasher()
+# Checked against when the name is unknown, so an unknown name costs what a wrong password does.
+_UNKNOWN = HASHER.hash(secrets.token_urlsafe(16))
+
+
+class CuratorError(ValueError):
+    """A curator's name or password that cannot be used; the message says why."""
+
+
+def curators_file(db_path: str | Path) -> Path:
+    """Where the curators of the database at `db_path` are kept."""
+    return Path(f"{db_path}.curators.json")
+
+
+def secret_file(db_path: str | Path) -> Path:
+    """Where the cookie-signing secret of the site of `db_path` is kept."""
+    return Path(f"{db_path}.secret")
+
+
+def curators(db_path: str | Path) -> dict[str, dict]:
+    """The curators: {name: {"password_hash", "added"}} ({} when none was ever added)."""
+    path = curators_file(db_path)
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise CuratorError(f"{path} cannot be read ({error}); remove it and add the curators again") from None
+    return found if isinstance(found, dict) else {}
+
+
+def add_curator(db_path: str | Path, name: str, password: str) -> bool:
+    """Add a curator, or set the password of one already there; True when new."""
+    if not NAME.fullmatch(name or ""):
+        raise CuratorError(f"{name!r} cannot be a curator's name: use 1-64 letters, digits, '.', '_' or '-', "
+                           "starting with a letter or digit")
+    if len(password) < MIN_PASSWORD:
+        raise CuratorError(f"the password is too short: use {MIN_PASSWORD} characters or more")
+    with _locked(db_path):
+        known = curators(db_path)
+        new = name not in known
+        known[name] = {"password_hash": HASHER.hash(password), "added": known.get(name, {}).get("added") or now_iso()}
+        _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+    return new
+
+
+def remove_curator(db_path: str | Path, name: str) -> bool:
+    """Remove a curator; False when there was none of that name."""
+    with _locked(db_path):
+        known = curators(db_path)
+        if known.pop(name, None) is None:
+            return False
+        _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+    return True
+
+
+def check_password(db_path: str | Path, name: str, password: str) -> bool:
+    """Whether `password` is the curator's (an unknown name takes as long to refuse)."""
+    found = curators(db_path).get(name)
+    try:
+        return HASHER.verify(found["password_hash"] if found else _UNKNOWN, password) and found is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def site_secret(db_path: str | Path) -> str:
+    """The secret that signs the site's cookies: DATASETTE_SECRET, else the one kept beside
+    the database (made now, mode 0600, the first time)."""
+    if os.environ.get("DATASETTE_SECRET"):
+        return os.environ["DATASETTE_SECRET"]
+    path = secret_file(db_path)
+    with contextlib.suppress(FileExistsError):
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip()
+
+
+@contextlib.contextmanager
+def _locked(db_path: str | Path):
+    """The curators file's lock, held while it is read and replaced."""
+    with open(f"{curators_file(db_path)}.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file readable by its owner only, atomically (a reader sees the old or the new)."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:  # mkstemp makes it 0600
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
