@@ -152,3 +152,11 @@ def test_serving_curators_beyond_this_machine_warns_that_sign_in_needs_https(db_
         server.wait(timeout=30)
     warning = next(line for line in lines if "Warning" in line)
     assert "put HTTPS in front of the site" in warning and warning.count("\n") == 1
+
+
+def test_the_curators_file_and_the_secret_are_never_committed():
+    files = [str(curators_file(ROOT / "data" / "prodops.db")), str(secret_file(ROOT / "data" / "prodops.db"))]
+    ignored = subprocess.run(["git", "check-ignore", *files], cwd=ROOT, capture_output=True, text=True)
+    if ignored.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert ignored.stdout.split() == files
