@@ -8,7 +8,7 @@ from hostile_web import pdf_bomb
 from pipeline.config.sources import Source
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.pdfmaker import make_pdf
-from pipeline.demo.sampleweb import article_html
+from pipeline.demo.sampleweb import article_html, page_html
 from pipeline.demo.webserver import Route, StaticWeb
 
 
@@ -137,15 +137,24 @@ def test_sitemap_pages_older_than_the_last_crawl_are_not_fetched_again(tmp_path)
 
 
 def test_site_crawl_respects_depth_and_page_limits(tmp_path):
-    pages = {f"/s/{i}": Route(article_html(ARTICLES[i % 6], "http://x").replace(
-        "<article>", "".join(f'<a href="/s/{j}">link</a>' for j in range(10)) + "<article>").replace(
-        ARTICLES[i % 6]["title"], f"{ARTICLES[i % 6]['title']} {i}").encode()) for i in range(10)}
-    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **pages})
+    """Two chains of pages, each page linking to the next, so /d/N and /p/N are N links from
+    the start: with max_depth 3 the articles /d/0 to /d/3 are stored and /d/4 is never asked
+    for; with max_pages 2 (and depth to spare) the hubs stop after /p/1."""
+    articles = {f"/d/{i}": Route(article_html(ARTICLES[i], "http://x", extra_html=(
+        f'<p>Read on: <a href="/d/{i + 1}">the next article</a>.</p>' if i < 4 else "")).encode())
+        for i in range(5)}
+    hubs = {f"/p/{i}": Route(page_html("Hub", f'<h1>Hub</h1><a href="/p/{i + 1}">next</a>').encode())
+            for i in range(4)}
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **articles, **hubs})
     with web:
-        source = Source("s", "S", "site", web.base_url + "/s/0",
-                        settings={"allow": ["/s/"], "max_pages": 4, "max_depth": 3})
-        db, _ = crawl(web, tmp_path, [source])
-    assert len([p for p in web.requests if p.startswith("/s/")]) == 4
+        db, _ = crawl(web, tmp_path, [
+            Source("deep", "D", "site", web.base_url + "/d/0", settings={"allow": ["/d/"], "max_depth": 3}),
+            Source("paged", "P", "site", web.base_url + "/p/0",
+                   settings={"allow": ["/p/"], "max_depth": 10, "max_pages": 2})])
+    assert sorted(p for p in web.requests if p.startswith("/d/")) == ["/d/0", "/d/1", "/d/2", "/d/3"]
+    assert sorted(row["url"].removeprefix(web.base_url) for row in db["documents"].rows) == [
+        "/d/0", "/d/1", "/d/2", "/d/3"]
+    assert sorted(p for p in web.requests if p.startswith("/p/")) == ["/p/0", "/p/1"]
 
 
 def test_a_pdf_where_a_page_or_a_link_list_is_expected(tmp_path):

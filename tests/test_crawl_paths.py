@@ -52,17 +52,23 @@ def hub(*paths: str) -> bytes:
 
 
 def test_a_site_crawls_max_depth_and_deny_change_what_is_stored(tmp_path):
+    # A chain of hubs four links deep with an article hanging off each, /s/aN being N links
+    # from the start page: max_depth 3 must cut the site between /s/a3 and /s/a4, and the
+    # denied article sits at depth 1, where only the deny rule can keep it out.
     web = StaticWeb({**ROBOTS,
-                     "/s/": Route(hub("/s/one", "/s/private/two", "/s/more/")),
-                     "/s/one": Route(article(0)), "/s/private/two": Route(article(1)),
-                     "/s/more/": Route(hub("/s/three")), "/s/three": Route(article(2))})
+                     "/s/": Route(hub("/s/a1", "/s/private/p1", "/s/h1/")),
+                     "/s/h1/": Route(hub("/s/a2", "/s/h2/")),
+                     "/s/h2/": Route(hub("/s/a3", "/s/h3/")),
+                     "/s/h3/": Route(hub("/s/a4")),
+                     **{f"/s/a{depth}": Route(article(depth)) for depth in (1, 2, 3, 4)},
+                     "/s/private/p1": Route(article(5))})
     with web:
         base = web.base_url
-        deep, _ = crawl(tmp_path, [Source("site", "S", "site", f"{base}/s/", settings={"max_depth": 2})], "deep.db")
-        shallow, _ = crawl(tmp_path, [Source("site", "S", "site", f"{base}/s/",
-                                             settings={"max_depth": 1, "deny": ["/private/"]})], "shallow.db")
-    assert stored_paths(deep, base) == ["/s/one", "/s/private/two", "/s/three"]
-    assert stored_paths(shallow, base) == ["/s/one"]  # /s/three is two links away; /private/ denied
+        db, _ = crawl(tmp_path, [Source("site", "S", "site", f"{base}/s/",
+                                        settings={"max_depth": 3, "deny": ["/private/"]})])
+    assert stored_paths(db, base) == ["/s/a1", "/s/a2", "/s/a3"]
+    assert "/s/h3/" in web.requests  # depth 3 is read, but its links lead no further
+    assert "/s/a4" not in web.requests and "/s/private/p1" not in web.requests
 
 
 def test_a_declared_canonical_on_the_same_site_is_adopted_but_not_one_pointing_home(tmp_path):

@@ -1,8 +1,10 @@
 """Each stage on its own, with real items, a real worker pool and a real SQLite file."""
 
 import asyncio
+import re
 
 import pytest
+import sqlite_utils
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
@@ -79,6 +81,18 @@ def through_classify(page):
     return asyncio.run(ClassifyStage(WorkerPool(1, inline=True), str(DEFAULT_TAXONOMY)).process_item(page))
 
 
+def empty_page() -> Page:
+    """A page that answered 200 with no body: nothing to extract, nothing to store."""
+    return CanonicalizeStage().process_item(fetched_page(hints=None, body=b"", status=200, final_url=f"{BASE}/x"))
+
+
+def test_classify_drops_a_page_without_main_text():
+    page = empty_page()
+    asyncio.run(ExtractStage(WorkerPool(1, inline=True)).process_item(page))
+    with pytest.raises(DropItem, match=f"^no-content: no main text or title in {re.escape(page.url)}$"):
+        through_classify(page)
+
+
 def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
     page = CanonicalizeStage().process_item(fetched_page())
     asyncio.run(ExtractStage(WorkerPool(1, inline=True)).process_item(page))
@@ -91,16 +105,18 @@ def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
         try:
             stage.process_item(page)
             stage.process_item(page)  # the same document twice in a run counts once
-            nothing = CanonicalizeStage().process_item(
-                fetched_page(hints=None, body=b"", status=200, final_url=f"{BASE}/x")
-            )
-            with pytest.raises(DropItem, match="^no-content"):
-                through_classify(nothing)
+            # An empty page that reaches the store with no document (no stage before it
+            # made one) is the store's to drop, not to save as an empty row.
+            empty = empty_page()
+            with pytest.raises(DropItem, match=f"^unclassified: {re.escape(empty.url)} reached the store"):
+                stage.process_item(empty)
         finally:
             stage.close_spider()
         outcomes.append({outcome: stats.get_value(counters.DOCUMENTS.format(outcome=outcome))
                          for outcome in ("new", "unchanged")})
     assert outcomes == [{"new": 1, "unchanged": None}, {"new": None, "unchanged": 1}]
+    stored = sqlite_utils.Database(tmp_path / "prodops.db")
+    assert [row["url"] for row in stored["documents"].rows] == [page.canonical_url]
 
 
 def _stats():

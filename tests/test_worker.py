@@ -3,10 +3,12 @@
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import POOLED, ROOT, run_prodops, write_sources
 
 from pipeline.config.entities import DEFAULT_ENTITIES
+from pipeline.config.sources import Source
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
+from pipeline.demo.webserver import Route, StaticWeb
 
 # A fresh interpreter: in the test process the caches may be warm already.
 PROBE = """
@@ -30,6 +32,20 @@ def test_the_warm_up_loads_the_crawls_taxonomy_and_entities():
 
 
 def test_a_malformed_taxonomy_is_left_to_the_crawl_to_report(tmp_path):
+    """The workers start (and warm up on the broken file) while the crawl is built; the
+    crawl, not a worker, reports the file: one line naming it, exit status 2, no traceback
+    from any process, and nothing fetched."""
     broken = tmp_path / "taxonomy.yaml"
     broken.write_text("concepts: [oops\n")
-    assert probe(str(broken), str(DEFAULT_ENTITIES)) == [0, 0, 0]
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/page": Route(b"<p>never asked for</p>")})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("page", "P", "url", f"{web.base_url}/page")])
+        # POOLED, not FAST: the stages' worker process must exist and warm up; one is enough.
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *POOLED, "-s", "PRODOPS_EXTRACT_WORKERS=1",
+                             "-s", f"PRODOPS_TAXONOMY={broken}")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {broken}: not valid YAML at line 2, column 1: expected ',' or ']', but got '<stream end>'")
+    assert web.requests == []

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import logging
 import signal
 from pathlib import Path
 from typing import Callable
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
+from pipeline.config.files import ConfigError
 from pipeline.config.sources import Source
 from pipeline.crawl.runlog import RunLog
 from pipeline.stages.pool import WorkerPool
@@ -17,6 +20,8 @@ from pipeline.store.runs import RunSummary
 from spiders.curator import CuratorSpider
 from spiders.discover import DiscoverSpider, Proposal
 from spiders.linkcheck import LinkCheckSpider
+
+logger = logging.getLogger(__name__)
 
 
 class CrawlError(Exception):
@@ -84,7 +89,12 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
         pool.start()
     if watch is not None:
         watch(crawler)
-    process.crawl(crawler, **spider_arguments)  # a failure to start ends up in process.start
+    # A failure to start (a stage's from_crawler refusing a malformed taxonomy) fails this
+    # Deferred and nothing else. Left unhandled, Twisted would log it only when the Deferred
+    # is garbage collected, which the gc.freeze below puts off past the run: the user saw
+    # "the crawl did not start" with no reason anywhere.
+    failed_to_start: list[Failure] = []
+    process.crawl(crawler, **spider_arguments).addErrback(failed_to_start.append)
     asked: list[int] = []
 
     def stop(signum, frame) -> None:
@@ -120,4 +130,8 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
             signal.signal(number, handler)
         if pool is not None:
             pool.close()  # closed with the spider already, unless it never opened
+    for failure in failed_to_start:
+        if isinstance(failure.value, ConfigError):
+            raise failure.value  # a file the user can fix: the CLI says so in one line (exit 2)
+        logger.error("the crawl failed: %s", failure.getTraceback())
     return crawler, bool(asked)
