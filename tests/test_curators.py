@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import re
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -160,3 +161,112 @@ def test_the_curators_file_and_the_secret_are_never_committed():
     if ignored.returncode == 128:
         pytest.skip("not a git checkout")
     assert ignored.stdout.split() == files
+
+
+@pytest.fixture
+def curated_site(sample_sources_file, tmp_path):
+    """The sample web crawled, one curator: (database, labels file, a document's id and URL)."""
+    from conftest import crawl_into
+
+    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    add(db_path)
+    doc_id, url = sqlite3.connect(db_path).execute("SELECT id, url FROM documents ORDER BY rowid LIMIT 1").fetchone()
+    return db_path, tmp_path / "labels.yaml", doc_id, url
+
+
+def build(db_path, labels):
+    from pipeline.publish.datasette import build_datasette
+    return build_datasette(db_path, labels_path=labels)
+
+
+def judged(db_path, labels):
+    rows = sqlite3.connect(db_path).execute("SELECT url, relevant, concepts, not_concepts FROM labels").fetchall()
+    return rows, (labels.read_text() if labels.exists() else "")
+
+
+def test_a_signed_in_curator_judges_a_document_on_its_page_and_a_visitor_cannot(curated_site):
+    db_path, labels, doc_id, url = curated_site
+
+    async def acts(datasette):
+        judge = f"/-/documents/{doc_id}/judge"
+        _, token, csrf = await login_form(datasette)
+        anonymous = await datasette.client.post(judge, data={"relevant": "no", "csrftoken": token},
+                                                cookies={"ds_csrftoken": csrf})
+        nothing = judged(db_path, labels)
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        cookies = {"ds_actor": signed, "ds_csrftoken": csrf}
+        page = await datasette.client.get(f"/-/documents/{doc_id}", cookies=cookies)
+        forged = await datasette.client.post(judge, data={"relevant": "no", "csrftoken": "forged"}, cookies=cookies)
+        unknown = await datasette.client.post(judge, data={"concept": "no-such-concept", "csrftoken": token},
+                                              cookies=cookies)
+        still_nothing = judged(db_path, labels)
+        relevant = await datasette.client.post(judge, data={"relevant": "yes", "csrftoken": token}, cookies=cookies)
+        about = await datasette.client.post(judge, data={"concept": "voice-of-customer", "csrftoken": token},
+                                            cookies=cookies)
+        return anonymous, nothing, page, forged, unknown, still_nothing, relevant, about
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        return await acts(datasette)
+
+    anonymous, nothing, page, forged, unknown, still_nothing, relevant, about = asyncio.run(run())
+    assert anonymous.status_code == 403 and nothing == ([], "")
+    assert "Your judgement" in page.text and 'value="voice-of-customer"' in page.text
+    assert forged.status_code == 403
+    assert unknown.status_code == 400 and "no concept 'no-such-concept'" in unknown.text
+    assert still_nothing == ([], "")
+    assert relevant.status_code == about.status_code == 302
+    rows, text = judged(db_path, labels)
+    assert rows == [(url, None, '["voice-of-customer"]', "[]")]  # the latest judgement counts
+    assert text.count("by: maya") == 2 and "relevant: true" in text  # the earlier one is kept in the file
+
+
+def test_the_api_acts_for_a_token_and_never_for_a_cookie(curated_site):
+    db_path, labels, _, url = curated_site
+    token = run_prodops("curators", "token", "maya", "--db", str(db_path)).stdout.strip()
+    assert len(token) >= 40 and token not in curators_file(db_path).read_text()
+
+    async def calls(datasette):
+        post = datasette.client.post
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        return [
+            await post("/-/api/label", json={"url": url, "relevant": True}),
+            await post("/-/api/label", json={"url": url, "relevant": True}, cookies={"ds_actor": signed}),
+            await post("/-/api/label", json={"url": url, "relevant": True}, headers={"Authorization": "Bearer nope"}),
+            await post("/-/api/label", json={"url": url, "concepts": ["nope"]},
+                       headers={"Authorization": f"Bearer {token}"}),
+            await post("/-/api/label", json={"url": "https://never.example/x", "relevant": True},
+                       headers={"Authorization": f"Bearer {token}"}),
+            await post("/-/api/label", content=b"{not json", headers={"Authorization": f"Bearer {token}"}),
+            await post("/-/api/label", json={"url": url, "relevant": False, "not_concepts": ["voice-of-customer"]},
+                       headers={"Authorization": f"Bearer {token}"}),
+        ]
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        return await calls(datasette)
+
+    *refused, ok = asyncio.run(run())
+    assert [r.status_code for r in refused] == [401, 401, 401, 400, 400, 400]
+    assert all(r.json()["ok"] is False and r.json()["error"] for r in refused)
+    assert "no concept 'nope'" in refused[3].json()["error"] and "no stored document" in refused[4].json()["error"]
+    assert ok.status_code == 200 and ok.json()["label"]["by"] == "maya"
+    rows, text = judged(db_path, labels)
+    assert rows == [(url, 0, "[]", '["voice-of-customer"]')] and text.count("- url:") == 1
+
+
+def test_a_removed_curator_can_no_longer_act(curated_site):
+    db_path, labels, doc_id, _ = curated_site
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        _, token, csrf = await login_form(datasette)
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        run_prodops("curators", "remove", "maya", "--db", str(db_path))
+        return await datasette.client.post(f"/-/documents/{doc_id}/judge", data={"relevant": "yes", "csrftoken": token},
+                                           cookies={"ds_actor": signed, "ds_csrftoken": csrf})
+
+    assert asyncio.run(run()).status_code == 403 and judged(db_path, labels) == ([], "")

@@ -10,14 +10,13 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import DEFAULT_DB, UserError, cluster_options, scrapy_settings, use_cluster
-from pipeline.clock import now_iso
 from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
-from pipeline.config.labels import DEFAULT_LABELS, Label, append_label, load_labels
+from pipeline.config.labels import DEFAULT_LABELS, load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
 from pipeline.store.bodies import stored_size
 from pipeline.store.database import open_database
-from pipeline.store.labels import mirror_labels, save_label, stored_document_id
+from pipeline.store.labels import JudgementError, mirror_labels, record_label
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 taxonomy_option = click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
@@ -134,27 +133,16 @@ def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, label
     if is_relevant and not_relevant:
         raise UserError("give --relevant or --not-relevant, not both")
     relevant = True if is_relevant else False if not_relevant else None
-    if relevant is None and not concepts and not not_concepts:
-        raise UserError("say what you judge: --relevant or --not-relevant, and/or --concept / --not-concept")
-    taxonomy = load_taxonomy(taxonomy_path)
-    known = set(taxonomy.ids())
-    for concept_id in (*concepts, *not_concepts):
-        if concept_id not in known:
-            raise UserError(f"no concept {concept_id!r} in {taxonomy_path}; "
-                            f"one of: {', '.join(sorted(known))}")
     both = set(concepts) & set(not_concepts)
-    if both:
+    if both:  # (record_label refuses it too; here in the options' words)
         raise UserError(f"concept {sorted(both)[0]!r} given as --concept and --not-concept")
-    load_labels(labels_path, known)  # a broken labels file is reported before anything is written
     if not Path(db_path).exists():
         raise UserError(f"no database at {db_path}; crawl first, or give --db")
-    db = open_database(db_path)
-    document_id = stored_document_id(db, url)
-    if document_id is None:
-        raise UserError(f"no stored document for {url}; crawl it first (labels are for documents in {db_path})")
-    entry = Label(url, relevant, list(concepts), list(not_concepts), now_iso())
-    save_label(db, entry, document_id)
-    append_label(labels_path, entry)
+    try:
+        record_label(open_database(db_path), labels_path, set(load_taxonomy(taxonomy_path).ids()), url, relevant,
+                     concepts, not_concepts)
+    except JudgementError as error:
+        raise UserError(str(error)) from None
     judged = [] if relevant is None else ["relevant" if relevant else "not relevant"]
     judged += [f"+{c}" for c in concepts] + [f"-{c}" for c in not_concepts]
     click.echo(f"Labelled {url}: {', '.join(judged)} (run `prodops retag` to learn from it)")

@@ -1,4 +1,4 @@
-"""`prodops curators add|remove|list`: who may sign in to the published site and curate
+"""`prodops curators add|remove|list|token`: who may sign in to the published site and curate
 there (pipeline/publish/curators.py keeps them beside the database, never in it)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 import click
 
 from pipeline.cli.common import DEFAULT_DB, UserError
-from pipeline.publish.curators import CuratorError, add_curator, curators, curators_file, remove_curator
+from pipeline.publish.curators import CuratorError, add_curator, curators, curators_file, new_token, remove_curator
 
 DB_OPTION = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
                          help="The database whose site they curate.")
@@ -67,3 +67,18 @@ def list_command(db_path: str) -> None:
         click.echo(f"{name}\tadded {curator.get('added', '?')}")
     if not known:
         click.echo("No curators: the site is read-only. `prodops curators add NAME` adds one.", err=True)
+
+
+@curators_group.command("token")
+@click.argument("name")
+@DB_OPTION
+def token(name: str, db_path: str) -> None:
+    """Print a new API token for a curator (the one before stops working), for scripts and
+    bookmarklets: `Authorization: Bearer TOKEN` on POST /-/api/label and
+    /-/api/lists/{slug}/items. Only its hash is kept: copy it now.
+
+    Example: prodops curators token maya"""
+    try:
+        click.echo(new_token(db_path, name))
+    except CuratorError as error:
+        raise UserError(str(error)) from None

@@ -3,7 +3,8 @@ concepts it is or is not about — kept beside the sources, the lists and the ta
 they survive a rebuilt database. `prodops label` appends to it; `prodops retag` reads it.
 
 Each entry: url, relevant (true/false), concepts and not_concepts (lists of concept ids),
-labelled_at (ISO time). A later entry for the same URL replaces an earlier one.
+labelled_at (ISO time), and by (the curator who judged, when signed in to the site). A later
+entry for the same URL counts instead of an earlier one, which stays in the file.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Label:
     not_concepts: list[str] = field(default_factory=list)
     labelled_at: str = ""
     origin: str = "curator"  # curator | list-pin | list-excluded
+    by: str = ""  # the curator who judged, when known (the site's signed-in curator)
 
     def as_dict(self) -> dict[str, Any]:
         entry: dict[str, Any] = {"url": self.url}
@@ -45,6 +47,8 @@ class Label:
         if self.not_concepts:
             entry["not_concepts"] = list(self.not_concepts)
         entry["labelled_at"] = self.labelled_at
+        if self.by:
+            entry["by"] = self.by
         return entry
 
 
@@ -86,7 +90,8 @@ def _label(path: Path, index: int, entry: Any, concept_ids: set[str] | None) -> 
     if relevant is None and not lists["concepts"] and not lists["not_concepts"]:
         raise ConfigError(f"{where}: says nothing: give 'relevant' or 'concepts' or 'not_concepts'")
     return Label(url=entry["url"].strip(), relevant=relevant, concepts=lists["concepts"],
-                 not_concepts=lists["not_concepts"], labelled_at=str(entry.get("labelled_at") or ""))
+                 not_concepts=lists["not_concepts"], labelled_at=str(entry.get("labelled_at") or ""),
+                 by=str(entry.get("by") or ""))
 
 
 def append_label(path: str | Path, label: Label) -> None:

@@ -4,9 +4,10 @@ the database: a hash or a secret inside would be served to every visitor, and sh
 `datasette publish`) and never in the repository (`data/*` beside the database is ignored
 by git):
 
-- `<database>.curators.json`, mode 0600: {name: {"password_hash": ..., "added": ...}}. The
+- `<database>.curators.json`, mode 0600: {name: {"password_hash", "added", "token_sha256"}}. The
   hash is argon2id with argon2-cffi's defaults (RFC 9106's second recommended profile: a
-  salted, memory-hard, slow hash); the password itself is never written. Replaced
+  salted, memory-hard, slow hash); the password itself is never written, nor an API token
+  (only its SHA-256: a token is 256 random bits, which no dictionary guesses). Replaced
   atomically (a new file renamed over the old) under a lock that the CLI and the site share.
 - `<database>.secret`, mode 0600: the cookie-signing secret, made on first use and kept
   across restarts, so signed-in curators stay signed in; `DATASETTE_SECRET`, when set, wins.
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -84,6 +87,31 @@ def remove_curator(db_path: str | Path, name: str) -> bool:
             return False
         _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
     return True
+
+
+def new_token(db_path: str | Path, name: str) -> str:
+    """A new API token for a curator (replacing the one before), shown once: only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    with _locked(db_path):
+        known = curators(db_path)
+        if name not in known:
+            raise CuratorError(f"no curator named {name!r}; `prodops curators add {name}` first")
+        known[name]["token_sha256"] = _token_hash(token)
+        _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+    return token
+
+
+def curator_of_token(db_path: str | Path, token: str) -> str | None:
+    """The curator whose API token this is, or None."""
+    wanted = _token_hash(token)
+    for name, curator in curators(db_path).items():
+        if hmac.compare_digest(curator.get("token_sha256") or "", wanted):
+            return name
+    return None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def check_password(db_path: str | Path, name: str, password: str) -> bool:

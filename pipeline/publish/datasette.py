@@ -15,6 +15,8 @@ import yaml
 from datasette.app import Datasette
 
 from pipeline.config.files import PROJECT_DATA
+from pipeline.config.labels import DEFAULT_LABELS
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 from pipeline.publish.curators import curators, site_secret
 from pipeline.store.citations import CITED_NOT_FOLLOWED_SQL
 
@@ -73,12 +75,14 @@ def list_queries(lists) -> dict[str, Any]:
     return queries
 
 
-def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False) -> Datasette:
+def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False, labels_path: str | Path = DEFAULT_LABELS,
+                    taxonomy_path: str | Path = DEFAULT_TAXONOMY) -> Datasette:
     """The published site: the one factory of the Datasette app, for `prodops serve` and
     the tests alike. Our metadata (re-keyed to the file, with a canned query per curated
     list), the read-only settings, and our plugin. Arbitrary SQL (and a table's `_where=`)
     only with `allow_sql`: canned queries, search, tables and our pages answer either way.
-    With curators beside the database, `/-/login` signs them in."""
+    With curators beside the database, `/-/login` signs them in, and their acts record
+    judgements in `labels_path` (pipeline/publish/acts.py)."""
     metadata = load_metadata(db_path)
     queries = metadata.setdefault("databases", {}).setdefault(database_name(db_path), {})
     queries.setdefault("queries", {}).update(list_queries(lists))
@@ -92,7 +96,8 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False) -> D
     # Sign-in only where there are curators (pipeline/publish/signin.py); their cookies are
     # signed with the secret kept beside the database, so they outlive a restart.
     sign_in = bool(curators(db_path))
-    metadata.setdefault("plugins", {}).setdefault("prodops", {})["sign_in"] = sign_in
+    metadata.setdefault("plugins", {})["prodops"] = {"sign_in": sign_in, "labels_path": str(labels_path),
+                                                     "taxonomy_path": str(taxonomy_path)}
     return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
                      static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql},
                      secret=site_secret(db_path) if sign_in else None)

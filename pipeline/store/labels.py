@@ -9,7 +9,8 @@ import json
 
 import sqlite_utils
 
-from pipeline.config.labels import Label
+from pipeline.clock import now_iso
+from pipeline.config.labels import Label, append_label, load_labels
 from pipeline.config.lists import CuratedList
 from pipeline.store.documents import document_id_for_url
 
@@ -38,6 +39,35 @@ def mirror_labels(db: sqlite_utils.Database, labels: list[Label], lists: list[Cu
         if rows:
             db["labels"].insert_all(rows.values())
     return len(rows)
+
+
+class JudgementError(ValueError):
+    """A judgement that cannot be recorded (nothing said, an unknown concept, a URL the
+    corpus does not hold); the message says what to do."""
+
+
+def record_label(db: sqlite_utils.Database, labels_path, concept_ids: set[str], url: str, relevant: bool | None,
+                 concepts=(), not_concepts=(), by: str = "") -> Label:
+    """Record a curator's judgement of a stored document: checked, appended to the labels
+    file (the record; earlier judgements stay in it) and saved in the `labels` table. The one
+    way in for `prodops label` and the site's acts alike."""
+    concepts, not_concepts = list(dict.fromkeys(concepts)), list(dict.fromkeys(not_concepts))
+    if relevant is None and not concepts and not not_concepts:
+        raise JudgementError("say what you judge: relevant or not, and/or concepts it is or is not about")
+    for concept_id in (*concepts, *not_concepts):
+        if concept_id not in concept_ids:
+            raise JudgementError(f"no concept {concept_id!r} in the taxonomy; one of: {', '.join(sorted(concept_ids))}")
+    both = set(concepts) & set(not_concepts)
+    if both:
+        raise JudgementError(f"concept {sorted(both)[0]!r} given as about and as not about")
+    load_labels(labels_path, concept_ids)  # a broken labels file is reported before anything is written
+    document_id = stored_document_id(db, url)
+    if document_id is None:
+        raise JudgementError(f"no stored document for {url}; crawl it first (labels are for stored documents)")
+    entry = Label(url, relevant, concepts, not_concepts, now_iso(), by=by)
+    save_label(db, entry, document_id)
+    append_label(labels_path, entry)
+    return entry
 
 
 def save_label(db: sqlite_utils.Database, label: Label, document_id: str) -> None:

@@ -33,6 +33,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from pipeline.publish import site
+from pipeline.publish.acts import API_PREFIX, CURATE, api_label, is_curator, judge_document, token_actor
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
 from pipeline.publish.guards import with_neutralized_csv, with_security_headers
 from pipeline.publish.indexes import ON_TOPIC
@@ -123,6 +124,9 @@ async def document_page(datasette, request):
         return Response.json({"document": {name: data["doc"].get(name) for name in fields},
                               "tags": tags_of(data["doc"].get("tags")), "related": data["related"]})
     data["link"] = data["doc"]["url"] if is_web_link(data["doc"]["url"]) else None
+    if await datasette.permission_allowed(request.actor, CURATE, default=False):
+        data["curate_url"] = datasette.urls.path(f"/-/documents/{doc_id}/judge")
+        data["concept_choices"] = sorted(labels().concepts.items(), key=lambda item: item[1])
     data["row_url"] = datasette.urls.row(db.name, "documents", doc_id)
     return Response.html(await datasette.render_template("document.html", data, request=request))
 
@@ -283,8 +287,12 @@ async def threads(datasette, request):
 
 @hookimpl
 def register_routes(datasette):
-    sign_in = [(r"^/-/login$", login_page)] if (datasette.plugin_config("prodops") or {}).get("sign_in") else []
-    return sign_in + [
+    curation = [  # only on a site with curators (pipeline/publish/signin.py, acts.py)
+        (r"^/-/login$", login_page),
+        (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/judge$", judge_document),
+        (r"^/-/api/label$", api_label),
+    ] if (datasette.plugin_config("prodops") or {}).get("sign_in") else []
+    return curation + [
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
@@ -295,6 +303,26 @@ def register_routes(datasette):
         (r"^/-/databases(\.(?P<format>json))?$", databases),
         (r"^/-/threads(\.(?P<format>json))?$", threads),
     ]
+
+
+@hookimpl
+def permission_allowed(datasette, actor, action):
+    """Curating (pipeline.publish.acts.CURATE) is for the site's curators; other actions are
+    Datasette's to decide."""
+    if action == CURATE:
+        return is_curator(datasette, actor)
+    return None
+
+
+@hookimpl
+def actor_from_request(datasette, request):
+    return token_actor(datasette, request)
+
+
+@hookimpl
+def skip_csrf(datasette, scope):
+    # The API acts only for a Bearer token, never for a browser's cookie: no CSRF to fear.
+    return scope.get("path", "").startswith(API_PREFIX)
 
 
 @hookimpl

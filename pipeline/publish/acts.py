@@ -1,0 +1,105 @@
+"""What a signed-in curator does on the site, and what a script does with a curator's token:
+judging a document (relevant or not, a concept it is or is not about). Each act goes
+through the same code as `prodops label` (pipeline.store.labels.record_label: the labels
+file and the `labels` table), recording who judged and when.
+
+- `POST /-/documents/<id>/judge` (a form on the document's page): needs a curator signed in
+  (Datasette's permission check for CURATE) and Datasette's CSRF token; answers by going
+  back to the page it came from, with a message, so it works without JavaScript.
+- `POST /-/api/label` (JSON: url, relevant, concepts, not_concepts): needs
+  `Authorization: Bearer <token>` (`prodops curators token NAME`); answers JSON. A browser's
+  cookie does not count here, so the route needs no CSRF token (skip_csrf) and a page on
+  another site cannot act through it.
+
+A refused act writes nothing: 403 for a visitor who is not a signed-in curator (or a form
+without its CSRF token, refused by Datasette before it reaches us), 401 for the API without
+a valid token, 400 for what cannot be recorded (an unknown concept or URL).
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+from datasette.utils.asgi import Response
+
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.publish.curators import curator_of_token, curators
+from pipeline.store.labels import JudgementError, record_label
+
+CURATE = "prodops-curate"  # the permission every act asks Datasette for
+API_PREFIX = "/-/api/"
+
+
+def is_curator(datasette, actor) -> bool:
+    """Whether an actor is a curator of this site now (a removed curator's cookie no longer acts)."""
+    return bool(actor) and actor.get("id") in curators(datasette.get_database().path)
+
+
+def token_actor(datasette, request):
+    """The actor of an `Authorization: Bearer` token, for the API's routes only."""
+    header = request.headers.get("authorization", "")
+    if not request.path.startswith(API_PREFIX) or not header.lower().startswith("bearer "):
+        return None
+    name = curator_of_token(datasette.get_database().path, header[7:].strip())
+    return {"id": name, "via": "token"} if name else None
+
+
+async def judge_document(datasette, request):
+    """The document page's acts: form fields `relevant` (yes|no), `concept` and `not_concept`
+    (concept ids), `next` (where to go back)."""
+    doc_id = request.url_vars["id"]
+    back = datasette.urls.path(f"/-/documents/{doc_id}")
+    if request.method != "POST":
+        return Response.redirect(back)
+    if not await datasette.permission_allowed(request.actor, CURATE, default=False):
+        return Response.text("Sign in as a curator to judge documents.", status=403)
+    form = await request.post_vars()
+    relevant = {"yes": True, "no": False}.get(form.get("relevant") or "")
+    concepts = [form["concept"]] if form.get("concept") else []
+    not_concepts = [form["not_concept"]] if form.get("not_concept") else []
+    db = datasette.get_database()
+    found = await db.execute("SELECT url FROM documents WHERE id = ?", [doc_id])
+    if not found.rows:
+        return Response.text(f"No document {doc_id}", status=404)
+    try:
+        await _record(datasette, found.rows[0]["url"], relevant, concepts, not_concepts, request.actor["id"])
+    except JudgementError as error:
+        return Response.text(str(error), status=400)
+    said = [] if relevant is None else ["relevant" if relevant else "not relevant"]
+    said += [f"about {c}" for c in concepts] + [f"not about {c}" for c in not_concepts]
+    datasette.add_message(request, f"Judged {', '.join(said)}; `prodops retag` (or the next refit) learns from it.")
+    return Response.redirect(back)
+
+
+async def api_label(datasette, request):
+    """POST /-/api/label: {"url", "relevant", "concepts", "not_concepts"} → {"ok", "label"}."""
+    actor = request.actor
+    if not actor or actor.get("via") != "token":
+        return Response.json({"ok": False, "error": "send Authorization: Bearer TOKEN (prodops curators token NAME)"},
+                             status=401)
+    if request.method != "POST":
+        return Response.json({"ok": False, "error": "POST a JSON judgement"}, status=405)
+    try:
+        body = json.loads((await request.post_body()) or b"{}")
+        if not isinstance(body, dict) or not isinstance(body.get("url"), str):
+            raise ValueError("expected a JSON object with a 'url'")
+        relevant = body.get("relevant")
+        if relevant is not None and not isinstance(relevant, bool):
+            raise ValueError("'relevant': true, false or absent")
+        concepts, not_concepts = body.get("concepts") or [], body.get("not_concepts") or []
+        if not all(isinstance(c, str) for c in [*concepts, *not_concepts]):
+            raise ValueError("'concepts' and 'not_concepts': lists of concept ids")
+        label = await _record(datasette, body["url"], relevant, concepts, not_concepts, actor["id"])
+    except (ValueError, JudgementError) as error:  # (json.JSONDecodeError is a ValueError)
+        return Response.json({"ok": False, "error": str(error)}, status=400)
+    return Response.json({"ok": True, "label": label.as_dict()})
+
+
+async def _record(datasette, url, relevant, concepts, not_concepts, by: str):
+    """record_label on Datasette's write connection (one writer; it waits for a crawl's lock)."""
+    config = datasette.plugin_config("prodops") or {}
+    concept_ids = set(load_taxonomy(config["taxonomy_path"]).ids())
+    return await datasette.get_database().execute_write_fn(
+        lambda conn: record_label(sqlite_utils.Database(conn), config["labels_path"], concept_ids, url, relevant,
+                                  concepts, not_concepts, by=by), block=True)
