@@ -25,6 +25,7 @@ from datasette.utils.asgi import Response
 
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.curators import curator_of_token, curators
+from pipeline.publish.datasette import site_options
 from pipeline.store.labels import JudgementError, record_label
 
 CURATE = "prodops-curate"  # the permission every act asks Datasette for
@@ -98,8 +99,8 @@ async def api_label(datasette, request):
 
 async def _record(datasette, url, relevant, concepts, not_concepts, by: str):
     """record_label on Datasette's write connection (one writer; it waits for a crawl's lock)."""
-    config = datasette.plugin_config("prodops") or {}
-    concept_ids = set(load_taxonomy(config["taxonomy_path"]).ids())
+    options = site_options(datasette)
+    concept_ids = set(load_taxonomy(options.taxonomy_path).ids())
     return await datasette.get_database().execute_write_fn(
-        lambda conn: record_label(sqlite_utils.Database(conn), config["labels_path"], concept_ids, url, relevant,
+        lambda conn: record_label(sqlite_utils.Database(conn), options.labels_path, concept_ids, url, relevant,
                                   concepts, not_concepts, by=by), block=True)

@@ -8,6 +8,7 @@ database after its file, so the description is re-keyed to the file actually ser
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +97,31 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False, labe
     # Sign-in only where there are curators (pipeline/publish/signin.py); their cookies are
     # signed with the secret kept beside the database, so they outlive a restart.
     sign_in = bool(curators(db_path))
-    metadata.setdefault("plugins", {})["prodops"] = {"sign_in": sign_in, "labels_path": str(labels_path),
-                                                     "taxonomy_path": str(taxonomy_path)}
-    return Datasette([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
-                     static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql},
-                     secret=site_secret(db_path) if sign_in else None)
+    return Site([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+                static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql},
+                secret=site_secret(db_path) if sign_in else None,
+                options=SiteOptions(sign_in, str(labels_path), str(taxonomy_path)))
+
+
+class Site(Datasette):
+    """Datasette with the options our plugin reads (site_options): held on the app, not in
+    its metadata, which /-/metadata.json shows to anyone; set before Datasette builds its
+    routes (in its __init__, for its test client)."""
+
+    def __init__(self, *args, options: SiteOptions, **kwargs):
+        self.prodops = options
+        super().__init__(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What our plugin needs to know of the site it serves (`datasette.prodops`)."""
+
+    sign_in: bool = False  # curators exist: /-/login and their acts (pipeline/publish/acts.py)
+    labels_path: str = str(DEFAULT_LABELS)
+    taxonomy_path: str = str(DEFAULT_TAXONOMY)
+
+
+def site_options(datasette) -> SiteOptions:
+    """The options build_datasette gave the app (the defaults for an app made otherwise)."""
+    return getattr(datasette, "prodops", None) or SiteOptions()

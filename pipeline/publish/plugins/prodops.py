@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from pipeline.publish import site
 from pipeline.publish.acts import API_PREFIX, CURATE, api_label, is_curator, judge_document, token_actor
+from pipeline.publish.datasette import site_options
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
 from pipeline.publish.guards import with_neutralized_csv, with_security_headers
 from pipeline.publish.indexes import ON_TOPIC
@@ -187,7 +188,7 @@ def extra_template_vars(template, request, datasette):
         names = labels()
         found = {"feed_links": await _feed_links(datasette, request),
                  "concept_labels": names.concepts, "type_labels": names.types}
-        if (datasette.plugin_config("prodops") or {}).get("sign_in"):
+        if site_options(datasette).sign_in:
             found["sign_in_url"] = datasette.urls.path("/-/login")
         if template == "index.html":
             db = datasette.get_database()
@@ -291,7 +292,7 @@ def register_routes(datasette):
         (r"^/-/login$", login_page),
         (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/judge$", judge_document),
         (r"^/-/api/label$", api_label),
-    ] if (datasette.plugin_config("prodops") or {}).get("sign_in") else []
+    ] if site_options(datasette).sign_in else []
     return curation + [
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
