@@ -270,3 +270,65 @@ def test_a_removed_curator_can_no_longer_act(curated_site):
                                            cookies={"ds_actor": signed, "ds_csrftoken": csrf})
 
     assert asyncio.run(run()).status_code == 403 and judged(db_path, labels) == ([], "")
+
+
+LISTS = """# Our lists: the comment stays.
+lists:
+  - slug: onboarding   # the new PMs' reading
+    title: Onboarding
+    description: For new product managers.
+    rules: {}
+    pinned: []
+    excluded: []
+"""
+
+
+def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated_site, tmp_path):
+    from pipeline.config.lists import load_lists
+
+    db_path, labels, doc_id, url = curated_site
+    lists_file = tmp_path / "lists.yaml"
+    lists_file.write_text(LISTS, encoding="utf-8")
+    token = run_prodops("curators", "token", "maya", "--db", str(db_path)).stdout.strip()
+    other_url = sqlite3.connect(db_path).execute("SELECT url FROM documents WHERE id != ? LIMIT 1", [doc_id]).fetchone()[0]
+    note = "Read this first <script>alert(1)</script>"
+
+    async def run():
+        from pipeline.publish.datasette import build_datasette
+        from pipeline.store.database import open_database
+        from pipeline.store.lists import publish_lists
+
+        db = open_database(db_path)
+        publish_lists(db, load_lists(lists_file))
+        db.close()
+        datasette = build_datasette(db_path, labels_path=labels, lists_path=lists_file)
+        await datasette.invoke_startup()
+        _, csrf_token, csrf = await login_form(datasette)
+        anonymous = await datasette.client.post(f"/-/documents/{doc_id}/pin", data={
+            "slug": "onboarding", "note": "x", "csrftoken": csrf_token}, cookies={"ds_csrftoken": csrf})
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        cookies = {"ds_actor": signed, "ds_csrftoken": csrf}
+        page = await datasette.client.get(f"/-/documents/{doc_id}", cookies=cookies)
+        unknown = await datasette.client.post(f"/-/documents/{doc_id}/pin", data={
+            "slug": "nope", "note": "x", "csrftoken": csrf_token}, cookies=cookies)
+        pinned = await datasette.client.post(f"/-/documents/{doc_id}/pin", data={
+            "slug": "onboarding", "note": note, "csrftoken": csrf_token}, cookies=cookies)
+        bearer = {"Authorization": f"Bearer {token}"}
+        api_unknown_url = await datasette.client.post("/-/api/lists/onboarding/items", json={"url": "https://x.example/"},
+                                                      headers=bearer)
+        api = await datasette.client.post("/-/api/lists/onboarding/items", json={"url": other_url, "note": "Then this"},
+                                          headers=bearer)
+        shown = await datasette.client.get("/-/lists/onboarding")
+        atom = await datasette.client.get("/-/feeds/lists/onboarding.atom")
+        return anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom
+
+    anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom = asyncio.run(run())
+    assert anonymous.status_code == 403
+    assert 'name="slug"' in page.text and "Onboarding" in page.text
+    assert unknown.status_code == 400 and "no list 'nope'" in unknown.text
+    assert pinned.status_code == 302 and api_unknown_url.status_code == 400 and api.json() == {"ok": True}
+    text = lists_file.read_text(encoding="utf-8")
+    assert text.startswith("# Our lists: the comment stays.") and "# the new PMs' reading" in text
+    assert [item["url"] for item in load_lists(lists_file)[0].pinned] == [url, other_url]
+    assert "Read this first &lt;script&gt;" in shown.text and "<script>alert(1)" not in shown.text
+    assert "Then this" in shown.text and "&lt;script&gt;" in atom.text and "<script>" not in atom.text

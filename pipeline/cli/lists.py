@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import DEFAULT_DB, UserError, scrapy_settings
-from pipeline.config.lists import DEFAULT_LISTS, CuratedList, load_lists, rules_from, save_lists
+from pipeline.config.lists import (DEFAULT_LISTS, CuratedList, ListError, edit_list, load_lists, pin, rules_from,
+                                   save_lists, unpin)
 from pipeline.store.database import open_database
 from pipeline.store.link_checks import describe as describe_check
 from pipeline.store.link_checks import save_checks
@@ -66,12 +67,7 @@ def _save(path: str, lists: list[CuratedList]) -> None:
 @lists_option
 def add(slug, url, note, lists_path) -> None:
     """Pin a URL to a list (shown first, in the order added)."""
-    lists = load_lists(lists_path)
-    curated = find_list(lists, slug, lists_path)
-    curated.excluded = [u for u in curated.excluded if u != url]
-    if all(pin["url"] != url for pin in curated.pinned):
-        curated.pinned.append({"url": url, "note": note})
-    _save(lists_path, lists)
+    _edit(lists_path, slug, lambda curated: pin(curated, url, note or None))
     click.echo(f"Pinned {url} to {slug}")
 
 
@@ -81,12 +77,7 @@ def add(slug, url, note, lists_path) -> None:
 @lists_option
 def remove(slug, url, lists_path) -> None:
     """Remove a URL from a list: unpinned, and excluded from its rules."""
-    lists = load_lists(lists_path)
-    curated = find_list(lists, slug, lists_path)
-    curated.pinned = [pin for pin in curated.pinned if pin["url"] != url]
-    if url not in curated.excluded:
-        curated.excluded.append(url)
-    _save(lists_path, lists)
+    _edit(lists_path, slug, lambda curated: unpin(curated, url))
     click.echo(f"Removed {url} from {slug}")
 
 
@@ -97,16 +88,15 @@ def remove(slug, url, lists_path) -> None:
 @lists_option
 def note(slug, url, text, lists_path) -> None:
     """Set the editor's note of a URL in a list (pinning it if needed)."""
-    lists = load_lists(lists_path)
-    curated = find_list(lists, slug, lists_path)
-    for pin in curated.pinned:
-        if pin["url"] == url:
-            pin["note"] = text
-            break
-    else:
-        curated.pinned.append({"url": url, "note": text})
-    _save(lists_path, lists)
+    _edit(lists_path, slug, lambda curated: pin(curated, url, text))
     click.echo(f"Noted {url} in {slug}")
+
+
+def _edit(lists_path: str, slug: str, change) -> None:
+    try:
+        edit_list(lists_path, slug, change)
+    except ListError as error:
+        raise UserError(str(error)) from None
 
 
 @lists_group.command()

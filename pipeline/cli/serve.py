@@ -57,7 +57,7 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
         publish_lists(db, lists)
     finally:
         db.close()
-    datasette = build_datasette(db_path, lists, allow_sql=allow_sql)
+    datasette = build_datasette(db_path, lists, allow_sql=allow_sql, lists_path=lists_path)
     limit_process_heap()
     asyncio.run(datasette.invoke_startup())
     sql = "; arbitrary SQL on (--sql)" if allow_sql else ""

@@ -3,6 +3,7 @@ against the corpus is pipeline.store.lists)."""
 
 from __future__ import annotations
 
+import fcntl
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,46 @@ def save_lists(path: str | Path, lists: list[CuratedList]) -> None:
     with temporary.open("w", encoding="utf-8") as stream:
         editor.dump(document, stream)
     temporary.replace(path)
+
+
+class ListError(ValueError):
+    """An edit of a list that cannot be made (no such list); the message says what to do."""
+
+
+def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
+    """Apply `change` (a function of the CuratedList) to list `slug` of the lists file and
+    write the file back (comments kept, atomically), under a lock that `prodops lists` and
+    the site share; return every list as now written. The one way lists are edited."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lists = load_lists(path)
+        found = next((curated for curated in lists if curated.slug == slug), None)
+        if found is None:
+            known = ", ".join(c.slug for c in lists) or "none"
+            raise ListError(f"no list {slug!r} in {path} (lists: {known}); create it with `prodops lists create`")
+        change(found)
+        save_lists(path, lists)
+        return load_lists(path)  # what was written must read back
+
+
+def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
+    """Pin a URL (no longer excluded); `note`, when given, becomes its note."""
+    curated.excluded = [u for u in curated.excluded if u != url]
+    for item in curated.pinned:
+        if item["url"] == url:
+            if note is not None:
+                item["note"] = note
+            return
+    curated.pinned.append({"url": url, "note": note or ""})
+
+
+def unpin(curated: CuratedList, url: str) -> None:
+    """Remove a URL from the list: unpinned, and excluded from its rules."""
+    curated.pinned = [item for item in curated.pinned if item["url"] != url]
+    if url not in curated.excluded:
+        curated.excluded.append(url)
 
 
 def rules_from(concepts=(), types=(), min_relevance: float | None = None, since: str | None = None,

@@ -1,12 +1,17 @@
 """What a signed-in curator does on the site, and what a script does with a curator's token:
-judging a document (relevant or not, a concept it is or is not about). Each act goes
-through the same code as `prodops label` (pipeline.store.labels.record_label: the labels
-file and the `labels` table), recording who judged and when.
+judging a document (relevant or not, a concept it is or is not about), and pinning it to a
+curated list with a note, or removing it. Each act goes through the same code as the CLI —
+`prodops label`'s pipeline.store.labels.record_label (the labels file and the `labels`
+table, recording who judged and when), `prodops lists add|remove|note`'s
+pipeline.config.lists.edit_list (the lists file, comments kept, under a shared lock) — and
+then the lists' tables are published again.
 
 - `POST /-/documents/<id>/judge` (a form on the document's page): needs a curator signed in
   (Datasette's permission check for CURATE) and Datasette's CSRF token; answers by going
   back to the page it came from, with a message, so it works without JavaScript.
-- `POST /-/api/label` (JSON: url, relevant, concepts, not_concepts): needs
+- `POST /-/lists/<slug>/items` (a form: url, note, and `remove` to take it off): the same.
+- `POST /-/api/label` (JSON: url, relevant, concepts, not_concepts) and
+  `POST /-/api/lists/<slug>/items` (JSON: url, note, remove): need
   `Authorization: Bearer <token>` (`prodops curators token NAME`); answers JSON. A browser's
   cookie does not count here, so the route needs no CSRF token (skip_csrf) and a page on
   another site cannot act through it.
@@ -23,10 +28,12 @@ import json
 import sqlite_utils
 from datasette.utils.asgi import Response
 
+from pipeline.config.lists import ListError, edit_list, pin, unpin
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.curators import curator_of_token, curators
 from pipeline.publish.datasette import site_options
-from pipeline.store.labels import JudgementError, record_label
+from pipeline.store.labels import JudgementError, record_label, stored_document_id
+from pipeline.store.lists import publish_lists
 
 CURATE = "prodops-curate"  # the permission every act asks Datasette for
 API_PREFIX = "/-/api/"
@@ -73,14 +80,52 @@ async def judge_document(datasette, request):
     return Response.redirect(back)
 
 
+async def list_items(datasette, request):
+    """The list acts: on a list's page (`/-/lists/<slug>/items`: form fields `url`, `note`,
+    `remove` — any value takes it off) and on a document's page (`/-/documents/<id>/pin`:
+    `slug`, `note`). Done, back to the page the act came from."""
+    doc_id = request.url_vars.get("id")
+    back = datasette.urls.path(f"/-/documents/{doc_id}" if doc_id else f"/-/lists/{request.url_vars['slug']}")
+    if request.method != "POST":
+        return Response.redirect(back)
+    if not await datasette.permission_allowed(request.actor, CURATE, default=False):
+        return Response.text("Sign in as a curator to edit lists.", status=403)
+    form = await request.post_vars()
+    slug, url = request.url_vars.get("slug") or form.get("slug") or "", form.get("url") or ""
+    if doc_id:
+        found = await datasette.get_database().execute("SELECT url FROM documents WHERE id = ?", [doc_id])
+        url = found.rows[0]["url"] if found.rows else ""
+    try:
+        await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
+    except (ListError, JudgementError) as error:
+        return Response.text(str(error), status=400)
+    datasette.add_message(request, f"{'Removed from' if form.get('remove') else 'Pinned to'} the list {slug}.")
+    return Response.redirect(back)
+
+
+async def api_list_items(datasette, request):
+    """POST /-/api/lists/<slug>/items: {"url", "note", "remove"} → {"ok"}."""
+    refused = _api_refusal(request)
+    if refused:
+        return refused
+    try:
+        body = json.loads((await request.post_body()) or b"{}")
+        if not isinstance(body, dict) or not isinstance(body.get("url"), str):
+            raise ValueError("expected a JSON object with a 'url'")
+        if body.get("note") is not None and not isinstance(body["note"], str):
+            raise ValueError("'note': text")
+        await _edit_list(datasette, request.url_vars["slug"], body["url"], body.get("note"), bool(body.get("remove")))
+    except (ValueError, ListError, JudgementError) as error:
+        return Response.json({"ok": False, "error": str(error)}, status=400)
+    return Response.json({"ok": True})
+
+
 async def api_label(datasette, request):
     """POST /-/api/label: {"url", "relevant", "concepts", "not_concepts"} → {"ok", "label"}."""
+    refused = _api_refusal(request)
+    if refused:
+        return refused
     actor = request.actor
-    if not actor or actor.get("via") != "token":
-        return Response.json({"ok": False, "error": "send Authorization: Bearer TOKEN (prodops curators token NAME)"},
-                             status=401)
-    if request.method != "POST":
-        return Response.json({"ok": False, "error": "POST a JSON judgement"}, status=405)
     try:
         body = json.loads((await request.post_body()) or b"{}")
         if not isinstance(body, dict) or not isinstance(body.get("url"), str):
@@ -95,6 +140,31 @@ async def api_label(datasette, request):
     except (ValueError, JudgementError) as error:  # (json.JSONDecodeError is a ValueError)
         return Response.json({"ok": False, "error": str(error)}, status=400)
     return Response.json({"ok": True, "label": label.as_dict()})
+
+
+def _api_refusal(request) -> Response | None:
+    """The answer to an API call that cannot act: no token (401), not a POST (405)."""
+    if not request.actor or request.actor.get("via") != "token":
+        return Response.json({"ok": False, "error": "send Authorization: Bearer TOKEN (prodops curators token NAME)"},
+                             status=401)
+    if request.method != "POST":
+        return Response.json({"ok": False, "error": "POST a JSON object"}, status=405)
+    return None
+
+
+async def _edit_list(datasette, slug: str, url: str, note: str | None, remove: bool) -> None:
+    """Pin a stored document's URL to a list (with its note) or remove it, then publish the
+    lists' tables again, on Datasette's write connection."""
+    options = site_options(datasette)
+
+    def edit(conn):
+        db = sqlite_utils.Database(conn)
+        if not remove and stored_document_id(db, url) is None:
+            raise JudgementError(f"no stored document for {url!r}; lists here hold documents of the corpus")
+        lists = edit_list(options.lists_path, slug, (lambda c: unpin(c, url)) if remove else (lambda c: pin(c, url, note)))
+        publish_lists(db, lists)
+
+    await datasette.get_database().execute_write_fn(edit, block=True)
 
 
 async def _record(datasette, url, relevant, concepts, not_concepts, by: str):

@@ -17,6 +17,7 @@ from datasette.app import Datasette
 
 from pipeline.config.files import PROJECT_DATA
 from pipeline.config.labels import DEFAULT_LABELS
+from pipeline.config.lists import DEFAULT_LISTS
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 from pipeline.publish.curators import curators, site_secret
 from pipeline.store.citations import CITED_NOT_FOLLOWED_SQL
@@ -77,7 +78,7 @@ def list_queries(lists) -> dict[str, Any]:
 
 
 def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False, labels_path: str | Path = DEFAULT_LABELS,
-                    taxonomy_path: str | Path = DEFAULT_TAXONOMY) -> Datasette:
+                    taxonomy_path: str | Path = DEFAULT_TAXONOMY, lists_path: str | Path = DEFAULT_LISTS) -> Datasette:
     """The published site: the one factory of the Datasette app, for `prodops serve` and
     the tests alike. Our metadata (re-keyed to the file, with a canned query per curated
     list), the read-only settings, and our plugin. Arbitrary SQL (and a table's `_where=`)
@@ -100,7 +101,7 @@ def build_datasette(db_path: str | Path, lists=(), allow_sql: bool = False, labe
     return Site([str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
                 static_mounts=[STATIC_MOUNT], settings={**SETTINGS, "default_allow_sql": allow_sql},
                 secret=site_secret(db_path) if sign_in else None,
-                options=SiteOptions(sign_in, str(labels_path), str(taxonomy_path)))
+                options=SiteOptions(sign_in, str(labels_path), str(taxonomy_path), str(lists_path)))
 
 
 class Site(Datasette):
@@ -120,6 +121,7 @@ class SiteOptions:
     sign_in: bool = False  # curators exist: /-/login and their acts (pipeline/publish/acts.py)
     labels_path: str = str(DEFAULT_LABELS)
     taxonomy_path: str = str(DEFAULT_TAXONOMY)
+    lists_path: str = str(DEFAULT_LISTS)
 
 
 def site_options(datasette) -> SiteOptions:

@@ -33,7 +33,8 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from pipeline.publish import site
-from pipeline.publish.acts import API_PREFIX, CURATE, api_label, is_curator, judge_document, token_actor
+from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items, is_curator, judge_document,
+                                  list_items, token_actor)
 from pipeline.publish.datasette import site_options
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
 from pipeline.publish.guards import with_neutralized_csv, with_security_headers
@@ -127,7 +128,9 @@ async def document_page(datasette, request):
     data["link"] = data["doc"]["url"] if is_web_link(data["doc"]["url"]) else None
     if await datasette.permission_allowed(request.actor, CURATE, default=False):
         data["curate_url"] = datasette.urls.path(f"/-/documents/{doc_id}/judge")
+        data["pin_url"] = datasette.urls.path(f"/-/documents/{doc_id}/pin")
         data["concept_choices"] = sorted(labels().concepts.items(), key=lambda item: item[1])
+        data["list_choices"] = [dict(row) for row in (await db.execute("SELECT slug, title FROM lists ORDER BY title")).rows]
     data["row_url"] = datasette.urls.row(db.name, "documents", doc_id)
     return Response.html(await datasette.render_template("document.html", data, request=request))
 
@@ -292,6 +295,9 @@ def register_routes(datasette):
         (r"^/-/login$", login_page),
         (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/judge$", judge_document),
         (r"^/-/api/label$", api_label),
+        (r"^/-/lists/(?P<slug>[a-z0-9-]+)/items$", list_items),
+        (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/pin$", list_items),
+        (r"^/-/api/lists/(?P<slug>[a-z0-9-]+)/items$", api_list_items),
     ] if site_options(datasette).sign_in else []
     return curation + [
         (r"^/-/feeds/latest\.atom$", latest_atom),
