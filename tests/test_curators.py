@@ -332,3 +332,28 @@ def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated
     assert [item["url"] for item in load_lists(lists_file)[0].pinned] == [url, other_url]
     assert "Read this first &lt;script&gt;" in shown.text and "<script>alert(1)" not in shown.text
     assert "Then this" in shown.text and "&lt;script&gt;" in atom.text and "<script>" not in atom.text
+
+
+def test_an_act_while_a_crawl_holds_the_write_lock_says_busy_and_writes_nothing(curated_site):
+    db_path, labels, doc_id, _ = curated_site
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        _, token, csrf = await login_form(datasette)
+        cookies = {"ds_actor": (await sign_in(datasette)).cookies["ds_actor"], "ds_csrftoken": csrf}
+        crawl = sqlite3.connect(db_path, isolation_level=None)
+        crawl.execute("BEGIN IMMEDIATE")  # as the crawl's store holds it while it writes
+        try:
+            during = await datasette.client.post(f"/-/documents/{doc_id}/judge",
+                                                 data={"relevant": "yes", "csrftoken": token}, cookies=cookies)
+            written = judged(db_path, labels)
+        finally:
+            crawl.execute("ROLLBACK")
+        after = await datasette.client.post(f"/-/documents/{doc_id}/judge",
+                                            data={"relevant": "yes", "csrftoken": token}, cookies=cookies)
+        return during, written, after
+
+    during, written, after = asyncio.run(run())
+    assert during.status_code == 503 and during.text.startswith("busy:") and written == ([], "")
+    assert after.status_code == 302 and len(judged(db_path, labels)[0]) == 1

@@ -9,6 +9,7 @@ entry for the same URL counts instead of an earlier one, which stays in the file
 
 from __future__ import annotations
 
+import fcntl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,14 +97,19 @@ def _label(path: Path, index: int, entry: Any, concept_ids: set[str] | None) -> 
 
 def append_label(path: str | Path, label: Label) -> None:
     """Add one label at the end of the file (created with a header when absent), keeping
-    what is there: the file is appended to, not rewritten."""
+    what is there, comments included. The file is replaced whole (a new file renamed over
+    it: a reader sees the old or the new, never half) under a lock that `prodops label` and
+    the site share, so two judgements at once both land."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or not path.read_text(encoding="utf-8").strip():
-        path.write_text(HEADER + "labels:\n", encoding="utf-8")
     entry = yaml.safe_dump([label.as_dict()], sort_keys=False, allow_unicode=True, width=1000)
-    text = path.read_text(encoding="utf-8")
-    with path.open("a", encoding="utf-8") as file:
+    with open(f"{path}.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if not text.strip():
+            text = HEADER + "labels:\n"
         if not text.endswith("\n"):
-            file.write("\n")
-        file.write("".join("  " + line + "\n" for line in entry.splitlines()))
+            text += "\n"
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text + "".join("  " + line + "\n" for line in entry.splitlines()), encoding="utf-8")
+        temporary.replace(path)

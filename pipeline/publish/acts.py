@@ -18,12 +18,14 @@ then the lists' tables are published again.
 
 A refused act writes nothing: 403 for a visitor who is not a signed-in curator (or a form
 without its CSRF token, refused by Datasette before it reaches us), 401 for the API without
-a valid token, 400 for what cannot be recorded (an unknown concept or URL).
+a valid token, 400 for what cannot be recorded (an unknown concept or URL), 503 "busy, try
+again" when a crawl holds the database's write lock past publish.limits.WRITE_WAIT_MS.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import sqlite_utils
 from datasette.utils.asgi import Response
@@ -74,6 +76,8 @@ async def judge_document(datasette, request):
         await _record(datasette, found.rows[0]["url"], relevant, concepts, not_concepts, request.actor["id"])
     except JudgementError as error:
         return Response.text(str(error), status=400)
+    except sqlite3.OperationalError as error:
+        return busy(error)
     said = [] if relevant is None else ["relevant" if relevant else "not relevant"]
     said += [f"about {c}" for c in concepts] + [f"not about {c}" for c in not_concepts]
     datasette.add_message(request, f"Judged {', '.join(said)}; `prodops retag` (or the next refit) learns from it.")
@@ -99,6 +103,8 @@ async def list_items(datasette, request):
         await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
     except (ListError, JudgementError) as error:
         return Response.text(str(error), status=400)
+    except sqlite3.OperationalError as error:
+        return busy(error)
     datasette.add_message(request, f"{'Removed from' if form.get('remove') else 'Pinned to'} the list {slug}.")
     return Response.redirect(back)
 
@@ -117,6 +123,8 @@ async def api_list_items(datasette, request):
         await _edit_list(datasette, request.url_vars["slug"], body["url"], body.get("note"), bool(body.get("remove")))
     except (ValueError, ListError, JudgementError) as error:
         return Response.json({"ok": False, "error": str(error)}, status=400)
+    except sqlite3.OperationalError as error:
+        return busy(error, as_json=True)
     return Response.json({"ok": True})
 
 
@@ -139,7 +147,20 @@ async def api_label(datasette, request):
         label = await _record(datasette, body["url"], relevant, concepts, not_concepts, actor["id"])
     except (ValueError, JudgementError) as error:  # (json.JSONDecodeError is a ValueError)
         return Response.json({"ok": False, "error": str(error)}, status=400)
+    except sqlite3.OperationalError as error:
+        return busy(error, as_json=True)
     return Response.json({"ok": True, "label": label.as_dict()})
+
+
+def busy(error: sqlite3.OperationalError, as_json: bool = False) -> Response:
+    """The answer when the database stayed locked (a crawl writing): try again; any other
+    SQLite error is not ours to hide."""
+    if "locked" not in str(error) and "busy" not in str(error):
+        raise error
+    message = "busy: a crawl is writing to the database; try again in a moment (nothing was written)"
+    headers = {"Retry-After": "5"}
+    return Response.json({"ok": False, "error": message}, status=503, headers=headers) if as_json else \
+        Response.text(message, status=503, headers=headers)
 
 
 def _api_refusal(request) -> Response | None:

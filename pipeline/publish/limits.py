@@ -36,12 +36,15 @@ VALUE_MAX_BYTES = 48 * MIB
 HEAP_MAX_BYTES = 128 * MIB
 # With --sql: 20 pages of the documents table at 50 rows (1,000 rows of 16 KB of text).
 RESULT_MAX_BYTES = 16 * MIB
+WRITE_WAIT_MS = 3000
 
 
 def limit_connection(conn: sqlite3.Connection, result_max_bytes: int | None = None) -> None:
     """Bound what a query on `conn` may allocate: each value (SQLITE_LIMIT_LENGTH), and with
     `result_max_bytes` what a cursor's rows come to as JSON (the row factory counts them)."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_MAX_BYTES)
+    # A curator's act waits this long for a crawl's write, then says "busy, try again".
+    conn.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
     if result_max_bytes is not None:
         conn.row_factory = _counting_rows(conn.row_factory, result_max_bytes)
 
