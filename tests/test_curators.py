@@ -357,3 +357,40 @@ def test_an_act_while_a_crawl_holds_the_write_lock_says_busy_and_writes_nothing(
     during, written, after = asyncio.run(run())
     assert during.status_code == 503 and during.text.startswith("busy:") and written == ([], "")
     assert after.status_code == 302 and len(judged(db_path, labels)[0]) == 1
+
+
+def test_a_curator_edits_a_note_and_removes_an_item_on_the_list_page(curated_site, tmp_path):
+    from pipeline.config.lists import load_lists
+    from pipeline.store.database import open_database
+    from pipeline.store.lists import publish_lists
+
+    db_path, labels, _, url = curated_site
+    lists_file = tmp_path / "lists.yaml"
+    lists_file.write_text(LISTS.replace("pinned: []", f"pinned:\n      - url: {url}\n        note: first"),
+                          encoding="utf-8")
+    db = open_database(db_path)
+    publish_lists(db, load_lists(lists_file))
+    db.close()
+
+    async def run():
+        from pipeline.publish.datasette import build_datasette
+        datasette = build_datasette(db_path, labels_path=labels, lists_path=lists_file)
+        await datasette.invoke_startup()
+        anonymous_page = await datasette.client.get("/-/lists/onboarding")
+        _, token, csrf = await login_form(datasette)
+        cookies = {"ds_actor": (await sign_in(datasette)).cookies["ds_actor"], "ds_csrftoken": csrf}
+        page = await datasette.client.get("/-/lists/onboarding", cookies=cookies)
+        noted = await datasette.client.post("/-/lists/onboarding/items", cookies=cookies,
+                                            data={"url": url, "note": "better", "csrftoken": token})
+        after_note = load_lists(lists_file)[0].pinned
+        removed = await datasette.client.post("/-/lists/onboarding/items", cookies=cookies,
+                                              data={"url": url, "remove": "1", "csrftoken": token})
+        shown = await datasette.client.get("/-/lists/onboarding")
+        return anonymous_page, page, noted, after_note, removed, shown
+
+    anonymous_page, page, noted, after_note, removed, shown = asyncio.run(run())
+    assert "Remove from the list" not in anonymous_page.text and "Remove from the list" in page.text
+    assert noted.status_code == 302 and after_note == [{"url": url, "note": "better"}]
+    curated = load_lists(lists_file)[0]
+    assert removed.status_code == 302 and curated.pinned == [] and curated.excluded == [url]
+    assert "better" not in shown.text

@@ -142,6 +142,8 @@ async def list_page(datasette, request):
     data.update(atom_url=datasette.urls.path(f"/-/feeds/lists/{slug}.atom"),
                 markdown_url=datasette.urls.path(f"/-/exports/lists/{slug}.md"),
                 query_url=datasette.urls.database(db.name) + f"/list_{slug.replace('-', '_')}")
+    if await datasette.permission_allowed(request.actor, CURATE, default=False):
+        data["items_url"] = datasette.urls.path(f"/-/lists/{slug}/items")
     return Response.html(await datasette.render_template("list.html", data, request=request))
 
 
