@@ -17,3 +17,4 @@ class EntryHints:
     guid: str | None = None
     categories: list[str] = field(default_factory=list)  # feed categories, link-list section
     anchor: str | None = None  # the link's text, when found on a link list
+    enclosures: list[str] = field(default_factory=list)  # media types of its enclosures, e.g. "audio/mpeg"

@@ -134,6 +134,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             published=iso(moment) if (moment := parse_datetime(published)) else None,
             guid=str(item.get("id")) if item.get("id") is not None else None,
             categories=sorted({str(tag) for tag in item.get("tags") or [] if isinstance(tag, str)}),
+            enclosures=[str(a["mime_type"]).strip().lower() for a in item.get("attachments") or []
+                        if isinstance(a, dict) and a.get("mime_type")],
         )))
     return feed
 
@@ -178,6 +180,8 @@ def _entry_hints(raw: feedparser.FeedParserDict) -> EntryHints:
         published=struct_time_iso(published),
         guid=raw.get("id") or None,
         categories=sorted({t.get("term", "").strip() for t in raw.get("tags", []) if t.get("term")}),
+        enclosures=[str(e.get("type")).strip().lower() for e in raw.get("enclosures", [])
+                    if isinstance(e, dict) and e.get("type")],
     )
 
 

@@ -28,6 +28,8 @@ class Extraction:
     extractor: str = ""  # name and version, e.g. "trafilatura 2.3.1"
     page_count: int | None = None  # PDFs
     links: list[tuple[str, str]] = field(default_factory=list)  # (URL, anchor) cited by the main text
+    # What the page declares it is: "json-ld:JobPosting", "og:book"... (pipeline.understand.markup)
+    markup: list[str] = field(default_factory=list)
 
 
 @dataclass(repr=False)

@@ -1,5 +1,5 @@
 """The layer rule, written once as data: tests/test_layers.py checks every import against
-it, and the README's architecture section is printed from it.
+it, and the layers table of docs/architecture.md is printed from it.
 
 Layers are listed bottom first. A module may import from its own layer and the layers
 below it, never from a layer above. Some libraries are kept to the layers that need them

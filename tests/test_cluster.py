@@ -51,7 +51,7 @@ class MutualTLS:
                         tls_client_key=str(self.folder / f"{role}.key"), require_encryption=True)
 
     def environment(self) -> dict[str, str]:
-        """The variables that give `prodops` its side of mutual TLS (as the README says)."""
+        """The variables that give `prodops` its side of mutual TLS (as docs/scale.md says)."""
         return {"DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(self.folder / "ca.pem"),
                 "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(self.folder / "client.pem"),
                 "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(self.folder / "client.key")}

@@ -106,9 +106,8 @@ def test_editing_lists_keeps_the_files_comments_and_points_at_a_real_readme_sect
     text = lists.read_text()
     assert all(comment in text for comment in comments)
     assert [c.slug for c in load_lists(lists)] == ["prodops-onboarding", "prodops-reports", "tools"]
-    # A new file gets a header that names a section the README has.
+    # A new file gets a header that names a page of docs/ and a section that page has.
     fresh = tmp_path / "fresh.yaml"
     assert run_prodops("lists", "create", "a", "--title", "A", "--lists", str(fresh)).returncode == 0
-    header = fresh.read_text().splitlines()[1]
-    section = header.split("'")[1]
-    assert f"## {section}" in (ROOT / "README.md").read_text()
+    page, section = re.search(r"(docs/[a-z-]+\.md), '([^']+)'", fresh.read_text()).groups()
+    assert f"## {section}\n" in (ROOT / page).read_text()

@@ -1,22 +1,31 @@
-"""The README's generated parts (command synopsis, settings, documents' columns, layers) are
-what the code says now: `cog --check` fails when they are stale (`cog -r README.md` fixes)."""
+"""The generated parts of the docs (command synopsis, settings, documents' columns, layers)
+are what the code says now: `cog --check` over README.md and every page of docs/ that has
+cog blocks fails when one is stale (`.venv/bin/cog -r README.md docs/*.md` fixes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cogapp import Cog
 
 from pipeline.cli.reference import _column_descriptions, project_settings
 from pipeline.store.database import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
+GENERATED = ["README.md"] + sorted(str(page.relative_to(ROOT)) for page in (ROOT / "docs").glob("*.md")
+                                   if "[[[cog" in page.read_text())
 
 
-def test_the_generated_parts_of_the_readme_are_current(monkeypatch):
+def test_the_docs_have_generated_parts():
+    assert {"docs/commands.md", "docs/configuration.md", "docs/data.md", "docs/architecture.md"} <= set(GENERATED)
+
+
+@pytest.mark.parametrize("page", GENERATED)
+def test_the_generated_parts_are_current(page, monkeypatch):
     monkeypatch.chdir(ROOT)
-    status = Cog().main(["cog", "--check", "README.md"])
-    assert status == 0, "README.md is stale: run `.venv/bin/cog -r README.md`"
+    status = Cog().main(["cog", "--check", page])
+    assert status == 0, f"{page} is stale: run `.venv/bin/cog -r {page}`"
 
 
 def test_every_setting_and_every_documents_column_is_described():

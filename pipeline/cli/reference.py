@@ -1,8 +1,9 @@
-"""The README's generated parts, made from the code so they cannot drift: the command line's
+"""The generated parts of docs/, made from the code so they cannot drift: the command line's
 synopsis (from the click commands), the table of the project's settings (from
-spiders/settings.py and its comments), and the documents' columns (from the schema the
-migrations create, described in data/metadata.yml). README.md calls these in cog blocks;
-tests/test_readme.py fails when the README differs from what they print."""
+spiders/settings.py and its comments), the documents' columns (from the schema the
+migrations create, described in data/metadata.yml), and the layers (pipeline/layers.py).
+docs/commands.md, configuration.md, data.md and architecture.md call these in cog blocks;
+tests/test_readme.py fails when a page differs from what they print."""
 
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ from pipeline.config.files import PROJECT_DATA, ConfigError, parse_entries, read
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-HEADER = ("Curated lists, published by `prodops export --list SLUG` and in Datasette; see the\n"
-          "README, 'Configuration'. Edit by hand or with `prodops lists create|add|remove|note`.")
+HEADER = ("Curated lists, published by `prodops export --list SLUG` and in Datasette; see\n"
+          "docs/configuration.md, 'Curated lists'. Edit by hand or with\n"
+          "`prodops lists create|add|remove|note`.")
 RULES = {"concepts": list, "types": list, "min_relevance": float, "since": str, "limit": int}
 
 

@@ -76,7 +76,7 @@ def load_sources(path: str | Path) -> list[Source]:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(
             f"{path}: expected a mapping with a 'sources' list at the top "
-            "(sources:\\n  - id: ...), see README 'Configuration'"
+            "(sources:\\n  - id: ...), see docs/configuration.md"
         )
     return parse_entries(path, data["sources"], _parse_source, "id", "source")
 

@@ -39,13 +39,17 @@ class Neighbour:
 
 @dataclass(frozen=True)
 class ContentType:
-    """Cues of one content type: URL patterns, title phrases, text phrases."""
+    """Cues of one content type: URL patterns, title phrases, text phrases, and the
+    declarations in a page's markup that say it is one (pipeline.understand.markup)."""
 
     id: str
     url: tuple[re.Pattern, ...]
     title: tuple[str, ...]
     text: tuple[str, ...]
     label: str = ""  # what readers see ("Guide or playbook"); from the id when not given
+    # schema.org type names ("JobPosting"), og:type families ("og:video"), feed enclosure
+    # media types ("enclosure:audio")
+    markup: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)  # compared and hashed by identity: indexes built from it are cached per object
@@ -135,6 +139,7 @@ def _content_type(path: Path, index: int, entry: Any) -> ContentType:
         title=tuple(str(p) for p in entry.get("title") or []),
         text=tuple(str(p) for p in entry.get("text") or []),
         label=str(entry.get("label") or entry["id"].replace("-", " ").capitalize()),
+        markup=tuple(str(p) for p in entry.get("markup") or []),
     )
 
 

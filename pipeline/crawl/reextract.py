@@ -38,6 +38,8 @@ from pipeline.store.bodies import KeptBody, kept_bodies
 from pipeline.store.clusters import assign_cluster
 from pipeline.store.database import open_database
 from pipeline.store.documents import CONTENT_FIELDS, save_links, year_of
+from pipeline.understand.markup import ENCLOSURE
+from pipeline.understand.markup import decode as decode_markup
 
 # Columns a re-extraction never rewrites: the document's identity and provenance.
 KEPT_COLUMNS = ("id", "url", "source_id", "found_via", "fetched_url", "http_status", "media_type", "categories")
@@ -124,8 +126,12 @@ def _hints(stored: dict) -> EntryHints | None:
         categories = json.loads(stored["categories"] or "[]")
     except ValueError:
         categories = []
+    # The enclosures the entry had survive only as declarations in `markup_types`.
+    enclosures = [declared.partition(":")[2] for declared in decode_markup(stored.get("markup_types"))
+                  if declared.startswith(f"{ENCLOSURE}:")]
     return EntryHints(title=stored["title"], author=stored["author"], published=stored["published"],
-                      summary=stored["description"], categories=categories if isinstance(categories, list) else [])
+                      summary=stored["description"], categories=categories if isinstance(categories, list) else [],
+                      enclosures=enclosures)
 
 
 def reextract(work: Reextraction, db_path: str, source_ids: tuple[str, ...] = (),

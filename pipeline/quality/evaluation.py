@@ -12,6 +12,10 @@ each beside its target.
   split chose nothing): concept recall (a right concept among a product-ops page's tags), tag
   micro precision, recall and F1, tags per product-ops page, relevance AUC (product ops vs
   not, where the set has both) and content-type accuracy, with the hits per type.
+- on data/eval/markup.yaml (whole pages of others' sites, each with its type and what its
+  markup says: specific, generic, misleading or none), per split: content-type accuracy
+  with the hits per type and per kind of markup, each page read as a crawl reads it
+  (extracted, its markup read, typed).
 """
 
 from __future__ import annotations
@@ -31,15 +35,18 @@ from pipeline.config.files import PROJECT_DATA
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.demo.articles import ARTICLES, GUIDES
 from pipeline.demo.sampleweb import article_html, syndicated_html
+from pipeline.items import Page
 from pipeline.publish.search import search
 from pipeline.quality import neighbourhood
 from pipeline.store.clusters import assign_cluster
 from pipeline.store.database import open_database
-from pipeline.store.documents import content_hash
+from pipeline.store.documents import content_hash, document_row
 from pipeline.store.vectors import save_vectors
 from pipeline.understand.canonical import document_id
-from pipeline.understand.classify import TypeIndex, content_type
+from pipeline.understand.classify import TypeIndex, content_type, decide_type
 from pipeline.understand.extraction import extract_html
+from pipeline.understand.markup import decode as decode_markup
+from pipeline.understand.pdf import is_pdf_document
 from pipeline.understand.relevance import RELEVANT
 from pipeline.understand.signatures import signature
 from pipeline.understand.tagging import columns_of, stored_vectors, tag
@@ -48,6 +55,7 @@ from spiders import settings as crawl_settings
 LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
 LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
+MARKUP = PROJECT_DATA / "eval" / "markup.yaml"
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
@@ -62,6 +70,7 @@ TARGETS = {
     "situations, held-out: tags per product-ops page": 3.0,
     "look-alikes, held-out: concept recall": 0.85,
     "look-alikes, held-out: relevance AUC": 0.95,
+    "markup, held-out: content-type accuracy": 0.90,
     "neighbourhood, held-out: share at 0.5 or more": 0.02,
     "mix: precision at 0.5": 0.90,
     "mix: recall at 0.5": 0.85,
@@ -239,9 +248,50 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     if area is not None:
         figures.append(Figure(f"{name}: relevance AUC", area, target("relevance AUC"),
                               f"product ops vs not ({truths.count(False)} not)"))
-    per_type = ", ".join(f"{kind} {sum(hits)}/{len(hits)}" for kind, hits in sorted(by_type.items()))
     figures.append(Figure(f"{name}: content-type accuracy", right_types / len(items),
-                          target("content-type accuracy"), per_type))
+                          target("content-type accuracy"), hits_per(by_type)))
+    return figures
+
+
+def hits_per(groups: dict[str, list[bool]]) -> str:
+    """"article 39/40, book 1/1": the hits in each group, in the groups' order by name."""
+    return ", ".join(f"{kind} {sum(hits)}/{len(hits)}" for kind, hits in sorted(groups.items()))
+
+
+def type_of_page(taxonomy: Taxonomy, item: dict) -> str | None:
+    """The content type a crawl gives a whole page (a markup.yaml item): extracted, its
+    markup read, its row built and typed as the classify stage does; None when it has no
+    main text (a crawl would drop it)."""
+    extraction = extract_html(item["html"], item["url"])
+    if extraction is None:
+        return None
+    row = document_row(Page(url=item["url"], source_id="eval", found_via="url", extraction=extraction,
+                            canonical_url=item["url"], doc_id=document_id(item["url"])))
+    return decide_type(TypeIndex(taxonomy), row["url"], row["title"], row["text"], is_pdf_document(row),
+                       decode_markup(row["markup_types"])).content_type
+
+
+def markup_figures(taxonomy: Taxonomy, path: Path = MARKUP, mapper=map) -> list[Figure]:
+    """Content-type accuracy on pages that say (or do not say) what they are in their markup,
+    per split, with the hits per type and per kind of markup; [] until the file exists."""
+    if not path.exists():
+        return []
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    figures = []
+    for split in ("tune", "held-out"):
+        chosen = [item for item in items if item.get("split") == split]
+        if not chosen:
+            continue
+        kinds = list(mapper(functools.partial(type_of_page, taxonomy), chosen))
+        by_type: dict[str, list[bool]] = {}
+        by_markup: dict[str, list[bool]] = {}
+        for item, kind in zip(chosen, kinds):
+            by_type.setdefault(item["type"], []).append(kind == item["type"])
+            by_markup.setdefault(item.get("markup", "none"), []).append(kind == item["type"])
+        right = sum(sum(hits) for hits in by_type.values())
+        name = f"markup, {split}: content-type accuracy"
+        figures.append(Figure(name, right / len(chosen), TARGETS.get(name), hits_per(by_type)))
+        figures.append(Figure(f"markup, {split}: by markup", right / len(chosen), None, hits_per(by_markup)))
     return figures
 
 
@@ -343,6 +393,7 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
     figures = extraction_figures() + dedup_figures()
     for labelled in LABELLED_SETS:
         figures += labelled_figures(taxonomy, labelled, semantic, mapper)
+    figures += markup_figures(taxonomy, mapper=mapper)
     return figures + relevance_figures(taxonomy, semantic, mapper) + search_figures(taxonomy)
 
 

@@ -136,12 +136,12 @@ def check_address(address: str, insecure: bool = False) -> str | None:
             return None
         if not insecure:
             raise ClusterError(f"--cluster {address}: mutual TLS needs this client's {' and '.join(missing)}: set "
-                               f"{', '.join(TLS_VARIABLES[m] for m in missing)} (see the README, \"When one machine is "
+                               f"{', '.join(TLS_VARIABLES[m] for m in missing)} (see docs/scale.md, \"When one machine is "
                                "not enough\"), or pass --cluster-insecure to trust the cluster without them")
     elif not insecure:
         raise ClusterError(f"--cluster {address}: a cluster that is not on this machine must be reached over tls:// "
                            "with client certificates (its workers can run code on this crawler, and anyone who "
-                           "reaches a plain scheduler can join as a worker); see the README, \"When one machine "
+                           "reaches a plain scheduler can join as a worker); see docs/scale.md, \"When one machine "
                            "is not enough\", or pass --cluster-insecure to trust it anyway")
     return (f"warning: --cluster-insecure: trusting the Dask cluster at {address} without mutual TLS: anyone who "
             "can reach its scheduler can run code on its workers and on this crawler.")

@@ -71,7 +71,7 @@ class Reading:
 def classify_call(row: dict, taxonomy_path: str) -> Call:
     """The classification stage's worker call for a documents row."""
     return classify_text, (taxonomy_path, row["url"], row["title"], row["text"], is_pdf_document(row),
-                           row["language"])
+                           row["language"], row.get("markup_types"))
 
 
 def tag_call(row: dict, taxonomy_path: str, entities_path: str, semantic: bool) -> Call:

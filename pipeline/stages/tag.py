@@ -7,6 +7,7 @@ from pipeline.config.entities import load_entities
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
 from pipeline.stages.reading import tag_call
+from pipeline.understand.tagging import joined_why
 
 
 class TagStage(TaxonomyStage):
@@ -30,5 +31,6 @@ class TagStage(TaxonomyStage):
             row = item.document
             columns = dict(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path, self.semantic)))
             item.vectors = columns.pop("vectors", None)  # kept apart from the row (pipeline/store/vectors.py)
+            columns["why"] = joined_why(row.get("why"), columns["why"])  # the content type's reason kept
             row.update(columns)
         return item

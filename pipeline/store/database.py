@@ -306,6 +306,14 @@ def m015_vectors(db: sqlite_utils.Database) -> None:
                "model TEXT NOT NULL, head BLOB NOT NULL, page BLOB NOT NULL)")
 
 
+@migrations()
+def m016_markup_types(db: sqlite_utils.Database) -> None:
+    # What each page declares it is (JSON array: pipeline/understand/markup.py), so that
+    # `prodops retag` types documents without their HTML; documents stored before get it
+    # from `prodops reextract` (their kept bodies).
+    db["documents"].add_column("markup_types", str)
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

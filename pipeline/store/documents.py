@@ -19,6 +19,7 @@ from pipeline.store import validators
 from pipeline.store.clusters import assign_cluster
 from pipeline.understand.canonical import canonicalize_url, document_id
 from pipeline.understand.links import host_of
+from pipeline.understand.markup import enclosure_type
 from pipeline.xmlchars import xml_safe
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
@@ -72,7 +73,16 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "categories": json.dumps([xml_safe(category) for category in hints.categories]),
         "page_count": extraction.page_count if extraction else None,
         "year": year_of(pick("published")),
+        "markup_types": markup_types(extraction, hints),
     })
+
+
+def markup_types(extraction, hints: EntryHints) -> str:
+    """The `markup_types` column: what the page declares it is, then what its feed entry's
+    audio or video enclosure says (a JSON array: pipeline.understand.markup)."""
+    declared = list(extraction.markup) if extraction is not None else []
+    declared += [found for media_type in hints.enclosures if (found := enclosure_type(media_type))]
+    return json.dumps(list(dict.fromkeys(declared)))
 
 
 def xml_safe_values(row: dict[str, Any]) -> dict[str, Any]:

@@ -26,15 +26,16 @@ from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
 from pipeline.store.labels import document_labels
 from pipeline.store.vectors import save_vectors
-from pipeline.understand.classify import TypeIndex, content_type
+from pipeline.understand.classify import TypeIndex, decide_type, type_reason
 from pipeline.understand.entities import find_entities
 from pipeline.understand.learning import Teacher, apply_label, fit
+from pipeline.understand.markup import decode as decode_markup
 from pipeline.understand.pdf import is_pdf_document
-from pipeline.understand.tagging import Tagging, columns_of, stored_vectors, tag
+from pipeline.understand.tagging import Tagging, columns_of, joined_why, stored_vectors, tag
 
 BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
-           "tags", "tag_scores", "relevance", "why", "content_type", "entities")
+           "tags", "tag_scores", "relevance", "why", "content_type", "entities", "markup_types")
 
 
 @dataclass
@@ -73,10 +74,16 @@ def labelled_examples(db: sqlite_utils.Database, taxonomy: Taxonomy,
 def judge(taxonomy: Taxonomy, entities: tuple[Entity, ...], records: list[dict]) -> list[tuple[Tagging, dict]]:
     """Tag, type and index a batch of stored documents (runs in a worker process)."""
     types = TypeIndex(taxonomy)
-    return [(tag(taxonomy, r["title"], r["description"], r["text"]), {
-        "content_type": content_type(types, r["url"], r["title"], r["text"], is_pdf_document(r)),
-        "entities": json.dumps(find_entities(entities, r["title"], r["description"], r["text"])),
-    }) for r in records]
+    judged = []
+    for r in records:
+        # The stored markup declarations type it as the crawl did, without the HTML.
+        kind = decide_type(types, r["url"], r["title"], r["text"], is_pdf_document(r), decode_markup(r["markup_types"]))
+        judged.append((tag(taxonomy, r["title"], r["description"], r["text"]), {
+            "content_type": kind.content_type,
+            "why": json.dumps([type_reason(kind)]),
+            "entities": json.dumps(find_entities(entities, r["title"], r["description"], r["text"])),
+        }))
+    return judged
 
 
 def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[Entity, ...] = (),
@@ -99,7 +106,8 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
                 for record, tagging, (_, other) in zip(rows, taggings, results):
                     if record["id"] in labels:
                         tagging = apply_label(taxonomy, tagging, labels[record["id"]])
-                    update = {**columns_of(tagging), **other}
+                    tagged = columns_of(tagging)
+                    update = {**tagged, **other, "why": joined_why(other["why"], tagged["why"])}
                     if any(record[key] != value for key, value in update.items()):
                         db["documents"].update(record["id"], update)
                         summary.changed += 1

@@ -6,21 +6,36 @@ phrase 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a p
 which the page names itself ("in this guide", "this episode"), a PDF 3 toward
 whitepaper-report. Structure counts too where words do not decide: a text that mostly
 instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
-in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1. The
-best type wins if it scores 3 or more; otherwise `article`. (Static word embeddings were
-tried for the type and found no better than chance on the tune split: they see the topic,
-not the form.)
+in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1; a text
+that opens by defining its title's term ("Accrual (noun): ...") 3 toward glossary-entry, one
+that lists a recording's chapters from 0:00 3 toward video-webinar or podcast-episode
+(whichever the other cues lean to). The best type wins if it scores 3 or more; otherwise
+`article`. (Static word embeddings were tried for the type and found no better than chance
+on the tune split: they see the topic, not the form.) The cues and the forms were chosen on
+the tune splits of data/eval/, never on the held-out ones.
+
+Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
+og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a
+content type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every
+cue but one: the page's own words naming it as another type ("this report examines" on a
+report its publisher marks up as a Book, for its ISBN). A declaration listed nowhere
+(Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
+nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
+the documents' `why`.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter
+from typing import NamedTuple
 
 import py3langid
 
 from pipeline.config.taxonomy import Taxonomy, cached_taxonomy
+from pipeline.understand import markup as markup_reading
 from pipeline.understand.phrases import PhraseIndex
 
 DEFAULT_TYPE = "article"
@@ -37,6 +52,9 @@ SELF_DESCRIPTION = re.compile(r"(in )?this\b")
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
+WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_reading.MICRODATA: "in the page's microdata"}
+TEXT_CUES = "text cues"
+NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 # Verbs that open an instruction ("Start with...", "Review the event taxonomy..."): a closed
 # list is enough, as instructions use few verbs and the share of them decides, not one.
 IMPERATIVES = frozenset("""
@@ -62,6 +80,40 @@ def instruction_score(text: str | None) -> int:
     return 1 if instructing >= INSTRUCTIONS else 0
 
 
+DEFINITION_LINES = 3  # a definition opens the entry, under its heading
+DEFINITION_TITLE_WORDS = 5  # a term, not an article's headline
+DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers to|means)\s)", re.IGNORECASE)
+
+
+def definition_score(title: str | None, text: str | None) -> int:
+    """3 when the text opens as a glossary entry does, with its title's term defined
+    ("Accrual (noun): an amount...", "Churn is the share..."), else 0."""
+    term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
+    if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
+        return 0
+    for line in (text or "").splitlines()[:DEFINITION_LINES]:
+        line = line.strip().lower()
+        if line.startswith(term) and DEFINING.match(line[len(term):]):
+            return 3
+    return 0
+
+
+# A recording's chapters: "0:00 Intro", "1:40 Setting up boards"... opened at zero (an
+# event's agenda starts at 9:00, not 0:00).
+CHAPTER = re.compile(r"^\W{0,3}(\d{1,2}:)?\d{1,2}:\d{2}\b")
+CHAPTER_START = re.compile(r"^\W{0,3}(0{1,2}:)?0{1,2}:00\b")
+CHAPTERS = 3
+RECORDINGS = ("video-webinar", "podcast-episode")  # ties go to the first
+
+
+def chapters_score(text: str | None) -> int:
+    """3 when the text lists a recording's chapters (CHAPTERS time-coded lines, the first
+    at 0:00), else 0."""
+    lines = [line.strip() for line in (text or "")[:TEXT_CHARS].splitlines()]
+    coded = [line for line in lines if CHAPTER.match(line)]
+    return 3 if len(coded) >= CHAPTERS and CHAPTER_START.match(coded[0]) else 0
+
+
 GATE_WORDS = PhraseIndex((("gate", p) for p in (
     "download", "get the report", "get the guide", "fill out the form", "complete the form",
     "access the report", "get your copy", "get instant access", "work email", "business email",
@@ -69,36 +121,119 @@ GATE_WORDS = PhraseIndex((("gate", p) for p in (
 
 
 class TypeIndex:
-    """The content types' phrase indexes, built once per taxonomy."""
+    """The content types' phrase indexes and markup declarations, built once per taxonomy."""
 
     def __init__(self, taxonomy: Taxonomy):
         self.types = taxonomy.content_types
         self.title = PhraseIndex((t.id, p) for t in self.types for p in t.title)
         self.text = PhraseIndex((t.id, p) for t in self.types for p in t.text)
+        self.markup = {name.lower(): t.id for t in reversed(self.types) for name in t.markup}
+
+    def declared(self, declaration: str) -> str | None:
+        """The content type a markup declaration ("json-ld:JobPosting", "og:video.other",
+        "enclosure:audio/mpeg") says, or None for one the taxonomy does not list."""
+        where, _, what = declaration.lower().partition(":")
+        if where in WHERE_DECLARED:
+            return self.markup.get(what)
+        family = re.split(r"[./]", what, maxsplit=1)[0]
+        return self.markup.get(f"{where}:{what}") or self.markup.get(f"{where}:{family}")
+
+
+class TypeDecision(NamedTuple):
+    """A document's content type and the signal that decided it, in words."""
+
+    content_type: str
+    signal: str
+
+
+def signal_of(declaration: str) -> str:
+    """A markup declaration in words: "JobPosting in the page's JSON-LD", "og:type
+    video.other", "feed enclosure audio/mpeg"."""
+    where, _, what = declaration.partition(":")
+    if where in WHERE_DECLARED:
+        return f"{what} {WHERE_DECLARED[where]}"
+    if where == markup_reading.OPEN_GRAPH:
+        return f"og:type {what}"
+    return f"feed {where} {what}"
+
+
+def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool,
+                declared: list[str] | tuple[str, ...] = ()) -> TypeDecision:
+    """The content type of a document and why: its markup's first declaration the taxonomy
+    lists, unless its text names the page as another type; else its cues (see the module
+    docstring)."""
+    cues = Cues.of(index, url, title, text, is_pdf)
+    for declaration in declared:
+        kind = index.declared(declaration)
+        if kind is None:
+            continue
+        named = cues.named_type()
+        if named is not None and named != kind:
+            return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
+        return TypeDecision(kind, signal_of(declaration))
+    kind = cues.best()
+    return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
+
+
+def type_reason(decision: TypeDecision) -> dict:
+    """A content type's entry in the documents' `why`, shaped as the tags' entries are
+    (pipeline.understand.tagging), with no concept."""
+    return {"concept": None, "where": "type", "content_type": decision.content_type, "signal": decision.signal}
+
+
+class Cues(NamedTuple):
+    """The cues' score of each content type, and the types the text names the page as
+    ("in this guide", "this episode")."""
+
+    scores: Counter
+    self_described: frozenset[str]
+
+    @classmethod
+    def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
+        """Score a document's cues (see the module docstring)."""
+        scores: Counter = Counter()
+        for kind in index.types:
+            if any(pattern.search(url) for pattern in kind.url):
+                scores[kind.id] += 3
+        title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
+        for owner, hits in title_hits.items():
+            scores[owner] += 2 * min(hits, 2)
+        found = index.text.find((text or "")[:TEXT_CHARS])
+        text_hits = Counter(owner for owner, _ in found)
+        self_described = frozenset(owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase))
+        for owner, hits in text_hits.items():
+            scores[owner] += 3 if owner in self_described else min(hits, 3)
+        if is_pdf:
+            scores["whitepaper-report"] += 3
+        present = {kind.id for kind in index.types}
+        if "guide-playbook" in present:
+            scores["guide-playbook"] += instruction_score(text)
+        if "glossary-entry" in present:
+            scores["glossary-entry"] += definition_score(title, text)
+        recordings = [kind for kind in RECORDINGS if kind in present]
+        if recordings and (chapters := chapters_score(text)):
+            # A video's or an episode's: whichever the other cues lean to.
+            scores[max(recordings, key=lambda kind: scores[kind])] += chapters
+        return cls(scores, self_described)
+
+    def best(self) -> str:
+        """The best-scoring type if it scores MIN_TYPE_SCORE or more, else `article`."""
+        if not self.scores:
+            return DEFAULT_TYPE
+        best, score = max(self.scores.items(), key=lambda item: (item[1], item[0] == "whitepaper-report"))
+        return best if score >= MIN_TYPE_SCORE else DEFAULT_TYPE
+
+    def named_type(self) -> str | None:
+        """The type the text names the page as (the best-scoring of them), or None."""
+        if not self.self_described:
+            return None
+        return max(sorted(self.self_described), key=lambda kind: self.scores[kind])
 
 
 def content_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> str:
-    """The most likely content type of a document (see the module docstring)."""
-    scores: Counter = Counter()
-    for kind in index.types:
-        if any(pattern.search(url) for pattern in kind.url):
-            scores[kind.id] += 3
-    title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
-    for owner, hits in title_hits.items():
-        scores[owner] += 2 * min(hits, 2)
-    found = index.text.find((text or "")[:TEXT_CHARS])
-    text_hits = Counter(owner for owner, _ in found)
-    self_described = {owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase)}
-    for owner, hits in text_hits.items():
-        scores[owner] += 3 if owner in self_described else min(hits, 3)
-    if is_pdf:
-        scores["whitepaper-report"] += 3
-    if any(kind.id == "guide-playbook" for kind in index.types):
-        scores["guide-playbook"] += instruction_score(text)
-    if not scores:
-        return DEFAULT_TYPE
-    best, score = max(scores.items(), key=lambda item: (item[1], item[0] == "whitepaper-report"))
-    return best if score >= MIN_TYPE_SCORE else DEFAULT_TYPE
+    """The most likely content type of a document by its cues alone (see the module
+    docstring; decide_type reads its markup first)."""
+    return Cues.of(index, url, title, text, is_pdf).best()
 
 
 def is_gated(html: bytes, text: str | None) -> bool:
@@ -129,10 +264,14 @@ def _type_index(taxonomy_path: str) -> TypeIndex:
 
 
 def classify_text(taxonomy_path: str, url: str, title: str | None, text: str | None, pdf: bool,
-                  declared_language: str | None) -> dict:
-    """The text-derived columns: content_type, language, too_short (runs in a worker)."""
+                  declared_language: str | None, markup_types: str | None = None) -> dict:
+    """The columns classification fills: content_type, language, too_short, and `why` with
+    the content type's reason (the tag stage adds the tags' reasons); `markup_types` is the
+    documents column (pipeline.understand.markup). Runs in a worker."""
+    decision = decide_type(_type_index(taxonomy_path), url, title, text, pdf, markup_reading.decode(markup_types))
     return {
-        "content_type": content_type(_type_index(taxonomy_path), url, title, text, pdf),
+        "content_type": decision.content_type,
         "language": language(text, declared_language),
         "too_short": int(too_short(len((text or "").split()))),
+        "why": json.dumps([type_reason(decision)]),
     }

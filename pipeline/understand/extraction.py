@@ -1,7 +1,9 @@
 """Text and metadata extraction from fetched bodies: plain functions, safe to run in a
 worker process (arguments and results are picklable).
 
-Failure to extract is a value (None) plus a log line, never an exception.
+Failure to extract is a value (None) plus a log line, never an exception. What the page
+declares it is (JSON-LD, microdata, og:type: pipeline.understand.markup) is read from the
+same parsed tree, so that classification and `prodops retag` need no HTML.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from trafilatura.settings import set_date_params
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
 from pipeline.understand.links import content_links
+from pipeline.understand.markup import read_markup
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         tree = load_html(html)
         if tree is None:
             return None
+        markup = read_markup(tree)  # before trafilatura, which may prune the scripts it reads
         document = trafilatura.bare_extraction(
             tree,
             url=url,
@@ -83,6 +87,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         canonical_url=_clean(document.url),
         extractor=TRAFILATURA,
         links=content_links(tree, url, document.text),
+        markup=markup,
     )
 
 

@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
+from pipeline.understand.tag_rule import tag_rule
 from pipeline.understand.tagging import Tagging, tags_from_scores, with_parents
 
 MIN_LABELS = 20
@@ -52,9 +53,10 @@ class Teacher:
                 result.relevance = value
         for concept_id, model in self.concepts.items():
             before = [t.scores.get(concept_id, 0.0) for t in taggings]
+            line = tag_rule().line(concept_id)
             for result, old, new in zip(results, before, _predict(model, before, taggings)):
                 result.scores[concept_id] = new
-                if (old >= 0.5) != (new >= 0.5):
+                if (old >= line) != (new >= line):
                     result.why.append({"concept": concept_id, "where": "labels", "before": old, "after": new,
                                        "labels": self.labels})
         for result in results:

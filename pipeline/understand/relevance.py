@@ -26,7 +26,7 @@ collected enough weak hints to pass, one blog post in six in the wild):
   against a page that reads like it.
 
 Classes are balanced when it is fitted: a score of 0.5 means even odds between a product-ops
-page and a page of the neighbourhood (the README says how well the probabilities held on
+page and a page of the neighbourhood (docs/quality.md says how well the probabilities held on
 held-out pages). Without the semantic signal
 (PRODOPS_SEMANTIC=false) a model of the phrase features alone is used.
 """

@@ -19,9 +19,23 @@ A concept's score combines two kinds of evidence as independent signals (1 - (1 
   does. (The page's own contrast decided this before relevance could be trusted; measured
   on the tune splits, the relevance does better: look-alikes' concept recall 0.95 -> 1.00.)
 
-Concepts scoring TAG_THRESHOLD or more are tags, and so are their parents. `why` lists, per
+The definition concept (CORE_CONCEPT, "what product ops is") is near, in meaning, to every
+page a product-ops team writes, and its phrases are the field's own name: scored like the
+others, it was the fallback whenever a specific concept scored a little lower. So it counts
+only its own evidence: its phrases in the title (where a page says what it is about: "What
+is product operations?", "Product Ops Summit"; in the description and body the name says
+who wrote the page), and its meaning only when it is the nearest concept by the rule's
+definition margin over every specific one. When it is nearest by less, the specific concepts
+take the meaning slots among themselves; when it is a runner-up, it gets no meaning score.
+Its children (team structure, career, impact) are specific concepts and bring it as their
+parent, as any child does.
+
+Concepts scoring their line or more are tags, and so are their parents: the line is
+TAG_THRESHOLD unless the tune split chose another for the concept (pipeline.understand.
+tag_rule, fitted by pipeline/quality/tag_rule_fit.py, with the definition margin). `why` lists, per
 concept, every phrase that matched (where, how often) and, for each tag, the passage that
-matched it best (its first WHY_PASSAGE_CHARS characters) with its cosine similarity.
+matched it best (its first WHY_PASSAGE_CHARS characters) with its cosine similarity; the
+documents column also holds, first, the content type's reason (`joined_why`).
 
 The constants were chosen on the `tune` split of data/eval/situations.yaml, never on its
 `held-out` split (`prodops eval` reports both).
@@ -41,10 +55,11 @@ from pipeline.understand.entities import entities_at
 from pipeline.understand.phrases import PhraseIndex
 from pipeline.understand.relevance import BODY_MAX_COUNT, RELEVANT, phrase_evidence
 from pipeline.understand.semantic import Reading, read
+from pipeline.understand.tag_rule import DEFAULT_LINE, TagRule, tag_rule
 
 WHERE_WEIGHTS = {"title": 3.0, "description": 2.0}
 BODY_WEIGHT = 0.5
-TAG_THRESHOLD = 0.5
+TAG_THRESHOLD = DEFAULT_LINE  # a concept's line unless the shipped rule names another
 CORE_CONCEPT = "prodops-definition"
 BODY_CHARS = 60_000  # enough to judge a document; keeps tagging of books cheap
 SEMANTIC_TAGS = 2  # at most this many concepts are tagged on meaning alone
@@ -109,20 +124,12 @@ def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: st
     the phrases only (the PRODOPS_SEMANTIC setting)."""
     evidence = gather(taxonomy, title, description, text, semantic)
     result = Tagging(reading=evidence.reading)
-    weights: dict[str, float] = {}
     for where, found in evidence.hits.items():
         for concept_id, phrase, count in found:
-            added = BODY_WEIGHT * min(count, BODY_MAX_COUNT) if where == "body" else WHERE_WEIGHTS[where]
-            weights[concept_id] = weights.get(concept_id, 0.0) + added
             result.why.append({"concept": concept_id, "phrase": phrase, "where": where, "count": count})
-    phrase_scores = {concept_id: 1 - math.exp(-weight / 3) for concept_id, weight in weights.items()}
     vector = result.reading.vector if result.reading is not None else None
     result.relevance = round(relevance_model.model(semantic).probability(evidence.features, vector), 3)
-    semantic_scores = semantic_concept_scores(result.reading, result.relevance) if result.reading is not None else {}
-    for concept_id in phrase_scores.keys() | semantic_scores.keys():
-        score = round(either(phrase_scores.get(concept_id, 0.0), semantic_scores.get(concept_id, 0.0)), 3)
-        if score > 0:
-            result.scores[concept_id] = score
+    result.scores = concept_scores(evidence, result.relevance)
     result.tags = tags_from_scores(taxonomy, result.scores, result.relevance)
     if result.reading is not None:
         for concept_id in result.tags:
@@ -134,12 +141,37 @@ def tag(taxonomy: Taxonomy, title: str | None, description: str | None, text: st
     return result
 
 
-def tags_from_scores(taxonomy: Taxonomy, scores: dict[str, float], relevance: float) -> list[str]:
-    """The concepts scoring TAG_THRESHOLD or more, with their parents, sorted; none for a
-    document under the relevance threshold (it is not about product ops)."""
+def concept_scores(evidence: Evidence, relevance: float, rule: TagRule | None = None) -> dict[str, float]:
+    """Each concept's score (phrases and meaning combined, see the module docstring), rounded;
+    concepts scoring 0 left out."""
+    rule = rule or tag_rule()
+    weights: dict[str, float] = {}
+    for where, found in evidence.hits.items():
+        for concept_id, _, count in found:
+            if concept_id == CORE_CONCEPT and where != "title":
+                continue  # the field's name says who wrote the page, not what it is about
+            added = BODY_WEIGHT * min(count, BODY_MAX_COUNT) if where == "body" else WHERE_WEIGHTS[where]
+            weights[concept_id] = weights.get(concept_id, 0.0) + added
+    phrase_scores = {concept_id: 1 - math.exp(-weight / 3) for concept_id, weight in weights.items()}
+    semantic_scores = (semantic_concept_scores(evidence.reading, relevance, rule.definition_margin)
+                       if evidence.reading is not None else {})
+    scores = {}
+    for concept_id in phrase_scores.keys() | semantic_scores.keys():
+        score = round(either(phrase_scores.get(concept_id, 0.0), semantic_scores.get(concept_id, 0.0)), 3)
+        if score > 0:
+            scores[concept_id] = score
+    return scores
+
+
+def tags_from_scores(taxonomy: Taxonomy, scores: dict[str, float], relevance: float,
+                     rule: TagRule | None = None) -> list[str]:
+    """The concepts scoring their line or more (the shipped rule's unless one is given), with
+    their parents, sorted; none for a document under the relevance threshold (it is not about
+    product ops)."""
     if relevance < RELEVANT:
         return []
-    return with_parents(taxonomy, [concept_id for concept_id, score in scores.items() if score >= TAG_THRESHOLD])
+    rule = rule or tag_rule()
+    return with_parents(taxonomy, [concept_id for concept_id, score in scores.items() if score >= rule.line(concept_id)])
 
 
 def with_parents(taxonomy: Taxonomy, concept_ids) -> list[str]:
@@ -158,13 +190,24 @@ def either(a: float, b: float) -> float:
     return 1 - (1 - a) * (1 - b)
 
 
-def semantic_concept_scores(reading: Reading, relevance: float) -> dict[str, float]:
-    """The semantic score of a page's nearest concepts (see the module docstring)."""
+def semantic_concept_scores(reading: Reading, relevance: float, definition_margin: float = 0.0) -> dict[str, float]:
+    """The semantic score of a page's nearest concepts; the definition concept takes part only
+    when nearer than every specific concept by `definition_margin` (see the module docstring)."""
     if not reading.similarity:
         return {}
     odds = min(max(relevance, 1e-6), 1 - 1e-6)
     z = math.log(odds / (1 - odds))
-    nearest = sorted(reading.similarity, key=reading.similarity.get, reverse=True)[:SEMANTIC_TAGS]
+    ranked = sorted(reading.similarity, key=reading.similarity.get, reverse=True)
+    specific = [concept_id for concept_id in ranked if concept_id != CORE_CONCEPT]
+    nearest = ranked[:SEMANTIC_TAGS]
+    leads = not specific or reading.similarity.get(CORE_CONCEPT, -1.0) >= (
+        reading.similarity[specific[0]] + definition_margin)
+    if CORE_CONCEPT in nearest and not leads:
+        # Nearest by too little: the page is about its nearest specific concept. A runner-up
+        # gives up its score, not its place: a third concept has not earned a slot either.
+        nearest = specific[:SEMANTIC_TAGS] if nearest[0] == CORE_CONCEPT else [c for c in nearest if c != CORE_CONCEPT]
+    if not nearest:
+        return {}
     best = reading.similarity[nearest[0]]
     scores = {}
     for concept_id in nearest:
@@ -181,6 +224,20 @@ def columns_of(result: Tagging) -> dict:
         "relevance": result.relevance,
         "why": json.dumps(result.why),
     }
+
+
+def joined_why(*whys: str | None) -> str:
+    """`why` columns made one: the content type's reason (classification writes it first,
+    pipeline.understand.classify.type_reason) and the tags' reasons; a value that is not a
+    JSON array adds nothing."""
+    joined: list = []
+    for why in whys:
+        try:
+            value = json.loads(why or "[]")
+        except (TypeError, ValueError):
+            continue
+        joined += value if isinstance(value, list) else []
+    return json.dumps(joined)
 
 
 def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool) -> dict:

@@ -1,0 +1,196 @@
+"""Structured data first: what a page declares in its markup (JSON-LD, microdata, og:type, a
+feed entry's enclosure) types it before its text's cues do, and `why` says which decided.
+
+Pages are extracted by the real extractor and typed by the real taxonomy; the crawl-level
+tests run Scrapy against a local server and read the stored rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+import sqlite_utils
+from trafilatura import load_html
+
+from pipeline.config.sources import Source
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.demo.webserver import Route, StaticWeb
+from pipeline.understand.classify import NO_CUES, TEXT_CUES, TypeIndex, decide_type
+from pipeline.understand.extraction import extract_html
+from pipeline.understand.markup import read_markup
+from tests.conftest import FAST, crawl_page, run_prodops, write_sources
+
+PROSE = ("Our team met on Tuesday to talk about the quarter. The numbers were steady, the roadmap "
+         "moved a little, and the customers we spoke to were mostly happy with the release. ") * 4
+GUIDE = ("In this guide we set up a weekly review. Start with the list of open requests. Review each "
+         "one with its owner. Write down the decision. Share the notes with the team. Repeat every "
+         "week, and check the list before the meeting. ") * 2
+
+
+def page(body: str = PROSE, head: str = "", title: str = "Notes from the team", attrs: str = "") -> str:
+    """A whole HTML page with `head` in its head and `body` as its article's text."""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
+            f"<body><header><nav><a href='/'>Home</a></nav></header><main><article{attrs}>"
+            f"<h1>{title}</h1><p>{body}</p></article></main><footer>© Example</footer></body></html>")
+
+
+def json_ld(data) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def typed(html: str, url: str = "https://example.org/notes/1"):
+    """The content type decision for a page, through the real extraction."""
+    extraction = extract_html(html, url)
+    assert extraction is not None
+    return decide_type(TypeIndex(load_taxonomy()), url, extraction.title, extraction.text, False, extraction.markup)
+
+
+@pytest.mark.parametrize("head, expected, signal", [
+    (json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Ops lead"}),
+     "job-posting", "JobPosting in the page's JSON-LD"),
+    (json_ld({"@context": "https://schema.org", "@type": ["CreativeWork", "Book"]}), "book", "Book in the page's JSON-LD"),
+    (json_ld({"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, {"@type": "WebPage"},
+                                                          {"@type": "Course", "name": "Ops 101"}]}),
+     "course", "Course in the page's JSON-LD"),
+    (json_ld({"@context": "https://schema.org", "@type": "WebPage",
+              "mainEntity": {"@type": "SportsEvent", "name": "City 10k"}}),
+     "event-conference", "SportsEvent in the page's JSON-LD"),
+    (json_ld([{"@type": "http://schema.org/PodcastEpisode"}]), "podcast-episode",
+     "PodcastEpisode in the page's JSON-LD"),
+    ('<meta property="og:type" content="video.other">', "video-webinar", "og:type video.other"),
+    ('<meta property="og:type" content="book">', "book", "og:type book"),
+])
+def test_a_declared_type_decides(head, expected, signal):
+    assert typed(page(head=head)) == (expected, signal)
+
+
+def test_microdata_itemtype_decides():
+    html = page(attrs=' itemscope itemtype="https://schema.org/HowTo"')
+    assert read_markup(load_html(html)) == ["microdata:HowTo"]
+    assert typed(html) == ("guide-playbook", "HowTo in the page's microdata")
+
+
+def test_nested_types_say_what_a_page_mentions_not_what_it_is():
+    # A review of a book: the book is its itemReviewed, not the page.
+    head = json_ld({"@type": "Review", "itemReviewed": {"@type": "Book", "name": "Ops"},
+                    "author": {"@type": "Person", "name": "A"}})
+    assert typed(page(head=head)) == ("article", NO_CUES)
+
+
+def test_a_generic_article_theme_leaves_the_text_cues_to_decide():
+    head = json_ld({"@type": "BlogPosting"}) + '<meta property="og:type" content="article">'
+    assert typed(page(GUIDE, head=head, title="Weekly review")) == ("guide-playbook", TEXT_CUES)
+    assert typed(page(head=head)) == ("article", NO_CUES)
+
+
+def test_a_specific_type_wins_over_a_theme_that_marks_every_page_blogposting():
+    head = json_ld({"@type": "BlogPosting"}) + json_ld({"@type": "JobPosting"})
+    assert typed(page(head=head)) == ("job-posting", "JobPosting in the page's JSON-LD")
+
+
+def test_the_page_naming_itself_wins_over_a_publishers_specific_type():
+    # A report its publisher marks up as a Book, for its ISBN.
+    head = json_ld({"@type": "Book", "isbn": "978-0-00-000000-0"}) + '<meta property="og:type" content="book">'
+    body = "This report examines how thirty product teams measure outcomes. " + PROSE
+    assert typed(page(body, head=head, title="Counted twice")) == (
+        "whitepaper-report", "text cues: the text names it, over Book in the page's JSON-LD")
+
+
+def test_a_text_that_opens_by_defining_its_title_is_a_glossary_entry():
+    html = page("Accrual (noun): an amount recorded for income earned or an expense incurred before "
+                "cash moves. " + PROSE, title="Accrual")
+    assert typed(html, "https://ledger.example/accounting-terms/accrual") == ("glossary-entry", TEXT_CUES)
+    assert typed(page("Accrual accounting changed our quarter. " + PROSE, title="Accrual"))[0] == "article"
+
+
+def test_a_recordings_chapters_make_a_themes_blogposting_a_video():
+    chapters = "".join(f"<li>{time} {step}</li>" for time, step in (
+        ("0:00", "Creating the workspace"), ("1:40", "Setting up boards"), ("3:15", "Custom statuses"),
+        ("5:02", "Branding the portal")))
+    html = page(PROSE, head=json_ld({"@type": "BlogPosting"}), title="Walkthrough: a feedback portal").replace(
+        "</p></article>", f"</p><p>Chapters:</p><ul>{chapters}</ul><p>Everything in the recording is on the free plan.</p></article>")
+    assert typed(html) == ("video-webinar", TEXT_CUES)
+    agenda = html.replace("0:00", "9:00")  # an event's agenda is not a recording's chapters
+    assert typed(agenda)[0] != "video-webinar"
+
+
+@pytest.mark.parametrize("script", [
+    '{"@type": "JobPosting",',  # cut short
+    "{'@type': 'Book'}",  # not JSON
+    '"JobPosting"',  # JSON, not an object
+    '{"@type": 42, "@graph": "x", "mainEntity": [null, 3]}',
+    "",
+])
+def test_malformed_json_ld_never_crashes_and_the_text_cues_decide(script):
+    head = f'<script type="application/ld+json">{script}</script>'
+    assert typed(page(GUIDE, head=head, title="Weekly review")) == ("guide-playbook", TEXT_CUES)
+
+
+def test_json_ld_wrapped_in_a_comment_is_read():
+    head = '<script type="application/ld+json"><!--\n{"@type": "Dataset"}\n--></script>'
+    assert typed(page(head=head))[0] == "whitepaper-report"
+
+
+def test_the_crawl_stores_the_markup_type_and_why_and_retag_keeps_it(tmp_path):
+    head = json_ld({"@context": "https://schema.org", "@type": ["BlogPosting"]}) + \
+        json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Product ops lead"})
+    db_path, row = crawl_page(tmp_path, page(head=head))
+    assert row["content_type"] == "job-posting"
+    assert json.loads(row["markup_types"]) == ["json-ld:BlogPosting", "json-ld:JobPosting"]
+    reasons = json.loads(row["why"])
+    assert reasons[0] == {"concept": None, "where": "type", "content_type": "job-posting",
+                          "signal": "JobPosting in the page's JSON-LD"}
+
+    retag = run_prodops("retag", "--db", str(db_path))
+    assert retag.returncode == 0, retag.stderr
+    assert "0 changed" in retag.stdout  # the crawl and retag type alike, without the HTML
+    [stored] = sqlite_utils.Database(db_path)["documents"].rows
+    assert stored["content_type"] == "job-posting"
+    assert json.loads(stored["why"])[0]["signal"] == "JobPosting in the page's JSON-LD"
+
+
+def test_the_crawl_types_a_page_without_markup_by_its_text(tmp_path):
+    _, row = crawl_page(tmp_path, page(GUIDE, title="Weekly review"))
+    assert (row["content_type"], json.loads(row["markup_types"])) == ("guide-playbook", [])
+    assert json.loads(row["why"])[0]["signal"] == TEXT_CUES
+
+
+def test_a_feed_entry_with_an_audio_enclosure_is_a_podcast_episode(tmp_path):
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain")})
+    with web:
+        feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ops talk</title><link>{web.base_url}/</link>'
+                f"<item><title>Notes from the team</title><link>{web.base_url}/notes</link>"
+                f'<enclosure url="{web.base_url}/notes.mp3" type="audio/mpeg" length="1000"/></item>'
+                "</channel></rss>")
+        web.routes["/feed.xml"] = Route(feed.encode(), "application/rss+xml")
+        web.routes["/notes"] = Route(page().encode())
+        sources = write_sources(tmp_path / "s.yaml", [Source("talk", "Ops talk", "feed", f"{web.base_url}/feed.xml")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    [row] = sqlite_utils.Database(tmp_path / "c.db")["documents"].rows
+    assert row["content_type"] == "podcast-episode"
+    assert json.loads(row["why"])[0]["signal"] == "feed enclosure audio/mpeg"
+
+
+def test_eval_reports_markup_accuracy_per_split_type_and_markup(tmp_path):
+    from pipeline.quality.evaluation import markup_figures
+
+    items = [
+        {"url": "https://jobs.example/1", "type": "job-posting", "markup": "specific", "split": "tune",
+         "html": page(head=json_ld({"@type": "JobPosting"}))},
+        {"url": "https://blog.example/2", "type": "guide-playbook", "markup": "generic", "split": "tune",
+         "html": page(GUIDE, head=json_ld({"@type": "Article"}), title="Weekly review")},
+        {"url": "https://blog.example/3", "type": "book", "markup": "none", "split": "held-out",
+         "html": page()},
+    ]
+    path = tmp_path / "markup.yaml"
+    path.write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
+    figures = {figure.name: figure for figure in markup_figures(load_taxonomy(), path)}
+    tune = figures["markup, tune: content-type accuracy"]
+    assert (tune.value, tune.note) == (1.0, "guide-playbook 1/1, job-posting 1/1")
+    assert figures["markup, tune: by markup"].note == "generic 1/1, specific 1/1"
+    held_out = figures["markup, held-out: content-type accuracy"]
+    assert (held_out.value, held_out.target, held_out.met) == (0.0, 0.90, False)
+    assert markup_figures(load_taxonomy(), tmp_path / "absent.yaml") == []
