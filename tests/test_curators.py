@@ -257,17 +257,23 @@ def test_the_api_acts_for_a_token_and_never_for_a_cookie(curated_site):
     assert rows == [(url, 0, "[]", '["voice-of-customer"]')] and text.count("- url:") == 1
 
 
+async def curator_session(db_path, labels, **options):
+    """A started site and its curator signed in: (the app, a CSRF token, the session's cookies)."""
+    from pipeline.publish.datasette import build_datasette
+    datasette = build_datasette(db_path, labels_path=labels, **options)
+    await datasette.invoke_startup()
+    _, token, csrf = await login_form(datasette)
+    return datasette, token, {"ds_actor": (await sign_in(datasette)).cookies["ds_actor"], "ds_csrftoken": csrf}
+
+
 def test_a_removed_curator_can_no_longer_act(curated_site):
     db_path, labels, doc_id, _ = curated_site
 
     async def run():
-        datasette = build(db_path, labels)
-        await datasette.invoke_startup()
-        _, token, csrf = await login_form(datasette)
-        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        datasette, token, cookies = await curator_session(db_path, labels)
         run_prodops("curators", "remove", "maya", "--db", str(db_path))
         return await datasette.client.post(f"/-/documents/{doc_id}/judge", data={"relevant": "yes", "csrftoken": token},
-                                           cookies={"ds_actor": signed, "ds_csrftoken": csrf})
+                                           cookies=cookies)
 
     assert asyncio.run(run()).status_code == 403 and judged(db_path, labels) == ([], "")
 
@@ -338,10 +344,7 @@ def test_an_act_while_a_crawl_holds_the_write_lock_says_busy_and_writes_nothing(
     db_path, labels, doc_id, _ = curated_site
 
     async def run():
-        datasette = build(db_path, labels)
-        await datasette.invoke_startup()
-        _, token, csrf = await login_form(datasette)
-        cookies = {"ds_actor": (await sign_in(datasette)).cookies["ds_actor"], "ds_csrftoken": csrf}
+        datasette, token, cookies = await curator_session(db_path, labels)
         crawl = sqlite3.connect(db_path, isolation_level=None)
         crawl.execute("BEGIN IMMEDIATE")  # as the crawl's store holds it while it writes
         try:
@@ -373,12 +376,8 @@ def test_a_curator_edits_a_note_and_removes_an_item_on_the_list_page(curated_sit
     db.close()
 
     async def run():
-        from pipeline.publish.datasette import build_datasette
-        datasette = build_datasette(db_path, labels_path=labels, lists_path=lists_file)
-        await datasette.invoke_startup()
+        datasette, token, cookies = await curator_session(db_path, labels, lists_path=lists_file)
         anonymous_page = await datasette.client.get("/-/lists/onboarding")
-        _, token, csrf = await login_form(datasette)
-        cookies = {"ds_actor": (await sign_in(datasette)).cookies["ds_actor"], "ds_csrftoken": csrf}
         page = await datasette.client.get("/-/lists/onboarding", cookies=cookies)
         noted = await datasette.client.post("/-/lists/onboarding/items", cookies=cookies,
                                             data={"url": url, "note": "better", "csrftoken": token})

@@ -164,3 +164,11 @@ def test_signatures_are_datasketch_2s_and_a_database_of_other_ones_gets_them_rem
     assert np.frombuffer(stored, dtype=np.uint32).tolist() == sig.tolist()
     assert sorted(key for (key,) in db.execute("SELECT key FROM minhash_bands")) == sorted(band_keys(sig))
     assert db["documents"].get(row["id"])["text"] == text
+
+
+def test_migrations_are_defined_in_the_order_they_run():
+    from pipeline.store.database import migrations
+
+    # sqlite-utils applies them in the order they were registered; their names say the order meant.
+    names = [migration.name for migration in migrations._migrations]
+    assert names == sorted(names) and len(set(name[:4] for name in names)) == len(names)

@@ -22,6 +22,13 @@ class DatabaseError(Exception):
     """The database file cannot be used (not SQLite, unreadable, ...)."""
 
 
+def _table(db: sqlite_utils.Database, name: str, columns: dict, pk, indexes=()) -> None:
+    """Create a table and its indexes (each a list of columns)."""
+    db[name].create(columns, pk=pk)
+    for index in indexes:
+        db[name].create_index(index)
+
+
 @migrations()
 def m001_core_tables(db: sqlite_utils.Database) -> None:
     db["documents"].create(
@@ -187,17 +194,8 @@ def m005_year(db: sqlite_utils.Database) -> None:
 @migrations()
 def m006_labels(db: sqlite_utils.Database) -> None:
     # The curator's judgements (mirrors data/labels.yaml, plus lists' pins and exclusions).
-    db["labels"].create(
-        {"url": str, "document_id": str, "relevant": int, "concepts": str, "not_concepts": str,
-         "labelled_at": str, "origin": str},
-        pk="url",
-    )
-    db["labels"].create_index(["document_id"])
-
-
-@migrations()
-def m008_entities(db: sqlite_utils.Database) -> None:
-    db["documents"].add_column("entities", str)  # JSON array of entity names (data/entities.yaml)
+    _table(db, "labels", {"url": str, "document_id": str, "relevant": int, "concepts": str, "not_concepts": str,
+                          "labelled_at": str, "origin": str}, pk="url", indexes=[["document_id"]])
 
 
 @migrations()
@@ -206,34 +204,29 @@ def m007_focused_following(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m008_entities(db: sqlite_utils.Database) -> None:
+    db["documents"].add_column("entities", str)  # JSON array of entity names (data/entities.yaml)
+
+
+@migrations()
 def m009_link_checks(db: sqlite_utils.Database) -> None:
     # `prodops lists check`: the latest verdict on each curated link (pipeline/understand/linkrot.py).
-    db["link_checks"].create(
-        {"url": str, "checked_at": str, "http_status": int, "final_url": str, "verdict": str,
-         "detail": str, "document_id": str},
-        pk="url",
-    )
-    db["link_checks"].create_index(["verdict"])
-    db["link_checks"].create_index(["document_id"])
+    _table(db, "link_checks", {"url": str, "checked_at": str, "http_status": int, "final_url": str, "verdict": str,
+                               "detail": str, "document_id": str}, pk="url", indexes=[["verdict"], ["document_id"]])
 
 
 @migrations()
 def m010_bodies(db: sqlite_utils.Database) -> None:
     # The latest fetched body of each document, zstd-compressed (pipeline/store/bodies.py).
-    db["bodies"].create(
-        {"document_id": str, "url": str, "fetched_at": str, "media_type": str, "encoding": str,
-         "size": int, "body": bytes},
-        pk="document_id",
-    )
-    db["bodies"].create_index(["fetched_at"])
+    _table(db, "bodies", {"document_id": str, "url": str, "fetched_at": str, "media_type": str, "encoding": str,
+                          "size": int, "body": bytes}, pk="document_id", indexes=[["fetched_at"]])
 
 
 @migrations()
 def m011_links(db: sqlite_utils.Database) -> None:
     # The links a document's main text cites (pipeline/understand/links.py); `host` without "www.".
-    db["links"].create({"document_id": str, "url": str, "host": str, "anchor": str},
-                       pk=("document_id", "url"))
-    db["links"].create_index(["host"])
+    _table(db, "links", {"document_id": str, "url": str, "host": str, "anchor": str}, pk=("document_id", "url"),
+           indexes=[["host"]])
     # How many links its main text gave when it was last read; NULL: read before links were
     # kept, so the next crawl fetches it in full once (pipeline.store.validators.read_before_links).
     db["documents"].add_column("links_found", int)
@@ -251,12 +244,9 @@ def m012_source_hosts(db: sqlite_utils.Database) -> None:
 @migrations()
 def m013_source_quality(db: sqlite_utils.Database) -> None:
     # Per run and source: what extraction made of the pages read (pipeline/store/drift.py).
-    db["source_runs"].create(
-        {"run_id": int, "source_id": str, "pages": int, "errors": int, "no_text": int, "no_title": int,
-         "no_date": int, "median_words": float, "alert": str},
-        pk=("run_id", "source_id"),
-    )
-    db["source_runs"].create_index(["source_id", "run_id"])
+    _table(db, "source_runs", {"run_id": int, "source_id": str, "pages": int, "errors": int, "no_text": int,
+                               "no_title": int, "no_date": int, "median_words": float, "alert": str},
+           pk=("run_id", "source_id"), indexes=[["source_id", "run_id"]])
     db["sources"].add_column("drift", str)  # the extraction drift alert while it lasts
     # Per-source scorecards (pipeline/store/scorecard.py), refreshed after each crawl.
     db["source_scorecards"].create(
