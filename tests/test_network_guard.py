@@ -227,7 +227,7 @@ def test_the_environments_proxy_is_not_used_by_default(tmp_path, monkeypatch, al
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     # Both sources failed to connect, so the run is "offline" (status 1) and says why.
     output = result.stdout + result.stderr
-    assert result.returncode == 1 and "Offline" in output, output
+    assert result.returncode == 1 and "No network: none of the 2 sources could be reached" in output, output
     for source, url in [("intranet", "http://intranet.invalid/wiki/runbook"),
                         ("lookalike", "http://wiki.northwind.test/runbook")]:
         host = url.split("/")[2]
