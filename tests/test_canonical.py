@@ -37,3 +37,28 @@ def test_canonicalization_is_idempotent_and_ids_are_stable():
 def test_same_site_ignores_www():
     assert same_site("https://www.example.com/a", "https://example.com/b")
     assert not same_site("https://example.com/a", "https://example.org/a")
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("HTTPS://Example.COM./a", "https://example.com/a"),  # the root label's dot is the same host
+        ("https://example.com//", "https://example.com/"),  # a path of slashes is the root
+        ("https://example.com/amp", "https://example.com/"),  # the AMP variant of the home page
+        ("https://example.com/X/", "https://example.com/X"),  # only slashes are stripped, case kept
+        ("https://example.com/a?a=&b=1", "https://example.com/a?a=&b=1"),  # a blank value is a value
+        ("https://example.com/a?outputType=html&format=amp", "https://example.com/a?outputType=html&format=amp"),
+        ("https://example.com/a?UTM_Source=x&Ref=y&si=1&keep=1", "https://example.com/a?keep=1"),
+        ("  https://example.com/a  ", "https://example.com/a"),
+        ("https:///a", "https:///a"),  # no host: none is made up
+    ],
+)
+def test_canonicalize_url_edges(url, expected):
+    assert canonicalize_url(url) == expected
+
+
+def test_urls_without_a_host_are_not_the_same_site():
+    assert not same_site("mailto:a@example.com", "mailto:b@example.org")
+    assert not same_site("https:///a", "https:///b")
+    assert same_site("https://WWW.Example.com/a", "http://example.com")
+    assert document_id("https://example.com/") == "0f115db062b7c0dd"  # ids already stored never change
