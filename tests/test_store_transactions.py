@@ -244,8 +244,6 @@ def test_a_longer_copy_published_the_same_day_is_the_canonical_one(db):
     assert [(c["canonical_id"], c["size"]) for c in db["clusters"].rows] == [(longer.doc_id, 2)]
 
 
-@pytest.mark.xfail(strict=True, reason="clusters.assign_cluster: a document whose cluster is named after "
-                   "itself keeps its former copies in that cluster when it stops being a copy (reported)")
 def test_the_first_saved_copy_rewritten_leaves_its_cluster_too(db):
     text = "The same article, republished word for word."
     first, second = page("https://a.example/post", text=text), page("https://b.example/post", text=text)
@@ -355,3 +353,16 @@ def test_a_near_copy_is_one_whose_signature_agrees_on_half_the_positions_or_more
                             [(band, key, doc) for band, key in enumerate(band_keys(other))])
     assert similar_documents(db, sig, band_keys(sig), exclude=set()) == {"half"}
     assert similar_documents(db, sig, band_keys(sig), exclude={"half"}) == set()
+
+
+def test_the_copies_a_cluster_s_namesake_leaves_stay_together(db):
+    text = "The same article, republished word for word, three times."
+    copies = [page(f"https://{host}.example/post", text=text) for host in ("a", "b", "c")]
+    for p in copies:
+        save_document(db, document_row(p), p.url, DAY1)
+    namesake = copies[0]  # the first saved: the cluster is named after it
+    assert {stored(db, p)["cluster_id"] for p in copies} == {namesake.doc_id}
+    save_document(db, document_row(page(namesake.url, text="Now a different text.")), namesake.url, DAY2)
+    rest = sorted(p.doc_id for p in copies if p is not namesake)
+    assert [(c["id"], c["size"]) for c in db["clusters"].rows] == [(rest[0], 2)]
+    assert {stored(db, p)["cluster_id"] for p in copies if p is not namesake} == {rest[0]}

@@ -93,6 +93,14 @@ def assign_cluster(
         list(copies))} if copies else set()
     clusters.discard(None)
     target = min(clusters | ({old_cluster} if old_cluster in clusters else set())) if clusters else doc_id
+    if not clusters:
+        # No copy any more. If it was the namesake of a cluster (ids are its first member's),
+        # the copies it leaves keep a cluster of their own, named after one of them.
+        others = [row[0] for row in db.execute("SELECT id FROM documents WHERE cluster_id = ? AND id != ?",
+                                               [doc_id, doc_id])]
+        if others:
+            db.execute("UPDATE documents SET cluster_id = ? WHERE cluster_id = ? AND id != ?", [min(others), doc_id, doc_id])
+            refresh_cluster(db, min(others), now)
     for other in clusters - {target}:  # this document joins clusters together
         db.execute("UPDATE documents SET cluster_id = ? WHERE cluster_id = ?", [target, other])
         db.execute("DELETE FROM clusters WHERE id = ?", [other])
