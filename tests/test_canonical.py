@@ -62,3 +62,8 @@ def test_urls_without_a_host_are_not_the_same_site():
     assert not same_site("https:///a", "https:///b")
     assert same_site("https://WWW.Example.com/a", "http://example.com")
     assert document_id("https://example.com/") == "0f115db062b7c0dd"  # ids already stored never change
+
+
+def test_a_port_out_of_range_is_dropped_not_a_crash():
+    assert canonicalize_url("http://example.com:99999/a/") == "http://example.com/a"
+    assert canonicalize_url("https://[2001:db8::1]:70000/x") == "https://[2001:db8::1]/x"

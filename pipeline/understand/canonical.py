@@ -26,7 +26,11 @@ AMP_SEGMENT = re.compile(r"/amp$", re.IGNORECASE)
 
 def canonicalize_url(url: str) -> str:
     """Return the canonical form of an absolute http(s) URL (see the module docstring)."""
-    url = safe_url_string(url.strip())  # percent-encode what browsers would
+    try:
+        url = safe_url_string(url.strip())  # percent-encode what browsers would
+    except ValueError:  # w3lib refuses a port out of range (":99999"): there is no such port
+        split = urlsplit(url.strip())
+        url = safe_url_string(urlunsplit(split._replace(netloc=split.netloc.rsplit(":", 1)[0])))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
