@@ -92,8 +92,9 @@ def test_one_source_alone_unreachable_is_its_own_failure(db):
 
 
 def test_one_of_two_unreachable_while_the_other_answers_is_that_ones_failure(db):
-    summary = crawl(db, [source("a"), source("b")], {**unreachable("a"), **succeeded("b")})
+    summary = crawl(db, [source("a"), source("b")], {**unreachable("a"), stat("a", "errors"): 1, **succeeded("b")})
     assert summary.status == "finished"
+    assert db["source_runs"].get((summary.run_id, "a"))["errors"] == 1  # figures kept unless an outage
     assert db["sources"].get("a")["consecutive_errors"] == 1
     assert db["sources"].get("b")["last_status"] == "ok"
 
