@@ -81,6 +81,8 @@ def add_curator(db_path: str | Path, name: str, password: str) -> bool:
 
 def remove_curator(db_path: str | Path, name: str) -> bool:
     """Remove a curator; False when there was none of that name."""
+    if name not in curators(db_path):  # (before the lock: nothing to remove leaves no file behind)
+        return False
     with _locked(db_path):
         known = curators(db_path)
         if known.pop(name, None) is None:
@@ -92,6 +94,8 @@ def remove_curator(db_path: str | Path, name: str) -> bool:
 def new_token(db_path: str | Path, name: str) -> str:
     """A new API token for a curator (replacing the one before), shown once: only its hash is kept."""
     token = secrets.token_urlsafe(32)
+    if name not in curators(db_path):  # (before the lock: a wrong name leaves no file behind)
+        raise CuratorError(f"no curator named {name!r}; `prodops curators add {name}` first")
     with _locked(db_path):
         known = curators(db_path)
         if name not in known:
