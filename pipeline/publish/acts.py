@@ -68,12 +68,11 @@ async def judge_document(datasette, request):
     relevant = {"yes": True, "no": False}.get(form.get("relevant") or "")
     concepts = [form["concept"]] if form.get("concept") else []
     not_concepts = [form["not_concept"]] if form.get("not_concept") else []
-    db = datasette.get_database()
-    found = await db.execute("SELECT url FROM documents WHERE id = ?", [doc_id])
-    if not found.rows:
+    url = await _document_url(datasette, doc_id)
+    if url is None:
         return Response.text(f"No document {doc_id}", status=404)
     try:
-        await _record(datasette, found.rows[0]["url"], relevant, concepts, not_concepts, request.actor["id"])
+        await _record(datasette, url, relevant, concepts, not_concepts, request.actor["id"])
     except JudgementError as error:
         return Response.text(str(error), status=400)
     except sqlite3.OperationalError as error:
@@ -97,8 +96,7 @@ async def list_items(datasette, request):
     form = await request.post_vars()
     slug, url = request.url_vars.get("slug") or form.get("slug") or "", form.get("url") or ""
     if doc_id:
-        found = await datasette.get_database().execute("SELECT url FROM documents WHERE id = ?", [doc_id])
-        url = found.rows[0]["url"] if found.rows else ""
+        url = await _document_url(datasette, doc_id) or ""
     try:
         await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
     except (ListError, JudgementError) as error:
@@ -115,9 +113,7 @@ async def api_list_items(datasette, request):
     if refused:
         return refused
     try:
-        body = json.loads((await request.post_body()) or b"{}")
-        if not isinstance(body, dict) or not isinstance(body.get("url"), str):
-            raise ValueError("expected a JSON object with a 'url'")
+        body = await _json_with_url(request)
         if body.get("note") is not None and not isinstance(body["note"], str):
             raise ValueError("'note': text")
         await _edit_list(datasette, request.url_vars["slug"], body["url"], body.get("note"), bool(body.get("remove")))
@@ -135,9 +131,7 @@ async def api_label(datasette, request):
         return refused
     actor = request.actor
     try:
-        body = json.loads((await request.post_body()) or b"{}")
-        if not isinstance(body, dict) or not isinstance(body.get("url"), str):
-            raise ValueError("expected a JSON object with a 'url'")
+        body = await _json_with_url(request)
         relevant = body.get("relevant")
         if relevant is not None and not isinstance(relevant, bool):
             raise ValueError("'relevant': true, false or absent")
@@ -161,6 +155,20 @@ def busy(error: sqlite3.OperationalError, as_json: bool = False) -> Response:
     headers = {"Retry-After": "5"}
     return Response.json({"ok": False, "error": message}, status=503, headers=headers) if as_json else \
         Response.text(message, status=503, headers=headers)
+
+
+async def _document_url(datasette, doc_id: str) -> str | None:
+    """The URL of a stored document, or None."""
+    found = await datasette.get_database().execute("SELECT url FROM documents WHERE id = ?", [doc_id])
+    return found.rows[0]["url"] if found.rows else None
+
+
+async def _json_with_url(request) -> dict:
+    """An API call's JSON object, which names a `url` (ValueError, with the reason, else)."""
+    body = json.loads((await request.post_body()) or b"{}")
+    if not isinstance(body, dict) or not isinstance(body.get("url"), str):
+        raise ValueError("expected a JSON object with a 'url'")
+    return body
 
 
 def _api_refusal(request) -> Response | None:
