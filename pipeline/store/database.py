@@ -304,6 +304,17 @@ def m016_markup_types(db: sqlite_utils.Database) -> None:
     db["documents"].add_column("markup_types", str)
 
 
+@migrations()
+def m017_tagger_scores(db: sqlite_utils.Database) -> None:
+    # The tagger's own relevance and concept scores, before the curator's labels move them
+    # (pipeline/store/rescore.py refits from them without tagging again); documents stored
+    # before get them from `prodops retag`. And when each curator last opened the review
+    # queue (pipeline/publish/review.py: what is new since the last visit).
+    db["documents"].add_column("tagger_relevance", float)
+    db["documents"].add_column("tagger_scores", str)
+    db.execute("CREATE TABLE IF NOT EXISTS review_visits (curator TEXT PRIMARY KEY, previous TEXT, latest TEXT)")
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -31,11 +31,12 @@ from pipeline.understand.entities import find_entities
 from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.markup import decode as decode_markup
 from pipeline.understand.pdf import is_pdf_document
-from pipeline.understand.tagging import Tagging, columns_of, joined_why, stored_vectors, tag
+from pipeline.understand.tagging import Tagging, columns_of, joined_why, stored_vectors, tag, tagger_columns
 
 BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
-           "tags", "tag_scores", "relevance", "why", "content_type", "entities", "markup_types")
+           "tags", "tag_scores", "relevance", "why", "content_type", "entities", "markup_types",
+           "tagger_relevance", "tagger_scores")
 
 
 @dataclass
@@ -100,14 +101,15 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
     try:
         for rows, results in _judged(pool, taxonomy, entities, _documents(db), ahead=2 * workers):
             taggings = [tagging for tagging, _ in results]
+            own = [tagger_columns(tagging) for tagging in taggings]
             if teacher is not None:
                 taggings = teacher.adjust(taxonomy, taggings)
             with db.atomic():
-                for record, tagging, (_, other) in zip(rows, taggings, results):
+                for record, tagging, (_, other), signals in zip(rows, taggings, results, own):
                     if record["id"] in labels:
                         tagging = apply_label(taxonomy, tagging, labels[record["id"]])
                     tagged = columns_of(tagging)
-                    update = {**tagged, **other, "why": joined_why(other["why"], tagged["why"])}
+                    update = {**tagged, **other, **signals, "why": joined_why(other["why"], tagged["why"])}
                     if any(record[key] != value for key, value in update.items()):
                         db["documents"].update(record["id"], update)
                         summary.changed += 1

@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
+from pipeline.understand.relevance import RELEVANT
 from pipeline.understand.tag_rule import tag_rule
 from pipeline.understand.tagging import Tagging, tags_from_scores, with_parents
 
@@ -180,3 +181,20 @@ def cross_validate(taxonomy: Taxonomy, examples: list[tuple[Tagging, Label]]) ->
         concept_recall_before=sum(c in examples[i][0].tags for i, c in pairs) / len(pairs) if pairs else None,
         concept_recall_after=sum(c in after[i].tags for i, c in pairs) / len(pairs) if pairs else None,
     )
+
+
+NEW_ARRIVAL_PULL = 0.5  # a new arrival counts as this much as far from the line as it is
+
+
+def least_sure_first(relevances, new=None) -> np.ndarray:
+    """The review queue's order (indices into `relevances`): the documents whose relevance is
+    nearest the threshold first, as the labels that teach the models most are those of the
+    documents they are least sure of (uncertainty sampling). Before the first fit the scores
+    are the tagger's, after it the models': the same rule serves both. A new arrival (`new`,
+    a mask: since the curator's last visit) counts as NEW_ARRIVAL_PULL times as far from the
+    line as it is, so new documents come up among the uncertain ones without pushing them all
+    out. Ties in document order (stable)."""
+    distance = np.abs(np.asarray(relevances, dtype=np.float64) - RELEVANT)
+    if new is not None:
+        distance = np.where(np.asarray(new, dtype=bool), distance * NEW_ARRIVAL_PULL, distance)
+    return np.argsort(distance, kind="stable")

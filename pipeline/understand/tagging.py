@@ -226,6 +226,13 @@ def columns_of(result: Tagging) -> dict:
     }
 
 
+def tagger_columns(result: Tagging) -> dict:
+    """The tagger's own relevance and concept scores as the documents columns
+    tagger_relevance and tagger_scores: kept beside the columns the curator's labels move, so
+    that a refit re-scores from them without tagging again (pipeline/store/rescore.py)."""
+    return {"tagger_relevance": result.relevance, "tagger_scores": json.dumps(result.scores, sort_keys=True)}
+
+
 def joined_why(*whys: str | None) -> str:
     """`why` columns made one: the content type's reason (classification writes it first,
     pipeline.understand.classify.type_reason) and the tags' reasons; a value that is not a
@@ -245,7 +252,7 @@ def describe(taxonomy_path: str, entities_path: str, title, description, text, s
     entities it names (runs in a worker: one round trip for both); and under "vectors" its
     head's and whole page's vectors as stored for search (None without the semantic signal)."""
     result = tag(cached_taxonomy(taxonomy_path), title, description, text, semantic)
-    columns = columns_of(result)
+    columns = {**columns_of(result), **tagger_columns(result)}
     columns["entities"] = json.dumps(entities_at(entities_path, title, description, text))
     columns["vectors"] = stored_vectors(result)
     return columns
