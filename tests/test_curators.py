@@ -393,3 +393,57 @@ def test_a_curator_edits_a_note_and_removes_an_item_on_the_list_page(curated_sit
     curated = load_lists(lists_file)[0]
     assert removed.status_code == 302 and curated.pinned == [] and curated.excluded == [url]
     assert "better" not in shown.text
+
+
+def test_the_review_queue_asks_first_for_the_least_certain_document_and_learns_in_the_background(curated_site):
+    from pipeline.publish.review import REFIT_EVERY, refitter_of
+
+    db_path, labels, _, _ = curated_site
+    conn = sqlite3.connect(db_path)
+    # The crawl keeps the tagger's own scores, which the refit starts from.
+    assert conn.execute("SELECT count(*) FROM documents WHERE tagger_relevance IS NULL").fetchone()[0] == 0
+    by_doubt = [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY abs(relevance - 0.5), rowid")]
+    total = len(by_doubt)
+
+    async def run():
+        anonymous = await (await site_app(db_path, labels)).client.get("/-/review")
+        datasette, token, cookies = await curator_session(db_path, labels)
+        home_visitor = await datasette.client.get("/")
+        home = await datasette.client.get("/", cookies=cookies)
+        pages, answers = [], []
+        for _ in range(REFIT_EVERY):
+            page = await datasette.client.get("/-/review", cookies=cookies)
+            pages.append(page)
+            shown = re.search(r'action="/-/documents/([0-9a-f]+)/judge"', page.text).group(1)
+            answers.append(await datasette.client.post(
+                f"/-/documents/{shown}/judge", cookies=cookies, headers={"Accept": "application/json"},
+                data={"relevant": "yes", "csrftoken": token, "next": "/-/review"}))
+        refitter_of(datasette).wait()
+        after = await datasette.client.get("/-/review", cookies=cookies)
+        skip = re.search(r'href="([^"]*skip=[^"]+)"', after.text).group(1).replace("&amp;", "&")
+        skipped = await datasette.client.get(skip, cookies=cookies)
+        elsewhere = await datasette.client.post(
+            f"/-/documents/{by_doubt[-1]}/judge", cookies=cookies,
+            data={"relevant": "no", "csrftoken": token, "next": "//evil.example/"})
+        return anonymous, home_visitor, home, pages, answers, after, skipped, elsewhere
+
+    anonymous, home_visitor, home, pages, answers, after, skipped, elsewhere = asyncio.run(run())
+    assert anonymous.status_code == 302 and anonymous.headers["location"] == "/-/login?next=%2F-%2Freview"
+    assert "Review queue" not in home_visitor.text and f"{total} documents to judge" in home.text
+    shown = [re.search(r'action="/-/documents/([0-9a-f]+)/judge"', page.text).group(1) for page in pages]
+    assert shown == by_doubt[:REFIT_EVERY]  # nearest the line first, one at a time, each once
+    assert f"{total} documents not judged yet" in pages[0].text and f"{total - 1} documents not judged yet" in pages[1].text
+    assert all(a.status_code == 200 and a.json() == {"ok": True, "message": a.json()["message"], "next": "/-/review"}
+               for a in answers)
+    assert "Scores live since" in after.text and "the models learn from 20 labels (5 so far)" in after.text
+    # The refit wrote the curator's judgements into the scores without a retag.
+    assert {row[0] for row in sqlite3.connect(db_path).execute(
+        f"SELECT relevance FROM documents WHERE id IN ({','.join('?' * len(shown))})", shown)} == {1.0}
+    assert re.search(r'action="/-/documents/([0-9a-f]+)/judge"', skipped.text).group(1) not in after.text.split("skip=")[0]
+    assert elsewhere.status_code == 302 and elsewhere.headers["location"] == f"/-/documents/{by_doubt[-1]}"
+
+
+async def site_app(db_path, labels):
+    datasette = build(db_path, labels)
+    await datasette.invoke_startup()
+    return datasette

@@ -34,6 +34,8 @@ from pipeline.config.lists import ListError, edit_list, pin, unpin
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.curators import curator_of_token, curators
 from pipeline.publish.datasette import site_options
+from pipeline.publish.review import refitter_of
+from pipeline.publish.signin import local_path
 from pipeline.store.labels import JudgementError, record_label, stored_document_id
 from pipeline.store.lists import publish_lists
 
@@ -59,28 +61,28 @@ async def judge_document(datasette, request):
     """The document page's acts: form fields `relevant` (yes|no), `concept` and `not_concept`
     (concept ids), `next` (where to go back)."""
     doc_id = request.url_vars["id"]
-    back = datasette.urls.path(f"/-/documents/{doc_id}")
     if request.method != "POST":
-        return Response.redirect(back)
+        return Response.redirect(datasette.urls.path(f"/-/documents/{doc_id}"))
     if not await datasette.permission_allowed(request.actor, CURATE, default=False):
-        return Response.text("Sign in as a curator to judge documents.", status=403)
+        return answer(request, "Sign in as a curator to judge documents.", status=403)
     form = await request.post_vars()
+    back = local_path(form.get("next"), datasette.urls.path(f"/-/documents/{doc_id}"))
     relevant = {"yes": True, "no": False}.get(form.get("relevant") or "")
     concepts = [form["concept"]] if form.get("concept") else []
     not_concepts = [form["not_concept"]] if form.get("not_concept") else []
     url = await _document_url(datasette, doc_id)
     if url is None:
-        return Response.text(f"No document {doc_id}", status=404)
+        return answer(request, f"No document {doc_id}", status=404)
     try:
         await _record(datasette, url, relevant, concepts, not_concepts, request.actor["id"])
     except JudgementError as error:
-        return Response.text(str(error), status=400)
+        return answer(request, str(error), status=400)
     except sqlite3.OperationalError as error:
-        return busy(error)
+        return busy(error, as_json=wants_json(request))
+    refitter_of(datasette).judged()
     said = [] if relevant is None else ["relevant" if relevant else "not relevant"]
     said += [f"about {c}" for c in concepts] + [f"not about {c}" for c in not_concepts]
-    datasette.add_message(request, f"Judged {', '.join(said)}; `prodops retag` (or the next refit) learns from it.")
-    return Response.redirect(back)
+    return done(datasette, request, f"Judged {', '.join(said)}; the next refit learns from it.", back)
 
 
 async def list_items(datasette, request):
@@ -88,22 +90,43 @@ async def list_items(datasette, request):
     `remove` — any value takes it off) and on a document's page (`/-/documents/<id>/pin`:
     `slug`, `note`). Done, back to the page the act came from."""
     doc_id = request.url_vars.get("id")
-    back = datasette.urls.path(f"/-/documents/{doc_id}" if doc_id else f"/-/lists/{request.url_vars['slug']}")
+    page = datasette.urls.path(f"/-/documents/{doc_id}" if doc_id else f"/-/lists/{request.url_vars['slug']}")
     if request.method != "POST":
-        return Response.redirect(back)
+        return Response.redirect(page)
     if not await datasette.permission_allowed(request.actor, CURATE, default=False):
-        return Response.text("Sign in as a curator to edit lists.", status=403)
+        return answer(request, "Sign in as a curator to edit lists.", status=403)
     form = await request.post_vars()
+    back = local_path(form.get("next"), page)
     slug, url = request.url_vars.get("slug") or form.get("slug") or "", form.get("url") or ""
     if doc_id:
         url = await _document_url(datasette, doc_id) or ""
     try:
         await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
     except (ListError, JudgementError) as error:
-        return Response.text(str(error), status=400)
+        return answer(request, str(error), status=400)
     except sqlite3.OperationalError as error:
-        return busy(error)
-    datasette.add_message(request, f"{'Removed from' if form.get('remove') else 'Pinned to'} the list {slug}.")
+        return busy(error, as_json=wants_json(request))
+    return done(datasette, request, f"{'Removed from' if form.get('remove') else 'Pinned to'} the list {slug}.", back)
+
+
+def wants_json(request) -> bool:
+    """A form sent by curate.js (in place) asks for JSON; a plain form post does not."""
+    return "application/json" in request.headers.get("accept", "")
+
+
+def answer(request, message: str, status: int) -> Response:
+    """A refusal or an error, as JSON for curate.js, as text for a plain form."""
+    if wants_json(request):
+        return Response.json({"ok": False, "error": message}, status=status)
+    return Response.text(message, status=status)
+
+
+def done(datasette, request, message: str, back: str) -> Response:
+    """A finished act: JSON for curate.js (the message, where to go next); for a plain form,
+    back to the page it came from, with the message."""
+    if wants_json(request):
+        return Response.json({"ok": True, "message": message, "next": back})
+    datasette.add_message(request, message)
     return Response.redirect(back)
 
 
@@ -139,6 +162,7 @@ async def api_label(datasette, request):
         if not all(isinstance(c, str) for c in [*concepts, *not_concepts]):
             raise ValueError("'concepts' and 'not_concepts': lists of concept ids")
         label = await _record(datasette, body["url"], relevant, concepts, not_concepts, actor["id"])
+        refitter_of(datasette).judged()
     except (ValueError, JudgementError) as error:  # (json.JSONDecodeError is a ValueError)
         return Response.json({"ok": False, "error": str(error)}, status=400)
     except sqlite3.OperationalError as error:

@@ -62,12 +62,12 @@ THROTTLE = LoginThrottle()
 async def login_page(datasette, request):
     """GET: the sign-in form. POST: check the name and password; signed in, go on to `next`
     (a path of this site) or the home page."""
-    next_path = _local_path(request.args.get("next") or "/")
+    next_path = local_path(request.args.get("next") or "/")
     if request.method != "POST":
         return await _form(datasette, request, next_path)
     form = await request.post_vars()
     name, password = (form.get("username") or "").strip(), form.get("password") or ""
-    next_path = _local_path(form.get("next") or next_path)
+    next_path = local_path(form.get("next") or next_path)
     keys = (f"name:{name.lower()}", f"address:{_client(request)}")
     wait = THROTTLE.wait(*keys)
     if wait:
@@ -89,12 +89,15 @@ async def _form(datasette, request, next_path: str, status: int = 200, headers=N
     return Response.html(html, status=status, headers=headers)
 
 
-def _local_path(target: str) -> str:
-    """`target` when it is a path of this site, else the home page (no open redirect)."""
+def local_path(target: str | None, default: str = "/") -> str:
+    """`target` when it is a path of this site, else `default` (no open redirect): where a
+    sign-in or a curator's act goes on to."""
+    target = target or ""
     parts = urlsplit(target)
-    # "//host" and "/\\host" lead browsers to another host.
-    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return "/"
+    # "//host" and "/\\host" lead browsers to another host; a line break would split a header.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\") \
+            or any(c in target for c in "\r\n"):
+        return default
     return target
 
 

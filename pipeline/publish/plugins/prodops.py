@@ -25,6 +25,7 @@ Everything is read-only and escaped.
 from __future__ import annotations
 
 import json
+import sqlite3
 from html import escape
 from urllib.parse import urlencode
 
@@ -32,7 +33,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from pipeline.publish import site
+from pipeline.publish import review, site
 from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items, is_curator, judge_document,
                                   list_items, token_actor)
 from pipeline.publish.datasette import site_options
@@ -42,6 +43,7 @@ from pipeline.publish.indexes import ON_TOPIC
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
+from pipeline.publish.review import skipped_ids
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 from pipeline.publish.signin import login_page
 
@@ -126,13 +128,47 @@ async def document_page(datasette, request):
         return Response.json({"document": {name: data["doc"].get(name) for name in fields},
                               "tags": tags_of(data["doc"].get("tags")), "related": data["related"]})
     data["link"] = data["doc"]["url"] if is_web_link(data["doc"]["url"]) else None
-    if await datasette.permission_allowed(request.actor, CURATE, default=False):
-        data["curate_url"] = datasette.urls.path(f"/-/documents/{doc_id}/judge")
-        data["pin_url"] = datasette.urls.path(f"/-/documents/{doc_id}/pin")
-        data["concept_choices"] = sorted(labels().concepts.items(), key=lambda item: item[1])
-        data["list_choices"] = [dict(row) for row in (await db.execute("SELECT slug, title FROM lists ORDER BY title")).rows]
+    data["curation"], data["here"] = await curation_for(datasette, request), request.path
     data["row_url"] = datasette.urls.row(db.name, "documents", doc_id)
     return Response.html(await datasette.render_template("document.html", data, request=request))
+
+
+async def curation_for(datasette, request) -> dict | None:
+    """What a signed-in curator's acts offer (the concepts by label, the lists), or None for
+    anyone else: the templates show the acts (_curate.html) only with it."""
+    if not await datasette.permission_allowed(request.actor, CURATE, default=False):
+        return None
+    db = datasette.get_database()
+    found = (await db.execute("SELECT slug, title FROM lists ORDER BY title")).rows \
+        if await db.table_exists("lists") else []
+    return {"concepts": sorted(labels().concepts.items(), key=lambda item: item[1]),
+            "lists": [dict(row) for row in found]}
+
+
+async def review_page(datasette, request):
+    """The review queue (pipeline/publish/review.py): a signed-in curator's; anyone else is
+    sent to sign in."""
+    if not await datasette.permission_allowed(request.actor, CURATE, default=False):
+        return Response.redirect(datasette.urls.path("/-/login") + "?" + urlencode({"next": request.path}))
+    db = datasette.get_database()
+    curator = request.actor["id"]
+    skipped = skipped_ids(request.args.get("skip"))
+    try:
+        since = await db.execute_write_fn(lambda conn: review.visit(conn, curator), block=True)
+    except sqlite3.OperationalError:  # a crawl holds the write lock: what is new is a guess
+        since = None
+    state = await db.execute_fn(lambda conn: review.queue(conn, since, skipped))
+    labelled = (await db.execute("SELECT count(*) FROM labels")).rows[0][0]
+    here = datasette.urls.path("/-/review")
+    data = {"queue": state, "status": review.refitter_of(datasette).status(labelled), "labelled": labelled,
+            "since": since, "doc": None, "here": here + ("?" + urlencode({"skip": ",".join(skipped)}) if skipped else "")}
+    if state.next_id is not None:
+        found = await db.execute_fn(lambda conn: site.document(conn, state.next_id))
+        data.update(found)
+        data["curation"] = await curation_for(datasette, request)
+        data["skip_url"] = here + "?" + urlencode({"skip": ",".join((*skipped, state.next_id))})
+        data["passage"] = next((reason.passage for reason in found["reasons"] if reason.passage), None)
+    return Response.html(await datasette.render_template("review.html", data, request=request))
 
 
 async def list_page(datasette, request):
@@ -198,6 +234,9 @@ def extra_template_vars(template, request, datasette):
         if template == "index.html":
             db = datasette.get_database()
             found["home"] = await db.execute_fn(lambda conn: site.home(conn, db.path))
+            if request is not None and await datasette.permission_allowed(request.actor, CURATE, default=False):
+                found["review"] = {"href": datasette.urls.path("/-/review"),
+                                   "left": await db.execute_fn(review.queue_length)}
         return found
     return variables
 
@@ -230,6 +269,7 @@ async def search_page(datasette, request):
         for value, count in values]} for name, values in result.facets.items()]
     rows = [{**row, "link": row["url"] if is_web_link(row["url"]) else None,
              "type_label": names.type(row["content_type"]),
+             "tag_pairs": [(reason["concept"], reason["label"]) for reason in row["reasons"]],
              "detail": datasette.urls.path(f"/-/documents/{row['id']}"),
              "copies_url": (datasette.urls.database(db.name) + "/also_published_at?"
                             + urlencode({"id": row["id"]})) if row["copies"] else None,
@@ -248,6 +288,7 @@ async def search_page(datasette, request):
         "clear_filters_url": url(**{name: None for name in filters}),
         "table_url": datasette.urls.table(db.name, "documents"),
         "chart_url": datasette.urls.path("/-/chart"),
+        "curation": await curation_for(datasette, request), "here": url(page=result.page),
     }
     return Response.html(await datasette.render_template("search.html", context, request=request))
 
@@ -295,6 +336,7 @@ async def threads(datasette, request):
 def register_routes(datasette):
     curation = [  # only on a site with curators (pipeline/publish/signin.py, acts.py)
         (r"^/-/login$", login_page),
+        (r"^/-/review$", review_page),
         (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/judge$", judge_document),
         (r"^/-/api/label$", api_label),
         (r"^/-/lists/(?P<slug>[a-z0-9-]+)/items$", list_items),
