@@ -30,11 +30,11 @@ def site(sample_sources_file, tmp_path):
 
 
 @contextlib.contextmanager
-def served(db_path: Path):
-    """`prodops serve` of a database on a free port of 127.0.0.1: its base URL."""
+def served(db_path: Path, *options: str):
+    """`prodops serve` of a database on a free port of 127.0.0.1 (with `options`): its base URL."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path),
-                               "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               "--port", str(port), *options], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -331,3 +331,94 @@ def test_the_front_page_and_feed_show_documents_about_product_ops(sample_sources
         browser.close()
         feed = feedparser.parse(urllib.request.urlopen(base + "/-/feeds/latest.atom", timeout=10).read())
     assert len(feed.entries) >= 10 and not {entry.title for entry in feed.entries} & set(titles)
+
+
+def serious_violations(axe, page) -> list[str]:
+    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_and_signs_out(
+        sample_sources_file, tmp_path):
+    """Signed in, three documents judged from the review queue with the keyboard, one pinned
+    with a note from a search result: on the list's page and in its Atom feed, in the labels
+    and lists files with their comments kept; signed out, no act is offered. The signed-in
+    pages pass axe and fit 390 px."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect, sync_playwright
+
+    from pipeline.config.labels import load_labels
+    from pipeline.config.lists import load_lists
+    from pipeline.config.taxonomy import load_taxonomy
+
+    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    lists_file, labels_file = tmp_path / "lists.yaml", tmp_path / "labels.yaml"
+    lists_file.write_text((ROOT / "data" / "lists.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    labels_file.write_text("# Our team's judgements: this line stays.\nlabels:\n", encoding="utf-8")
+    added = subprocess.run([sys.executable, "-m", "pipeline.cli", "curators", "add", "maya", "--password-stdin",
+                            "--db", str(db_path)], input="correct horse battery\n", capture_output=True, text=True,
+                           cwd=ROOT)
+    assert added.returncode == 0, added.stderr
+    note = "Start here <script>alert(1)</script>"
+    axe, problems = Axe(), {}
+    with served(db_path, "--lists", str(lists_file), "--labels", str(labels_file)) as base, \
+            sync_playwright() as playwright:
+        browser = browser_for(playwright)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "/-/review")  # sends a visitor to sign in, then back
+        page.fill("input[name=username]", "maya")
+        page.fill("input[name=password]", "correct horse battery")
+        page.click("button[type=submit], input[type=submit]")
+        page.wait_for_url(base + "/-/review")
+        problems["review"] = serious_violations(axe, page)
+        judged = []
+        for key in ("r", "n", "r"):
+            title = page.locator("article.review h2").inner_text()
+            judged.append(title)
+            page.keyboard.press(key)
+            expect(page.locator("article.review h2")).not_to_have_text(title)
+        assert len(set(judged)) == 3
+
+        page.goto(base + "/-/search?q=onboarding")
+        result = page.locator(".search-result").first
+        pinned_title = result.locator("div").first.inner_text()
+        result.locator("details.curate summary").click()
+        result.locator("select[name=slug]").select_option("prodops-onboarding")
+        result.locator("input[name=note]").fill(note)
+        result.locator("button", has_text="Pin").click()
+        expect(result.locator(".act-status")).to_have_text("Pinned to the list prodops-onboarding.")
+        assert page.url == base + "/-/search?q=onboarding&page=1" or "/-/search" in page.url  # stayed in place
+        problems["search"] = serious_violations(axe, page)
+        for path in ("/-/review", "/-/search?q=onboarding"):
+            page.set_viewport_size({"width": 390, "height": 900})
+            page.goto(base + path)
+            if path.startswith("/-/search"):
+                page.locator("details.curate summary").first.click()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            problems[f"{path} at 390px"] = serious_violations(axe, page)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        page.goto(base + "/-/lists/prodops-onboarding")
+        listed = page.locator("main").inner_text()
+        assert pinned_title in listed and note in listed  # the note as text, its markup not run
+        feed = feedparser.parse(page.request.get(base + "/-/feeds/lists/prodops-onboarding.atom").body())
+        assert pinned_title in [entry.title for entry in feed.entries]
+
+        page.goto(base + "/-/logout")
+        page.locator("main").get_by_role("button", name="Log out").or_(page.locator("main input[value='Log out']")).click()
+        page.goto(base + "/-/search?q=onboarding")
+        assert page.locator("details.curate").count() == 0
+        page.goto(base + "/-/review")
+        assert "/-/login" in page.url
+        browser.close()
+    assert not errors, errors
+    assert not {name: found for name, found in problems.items() if found}, problems
+    concept_ids = set(load_taxonomy(ROOT / "data" / "taxonomy.yaml").ids())
+    labels = load_labels(labels_file, concept_ids)
+    assert [label.relevant for label in labels] == [True, False, True] and {label.by for label in labels} == {"maya"}
+    assert labels_file.read_text(encoding="utf-8").startswith("# Our team's judgements: this line stays.")
+    assert lists_file.read_text(encoding="utf-8").startswith("# Curated lists, published by")
+    onboarding = next(curated for curated in load_lists(lists_file) if curated.slug == "prodops-onboarding")
+    assert [item["note"] for item in onboarding.pinned] == [note]

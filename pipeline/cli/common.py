@@ -8,10 +8,22 @@ import importlib
 import click
 
 from pipeline.config.files import ConfigError
+from pipeline.config.labels import DEFAULT_LABELS
+from pipeline.config.lists import DEFAULT_LISTS
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 from pipeline.store.database import DatabaseError
 
 DEFAULT_SOURCES = "data/sources.yaml"
 DEFAULT_DB = "data/prodops.db"
+
+# The options several commands take, said once.
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
+taxonomy_option = click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
+                               help="Taxonomy file (YAML).")
+labels_option = click.option("--labels", "labels_path", default=str(DEFAULT_LABELS), show_default=True,
+                             help="The curator's labels file (YAML).")
+lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
+                            help="Lists file (YAML).")
 
 
 class UserError(click.ClickException):

@@ -9,20 +9,15 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB, UserError, cluster_options, scrapy_settings, use_cluster
+from pipeline.cli.common import (UserError, cluster_options, db_option, labels_option, scrapy_settings,
+                                 taxonomy_option, use_cluster)
 from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
-from pipeline.config.labels import DEFAULT_LABELS, load_labels
+from pipeline.config.labels import load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
-from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
+from pipeline.config.taxonomy import load_taxonomy
 from pipeline.store.bodies import stored_size
 from pipeline.store.database import open_database
 from pipeline.store.labels import JudgementError, mirror_labels, record_label
-
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
-taxonomy_option = click.option("--taxonomy", "taxonomy_path", default=str(DEFAULT_TAXONOMY), show_default=True,
-                               help="Taxonomy file (YAML).")
-labels_option = click.option("--labels", "labels_path", default=str(DEFAULT_LABELS), show_default=True,
-                             help="The curator's labels file (YAML).")
 
 
 @click.command()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB, UserError, scrapy_settings
-from pipeline.config.lists import (DEFAULT_LISTS, CuratedList, ListError, edit_list, load_lists, pin, rules_from,
+from pipeline.cli.common import UserError, db_option, lists_option, scrapy_settings
+from pipeline.config.lists import (CuratedList, ListError, edit_list, load_lists, pin, rules_from,
                                    save_lists, unpin)
 from pipeline.store.database import open_database
 from pipeline.store.link_checks import describe as describe_check
@@ -17,9 +17,6 @@ from pipeline.store.link_checks import save_checks
 from pipeline.store.lists import publish_lists, resolve
 from pipeline.understand.linkrot import VERDICTS
 
-lists_option = click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
-                            help="Lists file (YAML).")
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 
 
 def find_list(lists: list[CuratedList], slug: str, path: str) -> CuratedList:

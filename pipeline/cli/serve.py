@@ -17,9 +17,11 @@ import sys
 import click
 import uvicorn
 
-from pipeline.cli.common import DEFAULT_DB
+from pipeline.cli.common import DEFAULT_DB, labels_option, taxonomy_option
+from pipeline.config.labels import DEFAULT_LABELS
 from pipeline.cli.crawl import run_and_report
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY
 from pipeline.publish.curators import curators
 from pipeline.publish.datasette import build_datasette
 from pipeline.publish.limits import limit_process_heap
@@ -36,19 +38,23 @@ from pipeline.store.lists import publish_lists
                    "without it: canned queries, search, tables and pages.")
 @click.option("--no-sql", is_flag=True, hidden=True)  # the old default's switch: ignored, see above
 @click.option("--lists", "lists_path", default=str(DEFAULT_LISTS), show_default=True,
-              help="Curated lists to publish.")
-def serve(db_path, host, port, allow_sql, no_sql, lists_path) -> None:
+              help="Curated lists to publish (and that signed-in curators pin to).")
+@labels_option
+@taxonomy_option
+def serve(db_path, host, port, allow_sql, no_sql, lists_path, labels_path, taxonomy_path) -> None:
     """Publish the database with Datasette (read-only) using data/metadata.yml: a home page,
     search, document and list pages, the curated lists' Atom feeds and the charts."""
     if allow_sql and no_sql:
         raise click.UsageError("--sql and --no-sql contradict each other; give --sql alone to answer SQL")
     if no_sql:
         click.echo("--no-sql is no longer needed: arbitrary SQL is off unless --sql is given.", err=True)
-    serve_datasette(db_path, host, port, allow_sql=allow_sql, lists_path=lists_path)
+    serve_datasette(db_path, host, port, allow_sql=allow_sql, lists_path=lists_path, labels_path=labels_path,
+                    taxonomy_path=taxonomy_path)
 
 
 def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
-                    lists_path: str = str(DEFAULT_LISTS)) -> None:
+                    lists_path: str = str(DEFAULT_LISTS), labels_path: str = str(DEFAULT_LABELS),
+                    taxonomy_path: str = str(DEFAULT_TAXONOMY)) -> None:
     """Publish the lists into the database, then serve it until stopped (SIGTERM, Ctrl-C),
     with SQLite's heap in this process capped (pipeline.publish.limits)."""
     lists = load_lists(lists_path)
@@ -57,7 +63,8 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
         publish_lists(db, lists)
     finally:
         db.close()
-    datasette = build_datasette(db_path, lists, allow_sql=allow_sql, lists_path=lists_path)
+    datasette = build_datasette(db_path, lists, allow_sql=allow_sql, lists_path=lists_path, labels_path=labels_path,
+                                taxonomy_path=taxonomy_path)
     limit_process_heap()
     asyncio.run(datasette.invoke_startup())
     sql = "; arbitrary SQL on (--sql)" if allow_sql else ""

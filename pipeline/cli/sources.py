@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from feeds.opml import OpmlError, parse_opml
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, scrapy_settings
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, db_option, scrapy_settings
 from pipeline.clock import now_iso
 from pipeline.config.source_files import (
     append_sources,
@@ -27,8 +27,6 @@ from pipeline.understand.links import host_of
 
 sources_option = click.option("--sources", "sources_path", default=DEFAULT_SOURCES,
                               show_default=True, help="Sources file (YAML).")
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
-                         help="SQLite database.")
 
 
 def _load(path: str, missing_ok: bool = False) -> list[Source]:

@@ -62,10 +62,11 @@ def load_labels(path: str | Path = DEFAULT_LABELS, concept_ids: set[str] | None 
     data = read_yaml(path)
     if data is None:
         return []
-    if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
+    # "labels:" with nothing under it yet (a file started by hand) holds no labels.
+    if not isinstance(data, dict) or not isinstance(data.get("labels") or [], list):
         raise ConfigError(f"{path}: expected a mapping with a 'labels' list")
     labels: dict[str, Label] = {}
-    for index, entry in enumerate(data["labels"], start=1):
+    for index, entry in enumerate(data.get("labels") or [], start=1):
         label = _label(path, index, entry, concept_ids)
         labels.pop(label.url, None)
         labels[label.url] = label

@@ -18,8 +18,13 @@ then the lists' tables are published again.
 
 A refused act writes nothing: 403 for a visitor who is not a signed-in curator (or a form
 without its CSRF token, refused by Datasette before it reaches us), 401 for the API without
-a valid token, 400 for what cannot be recorded (an unknown concept or URL), 503 "busy, try
-again" when a crawl holds the database's write lock past publish.limits.WRITE_WAIT_MS.
+a valid token, 400 for what cannot be recorded (an unknown concept or URL), 409 while the
+site's labels or lists file is broken (its owner fixes it; the message names it), 503 "busy,
+try again" when a crawl holds the database's write lock past publish.limits.WRITE_WAIT_MS.
+A form sent by curate.js asks for JSON (`Accept: application/json`) and gets
+{"ok", "message", "next"} or {"ok": false, "error"}; a plain form goes back to its `next`
+(a path of this site only) with the message. Each judgement made here counts toward the
+review queue's next refit (pipeline/publish/review.py).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import sqlite3
 import sqlite_utils
 from datasette.utils.asgi import Response
 
+from pipeline.config.files import ConfigError
 from pipeline.config.lists import ListError, edit_list, pin, unpin
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.curators import curator_of_token, curators
@@ -77,6 +83,8 @@ async def judge_document(datasette, request):
         await _record(datasette, url, relevant, concepts, not_concepts, request.actor["id"])
     except JudgementError as error:
         return answer(request, str(error), status=400)
+    except ConfigError as error:
+        return answer(request, unreadable(error), status=409)
     except sqlite3.OperationalError as error:
         return busy(error, as_json=wants_json(request))
     refitter_of(datasette).judged()
@@ -104,9 +112,17 @@ async def list_items(datasette, request):
         await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
     except (ListError, JudgementError) as error:
         return answer(request, str(error), status=400)
+    except ConfigError as error:
+        return answer(request, unreadable(error), status=409)
     except sqlite3.OperationalError as error:
         return busy(error, as_json=wants_json(request))
     return done(datasette, request, f"{'Removed from' if form.get('remove') else 'Pinned to'} the list {slug}.", back)
+
+
+def unreadable(error: ConfigError) -> str:
+    """The answer when the site's own labels, lists or taxonomy file is broken: the act is
+    refused (nothing written) until its owner fixes the file."""
+    return f"not recorded: {error}; fix the file (nothing was written)"
 
 
 def wants_json(request) -> bool:
@@ -142,6 +158,8 @@ async def api_list_items(datasette, request):
         await _edit_list(datasette, request.url_vars["slug"], body["url"], body.get("note"), bool(body.get("remove")))
     except (ValueError, ListError, JudgementError) as error:
         return Response.json({"ok": False, "error": str(error)}, status=400)
+    except ConfigError as error:
+        return Response.json({"ok": False, "error": unreadable(error)}, status=409)
     except sqlite3.OperationalError as error:
         return busy(error, as_json=True)
     return Response.json({"ok": True})
@@ -165,6 +183,8 @@ async def api_label(datasette, request):
         refitter_of(datasette).judged()
     except (ValueError, JudgementError) as error:  # (json.JSONDecodeError is a ValueError)
         return Response.json({"ok": False, "error": str(error)}, status=400)
+    except ConfigError as error:
+        return Response.json({"ok": False, "error": unreadable(error)}, status=409)
     except sqlite3.OperationalError as error:
         return busy(error, as_json=True)
     return Response.json({"ok": True, "label": label.as_dict()})

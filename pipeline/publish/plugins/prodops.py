@@ -366,6 +366,16 @@ def permission_allowed(datasette, actor, action):
 
 
 @hookimpl
+def menu_links(datasette, actor):
+    """A signed-in curator's menu leads to the review queue."""
+    async def links():
+        if await datasette.permission_allowed(actor, CURATE, default=False):
+            return [{"href": datasette.urls.path("/-/review"), "label": "Review queue"}]
+        return []
+    return links
+
+
+@hookimpl
 def actor_from_request(datasette, request):
     return token_actor(datasette, request)
 

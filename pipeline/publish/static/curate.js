@@ -20,7 +20,10 @@
     if (status) status.textContent = 'Saving…';
     fetch(form.action, {method: 'POST', body: body, credentials: 'same-origin',
                         headers: {'Accept': 'application/json'}})
-      .then(function (response) { return response.json().then(function (data) { return [response, data]; }); })
+      .then(function (response) {
+        return response.json().then(function (data) { return [response, data]; },
+                                    function () { return [response, {ok: false}]; });
+      })
       .then(function (pair) {
         var response = pair[0], data = pair[1];
         if (status) status.textContent = data.ok ? data.message : (data.error || ('Refused (' + response.status + ')'));
