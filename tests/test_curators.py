@@ -338,6 +338,14 @@ def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated
     assert [item["url"] for item in load_lists(lists_file)[0].pinned] == [url, other_url]
     assert "Read this first &lt;script&gt;" in shown.text and "<script>alert(1)" not in shown.text
     assert "Then this" in shown.text and "&lt;script&gt;" in atom.text and "<script>" not in atom.text
+    # ... and as text in every export of the list: markup escaped where a reader renders it,
+    # the plain string where the format is data.
+    exported = {fmt: run_prodops("export", "--list", "onboarding", "--format", fmt, "--lists", str(lists_file),
+                                 "--db", str(db_path)).stdout for fmt in ("md", "html", "atom", "json", "csv")}
+    assert "Read this first \\<script\\>" in exported["md"]
+    assert "Read this first &lt;script&gt;" in exported["html"] and "<script>alert" not in exported["html"]
+    assert "&lt;script&gt;" in exported["atom"] and "<script>" not in exported["atom"]
+    assert json.loads(exported["json"])["items"][0]["note"] == note and note in exported["csv"]
 
 
 def test_an_act_while_a_crawl_holds_the_write_lock_says_busy_and_writes_nothing(curated_site):
@@ -447,3 +455,74 @@ async def site_app(db_path, labels):
     datasette = build(db_path, labels)
     await datasette.invoke_startup()
     return datasette
+
+
+def test_a_curator_reorders_the_pins_of_a_list_on_its_page(curated_site, tmp_path):
+    from pipeline.config.lists import load_lists
+    from pipeline.store.database import open_database
+    from pipeline.store.lists import publish_lists
+
+    db_path, labels, _, _ = curated_site
+    first, second = [row[0] for row in sqlite3.connect(db_path).execute("SELECT url FROM documents LIMIT 2")]
+    lists_file = tmp_path / "lists.yaml"
+    lists_file.write_text(LISTS.replace("pinned: []", f"pinned:\n      - url: {first}\n        note: one\n"
+                                                      f"      - url: {second}\n        note: two"), encoding="utf-8")
+    db = open_database(db_path)
+    publish_lists(db, load_lists(lists_file))
+    db.close()
+
+    async def run():
+        datasette, token, cookies = await curator_session(db_path, labels, lists_path=lists_file)
+        page = await datasette.client.get("/-/lists/onboarding", cookies=cookies)
+        moved = await datasette.client.post("/-/lists/onboarding/items", cookies=cookies,
+                                            data={"url": second, "move": "up", "csrftoken": token})
+        anonymous = await datasette.client.post("/-/lists/onboarding/items", data={"url": first, "move": "up"})
+        shown = await datasette.client.get("/-/lists/onboarding")
+        return page, moved, anonymous, shown
+
+    page, moved, anonymous, shown = asyncio.run(run())
+    assert page.text.count(">Move up</button>") == 2
+    assert moved.status_code == 302 and anonymous.status_code == 403
+    assert [item["url"] for item in load_lists(lists_file)[0].pinned] == [second, first]
+    assert lists_file.read_text().startswith("# Our lists: the comment stays.")
+    assert shown.text.index('note: two<') < shown.text.index('note: one<')  # in the new order
+
+
+def test_every_write_route_refuses_a_visitor_and_writes_nothing(curated_site, tmp_path):
+    from pipeline.config.lists import load_lists
+    from pipeline.store.database import open_database
+    from pipeline.store.lists import publish_lists
+
+    db_path, labels, doc_id, url = curated_site
+    lists_file = tmp_path / "lists.yaml"
+    lists_file.write_text(LISTS, encoding="utf-8")
+    db = open_database(db_path)
+    publish_lists(db, load_lists(lists_file))
+    db.close()
+    forms = {f"/-/documents/{doc_id}/judge": {"relevant": "yes"},
+             f"/-/documents/{doc_id}/pin": {"slug": "onboarding", "note": "x"},
+             "/-/lists/onboarding/items": {"url": url, "note": "x"}}
+    apis = {"/-/api/label": {"url": url, "relevant": True}, "/-/api/lists/onboarding/items": {"url": url}}
+
+    async def run():
+        datasette = build_datasette(db_path, labels_path=labels, lists_path=lists_file)
+        await datasette.invoke_startup()
+        _, token, csrf = await login_form(datasette)  # a valid CSRF token: the refusal is for who asks
+        answers = {}
+        for path, data in forms.items():
+            for accept in ("text/html", "application/json"):
+                answers[(path, accept)] = await datasette.client.post(
+                    path, data={**data, "csrftoken": token}, cookies={"ds_csrftoken": csrf},
+                    headers={"Accept": accept})
+        for path, body in apis.items():
+            answers[(path, "api")] = await datasette.client.post(path, json=body)
+        return answers
+
+    lists_before = lists_file.read_text()
+    answers = asyncio.run(run())
+    assert {key: a.status_code for key, a in answers.items()} == {
+        **{(path, accept): 403 for path in forms for accept in ("text/html", "application/json")},
+        **{(path, "api"): 401 for path in apis}}
+    assert all(a.json()["ok"] is False for (path, accept), a in answers.items() if accept != "text/html")
+    assert judged(db_path, labels) == ([], "") and lists_file.read_text() == lists_before
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM list_items").fetchone()[0] == 0

@@ -103,6 +103,17 @@ def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
     curated.pinned.append({"url": url, "note": note or ""})
 
 
+def move_pin(curated: CuratedList, url: str, step: int) -> None:
+    """Move a pinned URL `step` places (-1: up, 1: down) among the pins, staying in bounds;
+    ListError when the URL is not pinned."""
+    urls = [item["url"] for item in curated.pinned]
+    if url not in urls:
+        raise ListError(f"{url} is not pinned to {curated.slug}; pin it first")
+    at = urls.index(url)
+    to = min(max(at + step, 0), len(urls) - 1)
+    curated.pinned.insert(to, curated.pinned.pop(at))
+
+
 def unpin(curated: CuratedList, url: str) -> None:
     """Remove a URL from the list: unpinned, and excluded from its rules."""
     curated.pinned = [item for item in curated.pinned if item["url"] != url]

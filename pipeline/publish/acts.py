@@ -9,7 +9,8 @@ then the lists' tables are published again.
 - `POST /-/documents/<id>/judge` (a form on the document's page): needs a curator signed in
   (Datasette's permission check for CURATE) and Datasette's CSRF token; answers by going
   back to the page it came from, with a message, so it works without JavaScript.
-- `POST /-/lists/<slug>/items` (a form: url, note, and `remove` to take it off): the same.
+- `POST /-/lists/<slug>/items` (a form: url, note, and `remove` to take it off, or `move`
+  up|down to reorder the pins): the same.
 - `POST /-/api/label` (JSON: url, relevant, concepts, not_concepts) and
   `POST /-/api/lists/<slug>/items` (JSON: url, note, remove): need
   `Authorization: Bearer <token>` (`prodops curators token NAME`); answers JSON. A browser's
@@ -36,7 +37,7 @@ import sqlite_utils
 from datasette.utils.asgi import Response
 
 from pipeline.config.files import ConfigError
-from pipeline.config.lists import ListError, edit_list, pin, unpin
+from pipeline.config.lists import ListError, edit_list, move_pin, pin, unpin
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.publish.curators import curator_of_token, curators
 from pipeline.publish.datasette import site_options
@@ -45,7 +46,8 @@ from pipeline.publish.signin import local_path
 from pipeline.store.labels import JudgementError, record_label, stored_document_id
 from pipeline.store.lists import publish_lists
 
-CURATE = "prodops-curate"  # the permission every act asks Datasette for
+CURATE = "prodops-curate"
+MOVES = {"up": -1, "down": 1}  # a list page's `move` field  # the permission every act asks Datasette for
 API_PREFIX = "/-/api/"
 
 
@@ -108,15 +110,20 @@ async def list_items(datasette, request):
     slug, url = request.url_vars.get("slug") or form.get("slug") or "", form.get("url") or ""
     if doc_id:
         url = await _document_url(datasette, doc_id) or ""
+    move = MOVES.get(form.get("move") or "")
     try:
-        await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
+        if move is not None:
+            await _move_pin(datasette, slug, url, move)
+        else:
+            await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
     except (ListError, JudgementError) as error:
         return answer(request, str(error), status=400)
     except ConfigError as error:
         return answer(request, unreadable(error), status=409)
     except sqlite3.OperationalError as error:
         return busy(error, as_json=wants_json(request))
-    return done(datasette, request, f"{'Removed from' if form.get('remove') else 'Pinned to'} the list {slug}.", back)
+    said = "Moved in" if move is not None else "Removed from" if form.get("remove") else "Pinned to"
+    return done(datasette, request, f"{said} the list {slug}.", back)
 
 
 def unreadable(error: ConfigError) -> str:
@@ -238,6 +245,14 @@ async def _edit_list(datasette, slug: str, url: str, note: str | None, remove: b
         publish_lists(db, lists)
 
     await datasette.get_database().execute_write_fn(edit, block=True)
+
+
+async def _move_pin(datasette, slug: str, url: str, step: int) -> None:
+    """Move a pinned item up or down its list, then publish the lists' tables again."""
+    options = site_options(datasette)
+    await datasette.get_database().execute_write_fn(
+        lambda conn: publish_lists(sqlite_utils.Database(conn),
+                                   edit_list(options.lists_path, slug, lambda c: move_pin(c, url, step))), block=True)
 
 
 async def _record(datasette, url, relevant, concepts, not_concepts, by: str):

@@ -147,7 +147,7 @@ def curated_list(conn: sqlite3.Connection, slug: str) -> dict | None:
         "NULL AS link_verdict, NULL AS link_detail"
     join = "LEFT JOIN link_checks c ON c.url = d.url" if _has_table(conn, "link_checks") else ""
     items = [_card(row, names) for row in _rows(
-        conn, f"SELECT i.position, i.note, d.id, d.url, d.title, d.sitename, d.source_id, d.published, "
+        conn, f"SELECT i.position, i.note, i.pinned, d.id, d.url, d.title, d.sitename, d.source_id, d.published, "
               f"d.content_type, d.tags, d.description, {checks} FROM list_items i "
               f"JOIN documents d ON d.id = i.document_id {join} WHERE i.list_slug = ? ORDER BY i.position", [slug])]
     return {"list": found[0], "rules": rules_in_words(found[0]["rules"]), "items": items}

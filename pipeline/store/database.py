@@ -315,6 +315,13 @@ def m017_tagger_scores(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS review_visits (curator TEXT PRIMARY KEY, previous TEXT, latest TEXT)")
 
 
+@migrations()
+def m018_pinned_list_items(db: sqlite_utils.Database) -> None:
+    # Which of a list's items the editor pinned (in the file's order, which a curator may
+    # change on the list's page) rather than its rules picked; filled when lists are published.
+    db["list_items"].add_column("pinned", int)
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)

@@ -31,7 +31,7 @@ def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:
     for pin in curated.pinned:
         row = _document_for(db, pin["url"])
         if row and row["id"] not in taken and row["id"] not in excluded_ids:
-            items.append({**row, "note": pin["note"]})
+            items.append({**row, "note": pin["note"], "pinned": True})
             taken.add(row["id"])
     rules = curated.rules
     where, params = ["(c.canonical_id IS NULL OR c.canonical_id = d.id)"], []
@@ -59,7 +59,7 @@ def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:
                 break
             row = dict(zip(names, values))
             if row["id"] not in taken and row["id"] not in excluded_ids:
-                items.append({**row, "note": ""})
+                items.append({**row, "note": "", "pinned": False})
                 taken.add(row["id"])
     items = items[:max(limit, len(curated.pinned))]
     checks = checks_for(db, [item["url"] for item in items])
@@ -79,4 +79,5 @@ def publish_lists(db: sqlite_utils.Database, lists: list[CuratedList]) -> None:
                                 "rules": json.dumps(curated.rules, sort_keys=True)})
             for position, item in enumerate(resolve(db, curated), start=1):
                 db["list_items"].insert({"list_slug": curated.slug, "position": position,
-                                         "document_id": item["id"], "note": item["note"]})
+                                         "document_id": item["id"], "note": item["note"],
+                                         "pinned": int(item["pinned"])})
