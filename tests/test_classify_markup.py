@@ -66,9 +66,41 @@ def test_a_declared_type_decides(head, expected, signal):
 
 
 def test_microdata_itemtype_decides():
-    html = page(attrs=' itemscope itemtype="https://schema.org/HowTo"')
-    assert read_markup(load_html(html)) == ["microdata:HowTo"]
-    assert typed(html) == ("guide-playbook", "HowTo in the page's microdata")
+    html = page(attrs=' itemscope itemtype="https://schema.org/Course"')
+    assert read_markup(load_html(html)) == ["microdata:Course"]
+    assert typed(html) == ("course", "Course in the page's microdata")
+
+
+def test_a_declared_form_of_writing_counts_only_where_the_text_shows_it():
+    # An SEO plugin's HowTo, built from an essay's subheadings: the essay does not instruct.
+    how_to = json_ld({"@type": "HowTo", "name": "Notes"})
+    assert typed(page(head=how_to)) == ("article", "no cues")
+    assert typed(page(GUIDE, head=how_to))[0] == "guide-playbook"
+
+
+COHORT = ("Join a four-week cohort of product operations practitioners. Enrol by May; live sessions twice "
+          "a week, homework between them, and a capstone you present to the group. ") * 3
+
+
+def test_the_text_of_another_kind_of_thing_overrules_a_declaration_it_shows_nothing_of():
+    # An LMS marks each cohort an Event for its start date; the page is a course.
+    event = json_ld({"@type": "Event", "name": "June cohort", "startDate": "2026-06-01"})
+    decision = typed(page(COHORT, head=event, title="Discovery sprint: a four-week cohort"))
+    assert decision.content_type == "course" and "over Event in the page's JSON-LD" in decision.signal
+    # A course page that speaks in the imperative is still the course its markup says.
+    course = json_ld({"@type": "Course", "name": "Knife skills"})
+    assert typed(page(GUIDE.replace("In this guide we set up", "We cook"), head=course))[0] == "course"
+
+
+def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
+    from pipeline.understand.classify import agenda_score, definition_score, steps_score
+
+    assert agenda_score("Programme\n- 09:00 Coffee and badges\n- 09:30 Talk one\n- 10:15 Talk two") == 3
+    assert agenda_score("0:00 Intro\n1:40 Boards\n5:10 Questions") == 0  # a recording's chapters
+    assert steps_score("Step 1 — Decide what counts\nText.\nStep 2 — Name the people\nText.") == 3
+    assert steps_score("Step one was an inventory of every tool we paid for, found in the expense system.\n"
+                       "Step two was deciding what each job needs and who owns it.") == 0  # a story, in order
+    assert definition_score("fond", "fond\n/fɔ̃/ · noun · from French\n1. The browned residue...") == 3
 
 
 def test_nested_types_say_what_a_page_mentions_not_what_it_is():

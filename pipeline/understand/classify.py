@@ -18,7 +18,10 @@ Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, mi
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a
 content type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every
 cue but one: the page's own words naming it as another type ("this report examines" on a
-report its publisher marks up as a Book, for its ISBN). A declaration listed nowhere
+report its publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo,
+DefinedTerm) counts only where the text shows a cue of it (WRITING_FORMS); and where the
+text shows no cue of the declared type, another kind of thing its cues name decides
+(OVERRULING_SCORE). A declaration listed nowhere
 (Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
 nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
 the documents' `why`.
@@ -40,6 +43,12 @@ from pipeline.understand.phrases import PhraseIndex
 
 DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3
+# Where the text shows no cue at all of what the markup declares, the cues of another kind
+# of thing decide as they would without markup: the platform's type, not the page's (an
+# LMS's cohort course marked Event for its start date, a replay still marked Event, a course
+# page marked VideoObject for its trailer). A form of writing does not overrule a thing: a
+# course page that speaks in the imperative is still a course.
+OVERRULING_SCORE = MIN_TYPE_SCORE
 MIN_USEFUL_WORDS = 150  # shorter documents are kept, marked too_short
 MIN_WORDS_TO_DETECT_LANGUAGE = 20
 TEXT_CHARS = 8_000  # the cues of a type show early in a document
@@ -53,6 +62,11 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
 WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_reading.MICRODATA: "in the page's microdata"}
+# Types that are a form of writing, which the text itself shows (instructions, a definition),
+# unlike what a page presents (a book, a job, a video), which its words may never name: a
+# declaration of one counts only where a cue of it is found too. SEO plugins emit HowTo from
+# any post's subheadings; a theme may wrap every page of a site in DefinedTerm.
+WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 # Verbs that open an instruction ("Start with...", "Review the event taxonomy..."): a closed
@@ -82,20 +96,27 @@ def instruction_score(text: str | None) -> int:
 
 DEFINITION_LINES = 3  # a definition opens the entry, under its heading
 DEFINITION_TITLE_WORDS = 5  # a term, not an article's headline
-DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers to|means)\s)", re.IGNORECASE)
+DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers to|means)\s"
+                      r"|\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation|n\.|v\.|adj\.)\b)",
+                      re.IGNORECASE)  # "Accrual (noun):", "Churn is the...", "fond / /fɔ̃/ · noun"
 
 
 def definition_score(title: str | None, text: str | None) -> int:
     """3 when the text opens as a glossary entry does, with its title's term defined
-    ("Accrual (noun): an amount...", "Churn is the share..."), else 0."""
+    ("Accrual (noun): an amount...", "Churn is the share...", "fond /fɔ̃/ · noun"), else 0."""
     term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
     if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
         return 0
-    for line in (text or "").splitlines()[:DEFINITION_LINES]:
-        line = line.strip().lower()
+    lines = [line.strip().lower() for line in (text or "").splitlines()[:DEFINITION_LINES + 1]]
+    for line, following in zip(lines, lines[1:] + [""]):
         if line.startswith(term) and DEFINING.match(line[len(term):]):
             return 3
+        if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
+            return 3
     return 0
+
+
+PART_OF_SPEECH = re.compile(r"\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation)\b")
 
 
 # A recording's chapters: "0:00 Intro", "1:40 Setting up boards"... opened at zero (an
@@ -112,6 +133,32 @@ def chapters_score(text: str | None) -> int:
     lines = [line.strip() for line in (text or "")[:TEXT_CHARS].splitlines()]
     coded = [line for line in lines if CHAPTER.match(line)]
     return 3 if len(coded) >= CHAPTERS and CHAPTER_START.match(coded[0]) else 0
+
+
+def agenda_score(text: str | None) -> int:
+    """3 when the text lists a day's programme (CHAPTERS lines opening with a clock time,
+    "09:30 Coffee and badges", the first not at 0:00, which would be a recording's
+    chapters), else 0."""
+    lines = [line.strip() for line in (text or "")[:TEXT_CHARS].splitlines()]
+    timed = [line for line in lines if AGENDA_TIME.match(line)]
+    return 3 if len(timed) >= CHAPTERS and not CHAPTER_START.match(timed[0]) else 0
+
+
+# "09:30 Coffee", "- 14:15 Panel", "9.30am Welcome", "10:00–11:00 Workshop"
+AGENDA_TIME = re.compile(r"^\W{0,3}\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([-–—]\s*\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?)?\s",
+                         re.IGNORECASE)
+STEP = re.compile(r"^\W{0,3}step\s+(\d+|one|two|three|four|five)\b", re.IGNORECASE)
+STEPS = 2
+HEADING_WORDS = 12
+
+
+def steps_score(text: str | None) -> int:
+    """3 when the text is laid out in numbered steps: at least STEPS headings ("Step 1 —
+    Decide what counts": a short line opening with its step; "Step one was an inventory..."
+    running on is a story told in order, not a step to follow), else 0."""
+    lines = (text or "")[:TEXT_CHARS].splitlines()
+    headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
+    return 3 if len(headings) >= STEPS else 0
 
 
 GATE_WORDS = PhraseIndex((("gate", p) for p in (
@@ -165,11 +212,13 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     cues = Cues.of(index, url, title, text, is_pdf)
     for declaration in declared:
         kind = index.declared(declaration)
-        if kind is None:
+        if kind is None or (kind in WRITING_FORMS and cues.scores[kind] < 1):
             continue
         named = cues.named_type()
         if named is not None and named != kind:
             return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
+        if cues.scores[kind] == 0 and (strong := cues.best(OVERRULING_SCORE, WRITING_FORMS)) not in (DEFAULT_TYPE, kind):
+            return TypeDecision(strong, f"{TEXT_CUES}: strong, over {signal_of(declaration)} the text shows nothing of")
         return TypeDecision(kind, signal_of(declaration))
     kind = cues.best()
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
@@ -207,7 +256,9 @@ class Cues(NamedTuple):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         if "guide-playbook" in present:
-            scores["guide-playbook"] += instruction_score(text)
+            scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
+        if "event-conference" in present:
+            scores["event-conference"] += agenda_score(text)
         if "glossary-entry" in present:
             scores["glossary-entry"] += definition_score(title, text)
         recordings = [kind for kind in RECORDINGS if kind in present]
@@ -216,12 +267,14 @@ class Cues(NamedTuple):
             scores[max(recordings, key=lambda kind: scores[kind])] += chapters
         return cls(scores, self_described)
 
-    def best(self) -> str:
-        """The best-scoring type if it scores MIN_TYPE_SCORE or more, else `article`."""
-        if not self.scores:
+    def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
+        """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
+        else `article`."""
+        scores = [(kind, score) for kind, score in self.scores.items() if kind not in leaving]
+        if not scores:
             return DEFAULT_TYPE
-        best, score = max(self.scores.items(), key=lambda item: (item[1], item[0] == "whitepaper-report"))
-        return best if score >= MIN_TYPE_SCORE else DEFAULT_TYPE
+        best, score = max(scores, key=lambda item: (item[1], item[0] == "whitepaper-report"))
+        return best if score >= least else DEFAULT_TYPE
 
     def named_type(self) -> str | None:
         """The type the text names the page as (the best-scoring of them), or None."""
