@@ -52,7 +52,7 @@ class SiteNavigation:
                 page.link_texts = [link.text for link in links]
                 page.navigation_links = [link.url for link in links if link.url in rel_next or is_pagination(link.text)]
                 self.remember_links(response, page.site_links)
-        yield page  # its links are asked for by the follow stage (spiders.page.follow_from)
+        yield page  # its links are asked for by the follow stage (spiders.page.PageNavigation.follow_from)
 
     def _site_links(self, response, source: Source) -> list:
         # The site check is ours: LinkExtractor's allow_domains does not match a host

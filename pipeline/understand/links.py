@@ -1,7 +1,8 @@
 """The links of a page's main content: what its author cites (not its navigation or footer).
 
 Read from the same lxml tree trafilatura extracts from (parsed once), after extraction:
-trafilatura works on a copy of a tree it is given (tests/test_links.py holds it to that).
+trafilatura works on a copy of a tree it is given (tests/test_citations.py finds the
+content's links in the tree after extraction).
 A link counts as the content's when it is an http(s) link to another page, it
 sits in no boilerplate container (nav, header, footer, aside, form, or an element whose class
 or id says menu, sidebar, share, related, comments, cookie, newsletter ...), and its anchor
