@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8001
 
-.PHONY: setup run crawl serve demo test bench clean
+.PHONY: setup run crawl serve demo lint test bench clean
 
 setup: $(VENV)/.installed
 
@@ -31,11 +31,15 @@ serve: setup
 demo: setup  ## offline tour on the bundled sample web
 	$(BIN)/prodops demo --port $(PORT)
 
-test: setup  ## the whole suite, on every core
+lint: setup  ## ruff and mypy, as configured in pyproject.toml
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint  ## lint and types first (fail fast), then the whole suite, on every core
 	$(BIN)/python -m pytest -n auto
 
 bench: setup
 	$(BIN)/python benchmarks/crawl.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

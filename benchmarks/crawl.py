@@ -104,7 +104,8 @@ def main() -> None:
     options = parser.parse_args()
 
     web = StaticWeb()
-    routes = generated_web(web.base_url, options.pages)[1] if options.generated else real_web(web.base_url, options.pages)
+    routes = (generated_web(web.base_url, options.pages)[1] if options.generated
+              else real_web(web.base_url, options.pages))
     web.routes.update(routes)
     pages = {path: route.body.decode("utf-8", errors="replace") for path, route in routes.items()
              if path.startswith("/blog/")}
@@ -138,11 +139,13 @@ def main() -> None:
             rates["b"].append(timed(f"(b) trafilatura.extract, {options.workers} processes, run {attempt}",
                                     options.pages, lambda: list(bare.map(extract, jobs, chunksize=8))))
             for key, label, extra in (("c", "(c) prodops crawl end to end", []),
-                                      ("d", "(d) prodops crawl, semantic signal off", ["-s", "PRODOPS_SEMANTIC=False"])):
+                                      ("d", "(d) prodops crawl, semantic signal off",
+                                       ["-s", "PRODOPS_SEMANTIC=False"])):
                 run = command(Path(scratch) / f"bench-{key}-{attempt}.db", extra)
                 result: list[subprocess.CompletedProcess] = []
                 rates[key].append(timed(f"{label}, run {attempt}", options.pages,
-                                        lambda: result.append(subprocess.run(run, cwd=ROOT, capture_output=True, text=True))))
+                                        lambda: result.append(subprocess.run(run, cwd=ROOT, capture_output=True,
+                                                                             text=True))))
                 if result[0].returncode != 0:
                     print(result[0].stderr[-2000:])
         print("    " + result[0].stdout.strip().replace("\n", "\n    "))

@@ -21,7 +21,7 @@ from pathlib import Path
 import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.understand.markup import read_markup  # noqa: E402
+from pipeline.understand.markup import read_markup
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "html" / "mozilla-readability"
 

@@ -67,7 +67,8 @@ def main() -> None:
         rates: dict[str, list[float]] = {"a": [], "b": []}
         for attempt in (1, 2):
             for key, label, extra in (("a", "(a) prodops crawl, bodies kept", []),
-                                      ("b", "(b) prodops crawl, PRODOPS_BODIES_MAX_MB=0", ["-s", "PRODOPS_BODIES_MAX_MB=0"])):
+                                      ("b", "(b) prodops crawl, PRODOPS_BODIES_MAX_MB=0",
+                                       ["-s", "PRODOPS_BODIES_MAX_MB=0"])):
                 rates[key].append(timed_command(f"{label}, run {attempt}", options.pages,
                                         crawl(Path(scratch) / f"{key}{attempt}.db", extra)))
         database = Path(scratch) / "a1.db"

@@ -27,14 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.serve import fill  # noqa: E402
-from pipeline.clock import now_iso  # noqa: E402
-from pipeline.config.labels import Label  # noqa: E402
-from pipeline.config.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.store.database import open_database  # noqa: E402
-from pipeline.store.labels import save_label  # noqa: E402
-from pipeline.store.rescore import rescore_corpus  # noqa: E402
-from pipeline.store.retag import judge  # noqa: E402
+from benchmarks.serve import fill
+from pipeline.clock import now_iso
+from pipeline.config.labels import Label
+from pipeline.config.taxonomy import load_taxonomy
+from pipeline.store.database import open_database
+from pipeline.store.labels import save_label
+from pipeline.store.rescore import rescore_corpus
+from pipeline.store.retag import judge
 
 SAMPLE = 300  # documents tagged again to price a retag
 

@@ -114,7 +114,8 @@ def main() -> None:
             return path
 
         def crawl(name: str, extra: list[str], pages: int = options.pages) -> tuple[float, float]:
-            wall, cpu, _ = run_timed([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources_of(pages)),
+            wall, cpu, _ = run_timed([sys.executable, "-m", "pipeline.cli", "crawl",
+                                      "--sources", str(sources_of(pages)),
                                       "--db", str(scratch / f"{name}.db"), "--allow-private-network", *FAST, *extra])
             print(f"{name:<34} {wall:7.1f} s  {pages / wall:7.1f} pages/s", flush=True)
             return wall, cpu
@@ -146,7 +147,8 @@ def main() -> None:
             corpus = scratch / "retag.db"
             build(corpus, options.documents)
             for name, extra in (("retag, local pool", []), ("retag, cluster of 3 workers", ["--cluster", address])):
-                wall, _, result = run_timed([sys.executable, "-m", "pipeline.cli", "retag", "--db", str(corpus), *extra])
+                wall, _, result = run_timed([sys.executable, "-m", "pipeline.cli", "retag", "--db", str(corpus),
+                                             *extra])
                 print(f"{name:<34} {wall:7.1f} s  {options.documents / wall:7.0f} documents/s  "
                       f"{result.stdout.strip()[:60]}", flush=True)
         finally:

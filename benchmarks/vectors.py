@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from crawl import real_web  # noqa: E402 - the crawl benchmark's real pages behind a feed
+from crawl import real_web
 
-from pipeline.demo.webserver import StaticWeb  # noqa: E402
+from pipeline.demo.webserver import StaticWeb
 
 
 def main() -> None:

@@ -109,9 +109,9 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         raise NotAFeedError(f"{url} is not valid JSON ({error})") from None
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/"):
         raise NotAFeedError(f"{url} is JSON but not a JSON Feed (no jsonfeed.org version)")
-    base = data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else url
-    feed = ParsedFeed(title=data.get("title"), version="json" + data["version"].rsplit("/", 1)[-1])
-    items = data.get("items") if isinstance(data.get("items"), list) else []
+    base = data["home_page_url"] if isinstance(data.get("home_page_url"), str) else url
+    feed = ParsedFeed(title=_string(data.get("title")), version="json" + data["version"].rsplit("/", 1)[-1])
+    items = data["items"] if isinstance(data.get("items"), list) else []
     for item in items:
         if not isinstance(item, dict):
             feed.skipped += 1
@@ -122,13 +122,15 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         if link is None:
             feed.skipped += 1
             continue
+        # A publisher's JSON may hold anything where a string belongs: only strings are read.
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
-        content = item.get("content_text") or html_to_text(str(item.get("content_html") or ""))
+        names = [a["name"] for a in authors if isinstance(authors, list) and isinstance(a, dict)
+                 and isinstance(a.get("name"), str) and a["name"].strip()]
+        content = _string(item.get("content_text")) or html_to_text(_string(item.get("content_html")) or "")
         published = item.get("date_published") or item.get("date_modified")
         feed.entries.append(FeedEntry(link=link, hints=EntryHints(
-            title=plain_text(item.get("title")),
-            summary=plain_text(item.get("summary")),
+            title=plain_text(_string(item.get("title"))),
+            summary=plain_text(_string(item.get("summary"))),
             content=str(content).strip() or None,
             author=", ".join(names) or None,
             published=iso(moment) if (moment := parse_datetime(published)) else None,
@@ -138,6 +140,11 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                         if isinstance(a, dict) and a.get("mime_type")],
         )))
     return feed
+
+
+def _string(value) -> str | None:
+    """A JSON value where a string belongs: the string, or None for anything else."""
+    return value if isinstance(value, str) else None
 
 
 def _http_url(base: str, candidate) -> str | None:

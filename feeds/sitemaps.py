@@ -1,7 +1,8 @@
 """Parse sitemaps (XML urlset or index, gzip, plain-text lists) from fetched bytes.
 
 Scrapy fetches; this module reads bytes. XML is parsed with lxml (entities not resolved, no
-network); robots.txt with Protego, the parser Scrapy itself uses. Gzip is inflated up to a size limit, so a bomb cannot fill memory.
+network); robots.txt with Protego, the parser Scrapy itself uses. Gzip is inflated up to a
+size limit, so a bomb cannot fill memory.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ class CuratorSpider(
         # saved by pipeline.crawl.runlog only when the run finishes, so an interrupted run
         # re-reads them next time.
         self.pending_validators: dict[str, dict] = {}
-        self.last_success: dict[str, datetime] = {}  # source id -> its last good crawl
+        self.last_success: dict[str, datetime | None] = {}  # source id -> its last good crawl
         self.visited_sitemaps: dict[str, set[str]] = {}
         self._sitemaps_asked: dict[str, int] = {}  # source id -> child sitemaps requested
         self._budget_used: dict[str, int] = {}
@@ -97,9 +97,10 @@ class CuratorSpider(
 
     def source_failed(self, failure: Failure):
         """The source's own URL failed: count it against the source (410 Gone disables it)."""
-        source: Source = failure.request.cb_kwargs["source"]
+        # (Scrapy sets `request` on an errback's Failure: Twisted's type does not have it.)
+        source: Source = failure.request.cb_kwargs["source"]  # type: ignore[attr-defined]
         counters.count_error(
-            self.crawler.stats, source.id, failure.request.url, describe_failure(failure)
+            self.crawler.stats, source.id, failure.request.url, describe_failure(failure)  # type: ignore[attr-defined]
         )
         if is_gone(failure):
             counters.mark_source_gone(self.crawler.stats, source.id)

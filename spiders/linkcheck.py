@@ -68,7 +68,8 @@ class LinkCheckSpider(scrapy.Spider):
         self._record(url, response.status, response.url, verdict)
 
     def failed(self, failure: Failure):
-        url = failure.request.cb_kwargs["url"]
+        # (Scrapy sets `request` on an errback's Failure: Twisted's type does not have it.)
+        url = failure.request.cb_kwargs["url"]  # type: ignore[attr-defined]
         if failure.check(HttpError):
             response = failure.value.response
             self._record(url, response.status, response.url, judge_status(response.status, url, response.url))

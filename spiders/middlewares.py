@@ -67,7 +67,9 @@ NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 # they carry one, is not where the connection goes (6to4: the router of a network behind
 # it; Teredo: a relay and a client's NAT) or the form is deprecated: refused whole.
 NOT_PUBLIC_V6 = (
-    ipaddress.IPv6Network("::/8"),  # reserved: IPv4-compatible ::a.b.c.d (deprecated, RFC 4291), IPv4-translated ::ffff:0:a.b.c.d (RFC 2765), local-use NAT64 64:ff9b:1::/48 (RFC 8215)
+    # reserved: IPv4-compatible ::a.b.c.d (deprecated, RFC 4291), IPv4-translated ::ffff:0:a.b.c.d
+    # (RFC 2765), local-use NAT64 64:ff9b:1::/48 (RFC 8215)
+    ipaddress.IPv6Network("::/8"),
     ipaddress.IPv6Network("2002::/16"),  # 6to4 (deprecated, RFC 7526)
     ipaddress.IPv6Network("2001::/32"),  # Teredo
     ipaddress.IPv6Network("fec0::/10"),  # site-local (deprecated, RFC 3879)
@@ -142,5 +144,5 @@ class NetworkGuardMiddleware:
                 infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
             except OSError:
                 return []  # let the download itself report the DNS failure
-            self._resolved[host] = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+            self._resolved[host] = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
         return self._resolved[host]

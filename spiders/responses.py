@@ -48,7 +48,8 @@ def headers_of(response: Response) -> dict[str, str]:
 
 def found_url_of(response: Response) -> str:
     """The URL that was asked for, before any redirect."""
-    return response.request.meta.get("redirect_urls", [response.url])[0]
+    # (Scrapy types `request` as optional: a downloaded response always has it.)
+    return response.request.meta.get("redirect_urls", [response.url])[0]  # type: ignore[union-attr]
 
 
 def is_not_modified(response: Response) -> bool:
@@ -76,7 +77,8 @@ def describe_failure(failure: Failure) -> str:
         return f"HTTP {error.response.status}"
     name = type(error).__name__
     message = failure.getErrorMessage() or ""
-    host = urlsplit(failure.request.url).hostname if getattr(failure, "request", None) else None
+    request = getattr(failure, "request", None)  # Scrapy sets it on an errback's Failure
+    host = urlsplit(request.url).hostname if request else None
     if host in REFUSED and ("DNS" in message or "Resolve" in name):
         return REFUSED[host]
     if "max redirections" in message:
@@ -103,7 +105,8 @@ def is_unreachable(failure: Failure) -> bool:
     """True when a request failed before any answer, at the connection: DNS, refused,
     unreachable, timed out. (Our own refusal of a private address is not: that host is
     reachable, and forbidden.)"""
-    host = urlsplit(failure.request.url).hostname if getattr(failure, "request", None) else None
+    request = getattr(failure, "request", None)  # Scrapy sets it on an errback's Failure
+    host = urlsplit(request.url).hostname if request else None
     return bool(failure.check(*UNREACHABLE)) and host not in REFUSED
 
 

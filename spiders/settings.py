@@ -86,7 +86,7 @@ PRODOPS_SEMANTIC = True  # tag by meaning (word embeddings) as well as by phrase
 PRODOPS_BACKOFF_BASE = 3600  # seconds a failing source is left alone; doubles per failure
 PRODOPS_BACKOFF_MAX = 7 * 86400  # longest backoff of a failing source (seconds)
 PRODOPS_DISABLE_AFTER = 8  # failures in a row before a source is disabled (410 Gone: at once)
-PRODOPS_ONLY = []  # source ids to crawl, enabled or not (`--only`; empty: the enabled ones that are due)
+PRODOPS_ONLY: list[str] = []  # source ids to crawl, enabled or not (`--only`; empty: the enabled ones that are due)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

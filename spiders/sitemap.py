@@ -65,7 +65,8 @@ class SitemapNavigation:
         seen.add(response.url)
         if self.seen_unchanged(response, source):
             known = response.meta.get("validators")
-            unchanged = (self.child_sitemaps(known.links, source) if known is not None and known.links_kind == "sitemaps"
+            unchanged = (self.child_sitemaps(known.links, source)
+                         if known is not None and known.links_kind == "sitemaps"
                          else self.links_listed_last_time(response, source, "sitemap"))
             for request in unchanged:
                 yield request

@@ -239,7 +239,8 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
             rss([(f"run-{next(CHANGING_GUIDS)}", f"{base}/entry/stable-{n}", f"Stable {n}") for n in range(2)]),
             content_type="application/rss+xml")),
         "/feed/bad-links": ("entries linking javascript:, data:, file: and one good page", lambda c: c.send(
-            rss([("j", "javascript:alert(document.cookie)", "JS"), ("d", "data:text/html,<script>alert(1)</script>", "Data"),
+            rss([("j", "javascript:alert(document.cookie)", "JS"),
+                 ("d", "data:text/html,<script>alert(1)</script>", "Data"),
                  ("f", f"file://{secret_path}", "File"), ("ok", f"{base}/entry/linked-ok", "Fine")]),
             content_type="application/rss+xml")),
         "/links/bad-links": ("a link page with javascript:, data:, file: and one good link", lambda c: c.send(

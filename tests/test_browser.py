@@ -272,7 +272,8 @@ OFF_TOPIC_PAGES = [
         "You have at least two years on a busy line, you keep your station clean and stocked, and you can "
         "plate forty covers an hour without losing your temper. Knife skills and a food handler card are a must.",
         "We pay above the local rate, share tips across the whole kitchen, and feed every shift a proper "
-        "family meal. Send a short note about the kitchens you have worked in and when you could start a trial shift."]),
+        "family meal. Send a short note about the kitchens you have worked in and when you could start a "
+        "trial shift."]),
     ("half-marathon", "Twelve Weeks to Your First Half Marathon", [
         "A half marathon is a wonderful first race goal: long enough to need a plan, short enough that the "
         "training fits around work and family. This plan assumes you can already run thirty minutes without stopping.",
@@ -284,7 +285,8 @@ OFF_TOPIC_PAGES = [
         "Sourdough bread needs only flour, water, salt and a lively starter. Feed the starter the night before "
         "so that it doubles and smells pleasantly sour by the morning.",
         "Mix five hundred grams of bread flour with three hundred and fifty grams of water and leave it for an "
-        "hour. Add a hundred grams of starter and ten grams of salt, then fold the dough every half hour for two hours.",
+        "hour. Add a hundred grams of starter and ten grams of salt, then fold the dough every half hour for "
+        "two hours.",
         "Shape the loaf, let it rise in a floured basket in the fridge overnight, and bake it in a very hot "
         "covered pot for twenty minutes, then uncovered until the crust is deep brown."]),
 ]
@@ -407,7 +409,8 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
         assert pinned_title in [entry.title for entry in feed.entries]
 
         page.goto(base + "/-/logout")
-        page.locator("main").get_by_role("button", name="Log out").or_(page.locator("main input[value='Log out']")).click()
+        page.locator("main").get_by_role("button", name="Log out").or_(
+            page.locator("main input[value='Log out']")).click()
         page.goto(base + "/-/search?q=onboarding")
         assert page.locator("details.curate").count() == 0
         page.goto(base + "/-/review")

@@ -49,7 +49,8 @@ def typed(html: str, url: str = "https://example.org/notes/1"):
 @pytest.mark.parametrize("head, expected, signal", [
     (json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Ops lead"}),
      "job-posting", "JobPosting in the page's JSON-LD"),
-    (json_ld({"@context": "https://schema.org", "@type": ["CreativeWork", "Book"]}), "book", "Book in the page's JSON-LD"),
+    (json_ld({"@context": "https://schema.org", "@type": ["CreativeWork", "Book"]}), "book",
+     "Book in the page's JSON-LD"),
     (json_ld({"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, {"@type": "WebPage"},
                                                           {"@type": "Course", "name": "Ops 101"}]}),
      "course", "Course in the page's JSON-LD"),
@@ -141,7 +142,8 @@ def test_a_recordings_chapters_make_a_themes_blogposting_a_video():
         ("0:00", "Creating the workspace"), ("1:40", "Setting up boards"), ("3:15", "Custom statuses"),
         ("5:02", "Branding the portal")))
     html = page(PROSE, head=json_ld({"@type": "BlogPosting"}), title="Walkthrough: a feedback portal").replace(
-        "</p></article>", f"</p><p>Chapters:</p><ul>{chapters}</ul><p>Everything in the recording is on the free plan.</p></article>")
+        "</p></article>",
+        f"</p><p>Chapters:</p><ul>{chapters}</ul><p>Everything in the recording is on the free plan.</p></article>")
     assert typed(html) == ("video-webinar", TEXT_CUES)
     agenda = html.replace("0:00", "9:00")  # an event's agenda is not a recording's chapters
     assert typed(agenda)[0] != "video-webinar"

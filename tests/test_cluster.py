@@ -67,7 +67,8 @@ class Cluster:
         self.address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{self.port}"
         self.tmp_path = tmp_path
         self.scheduler = self._start([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--no-dashboard", *(["--protocol", "tls", *tls.flags("scheduler")] if tls else [])],
+                                      "--no-dashboard",
+                                      *(["--protocol", "tls", *tls.flags("scheduler")] if tls else [])],
                                      "scheduler")
         self.workers = [self.start_worker(preload) for _ in range(workers)]
         self.wait_for(workers)

@@ -296,7 +296,8 @@ def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated
     lists_file = tmp_path / "lists.yaml"
     lists_file.write_text(LISTS, encoding="utf-8")
     token = run_prodops("curators", "token", "maya", "--db", str(db_path)).stdout.strip()
-    other_url = sqlite3.connect(db_path).execute("SELECT url FROM documents WHERE id != ? LIMIT 1", [doc_id]).fetchone()[0]
+    other_url = sqlite3.connect(db_path).execute("SELECT url FROM documents WHERE id != ? LIMIT 1",
+                                                 [doc_id]).fetchone()[0]
     note = "Read this first <script>alert(1)</script>"
 
     async def run():
@@ -440,14 +441,16 @@ def test_the_review_queue_asks_first_for_the_least_certain_document_and_learns_i
     assert "Review queue" not in home_visitor.text and f"{total} documents to judge" in home.text
     shown = [re.search(r'action="/-/documents/([0-9a-f]+)/judge"', page.text).group(1) for page in pages]
     assert shown == by_doubt[:REFIT_EVERY]  # nearest the line first, one at a time, each once
-    assert f"{total} documents not judged yet" in pages[0].text and f"{total - 1} documents not judged yet" in pages[1].text
+    assert (f"{total} documents not judged yet" in pages[0].text
+            and f"{total - 1} documents not judged yet" in pages[1].text)
     assert all(a.status_code == 200 and a.json() == {"ok": True, "message": a.json()["message"], "next": "/-/review"}
                for a in answers)
     assert "Scores live since" in after.text and "the models learn from 20 labels (5 so far)" in after.text
     # The refit wrote the curator's judgements into the scores without a retag.
     assert {row[0] for row in sqlite3.connect(db_path).execute(
         f"SELECT relevance FROM documents WHERE id IN ({','.join('?' * len(shown))})", shown)} == {1.0}
-    assert re.search(r'action="/-/documents/([0-9a-f]+)/judge"', skipped.text).group(1) not in after.text.split("skip=")[0]
+    assert (re.search(r'action="/-/documents/([0-9a-f]+)/judge"', skipped.text).group(1)
+            not in after.text.split("skip=")[0])
     assert elsewhere.status_code == 302 and elsewhere.headers["location"] == f"/-/documents/{by_doubt[-1]}"
 
 

@@ -132,7 +132,8 @@ def test_published_read_only_and_sql_can_be_turned_off(site_db):
 
     for allow_sql in (True, False):
         for attempt, response in asyncio.run(attempt_writes(allow_sql)).items():
-            assert response.status_code >= 400, f"{attempt} (sql {allow_sql}): {response.status_code} {response.text[:200]}"
+            assert response.status_code >= 400, (
+                f"{attempt} (sql {allow_sql}): {response.status_code} {response.text[:200]}")
             assert '"ok": true' not in response.text, attempt
     assert database_state(site_db) == before
 

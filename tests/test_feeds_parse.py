@@ -81,6 +81,21 @@ def test_json_feed():
     assert feed.skipped == 1
 
 
+def test_a_json_feed_with_other_values_where_strings_belong_keeps_its_entries():
+    import json
+
+    body = json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": {"en": "J"}, "home_page_url": f"{BASE}/",
+        "items": [{"id": "1", "url": "/a", "title": {"text": "A"}, "summary": ["s"], "content_text": 7,
+                   "content_html": "<p>Body</p>", "authors": [{"name": 42}, {"name": "Z"}]},
+                  {"id": "2", "url": "/b", "title": "B", "authors": {"name": "not a list"}}],
+    }).encode()
+    feed = parse_feed(body, f"{BASE}/feed.json")
+    first, second = (entry.hints for entry in feed.entries)
+    assert feed.title is None and (first.title, first.summary, first.content, first.author) == (None, None, "Body", "Z")
+    assert (second.title, second.author) == ("B", None)
+
+
 def test_json_that_is_not_a_feed():
     with pytest.raises(NotAFeedError, match="not a JSON Feed"):
         parse_feed(b'{"hello": "world"}', f"{BASE}/api")

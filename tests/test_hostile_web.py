@@ -214,7 +214,8 @@ def test_changing_guids_add_no_duplicates_on_the_next_run(hostile):
 
 @pytest.mark.parametrize("route", ["feed/bad-links", "links/bad-links", "sitemap/bad-links.xml"])
 def test_javascript_data_and_file_links_are_skipped_with_a_reason(hostile, route):
-    sid = {"links/bad-links": "links-bad-links", "sitemap/bad-links.xml": "sitemap-bad-links"}.get(route, source_id(route))
+    sid = {"links/bad-links": "links-bad-links",
+           "sitemap/bad-links.xml": "sitemap-bad-links"}.get(route, source_id(route))
     row = dict(hostile["conn"].execute("SELECT * FROM sources WHERE id = ?", [sid]).fetchone())
     assert row["last_status"] == "ok", row
     urls = [r[0] for r in hostile["conn"].execute("SELECT url FROM documents WHERE source_id = ?", [sid])]

@@ -102,7 +102,8 @@ def test_labels_move_unlabelled_look_alikes_and_repeat_exactly(tmp_path):
     rows = {r["id"]: (r["relevance"], r["tag_scores"]) for r in sqlite_utils.Database(db_path)["documents"].rows}
     again = run_prodops("retag", *common, "--lists", "")
     assert "0 changed" in again.stdout  # seeded: the same labels give the same scores
-    assert rows == {r["id"]: (r["relevance"], r["tag_scores"]) for r in sqlite_utils.Database(db_path)["documents"].rows}
+    assert rows == {r["id"]: (r["relevance"], r["tag_scores"])
+                    for r in sqlite_utils.Database(db_path)["documents"].rows}
 
     # The labels survive a rebuilt database: the file is the record.
     rebuilt = tmp_path / "rebuilt.db"

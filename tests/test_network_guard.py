@@ -162,7 +162,7 @@ class RecordingProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802 - the stdlib's naming
+            def do_GET(self):
                 proxy.requests.append(self.path)
                 robots = self.path.endswith("/robots.txt")
                 body = b"" if robots else article_html(ARTICLES[0], self.path).encode()
@@ -172,7 +172,7 @@ class RecordingProxy:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_CONNECT(self):  # noqa: N802
+            def do_CONNECT(self):
                 proxy.requests.append(f"CONNECT {self.path}")
                 self.send_response(403)
                 self.send_header("Content-Length", "0")

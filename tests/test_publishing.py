@@ -100,8 +100,10 @@ def test_editing_lists_keeps_the_files_comments_and_points_at_a_real_readme_sect
     shutil.copy(ROOT / "data" / "lists.yaml", lists)
     comments = [line for line in lists.read_text().splitlines() if line.lstrip().startswith("#")]
     base = ["--lists", str(lists)]
-    assert run_prodops("lists", "create", "tools", "--title", "Tools", "--type", "template-toolkit", *base).returncode == 0
-    assert run_prodops("lists", "add", "prodops-onboarding", "https://a.example/x", "--note", "n", *base).returncode == 0
+    assert run_prodops("lists", "create", "tools", "--title", "Tools", "--type", "template-toolkit",
+                       *base).returncode == 0
+    assert run_prodops("lists", "add", "prodops-onboarding", "https://a.example/x", "--note", "n",
+                       *base).returncode == 0
     assert run_prodops("lists", "note", "prodops-onboarding", "https://a.example/x", "better", *base).returncode == 0
     text = lists.read_text()
     assert all(comment in text for comment in comments)

@@ -62,7 +62,8 @@ def test_unrelated_text_is_not_relevant():
 def test_content_types_gated_language_short():
     types = TypeIndex(TAXONOMY)
     assert content_type(types, "https://x.org/report.pdf", "Annual", "", True) == "whitepaper-report"
-    assert content_type(types, "https://x.org/podcast/ep-3", "Episode 3: Roadmaps", "In this episode", False) == "podcast-episode"
+    assert content_type(types, "https://x.org/podcast/ep-3", "Episode 3: Roadmaps", "In this episode",
+                        False) == "podcast-episode"
     assert content_type(types, "https://x.org/blog/post", "Thoughts on teams", "Some words.", False) == "article"
     form = b'<form action="/lead"><input type="email" name="email"><button>Download</button></form>'
     assert is_gated(form, "Fill out the form to download the report.")

@@ -193,7 +193,8 @@ def test_feedparser_corpus_summary():
     print(f"\nfeedparser corpus through parse_feed: {len(paths)} files, " + ", ".join(
         f"{count} {outcome}" for outcome, count in sorted(tally.items())))
     assert tally["no expectation"] == 0 and tally["failed"] == 0, [
-        (case_name(p), detail) for p, (outcome, detail) in zip(paths, outcomes) if outcome in ("failed", "no expectation")]
+        (case_name(p), detail) for p, (outcome, detail) in zip(paths, outcomes)
+        if outcome in ("failed", "no expectation")]
     assert tally["known difference"] == len(KNOWN_DIFFERENCES)
     assert all(detail.startswith("Python lacks the codec") for outcome, detail in outcomes if outcome == "skipped")
     assert tally["passed"] >= 209  # the count when this was written: 209 passed, 14 known, 15 skipped
@@ -237,13 +238,15 @@ def test_a_feed_that_declares_no_encoding_is_detected_and_flagged():
 MINIFLUX_NOT_FEEDS = {
     "encoding/testdata/iso-8859-1-meta-after-1024.html":
         "is an HTML page, not a feed (SAXParseException: <unknown>:12:4: not well-formed (invalid token))",
-    "encoding/testdata/iso-8859-1.html": "is an HTML page, not a feed (SAXParseException: <unknown>:7:4: mismatched tag)",
+    "encoding/testdata/iso-8859-1.html":
+        "is an HTML page, not a feed (SAXParseException: <unknown>:7:4: mismatched tag)",
     "encoding/testdata/utf8-meta-after-1024.html":
         "is an HTML page, not a feed (SAXParseException: <unknown>:12:4: not well-formed (invalid token))",
     "encoding/testdata/utf8.html": "is an HTML page, not a feed (SAXParseException: <unknown>:7:4: mismatched tag)",
     "xml/testdata/iso88591.xml": "is not RSS or Atom, not a feed (no entries)",
     "xml/testdata/iso88591_utf8_mismatch.xml": "is not RSS or Atom, not a feed "
-                                               "(CharacterEncodingOverride: document declared as utf-8, but parsed as windows-1252)",
+                                               "(CharacterEncodingOverride: document declared as utf-8, "
+                                               "but parsed as windows-1252)",
 }
 
 

@@ -37,6 +37,7 @@ def test_real_off_topic_feeds_are_scored_off_topic_and_carry_no_tags(tmp_path):
     assert len(rows) > 300, len(rows)
     relevant = [row["title"] for row in rows if row["relevance"] >= RELEVANT]
     assert len(relevant) <= 0.02 * len(rows), relevant
-    tagged_below = [(row["title"], row["tags"]) for row in rows if row["relevance"] < RELEVANT and json.loads(row["tags"])]
+    tagged_below = [(row["title"], row["tags"]) for row in rows
+                    if row["relevance"] < RELEVANT and json.loads(row["tags"])]
     assert not tagged_below, tagged_below[:5]
     assert any(json.loads(row["tag_scores"]) for row in rows if row["relevance"] < RELEVANT)  # scores are kept

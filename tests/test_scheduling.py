@@ -11,7 +11,7 @@ import sqlite_utils
 from conftest import FAST, ROOT, run_prodops
 
 from pipeline.cli.crawl import parse_interval
-from pipeline.crawl.lock import CrawlLocked, crawl_lock
+from pipeline.crawl.lock import CrawlLockedError, crawl_lock
 from pipeline.store.database import open_database
 
 
@@ -22,7 +22,7 @@ def test_a_second_crawl_on_the_same_database_is_refused(tmp_path, sample_sources
                              "--allow-private-network", *FAST)
     assert result.returncode == 75
     assert f"another crawl (pid {os.getpid()})" in result.stderr
-    with pytest.raises(CrawlLocked):
+    with pytest.raises(CrawlLockedError):
         with crawl_lock(db_path):
             with crawl_lock(db_path):
                 pass

@@ -126,7 +126,8 @@ def test_drift_rules_and_verdicts_on_their_own():
     stale = Scorecard("old", documents=10, relevant_share=0.9, copies_share=0.0, newest="2026-05-01T00:00:00Z")
     assert verdict(stale, None, 0, None, now) == (6, "stale for 214 days")
     assert verdict(Scorecard("broken"), "410 Gone on 2026-11-02", 0, None, now)[0] == 0
-    assert verdict(Scorecard("fine", documents=3, relevant_share=1.0, copies_share=0.0), None, 0, None, now) == (9, "ok")
+    assert verdict(Scorecard("fine", documents=3, relevant_share=1.0, copies_share=0.0), None, 0, None,
+                   now) == (9, "ok")
 
 
 def test_every_verdict_at_its_edges():

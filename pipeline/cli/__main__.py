@@ -10,7 +10,7 @@ import logging
 
 def run() -> None:
     """The `prodops` command line."""
-    from pipeline.cli.main import main  # noqa: PLC0415 - see the module's docstring
+    from pipeline.cli.main import main
 
     logging.captureWarnings(True)
     main()

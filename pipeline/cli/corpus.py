@@ -64,7 +64,7 @@ def reextract(source_ids, since, db_path, settings) -> None:
     versions and the crawl's settings, without fetching anything; report per source how
     many documents' text changed and by how many words. Exit status: 0 done, 1 interrupted,
     2 bad input, 75 a crawl is writing the database."""
-    from pipeline.crawl.lock import CrawlLocked, crawl_lock
+    from pipeline.crawl.lock import CrawlLockedError, crawl_lock
     from pipeline.crawl.reextract import Reextraction
     from pipeline.crawl.reextract import reextract as reextract_corpus
     from pipeline.crawl.runner import crawl_settings
@@ -88,7 +88,7 @@ def reextract(source_ids, since, db_path, settings) -> None:
     try:
         with crawl_lock(db_path):
             report = reextract_corpus(work, db_path, tuple(source_ids), since)
-    except CrawlLocked as error:
+    except CrawlLockedError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(75)
     click.echo(reextract_table(report))

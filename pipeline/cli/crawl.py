@@ -18,7 +18,7 @@ from pipeline.cli.common import (DEFAULT_DB, DEFAULT_SOURCES, UserError, cluster
                                  use_cluster)
 from pipeline.config.sources import Source, load_sources, select_sources
 from pipeline.crawl import runner as crawling
-from pipeline.crawl.lock import CrawlLocked, crawl_lock
+from pipeline.crawl.lock import CrawlLockedError, crawl_lock
 from pipeline.crawl.progress import Progress
 from pipeline.store import runs
 from pipeline.store.database import open_database
@@ -77,7 +77,7 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
                 click.echo(f"The previous crawl (pid {stale_pid}) did not finish; "
                            "its run is marked interrupted.", err=True)
             summary = run_and_report(sources, db_path, overrides, allow_private_network, verbose)
-    except CrawlLocked as error:
+    except CrawlLockedError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(75)
     if summary.status != "finished":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import tokenize
 from pathlib import Path
+from typing import cast
 
 import click
 import sqlite_utils
@@ -28,7 +29,9 @@ WIDTH = 100
 def synopsis(command: click.Command = main, path: str = "prodops") -> str:
     """One usage line (wrapped) per command, subcommands included, in the order of `--help`."""
     if isinstance(command, click.Group):
-        return "\n".join(synopsis(command.get_command(click.Context(command), name), f"{path} {name}")
+        # (cast: a name from list_commands always has its command)
+        return "\n".join(synopsis(cast(click.Command, command.get_command(click.Context(command), name)),
+                                  f"{path} {name}")
                          for name in command.list_commands(click.Context(command)))
     parts = []
     for param in command.params:
@@ -66,7 +69,7 @@ def commands_table(command: click.Group = main, path: str = "prodops") -> str:
     """A Markdown table: each command and the first line of its help."""
     rows = ["| command | what it does |", "|---|---|"]
     for name in command.list_commands(click.Context(command)):
-        sub = command.get_command(click.Context(command), name)
+        sub = cast(click.Command, command.get_command(click.Context(command), name))  # as in synopsis
         if isinstance(sub, click.Group):
             rows += commands_table(sub, f"{path} {name}").splitlines()[2:]
         else:
@@ -85,7 +88,7 @@ def settings_table() -> str:
 
 def project_settings() -> list[tuple[str, str, str]]:
     """(name, default, the comment beside it) of each PRODOPS_* setting, in file order."""
-    import spiders.settings as defaults  # noqa: PLC0415 - read for the values only
+    import spiders.settings as defaults
 
     found, line_tokens = [], []
     for token in tokenize.generate_tokens(io.StringIO(SETTINGS_FILE.read_text(encoding="utf-8")).readline):

@@ -14,15 +14,17 @@ from pipeline.config.taxonomy import load_taxonomy
 @click.argument("query")
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Results to print.")
-@click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this content type (repeatable: any of them).")
-@click.option("--tag", "tags", multiple=True, metavar="CONCEPT", help="Only documents with this concept (repeatable: any).")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Only this content type (repeatable: any of them).")
+@click.option("--tag", "tags", multiple=True, metavar="CONCEPT",
+              help="Only documents with this concept (repeatable: any).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (as /-/search.json).")
 def search_command(query, db_path, limit, types, tags, as_json) -> None:
     """Search the corpus by words and meaning, as the site's search does: print each result's
     title, URL, type and how it matched."""
     # Imported here: the search engine loads numpy and the embedding model.
-    from pipeline.publish.search import search  # noqa: PLC0415
-    from pipeline.store.database import open_read_only  # noqa: PLC0415
+    from pipeline.publish.search import search
+    from pipeline.store.database import open_read_only
 
     taxonomy = load_taxonomy()
     for concept in tags:

@@ -134,8 +134,10 @@ def discover(url, add_found, sources_path, settings, allow_private_network) -> N
 @click.option("--min-citations", type=click.IntRange(1), default=3, show_default=True,
               help="Relevant documents that must cite a host.")
 @click.option("--check", "check_feeds", is_flag=True, help="Look for each host's feed or sitemap (fetches).")
-@click.option("--add", "add_found", is_flag=True, help="Add the feeds or sitemaps found to the sources file (implies --check).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: host, citations, score, examples, feed.")
+@click.option("--add", "add_found", is_flag=True,
+              help="Add the feeds or sitemaps found to the sources file (implies --check).")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per line: host, citations, score, examples, feed.")
 @db_option
 @sources_option
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
@@ -166,8 +168,10 @@ def suggest(limit, min_citations, check_feeds, add_found, as_json, db_path, sour
                    f"(of {db_path}, or in {sources_path}).")
     if add_found:
         chosen = [s for s in found if s.feed]
-        new, comments = [], {}
+        new: list[Source] = []
+        comments: dict[str, str] = {}
         for s in chosen:
+            assert s.feed is not None and s.kind is not None  # found together by _find_feeds
             for source in new_sources([*configured, *new], [(s.feed, s.host, s.kind)]):
                 new.append(source)
                 comments[source.id] = (f"suggested {now_iso()[:10]}: cited by {s.citations} relevant "
@@ -176,7 +180,8 @@ def suggest(limit, min_citations, check_feeds, add_found, as_json, db_path, sour
             append_sources(sources_path, new, comments)
         if not as_json:
             click.echo(f"Added {len(new)} source(s) to {sources_path}"
-                       + (f"; no feed or sitemap found on {len(found) - len(chosen)} host(s)" if len(chosen) < len(found) else ""))
+                       + (f"; no feed or sitemap found on {len(found) - len(chosen)} host(s)"
+                          if len(chosen) < len(found) else ""))
 
 
 def _find_feeds(found, settings, allow_private_network: bool) -> None:
@@ -223,9 +228,9 @@ def health(sources_path, db_path) -> None:
         click.echo(
             f"{source_id:<28} {state:<9} {row.get('last_ok') or '-':<20} "
             f"{row.get('consecutive_errors') or 0:>6} {row.get('next_due') or '-':<20} "
-            f"{card.documents if card else 0:>5} {_share(card and card.relevant_share):>8} "
-            f"{_share(card and card.copies_share):>6} {card.failures if card else 0:>7} "
-            f"{_number(card and card.median_words):>6}  {(card.newest or '-')[:10] if card else '-'}"
+            f"{card.documents if card else 0:>5} {_share(card.relevant_share if card else None):>8} "
+            f"{_share(card.copies_share if card else None):>6} {card.failures if card else 0:>7} "
+            f"{_number(card.median_words if card else None):>6}  {(card.newest or '-')[:10] if card else '-'}"
         )
         errors = f" · {card.recent_errors} fetch error(s) in its last runs" if card and card.recent_errors else ""
         click.echo(f"    {card.verdict if card else 'not crawled yet'}{errors}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -107,7 +108,7 @@ def export_opml(sources: list[Source], title: str = "ProdOps Curator sources") -
 
 
 def _entry(source: Source) -> dict:
-    entry = {"id": source.id, "name": source.name, "kind": source.kind, "url": source.url}
+    entry: dict[str, Any] = {"id": source.id, "name": source.name, "kind": source.kind, "url": source.url}
     if not source.enabled:
         entry["enabled"] = False
     if source.settings:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-class CrawlLocked(Exception):
+class CrawlLockedError(Exception):
     """Another crawl is writing to the same database."""
 
 
@@ -30,7 +30,7 @@ def crawl_lock(db_path: str | Path) -> Iterator[int | None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise CrawlLocked(
+            raise CrawlLockedError(
                 f"another crawl (pid {holder}) is writing {db_path}; this one was not started"
             ) from None
         handle.seek(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from scrapy import signals
 
@@ -19,7 +19,7 @@ class Progress:
         self.interactive = stream.isatty()
         self.interval = 0.5 if self.interactive else 30.0
         self._last = 0.0
-        self._crawler = None
+        self._crawler: Any = None  # the Scrapy crawler, once watched
 
     def watch(self, crawler) -> None:
         """Connect to a crawler's signals before it starts."""
@@ -38,7 +38,7 @@ class Progress:
         self.stream.flush()
 
     def line(self) -> str:
-        stats = self._crawler.stats.get_stats() if self._crawler else {}
+        stats: dict[str, Any] = self._crawler.stats.get_stats() if self._crawler else {}
         document = lambda outcome: stats.get(counters.DOCUMENTS.format(outcome=outcome), 0)  # noqa: E731
         dropped = sum(counters.dropped_by_reason(stats).values())
         return (

@@ -78,8 +78,8 @@ def words_added_removed(old: str, new: str) -> tuple[int, int]:
 class Reextraction:
     """The crawl's stages over kept bodies, set up from the crawl's settings
     (PRODOPS_EXTRACTION_FAVOUR, PRODOPS_TAXONOMY, PRODOPS_ENTITIES, PRODOPS_SEMANTIC,
-    and the pool's: PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT, PRODOPS_WORKER_MEMORY_MB). A malformed file or setting raises
-    ConfigError here, before any work."""
+    and the pool's: PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT, PRODOPS_WORKER_MEMORY_MB).
+    A malformed file or setting raises ConfigError here, before any work."""
 
     def __init__(self, settings: Settings):
         self.pool = WorkerPool.from_settings(settings)
@@ -176,6 +176,7 @@ def _save(db, report: ReextractReport, stored: dict, page: Page | None, now: str
     report.extractors[row["extracted_by"]] += 1
     text_changed = row["content_hash"] != stored["content_hash"]
     update = {key: value for key, value in row.items() if stored.get(key) != value}
+    assert page.extraction is not None  # document_of returns only pages with one
     with db.atomic():
         save_links(db, stored["id"], page.extraction.links)  # also fills them for older documents
         if not update:

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 class RunLog:
     """Open a `runs` row when the spider opens; fill in its counts when it closes."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.db_path = crawler.settings.get("PRODOPS_DB")
         self.run_id: int | None = None

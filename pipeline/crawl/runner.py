@@ -98,15 +98,15 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
     asked: list[int] = []
 
     def stop(signum, frame) -> None:
-        from twisted.internet import (
-            reactor,  # the one Scrapy installed: import it only now
-        )
+        # The one Scrapy installed: imported only now (at the top, it would install the default).
+        from twisted.internet import reactor  # noqa: PLC0415
 
         asked.append(signum)
-        reactor.callFromThread(stop_gracefully if len(asked) == 1 else reactor.stop)
+        # (Twisted types the installed reactor as the module, not as an IReactorCore)
+        reactor.callFromThread(stop_gracefully if len(asked) == 1 else reactor.stop)  # type: ignore[misc]
 
     def stop_gracefully() -> None:
-        from twisted.internet import reactor
+        from twisted.internet import reactor  # noqa: PLC0415 - Scrapy's, as in stop()
 
         engine = crawler.engine
         if crawler.crawling and (engine is None or not engine.running):
@@ -114,7 +114,7 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
             # the worker pool starting) would be lost: Scrapy marks the crawler stopped but
             # has no running engine to stop, and the crawl, once it has run, never ends
             # (the engine waits for a stop that was skipped). Ask again when it runs.
-            reactor.callLater(0.05, stop_gracefully)
+            reactor.callLater(0.05, stop_gracefully)  # type: ignore[arg-type]  # as in stop()
             return
         process.stop()
 

@@ -4,7 +4,9 @@ Each is a dict: slug, title, author, date (ISO), summary, paragraphs. The demo a
 tests serve them inside realistic page boilerplate (see sampleweb.py).
 """
 
-ARTICLES = [
+from typing import Any
+
+ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "what-product-ops-actually-does",
         "title": "What Product Ops Actually Does in a Growing Company",
@@ -171,7 +173,7 @@ ARTICLES = [
 
 # Guides published without a feed: found through the sitemap, the site crawl and the
 # toolkit link list of the sample web.
-GUIDES = [
+GUIDES: list[dict[str, Any]] = [
     {
         "slug": "product-ops-glossary",
         "title": "A Product Ops Glossary for New Team Members",

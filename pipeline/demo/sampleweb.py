@@ -163,7 +163,9 @@ def syndicated_html(article: dict, edited: bool = False) -> str:
 
 
 def _rfc822(iso: str) -> str:
-    return format_datetime(parse_datetime(iso), usegmt=True)
+    moment = parse_datetime(iso)
+    assert moment is not None, iso  # the sample web's own dates
+    return format_datetime(moment, usegmt=True)
 
 
 def rss_feed(base_url: str, entries: list[dict]) -> str:

@@ -41,7 +41,7 @@ class StaticWeb:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802 - the stdlib's naming
+            def do_GET(self):
                 path = urlsplit(self.path).path
                 web.requests.append(path)
                 web.times.append(time.monotonic())
@@ -83,7 +83,7 @@ class StaticWeb:
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def __enter__(self) -> "StaticWeb":
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -241,7 +241,8 @@ async def _edit_list(datasette, slug: str, url: str, note: str | None, remove: b
         db = sqlite_utils.Database(conn)
         if not remove and stored_document_id(db, url) is None:
             raise JudgementError(f"no stored document for {url!r}; lists here hold documents of the corpus")
-        lists = edit_list(options.lists_path, slug, (lambda c: unpin(c, url)) if remove else (lambda c: pin(c, url, note)))
+        lists = edit_list(options.lists_path, slug,
+                          (lambda c: unpin(c, url)) if remove else (lambda c: pin(c, url, note)))
         publish_lists(db, lists)
 
     await datasette.get_database().execute_write_fn(edit, block=True)

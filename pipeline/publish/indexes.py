@@ -55,7 +55,8 @@ class VectorIndex:
         return [int(self.rowids[i]) for i in top if scores[i] >= floor]
 
 
-_INDEXES: dict[str, tuple[tuple, tuple, VectorIndex]] = {}  # database file -> (its files' state, its vectors' fingerprint, the index)
+# database file -> (its files' state, its vectors' fingerprint, the index)
+_INDEXES: dict[str, tuple[tuple, tuple, VectorIndex]] = {}
 _INDEXES_LOCK = threading.Lock()  # Datasette searches from several threads
 
 
@@ -124,7 +125,8 @@ class FacetIndex:
                 self.owners[name] = np.array(owners, dtype=np.int64)
                 self.codes[name] = np.array(codes, dtype=np.int64)  # ... and its code
             else:
-                self.codes[name] = np.array([-1 if row[column] in (None, "") else known.setdefault(row[column], len(known))
+                self.codes[name] = np.array([-1 if row[column] in (None, "")
+                                             else known.setdefault(row[column], len(known))
                                              for row in rows], dtype=np.int64)
             self.values[name] = list(known)
 

@@ -36,7 +36,7 @@ class TagReason:
 def _where(item: dict) -> str:
     count = item.get("count", 1)
     times = f" ×{count}" if count and count > 1 else ""
-    place = {"title": "the title", "description": "the description", "body": "the text"}.get(item.get("where"), "")
+    place = {"title": "the title", "description": "the description", "body": "the text"}.get(item.get("where", ""), "")
     return f"“{item.get('phrase')}”{times} in {place}"
 
 

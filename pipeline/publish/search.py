@@ -180,10 +180,12 @@ def ranked_by_words(conn: sqlite3.Connection, match: str) -> np.ndarray:
     Python tuple per match cost a quarter of the search; the score in units of 10^-12 (a word
     in every document scores ~10^-6, and no score reaches 10^5: int64 holds them all)."""
     found = conn.execute(f"SELECT group_concat(r || ' ' || s, ' ') FROM (SELECT rowid AS r, CAST({RANK} * 1e12 "
-                         "AS INTEGER) AS s FROM documents_fts WHERE documents_fts MATCH ? LIMIT -1)", [match]).fetchone()
+                         "AS INTEGER) AS s FROM documents_fts WHERE documents_fts MATCH ? LIMIT -1)",
+                         [match]).fetchone()
     if not found or not found[0]:
         return np.zeros(0, dtype=np.int64)
-    pairs = np.fromstring(found[0], sep=" ", dtype=np.int64).reshape(-1, 2)  # (LIMIT -1 keeps bm25 out of the aggregate)
+    # (LIMIT -1 keeps bm25 out of the aggregate)
+    pairs = np.fromstring(found[0], sep=" ", dtype=np.int64).reshape(-1, 2)
     return pairs[np.lexsort((-pairs[:, 0], pairs[:, 1])), 0]  # bm25: lower is better
 
 
@@ -228,7 +230,8 @@ def meant_concept(query_vector: np.ndarray, taxonomy_path: str | None = None) ->
     scores = space.prototypes @ query_vector
     first, second = np.argsort(-scores)[:2]
     neighbour = float((space.neighbours @ query_vector).max()) if len(space.neighbours) else 0.0
-    if scores[first] >= CONCEPT_FLOOR and scores[first] - scores[second] >= CONCEPT_MARGIN and scores[first] > neighbour:
+    if (scores[first] >= CONCEPT_FLOOR and scores[first] - scores[second] >= CONCEPT_MARGIN
+            and scores[first] > neighbour):
         return space.ids[first]
     return None
 
@@ -334,7 +337,8 @@ def _add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]
     if not rows:
         return
     words = [word for word in re.findall(r"\w+", text.lower()) if len(word) > 1 and word not in STOP_WORDS]
-    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE) if words else None
+    pattern = (re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE)
+               if words else None)
     marks = ", ".join("?" for _ in rows)
     texts = dict(conn.execute(f"SELECT rowid, text FROM documents WHERE rowid IN ({marks})",
                               [row["rowid"] for row in rows]).fetchall())

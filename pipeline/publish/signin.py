@@ -31,7 +31,7 @@ SESSION_SECONDS = 30 * 24 * 3600  # a curator stays signed in for a month on one
 class LoginThrottle:
     """Wrong passwords per name and per client address, and how long each must now wait."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock=time.monotonic) -> None:
         self.clock = clock
         self.failures: dict[str, list[float]] = {}  # key -> times of recent failures
 

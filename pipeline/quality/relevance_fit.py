@@ -57,7 +57,8 @@ def fit(taxonomy: Taxonomy, rows) -> dict[str, RelevanceModel]:
                                         ("phrases", PHRASE_FEATURES, False)):
         x = np.array([[e.features[f] for f in features] for e in evidence])
         if with_vector:
-            x = np.hstack([x, np.array([e.reading.vector for e in evidence])])
+            # (gathered with the semantic reading: never None)
+            x = np.hstack([x, np.array([e.reading.vector for e in evidence])])  # type: ignore[union-attr]
         fitted = LogisticRegression(C=REGULARIZATION, class_weight="balanced", max_iter=10_000).fit(x, truth)
         weights = fitted.coef_[0]
         models[name] = RelevanceModel(features, weights[:len(features)], float(fitted.intercept_[0]),

@@ -57,6 +57,7 @@ def tune_pages(taxonomy: Taxonomy) -> list[Page]:
             if item.get("split") != "tune" or not item.get("relevant", bool(item["tags"])):
                 continue
             evidence = gather(taxonomy, item["title"], item.get("description"), item["text"])
+            assert evidence.reading is not None  # gathered with the semantic reading
             relevance = model().probability(evidence.features, evidence.reading.vector)
             pages.append(Page(evidence, round(relevance, 3), frozenset(item["tags"])))
     return pages
@@ -66,7 +67,8 @@ def score(taxonomy: Taxonomy, pages: list[Page], rule: TagRule) -> tuple[float, 
     """(concept recall, tag micro-F1) of the rule on the pages."""
     hit = true_positive = predicted = expected = 0
     for page in pages:
-        tags = set(tags_from_scores(taxonomy, concept_scores(page.evidence, page.relevance, rule), page.relevance, rule))
+        tags = set(tags_from_scores(taxonomy, concept_scores(page.evidence, page.relevance, rule),
+                                    page.relevance, rule))
         hit += bool(tags & page.concepts)
         true_positive += len(tags & page.concepts)
         predicted += len(tags)

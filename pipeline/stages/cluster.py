@@ -17,10 +17,11 @@ installed). What it takes care of:
   changed file is a new name (no stale cache in a long-lived worker).
 - **Faults.** A worker that dies has its tasks run elsewhere by Dask (a page is still stored
   once: storing happens here); one that dies while the pool connects (asking versions,
-  shipping files, loading models) is left out, not counted against the crawl. A task past PRODOPS_TASK_TIMEOUT is cancelled, its worker
-  restarted (Dask's nanny), and TaskTimeout raised as with the local pool. A scheduler lost
-  mid-run ends the crawl cleanly: the spider is closed with the reason `cluster-lost`, the
-  run is recorded as interrupted, and the next crawl fetches what this one did not store.
+  shipping files, loading models) is left out, not counted against the crawl. A task past
+  PRODOPS_TASK_TIMEOUT is cancelled, its worker restarted (Dask's nanny), and TaskTimeout
+  raised as with the local pool. A scheduler lost mid-run ends the crawl cleanly: the
+  spider is closed with the reason `cluster-lost`, the run is recorded as interrupted, and
+  the next crawl fetches what this one did not store.
 - **Batches.** The Dask client costs the crawler about a millisecond of CPU per task, and a
   page makes four; the stages' calls made within BATCH_WINDOW travel as one task
   (run_batch), each caller still getting its own result or exception. Extraction's calls
@@ -77,7 +78,9 @@ def installed_version() -> str:
     return version(PACKAGE)
 
 
-class WrongVersion(Exception):
+# N818: pickled by name between a worker and a crawler of different versions, the very case
+# it reports: a rename would break that message between an old and a new install.
+class WrongVersion(Exception):  # noqa: N818
     """A task reached a worker that runs another prodops-curator version."""
 
 
@@ -136,8 +139,9 @@ def check_address(address: str, insecure: bool = False) -> str | None:
             return None
         if not insecure:
             raise ClusterError(f"--cluster {address}: mutual TLS needs this client's {' and '.join(missing)}: set "
-                               f"{', '.join(TLS_VARIABLES[m] for m in missing)} (see docs/scale.md, \"When one machine is "
-                               "not enough\"), or pass --cluster-insecure to trust the cluster without them")
+                               f"{', '.join(TLS_VARIABLES[m] for m in missing)} "
+                               "(see docs/scale.md, \"When one machine is not enough\"), "
+                               "or pass --cluster-insecure to trust the cluster without them")
     elif not insecure:
         raise ClusterError(f"--cluster {address}: a cluster that is not on this machine must be reached over tls:// "
                            "with client certificates (its workers can run code on this crawler, and anyone who "
@@ -177,7 +181,7 @@ def _is_loopback(host: str | None) -> bool:
     except ValueError:
         pass
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
     except OSError:
         return False  # cannot tell: refused as a remote name would be
     return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
@@ -245,7 +249,7 @@ class ClusterPool(Backpressure):
         self.insecure = insecure  # PRODOPS_CLUSTER_INSECURE: trusted without mutual TLS (see check_address)
         self.timeout = timeout if timeout and timeout > 0 else None
         self._crawler = crawler
-        self._client = None
+        self._client: Client | None = None
         self._connecting: asyncio.Future | None = None
         self._queue: list[tuple] = []  # (function, args, the asyncio future awaiting it)
         self._flush_at: asyncio.TimerHandle | None = None
@@ -403,13 +407,14 @@ class ClusterPool(Backpressure):
         """Cancel a task past its time and restart the worker running it (Dask cannot stop
         one thread), so the page does not keep a worker busy for ever."""
         client = self._client
+        assert client is not None  # the task was sent on it
         try:
             processing = await client.processing()
             stuck = [worker for worker, keys in processing.items() if future.key in keys]
             await future.cancel()
             if stuck:
                 await client.restart_workers(stuck, timeout=60, raise_for_error=False)
-        except Exception:  # noqa: BLE001 - the crawl goes on whatever the cluster says
+        except Exception:
             logger.warning("Could not restart the worker of a task past its time", exc_info=True)
 
     def _lose(self, error) -> None:

@@ -37,6 +37,7 @@ import multiprocessing
 import os
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import astuple
+from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
@@ -59,7 +60,9 @@ def worker_count(setting: int) -> int:
     return max(1, len(cores))
 
 
-class TaskStopped(Exception):
+# N818: its subclasses' names show in run errors ("processing failed: TaskTimeout: ..."),
+# and a base named ...Error would have ruff ask for them to be renamed too.
+class TaskStopped(Exception):  # noqa: N818
     """A task was stopped before it finished: past its time, or out of its memory."""
 
 
@@ -77,7 +80,7 @@ class Backpressure:
     tasks in flight and pausing the engine's downloads while the workers are behind."""
 
     workers = 1
-    _crawler = None
+    _crawler: Any = None  # the Scrapy crawler, when there is one
     _pending = 0
     _paused = False
 
@@ -174,6 +177,7 @@ class WorkerPool(Backpressure):
         if self.inline:
             return function(*args)
         self.start()
+        assert self._executor is not None  # start() made it
         future = self._executor.schedule(function, args=args, timeout=self.timeout)
         self._pending += 1
         self._hold_downloads()
@@ -185,7 +189,7 @@ class WorkerPool(Backpressure):
         except MemoryError:
             raise TaskOutOfMemory(f"needed more memory than a worker may use ({self.memory_mb} MiB, "
                                   "PRODOPS_WORKER_MEMORY_MB); stopped") from None
-        except Exception as error:  # noqa: BLE001 - a stop is told apart from a failure here
+        except Exception as error:
             if self._stopping():
                 raise DropItem(f"interrupted: the crawl was stopping ({type(error).__name__})") from None
             if isinstance(error, ProcessExpired):  # a parser's C code may abort where Python raises MemoryError

@@ -116,7 +116,7 @@ def _read_ahead(page: Page, ahead: ReadAhead) -> dict[str, tuple[tuple, Any]]:
         function, args = call
         try:
             result = function(*args)
-        except Exception:  # noqa: BLE001 - the stage runs the call itself and meets the error there
+        except Exception:
             logger.debug("%s read ahead failed for %s", function.__name__, page.url, exc_info=True)
             break  # the later calls' inputs depend on this one's result
         done[function.__name__] = (args, result)

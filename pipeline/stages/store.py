@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlite_utils
 from scrapy.exceptions import DropItem
 
 from pipeline import clock, counters
@@ -30,7 +31,7 @@ class StoreStage:
         self.db_path = db_path
         self.stats = stats
         self.vectors = vectors  # PRODOPS_STORE_VECTORS: keep each document's vectors for search
-        self.db = None
+        self.db: sqlite_utils.Database | None = None  # opened by open_spider
         self.bodies: BodyStore | None = None
         self.bodies_max_bytes = int(bodies_max_mb * MIB)
         self._counted: set[str] = set()  # documents counted in this run (each once)
@@ -38,7 +39,8 @@ class StoreStage:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings.get("PRODOPS_DB"), crawler.stats,
-                   crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"), crawler.settings.getbool("PRODOPS_STORE_VECTORS"))
+                   crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"),
+                   crawler.settings.getbool("PRODOPS_STORE_VECTORS"))
 
     def open_spider(self) -> None:
         self.db = open_database(self.db_path)
@@ -92,6 +94,7 @@ class StoreStage:
 
     def _seen_again(self, item: Page, now: str) -> Page:
         """A not-modified page: no extraction, no write beyond last_seen and its sighting."""
+        assert self.db is not None  # open_spider opened it
         known = validators.lookup(self.db.conn, item.url)
         # A page stored from its feed entry alone has no validators: its id is the URL's.
         document_id = known.document_id if known and known.document_id else item.doc_id

@@ -29,7 +29,8 @@ class TagStage(TaxonomyStage):
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:
             row = item.document
-            columns = dict(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path, self.semantic)))
+            columns = dict(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path,
+                                                             self.semantic)))
             item.vectors = columns.pop("vectors", None)  # kept apart from the row (pipeline/store/vectors.py)
             columns["why"] = joined_why(row.get("why"), columns["why"])  # the content type's reason kept
             row.update(columns)

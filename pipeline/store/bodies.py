@@ -67,6 +67,7 @@ class BodyStore:
 
     def _trim(self) -> None:
         """Drop the oldest bodies until the total is under the limit again."""
+        assert self._total is not None  # keep() read it
         while self._total > self.max_bytes:
             oldest = self.db.execute(
                 "SELECT document_id, size FROM bodies ORDER BY fetched_at, rowid LIMIT 256").fetchall()

@@ -9,6 +9,7 @@ than one document citing it ten times.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -49,7 +50,7 @@ class Suggestion:
                 "examples": self.examples, "feed": self.feed}
 
 
-def suggest_hosts(db: sqlite_utils.Database, exclude: set[str] = frozenset(), limit: int = 20,
+def suggest_hosts(db: sqlite_utils.Database, exclude: Set[str] = frozenset(), limit: int = 20,
                   min_citations: int = 3) -> list[Suggestion]:
     """The most cited hosts that no source is on (nor any host in `exclude`), best first."""
     rows = db.execute(CITED_NOT_FOLLOWED_SQL,

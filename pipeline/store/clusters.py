@@ -2,9 +2,10 @@
 
 Each document's MinHash signature (pipeline.understand.signatures) is cut into bands;
 documents sharing a band are candidates (locality-sensitive hashing, looked up in an indexed
-table, never all pairs), and a candidate whose signatures agree on at least SIMILARITY of the positions (an estimate of the Jaccard
-similarity of the shingles) is a copy. Documents with the same content hash are copies
-outright. Copies form a cluster; every copy is kept, with its `cluster_id`.
+table, never all pairs), and a candidate whose signatures agree on at least SIMILARITY of
+the positions (an estimate of the Jaccard similarity of the shingles) is a copy. Documents
+with the same content hash are copies outright. Copies form a cluster; every copy is kept,
+with its `cluster_id`.
 
 The canonical copy of a cluster is, by policy: an original publisher over an aggregator
 (Medium, LinkedIn, ...), then the earliest published, then the longest.
@@ -99,7 +100,8 @@ def assign_cluster(
         others = [row[0] for row in db.execute("SELECT id FROM documents WHERE cluster_id = ? AND id != ?",
                                                [doc_id, doc_id])]
         if others:
-            db.execute("UPDATE documents SET cluster_id = ? WHERE cluster_id = ? AND id != ?", [min(others), doc_id, doc_id])
+            db.execute("UPDATE documents SET cluster_id = ? WHERE cluster_id = ? AND id != ?",
+                       [min(others), doc_id, doc_id])
             refresh_cluster(db, min(others), now)
     for other in clusters - {target}:  # this document joins clusters together
         db.execute("UPDATE documents SET cluster_id = ? WHERE cluster_id = ?", [target, other])

@@ -24,14 +24,14 @@ class DatabaseError(Exception):
 
 def _table(db: sqlite_utils.Database, name: str, columns: dict, pk, indexes=()) -> None:
     """Create a table and its indexes (each a list of columns)."""
-    db[name].create(columns, pk=pk)
+    db.table(name).create(columns, pk=pk)
     for index in indexes:
-        db[name].create_index(index)
+        db.table(name).create_index(index)
 
 
 @migrations()
 def m001_core_tables(db: sqlite_utils.Database) -> None:
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": str,  # 16 hex digits of SHA-256 of the canonical URL
             "url": str,  # canonical URL
@@ -58,7 +58,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": str,
             "name": str,
@@ -74,7 +74,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["sightings"].create(
+    db.table("sightings").create(
         {
             "document_id": str,
             "source_id": str,
@@ -86,7 +86,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         pk=("document_id", "source_id", "url"),
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "started": str,
@@ -103,11 +103,11 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["documents"].create_index(["last_seen"])
-    db["documents"].create_index(["source_id"])
-    db["documents"].create_index(["content_hash"])
-    db["sightings"].create_index(["source_id"])
-    db["documents"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    db.table("documents").create_index(["last_seen"])
+    db.table("documents").create_index(["source_id"])
+    db.table("documents").create_index(["content_hash"])
+    db.table("sightings").create_index(["source_id"])
+    db.table("documents").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
     # sqlite-utils' update trigger re-indexes a row on any change; a recrawl touches
     # last_seen on every document, so re-index only when an indexed column changes.
     old = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)
@@ -124,7 +124,7 @@ def m001_core_tables(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
-    db["validators"].create(
+    db.table("validators").create(
         {
             "url": str,  # the URL as requested
             "etag": str,
@@ -137,25 +137,25 @@ def m002_incremental_crawling(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["document_links"].create(
+    db.table("document_links").create(
         {"from_id": str, "to_id": str, "relation": str},  # relation: pdf | landing-page
         pk=("from_id", "to_id", "relation"),
     )
-    db["documents"].add_column("page_count", int)  # PDFs
-    db["sightings"].add_column("anchor", str)  # link text, when found on a link list
-    db["sightings"].add_column("section", str)  # the heading above that link
-    sources = db["sources"]
+    db.table("documents").add_column("page_count", int)  # PDFs
+    db.table("sightings").add_column("anchor", str)  # link text, when found on a link list
+    db.table("sightings").add_column("section", str)  # the heading above that link
+    sources = db.table("sources")
     sources.add_column("next_due", str)  # no crawl before this time (backoff after errors)
     sources.add_column("disabled_reason", str)  # set when the crawler disabled the source
     sources.add_column("last_warning", str)  # e.g. "malformed feed (bozo): ..."
-    runs = db["runs"]
+    runs = db.table("runs")
     runs.add_column("pages_not_modified", int)
     runs.add_column("bytes_downloaded", int)
 
 
 @migrations()
 def m003_corpus_quality(db: sqlite_utils.Database) -> None:
-    documents = db["documents"]
+    documents = db.table("documents")
     documents.add_column("content_type", str)  # article, whitepaper-report, guide-playbook, ...
     documents.add_column("gated", int)  # 1: the resource hides behind a lead form
     documents.add_column("too_short", int)  # 1: fewer words than a useful resource has
@@ -167,19 +167,19 @@ def m003_corpus_quality(db: sqlite_utils.Database) -> None:
     documents.create_index(["cluster_id"])
     documents.create_index(["content_type"])
     documents.create_index(["relevance"])
-    db["clusters"].create(
+    db.table("clusters").create(
         {"id": str, "canonical_id": str, "size": int, "updated": str}, pk="id"
     )
-    db["minhashes"].create({"document_id": str, "signature": bytes}, pk="document_id")
-    db["minhash_bands"].create({"band": int, "key": int, "document_id": str})
-    db["minhash_bands"].create_index(["band", "key"])
-    db["minhash_bands"].create_index(["document_id"])
+    db.table("minhashes").create({"document_id": str, "signature": bytes}, pk="document_id")
+    db.table("minhash_bands").create({"band": int, "key": int, "document_id": str})
+    db.table("minhash_bands").create_index(["band", "key"])
+    db.table("minhash_bands").create_index(["document_id"])
 
 
 @migrations()
 def m004_curated_lists(db: sqlite_utils.Database) -> None:
-    db["lists"].create({"slug": str, "title": str, "description": str, "rules": str}, pk="slug")
-    db["list_items"].create(
+    db.table("lists").create({"slug": str, "title": str, "description": str, "rules": str}, pk="slug")
+    db.table("list_items").create(
         {"list_slug": str, "position": int, "document_id": str, "note": str},
         pk=("list_slug", "position"),
     )
@@ -187,7 +187,7 @@ def m004_curated_lists(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m005_year(db: sqlite_utils.Database) -> None:
-    db["documents"].add_column("year", int)  # year published (first seen if unknown), for facets
+    db.table("documents").add_column("year", int)  # year published (first seen if unknown), for facets
     db.execute("UPDATE documents SET year = CAST(substr(coalesce(published, first_seen), 1, 4) AS INTEGER)")
 
 
@@ -200,12 +200,12 @@ def m006_labels(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m007_focused_following(db: sqlite_utils.Database) -> None:
-    db["runs"].add_column("links_not_followed", int)  # links of pages below the follow threshold
+    db.table("runs").add_column("links_not_followed", int)  # links of pages below the follow threshold
 
 
 @migrations()
 def m008_entities(db: sqlite_utils.Database) -> None:
-    db["documents"].add_column("entities", str)  # JSON array of entity names (data/entities.yaml)
+    db.table("documents").add_column("entities", str)  # JSON array of entity names (data/entities.yaml)
 
 
 @migrations()
@@ -229,14 +229,14 @@ def m011_links(db: sqlite_utils.Database) -> None:
            indexes=[["host"]])
     # How many links its main text gave when it was last read; NULL: read before links were
     # kept, so the next crawl fetches it in full once (pipeline.store.validators.read_before_links).
-    db["documents"].add_column("links_found", int)
+    db.table("documents").add_column("links_found", int)
 
 
 @migrations()
 def m012_source_hosts(db: sqlite_utils.Database) -> None:
     from pipeline.understand.links import host_of  # noqa: PLC0415 - the one rule for a host
 
-    db["sources"].add_column("host", str)  # the source URL's host, as `links.host` spells it
+    db.table("sources").add_column("host", str)  # the source URL's host, as `links.host` spells it
     for source_id, url in db.execute("SELECT id, url FROM sources").fetchall():
         db.execute("UPDATE sources SET host = ? WHERE id = ?", [host_of(url or ""), source_id])
 
@@ -247,9 +247,9 @@ def m013_source_quality(db: sqlite_utils.Database) -> None:
     _table(db, "source_runs", {"run_id": int, "source_id": str, "pages": int, "errors": int, "no_text": int,
                                "no_title": int, "no_date": int, "median_words": float, "alert": str},
            pk=("run_id", "source_id"), indexes=[["source_id", "run_id"]])
-    db["sources"].add_column("drift", str)  # the extraction drift alert while it lasts
+    db.table("sources").add_column("drift", str)  # the extraction drift alert while it lasts
     # Per-source scorecards (pipeline/store/scorecard.py), refreshed after each crawl.
-    db["source_scorecards"].create(
+    db.table("source_scorecards").create(
         {"source_id": str, "documents": int, "relevant_share": float, "copies_share": float,
          "copies_of": str, "failures": int, "median_words": float, "newest": str, "recent_errors": int,
          "drift": str, "verdict": str, "severity": int, "updated": str},
@@ -301,7 +301,7 @@ def m016_markup_types(db: sqlite_utils.Database) -> None:
     # What each page declares it is (JSON array: pipeline/understand/markup.py), so that
     # `prodops retag` types documents without their HTML; documents stored before get it
     # from `prodops reextract` (their kept bodies).
-    db["documents"].add_column("markup_types", str)
+    db.table("documents").add_column("markup_types", str)
 
 
 @migrations()
@@ -310,8 +310,8 @@ def m017_tagger_scores(db: sqlite_utils.Database) -> None:
     # (pipeline/store/rescore.py refits from them without tagging again); documents stored
     # before get them from `prodops retag`. And when each curator last opened the review
     # queue (pipeline/publish/review.py: what is new since the last visit).
-    db["documents"].add_column("tagger_relevance", float)
-    db["documents"].add_column("tagger_scores", str)
+    db.table("documents").add_column("tagger_relevance", float)
+    db.table("documents").add_column("tagger_scores", str)
     db.execute("CREATE TABLE IF NOT EXISTS review_visits (curator TEXT PRIMARY KEY, previous TEXT, latest TEXT)")
 
 
@@ -319,7 +319,7 @@ def m017_tagger_scores(db: sqlite_utils.Database) -> None:
 def m018_pinned_list_items(db: sqlite_utils.Database) -> None:
     # Which of a list's items the editor pinned (in the file's order, which a curator may
     # change on the list's page) rather than its rules picked; filled when lists are published.
-    db["list_items"].add_column("pinned", int)
+    db.table("list_items").add_column("pinned", int)
 
 
 def open_database(path: str | Path) -> sqlite_utils.Database:
@@ -363,7 +363,7 @@ def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection
 def database_state(path: str | None) -> tuple:
     """What changes whenever the database does: the size and time of its file and of its WAL
     (every commit appends to the WAL; a checkpoint rewrites the file)."""
-    state = []
+    state: list[tuple[int, int] | None] = []
     for name in (path, f"{path}-wal") if path else ():
         try:
             stat = os.stat(name)

@@ -136,27 +136,27 @@ def save_document(
             outcome = "new"
         elif _keeps_stored_content(existing, row):
             fresh = {"last_seen": now, "page_error": row["page_error"]}
-            db["documents"].update(row["id"], fresh)
+            db.table("documents").update(row["id"], fresh)
             outcome = "unchanged"
         elif all(existing[name] == row.get(name) for name in CONTENT_FIELDS):
             fresh = {k: row[k] for k in ("fetched_url", "http_status", "page_error")}
-            db["documents"].update(row["id"], {**fresh, "last_seen": now})
+            db.table("documents").update(row["id"], {**fresh, "last_seen": now})
             outcome = "unchanged"
         else:
             keep = {"source_id": existing["source_id"], "found_via": existing["found_via"],
                     "year": year_of(row["published"], existing["first_seen"])}
-            db["documents"].update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
+            db.table("documents").update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
             outcome = "updated"
-        if outcome != "unchanged" or existing["cluster_id"] is None:
+        if outcome != "unchanged" or (existing is not None and existing["cluster_id"] is None):
             assign_cluster(db, row["id"], row["content_hash"], signature, now)
         if links is not None and (existing is None or not _keeps_stored_content(existing, row)):
             save_links(db, row["id"], links)
         _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now, context)
         if fetched is not None:
             headers, hashed_body, linked_pdfs = fetched
-            links = {"links": linked_pdfs, "links_kind": "pdfs"} if linked_pdfs else {}
+            pdf_links = {"links": linked_pdfs, "links_kind": "pdfs"} if linked_pdfs else {}
             validators.save(db, found_at, now, body_hash=hashed_body, document_id=row["id"],
-                            **validators.response_validators(headers), **links)
+                            **validators.response_validators(headers), **pdf_links)
     return outcome
 
 
@@ -194,7 +194,7 @@ def touch_document(
 
 def link_documents(db: sqlite_utils.Database, landing_id: str, file_id: str) -> None:
     """Link a landing page and the file (a PDF) it offers, both ways."""
-    db["document_links"].upsert_all(
+    db.table("document_links").upsert_all(
         [
             {"from_id": landing_id, "to_id": file_id, "relation": "pdf"},
             {"from_id": file_id, "to_id": landing_id, "relation": "landing-page"},

@@ -99,11 +99,11 @@ def record_figures(db: sqlite_utils.Database, run_id: int, source_ids: list[str]
                 "ORDER BY r.run_id DESC LIMIT ?", [source_id, run_id, MIN_PAGES, HISTORY]).fetchall()
             usual = [ExtractionFigures(*row[:5]) for row in history]
             alert = drift_alert(usual, figures, history[0][5]) if history else None
-            db["sources"].update(source_id, {"drift": alert})
+            db.table("sources").update(source_id, {"drift": alert})
             if alert:
                 alerts[source_id] = alert
         if figures.pages or errors:
-            db["source_runs"].upsert({
+            db.table("source_runs").upsert({
                 "run_id": run_id, "source_id": source_id, "pages": figures.pages, "errors": errors,
                 "no_text": figures.no_text, "no_title": figures.no_title, "no_date": figures.no_date,
                 "median_words": figures.median_words, "alert": alert}, pk=("run_id", "source_id"))

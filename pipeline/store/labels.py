@@ -6,6 +6,7 @@ relevant, an excluded one as not relevant (a curator's own label of the URL wins
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import sqlite_utils
 
@@ -22,7 +23,7 @@ def stored_document_id(db: sqlite_utils.Database, url: str) -> str | None:
     return document_id if found else None
 
 
-def mirror_labels(db: sqlite_utils.Database, labels: list[Label], lists: list[CuratedList] = ()) -> int:
+def mirror_labels(db: sqlite_utils.Database, labels: list[Label], lists: Sequence[CuratedList] = ()) -> int:
     """Replace the `labels` table with these labels and the lists' pins and exclusions;
     return how many rows it holds. Labels of URLs the corpus does not hold are kept, with
     no document_id (the document may come with a later crawl)."""
@@ -37,7 +38,7 @@ def mirror_labels(db: sqlite_utils.Database, labels: list[Label], lists: list[Cu
     with db.atomic():
         db.execute("DELETE FROM labels")
         if rows:
-            db["labels"].insert_all(rows.values())
+            db.table("labels").insert_all(rows.values())
     return len(rows)
 
 
@@ -73,7 +74,7 @@ def record_label(db: sqlite_utils.Database, labels_path, concept_ids: set[str], 
 def save_label(db: sqlite_utils.Database, label: Label, document_id: str) -> None:
     """Record one curator's label (replacing an earlier one of the URL)."""
     with db.atomic():
-        db["labels"].upsert({**_row(db, label), "document_id": document_id}, pk="url")
+        db.table("labels").upsert({**_row(db, label), "document_id": document_id}, pk="url")
 
 
 def _row(db: sqlite_utils.Database, label: Label) -> dict:

@@ -11,7 +11,7 @@ COLUMNS = ("url", "checked_at", "http_status", "final_url", "verdict", "detail",
 def save_checks(db: sqlite_utils.Database, rows: list[dict]) -> None:
     """Record verdicts, one row per URL (a newer check replaces the older one)."""
     with db.atomic():
-        db["link_checks"].upsert_all(({c: row.get(c) for c in COLUMNS} for row in rows), pk="url")
+        db.table("link_checks").upsert_all(({c: row.get(c) for c in COLUMNS} for row in rows), pk="url")
 
 
 def checks_for(db: sqlite_utils.Database, urls: list[str]) -> dict[str, dict]:

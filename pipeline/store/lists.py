@@ -74,10 +74,10 @@ def publish_lists(db: sqlite_utils.Database, lists: list[CuratedList]) -> None:
         db.execute("DELETE FROM list_items")
         db.execute("DELETE FROM lists")
         for curated in lists:
-            db["lists"].insert({"slug": curated.slug, "title": curated.title,
+            db.table("lists").insert({"slug": curated.slug, "title": curated.title,
                                 "description": curated.description,
                                 "rules": json.dumps(curated.rules, sort_keys=True)})
             for position, item in enumerate(resolve(db, curated), start=1):
-                db["list_items"].insert({"list_slug": curated.slug, "position": position,
+                db.table("list_items").insert({"list_slug": curated.slug, "position": position,
                                          "document_id": item["id"], "note": item["note"],
                                          "pinned": int(item["pinned"])})

@@ -111,7 +111,7 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
                     tagged = columns_of(tagging)
                     update = {**tagged, **other, **signals, "why": joined_why(other["why"], tagged["why"])}
                     if any(record[key] != value for key, value in update.items()):
-                        db["documents"].update(record["id"], update)
+                        db.table("documents").update(record["id"], update)
                         summary.changed += 1
                     vectors = stored_vectors(tagging)
                     if vectors is not None:  # this version's model's, for search (made before: none)

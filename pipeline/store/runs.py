@@ -67,10 +67,11 @@ def start_run(db: sqlite_utils.Database, sources: list[Source], now: str) -> int
         db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         for source in sources:
             mirror_source(db, source)
-        table = db["runs"]
+        table = db.table("runs")
         table.insert(
             {"started": now, "status": "running", "sources": json.dumps([s.id for s in sources])}
         )
+        assert table.last_pk is not None  # the row just inserted
         return table.last_pk
 
 
@@ -85,7 +86,7 @@ def mirror_source(db: sqlite_utils.Database, source: Source) -> None:
         "enabled": int(source.enabled),
         "settings": json.dumps(source.settings, sort_keys=True),
     }
-    db["sources"].upsert(config, pk="id")
+    db.table("sources").upsert(config, pk="id")
 
 
 def finish_run(
@@ -117,7 +118,7 @@ def finish_run(
         interruption=stats.get(counters.INTERRUPTION, ""),
     )
     with db.atomic():
-        db["runs"].update(
+        db.table("runs").update(
             run_id,
             {
                 "finished": now,
@@ -158,7 +159,7 @@ def _record_health(
 ) -> None:
     """A source's health after a run. In a run that was stopped (SIGTERM, Ctrl-C) a source
     that did not answer is not failing: the stop cut it short, so only successes count."""
-    row = db["sources"].get(source_id)
+    row = db.table("sources").get(source_id)
     fetched = counters.source_value(stats, source_id, "fetched", 0)
     ok = counters.source_value(stats, source_id, "ok", False)
     update: dict[str, Any] = {
@@ -166,7 +167,7 @@ def _record_health(
         + counters.source_value(stats, source_id, "documents", 0),
     }
     if stopped and not ok:
-        db["sources"].update(source_id, update)
+        db.table("sources").update(source_id, update)
         return
     if fetched or not ok:
         update["last_fetched"] = now
@@ -178,20 +179,21 @@ def _record_health(
         error = counters.source_value(stats, source_id, "last_error") or "no response"
         failures = (row.get("consecutive_errors") or 0) + 1
         moment = parse_datetime(now)
+        assert moment is not None, now  # the run's own clock
         update.update(last_status=error, consecutive_errors=failures,
                       next_due=iso(moment + policy.backoff(failures)))
         if counters.source_value(stats, source_id, "gone"):
             update["disabled_reason"] = f"410 Gone on {now[:10]}: {error}"
         elif failures >= policy.disable_after:
             update["disabled_reason"] = f"{failures} failures in a row; last: {error}"
-    db["sources"].update(source_id, update)
+    db.table("sources").update(source_id, update)
 
 
 def enable_source(db: sqlite_utils.Database, source_id: str) -> bool:
     """Clear a source's disabled state and backoff; False if the database does not know it."""
     if not db["sources"].count_where("id = ?", [source_id]):
         return False
-    db["sources"].update(source_id, {"disabled_reason": None, "next_due": None,
+    db.table("sources").update(source_id, {"disabled_reason": None, "next_due": None,
                                      "consecutive_errors": 0})
     return True
 
@@ -224,7 +226,7 @@ def skip_not_due(
 
 def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
     """Read a run's summary back from the `runs` table."""
-    row = db["runs"].get(run_id)
+    row = db.table("runs").get(run_id)
     return RunSummary(
         run_id=run_id,
         status=row["status"],
@@ -241,7 +243,7 @@ def summary_of(db: sqlite_utils.Database, run_id: int) -> RunSummary:
     )
 
 
-def last_successes(db_path: str) -> dict[str, datetime]:
+def last_successes(db_path: str) -> dict[str, datetime | None]:
     """Each source's last successful crawl (from `sources.last_ok`), for incremental sitemaps."""
     conn = open_read_only(db_path)
     if conn is None:

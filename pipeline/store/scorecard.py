@@ -98,7 +98,7 @@ def verdict(card: Scorecard, disabled: str | None, failing: int, last_status: st
     if card.documents >= MIN_DOCUMENTS and (card.relevant_share or 0) < OFF_TOPIC_BELOW:
         problems.append((3, f"mostly off-topic ({card.relevant_share:.0%} relevant)"))
     if card.documents >= MIN_DOCUMENTS and (card.copies_share or 0) >= COPIES_FROM:
-        amount = "mostly" if card.copies_share >= 0.9 else "half"
+        amount = "mostly" if (card.copies_share or 0) >= 0.9 else "half"
         problems.append((4, f"{amount} copies of {card.copies_of}"))
     if card.documents and card.failures / card.documents >= FAILURES_FROM:
         problems.append((5, f"mostly without main text ({card.failures} of {card.documents})"))
@@ -119,7 +119,7 @@ def refresh_scorecards(db: sqlite_utils.Database, now: str) -> list[Scorecard]:
     cards = scorecards(db, now)
     with db.atomic():
         db.execute("DELETE FROM source_scorecards")
-        db["source_scorecards"].insert_all(
+        db.table("source_scorecards").insert_all(
             ({**asdict(card), "updated": now} for card in cards), pk="source_id")
     return cards
 

@@ -54,7 +54,9 @@ def lookup(conn: sqlite3.Connection, url: str) -> Validators | None:
         return None
     if row is None:
         return None
-    return Validators(*row[:5], links=tuple(json.loads(row[5] or "[]")), links_kind=row[6])
+    url, etag, last_modified, hashed, document_id, links, links_kind = row
+    return Validators(url, etag, last_modified, hashed, document_id, links=tuple(json.loads(links or "[]")),
+                      links_kind=links_kind)
 
 
 def read_before_links(conn: sqlite3.Connection, document_id: str) -> bool:

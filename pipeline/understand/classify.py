@@ -217,7 +217,8 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
         named = cues.named_type()
         if named is not None and named != kind:
             return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
-        if cues.scores[kind] == 0 and (strong := cues.best(OVERRULING_SCORE, WRITING_FORMS)) not in (DEFAULT_TYPE, kind):
+        strong = cues.best(OVERRULING_SCORE, WRITING_FORMS)
+        if cues.scores[kind] == 0 and strong not in (DEFAULT_TYPE, kind):
             return TypeDecision(strong, f"{TEXT_CUES}: strong, over {signal_of(declaration)} the text shows nothing of")
         return TypeDecision(kind, signal_of(declaration))
     kind = cues.best()

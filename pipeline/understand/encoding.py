@@ -20,7 +20,7 @@ from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encodi
 def decode_html(body: bytes, declared: str | None = None) -> str:
     """The text of an HTML body; `declared` is the charset its response announced."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         return body[len(bom):].decode(bom_encoding, errors="replace")
     try:
         return body.decode("utf-8")

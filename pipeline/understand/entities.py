@@ -22,7 +22,7 @@ def find_entities(entities: tuple[Entity, ...], title: str | None, description: 
                   text: str | None) -> list[str]:
     """The names of the entities a document names, sorted."""
     index = entity_index(entities)
-    found = set()
+    found: set[str] = set()
     for value in (title or "", description or "", (text or "")[:TEXT_CHARS]):
         found.update(name for name, _ in index.find(value))
     return sorted(found)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from importlib.metadata import version
+from typing import cast
 
 import trafilatura
 from trafilatura import load_html
-from trafilatura.settings import set_date_params
+from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_url
+from trafilatura.settings import Document, set_date_params
 
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
@@ -59,7 +61,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         if tree is None:
             return None
         markup = read_markup(tree)  # before trafilatura, which may prune the scripts it reads
-        document = trafilatura.bare_extraction(
+        document = cast("Document | None", trafilatura.bare_extraction(  # a Document: as_dict is off
             tree,
             url=url,
             with_metadata=not light,
@@ -68,16 +70,16 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
             favor_precision=favour == "precision",
             favor_recall=favour == "recall",
             date_extraction_params=set_date_params(extensive="date" not in known),
-        )
+        ))
         if document is not None and light:
             document = page_metadata(tree, url, document)
-    except Exception:  # noqa: BLE001 - a crash in a third-party parser must not stop the crawl
+    except Exception:
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
     if document is None or len((document.text or "").split()) < MIN_WORDS:
         return None
     return Extraction(
-        text=document.text.strip(),
+        text=(document.text or "").strip(),
         title=_clean(document.title),
         author=_clean(document.author),
         published=_clean(document.date),
@@ -86,7 +88,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         description=_clean(document.description),
         canonical_url=_clean(document.url),
         extractor=TRAFILATURA,
-        links=content_links(tree, url, document.text),
+        links=content_links(tree, url, document.text or ""),
         markup=markup,
     )
 
@@ -97,12 +99,10 @@ def page_metadata(tree, url: str, document):
     (trafilatura.metadata.extract_metadata, less the title, author, date, categories,
     tags and licence: its costly part, the author's search alone a tenth of extraction).
     tests/test_extraction.py holds these fields to what the whole extraction gives."""
-    from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_url
-
     metadata = examine_meta(tree)
     try:
         metadata = extract_meta_json(tree, metadata)
-    except Exception:  # noqa: BLE001 - as trafilatura: bugs in its JSON-LD reading
+    except Exception:
         logger.debug("JSON-LD metadata of %s could not be read", url, exc_info=True)
     url_found = metadata.url or extract_url(tree, url)
     sitename = metadata.sitename or extract_sitename(tree)

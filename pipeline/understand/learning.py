@@ -94,7 +94,7 @@ class OffsetLogistic:
     minimised by scipy's L-BFGS (scipy comes with scikit-learn) rather than bring glum or
     statsmodels, compiled and larger, for it."""
 
-    def __init__(self, C: float = 1.0):
+    def __init__(self, C: float = 1.0):  # noqa: N803 - named as scikit-learn names it
         self.C = C
         self.coef_ = np.zeros(0)
         self.intercept_ = 0.0
@@ -132,9 +132,9 @@ def _predict(model: OffsetLogistic, scores: list[float], taggings: list[Tagging]
 
 
 def _relevance_data(examples: list[tuple[Tagging, Label]]):
-    judged = [(t, l) for t, l in examples if l.relevant is not None]
-    x = np.array([features(t.relevance, t) for t, _ in judged])
-    y = np.array([int(l.relevant) for _, l in judged])
+    judged = [(tagging, label) for tagging, label in examples if label.relevant is not None]
+    x = np.array([features(tagging.relevance, tagging) for tagging, _ in judged])
+    y = np.array([int(bool(label.relevant)) for _, label in judged])  # (judged: never None)
     return x, y
 
 
@@ -181,7 +181,8 @@ def apply_label(taxonomy: Taxonomy, tagging: Tagging, label: Label) -> Tagging:
         result.scores[concept_id] = 0.0
     # The curator's concepts are tags whatever the score says (a concept label says the page is
     # about product ops); the others only on a document above the relevance threshold.
-    tagged = set(tags_from_scores(taxonomy, result.scores, result.relevance)) | set(with_parents(taxonomy, label.concepts))
+    tagged = (set(tags_from_scores(taxonomy, result.scores, result.relevance))
+              | set(with_parents(taxonomy, label.concepts)))
     result.tags = sorted(c for c in tagged if c not in label.not_concepts)
     return result
 
@@ -217,7 +218,7 @@ def cross_validate(taxonomy: Taxonomy, examples: list[tuple[Tagging, Label]]) ->
         for i, adjusted in zip(test, teacher.adjust(taxonomy, [examples[i][0] for i in test])):
             after[i] = adjusted
     judged = [i for i, (_, label) in enumerate(examples) if label.relevant is not None]
-    truths = [examples[i][1].relevant for i in judged]
+    truths = [bool(examples[i][1].relevant) for i in judged]  # (judged: never None)
     pairs = [(i, concept) for i, (_, label) in enumerate(examples) for concept in label.concepts]
     return CrossValidation(
         labels=len(examples),

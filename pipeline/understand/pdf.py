@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from importlib.metadata import version
 from typing import Any
 
-from pypdf import PdfReader
+from pypdf import DocumentInformation, PdfReader
 
 from feeds.dates import iso
 from pipeline.items import Extraction
@@ -49,7 +49,7 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
         pages = reader.pages
         page_count = len(pages)
         texts = [(pages[i].extract_text() or "") for i in range(min(page_count, MAX_PAGES))]
-        info = reader.metadata or {}
+        info: DocumentInformation | dict[str, Any] = reader.metadata or {}
     except (PdfError, MemoryError):
         raise  # MemoryError: past the worker's cap (a decompression bomb); the pool says so
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken files

@@ -61,7 +61,8 @@ class Reading:
     best_passage: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (text, cosine)
     # The page as one unit vector: its head's and its passages' mean, equally weighted.
     vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))
-    head_vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))  # title + description
+    # The head's alone: title + description.
+    head_vector: np.ndarray = field(default_factory=lambda: np.zeros(DIMENSIONS, dtype=np.float32))
     head_contrast: float = 0.0  # the title and description's (0 without them)
     passage_contrast: float = 0.0  # the mean of the passages' own contrasts
     passage_share: float = 0.0  # the share of passages whose contrast is over PASSAGE_CONTRAST_LINE
@@ -125,7 +126,8 @@ def read(taxonomy: Taxonomy, title: str | None, description: str | None, text: s
     for index, concept_id in enumerate(space.ids):
         reading.similarity[concept_id] = round(float(scores[index]), 4)
         if best is not None:
-            reading.best_passage[concept_id] = (parts[best[index]], round(float(concept_sims[1 + best[index], index]), 3))
+            reading.best_passage[concept_id] = (parts[best[index]],
+                                                round(float(concept_sims[1 + best[index], index]), 3))
     neighbour_sims = (vectors @ space.neighbours.T if len(space.neighbours)
                       else np.zeros((len(vectors), 0), dtype=np.float32))
     if head:
@@ -153,4 +155,5 @@ def _combine(head: np.ndarray | None, passage_sims: np.ndarray) -> np.ndarray:
         top = min(TOP_PASSAGES, len(passage_sims))
         body = np.sort(passage_sims, axis=0)[-top:].mean(axis=0)
         return body if head is None else (head + body) / 2
+    assert head is not None  # read() asks only for a page with a head or passages
     return head

@@ -171,7 +171,8 @@ def tags_from_scores(taxonomy: Taxonomy, scores: dict[str, float], relevance: fl
     if relevance < RELEVANT:
         return []
     rule = rule or tag_rule()
-    return with_parents(taxonomy, [concept_id for concept_id, score in scores.items() if score >= rule.line(concept_id)])
+    return with_parents(taxonomy, [concept_id for concept_id, score in scores.items()
+                                   if score >= rule.line(concept_id)])
 
 
 def with_parents(taxonomy: Taxonomy, concept_ids) -> list[str]:
@@ -197,7 +198,7 @@ def semantic_concept_scores(reading: Reading, relevance: float, definition_margi
         return {}
     odds = min(max(relevance, 1e-6), 1 - 1e-6)
     z = math.log(odds / (1 - odds))
-    ranked = sorted(reading.similarity, key=reading.similarity.get, reverse=True)
+    ranked = sorted(reading.similarity, key=reading.similarity.__getitem__, reverse=True)
     specific = [concept_id for concept_id in ranked if concept_id != CORE_CONCEPT]
     nearest = ranked[:SEMANTIC_TAGS]
     leads = not specific or reading.similarity.get(CORE_CONCEPT, -1.0) >= (

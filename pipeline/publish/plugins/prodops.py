@@ -161,7 +161,8 @@ async def review_page(datasette, request):
     labelled = (await db.execute("SELECT count(*) FROM labels")).rows[0][0]
     here = datasette.urls.path("/-/review")
     data = {"queue": state, "status": review.refitter_of(datasette).status(labelled), "labelled": labelled,
-            "since": since, "doc": None, "here": here + ("?" + urlencode({"skip": ",".join(skipped)}) if skipped else "")}
+            "since": since, "doc": None,
+            "here": here + ("?" + urlencode({"skip": ",".join(skipped)}) if skipped else "")}
     if state.next_id is not None:
         found = await db.execute_fn(lambda conn: site.document(conn, state.next_id))
         data.update(found)
