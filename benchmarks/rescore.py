@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.serve import fill
+from benchmarks.serve import generated
 from pipeline.clock import now_iso
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import load_taxonomy
@@ -58,10 +58,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="the generated database (made when absent)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        source = args.db or Path(tmp) / "generated.db"
-        if not source.exists():
-            print(f"generating {args.documents:,} documents (once) ...", flush=True)
-            fill(source, args.documents)
+        source = generated(args.db, tmp, args.documents)
         copy = Path(tmp) / "rescore.db"
         shutil.copy(source, copy)
         db = open_database(copy)

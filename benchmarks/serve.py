@@ -81,6 +81,18 @@ def fill(db_path: Path, count: int) -> None:
     db.close()
 
 
+def generated(kept: Path | None, scratch: str, documents: int) -> Path:
+    """The generated database: `kept` when given (filled when it does not exist yet, and
+    reused after), else a new one in `scratch`."""
+    db_path = kept or Path(scratch) / "prodops.db"
+    if not db_path.exists():
+        started = time.perf_counter()
+        fill(db_path, documents)
+        print(f"filled {documents} documents in {time.perf_counter() - started:.0f} s "
+              f"({db_path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    return db_path
+
+
 def add_vectors(db) -> None:
     """Every document's (head, page) vectors, as the tag stage would store them (the page's
     here from its head and its whole text, not passage by passage: the same cost to search)."""
@@ -120,12 +132,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="keep the database here (reused if it exists)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        db_path = options.db or Path(scratch) / "prodops.db"
-        if not db_path.exists():
-            started = time.perf_counter()
-            fill(db_path, options.documents)
-            print(f"filled {options.documents} documents in {time.perf_counter() - started:.0f} s "
-                  f"({db_path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+        db_path = generated(options.db, scratch, options.documents)
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path),
                                    "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,

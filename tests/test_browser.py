@@ -380,7 +380,7 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
             title = page.locator("article.review h2").inner_text()
             judged.append(title)
             page.keyboard.press(key)
-            expect(page.locator("article.review h2")).not_to_have_text(title)
+            expect(page.locator("article.review h2")).not_to_have_text(title, timeout=20_000)  # a loaded machine
         assert len(set(judged)) == 3
 
         page.goto(base + "/-/search?q=onboarding")
@@ -390,7 +390,7 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
         result.locator("select[name=slug]").select_option("prodops-onboarding")
         result.locator("input[name=note]").fill(note)
         result.locator("button", has_text="Pin").click()
-        expect(result.locator(".act-status")).to_have_text("Pinned to the list prodops-onboarding.")
+        expect(result.locator(".act-status")).to_have_text("Pinned to the list prodops-onboarding.", timeout=20_000)
         assert page.url == base + "/-/search?q=onboarding&page=1" or "/-/search" in page.url  # stayed in place
         problems["search"] = serious_violations(axe, page)
         for path in ("/-/review", "/-/search?q=onboarding"):

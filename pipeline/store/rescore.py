@@ -23,6 +23,7 @@ import sqlite_utils
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
 from pipeline.store.labels import document_labels
+from pipeline.store.retag import RetagSummary
 from pipeline.understand.embeddings import DIMENSIONS, MODEL_NAME, from_blobs
 from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.semantic import Reading
@@ -35,11 +36,9 @@ SELECT = ("SELECT d.id, d.tagger_relevance, d.tagger_scores, d.relevance, d.tag_
 
 
 @dataclass
-class RescoreSummary:
-    seen: int = 0
-    changed: int = 0
-    labels: int = 0  # labels of stored documents
-    learned: bool = False  # the models were fitted (enough labels)
+class RescoreSummary(RetagSummary):
+    """A retag's figures, and the documents a refit could not re-score."""
+
     without_scores: int = 0  # stored before tagger scores were kept: left for `prodops retag`
 
 
