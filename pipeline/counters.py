@@ -6,10 +6,44 @@ Spiders and stages count here; pipeline.crawl.runlog turns the counts into the `
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the store layer reads these counters too, without Scrapy
     from scrapy.statscollectors import StatsCollector
+
+
+class DropReason(StrEnum):
+    """Why an item or an entry was left out on purpose: the run's `dropped` counts, by reason."""
+
+    UNFETCHED = "unfetched"  # the page could not be fetched (its error is counted too)
+    NO_CONTENT = "no-content"  # no main text (a hub, a listing, a bare download page)
+    INTERRUPTED = "interrupted"  # the crawl was stopping, or its cluster was lost
+    UNCLASSIFIED = "unclassified"  # reached the store without a document (a bug)
+    NOT_MODIFIED_UNKNOWN = "not-modified-unknown"  # unchanged, but never stored
+    OVER_ENTRY_LIMIT = "over-entry-limit"  # a feed's entries past PRODOPS_FEED_MAX_ENTRIES
+    OVER_SITEMAP_LIMIT = "over-sitemap-limit"  # a sitemap's URLs past its limit
+    NOT_WEB_LINK = "not-web-link"  # a link that is not http(s)
+    UNSPECIFIED = "unspecified"  # dropped by code that said no reason (Scrapy's own DropItem)
+
+
+class SourceFact(StrEnum):
+    """What a run records of each source (SOURCE's `what`), read at its end (pipeline.store.runs,
+    pipeline.store.drift)."""
+
+    FETCHED = "fetched"
+    ERRORS = "errors"
+    LAST_ERROR = "last_error"
+    OK = "ok"
+    WARNING = "warning"
+    DOCUMENTS = "documents"
+    EXTRACTED = "extracted"
+    NO_TEXT = "no_text"
+    NO_TITLE = "no_title"
+    NO_DATE = "no_date"
+    WORDS = "words"
+    UNREACHABLE = "unreachable"
+    GONE = "gone"
 
 PAGES = "prodops/pages_fetched"
 NOT_MODIFIED = "prodops/pages_not_modified"
@@ -21,14 +55,13 @@ DROPPED = "prodops/dropped/{reason}"
 NOT_FOLLOWED = "prodops/links_not_followed"  # links of pages below PRODOPS_FOLLOW_MIN_RELEVANCE
 NOT_FOLLOWED_PAGES = "prodops/pages_not_followed"
 INTERRUPTION = "prodops/interruption"  # why the run was interrupted (a Dask cluster lost)
-# fetched | errors | last_error | ok | warning | documents | extracted | no_text | no_title | no_date | words
-SOURCE = "prodops/source/{source_id}/{what}"
+SOURCE = "prodops/source/{source_id}/{what}"  # what: a SourceFact
 
 
 def count_page(stats: StatsCollector, source_id: str) -> None:
     """Count one fetched response for the run and its source."""
     stats.inc_value(PAGES)
-    stats.inc_value(SOURCE.format(source_id=source_id, what="fetched"))
+    stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.FETCHED))
 
 
 def count_not_modified(stats: StatsCollector, source_id: str) -> None:
@@ -39,8 +72,8 @@ def count_not_modified(stats: StatsCollector, source_id: str) -> None:
 def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -> None:
     """Count an error for the run and its source, keeping its message."""
     stats.inc_value(ERRORS)
-    stats.inc_value(SOURCE.format(source_id=source_id, what="errors"))
-    stats.set_value(SOURCE.format(source_id=source_id, what="last_error"), f"{url}: {message}")
+    stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.ERRORS))
+    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.LAST_ERROR), f"{url}: {message}")
     messages = stats.get_value(ERROR_MESSAGES) or []
     if len(messages) < MAX_ERROR_MESSAGES:
         stats.set_value(ERROR_MESSAGES, [*messages, f"{source_id}: {url}: {message}"])
@@ -49,23 +82,23 @@ def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -
 def mark_source_unreachable(stats: StatsCollector, source_id: str) -> None:
     """The source's own URL could not be reached at all (DNS, refused, unreachable, timeout):
     if every source of the run says so, the machine was offline (pipeline.store.runs)."""
-    stats.set_value(SOURCE.format(source_id=source_id, what="unreachable"), True)
+    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.UNREACHABLE), True)
 
 
 def mark_source_gone(stats: StatsCollector, source_id: str) -> None:
     """Record that the source's own URL answered 410 Gone: it will be disabled."""
-    stats.set_value(SOURCE.format(source_id=source_id, what="gone"), True)
+    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.GONE), True)
 
 
 def mark_source_ok(stats: StatsCollector, source_id: str) -> None:
     """Record that the source's own URL (feed, page) was fetched and read."""
-    stats.set_value(SOURCE.format(source_id=source_id, what="ok"), True)
+    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.OK), True)
 
 
 def warn_source(stats: StatsCollector, source_id: str, warning: str) -> None:
     """Keep a warning about a source that still worked (e.g. a malformed feed); several
     warnings in one run are kept together."""
-    key = SOURCE.format(source_id=source_id, what="warning")
+    key = SOURCE.format(source_id=source_id, what=SourceFact.WARNING)
     earlier = stats.get_value(key)
     if earlier and warning not in earlier:
         warning = f"{earlier}; {warning}"
@@ -75,19 +108,20 @@ def warn_source(stats: StatsCollector, source_id: str, warning: str) -> None:
 def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
     """Count a stored document as new, updated or unchanged."""
     stats.inc_value(DOCUMENTS.format(outcome=outcome))
-    stats.inc_value(SOURCE.format(source_id=source_id, what="documents"))
+    stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.DOCUMENTS))
 
 
 def count_extraction(stats: StatsCollector, source_id: str, text: str | None, title: str | None,
                      published: str | None) -> None:
     """Count what extraction made of one fetched page of a source (pipeline.store.drift):
     whether it found main text, a title, a date, and the text's words."""
-    stats.inc_value(SOURCE.format(source_id=source_id, what="extracted"))
-    for what, missing in (("no_text", not text), ("no_title", not title), ("no_date", not published)):
+    stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.EXTRACTED))
+    for what, missing in ((SourceFact.NO_TEXT, not text), (SourceFact.NO_TITLE, not title),
+                          (SourceFact.NO_DATE, not published)):
         if missing:
             stats.inc_value(SOURCE.format(source_id=source_id, what=what))
     if text:
-        key = SOURCE.format(source_id=source_id, what="words")
+        key = SOURCE.format(source_id=source_id, what=SourceFact.WORDS)
         words = stats.get_value(key)
         if words is None:
             words = []
@@ -95,9 +129,10 @@ def count_extraction(stats: StatsCollector, source_id: str, text: str | None, ti
         words.append(len(text.split()))  # in place: copying the list per page is quadratic
 
 
-def count_dropped(stats: StatsCollector, reason: str, count: int = 1) -> None:
-    """Count items dropped on purpose, by their reason code."""
-    stats.inc_value(DROPPED.format(reason=reason), count)
+def count_dropped(stats: StatsCollector, reason: DropReason, count: int = 1) -> None:
+    """Count items dropped on purpose, by their reason (ValueError for one not in DropReason:
+    a new reason is declared there first)."""
+    stats.inc_value(DROPPED.format(reason=DropReason(reason).value), count)
 
 
 def count_not_followed(stats: StatsCollector, links: int) -> None:
@@ -106,9 +141,9 @@ def count_not_followed(stats: StatsCollector, links: int) -> None:
     stats.inc_value(NOT_FOLLOWED, links)
 
 
-def source_value(stats: dict[str, Any], source_id: str, what: str, default: Any = None) -> Any:
+def source_value(stats: dict[str, Any], source_id: str, what: SourceFact, default: Any = None) -> Any:
     """Read one per-source counter from a stats dict."""
-    return stats.get(SOURCE.format(source_id=source_id, what=what), default)
+    return stats.get(SOURCE.format(source_id=source_id, what=SourceFact(what).value), default)
 
 
 def dropped_by_reason(stats: dict[str, Any]) -> dict[str, int]:

@@ -10,6 +10,7 @@ from twisted.python.failure import Failure
 from pipeline import counters
 from pipeline.clock import now_iso
 from pipeline.config.sources import Source, load_sources, select_sources
+from pipeline.counters import DropReason
 from pipeline.items import Page
 from pipeline.store import validators
 from pipeline.store.database import open_database
@@ -110,7 +111,7 @@ class CuratorSpider(
     def skip_links(self, source: Source, count: int, what: str) -> None:
         """Record `count` items of a source skipped because their link is not http(s)
         (javascript:, data:, file:, mailto: ...): never fetched, counted, and said on the source."""
-        counters.count_dropped(self.crawler.stats, "not-web-link", count)
+        counters.count_dropped(self.crawler.stats, DropReason.NOT_WEB_LINK, count)
         counters.warn_source(self.crawler.stats, source.id,
                              f"skipped {count} {what} whose link is not an http(s) link")
 

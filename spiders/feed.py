@@ -10,6 +10,7 @@ import logging
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config.sources import Source
+from pipeline.counters import DropReason
 from pipeline.items import Page
 from pipeline.stages.pool import WorkerPool
 from spiders.responses import content_type, parse_in_worker
@@ -55,7 +56,7 @@ class FeedNavigation:
                 seen.add(entry.link)
                 entries.append(entry)
         if len(entries) > limit:
-            counters.count_dropped(stats, "over-entry-limit", len(entries) - limit)
+            counters.count_dropped(stats, DropReason.OVER_ENTRY_LIMIT, len(entries) - limit)
             counters.warn_source(stats, source.id, f"the feed lists {len(entries)} entries; took the "
                                  f"first {limit} (raise the source's max_entries to take more)")
             entries = entries[:limit]

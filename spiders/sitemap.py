@@ -13,6 +13,7 @@ import scrapy
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
 from pipeline.config.sources import Source
+from pipeline.counters import DropReason
 from spiders.responses import parse_in_worker
 
 
@@ -41,7 +42,7 @@ class SitemapNavigation:
         for position, url in enumerate(urls):
             used = self._sitemaps_asked.get(source.id, 0)
             if used >= limit:
-                counters.count_dropped(self.crawler.stats, "over-sitemap-limit", len(urls) - position)
+                counters.count_dropped(self.crawler.stats, DropReason.OVER_SITEMAP_LIMIT, len(urls) - position)
                 counters.warn_source(self.crawler.stats, source.id,
                                      f"more sitemaps than max_sitemaps ({limit}); the rest skipped")
                 return

@@ -273,3 +273,18 @@ def test_last_successes_read_only_those_that_succeeded(tmp_path, db):
     crawl(db, [source("a"), source("b")], {**succeeded("a"), **unreachable("b")})
     found = last_successes(str(tmp_path / "c.db"))
     assert list(found) == ["a"] and found["a"].isoformat() == "2026-11-01T00:10:00+00:00"
+
+
+def test_a_drop_is_counted_by_its_declared_reason_never_by_its_words():
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from pipeline.counters import DropReason, count_dropped, dropped_by_reason
+    from pipeline.stages.drops import Dropped, reason_of
+
+    stats = get_crawler().stats
+    count_dropped(stats, reason_of(Dropped(DropReason.NO_CONTENT, "no main text in https://a.example/")))
+    count_dropped(stats, reason_of(DropItem("no-content: a message that only looks like a reason")))
+    assert dropped_by_reason(stats.get_stats()) == {"no-content": 1, "unspecified": 1}
+    with pytest.raises(ValueError):
+        count_dropped(stats, "a-reason-nobody-declared")  # type: ignore[arg-type]

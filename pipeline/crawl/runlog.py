@@ -11,6 +11,8 @@ import logging
 from scrapy import signals
 
 from pipeline import clock, counters
+from pipeline.counters import DropReason
+from pipeline.stages.drops import reason_of
 from pipeline.stages.pool import CLUSTER_LOST
 from pipeline.store import runs, validators
 from pipeline.store.database import open_database
@@ -77,10 +79,9 @@ class RunLog:
             db.close()
 
     def item_dropped(self, item, response, exception, spider) -> None:
-        # DropItem messages start with a reason code: "no-content: ...".
-        reason = str(exception).split(":", 1)[0].strip() or "unspecified"
+        reason = reason_of(exception)
         counters.count_dropped(self.crawler.stats, reason)
-        if getattr(item, "found_via", None) == "url" and reason == "no-content":
+        if getattr(item, "found_via", None) == "url" and reason is DropReason.NO_CONTENT:
             # A `url` source is that one page: say on the source why it gave no document.
             counters.warn_source(self.crawler.stats, item.source_id, str(exception))
 

@@ -3,9 +3,10 @@ too short. Pages with nothing worth keeping are dropped here, with a reason."""
 
 from __future__ import annotations
 
-from scrapy.exceptions import DropItem
 
+from pipeline.counters import DropReason
 from pipeline.items import Page
+from pipeline.stages.drops import Dropped
 from pipeline.stages.base import TaxonomyStage
 from pipeline.stages.reading import classify_call
 from pipeline.store.documents import document_row
@@ -21,9 +22,9 @@ class ClassifyStage(TaxonomyStage):
         row = document_row(item)
         if row is None:
             if item.fetch_error:
-                raise DropItem(f"unfetched: {item.url}: {item.fetch_error}")
+                raise Dropped(DropReason.UNFETCHED, f"{item.url}: {item.fetch_error}")
             why = item.extraction_error or "no main text or title"
-            raise DropItem(f"no-content: {why} in {item.url}")
+            raise Dropped(DropReason.NO_CONTENT, f"{why} in {item.url}")
         row.update(await self.compute(item, classify_call(row, self.taxonomy_path)))
         html = item.body if item.content_type in ("text/html", "application/xhtml+xml") else b""
         row["gated"] = int(is_gated(html, row["text"]))

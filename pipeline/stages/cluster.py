@@ -51,10 +51,11 @@ from urllib.parse import urlsplit
 from distributed import Client, WorkerPlugin
 from distributed.client import FutureCancelledError
 from distributed.comm import parse_address, parse_host_port
-from scrapy.exceptions import DropItem
 
 from pipeline import counters
 from pipeline.config.files import SHIPPED, shipped_name
+from pipeline.counters import DropReason
+from pipeline.stages.drops import Dropped
 from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout
 from pipeline.understand.worker import warm_up
 
@@ -281,7 +282,7 @@ class ClusterPool(Backpressure):
             # Every page waits on this one connection: its failure ends the crawl (interrupted;
             # the next crawl does the work) instead of failing each page with it.
             self._lose(error)
-            raise DropItem("interrupted: the Dask cluster could not be used") from None
+            raise Dropped(DropReason.INTERRUPTED, "the Dask cluster could not be used") from None
 
     async def _connect(self):
         check_address(self.address, self.insecure)  # the CLI checked it; a setting given another way is too
@@ -318,7 +319,7 @@ class ClusterPool(Backpressure):
         A call `alone` (one that may run long: the parsers of fetched bodies) is never
         batched: a page stuck in a parser must not hold other pages' calls with it."""
         if self.lost:
-            raise DropItem("interrupted: the Dask scheduler was lost")
+            raise Dropped(DropReason.INTERRUPTED, "the Dask scheduler was lost")
         await self._connected()
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
@@ -372,7 +373,7 @@ class ClusterPool(Backpressure):
         except asyncio.CancelledError:
             for *_, waiter in calls:
                 if not waiter.done():
-                    waiter.set_exception(DropItem("interrupted: the crawl was stopping"))
+                    waiter.set_exception(Dropped(DropReason.INTERRUPTED, "the crawl was stopping"))
             raise
         for (*_, waiter), (ok, value) in zip(calls, results):
             if waiter.done():  # a caller cancelled meanwhile has no use for it
@@ -394,13 +395,13 @@ class ClusterPool(Backpressure):
             raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); stopped") from None
         except WrongVersion as error:
             self._lose(error)
-            raise DropItem(f"interrupted: {error}") from None
+            raise Dropped(DropReason.INTERRUPTED, str(error)) from None
         except (OSError, asyncio.CancelledError, FutureCancelledError) as error:
             # The scheduler went away: its futures are cancelled ("scheduler-connection-lost",
             # then "unknown" once the client gave up reconnecting), or the comm closed.
             if self.lost or client.status != "running" or "connection" in str(error):
                 self._lose(error)
-                raise DropItem("interrupted: the Dask scheduler was lost") from None
+                raise Dropped(DropReason.INTERRUPTED, "the Dask scheduler was lost") from None
             raise
 
     async def _stop_stuck(self, future) -> None:

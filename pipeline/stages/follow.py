@@ -17,7 +17,9 @@ import logging
 from scrapy import signals
 
 from pipeline import counters
+from pipeline.counters import DropReason
 from pipeline.items import Page
+from pipeline.stages.drops import reason_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ class FollowStage:
 
     def item_dropped(self, item, response, exception, spider=None):
         """A page without main text (a hub, a listing, a bare download page) still leads on."""
-        if isinstance(item, Page) and str(exception).startswith("no-content"):
+        if isinstance(item, Page) and reason_of(exception) is DropReason.NO_CONTENT:
             self._follow(item, None)
 
     def _follow(self, page: Page, relevance: float | None) -> None:

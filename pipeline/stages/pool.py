@@ -41,8 +41,9 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
-from scrapy.exceptions import DropItem
 
+from pipeline.counters import DropReason
+from pipeline.stages.drops import Dropped
 from pipeline.stages.reading import ReadAhead
 from pipeline.understand.worker import prepare_worker
 
@@ -191,7 +192,7 @@ class WorkerPool(Backpressure):
                                   "PRODOPS_WORKER_MEMORY_MB); stopped") from None
         except Exception as error:
             if self._stopping():
-                raise DropItem(f"interrupted: the crawl was stopping ({type(error).__name__})") from None
+                raise Dropped(DropReason.INTERRUPTED, f"the crawl was stopping ({type(error).__name__})") from None
             if isinstance(error, ProcessExpired):  # a parser's C code may abort where Python raises MemoryError
                 raise TaskOutOfMemory(f"its worker died ({error}); stopped") from None
             raise

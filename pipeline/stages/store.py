@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 import sqlite_utils
-from scrapy.exceptions import DropItem
 
 from pipeline import clock, counters
+from pipeline.counters import DropReason
 from pipeline.items import Page
+from pipeline.stages.drops import Dropped
 from pipeline.store import validators
 from pipeline.store.bodies import MIB, BodyStore
 from pipeline.store.database import open_database
@@ -58,7 +59,7 @@ class StoreStage:
             return self._seen_again(item, now)
         row = item.document
         if row is None:
-            raise DropItem(f"unclassified: {item.url} reached the store without a document")
+            raise Dropped(DropReason.UNCLASSIFIED, f"{item.url} reached the store without a document")
         fetched = None
         if item.fetch_error is None and 200 <= item.status < 300:
             fetched = (item.headers, validators.body_hash(item.body), item.linked_pdfs)
@@ -99,7 +100,7 @@ class StoreStage:
         # A page stored from its feed entry alone has no validators: its id is the URL's.
         document_id = known.document_id if known and known.document_id else item.doc_id
         if not touch_document(self.db, document_id, item.source_id, item.url, item.found_via, now):
-            raise DropItem(f"not-modified-unknown: {item.url} is unchanged but was never stored")
+            raise Dropped(DropReason.NOT_MODIFIED_UNKNOWN, f"{item.url} is unchanged but was never stored")
         self._count(document_id, item.source_id, "unchanged")
         stored = self.db.execute("SELECT relevance FROM documents WHERE id = ?", [document_id]).fetchone()
         item.relevance = stored[0] if stored else None  # the follow stage's judge

@@ -50,12 +50,12 @@ SHARES = (("no_text", "pages without main text"), ("no_title", "pages without a 
 
 def figures_of(stats: dict[str, Any], source_id: str) -> ExtractionFigures:
     """A source's extraction figures from a crawl's stats (pipeline.counters)."""
-    words = counters.source_value(stats, source_id, "words", [])
+    words = counters.source_value(stats, source_id, counters.SourceFact.WORDS, [])
     return ExtractionFigures(
-        pages=counters.source_value(stats, source_id, "extracted", 0),
-        no_text=counters.source_value(stats, source_id, "no_text", 0),
-        no_title=counters.source_value(stats, source_id, "no_title", 0),
-        no_date=counters.source_value(stats, source_id, "no_date", 0),
+        pages=counters.source_value(stats, source_id, counters.SourceFact.EXTRACTED, 0),
+        no_text=counters.source_value(stats, source_id, counters.SourceFact.NO_TEXT, 0),
+        no_title=counters.source_value(stats, source_id, counters.SourceFact.NO_TITLE, 0),
+        no_date=counters.source_value(stats, source_id, counters.SourceFact.NO_DATE, 0),
         median_words=statistics.median(words) if words else None,
     )
 
@@ -89,7 +89,7 @@ def record_figures(db: sqlite_utils.Database, run_id: int, source_ids: list[str]
     alerts = {}
     for source_id in source_ids:
         figures = figures_of(stats, source_id)
-        errors = counters.source_value(stats, source_id, "errors", 0)
+        errors = counters.source_value(stats, source_id, counters.SourceFact.ERRORS, 0)
         alert = None
         if figures.pages >= MIN_PAGES:
             history = db.execute(

@@ -114,7 +114,7 @@ def finish_run(
         pages_not_followed=stats.get(counters.NOT_FOLLOWED_PAGES, 0),
         error_messages=list(stats.get(counters.ERROR_MESSAGES, [])),
         warnings={source.id: warning for source in sources
-                  if (warning := counters.source_value(stats, source.id, "warning"))},
+                  if (warning := counters.source_value(stats, source.id, counters.SourceFact.WARNING))},
         interruption=stats.get(counters.INTERRUPTION, ""),
     )
     with db.atomic():
@@ -149,7 +149,8 @@ def was_offline(sources: list[Source], stats: dict[str, Any]) -> bool:
     unreachable, timeout) without a single success. One source alone cannot tell an outage
     from its own host's failure, so it counts as its own."""
     return len(sources) >= 2 and all(
-        counters.source_value(stats, s.id, "unreachable") and not counters.source_value(stats, s.id, "ok")
+        counters.source_value(stats, s.id, counters.SourceFact.UNREACHABLE)
+        and not counters.source_value(stats, s.id, counters.SourceFact.OK)
         for s in sources)
 
 
@@ -160,11 +161,11 @@ def _record_health(
     """A source's health after a run. In a run that was stopped (SIGTERM, Ctrl-C) a source
     that did not answer is not failing: the stop cut it short, so only successes count."""
     row = db.table("sources").get(source_id)
-    fetched = counters.source_value(stats, source_id, "fetched", 0)
-    ok = counters.source_value(stats, source_id, "ok", False)
+    fetched = counters.source_value(stats, source_id, counters.SourceFact.FETCHED, 0)
+    ok = counters.source_value(stats, source_id, counters.SourceFact.OK, False)
     update: dict[str, Any] = {
         "documents": (row.get("documents") or 0)
-        + counters.source_value(stats, source_id, "documents", 0),
+        + counters.source_value(stats, source_id, counters.SourceFact.DOCUMENTS, 0),
     }
     if stopped and not ok:
         db.table("sources").update(source_id, update)
@@ -172,17 +173,17 @@ def _record_health(
     if fetched or not ok:
         update["last_fetched"] = now
     if ok:
-        warning = counters.source_value(stats, source_id, "warning")
+        warning = counters.source_value(stats, source_id, counters.SourceFact.WARNING)
         update.update(last_ok=now, last_status="ok", consecutive_errors=0, last_warning=warning,
                       next_due=None)
     else:
-        error = counters.source_value(stats, source_id, "last_error") or "no response"
+        error = counters.source_value(stats, source_id, counters.SourceFact.LAST_ERROR) or "no response"
         failures = (row.get("consecutive_errors") or 0) + 1
         moment = parse_datetime(now)
         assert moment is not None, now  # the run's own clock
         update.update(last_status=error, consecutive_errors=failures,
                       next_due=iso(moment + policy.backoff(failures)))
-        if counters.source_value(stats, source_id, "gone"):
+        if counters.source_value(stats, source_id, counters.SourceFact.GONE):
             update["disabled_reason"] = f"410 Gone on {now[:10]}: {error}"
         elif failures >= policy.disable_after:
             update["disabled_reason"] = f"{failures} failures in a row; last: {error}"
