@@ -36,3 +36,39 @@ def test_every_setting_and_every_documents_column_is_described():
     migrations.apply(db)
     described = _column_descriptions()
     assert [c.name for c in db["documents"].columns if c.name not in described] == []
+
+
+def test_every_command_shows_examples_that_parse():
+    """`--help` of each command ends its text with examples, as sqlite-utils' commands do, and
+    each example is a command line its parser accepts (options and arguments that exist)."""
+    import shlex
+
+    import click
+
+    from pipeline.cli.main import main
+    from pipeline.cli.reference import synopsis
+
+    names = [line.split()[1:3] for line in synopsis().splitlines() if line.startswith("prodops ")]
+    missing, wrong = [], []
+    for words in names:
+        path = [word for word in words if not word.startswith(("[", "-")) and not word.isupper()]
+        command: click.Command = main
+        for word in path:
+            command = command.get_command(click.Context(command), word)  # type: ignore[attr-defined]
+        examples = (command.help or "").split("Example", 1)
+        if len(examples) < 2:
+            missing.append(" ".join(path))
+            continue
+        for line in examples[1].splitlines()[1:]:
+            tokens = shlex.split(line.strip())
+            if "prodops" not in tokens:
+                continue
+            tokens = tokens[tokens.index("prodops") + 1:]
+            tokens = tokens[:next((i for i, t in enumerate(tokens) if t in (">", "|")), len(tokens))]
+            try:
+                command.make_context("prodops " + " ".join(path), tokens[len(path):])
+            except click.ClickException as error:
+                if "does not exist" not in error.format_message():  # a file the reader has, not this test
+                    wrong.append(f"{line.strip()}: {error.format_message()}")
+    assert not missing, f"commands without examples: {missing}"
+    assert not wrong, wrong

@@ -31,7 +31,13 @@ from pipeline.store.labels import JudgementError, mirror_labels, record_label
 @cluster_options("Tag on this Dask scheduler's workers (tls://host:8786; tcp:// on this machine).")
 def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path, cluster, cluster_insecure) -> None:
     """Re-apply the taxonomy (tags, relevance, why, content type), the entities and the
-    curator's labels to every stored document, without fetching anything."""
+    curator's labels to every stored document, without fetching anything.
+
+    \b
+    Examples:
+      prodops retag
+      prodops retag --taxonomy my-taxonomy.yaml
+    """
     # Imported here: scikit-learn and SciPy cost every other command (the crawler among
     # them) some 60 MB of memory and half a second.
     from pipeline.store.retag import retag_corpus
@@ -63,7 +69,13 @@ def reextract(source_ids, since, db_path, settings) -> None:
     """Re-run extraction and the later stages over the kept bodies with the installed
     versions and the crawl's settings, without fetching anything; report per source how
     many documents' text changed and by how many words. Exit status: 0 done, 1 interrupted,
-    2 bad input, 75 a crawl is writing the database."""
+    2 bad input, 75 a crawl is writing the database.
+
+    \b
+    Examples:
+      prodops reextract
+      prodops reextract --source acme-blog
+    """
     from pipeline.crawl.lock import CrawlLockedError, crawl_lock
     from pipeline.crawl.reextract import Reextraction
     from pipeline.crawl.reextract import reextract as reextract_corpus
@@ -124,7 +136,13 @@ def reextract_table(report) -> str:
 @taxonomy_option
 def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, labels_path, taxonomy_path) -> None:
     """Record a judgement of a stored document (table `labels` and the labels file);
-    `prodops retag` learns from the labels."""
+    `prodops retag` learns from the labels.
+
+    \b
+    Examples:
+      prodops label https://example.com/post --relevant --concept voice-of-customer
+      prodops label https://example.com/other --not-relevant
+    """
     if is_relevant and not_relevant:
         raise UserError("give --relevant or --not-relevant, not both")
     relevant = True if is_relevant else False if not_relevant else None
@@ -153,7 +171,13 @@ def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, label
 @cluster_options("Read the labelled pages on this Dask scheduler's workers.")
 def evaluate_command(taxonomy_path, use_labels, db_path, semantic, cluster, cluster_insecure) -> None:
     """Measure extraction, dedup, tagging and content-type quality on the labelled sets;
-    exit status 1 when a figure is below its target."""
+    exit status 1 when a figure is below its target.
+
+    \b
+    Examples:
+      prodops eval
+      prodops eval --labels
+    """
     taxonomy = load_taxonomy(taxonomy_path)
     if use_labels:
         _evaluate_labels(taxonomy, db_path)

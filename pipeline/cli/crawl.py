@@ -47,6 +47,12 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
 
     Sources in backoff after errors, or disabled, are skipped unless named with --only.
     Exit status: 0 finished, 1 not finished, 2 bad input, 75 another crawl is running.
+
+    \b
+    Examples:
+      prodops crawl
+      prodops crawl --only acme-blog --only acme-sitemap
+      prodops crawl --every 6h
     """
     if cluster:
         settings = (*settings, f"PRODOPS_CLUSTER={cluster}")

@@ -26,7 +26,13 @@ def curators_group() -> None:
 def add(name: str, password_stdin: bool, db_path: str) -> None:
     """Add a curator, or set the password of one already there.
 
-    Example: echo "$PASSWORD" | prodops curators add maya --password-stdin"""
+    Example: echo "$PASSWORD" | prodops curators add maya --password-stdin
+
+    \b
+    Examples:
+      prodops curators add maya
+      echo "$PASSWORD" | prodops curators add maya --password-stdin
+    """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -45,7 +51,12 @@ def add(name: str, password_stdin: bool, db_path: str) -> None:
 @click.argument("name")
 @DB_OPTION
 def remove(name: str, db_path: str) -> None:
-    """Remove a curator (a session already open ends when the site restarts)."""
+    """Remove a curator (a session already open ends when the site restarts).
+
+    \b
+    Example:
+      prodops curators remove maya
+    """
     try:
         removed = remove_curator(db_path, name)
     except CuratorError as error:
@@ -58,7 +69,12 @@ def remove(name: str, db_path: str) -> None:
 @curators_group.command("list")
 @DB_OPTION
 def list_command(db_path: str) -> None:
-    """The curators, with when each was added (never their password hashes)."""
+    """The curators, with when each was added (never their password hashes).
+
+    \b
+    Example:
+      prodops curators list
+    """
     try:
         known = curators(db_path)
     except CuratorError as error:
@@ -77,7 +93,12 @@ def token(name: str, db_path: str) -> None:
     bookmarklets: `Authorization: Bearer TOKEN` on POST /-/api/label and
     /-/api/lists/{slug}/items. Only its hash is kept: copy it now.
 
-    Example: prodops curators token maya"""
+    Example: prodops curators token maya
+
+    \b
+    Example:
+      prodops curators token maya
+    """
     try:
         click.echo(new_token(db_path, name))
     except CuratorError as error:

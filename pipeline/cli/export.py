@@ -55,7 +55,14 @@ def write_output(text: str, output: str | None) -> None:
 def export(output_format, slug, concepts, types, since, min_relevance, limit, output, lists_path,
            db_path, sources_path) -> None:
     """Export a curated list or a selection of documents as Markdown, CSV, JSON, Atom or HTML;
-    or the feed sources as OPML."""
+    or the feed sources as OPML.
+
+    \b
+    Examples:
+      prodops export --list onboarding --format md -o onboarding.md
+      prodops export --tag voice-of-customer --format csv --since 2026-01-01
+      prodops export --format opml > sources.opml
+    """
     if output_format == "opml":
         write_output(export_opml(load_sources(sources_path)), output)
         return

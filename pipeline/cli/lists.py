@@ -43,7 +43,12 @@ def lists_group() -> None:
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
 @lists_option
 def create(slug, title, description, concepts, types, min_relevance, since, limit, lists_path) -> None:
-    """Create a list with rules that pick its documents."""
+    """Create a list with rules that pick its documents.
+
+    \b
+    Example:
+      prodops lists create onboarding --title 'Onboarding reading' --concept enablement-training --type guide-playbook
+    """
     lists = load_lists(lists_path)
     if any(c.slug == slug for c in lists):
         raise UserError(f"list {slug!r} already exists in {lists_path}")
@@ -63,7 +68,12 @@ def _save(path: str, lists: list[CuratedList]) -> None:
 @click.option("--note", default="", help="The editor's note shown with it.")
 @lists_option
 def add(slug, url, note, lists_path) -> None:
-    """Pin a URL to a list (shown first, in the order added)."""
+    """Pin a URL to a list (shown first, in the order added).
+
+    \b
+    Example:
+      prodops lists add onboarding https://example.com/guide --note 'Start here'
+    """
     _edit(lists_path, slug, lambda curated: pin(curated, url, note or None))
     click.echo(f"Pinned {url} to {slug}")
 
@@ -73,7 +83,12 @@ def add(slug, url, note, lists_path) -> None:
 @click.argument("url")
 @lists_option
 def remove(slug, url, lists_path) -> None:
-    """Remove a URL from a list: unpinned, and excluded from its rules."""
+    """Remove a URL from a list: unpinned, and excluded from its rules.
+
+    \b
+    Example:
+      prodops lists remove onboarding https://example.com/old-guide
+    """
     _edit(lists_path, slug, lambda curated: unpin(curated, url))
     click.echo(f"Removed {url} from {slug}")
 
@@ -84,7 +99,12 @@ def remove(slug, url, lists_path) -> None:
 @click.argument("text")
 @lists_option
 def note(slug, url, text, lists_path) -> None:
-    """Set the editor's note of a URL in a list (pinning it if needed)."""
+    """Set the editor's note of a URL in a list (pinning it if needed).
+
+    \b
+    Example:
+      prodops lists note onboarding https://example.com/guide 'Read before week one'
+    """
     _edit(lists_path, slug, lambda curated: pin(curated, url, text))
     click.echo(f"Noted {url} in {slug}")
 
@@ -101,7 +121,12 @@ def _edit(lists_path: str, slug: str, change) -> None:
 @lists_option
 @db_option
 def show(slug, lists_path, db_path) -> None:
-    """Print a list as it resolves against the database now."""
+    """Print a list as it resolves against the database now.
+
+    \b
+    Example:
+      prodops lists show onboarding
+    """
     lists = load_lists(lists_path)
     curated = find_list(lists, slug, lists_path)
     db = open_database(db_path)
@@ -128,6 +153,11 @@ def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
     Fetched politely through the crawler (robots.txt, delays, conditional GET, the network
     guard). Exit status: 0 every link ok, 1 some link is not (or the check was stopped),
     2 bad input.
+
+    \b
+    Examples:
+      prodops lists check
+      prodops lists check onboarding
     """
     from pipeline.crawl import runner as crawling  # Scrapy only for the commands that fetch
 

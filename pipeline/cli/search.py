@@ -21,7 +21,13 @@ from pipeline.config.taxonomy import load_taxonomy
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (as /-/search.json).")
 def search_command(query, db_path, limit, types, tags, as_json) -> None:
     """Search the corpus by words and meaning, as the site's search does: print each result's
-    title, URL, type and how it matched."""
+    title, URL, type and how it matched.
+
+    \b
+    Examples:
+      prodops search 'quarterly planning'
+      prodops search onboarding --type guide-playbook --json
+    """
     # Imported here: the search engine loads numpy and the embedding model.
     from pipeline.publish.search import search
     from pipeline.store.database import open_read_only

@@ -43,7 +43,13 @@ from pipeline.store.lists import publish_lists
 @taxonomy_option
 def serve(db_path, host, port, allow_sql, no_sql, lists_path, labels_path, taxonomy_path) -> None:
     """Publish the database with Datasette (read-only) using data/metadata.yml: a home page,
-    search, document and list pages, the curated lists' Atom feeds and the charts."""
+    search, document and list pages, the curated lists' Atom feeds and the charts.
+
+    \b
+    Examples:
+      prodops serve
+      prodops serve --db data/demo.db --port 8080
+    """
     if allow_sql and no_sql:
         raise click.UsageError("--sql and --no-sql contradict each other; give --sql alone to answer SQL")
     if no_sql:
@@ -81,7 +87,13 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
 @click.option("--no-serve", is_flag=True, help="Crawl the sample web and stop.")
 def demo(db_path, port, no_serve) -> None:
-    """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result."""
+    """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result.
+
+    \b
+    Examples:
+      prodops demo
+      prodops demo --no-serve --db /tmp/demo.db
+    """
     from pipeline.demo.sampleweb import sample_sources, serve_sample_web
 
     open_database(db_path).close()

@@ -43,7 +43,12 @@ def sources() -> None:
 @sources.command("list")
 @sources_option
 def list_sources(sources_path) -> None:
-    """One line per source: id, kind, enabled, URL."""
+    """One line per source: id, kind, enabled, URL.
+
+    \b
+    Example:
+      prodops sources list
+    """
     for source in _load(sources_path):
         state = "" if source.enabled else "  (disabled in config)"
         click.echo(f"{source.id:<32} {source.kind:<8} {source.url}{state}")
@@ -57,7 +62,13 @@ def list_sources(sources_path) -> None:
 @click.option("--name", help="Name (default: the id).")
 @sources_option
 def add(url, kind, source_id, name, sources_path) -> None:
-    """Add a source to the sources file."""
+    """Add a source to the sources file.
+
+    \b
+    Examples:
+      prodops sources add https://www.productopsweekly.example/feed.xml
+      prodops sources add https://example.com/blog/ --kind site --name 'Example blog'
+    """
     existing = _load(sources_path, missing_ok=True)
     if source_id in {source.id for source in existing}:
         raise UserError(f"id {source_id!r} is already used in {sources_path}; choose another --id")
@@ -74,7 +85,12 @@ def add(url, kind, source_id, name, sources_path) -> None:
 @click.argument("opml_file", type=click.Path(exists=True, dir_okay=False))
 @sources_option
 def import_opml(opml_file, sources_path) -> None:
-    """Add the feeds of an OPML file (feeds already present are skipped)."""
+    """Add the feeds of an OPML file (feeds already present are skipped).
+
+    \b
+    Example:
+      prodops sources import subscriptions.opml
+    """
     try:
         subscriptions = parse_opml(Path(opml_file).read_bytes(), opml_file)
     except OpmlError as error:
@@ -95,7 +111,12 @@ def import_opml(opml_file, sources_path) -> None:
               show_default=True)
 @sources_option
 def export(output_format, sources_path) -> None:
-    """Print the sources as YAML, or the feed sources as OPML."""
+    """Print the sources as YAML, or the feed sources as OPML.
+
+    \b
+    Example:
+      prodops sources export > sources.opml
+    """
     configured = _load(sources_path)
     click.echo(export_opml(configured) if output_format == "opml" else export_yaml(configured), nl=False)
 
@@ -108,7 +129,13 @@ def export(output_format, sources_path) -> None:
 @click.option("--allow-private-network", is_flag=True, help="Allow loopback and private addresses.")
 def discover(url, add_found, sources_path, settings, allow_private_network) -> None:
     """Find a site's feeds (<link rel=alternate>, platform paths) and sitemaps (robots.txt,
-    /sitemap.xml); print them as proposed sources."""
+    /sitemap.xml); print them as proposed sources.
+
+    \b
+    Examples:
+      prodops sources discover https://example.com/
+      prodops sources discover https://example.com/ --add
+    """
     from pipeline.crawl import runner as crawling
 
     overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
@@ -146,7 +173,13 @@ def suggest(limit, min_citations, check_feeds, add_found, as_json, db_path, sour
             allow_private_network) -> None:
     """Sites that relevant stored documents cite and no source follows, ranked by the
     relevance of the documents citing them; with --check or --add, each one's feed or
-    sitemap, found as `sources discover` finds it (through the crawler, politely)."""
+    sitemap, found as `sources discover` finds it (through the crawler, politely).
+
+    \b
+    Examples:
+      prodops sources suggest
+      prodops sources suggest --check
+    """
     configured = _load(sources_path, missing_ok=True)
     if not Path(db_path).exists():
         raise UserError(f"{db_path} does not exist; crawl first, or give the --db of a crawled corpus")
@@ -204,7 +237,12 @@ def _find_feeds(found, settings, allow_private_network: bool) -> None:
 def health(sources_path, db_path) -> None:
     """Each source's health and scorecard, worst first: state, last success, errors, next due;
     documents, share relevant, share copied from another source, extraction failures, median
-    words, newest date; and a verdict naming every problem (pipeline/store/scorecard.py)."""
+    words, newest date; and a verdict naming every problem (pipeline/store/scorecard.py).
+
+    \b
+    Example:
+      prodops sources health
+    """
     configured = {source.id: source for source in _load(sources_path)}
     db = open_database(db_path)
     rows = {row["id"]: row for row in db["sources"].rows}
@@ -248,7 +286,12 @@ def _number(value: float | None) -> str:
 @click.argument("source_id")
 @db_option
 def enable(source_id, db_path) -> None:
-    """Re-enable a source the crawler disabled, and end its backoff."""
+    """Re-enable a source the crawler disabled, and end its backoff.
+
+    \b
+    Example:
+      prodops sources enable acme-blog
+    """
     db = open_database(db_path)
     if not runs.enable_source(db, source_id):
         raise UserError(f"unknown source id {source_id!r} in {db_path} (see `prodops sources health`)")
