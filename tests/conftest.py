@@ -46,6 +46,38 @@ def sample_sources_file(tmp_path, sample_web) -> Path:
     return write_sources(tmp_path / "sources.yaml", sample_sources(sample_web.base_url))
 
 
+@pytest.fixture(scope="session")
+def shared_sample_web():
+    """The sample web served for the whole session (each xdist worker its own): the one the
+    shared crawled corpus was crawled from, so its documents' URLs answer all along."""
+    web = StaticWeb()
+    web.routes.update(sample_routes(web.base_url))
+    with web:
+        yield web
+
+
+@pytest.fixture(scope="session")
+def crawled_sample(tmp_path_factory, shared_sample_web) -> Path:
+    """The sample web crawled once a session through the real CLI, its WAL folded into the
+    file: tests that need a crawled corpus but do not test the crawl copy it (sample_corpus)."""
+    import sqlite3
+
+    folder = tmp_path_factory.mktemp("crawled-sample")
+    db_path = crawl_into(write_sources(folder / "sources.yaml", sample_sources(shared_sample_web.base_url)),
+                         folder / "prodops.db")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return db_path
+
+
+@pytest.fixture
+def sample_corpus(tmp_path, crawled_sample) -> Path:
+    """This test's own copy of the crawled sample web's database (tmp_path/prodops.db)."""
+    import shutil
+
+    return Path(shutil.copy(crawled_sample, tmp_path / "prodops.db"))
+
+
 # Commands that run Scrapy's reactor, which starts once per process: they get a fresh one.
 NEEDS_REACTOR = {("crawl",), ("demo",), ("sources", "discover"), ("sources", "suggest"), ("lists", "check"), ("retag",)}
 

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 
 
 @pytest.fixture
-def site(sample_sources_file, tmp_path):
-    with served(crawl_into(sample_sources_file, tmp_path / "prodops.db")) as base:
+def site(sample_corpus):
+    with served(sample_corpus) as base:
         yield base
 
 
@@ -295,7 +295,7 @@ OFF_TOPIC = [{"slug": slug, "title": title, "author": "A Neighbour", "date": f"2
              for day, (slug, title, paragraphs) in enumerate(OFF_TOPIC_PAGES)]
 
 
-def test_the_front_page_and_feed_show_documents_about_product_ops(sample_sources_file, tmp_path):
+def test_the_front_page_and_feed_show_documents_about_product_ops(sample_corpus, tmp_path):
     """The demo corpus with off-topic pages crawled after it (so they are the latest): the
     home page's latest additions and the Atom feed leave them out and say so, and the link
     to everything leads to them."""
@@ -308,7 +308,7 @@ def test_the_front_page_and_feed_show_documents_about_product_ops(sample_sources
     from pipeline.demo.sampleweb import article_html
     from pipeline.demo.webserver import Route, StaticWeb
 
-    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    db_path = sample_corpus
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
                      **{f"/{a['slug']}": Route(article_html(a, "http://off.example").encode()) for a in OFF_TOPIC}})
     with web:
@@ -341,7 +341,7 @@ def serious_violations(axe, page) -> list[str]:
 
 
 def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_and_signs_out(
-        sample_sources_file, tmp_path):
+        sample_corpus, tmp_path):
     """Signed in, three documents judged from the review queue with the keyboard, one pinned
     with a note from a search result: on the list's page and in its Atom feed, in the labels
     and lists files with their comments kept; signed out, no act is offered. The signed-in
@@ -353,7 +353,7 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
     from pipeline.config.lists import load_lists
     from pipeline.config.taxonomy import load_taxonomy
 
-    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    db_path = sample_corpus
     lists_file, labels_file = tmp_path / "lists.yaml", tmp_path / "labels.yaml"
     lists_file.write_text((ROOT / "data" / "lists.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     labels_file.write_text("# Our team's judgements: this line stays.\nlabels:\n", encoding="utf-8")
@@ -377,6 +377,7 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
         problems["review"] = serious_violations(axe, page)
         judged = []
         for key in ("r", "n", "r"):
+            page.wait_for_load_state("load")  # curate.js, which hears the keys, has run
             title = page.locator("article.review h2").inner_text()
             judged.append(title)
             page.keyboard.press(key)

@@ -164,11 +164,9 @@ def test_the_curators_file_and_the_secret_are_never_committed():
 
 
 @pytest.fixture
-def curated_site(sample_sources_file, tmp_path):
+def curated_site(sample_corpus, tmp_path):
     """The sample web crawled, one curator: (database, labels file, a document's id and URL)."""
-    from conftest import crawl_into
-
-    db_path = crawl_into(sample_sources_file, tmp_path / "prodops.db")
+    db_path = sample_corpus
     add(db_path)
     doc_id, url = sqlite3.connect(db_path).execute("SELECT id, url FROM documents ORDER BY rowid LIMIT 1").fetchone()
     return db_path, tmp_path / "labels.yaml", doc_id, url

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 import feedparser
 import pytest
 import yaml
-from conftest import ROOT, crawl_into, run_prodops
+from conftest import ROOT, run_prodops
 
 from pipeline.config.lists import load_lists
 from pipeline.demo.articles import ARTICLES
@@ -18,11 +18,12 @@ from pipeline.publish.export import neutralize, to_csv
 
 
 @pytest.fixture
-def corpus(sample_sources_file, tmp_path):
-    return crawl_into(sample_sources_file, tmp_path / "c.db")
+def corpus(sample_corpus):
+    return sample_corpus
 
 
-def test_lists_are_created_edited_and_resolved(corpus, tmp_path, sample_web):
+def test_lists_are_created_edited_and_resolved(corpus, tmp_path, shared_sample_web):
+    sample_web = shared_sample_web  # the web the corpus was crawled from
     lists = tmp_path / "lists.yaml"
     base = ["--lists", str(lists)]
     assert run_prodops("lists", "create", "onboarding", "--title", "Onboarding guides",
