@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
 
+import scrapy
 
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
@@ -13,18 +15,21 @@ from pipeline.config.sources import Source
 from pipeline.counters import DropReason
 from pipeline.items import Page
 from pipeline.stages.pool import WorkerPool
+from spiders.page import PageNavigation
 from spiders.responses import content_type, parse_in_worker
 
 logger = logging.getLogger(__name__)
 
 
-class FeedNavigation:
+class FeedNavigation(PageNavigation):
     """Spider methods for `feed` sources (RSS and Atom)."""
 
-    def start_feed(self, source: Source):
+    def start_feed(self, source: Source) -> Iterator[scrapy.Request]:
+        """A feed source starts with its feed."""
         yield self.navigation_request(source.url, source, self.parse_feed)
 
     async def parse_feed(self, response, source: Source):
+        """Follow a feed's entries (or, unchanged, report them unchanged without fetching)."""
         stats = self.crawler.stats
         if self.seen_unchanged(response, source):
             # The feed is as it was: its entries are reported unchanged without fetching.

@@ -6,13 +6,16 @@ to fetch; its anchor text and the heading of its section are kept as hints.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import scrapy
 from scrapy.http import TextResponse
 
 from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.config.sources import Source
+from spiders.page import PageNavigation
 from spiders.responses import media_type
 
 HEADING = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
@@ -34,13 +37,15 @@ def listed_links(response, selector: str | None) -> list[tuple[str, str, str | N
     return list(found.values())
 
 
-class LinksNavigation:
+class LinksNavigation(PageNavigation):
     """Spider methods for `links` sources."""
 
-    def start_links(self, source: Source):
+    def start_links(self, source: Source) -> Iterator[scrapy.Request]:
+        """A links source starts with its page of links."""
         yield self.navigation_request(source.url, source, self.parse_link_list)
 
     def parse_link_list(self, response, source: Source):
+        """Follow the links a page lists, each with its anchor text and section heading."""
         stats = self.crawler.stats
         if self.seen_unchanged(response, source):
             yield from self.links_listed_last_time(response, source, "links")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
@@ -14,36 +15,44 @@ from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
-from spiders.responses import describe_failure, is_gone, is_unreachable, page_from_response
+from spiders.navigation import Navigation, Sighting
+from spiders.responses import describe_failure, failed_request, is_gone, is_unreachable, page_from_response
 
 logger = logging.getLogger(__name__)
 
 
-class PageNavigation:
-    """Spider methods that fetch one page and yield it as a Page item."""
+class PageNavigation(Navigation):
+    """Spider methods that fetch one page and yield it as a Page item; every kind of source
+    follows what it lists through them."""
 
-    def start_url(self, source: Source):
+    def start_url(self, source: Source) -> Iterator[scrapy.Request]:
         """A `url` source is one page."""
         yield from self.follow(source.url, source, found_via="url")
 
     def follow(self, url: str, source: Source, found_via: str, hints: EntryHints | None = None,
-               landing_url: str | None = None, depth: int | None = None):
+               landing_url: str | None = None, depth: int | None = None) -> Iterator[scrapy.Request]:
         """Yield a request for a resource, unless this run already asked for that URL: then
         only the sighting is recorded (at the end of the run), so every source that lists a
         resource keeps its provenance without a second download."""
-        first = self.requested_by.setdefault(url, source.id)
+        asked = self.crawl_state
+        first = asked.requested_by.setdefault(url, source.id)
         if first != source.id:
             anchor = hints.anchor if hints else None
             section = hints.categories[0] if hints and hints.categories else None
-            self.extra_sightings.append((url, source.id, found_via, anchor, section))
+            self.findings.extra_sightings.append(Sighting(url, source.id, found_via, anchor, section))
             return
-        if url in self._followed:
+        if url in asked.followed:
             return  # the same source lists it twice
-        self._followed.add(url)
+        asked.followed.add(url)
         if depth is None:
             yield self.page_request(url, source, found_via, hints, landing_url)
         else:
             yield self.site_request(url, source, depth)
+
+    def site_request(self, url: str, source: Source, depth: int) -> scrapy.Request:
+        """A request for a page of a site crawl, `depth` links from its start page."""
+        # Declared here, where follow() uses it; spiders.site.SiteNavigation makes it.
+        raise NotImplementedError("spiders.site.SiteNavigation makes a site crawl's requests")
 
     def page_request(
         self, url: str, source: Source, found_via: str, hints: EntryHints | None = None,
@@ -65,6 +74,7 @@ class PageNavigation:
 
     def parse_page(self, response, source: Source, found_via: str, hints, found_url: str,
                    landing_url: str | None = None):
+        """A fetched resource page as a Page item, with the PDFs it links to."""
         counters.count_page(self.crawler.stats, source.id)
         if found_via == "url":
             counters.mark_source_ok(self.crawler.stats, source.id)
@@ -83,13 +93,13 @@ class PageNavigation:
         source = self.source_by_id(page.source_id)
         if source is None:
             return []
-        requests = []
+        requests: list[scrapy.Request] = []
         if not navigation_only:
             for url in page.linked_pdfs:
                 requests += self.follow(url, source, found_via="pdf-link", landing_url=page.final_url or page.url)
         navigation = set(page.navigation_links)
         for url in page.navigation_links if navigation_only else page.site_links:
-            if url not in self._followed and self.take_budget(source, "site"):
+            if url not in self.crawl_state.followed and self.take_budget(source, "site"):
                 for request in self.follow(url, source, found_via="site", depth=(page.depth or 0) + 1):
                     request.cb_kwargs["listing"] = url in navigation  # a further page of a listing
                     requests.append(request)
@@ -106,7 +116,8 @@ class PageNavigation:
         return pdf_links(response)[:limit] if limit > 0 else []
 
     def page_failed(self, failure: Failure):
-        kwargs = failure.request.cb_kwargs
+        """A resource page failed: count it, and yield what is known about the page."""
+        kwargs = failed_request(failure).cb_kwargs
         source: Source = kwargs["source"]
         url = kwargs["found_url"]
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scrapy import exceptions as scrapy_errors
-from scrapy.http import Response, TextResponse
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net
 from twisted.python.failure import Failure
@@ -50,6 +50,12 @@ def found_url_of(response: Response) -> str:
     """The URL that was asked for, before any redirect."""
     # (Scrapy types `request` as optional: a downloaded response always has it.)
     return response.request.meta.get("redirect_urls", [response.url])[0]  # type: ignore[union-attr]
+
+
+def failed_request(failure: Failure) -> Request:
+    """The request an errback's Failure is about."""
+    # (Scrapy sets `request` on the Failure it gives an errback: Twisted's type does not have it.)
+    return failure.request  # type: ignore[attr-defined]
 
 
 def is_not_modified(response: Response) -> bool:

@@ -9,29 +9,35 @@ posts", "Next »", "Page 2", "3"), and the page it leads to is a further page of
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import scrapy
 from scrapy.linkextractors import LinkExtractor
 
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.understand.canonical import same_site
+from spiders.page import PageNavigation
 from spiders.responses import page_from_response
 
 
-class SiteNavigation:
+class SiteNavigation(PageNavigation):
     """Spider methods for `site` sources."""
 
-    def start_site(self, source: Source):
+    def start_site(self, source: Source) -> Iterator[scrapy.Request]:
+        """A site crawl starts at the source's URL, its first page counted against its limit."""
         self.take_budget(source, "site")
         yield from self.follow(source.url, source, found_via="site", depth=0)
 
-    def site_request(self, url: str, source: Source, depth: int):
+    def site_request(self, url: str, source: Source, depth: int) -> scrapy.Request:
+        """A request for a page of a site crawl, `depth` links from its start page."""
         request = self.page_request(url, source, found_via="site")
         request.cb_kwargs["depth"] = depth
         return request.replace(callback=self.parse_site_page)
 
     def parse_site_page(self, response, source: Source, found_via, hints, found_url, depth: int,
                         landing_url=None, listing: bool = False):
+        """A site crawl's page as a Page item, with the same-site links to follow from it."""
         stats = self.crawler.stats
         counters.count_page(stats, source.id)
         if depth == 0:

@@ -6,6 +6,9 @@ newer than the source's last successful crawl is not fetched again if it is alre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -14,13 +17,27 @@ from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.counters import DropReason
+from spiders.page import PageNavigation
 from spiders.responses import parse_in_worker
 
 
-class SitemapNavigation:
+@dataclass
+class SitemapState:
+    """What sitemap sources need to know in a run, by source id."""
+
+    # Each source's last successful crawl: a page not modified since is not fetched again.
+    last_success: dict[str, datetime | None] = field(default_factory=dict)
+    visited: dict[str, set[str]] = field(default_factory=dict)  # the sitemaps read
+    asked: dict[str, int] = field(default_factory=dict)  # the child sitemaps requested
+
+
+class SitemapNavigation(PageNavigation):
     """Spider methods for `sitemap` sources."""
 
-    def start_sitemap(self, source: Source):
+    sitemap_state: SitemapState  # set by CuratorSpider
+
+    def start_sitemap(self, source: Source) -> Iterator[scrapy.Request]:
+        """A sitemap source starts with its sitemap, or with the sitemaps robots.txt declares."""
         path = urlsplit(source.url).path
         if path in ("", "/") or path.endswith("/robots.txt"):
             # A site root or its robots.txt: use the sitemaps robots.txt declares.
@@ -35,32 +52,37 @@ class SitemapNavigation:
         else:
             yield self.sitemap_request(source.url, source)
 
-    def child_sitemaps(self, urls: list[str], source: Source):
+    def child_sitemaps(self, urls: list[str], source: Source) -> Iterator[scrapy.Request]:
         """Requests for the sitemaps an index lists, at most `max_sitemaps` per source and
         run (an index of indexes can go on forever); the rest are skipped and said so."""
         limit = source.option("max_sitemaps", self.settings.getint("PRODOPS_MAX_SITEMAPS"))
+        asked = self.sitemap_state.asked
         for position, url in enumerate(urls):
-            used = self._sitemaps_asked.get(source.id, 0)
+            used = asked.get(source.id, 0)
             if used >= limit:
                 counters.count_dropped(self.crawler.stats, DropReason.OVER_SITEMAP_LIMIT, len(urls) - position)
                 counters.warn_source(self.crawler.stats, source.id,
                                      f"more sitemaps than max_sitemaps ({limit}); the rest skipped")
                 return
-            self._sitemaps_asked[source.id] = used + 1
+            asked[source.id] = used + 1
             yield self.sitemap_request(url, source)
 
     def sitemap_request(self, url: str, source: Source) -> scrapy.Request:
+        """A conditional request for one of a source's sitemaps."""
         return self.navigation_request(url, source, self.parse_sitemap)
 
-    def parse_robots_for_sitemaps(self, response, source: Source):
+    def parse_robots_for_sitemaps(self, response, source: Source) -> Iterator[scrapy.Request]:
+        """Ask for the sitemaps robots.txt declares, else for /sitemap.xml."""
         counters.count_page(self.crawler.stats, source.id)
         declared = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
         for url in declared or [urljoin(response.url, "/sitemap.xml")]:
             yield self.sitemap_request(url, source)
 
     async def parse_sitemap(self, response, source: Source):
+        """Follow a sitemap index's sitemaps, or a sitemap's pages newest first within the
+        source's page limit."""
         stats = self.crawler.stats
-        seen = self.visited_sitemaps.setdefault(source.id, set())
+        seen = self.sitemap_state.visited.setdefault(source.id, set())
         if response.url in seen:
             return  # an index that lists itself, or a loop of indexes
         seen.add(response.url)
@@ -86,7 +108,7 @@ class SitemapNavigation:
             return
         entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
         entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)
-        since = self.last_success.get(source.id)
+        since = self.sitemap_state.last_success.get(source.id)
         taken = [entry for entry in entries if self.take_budget(source, "sitemap")]
         self.remember_validators(response, [entry.url for entry in taken])
         for entry in taken:

@@ -1,7 +1,7 @@
 """Paths through a real crawl that nothing else walks: a site crawl's depth and deny rules, a
 page's declared canonical URL (and the guard against a home-page canonical), Last-Modified
-alone, robots.txt, a redirect to a private address, a source backing off, the progress line,
-and the demo end to end."""
+alone, robots.txt, a redirect to a private address, a kind of source the spider cannot start,
+a source backing off, the progress line, and the demo end to end."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from pipeline.config.sources import Source
+from pipeline.config.sources import KIND_OPTIONS, Source
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import article_html, page_html
 from pipeline.demo.webserver import Route, StaticWeb
+from spiders.curator import CuratorSpider
 from spiders.middlewares import NetworkGuardMiddleware, RefusedRequest
 
 ROBOTS = {"/robots.txt": Route(b"", "text/plain")}
@@ -127,6 +128,14 @@ def test_a_redirect_to_a_private_address_is_refused():
 
     with pytest.raises(RefusedRequest, match="non-public"):
         asyncio.run(guard.process_request(hop))
+
+
+def test_every_kind_of_source_has_a_start_and_an_unknown_kind_is_refused_before_the_crawl(tmp_path):
+    assert set(CuratorSpider().starts) == set(KIND_OPTIONS)
+    crawler = get_crawler(CuratorSpider, {"PRODOPS_DB": str(tmp_path / "c.db")})
+    gopher = Source("old", "Old", "gopher", "http://127.0.0.1/")
+    with pytest.raises(ValueError, match="cannot crawl source 'old' of kind 'gopher'"):
+        CuratorSpider.from_crawler(crawler, sources=[Source("a", "A", "url", "http://127.0.0.1/a"), gopher])
 
 
 def test_a_source_backing_off_is_skipped_unless_named(tmp_path):

@@ -17,12 +17,14 @@ from pipeline.stages.pool import CLUSTER_LOST
 from pipeline.store import runs, validators
 from pipeline.store.database import open_database
 from pipeline.store.documents import record_sighting_of_url
+from spiders.curator import CuratorSpider
 
 logger = logging.getLogger(__name__)
 
 
 class RunLog:
-    """Open a `runs` row when the spider opens; fill in its counts when it closes."""
+    """Open a `runs` row when the spider opens; fill in its counts when it closes, and save
+    what the spider hands over in its `findings` (spiders.navigation.CrawlFindings)."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -46,7 +48,7 @@ class RunLog:
         crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
         return extension
 
-    def spider_opened(self, spider) -> None:
+    def spider_opened(self, spider: CuratorSpider) -> None:
         db = open_database(self.db_path)
         try:
             self.run_id = runs.start_run(db, spider.sources, clock.now_iso())
@@ -54,7 +56,7 @@ class RunLog:
             db.close()
         logger.info("Run %s started with %d source(s)", self.run_id, len(spider.sources))
 
-    def spider_closed(self, spider, reason: str) -> None:
+    def spider_closed(self, spider: CuratorSpider, reason: str) -> None:
         if self.run_id is None:
             return
         db = open_database(self.db_path)
@@ -68,12 +70,13 @@ class RunLog:
             self.summary = runs.finish_run(
                 db, self.run_id, spider.sources, stats, status, now, self.policy
             )
-            for url, source_id, found_via, anchor, section in spider.extra_sightings:
-                record_sighting_of_url(db, url, source_id, found_via, now,
-                                       {"anchor": anchor, "section": section})
+            findings = spider.findings
+            for sighting in findings.extra_sightings:
+                record_sighting_of_url(db, sighting.url, sighting.source_id, sighting.found_via, now,
+                                       {"anchor": sighting.anchor, "section": sighting.section})
             if self.summary.status == "finished":  # (not "offline": nothing was read)
                 with db.atomic():
-                    for url, fields in spider.pending_validators.items():
+                    for url, fields in findings.pending_validators.items():
                         validators.save(db, url, now, **fields)
         finally:
             db.close()
