@@ -77,7 +77,7 @@ def writer_rate(path: Path, articles: list[dict]) -> float:
     from feeds.entries import EntryHints
     from pipeline.items import Extraction, Page
     from pipeline.store.database import open_database
-    from pipeline.store.documents import document_row, save_document
+    from pipeline.store.documents import DocumentWrite, Fetched, document_row, save_document
     from pipeline.understand.signatures import signature
 
     rows = []
@@ -91,7 +91,8 @@ def writer_rate(path: Path, articles: list[dict]) -> float:
     db = open_database(path)
     started = time.perf_counter()
     for row, sig in rows:
-        save_document(db, row, row["url"], "2026-12-01T00:00:00Z", fetched=({"etag": "x"}, "hash", []), signature=sig)
+        save_document(db, DocumentWrite(row, row["url"], "2026-12-01T00:00:00Z", fetched=Fetched({"etag": "x"}, "hash"),
+                                        signature=sig))
     return len(rows) / (time.perf_counter() - started)
 
 

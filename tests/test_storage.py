@@ -6,7 +6,9 @@ import sqlite_utils
 from feeds.entries import EntryHints
 from pipeline.items import Extraction, Page
 from pipeline.store.database import DatabaseError, migrations, open_database
-from pipeline.store.documents import FROM_FEED, content_hash, document_row, save_document
+from pipeline.store.documents import (FROM_FEED, DocumentWrite, Fetched, content_hash, document_row,
+                                      save_document)
+from pipeline.store.upkeep import remake_signatures, signatures_to_remake
 
 
 def row_for(text="Product ops is the operating system of a product team.", extracted=True, **hints):
@@ -40,11 +42,12 @@ def test_not_a_database_is_refused_untouched(tmp_path):
 
 def test_new_unchanged_updated(tmp_path):
     db = open_database(tmp_path / "c.db")
-    assert save_document(db, row_for(), "https://blog.example/a", "2026-11-01T00:00:00Z") == "new"
-    assert save_document(db, row_for(), "https://blog.example/a", "2026-11-02T00:00:00Z") == "unchanged"
+    assert save_document(db, DocumentWrite(row_for(), "https://blog.example/a", "2026-11-01T00:00:00Z")) == "new"
+    assert save_document(db, DocumentWrite(row_for(), "https://blog.example/a", "2026-11-02T00:00:00Z")) == "unchanged"
     stored = db["documents"].get("0123456789abcdef")
     assert (stored["first_seen"], stored["last_seen"]) == ("2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z")
-    assert save_document(db, row_for("A new text."), "https://blog.example/a", "2026-11-03T00:00:00Z") == "updated"
+    changed = DocumentWrite(row_for("A new text."), "https://blog.example/a", "2026-11-03T00:00:00Z")
+    assert save_document(db, changed) == "updated"
     assert db["documents"].get("0123456789abcdef")["updated"] == "2026-11-03T00:00:00Z"
     assert db["documents"].count == 1
     assert db["sightings"].count == 1
@@ -53,10 +56,10 @@ def test_new_unchanged_updated(tmp_path):
 
 def test_a_feed_only_fallback_never_overwrites_extracted_text(tmp_path):
     db = open_database(tmp_path / "c.db")
-    save_document(db, row_for(), "https://blog.example/a", "2026-11-01T00:00:00Z")
+    save_document(db, DocumentWrite(row_for(), "https://blog.example/a", "2026-11-01T00:00:00Z"))
     fallback = row_for(extracted=False)
     assert fallback["extracted_by"] == FROM_FEED
-    assert save_document(db, fallback, "https://blog.example/a", "2026-11-02T00:00:00Z") == "unchanged"
+    assert save_document(db, DocumentWrite(fallback, "https://blog.example/a", "2026-11-02T00:00:00Z")) == "unchanged"
     stored = db["documents"].get("0123456789abcdef")
     assert stored["text"].startswith("Product ops is")
     assert stored["page_error"] == "HTTP 404"
@@ -73,15 +76,15 @@ def test_a_failed_save_leaves_no_half_written_document(tmp_path):
 
     db = open_database(tmp_path / "c.db")
     row = row_for()
-    arguments = (row, "https://blog.example/a", "2026-11-01T00:00:00Z")
-    extras = {"fetched": ({"etag": '"v1"'}, "body-hash", []), "signature": signature(row["text"]),
-              "links": [("https://other.example/cited", "cited")]}
+    write = DocumentWrite(row, "https://blog.example/a", "2026-11-01T00:00:00Z",
+                          fetched=Fetched({"etag": '"v1"'}, "body-hash", []), signature=signature(row["text"]),
+                          links=[("https://other.example/cited", "cited")])
     # A real SQLite failure on the transaction's last write (the page's validators), so that
     # every other write of the save has happened when it strikes.
     db.execute("CREATE TRIGGER fail_validators BEFORE INSERT ON validators "
                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
     with pytest.raises(sqlite3.IntegrityError, match="injected failure"):
-        save_document(db, *arguments, **extras)
+        save_document(db, write)
     for table in (*WRITTEN_BEFORE_VALIDATORS, "validators"):
         assert db[table].count == 0, f"{table} kept a write of the failed save"
     # Another connection (a reader, the next crawl) sees nothing either, nor a lock.
@@ -92,7 +95,7 @@ def test_a_failed_save_leaves_no_half_written_document(tmp_path):
         other.close()
     # The same save, the failure gone, writes to each of those tables: they were written.
     db.execute("DROP TRIGGER fail_validators")
-    assert save_document(db, *arguments, **extras) == "new"
+    assert save_document(db, write) == "new"
     for table in (*WRITTEN_BEFORE_VALIDATORS, "validators"):
         assert db[table].count > 0, f"{table}: the save does not write it, so the test proves nothing of it"
 
@@ -104,8 +107,8 @@ def test_content_hash_ignores_whitespace_and_case():
 
 def test_sightings_keep_every_url_a_document_was_found_at(tmp_path):
     db = open_database(tmp_path / "c.db")
-    save_document(db, row_for(), "https://blog.example/a?utm_source=x", "2026-11-01T00:00:00Z")
-    save_document(db, row_for(), "https://blog.example/a/", "2026-11-01T00:00:00Z")
+    save_document(db, DocumentWrite(row_for(), "https://blog.example/a?utm_source=x", "2026-11-01T00:00:00Z"))
+    save_document(db, DocumentWrite(row_for(), "https://blog.example/a/", "2026-11-01T00:00:00Z"))
     assert sorted(r["url"] for r in db["sightings"].rows) == [
         "https://blog.example/a/", "https://blog.example/a?utm_source=x",
     ]
@@ -147,23 +150,93 @@ def test_signatures_are_datasketch_2s_and_a_database_of_other_ones_gets_them_rem
     path = tmp_path / "c.db"
     db = open_database(path)
     row = row_for(text=text)
-    save_document(db, row, row["url"], "2026-11-01T00:00:00Z", signature=sig)
+    save_document(db, DocumentWrite(row, row["url"], "2026-11-01T00:00:00Z", signature=sig))
     assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 24
-    # As a database made with datasketch 1 ("legacy" scheme) has them: other values.
-    foreign = (sig // 3).astype(np.uint32)
-    db.execute("UPDATE minhashes SET signature = ?", [foreign.tobytes()])
-    db.execute("DELETE FROM minhash_bands")
-    db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",
-                        [(band, key, row["id"]) for band, key in enumerate(band_keys(foreign))])
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm014_signatures_remade_if_of_another_scheme'")
-    db.conn.commit()
+    db.close()
+    # The migration, run again on signatures of this scheme, leaves nothing to do.
+    assert with_signatures_of_another_scheme(path, foreign=False) == 1
+    db = open_database(path)
+    assert signatures_to_remake(db) == 0 and remake_signatures(db) == 0
     db.close()
 
+    # As a database made with datasketch 1 ("legacy" scheme) has them: other values.
+    assert with_signatures_of_another_scheme(path) == 1
     db = open_database(path)
-    stored = db.execute("SELECT signature FROM minhashes").fetchone()[0]
-    assert np.frombuffer(stored, dtype=np.uint32).tolist() == sig.tolist()
+    assert stored_signatures(db) == {row["id"]: (sig // 3).astype(np.uint32).tolist()}  # opening remakes none
+    assert signatures_to_remake(db) == 1
+    done: list[int] = []
+    assert remake_signatures(db, done.append) == 1 and done == [1]
+    assert stored_signatures(db) == {row["id"]: sig.tolist()}
     assert sorted(key for (key,) in db.execute("SELECT key FROM minhash_bands")) == sorted(band_keys(sig))
     assert db["documents"].get(row["id"])["text"] == text
+    assert signatures_to_remake(db) == 0  # the task is done
+    db.close()
+    assert open_database(path).execute("SELECT count(*) FROM upkeep").fetchone()[0] == 0
+
+
+def with_signatures_of_another_scheme(path, foreign: bool = True) -> int:
+    """Give a database's signatures other values (as datasketch 1 made them), unless not
+    `foreign`, and the migration that notices them to run again at the next open; return how
+    many signatures of a stored text there are."""
+    import numpy as np
+
+    from pipeline.understand.signatures import band_keys
+
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        if foreign:
+            for document_id, stored in db.execute("SELECT document_id, signature FROM minhashes").fetchall():
+                other = (np.frombuffer(stored, dtype=np.uint32) // 3).astype(np.uint32)
+                db.execute("UPDATE minhashes SET signature = ? WHERE document_id = ?", [other.tobytes(), document_id])
+                db.execute("DELETE FROM minhash_bands WHERE document_id = ?", [document_id])
+                db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",
+                                    [(band, key, document_id) for band, key in enumerate(band_keys(other))])
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm014_signatures_remade_if_of_another_scheme'")
+    count = db.execute("SELECT count(*) FROM minhashes m JOIN documents d ON d.id = m.document_id "
+                       "WHERE d.text != ''").fetchone()[0]
+    db.close()
+    return count
+
+
+def stored_signatures(db) -> dict[str, list[int]]:
+    """{document id: its stored signature}."""
+    import numpy as np
+
+    return {document_id: np.frombuffer(stored, dtype=np.uint32).tolist()
+            for document_id, stored in db.execute("SELECT document_id, signature FROM minhashes")}
+
+
+def test_opening_the_database_leaves_old_signatures_and_the_crawl_remakes_them_first(
+        tmp_path, sample_corpus, shared_sample_web):
+    from conftest import FAST, run_prodops, write_sources
+
+    from pipeline.demo.sampleweb import sample_sources
+    from pipeline.understand.signatures import signature
+
+    count = with_signatures_of_another_scheme(sample_corpus)
+    assert count > 10
+    sources = write_sources(tmp_path / "sources.yaml", sample_sources(shared_sample_web.base_url))
+    db = sqlite_utils.Database(sample_corpus)
+    texts = dict(db.execute("SELECT m.document_id, d.text FROM minhashes m JOIN documents d ON d.id = m.document_id"))
+    old = stored_signatures(db)
+    db.close()
+
+    # A command that reads no signature opens the database (and runs the migration): they stay.
+    health = run_prodops("sources", "health", "--sources", str(sources), "--db", str(sample_corpus))
+    assert health.returncode == 0, health.stderr
+    assert "Remaking" not in health.stderr
+    db = open_database(sample_corpus)
+    assert stored_signatures(db) == old and signatures_to_remake(db) == count
+    db.close()
+
+    # The crawl compares new documents with them: it remakes them all first, and says so.
+    crawled = run_prodops("crawl", "--sources", str(sources), "--db", str(sample_corpus), "--only", "oprhythm-atom",
+                          "--allow-private-network", *FAST)
+    assert crawled.returncode == 0, crawled.stdout + crawled.stderr
+    assert f"Remaking {count} near-duplicate signatures (made by an older version) ... done\n" in crawled.stderr
+    db = open_database(sample_corpus)
+    assert stored_signatures(db) == {document_id: signature(texts[document_id]).tolist() for document_id in old}
+    assert signatures_to_remake(db) == 0
 
 
 def test_migrations_are_defined_in_the_order_they_run():

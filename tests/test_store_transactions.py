@@ -15,6 +15,8 @@ from pipeline.items import Extraction, Page
 from pipeline.store.database import open_database
 from pipeline.store.documents import (
     FROM_FEED,
+    DocumentWrite,
+    Fetched,
     document_id_for_url,
     document_row,
     link_documents,
@@ -113,7 +115,8 @@ def test_the_year_is_the_year_published_else_the_year_first_seen():
 def test_a_new_document_records_when_and_a_sighting_with_where_the_link_was(db):
     p = page(published="2024-05-01")
     context = {"anchor": "A great \x07post", "section": "Reading"}
-    assert save_document(db, document_row(p), "https://blog.example/a?ref=x", DAY1, context=context) == "new"
+    assert save_document(db, DocumentWrite(document_row(p), "https://blog.example/a?ref=x", DAY1,
+                                           context=context)) == "new"
     row = stored(db, p)
     assert (row["first_seen"], row["last_seen"], row["updated"], row["year"]) == (DAY1, DAY1, DAY1, 2024)
     [sighting] = db["sightings"].rows
@@ -121,15 +124,15 @@ def test_a_new_document_records_when_and_a_sighting_with_where_the_link_was(db):
             sighting["first_seen"], sighting["last_seen"], sighting["anchor"], sighting["section"]) == (
         p.doc_id, "blog", "https://blog.example/a?ref=x", "feed", DAY1, DAY1, "A great post", "Reading")
     undated = page("https://blog.example/b")
-    save_document(db, document_row(undated), undated.url, DAY1)
+    save_document(db, DocumentWrite(document_row(undated), undated.url, DAY1))
     assert stored(db, undated)["year"] == 2026  # the year it was first seen
 
 
 def test_seen_again_the_sighting_keeps_its_context_unless_a_new_one_is_given(db):
     p = page()
-    save_document(db, document_row(p), p.url, DAY1, context={"anchor": "first", "section": None})
-    save_document(db, document_row(p), p.url, DAY2)
-    save_document(db, document_row(p), p.url, DAY3, context={"anchor": None, "section": "Later"})
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1, context={"anchor": "first", "section": None}))
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY2))
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY3, context={"anchor": None, "section": "Later"}))
     [sighting] = db["sightings"].rows
     assert (sighting["first_seen"], sighting["last_seen"], sighting["anchor"], sighting["section"]) == (
         DAY1, DAY3, "first", "Later")
@@ -137,10 +140,10 @@ def test_seen_again_the_sighting_keeps_its_context_unless_a_new_one_is_given(db)
 
 def test_unchanged_moves_last_seen_and_the_fetch_facts_only(db):
     p = page()
-    save_document(db, document_row(p), p.url, DAY1)
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     again = document_row(p)
     again["fetched_url"], again["http_status"] = "https://blog.example/a?moved", 203
-    assert save_document(db, again, p.url, DAY2) == "unchanged"
+    assert save_document(db, DocumentWrite(again, p.url, DAY2)) == "unchanged"
     row = stored(db, p)
     assert (row["first_seen"], row["last_seen"], row["updated"]) == (DAY1, DAY2, DAY1)
     assert (row["fetched_url"], row["http_status"]) == ("https://blog.example/a?moved", 203)
@@ -148,16 +151,16 @@ def test_unchanged_moves_last_seen_and_the_fetch_facts_only(db):
 
 def test_an_update_keeps_who_found_it_first_and_its_year_from_first_seen(db):
     first = page(published="2024-05-01", source_id="blog", found_via="feed")
-    save_document(db, document_row(first), first.url, DAY1)
+    save_document(db, DocumentWrite(document_row(first), first.url, DAY1))
     later = page(text="A rewritten text.", source_id="aggregator", found_via="sitemap")
-    assert save_document(db, document_row(later), later.url, "2027-01-05T00:00:00Z") == "updated"
+    assert save_document(db, DocumentWrite(document_row(later), later.url, "2027-01-05T00:00:00Z")) == "updated"
     row = stored(db, later)
     assert (row["source_id"], row["found_via"], row["text"]) == ("blog", "feed", "A rewritten text.")
     assert (row["first_seen"], row["last_seen"], row["updated"]) == (DAY1, "2027-01-05T00:00:00Z",
                                                                      "2027-01-05T00:00:00Z")
     assert row["year"] == 2026  # no date published any more: the year first seen, not the year now
     dated = page(text="Dated again.", published="2023-01-01")
-    save_document(db, document_row(dated), dated.url, DAY3)
+    save_document(db, DocumentWrite(document_row(dated), dated.url, DAY3))
     assert stored(db, dated)["year"] == 2023
 
 
@@ -165,20 +168,21 @@ def test_a_change_in_any_content_field_is_an_update(db):
     p = page()
     # The stages (classify, tag) add these before a page is saved.
     base = {**document_row(p), "tags": "[]", "relevance": 0.5, "content_type": "article", "gated": 0}
-    save_document(db, base, p.url, DAY1)
+    save_document(db, DocumentWrite(base, p.url, DAY1))
     for name, value in (("title", "New title"), ("author", "Someone"), ("relevance", 0.7), ("tags", '["x"]'),
                         ("content_type", "guide"), ("gated", 1), ("language", "fr"), ("categories", '["c"]')):
-        assert save_document(db, {**base, name: value}, p.url, DAY2) == "updated", name
+        assert save_document(db, DocumentWrite({**base, name: value}, p.url, DAY2)) == "updated", name
         assert stored(db, p)[name] == value
-    assert save_document(db, {**base, "word_count": 99}, p.url, DAY3) == "updated"  # back to base, categories
-    assert save_document(db, {**base, "word_count": 98}, p.url, DAY3) == "unchanged"  # not a content field
+    # Back to base: the categories change back; then only word_count, not a content field, changes.
+    assert save_document(db, DocumentWrite({**base, "word_count": 99}, p.url, DAY3)) == "updated"
+    assert save_document(db, DocumentWrite({**base, "word_count": 98}, p.url, DAY3)) == "unchanged"
 
 
 def test_a_feed_only_fallback_keeps_the_text_and_links_but_records_the_error(db):
     p = page()
-    save_document(db, document_row(p), p.url, DAY1, links=[("https://cited.example/x", "x")])
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1, links=[("https://cited.example/x", "x")]))
     fallback = page(extracted=False, hints=EntryHints(title="A", content="Only the entry."))
-    assert save_document(db, document_row(fallback), p.url, DAY2, links=[]) == "unchanged"
+    assert save_document(db, DocumentWrite(document_row(fallback), p.url, DAY2, links=[])) == "unchanged"
     row = stored(db, p)
     assert (row["text"], row["page_error"], row["last_seen"]) == ("Product ops keeps the roadmap honest.",
                                                                   "HTTP 404", DAY2)
@@ -188,27 +192,27 @@ def test_a_feed_only_fallback_keeps_the_text_and_links_but_records_the_error(db)
 
 def test_links_are_replaced_on_a_new_read_and_left_when_not_given(db):
     p = page()
-    save_document(db, document_row(p), p.url, DAY1,
-                  links=[("https://www.cited.example/x", "x"), ("https://other.example/y", "y")])
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1,
+                                    links=[("https://www.cited.example/x", "x"), ("https://other.example/y", "y")]))
     rows = sorted((link["url"], link["host"], link["anchor"]) for link in db["links"].rows)
     assert rows == [("https://other.example/y", "other.example", "y"),
                     ("https://www.cited.example/x", "cited.example", "x")]
-    save_document(db, document_row(p), p.url, DAY2)  # links=None: not read this time
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY2))  # links=None: not read this time
     assert db["links"].count == 2
-    save_document(db, document_row(p), p.url, DAY3, links=[("https://third.example/z", "z")])
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY3, links=[("https://third.example/z", "z")]))
     assert [link["url"] for link in db["links"].rows] == ["https://third.example/z"]
     assert stored(db, p)["links_found"] == 1
 
 
 def test_validators_are_saved_with_the_document_and_its_pdf_links(db):
     p = page()
-    save_document(db, document_row(p), p.url, DAY1,
-                  fetched=({"etag": '"v1"', "last-modified": "Sun, 01 Nov 2026 00:00:00 GMT"}, "hash1",
-                           ["https://blog.example/a.pdf"]))
+    headers = {"etag": '"v1"', "last-modified": "Sun, 01 Nov 2026 00:00:00 GMT"}
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1,
+                                    fetched=Fetched(headers, "hash1", ["https://blog.example/a.pdf"])))
     found = lookup(db.conn, p.url)
     assert (found.etag, found.last_modified, found.body_hash, found.document_id, found.links, found.links_kind) == (
         '"v1"', "Sun, 01 Nov 2026 00:00:00 GMT", "hash1", p.doc_id, ("https://blog.example/a.pdf",), "pdfs")
-    save_document(db, document_row(p), p.url, DAY2, fetched=({}, "hash2", []))
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY2, fetched=Fetched({}, "hash2", [])))
     found = lookup(db.conn, p.url)
     assert (found.etag, found.body_hash, found.links, found.links_kind) == (
         None, "hash2", ("https://blog.example/a.pdf",), "pdfs")  # no PDFs this time: the links are kept
@@ -221,15 +225,15 @@ def test_exact_copies_share_a_cluster_whose_canonical_copy_is_the_original(db):
     copy = page("https://medium.com/@someone/post", text=text, published="2026-01-01")
     other = page("https://blog.example/other", text="Something else entirely.")
     for p in (original, copy, other):
-        save_document(db, document_row(p), p.url, DAY1)
+        save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     assert stored(db, copy)["cluster_id"] == stored(db, original)["cluster_id"] == original.doc_id
     [cluster] = db["clusters"].rows
     assert (cluster["canonical_id"], cluster["size"]) == (original.doc_id, 2)  # an aggregator's copy never
     assert stored(db, other)["cluster_id"] == other.doc_id  # alone: its own cluster, no row
-    save_document(db, document_row(copy), copy.url, DAY2)  # unchanged: its cluster is not recomputed
+    save_document(db, DocumentWrite(document_row(copy), copy.url, DAY2))  # unchanged: its cluster is not recomputed
     assert db["clusters"].get(original.doc_id)["updated"] == DAY1
     # The copy rewritten: it leaves, and a cluster of one is no cluster.
-    save_document(db, document_row(page(copy.url, text="Now a different text.")), copy.url, DAY2)
+    save_document(db, DocumentWrite(document_row(page(copy.url, text="Now a different text.")), copy.url, DAY2))
     assert db["clusters"].count == 0
     assert stored(db, copy)["cluster_id"] == copy.doc_id
 
@@ -240,7 +244,7 @@ def test_a_longer_copy_published_the_same_day_is_the_canonical_one(db):
     longer = page("https://a.example/post", text=short.extraction.text + " And more.", published="2026-01-01")
     assert short.doc_id < longer.doc_id
     for p in (short, longer):
-        save_document(db, {**document_row(p), "content_hash": "same"}, p.url, DAY1)
+        save_document(db, DocumentWrite({**document_row(p), "content_hash": "same"}, p.url, DAY1))
     assert [(c["canonical_id"], c["size"]) for c in db["clusters"].rows] == [(longer.doc_id, 2)]
 
 
@@ -248,23 +252,23 @@ def test_the_first_saved_copy_rewritten_leaves_its_cluster_too(db):
     text = "The same article, republished word for word."
     first, second = page("https://a.example/post", text=text), page("https://b.example/post", text=text)
     for p in (first, second):
-        save_document(db, document_row(p), p.url, DAY1)
-    save_document(db, document_row(page(first.url, text="Now a different text.")), first.url, DAY2)
+        save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
+    save_document(db, DocumentWrite(document_row(page(first.url, text="Now a different text.")), first.url, DAY2))
     assert db["clusters"].count == 0
 
 
 def test_an_unchanged_document_stored_without_a_cluster_gets_one(db):
     p = page()
-    save_document(db, document_row(p), p.url, DAY1)
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     db.execute("UPDATE documents SET cluster_id = NULL")  # as stored by a version before clusters
-    assert save_document(db, document_row(p), p.url, DAY2) == "unchanged"
+    assert save_document(db, DocumentWrite(document_row(p), p.url, DAY2)) == "unchanged"
     assert stored(db, p)["cluster_id"] == p.doc_id
 
 
 def test_seeing_a_stored_document_again_without_saving_it(db):
     p = page()
     assert touch_document(db, p.doc_id, "blog", p.url, "feed", DAY1) is False
-    save_document(db, document_row(p), p.url, DAY1)
+    save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     assert touch_document(db, p.doc_id, "list", "https://list.example/#a", "list", DAY2) is True
     assert stored(db, p)["last_seen"] == DAY2
     assert {(s["source_id"], s["url"]) for s in db["sightings"].rows} == {("blog", p.url),
@@ -280,7 +284,7 @@ def test_seeing_a_stored_document_again_without_saving_it(db):
 
 def test_a_url_leads_to_the_document_it_was_last_seen_as(db):
     p = page("https://blog.example/final")
-    save_document(db, document_row(p), "https://blog.example/old-path", DAY1)
+    save_document(db, DocumentWrite(document_row(p), "https://blog.example/old-path", DAY1))
     assert document_id_for_url(db, "https://blog.example/old-path") == p.doc_id  # a redirect, remembered
     assert document_id_for_url(db, "https://blog.example/else/") == document_id("https://blog.example/else")
 
@@ -288,7 +292,7 @@ def test_a_url_leads_to_the_document_it_was_last_seen_as(db):
 def test_a_landing_page_and_its_pdf_are_linked_both_ways_and_seen_together(db):
     landing, pdf = page("https://blog.example/report"), page("https://blog.example/report.pdf")
     for p in (landing, pdf):
-        save_document(db, document_row(p), p.url, DAY1)
+        save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     link_documents(db, landing.doc_id, pdf.doc_id)
     link_documents(db, landing.doc_id, pdf.doc_id)  # again: no duplicate
     assert sorted((r["from_id"], r["to_id"], r["relation"]) for r in db["document_links"].rows) == sorted([
@@ -306,17 +310,17 @@ def test_near_copies_are_found_by_signature_and_a_bridge_joins_two_clusters(db):
     near = page("https://a.example/post", text=words + "First ending.")
     near_too = page("https://b.example/post", text=words + "Second ending.")
     for p in (near, near_too):
-        save_document(db, document_row(p), p.url, DAY1, signature=signature(p.extraction.text))
+        save_document(db, DocumentWrite(document_row(p), p.url, DAY1, signature=signature(p.extraction.text)))
     assert stored(db, near)["cluster_id"] == stored(db, near_too)["cluster_id"] == near.doc_id
     assert db["minhashes"].count == 2 and db["minhash_bands"].count > 0
     # Two exact-copy pairs, then a document that is an exact copy of one and a near copy of the other.
     one = page("https://c.example/x", text="Alpha text, the same twice.")
     one_copy = page("https://d.example/x", text="Alpha text, the same twice.")
     for p in (one, one_copy):
-        save_document(db, document_row(p), p.url, DAY1)
+        save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     bridge = page("https://e.example/x", text="Alpha text, the same twice.")
     bridge_row = document_row(bridge)
-    save_document(db, bridge_row, bridge.url, DAY2, signature=signature(near.extraction.text))
+    save_document(db, DocumentWrite(bridge_row, bridge.url, DAY2, signature=signature(near.extraction.text)))
     clusters = {stored(db, p)["cluster_id"] for p in (near, near_too, one, one_copy, bridge)}
     assert len(clusters) == 1
     [cluster] = db["clusters"].rows
@@ -328,11 +332,11 @@ def test_the_canonical_copy_is_the_earliest_by_date_published_else_first_seen(db
     text = "Identical words in three places."
     undated = page("https://a.example/x", text=text)
     dated = page("https://b.example/x", text=text, published="2026-10-31")
-    save_document(db, document_row(undated), undated.url, "2026-10-01T00:00:00Z")
-    save_document(db, document_row(dated), dated.url, DAY1)
+    save_document(db, DocumentWrite(document_row(undated), undated.url, "2026-10-01T00:00:00Z"))
+    save_document(db, DocumentWrite(document_row(dated), dated.url, DAY1))
     assert db["clusters"].get(undated.doc_id)["canonical_id"] == undated.doc_id  # seen 2026-10-01, before
     earlier = page("https://c.example/x", text=text, published="2026-09-01")
-    save_document(db, document_row(earlier), earlier.url, DAY2)
+    save_document(db, DocumentWrite(document_row(earlier), earlier.url, DAY2))
     assert db["clusters"].get(undated.doc_id)["canonical_id"] == earlier.doc_id
 
 
@@ -359,10 +363,10 @@ def test_the_copies_a_cluster_s_namesake_leaves_stay_together(db):
     text = "The same article, republished word for word, three times."
     copies = [page(f"https://{host}.example/post", text=text) for host in ("a", "b", "c")]
     for p in copies:
-        save_document(db, document_row(p), p.url, DAY1)
+        save_document(db, DocumentWrite(document_row(p), p.url, DAY1))
     namesake = copies[0]  # the first saved: the cluster is named after it
     assert {stored(db, p)["cluster_id"] for p in copies} == {namesake.doc_id}
-    save_document(db, document_row(page(namesake.url, text="Now a different text.")), namesake.url, DAY2)
+    save_document(db, DocumentWrite(document_row(page(namesake.url, text="Now a different text.")), namesake.url, DAY2))
     rest = sorted(p.doc_id for p in copies if p is not namesake)
     assert [(c["id"], c["size"]) for c in db["clusters"].rows] == [(rest[0], 2)]
     assert {stored(db, p)["cluster_id"] for p in copies if p is not namesake} == {rest[0]}

@@ -4,6 +4,7 @@ library errors into it, Scrapy settings from -s options."""
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -11,7 +12,7 @@ from pipeline.config.files import ConfigError
 from pipeline.config.labels import DEFAULT_LABELS
 from pipeline.config.lists import DEFAULT_LISTS
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
-from pipeline.store.database import DatabaseError
+from pipeline.store.database import DatabaseError, open_database
 
 DEFAULT_SOURCES = "data/sources.yaml"
 DEFAULT_DB = "data/prodops.db"
@@ -97,3 +98,28 @@ def use_cluster(address: str, client: bool = False, insecure: bool = False):
         return executor(address) if client else connect_and_check(address)
     except ClusterError as error:
         raise UserError(str(error)) from None
+
+
+def remake_signatures_first(db_path: str) -> None:
+    """The first step of the commands that compare near-duplicate signatures (`prodops crawl`,
+    `prodops reextract`): remake those an older version made, if a migration found any, with a
+    progress line on stderr (pipeline/store/upkeep.py says why not in every open_database)."""
+    from pipeline.store import upkeep
+
+    db = open_database(db_path)
+    try:
+        total = upkeep.signatures_to_remake(db)
+        if not total:
+            return
+        line = f"Remaking {total} near-duplicate signatures (made by an older version) ..."
+        click.echo(line, err=True, nl=False)
+        interactive = sys.stderr.isatty()  # a count in place, on a terminal only
+
+        def count(done: int) -> None:
+            click.echo(f"\r{line} {done}/{total}", err=True, nl=False)
+
+        upkeep.remake_signatures(db, count if interactive else None)
+        width = len(f"{line} {total}/{total}")
+        click.echo(f"\r{f'{line} done':<{width}}" if interactive else " done", err=True)
+    finally:
+        db.close()

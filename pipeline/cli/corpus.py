@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import (UserError, cluster_options, db_option, labels_option, scrapy_settings,
-                                 taxonomy_option, use_cluster)
+from pipeline.cli.common import (UserError, cluster_options, db_option, labels_option, remake_signatures_first,
+                                 scrapy_settings, taxonomy_option, use_cluster)
 from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
 from pipeline.config.labels import load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
@@ -99,6 +99,7 @@ def reextract(source_ids, since, db_path, settings) -> None:
         return
     try:
         with crawl_lock(db_path):
+            remake_signatures_first(db_path)  # a changed text is clustered by comparing them
             report = reextract_corpus(work, db_path, tuple(source_ids), since)
     except CrawlLockedError as error:
         click.echo(f"Error: {error}", err=True)

@@ -14,8 +14,8 @@ import click
 from scrapy.settings import BaseSettings
 
 from pipeline import clock
-from pipeline.cli.common import (DEFAULT_DB, DEFAULT_SOURCES, UserError, cluster_options, scrapy_settings,
-                                 use_cluster)
+from pipeline.cli.common import (DEFAULT_DB, DEFAULT_SOURCES, UserError, cluster_options, remake_signatures_first,
+                                 scrapy_settings, use_cluster)
 from pipeline.config.sources import Source, load_sources, select_sources
 from pipeline.crawl import runner as crawling
 from pipeline.crawl.lock import CrawlLockedError, crawl_lock
@@ -134,9 +134,11 @@ def run_and_report(
     sources: list[Source], db_path: str, overrides: dict[str, str],
     allow_private_network: bool, verbose: bool,
 ) -> RunSummary:
-    """Run a crawl with progress on stderr and the summary on stdout."""
+    """Run a crawl with progress on stderr and the summary on stdout (first remaking the
+    near-duplicate signatures of an older version, which its dedup compares with)."""
     if not sources:
         raise UserError("no enabled sources to crawl; add one to the sources file or use --only")
+    remake_signatures_first(db_path)
     overrides.setdefault("LOG_LEVEL", "INFO")
     log_file = None
     if not verbose and "LOG_FILE" not in overrides:

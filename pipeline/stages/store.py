@@ -14,12 +14,15 @@ from pipeline.store import validators
 from pipeline.store.bodies import MIB, BodyStore
 from pipeline.store.database import open_database
 from pipeline.store.documents import (
+    DocumentWrite,
+    Fetched,
     document_id_for_url,
     link_documents,
     save_document,
     touch_document,
     touch_linked_files,
 )
+from pipeline.store.upkeep import remake_signatures
 from pipeline.store.vectors import save_vectors
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,9 @@ class StoreStage:
     def open_spider(self) -> None:
         self.db = open_database(self.db_path)
         self.bodies = BodyStore(self.db, self.bodies_max_bytes)
+        # `prodops crawl` has remade them already, with a progress line; a crawl started
+        # otherwise (`scrapy crawl curator`) does it here: the dedup compares with them.
+        remake_signatures(self.db)
 
     def close_spider(self) -> None:
         if self.db is not None:
@@ -62,7 +68,7 @@ class StoreStage:
             raise Dropped(DropReason.UNCLASSIFIED, f"{item.url} reached the store without a document")
         fetched = None
         if item.fetch_error is None and 200 <= item.status < 300:
-            fetched = (item.headers, validators.body_hash(item.body), item.linked_pdfs)
+            fetched = Fetched(item.headers, validators.body_hash(item.body), item.linked_pdfs)
         context = None
         if item.hints is not None and item.hints.anchor:
             section = item.hints.categories[0] if item.hints.categories else None
@@ -70,10 +76,10 @@ class StoreStage:
         # One transaction for the document, its body and its landing page's link: one
         # commit a page (each is a write of the WAL), and a body never without its document.
         with self.db.atomic():
-            outcome = save_document(
-                self.db, row, found_at=item.url, now=now, fetched=fetched, context=context,
+            outcome = save_document(self.db, DocumentWrite(
+                row, found_at=item.url, now=now, fetched=fetched, context=context,
                 signature=item.signature, links=item.extraction.links if item.extraction else None,
-            )
+            ))
             if fetched is not None and item.body:
                 # The body the stored text came from replaces the kept one; a body that gave
                 # no text is kept only when there is none (a later extractor may read it).

@@ -2,7 +2,10 @@
 
 Migrations only ever add; each runs in its own transaction and is recorded in
 `_sqlite_migrations`, so opening a database from an older version brings it forward and
-opening a current one changes nothing.
+opening a current one changes nothing. A migration stays quick, since every command opens
+the database: work that may take minutes over a large corpus (remaking the near-duplicate
+signatures of an older version) is left in the `upkeep` table for the commands whose
+results depend on it, which do it first with a progress line (pipeline/store/upkeep.py).
 """
 
 from __future__ import annotations
@@ -262,30 +265,14 @@ def m014_signatures_remade_if_of_another_scheme(db: sqlite_utils.Database) -> No
     # Signatures are computed here since this version (pipeline/understand/signatures.py) as
     # datasketch 2 computed them. A database made with datasketch 1 (its "legacy" scheme) has
     # signatures no new document would ever match: a few are recomputed from their stored
-    # texts, and if they differ all are remade (the clusters found with them stay).
-    import numpy as np  # noqa: PLC0415
+    # texts, and if they differ, remaking them all is left to the commands that compare them
+    # (pipeline/store/upkeep.py: minutes of work, not for every open_database). The clusters
+    # found with the old ones stay.
+    from pipeline.store import upkeep  # noqa: PLC0415 - numpy and the signatures, for this check only
 
-    from pipeline.understand.signatures import band_keys, signature  # noqa: PLC0415
-
-    if not db["minhashes"].exists():
-        return
-    query = ("SELECT m.document_id, m.signature, d.text FROM minhashes m JOIN documents d ON d.id = m.document_id "
-             "WHERE d.text IS NOT NULL AND d.text != ''")
-    sample = db.execute(query + " LIMIT 5").fetchall()
-    if all(np.frombuffer(stored, dtype=np.uint32).tolist() == signature(text).tolist()
-           for _, stored, text in sample):
-        return
-    ids = [row[0] for row in db.execute("SELECT document_id FROM minhashes")]
-    for start in range(0, len(ids), 500):  # a chunk of texts in memory at a time
-        chunk = ids[start:start + 500]
-        rows = db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))}) "
-                          "AND text IS NOT NULL AND text != ''", chunk).fetchall()
-        for document_id, text in rows:
-            sig = signature(text)
-            db.execute("UPDATE minhashes SET signature = ? WHERE document_id = ?", [sig.tobytes(), document_id])
-            db.execute("DELETE FROM minhash_bands WHERE document_id = ?", [document_id])
-            db.conn.executemany("INSERT INTO minhash_bands (band, key, document_id) VALUES (?, ?, ?)",
-                                [(band, key, document_id) for band, key in enumerate(band_keys(sig))])
+    upkeep.create_table(db)
+    if upkeep.signatures_of_another_scheme(db):
+        upkeep.plan(db, upkeep.REMAKE_SIGNATURES, "signatures made by an older version (another MinHash scheme)")
 
 
 @migrations()
@@ -320,6 +307,15 @@ def m018_pinned_list_items(db: sqlite_utils.Database) -> None:
     # Which of a list's items the editor pinned (in the file's order, which a curator may
     # change on the list's page) rather than its rules picked; filled when lists are published.
     db.table("list_items").add_column("pinned", int)
+
+
+@migrations()
+def m019_upkeep(db: sqlite_utils.Database) -> None:
+    # Work a migration leaves for the command that needs it (pipeline/store/upkeep.py). m014
+    # creates the table when it runs; this, for the databases that passed m014 before.
+    from pipeline.store import upkeep  # noqa: PLC0415
+
+    upkeep.create_table(db)
 
 
 def open_database(path: str | Path) -> sqlite_utils.Database:

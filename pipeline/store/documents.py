@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import sqlite_utils
 
 from feeds.entries import EntryHints
@@ -111,23 +113,41 @@ def page_error(page: Page) -> str | None:
     return None
 
 
-def save_document(
-    db: sqlite_utils.Database, row: dict[str, Any], found_at: str, now: str,
-    fetched: tuple[dict[str, str], str, list[str]] | None = None, context: dict[str, str | None] | None = None,
-    signature=None, links: list[tuple[str, str]] | None = None,
-) -> str:
+@dataclass(frozen=True)
+class Fetched:
+    """The response a document's row came from: its validators are saved with the document,
+    for a conditional GET next time."""
+
+    headers: dict[str, str]  # response headers, lower-case names (ETag, Last-Modified)
+    body_hash: str  # SHA-256 of the raw body (pipeline.store.validators.body_hash)
+    linked_pdfs: list[str] = field(default_factory=list)  # URLs of the PDFs the page links to
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One save of a document (save_document): its row and what came with it."""
+
+    row: dict[str, Any]  # the documents row (document_row)
+    found_at: str  # the URL it was found at, as found: its sighting
+    now: str  # ISO 8601 UTC: first_seen, last_seen, updated as they apply
+    fetched: Fetched | None = None  # None: not fetched now (a feed entry alone, an error)
+    context: dict[str, str | None] | None = None  # where a link list showed it: anchor, section
+    signature: np.ndarray | None = None  # MinHash of its text: a new or changed document's cluster
+    links: list[tuple[str, str]] | None = None  # (URL, anchor) its main text cites; None: not read
+
+
+def save_document(db: sqlite_utils.Database, write: DocumentWrite) -> str:
     """Insert or update a document and its sighting atomically; return new/updated/unchanged.
 
-    `fetched` is (response headers, body hash, the PDFs it links to) of the page the row
-    came from: its validators are saved in the same transaction, for conditional GET next time.
-    `context` is where the link was found: anchor text and section heading of a link list.
-    A new or changed document is (re)placed in its near-duplicate cluster by `signature`.
-    `links` (URL, anchor) that its main text cites replace those stored, unless the stored
-    text was kept (a feed-only fallback) or `links` is None.
+    With `write.fetched`, the page's validators are saved in the same transaction. A new or
+    changed document is (re)placed in its near-duplicate cluster by `write.signature`.
+    `write.links` replace the links stored, unless the stored text was kept (a feed-only
+    fallback) or they are None.
     """
     # document_row already cleaned it; this is the storage's own guarantee, whoever built it.
-    row = xml_safe_values(row)
-    context = xml_safe_values(context) if context else context
+    row = xml_safe_values(write.row)
+    context = xml_safe_values(write.context) if write.context else write.context
+    found_at, now, fetched, links = write.found_at, write.now, write.fetched, write.links
     with db.atomic():
         existing = _stored_document(db, row["id"])
         if existing is None:
@@ -148,15 +168,14 @@ def save_document(
             db.table("documents").update(row["id"], {**row, **keep, "last_seen": now, "updated": now})
             outcome = "updated"
         if outcome != "unchanged" or (existing is not None and existing["cluster_id"] is None):
-            assign_cluster(db, row["id"], row["content_hash"], signature, now)
+            assign_cluster(db, row["id"], row["content_hash"], write.signature, now)
         if links is not None and (existing is None or not _keeps_stored_content(existing, row)):
             save_links(db, row["id"], links)
         _record_sighting(db, row["id"], row["source_id"], found_at, row["found_via"], now, context)
         if fetched is not None:
-            headers, hashed_body, linked_pdfs = fetched
-            pdf_links = {"links": linked_pdfs, "links_kind": "pdfs"} if linked_pdfs else {}
-            validators.save(db, found_at, now, body_hash=hashed_body, document_id=row["id"],
-                            **validators.response_validators(headers), **pdf_links)
+            pdf_links = {"links": fetched.linked_pdfs, "links_kind": "pdfs"} if fetched.linked_pdfs else {}
+            validators.save(db, found_at, now, body_hash=fetched.body_hash, document_id=row["id"],
+                            **validators.response_validators(fetched.headers), **pdf_links)
     return outcome
 
 

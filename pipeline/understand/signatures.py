@@ -12,7 +12,8 @@ then a * h + b modulo 2^32 per permutation), computed here in a few numpy operat
 same values, so the signatures stored by earlier versions still match, without importing
 datasketch (its package pulls in scipy: half a second of start-up in the crawler and in
 every worker). tests/test_stages.py pins values it gave; a database whose signatures were
-made otherwise (datasketch 1's "legacy" scheme) has them remade by a migration.
+made otherwise (datasketch 1's "legacy" scheme) has them remade, from a migration's note,
+by the commands that compare them (pipeline/store/upkeep.py).
 """
 
 from __future__ import annotations
