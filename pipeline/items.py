@@ -8,9 +8,12 @@ known); URLs are absolute.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feeds.entries import EntryHints
+
+if TYPE_CHECKING:  # the key's type only: the stages' layer is above this one
+    from pipeline.stages.reading import StageCall
 
 
 @dataclass
@@ -75,8 +78,8 @@ class Page:
     signature: Any = None  # MinHash signature of the text (dedup), a numpy array
     vectors: tuple[bytes, bytes] | None = None  # (head, page) vectors for search (tag stage)
     # The later stages' worker calls, run ahead in the extraction's task (pipeline/stages/
-    # reading.py): function name -> (arguments, result).
-    ahead: dict[str, tuple[tuple, Any]] = field(default_factory=dict)
+    # reading.py): the call (pipeline.stages.reading.StageCall) -> (arguments, result).
+    ahead: dict[StageCall, tuple[tuple, Any]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         # Short: Scrapy logs items (a dropped one at WARNING), and the body can be megabytes.

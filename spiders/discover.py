@@ -12,7 +12,8 @@ from scrapy.exceptions import DropItem
 from feeds.discover import feed_links, guessed_feed_urls, guessed_sitemap_urls
 from feeds.parse import NotAFeedError, parse_feed
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
-from pipeline.stages.pool import TaskStopped, WorkerPool
+from pipeline.stages.pool import pool_of
+from pipeline.stages.tasks import TaskStopped
 from spiders.responses import content_type
 
 
@@ -105,7 +106,7 @@ class DiscoverSpider(scrapy.Spider):
     async def _parse(self, function, *args):
         """Parse fetched bytes in a bounded worker process (pipeline/stages/pool.py), one
         that loads no models: discovery only parses."""
-        return await WorkerPool.of(self.crawler, warm_up=False).run(function, *args, alone=True)
+        return await pool_of(self.crawler, warm_up=False).run(function, *args, alone=True)
 
     def ignore(self, failure):
         return None

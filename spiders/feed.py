@@ -14,7 +14,7 @@ from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.counters import DropReason
 from pipeline.items import Page
-from pipeline.stages.pool import WorkerPool
+from pipeline.stages.pool import pool_of
 from spiders.page import PageNavigation
 from spiders.responses import content_type, parse_in_worker
 
@@ -39,7 +39,7 @@ class FeedNavigation(PageNavigation):
         # A feed's entries become requests that wait, with their content, in the scheduler:
         # while the workers are behind, more of them only cost memory, so a feed waits to be
         # parsed until the workers catch up (40 feeds of 100 big entries: -100 MB at peak).
-        pool = WorkerPool.of(self.crawler)
+        pool = pool_of(self.crawler)
         while pool.behind and self.crawler.crawling:
             await asyncio.sleep(0.1)  # (Scrapy runs on the asyncio reactor)
         feed = await parse_in_worker(self.crawler, source.id, response, parse_feed, "feed", NotAFeedError,

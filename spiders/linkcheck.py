@@ -17,7 +17,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from pipeline.clock import now_iso
-from pipeline.stages.pool import TaskStopped, WorkerPool
+from pipeline.stages.pool import pool_of
+from pipeline.stages.tasks import TaskStopped
 from pipeline.understand.linkrot import Verdict, judge_answer, judge_status, judge_unchanged, read_answer
 from pipeline.understand.pdf import is_pdf
 from spiders.responses import describe_failure, is_not_modified, media_type
@@ -51,7 +52,7 @@ class LinkCheckSpider(scrapy.Spider):
             self._record(url, response.status, response.url, Verdict("ok", f"HTTP {response.status} ({kind})"))
             return
         try:
-            extraction = await WorkerPool.of(self.crawler, warm_up=False).run(
+            extraction = await pool_of(self.crawler, warm_up=False).run(
                 read_answer, response.body, response.url, kind, getattr(response, "encoding", None), alone=True)
         except TaskStopped as error:
             self._record(url, response.status, response.url, Verdict("error", f"reading the answer {error}"))

@@ -14,7 +14,8 @@ from twisted.python.failure import Failure
 from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.items import Page
-from pipeline.stages.pool import TaskStopped, WorkerPool
+from pipeline.stages.pool import pool_of
+from pipeline.stages.tasks import TaskStopped
 from spiders.resolver import REFUSED
 
 
@@ -128,7 +129,7 @@ async def parse_in_worker(crawler, source_id: str, response: Response, parse, wh
     `refused` document or a worker past its bounds counts against the source, a stopping
     crawl leaves it to the next one."""
     try:
-        return await WorkerPool.of(crawler).run(parse, response.body, response.url, *args, alone=True)
+        return await pool_of(crawler).run(parse, response.body, response.url, *args, alone=True)
     except refused as error:
         counters.count_error(crawler.stats, source_id, response.url, str(error))
     except TaskStopped as error:

@@ -1,4 +1,5 @@
-"""The layer rule (pipeline/layers.py) holds for every import in the project's packages."""
+"""The layer rule (pipeline/layers.py) holds for every import in the project's packages, and
+no module of theirs imports itself through others (an import cycle)."""
 
 from __future__ import annotations
 
@@ -98,3 +99,55 @@ def test_the_checker_sees_a_violation(tmp_path):
     good = tmp_path / "good.py"
     good.write_text("import sqlite3\nfrom pipeline.understand.links import host_of\n")
     assert layering_problems("pipeline.store.good", good) == []
+
+
+def import_graph(modules) -> dict[str, set[str]]:
+    """module -> the project's modules it imports, from (module, path) pairs. Imports inside
+    functions count: deferred, they still tie two modules to each other (pipeline/stages/
+    pool.py and cluster.py once imported each other through one); those made only for type
+    checkers do not (they never run). `from a import b` is an import of a.b when that is a
+    module, else of a; a package's __init__ is a module of its own."""
+    names = {name for name, _ in modules}
+    return {name: {imported for _, imported in imports_of(path) if imported in names and imported != name}
+            for name, path in modules}
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The cycles a depth-first search finds in an import graph, each as the modules on it,
+    the first repeated at the end; none when the graph has no cycle."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    path: list[str] = []  # the modules being visited, each imported by the one before it
+
+    def visit(module: str) -> None:
+        path.append(module)
+        for imported in sorted(graph[module]):
+            if imported in path:
+                cycles.append(path[path.index(imported):] + [imported])
+            elif imported not in done:
+                visit(imported)
+        path.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        if module not in done:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_through_others():
+    cycles = import_cycles(import_graph(MODULES))
+    assert not cycles, "\n".join(" -> ".join(cycle) for cycle in cycles)
+
+
+def test_the_cycle_finder_sees_a_cycle(tmp_path):
+    # Two modules that import each other, one of them only inside a function: a cycle.
+    first, second, third = tmp_path / "first.py", tmp_path / "second.py", tmp_path / "third.py"
+    first.write_text("from pkg.second import helper\n")
+    second.write_text("def helper():\n    from pkg.first import thing\n    return thing\n")
+    third.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.first import thing\n"
+                     "import pkg.second\n")
+    modules = [("pkg.first", first), ("pkg.second", second), ("pkg.third", third)]
+    assert import_cycles(import_graph(modules)) == [["pkg.first", "pkg.second", "pkg.first"]]
+    second.write_text("def helper():\n    return 1\n")  # and once it is gone, none
+    assert import_cycles(import_graph(modules)) == []

@@ -127,3 +127,17 @@ def test_a_kept_body_that_is_a_pdf_bomb_is_read_within_the_memory_cap(tmp_path):
     [after] = sqlite_utils.Database(tmp_path / "c.db")["documents"].rows
     assert after["text"] == before["text"] and after["content_hash"] == before["content_hash"]
     assert max(peaks.values()) < cap and peaks["crawler"] < 400, peaks
+
+
+def test_reextraction_builds_the_crawls_pooled_stages_whole_from_its_settings(tmp_path):
+    from pipeline.crawl.reextract import Reextraction
+    from pipeline.crawl.runner import crawl_settings
+
+    work = Reextraction(crawl_settings(tmp_path / "c.db", {"PRODOPS_SEMANTIC": "False"}))
+    try:
+        stages = (work.extract, *work.later)
+        assert [type(stage).__name__ for stage in stages] == ["ExtractStage", "ClassifyStage", "TagStage", "DedupStage"]
+        assert work.later[1].semantic is False and work.extract.ahead.semantic is False
+        assert all(stage.pool is work.pool for stage in stages)
+    finally:
+        work.close()

@@ -139,15 +139,15 @@ def through_the_pooled_stages(page, pool, ahead):
     from pipeline.config.entities import DEFAULT_ENTITIES
     from pipeline.config.taxonomy import DEFAULT_TAXONOMY
     from pipeline.stages.dedup import DedupStage
+    from pipeline.stages.reading import StageCall
     from pipeline.stages.tag import TagStage
 
-    tag = TagStage(pool, str(DEFAULT_TAXONOMY))
-    tag.entities_path = str(DEFAULT_ENTITIES)
+    tag = TagStage(pool, str(DEFAULT_TAXONOMY), str(DEFAULT_ENTITIES))
 
     async def run():
         await ExtractStage(pool, ahead=ahead).process_item(page)
-        if page.ahead and "classify_text" in page.ahead:
-            page.ahead["classify_text"] = (("a stale", "argument"), {"content_type": "wrong"})
+        if StageCall.CLASSIFY in page.ahead:
+            page.ahead[StageCall.CLASSIFY] = (("a stale", "argument"), {"content_type": "wrong"})
         for stage in (ClassifyStage(pool, str(DEFAULT_TAXONOMY)), tag, DedupStage(pool)):
             await stage.process_item(page)
         return page
@@ -172,3 +172,33 @@ def test_the_later_stages_calls_read_ahead_in_the_extraction_task_give_the_same_
     assert ahead.document["content_type"] != "wrong"
     assert (ahead.signature == plain.signature).all()
     assert ahead.ahead == {}  # each result read ahead is taken once
+
+
+def test_the_calls_read_ahead_follow_the_stage_order_written_once():
+    import pipeline
+    from pipeline.stages.base import PooledStage, pooled_stages
+    from pipeline.stages.reading import _BUILDERS, READ_AHEAD_ORDER, StageCall
+
+    names = [f"{stage.__module__}.{stage.__qualname__}" for stage in pooled_stages()]
+    assert names == [name for name in pipeline.STAGES if name in names]
+    assert [name.rsplit(".", 1)[1] for name in names] == ["ExtractStage", "ClassifyStage", "TagStage", "DedupStage"]
+    assert all(issubclass(stage, PooledStage) for stage in pooled_stages())
+    # Each call read ahead is a later pooled stage's, taken in pipeline.STAGES's order.
+    assert [call.value for call in READ_AHEAD_ORDER] == names[1:]
+    assert set(_BUILDERS) == set(StageCall)
+
+
+def test_a_stage_is_built_whole_from_the_settings():
+    from scrapy.settings import Settings
+
+    from pipeline.config.entities import DEFAULT_ENTITIES
+    from pipeline.config.taxonomy import DEFAULT_TAXONOMY
+    from pipeline.stages.tag import TagStage
+
+    settings = Settings({"PRODOPS_TAXONOMY": str(DEFAULT_TAXONOMY), "PRODOPS_ENTITIES": str(DEFAULT_ENTITIES),
+                         "PRODOPS_SEMANTIC": "False", "PRODOPS_EXTRACTION_FAVOUR": "recall"})
+    pool = WorkerPool(1, inline=True)
+    tag = TagStage.of(settings, pool)
+    assert (tag.taxonomy_path, tag.entities_path, tag.semantic) == (str(DEFAULT_TAXONOMY), str(DEFAULT_ENTITIES), False)
+    extract = ExtractStage.of(settings, pool)
+    assert extract.favour == "recall" and extract.ahead is not None and extract.ahead.semantic is False

@@ -38,8 +38,9 @@ def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path, cluste
       prodops retag
       prodops retag --taxonomy my-taxonomy.yaml
     """
-    # Imported here: scikit-learn and SciPy cost every other command (the crawler among
-    # them) some 60 MB of memory and half a second.
+    # Imported here: scikit-learn and SciPy would cost every other command (the crawler
+    # among them) memory and start-up time (docs/benchmarks.md, "Measurements behind
+    # choices in the code").
     from pipeline.store.retag import retag_corpus
 
     taxonomy = load_taxonomy(taxonomy_path)

@@ -1,8 +1,9 @@
 """Re-extracting the corpus from its kept bodies (`prodops reextract`): nothing is fetched.
 
-Each kept body (pipeline/store/bodies.py) goes through the crawl's own stages again —
-extract, classify, tag, dedup, the same classes a crawl runs, in the same worker pool — with
-the versions installed now, and the document is rewritten where anything changed; `updated`
+Each kept body (pipeline/store/bodies.py) goes through the crawl's own stages again — the
+pooled ones of pipeline.STAGES (extract, classify, tag, dedup), the same classes a crawl
+runs, built from the same settings, in its order and in the same worker pool — with the
+versions installed now, and the document is rewritten where anything changed; `updated`
 moves only when its content did, `extracted_by` names the extractor and version used. A
 document keeps its identity (URL, id, source, provenance, first and last seen), and what a
 feed said of it (title, author, date, summary) stays as it is, as a crawl would keep it.
@@ -26,14 +27,11 @@ from scrapy.settings import Settings
 
 from feeds.entries import EntryHints
 from pipeline import clock
-from pipeline.config.entities import load_entities
 from pipeline.items import Page
-from pipeline.stages.base import read_ahead_of
-from pipeline.stages.classify import ClassifyStage
-from pipeline.stages.dedup import DedupStage
+from pipeline.stages.base import pooled_stages
 from pipeline.stages.extract import ExtractStage
-from pipeline.stages.pool import TaskStopped, WorkerPool
-from pipeline.stages.tag import TagStage
+from pipeline.stages.pool import WorkerPool
+from pipeline.stages.tasks import TaskStopped
 from pipeline.store.bodies import KeptBody, kept_bodies
 from pipeline.store.clusters import assign_cluster
 from pipeline.store.database import open_database
@@ -83,15 +81,9 @@ class Reextraction:
 
     def __init__(self, settings: Settings):
         self.pool = WorkerPool.from_settings(settings)
-        taxonomy_path = settings.get("PRODOPS_TAXONOMY")
-        self.extract = ExtractStage(self.pool, settings.get("PRODOPS_EXTRACTION_FAVOUR"),
-                                    ahead=read_ahead_of(settings, self.pool))
-        self.classify = ClassifyStage(self.pool, taxonomy_path)
-        self.tag = TagStage(self.pool, taxonomy_path)
-        self.tag.semantic = settings.getbool("PRODOPS_SEMANTIC")
-        self.tag.entities_path = settings.get("PRODOPS_ENTITIES")
-        load_entities(self.tag.entities_path)
-        self.dedup = DedupStage(self.pool)
+        extract, *self.later = [stage.of(settings, self.pool) for stage in pooled_stages()]
+        assert isinstance(extract, ExtractStage)  # pipeline.STAGES extracts before any other pooled stage
+        self.extract = extract
 
     async def document_of(self, kept: KeptBody, stored: dict) -> Page | None:
         """The page rebuilt from its body and processed again; None when it has no main text now."""
@@ -104,7 +96,7 @@ class Reextraction:
             if item.extraction is None:
                 return None
             item.canonical_url, item.doc_id = stored["url"], stored["id"]  # the identity stays
-            for stage in (self.classify, self.tag, self.dedup):
+            for stage in self.later:
                 await stage.process_item(item)
         except (DropItem, TaskStopped):
             return None

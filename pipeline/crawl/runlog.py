@@ -13,7 +13,7 @@ from scrapy import signals
 from pipeline import clock, counters
 from pipeline.counters import DropReason
 from pipeline.stages.drops import reason_of
-from pipeline.stages.pool import CLUSTER_LOST
+from pipeline.stages.tasks import CLUSTER_LOST
 from pipeline.store import runs, validators
 from pipeline.store.database import open_database
 from pipeline.store.documents import record_sighting_of_url

@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 from pipeline.config.files import ConfigError
 from pipeline.config.sources import Source
 from pipeline.crawl.runlog import RunLog
-from pipeline.stages.pool import WorkerPool
+from pipeline.stages.pool import WorkerPool, pool_of
 from pipeline.store.runs import RunSummary
 from spiders.curator import CuratorSpider
 from spiders.discover import DiscoverSpider, Proposal
@@ -82,7 +82,7 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
     to swallow a stop after the crawl."""
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
-    pool = WorkerPool.of(crawler) if start_pool else None
+    pool = pool_of(crawler) if start_pool else None
     if isinstance(pool, WorkerPool):
         # The local workers start now and load their models while Scrapy builds the crawl
         # (half a second) and fetches the first feeds: ready when the first pages arrive.

@@ -1,5 +1,6 @@
 """The stages' work on a Dask distributed cluster (`--cluster ADDRESS`, PRODOPS_CLUSTER): the
-other implementation of the pool the stages await (pipeline/stages/pool.py has the local one).
+other implementation of the pool the stages await (pipeline.stages.tasks.Pool;
+pipeline/stages/pool.py has the local one, and pool_of, which picks).
 
 One crawler process fetches and one writes SQLite, as without a cluster; only the pure stage
 functions (extraction, classification, tagging, signatures) run on the cluster's workers
@@ -46,6 +47,7 @@ import logging
 import socket
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from distributed import Client, WorkerPlugin
@@ -56,7 +58,7 @@ from pipeline import counters
 from pipeline.config.files import SHIPPED, shipped_name
 from pipeline.counters import DropReason
 from pipeline.stages.drops import Dropped
-from pipeline.stages.pool import CLUSTER_LOST, Backpressure, TaskTimeout
+from pipeline.stages.tasks import CLUSTER_LOST, Backpressure, TaskTimeout
 from pipeline.understand.worker import warm_up
 
 logger = logging.getLogger(__name__)
@@ -242,8 +244,9 @@ def _check_versions(versions: dict[str, str]) -> None:
                                "same version on every machine of the cluster")
 
 
-class ClusterPool(Backpressure):
-    """The crawl's pool on a Dask cluster; the same interface as pipeline.stages.pool.WorkerPool."""
+class ClusterPool:
+    """The crawl's pool on a Dask cluster (the pipeline.stages.tasks.Pool protocol, as
+    pipeline.stages.pool.WorkerPool)."""
 
     def __init__(self, address: str, timeout: float | None = None, crawler=None, insecure: bool = False):
         self.address = address
@@ -256,12 +259,18 @@ class ClusterPool(Backpressure):
         self._flush_at: asyncio.TimerHandle | None = None
         self._sending: set[asyncio.Task] = set()
         self.tasks_sent = 0  # Dask tasks, batches counted once
-        self._pending = 0
-        self._paused = False
+        self._backpressure = Backpressure(crawler)  # downloads paused while the workers are behind
         self.workers = 1  # updated on connecting: the cluster's worker threads
         self.lost = False
 
+    @property
+    def behind(self) -> bool:
+        """True while the workers are behind (downloads are paused for them)."""
+        return self._backpressure.paused
+
     def ship(self, path: str) -> str:
+        """The name under which the config file at `path` reaches the workers (sent to them
+        when the pool connects)."""
         return ship(path)
 
     def start(self, *args, **kwargs) -> None:
@@ -313,7 +322,7 @@ class ClusterPool(Backpressure):
                 if attempt == attempts - 1:
                     raise
 
-    async def run(self, function, *args, alone: bool = False):
+    async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
         """Run a picklable function on a worker and await its result. Calls made within
         BATCH_WINDOW travel together (run_batch); each caller gets its own result or error.
         A call `alone` (one that may run long: the parsers of fetched bodies) is never
@@ -323,19 +332,14 @@ class ClusterPool(Backpressure):
         await self._connected()
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
-        self._pending += 1
-        self._hold_downloads()
-        if alone:
-            self._spawn(self._send([(function, args, waiter)]))
-        else:
-            self._queue.append((function, args, waiter))
-            if self._flush_at is None:
-                self._flush_at = loop.call_later(BATCH_WINDOW, self._flush)
-        try:
+        with self._backpressure.task(self.workers):
+            if alone:
+                self._spawn(self._send([(function, args, waiter)]))
+            else:
+                self._queue.append((function, args, waiter))
+                if self._flush_at is None:
+                    self._flush_at = loop.call_later(BATCH_WINDOW, self._flush)
             return await waiter
-        finally:
-            self._pending -= 1
-            self._release_downloads()
 
     def _flush(self) -> None:
         self._flush_at = None
@@ -431,6 +435,7 @@ class ClusterPool(Backpressure):
             self._crawler.engine.close_spider(self._crawler.spider, CLUSTER_LOST)
 
     async def aclose(self) -> None:
+        """Disconnect from the cluster, awaited (close() wraps it for Scrapy)."""
         if self._client is not None:
             client, self._client = self._client, None
             await client.close()

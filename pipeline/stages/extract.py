@@ -9,13 +9,15 @@ stages' worker calls ahead (pipeline/stages/reading.py): one round trip a page.
 from __future__ import annotations
 
 import logging
+from typing import Self
 
 from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.items import Page
 from pipeline.stages.base import PooledStage, read_ahead_of
-from pipeline.stages.pool import TaskStopped
+from pipeline.stages.pool import pool_of
 from pipeline.stages.reading import ReadAhead, read_html
+from pipeline.stages.tasks import Pool, TaskStopped
 from pipeline.understand.extraction import check_favour
 from pipeline.understand.pdf import PdfError, extract_pdf, is_pdf
 
@@ -27,19 +29,23 @@ HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 class ExtractStage(PooledStage):
     """Fill `item.extraction` for pages with an HTML body; leave failed pages as they are."""
 
-    def __init__(self, pool, favour: str = "precision", stats=None, ahead: ReadAhead | None = None):
+    def __init__(self, pool: Pool, favour: str = "precision", stats=None, ahead: ReadAhead | None = None):
         super().__init__(pool)
         self.favour = check_favour(favour)
         self.stats = stats  # the crawl's: what extraction made of each source's pages (drift)
         self.ahead = ahead  # the later stages' calls to run in the same task (pipeline/stages/reading.py)
 
     @classmethod
-    def from_crawler(cls, crawler):
-        stage = super().from_crawler(crawler)
-        stage.favour = check_favour(crawler.settings.get("PRODOPS_EXTRACTION_FAVOUR"))
-        stage.stats = crawler.stats
-        stage.ahead = read_ahead_of(crawler.settings, stage.pool)
-        return stage
+    def of(cls, settings, pool: Pool, stats=None) -> Self:
+        """The stage as the settings say (PRODOPS_EXTRACTION_FAVOUR, and the later stages'
+        for the calls read ahead); `stats`: the crawl's, to count what extraction found."""
+        favour = check_favour(settings.get("PRODOPS_EXTRACTION_FAVOUR"))  # said before a malformed file
+        return cls(pool, favour, stats, read_ahead_of(settings, pool))
+
+    @classmethod
+    def from_crawler(cls, crawler) -> Self:
+        """The crawl's stage: its settings, its pool (pool_of), its stats."""
+        return cls.of(crawler.settings, pool_of(crawler), crawler.stats)
 
     async def process_item(self, item):
         if not isinstance(item, Page) or not _was_fetched(item):

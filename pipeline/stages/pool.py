@@ -3,9 +3,10 @@ signatures) and that parses every fetched body (feeds, sitemaps, HTML pages, PDF
 crawl, so the crawler's own process stays free to fetch and store — and never parses bytes a
 stranger wrote.
 
-PRODOPS_EXTRACT_WORKERS sets its size (0 = one process per core, at least one). Stages get
-it with `WorkerPool.of(crawler)` and await `pool.run(function, *args)`: Scrapy goes on
-downloading meanwhile.
+PRODOPS_EXTRACT_WORKERS sets its size (0 = one process per core, at least one). Stages and
+spiders get the crawl's pool with `pool_of(crawler)` — this local one, or the Dask cluster's
+(pipeline/stages/cluster.py) — and await `pool.run(function, *args)` (the
+pipeline.stages.tasks.Pool protocol): Scrapy goes on downloading meanwhile.
 
 Parsers of fetched bytes are bounded in two ways, on every path (the crawl, `reextract`,
 `lists check`, `sources discover`), a machine of one core included:
@@ -24,10 +25,8 @@ flight, which Scrapy lets through before it closes the spider. Should a worker d
 while the crawl is stopping, its page is dropped as `interrupted` (the next crawl fetches
 it again), not counted as an error of its source.
 
-Backpressure: when fetching outpaces the workers (pages that answer 404 become feed-entry
-documents at network speed), pages would pile up in memory waiting for a worker. Past
-PENDING_PER_WORKER tasks a worker, the pool pauses the engine's new downloads, and resumes
-them when half are done.
+Backpressure (pipeline.stages.tasks.Backpressure): past PENDING_PER_WORKER tasks a worker,
+the pool pauses the engine's new downloads, and resumes them when half are done.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ import multiprocessing
 import os
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import astuple
-from typing import Any
+from typing import Any, Callable
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
@@ -45,11 +44,10 @@ from scrapy import signals
 from pipeline.counters import DropReason
 from pipeline.stages.drops import Dropped
 from pipeline.stages.reading import ReadAhead
+from pipeline.stages.tasks import Backpressure, Pool, TaskOutOfMemory, TaskTimeout
 from pipeline.understand.worker import prepare_worker
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
-PENDING_PER_WORKER = 16  # tasks waiting or running per worker before downloads pause
-CLUSTER_LOST = "cluster-lost"  # the spider's close reason when a Dask scheduler goes away
 
 
 def worker_count(setting: int) -> int:
@@ -61,53 +59,33 @@ def worker_count(setting: int) -> int:
     return max(1, len(cores))
 
 
-# N818: its subclasses' names show in run errors ("processing failed: TaskTimeout: ..."),
-# and a base named ...Error would have ruff ask for them to be renamed too.
-class TaskStopped(Exception):  # noqa: N818
-    """A task was stopped before it finished: past its time, or out of its memory."""
+def pool_of(crawler, warm_up: bool = True) -> Pool:
+    """The crawler's pool, created on first use and shut down when the spider closes: on the
+    Dask cluster at PRODOPS_CLUSTER when it is set (pipeline/stages/cluster.py), else a
+    local WorkerPool. The one place the choice is made; the stages do not know which runs
+    them. `warm_up` False: the workers load no models (a spider that only parses, as
+    discovery)."""
+    pool: Pool | None = getattr(crawler, ATTRIBUTE, None)
+    if pool is None:
+        settings = crawler.settings
+        address = settings.get("PRODOPS_CLUSTER")
+        if address:
+            # Only with --cluster: distributed takes a second to import, and no worker needs it.
+            from pipeline.stages.cluster import ClusterPool  # noqa: PLC0415
+
+            pool = ClusterPool(address, settings.getfloat("PRODOPS_TASK_TIMEOUT"), crawler,
+                               settings.getbool("PRODOPS_CLUSTER_INSECURE"))
+        else:
+            loads = astuple(ReadAhead.of(settings)) if warm_up else None  # what the pages' tasks will load
+            pool = WorkerPool.from_settings(settings, crawler, loads)
+        setattr(crawler, ATTRIBUTE, pool)
+        # The workers start (and load their models) while the first feeds are fetched.
+        crawler.signals.connect(pool.start, signal=signals.spider_opened)
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+    return pool
 
 
-class TaskTimeout(TaskStopped):
-    """A task ran past PRODOPS_TASK_TIMEOUT; its worker was stopped."""
-
-
-class TaskOutOfMemory(TaskStopped):
-    """A task needed more memory than a worker may have (PRODOPS_WORKER_MEMORY_MB), or its
-    worker died under it."""
-
-
-class Backpressure:
-    """What both pools share (this local one and pipeline.stages.cluster's): counting the
-    tasks in flight and pausing the engine's downloads while the workers are behind."""
-
-    workers = 1
-    _crawler: Any = None  # the Scrapy crawler, when there is one
-    _pending = 0
-    _paused = False
-
-    @property
-    def behind(self) -> bool:
-        """True while the workers are behind (downloads are paused for them)."""
-        return self._paused
-
-    def _hold_downloads(self) -> None:
-        engine = getattr(self._crawler, "engine", None)
-        if not self._paused and engine is not None and self._pending > self.workers * PENDING_PER_WORKER:
-            engine.pause()
-            self._paused = True
-
-    def _release_downloads(self) -> None:
-        if self._paused and self._pending <= self.workers * PENDING_PER_WORKER // 2:
-            self._paused = False
-            engine = self._crawler.engine
-            engine.unpause()
-            # Ask for the next requests now rather than at the engine's next heartbeat (5 s).
-            slot = getattr(engine, "_slot", None)
-            if slot is not None and getattr(slot, "nextcall", None) is not None:
-                slot.nextcall.schedule()
-
-
-class WorkerPool(Backpressure):
+class WorkerPool:
     """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
 
     def __init__(self, workers: int, timeout: float | None = None, crawler=None, warm_up: tuple | None = (),
@@ -117,34 +95,14 @@ class WorkerPool(Backpressure):
         self.timeout = timeout if timeout and timeout > 0 else None
         self.memory_mb = memory_mb  # each worker's address space (0: unbounded)
         self.inline = inline  # PRODOPS_INLINE_STAGES: no processes, no bounds
-        self._crawler = crawler  # to tell a stop from a failure, and to pause downloads
+        self._crawler = crawler  # to tell a stop from a failure
+        self._backpressure = Backpressure(crawler)  # downloads paused while the workers are behind
         self._executor: ProcessPool | None = None
-        self._pending = 0
-        self._paused = False
 
-    @classmethod
-    def of(cls, crawler, warm_up: bool = True):
-        """The crawler's pool, created on first use and shut down when the spider closes: on
-        the Dask cluster at PRODOPS_CLUSTER when it is set (pipeline/stages/cluster.py),
-        else this local process pool. The stages do not know which runs them. `warm_up`
-        False: the workers load no models (a spider that only parses, as discovery)."""
-        pool = getattr(crawler, ATTRIBUTE, None)
-        if pool is None:
-            settings = crawler.settings
-            address = settings.get("PRODOPS_CLUSTER")
-            timeout = settings.getfloat("PRODOPS_TASK_TIMEOUT")
-            if address:
-                from pipeline.stages.cluster import ClusterPool  # noqa: PLC0415
-
-                pool = ClusterPool(address, timeout, crawler, settings.getbool("PRODOPS_CLUSTER_INSECURE"))
-            else:
-                loads = astuple(ReadAhead.of(settings)) if warm_up else None  # what the pages' tasks will load
-                pool = cls.from_settings(settings, crawler, loads)
-            setattr(crawler, ATTRIBUTE, pool)
-            # The workers start (and load their models) while the first feeds are fetched.
-            crawler.signals.connect(pool.start, signal=signals.spider_opened)
-            crawler.signals.connect(pool.close, signal=signals.spider_closed)
-        return pool
+    @property
+    def behind(self) -> bool:
+        """True while the workers are behind (downloads are paused for them)."""
+        return self._backpressure.paused
 
     @classmethod
     def from_settings(cls, settings, crawler=None, warm_up: tuple | None = ()) -> WorkerPool:
@@ -171,7 +129,7 @@ class WorkerPool(Backpressure):
                                          initargs=(self.memory_mb, self.warm_up))
             self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
 
-    async def run(self, function, *args, alone: bool = False):
+    async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
         """Run a picklable function in a worker (or inline, PRODOPS_INLINE_STAGES) and await
         it. `alone`: a call that may run long (a parser of fetched bodies); here every call
         is its own task anyway (the cluster's pool batches the others)."""
@@ -180,10 +138,9 @@ class WorkerPool(Backpressure):
         self.start()
         assert self._executor is not None  # start() made it
         future = self._executor.schedule(function, args=args, timeout=self.timeout)
-        self._pending += 1
-        self._hold_downloads()
         try:
-            return await asyncio.wrap_future(future)
+            with self._backpressure.task(self.workers):
+                return await asyncio.wrap_future(future)
         except FutureTimeout:
             raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
                               "stopped") from None
@@ -196,9 +153,6 @@ class WorkerPool(Backpressure):
             if isinstance(error, ProcessExpired):  # a parser's C code may abort where Python raises MemoryError
                 raise TaskOutOfMemory(f"its worker died ({error}); stopped") from None
             raise
-        finally:
-            self._pending -= 1
-            self._release_downloads()
 
     def _stopping(self) -> bool:
         return self._crawler is not None and not getattr(self._crawler, "crawling", True)

@@ -6,10 +6,11 @@ pickled text, a pool hand-off through the crawler's threads, and a wait while th
 is busy elsewhere (measured: the workers idle a sixth of the crawl). So the extraction's
 task, `read_html`, goes on to run those stages' worker calls too, on the same inputs the
 stages will give them (built by the same functions, `classify_call`, `tag_call`,
-`signature_call`), and hands their results back with the extraction. Each stage still
-builds its call and asks `PooledStage.compute` for it: the result read ahead is used only
-when it was computed from exactly those arguments (the text, title, URL, taxonomy...), else
-the call runs in a worker as before. Reading ahead can make a page faster, never different.
+`signature_call`), in the order of pipeline.STAGES, and hands their results back with the
+extraction, each under its `StageCall`. Each stage still builds its call and asks
+`PooledStage.compute` for it: the result read ahead is used only when it was computed from
+exactly those arguments (the text, title, URL, taxonomy...), else the call runs in a worker
+as before. Reading ahead can make a page faster, never different.
 
 Imported by the workers: no Scrapy here (a worker imports the understand layer and this).
 """
@@ -19,10 +20,12 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from feeds.entries import EntryHints
+from pipeline import STAGES
 from pipeline.items import Extraction, Page
 from pipeline.store.documents import document_row
 from pipeline.understand.canonical import canonicalize_url, document_id, same_site
@@ -35,13 +38,29 @@ from pipeline.understand.tagging import describe
 
 logger = logging.getLogger(__name__)
 
-Call = tuple[Callable, tuple]  # a worker call: the function and its arguments
+
+class StageCall(Enum):
+    """A later stage's worker call, which the extraction's task may run ahead; its value is
+    the stage that makes it, as pipeline.STAGES names it (and orders it)."""
+
+    CLASSIFY = "pipeline.stages.classify.ClassifyStage"
+    TAG = "pipeline.stages.tag.TagStage"
+    SIGNATURE = "pipeline.stages.dedup.DedupStage"
+
+
+@dataclass(frozen=True)
+class Call:
+    """A stage's worker call: which one it is, the function and its arguments."""
+
+    stage: StageCall
+    function: Callable
+    args: tuple
 
 
 @dataclass(frozen=True)
 class ReadAhead:
     """What the later stages' calls need beyond the page (config files as the workers name
-    them: pipeline.stages.pool.WorkerPool.ship)."""
+    them: pipeline.stages.tasks.Pool.ship)."""
 
     taxonomy_path: str
     entities_path: str
@@ -60,28 +79,40 @@ class ReadAhead:
 class Reading:
     """What a worker made of an HTML page: its extraction (None: no main text), its
     canonical URL and document id once a declared canonical is adopted, and the later
-    stages' calls computed ahead: function name -> (arguments, result)."""
+    stages' calls computed ahead: StageCall -> (arguments, result)."""
 
     extraction: Extraction | None
     canonical_url: str
     doc_id: str
-    ahead: dict[str, tuple[tuple, Any]] = field(default_factory=dict)
+    ahead: dict[StageCall, tuple[tuple, Any]] = field(default_factory=dict)
 
 
 def classify_call(row: dict, taxonomy_path: str) -> Call:
     """The classification stage's worker call for a documents row."""
-    return classify_text, (taxonomy_path, row["url"], row["title"], row["text"], is_pdf_document(row),
-                           row["language"], row.get("markup_types"))
+    return Call(StageCall.CLASSIFY, classify_text, (taxonomy_path, row["url"], row["title"], row["text"],
+                                                    is_pdf_document(row), row["language"], row.get("markup_types")))
 
 
 def tag_call(row: dict, taxonomy_path: str, entities_path: str, semantic: bool) -> Call:
     """The tag stage's worker call for a (classified) documents row."""
-    return describe, (taxonomy_path, entities_path, row["title"], row["description"], row["text"], semantic)
+    return Call(StageCall.TAG, describe, (taxonomy_path, entities_path, row["title"], row["description"],
+                                          row["text"], semantic))
 
 
 def signature_call(row: dict) -> Call | None:
     """The dedup stage's worker call for a documents row; None for a row without text."""
-    return (signature, (row["text"],)) if row["text"] else None
+    return Call(StageCall.SIGNATURE, signature, (row["text"],)) if row["text"] else None
+
+
+# Each call as its stage builds it, from the row and the crawl's settings.
+_BUILDERS: dict[StageCall, Callable[[dict, ReadAhead], Call | None]] = {
+    StageCall.CLASSIFY: lambda row, ahead: classify_call(row, ahead.taxonomy_path),
+    StageCall.TAG: lambda row, ahead: tag_call(row, ahead.taxonomy_path, ahead.entities_path, ahead.semantic),
+    StageCall.SIGNATURE: lambda row, ahead: signature_call(row),
+}
+# The order the stages make them in: pipeline.STAGES's (a StageCall it does not list fails here,
+# when the crawl starts, rather than in every page's task).
+READ_AHEAD_ORDER = tuple(sorted(StageCall, key=lambda call: STAGES.index(call.value)))
 
 
 def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Reading:
@@ -101,27 +132,23 @@ def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Readin
     return reading
 
 
-def _read_ahead(page: Page, ahead: ReadAhead) -> dict[str, tuple[tuple, Any]]:
+def _read_ahead(page: Page, ahead: ReadAhead) -> dict[StageCall, tuple[tuple, Any]]:
     row = document_row(page)
     if row is None:
         return {}
-    done: dict[str, tuple[tuple, Any]] = {}
-    steps = (lambda: classify_call(row, ahead.taxonomy_path),
-             lambda: tag_call(row, ahead.taxonomy_path, ahead.entities_path, ahead.semantic),
-             lambda: signature_call(row))
-    for step in steps:
-        call = step()
+    done: dict[StageCall, tuple[tuple, Any]] = {}
+    for kind in READ_AHEAD_ORDER:
+        call = _BUILDERS[kind](row, ahead)
         if call is None:
             continue
-        function, args = call
         try:
-            result = function(*args)
+            result = call.function(*call.args)
         except Exception:
-            logger.debug("%s read ahead failed for %s", function.__name__, page.url, exc_info=True)
+            logger.debug("%s read ahead failed for %s", kind.name, page.url, exc_info=True)
             break  # the later calls' inputs depend on this one's result
-        done[function.__name__] = (args, result)
+        done[kind] = (call.args, result)
         if isinstance(result, dict):
-            row.update(result)  # as the stage does: the next call sees the columns it added
+            row.update(result)  # as the stages do: the next call sees the columns this one added
     return done
 
 

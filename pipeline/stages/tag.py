@@ -3,10 +3,13 @@ name the tools, frameworks and methods it mentions (data/entities.yaml)."""
 
 from __future__ import annotations
 
+from typing import Self
+
 from pipeline.config.entities import load_entities
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
 from pipeline.stages.reading import tag_call
+from pipeline.stages.tasks import Pool
 from pipeline.understand.tagging import joined_why
 
 
@@ -14,17 +17,17 @@ class TagStage(TaxonomyStage):
     """Add tags, tag_scores, relevance, why and entities to `item.document` (in the worker
     pool), with the semantic signal unless PRODOPS_SEMANTIC is off."""
 
-    semantic = True
-    entities_path = ""
+    def __init__(self, pool: Pool, taxonomy_path: str, entities_path: str, semantic: bool = True):
+        super().__init__(pool, taxonomy_path)
+        load_entities(entities_path)  # a malformed file stops the crawl before it starts
+        self.entities_path = pool.ship(entities_path)  # what the workers read it as
+        self.semantic = semantic
 
     @classmethod
-    def from_crawler(cls, crawler):
-        stage = super().from_crawler(crawler)
-        stage.semantic = crawler.settings.getbool("PRODOPS_SEMANTIC")
-        entities_path = crawler.settings.get("PRODOPS_ENTITIES")
-        load_entities(entities_path)  # a malformed file stops the crawl before it starts
-        stage.entities_path = stage.pool.ship(entities_path)
-        return stage
+    def of(cls, settings, pool: Pool) -> Self:
+        """The stage as the settings say (PRODOPS_TAXONOMY, PRODOPS_ENTITIES, PRODOPS_SEMANTIC)."""
+        return cls(pool, settings.get("PRODOPS_TAXONOMY"), settings.get("PRODOPS_ENTITIES"),
+                   settings.getbool("PRODOPS_SEMANTIC"))
 
     async def process_item(self, item):
         if isinstance(item, Page) and item.document is not None:

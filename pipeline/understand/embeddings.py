@@ -27,9 +27,8 @@ def model():
     """The WordLlama model, from the files the wheel installed (loaded on first use)."""
     # The tokenizer (Hugging Face tokenizers) spreads each batch over a thread per core. Our
     # batches are a page's few passages, and the crawl's workers already keep every core busy:
-    # the threads cost more than they give (the tag stage ~5 -> ~4 ms CPU a page on the
-    # corpus's real pages, and faster by the clock even in one process). A user's own
-    # setting wins.
+    # the threads cost more than they give (measured: docs/benchmarks.md, "Measurements
+    # behind choices in the code"). A user's own setting wins.
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level

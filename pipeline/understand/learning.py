@@ -9,13 +9,12 @@ document is the tagger's logit (an offset, its weight fixed at 1) plus an L2-pen
 weighting of the vector and a bias, classes balanced (OffsetLogistic). With few labels the
 correction stays small and the tagger's order stands; with many it can move a whole
 neighbourhood. (A plain LogisticRegression over the logit and the vector, the model before,
-shrank the tagger's weight toward nothing on 20 labels: measured with benchmarks/review.py,
-the first fit on the review queue's 20 hard documents turned one seed's held-out AUC to
-0.22; with the offset, 0.79 or more on every seed.) C=10: the vectors are unit length, so
-C=1 held any correction to about one logit; 10 was chosen on benchmarks/review.py's
-simulated curator (20 seeds: held-out AUC at 40 random labels 0.882 with C=1, 0.908 with
-10, 0.913 with 30, concept recall rising likewise) and kept where tests/test_learning.py's
-labels still carry a Scrum page across the line. Fitting is deterministic, so a retag
+shrank the tagger's weight toward nothing on a few labels: the review queue's first fit on
+its hard documents turned one simulated curator's scores upside down.) C=10: the vectors
+are unit length, so C=1 held any correction to about one logit; 10 was chosen on
+benchmarks/review.py's simulated curator and kept where tests/test_learning.py's labels
+still carry a Scrum page across the line (the figures, dated, in docs/benchmarks.md,
+"Measurements behind choices in the code"). Fitting is deterministic, so a retag
 repeats exactly. The relevance model needs MIN_LABELS labels saying relevant or not, of both
 kinds; a concept's model needs MIN_CONCEPT_EXAMPLES documents labelled with the concept and as
 many without it (labelled not about it, or not relevant at all). Without them, scores stay

@@ -14,13 +14,11 @@ embedded in a post) say what the page mentions, not what it is. Microdata likewi
 top-level items (`itemscope` without `itemprop`) and `mainEntity`. A script that is not
 valid JSON is skipped (logged), never an error.
 
-Why a small reader here and not extruct 0.18 (JSON-LD, microdata, RDFa, Open Graph in one
-pass): measured over the 130 real pages of the Mozilla Readability test corpus
-(benchmarks/markup_cost.py), extruct with the three syntaxes needed takes 6.3 ms a page
-(median 4.0 ms) -- it parses the HTML again, and brings rdflib, mf2py and html5lib -- and
-this reader 1.4 ms (median 0.4 ms) on the tree extraction parses anyway (trafilatura itself
-takes tens of milliseconds a page). It finds a type on 72 pages, extruct on 70: two JSON-LD
-scripts extruct's parser misses, and a Blogger post whose only microdata is nested.
+Why a small reader here and not extruct (JSON-LD, microdata, RDFa, Open Graph in one pass):
+extruct parses the HTML again and brings rdflib, mf2py and html5lib, for the three syntaxes
+we read off the tree extraction parses anyway; it was several times slower and found no more
+(benchmarks/markup_cost.py; the figures, dated, in docs/benchmarks.md, "Measurements behind
+choices in the code").
 """
 
 from __future__ import annotations

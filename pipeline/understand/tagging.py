@@ -16,8 +16,9 @@ A concept's score combines two kinds of evidence as independent signals (1 - (1 
   sigmoid(min(logit(relevance), closeness)), where closeness says how far inside the margin
   the concept is: so on a relevant page the nearest concept passes 0.5 on meaning alone
   (a page about product ops is about something in it), and on a page that is not, none
-  does. (The page's own contrast decided this before relevance could be trusted; measured
-  on the tune splits, the relevance does better: look-alikes' concept recall 0.95 -> 1.00.)
+  does. (The page's own contrast decided this before relevance could be trusted; on the
+  tune splits the relevance does better: docs/benchmarks.md, "Measurements behind choices
+  in the code".)
 
 The definition concept (CORE_CONCEPT, "what product ops is") is near, in meaning, to every
 page a product-ops team writes, and its phrases are the field's own name: scored like the
