@@ -517,13 +517,21 @@ def test_every_write_route_refuses_a_visitor_and_writes_nothing(curated_site, tm
                     headers={"Accept": accept})
         for path, body in apis.items():
             answers[(path, "api")] = await datasette.client.post(path, json=body)
+        # A signed-in curator's form without its CSRF token, or with another one, is refused too.
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        for path, data in forms.items():
+            answers[(path, "no token")] = await datasette.client.post(
+                path, data=data, cookies={"ds_actor": signed, "ds_csrftoken": csrf})
+            answers[(path, "forged token")] = await datasette.client.post(
+                path, data={**data, "csrftoken": "forged"}, cookies={"ds_actor": signed, "ds_csrftoken": csrf})
         return answers
 
     lists_before = lists_file.read_text()
     answers = asyncio.run(run())
     assert {key: a.status_code for key, a in answers.items()} == {
         **{(path, accept): 403 for path in forms for accept in ("text/html", "application/json")},
-        **{(path, "api"): 401 for path in apis}}
-    assert all(a.json()["ok"] is False for (path, accept), a in answers.items() if accept != "text/html")
+        **{(path, "api"): 401 for path in apis},
+        **{(path, token): 403 for path in forms for token in ("no token", "forged token")}}
+    assert all(a.json()["ok"] is False for (path, kind), a in answers.items() if kind in ("application/json", "api"))
     assert judged(db_path, labels) == ([], "") and lists_file.read_text() == lists_before
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM list_items").fetchone()[0] == 0
