@@ -319,7 +319,8 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
     if not neighbourhood.available():
         return [Figure("neighbourhood: not measured", 0.0, None, f"no feeds at {neighbourhood.NEIGHBOURHOOD}")]
     read = functools.partial(read_relevance, taxonomy, semantic)
-    wild = list(mapper(read, [(e.title, e.description, e.text) for e in neighbourhood.entries("held-out")]))
+    held_out = neighbourhood.entries("held-out")  # read once: parsing the feeds is most of eval's time
+    wild = list(mapper(read, [(e.title, e.description, e.text) for e in held_out]))
     product_ops = [(item["title"], item.get("description"), item["text"])
                    for labelled in LABELLED_SETS if labelled.split != "tune"
                    for item in labelled.items() if item.get("relevant", bool(item["tags"]))]
@@ -327,7 +328,7 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
     scores = [score for score, _ in wild]
     false_hits = sum(score >= RELEVANT for score in scores)
     hits = sum(score >= RELEVANT for score, _ in known)
-    note = f"{len(wild)} entries of {len({e.feed for e in neighbourhood.entries('held-out')})} feeds"
+    note = f"{len(wild)} entries of {len({e.feed for e in held_out})} feeds"
     return [
         Figure(f"neighbourhood, held-out: share at {RELEVANT:g} or more", false_hits / len(wild),
                TARGETS[f"neighbourhood, held-out: share at {RELEVANT:g} or more"], note, at_most=True),
