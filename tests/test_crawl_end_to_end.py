@@ -118,9 +118,8 @@ def test_crawl_stores_every_article_once_and_recrawl_adds_nothing(sample_web, sa
     assert health["oprhythm-rss"]["consecutive_errors"] == 0
 
 
-def test_datasette_answers_the_latest_query(sample_sources_file, tmp_path):
-    db_path = tmp_path / "prodops.db"
-    crawl(sample_sources_file, db_path)
+def test_datasette_answers_the_latest_query(sample_corpus):
+    db_path = sample_corpus  # the sample web crawled once a session (conftest)
 
     async def query():
         datasette = build_datasette(db_path)

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import sqlite_utils
-from conftest import FAST, run_prodops
+from conftest import run_prodops
 
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
@@ -115,11 +115,8 @@ def test_prodops_eval_reports_both_labelled_sets_and_meets_the_tagging_targets()
         assert name in lines, result.stdout
 
 
-def test_crawled_documents_are_tagged_typed_and_retaggable(sample_sources_file, tmp_path):
-    db_path = tmp_path / "c.db"
-    result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db_path),
-                         "--allow-private-network", *FAST)
-    assert result.returncode == 0, result.stderr
+def test_crawled_documents_are_tagged_typed_and_retaggable(sample_corpus, tmp_path):
+    db_path = sample_corpus  # the sample web crawled once a session (conftest)
     db = sqlite_utils.Database(db_path)
     rows = {row["title"]: row for row in db["documents"].rows}
     report = rows["The State of Product Operations 2026"]
