@@ -228,3 +228,22 @@ def test_eval_reports_markup_accuracy_per_split_type_and_markup(tmp_path):
     held_out = figures["markup, held-out: content-type accuracy"]
     assert (held_out.value, held_out.target, held_out.met) == (0.0, 0.90, False)
     assert markup_figures(load_taxonomy(), tmp_path / "absent.yaml") == []
+
+
+def test_a_page_of_one_line_is_kept_when_its_markup_says_what_it_is(tmp_path):
+    """A video page whose text is a line: too short to be main text, but its markup names its
+    type, so the crawl keeps it (marked too short); the same line without markup is dropped."""
+    video = json_ld({"@context": "https://schema.org", "@type": "VideoObject", "name": "Morning flow"})
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/video": Route(page("A gentle morning flow.", head=video, title="Morning flow").encode()),
+                     "/plain": Route(page("A gentle morning flow.", title="Morning flow").encode())})
+    db_path = tmp_path / "c.db"
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("video", "Video", "url", f"{web.base_url}/video"),
+                                                      Source("plain", "Plain", "url", f"{web.base_url}/plain")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    rows = list(sqlite_utils.Database(db_path)["documents"].rows)
+    assert [(row["source_id"], row["content_type"], row["too_short"]) for row in rows] == [
+        ("video", "video-webinar", 1)]

@@ -29,7 +29,7 @@ from pipeline import STAGES
 from pipeline.items import Extraction, Page
 from pipeline.store.documents import document_row
 from pipeline.understand.canonical import canonicalize_url, document_id, same_site
-from pipeline.understand.classify import classify_text
+from pipeline.understand.classify import classify_text, declares_a_type
 from pipeline.understand.encoding import decode_html
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.pdf import is_pdf_document
@@ -119,7 +119,9 @@ def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Readin
     """Extract an HTML page (runs in a worker); with `ahead`, also run the classification,
     tag and signature calls the later stages will make for it, in their order."""
     url = page.final_url or page.url
-    extraction = extract_html(decode_html(page.body, page.encoding), url, favour, known_from_feed(page.hints))
+    keep_short = declares_a_type(ahead.taxonomy_path) if ahead is not None else None
+    extraction = extract_html(decode_html(page.body, page.encoding), url, favour, known_from_feed(page.hints),
+                              keep_short)
     reading = Reading(extraction, page.canonical_url, page.doc_id)
     if extraction is None:
         return reading

@@ -33,6 +33,7 @@ import functools
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import NamedTuple
 
 import py3langid
@@ -310,6 +311,13 @@ def language(text: str | None, declared: str | None) -> str | None:
 def too_short(word_count: int) -> bool:
     """True for documents too short to be useful as a resource (kept, but marked)."""
     return word_count < MIN_USEFUL_WORDS
+
+
+def declares_a_type(taxonomy_path: str) -> Callable[[list[str]], bool]:
+    """Whether markup declarations name one of the taxonomy's content types (a page that does
+    is kept however short its text: pipeline.understand.extraction.extract_html)."""
+    index = _type_index(taxonomy_path)
+    return lambda declared: any(index.declared(declaration) for declaration in declared)
 
 
 @functools.lru_cache(maxsize=4)

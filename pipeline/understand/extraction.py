@@ -9,6 +9,7 @@ same parsed tree, so that classification and `prodops retag` need no HTML.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 import re
 from importlib.metadata import version
 from typing import cast
@@ -39,8 +40,8 @@ def check_favour(favour: str) -> str:
     return favour
 
 
-def extract_html(html: str, url: str, favour: str = "precision", known: frozenset[str] = frozenset()
-                 ) -> Extraction | None:
+def extract_html(html: str, url: str, favour: str = "precision", known: frozenset[str] = frozenset(),
+                 keep_short: Callable[[list[str]], bool] | None = None) -> Extraction | None:
     """Extract the main text and metadata of an HTML page; None when it has no main text.
 
     `favour` is trafilatura's trade-off (PRODOPS_EXTRACTION_FAVOUR): "precision" (the
@@ -53,6 +54,10 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
     sixth of extraction's time on real pages); all three known, only the metadata a feed
     does not give is read (site name, description, canonical URL: page_metadata), and
     the title, author and date of the Extraction are None.
+
+    `keep_short`: whether a page's markup declarations (pipeline.understand.markup) say what
+    it is clearly enough to keep it with fewer than MIN_WORDS words of main text (a video
+    page whose text is one line: its type is known, its words are not needed to type it).
     """
     light = KNOWN_FROM_FEEDS <= known
     try:
@@ -76,7 +81,9 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
     except Exception:
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
-    if document is None or len((document.text or "").split()) < MIN_WORDS:
+    if document is None or not (document.text or "").strip():
+        return None
+    if len((document.text or "").split()) < MIN_WORDS and not (keep_short is not None and keep_short(markup)):
         return None
     return Extraction(
         text=(document.text or "").strip(),
