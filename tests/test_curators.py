@@ -535,3 +535,13 @@ def test_every_write_route_refuses_a_visitor_and_writes_nothing(curated_site, tm
     assert all(a.json()["ok"] is False for (path, kind), a in answers.items() if kind in ("application/json", "api"))
     assert judged(db_path, labels) == ([], "") and lists_file.read_text() == lists_before
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM list_items").fetchone()[0] == 0
+
+
+def test_serve_refuses_a_malformed_labels_or_taxonomy_file_before_starting(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("labels: [\n", encoding="utf-8")
+    for option in ("--labels", "--taxonomy"):
+        result = run_prodops("serve", "--db", str(tmp_path / "c.db"), option, str(bad))
+        assert result.returncode == 2 and "bad.yaml" in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "c.db").exists()  # nothing written

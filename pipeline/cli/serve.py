@@ -18,10 +18,10 @@ import click
 import uvicorn
 
 from pipeline.cli.common import DEFAULT_DB, labels_option, taxonomy_option
-from pipeline.config.labels import DEFAULT_LABELS
+from pipeline.config.labels import DEFAULT_LABELS, load_labels
 from pipeline.cli.crawl import run_and_report
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
-from pipeline.config.taxonomy import DEFAULT_TAXONOMY
+from pipeline.config.taxonomy import DEFAULT_TAXONOMY, load_taxonomy
 from pipeline.publish.curators import curators
 from pipeline.publish.datasette import build_datasette
 from pipeline.publish.limits import limit_process_heap
@@ -62,7 +62,11 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
                     lists_path: str = str(DEFAULT_LISTS), labels_path: str = str(DEFAULT_LABELS),
                     taxonomy_path: str = str(DEFAULT_TAXONOMY)) -> None:
     """Publish the lists into the database, then serve it until stopped (SIGTERM, Ctrl-C),
-    with SQLite's heap in this process capped (pipeline.publish.limits)."""
+    with SQLite's heap in this process capped (pipeline.publish.limits). The files a
+    curator's acts write to or check against are read first: a malformed one stops the site
+    before it starts, not at a curator's first act."""
+    concept_ids = set(load_taxonomy(taxonomy_path).ids())
+    load_labels(labels_path, concept_ids)
     lists = load_lists(lists_path)
     db = open_database(db_path)  # creates the schema for a new path; refuses a non-SQLite file
     try:
