@@ -168,7 +168,6 @@ async def review_page(datasette, request):
         data.update(found)
         data["curation"] = await curation_for(datasette, request)
         data["skip_url"] = here + "?" + urlencode({"skip": ",".join((*skipped, state.next_id))})
-        data["passage"] = next((reason.passage for reason in found["reasons"] if reason.passage), None)
     return Response.html(await datasette.render_template("review.html", data, request=request))
 
 
