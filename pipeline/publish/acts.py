@@ -46,8 +46,8 @@ from pipeline.publish.signin import local_path
 from pipeline.store.labels import JudgementError, record_label, stored_document_id
 from pipeline.store.lists import publish_lists
 
-CURATE = "prodops-curate"
-MOVES = {"up": -1, "down": 1}  # a list page's `move` field  # the permission every act asks Datasette for
+CURATE = "prodops-curate"  # the permission every act asks Datasette for
+MOVES = {"up": -1, "down": 1}  # a list page's `move` field
 API_PREFIX = "/-/api/"
 
 
@@ -113,7 +113,7 @@ async def list_items(datasette, request):
     move = MOVES.get(form.get("move") or "")
     try:
         if move is not None:
-            await _move_pin(datasette, slug, url, move)
+            await _change_list(datasette, slug, lambda c: move_pin(c, url, move))
         else:
             await _edit_list(datasette, slug, url, form.get("note"), bool(form.get("remove")))
     except (ListError, JudgementError) as error:
@@ -233,27 +233,26 @@ def _api_refusal(request) -> Response | None:
 
 
 async def _edit_list(datasette, slug: str, url: str, note: str | None, remove: bool) -> None:
-    """Pin a stored document's URL to a list (with its note) or remove it, then publish the
-    lists' tables again, on Datasette's write connection."""
+    """Pin a stored document's URL to a list (with its note) or remove it."""
+    if remove:
+        await _change_list(datasette, slug, lambda c: unpin(c, url))
+    else:
+        await _change_list(datasette, slug, lambda c: pin(c, url, note), stored=url)
+
+
+async def _change_list(datasette, slug: str, change, stored: str | None = None) -> None:
+    """Apply `change` to a list of the lists file (after checking that `stored`, when given,
+    is a stored document's URL), then publish the lists' tables again, on Datasette's write
+    connection."""
     options = site_options(datasette)
 
     def edit(conn):
         db = sqlite_utils.Database(conn)
-        if not remove and stored_document_id(db, url) is None:
-            raise JudgementError(f"no stored document for {url!r}; lists here hold documents of the corpus")
-        lists = edit_list(options.lists_path, slug,
-                          (lambda c: unpin(c, url)) if remove else (lambda c: pin(c, url, note)))
-        publish_lists(db, lists)
+        if stored is not None and stored_document_id(db, stored) is None:
+            raise JudgementError(f"no stored document for {stored!r}; lists here hold documents of the corpus")
+        publish_lists(db, edit_list(options.lists_path, slug, change))
 
     await datasette.get_database().execute_write_fn(edit, block=True)
-
-
-async def _move_pin(datasette, slug: str, url: str, step: int) -> None:
-    """Move a pinned item up or down its list, then publish the lists' tables again."""
-    options = site_options(datasette)
-    await datasette.get_database().execute_write_fn(
-        lambda conn: publish_lists(sqlite_utils.Database(conn),
-                                   edit_list(options.lists_path, slug, lambda c: move_pin(c, url, step))), block=True)
 
 
 async def _record(datasette, url, relevant, concepts, not_concepts, by: str):

@@ -68,12 +68,14 @@ class Queue:
     new: int
 
 
+UNJUDGED = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id)"  # the queue's documents
+
+
 def queue(conn: sqlite3.Connection, since: str | None, skipped: tuple[str, ...] = ()) -> Queue:
     """The next document to judge (see the module docstring)."""
-    rows = conn.execute(
-        "SELECT d.id, coalesce(d.relevance, 0), d.first_seen > ? FROM documents d "
-        "WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id) ORDER BY d.rowid",
-        [since or "9999"]).fetchall()
+    # On a first visit nothing counts as new: no ISO timestamp is after "9999".
+    rows = conn.execute(f"SELECT d.id, coalesce(d.relevance, 0), d.first_seen > ? FROM documents d "
+                        f"WHERE {UNJUDGED} ORDER BY d.rowid", [since or "9999"]).fetchall()
     if not rows:
         return Queue(None, 0, 0)
     ids = [row[0] for row in rows]
@@ -86,8 +88,7 @@ def queue(conn: sqlite3.Connection, since: str | None, skipped: tuple[str, ...] 
 
 def queue_length(conn: sqlite3.Connection) -> int:
     """Documents nobody has judged yet (the home page shows it to a signed-in curator)."""
-    return conn.execute("SELECT count(*) FROM documents d "
-                        "WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id)").fetchone()[0]
+    return conn.execute(f"SELECT count(*) FROM documents d WHERE {UNJUDGED}").fetchone()[0]
 
 
 def skipped_ids(value: str | None) -> tuple[str, ...]:

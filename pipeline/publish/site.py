@@ -83,9 +83,9 @@ def _card(row: dict, names: Labels) -> dict:
             "date": (row.get("published") or "")[:10]}
 
 
-def document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+def document(conn: sqlite3.Connection, doc_id: str, with_related: bool = True) -> dict | None:
     """A document's page: its facts, tags with reasons, text, copies, sightings, lists and
-    the documents nearest to it in meaning."""
+    the documents nearest to it in meaning (unless `with_related` is off)."""
     found = _rows(conn, "SELECT * FROM documents WHERE id = ?", [doc_id])
     if not found:
         return None
@@ -111,7 +111,7 @@ def document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
         "reasons": tag_reasons(row["tags"], row["why"]),
         "lead": paragraphs[:SCREEN_PARAGRAPHS], "rest": paragraphs[SCREEN_PARAGRAPHS:],
         "copies": copies, "sightings": sightings, "lists": lists, "entities": entities,
-        "related": related(conn, doc_id),
+        "related": related(conn, doc_id) if with_related else [],
     }
 
 

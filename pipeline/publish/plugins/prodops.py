@@ -43,7 +43,6 @@ from pipeline.publish.indexes import ON_TOPIC
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
-from pipeline.publish.review import skipped_ids
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
 from pipeline.publish.signin import login_page
 
@@ -152,7 +151,7 @@ async def review_page(datasette, request):
         return Response.redirect(datasette.urls.path("/-/login") + "?" + urlencode({"next": request.path}))
     db = datasette.get_database()
     curator = request.actor["id"]
-    skipped = skipped_ids(request.args.get("skip"))
+    skipped = review.skipped_ids(request.args.get("skip"))
     try:
         since = await db.execute_write_fn(lambda conn: review.visit(conn, curator), block=True)
     except sqlite3.OperationalError:  # a crawl holds the write lock: what is new is a guess
@@ -164,7 +163,8 @@ async def review_page(datasette, request):
             "since": since, "doc": None,
             "here": here + ("?" + urlencode({"skip": ",".join(skipped)}) if skipped else "")}
     if state.next_id is not None:
-        found = await db.execute_fn(lambda conn: site.document(conn, state.next_id))
+        # (the queue shows no related documents: the vector search they cost is skipped)
+        found = await db.execute_fn(lambda conn: site.document(conn, state.next_id, with_related=False))
         data.update(found)
         data["curation"] = await curation_for(datasette, request)
         data["skip_url"] = here + "?" + urlencode({"skip": ",".join((*skipped, state.next_id))})
