@@ -47,5 +47,5 @@ def test_a_malformed_taxonomy_is_left_to_the_crawl_to_report(tmp_path):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines()[-1] == (
-        f"Error: {broken}: not valid YAML at line 2, column 1: expected ',' or ']', but got '<stream end>'")
+        f"Error: {broken}: not valid YAML at line 2, column 1: did not find expected ',' or ']'")
     assert web.requests == []

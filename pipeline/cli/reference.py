@@ -14,10 +14,9 @@ from typing import cast
 
 import click
 import sqlite_utils
-import yaml
 
 from pipeline.cli.main import main
-from pipeline.config.files import PROJECT_DATA
+from pipeline.config.files import PROJECT_DATA, parse_yaml
 from pipeline.layers import LAYERS, ONLY_IN
 from pipeline.store.database import migrations
 
@@ -125,5 +124,5 @@ def documents_columns() -> str:
 
 
 def _column_descriptions() -> dict[str, str]:
-    metadata = yaml.safe_load((PROJECT_DATA / "metadata.yml").read_text(encoding="utf-8"))
+    metadata = parse_yaml((PROJECT_DATA / "metadata.yml").read_text(encoding="utf-8"))
     return metadata["databases"]["prodops"]["tables"]["documents"]["columns"]

@@ -9,6 +9,10 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it (its wheels are): the same documents, a tenth
+# of the time (the taxonomy: 56 -> 6 ms; every crawl, eval and worker reads it).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # The files that ship with the project (taxonomy, lists, Datasette metadata, evaluation sets).
 PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -42,6 +46,11 @@ def shipped_name(path: str | Path, text: str) -> str:
     return f"{path}#sha1={hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML text as Python data (safe tags only), by the fastest safe parser installed."""
+    return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader (C or Python)
+
+
 def read_yaml(path: Path) -> Any:
     """Parse a YAML config file (or one shipped under that name); raise ConfigError with the
     file, line and problem."""
@@ -52,7 +61,7 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as error:
         where = ""
         mark = getattr(error, "problem_mark", None)

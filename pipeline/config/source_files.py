@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from feeds.opml import OpmlFeed, write_opml
-from pipeline.config.files import ConfigError
+from pipeline.config.files import ConfigError, parse_yaml
 from pipeline.config.sources import Source, load_sources
 from pipeline.xmlchars import xml_safe
 
@@ -70,7 +70,7 @@ def append_sources(path: str | Path, new: list[Source], comments: dict[str, str]
     text = original if original is not None else ""
     if text and not text.endswith("\n"):
         text += "\n"
-    if yaml.safe_load(text) is None:  # a new, empty or comments-only file
+    if parse_yaml(text) is None:  # a new, empty or comments-only file
         text += "sources:\n"
     if re.search(r"^sources:\s*\[\s*\]\s*$", text, re.MULTILINE):
         text = re.sub(r"^sources:\s*\[\s*\]\s*$", "sources:", text, flags=re.MULTILINE)

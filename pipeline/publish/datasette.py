@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from datasette.app import Datasette
 
-from pipeline.config.files import PROJECT_DATA
+from pipeline.config.files import PROJECT_DATA, parse_yaml
 from pipeline.config.labels import DEFAULT_LABELS
 from pipeline.config.lists import DEFAULT_LISTS
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
@@ -48,7 +47,7 @@ def database_name(db_path: str | Path) -> str:
 
 def load_metadata(db_path: str | Path, path: Path = METADATA) -> dict[str, Any]:
     """metadata.yml, re-keyed for the database at `db_path`."""
-    metadata = yaml.safe_load(path.read_text(encoding="utf-8"))
+    metadata = parse_yaml(path.read_text(encoding="utf-8"))
     name = database_name(db_path)
     if name != NAME_IN_FILE:
         text = json.dumps(metadata).replace(f"/{NAME_IN_FILE}/", f"/{name}/")

@@ -29,9 +29,8 @@ from itertools import combinations
 from pathlib import Path
 
 import trafilatura
-import yaml
 
-from pipeline.config.files import PROJECT_DATA
+from pipeline.config.files import PROJECT_DATA, parse_yaml
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.demo.articles import ARTICLES, GUIDES
 from pipeline.demo.sampleweb import article_html, syndicated_html
@@ -176,7 +175,7 @@ class LabelledSet:
     targets: bool = True
 
     def items(self) -> list[dict]:
-        items = yaml.safe_load(self.path.read_text(encoding="utf-8"))["items"]
+        items = parse_yaml(self.path.read_text(encoding="utf-8"))["items"]
         return [item for item in items if self.split is None or item.get("split") == self.split]
 
 
@@ -282,7 +281,7 @@ def markup_figures(taxonomy: Taxonomy, paths: Path | tuple[Path, ...] = MARKUP_S
     when none does)."""
     paths = (paths,) if isinstance(paths, Path) else paths
     items = [item for path in paths if path.exists()
-             for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]]
+             for item in parse_yaml(path.read_text(encoding="utf-8"))["items"]]
     if not items:
         return []
     figures = []
@@ -348,7 +347,7 @@ def store_labelled_pages(db, taxonomy: Taxonomy):
     """Store every labelled page of data/eval/ as a crawl stores it (tagged, typed as
     labelled, its vectors kept); return the database."""
     for path in (LABELLED, SITUATIONS, LOOKALIKES):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+        for item in parse_yaml(path.read_text(encoding="utf-8"))["items"]:
             doc_id = document_id(item["url"])
             if db["documents"].count_where("id = ?", [doc_id]):
                 continue
@@ -371,7 +370,7 @@ def search_figures(taxonomy: Taxonomy) -> list[Figure]:
     nDCG@10 per split."""
     if not QUERIES.exists():
         return []
-    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
+    queries = parse_yaml(QUERIES.read_text(encoding="utf-8"))["queries"]
     with tempfile.TemporaryDirectory() as scratch:
         db = store_labelled_pages(open_database(Path(scratch) / "search.db"), taxonomy)
         figures = []

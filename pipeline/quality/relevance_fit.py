@@ -21,7 +21,8 @@ import sys
 from datetime import date
 
 import numpy as np
-import yaml
+
+from pipeline.config.files import parse_yaml
 from sklearn.linear_model import LogisticRegression
 
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
@@ -38,7 +39,7 @@ def training_set() -> list[tuple[str | None, str | None, str, bool]]:
     """(title, description, text, about product ops) of every tune item."""
     rows = []
     for path in (SITUATIONS, LOOKALIKES):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+        for item in parse_yaml(path.read_text(encoding="utf-8"))["items"]:
             if item.get("split") == "tune":
                 rows.append((item["title"], item.get("description"), item["text"],
                              bool(item.get("relevant", bool(item["tags"])))))

@@ -25,7 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
-import yaml
+
+from pipeline.config.files import parse_yaml
 
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.quality.evaluation import LOOKALIKES, SITUATIONS
@@ -53,7 +54,7 @@ def tune_pages(taxonomy: Taxonomy) -> list[Page]:
     """Every product-ops page of the tune splits, read as the tagger reads it."""
     pages = []
     for path in (SITUATIONS, LOOKALIKES):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+        for item in parse_yaml(path.read_text(encoding="utf-8"))["items"]:
             if item.get("split") != "tune" or not item.get("relevant", bool(item["tags"])):
                 continue
             evidence = gather(taxonomy, item["title"], item.get("description"), item["text"])
