@@ -119,6 +119,37 @@ def test_store_counts_new_then_unchanged_and_drops_empty_pages(tmp_path):
     assert [row["url"] for row in stored["documents"].rows] == [page.canonical_url]
 
 
+def test_pages_are_committed_in_batches_and_a_failed_page_leaves_the_others(tmp_path, monkeypatch):
+    from pipeline.stages import store
+
+    pages = []
+    for article in ARTICLES[:3]:
+        page = CanonicalizeStage().process_item(fetched_page(article))
+        asyncio.run(ExtractStage(WorkerPool(1, inline=True)).process_item(page))
+        pages.append(through_classify(page))
+    stage = StoreStage(str(tmp_path / "prodops.db"), _stats(), bodies_max_mb=10)
+    stage.open_spider()
+    reader = sqlite_utils.Database(tmp_path / "prodops.db")
+    try:
+        stage.process_item(pages[0])
+        broken = pages[1]
+        broken.vectors = (b"one vector, not two",)  # the page's last write fails: its savepoint goes back
+        with pytest.raises(ValueError, match="not enough values"):
+            stage.process_item(broken)
+        stage.process_item(pages[2])
+        assert reader["documents"].count == 0  # not committed yet: one transaction, one WAL write
+        stage.commit()
+        assert {row["id"] for row in reader["documents"].rows} == {pages[0].doc_id, pages[2].doc_id}
+        # A batch older than COMMIT_EVERY commits with its next page.
+        monkeypatch.setattr(store, "COMMIT_EVERY", 0.0)
+        broken.vectors = None
+        stage.process_item(broken)
+        assert reader["documents"].count == 3
+    finally:
+        stage.close_spider()
+    assert [row[0] for row in reader.execute("SELECT count(*) FROM bodies")] == [3]
+
+
 def _stats():
     return MemoryStatsCollector(get_crawler())
 

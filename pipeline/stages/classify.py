@@ -27,6 +27,6 @@ class ClassifyStage(TaxonomyStage):
             raise Dropped(DropReason.NO_CONTENT, f"{why} in {item.url}")
         row.update(await self.compute(item, classify_call(row, self.taxonomy_path)))
         html = item.body if item.content_type in ("text/html", "application/xhtml+xml") else b""
-        row["gated"] = int(is_gated(html, row["text"]))
+        row["gated"] = int(is_gated(html, row["text"], row["word_count"]))
         item.document = row
         return item

@@ -291,10 +291,11 @@ def content_type(index: TypeIndex, url: str, title: str | None, text: str | None
     return Cues.of(index, url, title, text, is_pdf).best()
 
 
-def is_gated(html: bytes, text: str | None) -> bool:
+def is_gated(html: bytes, text: str | None, word_count: int | None = None) -> bool:
     """A page that hides its resource behind a lead form: an email form, words of a gate,
-    and little text of its own."""
-    if len((text or "").split()) >= 600 or not html or not FORM.search(html):
+    and little text of its own (`word_count`: the text's words, when counted already)."""
+    words = word_count if word_count is not None else len((text or "").split())
+    if words >= 600 or not html or not FORM.search(html):
         return False
     return bool(EMAIL_INPUT.search(html)) and bool(GATE_WORDS.find(text or ""))
 
