@@ -93,6 +93,20 @@ def test_the_text_of_another_kind_of_thing_overrules_a_declaration_it_shows_noth
     assert typed(page(GUIDE.replace("In this guide we set up", "We cook"), head=course))[0] == "course"
 
 
+def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twice_as_much():
+    # An academy's LMS marks every page Course, a webinar replay among them.
+    replay = ("Watch the webinar replay: our recorded webinar on intake triage, with the slides and the "
+              "recording. Our instructor hosted it live last month; this replay is the full recording. ") * 2
+    course = json_ld({"@type": "Course", "name": "Intake triage"})
+    decision = typed(page(replay, head=course, title="Webinar replay: intake triage"))
+    assert decision.content_type == "video-webinar", decision
+    assert "over Course in the page's JSON-LD the text shows little of" in decision.signal
+    # Where the declared kind holds its own in the text, the declaration stands.
+    lessons = replay.replace("this replay is the full recording", "enrol for the lessons, modules, homework and "
+                             "a certificate")
+    assert typed(page(lessons, head=course, title="Intake triage"))[0] == "course"
+
+
 def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     from pipeline.understand.classify import agenda_score, definition_score, steps_score
 

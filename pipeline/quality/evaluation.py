@@ -12,7 +12,7 @@ each beside its target.
   split chose nothing): concept recall (a right concept among a product-ops page's tags), tag
   micro precision, recall and F1, tags per product-ops page, relevance AUC (product ops vs
   not, where the set has both) and content-type accuracy, with the hits per type.
-- on data/eval/markup.yaml and markup-tune-2.yaml (whole pages of others' sites, each with
+- on data/eval/markup.yaml, markup-tune-2.yaml and markup-tune-3.yaml (whole pages of others' sites, each with
   its type and what its markup says: specific, generic, misleading or none), per split: content-type accuracy
   with the hits per type and per kind of markup, each page read as a crawl reads it
   (extracted, its markup read, typed).
@@ -55,9 +55,10 @@ LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
 LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
-# second tune batch of the hard cases (no markup, misleading markup), written later by
-# another hand; its items only ever tune.
-MARKUP_SETS = (PROJECT_DATA / "eval" / "markup.yaml", PROJECT_DATA / "eval" / "markup-tune-2.yaml")
+# second and a third tune batch of the hard cases (no markup, misleading markup), each
+# written later by another hand; their items only ever tune.
+MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
+                    for name in ("markup.yaml", "markup-tune-2.yaml", "markup-tune-3.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {

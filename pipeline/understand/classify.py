@@ -20,8 +20,8 @@ content type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), o
 cue but one: the page's own words naming it as another type ("this report examines" on a
 report its publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo,
 DefinedTerm) counts only where the text shows a cue of it (WRITING_FORMS); and where the
-text shows no cue of the declared type, another kind of thing its cues name decides
-(OVERRULING_SCORE). A declaration listed nowhere
+text shows little of the declared type, another kind of thing its cues name decides
+(OVERRULING_SCORE, OUTWEIGHS). A declaration listed nowhere
 (Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
 nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
 the documents' `why`.
@@ -50,6 +50,10 @@ MIN_TYPE_SCORE = 3
 # page marked VideoObject for its trailer). A form of writing does not overrule a thing: a
 # course page that speaks in the imperative is still a course.
 OVERRULING_SCORE = MIN_TYPE_SCORE
+# ... and where the text shows a little of it (a glossary entry whose site marks every page
+# Book, for the book it companions; a webinar replay an academy's LMS marks Course), the
+# other kind decides when its cues score at least OUTWEIGHS times the declared kind's.
+OUTWEIGHS = 2
 MIN_USEFUL_WORDS = 150  # shorter documents are kept, marked too_short
 MIN_WORDS_TO_DETECT_LANGUAGE = 20
 TEXT_CHARS = 8_000  # the cues of a type show early in a document
@@ -219,8 +223,9 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
         if named is not None and named != kind:
             return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
         strong = cues.best(OVERRULING_SCORE, WRITING_FORMS)
-        if cues.scores[kind] == 0 and strong not in (DEFAULT_TYPE, kind):
-            return TypeDecision(strong, f"{TEXT_CUES}: strong, over {signal_of(declaration)} the text shows nothing of")
+        if strong not in (DEFAULT_TYPE, kind) and cues.scores[strong] >= OUTWEIGHS * cues.scores[kind]:
+            shows = "nothing" if cues.scores[kind] == 0 else "little"
+            return TypeDecision(strong, f"{TEXT_CUES}: strong, over {signal_of(declaration)} the text shows {shows} of")
         return TypeDecision(kind, signal_of(declaration))
     kind = cues.best()
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
