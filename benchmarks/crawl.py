@@ -185,7 +185,6 @@ def main() -> None:
         if options.semantic_off:
             crawls.append(("d", "(d) prodops crawl, semantic signal off", "feed.xml", ["-s", "PRODOPS_SEMANTIC=False"]))
         rates: dict[str, list[float]] = {key: [] for key in ["b", *(crawl[0] for crawl in crawls)]}
-        cpu: dict[str, list[tuple[float, float]]] = {key: [] for key in rates}
         for attempt in (1, 2):
             rates["b"].append(timed(f"(b) trafilatura.extract, {options.workers} processes, run {attempt}",
                                     options.pages, lambda: list(bare.map(extract, jobs, chunksize=8))))
@@ -197,7 +196,6 @@ def main() -> None:
                 done, crawler, workers = result[0]
                 if done.returncode != 0:
                     print(done.stderr[-2000:])
-                cpu[key].append((crawler, workers))
                 print(f"    CPU a page: crawler process {crawler * 1000 / options.pages:5.1f} ms, "
                       f"workers {workers * 1000 / options.pages:5.1f} ms", flush=True)
         print("    " + done.stdout.strip().replace("\n", "\n    "))

@@ -12,10 +12,10 @@ each beside its target.
   split chose nothing): concept recall (a right concept among a product-ops page's tags), tag
   micro precision, recall and F1, tags per product-ops page, relevance AUC (product ops vs
   not, where the set has both) and content-type accuracy, with the hits per type.
-- on data/eval/markup.yaml, markup-tune-2.yaml and markup-tune-3.yaml (whole pages of others' sites, each with
-  its type and what its markup says: specific, generic, misleading or none), per split: content-type accuracy
-  with the hits per type and per kind of markup, each page read as a crawl reads it
-  (extracted, its markup read, typed).
+- on data/eval/markup.yaml, markup-tune-2.yaml and markup-tune-3.yaml (whole pages of
+  others' sites, each with its type and what its markup says: specific, generic, misleading
+  or none), per split: content-type accuracy with the hits per type and per kind of markup,
+  each page read as a crawl reads it (extracted, its markup read, typed).
 """
 
 from __future__ import annotations

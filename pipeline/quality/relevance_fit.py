@@ -21,10 +21,9 @@ import sys
 from datetime import date
 
 import numpy as np
-
-from pipeline.config.files import parse_yaml
 from sklearn.linear_model import LogisticRegression
 
+from pipeline.config.files import parse_yaml
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.quality import neighbourhood
 from pipeline.quality.evaluation import LOOKALIKES, SITUATIONS

@@ -25,9 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
-
 from pipeline.config.files import parse_yaml
-
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.quality.evaluation import LOOKALIKES, SITUATIONS
 from pipeline.understand import embeddings

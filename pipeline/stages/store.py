@@ -3,8 +3,8 @@
 Pages are written in batches: one transaction holds the pages stored within COMMIT_EVERY
 seconds (at most COMMIT_PAGES), each page in its own savepoint, so a page whose write fails
 leaves nothing of itself and the others stand. A commit appends every page of the B-trees
-and the full-text index that the batch touched to the WAL, once, not once a page (measured:
-a third of the crawler's SQLite time, benchmarks/scale.py). What a crash (SIGKILL, power)
+and the full-text index that the batch touched to the WAL, once, not once a page (the
+figures: docs/benchmarks.md). What a crash (SIGKILL, power)
 loses is at most the last second's pages, document, body and validators together, and the
 next crawl fetches them again; a stop (SIGTERM, Ctrl-C) commits them when the spider closes.
 Another process that writes (`prodops serve`'s acts) waits at most that second for the lock.
