@@ -13,6 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from forked_cli import ForkServer
+
 from pipeline.cli.main import main
 from pipeline.demo.sampleweb import sample_routes, sample_sources
 from pipeline.demo.webserver import StaticWeb
@@ -79,17 +81,16 @@ def sample_corpus(tmp_path, crawled_sample) -> Path:
 
 
 # Commands that run Scrapy's reactor, which starts once per process: they get a fresh one.
+FORKED = ForkServer()
 NEEDS_REACTOR = {("crawl",), ("demo",), ("sources", "discover"), ("sources", "suggest"), ("lists", "check"), ("retag",)}
 
 
 def run_prodops(*args: str, cwd: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
-    """Run the real CLI: in a fresh process when it crawls, else in this one through click's
-    CliRunner (the same `main`, much faster). Either way: returncode, stdout and stderr."""
+    """Run the real CLI: in a fresh process when it crawls (forked from a process that has
+    imported it, forked_cli), else in this one through click's CliRunner (the same `main`,
+    much faster). Either way: returncode, stdout and stderr."""
     if args[:1] in NEEDS_REACTOR or args[:2] in NEEDS_REACTOR:
-        return subprocess.run(
-            [sys.executable, "-m", "pipeline.cli", *args],
-            cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout,
-        )
+        return FORKED.run(list(args), cwd or ROOT, timeout)
     previous = os.getcwd()
     os.chdir(cwd or ROOT)
     try:
