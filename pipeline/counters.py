@@ -54,6 +54,7 @@ DOCUMENTS = "prodops/documents/{outcome}"  # new | updated | unchanged
 DROPPED = "prodops/dropped/{reason}"
 NOT_FOLLOWED = "prodops/links_not_followed"  # links of pages below PRODOPS_FOLLOW_MIN_RELEVANCE
 NOT_FOLLOWED_PAGES = "prodops/pages_not_followed"
+DOWNLOADS_PAUSED = "prodops/downloads_paused"  # times the workers were behind (pipeline.stages.tasks)
 INTERRUPTION = "prodops/interruption"  # why the run was interrupted (a Dask cluster lost)
 SOURCE = "prodops/source/{source_id}/{what}"  # what: a SourceFact
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from pipeline.counters import DOWNLOADS_PAUSED
+
 PENDING_PER_WORKER = 16  # tasks waiting or running per worker before downloads pause
 CLUSTER_LOST = "cluster-lost"  # the spider's close reason when a Dask scheduler goes away
 
@@ -83,6 +85,9 @@ class Backpressure:
         if not self.paused and engine is not None and self.pending > workers * PENDING_PER_WORKER:
             engine.pause()
             self.paused = True
+            stats = getattr(self.crawler, "stats", None)
+            if stats is not None:
+                stats.inc_value(DOWNLOADS_PAUSED)
         try:
             yield
         finally:
