@@ -113,6 +113,9 @@ def test_prodops_eval_reports_both_labelled_sets_and_meets_the_tagging_targets()
     for name in ("situations, tune: concept recall", "situations, held-out: content-type accuracy",
                  "project set: tag micro-precision"):
         assert name in lines, result.stdout
+    # --only measures some groups alone (the first two here), as the whole run measures them.
+    some = run_prodops("eval", "--only", "dedup", "--only", "extraction").stdout.splitlines()
+    assert some == result.stdout.splitlines()[:len(some)] and 4 < len(some) < len(lines) / 4, some
 
 
 def test_crawled_documents_are_tagged_typed_and_retaggable(sample_corpus, tmp_path):

@@ -15,6 +15,7 @@ from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
 from pipeline.config.labels import load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import load_taxonomy
+from pipeline.quality import GROUPS as EVAL_GROUPS
 from pipeline.store.bodies import stored_size
 from pipeline.store.database import open_database
 from pipeline.store.labels import JudgementError, mirror_labels, record_label
@@ -170,14 +171,18 @@ def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, label
 @db_option
 @click.option("--semantic/--no-semantic", default=True, show_default=True,
               help="Tag with the semantic signal (off: phrases only, for comparison).")
+@click.option("--only", "groups", multiple=True, type=click.Choice(EVAL_GROUPS),
+              help="Measure only this group of figures (repeat for more; default: all). "
+                   "relevance parses the neighbourhood's feeds: most of the time eval takes.")
 @cluster_options("Read the labelled pages on this Dask scheduler's workers.")
-def evaluate_command(taxonomy_path, use_labels, db_path, semantic, cluster, cluster_insecure) -> None:
+def evaluate_command(taxonomy_path, use_labels, db_path, semantic, groups, cluster, cluster_insecure) -> None:
     """Measure extraction, dedup, tagging and content-type quality on the labelled sets;
     exit status 1 when a figure is below its target.
 
     \b
     Examples:
       prodops eval
+      prodops eval --only markup --only labelled
       prodops eval --labels
     """
     taxonomy = load_taxonomy(taxonomy_path)
@@ -189,7 +194,7 @@ def evaluate_command(taxonomy_path, use_labels, db_path, semantic, cluster, clus
     client = use_cluster(cluster, client=True, insecure=cluster_insecure) if cluster else None
     try:
         mapper = (lambda function, items: client.gather(client.map(function, items, pure=False))) if client else map
-        figures = evaluate(taxonomy, semantic, mapper)
+        figures = evaluate(taxonomy, semantic, mapper, groups or EVAL_GROUPS)
     finally:
         if client is not None:
             client.close()

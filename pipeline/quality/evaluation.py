@@ -36,7 +36,7 @@ from pipeline.demo.articles import ARTICLES, GUIDES
 from pipeline.demo.sampleweb import article_html, syndicated_html
 from pipeline.items import Page
 from pipeline.publish.search import search
-from pipeline.quality import neighbourhood
+from pipeline.quality import GROUPS, neighbourhood
 from pipeline.store.clusters import assign_cluster
 from pipeline.store.database import open_database
 from pipeline.store.documents import content_hash, document_row
@@ -401,14 +401,21 @@ def _search_figures(name: str, queries: list[dict], found: list[list[str]]) -> l
             Figure(f"{name}: nDCG@10", sum(gains) / len(gains), None)]
 
 
-def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map) -> list[Figure]:
-    """Every figure, measured now (the labelled items read by `mapper`, see labelled_figures)."""
+def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map,
+             groups: tuple[str, ...] = GROUPS) -> list[Figure]:
+    """The figures of `groups` (all by default), measured now (the labelled items read by
+    `mapper`, see labelled_figures)."""
     taxonomy = taxonomy or load_taxonomy()
-    figures = extraction_figures() + dedup_figures()
-    for labelled in LABELLED_SETS:
-        figures += labelled_figures(taxonomy, labelled, semantic, mapper)
-    figures += markup_figures(taxonomy, mapper=mapper)
-    return figures + relevance_figures(taxonomy, semantic, mapper) + search_figures(taxonomy)
+    measure = {
+        "extraction": extraction_figures,
+        "dedup": dedup_figures,
+        "labelled": lambda: [figure for labelled in LABELLED_SETS
+                             for figure in labelled_figures(taxonomy, labelled, semantic, mapper)],
+        "markup": lambda: markup_figures(taxonomy, mapper=mapper),
+        "relevance": lambda: relevance_figures(taxonomy, semantic, mapper),
+        "search": lambda: search_figures(taxonomy),
+    }
+    return [figure for group in GROUPS if group in groups for figure in measure[group]()]
 
 
 def format_figures(figures: list[Figure]) -> str:
