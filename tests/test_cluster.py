@@ -112,20 +112,21 @@ class Cluster:
         for process in [*self.workers, self.scheduler]:
             self.kill(process)
 
-    def work_done(self) -> dict[str, tuple[int, set[str]]]:
+    def work_done(self) -> dict[str, tuple[int, dict[str, float]]]:
         """What each worker has run, as the worker itself counts it: {worker: (tasks executed,
-        the names of their functions)}. Only tasks count: the version checks, the shipping of
-        config files and the warm-up travel as `client.run` calls, which are not tasks."""
+        {function name: seconds spent running it})}. Only tasks count: the version checks, the
+        shipping of config files and the warm-up travel as `client.run` calls, which are not
+        tasks."""
         from distributed import Client
 
-        def work_of(dask_worker) -> tuple[int, list[str]]:  # runs on the worker (sent by value)
-            names = {name for name, state in dask_worker.state.task_counter.cumulative_elapsed()
-                     if state == "executing"}
-            return dask_worker.state.executed_count, sorted(names)
+        def work_of(dask_worker) -> tuple[int, dict[str, float]]:  # runs on the worker (sent by value)
+            elapsed = dask_worker.state.task_counter.cumulative_elapsed()
+            spent = {name: seconds for (name, state), seconds in elapsed.items() if state == "executing"}
+            return dask_worker.state.executed_count, spent
 
         with Client(self.address, timeout=10, set_as_default=False,
                     security=self.tls.security("client") if self.tls else None) as client:
-            return {worker: (count, set(names)) for worker, (count, names) in client.run(work_of).items()}
+            return client.run(work_of)
 
 
 def generated_feed(tmp_path: Path, pages: int) -> tuple[StaticWeb, Path]:
@@ -153,9 +154,28 @@ def crawl_under_way(web: StaticWeb, sources: Path, db: Path, address: str) -> su
 
 @pytest.fixture
 def cluster(tmp_path):
+    """A cluster of this test's own: for the tests that kill or restart its processes."""
     running = Cluster(tmp_path)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_cluster(tmp_path_factory):
+    """One cluster for the tests that only send it work (they count work done as a difference)."""
+    running = Cluster(tmp_path_factory.mktemp("shared-cluster"))
+    yield running
+    running.stop()
+
+
+def work_since(cluster: Cluster, before: dict[str, tuple[int, dict[str, float]]]) -> dict[str, tuple[int, set[str]]]:
+    """The work each worker has done since `before` (cluster.work_done()): (tasks executed,
+    the names of the functions they ran)."""
+    def since(worker: str, count: int, spent: dict[str, float]) -> tuple[int, set[str]]:
+        count_before, spent_before = before.get(worker, (0, {}))
+        return count - count_before, {name for name, seconds in spent.items() if seconds > spent_before.get(name, 0)}
+
+    return {worker: since(worker, count, spent) for worker, (count, spent) in cluster.work_done().items()}
 
 
 def rows_of(db_path: Path) -> dict[str, dict]:
@@ -172,7 +192,8 @@ def clusters_of(db_path: Path) -> set[frozenset]:
 
 
 def test_a_crawl_through_the_cluster_stores_what_the_local_pool_stores(tmp_path, sample_web, sample_sources_file,
-                                                                         cluster):
+                                                                         shared_cluster):
+    cluster = shared_cluster
     local = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "local.db"),
                         "--allow-private-network", *FAST)
     assert local.returncode == 0, local.stderr
@@ -249,7 +270,8 @@ def test_a_worker_of_another_version_joining_mid_crawl_stops_it_cleanly(tmp_path
     assert db["documents"].count < 150
 
 
-def test_calls_made_together_travel_as_one_task_and_each_gets_its_own_result(cluster):
+def test_calls_made_together_travel_as_one_task_and_each_gets_its_own_result(shared_cluster):
+    cluster = shared_cluster
     import asyncio
     import operator
 
@@ -371,8 +393,10 @@ def test_a_crawl_through_a_cluster_with_mutual_tls(tmp_path, sample_web, sample_
     assert db["documents"].count > 10 and db["runs"].get(1)["status"] == "finished"
 
 
-def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, sample_sources_file, cluster):
+def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, sample_sources_file, shared_cluster):
     import sqlite3
+
+    cluster = shared_cluster
 
     crawled = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "here.db"),
                           "--allow-private-network", *FAST)
@@ -382,20 +406,23 @@ def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, 
     taxonomy = tmp_path / "taxonomy.yaml"  # a changed taxonomy, so that retag has work to do
     taxonomy.write_text((ROOT / "data" / "taxonomy.yaml").read_text().replace(
         "label: Onboarding, training & enablement", "label: Onboarding and enablement"))
+    before = cluster.work_done()
     here = run_prodops("retag", "--db", str(tmp_path / "here.db"), "--taxonomy", str(taxonomy))
-    assert sum(count for count, _ in cluster.work_done().values()) == 0  # `retag` here left the cluster alone
+    assert sum(count for count, _ in work_since(cluster, before).values()) == 0  # `retag` here left it alone
     there = run_prodops("retag", "--db", str(tmp_path / "there.db"), "--taxonomy", str(taxonomy),
                         "--cluster", cluster.address)
     assert here.returncode == 0 and there.returncode == 0, there.stdout + there.stderr
     assert here.stdout.split(";")[0] == there.stdout.split(";")[0]
     assert rows_of(tmp_path / "there.db") == rows_of(tmp_path / "here.db")
     # The tagging ran on the workers (equal rows alone would not show it: tagging here gives them too).
-    work = cluster.work_done()
+    work = work_since(cluster, before)
     assert sum(count for count, _ in work.values()) > 0, work
     assert any("judge" in names for _, names in work.values()), work
 
 
-def test_eval_on_the_cluster_measures_what_eval_here_measures(cluster):
+def test_eval_on_the_cluster_measures_what_eval_here_measures(shared_cluster):
+    cluster = shared_cluster
+    before = cluster.work_done()
     # The groups whose items the workers read (the neighbourhood's feeds are parsed here either
     # way, and would only make the test slower).
     groups = ("--only", "labelled", "--only", "markup")
@@ -405,5 +432,5 @@ def test_eval_on_the_cluster_measures_what_eval_here_measures(cluster):
     assert "situations, held-out: relevance AUC" in there.stdout
     # The labelled items were read on the workers, each of the two taking its share (equal
     # figures alone would not show it: reading them here gives them too).
-    work = cluster.work_done()
+    work = work_since(cluster, before)
     assert len(work) == 2 and all(count > 0 and "read_item" in names for count, names in work.values()), work

@@ -19,10 +19,11 @@ installed). What it takes care of:
 - **Faults.** A worker that dies has its tasks run elsewhere by Dask (a page is still stored
   once: storing happens here); one that dies while the pool connects (asking versions,
   shipping files, loading models) is left out, not counted against the crawl. A task past
-  PRODOPS_TASK_TIMEOUT is cancelled, its worker restarted (Dask's nanny), and TaskTimeout
-  raised as with the local pool. A scheduler lost mid-run ends the crawl cleanly: the
-  spider is closed with the reason `cluster-lost`, the run is recorded as interrupted, and
-  the next crawl fetches what this one did not store.
+  PRODOPS_TASK_TIMEOUT on a worker (the time it waits for one does not count) is cancelled,
+  its worker restarted (Dask's nanny) and warmed up, and TaskTimeout raised as with the
+  local pool. A scheduler lost mid-run ends the crawl cleanly: the spider is closed with the
+  reason `cluster-lost`, the run is recorded as interrupted, and the next crawl fetches what
+  this one did not store.
 - **Batches.** The Dask client costs the crawler about a millisecond of CPU per task, and a
   page makes four; the stages' calls made within BATCH_WINDOW travel as one task
   (run_batch), each caller still getting its own result or exception. Extraction's calls
@@ -65,6 +66,7 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = "prodops-curator"
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
+WAIT_LIMIT = 10  # PRODOPS_TASK_TIMEOUTs a task may wait in all, held by a worker or not
 # Tasks the stages ask for within BATCH_WINDOW seconds travel as one Dask task (at most
 # MAX_BATCH): the Dask client costs the crawler about 1.3 ms of CPU a task, four tasks a page.
 BATCH_WINDOW = 0.005
@@ -357,7 +359,7 @@ class ClusterPool:
         is sent again call by call, one after the other (its worker was restarted), so that
         only the page that keeps a worker busy is said to be too slow: sent together, the
         others could wait behind it on one worker and be timed out with it. That page waits
-        twice the limit, and the others of its batch for it."""
+        twice the limit or more, and the others of its batch for it."""
         version = installed_version()
         try:
             if len(calls) == 1:
@@ -393,7 +395,7 @@ class ClusterPool:
         future = client.submit(function, *args, pure=False)
         self.tasks_sent += 1
         try:
-            return await asyncio.wait_for(future, self.timeout) if self.timeout else await future
+            return await self._within_time(future) if self.timeout else await future
         except asyncio.TimeoutError:
             await self._stop_stuck(future)
             raise TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); stopped") from None
@@ -408,9 +410,34 @@ class ClusterPool:
                 raise Dropped(DropReason.INTERRUPTED, "the Dask scheduler was lost") from None
             raise
 
+    async def _within_time(self, future):
+        """Await a task; raise asyncio.TimeoutError once a worker has held it for a whole
+        PRODOPS_TASK_TIMEOUT (seen holding it at two checks that far apart). The time a task
+        waits for a worker does not count, as with the local pool (which times a task from
+        its start): behind two stuck pages on two workers, a small page is not stuck. Past
+        WAIT_LIMIT timeouts in all, it is timed out wherever it is."""
+        result = asyncio.ensure_future(self._result(future))
+        try:
+            held_before = False
+            for _ in range(WAIT_LIMIT):
+                done, _ = await asyncio.wait({result}, timeout=self.timeout)
+                if done:
+                    return result.result()
+                held = any(future.key in keys for keys in (await self._client.processing()).values())
+                if held and held_before:
+                    break
+                held_before = held
+            raise asyncio.TimeoutError
+        finally:
+            result.cancel()  # a no-op once it is done
+
+    @staticmethod
+    async def _result(future):
+        return await future
+
     async def _stop_stuck(self, future) -> None:
         """Cancel a task past its time and restart the worker running it (Dask cannot stop
-        one thread), so the page does not keep a worker busy for ever."""
+        one thread), so the page does not keep a worker busy for ever; warm the new one up."""
         client = self._client
         assert client is not None  # the task was sent on it
         try:
@@ -419,6 +446,9 @@ class ClusterPool:
             await future.cancel()
             if stuck:
                 await client.restart_workers(stuck, timeout=60, raise_for_error=False)
+                # The restarted worker comes back cold: it loads its models now, not against the
+                # time of the pages sent to it next (the batch's others are, at once).
+                await client.run(warm_up, on_error="return")
         except Exception:
             logger.warning("Could not restart the worker of a task past its time", exc_info=True)
 
