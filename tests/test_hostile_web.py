@@ -58,6 +58,11 @@ def crawl(sources, db, *extra) -> tuple[int, float, dict[str, float]]:
     return os.waitstatus_to_exitcode(status), seconds, dict(peaks)
 
 
+# Every test here reads the one hostile crawl of the module's fixture: they run on one pytest
+# worker (`--dist loadgroup`), so the crawl runs once.
+pytestmark = pytest.mark.xdist_group("hostile-web")
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
