@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # What a crawling command imports: loaded once in the server, before any fork.
 PRELOAD = ("pipeline.cli.__main__", "pipeline.cli.main", "pipeline.cli.crawl", "pipeline.cli.sources",
-           "pipeline.cli.lists", "pipeline.cli.corpus", "pipeline.cli.serve")
+           "pipeline.cli.lists", "pipeline.cli.corpus", "pipeline.cli.serve", "pipeline.store.retag")
 
 
 class ForkServer:
@@ -79,6 +79,7 @@ def _child(request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # as loading the model sets it
         if "dask.config" in sys.modules:  # read its configuration from the environment, as at import
             sys.modules["dask.config"].refresh()
         for fd, path, flags in ((0, os.devnull, os.O_RDONLY),
@@ -130,12 +131,15 @@ def _wait(pid: int, timeout: float) -> dict:
 
 def _preload() -> None:
     """Import what every crawl imports, Scrapy's components included (Scrapy imports them by
-    name when a crawler starts), and load the language model from its installed file."""
+    name when a crawler starts), and load the language and embedding models from their
+    installed files (pipeline.understand.embeddings.model sets TOKENIZERS_PARALLELISM, unless
+    the environment does: so does each child, whose environment is the caller's)."""
     import importlib
 
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object
 
+    from pipeline.understand import embeddings
     from pipeline.understand.classify import language
     from spiders import settings as project_settings
 
@@ -148,7 +152,11 @@ def _preload() -> None:
                 load_object(path)
     for path in default_settings.DOWNLOAD_HANDLERS_BASE.values():
         load_object(path)
+    for setting in ("SCHEDULER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE", "SCHEDULER_DISK_QUEUE",
+                    "DUPEFILTER_CLASS", "STATS_CLASS", "LOG_FORMATTER", "ROBOTSTXT_PARSER"):
+        load_object(getattr(default_settings, setting))
     language("a few words of English to wake the model that tells languages apart " * 3, None)
+    embeddings.model()  # loaded, not run: its tokenizer's threads start on first use, after the fork
 
 
 def serve() -> None:

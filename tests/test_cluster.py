@@ -160,11 +160,13 @@ def cluster(tmp_path):
     running.stop()
 
 
-# The tests that use it run on one pytest worker (`--dist loadgroup`), so it starts once.
+# The tests that use it run on one pytest worker (`--dist loadgroup`) and it lives as long as
+# that worker (a module's fixture would start again whenever the worker comes back to this
+# module from another), so it starts once.
 SHARES_THE_CLUSTER = pytest.mark.xdist_group("shared-cluster")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_cluster(tmp_path_factory):
     """One cluster for the tests that only send it work (they count work done as a difference)."""
     running = Cluster(tmp_path_factory.mktemp("shared-cluster"))

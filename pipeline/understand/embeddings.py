@@ -1,5 +1,5 @@
-"""Static word embeddings, the ground of the semantic signal (issue 11, in progress): text in,
-unit vectors out, for comparing a page's passages with each concept's description.
+"""Static word embeddings, the ground of the semantic signal: text in, unit vectors out,
+for comparing a page's passages with each concept's description.
 
 The model is WordLlama's `l2_supercat` at 256 dimensions (package `wordllama`, MIT licence,
 weights and tokenizer inside its wheel, about 16 MB; CPU only, numpy). It is loaded from the
