@@ -160,13 +160,8 @@ def cluster(tmp_path):
     running.stop()
 
 
-# The tests that use it run on one pytest worker (`--dist loadgroup`) and it lives as long as
-# that worker (a module's fixture would start again whenever the worker comes back to this
-# module from another), so it starts once.
-SHARES_THE_CLUSTER = pytest.mark.xdist_group("shared-cluster")
-
-
-@pytest.fixture(scope="session")
+# The module's tests run on one pytest worker (`--dist loadfile`, the Makefile): it starts once.
+@pytest.fixture(scope="module")
 def shared_cluster(tmp_path_factory):
     """One cluster for the tests that only send it work (they count work done as a difference)."""
     running = Cluster(tmp_path_factory.mktemp("shared-cluster"))
@@ -197,7 +192,6 @@ def clusters_of(db_path: Path) -> set[frozenset]:
     return {frozenset(group) for group in groups.values()}
 
 
-@SHARES_THE_CLUSTER
 def test_a_crawl_through_the_cluster_stores_what_the_local_pool_stores(tmp_path, sample_web, sample_sources_file,
                                                                          shared_cluster):
     cluster = shared_cluster
@@ -277,7 +271,6 @@ def test_a_worker_of_another_version_joining_mid_crawl_stops_it_cleanly(tmp_path
     assert db["documents"].count < 150
 
 
-@SHARES_THE_CLUSTER
 def test_calls_made_together_travel_as_one_task_and_each_gets_its_own_result(shared_cluster):
     cluster = shared_cluster
     import asyncio
@@ -401,7 +394,6 @@ def test_a_crawl_through_a_cluster_with_mutual_tls(tmp_path, sample_web, sample_
     assert db["documents"].count > 10 and db["runs"].get(1)["status"] == "finished"
 
 
-@SHARES_THE_CLUSTER
 def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, sample_sources_file, shared_cluster):
     import sqlite3
 
@@ -429,7 +421,6 @@ def test_retag_on_the_cluster_gives_what_retag_here_gives(tmp_path, sample_web, 
     assert any("judge" in names for _, names in work.values()), work
 
 
-@SHARES_THE_CLUSTER
 def test_eval_on_the_cluster_measures_what_eval_here_measures(shared_cluster):
     cluster = shared_cluster
     before = cluster.work_done()

@@ -14,7 +14,7 @@ from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists
 
 
-@pytest.fixture(scope="session")  # made once a pytest worker, not again on each return to this module
+@pytest.fixture(scope="module")
 def site_db(tmp_path_factory):
     from conftest import write_sources
 

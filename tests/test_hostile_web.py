@@ -58,13 +58,9 @@ def crawl(sources, db, *extra) -> tuple[int, float, dict[str, float]]:
     return os.waitstatus_to_exitcode(status), seconds, dict(peaks)
 
 
-# Every test here reads the one hostile crawl of the fixture: they run on one pytest worker
-# (`--dist loadgroup`), and the fixture lives as long as it (session scope: a module's would be
-# made again whenever the worker comes back to this module from another), so the crawl runs once.
-pytestmark = pytest.mark.xdist_group("hostile-web")
-
-
-@pytest.fixture(scope="session")
+# Every test here reads the one hostile crawl of this fixture: the module's tests run on one
+# pytest worker (`--dist loadfile`, the Makefile), so the crawl runs once.
+@pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     secret = folder / "secret.txt"

@@ -40,7 +40,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 BOMB = "select length(randomblob(900000000))"  # ~860 MiB in one allocation
 
 
-@pytest.fixture(scope="session")  # made once a pytest worker, not again on each return to this module
+@pytest.fixture(scope="module")
 def small_site(tmp_path_factory) -> Path:
     """A database with one document and the project's curated lists published."""
     folder = tmp_path_factory.mktemp("safety")

@@ -28,7 +28,7 @@ def test_least_sure_first_puts_the_documents_nearest_the_line_first_and_pulls_ne
     assert list(least_sure_first([0.45, 0.8, 0.3], new=[False, False, True])) == [0, 2, 1]
 
 
-@pytest.fixture(scope="session")  # made once a pytest worker, not again on each return to this module
+@pytest.fixture(scope="module")
 def labelled_corpus(tmp_path_factory):
     """A retagged corpus (tagger scores and vectors stored) and 36 judgements recorded as the
     site records them; (database path, labels path, the agile look-alike's URL)."""

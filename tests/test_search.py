@@ -24,7 +24,7 @@ from pipeline.understand.embeddings import embed
 COMPETITORS = "https://competitive-intel.example.com/lightweight-program"
 
 
-@pytest.fixture(scope="session")  # made once a pytest worker, not again on each return to this module
+@pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("search") / "prodops.db"
     store_labelled_pages(open_database(path), load_taxonomy()).close()
