@@ -165,6 +165,8 @@ def serve() -> None:
     _preload()
     # A reactor installed here would be every child's, and Scrapy must choose its own.
     assert "twisted.internet.reactor" not in sys.modules, "a preloaded module installed a reactor"
+    # A fork copies only the forking thread: a lock another thread held would stay held.
+    assert threading.active_count() == 1, f"a preloaded module started a thread: {threading.enumerate()}"
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
