@@ -50,6 +50,7 @@ class Page:
     status: int = 0  # HTTP status of the response, 0 when there was none
     headers: dict[str, str] = field(default_factory=dict)  # response headers, lower-case names
     body: bytes = b""
+    packed_body: bytes | None = None  # the body as the store keeps it, packed by a worker (store.bodies.pack)
     encoding: str | None = None  # text encoding Scrapy detected for the body
     content_type: str = ""  # media type without parameters, e.g. "text/html"
     hints: EntryHints | None = None

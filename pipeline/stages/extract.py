@@ -80,7 +80,7 @@ class ExtractStage(PooledStage):
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
             return True
-        item.extraction, item.ahead = reading.extraction, reading.ahead
+        item.extraction, item.ahead, item.packed_body = reading.extraction, reading.ahead, reading.packed_body
         item.canonical_url, item.doc_id = reading.canonical_url, reading.doc_id
         if item.extraction is None:
             logger.info("No main text found in %s", url)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from feeds.entries import EntryHints
 from pipeline import STAGES
 from pipeline.items import Extraction, Page
+from pipeline.store.bodies import pack
 from pipeline.store.documents import document_row
 from pipeline.understand.canonical import canonicalize_url, document_id, same_site
 from pipeline.understand.classify import classify_text, declares_a_type
@@ -85,6 +86,7 @@ class Reading:
     canonical_url: str
     doc_id: str
     ahead: dict[StageCall, tuple[tuple, Any]] = field(default_factory=dict)
+    packed_body: bytes | None = None  # the body as the store keeps it (pipeline.store.bodies.pack)
 
 
 def classify_call(row: dict, taxonomy_path: str) -> Call:
@@ -122,7 +124,7 @@ def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Readin
     keep_short = declares_a_type(ahead.taxonomy_path) if ahead is not None else None
     extraction = extract_html(decode_html(page.body, page.encoding), url, favour, known_from_feed(page.hints),
                               keep_short)
-    reading = Reading(extraction, page.canonical_url, page.doc_id)
+    reading = Reading(extraction, page.canonical_url, page.doc_id, packed_body=pack(page.body) if page.body else None)
     if extraction is None:
         return reading
     page = copy.copy(page)  # the worker's copy; the crawler's item takes what is returned

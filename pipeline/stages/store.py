@@ -129,7 +129,8 @@ class StoreStage:
                 # The body the stored text came from replaces the kept one; a body that gave
                 # no text is kept only when there is none (a later extractor may read it).
                 self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type,
-                                 item.encoding, item.body, replace=item.extraction is not None)
+                                 item.encoding, item.body, replace=item.extraction is not None,
+                                 packed=item.packed_body)
             if item.vectors is not None and self.vectors:
                 save_vectors(self.db, row["id"], item.vectors)
             if item.landing_url:

@@ -9,6 +9,7 @@ zstd at level 3 compresses a 140 KB page to about a fifth in well under a millis
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,13 +32,24 @@ class KeptBody:
     body: bytes
 
 
+def pack(body: bytes) -> bytes:
+    """A body as the `bodies` table keeps it (zstd at LEVEL). A worker packs the HTML it
+    reads (pipeline.stages.reading), so the crawler's one process does not."""
+    compressor = getattr(_LOCAL, "compressor", None)
+    if compressor is None:  # one a thread: a compressor is not safe for concurrent use
+        compressor = _LOCAL.compressor = zstandard.ZstdCompressor(level=LEVEL)
+    return compressor.compress(body)
+
+
+_LOCAL = threading.local()
+
+
 class BodyStore:
     """Writes bodies and keeps their total size under `max_bytes` (0: keeps none)."""
 
     def __init__(self, db: sqlite_utils.Database, max_bytes: int):
         self.db = db
         self.max_bytes = max(0, max_bytes)
-        self._compressor = zstandard.ZstdCompressor(level=LEVEL)
         self._total: int | None = None  # compressed bytes stored, read on first use
 
     @property
@@ -45,9 +57,9 @@ class BodyStore:
         return self.max_bytes > 0
 
     def keep(self, document_id: str, url: str, fetched_at: str, media_type: str, encoding: str | None,
-             body: bytes, replace: bool = True) -> None:
+             body: bytes, replace: bool = True, packed: bytes | None = None) -> None:
         """Store a document's body (replacing the one kept, unless `replace` is False), then
-        drop the oldest ones past the limit."""
+        drop the oldest ones past the limit. `packed`: the body already packed (pack)."""
         if not self.enabled or not body:
             return
         if self._total is None:
@@ -56,7 +68,7 @@ class BodyStore:
             old = self.db.execute("SELECT size FROM bodies WHERE document_id = ?", [document_id]).fetchone()
             if old and not replace:
                 return
-            packed = self._compressor.compress(body)
+            packed = packed if packed is not None else pack(body)
             self.db.execute(
                 "INSERT OR REPLACE INTO bodies (document_id, url, fetched_at, media_type, encoding, size, body) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
