@@ -294,7 +294,7 @@ def test_calls_made_together_travel_as_one_task_and_each_gets_its_own_result(sha
 
 def test_a_page_past_its_time_on_the_cluster_does_not_stall_the_crawl(tmp_path, cluster):
     paragraph = "<p>" + "Product operations keeps the planning cadence honest. " * 8 + "</p>"
-    huge = ("<html><body><article>" + paragraph * 20000 + "</article></body></html>").encode()
+    huge = ("<html><body><article>" + paragraph * 32000 + "</article></body></html>").encode()  # 14 MB
     good = ("<html><head><title>Good</title></head><body><article><h1>Good</h1>" + paragraph * 3
             + "</article></body></html>").encode()
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/huge": Route(huge), "/good": Route(good)})

@@ -89,6 +89,11 @@ class WrongVersion(Exception):  # noqa: N818
     """A task reached a worker that runs another prodops-curator version."""
 
 
+def is_running(key, dask_worker=None) -> bool:
+    """On a worker (client.run): whether it is running the task `key` now."""
+    return any(task.key == key for task in dask_worker.state.executing)
+
+
 def checked_call(expected: str, function, *args):
     """Run a stage function on a worker, after checking that the worker runs the crawler's
     version (`expected`): a worker that joined the cluster mid-crawl was never asked."""
@@ -411,25 +416,43 @@ class ClusterPool:
             raise
 
     async def _within_time(self, future):
-        """Await a task; raise asyncio.TimeoutError once a worker has held it for a whole
-        PRODOPS_TASK_TIMEOUT (seen holding it at two checks that far apart). The time a task
-        waits for a worker does not count, as with the local pool (which times a task from
-        its start): behind two stuck pages on two workers, a small page is not stuck. Past
-        WAIT_LIMIT timeouts in all, it is timed out wherever it is."""
+        """Await a task; raise asyncio.TimeoutError once a worker has run it for
+        PRODOPS_TASK_TIMEOUT, counted from the first of the checks (every quarter of it) that
+        sees a worker running it: a task is never stopped before it has run that long, and
+        is stopped within a quarter more. The time a task waits for a worker does not count,
+        as with the local pool (which times a task from its start): behind two stuck pages on
+        two workers, a small page is not stuck. Past WAIT_LIMIT timeouts in all, it is timed
+        out wherever it is."""
+        assert self._client is not None and self.timeout  # _call checked both
+        loop = asyncio.get_running_loop()
         result = asyncio.ensure_future(self._result(future))
+        started = loop.time()
         try:
-            held_before = False
-            for _ in range(WAIT_LIMIT):
-                done, _ = await asyncio.wait({result}, timeout=self.timeout)
+            held_since = None
+            while loop.time() - started < WAIT_LIMIT * self.timeout:
+                done, _ = await asyncio.wait({result}, timeout=self.timeout / 4)
                 if done:
                     return result.result()
-                held = any(future.key in keys for keys in (await self._client.processing()).values())
-                if held and held_before:
+                if not await self._running(future.key):
+                    held_since = None
+                elif held_since is None:
+                    held_since = loop.time()
+                elif loop.time() - held_since >= self.timeout:
                     break
-                held_before = held
             raise asyncio.TimeoutError
         finally:
             result.cancel()  # a no-op once it is done
+
+    async def _running(self, key) -> bool:
+        """Whether a worker is running the task now (the scheduler's `processing` also lists
+        the tasks a worker holds queued behind the one it runs)."""
+        client = self._client
+        assert client is not None
+        holders = [worker for worker, keys in (await client.processing()).items() if key in keys]
+        if not holders:
+            return False
+        answers = await client.run(is_running, key, workers=holders, on_error="return")
+        return any(answer is True for answer in answers.values())
 
     @staticmethod
     async def _result(future):
