@@ -66,7 +66,7 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = "prodops-curator"
 CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
-WAIT_LIMIT = 10  # PRODOPS_TASK_TIMEOUTs a task may wait in all, held by a worker or not
+WAIT_LIMIT = 10  # PRODOPS_TASK_TIMEOUTs a task may take in all, waiting for a worker or run by one
 # Tasks the stages ask for within BATCH_WINDOW seconds travel as one Dask task (at most
 # MAX_BATCH): the Dask client costs the crawler about 1.3 ms of CPU a task, four tasks a page.
 BATCH_WINDOW = 0.005

@@ -32,6 +32,9 @@ class KeptBody:
     body: bytes
 
 
+_LOCAL = threading.local()  # each thread's compressor (pack)
+
+
 def pack(body: bytes) -> bytes:
     """A body as the `bodies` table keeps it (zstd at LEVEL). A worker packs the HTML it
     reads (pipeline.stages.reading), so the crawler's one process does not."""
@@ -39,9 +42,6 @@ def pack(body: bytes) -> bytes:
     if compressor is None:  # one a thread: a compressor is not safe for concurrent use
         compressor = _LOCAL.compressor = zstandard.ZstdCompressor(level=LEVEL)
     return compressor.compress(body)
-
-
-_LOCAL = threading.local()
 
 
 class BodyStore:
