@@ -22,8 +22,14 @@ installed). What it takes care of:
   PRODOPS_TASK_TIMEOUT on a worker (the time it waits for one does not count) is cancelled,
   its worker restarted (Dask's nanny) and warmed up, and TaskTimeout raised as with the
   local pool. A scheduler lost mid-run ends the crawl cleanly: the spider is closed with the
-  reason `cluster-lost`, the run is recorded as interrupted, and the next crawl fetches what
-  this one did not store.
+  reason `cluster-lost` at once (calls made after the loss are not sent: Dask would hold them
+  until it gave up reconnecting), the run is recorded as interrupted, and the next crawl
+  fetches what this one did not store. Dask's own log lines (its reconnect attempts and
+  their tracebacks) go to the crawl's log file with Scrapy's, not to the terminal.
+- **Waiting for the scheduler.** How long to try to reach it is Dask's own setting,
+  `distributed.comm.timeouts.connect` (its config files or DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT),
+  CONNECT_TIMEOUT when not set: long enough for a scheduler started just before the crawl,
+  short enough that a wrong address is said soon.
 - **Batches.** The Dask client costs the crawler about a millisecond of CPU per task, and a
   page makes four; the stages' calls made within BATCH_WINDOW travel as one task
   (run_batch), each caller still getting its own result or exception. Extraction's calls
@@ -51,6 +57,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+import dask.config
 from distributed import Client, WorkerPlugin
 from distributed.client import FutureCancelledError
 from distributed.comm import parse_address, parse_host_port
@@ -65,7 +72,10 @@ from pipeline.understand.worker import warm_up
 logger = logging.getLogger(__name__)
 
 PACKAGE = "prodops-curator"
-CONNECT_TIMEOUT = 10  # seconds to reach the scheduler before giving up
+CONNECT_TIMEOUT = "10s"  # to reach the scheduler before giving up, unless Dask's config says otherwise
+# A default, as a library adds its own to Dask's: a value the user set (config file or
+# environment) still wins; Dask's default (30 s) does not.
+dask.config.update_defaults({"distributed": {"comm": {"timeouts": {"connect": CONNECT_TIMEOUT}}}})
 WAIT_LIMIT = 10  # PRODOPS_TASK_TIMEOUTs a task may take in all, waiting for a worker or run by one
 # Tasks the stages ask for within BATCH_WINDOW seconds travel as one Dask task (at most
 # MAX_BATCH): the Dask client costs the crawler about 1.3 ms of CPU a task, four tasks a page.
@@ -178,8 +188,6 @@ TLS_VARIABLES = {"CA file": "DASK_DISTRIBUTED__COMM__TLS__CA_FILE",
 
 
 def _missing_client_tls() -> list[str]:
-    import dask.config  # noqa: PLC0415 - distributed has loaded it; its config holds the TLS files
-
     return [what for what, setting in TLS_SETTINGS.items() if not dask.config.get(setting, None)]
 
 
@@ -222,7 +230,7 @@ def connect_and_check(address: str) -> dict[str, str]:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
     _check_syntax(address)
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        client = Client(address, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}; start it "
                            "(`dask scheduler`) or give another --cluster address") from None
@@ -238,7 +246,7 @@ def executor(address: str) -> Client:
     """A checked client of the cluster for batch work (`prodops retag --cluster`): its
     `submit` and futures' `result()` are what retag's pool needs. Close it when done."""
     connect_and_check(address)
-    return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    return Client(address, set_as_default=False)
 
 
 def _check_versions(versions: dict[str, str]) -> None:
@@ -249,6 +257,21 @@ def _check_versions(versions: dict[str, str]) -> None:
         if theirs != mine:
             raise ClusterError(f"worker {worker} runs {PACKAGE} {theirs}, this crawler {mine}: install the "
                                "same version on every machine of the cluster")
+
+
+def dask_logs_to_the_crawl_log() -> None:
+    """Let Dask's loggers write where the crawl's log goes. On import, distributed gives the
+    loggers its config names (distributed, tornado, ...) one handler of its own, on stderr,
+    and stops them propagating: a lost scheduler then printed a traceback per reconnect
+    attempt on the terminal the progress line and summary are for. Without that handler they
+    propagate to the root logger, Scrapy's: the run's log file (the terminal with
+    --verbose), at the levels Dask set."""
+    theirs = set(logging.getLogger("distributed").handlers)
+    for candidate in list(logging.root.manager.loggerDict.values()):
+        if isinstance(candidate, logging.Logger) and theirs & set(candidate.handlers):
+            for handler in theirs & set(candidate.handlers):
+                candidate.removeHandler(handler)
+            candidate.propagate = True
 
 
 class ClusterPool:
@@ -269,6 +292,8 @@ class ClusterPool:
         self._backpressure = Backpressure(crawler)  # downloads paused while the workers are behind
         self.workers = 1  # updated on connecting: the cluster's worker threads
         self.lost = False
+        if crawler is not None:
+            dask_logs_to_the_crawl_log()
 
     @property
     def behind(self) -> bool:
@@ -302,7 +327,7 @@ class ClusterPool:
 
     async def _connect(self):
         check_address(self.address, self.insecure)  # the CLI checked it; a setting given another way is too
-        client = await Client(self.address, asynchronous=True, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        client = await Client(self.address, asynchronous=True, set_as_default=False)
         try:
             _check_versions(answers(await client.run(installed_version, on_error="return")))
             await self._ship_files(client)
@@ -397,6 +422,11 @@ class ClusterPool:
     async def _call(self, function, *args):
         """Submit one Dask task and await it: its time limit, and the cluster's failures in words."""
         client = self._client
+        if self.lost or client is None or client.status != "running":
+            # The scheduler is gone (the client is reconnecting, or closed): a task submitted
+            # now would wait until Dask gave up reconnecting, holding the crawl's end.
+            self._lose(ConnectionError("the client lost its connection to the scheduler"))
+            raise Dropped(DropReason.INTERRUPTED, "the Dask scheduler was lost")
         future = client.submit(function, *args, pure=False)
         self.tasks_sent += 1
         try:
@@ -485,7 +515,7 @@ class ClusterPool:
             self._crawler.stats.set_value(counters.INTERRUPTION, f"the Dask cluster at {self.address} cannot be "
                                                                  f"used ({type(error).__name__}: {error})")
         if self._crawler is not None and getattr(self._crawler, "engine", None) is not None:
-            self._crawler.engine.close_spider(self._crawler.spider, CLUSTER_LOST)
+            self._spawn(self._crawler.engine.close_spider_async(reason=CLUSTER_LOST))
 
     async def aclose(self) -> None:
         """Disconnect from the cluster, awaited (close() wraps it for Scrapy)."""
@@ -493,11 +523,10 @@ class ClusterPool:
             client, self._client = self._client, None
             await client.close()
 
-    def close(self, *args, **kwargs):
-        """Disconnect from the cluster (the workers stay up for the next crawl); a Deferred
-        Scrapy waits for when the spider closes."""
-        from twisted.internet.defer import Deferred  # noqa: PLC0415
-
+    def close(self, *args, **kwargs) -> asyncio.Future | None:
+        """Disconnect from the cluster (the workers stay up for the next crawl): a signal
+        handler; Scrapy awaits the future it returns when the spider closes. Nothing to await
+        when not connected (a crawl that never opened calls it after the reactor stopped)."""
         if self._client is not None:
-            return Deferred.fromFuture(asyncio.ensure_future(self.aclose()))
+            return asyncio.ensure_future(self.aclose())
         return None

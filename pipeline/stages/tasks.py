@@ -47,7 +47,8 @@ class Pool(Protocol):
         ...
 
     def close(self, *args: Any, **kwargs: Any) -> object:
-        """Stop the workers (or disconnect); a signal handler, which may return a Deferred."""
+        """Stop the workers (or disconnect); a signal handler, which may return an awaitable
+        Scrapy waits for."""
         ...
 
 
