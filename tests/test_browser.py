@@ -23,10 +23,28 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
-@pytest.fixture
-def site(sample_corpus):
-    with served(sample_corpus) as base:
+# The module's tests run on one pytest worker (`--dist loadfile`, the Makefile): the site
+# and the browser start once for them.
+@pytest.fixture(scope="module")
+def site(crawled_sample, tmp_path_factory):
+    """The crawled sample served, for the tests that only read it (a copy of its own)."""
+    with served(Path(shutil.copy(crawled_sample, tmp_path_factory.mktemp("site") / "prodops.db"))) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, launched once; each test opens its own pages (a new context each:
+    no cookie or storage passes from one test to the next)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield launched
+        launched.close()
 
 
 @contextlib.contextmanager
@@ -54,49 +72,41 @@ def served(db_path: Path, *options: str):
         server.wait(timeout=30)
 
 
-def test_browse_search_facet_list_and_feed(site):
-    from playwright.sync_api import sync_playwright
-
+def test_browse_search_facet_list_and_feed(site, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page()
-        page.goto(site + "/")
-        assert "ProdOps Curator" in page.title()
-        page.click("text=Browse every document")
-        page.fill('input[name="_search"]', "onboarding")
-        page.press('input[name="_search"]', "Enter")
-        page.wait_for_load_state()
-        assert "_search=onboarding" in page.url
-        assert page.locator("text=Onboarding New Product Managers in 30 Days").count() >= 1
-        facets = page.locator(".facet-results").inner_text()
-        assert "Onboarding, training & enablement" in facets and "enablement-training" not in facets
-        page.locator('a[href*="tags__arraycontains="]').first.click()
-        page.wait_for_load_state()
-        assert "tags__arraycontains=" in page.url
-        assert page.locator("table.rows-and-columns tbody tr").count() >= 1
-        page.goto(site + "/-/search")
-        page.fill('input[name="q"]', "onboarding")
-        page.press('input[name="q"]', "Enter")
-        page.wait_for_load_state()
-        assert "q=onboarding" in page.url
-        assert page.locator(".search-result a", has_text="Onboarding New Product Managers in 30 Days").count() == 1
-        page.locator('.facet[data-facet="tags"] a').first.click()
-        page.wait_for_load_state()
-        assert "tags=" in page.url and page.locator(".search-result").count() >= 1
-        page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
-        page.goto(site + "/prodops/list_prodops_reports")
-        assert page.locator("text=The State of Product Operations 2026").count() >= 1
-        page.screenshot(path=str(ARTIFACTS / "curated-list.png"), full_page=True)
-        response = page.goto(site + "/-/feeds/lists/prodops-reports.atom")
-        assert response.ok and "atom" in response.headers["content-type"]
-        feed = feedparser.parse(response.body())
-        assert not feed.bozo and len(feed.entries) == 2
-        browser.close()
+    page = browser.new_page()
+    page.goto(site + "/")
+    assert "ProdOps Curator" in page.title()
+    page.click("text=Browse every document")
+    page.fill('input[name="_search"]', "onboarding")
+    page.press('input[name="_search"]', "Enter")
+    page.wait_for_load_state()
+    assert "_search=onboarding" in page.url
+    assert page.locator("text=Onboarding New Product Managers in 30 Days").count() >= 1
+    facets = page.locator(".facet-results").inner_text()
+    assert "Onboarding, training & enablement" in facets and "enablement-training" not in facets
+    page.locator('a[href*="tags__arraycontains="]').first.click()
+    page.wait_for_load_state()
+    assert "tags__arraycontains=" in page.url
+    assert page.locator("table.rows-and-columns tbody tr").count() >= 1
+    page.goto(site + "/-/search")
+    page.fill('input[name="q"]', "onboarding")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_load_state()
+    assert "q=onboarding" in page.url
+    assert page.locator(".search-result a", has_text="Onboarding New Product Managers in 30 Days").count() == 1
+    page.locator('.facet[data-facet="tags"] a').first.click()
+    page.wait_for_load_state()
+    assert "tags=" in page.url and page.locator(".search-result").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+    page.goto(site + "/prodops/list_prodops_reports")
+    assert page.locator("text=The State of Product Operations 2026").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "curated-list.png"), full_page=True)
+    response = page.goto(site + "/-/feeds/lists/prodops-reports.atom")
+    assert response.ok and "atom" in response.headers["content-type"]
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo and len(feed.entries) == 2
+    page.close()
     assert (ARTIFACTS / "curated-list.png").stat().st_size > 1000
     assert (ARTIFACTS / "search.png").stat().st_size > 1000
 
@@ -105,163 +115,146 @@ PAGES = {"home": "/", "search": "/-/search?q=onboarding", "document": None, "lis
          "chart": "/-/chart"}
 
 
-def browser_for(playwright):
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True,
-        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-
-
-def test_pages_read_well_at_two_widths_and_pass_axe(site):
+def test_pages_read_well_at_two_widths_and_pass_axe(site, browser):
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     axe = Axe()
-    with sync_playwright() as playwright:
-        browser = browser_for(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
 
-        # Home: the search box comes first; lists, concepts by label, latest, source health.
-        page.goto(site + "/")
-        main = page.locator("main")
-        assert main.locator("input").first.get_attribute("type") == "search"
-        assert main.locator('a[href="/-/lists/prodops-reports"]').inner_text() == "Product ops reports and whitepapers"
-        assert main.locator('a[href="/-/feeds/lists/prodops-reports.atom"]').count() == 1
-        assert "2 items" in main.inner_text()
-        assert main.locator("a", has_text="Product operations — definition & role").count() == 1
-        assert "prodops-definition" not in main.inner_text()  # labels, not ids
-        assert "Sources: 6 — 6 ok, 0 backing off after errors, 0 disabled" in main.inner_text()
-        assert page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute(
-            "href") == "/-/feeds/latest.atom"
-        tables = page.goto(site + "/prodops").text()
-        assert "minhash_bands" not in tables.split("hidden table")[0]  # internal tables hidden ...
-        assert page.goto(site + "/prodops/minhash_bands").ok  # ... but reachable
+    # Home: the search box comes first; lists, concepts by label, latest, source health.
+    page.goto(site + "/")
+    main = page.locator("main")
+    assert main.locator("input").first.get_attribute("type") == "search"
+    assert main.locator('a[href="/-/lists/prodops-reports"]').inner_text() == "Product ops reports and whitepapers"
+    assert main.locator('a[href="/-/feeds/lists/prodops-reports.atom"]').count() == 1
+    assert "2 items" in main.inner_text()
+    assert main.locator("a", has_text="Product operations — definition & role").count() == 1
+    assert "prodops-definition" not in main.inner_text()  # labels, not ids
+    assert "Sources: 6 — 6 ok, 0 backing off after errors, 0 disabled" in main.inner_text()
+    assert page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute(
+        "href") == "/-/feeds/latest.atom"
+    tables = page.goto(site + "/prodops").text()
+    assert "minhash_bands" not in tables.split("hidden table")[0]  # internal tables hidden ...
+    assert page.goto(site + "/prodops/minhash_bands").ok  # ... but reachable
 
-        # Search: facets by label; a result leads to the document's own page.
-        page.goto(site + PAGES["search"])
-        facets = page.locator(".search-facets").inner_text()
-        assert "Guide or playbook" in facets and "guide-playbook" not in facets
-        page.locator(".search-result a", has_text="details").first.click()
-        page.wait_for_load_state()
-        assert "/-/documents/" in page.url
-        PAGES["document"] = page.url.removeprefix(site)
+    # Search: facets by label; a result leads to the document's own page.
+    page.goto(site + PAGES["search"])
+    facets = page.locator(".search-facets").inner_text()
+    assert "Guide or playbook" in facets and "guide-playbook" not in facets
+    page.locator(".search-result a", has_text="details").first.click()
+    page.wait_for_load_state()
+    assert "/-/documents/" in page.url
+    PAGES["document"] = page.url.removeprefix(site)
 
-        # The document's page: the original linked, facts, concepts with reasons, paragraphs.
-        article = page.locator("main article")
-        assert article.locator("h1 a").get_attribute("href").startswith("http://127.0.0.1")
-        text = article.inner_text()
-        assert "Onboarding, training & enablement" in text and "Guide or playbook" in text
-        assert article.locator(".document-text p").count() >= 4
-        assert "Why these concepts" in text and "On curated lists" in text
-        assert article.locator("a", has_text="The raw row").count() == 1
+    # The document's page: the original linked, facts, concepts with reasons, paragraphs.
+    article = page.locator("main article")
+    assert article.locator("h1 a").get_attribute("href").startswith("http://127.0.0.1")
+    text = article.inner_text()
+    assert "Onboarding, training & enablement" in text and "Guide or playbook" in text
+    assert article.locator(".document-text p").count() >= 4
+    assert "Why these concepts" in text and "On curated lists" in text
+    assert article.locator("a", has_text="The raw row").count() == 1
 
-        # The list's page: rules in words, items, its feed declared and its exports working.
-        page.goto(site + PAGES["list"])
-        body = page.locator("main").inner_text()
-        assert "of type whitepaper or report" in body and "The State of Product Operations 2026" in body
-        feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
-        assert feed == "/-/feeds/lists/prodops-reports.atom"
-        assert page.request.get(site + "/-/exports/lists/prodops-reports.md").text().startswith("# Product ops")
-        page.goto(site + "/prodops/list_prodops_reports")
-        assert page.locator('head link[rel="alternate"][type="application/atom+xml"]').count() == 1
+    # The list's page: rules in words, items, its feed declared and its exports working.
+    page.goto(site + PAGES["list"])
+    body = page.locator("main").inner_text()
+    assert "of type whitepaper or report" in body and "The State of Product Operations 2026" in body
+    feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    assert feed == "/-/feeds/lists/prodops-reports.atom"
+    assert page.request.get(site + "/-/exports/lists/prodops-reports.md").text().startswith("# Product ops")
+    page.goto(site + "/prodops/list_prodops_reports")
+    assert page.locator('head link[rel="alternate"][type="application/atom+xml"]').count() == 1
 
-        # The charts: inside the site's layout, two of them, each with its numbers as text.
-        page.goto(site + PAGES["chart"])
-        assert page.locator("main table.chart caption").count() == 2
-        assert page.locator("header nav").count() == 1
+    # The charts: inside the site's layout, two of them, each with its numbers as text.
+    page.goto(site + PAGES["chart"])
+    assert page.locator("main table.chart caption").count() == 2
+    assert page.locator("header nav").count() == 1
 
-        problems = {}
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            for name, path in PAGES.items():
-                page.goto(site + path)
-                page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-                serious = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-                           for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-                if serious:
-                    problems[f"{name} at {width}px"] = serious
-                if width == 390 and name != "chart":  # one column, no horizontal scrolling
-                    scroll = page.evaluate("document.documentElement.scrollWidth")
-                    assert scroll <= 390, f"{name} is {scroll}px wide at 390px"
-        browser.close()
+    problems = {}
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in PAGES.items():
+            page.goto(site + path)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            serious = [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                       for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+            if serious:
+                problems[f"{name} at {width}px"] = serious
+            if width == 390 and name != "chart":  # one column, no horizontal scrolling
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= 390, f"{name} is {scroll}px wide at 390px"
+    page.close()
     assert not problems, problems
     for name in PAGES:
         assert (ARTIFACTS / f"{name}-390.png").stat().st_size > 1000
 
 
-def test_pages_keep_the_content_security_policy_and_their_scripts_run(site):
+def test_pages_keep_the_content_security_policy_and_their_scripts_run(site, browser):
     """Chromium reports no Content-Security-Policy violation on the site's pages (each one is
     also a `securitypolicyviolation` event, recorded from before the page's own scripts),
     and the scripts the pages rely on, Datasette's inline ones now files of ours, still run."""
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = browser_for(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        console, errors = [], []
-        page.on("console", lambda message: console.append(f"{page.url}: {message.text}"))
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation',"
-                             " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
-        page.goto(site + "/-/search?q=onboarding")
-        document = page.locator(".search-result a", has_text="details").first.get_attribute("href")
-        violations = {}
-        for path in ("/", "/-/search?q=onboarding", document, "/prodops/documents", "/prodops",
-                     "/-/lists/prodops-reports", "/prodops/list_prodops_reports", "/prodops/latest", "/-/chart",
-                     "/-/feeds/latest.atom"):
-            response = page.goto(site + path)
-            assert response.ok, path
-            assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
-            if page.evaluate("window.cspViolations ? window.cspViolations.length : 0"):
-                violations[path] = page.evaluate("window.cspViolations")
-        assert not violations, violations
-        assert not [line for line in console if "Content Security Policy" in line or "Content-Security-Policy" in line]
-        assert not errors, errors  # no script failed (an undefined DATASETTE_ALLOW_FACET would)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console, errors = [], []
+    page.on("console", lambda message: console.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation',"
+                         " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.goto(site + "/-/search?q=onboarding")
+    document = page.locator(".search-result a", has_text="details").first.get_attribute("href")
+    violations = {}
+    for path in ("/", "/-/search?q=onboarding", document, "/prodops/documents", "/prodops",
+                 "/-/lists/prodops-reports", "/prodops/list_prodops_reports", "/prodops/latest", "/-/chart",
+                 "/-/feeds/latest.atom"):
+        response = page.goto(site + path)
+        assert response.ok, path
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
+        if page.evaluate("window.cspViolations ? window.cspViolations.length : 0"):
+            violations[path] = page.evaluate("window.cspViolations")
+    assert not violations, violations
+    assert not [line for line in console if "Content Security Policy" in line or "Content-Security-Policy" in line]
+    assert not errors, errors  # no script failed (an undefined DATASETTE_ALLOW_FACET would)
 
-        # table.js: a column's menu opens and offers a facet (allow_facet reached it).
-        page.goto(site + "/prodops/documents")
-        page.locator('th[data-column="url"] .dropdown-menu-icon').click()
-        assert page.locator(".dropdown-menu").is_visible()
-        assert page.locator(".dropdown-menu a.dropdown-facet").is_visible()
-        # close-open-menus.js: an open <details> closes when a click lands outside it.
-        page.keyboard.press("Escape")
-        help_box = page.locator("details.column-help")
-        help_box.locator("summary").click()
-        assert help_box.evaluate("d => d.open")
-        page.locator("h1").first.click()
-        assert not help_box.evaluate("d => d.open")
-        # codemirror-foot.js: a canned query's SQL gets its Format button.
-        page.goto(site + "/prodops/latest")
-        page.wait_for_load_state("load")
-        assert page.locator("button#sql-format").is_visible()
-        browser.close()
+    # table.js: a column's menu opens and offers a facet (allow_facet reached it).
+    page.goto(site + "/prodops/documents")
+    page.locator('th[data-column="url"] .dropdown-menu-icon').click()
+    assert page.locator(".dropdown-menu").is_visible()
+    assert page.locator(".dropdown-menu a.dropdown-facet").is_visible()
+    # close-open-menus.js: an open <details> closes when a click lands outside it.
+    page.keyboard.press("Escape")
+    help_box = page.locator("details.column-help")
+    help_box.locator("summary").click()
+    assert help_box.evaluate("d => d.open")
+    page.locator("h1").first.click()
+    assert not help_box.evaluate("d => d.open")
+    # codemirror-foot.js: a canned query's SQL gets its Format button.
+    page.goto(site + "/prodops/latest")
+    page.wait_for_load_state("load")
+    assert page.locator("button#sql-format").is_visible()
+    page.close()
 
 
-def test_a_paraphrase_finds_a_page_by_meaning_and_its_page_shows_related_resources(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = browser_for(playwright)
-        page = browser.new_page()
-        page.goto(site + "/-/search")
-        # No page of the sample web has "client" or "complaints": only meaning can find it.
-        page.fill('input[name="q"]', "client complaints")
-        page.press('input[name="q"]', "Enter")
-        page.wait_for_load_state()
-        first = page.locator(".search-result").first
-        assert "Building a Voice of the Customer Program" in first.inner_text()
-        assert first.locator(".matched-by").inner_text() == "matched by meaning"
-        assert "No document has all of these words" in page.locator(".search-summary").inner_text()
-        first.locator("text=details").click()
-        page.wait_for_load_state()
-        related = page.locator("ul.related li a")
-        assert 1 <= related.count() <= 5
-        assert "Building a Voice of the Customer Program" not in page.locator("ul.related").inner_text()
-        related.first.click()
-        page.wait_for_load_state()
-        assert "/-/documents/" in page.url
-        browser.close()
+def test_a_paraphrase_finds_a_page_by_meaning_and_its_page_shows_related_resources(site, browser):
+    page = browser.new_page()
+    page.goto(site + "/-/search")
+    # No page of the sample web has "client" or "complaints": only meaning can find it.
+    page.fill('input[name="q"]', "client complaints")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_load_state()
+    first = page.locator(".search-result").first
+    assert "Building a Voice of the Customer Program" in first.inner_text()
+    assert first.locator(".matched-by").inner_text() == "matched by meaning"
+    assert "No document has all of these words" in page.locator(".search-summary").inner_text()
+    first.locator("text=details").click()
+    page.wait_for_load_state()
+    related = page.locator("ul.related li a")
+    assert 1 <= related.count() <= 5
+    assert "Building a Voice of the Customer Program" not in page.locator("ul.related").inner_text()
+    related.first.click()
+    page.wait_for_load_state()
+    assert "/-/documents/" in page.url
+    page.close()
 
 
 # Pages a product-ops blog's neighbours publish too (written for this test): slug, title, paragraphs.
@@ -295,14 +288,13 @@ OFF_TOPIC = [{"slug": slug, "title": title, "author": "A Neighbour", "date": f"2
              for day, (slug, title, paragraphs) in enumerate(OFF_TOPIC_PAGES)]
 
 
-def test_the_front_page_and_feed_show_documents_about_product_ops(sample_corpus, tmp_path):
+def test_the_front_page_and_feed_show_documents_about_product_ops(sample_corpus, tmp_path, browser):
     """The demo corpus with off-topic pages crawled after it (so they are the latest): the
     home page's latest additions and the Atom feed leave them out and say so, and the link
     to everything leads to them."""
     import sqlite3
 
     from conftest import write_sources
-    from playwright.sync_api import sync_playwright
 
     from pipeline.config.sources import Source
     from pipeline.demo.sampleweb import article_html
@@ -320,8 +312,7 @@ def test_the_front_page_and_feed_show_documents_about_product_ops(sample_corpus,
         stored = dict(conn.execute(f"SELECT title, relevance FROM documents WHERE title IN ({', '.join('?' * 3)})",
                                    titles).fetchall())
     assert set(stored) == set(titles) and max(stored.values()) < 0.5, stored
-    with served(db_path) as base, sync_playwright() as playwright:
-        browser = browser_for(playwright)
+    with served(db_path) as base:
         page = browser.new_page()
         page.goto(base + "/")
         latest = page.locator("#latest-h + p + ul").inner_text()
@@ -330,7 +321,7 @@ def test_the_front_page_and_feed_show_documents_about_product_ops(sample_corpus,
         page.click("text=Everything, on topic or not")
         page.wait_for_load_state()
         assert all(page.locator(f"text={title}").count() >= 1 for title in titles)
-        browser.close()
+        page.close()
         feed = feedparser.parse(urllib.request.urlopen(base + "/-/feeds/latest.atom", timeout=10).read())
     assert len(feed.entries) >= 10 and not {entry.title for entry in feed.entries} & set(titles)
 
@@ -341,13 +332,13 @@ def serious_violations(axe, page) -> list[str]:
 
 
 def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_and_signs_out(
-        sample_corpus, tmp_path):
+        sample_corpus, tmp_path, browser):
     """Signed in, three documents judged from the review queue with the keyboard, one pinned
     with a note from a search result: on the list's page and in its Atom feed, in the labels
     and lists files with their comments kept; signed out, no act is offered. The signed-in
     pages pass axe and fit 390 px."""
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from pipeline.config.labels import load_labels
     from pipeline.config.lists import load_lists
@@ -363,9 +354,7 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
     assert added.returncode == 0, added.stderr
     note = "Start here <script>alert(1)</script>"
     axe, problems = Axe(), {}
-    with served(db_path, "--lists", str(lists_file), "--labels", str(labels_file)) as base, \
-            sync_playwright() as playwright:
-        browser = browser_for(playwright)
+    with served(db_path, "--lists", str(lists_file), "--labels", str(labels_file)) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -416,7 +405,7 @@ def test_a_curator_judges_from_the_queue_by_keyboard_pins_from_a_search_result_a
         assert page.locator("details.curate").count() == 0
         page.goto(base + "/-/review")
         assert "/-/login" in page.url
-        browser.close()
+        page.close()
     assert not errors, errors
     assert not {name: found for name, found in problems.items() if found}, problems
     concept_ids = set(load_taxonomy(ROOT / "data" / "taxonomy.yaml").ids())
