@@ -74,7 +74,12 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     headers = {"content-location": url}
     if charset.content_type:
         headers["content-type"] = charset.content_type
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
+    # Entries' links are resolved (feedparser always resolves link and id elements); the URIs
+    # inside their HTML are not: only the text of that HTML is kept (html_to_text), and
+    # resolving them re-parsed every entry's markup, a third of the parse (on the 647 feeds
+    # of ../shared/corpora, CPU 13.8 -> 9.5 s, every parsed feed identical).
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True,
+                              resolve_relative_uris=False)
     bozo = _malformation(parsed)
     if charset.guessed and not bozo:
         # Read right, but the publisher should declare it: XML without a declaration is UTF-8.
