@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.config.files import PROJECT_DATA, ConfigError, read_yaml
+from pipeline.config.files import PROJECT_DATA, ConfigError, file_version, read_yaml
 
 DEFAULT_ENTITIES = PROJECT_DATA / "entities.yaml"
 KINDS = ("tool", "framework", "method", "metric")
@@ -66,7 +66,12 @@ def _entity(path: Path, index: int, entry: Any) -> Entity:
     return Entity(entry["name"], entry["kind"], phrases, case_sensitive)
 
 
-@functools.lru_cache(maxsize=4)
 def cached_entities(path: str) -> tuple[Entity, ...]:
-    """The entities at `path`, read once per process (worker processes index many documents)."""
-    return tuple(load_entities(path))
+    """The entities at `path`, read once per process while the file is unchanged
+    (file_version, as cached_taxonomy)."""
+    return _entities_of(file_version(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _entities_of(version: tuple) -> tuple[Entity, ...]:
+    return tuple(load_entities(version[0]))

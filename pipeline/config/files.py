@@ -4,6 +4,7 @@ type for what is wrong in them, and the helpers every config reader shares."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,22 @@ def parse_entries(path: Path, entries: list, parse, key: str, what: str) -> list
 # name → text. A worker reads these, never its own disk, so every worker tags with the
 # crawler's taxonomy. The name carries a digest of the text: a changed file is a new name.
 SHIPPED: dict[str, str] = {}
+
+
+def file_version(path: str | Path) -> tuple:
+    """What tells one text of a config file from another without reading it, for the caches
+    of parsed files (cached_taxonomy, cached_entities): a shipped name carries a digest of its
+    text; a file on disk is known by its size and modification time, so an edited file is
+    read again (by a long-lived `prodops serve` too). A file that cannot be stat'ed is known by
+    its name alone: reading it says what is wrong."""
+    name = str(path)
+    if name in SHIPPED:
+        return (name,)
+    try:
+        status = os.stat(name)
+    except OSError:
+        return (name,)
+    return (name, status.st_mtime_ns, status.st_size)
 
 
 def shipped_name(path: str | Path, text: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config.files import PROJECT_DATA, ConfigError, read_yaml
+from pipeline.config.files import PROJECT_DATA, ConfigError, file_version, read_yaml
 
 DEFAULT_TAXONOMY = PROJECT_DATA / "taxonomy.yaml"
 
@@ -143,7 +143,13 @@ def _content_type(path: Path, index: int, entry: Any) -> ContentType:
     )
 
 
-@functools.lru_cache(maxsize=4)
 def cached_taxonomy(path: str) -> Taxonomy:
-    """The taxonomy at `path`, read once per process (worker processes tag many documents)."""
-    return load_taxonomy(path)
+    """The taxonomy at `path`, read once per process while the file is unchanged
+    (file_version): a crawl's stages check it when built and its workers tag many
+    documents with it; a malformed file raises ConfigError each time."""
+    return _taxonomy_of(file_version(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _taxonomy_of(version: tuple) -> Taxonomy:
+    return load_taxonomy(version[0])

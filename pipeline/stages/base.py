@@ -10,8 +10,8 @@ from typing import Self
 from scrapy.utils.misc import load_object
 
 from pipeline import STAGES
-from pipeline.config.entities import load_entities
-from pipeline.config.taxonomy import load_taxonomy
+from pipeline.config.entities import cached_entities
+from pipeline.config.taxonomy import cached_taxonomy
 from pipeline.items import Page
 from pipeline.stages.pool import pool_of
 from pipeline.stages.reading import Call, ReadAhead
@@ -52,7 +52,7 @@ class TaxonomyStage(PooledStage):
 
     def __init__(self, pool: Pool, taxonomy_path: str):
         super().__init__(pool)
-        load_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
+        cached_taxonomy(taxonomy_path)  # a malformed taxonomy stops the crawl before it starts
         self.taxonomy_path = pool.ship(taxonomy_path)  # what the workers read it as
 
     @classmethod
@@ -71,6 +71,6 @@ def read_ahead_of(settings, pool: Pool) -> ReadAhead:
     """The later stages' settings, as their calls will carry them (config files as the
     workers name them), for the extraction's task to run those calls ahead. A malformed
     file stops the crawl here, as it would in its own stage."""
-    load_taxonomy(settings.get("PRODOPS_TAXONOMY"))
-    load_entities(settings.get("PRODOPS_ENTITIES"))
+    cached_taxonomy(settings.get("PRODOPS_TAXONOMY"))
+    cached_entities(settings.get("PRODOPS_ENTITIES"))
     return ReadAhead.of(settings, pool.ship)

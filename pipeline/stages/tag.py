@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pipeline.config.entities import load_entities
+from pipeline.config.entities import cached_entities
 from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
 from pipeline.stages.reading import tag_call
@@ -19,7 +19,7 @@ class TagStage(TaxonomyStage):
 
     def __init__(self, pool: Pool, taxonomy_path: str, entities_path: str, semantic: bool = True):
         super().__init__(pool, taxonomy_path)
-        load_entities(entities_path)  # a malformed file stops the crawl before it starts
+        cached_entities(entities_path)  # a malformed file stops the crawl before it starts
         self.entities_path = pool.ship(entities_path)  # what the workers read it as
         self.semantic = semantic
 
