@@ -36,7 +36,7 @@ lint: setup  ## ruff and mypy, as configured in pyproject.toml
 	$(BIN)/mypy
 
 test: lint  ## lint and types first (fail fast), then the whole suite, on every core
-	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25  # a module's tests on one worker: its fixtures made once; the slowest listed
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25  # a module's tests on one worker: its fixtures made once; modules in collection order (the long ones first, tests/conftest.py), not by their number of tests; the slowest listed
 
 bench: setup
 	$(BIN)/python benchmarks/crawl.py

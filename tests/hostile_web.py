@@ -11,6 +11,7 @@ crawls them all in one run and states the expected outcome of each.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import socket
 import socketserver
@@ -186,6 +187,7 @@ def local_feed_path(secret_path: str) -> str:
 def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
     """path -> (what it does, handler). `base` is the server's own URL."""
     feed_entries = [(f"g{n}", f"{base}/entry/{n}", f"Entry {n}") for n in range(10_000)]
+    gzip_bomb_body, brotli_bomb_body = bombs()
     table: dict[str, tuple[str, Handler]] = {
         "/robots.txt": ("empty robots.txt", lambda c: c.send(b"", content_type="text/plain")),
         "/good": ("a good article (the control)", lambda c: c.send(article("A good article"))),
@@ -200,9 +202,9 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
         "/gone": ("410 Gone", lambda c: c.send(b"gone", 410)),
         "/loop": ("redirects to itself", lambda c: c.send(b"", 302, extra={"Location": "/loop"})),
         "/gzip-bomb": ("1 MB of gzip inflating to 1 GiB", lambda c: c.send(
-            GZIP_BOMB, extra={"Content-Encoding": "gzip"})),
+            gzip_bomb_body, extra={"Content-Encoding": "gzip"})),
         "/brotli-bomb": ("brotli inflating to 1 GiB", lambda c: c.send(
-            BROTLI_BOMB, extra={"Content-Encoding": "br"})),
+            brotli_bomb_body, extra={"Content-Encoding": "br"})),
         "/big-plain": (f"{BIG_BODY_MB} MB with Content-Length", lambda c: _big(c, chunked=False)),
         "/big-chunked": (f"{BIG_BODY_MB} MB chunked, no length", lambda c: _big(c, chunked=True)),
         "/charset/lying": ("UTF-8 body labelled ISO-8859-1 in the header", lambda c: c.send(
@@ -261,8 +263,11 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
     return table
 
 
-GZIP_BOMB = gzip_bomb()
-BROTLI_BOMB = brotli_bomb()
+@functools.cache
+def bombs() -> tuple[bytes, bytes]:
+    """The gzip and brotli bombs the routes serve, made once, when a hostile web is first
+    made (3 s of compression: not at import, which every pytest worker's collection does)."""
+    return gzip_bomb(), brotli_bomb()
 
 
 class HostileWeb:

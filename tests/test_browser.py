@@ -19,8 +19,8 @@ from conftest import ROOT, crawl_into, free_port
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.long, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                  reason="Debian's chromium is not installed (.ci/run installs it)")]
 
 
 # The module's tests run on one pytest worker (`--dist loadfile`, the Makefile): the site

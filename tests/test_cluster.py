@@ -15,6 +15,8 @@ from dask_cluster import Cluster, MutualTLS
 
 from pipeline.stages.cluster import ClusterError, check_address
 
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
+
 COMPARED = ("id", "url", "title", "text", "content_hash", "content_type", "language", "tags", "tag_scores",
             "relevance", "why", "entities", "too_short", "gated", "published", "author")
 

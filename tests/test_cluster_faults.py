@@ -14,6 +14,8 @@ from dask_cluster import Cluster, crawl_under_way, generated_feed
 from pipeline.config.sources import Source
 from pipeline.demo.webserver import Route, StaticWeb
 
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
+
 
 @pytest.fixture
 def cluster(tmp_path):

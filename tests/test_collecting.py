@@ -1,6 +1,7 @@
 """Collecting edge cases through a real crawl: feed quirks, PDFs that cannot be read, and
 one failing source next to good ones."""
 
+import pytest
 import sqlite_utils
 from conftest import FAST, POOLED, run_bounded, run_prodops, write_sources
 from hostile_web import pdf_bomb
@@ -10,6 +11,8 @@ from pipeline.demo.articles import ARTICLES
 from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.sampleweb import article_html, page_html
 from pipeline.demo.webserver import Route, StaticWeb
+
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
 
 def rss(base, items):

@@ -1,8 +1,11 @@
 """Extraction with trafilatura: main text and metadata, None when there is no main text."""
 
+import pytest
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import EMPTY, article_html, page_html
 from pipeline.understand.extraction import declared_language, extract_html
+
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
 BASE = "http://blog.example"
 
@@ -38,7 +41,6 @@ def test_declared_language():
 
 
 def test_what_a_feed_gave_is_not_searched_for_and_the_rest_is_as_the_whole_extraction_finds_it():
-    import pytest
     from conftest import CORPORA
 
     from pipeline.understand.extraction import KNOWN_FROM_FEEDS

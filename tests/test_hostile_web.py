@@ -22,6 +22,8 @@ from hostile_web import SECRET, HostileWeb, local_feed_path
 
 from pipeline.config.sources import Source
 
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
+
 # Two worker processes, as a crawl has by default on this machine: the crawler process then
 # holds no embedding model, and the peak below is the largest of the crawler and its workers.
 # Eight requests at a time to this one host (two by default, polite to a real site): at two,

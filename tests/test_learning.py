@@ -4,6 +4,7 @@ The corpus is a real SQLite file holding the situations set's pages and generate
 
 from __future__ import annotations
 
+import pytest
 import json
 import random
 
@@ -14,6 +15,8 @@ from pipeline.config.files import PROJECT_DATA
 from pipeline.store.database import open_database
 from pipeline.store.documents import document_id_for_url
 from tests.conftest import run_prodops
+
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
 # A curator whose readers are product-ops people and agile coaches alike: the tagger takes
 # pages about Scrum teams' ceremonies for project management (a neighbouring field), and the

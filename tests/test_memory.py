@@ -18,6 +18,7 @@ ru_maxrss, which also counts the pytest process's size at the moment it started 
 
 from __future__ import annotations
 
+import pytest
 import random
 import re
 import subprocess
@@ -28,6 +29,8 @@ from conftest import ROOT, watch_peaks, write_sources
 
 from pipeline.config.sources import Source
 from pipeline.demo.webserver import Route, StaticWeb
+
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
 FEEDS = 40
 ENTRIES = 100

@@ -1,5 +1,6 @@
 """Corpus quality: tagging, content types, near-duplicates, retag and the eval harness."""
 
+import pytest
 import json
 
 import numpy as np
@@ -17,6 +18,8 @@ from pipeline.understand.classify import TypeIndex, content_type, is_gated, lang
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.relevance import RELEVANT
 from pipeline.understand.tagging import TAG_THRESHOLD, tag, tags_from_scores
+
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
 TAXONOMY = load_taxonomy()
 

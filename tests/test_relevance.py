@@ -20,8 +20,8 @@ from pipeline.understand.relevance import RELEVANT
 HARDEST_HELD_OUT = ["5a96f363a5cd333d.xml", "6d28cf55da15a12d.xml", "5739ef9f30ed2331.xml",
                     "35d239094642a61f.xml", "72d1083fa3130282.xml", "4ddadbf812cac3b2.xml"]
 
-pytestmark = pytest.mark.skipif(not neighbourhood.available(),
-                                reason=f"the neighbourhood's feeds are not at {neighbourhood.NEIGHBOURHOOD}")
+pytestmark = [pytest.mark.long, pytest.mark.skipif(not neighbourhood.available(),
+                                  reason=f"the neighbourhood's feeds are not at {neighbourhood.NEIGHBOURHOOD}")]
 
 
 def test_real_off_topic_feeds_are_scored_off_topic_and_carry_no_tags(tmp_path):

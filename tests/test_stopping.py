@@ -20,6 +20,8 @@ from pipeline.config.sources import Source
 from pipeline.demo.generate import generated_web
 from pipeline.demo.webserver import StaticWeb
 
+pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
+
 
 def descendants(pid: int) -> set[int]:
     """Every process started (directly or not) by `pid`, from /proc."""
