@@ -43,27 +43,36 @@ class PhraseIndex:
         self._exact: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         self.longest = 1
         self._starts: set[str] = set()  # first words, folded: most positions start no phrase
+        # Every phrase's leading words, folded ("customer", "customer feedback", ...): a
+        # position's n-grams are tried only while they still begin some phrase.
+        self._prefixes: set[tuple[str, ...]] = set()
         for owner, phrase in phrases:
             key = tuple(words(phrase))
             if not key:
                 continue
+            folded = tuple(w.lower() for w in key)
             if is_acronym(phrase) or owner in exact_owners:
                 self._exact.setdefault(key, []).append((owner, phrase))
             else:
-                folded = tuple(w.lower() for w in key)
                 self._folded.setdefault(folded, []).append((owner, phrase.lower()))
             self.longest = max(self.longest, len(key))
-            self._starts.add(key[0].lower())
+            self._starts.add(folded[0])
+            self._prefixes.update(folded[:length] for length in range(1, len(folded) + 1))
 
     def find(self, text: str) -> Counter:
         """Counter of (owner, phrase) -> occurrences in `text`."""
         found: Counter = Counter()
         tokens, folded = tokens_of(text)
         starts = self._starts
-        # Only positions where some phrase begins are tried (a small share of the words).
+        prefixes = self._prefixes
+        # Only positions where some phrase begins are tried (a small share of the words), and
+        # at each only as many words as still begin a phrase.
         for start in [i for i, word in enumerate(folded) if word in starts]:
             for length in range(1, min(self.longest, len(tokens) - start) + 1):
-                for owner_phrase in self._folded.get(tuple(folded[start:start + length]), ()):
+                key = tuple(folded[start:start + length])
+                if key not in prefixes:
+                    break
+                for owner_phrase in self._folded.get(key, ()):
                     found[owner_phrase] += 1
                 if self._exact:
                     for owner_phrase in self._exact.get(tuple(tokens[start:start + length]), ()):
