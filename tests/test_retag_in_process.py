@@ -85,3 +85,22 @@ def test_a_retag_applies_the_curators_labels(corpus, taxonomy):
     examples = retag.labelled_examples(corpus, taxonomy)
     assert [label.url for _, label in examples] == sorted(
         (url for _, url in rows), key=lambda url: next(d for d, u in rows if u == url))
+
+
+def test_a_pool_of_workers_writes_what_this_process_writes_and_a_small_corpus_needs_none(
+        tmp_path, corpus, taxonomy, monkeypatch):
+    """Two spawned worker processes (a corpus of IN_PROCESS_UP_TO documents or more) tag as
+    this process does; below that, the default tags here without starting any."""
+    corpus.execute("UPDATE documents SET tags = '[]', relevance = 0.0")
+    corpus.conn.commit()
+    other = store_labelled_pages(open_database(tmp_path / "other.db"), taxonomy)
+    other.execute("UPDATE documents SET tags = '[]', relevance = 0.0")
+    other.conn.commit()
+    pooled = retag.retag_corpus(corpus, taxonomy, workers=2)
+    assert pooled.seen == corpus["documents"].count and pooled.changed > 0
+    started = []
+    monkeypatch.setattr(retag, "ProcessPoolExecutor", lambda *args, **kwargs: started.append(args))
+    here = retag.retag_corpus(other, taxonomy)  # the default, for a small corpus
+    assert started == [] and here.seen == pooled.seen
+    assert columns(corpus, "tags", "relevance", "content_type", "why") == columns(other, "tags", "relevance",
+                                                                                  "content_type", "why")

@@ -5,8 +5,8 @@ fetched).
 With at least MIN_LABELS labels (pipeline.understand.learning), the labelled documents are
 tagged first and the models are fitted on them; then every document is tagged, adjusted by
 the models, and a labelled one takes its label. The tagging (phrases, semantic reading,
-content type) runs in a process per core, a batch at a time; this process adjusts, compares
-and writes.
+content type) runs in a process per core, a batch at a time (in this process for a corpus of
+fewer than IN_PROCESS_UP_TO documents); this process adjusts, compares and writes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
            "tags", "tag_scores", "relevance", "why", "content_type", "entities", "markup_types",
            "tagger_relevance", "tagger_scores")
+
+# Fewer documents are tagged in this process: a pool's workers take seconds to start and load
+# their models. On two cores (2026-12-04, generated pages): 100 documents 1.8 s here, 4.3 s
+# with a pool of two; 300: 4.2 vs 6.5 s; 600: 8.0 vs 8.5 s.
+IN_PROCESS_UP_TO = 1000
 
 
 @dataclass
@@ -90,11 +95,14 @@ def judge(taxonomy: Taxonomy, entities: tuple[Entity, ...], records: list[dict])
 def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[Entity, ...] = (),
                  workers: int | None = None, executor=None) -> RetagSummary:
     """Retag every document (see the module docstring); `workers` processes tag (default:
-    one per core; 1: here, without a pool), or `executor` does (anything with `submit` whose
+    one per core, or here below IN_PROCESS_UP_TO documents; 1: here, without a pool), or
+    `executor` does (anything with `submit` whose
     futures have `result()`: a Dask cluster's client; the taxonomy travels with each batch)."""
     labels = document_labels(db)
     teacher: Teacher | None = fit(taxonomy, labelled_examples(db, taxonomy, labels))
     summary = RetagSummary(labels=len(labels), learned=teacher is not None)
+    if workers is None and executor is None and db["documents"].count < IN_PROCESS_UP_TO:
+        workers = 1  # a small corpus: tagged before a pool's workers would have loaded their models
     workers = workers or os.cpu_count() or 1
     pool = executor or (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
                         if workers > 1 else None)
