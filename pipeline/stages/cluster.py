@@ -20,12 +20,13 @@ installed). What it takes care of:
   once: storing happens here); one that dies while the pool connects (asking versions,
   shipping files, loading models) is left out, not counted against the crawl. A task past
   PRODOPS_TASK_TIMEOUT on a worker (the time it waits for one does not count) is cancelled,
-  its worker restarted (Dask's nanny) and warmed up, and TaskTimeout raised as with the
-  local pool. A scheduler lost mid-run ends the crawl cleanly: the spider is closed with the
-  reason `cluster-lost` at once (calls made after the loss are not sent: Dask would hold them
-  until it gave up reconnecting), the run is recorded as interrupted, and the next crawl
-  fetches what this one did not store. Dask's own log lines (its reconnect attempts and
-  their tracebacks) go to the crawl's log file with Scrapy's, not to the terminal.
+  its worker restarted (Dask's nanny; it loads its models before it takes a task), and
+  TaskTimeout raised as with the local pool. A scheduler lost mid-run ends the crawl
+  cleanly: the spider is closed with the reason `cluster-lost` at once (calls made after
+  the loss are not sent: Dask would hold them until it gave up reconnecting), the run is
+  recorded as interrupted, and the next crawl fetches what this one did not store. Dask's
+  own log lines (its reconnect attempts and their tracebacks) go to the crawl's log file
+  with Scrapy's, not to the terminal.
 - **Waiting for the scheduler.** How long to try to reach it is Dask's own setting,
   `distributed.comm.timeouts.connect` (its config files or DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT),
   CONNECT_TIMEOUT when not set: long enough for a scheduler started just before the crawl,
@@ -42,7 +43,8 @@ installed). What it takes care of:
   certificate), unless the user passes --cluster-insecure (warned on every run).
 
 Models load once per worker process (the stage functions cache them, as in local workers),
-and on connecting the pool has every worker load them, so no page's task pays for it.
+and every worker loads them before it takes a task (PrepareWorker), so no page's task pays
+for it.
 """
 
 from __future__ import annotations
@@ -213,16 +215,23 @@ def ship(path: str) -> str:
     return name
 
 
-class ShipFiles(WorkerPlugin):
-    """Dask worker plugin: puts the crawler's config files into each worker's SHIPPED."""
+class PrepareWorker(WorkerPlugin):
+    """Dask worker plugin, set up on each worker before it takes a task, those that join or
+    are restarted later included (the scheduler keeps it and a worker runs its setup before
+    it listens for work): puts the crawler's config files into the worker's SHIPPED and
+    loads what the stages load on first use (warm_up), so no page's task pays for it against
+    PRODOPS_TASK_TIMEOUT — a worker restarted for a stuck page came back cold, and the small
+    page sent to it next could be timed out while it loaded its models."""
 
-    name = "prodops-config"
+    name = "prodops-worker"
 
     def __init__(self, files: dict[str, str]):
         self.files = dict(files)
 
-    def setup(self, worker=None) -> None:
+    async def setup(self, worker=None) -> None:
         SHIPPED.update(self.files)
+        # In a thread: the worker's event loop goes on answering the scheduler meanwhile.
+        await asyncio.get_running_loop().run_in_executor(None, warm_up)
 
 
 def connect_and_check(address: str) -> dict[str, str]:
@@ -330,8 +339,7 @@ class ClusterPool:
         client = await Client(self.address, asynchronous=True, set_as_default=False)
         try:
             _check_versions(answers(await client.run(installed_version, on_error="return")))
-            await self._ship_files(client)
-            await client.run(warm_up, on_error="return")  # models load once per worker, before any page is timed
+            await self._prepare_workers(client)  # config files shipped, models loaded: before any page is timed
         except BaseException:
             await client.close()
             raise
@@ -342,13 +350,14 @@ class ClusterPool:
         return client
 
     @staticmethod
-    async def _ship_files(client, attempts: int = 3) -> None:
-        """Register the plugin that ships the config files. The scheduler keeps it for workers
-        that join later, then sends it to the current ones; a worker dying meanwhile fails
-        that send, so it is tried again (a worker that already has it just refreshes it)."""
+    async def _prepare_workers(client, attempts: int = 3) -> None:
+        """Register the plugin that prepares each worker (PrepareWorker). The scheduler keeps
+        it for workers that join later, then sends it to the current ones; a worker dying
+        meanwhile fails that send, so it is tried again (a worker that already has it just
+        runs its setup again: the files refreshed, the models already loaded)."""
         for attempt in range(attempts):
             try:
-                await client.register_plugin(ShipFiles(SHIPPED), name=ShipFiles.name)
+                await client.register_plugin(PrepareWorker(SHIPPED), name=PrepareWorker.name)
                 return
             except OSError:
                 if attempt == attempts - 1:
@@ -490,7 +499,8 @@ class ClusterPool:
 
     async def _stop_stuck(self, future) -> None:
         """Cancel a task past its time and restart the worker running it (Dask cannot stop
-        one thread), so the page does not keep a worker busy for ever; warm the new one up."""
+        one thread), so the page does not keep a worker busy for ever (the new one prepares
+        itself, PrepareWorker, before it takes a task)."""
         client = self._client
         assert client is not None  # the task was sent on it
         try:
@@ -499,9 +509,6 @@ class ClusterPool:
             await future.cancel()
             if stuck:
                 await client.restart_workers(stuck, timeout=60, raise_for_error=False)
-                # The restarted worker comes back cold: it loads its models now, not against the
-                # time of the pages sent to it next (the batch's others are, at once).
-                await client.run(warm_up, on_error="return")
         except Exception:
             logger.warning("Could not restart the worker of a task past its time", exc_info=True)
 
