@@ -75,9 +75,6 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = "prodops-curator"
 CONNECT_TIMEOUT = "10s"  # to reach the scheduler before giving up, unless Dask's config says otherwise
-# A default, as a library adds its own to Dask's: a value the user set (config file or
-# environment) still wins; Dask's default (30 s) does not.
-dask.config.update_defaults({"distributed": {"comm": {"timeouts": {"connect": CONNECT_TIMEOUT}}}})
 WAIT_LIMIT = 10  # PRODOPS_TASK_TIMEOUTs a task may take in all, waiting for a worker or run by one
 # Tasks the stages ask for within BATCH_WINDOW seconds travel as one Dask task (at most
 # MAX_BATCH): the Dask client costs the crawler about 1.3 ms of CPU a task, four tasks a page.
@@ -234,10 +231,19 @@ class PrepareWorker(WorkerPlugin):
         await asyncio.get_running_loop().run_in_executor(None, warm_up)
 
 
+@functools.cache
+def client_defaults() -> None:
+    """Add CONNECT_TIMEOUT to Dask's defaults, as a library adds its own: a value the user
+    set (config file or environment) still wins, Dask's own default (30 s) does not. Called
+    before a client connects, so a worker that imports this module keeps Dask's."""
+    dask.config.update_defaults({"distributed": {"comm": {"timeouts": {"connect": CONNECT_TIMEOUT}}}})
+
+
 def connect_and_check(address: str) -> dict[str, str]:
     """Connect once (synchronously) to check the cluster before a crawl writes anything:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
     _check_syntax(address)
+    client_defaults()
     try:
         client = Client(address, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
@@ -254,7 +260,7 @@ def connect_and_check(address: str) -> dict[str, str]:
 def executor(address: str) -> Client:
     """A checked client of the cluster for batch work (`prodops retag --cluster`): its
     `submit` and futures' `result()` are what retag's pool needs. Close it when done."""
-    connect_and_check(address)
+    connect_and_check(address)  # and client_defaults()
     return Client(address, set_as_default=False)
 
 
@@ -336,6 +342,7 @@ class ClusterPool:
 
     async def _connect(self):
         check_address(self.address, self.insecure)  # the CLI checked it; a setting given another way is too
+        client_defaults()
         client = await Client(self.address, asynchronous=True, set_as_default=False)
         try:
             _check_versions(answers(await client.run(installed_version, on_error="return")))
