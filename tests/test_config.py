@@ -104,3 +104,18 @@ def test_a_lists_file_with_a_duplicate_slug_is_refused(tmp_path):
     path.write_text("lists:\n  - {slug: a, title: A}\n  - {slug: a, title: B}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"list #2 \(a\): field 'slug': duplicate slug"):
         load_lists(path)
+
+
+def test_a_parsed_taxonomy_is_kept_while_its_file_is_unchanged_and_read_again_once_edited(tmp_path):
+    from pipeline.config.files import PROJECT_DATA
+    from pipeline.config.taxonomy import cached_taxonomy
+
+    path = tmp_path / "taxonomy.yaml"
+    text = (PROJECT_DATA / "taxonomy.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = cached_taxonomy(str(path))
+    assert cached_taxonomy(str(path)) is first  # a crawl's stages check it without reading it again
+    path.write_text(text.replace("label: Onboarding, training & enablement", "label: Onboarding and enablement"),
+                    encoding="utf-8")
+    edited = cached_taxonomy(str(path))
+    assert edited is not first and "Onboarding and enablement" in [concept.label for concept in edited.concepts]

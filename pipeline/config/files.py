@@ -45,9 +45,9 @@ SHIPPED: dict[str, str] = {}
 def file_version(path: str | Path) -> tuple:
     """What tells one text of a config file from another without reading it, for the caches
     of parsed files (cached_taxonomy, cached_entities): a shipped name carries a digest of its
-    text; a file on disk is known by its size and modification time, so an edited file is
-    read again (by a long-lived `prodops serve` too). A file that cannot be stat'ed is known by
-    its name alone: reading it says what is wrong."""
+    text; a file on disk is known by its size, inode and modification and change times, so an
+    edited or replaced file is read again (by a long-lived `prodops serve` too). A file that
+    cannot be stat'ed is known by its name alone: reading it says what is wrong."""
     name = str(path)
     if name in SHIPPED:
         return (name,)
@@ -55,7 +55,7 @@ def file_version(path: str | Path) -> tuple:
         status = os.stat(name)
     except OSError:
         return (name,)
-    return (name, status.st_mtime_ns, status.st_size)
+    return (name, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
 
 
 def shipped_name(path: str | Path, text: str) -> str:
