@@ -139,7 +139,6 @@ def _preload() -> None:
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object
 
-    from pipeline.understand import embeddings
     from pipeline.understand.classify import language
     from pipeline.understand.worker import warm_up
     from spiders import settings as project_settings
@@ -160,8 +159,9 @@ def _preload() -> None:
     # What a worker loads before its first page (trafilatura's date patterns, the list of
     # top-level domains its metadata reads, 0.1 s: a third of a one-page crawl), as the
     # inline stages of the tests' crawls would load it on their first page.
+    # The embedding model among them: loaded, not run (its tokenizer's threads start on first
+    # use, after the fork).
     warm_up()
-    embeddings.model()  # loaded, not run: its tokenizer's threads start on first use, after the fork
 
 
 def serve() -> None:

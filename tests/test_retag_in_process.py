@@ -91,11 +91,10 @@ def test_a_pool_of_workers_writes_what_this_process_writes_and_a_small_corpus_ne
         tmp_path, corpus, taxonomy, monkeypatch):
     """Two spawned worker processes (a corpus of IN_PROCESS_UP_TO documents or more) tag as
     this process does; below that, the default tags here without starting any."""
-    corpus.execute("UPDATE documents SET tags = '[]', relevance = 0.0")
-    corpus.conn.commit()
     other = store_labelled_pages(open_database(tmp_path / "other.db"), taxonomy)
-    other.execute("UPDATE documents SET tags = '[]', relevance = 0.0")
-    other.conn.commit()
+    for db in (corpus, other):
+        db.execute("UPDATE documents SET tags = '[]', relevance = 0.0")
+        db.conn.commit()
     pooled = retag.retag_corpus(corpus, taxonomy, workers=2)
     assert pooled.seen == corpus["documents"].count and pooled.changed > 0
     started = []

@@ -282,10 +282,12 @@ def dask_logs_to_the_crawl_log() -> None:
     propagate to the root logger, Scrapy's: the run's log file (the terminal with
     --verbose), at the levels Dask set."""
     theirs = set(logging.getLogger("distributed").handlers)
-    for candidate in list(logging.root.manager.loggerDict.values()):
-        if isinstance(candidate, logging.Logger) and theirs & set(candidate.handlers):
-            for handler in theirs & set(candidate.handlers):
-                candidate.removeHandler(handler)
+    loggers = [found for found in list(logging.root.manager.loggerDict.values()) if isinstance(found, logging.Logger)]
+    for candidate in loggers:
+        held = theirs & set(candidate.handlers)
+        for handler in held:
+            candidate.removeHandler(handler)
+        if held:
             candidate.propagate = True
 
 

@@ -96,8 +96,8 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
                  workers: int | None = None, executor=None) -> RetagSummary:
     """Retag every document (see the module docstring); `workers` processes tag (default:
     one per core, or here below IN_PROCESS_UP_TO documents; 1: here, without a pool), or
-    `executor` does (anything with `submit` whose
-    futures have `result()`: a Dask cluster's client; the taxonomy travels with each batch)."""
+    `executor` does (anything with `submit` whose futures have `result()`: a Dask cluster's
+    client; the taxonomy travels with each batch)."""
     labels = document_labels(db)
     teacher: Teacher | None = fit(taxonomy, labelled_examples(db, taxonomy, labels))
     summary = RetagSummary(labels=len(labels), learned=teacher is not None)
