@@ -32,7 +32,6 @@ the pool pauses the engine's new downloads, and resumes them when half are done.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import astuple
@@ -45,7 +44,7 @@ from pipeline.counters import DropReason
 from pipeline.stages.drops import Dropped
 from pipeline.stages.reading import ReadAhead
 from pipeline.stages.tasks import Backpressure, Pool, TaskOutOfMemory, TaskTimeout
-from pipeline.understand.worker import prepare_worker
+from pipeline.understand.worker import prepare_worker, worker_context
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 
@@ -86,7 +85,9 @@ def pool_of(crawler, warm_up: bool = True) -> Pool:
 
 
 class WorkerPool:
-    """A lazily started process pool (spawned: the crawler runs threads a fork would copy)."""
+    """A lazily started process pool (its workers forked from a fork server that has loaded the
+    models, pipeline.understand.worker.worker_context: the crawler runs threads a fork of it
+    would copy)."""
 
     def __init__(self, workers: int, timeout: float | None = None, crawler=None, warm_up: tuple | None = (),
                  memory_mb: int = 0, inline: bool = False):
@@ -124,8 +125,7 @@ class WorkerPool:
         first page's task. A stop that comes meanwhile is held until the engine runs
         (pipeline/crawl/runner.py: Scrapy would lose it and the crawl never end)."""
         if not self.inline and self._executor is None:
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPool(max_workers=self.workers, context=context, initializer=prepare_worker,
+            self._executor = ProcessPool(max_workers=self.workers, context=worker_context(), initializer=prepare_worker,
                                          initargs=(self.memory_mb, self.warm_up))
             self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
 

@@ -12,7 +12,6 @@ fewer than IN_PROCESS_UP_TO documents); this process adjusts, compares and write
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.markup import decode as decode_markup
 from pipeline.understand.pdf import is_pdf_document
 from pipeline.understand.tagging import Tagging, columns_of, joined_why, stored_vectors, tag, tagger_columns
+from pipeline.understand.worker import worker_context
 
 BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
@@ -104,7 +104,7 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
     if workers is None and executor is None and db["documents"].count < IN_PROCESS_UP_TO:
         workers = 1  # a small corpus: tagged before a pool's workers would have loaded their models
     workers = workers or os.cpu_count() or 1
-    pool = executor or (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or (ProcessPoolExecutor(workers, mp_context=worker_context())
                         if workers > 1 else None)
     try:
         for rows, results in _judged(pool, taxonomy, entities, _documents(db), ahead=2 * workers):
