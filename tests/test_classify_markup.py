@@ -47,12 +47,12 @@ def typed(html: str, url: str = "https://example.org/notes/1"):
 
 
 @pytest.mark.parametrize("head, expected, signal", [
-    (json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Ops lead"}),
+    (json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Notes team lead"}),
      "job-posting", "JobPosting in the page's JSON-LD"),
     (json_ld({"@context": "https://schema.org", "@type": ["CreativeWork", "Book"]}), "book",
      "Book in the page's JSON-LD"),
     (json_ld({"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, {"@type": "WebPage"},
-                                                          {"@type": "Course", "name": "Ops 101"}]}),
+                                                          {"@type": "Course", "name": "Team notes 101"}]}),
      "course", "Course in the page's JSON-LD"),
     (json_ld({"@context": "https://schema.org", "@type": "WebPage",
               "mainEntity": {"@type": "SportsEvent", "name": "City 10k"}}),
@@ -85,12 +85,12 @@ COHORT = ("Join a four-week cohort of product operations practitioners. Enrol by
 
 def test_the_text_of_another_kind_of_thing_overrules_a_declaration_it_shows_nothing_of():
     # An LMS marks each cohort an Event for its start date; the page is a course.
-    event = json_ld({"@type": "Event", "name": "June cohort", "startDate": "2026-06-01"})
+    event = json_ld({"@type": "Event", "name": "Discovery sprint, June cohort", "startDate": "2026-06-01"})
     decision = typed(page(COHORT, head=event, title="Discovery sprint: a four-week cohort"))
     assert decision.content_type == "course" and "over Event in the page's JSON-LD" in decision.signal
     # A course page that speaks in the imperative is still the course its markup says.
     course = json_ld({"@type": "Course", "name": "Knife skills"})
-    assert typed(page(GUIDE.replace("In this guide we set up", "We cook"), head=course))[0] == "course"
+    assert typed(page(GUIDE.replace("In this guide we set up", "We cook"), head=course, title="Knife skills"))[0] == "course"
 
 
 def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twice_as_much():
@@ -116,6 +116,28 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     assert steps_score("Step one was an inventory of every tool we paid for, found in the expense system.\n"
                        "Step two was deciding what each job needs and who owns it.") == 0  # a story, in order
     assert definition_score("fond", "fond\n/fɔ̃/ · noun · from French\n1. The browned residue...") == 3
+
+
+def test_a_node_for_a_thing_the_page_mentions_does_not_type_it():
+    url = "https://essays.example/2025/opscon-notes/"
+    title = "What I brought home from the spring conference"
+    mentioned = [
+        # the conference the essay recounts: no address, a name the title does not carry
+        {"@type": "Event", "name": "OpsCon EU 2025", "startDate": "2025-05-01"},
+        # the talk's recording, at its own address
+        {"@type": "VideoObject", "name": "What I brought home", "url": "https://video.example/v/81"},
+        # the site's book, at the site's home page
+        {"@type": "Book", "name": "What I brought home from the spring conference", "url": "https://essays.example/"},
+    ]
+    for node in mentioned:
+        assert read_markup(load_html(page(head=json_ld(node), title=title)), url) == [], node
+        assert typed(page(head=json_ld(node), title=title), url) == ("article", NO_CUES)
+    # An address of the page decides, though the editor's headline differs from the title.
+    own = {"@type": "Event", "headline": "Another headline", "url": url, "mainEntityOfPage": True}
+    assert read_markup(load_html(page(head=json_ld(own), title=title)), url) == ["json-ld:Event"]
+    # A page node's mainEntity is the page's, whatever its name.
+    main = {"@type": "WebPage", "url": url, "mainEntity": {"@type": "Event", "name": "OpsCon EU 2025"}}
+    assert read_markup(load_html(page(head=json_ld(main), title=title)), url) == ["json-ld:WebPage", "json-ld:Event"]
 
 
 def test_nested_types_say_what_a_page_mentions_not_what_it_is():
@@ -183,7 +205,7 @@ def test_json_ld_wrapped_in_a_comment_is_read():
 def test_the_crawl_stores_the_markup_type_and_why_and_retag_keeps_it(tmp_path):
     head = json_ld({"@context": "https://schema.org", "@type": ["BlogPosting"]}) + \
         json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Product ops lead"})
-    db_path, row = crawl_page(tmp_path, page(head=head))
+    db_path, row = crawl_page(tmp_path, page(head=head, title="Product ops lead"))
     assert row["content_type"] == "job-posting"
     assert json.loads(row["markup_types"]) == ["json-ld:BlogPosting", "json-ld:JobPosting"]
     reasons = json.loads(row["why"])

@@ -65,7 +65,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         tree = load_html(html)
         if tree is None:
             return None
-        markup = read_markup(tree)  # before trafilatura, which may prune the scripts it reads
+        markup = read_markup(tree, url)  # before trafilatura, which may prune the scripts it reads
         document = cast("Document | None", trafilatura.bare_extraction(  # a Document: as_dict is off
             tree,
             url=url,

@@ -10,7 +10,12 @@ content type in data/taxonomy.yaml; pipeline.understand.classify decides).
 JSON-LD: each node's `@type` (a string or a list, "schema:Book" and "https://schema.org/Book"
 read as "Book"), through `@graph` and a node's `mainEntity`, not deeper: the types nested
 in a page's other properties (an article's author, a review's itemReviewed book, a video
-embedded in a post) say what the page mentions, not what it is. Microdata likewise: the
+embedded in a post) say what the page mentions, not what it is. Nor is a top-level node that
+names another thing (`describes_another_thing`): its `url` or `@id` is another address (the
+site's home page for its Organization or Book, a video's own page), or, with no address, its
+name shares at most half its words with the page's title (an essay that recounts a
+conference and carries that conference's Event node, a post with the trailer it embeds).
+A node without an address or a name is the page's. Microdata likewise: the
 top-level items (`itemscope` without `itemprop`) and `mainEntity`. A script that is not
 valid JSON is skipped (logged), never an error.
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from urllib.parse import urljoin, urlsplit
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +44,9 @@ MAX_NODES = 200  # JSON-LD nodes looked at per page: bounded work on a hostile p
 JSON_LD_SCRIPTS = "//script[translate(normalize-space(@type), 'LDJSON', 'ldjson')='application/ld+json']"
 TOP_ITEMS = "//*[@itemscope and @itemtype and (not(@itemprop) or @itemprop='mainEntity')]"
 OG_TYPE = "//meta[@property='og:type' or @name='og:type']/@content"
+TITLE = "//head/title/text() | //meta[@property='og:title' or @name='og:title']/@content"
+# Words that say little of what a thing is: left out when a node's name and the title are compared.
+COMMON_WORDS = frozenset("a an and at by for from in of on or the to with".split())
 WRAPPING = re.compile(r"^\s*(<!--|<!\[CDATA\[|//\s*<!\[CDATA\[)|(-->|\]\]>|//\s*\]\]>)\s*$")
 
 
@@ -49,9 +58,47 @@ def schema_name(value) -> str | None:
     return name if name and name.replace("_", "").isalnum() else None
 
 
-def json_ld_types(scripts: list[str]) -> list[str]:
+def _address(value: object, page_url: str) -> str | None:
+    """A URL (or an `{"@id": ...}` reference) as an address to compare: absolute, without
+    scheme, "www.", fragment, query or trailing slash; None for anything else (a blank node,
+    `"mainEntityOfPage": true`)."""
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url")
+    if not isinstance(value, str) or not value.strip().startswith(("http://", "https://", "/")):
+        return None
+    parts = urlsplit(urljoin(page_url, value.strip()))
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else None
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.lower()) if word not in COMMON_WORDS}
+
+
+def describes_another_thing(node: dict, page_url: str | None, titles: list[str]) -> bool:
+    """True for a JSON-LD node about something the page mentions rather than the page: it
+    gives addresses (`url`, `@id`, `mainEntityOfPage`) and none is the page's; or it gives
+    none (or `page_url` is None) and its name (`name`, `headline` or `title`) shares at most
+    half its words with each of the page's titles (<title>, og:title). An address of the
+    page's decides alone (an editor's headline may differ from the title); a node with
+    neither an address nor a name is the page's."""
+    if page_url:
+        addresses = {address for key in ("url", "@id", "mainEntityOfPage")
+                     if (address := _address(node.get(key), page_url))}
+        if addresses:
+            return _address(page_url, page_url) not in addresses
+    names = [value for key in ("name", "headline", "title") if isinstance(value := node.get(key), str)]
+    name_words = _words(names[0]) if names else set()
+    if not name_words or not titles:
+        return False
+    return all(len(name_words & _words(title)) * 2 <= len(name_words) for title in titles)
+
+
+def json_ld_types(scripts: list[str], page_url: str | None = None, titles: list[str] | None = None) -> list[str]:
     """The types of JSON-LD documents: of each top-level node, each `@graph` member and each
-    `mainEntity`, in order."""
+    `mainEntity`, in order, less the nodes that describe another thing than the page (given
+    its URL and titles: `describes_another_thing`); a page node's `mainEntity` is the page's
+    by its declaration, whatever its name."""
     found: list[str] = []
     for script in scripts:
         try:
@@ -59,15 +106,17 @@ def json_ld_types(scripts: list[str]) -> list[str]:
         except ValueError:
             logger.debug("JSON-LD that is not JSON skipped: %.80r", script)
             continue
-        pending = data if isinstance(data, list) else [data]
-        pending, seen = list(pending), 0
+        pending: list[tuple[object, bool]] = [(node, False) for node in (data if isinstance(data, list) else [data])]
+        seen = 0
         while pending and seen < MAX_NODES:
-            node = pending.pop(0)
+            node, main_entity = pending.pop(0)
             seen += 1
             if isinstance(node, list):
-                pending[:0] = node
+                pending[:0] = [(inner, main_entity) for inner in node]
                 continue
             if not isinstance(node, dict):
+                continue
+            if not main_entity and (page_url or titles) and describes_another_thing(node, page_url, titles or []):
                 continue
             declared = node.get("@type")
             for value in declared if isinstance(declared, list) else [declared]:
@@ -76,23 +125,24 @@ def json_ld_types(scripts: list[str]) -> list[str]:
             for key in ("@graph", "mainEntity"):
                 inner = node.get(key)
                 if isinstance(inner, (dict, list)):
-                    pending[:0] = inner if isinstance(inner, list) else [inner]
+                    pending[:0] = [(inner, key == "mainEntity")]
     return found
 
 
-def read_markup(tree) -> list[str]:
-    """What the page declares it is, as "where:what" strings (see the module docstring);
-    [] for a page that says nothing, or for no tree."""
+def read_markup(tree, url: str | None = None) -> list[str]:
+    """What the page at `url` declares it is, as "where:what" strings (see the module
+    docstring); [] for a page that says nothing, or for no tree."""
     if tree is None:
         return []
     try:
+        titles = [str(title).strip() for title in tree.xpath(TITLE) if str(title).strip()]
         scripts = [script.text or "" for script in tree.xpath(JSON_LD_SCRIPTS)]
         items = [item.get("itemtype") or "" for item in tree.xpath(TOP_ITEMS)]
         og_types = [str(value) for value in tree.xpath(OG_TYPE)]
     except ValueError:  # lxml on a tree it cannot search (a document without a root)
         logger.debug("markup could not be read", exc_info=True)
         return []
-    declared = [f"{JSON_LD}:{name}" for name in json_ld_types(scripts)]
+    declared = [f"{JSON_LD}:{name}" for name in json_ld_types(scripts, url, titles)]
     declared += [f"{MICRODATA}:{name}" for itemtype in items for value in itemtype.split()
                  if (name := schema_name(value)) is not None]
     declared += [f"{OPEN_GRAPH}:{value.strip().lower()}" for value in og_types[:1] if value.strip()]
