@@ -80,30 +80,28 @@ def bare_feed(base_url: str, paths: list[str]) -> bytes:
 
 
 def run_watched(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a crawl: (its result, the CPU seconds of the crawler process, of its workers).
-    The total is exact (os.wait4: the crawler and the children it reaped); the workers' share
-    is their CPU as last sampled (every 0.1 s), so the crawler's is, if anything, a little high."""
+    """Run a crawl: (its result, the CPU seconds of the crawler process, of its workers),
+    each as last sampled (every 0.1 s: a little low, by at most a tenth of a second each).
+    Sampled, not taken from os.wait4: the workers are forked by multiprocessing's fork
+    server, which the crawler never reaps, so their time never reaches its rusage."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err, text=True)
         watched = psutil.Process(process.pid)
-        workers: dict[int, float] = {}
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
+        crawler, workers = 0.0, {}
+        while process.poll() is None:
             try:
+                own = watched.cpu_times()
+                crawler = own.user + own.system
                 for child in watched.children(recursive=True):
                     times = child.cpu_times()
                     workers[child.pid] = times.user + times.system
             except psutil.Error:
-                pass  # a child ended between the listing and the reading
+                pass  # a child (or the crawler) ended between the listing and the reading
             time.sleep(0.1)
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         result = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
-    worker_cpu = sum(workers.values())
-    return result, usage.ru_utime + usage.ru_stime - worker_cpu, worker_cpu
+    return result, crawler, sum(workers.values())
 
 
 def stage_profile(profile_path: Path, pages: int) -> None:

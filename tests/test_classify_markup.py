@@ -90,7 +90,8 @@ def test_the_text_of_another_kind_of_thing_overrules_a_declaration_it_shows_noth
     assert decision.content_type == "course" and "over Event in the page's JSON-LD" in decision.signal
     # A course page that speaks in the imperative is still the course its markup says.
     course = json_ld({"@type": "Course", "name": "Knife skills"})
-    assert typed(page(GUIDE.replace("In this guide we set up", "We cook"), head=course, title="Knife skills"))[0] == "course"
+    imperative = GUIDE.replace("In this guide we set up", "We cook")
+    assert typed(page(imperative, head=course, title="Knife skills"))[0] == "course"
 
 
 def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twice_as_much():
