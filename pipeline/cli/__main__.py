@@ -1,8 +1,9 @@
 """`python -m pipeline.cli` and the `prodops` command.
 
-The CLI is imported inside run(), not at the top: a worker process of the crawl's pool is
-spawned, and a spawned process imports its parent's main module (this one, or the
-`prodops` script that calls run) before its first task; it needs none of the CLI.
+The CLI is imported inside run(), not at the top: a worker process of the crawl's pool
+(forked by multiprocessing's fork server, pipeline.understand.worker.worker_context) imports
+its parent's main module (this one, or the `prodops` script that calls run) before its first
+task, as a spawned process does; it needs none of the CLI.
 """
 
 import logging
