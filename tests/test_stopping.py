@@ -116,6 +116,9 @@ def test_sigterm_to_every_process_of_a_pooled_crawl_is_a_clean_stop(tmp_path, he
     assert "Traceback" not in stdout + stderr
     assert "Unexpected error" not in stdout + stderr
     assert "Stopped before the end" in stdout
+    # Every worker, and the fork server they come from, outlived the signal: the pages in
+    # flight were finished, none dropped as interrupted.
+    assert "interrupted" not in stdout, stdout
     with sqlite3.connect(db) as conn:
         status, errors, messages = conn.execute(
             "SELECT status, errors, error_messages FROM runs ORDER BY id DESC LIMIT 1").fetchone()

@@ -4,9 +4,18 @@ identifier, the embedding model) and frozen out of the garbage collector's sight
 forked workers share those pages instead of each loading its own. Each worker then loads only
 its crawl's taxonomy and entities (pipeline.understand.worker.prepare_worker).
 
+The fork server ignores SIGTERM (it already ignores SIGINT), as the workers do: `timeout`,
+cron and systemd signal every process of a crawl, and a stop is the crawler's to handle. A
+fork server that died would take the crawler's view of its workers with it (multiprocessing
+reads each worker's exit status through the server, and reads a dead server as every worker
+dead). It ends when the crawler does: its pipe to the crawler closes.
+
 Importing this module does that work: import it nowhere else.
 """
 
+import signal
+
 from pipeline.understand.worker import warm_up
 
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
 warm_up()
