@@ -31,28 +31,19 @@ AGGREGATORS = (
 def similar_documents(db: sqlite_utils.Database, sig: np.ndarray, keys: list[int], exclude: set[str]) -> set[str]:
     """Ids of the stored documents that share a band with `sig` and are similar enough.
 
-    Two statements whatever the number of candidates (one for the bands, one for their
-    signatures) and one vectorized comparison: this runs in the crawler's own process for
-    every new document, where each statement counts."""
+    One statement whatever the number of candidates (their signatures, for the documents
+    in any of the bands) and one vectorized comparison: this runs in the crawler's own
+    process for every new document, where each statement counts."""
     matches = " OR ".join("(band = ? AND key = ?)" for _ in keys)
-    candidates = {row[0] for row in db.execute(
-        f"SELECT DISTINCT document_id FROM minhash_bands WHERE {matches}",
-        [value for band, key in enumerate(keys) for value in (band, key)])} - exclude
-    if not candidates:
+    rows = [(candidate, stored) for candidate, stored in db.execute(
+        "SELECT document_id, signature FROM minhashes WHERE document_id IN "
+        f"(SELECT document_id FROM minhash_bands WHERE {matches})",
+        [value for band, key in enumerate(keys) for value in (band, key)]) if candidate not in exclude]
+    if not rows:
         return set()
-    ids, signatures = [], []
-    ordered = sorted(candidates)
-    for start in range(0, len(ordered), 500):  # under SQLite's limit of bound variables
-        chunk = ordered[start:start + 500]
-        for candidate, stored in db.execute(
-                f"SELECT document_id, signature FROM minhashes WHERE document_id IN ({','.join('?' * len(chunk))})",
-                chunk):
-            ids.append(candidate)
-            signatures.append(np.frombuffer(stored, dtype=np.uint32))
-    if not ids:
-        return set()
-    agreement = (np.vstack(signatures) == sig).mean(axis=1)
-    return {candidate for candidate, value in zip(ids, agreement) if value >= SIMILARITY}
+    signatures = np.frombuffer(b"".join(stored for _, stored in rows), dtype=np.uint32).reshape(len(rows), -1)
+    agreement = (signatures == sig).mean(axis=1)
+    return {candidate for (candidate, _), value in zip(rows, agreement) if value >= SIMILARITY}
 
 
 @functools.lru_cache(maxsize=4096)
