@@ -112,22 +112,22 @@ def count_document(stats: StatsCollector, source_id: str, outcome: str) -> None:
     stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.DOCUMENTS))
 
 
-def count_extraction(stats: StatsCollector, source_id: str, text: str | None, title: str | None,
+def count_extraction(stats: StatsCollector, source_id: str, words: int, title: str | None,
                      published: str | None) -> None:
     """Count what extraction made of one fetched page of a source (pipeline.store.drift):
-    whether it found main text, a title, a date, and the text's words."""
+    whether it found main text (`words` of it: 0 for none), a title, a date."""
     stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.EXTRACTED))
-    for what, missing in ((SourceFact.NO_TEXT, not text), (SourceFact.NO_TITLE, not title),
+    for what, missing in ((SourceFact.NO_TEXT, not words), (SourceFact.NO_TITLE, not title),
                           (SourceFact.NO_DATE, not published)):
         if missing:
             stats.inc_value(SOURCE.format(source_id=source_id, what=what))
-    if text:
+    if words:
         key = SOURCE.format(source_id=source_id, what=SourceFact.WORDS)
-        words = stats.get_value(key)
-        if words is None:
-            words = []
-            stats.set_value(key, words)
-        words.append(len(text.split()))  # in place: copying the list per page is quadratic
+        counts = stats.get_value(key)
+        if counts is None:
+            counts = []
+            stats.set_value(key, counts)
+        counts.append(words)  # in place: copying the list per page is quadratic
 
 
 def count_dropped(stats: StatsCollector, reason: DropReason, count: int = 1) -> None:

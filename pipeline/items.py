@@ -33,6 +33,13 @@ class Extraction:
     links: list[tuple[str, str]] = field(default_factory=list)  # (URL, anchor) cited by the main text
     # What the page declares it is: "json-ld:JobPosting", "og:book"... (pipeline.understand.markup)
     markup: list[str] = field(default_factory=list)
+    # The text's words, where the extractor counted them (a worker: not again in the crawler).
+    word_count: int | None = None
+
+    @property
+    def words(self) -> int:
+        """The number of words of the text (counted once)."""
+        return self.word_count if self.word_count is not None else len(self.text.split())
 
 
 @dataclass(repr=False)

@@ -54,7 +54,7 @@ class ExtractStage(PooledStage):
             found = item.extraction
             # What its feed gave counts as found: the page is then not searched for it.
             hints = item.hints or EntryHints()
-            counters.count_extraction(self.stats, item.source_id, found.text if found else None,
+            counters.count_extraction(self.stats, item.source_id, found.words if found else 0,
                                       (found.title if found else None) or hints.title,
                                       (found.published if found else None) or hints.published)
         return item

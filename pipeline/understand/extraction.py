@@ -83,10 +83,12 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         return None
     if document is None or not (document.text or "").strip():
         return None
-    if len((document.text or "").split()) < MIN_WORDS and not (keep_short is not None and keep_short(markup)):
+    words = len((document.text or "").split())
+    if words < MIN_WORDS and not (keep_short is not None and keep_short(markup)):
         return None
     return Extraction(
         text=(document.text or "").strip(),
+        word_count=words,
         title=_clean(document.title),
         author=_clean(document.author),
         published=_clean(document.date),
