@@ -82,7 +82,7 @@ class Page:
     canonical_url: str = ""
     doc_id: str = ""
     extraction: Extraction | None = None
-    document: dict[str, Any] | None = None  # the documents row (classify, tag add to it)
+    document: dict[str, Any] | None = None  # the documents row (extract's worker or classify; tag adds to it)
     signature: Any = None  # MinHash signature of the text (dedup), a numpy array
     vectors: tuple[bytes, bytes] | None = None  # (head, page) vectors for search (tag stage)
     # The later stages' worker calls, run ahead in the extraction's task (pipeline/stages/

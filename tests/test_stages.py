@@ -205,6 +205,17 @@ def test_the_later_stages_calls_read_ahead_in_the_extraction_task_give_the_same_
     assert ahead.ahead == {}  # each result read ahead is taken once
 
 
+@pytest.mark.parametrize("hints", [EntryHints(), EntryHints(title="The feed's title", author="A. Feed",
+                                                              published="2026-01-02", categories=["Ops"])])
+def test_the_row_the_extraction_task_builds_is_the_one_the_crawler_would_build(hints):
+    from pipeline.store.documents import document_row
+
+    page = CanonicalizeStage().process_item(fetched_page(hints=hints))
+    asyncio.run(ExtractStage(CountingPool()).process_item(page))
+    assert page.extraction is not None and page.document is not None
+    assert page.document == document_row(page)  # the crawler no longer builds it: the worker did
+
+
 def test_the_calls_read_ahead_follow_the_stage_order_written_once():
     import pipeline
     from pipeline.stages.base import PooledStage, pooled_stages

@@ -14,12 +14,14 @@ from pipeline.understand.classify import is_gated
 
 
 class ClassifyStage(TaxonomyStage):
-    """Set `item.document` with content_type, gated, language and too_short filled in."""
+    """Set `item.document` with content_type, gated, language and too_short filled in: on
+    the row the extract stage's worker built for an HTML page (the page is not changed
+    between the two stages), else on one built here."""
 
     async def process_item(self, item):
         if not isinstance(item, Page) or item.not_modified:
             return item
-        row = document_row(item)
+        row = item.document if item.document is not None else document_row(item)
         if row is None:
             if item.fetch_error:
                 raise Dropped(DropReason.UNFETCHED, f"{item.url}: {item.fetch_error}")

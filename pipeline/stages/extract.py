@@ -82,6 +82,7 @@ class ExtractStage(PooledStage):
             return True
         item.extraction, item.ahead, item.packed_body = reading.extraction, reading.ahead, reading.packed_body
         item.canonical_url, item.doc_id = reading.canonical_url, reading.doc_id
+        item.document = reading.row  # the row of the page as read: classify goes on from it
         if item.extraction is None:
             logger.info("No main text found in %s", url)
         return True

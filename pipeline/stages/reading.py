@@ -79,14 +79,17 @@ class ReadAhead:
 @dataclass
 class Reading:
     """What a worker made of an HTML page: its extraction (None: no main text), its
-    canonical URL and document id once a declared canonical is adopted, and the later
-    stages' calls computed ahead: StageCall -> (arguments, result)."""
+    canonical URL and document id once a declared canonical is adopted, its documents row
+    as `document_row` builds it from the page so read (the text's words counted, hashed and
+    made XML-safe here, not in the crawler's one process), and the later stages' calls
+    computed ahead: StageCall -> (arguments, result)."""
 
     extraction: Extraction | None
     canonical_url: str
     doc_id: str
     ahead: dict[StageCall, tuple[tuple, Any]] = field(default_factory=dict)
     packed_body: bytes | None = None  # the body as the store keeps it (pipeline.store.bodies.pack)
+    row: dict[str, Any] | None = None  # the page's documents row, before the later stages' columns
 
 
 def classify_call(row: dict, taxonomy_path: str) -> Call:
@@ -118,8 +121,9 @@ READ_AHEAD_ORDER = tuple(sorted(StageCall, key=lambda call: STAGES.index(call.va
 
 
 def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Reading:
-    """Extract an HTML page (runs in a worker); with `ahead`, also run the classification,
-    tag and signature calls the later stages will make for it, in their order."""
+    """Extract an HTML page (runs in a worker) and build its documents row; with `ahead`,
+    also run the classification, tag and signature calls the later stages will make for it,
+    in their order."""
     url = page.final_url or page.url
     keep_short = declares_a_type(ahead.taxonomy_path) if ahead is not None else None
     extraction = extract_html(decode_html(page.body, page.encoding), url, favour, known_from_feed(page.hints),
@@ -131,15 +135,14 @@ def read_html(page: Page, favour: str, ahead: ReadAhead | None = None) -> Readin
     page.extraction = extraction
     adopt_declared_canonical(page, extraction)
     reading.canonical_url, reading.doc_id = page.canonical_url, page.doc_id
-    if ahead is not None:
-        reading.ahead = _read_ahead(page, ahead)
+    reading.row = document_row(page)
+    if ahead is not None and reading.row is not None:
+        reading.ahead = _read_ahead(dict(reading.row), ahead, page.url)
     return reading
 
 
-def _read_ahead(page: Page, ahead: ReadAhead) -> dict[StageCall, tuple[tuple, Any]]:
-    row = document_row(page)
-    if row is None:
-        return {}
+def _read_ahead(row: dict, ahead: ReadAhead, url: str) -> dict[StageCall, tuple[tuple, Any]]:
+    """The later stages' calls for a page's row, in their order (`row` gains their columns)."""
     done: dict[StageCall, tuple[tuple, Any]] = {}
     for kind in READ_AHEAD_ORDER:
         call = _BUILDERS[kind](row, ahead)
@@ -148,7 +151,7 @@ def _read_ahead(page: Page, ahead: ReadAhead) -> dict[StageCall, tuple[tuple, An
         try:
             result = call.function(*call.args)
         except Exception:
-            logger.debug("%s read ahead failed for %s", kind.name, page.url, exc_info=True)
+            logger.debug("%s read ahead failed for %s", kind.name, url, exc_info=True)
             break  # the later calls' inputs depend on this one's result
         done[kind] = (call.args, result)
         if isinstance(result, dict):
