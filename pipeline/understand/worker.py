@@ -49,10 +49,10 @@ def warm_up(taxonomy_path: str | None = None, entities_path: str | None = None, 
 def worker_context() -> BaseContext:
     """How worker processes start, for every pool of them (the crawl's, `retag`'s): forked
     from multiprocessing's fork server, which imports PRELOAD — the models loaded once, not
-    once per worker (a worker's start-up is ~1.3 s of CPU, most of it loading them: on two
-    workers, a crawl's start-up CPU nearly halves, and a worker replaced after a stuck page
-    or a bomb starts warm). The fork server is a fresh interpreter that runs no threads and
-    no reactor, so forking it is safe where forking the crawler (threads, Twisted) is not."""
+    once per worker (loading them is most of a worker's start-up: docs/benchmarks.md), and a
+    worker replaced after a stuck page or a bomb starts warm. The fork server is a fresh
+    interpreter with no reactor and no threads of ours, so forking it is safe where forking
+    the crawler (Twisted, the pool's own threads) is not."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
     return context
