@@ -141,6 +141,22 @@ def test_a_node_for_a_thing_the_page_mentions_does_not_type_it():
     assert read_markup(load_html(page(head=json_ld(main), title=title)), url) == ["json-ld:WebPage", "json-ld:Event"]
 
 
+@pytest.mark.parametrize("address", [
+    "https://www.essays.example/2025/opscon-notes/#event",  # www., a fragment: the same page
+    "http://essays.example/2025/opscon-notes",  # another scheme, no trailing slash
+    "/2025/opscon-notes/?utm_source=feed",  # relative, with a query
+    {"@id": "https://essays.example/2025/opscon-notes/#webpage"},  # a reference to the page's node
+])
+def test_an_address_of_the_page_in_any_form_is_the_page(address):
+    from pipeline.understand.markup import describes_another_thing
+
+    node = {"@type": "Event", "name": "Something else entirely", "mainEntityOfPage": address}
+    assert not describes_another_thing(node, "https://essays.example/2025/opscon-notes/", ["Spring notes"])
+    # `"mainEntityOfPage": true` is no address: the name decides.
+    flagged = {"@type": "Event", "name": "Something else entirely", "mainEntityOfPage": True}
+    assert describes_another_thing(flagged, "https://essays.example/2025/opscon-notes/", ["Spring notes"])
+
+
 def test_nested_types_say_what_a_page_mentions_not_what_it_is():
     # A review of a book: the book is its itemReviewed, not the page.
     head = json_ld({"@type": "Review", "itemReviewed": {"@type": "Book", "name": "Ops"},
