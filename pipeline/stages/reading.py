@@ -101,7 +101,7 @@ def classify_call(row: dict, taxonomy_path: str) -> Call:
 def tag_call(row: dict, taxonomy_path: str, entities_path: str, semantic: bool) -> Call:
     """The tag stage's worker call for a (classified) documents row."""
     return Call(StageCall.TAG, describe, (taxonomy_path, entities_path, row["title"], row["description"],
-                                          row["text"], semantic))
+                                          row["text"], semantic, row.get("why")))
 
 
 def signature_call(row: dict) -> Call | None:

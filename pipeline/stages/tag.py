@@ -10,7 +10,6 @@ from pipeline.items import Page
 from pipeline.stages.base import TaxonomyStage
 from pipeline.stages.reading import tag_call
 from pipeline.stages.tasks import Pool
-from pipeline.understand.tagging import joined_why
 
 
 class TagStage(TaxonomyStage):
@@ -35,6 +34,5 @@ class TagStage(TaxonomyStage):
             columns = dict(await self.compute(item, tag_call(row, self.taxonomy_path, self.entities_path,
                                                              self.semantic)))
             item.vectors = columns.pop("vectors", None)  # kept apart from the row (pipeline/store/vectors.py)
-            columns["why"] = joined_why(row.get("why"), columns["why"])  # the content type's reason kept
             row.update(columns)
         return item

@@ -249,12 +249,16 @@ def joined_why(*whys: str | None) -> str:
     return json.dumps(joined)
 
 
-def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool) -> dict:
-    """The tag stage's columns for one document: tags, tag_scores, relevance, why, and the
-    entities it names (runs in a worker: one round trip for both); and under "vectors" its
-    head's and whole page's vectors as stored for search (None without the semantic signal)."""
+def describe(taxonomy_path: str, entities_path: str, title, description, text, semantic: bool,
+             type_why: str | None = None) -> dict:
+    """The tag stage's columns for one document: tags, tag_scores, relevance, why (after
+    `type_why`, the content type's reason classification wrote: joined_why), and the
+    entities it names (runs in a worker: one round trip for all, and the crawler's process
+    parses no JSON); and under "vectors" its head's and whole page's vectors as stored for
+    search (None without the semantic signal)."""
     result = tag(cached_taxonomy(taxonomy_path), title, description, text, semantic)
     columns = {**columns_of(result), **tagger_columns(result)}
+    columns["why"] = joined_why(type_why, columns["why"])
     columns["entities"] = json.dumps(entities_at(entities_path, title, description, text))
     columns["vectors"] = stored_vectors(result)
     return columns
