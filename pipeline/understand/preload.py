@@ -18,4 +18,7 @@ import signal
 from pipeline.understand.worker import warm_up
 
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
-warm_up()
+try:
+    warm_up()
+except Exception:  # noqa: BLE001 - the server must start: a model that cannot load fails in each worker's own warm-up
+    pass
