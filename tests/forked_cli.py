@@ -139,7 +139,6 @@ def _preload() -> None:
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object
 
-    from pipeline.understand.classify import language
     from pipeline.understand.worker import warm_up
     from spiders import settings as project_settings
 
@@ -155,12 +154,10 @@ def _preload() -> None:
     for setting in ("SCHEDULER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE", "SCHEDULER_DISK_QUEUE",
                     "DUPEFILTER_CLASS", "STATS_CLASS", "LOG_FORMATTER", "ROBOTSTXT_PARSER"):
         load_object(getattr(default_settings, setting))
-    language("a few words of English to wake the model that tells languages apart " * 3, None)
-    # What a worker loads before its first page (trafilatura's date patterns, the list of
-    # top-level domains its metadata reads, 0.1 s: a third of a one-page crawl), as the
+    # What a worker loads before its first page (trafilatura's date patterns and the list of
+    # top-level domains its metadata reads, the language identifier, the embedding model:
+    # loaded, not run, as its tokenizer's threads start on first use, after the fork), as the
     # inline stages of the tests' crawls would load it on their first page.
-    # The embedding model among them: loaded, not run (its tokenizer's threads start on first
-    # use, after the fork).
     warm_up()
 
 

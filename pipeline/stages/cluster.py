@@ -242,6 +242,14 @@ def client_defaults() -> None:
 def connect_and_check(address: str) -> dict[str, str]:
     """Connect once (synchronously) to check the cluster before a crawl writes anything:
     return {worker: version}; raise ClusterError in words when it cannot be used."""
+    client, versions = _checked_client(address)
+    client.close()
+    return versions
+
+
+def _checked_client(address: str) -> tuple[Client, dict[str, str]]:
+    """A client of the cluster whose workers run this version, and {worker: version}; raise
+    ClusterError in words (the client closed) when it cannot be used."""
     _check_syntax(address)
     client_defaults()
     try:
@@ -251,17 +259,17 @@ def connect_and_check(address: str) -> dict[str, str]:
                            "(`dask scheduler`) or give another --cluster address") from None
     try:
         versions = answers(client.run(installed_version, on_error="return"))
-    finally:
+        _check_versions(versions)
+    except BaseException:
         client.close()
-    _check_versions(versions)
-    return versions
+        raise
+    return client, versions
 
 
 def executor(address: str) -> Client:
     """A checked client of the cluster for batch work (`prodops retag --cluster`): its
     `submit` and futures' `result()` are what retag's pool needs. Close it when done."""
-    connect_and_check(address)  # and client_defaults()
-    return Client(address, set_as_default=False)
+    return _checked_client(address)[0]
 
 
 def _check_versions(versions: dict[str, str]) -> None:

@@ -39,8 +39,7 @@ COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_t
            "tagger_relevance", "tagger_scores")
 
 # Fewer documents are tagged in this process: a pool's workers take seconds to start and load
-# their models. On two cores (2026-12-04, generated pages): 100 documents 1.8 s here, 4.3 s
-# with a pool of two; 300: 4.2 vs 6.5 s; 600: 8.0 vs 8.5 s.
+# their models, more than tagging them takes (the figures: CHANGELOG.md, docs/benchmarks.md).
 IN_PROCESS_UP_TO = 1000
 
 
