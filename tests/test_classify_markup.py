@@ -300,3 +300,32 @@ def test_a_page_of_one_line_is_kept_when_its_markup_says_what_it_is(tmp_path):
     rows = list(sqlite_utils.Database(db_path)["documents"].rows)
     assert [(row["source_id"], row["content_type"], row["too_short"]) for row in rows] == [
         ("video", "video-webinar", 1)]
+
+
+ACCOUNT = ("I took the four-week cohort this spring, and my notes are below. I enrolled late, so I missed the first "
+           "live session. The homework was lighter than I expected. My capstone was about our intake process, "
+           "and the instructor's questions made me rethink it. I would take the course again. ")
+
+
+def test_a_personal_account_is_an_article_whatever_the_thing_it_recounts():
+    # The course's own words (cohort, enrol, live sessions, homework, capstone) in someone's account of it.
+    decision = typed(page(ACCOUNT * 2, title="Four weeks in a cohort"))
+    assert decision == ("article", "a personal account, over text cues")
+    # The same words as the course's page speaks them: a course.
+    assert typed(page(COHORT, title="A four-week cohort"))[0] == "course"
+    # The conference's Event node on the essay that recounts it.
+    event = json_ld({"@type": "Event", "name": "Four weeks in a cohort", "startDate": "2026-06-01"})
+    decision = typed(page(ACCOUNT * 2, head=event, title="Four weeks in a cohort"))
+    assert decision.content_type == "article" and decision.signal.startswith("a personal account, over ")
+    meetup = json_ld({"@type": "Event", "name": "Team notes day", "startDate": "2026-06-01"})
+    assert typed(page(PROSE, head=meetup, title="Team notes day")) == (
+        "event-conference", "Event in the page's JSON-LD")
+
+
+def test_an_author_presenting_her_own_book_is_still_a_book():
+    foreword = ("I wrote this book after ten years of running intake reviews. My editor asked me why another "
+                "book on process, and my answer is in the first chapter. I kept each chapter short. The hardcover "
+                "has the templates I use, and my publisher put them online too. The ISBN is on my website. ") * 2
+    book = json_ld({"@type": "Book", "name": "Intake reviews"})
+    assert typed(page(foreword, head=book, title="Intake reviews"))[0] == "book"
+    assert typed(page(foreword, title="Intake reviews"))[0] == "book"

@@ -25,6 +25,11 @@ text shows little of the declared type, another kind of thing its cues name deci
 (Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
 nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
 the documents' `why`.
+
+Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
+markup or cues say: someone's account of the course she took or the conference he went to
+carries the course's or the conference's words and, often, its markup. Books, episodes and
+talks are exempt: their own pages speak so (an author presenting her book, a transcript).
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_readin
 WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
+PERSONAL = "a personal account"
 # Verbs that open an instruction ("Start with...", "Review the event taxonomy..."): a closed
 # list is enough, as instructions use few verbs and the share of them decides, not one.
 IMPERATIVES = frozenset("""
@@ -130,6 +136,23 @@ CHAPTER = re.compile(r"^\W{0,3}(\d{1,2}:)?\d{1,2}:\d{2}\b")
 CHAPTER_START = re.compile(r"^\W{0,3}(0{1,2}:)?0{1,2}:00\b")
 CHAPTERS = 3
 RECORDINGS = ("video-webinar", "podcast-episode")  # ties go to the first
+# A text told in the first person singular (at least PERSONAL_SENTENCES sentences and
+# PERSONAL_SHARE of them with I, my or me) is someone's account: an article, whatever the
+# thing it recounts (the conference she went to, the webinar he took notes at, the course
+# she took) says in its words or its markup. Not for the kinds whose own pages speak so: an
+# author presenting her book, an episode's or a talk's transcript. On the tune splits the
+# pages of every other kind stay under a fifth; real blogs' posts mostly above.
+FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|I'll|my|me)\b")
+PERSONAL_SENTENCES = 4
+PERSONAL_SHARE = 0.25
+TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
+
+
+def personal_account(text: str | None) -> bool:
+    """Whether the text is told in the first person singular (PERSONAL_SHARE)."""
+    sentences = [sentence for sentence in SENTENCE.split((text or "")[:TEXT_CHARS]) if len(sentence.split()) >= 4]
+    personal = sum(bool(FIRST_PERSON.search(sentence)) for sentence in sentences)
+    return personal >= PERSONAL_SENTENCES and personal >= PERSONAL_SHARE * len(sentences)
 
 
 def chapters_score(text: str | None) -> int:
@@ -212,9 +235,15 @@ def signal_of(declaration: str) -> str:
 def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool,
                 declared: list[str] | tuple[str, ...] = ()) -> TypeDecision:
     """The content type of a document and why: its markup's first declaration the taxonomy
-    lists, unless its text names the page as another type; else its cues (see the module
-    docstring)."""
-    cues = Cues.of(index, url, title, text, is_pdf)
+    lists, unless its text names the page as another type; else its cues; and an article
+    whatever either says when the text is a personal account (see the module docstring)."""
+    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared)
+    if decision.content_type not in TOLD_IN_FIRST_PERSON | {DEFAULT_TYPE} and personal_account(text):
+        return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")
+    return decision
+
+
+def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[str, ...]) -> TypeDecision:
     for declaration in declared:
         kind = index.declared(declaration)
         if kind is None or (kind in WRITING_FORMS and cues.scores[kind] < 1):
@@ -293,7 +322,7 @@ class Cues(NamedTuple):
 def content_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> str:
     """The most likely content type of a document by its cues alone (see the module
     docstring; decide_type reads its markup first)."""
-    return Cues.of(index, url, title, text, is_pdf).best()
+    return decide_type(index, url, title, text, is_pdf).content_type
 
 
 def is_gated(html: bytes, text: str | None, word_count: int | None = None) -> bool:
