@@ -116,7 +116,9 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     assert steps_score("Step 1 — Decide what counts\nText.\nStep 2 — Name the people\nText.") == 3
     assert steps_score("Step one was an inventory of every tool we paid for, found in the expense system.\n"
                        "Step two was deciding what each job needs and who owns it.") == 0  # a story, in order
-    assert definition_score("fond", "fond\n/fɔ̃/ · noun · from French\n1. The browned residue...") == 3
+    assert definition_score("fond", "fond\n/fɔ̃/ · noun · from French\n1. The browned residue...") == 4
+    assert definition_score("Release train", "A release train is a fixed, recurring schedule for shipping.") == 4
+    assert definition_score("Release train", "A release train left on time today.") == 0
 
 
 def test_a_node_for_a_thing_the_page_mentions_does_not_type_it():

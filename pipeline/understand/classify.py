@@ -7,7 +7,7 @@ which the page names itself ("in this guide", "this episode"), a PDF 3 toward
 whitepaper-report. Structure counts too where words do not decide: a text that mostly
 instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
 in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1; a text
-that opens by defining its title's term ("Accrual (noun): ...") 3 toward glossary-entry, one
+that opens by defining its title's term ("Accrual (noun): ...") 4 toward glossary-entry, one
 that lists a recording's chapters from 0:00 3 toward video-webinar or podcast-episode
 (whichever the other cues lean to). The best type wins if it scores 3 or more; otherwise
 `article`. (Static word embeddings were tried for the type and found no better than chance
@@ -113,20 +113,24 @@ DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers
 
 
 def definition_score(title: str | None, text: str | None) -> int:
-    """3 when the text opens as a glossary entry does, with its title's term defined
-    ("Accrual (noun): an amount...", "Churn is the share...", "fond /fɔ̃/ · noun"), else 0."""
+    """4 when the text opens as a glossary entry does, with its title's term defined
+    ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
+    "fond /fɔ̃/ · noun"), else 0: more than a structure's 3, as an entry that tells how its
+    practice runs may instruct as much as a guide does."""
     term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
     if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
         return 0
     lines = [line.strip().lower() for line in (text or "").splitlines()[:DEFINITION_LINES + 1]]
     for line, following in zip(lines, lines[1:] + [""]):
+        line = LEADING_ARTICLE.sub("", line, count=1) if not term.startswith(("a ", "an ", "the ")) else line
         if line.startswith(term) and DEFINING.match(line[len(term):]):
-            return 3
+            return 4
         if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
-            return 3
+            return 4
     return 0
 
 
+LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")
 PART_OF_SPEECH = re.compile(r"\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation)\b")
 
 
