@@ -28,7 +28,7 @@ GUIDE = ("In this guide we set up a weekly review. Start with the list of open r
          "week, and check the list before the meeting. ") * 2
 
 
-def page(body: str = PROSE, head: str = "", title: str = "Notes from the team", attrs: str = "") -> str:
+def page(body: str = PROSE, head: str = "", title: str = "Notes on the team", attrs: str = "") -> str:
     """A whole HTML page with `head` in its head and `body` as its article's text."""
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
             f"<body><header><nav><a href='/'>Home</a></nav></header><main><article{attrs}>"
@@ -331,3 +331,19 @@ def test_an_author_presenting_her_own_book_is_still_a_book():
     book = json_ld({"@type": "Book", "name": "Intake reviews"})
     assert typed(page(foreword, head=book, title="Intake reviews"))[0] == "book"
     assert typed(page(foreword, title="Intake reviews"))[0] == "book"
+
+
+def test_a_title_that_recounts_heads_an_article_about_the_thing():
+    review = ("The Operator's Handbook runs to twelve chapters, from intake to planning, and the ISBN, "
+              "the hardcover price and the publisher's name are the first things on its page. " + PROSE)
+    book = json_ld({"@type": "Book", "name": "The Operator's Handbook"})
+    decision = typed(page(review, head=book, title="Review: The Operator's Handbook"))
+    assert decision.content_type == "article" and decision.signal.startswith("a title that recounts, over ")
+    assert typed(page(review, head=book, title="The Operator's Handbook"))[0] == "book"
+    survey = ("Key findings: of respondents, 41% report to the CFO. Methodology: we surveyed 1,130 people; "
+              "download the full report. " + PROSE)
+    assert typed(page(survey, title="Product ops teams have doubled since 2022, survey finds"))[0] == "article"
+    assert typed(page(survey, title="The product ops team survey 2025"))[0] == "whitepaper-report"
+    # An episode's title may recount; it is still the episode.
+    episode = json_ld({"@type": "PodcastEpisode", "name": "Lessons from scaling an ops team"})
+    assert typed(page(PROSE, head=episode, title="Lessons from scaling an ops team"))[0] == "podcast-episode"

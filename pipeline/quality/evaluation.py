@@ -58,7 +58,7 @@ LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
 # second and a third tune batch of the hard cases (no markup, misleading markup), each
 # written later by another hand; their items only ever tune.
 MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
-                    for name in ("markup.yaml", "markup-tune-2.yaml", "markup-tune-3.yaml"))
+                    for name in ("markup.yaml", "markup-tune-2.yaml", "markup-tune-3.yaml", "markup-tune-4.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {

@@ -28,8 +28,11 @@ the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
-carries the course's or the conference's words and, often, its markup. Books, episodes and
-talks are exempt: their own pages speak so (an author presenting her book, a transcript).
+carries the course's or the conference's words and, often, its markup. So is a page whose
+title recounts or reports ("Review: ...", "Notes from ...", "..., survey finds":
+REVIEWING, RECOUNTING). Books, episodes and talks are exempt but from a review's title:
+their own pages speak so (an author presenting her book, a transcript) and their titles
+may recount.
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 PERSONAL = "a personal account"
+RECOUNTED = "a title that recounts"
 # Verbs that open an instruction ("Start with...", "Review the event taxonomy..."): a closed
 # list is enough, as instructions use few verbs and the share of them decides, not one.
 IMPERATIVES = frozenset("""
@@ -150,6 +154,16 @@ FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|I'll|my|me)\b")
 PERSONAL_SENTENCES = 4
 PERSONAL_SHARE = 0.25
 TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
+# A title that recounts or reports on something ("Review: ...", "Notes from the intake
+# webinar", "What we heard at ...", "Lessons from ...", "..., survey finds") heads an article
+# about the thing, whose words and markup are the thing's. Not "recap": a conference's own
+# recap page is the conference's (the labelled sets say so). Books, episodes and talks are
+# exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
+# small island"), but not from a review's title (REVIEWING), a book's most of all.
+REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review)\b", re.IGNORECASE)
+RECOUNTING = re.compile(r"\b(notes from|takeaways|lessons from|"
+                        r"what (we|i) (heard|learned|learnt|saw|took away)|reflections on|my notes|"
+                        r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
 
 
 def personal_account(text: str | None) -> bool:
@@ -240,10 +254,19 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
                 declared: list[str] | tuple[str, ...] = ()) -> TypeDecision:
     """The content type of a document and why: its markup's first declaration the taxonomy
     lists, unless its text names the page as another type; else its cues; and an article
-    whatever either says when the text is a personal account (see the module docstring)."""
+    whatever either says when the text is a personal account or its title recounts (see
+    the module docstring)."""
     decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared)
-    if decision.content_type not in TOLD_IN_FIRST_PERSON | {DEFAULT_TYPE} and personal_account(text):
+    if decision.content_type == DEFAULT_TYPE:
+        return decision
+    if REVIEWING.search(title or ""):
+        return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
+    if decision.content_type in TOLD_IN_FIRST_PERSON:
+        return decision
+    if personal_account(text):
         return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")
+    if RECOUNTING.search(title or ""):
+        return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     return decision
 
 
