@@ -109,7 +109,7 @@ def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twi
 
 
 def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
-    from pipeline.understand.classify import agenda_score, definition_score, steps_score
+    from pipeline.understand.classify import agenda_score, definition_score, placeholders_score, steps_score
 
     assert agenda_score("Programme\n- 09:00 Coffee and badges\n- 09:30 Talk one\n- 10:15 Talk two") == 3
     assert agenda_score("0:00 Intro\n1:40 Boards\n5:10 Questions") == 0  # a recording's chapters
@@ -119,6 +119,9 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     assert definition_score("fond", "fond\n/fɔ̃/ · noun · from French\n1. The browned residue...") == 4
     assert definition_score("Release train", "A release train is a fixed, recurring schedule for shipping.") == 4
     assert definition_score("Release train", "A release train left on time today.") == 0
+    blank = "Owner: [PM name]\nStatus: [Draft / In review]\nRelease: [Quarter or date]\nProblem: [Two sentences. Who?]"
+    assert placeholders_score(blank) == 3
+    assert placeholders_score("See [1], [2] and a[i + 1]; [citation needed]; [Value, int] " * 4) == 0
 
 
 def test_a_node_for_a_thing_the_page_mentions_does_not_type_it():
@@ -344,6 +347,17 @@ def test_a_title_that_recounts_heads_an_article_about_the_thing():
               "download the full report. " + PROSE)
     assert typed(page(survey, title="Product ops teams have doubled since 2022, survey finds"))[0] == "article"
     assert typed(page(survey, title="The product ops team survey 2025"))[0] == "whitepaper-report"
+    notes = json_ld({"@type": "VideoObject", "name": "Capacity planning webinar"})
+    decision = typed(page(PROSE, head=notes, title="My notes from the capacity planning webinar"))
+    assert decision.content_type == "article", decision
     # An episode's title may recount; it is still the episode.
     episode = json_ld({"@type": "PodcastEpisode", "name": "Lessons from scaling an ops team"})
     assert typed(page(PROSE, head=episode, title="Lessons from scaling an ops team"))[0] == "podcast-episode"
+
+
+def test_a_tables_informed_column_is_not_a_first_person():
+    from pipeline.understand.classify import personal_account
+
+    raci = "\n".join(f"| Activity {n} for the launch | A | C | R | I |" for n in range(12))
+    assert not personal_account("Pre-filled with launch activities and roles.\n" + raci)
+    assert personal_account(ACCOUNT)

@@ -159,16 +159,18 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # about the thing, whose words and markup are the thing's. Not "recap": a conference's own
 # recap page is the conference's (the labelled sets say so). Books, episodes and talks are
 # exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
-# small island"), but not from a review's title (REVIEWING), a book's most of all.
-REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review)\b", re.IGNORECASE)
+# small island", an episode's "Notes from the team"), but not from a review's or someone's
+# notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar").
+REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review|my notes)\b", re.IGNORECASE)
 RECOUNTING = re.compile(r"\b(notes from|takeaways|lessons from|"
-                        r"what (we|i) (heard|learned|learnt|saw|took away)|reflections on|my notes|"
+                        r"what (we|i) (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
 
 
 def personal_account(text: str | None) -> bool:
     """Whether the text is told in the first person singular (PERSONAL_SHARE)."""
-    sentences = [sentence for sentence in SENTENCE.split((text or "")[:TEXT_CHARS]) if len(sentence.split()) >= 4]
+    sentences = [sentence for sentence in SENTENCE.split((text or "")[:TEXT_CHARS])
+                 if len(sentence.split()) >= 4 and not sentence.lstrip().startswith("|")]  # a table's "I": informed
     personal = sum(bool(FIRST_PERSON.search(sentence)) for sentence in sentences)
     return personal >= PERSONAL_SENTENCES and personal >= PERSONAL_SHARE * len(sentences)
 
@@ -205,6 +207,18 @@ def steps_score(text: str | None) -> int:
     lines = (text or "")[:TEXT_CHARS].splitlines()
     headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
     return 3 if len(headings) >= STEPS else 0
+
+
+# A template's blanks: "[PM name]", "[Quarter or date]" — words, capitalized: not a
+# citation's "[1]", code's "[i + 1]" or an encyclopedia's "[citation needed]".
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z,/.'’ –?-]{0,60} [A-Za-z,/.'’ –?-]{1,60}\]")
+PLACEHOLDERS = 4
+
+
+def placeholders_score(text: str | None) -> int:
+    """3 when the text is a form to fill in: at least PLACEHOLDERS distinct bracketed blanks
+    (code repeats its "[Value, int]"), else 0."""
+    return 3 if len(set(PLACEHOLDER.findall((text or "")[:TEXT_CHARS]))) >= PLACEHOLDERS else 0
 
 
 GATE_WORDS = PhraseIndex((("gate", p) for p in (
@@ -322,6 +336,8 @@ class Cues(NamedTuple):
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
+        if "template-toolkit" in present:
+            scores["template-toolkit"] += placeholders_score(text)
         if "glossary-entry" in present:
             scores["glossary-entry"] += definition_score(title, text)
         recordings = [kind for kind in RECORDINGS if kind in present]
