@@ -109,7 +109,8 @@ def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twi
 
 
 def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
-    from pipeline.understand.classify import agenda_score, definition_score, placeholders_score, steps_score
+    from pipeline.understand.classify import (agenda_score, definition_score, instruction_score, placeholders_score,
+                                              steps_score)
 
     assert agenda_score("Programme\n- 09:00 Coffee and badges\n- 09:30 Talk one\n- 10:15 Talk two") == 3
     assert agenda_score("0:00 Intro\n1:40 Boards\n5:10 Questions") == 0  # a recording's chapters
@@ -121,6 +122,9 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     assert definition_score("Release train", "A release train left on time today.") == 0
     blank = "Owner: [PM name]\nStatus: [Draft / In review]\nRelease: [Quarter or date]\nProblem: [Two sentences. Who?]"
     assert placeholders_score(blank) == 3
+    runbook = ("This is how we run the cycle.\n- Send the calendar to all leads.\n- Ask finance for the baseline.\n"
+               "- Open the planning board.\n1. Record every decision.\n2. Publish the plans.\nTeams revise them.")
+    assert instruction_score(runbook) == 3
     assert placeholders_score("See [1], [2] and a[i + 1]; [citation needed]; [Value, int] " * 4) == 0
 
 

@@ -92,7 +92,12 @@ copy create decide define draw feed find follow give go keep leave let list look
 mark measure mix move note pick pinch place plan plant practise practice prepare put read
 remember remove review run schedule score see select send set share shape show skip sort
 start stay stop take tell test track try turn update use walk watch write
+open record present publish get call talk return recruit invite hold draft fill
+enter email contact bring wear don't never always
 """.split())
+
+
+LIST_MARKER = re.compile(r"^\s*([-*•–]|\d{1,2}[.)])\s+")
 
 
 def instruction_score(text: str | None) -> int:
@@ -102,7 +107,8 @@ def instruction_score(text: str | None) -> int:
         return 0
     instructing = 0
     for sentence in sentences:
-        first = sentence.split(maxsplit=1)[0].strip("\"'“(").lower()
+        words = LIST_MARKER.sub("", sentence).split(maxsplit=1)  # "- Send the...", "2. Get permission"
+        first = words[0].strip("\"'“(").lower() if words else ""
         instructing += first in IMPERATIVES or first in ("you", "your")
     if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
         return 3
