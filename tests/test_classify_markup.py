@@ -365,3 +365,9 @@ def test_a_tables_informed_column_is_not_a_first_person():
     raci = "\n".join(f"| Activity {n} for the launch | A | C | R | I |" for n in range(12))
     assert not personal_account("Pre-filled with launch activities and roles.\n" + raci)
     assert personal_account(ACCOUNT)
+
+
+def test_a_news_agencys_credit_line_is_not_a_report_naming_itself():
+    story = PROSE + "Reuters and Amal Haddad in Tunis contributed to this report."
+    assert typed(page(story, title="Attack stokes instability fears"))[0] == "article"
+    assert typed(page(PROSE + "In this report we examine the attack.", title="Attack"))[0] == "whitepaper-report"

@@ -313,6 +313,11 @@ def type_reason(decision: TypeDecision) -> dict:
     return {"concept": None, "where": "type", "content_type": decision.content_type, "signal": decision.signal}
 
 
+# A news agency's credit line names the story "this report": "Reuters contributed to this
+# report", "Additional reporting by ... contributed to this report". Not a report's words.
+NEWS_CREDIT = re.compile(r"[^.\n]{0,80}\bcontributed( reporting)? to this (report|story)", re.IGNORECASE)
+
+
 class Cues(NamedTuple):
     """The cues' score of each content type, and the types the text names the page as
     ("in this guide", "this episode")."""
@@ -330,7 +335,7 @@ class Cues(NamedTuple):
         title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
         for owner, hits in title_hits.items():
             scores[owner] += 2 * min(hits, 2)
-        found = index.text.find((text or "")[:TEXT_CHARS])
+        found = index.text.find(NEWS_CREDIT.sub("", (text or "")[:TEXT_CHARS]))
         text_hits = Counter(owner for owner, _ in found)
         self_described = frozenset(owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase))
         for owner, hits in text_hits.items():
