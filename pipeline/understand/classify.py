@@ -93,7 +93,12 @@ mark measure mix move note pick pinch place plan plant practise practice prepare
 remember remove review run schedule score see select send set share shape show skip sort
 start stay stop take tell test track try turn update use walk watch write
 open record present publish get call talk return recruit invite hold draft fill
-enter email contact bring wear don't never always
+enter email contact bring wear don't never always confirm suspend revoke rotate transfer wipe
+close attach complete submit approve triage escalate notify inform reserve register join
+fork edit rename delete replace paste drag stir pour cook warm stretch breathe lift repeat
+limit reduce increase prioritise prioritize align discuss explain listen reply respond verify
+ensure consider identify describe summarise summarize gather estimate deploy monitor retire
+archive
 """.split())
 
 
