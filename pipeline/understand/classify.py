@@ -9,10 +9,12 @@ instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open 
 in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1; a text
 that opens by defining its title's term ("Accrual (noun): ...") 4 toward glossary-entry, one
 that lists a recording's chapters from 0:00 3 toward video-webinar or podcast-episode
-(whichever the other cues lean to). The best type wins if it scores 3 or more; otherwise
-`article`. (Static word embeddings were tried for the type and found no better than chance
-on the tune split: they see the topic, not the form.) The cues and the forms were chosen on
-the tune splits of data/eval/, never on the held-out ones.
+(whichever the other cues lean to), one with blanks to fill in ("[PM name]") 3 toward
+template-toolkit, a programme of clock times 3 toward event-conference. The best type
+wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
+the type and found no better than chance on the tune split: they see the topic, not the
+form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
+held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a
@@ -102,7 +104,7 @@ archive
 """.split())
 
 
-LIST_MARKER = re.compile(r"^\s*([-*•–]|\d{1,2}[.)])\s+")
+LIST_MARKER = re.compile(r"^\s*([-*•–]|\d{1,2}[.)])\s+")  # an instruction may be a list's item
 
 
 def instruction_score(text: str | None) -> int:
@@ -127,6 +129,9 @@ DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers
                       re.IGNORECASE)  # "Accrual (noun):", "Churn is the...", "fond / /fɔ̃/ · noun"
 
 
+LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")  # "A release train is..." under "Release train"
+
+
 def definition_score(title: str | None, text: str | None) -> int:
     """4 when the text opens as a glossary entry does, with its title's term defined
     ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
@@ -145,7 +150,6 @@ def definition_score(title: str | None, text: str | None) -> int:
     return 0
 
 
-LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")
 PART_OF_SPEECH = re.compile(r"\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation)\b")
 
 
@@ -379,8 +383,8 @@ class Cues(NamedTuple):
 
 
 def content_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> str:
-    """The most likely content type of a document by its cues alone (see the module
-    docstring; decide_type reads its markup first)."""
+    """The most likely content type of a document by its words alone, no markup read (see
+    the module docstring; decide_type reads its markup first)."""
     return decide_type(index, url, title, text, is_pdf).content_type
 
 
