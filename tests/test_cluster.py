@@ -125,6 +125,29 @@ def test_calls_made_together_travel_as_one_task_and_each_gets_its_own_result(sha
     assert tasks_sent == -(-41 // MAX_BATCH)
 
 
+def test_a_batch_that_fails_as_a_whole_is_sent_again_call_by_call(shared_cluster):
+    # A result that cannot travel back (a lock) fails the batch's task as a whole, as a worker
+    # lost under it would: each call is sent again alone, and only its own fails.
+    import asyncio
+    import operator
+    import threading
+
+    from pipeline.stages.cluster import ClusterPool
+
+    async def run_all():
+        pool = ClusterPool(shared_cluster.address, timeout=60)
+        try:
+            calls = [pool.run(operator.add, i, 1) for i in range(5)] + [pool.run(threading.Lock)]
+            return await asyncio.gather(*calls, return_exceptions=True), pool.tasks_sent
+        finally:
+            await pool.aclose()
+
+    results, tasks_sent = asyncio.run(run_all())
+    assert results[:5] == [1, 2, 3, 4, 5]
+    assert isinstance(results[5], Exception)
+    assert tasks_sent == 1 + 6  # the batch, then each of its calls
+
+
 @pytest.mark.parametrize("command", [("crawl",), ("retag",), ("eval", "--no-semantic")])
 def test_a_cluster_off_this_machine_without_mutual_tls_is_refused_before_connecting(tmp_path, command):
     # A name that cannot resolve: no traffic leaves 127.0.0.0/8, and a check that tried to

@@ -31,12 +31,14 @@ installed). What it takes care of:
   `distributed.comm.timeouts.connect` (its config files or DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT),
   CONNECT_TIMEOUT when not set: long enough for a scheduler started just before the crawl,
   short enough that a wrong address is said soon.
-- **Batches.** The Dask client costs the crawler about a millisecond of CPU per task, and a
-  page makes four; the stages' calls made within BATCH_WINDOW travel as one task
-  (run_batch), each caller still getting its own result or exception. Extraction's calls
-  (`alone`: parsers of fetched bodies, the ones that may hang) travel alone, so a stuck
-  page never holds others; a batch past its time (its calls are bounded text work, so
-  rarely) is sent again call by call, so only the page that is too slow is said to be.
+- **Batches.** The Dask client costs the crawler about a millisecond of CPU per task; the
+  calls made within BATCH_WINDOW travel as one task (run_batch), each caller still getting
+  its own result or exception — an HTML page's reading (extraction and the stages read
+  ahead) among them: batched, the crawler's own CPU a page fell from 5.5-6.0 to 3.3-4.2 ms
+  (benchmarks/scale.py). A PDF's (`alone`: the parser that may hang on a hostile file)
+  travels alone. A batch that fails as a whole — past its time (one page too slow holds
+  the others of its batch, at most MAX_BATCH read within BATCH_WINDOW of it, until then),
+  or its worker lost — is sent again call by call, so only the page at fault is said to be.
 - **Trust.** A scheduler runs whatever code it is sent, and the crawler unpickles what its
   workers answer: trust runs both ways. `check_address` refuses, before any connection, a
   cluster off this machine that is not reached over mutual TLS (tls:// with this client's
@@ -383,8 +385,8 @@ class ClusterPool:
     async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
         """Run a picklable function on a worker and await its result. Calls made within
         BATCH_WINDOW travel together (run_batch); each caller gets its own result or error.
-        A call `alone` (one that may run long: the parsers of fetched bodies) is never
-        batched: a page stuck in a parser must not hold other pages' calls with it."""
+        A call `alone` (one that may hang: a PDF's parser) is never batched: a file stuck in
+        its parser must not hold other pages' calls with it."""
         if self.lost:
             raise Dropped(DropReason.INTERRUPTED, "the Dask scheduler was lost")
         await self._connected()
@@ -411,11 +413,11 @@ class ClusterPool:
         task.add_done_callback(self._sending.discard)
 
     async def _send(self, calls: list[tuple]) -> None:
-        """Send a batch and settle each caller's future. A batch past PRODOPS_TASK_TIMEOUT
-        is sent again call by call, one after the other (its worker was restarted), so that
-        only the page that keeps a worker busy is said to be too slow: sent together, the
-        others could wait behind it on one worker and be timed out with it. That page waits
-        twice the limit or more, and the others of its batch for it."""
+        """Send a batch and settle each caller's future. A batch past PRODOPS_TASK_TIMEOUT,
+        or failed as a whole (its worker lost, a result that could not travel back), is sent
+        again call by call, one after the other, so that only the page at fault is said to
+        be: sent together, the others could wait behind it on one worker and be timed out
+        with it. That page waits twice the limit or more, and the others of its batch for it."""
         version = installed_version()
         try:
             if len(calls) == 1:
@@ -430,8 +432,12 @@ class ClusterPool:
                 return
             results = [(False, TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
                                            "stopped"))]
-        except Exception as error:  # noqa: BLE001 - every caller of the batch is told
-            results = [(False, error)] * len(calls)
+        except Exception as error:  # noqa: BLE001 - every caller is told, each for itself
+            if len(calls) > 1:  # a worker lost under a batch: each call again alone, so one page's fate is its own
+                for call in calls:
+                    await self._send([call])
+                return
+            results = [(False, error)]
         except asyncio.CancelledError:
             for *_, waiter in calls:
                 if not waiter.done():

@@ -75,7 +75,9 @@ class ExtractStage(PooledStage):
         if item.content_type not in HTML_TYPES:
             return False
         try:
-            reading = await self.pool.run(read_html, item, self.favour, self.ahead, alone=True)
+            # Not `alone`: on a cluster, pages read together travel as one task (the crawler's
+            # CPU a page is the cluster's ceiling); a PDF's parser, which may hang, goes alone.
+            reading = await self.pool.run(read_html, item, self.favour, self.ahead)
         except TaskStopped as error:
             item.extraction_error = f"text extraction {error}"
             logger.warning("%s: %s", url, item.extraction_error)
