@@ -131,8 +131,8 @@ class WorkerPool:
 
     async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
         """Run a picklable function in a worker (or inline, PRODOPS_INLINE_STAGES) and await
-        it. `alone`: a call that may run long (a parser of fetched bodies); here every call
-        is its own task anyway (the cluster's pool batches the others)."""
+        it. `alone`: a call that may hang (a PDF's parser); here every call is its own task
+        anyway (the cluster's pool batches the others)."""
         if self.inline:
             return function(*args)
         self.start()

@@ -42,8 +42,8 @@ class Pool(Protocol):
         ...
 
     async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
-        """`function(*args)` computed by a worker; `alone`: a call that may run long (a
-        parser of fetched bytes), never sent together with others."""
+        """`function(*args)` computed by a worker; `alone`: a call that may hang (a PDF's
+        parser, on a hostile file), never sent together with others."""
         ...
 
     def close(self, *args: Any, **kwargs: Any) -> object:
