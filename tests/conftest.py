@@ -133,6 +133,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture
+def closed_port():
+    """Gives TCP ports on 127.0.0.1 that refuse connections for the whole test: each bound
+    here and never listened on, so no other test's server can take it meanwhile (as it can
+    take a free_port() when tests run side by side)."""
+    import socket
+
+    held: list[socket.socket] = []
+
+    def port() -> int:
+        sock = socket.socket()
+        held.append(sock)
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+    yield port
+    for sock in held:
+        sock.close()
+
+
 def crawl_page(tmp_path: Path, html: str, db_name: str = "c.db") -> tuple[Path, dict]:
     """Serve one HTML page on 127.0.0.1 and crawl it as a `url` source through the CLI (fast
     settings): (the database, the page's documents row)."""

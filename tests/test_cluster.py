@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conftest import FAST, ROOT, free_port, run_prodops
+from conftest import FAST, ROOT, run_prodops
 from dask_cluster import Cluster, MutualTLS
 
 from pipeline.stages.cluster import ClusterError, check_address
@@ -71,10 +71,10 @@ def test_a_crawl_through_the_cluster_stores_what_the_local_pool_stores(tmp_path,
 
 
 def test_an_unreachable_scheduler_is_one_line_exit_2_and_nothing_written(tmp_path, sample_sources_file,
-                                                                         monkeypatch):
+                                                                         monkeypatch, closed_port):
     # Dask's own setting says how long to try (CONNECT_TIMEOUT, 10 s, when not set)
     monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
-    address = f"tcp://127.0.0.1:{free_port()}"
+    address = f"tcp://127.0.0.1:{closed_port()}"
     started = time.monotonic()
     result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "c.db"),
                          "--allow-private-network", "--cluster", address)

@@ -99,16 +99,16 @@ def test_parse_interval(value, seconds):
     assert parse_interval(value) == seconds
 
 
-def test_an_outage_is_not_the_sources_fault(tmp_path):
+def test_an_outage_is_not_the_sources_fault(tmp_path, closed_port):
     """Every source refused at the connection: the run is `offline` and no source's health
     changes. One of two refused while the other answers: that one's own failure."""
-    from conftest import free_port, write_sources
+    from conftest import write_sources
 
     from pipeline.config.sources import Source
     from pipeline.demo.webserver import Route, StaticWeb
 
     db_path = tmp_path / "c.db"
-    dead = [Source(f"dead{i}", "Dead", "url", f"http://127.0.0.1:{free_port()}/post") for i in range(2)]
+    dead = [Source(f"dead{i}", "Dead", "url", f"http://127.0.0.1:{closed_port()}/post") for i in range(2)]
     sources = write_sources(tmp_path / "s.yaml", dead)
     for _ in range(2):
         result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path), "--allow-private-network",

@@ -151,13 +151,13 @@ if __name__ == "__main__":  # (the worker pool's processes import this file)
 """
 
 
-def test_a_stop_while_the_spider_opens_ends_the_crawl(tmp_path):
+def test_a_stop_while_the_spider_opens_ends_the_crawl(tmp_path, closed_port):
     """Scrapy loses a stop that comes before its engine runs (the crawl then never ends);
     the runner asks again once it runs."""
     script = tmp_path / "stop_while_opening.py"
     script.write_text(STOP_WHILE_OPENING)
     sources = write_sources(tmp_path / "sources.yaml", [
-        Source(id="closed", name="A closed port", kind="feed", url=f"http://127.0.0.1:{free_port()}/feed.xml")])
+        Source(id="closed", name="A closed port", kind="feed", url=f"http://127.0.0.1:{closed_port()}/feed.xml")])
     result = subprocess.run([sys.executable, str(script), str(tmp_path / "prodops.db"), str(sources)],
                             cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
