@@ -425,19 +425,12 @@ class ClusterPool:
                 results = [(True, await self._call(checked_call, version, function, *args))]
             else:
                 results = await self._call(run_batch, version, [(function, args) for function, args, _ in calls])
-        except TaskTimeout:
-            if len(calls) > 1:
-                for call in calls:
-                    await self._send([call])
-                return
-            results = [(False, TaskTimeout(f"took longer than {self.timeout:g} s (PRODOPS_TASK_TIMEOUT); "
-                                           "stopped"))]
         except Exception as error:  # noqa: BLE001 - every caller is told, each for itself
-            if len(calls) > 1:  # a worker lost under a batch: each call again alone, so one page's fate is its own
+            if len(calls) > 1:  # past its time, or failed as a whole: each call again alone
                 for call in calls:
                     await self._send([call])
                 return
-            results = [(False, error)]
+            results = [(False, error)]  # a TaskTimeout from _call says the limit in words
         except asyncio.CancelledError:
             for *_, waiter in calls:
                 if not waiter.done():

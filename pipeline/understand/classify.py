@@ -325,6 +325,14 @@ def type_reason(decision: TypeDecision) -> dict:
 # A news agency's credit line names the story "this report": "Reuters contributed to this
 # report", "Additional reporting by ... contributed to this report". Not a report's words.
 NEWS_CREDIT = re.compile(r"[^.\n]{0,80}\bcontributed( reporting)? to this (report|story)", re.IGNORECASE)
+# Looked for first: NEWS_CREDIT's leading span tries 80 characters at every position (4-5
+# ms a page of 8,000 characters), this one is a plain scan.
+CREDITED = re.compile(r"\bcontributed( reporting)? to this (report|story)", re.IGNORECASE)
+
+
+def without_news_credit(text: str) -> str:
+    """The text less a news agency's credit lines (NEWS_CREDIT)."""
+    return NEWS_CREDIT.sub("", text) if CREDITED.search(text) else text
 
 
 class Cues(NamedTuple):
@@ -344,7 +352,7 @@ class Cues(NamedTuple):
         title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
         for owner, hits in title_hits.items():
             scores[owner] += 2 * min(hits, 2)
-        found = index.text.find(NEWS_CREDIT.sub("", (text or "")[:TEXT_CHARS]))
+        found = index.text.find(without_news_credit((text or "")[:TEXT_CHARS]))
         text_hits = Counter(owner for owner, _ in found)
         self_described = frozenset(owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase))
         for owner, hits in text_hits.items():
