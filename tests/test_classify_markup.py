@@ -16,7 +16,7 @@ from trafilatura import load_html
 from pipeline.config.sources import Source
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.webserver import Route, StaticWeb
-from pipeline.understand.classify import NO_CUES, TEXT_CUES, TypeIndex, decide_type
+from pipeline.understand.classify import DEFAULT_TYPE, NO_CUES, TEXT_CUES, TypeIndex, decide_type
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
 from tests.conftest import FAST, crawl_page, run_prodops, write_sources
@@ -126,6 +126,50 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
                "- Open the planning board.\n1. Record every decision.\n2. Publish the plans.\nTeams revise them.")
     assert instruction_score(runbook) == 3
     assert placeholders_score("See [1], [2] and a[i + 1]; [citation needed]; [Value, int] " * 4) == 0
+
+
+def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first_line_show_their_kind():
+    from pipeline.understand.classify import agenda_score, chapters_score, definition_score, steps_score
+
+    pruning = ("Prune between leaf fall and February.\n1. Remove the three Ds. Cut out dead wood.\n"
+               "2. Take out crossing branches. Where two rub, the weaker goes.\n3. Open the centre.\n"
+               "4. Shorten the leaders by a third.")
+    assert steps_score(pruning) == 3
+    results = "1. Revenue grew 12%.\n2. Churn fell to 3%.\n3. Headcount stayed flat.\n4. Margins rose."
+    assert steps_score(results) == 0  # a numbered list of findings instructs nobody
+    teardown = "24:18 · Published 2 June 2025\nChapters\n00:00 The test, again\n02:40 Tool E\n08:15 Tool F"
+    assert (chapters_score(teardown), agenda_score(teardown)) == (3, 0)  # a running time, then chapters
+    assert definition_score("Opportunity solution tree", "Terms A–Z / O\nDefinition: a visual map of outcomes.") == 4
+    assert definition_score("Mise en place", "/meez ahn PLAHSS/ · French · noun\nThe preparation of a station.") == 4
+    assert definition_score("Net revenue retention (NRR)", "Also called net dollar retention.\nThe share kept.") == 4
+    assert definition_score("Net revenue retention (NRR)", "Our retention grew. Its meaning for us is simple.") == 0
+
+
+def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_presents():
+    index = TypeIndex(load_taxonomy())
+
+    def kind(title: str, text: str, url: str = "https://shop.example/l/1") -> str:
+        return decide_type(index, url, title, text, False).content_type
+
+    assert kind("The One-Tin Bakery", "Harriet Moss\nHardback · 224 pages · £22.00\n" + PROSE) == "book"
+    assert kind("The state of ops", "A 48-page report.\n" + PROSE) == "article"  # pages, but no binding
+    grand_rounds = "Speakers: Dr Qureshi\nLength: 54 minutes including questions\nThe recording is below.\n" + PROSE
+    assert kind("Sepsis pathway: one year on", grand_rounds) == "video-webinar"
+    assert kind("Ep. 112 – Territory planning without tears", PROSE) == "podcast-episode"
+    assert kind("What I took from The Launch Room, episode 41", PROSE) == "article"  # someone's take on it
+
+
+def test_a_video_in_a_long_storys_structured_data_is_a_clip_in_it_not_the_page():
+    story = ("Harbour Freight Lines runs shipping software for 600 forwarders. Feedback lived in four places "
+             "until their first product operations manager joined and consolidated it in one board. ") * 6
+    clip = json_ld({"@type": "VideoObject", "name": "Harbour Freight Lines testimonial"})
+    decision = typed(page(story, head=clip, title="How Harbour Freight Lines cut triage from weeks to days"))
+    assert decision == (DEFAULT_TYPE, NO_CUES)
+    watch = story + "Watch the video of the session."
+    assert typed(page(watch, head=clip, title="How Harbour Freight Lines cut triage"))[0] == "video-webinar"
+    # Said of the page itself (og:type), a video needs no word of it.
+    own = '<meta property="og:type" content="video.other">'
+    assert typed(page(story, head=own, title="How Harbour Freight Lines cut triage"))[0] == "video-webinar"
 
 
 def test_a_node_for_a_thing_the_page_mentions_does_not_type_it():
@@ -351,6 +395,9 @@ def test_a_title_that_recounts_heads_an_article_about_the_thing():
               "download the full report. " + PROSE)
     assert typed(page(survey, title="Product ops teams have doubled since 2022, survey finds"))[0] == "article"
     assert typed(page(survey, title="The product ops team survey 2025"))[0] == "whitepaper-report"
+    course = "We teach the cohort course now: lessons, modules, homework and a certificate. " + PROSE
+    assert typed(page(course, title="Why we finally built a course"))[0] == "article"
+    assert typed(page(course, title="Product ops in practice"))[0] == "course"
     notes = json_ld({"@type": "VideoObject", "name": "Capacity planning webinar"})
     decision = typed(page(PROSE, head=notes, title="My notes from the capacity planning webinar"))
     assert decision.content_type == "article", decision

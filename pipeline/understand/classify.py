@@ -6,12 +6,16 @@ phrase 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a p
 which the page names itself ("in this guide", "this episode"), a PDF 3 toward
 whitepaper-report. Structure counts too where words do not decide: a text that mostly
 instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
-in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1; a text
-that opens by defining its title's term ("Accrual (noun): ...") 4 toward glossary-entry, one
-that lists a recording's chapters from 0:00 3 toward video-webinar or podcast-episode
-(whichever the other cues lean to), one with blanks to fill in ("[PM name]") 3 toward
-template-toolkit, a programme of clock times 3 toward event-conference. The best type
-wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
+in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1, and so
+does a text laid out in steps ("Step 1 — ...", or numbered items that instruct: "1. Remove
+the dead wood."); a text that opens by defining its title's term ("Accrual (noun): ...",
+"Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
+glossary-entry; one that lists a recording's chapters from 0:00 3 toward video-webinar or
+podcast-episode (whichever the other cues lean to), and a running time in its details
+("Length: 54 minutes") 2; a title with an episode's number ("Ep. 112 – ...") 3 toward
+podcast-episode; a book's details ("Hardback · 224 pages") 3 toward book; one with blanks
+to fill in ("[PM name]") 3 toward template-toolkit, a programme of clock times 3 toward
+event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
 the type and found no better than chance on the tune split: they see the topic, not the
 form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
@@ -21,20 +25,21 @@ og:type, a feed entry's enclosure): the first declaration the taxonomy lists und
 content type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every
 cue but one: the page's own words naming it as another type ("this report examines" on a
 report its publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo,
-DefinedTerm) counts only where the text shows a cue of it (WRITING_FORMS); and where the
-text shows little of the declared type, another kind of thing its cues name decides
-(OVERRULING_SCORE, OUTWEIGHS). A declaration listed nowhere
-(Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
-nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
-the documents' `why`.
+DefinedTerm) counts only where the text shows a cue of it (WRITING_FORMS), and so does a
+VideoObject in the structured data of a page with a story of its own (EMBEDDED: a customer
+story with its testimonial clip); and where the text shows little of the declared type,
+another kind of thing its cues name decides (OVERRULING_SCORE, OUTWEIGHS). A declaration
+listed nowhere (Article, BlogPosting, WebPage, og:article, which blog themes put on every
+page) decides nothing: the cues do. The deciding signal is kept as the type's reason
+(`type_reason`) in the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
 carries the course's or the conference's words and, often, its markup. So is a page whose
-title recounts or reports ("Review: ...", "Notes from ...", "..., survey finds":
-REVIEWING, RECOUNTING). Books, episodes and talks are exempt but from a review's title:
-their own pages speak so (an author presenting her book, a transcript) and their titles
-may recount.
+title recounts or reports ("Review: ...", "Notes from ...", "..., survey finds", "Why we
+built ...": REVIEWING, RECOUNTING). Books, episodes and talks are exempt but from a review's
+title: their own pages speak so (an author presenting her book, a transcript) and their
+titles may recount.
 """
 
 from __future__ import annotations
@@ -82,6 +87,9 @@ WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_readin
 # declaration of one counts only where a cue of it is found too. SEO plugins emit HowTo from
 # any post's subheadings; a theme may wrap every page of a site in DefinedTerm.
 WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
+# A VideoObject in JSON-LD or microdata is as often a clip embedded in a customer story or a
+# post as the page's own video; og:type video.* is said of the page itself.
+EMBEDDED = frozenset({"video-webinar"})
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 PERSONAL = "a personal account"
@@ -147,10 +155,17 @@ def definition_score(title: str | None, text: str | None) -> int:
             return 4
         if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
             return 4
+        if ENTRY_LINE.match(line):  # "Definition: a visual map...", "/meez ahn PLAHSS/ · French · noun"
+            return 4
     return 0
 
 
 PART_OF_SPEECH = re.compile(r"\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation)\b")
+# A line that can only open a dictionary's or a glossary's entry, under a short title: a
+# definition announced, the term's other names, or a pronunciation followed by its part of
+# speech.
+ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
+                        r"|/[^/]{1,40}/[^.]{0,60}\b(noun|verb|adjective|adverb)\b")
 
 
 # A recording's chapters: "0:00 Intro", "1:40 Setting up boards"... opened at zero (an
@@ -170,15 +185,18 @@ PERSONAL_SENTENCES = 4
 PERSONAL_SHARE = 0.25
 TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # A title that recounts or reports on something ("Review: ...", "Notes from the intake
-# webinar", "What we heard at ...", "Lessons from ...", "..., survey finds") heads an article
+# webinar", "What we heard at ...", "Lessons from ...", "..., survey finds", "Why we built a
+# course") heads an article
 # about the thing, whose words and markup are the thing's. Not "recap": a conference's own
 # recap page is the conference's (the labelled sets say so). Books, episodes and talks are
 # exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
 # small island", an episode's "Notes from the team"), but not from a review's or someone's
-# notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar").
-REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review|my notes)\b", re.IGNORECASE)
-RECOUNTING = re.compile(r"\b(notes from|takeaways|lessons from|"
-                        r"what (we|i) (heard|learned|learnt|saw|took away)|reflections on|"
+# notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar",
+# "What I took from episode 41").
+REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review|my notes|"
+                       r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
+RECOUNTING = re.compile(r"^\s*why (we|i)\b|\b(notes from|takeaways|lessons from|"
+                        r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
 
 
@@ -190,21 +208,27 @@ def personal_account(text: str | None) -> bool:
     return personal >= PERSONAL_SENTENCES and personal >= PERSONAL_SHARE * len(sentences)
 
 
-def chapters_score(text: str | None) -> int:
-    """3 when the text lists a recording's chapters (CHAPTERS time-coded lines, the first
-    at 0:00), else 0."""
-    lines = [line.strip() for line in (text or "")[:TEXT_CHARS].splitlines()]
+def _chapters(lines: list[str]) -> int:
+    """How many time-coded lines run from the first at 0:00 on (a recording's running time,
+    "24:18 · Published 2 June", may come before its chapters)."""
     coded = [line for line in lines if CHAPTER.match(line)]
-    return 3 if len(coded) >= CHAPTERS and CHAPTER_START.match(coded[0]) else 0
+    start = next((at for at, line in enumerate(coded) if CHAPTER_START.match(line)), len(coded))
+    return len(coded) - start
+
+
+def chapters_score(text: str | None) -> int:
+    """3 when the text lists a recording's chapters (CHAPTERS time-coded lines from one at
+    0:00 on), else 0."""
+    lines = [line.strip() for line in (text or "")[:TEXT_CHARS].splitlines()]
+    return 3 if _chapters(lines) >= CHAPTERS else 0
 
 
 def agenda_score(text: str | None) -> int:
     """3 when the text lists a day's programme (CHAPTERS lines opening with a clock time,
-    "09:30 Coffee and badges", the first not at 0:00, which would be a recording's
-    chapters), else 0."""
+    "09:30 Coffee and badges") and no recording's chapters (from 0:00 on), else 0."""
     lines = [line.strip() for line in (text or "")[:TEXT_CHARS].splitlines()]
     timed = [line for line in lines if AGENDA_TIME.match(line)]
-    return 3 if len(timed) >= CHAPTERS and not CHAPTER_START.match(timed[0]) else 0
+    return 3 if len(timed) >= CHAPTERS and _chapters(lines) < CHAPTERS else 0
 
 
 # "09:30 Coffee", "- 14:15 Panel", "9.30am Welcome", "10:00–11:00 Workshop"
@@ -213,15 +237,21 @@ AGENDA_TIME = re.compile(r"^\W{0,3}\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([-–—
 STEP = re.compile(r"^\W{0,3}step\s+(\d+|one|two|three|four|five)\b", re.IGNORECASE)
 STEPS = 2
 HEADING_WORDS = 12
+# "1. Remove the three Ds.", "2) Take out crossing branches": a numbered list of things to do
+# is a procedure even where the prose around it does not instruct (INSTRUCTION_SHARE).
+NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s+([A-Za-z']+)")
+NUMBERED_INSTRUCTIONS = 3
 
 
 def steps_score(text: str | None) -> int:
     """3 when the text is laid out in numbered steps: at least STEPS headings ("Step 1 —
     Decide what counts": a short line opening with its step; "Step one was an inventory..."
-    running on is a story told in order, not a step to follow), else 0."""
+    running on is a story told in order, not a step to follow), or NUMBERED_INSTRUCTIONS
+    numbered items that open with an instruction ("1. Remove the dead wood."), else 0."""
     lines = (text or "")[:TEXT_CHARS].splitlines()
     headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
-    return 3 if len(headings) >= STEPS else 0
+    numbered = [line for line in lines if (item := NUMBERED_ITEM.match(line)) and item[1].lower() in IMPERATIVES]
+    return 3 if len(headings) >= STEPS or len(numbered) >= NUMBERED_INSTRUCTIONS else 0
 
 
 # A template's blanks: "[PM name]", "[Quarter or date]" — words, capitalized: not a
@@ -285,7 +315,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     lists, unless its text names the page as another type; else its cues; and an article
     whatever either says when the text is a personal account or its title recounts (see
     the module docstring)."""
-    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared)
+    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
     if REVIEWING.search(title or ""):
@@ -299,10 +329,11 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     return decision
 
 
-def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[str, ...]) -> TypeDecision:
+def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[str, ...],
+                      text: str | None) -> TypeDecision:
     for declaration in declared:
         kind = index.declared(declaration)
-        if kind is None or (kind in WRITING_FORMS and cues.scores[kind] < 1):
+        if kind is None or (_needs_a_cue(kind, declaration, text) and cues.scores[kind] < 1):
             continue
         named = cues.named_type()
         if named is not None and named != kind:
@@ -314,6 +345,17 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
         return TypeDecision(kind, signal_of(declaration))
     kind = cues.best()
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
+
+
+def _needs_a_cue(kind: str, declaration: str, text: str | None) -> bool:
+    """Whether a declaration decides only where the text shows a cue of its type too: a form
+    of writing (WRITING_FORMS), or a video in the structured data of a page with a story of
+    its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more), which may be a clip embedded in
+    the story rather than the page's own."""
+    if kind in WRITING_FORMS:
+        return True
+    embedded = kind in EMBEDDED and declaration.partition(":")[0].lower() in WHERE_DECLARED
+    return embedded and not too_short(len((text or "").split()))
 
 
 def type_reason(decision: TypeDecision) -> dict:
@@ -333,6 +375,23 @@ CREDITED = re.compile(r"\bcontributed( reporting)? to this (report|story)", re.I
 def without_news_credit(text: str) -> str:
     """The text less a news agency's credit lines (NEWS_CREDIT)."""
     return NEWS_CREDIT.sub("", text) if CREDITED.search(text) else text
+
+
+# "Ep. 112 – Territory planning", "Episode 14: ...": a numbered episode of a show (a title's
+# "episode" alone may be a figure of speech).
+EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+", re.IGNORECASE)
+
+
+# A book's details as a shop or a publisher lists them: "Hardback · 224 pages · £22.00",
+# "Paperback, 312 pages" (a report's "48-page PDF" names no binding).
+BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle edition)"
+PAGES = r"\b\d{2,4} pages\b"
+BOOK_DETAILS = re.compile(rf"\b{BINDING}\b[^\n]{{0,40}}{PAGES}|{PAGES}[^\n]{{0,40}}\b{BINDING}\b", re.IGNORECASE)
+# A recording's running time where its details are: "Length: 54 minutes", "· 36 minutes ·":
+# 2 toward the recording the other cues lean to (with a cue of it, a recording).
+RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1,3}\s*(min|mins|minutes)\b"
+                          r"|(^|·)\s*\d{1,3}\s*(min|mins|minutes)\s*(·|$)", re.IGNORECASE | re.MULTILINE)
+HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
 
 
 class Cues(NamedTuple):
@@ -359,6 +418,11 @@ class Cues(NamedTuple):
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         if is_pdf:
             scores["whitepaper-report"] += 3
+        if EPISODE_NUMBER.search(title or ""):
+            scores["podcast-episode"] += 3
+        head = (text or "")[:HEAD_CHARS]
+        if BOOK_DETAILS.search(head):
+            scores["book"] += 3
         present = {kind.id for kind in index.types}
         if "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
@@ -369,9 +433,9 @@ class Cues(NamedTuple):
         if "glossary-entry" in present:
             scores["glossary-entry"] += definition_score(title, text)
         recordings = [kind for kind in RECORDINGS if kind in present]
-        if recordings and (chapters := chapters_score(text)):
+        if recordings and (recorded := chapters_score(text) + 2 * bool(RUNNING_TIME.search(head))):
             # A video's or an episode's: whichever the other cues lean to.
-            scores[max(recordings, key=lambda kind: scores[kind])] += chapters
+            scores[max(recordings, key=lambda kind: scores[kind])] += recorded
         return cls(scores, self_described)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
