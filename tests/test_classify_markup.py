@@ -157,6 +157,11 @@ def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_
     assert kind("Sepsis pathway: one year on", grand_rounds) == "video-webinar"
     assert kind("Ep. 112 – Territory planning without tears", PROSE) == "podcast-episode"
     assert kind("What I took from The Launch Room, episode 41", PROSE) == "article"  # someone's take on it
+    assert kind("#12: Saying no to sales", "April 3, 2025 · 41:12\nLena and Marco take on sales.\n" + PROSE) == (
+        "podcast-episode")
+    assert kind("No-till on heavy clay", "Dirt Talk · Episode 88\nAlistair farms clay.\n" + PROSE) == "podcast-episode"
+    assert kind("Five things we brought home from Ops Summit", "The venue, the speakers, the attendees. " + PROSE) == (
+        "article")
 
 
 def test_a_video_in_a_long_storys_structured_data_is_a_clip_in_it_not_the_page():

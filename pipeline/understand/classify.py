@@ -195,7 +195,7 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # "What I took from episode 41").
 REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
-RECOUNTING = re.compile(r"^\s*why (we|i)\b|\b(notes from|takeaways|lessons from|"
+RECOUNTING = re.compile(r"^\s*why (we|i)\b|\b(notes from|takeaways|lessons from|brought (home|back) from|"
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
 
@@ -377,9 +377,10 @@ def without_news_credit(text: str) -> str:
     return NEWS_CREDIT.sub("", text) if CREDITED.search(text) else text
 
 
-# "Ep. 112 – Territory planning", "Episode 14: ...": a numbered episode of a show (a title's
-# "episode" alone may be a figure of speech).
-EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+", re.IGNORECASE)
+# "Ep. 112 – Territory planning", "Episode 14: ...", "#12: Saying no": a numbered episode of a
+# show, in its title or its text's opening line ("Dirt Talk · Episode 88"); a title's
+# "episode" alone may be a figure of speech.
+EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*#\d+\s*[:–—-]", re.IGNORECASE)
 
 
 # A book's details as a shop or a publisher lists them: "Hardback · 224 pages · £22.00",
@@ -387,10 +388,12 @@ EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+", re.IGNORECASE)
 BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle edition)"
 PAGES = r"\b\d{2,4} pages\b"
 BOOK_DETAILS = re.compile(rf"\b{BINDING}\b[^\n]{{0,40}}{PAGES}|{PAGES}[^\n]{{0,40}}\b{BINDING}\b", re.IGNORECASE)
-# A recording's running time where its details are: "Length: 54 minutes", "· 36 minutes ·":
+# A recording's running time where its details are: "Length: 54 minutes", "· 36 minutes ·",
+# "April 3, 2025 · 41:12":
 # 2 toward the recording the other cues lean to (with a cue of it, a recording).
 RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1,3}\s*(min|mins|minutes)\b"
-                          r"|(^|·)\s*\d{1,3}\s*(min|mins|minutes)\s*(·|$)", re.IGNORECASE | re.MULTILINE)
+                          r"|(^|·)\s*\d{1,3}\s*(min|mins|minutes)\s*(·|$)|·\s*(\d{1,2}:)?\d{1,2}:\d{2}\s*$",
+                          re.IGNORECASE | re.MULTILINE)
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
 
 
@@ -418,9 +421,9 @@ class Cues(NamedTuple):
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         if is_pdf:
             scores["whitepaper-report"] += 3
-        if EPISODE_NUMBER.search(title or ""):
-            scores["podcast-episode"] += 3
         head = (text or "")[:HEAD_CHARS]
+        if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(head.partition("\n")[0]):
+            scores["podcast-episode"] += 3
         if BOOK_DETAILS.search(head):
             scores["book"] += 3
         present = {kind.id for kind in index.types}
