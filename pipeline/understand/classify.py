@@ -15,9 +15,9 @@ podcast-episode (whichever the other cues lean to), and a running time in its de
 ("Length: 54 minutes") 2; a title with an episode's number ("Ep. 112 – ...") 3 toward
 podcast-episode; a book's details ("Hardback · 224 pages") 3 toward book; one with blanks
 to fill in ("[PM name]") 3 toward template-toolkit, a programme of clock times 3 toward
-event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
-the type and found no better than chance on the tune split: they see the topic, not the
-form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
+event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
+word embeddings were tried for the type and found no better than chance on the tune split:
+they see the topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
@@ -186,8 +186,7 @@ PERSONAL_SHARE = 0.25
 TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # A title that recounts or reports on something ("Review: ...", "Notes from the intake
 # webinar", "What we heard at ...", "Lessons from ...", "..., survey finds", "Why we built a
-# course") heads an article
-# about the thing, whose words and markup are the thing's. Not "recap": a conference's own
+# course") heads an article about the thing, whose words and markup are the thing's. Not "recap": a conference's own
 # recap page is the conference's (the labelled sets say so). Books, episodes and talks are
 # exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
 # small island", an episode's "Notes from the team"), but not from a review's or someone's
@@ -388,9 +387,9 @@ EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*#\d+\s*[:–—-]", 
 BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle edition)"
 PAGES = r"\b\d{2,4} pages\b"
 BOOK_DETAILS = re.compile(rf"\b{BINDING}\b[^\n]{{0,40}}{PAGES}|{PAGES}[^\n]{{0,40}}\b{BINDING}\b", re.IGNORECASE)
-# A recording's running time where its details are: "Length: 54 minutes", "· 36 minutes ·",
-# "April 3, 2025 · 41:12":
-# 2 toward the recording the other cues lean to (with a cue of it, a recording).
+# A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
+# "April 3, 2025 · 41:12"): 2 toward the recording the other cues lean to (with a cue of it,
+# a recording).
 RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1,3}\s*(min|mins|minutes)\b"
                           r"|(^|·)\s*\d{1,3}\s*(min|mins|minutes)\s*(·|$)|·\s*(\d{1,2}:)?\d{1,2}:\d{2}\s*$",
                           re.IGNORECASE | re.MULTILINE)
@@ -421,12 +420,13 @@ class Cues(NamedTuple):
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         if is_pdf:
             scores["whitepaper-report"] += 3
-        head = (text or "")[:HEAD_CHARS]
-        if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(head.partition("\n")[0]):
-            scores["podcast-episode"] += 3
-        if BOOK_DETAILS.search(head):
-            scores["book"] += 3
         present = {kind.id for kind in index.types}
+        head = (text or "")[:HEAD_CHARS]
+        if "podcast-episode" in present and (EPISODE_NUMBER.search(title or "")
+                                             or EPISODE_NUMBER.search(head.partition("\n")[0])):
+            scores["podcast-episode"] += 3
+        if "book" in present and BOOK_DETAILS.search(head):
+            scores["book"] += 3
         if "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
