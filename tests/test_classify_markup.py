@@ -172,6 +172,12 @@ def test_a_video_in_a_long_storys_structured_data_is_a_clip_in_it_not_the_page()
     assert decision == (DEFAULT_TYPE, NO_CUES)
     watch = story + "Watch the video of the session."
     assert typed(page(watch, head=clip, title="How Harbour Freight Lines cut triage"))[0] == "video-webinar"
+    # A short page whose text is another kind of thing (a glossary entry with its explainer clip).
+    entry = "Feature flag debt is the cost of flags left in code after their release is done."
+    explainer = json_ld({"@type": "VideoObject", "name": "Feature flag debt"})
+    assert typed(page(entry, head=explainer, title="Feature flag debt"))[0] == "glossary-entry"
+    session = "Our meetup session on flags left in code after their release, with questions from the room."
+    assert typed(page(session, head=explainer, title="Feature flag debt"))[0] == "video-webinar"  # its own
     # Said of the page itself (og:type), a video needs no word of it.
     own = '<meta property="og:type" content="video.other">'
     assert typed(page(story, head=own, title="How Harbour Freight Lines cut triage"))[0] == "video-webinar"

@@ -332,7 +332,7 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
                       text: str | None) -> TypeDecision:
     for declaration in declared:
         kind = index.declared(declaration)
-        if kind is None or (_needs_a_cue(kind, declaration, text) and cues.scores[kind] < 1):
+        if kind is None or (_needs_a_cue(kind, declaration, cues, text) and cues.scores[kind] < 1):
             continue
         named = cues.named_type()
         if named is not None and named != kind:
@@ -346,15 +346,17 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
 
 
-def _needs_a_cue(kind: str, declaration: str, text: str | None) -> bool:
+def _needs_a_cue(kind: str, declaration: str, cues: Cues, text: str | None) -> bool:
     """Whether a declaration decides only where the text shows a cue of its type too: a form
     of writing (WRITING_FORMS), or a video in the structured data of a page with a story of
-    its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more), which may be a clip embedded in
-    the story rather than the page's own."""
+    its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more) or whose cues name another kind (a
+    glossary entry with its explainer clip), which may be a clip embedded in the page
+    rather than the page's own."""
     if kind in WRITING_FORMS:
         return True
-    embedded = kind in EMBEDDED and declaration.partition(":")[0].lower() in WHERE_DECLARED
-    return embedded and not too_short(len((text or "").split()))
+    if kind not in EMBEDDED or declaration.partition(":")[0].lower() not in WHERE_DECLARED:
+        return False
+    return not too_short(len((text or "").split())) or cues.best() != DEFAULT_TYPE
 
 
 def type_reason(decision: TypeDecision) -> dict:
