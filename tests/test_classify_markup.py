@@ -160,6 +160,11 @@ def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_
     assert kind("#12: Saying no to sales", "April 3, 2025 · 41:12\nLena and Marco take on sales.\n" + PROSE) == (
         "podcast-episode")
     assert kind("No-till on heavy clay", "Dirt Talk · Episode 88\nAlistair farms clay.\n" + PROSE) == "podcast-episode"
+    assert kind("Senior Product Manager, Payments", "Lisbon, Portugal · Hybrid · Full time · Product\n" + PROSE) == (
+        "job-posting")
+    swap = "Saturday 26 April, 10am – 1pm\nHollow Lane Garden\n" + PROSE
+    assert kind("Spring plant swap", swap) == "event-conference"
+    assert kind("Upgrading the kernel", "Posted 12 May at 10:42\nFrom 2.6.18-4 to 2.6.26-1.\n" + PROSE) == "article"
     assert kind("Five things we brought home from Ops Summit", "The venue, the speakers, the attendees. " + PROSE) == (
         "article")
 

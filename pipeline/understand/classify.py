@@ -13,9 +13,10 @@ the dead wood."); a text that opens by defining its title's term ("Accrual (noun
 glossary-entry; one that lists a recording's chapters from 0:00 3 toward video-webinar or
 podcast-episode (whichever the other cues lean to), and a running time in its details
 ("Length: 54 minutes") 2; a title with an episode's number ("Ep. 112 – ...") 3 toward
-podcast-episode; a book's details ("Hardback · 224 pages") 3 toward book; one with blanks
-to fill in ("[PM name]") 3 toward template-toolkit, a programme of clock times 3 toward
-event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
+podcast-episode; a book's details ("Hardback · 224 pages") 3 toward book, a job's
+("Lisbon · Hybrid · Full time") 3 toward job-posting; one with blanks to fill in ("[PM
+name]") 3 toward template-toolkit, a programme of clock times or a span of hours in the
+opening lines ("Saturday 26 April, 10am – 1pm") 3 toward event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
 word embeddings were tried for the type and found no better than chance on the tune split:
 they see the topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
@@ -384,17 +385,33 @@ def without_news_credit(text: str) -> str:
 EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*#\d+\s*[:–—-]", re.IGNORECASE)
 
 
+def _side_by_side(one: str, other: str) -> re.Pattern:
+    """Two details on one line of a page's details, in either order, a few words apart."""
+    near = r"[^\n]{0,40}"
+    return re.compile(f"{one}{near}{other}|{other}{near}{one}", re.IGNORECASE)
+
+
 # A book's details as a shop or a publisher lists them: "Hardback · 224 pages · £22.00",
 # "Paperback, 312 pages" (a report's "48-page PDF" names no binding).
 BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle edition)"
 PAGES = r"\b\d{2,4} pages\b"
-BOOK_DETAILS = re.compile(rf"\b{BINDING}\b[^\n]{{0,40}}{PAGES}|{PAGES}[^\n]{{0,40}}\b{BINDING}\b", re.IGNORECASE)
+BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
 # "April 3, 2025 · 41:12"): 2 toward the recording the other cues lean to (with a cue of it,
 # a recording).
 RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1,3}\s*(min|mins|minutes)\b"
                           r"|(^|·)\s*\d{1,3}\s*(min|mins|minutes)\s*(·|$)|·\s*(\d{1,2}:)?\d{1,2}:\d{2}\s*$",
                           re.IGNORECASE | re.MULTILINE)
+# A job's details as a board lists them: "Lisbon, Portugal · Hybrid · Full time", "Remote
+# (EU) | Full-time | Engineering": where the work is done beside how it is employed.
+WORK_PLACE = r"(remote|hybrid|on-?site|in[- ]office)"
+EMPLOYMENT = r"(full[- ]time|part[- ]time|permanent|fixed[- ]term|contract|internship|temporary)"
+JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
+# An event's hours in a page's opening lines: "Saturday 26 April, 10am – 1pm", "09:00–17:30".
+# A span, not a time: a post's byline carries the time it was published.
+CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
+TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d.:])", re.IGNORECASE)
+OPENING_LINES = 4
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
 
 
@@ -429,6 +446,10 @@ class Cues(NamedTuple):
             scores["podcast-episode"] += 3
         if "book" in present and BOOK_DETAILS.search(head):
             scores["book"] += 3
+        if "job-posting" in present and JOB_DETAILS.search(head):
+            scores["job-posting"] += 3
+        if "event-conference" in present and TIME_SPAN.search("\n".join(head.splitlines()[:OPENING_LINES])):
+            scores["event-conference"] += 3
         if "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
