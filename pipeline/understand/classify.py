@@ -16,9 +16,10 @@ podcast-episode (whichever the other cues lean to), and a running time in its de
 podcast-episode; a book's details ("Hardback · 224 pages") 3 toward book, a job's
 ("Lisbon · Hybrid · Full time") 3 toward job-posting; one with blanks to fill in ("[PM
 name]") 3 toward template-toolkit, a programme of clock times or a span of hours in the
-opening lines ("Saturday 26 April, 10am – 1pm") 3 toward event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
-word embeddings were tried for the type and found no better than chance on the tune split:
-they see the topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
+opening lines ("Saturday 26 April, 10am – 1pm") 3 toward event-conference. The best type
+wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
+the type and found no better than chance on the tune split: they see the topic, not the
+form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
