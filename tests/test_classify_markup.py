@@ -414,6 +414,9 @@ def test_a_title_that_recounts_heads_an_article_about_the_thing():
     course = "We teach the cohort course now: lessons, modules, homework and a certificate. " + PROSE
     assert typed(page(course, title="Why we finally built a course"))[0] == "article"
     assert typed(page(course, title="Product ops in practice"))[0] == "course"
+    kit = "Duplicate this template, fill in the blanks and make a copy for each feature. " + PROSE
+    assert typed(page(kit, title="Against the PRD template (here is mine anyway)"))[0] == "article"  # it argues
+    assert typed(page(kit, title="The one-page PRD template"))[0] == "template-toolkit"
     notes = json_ld({"@type": "VideoObject", "name": "Capacity planning webinar"})
     decision = typed(page(PROSE, head=notes, title="My notes from the capacity planning webinar"))
     assert decision.content_type == "article", decision
