@@ -408,6 +408,7 @@ RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1
                           re.IGNORECASE | re.MULTILINE)
 # A job's details as a board lists them: "Lisbon, Portugal · Hybrid · Full time", "Remote
 # (EU) | Full-time | Engineering": where the work is done beside how it is employed.
+WORK_PLACES = ("remote", "hybrid", "site", "office")
 WORK_PLACE = r"(remote|hybrid|on-?site|in[- ]office)"
 EMPLOYMENT = r"(full[- ]time|part[- ]time|permanent|fixed[- ]term|contract|internship|temporary)"
 JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
@@ -416,7 +417,31 @@ JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
 TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d.:])", re.IGNORECASE)
 OPENING_LINES = 4
+OPENING_LINE_CHARS = 200  # a line of details is short; a feed's text may have no line breaks
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
+
+
+def details_scores(title: str | None, head: str) -> Counter:
+    """What a page's details show of its kind, from its title and the head of its text: an
+    episode's number, a book's binding and pages, a job's place and terms, an event's hours
+    (3 each). The words each pattern needs are looked for first, as most pages have none."""
+    scores: Counter = Counter()
+    opening = head.partition("\n")[0][:OPENING_LINE_CHARS]
+    if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
+        scores["podcast-episode"] += 3
+    lowered = head.lower()
+    if "pages" in lowered and BOOK_DETAILS.search(head):
+        scores["book"] += 3
+    if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
+        scores["job-posting"] += 3
+    if TIME_SPAN.search("\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]):
+        scores["event-conference"] += 3
+    return scores
+
+
+def running_time(head: str) -> bool:
+    """Whether the head of a text gives a recording's running time (RUNNING_TIME)."""
+    return ("min" in head.lower() or "·" in head) and bool(RUNNING_TIME.search(head))
 
 
 class Cues(NamedTuple):
@@ -445,15 +470,7 @@ class Cues(NamedTuple):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
-        if "podcast-episode" in present and (EPISODE_NUMBER.search(title or "")
-                                             or EPISODE_NUMBER.search(head.partition("\n")[0])):
-            scores["podcast-episode"] += 3
-        if "book" in present and BOOK_DETAILS.search(head):
-            scores["book"] += 3
-        if "job-posting" in present and JOB_DETAILS.search(head):
-            scores["job-posting"] += 3
-        if "event-conference" in present and TIME_SPAN.search("\n".join(head.splitlines()[:OPENING_LINES])):
-            scores["event-conference"] += 3
+        scores.update({kind: score for kind, score in details_scores(title, head).items() if kind in present})
         if "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
@@ -463,7 +480,7 @@ class Cues(NamedTuple):
         if "glossary-entry" in present:
             scores["glossary-entry"] += definition_score(title, text)
         recordings = [kind for kind in RECORDINGS if kind in present]
-        if recordings and (recorded := chapters_score(text) + 2 * bool(RUNNING_TIME.search(head))):
+        if recordings and (recorded := chapters_score(text) + 2 * running_time(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
         return cls(scores, self_described)
