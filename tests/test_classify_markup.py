@@ -168,6 +168,24 @@ def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_
     assert kind("Five things we brought home from Ops Summit", "The venue, the speakers, the attendees. " + PROSE) == (
         "article")
 
+def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_page_presents():
+    index = TypeIndex(load_taxonomy())
+
+    def kind(title: str, text: str, url: str = "https://site.example/p/1") -> str:
+        return decide_type(index, url, title, text, False).content_type
+
+    weekend = "Friday 17 – Sunday 19 October 2025 · Elan Valley\n£345 per person\n" + PROSE
+    assert kind("Milky Way weekend", weekend) == "event-conference"
+    assert kind("Rail summit", "March 3-5, 2026 · Leeds\n" + PROSE) == "event-conference"
+    assert kind("Our quarter", "Posted 17 October 2025\n" + PROSE) == "article"  # one day: a byline
+    report = "| Published | 7 November 2025 |\n| Pages | 22 |\n| Format | PDF, 2.4 MB |\n" + PROSE
+    assert kind("Berth waiting times, Q3", report) == "whitepaper-report"
+    assert kind("Family group sheet", "Printable, A4 (PDF, 2 pages, 140 KB)\n" + PROSE) != "whitepaper-report"
+    ebook = "by Ruth Akande · 164 pages · PDF, EPUB and Kindle · $24\n" + PROSE
+    assert kind("Signal to Decision", ebook) == "book"
+    assert kind("Enablement is a product, with Ravi Menon", "#17\nRavi leads enablement.\n" + PROSE) == (
+        "podcast-episode")
+
 
 def test_a_video_in_a_long_storys_structured_data_is_a_clip_in_it_not_the_page():
     story = ("Harbour Freight Lines runs shipping software for 600 forwarders. Feedback lived in four places "

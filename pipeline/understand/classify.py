@@ -12,11 +12,14 @@ the dead wood."); a text that opens by defining its title's term ("Accrual (noun
 "Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
 glossary-entry; one that lists a recording's chapters from 0:00 3 toward video-webinar or
 podcast-episode (whichever the other cues lean to), and a running time in its details
-("Length: 54 minutes") 2; a title with an episode's number ("Ep. 112 – ...") 3 toward
-podcast-episode; a book's details ("Hardback · 224 pages") 3 toward book, a job's
-("Lisbon · Hybrid · Full time") 3 toward job-posting; one with blanks to fill in ("[PM
-name]") 3 toward template-toolkit, a programme of clock times or a span of hours in the
-opening lines ("Saturday 26 April, 10am – 1pm") 3 toward event-conference. The best type
+("Length: 54 minutes") 2; a title or first line with an episode's number ("Ep. 112 – ...",
+"#17") 3 toward podcast-episode; a book's details ("Hardback · 224 pages", "164 pages ·
+PDF, EPUB") 3 toward book, a report's (eight pages or more beside a PDF: "| Pages | 22 |",
+"64 pages ... Download PDF") 3 toward whitepaper-report, a job's ("Lisbon · Hybrid · Full
+time") 3 toward job-posting; one with blanks to fill in ("[PM name]") 3 toward
+template-toolkit, a programme of clock times, or a span of hours or days in the opening
+lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October") 3 toward
+event-conference. The best type
 wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
 the type and found no better than chance on the tune split: they see the topic, not the
 form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
@@ -386,7 +389,7 @@ def without_news_credit(text: str) -> str:
 # "Ep. 112 – Territory planning", "Episode 14: ...", "#12: Saying no": a numbered episode of a
 # show, in its title or its text's opening line ("Dirt Talk · Episode 88"); a title's
 # "episode" alone may be a figure of speech.
-EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*#\d+\s*[:–—-]", re.IGNORECASE)
+EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*#\d+\s*([:–—-]|$)", re.IGNORECASE)
 
 
 def _side_by_side(one: str, other: str) -> re.Pattern:
@@ -397,7 +400,7 @@ def _side_by_side(one: str, other: str) -> re.Pattern:
 
 # A book's details as a shop or a publisher lists them: "Hardback · 224 pages · £22.00",
 # "Paperback, 312 pages" (a report's "48-page PDF" names no binding).
-BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle edition)"
+BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle( edition)?|epub|mobi)"
 PAGES = r"\b\d{2,4} pages\b"
 BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
@@ -416,6 +419,21 @@ JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
 # A span, not a time: a post's byline carries the time it was published.
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
 TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d.:])", re.IGNORECASE)
+# An event's days in a page's opening lines: "Friday 17 – Sunday 19 October 2025", "12–14
+# May", "March 3-5, 2026": a span of days, where a post's byline gives one day.
+MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
+         r"|nov(ember)?|dec(ember)?)")
+WEEKDAY = r"((mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?,?\s+)"
+DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
+DATE_SPAN = re.compile(rf"(?<![\d.:/-]){DAY}\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
+                       rf"|\b{MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-)\s*\d{{1,2}}(st|nd|rd|th)?\b(?![\d:.])",
+                       re.IGNORECASE)
+# A report's details: its length in pages beside its format, "| Pages | 22 |" above "| Format
+# | PDF, 2.4 MB |", "Length - 64 pages ... Download PDF" (a form's "(PDF, 2 pages)" is short).
+REPORT_PAGES = re.compile(r"\b(\d{2,3}) pages\b|\bpages\s*[|:]\s*(\d{2,3})\b", re.IGNORECASE)
+REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
+EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)  # a book's PDF, not a report's
+REPORT_LENGTH = 8  # pages: a report's, not a form's or a leaflet's
 OPENING_LINES = 4
 OPENING_LINE_CHARS = 200  # a line of details is short; a feed's text may have no line breaks
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
@@ -424,7 +442,8 @@ HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its bo
 def details_scores(title: str | None, head: str) -> Counter:
     """What a page's details show of its kind, from its title and the head of its text: an
     episode's number, a book's binding and pages, a job's place and terms, an event's hours
-    (3 each). The words each pattern needs are looked for first, as most pages have none."""
+    or days, a report's pages beside its PDF (3 each). The words each pattern needs are
+    looked for first, as most pages have none."""
     scores: Counter = Counter()
     opening = head.partition("\n")[0][:OPENING_LINE_CHARS]
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
@@ -434,9 +453,19 @@ def details_scores(title: str | None, head: str) -> Counter:
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
-    if TIME_SPAN.search("\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]):
+    opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
+    if TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines):
         scores["event-conference"] += 3
+    if "pdf" in lowered and not EBOOK_FORMAT.search(head) and _report_length(head) >= REPORT_LENGTH:
+        scores["whitepaper-report"] += 3
     return scores
+
+
+def _report_length(head: str) -> int:
+    """The most pages the head of a text gives (0: none), where it names a PDF too."""
+    if not REPORT_FORMAT.search(head):
+        return 0
+    return max((int(found[1] or found[2]) for found in REPORT_PAGES.finditer(head)), default=0)
 
 
 def running_time(head: str) -> bool:
