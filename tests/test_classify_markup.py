@@ -137,6 +137,9 @@ def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first
     assert steps_score(pruning) == 3
     results = "1. Revenue grew 12%.\n2. Churn fell to 3%.\n3. Headcount stayed flat.\n4. Margins rose."
     assert steps_score(results) == 0  # a numbered list of findings instructs nobody
+    clinometer = "Procedure\n- Walk away from the tree.\n- Sight the top.\n- Subtract the base reading.\n- Note it."
+    assert steps_score(clinometer) == 3  # bulleted things to do
+    assert steps_score("- Revenue grew 12%.\n- Churn fell to 3%.\n- Headcount stayed flat.") == 0
     teardown = "24:18 · Published 2 June 2025\nChapters\n00:00 The test, again\n02:40 Tool E\n08:15 Tool F"
     assert (chapters_score(teardown), agenda_score(teardown)) == (3, 0)  # a running time, then chapters
     assert definition_score("Opportunity solution tree", "Terms A–Z / O\nDefinition: a visual map of outcomes.") == 4

@@ -7,8 +7,8 @@ which the page names itself ("in this guide", "this episode"), a PDF 3 toward
 whitepaper-report. Structure counts too where words do not decide: a text that mostly
 instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
 in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1, and so
-does a text laid out in steps ("Step 1 — ...", or numbered items that instruct: "1. Remove
-the dead wood."); a text that opens by defining its title's term ("Accrual (noun): ...",
+does a text laid out in steps ("Step 1 — ...", or list items that instruct: "1. Remove
+the dead wood.", "- Click Save."); a text that opens by defining its title's term ("Accrual (noun): ...",
 "Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
 glossary-entry; one that lists a recording's chapters from 0:00 3 toward video-webinar or
 podcast-episode (whichever the other cues lean to), and a running time in its details
@@ -113,7 +113,8 @@ close attach complete submit approve triage escalate notify inform reserve regis
 fork edit rename delete replace paste drag stir pour cook warm stretch breathe lift repeat
 limit reduce increase prioritise prioritize align discuss explain listen reply respond verify
 ensure consider identify describe summarise summarize gather estimate deploy monitor retire
-archive
+archive click tap press type navigate download install configure enable disable toggle tick
+sight subtract multiply divide cut fold sew water wash dry fit tighten loosen scan print save
 """.split())
 
 
@@ -244,9 +245,10 @@ AGENDA_TIME = re.compile(r"^\W{0,3}\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([-–—
 STEP = re.compile(r"^\W{0,3}step\s+(\d+|one|two|three|four|five)\b", re.IGNORECASE)
 STEPS = 2
 HEADING_WORDS = 12
-# "1. Remove the three Ds.", "2) Take out crossing branches": a numbered list of things to do
-# is a procedure even where the prose around it does not instruct (INSTRUCTION_SHARE).
-NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s+([A-Za-z']+)")
+# "1. Remove the three Ds.", "2) Take out crossing branches", "- Sight the top of the tree": a
+# list of things to do is a procedure even where the prose around it does not instruct
+# (INSTRUCTION_SHARE).
+NUMBERED_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-*•])\s+([A-Za-z']+)")
 NUMBERED_INSTRUCTIONS = 3
 
 
@@ -254,10 +256,11 @@ def steps_score(text: str | None) -> int:
     """3 when the text is laid out in numbered steps: at least STEPS headings ("Step 1 —
     Decide what counts": a short line opening with its step; "Step one was an inventory..."
     running on is a story told in order, not a step to follow), or NUMBERED_INSTRUCTIONS
-    numbered items that open with an instruction ("1. Remove the dead wood."), else 0."""
+    numbered or bulleted items that open with an instruction ("1. Remove the dead wood.",
+    "- Click Save."), else 0."""
     lines = (text or "")[:TEXT_CHARS].splitlines()
     headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
-    numbered = [line for line in lines if (item := NUMBERED_ITEM.match(line)) and item[1].lower() in IMPERATIVES]
+    numbered = [line for line in lines if (item := NUMBERED_ITEM.match(line)) and item[2].lower() in IMPERATIVES]
     return 3 if len(headings) >= STEPS or len(numbered) >= NUMBERED_INSTRUCTIONS else 0
 
 
