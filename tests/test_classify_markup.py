@@ -140,6 +140,9 @@ def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first
     clinometer = "Procedure\n- Walk away from the tree.\n- Sight the top.\n- Subtract the base reading.\n- Note it."
     assert steps_score(clinometer) == 3  # bulleted things to do
     assert steps_score("- Revenue grew 12%.\n- Churn fell to 3%.\n- Headcount stayed flat.") == 0
+    aside = PROSE * 4 + "\n- Build the tools.\n- Use the assets.\n- Make a list.\n" + PROSE * 4
+    assert steps_score(aside) == 0  # a few bullets in a long text
+    assert steps_score("Methods:\n* GET a folder.\n* PUT a document.\n* DELETE a document.\n* GET a document.") == 0
     teardown = "24:18 · Published 2 June 2025\nChapters\n00:00 The test, again\n02:40 Tool E\n08:15 Tool F"
     assert (chapters_score(teardown), agenda_score(teardown)) == (3, 0)  # a running time, then chapters
     assert definition_score("Opportunity solution tree", "Terms A–Z / O\nDefinition: a visual map of outcomes.") == 4

@@ -245,23 +245,33 @@ AGENDA_TIME = re.compile(r"^\W{0,3}\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*([-–—
 STEP = re.compile(r"^\W{0,3}step\s+(\d+|one|two|three|four|five)\b", re.IGNORECASE)
 STEPS = 2
 HEADING_WORDS = 12
-# "1. Remove the three Ds.", "2) Take out crossing branches", "- Sight the top of the tree": a
-# list of things to do is a procedure even where the prose around it does not instruct
-# (INSTRUCTION_SHARE).
-NUMBERED_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-*•])\s+([A-Za-z']+)")
-NUMBERED_INSTRUCTIONS = 3
+# "1. Remove the three Ds.", "2) Take out crossing branches": a numbered list of things to do
+# is a procedure even where the prose around it does not instruct (INSTRUCTION_SHARE); so is
+# a bulleted one ("- Sight the top of the tree") that is a good part of the text, where a
+# few bullets in a long text are its aside (an algorithm's steps in an essay, a mission's
+# goals in an encyclopedia's article). Verbs in capitals are names ("GET a folder").
+LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2}[.)])|[-*•])\s+([A-Za-z']+)")
+LISTED_INSTRUCTIONS = 3
+BULLETED_SHARE = 0.15  # of the text's sentences
 
 
 def steps_score(text: str | None) -> int:
-    """3 when the text is laid out in numbered steps: at least STEPS headings ("Step 1 —
-    Decide what counts": a short line opening with its step; "Step one was an inventory..."
-    running on is a story told in order, not a step to follow), or NUMBERED_INSTRUCTIONS
-    numbered or bulleted items that open with an instruction ("1. Remove the dead wood.",
-    "- Click Save."), else 0."""
-    lines = (text or "")[:TEXT_CHARS].splitlines()
+    """3 when the text is laid out in steps: at least STEPS headings ("Step 1 — Decide what
+    counts": a short line opening with its step; "Step one was an inventory..." running on
+    is a story told in order, not a step to follow), or LISTED_INSTRUCTIONS list items that
+    open with an instruction, numbered ("1. Remove the dead wood.") or bulleted and
+    BULLETED_SHARE of the sentences ("- Click Save."), else 0."""
+    text = (text or "")[:TEXT_CHARS]
+    lines = text.splitlines()
     headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
-    numbered = [line for line in lines if (item := NUMBERED_ITEM.match(line)) and item[2].lower() in IMPERATIVES]
-    return 3 if len(headings) >= STEPS or len(numbered) >= NUMBERED_INSTRUCTIONS else 0
+    if len(headings) >= STEPS:
+        return 3
+    listed = [bool(item[1]) for line in lines
+              if (item := LIST_ITEM.match(line)) and not item[2].isupper() and item[2].lower() in IMPERATIVES]
+    if sum(listed) >= LISTED_INSTRUCTIONS:
+        return 3
+    sentences = sum(1 for sentence in SENTENCE.split(text) if sentence.strip())
+    return 3 if len(listed) >= LISTED_INSTRUCTIONS and len(listed) >= BULLETED_SHARE * sentences else 0
 
 
 # A template's blanks: "[PM name]", "[Quarter or date]" — words, capitalized: not a
