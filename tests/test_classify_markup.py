@@ -193,6 +193,21 @@ def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_p
         "podcast-episode")
 
 
+def test_a_plugins_declaration_on_a_blogs_post_needs_the_text_to_show_its_kind():
+    def posting(title: str) -> str:
+        return json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": title})
+
+    growing = "We're growing the product team"
+    news = page(head=posting(growing), title=growing)
+    assert typed(news, "https://www.quarry.example/blog/were-growing") == (DEFAULT_TYPE, NO_CUES)
+    declared = ("job-posting", "JobPosting in the page's JSON-LD")
+    assert typed(news, "https://www.quarry.example/careers/growing") == declared
+    lead = "Product operations lead"
+    vacancy = page("About the role. Responsibilities: run planning. Requirements: two years in ops. " + PROSE,
+                   head=posting(lead), title=lead)
+    assert typed(vacancy, "https://www.quarry.example/blog/ops-lead") == declared
+
+
 def test_a_video_in_a_long_storys_structured_data_is_a_clip_in_it_not_the_page():
     story = ("Harbour Freight Lines runs shipping software for 600 forwarders. Feedback lived in four places "
              "until their first product operations manager joined and consolidated it in one board. ") * 6

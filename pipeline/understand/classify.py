@@ -32,7 +32,9 @@ cue but one: the page's own words naming it as another type ("this report examin
 report its publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo,
 DefinedTerm) counts only where the text shows a cue of it (WRITING_FORMS), and so does a
 VideoObject in the structured data of a page with a story of its own (EMBEDDED: a customer
-story with its testimonial clip); and where the text shows little of the declared type,
+story with its testimonial clip), and a declaration on a blog's post needs two cues (a
+careers plugin's JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS);
+and where the text shows little of the declared type,
 another kind of thing its cues name decides (OVERRULING_SCORE, OUTWEIGHS). A declaration
 listed nowhere (Article, BlogPosting, WebPage, og:article, which blog themes put on every
 page) decides nothing: the cues do. The deciding signal is kept as the type's reason
@@ -95,6 +97,7 @@ WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
 # A VideoObject in JSON-LD or microdata is as often a clip embedded in a customer story or a
 # post as the page's own video; og:type video.* is said of the page itself.
 EMBEDDED = frozenset({"video-webinar"})
+BLOG_POST_ADDRESS = re.compile(r"/blog/[^/?#]+", re.IGNORECASE)  # a post of a blog, whatever a plugin says
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 PERSONAL = "a personal account"
@@ -335,7 +338,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     lists, unless its text names the page as another type; else its cues; and an article
     whatever either says when the text is a personal account or its title recounts (see
     the module docstring)."""
-    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, text)
+    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, url, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
     if REVIEWING.search(title or ""):
@@ -350,10 +353,10 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
 
 
 def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[str, ...],
-                      text: str | None) -> TypeDecision:
+                      url: str, text: str | None) -> TypeDecision:
     for declaration in declared:
         kind = index.declared(declaration)
-        if kind is None or (_needs_a_cue(kind, declaration, cues, text) and cues.scores[kind] < 1):
+        if kind is None or cues.scores[kind] < _cues_needed(kind, declaration, cues, url, text):
             continue
         named = cues.named_type()
         if named is not None and named != kind:
@@ -367,17 +370,21 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
 
 
-def _needs_a_cue(kind: str, declaration: str, cues: Cues, text: str | None) -> bool:
-    """Whether a declaration decides only where the text shows a cue of its type too: a form
-    of writing (WRITING_FORMS), or a video in the structured data of a page with a story of
-    its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more) or whose cues name another kind (a
-    glossary entry with its explainer clip), which may be a clip embedded in the page
-    rather than the page's own."""
+def _cues_needed(kind: str, declaration: str, cues: Cues, url: str, text: str | None) -> int:
+    """The least the text's cues of a declared type must score for the declaration to
+    decide: 2 on a blog's post (BLOG_POST_ADDRESS: a plugin's JobPosting on a post that says
+    the company is hiring, a podcast plugin's PodcastEpisode on a post announcing a
+    season); 1 for a form of writing (WRITING_FORMS), or a video in the structured data of a
+    page with a story of its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more) or whose cues
+    name another kind (a glossary entry with its explainer clip), which may be a clip
+    embedded in the page rather than the page's own; else 0."""
+    if BLOG_POST_ADDRESS.search(url):
+        return 2
     if kind in WRITING_FORMS:
-        return True
+        return 1
     if kind not in EMBEDDED or declaration.partition(":")[0].lower() not in WHERE_DECLARED:
-        return False
-    return not too_short(len((text or "").split())) or cues.best() != DEFAULT_TYPE
+        return 0
+    return int(not too_short(len((text or "").split())) or cues.best() != DEFAULT_TYPE)
 
 
 def type_reason(decision: TypeDecision) -> dict:
