@@ -428,6 +428,12 @@ def test_a_personal_account_is_an_article_whatever_the_thing_it_recounts():
     meetup = json_ld({"@type": "Event", "name": "Team notes day", "startDate": "2026-06-01"})
     assert typed(page(PROSE, head=meetup, title="Team notes day")) == (
         "event-conference", "Event in the page's JSON-LD")
+    # A newsletter's issue greets its readers, then takes a survey apart: a letter, not the report.
+    letter = "Hi friends. The new survey of respondents got forwarded twice; its methodology is thin. " + PROSE
+    assert typed(page(letter, title="The survey says less than you think")) == (
+        "article", "a personal account, over text cues")
+    assert typed(page("Hiring managers read the survey of respondents and its methodology. " + PROSE,
+                      title="The survey says less than you think"))[0] == "whitepaper-report"
 
 
 def test_an_author_presenting_her_own_book_is_still_a_book():

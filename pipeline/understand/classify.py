@@ -211,8 +211,17 @@ RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
 
 
+LETTER_OPENING = re.compile(r"\s*(hi|hello|hey|dear|greetings|good morning|morning)\b( again)?,?"
+                            r"( (all|everyone|everybody|friends|folks|readers|there|team|y'all|you all))?\s*[,.!—–]",
+                            re.IGNORECASE)
+
+
 def personal_account(text: str | None) -> bool:
-    """Whether the text is told in the first person singular (PERSONAL_SHARE)."""
+    """Whether the text is told in the first person singular (PERSONAL_SHARE), or is a
+    letter: it opens by greeting its readers ("Hi friends.", "Hello again, everyone —"), as
+    a newsletter's issue does (LETTER_OPENING, in its first OPENING_LINES lines)."""
+    if any(LETTER_OPENING.match(line) for line in (text or "")[:HEAD_CHARS].splitlines()[:OPENING_LINES]):
+        return True
     sentences = [sentence for sentence in SENTENCE.split((text or "")[:TEXT_CHARS])
                  if len(sentence.split()) >= 4 and not sentence.lstrip().startswith("|")]  # a table's "I": informed
     personal = sum(bool(FIRST_PERSON.search(sentence)) for sentence in sentences)
