@@ -193,6 +193,21 @@ def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_p
         "podcast-episode")
 
 
+def test_a_page_that_opens_by_introducing_itself_names_its_kind():
+    index = TypeIndex(load_taxonomy())
+
+    def kind(text: str) -> str:
+        return decide_type(index, "https://site.example/p/1", "Self-employed returns", text, False).content_type
+
+    assert kind("Self-employed returns\nA practical four-part online course for accountants and bookkeepers.\n"
+                + PROSE) == "course"
+    assert kind("A comprehensive guide to VPNs, including a tier list of popular services.\n" + PROSE) == (
+        "guide-playbook")
+    assert kind("A friend is teaching a course on data analysis this spring.\n" + PROSE) == "article"
+    assert kind("A new report from the central bank finds that rents rose again.\n" + PROSE) == "article"
+    assert kind("A Plain-Speaking Guide to Money After Forty\n" + PROSE) == "article"  # a subtitle
+
+
 def test_a_plugins_declaration_on_a_blogs_post_needs_the_text_to_show_its_kind():
     def posting(title: str) -> str:
         return json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": title})

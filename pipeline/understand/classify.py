@@ -3,9 +3,10 @@ too short to be useful. Plain functions over a document's URL, title, text and H
 
 Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title
 phrase 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in
-which the page names itself ("in this guide", "this episode"), a PDF 3 toward
-whitepaper-report. Structure counts too where words do not decide: a text that mostly
-instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
+which the page names itself ("in this guide", "this episode"; so does an opening sentence
+that introduces the page by one of those names: "A practical four-part online course for
+accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do
+not decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
 in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1, and so
 does a text laid out in steps ("Step 1 — ...", or list items that instruct: "1. Remove
 the dead wood.", "- Click Save."); a text that opens by defining its title's term ("Accrual (noun): ...",
@@ -85,6 +86,14 @@ FORM = re.compile(rb"<form\b", re.IGNORECASE)
 EMAIL_INPUT = re.compile(rb"""<input\b[^>]*\b(type\s*=\s*["']?email|name\s*=\s*["']?[\w\[\]-]*email)""", re.IGNORECASE)
 # A text cue in which the page names itself ("in this guide", "this episode") decides alone.
 SELF_DESCRIPTION = re.compile(r"(in )?this\b")
+SELF_NAMING = re.compile(r"(?:in )?this ([a-z]+)")  # "this guide": a name a page gives itself
+# "A friend is teaching a class on ...": a verb between "A" and the name tells of something else.
+NOT_A_DESCRIBER = (r"(?:is|are|was|were|be|has|have|had|will|would|can|could|should|may|might|did|does|do"
+                   r"|who|that|which)\b")
+DESCRIBERS = 5  # words between "A" and the name: "A practical four-part online course"
+INTRODUCTION_WORDS = 6
+REPORTING = re.compile(r"\b(finds|found|shows|showed|says|said|suggests|reveals|revealed|published|released)\b",
+                       re.IGNORECASE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
@@ -282,8 +291,10 @@ def steps_score(text: str | None) -> int:
               if (item := LIST_ITEM.match(line)) and not item[2].isupper() and item[2].lower() in IMPERATIVES]
     if sum(listed) >= LISTED_INSTRUCTIONS:
         return 3
+    if len(listed) < LISTED_INSTRUCTIONS:
+        return 0
     sentences = sum(1 for sentence in SENTENCE.split(text) if sentence.strip())
-    return 3 if len(listed) >= LISTED_INSTRUCTIONS and len(listed) >= BULLETED_SHARE * sentences else 0
+    return 3 if len(listed) >= BULLETED_SHARE * sentences else 0
 
 
 # A template's blanks: "[PM name]", "[Quarter or date]" — words, capitalized: not a
@@ -312,6 +323,30 @@ class TypeIndex:
         self.title = PhraseIndex((t.id, p) for t in self.types for p in t.title)
         self.text = PhraseIndex((t.id, p) for t in self.types for p in t.text)
         self.markup = {name.lower(): t.id for t in reversed(self.types) for name in t.markup}
+        # The names pages give themselves ("this guide" -> guide), for the way a page opens
+        # by introducing itself: "A practical four-part online course for accountants ...".
+        self.names = {found[1]: t.id for t in self.types for phrase in t.text
+                      if (found := SELF_NAMING.fullmatch(phrase))}
+        names = "|".join(sorted(map(re.escape, self.names), key=len, reverse=True))
+        self.introduction = re.compile(rf"(?:an?)\s+(?:(?!{NOT_A_DESCRIBER})[\w'’-]+\s+){{0,{DESCRIBERS}}}?({names})s?"
+                                       rf"(?:\s+(?:for|on|about|with|to|from|covering|in|of|by|at|and|that)\b|[,:—–])",
+                                       re.IGNORECASE)
+
+    def introduced(self, title: str | None, text: str | None) -> str | None:
+        """The type a text's opening sentence introduces the page as ("A six-week live
+        programme for people new to product operations." -> course), or None: a sentence
+        of its first lines (the title's own line skipped), whole, of INTRODUCTION_WORDS or
+        more, that is not news about one ("A new report from the bank finds ...")."""
+        lines = [line.strip() for line in (text or "")[:HEAD_CHARS].splitlines() if line.strip()]
+        if lines and title and lines[0] == title.strip():
+            lines = lines[1:]
+        for line in lines[:OPENING_LINES]:
+            sentence = SENTENCE.split(line, maxsplit=1)[0]
+            if len(sentence.split()) < INTRODUCTION_WORDS or not (sentence != line or line.endswith((".", "!", "?"))):
+                continue  # a heading, a byline, a subtitle
+            found = self.introduction.match(sentence)
+            return self.names[found[1].lower()] if found and not REPORTING.search(sentence) else None
+        return None
 
     def declared(self, declaration: str) -> str | None:
         """The content type a markup declaration ("json-ld:JobPosting", "og:video.other",
@@ -449,12 +484,13 @@ JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
 TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d.:])", re.IGNORECASE)
 # An event's days in a page's opening lines: "Friday 17 – Sunday 19 October 2025", "12–14
-# May", "March 3-5, 2026": a span of days, where a post's byline gives one day.
+# May", "March 3-5, 2026": a span of days, where a post's byline gives one day. (A span is
+# found from its first day's number: a weekday before it changes nothing.)
 MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
          r"|nov(ember)?|dec(ember)?)")
 WEEKDAY = r"((mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?,?\s+)"
 DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
-DATE_SPAN = re.compile(rf"(?<![\d.:/-]){DAY}\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
+DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
                        rf"|\b{MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-)\s*\d{{1,2}}(st|nd|rd|th)?\b(?![\d:.])",
                        re.IGNORECASE)
 # A report's details: its length in pages beside its format, "| Pages | 22 |" above "| Format
@@ -463,6 +499,7 @@ REPORT_PAGES = re.compile(r"\b(\d{2,3}) pages\b|\bpages\s*[|:]\s*(\d{2,3})\b", r
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)  # a book's PDF, not a report's
 REPORT_LENGTH = 8  # pages: a report's, not a form's or a leaflet's
+SPAN_HINT = re.compile(r"\d\s*(st|nd|rd|th|[ap]\.?m\.?)?\s*(–|—|-|to\b)", re.IGNORECASE)  # what every span has
 OPENING_LINES = 4
 OPENING_LINE_CHARS = 200  # a line of details is short; a feed's text may have no line breaks
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
@@ -483,7 +520,7 @@ def details_scores(title: str | None, head: str) -> Counter:
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
-    if TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines):
+    if SPAN_HINT.search(opening_lines) and (TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines)):
         scores["event-conference"] += 3
     if "pdf" in lowered and not EBOOK_FORMAT.search(head) and _report_length(head) >= REPORT_LENGTH:
         scores["whitepaper-report"] += 3
@@ -521,7 +558,10 @@ class Cues(NamedTuple):
             scores[owner] += 2 * min(hits, 2)
         found = index.text.find(without_news_credit((text or "")[:TEXT_CHARS]))
         text_hits = Counter(owner for owner, _ in found)
-        self_described = frozenset(owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase))
+        self_described = {owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase)}
+        if (introduced := index.introduced(title, text)) is not None and introduced not in self_described:
+            self_described.add(introduced)
+            text_hits[introduced] += 1  # then scores as a phrase naming the page does
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         if is_pdf:
@@ -541,7 +581,7 @@ class Cues(NamedTuple):
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
-        return cls(scores, self_described)
+        return cls(scores, frozenset(self_described))
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
