@@ -6,11 +6,11 @@ phrase 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a p
 which the page names itself ("in this guide", "this episode"; so does an opening sentence
 that introduces the page by one of those names: "A practical four-part online course for
 accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do
-not decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
-in the imperative or speak to "you") scores 3 toward guide-playbook, a little of it 1, and so
-does a text laid out in steps ("Step 1 — ...", or list items that instruct: "1. Remove
-the dead wood.", "- Click Save."); a text that opens by defining its title's term ("Accrual (noun): ...",
-"Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
+not decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and
+INSTRUCTION_SHARE of them, open with a verb in the imperative or speak to "you") scores 3
+toward guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 —
+...", or list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text
+that opens by defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
 glossary-entry; one that lists a recording's chapters from 0:00 3 toward video-webinar or
 podcast-episode (whichever the other cues lean to), and a running time in its details
 ("Length: 54 minutes") 2; a title or first line with an episode's number ("Ep. 112 – ...",
