@@ -1,45 +1,44 @@
 """What a document is: its content type, whether it is gated, its language, whether it is
 too short to be useful. Plain functions over a document's URL, title, text and HTML.
 
-Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title
-phrase 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in
-which the page names itself ("in this guide", "this episode"; so does an opening sentence
-that introduces the page by one of those names: "A practical four-part online course for
-accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do
-not decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and
-INSTRUCTION_SHARE of them, open with a verb in the imperative or speak to "you") scores 3
-toward guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 —
-...", or list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text
-that opens by defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
-glossary-entry; one that lists a recording's chapters from 0:00 3 toward video-webinar or
-podcast-episode (whichever the other cues lean to), and a running time in its details
-("Length: 54 minutes") 2; a title or first line with an episode's number ("Ep. 112 – ...",
-"#17") 3 toward podcast-episode; a book's details ("Hardback · 224 pages", "164 pages ·
-PDF, EPUB") 3 toward book, a report's (eight pages or more beside a PDF: "| Pages | 22 |",
-"64 pages ... Download PDF") 3 toward whitepaper-report, a job's ("Lisbon · Hybrid · Full
-time") 3 toward job-posting; one with blanks to fill in ("[PM name]") 3 toward
-template-toolkit, a programme of clock times, or a span of hours or days in the opening
-lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October") 3 toward
-event-conference. The best type
-wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried for
-the type and found no better than chance on the tune split: they see the topic, not the
-form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
-held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
+Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase
+2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
+page names itself ("in this guide", "this episode"; so does an opening sentence that
+introduces the page by one of those names: "A practical four-part online course for
+accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do not
+decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE
+of them, open with a verb in the imperative or speak to "you") scores 3 toward
+guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 — ...", or
+list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text that opens by
+defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a
+pronunciation and a part of speech) 4 toward glossary-entry; one that lists a recording's
+chapters from 0:00 3 toward video-webinar or podcast-episode (whichever the other cues lean
+to), and a running time in its details ("Length: 54 minutes") 2; a title or first line with
+an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a book's details
+("Hardback · 224 pages", "164 pages · PDF, EPUB") 3 toward book, a report's (eight pages or
+more beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward
+whitepaper-report, a job's ("Lisbon · Hybrid · Full time") 3 toward job-posting; one with
+blanks to fill in ("[PM name]") 3 toward template-toolkit, a programme of clock times, or a
+span of hours or days in the opening lines ("Saturday 26 April, 10am – 1pm", "Friday 17 –
+Sunday 19 October") 3 toward event-conference. The best type wins if it scores 3 or more;
+otherwise `article`. (Static word embeddings were tried for the type and found no better
+than chance on the tune split: they see the topic, not the form.) The cues and the forms
+were chosen on the tune splits of data/eval/, never on the held-out ones, and checked
+against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
-og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a
-content type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every
-cue but one: the page's own words naming it as another type ("this report examines" on a
-report its publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo,
-DefinedTerm) counts only where the text shows a cue of it (WRITING_FORMS), and so does a
-VideoObject in the structured data of a page with a story of its own (EMBEDDED: a customer
-story with its testimonial clip), and a declaration on a blog's post needs two cues (a
-careers plugin's JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS);
-and where the text shows little of the declared type,
-another kind of thing its cues name decides (OVERRULING_SCORE, OUTWEIGHS). A declaration
-listed nowhere (Article, BlogPosting, WebPage, og:article, which blog themes put on every
-page) decides nothing: the cues do. The deciding signal is kept as the type's reason
-(`type_reason`) in the documents' `why`.
+og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
+type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every cue but
+one: the page's own words naming it as another type ("this report examines" on a report its
+publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo, DefinedTerm)
+counts only where the text shows a cue of it (WRITING_FORMS), and so does a VideoObject in
+the structured data of a page with a story of its own (EMBEDDED: a customer story with its
+testimonial clip), and a declaration on a blog's post needs two cues (a careers plugin's
+JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS); and where the text
+shows little of the declared type, another kind of thing its cues name decides
+(OVERRULING_SCORE, OUTWEIGHS). A declaration listed nowhere (Article, BlogPosting, WebPage,
+og:article, which blog themes put on every page) decides nothing: the cues do. The deciding
+signal is kept as the type's reason (`type_reason`) in the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
