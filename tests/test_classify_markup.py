@@ -189,6 +189,9 @@ def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_p
     assert kind("Family group sheet", "Printable, A4 (PDF, 2 pages, 140 KB)\n" + PROSE) != "whitepaper-report"
     ebook = "by Ruth Akande · 164 pages · PDF, EPUB and Kindle · $24\n" + PROSE
     assert kind("Signal to Decision", ebook) == "book"
+    storefront = "$15+\nI wrote the book I wanted. 212 pages, no fluff.\n- Planning calendars\nPDF and EPUB.\n" + PROSE
+    assert kind("Product Ops in Practice", storefront) == "book"
+    assert kind("Climbs of the Southern Alps", "€34.00\n- Flexibound, 21 x 15 cm, 312 pages, 690 g\n" + PROSE) == "book"
     assert kind("Enablement is a product, with Ravi Menon", "#17\nRavi leads enablement.\n" + PROSE) == (
         "podcast-episode")
 

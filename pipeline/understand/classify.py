@@ -462,8 +462,9 @@ def _side_by_side(one: str, other: str) -> re.Pattern:
 
 
 # A book's details as a shop or a publisher lists them: "Hardback · 224 pages · £22.00",
-# "Paperback, 312 pages" (a report's "48-page PDF" names no binding).
-BINDING = r"(hardback|paperback|hardcover|softcover|e-?book|kindle( edition)?|epub|mobi)"
+# "Paperback, 312 pages" (a report's "48-page PDF" names no binding); see PAGE_COUNT.
+BINDING = (r"(hardback|paperback|hardcover|softcover|softback|flexi-?bound|spiral-bound|e-?book|kindle( edition)?"
+           r"|epub|mobi)")
 PAGES = r"\b\d{2,4} pages\b"
 BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
@@ -492,11 +493,14 @@ DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
 DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
                        rf"|\b{MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-)\s*\d{{1,2}}(st|nd|rd|th)?\b(?![\d:.])",
                        re.IGNORECASE)
-# A report's details: its length in pages beside its format, "| Pages | 22 |" above "| Format
-# | PDF, 2.4 MB |", "Length - 64 pages ... Download PDF" (a form's "(PDF, 2 pages)" is short).
-REPORT_PAGES = re.compile(r"\b(\d{2,3}) pages\b|\bpages\s*[|:]\s*(\d{2,3})\b", re.IGNORECASE)
+# A length in pages as details give it, "312 pages", "| Pages | 22 |". A report's: eight
+# pages or more beside its format, "| Format | PDF, 2.4 MB |", "Length - 64 pages ...
+# Download PDF" (a form's "(PDF, 2 pages)" is short). A book's: beside its binding on one
+# line ("Hardback · 224 pages"), or anywhere beside an ebook's format (EPUB, MOBI, Kindle;
+# a book's PDF, then, not a report's).
+PAGE_COUNT = re.compile(r"\b(\d{2,4}) pages\b|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
-EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)  # a book's PDF, not a report's
+EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
 REPORT_LENGTH = 8  # pages: a report's, not a form's or a leaflet's
 SPAN_HINT = re.compile(r"\d\s*(st|nd|rd|th|[ap]\.?m\.?)?\s*(–|—|-|to\b)", re.IGNORECASE)  # what every span has
 OPENING_LINES = 4
@@ -514,7 +518,7 @@ def details_scores(title: str | None, head: str) -> Counter:
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
         scores["podcast-episode"] += 3
     lowered = head.lower()
-    if "pages" in lowered and BOOK_DETAILS.search(head):
+    if "pages" in lowered and (BOOK_DETAILS.search(head) or EBOOK_FORMAT.search(head) and PAGE_COUNT.search(head)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
@@ -530,7 +534,7 @@ def _report_length(head: str) -> int:
     """The most pages the head of a text gives (0: none), where it names a PDF too."""
     if not REPORT_FORMAT.search(head):
         return 0
-    return max((int(found[1] or found[2]) for found in REPORT_PAGES.finditer(head)), default=0)
+    return max((int(found[1] or found[2]) for found in PAGE_COUNT.finditer(head)), default=0)
 
 
 def running_time(head: str) -> bool:
