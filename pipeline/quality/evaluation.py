@@ -54,15 +54,18 @@ from spiders import settings as crawl_settings
 LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
 LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
+# A second situations set, all tune, by another hand (44 pages: pairs of a team's process
+# page and the post about how it went, a template and the post announcing it).
+SITUATIONS_2 = PROJECT_DATA / "eval" / "situations-2.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
-# second to a ninth tune batch of the hard cases (no markup, misleading markup; the fifth
-# on the line between a guide, a template and an article; the sixth to the ninth kinds other
+# second to a tenth tune batch of the hard cases (no markup, misleading markup; the fifth
+# on the line between a guide, a template and an article; the sixth to the tenth kinds other
 # than articles whose markup does not say them), each written later by another hand; their
 # items only ever tune.
 MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
                     for name in ("markup.yaml", "markup-tune-2.yaml", "markup-tune-3.yaml", "markup-tune-4.yaml",
                                  "markup-tune-5.yaml", "markup-tune-6.yaml", "markup-tune-7.yaml",
-                                 "markup-tune-8.yaml", "markup-tune-9.yaml"))
+                                 "markup-tune-8.yaml", "markup-tune-9.yaml", "markup-tune-10.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
@@ -188,6 +191,7 @@ LABELLED_SETS = (
     LabelledSet("project set", LABELLED),
     LabelledSet("situations, tune", SITUATIONS, "tune", targets=False),
     LabelledSet("situations, held-out", SITUATIONS, "held-out"),
+    LabelledSet("situations 2, tune", SITUATIONS_2, "tune", targets=False),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )
