@@ -121,7 +121,10 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     assert definition_score("Release train", "A release train is a fixed, recurring schedule for shipping.") == 4
     assert definition_score("Release train", "A release train left on time today.") == 0
     blank = "Owner: [PM name]\nStatus: [Draft / In review]\nRelease: [Quarter or date]\nProblem: [Two sentences. Who?]"
-    assert placeholders_score(blank) == 3
+    assert placeholders_score(blank) == 4
+    brief = "Owner: ______  Launch date: ______\nSegment(s): ______\nApprovals: [ ] Owner  [ ] Ops\n- [ ] Alerts live"
+    assert placeholders_score(brief) == 4  # blanks to write on, boxes to tick
+    assert placeholders_score("Part one\n______________\nPart two\n______________\nPart three\n________") == 0
     runbook = ("This is how we run the cycle.\n- Send the calendar to all leads.\n- Ask finance for the baseline.\n"
                "- Open the planning board.\n1. Record every decision.\n2. Publish the plans.\nTeams revise them.")
     assert instruction_score(runbook) == 3

@@ -18,13 +18,14 @@ an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a book'
 ("Hardback · 224 pages", "164 pages · PDF, EPUB") 3 toward book, a report's (eight pages or
 more beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward
 whitepaper-report, a job's ("Lisbon · Hybrid · Full time") 3 toward job-posting; one with
-blanks to fill in ("[PM name]") 3 toward template-toolkit, a programme of clock times, or a
-span of hours or days in the opening lines ("Saturday 26 April, 10am – 1pm", "Friday 17 –
-Sunday 19 October") 3 toward event-conference. The best type wins if it scores 3 or more;
-otherwise `article`. (Static word embeddings were tried for the type and found no better
-than chance on the tune split: they see the topic, not the form.) The cues and the forms
-were chosen on the tune splits of data/eval/, never on the held-out ones, and checked
-against real blogs' posts (pipeline.quality.neighbourhood).
+blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live") 4 toward
+template-toolkit, a programme of clock times, or a span of hours or days in the opening
+lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October") 3 toward
+event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
+word embeddings were tried for the type and found no better than chance on the tune split:
+they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
+data/eval/, never on the held-out ones, and checked against real blogs' posts
+(pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -300,12 +301,22 @@ def steps_score(text: str | None) -> int:
 # citation's "[1]", code's "[i + 1]" or an encyclopedia's "[citation needed]".
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z,/.'’ –?-]{0,60} [A-Za-z,/.'’ –?-]{1,60}\]")
 PLACEHOLDERS = 4
+FORM_SCORE = 4
+# A form's blanks and boxes: "Owner: ______", "- [ ] Monitoring live", "☐ PM" (a rule of
+# underscores alone on its line is a separator, not a blank).
+BLANK = re.compile(r"(?<=\S\s)_{3,}|\[ \]|☐")
 
 
 def placeholders_score(text: str | None) -> int:
-    """3 when the text is a form to fill in: at least PLACEHOLDERS distinct bracketed blanks
-    (code repeats its "[Value, int]"), else 0."""
-    return 3 if len(set(PLACEHOLDER.findall((text or "")[:TEXT_CHARS]))) >= PLACEHOLDERS else 0
+    """4 when the text is a form to fill in — at least PLACEHOLDERS distinct bracketed blanks
+    (code repeats its "[Value, int]"), or as many blanks to write on and boxes to tick —
+    else 0: more than a section's address says ("/handbook/", "/resources/"), as a form is
+    what the page holds."""
+    head = (text or "")[:TEXT_CHARS]
+    if len(set(PLACEHOLDER.findall(head))) >= PLACEHOLDERS:
+        return FORM_SCORE
+    blanks = ("_" in head or "[" in head or "☐" in head) and len(BLANK.findall(head)) >= PLACEHOLDERS
+    return FORM_SCORE if blanks else 0
 
 
 GATE_WORDS = PhraseIndex((("gate", p) for p in (
