@@ -128,6 +128,11 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     runbook = ("This is how we run the cycle.\n- Send the calendar to all leads.\n- Ask finance for the baseline.\n"
                "- Open the planning board.\n1. Record every decision.\n2. Publish the plans.\nTeams revise them.")
     assert instruction_score(runbook) == 3
+    help_centre = ("Linking feedback shows demand. To link one item, open it and choose Link. To link in bulk, "
+                   "filter the inbox. If the button is grey, ask your admin. Please check your role first.")
+    assert instruction_score(help_centre) == 3  # instructions after their purpose or condition
+    story = "To our surprise, the team grew. If anything, it got easier. When we met, we talked. Once, it rained."
+    assert instruction_score(story) == 0
     assert placeholders_score("See [1], [2] and a[i + 1]; [citation needed]; [Value, int] " * 4) == 0
 
 

@@ -7,7 +7,8 @@ page names itself ("in this guide", "this episode"; so does an opening sentence 
 introduces the page by one of those names: "A practical four-part online course for
 accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do not
 decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE
-of them, open with a verb in the imperative or speak to "you") scores 3 toward
+of them, open with a verb in the imperative, after "please" or a clause of purpose or
+condition too, "To link in bulk, filter the inbox", or speak to "you") scores 3 toward
 guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 — ...", or
 list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text that opens by
 defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a
@@ -133,16 +134,31 @@ sight subtract multiply divide cut fold sew water wash dry fit tighten loosen sc
 LIST_MARKER = re.compile(r"^\s*([-*•–]|\d{1,2}[.)])\s+")  # an instruction may be a list's item
 
 
+# An instruction may open with its purpose or its condition: "To link in bulk, filter the
+# inbox ...", "If the button is greyed out, ask your admin"; or ask: "Please fill cans ...".
+LEADING_CLAUSE = frozenset("to if when once before after during while until for".split())
+
+
+def _instructs(sentence: str) -> bool:
+    """Whether a sentence tells the reader what to do: it opens with a verb in the
+    imperative (after "please", or after a leading clause of purpose or condition up to
+    its comma), or speaks to "you"."""
+    words = sentence.split(maxsplit=1)
+    first = words[0].strip("\"'“(").lower() if words else ""
+    if first in LEADING_CLAUSE and "," in sentence:
+        words = sentence.partition(",")[2].split(maxsplit=1)
+        return bool(words) and words[0].lower() in IMPERATIVES
+    if first == "please" and len(words) > 1:
+        first = words[1].split(maxsplit=1)[0].lower()
+    return first in IMPERATIVES or first in ("you", "your")
+
+
 def instruction_score(text: str | None) -> int:
     """3 when the text mostly tells the reader what to do, 1 when it partly does, else 0."""
     sentences = [s for s in SENTENCE.split((text or "")[:TEXT_CHARS]) if s.strip()]
     if not sentences:
         return 0
-    instructing = 0
-    for sentence in sentences:
-        words = LIST_MARKER.sub("", sentence).split(maxsplit=1)  # "- Send the...", "2. Get permission"
-        first = words[0].strip("\"'“(").lower() if words else ""
-        instructing += first in IMPERATIVES or first in ("you", "your")
+    instructing = sum(_instructs(LIST_MARKER.sub("", sentence)) for sentence in sentences)  # "- Send the..."
     if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
         return 3
     return 1 if instructing >= INSTRUCTIONS else 0
