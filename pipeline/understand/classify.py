@@ -545,22 +545,21 @@ def details_scores(title: str | None, head: str) -> Counter:
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
         scores["podcast-episode"] += 3
     lowered = head.lower()
-    if "pages" in lowered and (BOOK_DETAILS.search(head) or EBOOK_FORMAT.search(head) and PAGE_COUNT.search(head)):
+    ebook = "pages" in lowered and EBOOK_FORMAT.search(head)
+    if "pages" in lowered and (BOOK_DETAILS.search(head) or ebook and PAGE_COUNT.search(head)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
     if SPAN_HINT.search(opening_lines) and (TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines)):
         scores["event-conference"] += 3
-    if "pdf" in lowered and not EBOOK_FORMAT.search(head) and _report_length(head) >= REPORT_LENGTH:
+    if "pdf" in lowered and REPORT_FORMAT.search(head) and not ebook and _pages(head) >= REPORT_LENGTH:
         scores["whitepaper-report"] += 3
     return scores
 
 
-def _report_length(head: str) -> int:
-    """The most pages the head of a text gives (0: none), where it names a PDF too."""
-    if not REPORT_FORMAT.search(head):
-        return 0
+def _pages(head: str) -> int:
+    """The most pages the head of a text gives (PAGE_COUNT), 0 where it gives none."""
     return max((int(found[1] or found[2]) for found in PAGE_COUNT.finditer(head)), default=0)
 
 
