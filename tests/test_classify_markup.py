@@ -6,6 +6,7 @@ tests run Scrapy against a local server and read the stored rows."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -33,6 +34,16 @@ def page(body: str = PROSE, head: str = "", title: str = "Notes on the team", at
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
             f"<body><header><nav><a href='/'>Home</a></nav></header><main><article{attrs}>"
             f"<h1>{title}</h1><p>{body}</p></article></main><footer>© Example</footer></body></html>")
+
+
+@functools.cache
+def type_index() -> TypeIndex:
+    return TypeIndex(load_taxonomy())
+
+
+def kind(title: str, text: str, url: str = "https://site.example/p/1") -> str:
+    """The content type of a text alone (no markup), as the real taxonomy's cues give it."""
+    return decide_type(type_index(), url, title, text, False).content_type
 
 
 def json_ld(data) -> str:
@@ -160,11 +171,6 @@ def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first
 
 
 def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_presents():
-    index = TypeIndex(load_taxonomy())
-
-    def kind(title: str, text: str, url: str = "https://shop.example/l/1") -> str:
-        return decide_type(index, url, title, text, False).content_type
-
     assert kind("The One-Tin Bakery", "Harriet Moss\nHardback · 224 pages · £22.00\n" + PROSE) == "book"
     assert kind("The state of ops", "A 48-page report.\n" + PROSE) == "article"  # pages, but no binding
     grand_rounds = "Speakers: Dr Qureshi\nLength: 54 minutes including questions\nThe recording is below.\n" + PROSE
@@ -183,11 +189,6 @@ def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_
         "article")
 
 def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_page_presents():
-    index = TypeIndex(load_taxonomy())
-
-    def kind(title: str, text: str, url: str = "https://site.example/p/1") -> str:
-        return decide_type(index, url, title, text, False).content_type
-
     weekend = "Friday 17 – Sunday 19 October 2025 · Elan Valley\n£345 per person\n" + PROSE
     assert kind("Milky Way weekend", weekend) == "event-conference"
     assert kind("Rail summit", "March 3-5, 2026 · Leeds\n" + PROSE) == "event-conference"
@@ -205,18 +206,16 @@ def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_p
 
 
 def test_a_page_that_opens_by_introducing_itself_names_its_kind():
-    index = TypeIndex(load_taxonomy())
+    def opening(text: str) -> str:
+        return kind("Self-employed returns", text)
 
-    def kind(text: str) -> str:
-        return decide_type(index, "https://site.example/p/1", "Self-employed returns", text, False).content_type
-
-    assert kind("Self-employed returns\nA practical four-part online course for accountants and bookkeepers.\n"
+    assert opening("Self-employed returns\nA practical four-part online course for accountants and bookkeepers.\n"
                 + PROSE) == "course"
-    assert kind("A comprehensive guide to VPNs, including a tier list of popular services.\n" + PROSE) == (
+    assert opening("A comprehensive guide to VPNs, including a tier list of popular services.\n" + PROSE) == (
         "guide-playbook")
-    assert kind("A friend is teaching a course on data analysis this spring.\n" + PROSE) == "article"
-    assert kind("A new report from the central bank finds that rents rose again.\n" + PROSE) == "article"
-    assert kind("A Plain-Speaking Guide to Money After Forty\n" + PROSE) == "article"  # a subtitle
+    assert opening("A friend is teaching a course on data analysis this spring.\n" + PROSE) == "article"
+    assert opening("A new report from the central bank finds that rents rose again.\n" + PROSE) == "article"
+    assert opening("A Plain-Speaking Guide to Money After Forty\n" + PROSE) == "article"  # a subtitle
 
 
 def test_a_plugins_declaration_on_a_blogs_post_needs_the_text_to_show_its_kind():
