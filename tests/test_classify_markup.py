@@ -218,6 +218,30 @@ def test_a_page_that_opens_by_introducing_itself_names_its_kind():
     assert opening("A Plain-Speaking Guide to Money After Forty\n" + PROSE) == "article"  # a subtitle
 
 
+def test_a_page_naming_itself_with_words_between_this_and_the_name_names_its_kind():
+    webinar = "In this 45-minute webinar, three revenue leaders show the agendas they use.\n" + PROSE
+    assert kind("Forecast calls that don't waste an hour", webinar) == "video-webinar"
+    assert kind("PIP support", "Ask whether this PIP playbook fits their goals.\n" + PROSE) == "guide-playbook"
+    quoted = "Meta disputed the findings. “This deeply subjective report relies on a misunderstanding.”\n" + PROSE
+    assert kind("Teen accounts are not working, researchers say", quoted) == "article"
+    assert kind("Budgets", "This year's report on budgets is out.\n" + PROSE) == "article"  # some year's
+    assert kind("Budgets", "This new report finds that budgets fell.\n" + PROSE) == "article"  # news of one
+
+
+def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_blank_title_show_their_kind():
+    vacancy = ("About Kestrel Pay\nWe build payments.\nThe role\nYou'll be our first hire.\nWhat you'll bring\n"
+               "- Three years in product\n" + PROSE)
+    assert kind("Product Operations Manager", vacancy) == "job-posting"
+    assert kind("Hiring a first product ops person", "The role\nWhat we learned.\n" + PROSE) == "article"  # one
+    episode = "Listen on Apple · Spotify · Overcast · RSS\nWhen Leah was head of product, she said no.\n" + PROSE
+    assert kind("42. Saying no to your biggest customer", episode) == "podcast-episode"
+    assert kind("Notes", "Listen on Spotify to our new show.\n" + PROSE) == "article"  # one player
+    table = "A Field Guide\n| Format | Flexibound, 190 x 120 mm |\n| Extent | 448 pages |\n" + PROSE
+    assert kind("Mushrooms of the Northern Uplands", table) == "book"
+    assert kind("Product review pre-read — [team name] — [date]", PROSE) == "template-toolkit"
+    assert kind("[Video] How we review the roadmap", PROSE) == "article"  # a post's tag, no blank
+
+
 def test_a_plugins_declaration_on_a_blogs_post_needs_the_text_to_show_its_kind():
     def posting(title: str) -> str:
         return json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": title})

@@ -3,9 +3,9 @@ too short to be useful. Plain functions over a document's URL, title, text and H
 
 Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase
 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
-page names itself ("in this guide", "this episode"; so does an opening sentence that
-introduces the page by one of those names: "A practical four-part online course for
-accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do not
+page names itself ("in this guide", "this episode", "In this 45-minute webinar"; so does an
+opening sentence that introduces the page by one of those names: "A practical four-part
+online course for accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do not
 decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE
 of them, open with a verb in the imperative, after "please" or a clause of purpose or
 condition too, "To link in bulk, filter the inbox", or speak to "you") scores 3 toward
@@ -16,10 +16,13 @@ pronunciation and a part of speech) 4 toward glossary-entry; one that lists a re
 chapters from 0:00 3 toward video-webinar or podcast-episode (whichever the other cues lean
 to), and a running time in its details ("Length: 54 minutes") 2; a title or first line with
 an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a book's details
-("Hardback · 224 pages", "164 pages · PDF, EPUB") 3 toward book, a report's (eight pages or
+("Hardback · 224 pages", "164 pages · PDF, EPUB", "| Format | Flexibound |" above "| Extent
+| 448 pages |") 3 toward book, a line of a podcast's players ("Listen on Apple · Spotify ·
+Overcast") 3 toward podcast-episode, a report's (eight pages or
 more beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward
-whitepaper-report, a job's ("Lisbon · Hybrid · Full time") 3 toward job-posting; one with
-blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live") 4 toward
+whitepaper-report, a job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The
+role", "What you'll bring") 3 toward job-posting; one with blanks to fill in ("[PM name]",
+"Owner: ______", "- [ ] Alerts live", a title's "— [team name] — [date]") 4 toward
 template-toolkit, a programme of clock times, or a span of hours or days in the opening
 lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October") 3 toward
 event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
@@ -93,6 +96,8 @@ NOT_A_DESCRIBER = (r"(?:is|are|was|were|be|has|have|had|will|would|can|could|sho
                    r"|who|that|which)\b")
 DESCRIBERS = 5  # words between "A" and the name: "A practical four-part online course"
 INTRODUCTION_WORDS = 6
+DESCRIBED_BY = 2  # words between "this" and the name: "this 45-minute live webinar"
+REPORTED_WITHIN = 40  # characters after the name: "this new report finds ..."
 REPORTING = re.compile(r"\b(finds|found|shows|showed|says|said|suggests|reveals|revealed|published|released)\b",
                        re.IGNORECASE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -321,13 +326,19 @@ FORM_SCORE = 4
 # A form's blanks and boxes: "Owner: ______", "- [ ] Monitoring live", "☐ PM" (a rule of
 # underscores alone on its line is a separator, not a blank).
 BLANK = re.compile(r"(?<=\S\s)_{3,}|\[ \]|☐")
+# A blank in a title, which a copy fills in: "Pre-read — [team name] — [date]", "{Project} brief"
+# (a blog's "[Video]" or "[Updated]" tags its post, and names no thing to fill in).
+TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|company|customer|client|name|date|quarter"
+                         r"|month|year|owner|title|version|initiative|person)( name| date)?[\]}>]", re.IGNORECASE)
 
 
-def placeholders_score(text: str | None) -> int:
+def placeholders_score(text: str | None, title: str | None = None) -> int:
     """4 when the text is a form to fill in — at least PLACEHOLDERS distinct bracketed blanks
-    (code repeats its "[Value, int]"), or as many blanks to write on and boxes to tick —
-    else 0: more than a section's address says ("/handbook/", "/resources/"), as a form is
-    what the page holds."""
+    (code repeats its "[Value, int]"), or as many blanks to write on and boxes to tick, or a
+    blank in its title (TITLE_BLANK) — else 0: more than a section's address says
+    ("/handbook/", "/resources/"), as a form is what the page holds."""
+    if title and TITLE_BLANK.search(title):
+        return FORM_SCORE
     head = (text or "")[:TEXT_CHARS]
     if len(set(PLACEHOLDER.findall(head))) >= PLACEHOLDERS:
         return FORM_SCORE
@@ -357,6 +368,18 @@ class TypeIndex:
         self.introduction = re.compile(rf"(?:an?)\s+(?:(?!{NOT_A_DESCRIBER})[\w'’-]+\s+){{0,{DESCRIBERS}}}?({names})s?"
                                        rf"(?:\s+(?:for|on|about|with|to|from|covering|in|of|by|at|and|that)\b|[,:—–])",
                                        re.IGNORECASE)
+        # The same names after words that describe them: "In this 45-minute webinar", "this
+        # short guide" ("this year's report" is some year's, not the page's, and a quotation's
+        # "“This deeply subjective report ...” is someone else's word on another page).
+        describer = rf"(?!{NOT_A_DESCRIBER}|the\b|an?\b)[\w-]+\s+"
+        self.described = re.compile(rf"(?<![“\"‘'])\bthis\s+(?:{describer}){{1,{DESCRIBED_BY}}}?({names})\b",
+                                    re.IGNORECASE)
+
+    def described_as(self, text: str) -> set[str]:
+        """The types a text names its page as with words between "this" and the name ("this
+        45-minute webinar"), outside a sentence that reports on one (REPORTING)."""
+        return {self.names[found[1].lower()] for found in self.described.finditer(text)
+                if not REPORTING.search(text, found.end(), found.end() + REPORTED_WITHIN)}
 
     def introduced(self, title: str | None, text: str | None) -> str | None:
         """The type a text's opening sentence introduces the page as ("A six-week live
@@ -525,9 +548,27 @@ DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to)\
 # Download PDF" (a form's "(PDF, 2 pages)" is short). A book's: beside its binding on one
 # line ("Hardback · 224 pages"), or anywhere beside an ebook's format (EPUB, MOBI, Kindle;
 # a book's PDF, then, not a report's).
+# A podcast's players, listed where its episode page begins: "Listen on Apple · Spotify ·
+# Overcast · RSS" (two of them: a post may send its readers to one show on one app).
+LISTEN_LINE = re.compile(r"^\W{0,3}(listen|subscribe|follow)\b[^\n]{0,30}?\b(on|in|via|with|to)\b[^\n]{0,120}$",
+                         re.IGNORECASE | re.MULTILINE)
+PLAYER = re.compile(r"\b(apple|spotify|overcast|pocket ?casts|castbox|castro|stitcher|podcast addict|deezer|rss"
+                    r"|youtube music|amazon music|audible|player\.fm|podbean)\b", re.IGNORECASE)
+PLAYERS = 2
+# A vacancy's sections, as boards and careers pages head them: "The role", "What you'll do",
+# "What we're looking for", "Pay and benefits", "Compensation: £75,000–£90,000". Two of
+# them make a job's page; one may head an article's paragraph on a role.
+JOB_SECTION = re.compile(r"^\W{0,3}(about )?(?P<section>(the|this|your) (role|position|job|opportunity)"
+                         r"|what you('ll| will) (do|bring|need)|what we('re| are) looking for|who you are|about you"
+                         r"|(pay|salary|compensation)( and benefits)?|benefits and perks|how to apply"
+                         r"|(key )?responsibilities|qualifications)\s*(:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
+JOB_SECTIONS = 2
 PAGE_COUNT = re.compile(r"\b(\d{2,4}) pages\b|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
+# A book's binding where a publisher's table of details gives it, "| Format | Flexibound, 190 x
+# 120 mm |", "Binding: Paperback", its pages on a line of their own ("| Extent | 448 pages |").
+FORMAT_LINE = re.compile(rf"^\W{{0,3}}(format|binding|edition)\W{{1,5}}{BINDING}\b", re.IGNORECASE | re.MULTILINE)
 REPORT_LENGTH = 8  # pages: a report's, not a form's or a leaflet's
 SPAN_HINT = re.compile(r"\d\s*(st|nd|rd|th|[ap]\.?m\.?)?\s*(–|—|-|to\b)", re.IGNORECASE)  # what every span has
 OPENING_LINES = 4
@@ -546,16 +587,26 @@ def details_scores(title: str | None, head: str) -> Counter:
         scores["podcast-episode"] += 3
     lowered = head.lower()
     ebook = "pages" in lowered and EBOOK_FORMAT.search(head)
-    if "pages" in lowered and (BOOK_DETAILS.search(head) or ebook and PAGE_COUNT.search(head)):
+    if "pages" in lowered and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head))
+                               and PAGE_COUNT.search(head)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
     if SPAN_HINT.search(opening_lines) and (TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines)):
         scores["event-conference"] += 3
+    if any(len(set(PLAYER.findall(line[0]))) >= PLAYERS for line in LISTEN_LINE.finditer(head)):
+        scores["podcast-episode"] += 3
     if "pdf" in lowered and REPORT_FORMAT.search(head) and not ebook and _pages(head) >= REPORT_LENGTH:
         scores["whitepaper-report"] += 3
     return scores
+
+
+def sections_score(text: str | None) -> int:
+    """3 toward job-posting when the text is headed in JOB_SECTIONS or more of a vacancy's
+    sections (JOB_SECTION), else 0."""
+    found = {found["section"].lower() for found in JOB_SECTION.finditer((text or "")[:TEXT_CHARS])}
+    return 3 if len(found) >= JOB_SECTIONS else 0
 
 
 def _pages(head: str) -> int:
@@ -585,12 +636,16 @@ class Cues(NamedTuple):
         title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
         for owner, hits in title_hits.items():
             scores[owner] += 2 * min(hits, 2)
-        found = index.text.find(without_news_credit((text or "")[:TEXT_CHARS]))
+        body = without_news_credit((text or "")[:TEXT_CHARS])
+        found = index.text.find(body)
         text_hits = Counter(owner for owner, _ in found)
         self_described = {owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase)}
-        if (introduced := index.introduced(title, text)) is not None and introduced not in self_described:
-            self_described.add(introduced)
-            text_hits[introduced] += 1  # then scores as a phrase naming the page does
+        named = index.described_as(body)
+        if (introduced := index.introduced(title, text)) is not None:
+            named.add(introduced)
+        for name in named - self_described:
+            self_described.add(name)
+            text_hits[name] += 1  # then scores as a phrase naming the page does
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         if is_pdf:
@@ -602,8 +657,10 @@ class Cues(NamedTuple):
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
+        if "job-posting" in present:
+            scores["job-posting"] += sections_score(text)
         if "template-toolkit" in present:
-            scores["template-toolkit"] += placeholders_score(text)
+            scores["template-toolkit"] += placeholders_score(text, title)
         if "glossary-entry" in present:
             scores["glossary-entry"] += definition_score(title, text)
         recordings = [kind for kind in RECORDINGS if kind in present]
