@@ -242,6 +242,15 @@ def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_blank_t
     assert kind("[Video] How we review the roadmap", PROSE) == "article"  # a post's tag, no blank
 
 
+def test_headings_and_a_tables_rows_are_not_sentences_that_fail_to_instruct():
+    plan = ("The plan below is what we give most patients.\nBefore you start\nYou should manage 20 calf raises.\n"
+            "Weeks 1–2\nKeep calf raises going daily.\nWeeks 3–4\nAdd gentle hills after a good week.\nWeeks 5–6\n"
+            "Continuous easy running up to 30 minutes.\nWhen to back off\nUse a simple rule: pain above 3 means rest.\n"
+            "| Week | Run 1 | Run 2 |\n| 1 | 4 km easy | 5 km |\n| 2 | 4 km easy | 6 km |\n")
+    assert kind("Back to running after a calf strain", plan) == "guide-playbook"
+    assert kind("Notes", "Weeks 1–2\nWe ran.\nWeeks 3–4\nWe ran more.\nWeeks 5–6\nWe rested.\n" + PROSE) == "article"
+
+
 def test_a_plugins_declaration_on_a_blogs_post_needs_the_text_to_show_its_kind():
     def posting(title: str) -> str:
         return json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": title})

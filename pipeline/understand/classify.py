@@ -8,7 +8,8 @@ opening sentence that introduces the page by one of those names: "A practical fo
 online course for accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do not
 decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE
 of them, open with a verb in the imperative, after "please" or a clause of purpose or
-condition too, "To link in bulk, filter the inbox", or speak to "you") scores 3 toward
+condition too, "To link in bulk, filter the inbox", or speak to "you"; headings and a
+table's rows are not sentences) scores 3 toward
 guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 — ...", or
 list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text that opens by
 defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a
@@ -159,12 +160,25 @@ def _instructs(sentence: str) -> bool:
     return first in IMPERATIVES or first in ("you", "your")
 
 
+HEADING_MOST_WORDS = 6
+
+
+def _is_heading(line: str) -> bool:
+    """A short line with no sentence's end, a section's heading, or a table's row."""
+    line = line.strip()
+    return line.startswith("|") or len(line.split()) <= HEADING_MOST_WORDS and not line.endswith(
+        (".", "!", "?", ":", ";", ","))
+
+
 def instruction_score(text: str | None) -> int:
     """3 when the text mostly tells the reader what to do, 1 when it partly does, else 0."""
     sentences = [s for s in SENTENCE.split((text or "")[:TEXT_CHARS]) if s.strip()]
     if not sentences:
         return 0
-    instructing = sum(_instructs(LIST_MARKER.sub("", sentence)) for sentence in sentences)  # "- Send the..."
+    instructs = [_instructs(LIST_MARKER.sub("", sentence)) for sentence in sentences]  # "- Send the..."
+    instructing = sum(instructs)
+    # A heading ("Weeks 1–2", "Before you start") is not a sentence that fails to instruct.
+    sentences = [s for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s)]
     if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
         return 3
     return 1 if instructing >= INSTRUCTIONS else 0
