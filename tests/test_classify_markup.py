@@ -119,6 +119,15 @@ def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twi
     assert typed(page(lessons, head=course, title="Intake triage"))[0] == "course"
 
 
+def test_an_address_the_platform_writes_with_its_markup_does_not_second_the_markup():
+    # A course platform's store: every product is at /courses/... and marked Course, an ebook too.
+    ebook = "By Dave K. $24 · Buy now. What you get: 186 pages, fully illustrated (PDF and EPUB, yours to keep). " * 2
+    course = json_ld({"@type": "Course", "name": "Anchors: The Field Handbook"})
+    decision = typed(page(ebook, head=course, title="Anchors: The Field Handbook"),
+                     url="https://learn.verticalfirst.example/courses/anchors-the-field-handbook")
+    assert decision.content_type == "book", decision
+
+
 def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     from pipeline.understand.classify import (agenda_score, definition_score, instruction_score, placeholders_score,
                                               steps_score)

@@ -42,7 +42,9 @@ the structured data of a page with a story of its own (EMBEDDED: a customer stor
 testimonial clip), and a declaration on a blog's post needs two cues (a careers plugin's
 JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS); and where the text
 shows little of the declared type, another kind of thing its cues name decides
-(OVERRULING_SCORE, OUTWEIGHS). A declaration listed nowhere (Article, BlogPosting, WebPage,
+(OVERRULING_SCORE, OUTWEIGHS; the URL's pattern of the declared type counts for nothing
+there, as the platform's template that wrote the markup wrote the address too: an ebook in
+a course platform's store, at /courses/..., marked Course). A declaration listed nowhere (Article, BlogPosting, WebPage,
 og:article, which blog themes put on every page) decides nothing: the cues do. The deciding
 signal is kept as the type's reason (`type_reason`) in the documents' `why`.
 
@@ -72,6 +74,7 @@ from pipeline.understand.phrases import PhraseIndex
 
 DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3
+ADDRESS_SCORE = 3  # a URL pattern's
 # Where the text shows no cue at all of what the markup declares, the cues of another kind
 # of thing decide as they would without markup: the platform's type, not the page's (an
 # LMS's cohort course marked Event for its start date, a replay still marked Event, a course
@@ -473,8 +476,11 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
         if named is not None and named != kind:
             return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
         strong = cues.best(OVERRULING_SCORE, WRITING_FORMS)
-        if strong not in (DEFAULT_TYPE, kind) and cues.scores[strong] >= OUTWEIGHS * cues.scores[kind]:
-            shows = "nothing" if cues.scores[kind] == 0 else "little"
+        # The address does not second the markup: a platform's template writes both
+        # (a course platform's "/courses/anchors-the-field-handbook" and its Course).
+        shown = cues.scores[kind] - ADDRESS_SCORE * (kind in cues.addressed)
+        if strong not in (DEFAULT_TYPE, kind) and cues.scores[strong] >= OUTWEIGHS * shown:
+            shows = "nothing" if shown == 0 else "little"
             return TypeDecision(strong, f"{TEXT_CUES}: strong, over {signal_of(declaration)} the text shows {shows} of")
         return TypeDecision(kind, signal_of(declaration))
     kind = cues.best()
@@ -643,14 +649,14 @@ class Cues(NamedTuple):
 
     scores: Counter
     self_described: frozenset[str]
+    addressed: frozenset[str]  # the types the URL's patterns score
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
         """Score a document's cues (see the module docstring)."""
         scores: Counter = Counter()
-        for kind in index.types:
-            if any(pattern.search(url) for pattern in kind.url):
-                scores[kind.id] += 3
+        addressed = frozenset(kind.id for kind in index.types if any(pattern.search(url) for pattern in kind.url))
+        scores.update(dict.fromkeys(addressed, ADDRESS_SCORE))
         title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
         for owner, hits in title_hits.items():
             scores[owner] += 2 * min(hits, 2)
@@ -685,7 +691,7 @@ class Cues(NamedTuple):
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
-        return cls(scores, frozenset(self_described))
+        return cls(scores, frozenset(self_described), addressed)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
