@@ -233,6 +233,8 @@ def test_a_page_naming_itself_with_words_between_this_and_the_name_names_its_kin
     assert kind("PIP support", "Ask whether this PIP playbook fits their goals.\n" + PROSE) == "guide-playbook"
     quoted = "Meta disputed the findings. “This deeply subjective report relies on a misunderstanding.”\n" + PROSE
     assert kind("Teen accounts are not working, researchers say", quoted) == "article"
+    assert kind("The First Ninety Days", PROSE + "\nThis is a practical ebook for them.") == "book"
+    assert kind("Turning", PROSE + "\nThis is a course correction, not a new plan.") == "article"
     assert kind("Budgets", "This year's report on budgets is out.\n" + PROSE) == "article"  # some year's
     assert kind("Budgets", "This new report finds that budgets fell.\n" + PROSE) == "article"  # news of one
 

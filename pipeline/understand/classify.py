@@ -3,34 +3,33 @@ too short to be useful. Plain functions over a document's URL, title, text and H
 
 Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase
 2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
-page names itself ("in this guide", "this episode", "In this 45-minute webinar"; so does an
-opening sentence that introduces the page by one of those names: "A practical four-part
-online course for accountants ..."), a PDF 3 toward whitepaper-report. Structure counts too where words do not
-decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE
-of them, open with a verb in the imperative, after "please" or a clause of purpose or
-condition too, "To link in bulk, filter the inbox", or speak to "you"; headings and a
-table's rows are not sentences) scores 3 toward
-guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 — ...", or
-list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text that opens by
-defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a
-pronunciation and a part of speech) 4 toward glossary-entry; one that lists a recording's
-chapters from 0:00 3 toward video-webinar or podcast-episode (whichever the other cues lean
-to), and a running time in its details ("Length: 54 minutes") 2; a title or first line with
-an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a book's details
-("Hardback · 224 pages", "164 pages · PDF, EPUB", "| Format | Flexibound |" above "| Extent
-| 448 pages |") 3 toward book, a line of a podcast's players ("Listen on Apple · Spotify ·
-Overcast") 3 toward podcast-episode, a report's (eight pages or
-more beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward
-whitepaper-report, a job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The
-role", "What you'll bring") 3 toward job-posting; one with blanks to fill in ("[PM name]",
-"Owner: ______", "- [ ] Alerts live", a title's "— [team name] — [date]") 4 toward
-template-toolkit, a programme of clock times, or a span of hours or days in the opening
-lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October") 3 toward
-event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
-word embeddings were tried for the type and found no better than chance on the tune split:
-they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
-data/eval/, never on the held-out ones, and checked against real blogs' posts
-(pipeline.quality.neighbourhood).
+page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
+practical ebook for ..."; so does an opening sentence that introduces the page by one of
+those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
+whitepaper-report. Structure counts too where words do not decide: a text that mostly
+instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
+in the imperative, after "please" or a clause of purpose or condition too, "To link in bulk,
+filter the inbox", or speak to "you"; headings and a table's rows are not sentences) scores
+3 toward guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 —
+...", or list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text that
+opens by defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called
+...", a pronunciation and a part of speech) 4 toward glossary-entry; one that lists a
+recording's chapters from 0:00 3 toward video-webinar or podcast-episode (whichever the
+other cues lean to), and a running time in its details ("Length: 54 minutes") 2; a title or
+first line with an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a
+book's details ("Hardback · 224 pages", "164 pages · PDF, EPUB", "| Format | Flexibound |"
+above "| Extent | 448 pages |") 3 toward book, a line of a podcast's players ("Listen on
+Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages or more
+beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward whitepaper-report, a
+job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The role", "What you'll
+bring") 3 toward job-posting; one with blanks to fill in ("[PM name]", "Owner: ______",
+"- [ ] Alerts live", a title's "— [team name] — [date]") 4 toward template-toolkit, a programme
+of clock times, or a span of hours or days in the opening lines ("Saturday 26 April, 10am –
+1pm", "Friday 17 – Sunday 19 October") 3 toward event-conference. The best type wins if it
+scores 3 or more; otherwise `article`. (Static word embeddings were tried for the type and
+found no better than chance on the tune split: they see the topic, not the form.) The cues
+and the forms were chosen on the tune splits of data/eval/, never on the held-out ones, and
+checked against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -383,22 +382,23 @@ class TypeIndex:
         self.names = {found[1]: t.id for t in self.types for phrase in t.text
                       if (found := SELF_NAMING.fullmatch(phrase))}
         names = "|".join(sorted(map(re.escape, self.names), key=len, reverse=True))
-        self.introduction = re.compile(rf"(?:an?)\s+(?:(?!{NOT_A_DESCRIBER})[\w'’-]+\s+){{0,{DESCRIBERS}}}?({names})s?"
-                                       rf"(?:\s+(?:for|on|about|with|to|from|covering|in|of|by|at|and|that)\b|[,:—–])",
-                                       re.IGNORECASE)
+        introducing = (rf"an?\s+(?:(?!{NOT_A_DESCRIBER})[\w'’-]+\s+){{0,{DESCRIBERS}}}?({names})s?"
+                       rf"(?:\s+(?:for|on|about|with|to|from|covering|in|of|by|at|and|that)\b|[,:—–.])")
+        self.introduction = re.compile(introducing, re.IGNORECASE)
         # The same names after words that describe them: "In this 45-minute webinar", "this
         # short guide" ("this year's report" is some year's, not the page's, and a quotation's
         # "“This deeply subjective report ...” is someone else's word on another page).
         # (Case is ignored inside the pattern only: a pattern that ignores it whole is
         # searched for four times slower.)
         describer = rf"(?!{NOT_A_DESCRIBER}|the\b|an?\b)[\w-]+\s+"
-        self.described = re.compile(rf"(?i:this\s+(?:{describer}){{1,{DESCRIBED_BY}}}?({names}))\b")
+        self.described = re.compile(rf"(?i:this\s+(?:(?:{describer}){{1,{DESCRIBED_BY}}}?({names})\b"
+                                    rf"|is\s+{introducing}))")
 
     def described_as(self, text: str) -> set[str]:
         """The types a text names its page as with words between "this" and the name ("this
         45-minute webinar"), outside a quotation and a sentence that reports on one
         (REPORTING)."""
-        return {self.names[found[1].lower()] for found in self.described.finditer(text)
+        return {self.names[(found[1] or found[2]).lower()] for found in self.described.finditer(text)
                 if not (found.start() and (text[found.start() - 1].isalnum() or text[found.start() - 1] in QUOTES))
                 and not REPORTING.search(text, found.end(), found.end() + REPORTED_WITHIN)}
 
