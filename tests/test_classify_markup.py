@@ -253,6 +253,20 @@ def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_blank_t
     assert kind("[Video] How we review the roadmap", PROSE) == "article"  # a post's tag, no blank
 
 
+def test_an_isbn_a_reports_sections_and_notes_on_a_talk_show_what_a_page_is():
+    shop = PROSE + "\nDetails\n- Sewn on linen tapes, 176 pp.\n- Edition of 600\n- ISBN 978-1-7393614-2-0\n"
+    assert kind("Sewn Boards: Structures for the Small Bindery", shop) == "book"
+    assert kind("Slate Lines", "Hardback £35.00 · 368pp · 234 x 156mm\n" + PROSE) == "book"
+    assert kind("Reading", PROSE + "\nISBN 978-1-7393614-2-0 is on the back.") == "article"  # no pages
+    summary = ("Key points\n- 418 cases were notified.\nMethods\nData are drawn from notifications.\n"
+               "Public health conclusions\nVaccinate more widely.\nSuggested citation: Institute. Summary 2024.\n")
+    assert kind("Tick-borne encephalitis: annual summary for 2024", summary) == "whitepaper-report"
+    essay = "Introduction\n" + PROSE + "\nResults\nWe shipped.\nConclusion\nIt went well.\n"
+    assert kind("What we shipped", essay) == "article"  # any essay's sections
+    talk = "The talk I keep thinking about from last week's summit was Maya's. In this talk she argued well.\n"
+    assert kind("Consent debt: notes on Maya Okafor's talk at ResearchOps Summit", talk + PROSE) == "article"
+
+
 def test_headings_and_a_tables_rows_are_not_sentences_that_fail_to_instruct():
     plan = ("The plan below is what we give most patients.\nBefore you start\nYou should manage 20 calf raises.\n"
             "Weeks 1–2\nKeep calf raises going daily.\nWeeks 3–4\nAdd gentle hills after a good week.\nWeeks 5–6\n"

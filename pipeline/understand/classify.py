@@ -18,11 +18,12 @@ recording's chapters from 0:00 3 toward video-webinar or podcast-episode (whiche
 other cues lean to), and a running time in its details ("Length: 54 minutes") 2; a title or
 first line with an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a
 book's details ("Hardback · 224 pages", "164 pages · PDF, EPUB", "| Format | Flexibound |"
-above "| Extent | 448 pages |") 3 toward book, a line of a podcast's players ("Listen on
+above "| Extent | 448 pages |", an ISBN and "176 pp." anywhere) 3 toward book, a line of a podcast's players ("Listen on
 Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages or more
 beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward whitepaper-report, a
 job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The role", "What you'll
-bring") 3 toward job-posting; one with blanks to fill in ("[PM name]", "Owner: ______",
+bring") 3 toward job-posting, a report's sections ("Key points", "Methods", "Suggested
+citation") 3 toward whitepaper-report; one with blanks to fill in ("[PM name]", "Owner: ______",
 "- [ ] Alerts live", a title's "— [team name] — [date]") 4 toward template-toolkit, a programme
 of clock times, or a span of hours or days in the opening lines ("Saturday 26 April, 10am –
 1pm", "Friday 17 – Sunday 19 October") 3 toward event-conference. The best type wins if it
@@ -137,6 +138,8 @@ limit reduce increase prioritise prioritize align discuss explain listen reply r
 ensure consider identify describe summarise summarize gather estimate deploy monitor retire
 archive click tap press type navigate download install configure enable disable toggle tick
 sight subtract multiply divide cut fold sew water wash dry fit tighten loosen scan print save
+wait light swap scrape hang ring phone lay trim clean label store wrap spread sand glue push pull
+tie thread sow prune dig heat boil chop slice season serve rinse soak drain whisk knead
 """.split())
 
 
@@ -249,8 +252,9 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
 # small island", an episode's "Notes from the team"), but not from a review's or someone's
 # notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar",
+# "Consent debt: notes on Maya Okafor's talk",
 # "What I took from episode 41").
-REVIEWING = re.compile(r"^\s*review\s*:|\b(a review of|book review|my notes|"
+REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
 RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against))\b|considered harmful"
                         r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
@@ -341,7 +345,8 @@ PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z,/.'’ –?-]{0,60} [A-Za-z,/.'’ –
 PLACEHOLDERS = 4
 FORM_SCORE = 4
 # A form's blanks and boxes: "Owner: ______", "- [ ] Monitoring live", "☐ PM" (a rule of
-# underscores alone on its line is a separator, not a blank).
+# underscores alone on its line is a separator, not a blank; a table's empty cells are any
+# table's, a layout's or an encyclopedia's too: the real pages say so).
 BLANK = re.compile(r"(?<=\S\s)_{3,}|\[ \]|☐")
 # A blank in a title, which a copy fills in: "Pre-read — [team name] — [date]", "{Project} brief"
 # (a blog's "[Video]" or "[Updated]" tags its post, and names no thing to fill in).
@@ -539,7 +544,7 @@ def _side_by_side(one: str, other: str) -> re.Pattern:
 # "Paperback, 312 pages" (a report's "48-page PDF" names no binding); see PAGE_COUNT.
 BINDING = (r"(hardback|paperback|hardcover|softcover|softback|flexi-?bound|spiral-bound|e-?book|kindle( edition)?"
            r"|epub|mobi)")
-PAGES = r"\b\d{2,4} pages\b"
+PAGES = r"\b\d{2,4} ?(pages\b|pp\b\.?)"
 BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
 # "April 3, 2025 · 41:12"): 2 toward the recording the other cues lean to (with a cue of it,
@@ -587,9 +592,20 @@ JOB_SECTION = re.compile(r"^\W{0,3}(about )?(?P<section>(the|this|your) (role|po
                          r"|(pay|salary|compensation)( and benefits)?|benefits and perks|how to apply"
                          r"|(key )?responsibilities|qualifications)\s*(:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
 JOB_SECTIONS = 2
-PAGE_COUNT = re.compile(r"\b(\d{2,4}) pages\b|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
+# A report's sections, as a publication heads them: "Key points", "Methods", "Recommendations",
+# "Suggested citation". Three of them make a report's page (a post's "Introduction" and
+# "Conclusion" are any essay's).
+REPORT_SECTION = re.compile(r"^\W{0,3}(?P<section>key (findings|points|messages)|executive summary|methods|methodology"
+                            r"|results|findings|discussion|recommendations|limitations|appendix|appendices"
+                            r"|suggested citation|how to cite|data sources|(\w+ )?conclusions)\W{0,3}(:[^\n]*)?$",
+                            re.IGNORECASE | re.MULTILINE)
+REPORT_SECTIONS = 3
+PAGE_COUNT = re.compile(r"\b(\d{2,4}) ?(?:pages\b|pp\b)|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
+# A book's number, "ISBN 978-1-7393614-2-0", "ISBN-10: 0-306-40615-2" (a report may have
+# one too: its pages beside its PDF, or its naming itself, make it the report).
+ISBN = re.compile(r"\bISBN(-1[03])?:?\s*(97[89][- ]?)?\d{1,5}[- ]?\d{1,7}[- ]?\d{1,7}[- ]?[\dX]\b", re.IGNORECASE)
 # A book's binding where a publisher's table of details gives it, "| Format | Flexibound, 190 x
 # 120 mm |", "Binding: Paperback", its pages on a line of their own ("| Extent | 448 pages |").
 FORMAT_LINE = re.compile(rf"^\W{{0,3}}(format|binding|edition)\W{{1,5}}{BINDING}\b", re.IGNORECASE | re.MULTILINE)
@@ -600,19 +616,21 @@ OPENING_LINE_CHARS = 200  # a line of details is short; a feed's text may have n
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
 
 
-def details_scores(title: str | None, head: str) -> Counter:
-    """What a page's details show of its kind, from its title and the head of its text: an
-    episode's number, a book's binding and pages, a job's place and terms, an event's hours
-    or days, a report's pages beside its PDF (3 each). The words each pattern needs are
-    looked for first, as most pages have none."""
+def details_scores(title: str | None, head: str, body: str = "") -> Counter:
+    """What a page's details show of its kind, from its title, the head of its text and (for
+    an ISBN, which a shop gives last) its body: an episode's number, a book's binding and
+    pages or its ISBN and pages, a job's place and terms, an event's hours or days, a
+    report's pages beside its PDF (3 each). The words each pattern needs are looked for
+    first, as most pages have none."""
     scores: Counter = Counter()
     opening = head.partition("\n")[0][:OPENING_LINE_CHARS]
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
         scores["podcast-episode"] += 3
     lowered = head.lower()
-    ebook = "pages" in lowered and EBOOK_FORMAT.search(head)
-    if "pages" in lowered and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head))
-                               and PAGE_COUNT.search(head)):
+    paged = "pages" in lowered or "pp" in lowered
+    ebook = paged and EBOOK_FORMAT.search(head)
+    if paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
+            "isbn" in body.lower() and ISBN.search(body) and PAGE_COUNT.search(body)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
@@ -626,11 +644,16 @@ def details_scores(title: str | None, head: str) -> Counter:
     return scores
 
 
-def sections_score(text: str | None) -> int:
+def sections_scores(text: str | None) -> Counter:
     """3 toward job-posting when the text is headed in JOB_SECTIONS or more of a vacancy's
-    sections (JOB_SECTION), else 0."""
-    found = {found["section"].lower() for found in JOB_SECTION.finditer((text or "")[:TEXT_CHARS])}
-    return 3 if len(found) >= JOB_SECTIONS else 0
+    sections (JOB_SECTION), 3 toward whitepaper-report in REPORT_SECTIONS of a report's."""
+    body = (text or "")[:TEXT_CHARS]
+    scores: Counter = Counter()
+    for kind, section, least in (("job-posting", JOB_SECTION, JOB_SECTIONS),
+                                 ("whitepaper-report", REPORT_SECTION, REPORT_SECTIONS)):
+        if len({found["section"].lower() for found in section.finditer(body)}) >= least:
+            scores[kind] += 3
+    return scores
 
 
 def _pages(head: str) -> int:
@@ -676,13 +699,12 @@ class Cues(NamedTuple):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
-        scores.update({kind: score for kind, score in details_scores(title, head).items() if kind in present})
+        scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
         if "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
-        if "job-posting" in present:
-            scores["job-posting"] += sections_score(text)
+        scores.update({kind: score for kind, score in sections_scores(text).items() if kind in present})
         if "template-toolkit" in present:
             scores["template-toolkit"] += placeholders_score(text, title)
         if "glossary-entry" in present:
