@@ -253,7 +253,7 @@ def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_blank_t
     assert kind("[Video] How we review the roadmap", PROSE) == "article"  # a post's tag, no blank
 
 
-def test_an_isbn_a_reports_sections_and_notes_on_a_talk_show_what_a_page_is():
+def test_an_isbn_a_reports_sections_an_owner_and_notes_on_a_talk_show_what_a_page_is():
     shop = PROSE + "\nDetails\n- Sewn on linen tapes, 176 pp.\n- Edition of 600\n- ISBN 978-1-7393614-2-0\n"
     assert kind("Sewn Boards: Structures for the Small Bindery", shop) == "book"
     assert kind("Slate Lines", "Hardback £35.00 · 368pp · 234 x 156mm\n" + PROSE) == "book"
@@ -263,6 +263,9 @@ def test_an_isbn_a_reports_sections_and_notes_on_a_talk_show_what_a_page_is():
     assert kind("Tick-borne encephalitis: annual summary for 2024", summary) == "whitepaper-report"
     essay = "Introduction\n" + PROSE + "\nResults\nWe shipped.\nConclusion\nIt went well.\n"
     assert kind("What we shipped", essay) == "article"  # any essay's sections
+    owned = "Owner: Product Ops · Last edited May 2025\nMost launches here are small.\n" + PROSE
+    assert kind("Launch readiness: how we do it", owned) == "guide-playbook"
+    assert kind("Launch brief", "Owner: ______ Launch date: ______\n" + PROSE) != "guide-playbook"  # a blank
     talk = "The talk I keep thinking about from last week's summit was Maya's. In this talk she argued well.\n"
     assert kind("Consent debt: notes on Maya Okafor's talk at ResearchOps Summit", talk + PROSE) == "article"
 

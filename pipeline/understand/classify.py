@@ -23,7 +23,8 @@ Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages
 beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward whitepaper-report, a
 job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The role", "What you'll
 bring") 3 toward job-posting, a report's sections ("Key points", "Methods", "Suggested
-citation") 3 toward whitepaper-report; one with blanks to fill in ("[PM name]", "Owner: ______",
+citation") 3 toward whitepaper-report, a maintained document's owner in the opening lines
+("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook; one with blanks to fill in ("[PM name]", "Owner: ______",
 "- [ ] Alerts live", a title's "— [team name] — [date]") 4 toward template-toolkit, a programme
 of clock times, or a span of hours or days in the opening lines ("Saturday 26 April, 10am –
 1pm", "Friday 17 – Sunday 19 October") 3 toward event-conference. The best type wins if it
@@ -603,6 +604,10 @@ REPORT_SECTIONS = 3
 PAGE_COUNT = re.compile(r"\b(\d{2,4}) ?(?:pages\b|pp\b)|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
+# A maintained document's owner where its opening lines give it, "Owner: Product Ops · Last
+# edited May 2025": a team's process page (a blank "Owner: ______" is a template's).
+OWNED = re.compile(r"^\W{0,3}(owner|maintainer|maintained by|page owner|doc(ument)? owner|process owner)\s*:\s*[A-Za-z]",
+                   re.IGNORECASE | re.MULTILINE)
 # A book's number, "ISBN 978-1-7393614-2-0", "ISBN-10: 0-306-40615-2" (a report may have
 # one too: its pages beside its PDF, or its naming itself, make it the report).
 ISBN = re.compile(r"\bISBN(-1[03])?:?\s*(97[89][- ]?)?\d{1,5}[- ]?\d{1,7}[- ]?\d{1,7}[- ]?[\dX]\b", re.IGNORECASE)
@@ -637,6 +642,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
     if SPAN_HINT.search(opening_lines) and (TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines)):
         scores["event-conference"] += 3
+    if "owner" in opening_lines.lower() and OWNED.search(opening_lines):
+        scores["guide-playbook"] += 3
     if any(len(set(PLAYER.findall(line[0]))) >= PLAYERS for line in LISTEN_LINE.finditer(head)):
         scores["podcast-episode"] += 3
     if "pdf" in lowered and REPORT_FORMAT.search(head) and not ebook and _pages(head) >= REPORT_LENGTH:
