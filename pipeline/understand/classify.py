@@ -18,20 +18,21 @@ recording's chapters from 0:00 3 toward video-webinar or podcast-episode (whiche
 other cues lean to), and a running time in its details ("Length: 54 minutes") 2; a title or
 first line with an episode's number ("Ep. 112 – ...", "#17") 3 toward podcast-episode; a
 book's details ("Hardback · 224 pages", "164 pages · PDF, EPUB", "| Format | Flexibound |"
-above "| Extent | 448 pages |", an ISBN and "176 pp." anywhere) 3 toward book, a line of a podcast's players ("Listen on
-Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages or more
-beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward whitepaper-report, a
-job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The role", "What you'll
-bring") 3 toward job-posting, a report's sections ("Key points", "Methods", "Suggested
-citation") 3 toward whitepaper-report, a maintained document's owner in the opening lines
-("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook; one with blanks to fill in ("[PM name]", "Owner: ______",
-"- [ ] Alerts live", a title's "— [team name] — [date]") 4 toward template-toolkit, a programme
-of clock times, or a span of hours or days in the opening lines ("Saturday 26 April, 10am –
-1pm", "Friday 17 – Sunday 19 October") 3 toward event-conference. The best type wins if it
-scores 3 or more; otherwise `article`. (Static word embeddings were tried for the type and
-found no better than chance on the tune split: they see the topic, not the form.) The cues
-and the forms were chosen on the tune splits of data/eval/, never on the held-out ones, and
-checked against real blogs' posts (pipeline.quality.neighbourhood).
+above "| Extent | 448 pages |", an ISBN and "176 pp." anywhere) 3 toward book, a line of a
+podcast's players ("Listen on Apple · Spotify · Overcast") 3 toward podcast-episode, a
+report's (eight pages or more beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3
+toward whitepaper-report, a job's ("Lisbon · Hybrid · Full time") or a vacancy's sections
+("The role", "What you'll bring") 3 toward job-posting, a report's sections ("Key points",
+"Methods", "Suggested citation") 3 toward whitepaper-report, a maintained document's owner
+in the opening lines ("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook;
+one with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", a title's "—
+[team name] — [date]") 4 toward template-toolkit, a programme of clock times, or a span of
+hours or days in the opening lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19
+October") 3 toward event-conference. The best type wins if it scores 3 or more; otherwise
+`article`. (Static word embeddings were tried for the type and found no better than chance
+on the tune split: they see the topic, not the form.) The cues and the forms were chosen on
+the tune splits of data/eval/, never on the held-out ones, and checked against real blogs'
+posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -606,7 +607,7 @@ REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
 # A maintained document's owner where its opening lines give it, "Owner: Product Ops · Last
 # edited May 2025": a team's process page (a blank "Owner: ______" is a template's).
-OWNED = re.compile(r"^\W{0,3}(owner|maintainer|maintained by|page owner|doc(ument)? owner|process owner)\s*:\s*[A-Za-z]",
+OWNED = re.compile(r"^\W{0,3}((page |doc(ument)? |process )?owner|maintainer|maintained by)\s*:\s*[A-Za-z]",
                    re.IGNORECASE | re.MULTILINE)
 # A book's number, "ISBN 978-1-7393614-2-0", "ISBN-10: 0-306-40615-2" (a report may have
 # one too: its pages beside its PDF, or its naming itself, make it the report).
