@@ -239,7 +239,7 @@ def test_a_page_naming_itself_with_words_between_this_and_the_name_names_its_kin
     assert kind("Budgets", "This new report finds that budgets fell.\n" + PROSE) == "article"  # news of one
 
 
-def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_blank_title_show_their_kind():
+def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_forms_fields_show_their_kind():
     vacancy = ("About Kestrel Pay\nWe build payments.\nThe role\nYou'll be our first hire.\nWhat you'll bring\n"
                "- Three years in product\n" + PROSE)
     assert kind("Product Operations Manager", vacancy) == "job-posting"
@@ -251,6 +251,9 @@ def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_blank_t
     assert kind("Mushrooms of the Northern Uplands", table) == "book"
     assert kind("Product review pre-read — [team name] — [date]", PROSE) == "template-toolkit"
     assert kind("[Video] How we review the roadmap", PROSE) == "article"  # a post's tag, no blank
+    log = "- ID: a number\n- Type: Risk / Assumption / Issue / Dependency\n- Status: Open / Monitoring / Closed\n"
+    assert kind("RAID log", log + PROSE) == "template-toolkit"
+    assert kind("Roadmaps", "1. Now / Next / Later\nStill the best default.\n" + PROSE) == "article"  # no field
 
 
 def test_an_isbn_a_reports_sections_an_owner_and_notes_on_a_talk_show_what_a_page_is():

@@ -25,14 +25,15 @@ toward whitepaper-report, a job's ("Lisbon · Hybrid · Full time") or a vacancy
 ("The role", "What you'll bring") 3 toward job-posting, a report's sections ("Key points",
 "Methods", "Suggested citation") 3 toward whitepaper-report, a maintained document's owner
 in the opening lines ("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook;
-one with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", a title's "—
-[team name] — [date]") 4 toward template-toolkit, a programme of clock times, or a span of
-hours or days in the opening lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19
-October") 3 toward event-conference. The best type wins if it scores 3 or more; otherwise
-`article`. (Static word embeddings were tried for the type and found no better than chance
-on the tune split: they see the topic, not the form.) The cues and the forms were chosen on
-the tune splits of data/eval/, never on the held-out ones, and checked against real blogs'
-posts (pipeline.quality.neighbourhood).
+one with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", fields to
+pick from, "Status: Open / Closed / Monitoring", a title's "— [team name] — [date]") 4
+toward template-toolkit, a programme of clock times, or a span of hours or days in the
+opening lines ("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October") 3 toward
+event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
+word embeddings were tried for the type and found no better than chance on the tune split:
+they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
+data/eval/, never on the held-out ones, and checked against real blogs' posts
+(pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -350,6 +351,12 @@ FORM_SCORE = 4
 # underscores alone on its line is a separator, not a blank; a table's empty cells are any
 # table's, a layout's or an encyclopedia's too: the real pages say so).
 BLANK = re.compile(r"(?<=\S\s)_{3,}|\[ \]|☐")
+# A field whose value is picked from choices: "Status: Open / Monitoring / Closed", "| Status |
+# Draft / In review / Approved |". Two of them make a form; a post's "Now / Next / Later"
+# names a format, with no field.
+CHOICE_FIELD = re.compile(r"^\W{0,3}[A-Z][\w ]{0,30}(:|\s\|)\s*\[?[A-Z][\w-]*( [\w-]+)? / [\w-]+( [\w-]+)?"
+                          r"( / [\w-]+( [\w-]+)?)+", re.MULTILINE)
+CHOICE_FIELDS = 2
 # A blank in a title, which a copy fills in: "Pre-read — [team name] — [date]", "{Project} brief"
 # (a blog's "[Video]" or "[Updated]" tags its post, and names no thing to fill in).
 TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|company|customer|client|name|date|quarter"
@@ -367,7 +374,8 @@ def placeholders_score(text: str | None, title: str | None = None) -> int:
     if len(set(PLACEHOLDER.findall(head))) >= PLACEHOLDERS:
         return FORM_SCORE
     blanks = ("_" in head or "[" in head or "☐" in head) and len(BLANK.findall(head)) >= PLACEHOLDERS
-    return FORM_SCORE if blanks else 0
+    choices = " / " in head and len(CHOICE_FIELD.findall(head)) >= CHOICE_FIELDS
+    return FORM_SCORE if blanks or choices else 0
 
 
 GATE_WORDS = PhraseIndex((("gate", p) for p in (
