@@ -273,6 +273,14 @@ def test_an_isbn_a_reports_sections_an_owner_and_notes_on_a_talk_show_what_a_pag
     assert kind("Consent debt: notes on Maya Okafor's talk at ResearchOps Summit", talk + PROSE) == "article"
 
 
+def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():
+    masterclass = "Recorded in Trefoldighetskirken, Oslo, as part of the open rehearsal series.\n" + PROSE
+    assert kind("Masterclass: Unifying vowels – with Helga Brandvold", masterclass) == "video-webinar"
+    replay = "Recorded 14 November. 45 minutes. Free, registration required.\nWatch the recording below.\n" + PROSE
+    assert kind("Release notes on autopilot", replay, "https://relay.example/resources/autopilot") == "video-webinar"
+    assert kind("Notes", PROSE + "\nWe recorded every call that month.") == "article"  # not a line of its own
+
+
 def test_headings_and_a_tables_rows_are_not_sentences_that_fail_to_instruct():
     plan = ("The plan below is what we give most patients.\nBefore you start\nYou should manage 20 calf raises.\n"
             "Weeks 1–2\nKeep calf raises going daily.\nWeeks 3–4\nAdd gentle hills after a good week.\nWeeks 5–6\n"
