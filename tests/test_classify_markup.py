@@ -202,6 +202,8 @@ def test_a_span_of_days_a_reports_length_and_a_bare_episode_number_show_what_a_p
     assert kind("Milky Way weekend", weekend) == "event-conference"
     assert kind("Rail summit", "March 3-5, 2026 · Leeds\n" + PROSE) == "event-conference"
     assert kind("Our quarter", "Posted 17 October 2025\n" + PROSE) == "article"  # one day: a byline
+    assert kind("Parkside 5K 2025", "Sunday 13 July 2025 – 10:00 start\nKingsmoor Park\n" + PROSE) == "event-conference"
+    assert kind("The mill fire", "Live at the hall. Questions start at 41:20.\n" + PROSE) == "article"  # a timecode
     report = "| Published | 7 November 2025 |\n| Pages | 22 |\n| Format | PDF, 2.4 MB |\n" + PROSE
     assert kind("Berth waiting times, Q3", report) == "whitepaper-report"
     assert kind("Family group sheet", "Printable, A4 (PDF, 2 pages, 140 KB)\n" + PROSE) != "whitepaper-report"
