@@ -275,6 +275,20 @@ def test_an_isbn_a_reports_sections_an_owner_and_notes_on_a_talk_show_what_a_pag
     assert kind("Consent debt: notes on Maya Okafor's talk at ResearchOps Summit", talk + PROSE) == "article"
 
 
+def test_an_episodes_bare_number_a_long_running_time_numbered_sections_and_a_shops_table_show_the_kind():
+    assert kind("142: Triage before taxonomy, with Priya Raman", PROSE) == "podcast-episode"
+    assert kind("No. 31 — Imprint or parent-reared?", PROSE) == "podcast-episode"
+    assert kind("2024: the year in review", PROSE) == "article"  # a year, not a number
+    hour = "3 March 2025 · 1 hr 8 min\nWe talk about hawks, and we finally had it out.\n" + PROSE
+    assert kind("Imprint or parent-reared?", hour) == "podcast-episode"
+    review = ("1. Summary\nWe reviewed 40 services.\n2. How we carried out the review\nWe surveyed 812 people.\n"
+              "3. Findings\nFew could stop work.\n4. Recommendations\nFund teams, not projects.\n")
+    assert kind("Product management capability across government: 2024 review", review) == "whitepaper-report"
+    press = ("| Hardback | 9781837460219 | £85.00 |\n| Open access PDF | 9781837460233 | Free |\n"
+             "Published September 2024 · 264 pages · 12 figures\n" + PROSE)
+    assert kind("Deciding What Not to Build", press) == "book"  # a book's PDF, not a report
+
+
 def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():
     masterclass = "Recorded in Trefoldighetskirken, Oslo, as part of the open rehearsal series.\n" + PROSE
     assert kind("Masterclass: Unifying vowels – with Helga Brandvold", masterclass) == "video-webinar"
