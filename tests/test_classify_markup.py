@@ -173,6 +173,10 @@ def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first
     assert steps_score("Methods:\n* GET a folder.\n* PUT a document.\n* DELETE a document.\n* GET a document.") == 0
     teardown = "24:18 · Published 2 June 2025\nChapters\n00:00 The test, again\n02:40 Tool E\n08:15 Tool F"
     assert (chapters_score(teardown), agenda_score(teardown)) == (3, 0)  # a running time, then chapters
+    covered = "What's covered\n- 03:10 Five tiers\n- 16:45 A free plan\n- 29:20 Seats to events\n- 38:00 Questions"
+    assert (chapters_score(covered), agenda_score(covered)) == (3, 0)  # 29:20 is no hour of the day
+    day = "Programme\n09:30 Coffee\n10:00 Keynote\n12:30 Lunch\n14:00 Workshops"
+    assert (chapters_score(day), agenda_score(day)) == (0, 3)
     assert definition_score("Opportunity solution tree", "Terms A–Z / O\nDefinition: a visual map of outcomes.") == 4
     assert definition_score("Mise en place", "/meez ahn PLAHSS/ · French · noun\nThe preparation of a station.") == 4
     assert definition_score("Net revenue retention (NRR)", "Also called net dollar retention.\nThe share kept.") == 4
