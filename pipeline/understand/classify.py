@@ -237,7 +237,6 @@ ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
 CHAPTER = re.compile(r"^\W{0,3}(\d{1,2}:)?\d{1,2}:\d{2}\b")
 CHAPTER_START = re.compile(r"^\W{0,3}(0{1,2}:)?0{1,2}:00\b")
 CHAPTERS = 3
-MINUTES = re.compile(r"^\W{0,3}(\d{1,2})[:.]")  # the first number of a time code
 LAST_HOUR = 23
 RECORDINGS = ("video-webinar", "podcast-episode")  # ties go to the first
 # A text told in the first person singular (at least PERSONAL_SENTENCES sentences and
@@ -295,7 +294,7 @@ def _chapters(lines: list[str]) -> int:
     start = next((at for at, line in enumerate(coded) if CHAPTER_START.match(line)), None)
     if start is not None:
         return len(coded) - start
-    return len(coded) if any(int(MINUTES.match(line)[1]) > LAST_HOUR for line in coded) else 0
+    return len(coded) if any(int(re.findall(r"\d+", line)[0]) > LAST_HOUR for line in coded) else 0
 
 
 def chapters_score(text: str | None) -> int:
