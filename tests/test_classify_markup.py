@@ -279,7 +279,7 @@ def test_an_isbn_a_reports_sections_an_owner_and_notes_on_a_talk_show_what_a_pag
     assert kind("Consent debt: notes on Maya Okafor's talk at ResearchOps Summit", talk + PROSE) == "article"
 
 
-def test_an_episodes_bare_number_a_long_running_time_numbered_sections_and_a_shops_table_show_the_kind():
+def test_an_episodes_number_a_running_time_in_hours_numbered_sections_a_shops_table_and_contents_show_the_kind():
     assert kind("142: Triage before taxonomy, with Priya Raman", PROSE) == "podcast-episode"
     assert kind("No. 31 — Imprint or parent-reared?", PROSE) == "podcast-episode"
     assert kind("2024: the year in review", PROSE) == "article"  # a year, not a number
@@ -291,6 +291,9 @@ def test_an_episodes_bare_number_a_long_running_time_numbered_sections_and_a_sho
     press = ("| Hardback | 9781837460219 | £85.00 |\n| Open access PDF | 9781837460233 | Free |\n"
              "Published September 2024 · 264 pages · 12 figures\n" + PROSE)
     assert kind("Deciding What Not to Build", press) == "book"  # a book's PDF, not a report
+    inside = "I wrote Intake after doing the job.\nInside\n- Part One, The Desk: why\n- Part Two, The Flow: how\n"
+    assert kind("Intake: Product Operations Without the Bottleneck", inside + PROSE) == "book"
+    assert kind("Sequels", "Part two of our series.\n" + PROSE) == "article"  # one part, no contents
 
 
 def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():

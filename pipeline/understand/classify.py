@@ -20,22 +20,23 @@ or podcast-episode (whichever the other cues lean to), and a running time in its
 ("Recorded live on 20 March", "Filmed at our Bristol kitchen") 3; a title or first line with
 an episode's number ("Ep. 112 – ...", "#17", "142: ...", "No. 31 —") 3 toward
 podcast-episode; a book's details ("Hardback · 224 pages", "164 pages · PDF, EPUB", "|
-Format | Flexibound |" above "| Extent | 448 pages |", an ISBN and "176 pp." anywhere) 3
-toward book, a line of a podcast's players ("Listen on Apple · Spotify · Overcast") 3 toward
-podcast-episode, a report's (eight pages or more beside a PDF: "| Pages | 22 |", "64 pages
-... Download PDF") 3 toward whitepaper-report, a job's ("Lisbon · Hybrid · Full time") or a
-vacancy's sections ("The role", "What you'll bring") 3 toward job-posting, a report's
-sections ("Key points", "Methods", "Suggested citation") 3 toward whitepaper-report, a
-maintained document's owner in the opening lines ("Owner: Product Ops · Last edited May
-2025") 3 toward guide-playbook; one with blanks to fill in ("[PM name]", "Owner: ______",
-"- [ ] Alerts live", fields to pick from, "Status: Open / Closed / Monitoring", a title's "—
-[team name] — [date]") 4 toward template-toolkit, a programme of clock times, or a span of
-hours or days or a start in the opening lines ("Saturday 26 April, 10am – 1pm", "Friday 17 –
-Sunday 19 October", "10:00 start") 3 toward event-conference. The best type wins if it
-scores 3 or more; otherwise `article`. (Static word embeddings were tried for the type and
-found no better than chance on the tune split: they see the topic, not the form.) The cues
-and the forms were chosen on the tune splits of data/eval/, never on the held-out ones, and
-checked against real blogs' posts (pipeline.quality.neighbourhood).
+Format | Flexibound |" above "| Extent | 448 pages |", an ISBN and "176 pp." anywhere,
+contents: "Part One, The Desk: ...") 3 toward book, a line of a podcast's players ("Listen
+on Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages or more
+beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward whitepaper-report, a
+job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The role", "What you'll
+bring") 3 toward job-posting, a report's sections ("Key points", "Methods", "Suggested
+citation") 3 toward whitepaper-report, a maintained document's owner in the opening lines
+("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook; one with blanks to
+fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", fields to pick from, "Status:
+Open / Closed / Monitoring", a title's "— [team name] — [date]") 4 toward template-toolkit,
+a programme of clock times, or a span of hours or days or a start in the opening lines
+("Saturday 26 April, 10am – 1pm", "Friday 17 – Sunday 19 October", "10:00 start") 3 toward
+event-conference. The best type wins if it scores 3 or more; otherwise `article`. (Static
+word embeddings were tried for the type and found no better than chance on the tune split:
+they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
+data/eval/, never on the held-out ones, and checked against real blogs' posts
+(pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -619,6 +620,10 @@ JOB_SECTION = re.compile(r"^\W{0,3}(about )?(?P<section>(the|this|your) (role|po
                          r"|(pay|salary|compensation)( and benefits)?|benefits and perks|how to apply"
                          r"|(key )?responsibilities|qualifications)\s*(:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
 JOB_SECTIONS = 2
+# A book's contents, as its page lists them: "Part One, The Desk: ...", "Chapter 3: ...".
+CONTENTS_LINE = re.compile(r"^\W{0,3}(?P<section>(part|chapter)\s+(\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six))"
+                           r"\s*[,:.–—-]", re.IGNORECASE | re.MULTILINE)
+CONTENTS_LINES = 2
 # A report's sections, as a publication heads them: "Key points", "Methods", "Recommendations",
 # "Suggested citation". Three of them make a report's page (a post's "Introduction" and
 # "Conclusion" are any essay's).
@@ -684,11 +689,13 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
 
 def sections_scores(text: str | None) -> Counter:
     """3 toward job-posting when the text is headed in JOB_SECTIONS or more of a vacancy's
-    sections (JOB_SECTION), 3 toward whitepaper-report in REPORT_SECTIONS of a report's."""
+    sections (JOB_SECTION), 3 toward whitepaper-report in REPORT_SECTIONS of a report's, 3
+    toward book where CONTENTS_LINES of its lines list a book's parts or chapters."""
     body = (text or "")[:TEXT_CHARS]
     scores: Counter = Counter()
     for kind, section, least in (("job-posting", JOB_SECTION, JOB_SECTIONS),
-                                 ("whitepaper-report", REPORT_SECTION, REPORT_SECTIONS)):
+                                 ("whitepaper-report", REPORT_SECTION, REPORT_SECTIONS),
+                                 ("book", CONTENTS_LINE, CONTENTS_LINES)):
         if len({found["section"].lower() for found in section.finditer(body)}) >= least:
             scores[kind] += 3
     return scores
