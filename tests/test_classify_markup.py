@@ -236,12 +236,14 @@ def test_a_page_that_opens_by_introducing_itself_names_its_kind():
 def test_a_page_naming_itself_with_words_between_this_and_the_name_names_its_kind():
     webinar = "In this 45-minute webinar, three revenue leaders show the agendas they use.\n" + PROSE
     assert kind("Forecast calls that don't waste an hour", webinar) == "video-webinar"
-    assert kind("PIP support", "Ask whether this PIP playbook fits their goals.\n" + PROSE) == "guide-playbook"
+    assert kind("PIP support", "Ask whether this short playbook fits their goals.\n" + PROSE) == "guide-playbook"
     quoted = "Meta disputed the findings. “This deeply subjective report relies on a misunderstanding.”\n" + PROSE
     assert kind("Teen accounts are not working, researchers say", quoted) == "article"
     assert kind("The First Ninety Days", PROSE + "\nThis is a practical ebook for them.") == "book"
     assert kind("Turning", PROSE + "\nThis is a course correction, not a new plan.") == "article"
     assert kind("Budgets", "This year's report on budgets is out.\n" + PROSE) == "article"  # some year's
+    assert kind("Tribes", "This particular episode of Frontline was about cults.\n" + PROSE) == "article"  # a TV show's
+    assert kind("Maths", "In this TED talk, Conrad Wolfram argues for usage first.\n" + PROSE) == "article"  # someone's
     assert kind("Budgets", "This new report finds that budgets fell.\n" + PROSE) == "article"  # news of one
 
 

@@ -107,6 +107,7 @@ NOT_A_DESCRIBER = (r"(?:is|are|was|were|be|has|have|had|will|would|can|could|sho
 DESCRIBERS = 5  # words between "A" and the name: "A practical four-part online course"
 INTRODUCTION_WORDS = 6
 DESCRIBED_BY = 2  # words between "this" and the name: "this 45-minute live webinar"
+POINTING = frozenset("particular same very specific last next previous other".split())
 QUOTES = "“\"‘'"
 REPORTED_WITHIN = 40  # characters after the name: "this new report finds ..."
 REPORTING = re.compile(r"\b(finds|found|shows|showed|says|said|suggests|reveals|revealed|published|released)\b",
@@ -420,10 +421,13 @@ class TypeIndex:
     def described_as(self, text: str) -> set[str]:
         """The types a text names its page as with words between "this" and the name ("this
         45-minute webinar"), outside a quotation and a sentence that reports on one
-        (REPORTING)."""
+        (REPORTING); not with a word that points elsewhere ("this particular episode" of a
+        TV show, POINTING) or a name ("this TED talk", "this Gartner report": someone
+        else's)."""
         return {self.names[(found[1] or found[2]).lower()] for found in self.described.finditer(text)
                 if not (found.start() and (text[found.start() - 1].isalnum() or text[found.start() - 1] in QUOTES))
-                and not REPORTING.search(text, found.end(), found.end() + REPORTED_WITHIN)}
+                and not REPORTING.search(text, found.end(), found.end() + REPORTED_WITHIN)
+                and not any(word[0].isupper() or word.lower() in POINTING for word in found[0].split()[1:-1])}
 
     def introduced(self, title: str | None, text: str | None) -> str | None:
         """The type a text's opening sentence introduces the page as ("A six-week live
