@@ -262,6 +262,10 @@ def test_a_vacancys_sections_a_podcasts_players_a_publishers_table_and_a_forms_f
     log = "- ID: a number\n- Type: Risk / Assumption / Issue / Dependency\n- Status: Open / Monitoring / Closed\n"
     assert kind("RAID log", log + PROSE) == "template-toolkit"
     assert kind("Roadmaps", "1. Now / Next / Later\nStill the best default.\n" + PROSE) == "article"  # no field
+    brief = ("Problem:\nIn the customer's terms.\nWho is affected:\nSegment.\nWhat we know\n- Evidence:\n"
+             "Why now:\nOut of scope:\nOpen questions\n-\n-\nNext step and owner:\n")
+    assert kind("Problem brief", brief) == "template-toolkit"
+    assert kind("Cooking", "Ingredients:\n- flour\nMethod:\nMix it.\n" + PROSE) == "article"  # two headings
 
 
 def test_an_isbn_a_reports_sections_an_owner_and_notes_on_a_talk_show_what_a_page_is():
