@@ -153,6 +153,10 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
     assert instruction_score(help_centre) == 3  # instructions after their purpose or condition
     story = "To our surprise, the team grew. If anything, it got easier. When we met, we talked. Once, it rained."
     assert instruction_score(story) == 0
+    brewing = ("Most ruined batches are dirty kit. As soon as you have bottled, rinse the fermenter. Then soak it "
+               "for an hour. On brew day, sanitise the spoon. Finally, wipe the lid.")
+    assert instruction_score(brewing) == 3  # after a clause of time or an adverb of sequence
+    assert instruction_score("Then we met. On Monday, we talked. Finally, it rained. As it happened, we left.") == 0
     assert placeholders_score("See [1], [2] and a[i + 1]; [citation needed]; [Value, int] " * 4) == 0
 
 
