@@ -185,6 +185,9 @@ def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first
     assert definition_score("Mise en place", "/meez ahn PLAHSS/ · French · noun\nThe preparation of a station.") == 4
     assert definition_score("Net revenue retention (NRR)", "Also called net dollar retention.\nThe share kept.") == 4
     assert definition_score("Net revenue retention (NRR)", "Our retention grew. Its meaning for us is simple.") == 0
+    assert definition_score("Monday metrics review", "The Monday metrics review is a 30-minute meeting at 10:00.") == 0
+    assert definition_score("Foundations", "Foundations is a six-week, part-time programme for PMs.") == 0
+    assert definition_score("Release train", "A release train is a fixed schedule of releases.") == 4
 
 
 def test_a_books_details_a_running_time_and_an_episodes_number_show_what_a_page_presents():

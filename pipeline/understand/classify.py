@@ -209,21 +209,27 @@ DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers
                       re.IGNORECASE)  # "Accrual (noun):", "Churn is the...", "fond / /fɔ̃/ · noun"
 
 
+# A thing that lasts, not a term: "The Monday metrics review is a 30-minute meeting", "...
+# Foundations is a six-week, part-time programme": a meeting's or a course's page.
+LASTING = re.compile(r"\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|half)[- ]"
+                     r"(minute|hour|day|week|month|year)\b")
 LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")  # "A release train is..." under "Release train"
 
 
 def definition_score(title: str | None, text: str | None) -> int:
     """4 when the text opens as a glossary entry does, with its title's term defined
     ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
-    "fond /fɔ̃/ · noun"), else 0: more than a structure's 3, as an entry that tells how its
-    practice runs may instruct as much as a guide does."""
+    "fond /fɔ̃/ · noun"; not as a thing that lasts, LASTING), else 0: more than a
+    structure's 3, as an entry that tells how its practice runs may instruct as much as a
+    guide does."""
     term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
     if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
         return 0
     lines = [line.strip().lower() for line in (text or "").splitlines()[:DEFINITION_LINES + 1]]
     for line, following in zip(lines, lines[1:] + [""]):
         line = LEADING_ARTICLE.sub("", line, count=1) if not term.startswith(("a ", "an ", "the ")) else line
-        if line.startswith(term) and DEFINING.match(line[len(term):]):
+        if line.startswith(term) and (defined := DEFINING.match(line[len(term):])) and not LASTING.match(
+                line, len(term) + defined.end()):
             return 4
         if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
             return 4
