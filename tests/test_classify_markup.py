@@ -317,6 +317,18 @@ def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():
     assert kind("Notes", PROSE + "\nWe recorded every call that month.") == "article"  # not a line of its own
 
 
+def test_hours_that_come_round_again_are_a_routine_not_an_event():
+    sync = "Product sync, weekly, Thursdays 14:00 to 14:50\nChair: rotates\nAdd items by Wednesday.\n" + PROSE
+    assert kind("Product sync", sync) != "event-conference"
+    assert kind("Product sync — [date]", sync) == "template-toolkit"
+    handover = "Handover happens every Wednesday at 11:00 UTC on a short call.\nThe outgoing engineer walks through it."
+    assert kind("On-call handover", handover + "\n" + PROSE) == "guide-playbook"  # a routine, and nothing else
+    course = ("Tuesdays, 18:30–20:30 · 23 September\nA ten-week course with an instructor, homework and a "
+              "certificate for each learner.\n" + PROSE)
+    assert kind("Product Operations Fundamentals", course) == "course"
+    assert kind("Meetup", "Thursday 6 March, 18:30 – 21:00\n" + PROSE) == "event-conference"  # once, an event
+
+
 def test_headings_and_a_tables_rows_are_not_sentences_that_fail_to_instruct():
     plan = ("The plan below is what we give most patients.\nBefore you start\nYou should manage 20 calf raises.\n"
             "Weeks 1–2\nKeep calf raises going daily.\nWeeks 3–4\nAdd gentle hills after a good week.\nWeeks 5–6\n"

@@ -606,6 +606,13 @@ JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
 # A span, not a time: a post's byline carries the time it was published.
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
 TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d.:])", re.IGNORECASE)
+# Hours that come round again: "every Thursday from 19:30 to 21:30", "weekly, Thursdays 14:00
+# to 14:50", "Tuesdays, 18:30–20:30": a team's meeting, a choir's rehearsal, a course's
+# sessions (the labelled sets hold no event whose hours recur).
+RECURRING = re.compile(r"\b(every (other )?(mon|tues|wednes|thurs|fri|satur|sun)day|every (other )?(week|fortnight)"
+                       r"|weekly|fortnightly|(mon|tues|wednes|thurs|fri|satur|sun)days)\b", re.IGNORECASE)
+CLOCK_TIME = re.compile(CLOCK)
+ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a team's process page
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
 HOUR = r"(?<![\d:])(([01]?\d|2[0-3])[:.][0-5]\d(\s*[ap]\.?m\.?)?|(1[0-2]|0?\d)([.:][0-5]\d)?\s*[ap]\.?m\.?)(?![\d:])"
@@ -696,7 +703,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
         scores["job-posting"] += 3
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
     opening_lowered = opening_lines.lower()
-    if SPAN_HINT.search(opening_lines) and (TIME_SPAN.search(opening_lines) or DATE_SPAN.search(opening_lines)) or (
+    hours = TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are not an event's
+    if SPAN_HINT.search(opening_lines) and (hours or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
@@ -725,6 +733,13 @@ def sections_scores(text: str | None) -> Counter:
 def _pages(head: str) -> int:
     """The most pages the head of a text gives (PAGE_COUNT), 0 where it gives none."""
     return max((int(found[1] or found[2]) for found in PAGE_COUNT.finditer(head)), default=0)
+
+
+def routine(head: str) -> bool:
+    """Whether the opening lines of a text give hours that come round again ("every Monday
+    at 9:30", "Thursdays 14:00 to 14:50": RECURRING beside a clock time)."""
+    opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
+    return bool(RECURRING.search(opening_lines) and CLOCK_TIME.search(opening_lines))
 
 
 def recording_line(head: str) -> bool:
@@ -784,6 +799,8 @@ class Cues(NamedTuple):
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head) + 3 * recording_line(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
+        if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and routine(head):
+            scores["guide-playbook"] += 3  # a routine's page that shows no other kind: how a team works
         return cls(scores, frozenset(self_described), addressed)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
