@@ -51,10 +51,11 @@ testimonial clip), and a declaration on a blog's post needs two cues (a careers 
 JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS); and where the text
 shows little of the declared type, another kind of thing its cues name decides
 (OVERRULING_SCORE, OUTWEIGHS; the URL's pattern of the declared type counts for nothing
-there, as the platform's template that wrote the markup wrote the address too: an ebook in
-a course platform's store, at /courses/..., marked Course). A declaration listed nowhere (Article, BlogPosting, WebPage,
-og:article, which blog themes put on every page) decides nothing: the cues do. The deciding
-signal is kept as the type's reason (`type_reason`) in the documents' `why`.
+there, as the platform's template that wrote the markup wrote the address too: an ebook in a
+course platform's store, at /courses/..., marked Course). A declaration listed nowhere
+(Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
+nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
+the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
@@ -630,11 +631,6 @@ DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
 DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
                        rf"|\b{MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-)\s*\d{{1,2}}(st|nd|rd|th)?\b(?![\d:.])",
                        re.IGNORECASE)
-# A length in pages as details give it, "312 pages", "| Pages | 22 |". A report's: eight
-# pages or more beside its format, "| Format | PDF, 2.4 MB |", "Length - 64 pages ...
-# Download PDF" (a form's "(PDF, 2 pages)" is short). A book's: beside its binding on one
-# line ("Hardback · 224 pages"), or anywhere beside an ebook's format (EPUB, MOBI, Kindle;
-# a book's PDF, then, not a report's).
 # A podcast's players, listed where its episode page begins: "Listen on Apple · Spotify ·
 # Overcast · RSS" (two of them: a post may send its readers to one show on one app).
 LISTEN_LINE = re.compile(r"^\W{0,3}(listen|subscribe|follow)\b[^\n]{0,30}?\b(on|in|via|with|to)\b[^\n]{0,120}$",
@@ -663,6 +659,11 @@ REPORT_SECTION = re.compile(r"^\W{0,3}(\d{1,2}(\.\d{1,2})*\.?\s+)?(?P<section>ke
                             r"|suggested citation|how to cite|data sources|(\w+ )?conclusions)\W{0,3}(:[^\n]*)?$",
                             re.IGNORECASE | re.MULTILINE)
 REPORT_SECTIONS = 3
+# A length in pages as details give it, "312 pages", "| Pages | 22 |". A report's: eight
+# pages or more beside its format, "| Format | PDF, 2.4 MB |", "Length - 64 pages ...
+# Download PDF" (a form's "(PDF, 2 pages)" is short). A book's: beside its binding on one
+# line ("Hardback · 224 pages"), or anywhere beside an ebook's format (EPUB, MOBI, Kindle;
+# a book's PDF, then, not a report's).
 PAGE_COUNT = re.compile(r"\b(\d{2,4}) ?(?:pages\b|pp\b)|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
