@@ -673,6 +673,7 @@ REPORT_SECTIONS = 3
 # Download PDF" (a form's "(PDF, 2 pages)" is short). A book's: beside its binding on one
 # line ("Hardback · 224 pages"), or anywhere beside an ebook's format (EPUB, MOBI, Kindle;
 # a book's PDF, then, not a report's).
+PP_HINT = re.compile(r"\dpp|\d pp\b")
 PAGE_COUNT = re.compile(r"\b(\d{2,4}) ?(?:pages\b|pp\b)|\bpages\s*[|:]\s*(\d{2,4})\b", re.IGNORECASE)
 REPORT_FORMAT = re.compile(r"\bpdf\b", re.IGNORECASE)
 EBOOK_FORMAT = re.compile(r"\b(epub|mobi|kindle)\b", re.IGNORECASE)
@@ -705,18 +706,19 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
         scores["podcast-episode"] += 3
     lowered = head.lower()
-    paged = "pages" in lowered or "pp" in lowered
+    paged = "pages" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
-        "isbn" in body.lower() and ISBN.search(body) and PAGE_COUNT.search(body))
+        ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
     if book:
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
     opening_lowered = opening_lines.lower()
-    hours = TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are not an event's
-    if SPAN_HINT.search(opening_lines) and (hours or DATE_SPAN.search(opening_lines)) or (
+    if SPAN_HINT.search(opening_lines) and (
+            TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
+            or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
@@ -751,6 +753,9 @@ def routine(head: str) -> bool:
     """Whether the opening lines of a text give hours that come round again ("every Monday
     at 9:30", "Thursdays 14:00 to 14:50": RECURRING beside a clock time)."""
     opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
+    lowered = opening_lines.lower()
+    if not any(word in lowered for word in ("every ", "weekly", "fortnightly", "days")):
+        return False  # the words a routine needs, looked for first: most texts have none
     return bool(RECURRING.search(opening_lines) and CLOCK_TIME.search(opening_lines))
 
 
