@@ -695,6 +695,12 @@ OPENING_LINE_CHARS = 200  # a line of details is short; a feed's text may have n
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
 
 
+def _opening_lines(head: str) -> str:
+    """The first OPENING_LINES lines of the head of a text, OPENING_LINE_CHARS a line at most
+    on average (a feed's text may have no line breaks)."""
+    return "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
+
+
 def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
     an ISBN, which a shop gives last) its body: an episode's number, a book's binding and
@@ -714,7 +720,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
-    opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
+    opening_lines = _opening_lines(head)
     opening_lowered = opening_lines.lower()
     if SPAN_HINT.search(opening_lines) and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
@@ -752,7 +758,7 @@ def _pages(head: str) -> int:
 def routine(head: str) -> bool:
     """Whether the opening lines of a text give hours that come round again ("every Monday
     at 9:30", "Thursdays 14:00 to 14:50": RECURRING beside a clock time)."""
-    opening_lines = "\n".join(head.splitlines()[:OPENING_LINES])[:OPENING_LINES * OPENING_LINE_CHARS]
+    opening_lines = _opening_lines(head)
     lowered = opening_lines.lower()
     if not any(word in lowered for word in ("every ", "weekly", "fortnightly", "days")):
         return False  # the words a routine needs, looked for first: most texts have none
