@@ -627,3 +627,15 @@ def test_a_news_agencys_credit_line_is_not_a_report_naming_itself():
     story = PROSE + "Reuters and Amal Haddad in Tunis contributed to this report."
     assert typed(page(story, title="Attack stokes instability fears"))[0] == "article"
     assert typed(page(PROSE + "In this report we examine the attack.", title="Attack"))[0] == "whitepaper-report"
+
+
+def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_team_works():
+    triage = ("Feedback from support, sales and the forum lands on one board. The analyst on rotation tags each note "
+              "with its product area and merges duplicates. Anything about data loss goes to the escalation channel "
+              "instead. Group PMs review their notes before planning.")
+    assert kind("Feedback triage", triage, "https://wiki.corvid.example/ops/feedback-triage") == "guide-playbook"
+    assert kind("Feedback triage", triage, "https://confluence.example/display/PROD/Triage") == "guide-playbook"
+    assert kind("Feedback triage", triage, "https://corvid.example/feedback-triage") == "article"  # anyone's site
+    assert kind("Feedback triage", triage, "https://wiki.corvid.example/news/2025/triage") == "article"  # its news
+    diary = "I spent the week reading the board. " + triage
+    assert kind("Feedback triage", diary, "https://wiki.someone.example/site/now.html") == "article"  # someone's

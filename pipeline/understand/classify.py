@@ -34,7 +34,9 @@ title's "— [team name] — [date]") 4 toward template-toolkit, a programme of 
 a span of hours or days or a start in the opening lines ("Saturday 26 April, 10am – 1pm",
 "Friday 17 – Sunday 19 October", "10:00 start") 3 toward event-conference (hours that come
 round again, "every Monday at 9:30", "Thursdays 14:00 to 14:50", are no event's: where no
-kind scores 2 or more they make a team's process page, 3 toward guide-playbook). The best
+kind scores 2 or more they make a team's process page, 3 toward guide-playbook, and so does
+a page of a team's documentation, a wiki's, a handbook's, a help centre's, not told in the
+first person: DOCUMENTATION_ADDRESS). The best
 type wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried
 for the type and found no better than chance on the tune split: they see the topic, not the
 form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
@@ -625,6 +627,14 @@ RECURRING = re.compile(r"\b(every (other )?(mon|tues|wednes|thurs|fri|satur|sun)
                        r"|weekly|fortnightly|(mon|tues|wednes|thurs|fri|satur|sun)days)\b", re.IGNORECASE)
 CLOCK_TIME = re.compile(CLOCK)
 ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a team's process page
+# A team's documentation: a wiki, a handbook, a help centre, a docs site or a Confluence
+# space; a page there that shows no other kind is how something is done there (a triage
+# rota, a definition of done, a request process: prose, no steps). Its news, blog and
+# changelog are not (NOT_DOCUMENTATION).
+DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence)\.[^/]+/."
+                                   r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/")
+NOT_DOCUMENTATION = re.compile(r"/(news|blog|posts?|changelogs?|release-?notes|releases|announcements|updates"
+                               r"|whats?-new)\b", re.IGNORECASE)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
 HOUR = r"(?<![\d:])(([01]?\d|2[0-3])[:.][0-5]\d(\s*[ap]\.?m\.?)?|(1[0-2]|0?\d)([.:][0-5]\d)?\s*[ap]\.?m\.?)(?![\d:])"
@@ -765,6 +775,12 @@ def routine(head: str) -> bool:
     return bool(RECURRING.search(opening_lines) and CLOCK_TIME.search(opening_lines))
 
 
+def documentation(url: str) -> bool:
+    """Whether a URL is a page of a team's documentation (DOCUMENTATION_ADDRESS), not of its
+    news (NOT_DOCUMENTATION)."""
+    return bool(DOCUMENTATION_ADDRESS.search(url)) and not NOT_DOCUMENTATION.search(url)
+
+
 def recording_line(head: str) -> bool:
     """Whether a line of the head of a text says when or where it was recorded (RECORDED)."""
     return ("recorded" in head.lower() or "filmed" in head.lower()) and bool(RECORDED.search(head))
@@ -822,8 +838,9 @@ class Cues(NamedTuple):
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head) + 3 * recording_line(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
-        if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and routine(head):
-            scores["guide-playbook"] += 3  # a routine's page that shows no other kind: how a team works
+        if ("guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE
+                and (routine(head) or (documentation(url) and not FIRST_PERSON.search(body)))):
+            scores["guide-playbook"] += 3  # a page that shows no other kind: how a team works
         return cls(scores, frozenset(self_described), addressed)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
