@@ -627,12 +627,13 @@ RECURRING = re.compile(r"\b(every (other )?(mon|tues|wednes|thurs|fri|satur|sun)
                        r"|weekly|fortnightly|(mon|tues|wednes|thurs|fri|satur|sun)days)\b", re.IGNORECASE)
 CLOCK_TIME = re.compile(CLOCK)
 ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a team's process page
-# A team's documentation: a wiki, a handbook, a help centre, a docs site or a Confluence
-# space; a page there that shows no other kind is how something is done there (a triage
-# rota, a definition of done, a request process: prose, no steps). Its news, blog and
-# changelog are not (NOT_DOCUMENTATION).
-DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence)\.[^/]+/."
-                                   r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/")
+# A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
+# space or a folder of processes or runbooks; a page there that shows no other kind is how
+# something is done there (a triage rota, a definition of done, a request process: prose,
+# no steps). Its news, blog and changelog are not (NOT_DOCUMENTATION).
+DOCUMENTATION_ADDRESS = re.compile(r"//([\w-]+\.)*(wiki|docs|help|support|kb|handbook|intranet|confluence)\.[^/]+/."
+                                   r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/"
+                                   r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
 NOT_DOCUMENTATION = re.compile(r"/(news|blog|posts?|changelogs?|release-?notes|releases|announcements|updates"
                                r"|whats?-new)\b", re.IGNORECASE)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
