@@ -641,3 +641,9 @@ def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_tea
     assert kind("Feedback triage", triage, "https://wiki.corvid.example/news/2025/triage") == "article"  # its news
     diary = "I spent the week reading the board. " + triage
     assert kind("Feedback triage", diary, "https://wiki.someone.example/site/now.html") == "article"  # someone's
+
+
+def test_a_site_of_talks_holds_recordings():
+    talk = "Sana Lindgren, Product Operations Lead · OpsForum Stockholm, October 2024 · 25:47\n" + PROSE
+    assert kind("Metrics that survive a reorg", talk, "https://talks.opsforum.example/2024/m") == "video-webinar"
+    assert kind("Metrics that survive a reorg", talk, "https://opsforum.example/2024/m") == "article"
