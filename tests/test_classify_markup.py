@@ -647,3 +647,10 @@ def test_a_site_of_talks_holds_recordings():
     talk = "Sana Lindgren, Product Operations Lead · OpsForum Stockholm, October 2024 · 25:47\n" + PROSE
     assert kind("Metrics that survive a reorg", talk, "https://talks.opsforum.example/2024/m") == "video-webinar"
     assert kind("Metrics that survive a reorg", talk, "https://opsforum.example/2024/m") == "article"
+
+
+def test_an_address_alone_loses_a_tie_to_what_the_text_shows():
+    chapters = "What's covered\n- 03:10 Five tiers\n- 16:45 A free plan\n- 29:20 Seats to events\n" + PROSE
+    address = "https://tierwise.example/resources/teardown/"
+    assert kind("Packaging teardown, live", chapters, address) == "video-webinar"
+    assert kind("Packaging teardown, live", PROSE, address) == "whitepaper-report"

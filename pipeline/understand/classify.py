@@ -37,7 +37,8 @@ round again, "every Monday at 9:30", "Thursdays 14:00 to 14:50", are no event's:
 kind scores 2 or more they make a team's process page, 3 toward guide-playbook, and so does
 a page of a team's documentation, a wiki's, a handbook's, a help centre's, not told in the
 first person: DOCUMENTATION_ADDRESS). The best
-type wins if it scores 3 or more; otherwise `article`. (Static word embeddings were tried
+type wins if it scores 3 or more (a tie goes to a type the text shows over one the address
+alone gives); otherwise `article`. (Static word embeddings were tried
 for the type and found no better than chance on the tune split: they see the topic, not the
 form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
@@ -850,7 +851,10 @@ class Cues(NamedTuple):
         scores = [(kind, score) for kind, score in self.scores.items() if kind not in leaving]
         if not scores:
             return DEFAULT_TYPE
-        best, score = max(scores, key=lambda item: (item[1], item[0] == "whitepaper-report"))
+        # A tie goes to a type the text shows over one its address alone gives (a recording's
+        # chapters over a "/resources/" folder), then to whitepaper-report.
+        best, score = max(scores, key=lambda item: (item[1], item[0] not in self.addressed,
+                                                    item[0] == "whitepaper-report"))
         return best if score >= least else DEFAULT_TYPE
 
     def named_type(self) -> str | None:
