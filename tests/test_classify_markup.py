@@ -635,7 +635,6 @@ def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_tea
               "instead. Group PMs review their notes before planning.")
     assert kind("Feedback triage", triage, "https://wiki.corvid.example/ops/feedback-triage") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://confluence.example/display/PROD/Triage") == "guide-playbook"
-    assert kind("Feedback triage", triage, "https://revenue.wiki.example/ops/triage") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://pmo.example/processes/triage") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://corvid.example/feedback-triage") == "article"  # anyone's site
     assert kind("Feedback triage", triage, "https://wiki.corvid.example/news/2025/triage") == "article"  # its news

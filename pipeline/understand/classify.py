@@ -632,7 +632,7 @@ ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a tea
 # space or a folder of processes or runbooks; a page there that shows no other kind is how
 # something is done there (a triage rota, a definition of done, a request process: prose,
 # no steps). Its news, blog and changelog are not (NOT_DOCUMENTATION).
-DOCUMENTATION_ADDRESS = re.compile(r"//([\w-]+\.)*(wiki|docs|help|support|kb|handbook|intranet|confluence)\.[^/]+/."
+DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence)\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/"
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
 NOT_DOCUMENTATION = re.compile(r"/(news|blog|posts?|changelogs?|release-?notes|releases|announcements|updates"
