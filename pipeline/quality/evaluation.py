@@ -60,6 +60,9 @@ SITUATIONS_2 = PROJECT_DATA / "eval" / "situations-2.yaml"
 # A third, all tune, by yet another hand: most of its guides and templates are a team's
 # pages written the way teams write them (processes in prose, runbooks, blank briefs).
 SITUATIONS_3 = PROJECT_DATA / "eval" / "situations-3.yaml"
+# A fourth, all tune, by a fourth hand: 14 guides, most of them a team's process pages in
+# prose; its tags are left empty, so it is scored for content types only.
+SITUATIONS_4 = PROJECT_DATA / "eval" / "situations-4.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a twelfth tune batch of the hard cases (no markup, misleading markup; the fifth
 # on the line between a guide, a template and an article; the sixth to the twelfth kinds
@@ -198,6 +201,7 @@ LABELLED_SETS = (
     LabelledSet("situations, held-out", SITUATIONS, "held-out"),
     LabelledSet("situations 2, tune", SITUATIONS_2, "tune", targets=False),
     LabelledSet("situations 3, tune", SITUATIONS_3, "tune", targets=False, concepts=False),
+    LabelledSet("situations 4, tune", SITUATIONS_4, "tune", targets=False, concepts=False),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )
