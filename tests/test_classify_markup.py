@@ -653,3 +653,12 @@ def test_an_address_alone_loses_a_tie_to_what_the_text_shows():
     address = "https://tierwise.example/resources/teardown/"
     assert kind("Packaging teardown, live", chapters, address) == "video-webinar"
     assert kind("Packaging teardown, live", PROSE, address) == "whitepaper-report"
+
+
+def test_fields_whose_values_are_prompts_in_brackets_make_a_form():
+    brief = ("How to use: copy this page and replace everything in brackets.\nProposed by: [name, team]\n"
+             "Council date: [date]\nThe change\n[What changes, for which plans, from which date.]\n"
+             "New customers: [yes/no, how]\nOutcome: [approved / rejected]\n")
+    assert kind("Pricing brief", brief, "https://wiki.example/display/PROD/Pricing+brief") == "template-toolkit"
+    config = "Edit the configuration:\n[phases]\npublish = no\n[extensions]\nevolve =\n[...]\n[figure 1: two repos]\n"
+    assert kind("Phases", config + PROSE) == "article"  # a config file's sections and a figure's caption

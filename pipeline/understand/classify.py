@@ -378,9 +378,13 @@ FORM_SCORE = 4
 # underscores alone on its line is a separator, not a blank; a table's empty cells are any
 # table's, a layout's or an encyclopedia's too: the real pages say so).
 BLANK = re.compile(r"(?<=\S\s)_{3,}|\[ \]|☐")
-# A form's fields left empty, each on its line: "Who is affected:", "Next step and owner:", and
-# a list's empty items ("-"), to write in.
-EMPTY_FIELD = re.compile(r"^\W{0,3}[A-Z][^.!?:\n]{0,60}:[ \t]*$|^[ \t]*[-*•][ \t]*$", re.MULTILINE)
+# A form's fields left empty, each on its line: "Who is affected:", "Next step and owner:",
+# "Council date: [date]", a prompt in words in brackets on its own ("[What changes, from
+# which date.]", not a config file's "[extensions]" or a figure's "[figure 1: ...]"), and a
+# list's empty items ("-"), to write in.
+EMPTY_FIELD = re.compile(r"^\W{0,3}[A-Z][^.!?:\n]{0,60}:[ \t]*$|^[ \t]*[-*•][ \t]*$"
+                         r"|^\W{0,3}[A-Z][^.!?:\n]{0,60}:[ \t]*\[[^\[\]\n]{1,200}\][ \t]*$"
+                         r"|^[ \t]*\[[A-Za-z][^\[\]\n:]{0,200}\s[^\[\]\n:]{1,200}\][ \t]*$", re.MULTILINE)
 EMPTY_FIELDS = 5
 BARE_ITEMS = frozenset("-*•")
 # A field whose value is picked from choices: "Status: Open / Monitoring / Closed", "| Status |
@@ -397,9 +401,9 @@ TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|comp
 
 def _empty_fields(head: str) -> int:
     """How many lines of the head of a text are fields left empty (EMPTY_FIELD): only the
-    lines that end in a colon or hold a bare list marker are matched, as a pattern anchored
+    lines that end in a colon or a bracket or hold a bare list marker are matched, as a pattern anchored
     at every line of a long text costs more than all the other forms."""
-    return sum(1 for line in head.split("\n") if (line.rstrip().endswith(":") or line.strip() in BARE_ITEMS)
+    return sum(1 for line in head.split("\n") if (line.rstrip().endswith((":", "]")) or line.strip() in BARE_ITEMS)
                and EMPTY_FIELD.match(line))
 
 
