@@ -633,11 +633,11 @@ RECURRING = re.compile(r"\b(every (other )?(mon|tues|wednes|thurs|fri|satur|sun)
 CLOCK_TIME = re.compile(CLOCK)
 ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a team's process page
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
-# space or a folder of processes or runbooks; a page there that shows no other kind is how
+# space, a Notion workspace or a folder of processes or runbooks; a page there that shows no other kind is how
 # something is done there (a triage rota, a definition of done, a request process: prose,
 # no steps). Its news, blog and changelog are not (NOT_DOCUMENTATION).
-DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence)\.[^/]+/."
-                                   r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/"
+DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion)\.[^/]+/."
+                                   r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
 NOT_DOCUMENTATION = re.compile(r"/(news|blog|posts?|changelogs?|release-?notes|releases|announcements|updates"
                                r"|whats?-new)\b", re.IGNORECASE)
