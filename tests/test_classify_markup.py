@@ -643,10 +643,12 @@ def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_tea
     assert kind("Feedback triage", diary, "https://wiki.someone.example/site/now.html") == "article"  # someone's
 
 
-def test_a_site_of_talks_holds_recordings():
+def test_a_site_or_a_folder_of_talks_replays_or_recordings_holds_recordings():
     talk = "Sana Lindgren, Product Operations Lead · OpsForum Stockholm, October 2024 · 25:47\n" + PROSE
     assert kind("Metrics that survive a reorg", talk, "https://talks.opsforum.example/2024/m") == "video-webinar"
     assert kind("Metrics that survive a reorg", talk, "https://opsforum.example/2024/m") == "article"
+    assert kind("Metrics that survive a reorg", talk, "https://replays.summit.example/lectures/5512") == "video-webinar"
+    assert kind("Sectionals", talk, "https://choir.example/resources/recordings/sectionals") == "video-webinar"
 
 
 def test_an_address_alone_loses_a_tie_to_what_the_text_shows():
