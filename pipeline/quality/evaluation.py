@@ -63,6 +63,9 @@ SITUATIONS_3 = PROJECT_DATA / "eval" / "situations-3.yaml"
 # A fourth, all tune, by a fourth hand: 14 guides, most of them a team's process pages in
 # prose; its tags are left empty, so it is scored for content types only.
 SITUATIONS_4 = PROJECT_DATA / "eval" / "situations-4.yaml"
+# A fifth, all tune, by a fifth hand: short pages (50 to 140 words) on ordinary sites, as a
+# feed or a quick crawl captures them; content types only.
+SITUATIONS_5 = PROJECT_DATA / "eval" / "situations-5.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirteenth tune batch of the hard cases (no markup, misleading markup; the fifth
 # on the line between a guide, a template and an article; the sixth to the thirteenth kinds
@@ -202,6 +205,7 @@ LABELLED_SETS = (
     LabelledSet("situations 2, tune", SITUATIONS_2, "tune", targets=False),
     LabelledSet("situations 3, tune", SITUATIONS_3, "tune", targets=False, concepts=False),
     LabelledSet("situations 4, tune", SITUATIONS_4, "tune", targets=False, concepts=False),
+    LabelledSet("situations 5, tune", SITUATIONS_5, "tune", targets=False, concepts=False),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )
