@@ -665,3 +665,14 @@ def test_fields_whose_values_are_prompts_in_brackets_make_a_form():
     assert kind("Pricing brief", brief, "https://wiki.example/display/PROD/Pricing+brief") == "template-toolkit"
     config = "Edit the configuration:\n[phases]\npublish = no\n[extensions]\nevolve =\n[...]\n[figure 1: two repos]\n"
     assert kind("Phases", config + PROSE) == "article"  # a config file's sections and a figure's caption
+
+
+def test_a_title_saying_how_a_team_does_a_thing_over_a_text_in_the_present_is_a_guide():
+    tiers = ("Every change that reaches customers gets a launch tier. The PM proposes the tier in the ticket. "
+             "Product ops confirms it at the Wednesday sync. Tier 1 is reserved for new products.")
+    assert kind("How we tier launches at Quillstack", tiers) == "guide-playbook"
+    assert kind("Launch tiers at Quillstack", tiers) == "article"  # says no more than any post
+    assert kind("How we cut triage from nine days to two", tiers) == "article"  # a story
+    assert kind("How we tier launches (and why sales hated it)", tiers) == "article"  # a post's aside
+    story = "Last year we had no tiers. Everything was a launch. It was chaos. Then we tried three tiers. " + tiers
+    assert kind("How we tier launches", story) == "article"  # told in the past

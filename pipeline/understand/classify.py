@@ -36,7 +36,8 @@ a span of hours or days or a start in the opening lines ("Saturday 26 April, 10a
 round again, "every Monday at 9:30", "Thursdays 14:00 to 14:50", are no event's: where no
 kind scores 2 or more they make a team's process page, 3 toward guide-playbook, and so does
 a page of a team's documentation, a wiki's, a handbook's, a help centre's, not told in the
-first person: DOCUMENTATION_ADDRESS). The best
+first person: DOCUMENTATION_ADDRESS, and a title that says how a team does a thing over a
+text told in the present: "How we tier launches", HOW_WE_DO). The best
 type wins if it scores 3 or more (a tie goes to a type the text shows over one the address
 alone gives); otherwise `article`. (Static word embeddings were tried
 for the type and found no better than chance on the tune split: they see the topic, not the
@@ -632,6 +633,14 @@ RECURRING = re.compile(r"\b(every (other )?(mon|tues|wednes|thurs|fri|satur|sun)
                        r"|weekly|fortnightly|(mon|tues|wednes|thurs|fri|satur|sun)days)\b", re.IGNORECASE)
 CLOCK_TIME = re.compile(CLOCK)
 ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a team's process page
+# A title that says how a team does a thing, in the present: "How we tier launches", "How we
+# run incident reviews" (not "How we cut triage from nine days to two", a story told in the
+# past, nor "How we plan a quarter (and who keeps the calendar)", a post's aside).
+HOW_WE_DO = re.compile(r"^\W{0,3}how (we|our team|the team)\s+(?!(\w+ed|chose|cut|built|made|got|went|took|found"
+                       r"|won|lost|ran|wrote|broke|brought|began|did|had|kept|left|put|saw|learnt|set|fell|grew|hit)\b)"
+                       r"[a-z]+\b[^()?!:]*$", re.IGNORECASE)
+TOLD_IN_THE_PAST = re.compile(r"\b(was|were|had|did|went|used to|ago|last (year|month|week|quarter))\b", re.IGNORECASE)
+PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
 # space, a Notion workspace or a folder of processes or runbooks; a page there that shows no other kind is how
 # something is done there (a triage rota, a definition of done, a request process: prose,
@@ -781,6 +790,15 @@ def routine(head: str) -> bool:
     return bool(RECURRING.search(opening_lines) and CLOCK_TIME.search(opening_lines))
 
 
+def how_we_do(title: str | None, body: str) -> bool:
+    """Whether a title says how a team does a thing (HOW_WE_DO) over a text told in the
+    present (under PAST_SHARE of its sentences in the past: TOLD_IN_THE_PAST)."""
+    if not (title and HOW_WE_DO.match(title)):
+        return False
+    sentences = [sentence for sentence in SENTENCE.split(body) if sentence.strip()]
+    return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)
+
+
 def documentation(url: str) -> bool:
     """Whether a URL is a page of a team's documentation (DOCUMENTATION_ADDRESS), not of its
     news (NOT_DOCUMENTATION)."""
@@ -844,8 +862,8 @@ class Cues(NamedTuple):
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head) + 3 * recording_line(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
-        if ("guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE
-                and (routine(head) or (documentation(url) and not FIRST_PERSON.search(body)))):
+        if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and (
+                routine(head) or (documentation(url) or how_we_do(title, body)) and not FIRST_PERSON.search(body)):
             scores["guide-playbook"] += 3  # a page that shows no other kind: how a team works
         return cls(scores, frozenset(self_described), addressed)
 
