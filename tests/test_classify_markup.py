@@ -676,3 +676,10 @@ def test_a_title_saying_how_a_team_does_a_thing_over_a_text_in_the_present_is_a_
     assert kind("How we tier launches (and why sales hated it)", tiers) == "article"  # a post's aside
     story = "Last year we had no tiers. Everything was a launch. It was chaos. Then we tried three tiers. " + tiers
     assert kind("How we tier launches", story) == "article"  # told in the past
+
+
+def test_instructions_counted_off_in_words_are_instructions():
+    cottage = ("If your cottage will stand empty over winter, frozen pipes are the biggest risk. First, turn off the "
+               "water at the stopcock. Second, drain the hot water cylinder. Third, leave the loft hatch open. "
+               "We offer a fixed-price visit.")
+    assert kind("Leaving a holiday cottage empty for the winter", cottage) == "guide-playbook"

@@ -165,7 +165,7 @@ LIST_MARKER = re.compile(r"^\s*([-*•–]|\d{1,2}[.)])\s+")  # an instruction m
 # inbox ...", "If the button is greyed out, ask your admin"; or ask: "Please fill cans ...".
 LEADING_CLAUSE = frozenset("to if when once before after during while until for as on".split())
 # "Then soak it ...", "First, name the decision": an adverb of sequence before the verb.
-SEQUENCE = frozenset("then first next finally now also afterwards".split())
+SEQUENCE = frozenset("then first second third fourth next finally lastly now also afterwards".split())
 
 
 def _instructs(sentence: str) -> bool:
