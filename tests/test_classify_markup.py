@@ -683,3 +683,10 @@ def test_instructions_counted_off_in_words_are_instructions():
                "water at the stopcock. Second, drain the hot water cylinder. Third, leave the loft hatch open. "
                "We offer a fixed-price visit.")
     assert kind("Leaving a holiday cottage empty for the winter", cottage) == "guide-playbook"
+
+
+def test_hours_on_no_date_are_a_routines_not_an_events():
+    session = ("The Saturday session runs 10:00 to 14:00. Anyone can bring a bike and fix it with our tools. "
+               "Whoever holds the key arrives at 09:30.\n" + PROSE)
+    assert kind("Saturday open workshop", session) != "event-conference"
+    assert kind("Open workshop", "Saturday 14 June, 10:00 to 14:00\n" + PROSE) == "event-conference"

@@ -31,7 +31,7 @@ in the opening lines ("Owner: Product Ops · Last edited May 2025") 3 toward gui
 one with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", fields to
 pick from, "Status: Open / Closed / Monitoring", fields left empty ("Who is affected:"), a
 title's "— [team name] — [date]") 4 toward template-toolkit, a programme of clock times, or
-a span of hours or days or a start in the opening lines ("Saturday 26 April, 10am – 1pm",
+a span of hours on a date, a span of days or a start in the opening lines ("Saturday 26 April, 10am – 1pm",
 "Friday 17 – Sunday 19 October", "10:00 start") 3 toward event-conference (hours that come
 round again, "every Monday at 9:30", "Thursdays 14:00 to 14:50", are no event's: where no
 kind scores 2 or more they make a team's process page, 3 toward guide-playbook, and so does
@@ -665,6 +665,10 @@ DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
 DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
                        rf"|\b{MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-)\s*\d{{1,2}}(st|nd|rd|th)?\b(?![\d:.])",
                        re.IGNORECASE)
+# A date an event's hours are on: "Saturday 14 June", "June 14", "14/06/2025", "tonight" (a
+# span of hours on no date, "The Saturday session runs 10:00 to 14:00", is a routine's).
+DATED = re.compile(rf"\d{{1,2}}(st|nd|rd|th)?\s+(of\s+)?{MONTH}\b|\b{MONTH}\.?\s+\d{{1,2}}\b"
+                   r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\d{4}-\d{2}-\d{2}|\b(today|tonight|tomorrow)\b", re.IGNORECASE)
 # A podcast's players, listed where its episode page begins: "Listen on Apple · Spotify ·
 # Overcast · RSS" (two of them: a post may send its readers to one show on one app).
 LISTEN_LINE = re.compile(r"^\W{0,3}(listen|subscribe|follow)\b[^\n]{0,30}?\b(on|in|via|with|to)\b[^\n]{0,120}$",
@@ -749,6 +753,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     opening_lowered = opening_lines.lower()
     if SPAN_HINT.search(opening_lines) and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
+            and bool(DATED.search(f"{title}\n{opening_lines}"))
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
