@@ -686,7 +686,7 @@ def test_instructions_counted_off_in_words_are_instructions():
 
 
 def test_hours_on_no_date_are_a_routines_not_an_events():
-    session = ("The Saturday session runs 10:00 to 14:00. Anyone can bring a bike and fix it with our tools. "
+    session = ("The Saturday session runs 10:00 to 14:00 and is the busiest thing we do. Anyone can bring a bike. "
                "Whoever holds the key arrives at 09:30.\n" + PROSE)
     assert kind("Saturday open workshop", session) != "event-conference"
     assert kind("Open workshop", "Saturday 14 June, 10:00 to 14:00\n" + PROSE) == "event-conference"
