@@ -690,3 +690,4 @@ def test_hours_on_no_date_are_a_routines_not_an_events():
                "Whoever holds the key arrives at 09:30.\n" + PROSE)
     assert kind("Saturday open workshop", session) != "event-conference"
     assert kind("Open workshop", "Saturday 14 June, 10:00 to 14:00\n" + PROSE) == "event-conference"
+    assert kind("Open workshop", "It is on Saturday 14 June, 10:00 – 13:00.\n" + PROSE) == "event-conference"

@@ -625,7 +625,7 @@ JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
 # An event's hours in a page's opening lines: "Saturday 26 April, 10am – 1pm", "09:00–17:30".
 # A span, not a time: a post's byline carries the time it was published.
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
-TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d.:])", re.IGNORECASE)
+TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d:]|\.\d)", re.IGNORECASE)
 # Hours that come round again: "every Thursday from 19:30 to 21:30", "weekly, Thursdays 14:00
 # to 14:50", "Tuesdays, 18:30–20:30": a team's meeting, a choir's rehearsal, a course's
 # sessions (the labelled sets hold no event whose hours recur).
