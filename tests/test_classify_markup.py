@@ -639,6 +639,7 @@ def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_tea
     assert kind("Feedback triage", triage, "https://corvid.notion.site/Feedback-triage-7f31c2") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://corvid.example/feedback-triage") == "article"  # anyone's site
     assert kind("Feedback triage", triage, "https://wiki.corvid.example/news/2025/triage") == "article"  # its news
+    assert kind("Feedback triage", triage, "https://support.corvid.example/questions/1234") == "article"  # a forum
     diary = "I spent the week reading the board. " + triage
     assert kind("Feedback triage", diary, "https://wiki.someone.example/site/now.html") == "article"  # someone's
 

@@ -644,12 +644,13 @@ PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
 # space, a Notion workspace or a folder of processes or runbooks; a page there that shows no other kind is how
 # something is done there (a triage rota, a definition of done, a request process: prose,
-# no steps). Its news, blog and changelog are not (NOT_DOCUMENTATION).
+# no steps). Its news, blog, changelog and forum are not (NOT_DOCUMENTATION).
 DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion)\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
 NOT_DOCUMENTATION = re.compile(r"/(news|blog|posts?|changelogs?|release-?notes|releases|announcements|updates"
-                               r"|whats?-new)\b", re.IGNORECASE)
+                               r"|whats?-new|questions|forums?|community|discussions?|threads?|t)(?=[/?#.]|$)",
+                               re.IGNORECASE)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
 HOUR = r"(?<![\d:])(([01]?\d|2[0-3])[:.][0-5]\d(\s*[ap]\.?m\.?)?|(1[0-2]|0?\d)([.:][0-5]\d)?\s*[ap]\.?m\.?)(?![\d:])"
