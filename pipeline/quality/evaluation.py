@@ -66,6 +66,9 @@ SITUATIONS_4 = PROJECT_DATA / "eval" / "situations-4.yaml"
 # A fifth, all tune, by a fifth hand: short pages (50 to 140 words) on ordinary sites, as a
 # feed or a quick crawl captures them; content types only.
 SITUATIONS_5 = PROJECT_DATA / "eval" / "situations-5.yaml"
+# A sixth, all tune, by a sixth hand: very short pages (30 to 90 words), as a feed's summary
+# or a teaser captures them; content types only.
+SITUATIONS_6 = PROJECT_DATA / "eval" / "situations-6.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirteenth tune batch of the hard cases (no markup, misleading markup; the fifth
 # on the line between a guide, a template and an article; the sixth to the thirteenth kinds
@@ -206,6 +209,7 @@ LABELLED_SETS = (
     LabelledSet("situations 3, tune", SITUATIONS_3, "tune", targets=False, concepts=False),
     LabelledSet("situations 4, tune", SITUATIONS_4, "tune", targets=False, concepts=False),
     LabelledSet("situations 5, tune", SITUATIONS_5, "tune", targets=False, concepts=False),
+    LabelledSet("situations 6, tune", SITUATIONS_6, "tune", targets=False, concepts=False),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )
