@@ -70,15 +70,16 @@ SITUATIONS_5 = PROJECT_DATA / "eval" / "situations-5.yaml"
 # or a teaser captures them; content types only.
 SITUATIONS_6 = PROJECT_DATA / "eval" / "situations-6.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
-# second to a thirteenth tune batch of the hard cases (no markup, misleading markup; the fifth
-# on the line between a guide, a template and an article; the sixth to the thirteenth kinds
+# second to a fourteenth tune batch of the hard cases (no markup, misleading markup; the fifth
+# on the line between a guide, a template and an article; the sixth to the fourteenth kinds
 # other than articles whose markup does not say them), each written later by another hand;
 # their items only ever tune.
 MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
                     for name in ("markup.yaml", "markup-tune-2.yaml", "markup-tune-3.yaml", "markup-tune-4.yaml",
                                  "markup-tune-5.yaml", "markup-tune-6.yaml", "markup-tune-7.yaml",
                                  "markup-tune-8.yaml", "markup-tune-9.yaml", "markup-tune-10.yaml",
-                                 "markup-tune-11.yaml", "markup-tune-12.yaml", "markup-tune-13.yaml"))
+                                 "markup-tune-11.yaml", "markup-tune-12.yaml", "markup-tune-13.yaml",
+                                 "markup-tune-14.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
