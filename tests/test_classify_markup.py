@@ -644,12 +644,13 @@ def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_tea
     assert kind("Feedback triage", diary, "https://wiki.someone.example/site/now.html") == "article"  # someone's
 
 
-def test_a_site_or_a_folder_of_talks_replays_or_recordings_holds_recordings():
+def test_a_site_or_a_folder_of_talks_replays_recordings_or_lectures_holds_recordings():
     talk = "Sana Lindgren, Product Operations Lead · OpsForum Stockholm, October 2024 · 25:47\n" + PROSE
     assert kind("Metrics that survive a reorg", talk, "https://talks.opsforum.example/2024/m") == "video-webinar"
     assert kind("Metrics that survive a reorg", talk, "https://opsforum.example/2024/m") == "article"
     assert kind("Metrics that survive a reorg", talk, "https://replays.summit.example/lectures/5512") == "video-webinar"
     assert kind("Sectionals", talk, "https://choir.example/resources/recordings/sectionals") == "video-webinar"
+    assert kind("Sectionals", talk, "https://school.example/courses/okrs/lectures/5839201") == "video-webinar"
 
 
 def test_an_address_alone_loses_a_tie_to_what_the_text_shows():
@@ -692,3 +693,10 @@ def test_hours_on_no_date_are_a_routines_not_an_events():
     assert kind("Saturday open workshop", session) != "event-conference"
     assert kind("Open workshop", "Saturday 14 June, 10:00 to 14:00\n" + PROSE) == "event-conference"
     assert kind("Open workshop", "It is on Saturday 14 June, 10:00 – 13:00.\n" + PROSE) == "event-conference"
+
+
+def test_a_manuals_chapter_is_a_guide():
+    chapter = ("Members' reference. Revised August 2024.\n6.1 Why it matters\nMost callouts are for fires we "
+               "thought were out. Mop-up is slow and dirty. Start at the anchor point and work the perimeter.\n")
+    assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/manual/ch6-mop-up") == "guide-playbook"
+    assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/stories/ch6-mop-up") == "article"
