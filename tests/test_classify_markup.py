@@ -700,3 +700,9 @@ def test_a_manuals_chapter_is_a_guide():
                "thought were out. Mop-up is slow and dirty. Start at the anchor point and work the perimeter.\n")
     assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/manual/ch6-mop-up") == "guide-playbook"
     assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/stories/ch6-mop-up") == "article"
+
+
+def test_a_page_count_may_be_written_as_an_adjective():
+    pitch = "The text is finished. Your pledges pay for the printing: a 240-page hardback with a sewn binding.\n"
+    assert kind("Slow Bread from a Small Oven", pitch + PROSE) == "book"
+    assert kind("Slow Bread", "A 12-page leaflet came with it.\n" + PROSE) == "article"  # no binding

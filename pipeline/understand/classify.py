@@ -604,7 +604,7 @@ def _side_by_side(one: str, other: str) -> re.Pattern:
 # "Paperback, 312 pages" (a report's "48-page PDF" names no binding); see PAGE_COUNT.
 BINDING = (r"(hardback|paperback|hardcover|softcover|softback|flexi-?bound|spiral-bound|e-?book|kindle( edition)?"
            r"|epub|mobi)")
-PAGES = r"\b\d{2,4} ?(pages\b|pp\b\.?)"
+PAGES = r"\b\d{2,4}( ?pages\b|-page\b| ?pp\b\.?)"
 BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
 # "April 3, 2025 · 41:12"): 2 toward the recording the other cues lean to (with a cue of it,
@@ -742,7 +742,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
         scores["podcast-episode"] += 3
     lowered = head.lower()
-    paged = "pages" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
+    paged = "page" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
