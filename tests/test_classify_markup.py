@@ -706,3 +706,10 @@ def test_a_page_count_may_be_written_as_an_adjective():
     pitch = "The text is finished. Your pledges pay for the printing: a 240-page hardback with a sewn binding.\n"
     assert kind("Slow Bread from a Small Oven", pitch + PROSE) == "book"
     assert kind("Slow Bread", "A 12-page leaflet came with it.\n" + PROSE) == "article"  # no binding
+
+
+def test_a_title_that_announces_a_thing_heads_an_article_about_it():
+    course = ("A certificate programme for the people who do launch readiness. Six weeks, live sessions, "
+              "a capstone and a certificate. Enrol now; the cohort starts in May.\n" + PROSE)
+    assert kind("Launch Readiness Certificate", course) == "course"
+    assert kind("Introducing the Launch Readiness Certificate", course) == "article"

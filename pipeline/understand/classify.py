@@ -273,8 +273,9 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # A title that recounts or reports on something ("Review: ...", "Notes from the intake
 # webinar", "What we heard at ...", "Lessons from ...", "..., survey finds", "Why we built a
 # course") or argues about it ("Against the PRD template", "Stop writing playbooks nobody
-# follows", "The case for ...") heads an article about the thing, whose words and markup are
-# the thing's. Not "recap": a conference's own
+# follows", "The case for ...") or announces it ("Introducing the Launch Readiness
+# Certificate", "Meet the experiment brief") heads an article about the thing, whose words
+# and markup are the thing's. Not "recap": a conference's own
 # recap page is the conference's (the labelled sets say so). Books, episodes and talks are
 # exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
 # small island", an episode's "Notes from the team"), but not from a review's or someone's
@@ -283,7 +284,8 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # "What I took from episode 41").
 REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
-RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against))\b|considered harmful"
+RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against)|introducing|announcing"
+                        r"|meet (the|our))\b|considered harmful"
                         r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
