@@ -653,11 +653,13 @@ def test_a_site_or_a_folder_of_talks_replays_recordings_or_lectures_holds_record
     assert kind("Sectionals", talk, "https://school.example/courses/okrs/lectures/5839201") == "video-webinar"
 
 
-def test_an_address_alone_loses_a_tie_to_what_the_text_shows():
+def test_a_folder_of_an_address_alone_loses_a_tie_to_what_the_text_shows_a_site_does_not():
     chapters = "What's covered\n- 03:10 Five tiers\n- 16:45 A free plan\n- 29:20 Seats to events\n" + PROSE
     address = "https://tierwise.example/resources/teardown/"
     assert kind("Packaging teardown, live", chapters, address) == "video-webinar"
     assert kind("Packaging teardown, live", PROSE, address) == "whitepaper-report"
+    steps = "Start with the list. Review each request. Write down the decision. Share the notes.\n"
+    assert kind("Triage in ten minutes", steps, "https://www.youtube.com/watch?v=fKf6Kl5TMc0") == "video-webinar"
 
 
 def test_fields_whose_values_are_prompts_in_brackets_make_a_form():

@@ -38,8 +38,8 @@ kind scores 2 or more they make a team's process page, 3 toward guide-playbook, 
 a page of a team's documentation, a wiki's, a handbook's, a help centre's, not told in the
 first person: DOCUMENTATION_ADDRESS, and a title that says how a team does a thing over a
 text told in the present: "How we tier launches", HOW_WE_DO). The best
-type wins if it scores 3 or more (a tie goes to a type the text shows over one the address
-alone gives); otherwise `article`. (Static word embeddings were tried
+type wins if it scores 3 or more (a tie goes to a type the text shows over one a folder of
+the address alone gives); otherwise `article`. (Static word embeddings were tried
 for the type and found no better than chance on the tune split: they see the topic, not the
 form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
@@ -88,6 +88,7 @@ from pipeline.understand.phrases import PhraseIndex
 DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3
 ADDRESS_SCORE = 3  # a URL pattern's
+HOST_PART = r"\."  # in a URL pattern, what names a site ("youtube\.com/watch"), not a folder
 # Where the text shows no cue at all of what the markup declares, the cues of another kind
 # of thing decide as they would without markup: the platform's type, not the page's (an
 # LMS's cohort course marked Event for its start date, a replay still marked Event, a course
@@ -830,12 +831,18 @@ class Cues(NamedTuple):
     scores: Counter
     self_described: frozenset[str]
     addressed: frozenset[str]  # the types the URL's patterns score
+    filed: frozenset[str] = frozenset()  # of those, the ones only a folder's name gives ("/resources/")
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
         """Score a document's cues (see the module docstring)."""
         scores: Counter = Counter()
-        addressed = frozenset(kind.id for kind in index.types if any(pattern.search(url) for pattern in kind.url))
+        matched = {kind.id: [pattern for pattern in kind.url if pattern.search(url)] for kind in index.types}
+        addressed = frozenset(kind for kind, patterns in matched.items() if patterns)
+        # A site's name says what its pages are (youtube.com/watch, greenhouse.io); a folder's
+        # name only what most of its pages are ("/resources/" holds templates and replays too).
+        filed = frozenset(kind for kind in addressed
+                          if not any(HOST_PART in pattern.pattern for pattern in matched[kind]))
         scores.update(dict.fromkeys(addressed, ADDRESS_SCORE))
         title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
         for owner, hits in title_hits.items():
@@ -873,7 +880,7 @@ class Cues(NamedTuple):
         if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and (
                 routine(head) or (documentation(url) or how_we_do(title, body)) and not FIRST_PERSON.search(body)):
             scores["guide-playbook"] += 3  # a page that shows no other kind: how a team works
-        return cls(scores, frozenset(self_described), addressed)
+        return cls(scores, frozenset(self_described), addressed, filed)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
@@ -881,9 +888,9 @@ class Cues(NamedTuple):
         scores = [(kind, score) for kind, score in self.scores.items() if kind not in leaving]
         if not scores:
             return DEFAULT_TYPE
-        # A tie goes to a type the text shows over one its address alone gives (a recording's
-        # chapters over a "/resources/" folder), then to whitepaper-report.
-        best, score = max(scores, key=lambda item: (item[1], item[0] not in self.addressed,
+        # A tie goes to a type the text shows over one a folder of its address alone gives (a
+        # recording's chapters over "/resources/"), then to whitepaper-report.
+        best, score = max(scores, key=lambda item: (item[1], item[0] not in self.filed,
                                                     item[0] == "whitepaper-report"))
         return best if score >= least else DEFAULT_TYPE
 
