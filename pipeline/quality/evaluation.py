@@ -73,8 +73,8 @@ SITUATIONS_6 = PROJECT_DATA / "eval" / "situations-6.yaml"
 # on arrival (41 of 44 by the classifiers before and after them); content types only.
 SITUATIONS_7 = PROJECT_DATA / "eval" / "situations-7.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
-# second to a fourteenth tune batch of the hard cases (no markup, misleading markup; the fifth
-# on the line between a guide, a template and an article; the sixth to the fourteenth kinds
+# second to a fifteenth tune batch of the hard cases (no markup, misleading markup; the fifth
+# on the line between a guide, a template and an article; the sixth to the fifteenth kinds
 # other than articles whose markup does not say them), each written later by another hand;
 # their items only ever tune.
 MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
@@ -82,7 +82,7 @@ MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
                                  "markup-tune-5.yaml", "markup-tune-6.yaml", "markup-tune-7.yaml",
                                  "markup-tune-8.yaml", "markup-tune-9.yaml", "markup-tune-10.yaml",
                                  "markup-tune-11.yaml", "markup-tune-12.yaml", "markup-tune-13.yaml",
-                                 "markup-tune-14.yaml"))
+                                 "markup-tune-14.yaml", "markup-tune-15.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
