@@ -31,17 +31,17 @@ in the opening lines ("Owner: Product Ops · Last edited May 2025") 3 toward gui
 one with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", fields to
 pick from, "Status: Open / Closed / Monitoring", fields left empty ("Who is affected:"), a
 title's "— [team name] — [date]") 4 toward template-toolkit, a programme of clock times, or
-a span of hours on a date, a span of days or a start in the opening lines ("Saturday 26 April, 10am – 1pm",
-"Friday 17 – Sunday 19 October", "10:00 start") 3 toward event-conference (hours that come
-round again, "every Monday at 9:30", "Thursdays 14:00 to 14:50", are no event's: where no
-kind scores 2 or more they make a team's process page, 3 toward guide-playbook, and so does
-a page of a team's documentation, a wiki's, a handbook's, a help centre's, not told in the
-first person: DOCUMENTATION_ADDRESS, and a title that says how a team does a thing over a
-text told in the present: "How we tier launches", HOW_WE_DO). The best
-type wins if it scores 3 or more (a tie goes to a type the text shows over one a folder of
-the address alone gives); otherwise `article`. (Static word embeddings were tried
-for the type and found no better than chance on the tune split: they see the topic, not the
-form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
+a span of hours on a date, a span of days or a start in the opening lines ("Saturday 26
+April, 10am – 1pm", "Friday 17 – Sunday 19 October", "10:00 start") 3 toward
+event-conference (hours that come round again, "every Monday at 9:30", "Thursdays 14:00 to
+14:50", are no event's: where no kind scores 2 or more they make a team's process page, 3
+toward guide-playbook, and so does a page of a team's documentation, a wiki's, a
+handbook's, a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, and a
+title that says how a team does a thing over a text told in the present: "How we tier
+launches", HOW_WE_DO). The best type wins if it scores 3 or more (a tie goes to a type the
+text shows over one a folder of the address alone gives); otherwise `article`. (Static
+word embeddings were tried for the type and found no better than chance on the tune split:
+they see the topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
 held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
@@ -405,8 +405,8 @@ TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|comp
 
 def _empty_fields(head: str) -> int:
     """How many lines of the head of a text are fields left empty (EMPTY_FIELD): only the
-    lines that end in a colon or a bracket or hold a bare list marker are matched, as a pattern anchored
-    at every line of a long text costs more than all the other forms."""
+    lines that end in a colon or a bracket or hold a bare list marker are matched, as a
+    pattern anchored at every line of a long text costs more than all the other forms."""
     return sum(1 for line in head.split("\n") if (line.rstrip().endswith((":", "]")) or line.strip() in BARE_ITEMS)
                and EMPTY_FIELD.match(line))
 
@@ -645,9 +645,9 @@ HOW_WE_DO = re.compile(r"^\W{0,3}how (we|our team|the team)\s+(?!(\w+ed|chose|cu
 TOLD_IN_THE_PAST = re.compile(r"\b(was|were|had|did|went|used to|ago|last (year|month|week|quarter))\b", re.IGNORECASE)
 PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
-# space, a Notion workspace or a folder of processes or runbooks; a page there that shows no other kind is how
-# something is done there (a triage rota, a definition of done, a request process: prose,
-# no steps). Its news, blog, changelog and forum are not (NOT_DOCUMENTATION).
+# space, a Notion workspace or a folder of processes or runbooks; a page there that shows no
+# other kind is how something is done there (a triage rota, a definition of done, a request
+# process: prose, no steps). Its news, blog, changelog and forum are not (NOT_DOCUMENTATION).
 DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion)\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
@@ -810,7 +810,7 @@ def how_we_do(title: str | None, body: str) -> bool:
 
 def documentation(url: str) -> bool:
     """Whether a URL is a page of a team's documentation (DOCUMENTATION_ADDRESS), not of its
-    news (NOT_DOCUMENTATION)."""
+    news or its forum (NOT_DOCUMENTATION)."""
     return bool(DOCUMENTATION_ADDRESS.search(url)) and not NOT_DOCUMENTATION.search(url)
 
 
@@ -831,7 +831,7 @@ class Cues(NamedTuple):
     scores: Counter
     self_described: frozenset[str]
     addressed: frozenset[str]  # the types the URL's patterns score
-    filed: frozenset[str] = frozenset()  # of those, the ones only a folder's name gives ("/resources/")
+    filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
