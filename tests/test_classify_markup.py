@@ -715,3 +715,11 @@ def test_a_title_that_announces_a_thing_heads_an_article_about_it():
               "a capstone and a certificate. Enrol now; the cohort starts in May.\n" + PROSE)
     assert kind("Launch Readiness Certificate", course) == "course"
     assert kind("Introducing the Launch Readiness Certificate", course) == "article"
+
+
+def test_a_term_followed_by_a_blank_opens_a_form_not_a_definition():
+    prd = ("Product requirements doc: [Feature name]\nOwner: [PM name]\n1. Problem\nWhat are we solving?\n"
+           "Copy the page, fill in each section and delete the guidance. The template has six sections.\n")
+    assert kind("Product requirements doc (PRD)", prd) == "template-toolkit"
+    assert kind("Product requirements doc (PRD)", "Product requirements doc: a page that says what to build.\n"
+                + PROSE) == "glossary-entry"

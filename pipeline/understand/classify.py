@@ -227,7 +227,8 @@ LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")  # "A release train is..." under
 def definition_score(title: str | None, text: str | None) -> int:
     """4 when the text opens as a glossary entry does, with its title's term defined
     ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
-    "fond /fɔ̃/ · noun"; not as a thing that lasts, LASTING), else 0: more than a
+    "fond /fɔ̃/ · noun"; not as a thing that lasts, LASTING, nor a blank to fill in, "PRD:
+    [Feature name]"), else 0: more than a
     structure's 3, as an entry that tells how its practice runs may instruct as much as a
     guide does."""
     term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
@@ -236,8 +237,9 @@ def definition_score(title: str | None, text: str | None) -> int:
     lines = [line.strip().lower() for line in (text or "").splitlines()[:DEFINITION_LINES + 1]]
     for line, following in zip(lines, lines[1:] + [""]):
         line = LEADING_ARTICLE.sub("", line, count=1) if not term.startswith(("a ", "an ", "the ")) else line
-        if line.startswith(term) and (defined := DEFINING.match(line[len(term):])) and not LASTING.match(
-                line, len(term) + defined.end()):
+        if line.startswith(term) and (defined := DEFINING.match(line[len(term):])) and not (
+                LASTING.match(line, len(term) + defined.end())
+                or line[len(term) + defined.end():].lstrip().startswith("[")):  # a blank: "PRD: [Feature name]"
             return 4
         if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
             return 4
