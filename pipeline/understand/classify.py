@@ -41,8 +41,9 @@ title that says how a team does a thing over a text told in the present: "How we
 launches", HOW_WE_DO). The best type wins if it scores 3 or more (a tie goes to a type the
 text shows over one a folder of the address alone gives); otherwise `article`. (Static
 word embeddings were tried for the type and found no better than chance on the tune split:
-they see the topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/, never on the
-held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
+they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
+data/eval/, never on the held-out ones, and checked against real blogs' posts
+(pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -228,9 +229,8 @@ def definition_score(title: str | None, text: str | None) -> int:
     """4 when the text opens as a glossary entry does, with its title's term defined
     ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
     "fond /fɔ̃/ · noun"; not as a thing that lasts, LASTING, nor a blank to fill in, "PRD:
-    [Feature name]"), else 0: more than a
-    structure's 3, as an entry that tells how its practice runs may instruct as much as a
-    guide does."""
+    [Feature name]"), else 0: more than a structure's 3, as an entry that tells how its
+    practice runs may instruct as much as a guide does."""
     term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
     if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
         return 0
@@ -440,6 +440,8 @@ class TypeIndex:
 
     def __init__(self, taxonomy: Taxonomy):
         self.types = taxonomy.content_types
+        # The URL patterns that name a site ("youtube\.com/watch"), not a folder ("/resources?/").
+        self.site_patterns = {t.id: tuple(p for p in t.url if HOST_PART in p.pattern) for t in self.types}
         self.title = PhraseIndex((t.id, p) for t in self.types for p in t.title)
         self.text = PhraseIndex((t.id, p) for t in self.types for p in t.text)
         self.markup = {name.lower(): t.id for t in reversed(self.types) for name in t.markup}
@@ -759,7 +761,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     opening_lowered = opening_lines.lower()
     if SPAN_HINT.search(opening_lines) and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
-            and bool(DATED.search(f"{title}\n{opening_lines}"))
+            and (DATED.search(opening_lines) or DATED.search(title or ""))
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
@@ -839,12 +841,11 @@ class Cues(NamedTuple):
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
         """Score a document's cues (see the module docstring)."""
         scores: Counter = Counter()
-        matched = {kind.id: [pattern for pattern in kind.url if pattern.search(url)] for kind in index.types}
-        addressed = frozenset(kind for kind, patterns in matched.items() if patterns)
+        addressed = frozenset(kind.id for kind in index.types if any(pattern.search(url) for pattern in kind.url))
         # A site's name says what its pages are (youtube.com/watch, greenhouse.io); a folder's
         # name only what most of its pages are ("/resources/" holds templates and replays too).
         filed = frozenset(kind for kind in addressed
-                          if not any(HOST_PART in pattern.pattern for pattern in matched[kind]))
+                          if not any(pattern.search(url) for pattern in index.site_patterns[kind]))
         scores.update(dict.fromkeys(addressed, ADDRESS_SCORE))
         title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
         for owner, hits in title_hits.items():
