@@ -723,3 +723,25 @@ def test_a_term_followed_by_a_blank_opens_a_form_not_a_definition():
     assert kind("Product requirements doc (PRD)", prd) == "template-toolkit"
     assert kind("Product requirements doc (PRD)", "Product requirements doc: a page that says what to build.\n"
                 + PROSE) == "glossary-entry"
+
+
+def test_a_page_that_opens_by_telling_its_reader_to_copy_it_is_the_thing_to_copy():
+    review = ("Copy this document, give it the incident number and fill it in with the people who responded. "
+              "Keep the language blameless.\nSummary: what happened, in three sentences.\nImpact: who was affected.\n"
+              "Timeline: times in UTC.\nActions: each with an owner and a due date.\n"
+              "Review it with the wider team. Send it to the on-call channel. Close the ticket.\n")
+    url = "https://sre.example.dev/handbook/incident-review-document"
+    assert kind("Incident review document", review, url) == "template-toolkit"
+    told = review.replace("Copy this document, give it", "Each review gets")
+    assert kind("Incident review document", told, url) == "guide-playbook"  # what to do, no copy offered
+
+
+def test_an_instruction_may_follow_its_phases_label():
+    plan = ("Week one: refresh the demand forecast. Planners update the statistical forecast.\n"
+            "Week two: check supply against it. Production tests whether plants can meet it.\n"
+            "Week three: bring finance, sales and operations together. They agree options for each gap.\n"
+            "Week four: the executive meeting signs off the plan.\n")
+    assert kind("Running a monthly planning cycle", plan) == "guide-playbook"
+    assert kind("Running a monthly planning cycle", plan.replace("Week one: refresh", "Week one saw us refresh")
+                .replace("Week two: check", "Week two, we checked")
+                .replace("Week three: bring", "Week three brought")) == "article"

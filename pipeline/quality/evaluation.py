@@ -72,6 +72,8 @@ SITUATIONS_6 = PROJECT_DATA / "eval" / "situations-6.yaml"
 # A seventh, all tune, by a seventh hand, written after the rules of session 21 and measured
 # on arrival (41 of 44 by the classifiers before and after them); content types only.
 SITUATIONS_7 = PROJECT_DATA / "eval" / "situations-7.yaml"
+SITUATIONS_8 = PROJECT_DATA / "eval" / "situations-8.yaml"
+SITUATIONS_9 = PROJECT_DATA / "eval" / "situations-9.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a fifteenth tune batch of the hard cases (no markup, misleading markup; the fifth
 # on the line between a guide, a template and an article; the sixth to the fifteenth kinds
@@ -82,7 +84,7 @@ MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
                                  "markup-tune-5.yaml", "markup-tune-6.yaml", "markup-tune-7.yaml",
                                  "markup-tune-8.yaml", "markup-tune-9.yaml", "markup-tune-10.yaml",
                                  "markup-tune-11.yaml", "markup-tune-12.yaml", "markup-tune-13.yaml",
-                                 "markup-tune-14.yaml", "markup-tune-15.yaml"))
+                                 "markup-tune-14.yaml", "markup-tune-15.yaml", "markup-tune-16.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
@@ -215,6 +217,8 @@ LABELLED_SETS = (
     LabelledSet("situations 5, tune", SITUATIONS_5, "tune", targets=False, concepts=False),
     LabelledSet("situations 6, tune", SITUATIONS_6, "tune", targets=False, concepts=False),
     LabelledSet("situations 7, tune", SITUATIONS_7, "tune", targets=False, concepts=False),
+    LabelledSet("situations 8, tune", SITUATIONS_8, "tune", targets=False, concepts=False),
+    LabelledSet("situations 9, tune", SITUATIONS_9, "tune", targets=False, concepts=False),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )

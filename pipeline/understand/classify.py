@@ -157,6 +157,7 @@ sight subtract multiply divide cut fold sew water wash dry fit tighten loosen sc
 wait light swap scrape hang ring phone lay trim clean label store wrap spread sand glue push pull
 tie thread sow prune dig heat boil chop slice season serve rinse soak drain whisk knead
 say sanitise sanitize wipe
+export merge tag work interview fix refresh split group link rank
 """.split())
 
 
@@ -168,12 +169,17 @@ LIST_MARKER = re.compile(r"^\s*([-*•–]|\d{1,2}[.)])\s+")  # an instruction m
 LEADING_CLAUSE = frozenset("to if when once before after during while until for as on".split())
 # "Then soak it ...", "First, name the decision": an adverb of sequence before the verb.
 SEQUENCE = frozenset("then first second third fourth next finally lastly now also afterwards".split())
+# A phase's label before its instruction: "Week one: refresh the forecast", "Months three and
+# four: fix it visibly", "Day 2 - pair with a buddy".
+PHASE = re.compile(r"^\W{0,3}(step|stage|phase|day|week|month|quarter|part)s?\s+[\w-]+(\s+(and|to|&)\s+[\w-]+)?"
+                   r"\s*[:–—-]\s+", re.IGNORECASE)
 
 
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
     imperative (after "please", or after a leading clause of purpose or condition up to
     its comma), or speaks to "you"."""
+    sentence = PHASE.sub("", sentence, count=1)
     words = sentence.split(maxsplit=1)
     first = words[0].strip("\"'“(").lower() if words else ""
     if first.rstrip(",") in SEQUENCE and len(words) > 1:
@@ -403,6 +409,25 @@ CHOICE_FIELDS = 2
 # (a blog's "[Video]" or "[Updated]" tags its post, and names no thing to fill in).
 TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|company|customer|client|name|date|quarter"
                          r"|month|year|owner|title|version|initiative|person)( name| date)?[\]}>]", re.IGNORECASE)
+
+
+# A page that opens by telling its reader to copy it is the thing to copy: "Make a copy and
+# replace the grey text", "Copy this document, give it the incident number ...", "Duplicate
+# this outline into a new deck" (its instructions are how to fill the copy in, not a guide's).
+COPY_ME = re.compile(r"\W{0,3}(please\s+)?((make|save|take|grab) (a|your own) copy\b|(copy|duplicate|clone) "
+                     r"(this|the) (page|doc|document|sheet|spreadsheet|template|outline|board|file|deck|form"
+                     r"|checklist|canvas|list|agenda|brief|plan|table|workbook)\b)", re.IGNORECASE)
+
+
+def copy_me(title: str | None, head: str) -> bool:
+    """Whether a text opens by telling its reader to copy the page (COPY_ME): a sentence
+    that begins one of its opening lines (the title's own line skipped)."""
+    if "copy" not in head.lower() and "duplicate" not in head.lower() and "clone" not in head.lower():
+        return False
+    lines = [line.strip() for line in _opening_lines(head).splitlines() if line.strip()]
+    if lines and title and lines[0] == title.strip():
+        lines = lines[1:]
+    return any(COPY_ME.match(sentence) for line in lines for sentence in SENTENCE.split(line)[:2])
 
 
 def _empty_fields(head: str) -> int:
@@ -867,7 +892,10 @@ class Cues(NamedTuple):
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
         scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
-        if "guide-playbook" in present:
+        copied = "template-toolkit" in present and copy_me(title, head)
+        if copied:
+            scores["template-toolkit"] += FORM_SCORE
+        elif "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
