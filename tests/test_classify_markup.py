@@ -745,3 +745,35 @@ def test_an_instruction_may_follow_its_phases_label():
     assert kind("Running a monthly planning cycle", plan.replace("Week one: refresh", "Week one saw us refresh")
                 .replace("Week two: check", "Week two, we checked")
                 .replace("Week three: bring", "Week three brought")) == "article"
+
+
+def test_an_interview_shows_episode_by_its_guest_its_audio_file_or_its_number():
+    talk = ("Tom and Sara get into why grandfathered prices outlive everyone who set them, and what they "
+            "would do differently. ") * 3
+    assert kind("Grandfathering, with Tom Aske", talk) == "podcast-episode"
+    assert kind("Intake forms nobody fills in (with Priya Raman)", talk) == "podcast-episode"
+    assert kind("Getting started with Visual Studio", talk) == "article"  # a tool, not a guest's name after a comma
+    broadcast = "Swarm season\nFirst broadcast Sunday 15 September 2024 · 38 minutes\nDownload (MP3, 36 MB)\n" + talk
+    assert kind("Swarm season", broadcast) == "podcast-episode"
+    assert kind("Tardigrades in orbit", "Tardigrades in orbit\nNo. 212 · 29 min ·\n" + talk) == "podcast-episode"
+    assert kind("#112 · Three for the commute", "#112 · Three for the commute\n" + PROSE) == "article"  # an issue
+
+
+def test_a_recordings_chapters_may_be_coded_in_hours_minutes_and_seconds():
+    chapters = ("Jump to\n- 00:03:30 – Farah Siddiqui: a two-layer form\n- 00:22:10 – Tobias Lind: consent "
+                "for playtests\n- 00:41:00 – Ruth Ekwueme: plain language\n- 00:58:45 – Open discussion\n")
+    assert kind("Show & Tell 17: Consent forms people read", chapters + PROSE) == "video-webinar"
+    clock = "Timetable\n- 09:30 – Arrival\n- 10:15 – Welcome\n- 11:00 – Lunch\n"  # hours of a day
+    assert kind("Show & Tell 17: Consent forms people read", clock + PROSE) != "video-webinar"
+
+
+def test_a_book_excerpt_is_headed_by_the_book_it_is_from():
+    excerpt = ("Chapter 3: The Opinion Tax\nFrom Evidence Over Opinion: Making Product Decisions by Leila Haddad\n"
+               + PROSE)
+    assert kind("Chapter 3: The Opinion Tax", excerpt) == "book"
+    assert kind("Chapter 3: The Opinion Tax", excerpt.replace("From Evidence", "On evidence")) == "article"
+
+
+def test_a_page_that_says_it_explains_how_is_a_guide():
+    page = "This page explains the options and the steps finance needs, so participants are paid quickly.\n" + PROSE
+    assert kind("Paying research participants", page) == "guide-playbook"

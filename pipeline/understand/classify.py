@@ -267,6 +267,7 @@ ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
 CHAPTER = re.compile(r"^\W{0,3}(\d{1,2}:)?\d{1,2}:\d{2}\b")
 CHAPTER_START = re.compile(r"^\W{0,3}(0{1,2}:)?0{1,2}:00\b")
 CHAPTERS = 3
+SECONDS = re.compile(r"^\W{0,3}\d{1,2}:\d{2}:\d{2}\b")  # "00:58:45": a recording's hours, minutes and seconds
 LAST_HOUR = 23
 RECORDINGS = ("video-webinar", "podcast-episode")  # ties go to the first
 # A text told in the first person singular (at least PERSONAL_SENTENCES sentences and
@@ -321,12 +322,13 @@ def _chapters(lines: list[str]) -> int:
     """How many time-coded lines run from the first at 0:00 on (a recording's running time,
     "24:18 · Published 2 June", may come before its chapters), or, where none is at 0:00,
     how many there are if one is past what a clock shows ("29:20", "38:00": minutes into a
-    recording, not an hour of the day)."""
+    recording, not an hour of the day) or gives seconds ("00:58:45")."""
     coded = [line for line in lines if CHAPTER.match(line)]
     start = next((at for at, line in enumerate(coded) if CHAPTER_START.match(line)), None)
     if start is not None:
         return len(coded) - start
-    return len(coded) if any(int(re.findall(r"\d+", line)[0]) > LAST_HOUR for line in coded) else 0
+    past_a_clock = any(int(re.findall(r"\d+", line)[0]) > LAST_HOUR or SECONDS.match(line) for line in coded)
+    return len(coded) if past_a_clock else 0
 
 
 def chapters_score(text: str | None) -> int:
@@ -624,6 +626,18 @@ def without_news_credit(text: str) -> str:
 # line ("Dirt Talk · Episode 88"); a title's "episode" alone may be a figure of speech, and
 # "2024: the year in review" is a year.
 EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*(#|no\.\s*)\d+\s*([:–—-]|$)|^\s*\d{1,3}:\s", re.IGNORECASE)
+# An episode's number in a line of its details, "No. 212 · 29 min" (a newsletter's title may
+# be "#112 · Three for the commute").
+EPISODE_LINE = re.compile(r"^\s*(#|no\.\s*)\d+\s*·", re.IGNORECASE)
+# A book's excerpt, as a publisher heads it: "From Evidence Over Opinion: Making Product
+# Decisions Your Team Can Trust by Leila Haddad", "Excerpted from The Long Table, by ...".
+EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?from)\s+[\"“]?[A-Z][^\n]{2,150}?,?"
+                     r"\s+by\s+[A-Z]", re.MULTILINE)
+# A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
+# with Tom Aske", "48. Intake forms nobody fills in (with Priya Raman)".
+GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\w'’-]+){1,2}\)?\s*$")
+# An audio file offered where a page begins: "Download (MP3, 36 MB)", "Listen: episode.m4a".
+AUDIO_FILE = re.compile(r"\b(mp3|m4a|aac|ogg)\b", re.IGNORECASE)
 
 
 def _side_by_side(one: str, other: str) -> re.Pattern:
@@ -642,7 +656,7 @@ BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # "April 3, 2025 · 41:12"): 2 toward the recording the other cues lean to (with a cue of it,
 # a recording).
 RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1,3}\s*(min|mins|minutes)\b"
-                          r"|(^|·)\s*(\d{1,2}\s*(h|hr|hrs|hours?)\s*)?\d{1,3}\s*(min|mins|minutes)\s*(·|$)"
+                          r"|(^|·)\s*(\d{1,2}\s*(h|hr|hrs|hours?)\s*)?\d{1,3}\s*(min|mins|minutes)\s*(·|\+|$)"
                           r"|·\s*(\d{1,2}:)?\d{1,2}:\d{2}\s*$",
                           re.IGNORECASE | re.MULTILINE)
 # A recording's line of where or when it was made: "Recorded live on 20 March 2025.",
@@ -765,25 +779,24 @@ def _opening_lines(head: str) -> str:
 
 def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
-    an ISBN, which a shop gives last) its body: an episode's number, a book's binding and
-    pages or its ISBN and pages, a job's place and terms, an event's hours or days, a
-    report's pages beside its PDF (3 each). The words each pattern needs are looked for
-    first, as most pages have none."""
+    an ISBN, which a shop gives last) its body: an episode's details (episode_details), a
+    book's excerpt line (EXCERPT) or its binding and pages or its ISBN and pages, a job's
+    place and terms, an event's hours or days, a report's pages beside its PDF (3 each).
+    The words each pattern needs are looked for first, as most pages have none."""
     scores: Counter = Counter()
-    opening = head.partition("\n")[0][:OPENING_LINE_CHARS]
-    if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening):
-        scores["podcast-episode"] += 3
     lowered = head.lower()
+    opening_lines = _opening_lines(head)
+    opening_lowered = opening_lines.lower()
+    if episode_details(title, head, opening_lines):
+        scores["podcast-episode"] += 3
     paged = "page" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
-    if book:
+    if book or ("from" in opening_lowered and EXCERPT.search(opening_lines)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
-    opening_lines = _opening_lines(head)
-    opening_lowered = opening_lines.lower()
     if SPAN_HINT.search(opening_lines) and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
             and (DATED.search(opening_lines) or DATED.search(title or ""))
@@ -797,6 +810,21 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     if "pdf" in lowered and REPORT_FORMAT.search(head) and not book and _pages(head) >= REPORT_LENGTH:
         scores["whitepaper-report"] += 3
     return scores
+
+
+def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
+    """Whether a show's episode shows in its details: its number in its title or its
+    opening line (the line after the title where the text repeats it) (EPISODE_NUMBER,
+    EPISODE_LINE), a guest named at the end of its title (GUEST), or an audio file offered
+    in its opening lines (AUDIO_FILE)."""
+    first, _, rest = head.partition("\n")
+    opening = (rest.partition("\n")[0] if title and first.strip() == title.strip() else first)[:OPENING_LINE_CHARS]
+    if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening) or EPISODE_LINE.match(opening):
+        return True
+    if title and GUEST.search(title):
+        return True
+    lowered = opening_lines.lower()
+    return any(kind in lowered for kind in ("mp3", "m4a", "aac", "ogg")) and bool(AUDIO_FILE.search(opening_lines))
 
 
 def sections_scores(text: str | None) -> Counter:
