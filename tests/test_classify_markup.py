@@ -777,3 +777,20 @@ def test_a_book_excerpt_is_headed_by_the_book_it_is_from():
 def test_a_page_that_says_it_explains_how_is_a_guide():
     page = "This page explains the options and the steps finance needs, so participants are paid quickly.\n" + PROSE
     assert kind("Paying research participants", page) == "guide-playbook"
+
+
+def test_an_instruction_may_follow_the_time_it_is_done_at():
+    cycle = ("Six weeks before the quarter, send teams the company goals and their capacity. Ask for nothing yet.\n"
+             "Weeks five and four: each team drafts what it would build.\n"
+             "Final week: publish the plan, with what did not make it and why. Keep the first cycle simple.\n")
+    assert kind("A first quarterly planning cycle, week by week", cycle) == "guide-playbook"
+    told = cycle.replace("send teams", "we sent teams").replace("Final week: publish", "Final week: we published")
+    assert kind("A first quarterly planning cycle, week by week", told) == "article"
+
+
+def test_a_title_that_wishes_it_had_known_recounts():
+    tips = "".join(f"{n}. {tip}\n" for n, tip in enumerate((
+        "Listen for a month before changing anything.", "Fix one thing that managers feel every week.",
+        "Write down what you will not do.", "Remove a meeting for every meeting you add."), 1))
+    assert kind("Four ways to start in product ops", tips) == "guide-playbook"
+    assert kind("Four things I wish I had known in my first ninety days", tips) == "article"

@@ -171,15 +171,19 @@ LEADING_CLAUSE = frozenset("to if when once before after during while until for 
 SEQUENCE = frozenset("then first second third fourth next finally lastly now also afterwards".split())
 # A phase's label before its instruction: "Week one: refresh the forecast", "Months three and
 # four: fix it visibly", "Day 2 - pair with a buddy".
-PHASE = re.compile(r"^\W{0,3}(step|stage|phase|day|week|month|quarter|part)s?\s+[\w-]+(\s+(and|to|&)\s+[\w-]+)?"
-                   r"\s*[:–—-]\s+", re.IGNORECASE)
+PHASE = re.compile(r"^\W{0,3}((step|stage|phase|day|week|month|quarter|part)s?\s+[\w-]+(\s+(and|to|&)\s+[\w-]+)?"
+                   r"|(first|final|last|next)\s+(step|stage|phase|day|week|month|quarter))\s*[:–—-]\s+", re.IGNORECASE)
+# A time before an instruction: "Six weeks before the quarter, send teams the goals", "Two days
+# ahead, share the pre-read", "Every Monday, review the list".
+TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|months?|quarters?)\s+"
+                        r"(before|after|ahead|into)\b[^,]{0,40}|(each|every)\s+\w+(\s+\w+)?),\s+", re.IGNORECASE)
 
 
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
     imperative (after "please", or after a leading clause of purpose or condition up to
     its comma), or speaks to "you"."""
-    sentence = PHASE.sub("", sentence, count=1)
+    sentence = TIMED_LEAD.sub("", PHASE.sub("", sentence, count=1), count=1)
     words = sentence.split(maxsplit=1)
     first = words[0].strip("\"'“(").lower() if words else ""
     if first.rstrip(",") in SEQUENCE and len(words) > 1:
@@ -298,6 +302,7 @@ RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case
                         r"|meet (the|our))\b|considered harmful"
                         r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
+                        r"(i|we) wish (i|we)('d| had)? known|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
 
 
