@@ -794,3 +794,14 @@ def test_a_title_that_wishes_it_had_known_recounts():
         "Write down what you will not do.", "Remove a meeting for every meeting you add."), 1))
     assert kind("Four ways to start in product ops", tips) == "guide-playbook"
     assert kind("Four things I wish I had known in my first ninety days", tips) == "article"
+
+
+def test_news_of_someone_elses_study_is_an_article():
+    news = ("Product managers spend a third of their week on status updates, according to a report published "
+            "Tuesday by Quayside. The company surveyed 640 product managers, a sample of its users. "
+            "Respondents at large companies reported the heaviest load. The sample was recruited online. "
+            "Key findings are on its website.\n")
+    assert kind("Product teams spend a third of their week on status", news) == "article"
+    own = news.replace("according to a report published Tuesday by Quayside", "in our survey").replace(
+        "The company surveyed", "We surveyed")
+    assert kind("Product teams spend a third of their week on status", own) == "whitepaper-report"

@@ -870,6 +870,24 @@ def how_we_do(title: str | None, body: str) -> bool:
     return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)
 
 
+# News of someone else's study: "according to a report published Tuesday by Quayside", "The
+# Collective published its annual survey on Monday", "The annual survey came out this week".
+# Its respondents and sample are the study's, not the page's (OWN_STUDY: "we surveyed").
+ABOUT_A_STUDY = re.compile(r"\baccording to (a|an|the|its|their)\b[^.\n]{0,60}\b(survey|report|study|poll|benchmark)"
+                           r"|\b(published|released) (its|their|a|an|the)( new| annual| latest| first)?"
+                           r" (survey|report|study|poll|benchmark)"
+                           r"|\b(survey|report|study|poll|benchmark) (came out|was published|was released|is out)\b",
+                           re.IGNORECASE)
+OWN_STUDY = re.compile(r"\b(we surveyed|we asked|we analy[sz]ed|our (survey|research|study|report|findings|data)"
+                       r"|(in )?this (report|survey|study|paper|whitepaper))\b", re.IGNORECASE)
+
+
+def reports_on_a_study(body: str) -> bool:
+    """Whether a text is news of someone else's study (ABOUT_A_STUDY) and never its own
+    (OWN_STUDY)."""
+    return bool(ABOUT_A_STUDY.search(body)) and not OWN_STUDY.search(body)
+
+
 def documentation(url: str) -> bool:
     """Whether a URL is a page of a team's documentation (DOCUMENTATION_ADDRESS), not of its
     news or its forum (NOT_DOCUMENTATION)."""
@@ -918,6 +936,8 @@ class Cues(NamedTuple):
         for name in named - self_described:
             self_described.add(name)
             text_hits[name] += 1  # then scores as a phrase naming the page does
+        if text_hits["whitepaper-report"] and "whitepaper-report" not in self_described and reports_on_a_study(body):
+            del text_hits["whitepaper-report"]  # its words are the study's, told by someone else
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         if is_pdf:
