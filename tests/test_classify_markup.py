@@ -805,3 +805,12 @@ def test_news_of_someone_elses_study_is_an_article():
     own = news.replace("according to a report published Tuesday by Quayside", "in our survey").replace(
         "The company surveyed", "We surveyed")
     assert kind("Product teams spend a third of their week on status", own) == "whitepaper-report"
+
+
+def test_a_resources_folder_holds_templates_as_much_as_reports():
+    pack = ("The pack has two files. The slide has four boxes: the numbers, what changed, risks and the decision "
+            "needed. Download both, fill in your numbers and keep the box order.\n")
+    assert kind("Monthly product review pack", pack, "https://northstar.example/resources/review-pack") == (
+        "template-toolkit")
+    report = "We surveyed 400 teams. Key findings: most plan quarterly. Methodology: an online panel.\n" + PROSE
+    assert kind("Planning in 2025", report, "https://northstar.example/resources/planning-2025") == "whitepaper-report"
