@@ -814,3 +814,22 @@ def test_a_resources_folder_holds_templates_as_much_as_reports():
         "template-toolkit")
     report = "We surveyed 400 teams. Key findings: most plan quarterly. Methodology: an online panel.\n" + PROSE
     assert kind("Planning in 2025", report, "https://northstar.example/resources/planning-2025") == "whitepaper-report"
+
+
+def test_a_label_over_the_title_names_the_pages_kind():
+    moves = ("Territory planning in five moves\nAnnual planning starts in October. A spreadsheet holds it.\n"
+             "Move 1: the capacity model\nMove 2: the accounts\n" + PROSE)
+    url = "https://crm.example/insights/territory-planning"
+    assert kind("Territory planning in five moves", "Playbook · Sales operations\n" + moves, url) == "guide-playbook"
+    assert kind("Territory planning in five moves", moves, url) == "article"
+    # A label after the title is a line of the text, not the site's label for the page.
+    assert kind("Territory planning in five moves", moves.replace("\n", "\nPlaybook · Sales operations\n", 1),
+                url) == "article"
+
+
+def test_a_books_extract_or_edition_line_heads_its_pages():
+    chapter = "The Operating Layer by Tamsin Okafor · Extract\n3. The Intake Problem\n" + PROSE
+    assert kind("3. The Intake Problem", chapter) == "book"
+    online = "Research Operations in Practice\nSecond edition · Noor Haddad and Callum Pryce · 2024\n" + PROSE
+    assert kind("Research Operations in Practice", online) == "book"
+    assert kind("3. The Intake Problem", chapter.replace(" · Extract", "")) == "article"  # a byline

@@ -115,6 +115,8 @@ NOT_A_DESCRIBER = (r"(?:is|are|was|were|be|has|have|had|will|would|can|could|sho
                    r"|who|that|which)\b")
 DESCRIBERS = 5  # words between "A" and the name: "A practical four-part online course"
 INTRODUCTION_WORDS = 6
+EYEBROW_LINES = 3  # a kicker over a title: "Playbook · Sales operations"
+EYEBROW_WORDS = 4
 DESCRIBED_BY = 2  # words between "this" and the name: "this 45-minute live webinar"
 POINTING = frozenset("particular same very specific last next previous other".split())
 QUOTES = "“\"‘'"
@@ -521,6 +523,22 @@ class TypeIndex:
             return self.names[found[1].lower()] if found and not REPORTING.search(sentence) else None
         return None
 
+    def labelled(self, title: str | None, text: str | None) -> str | None:
+        """The type a label over a text's title names it as, a site's kicker ("Playbook ·
+        Sales operations", "Webinar", "Report: 2025"): one of its first EYEBROW_LINES lines,
+        before the title's own line, that opens with a type's name and is EYEBROW_WORDS
+        words at most; or None."""
+        if not title or not text:
+            return None
+        lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:EYEBROW_LINES] if line.strip()]
+        if title.strip() not in lines:
+            return None
+        for line in lines[:lines.index(title.strip())]:
+            first = re.split(r"[\s·:|–—-]+", line, maxsplit=1)[0].lower()
+            if first in self.names and len(line.split()) <= EYEBROW_WORDS:
+                return self.names[first]
+        return None
+
     def declared(self, declaration: str) -> str | None:
         """The content type a markup declaration ("json-ld:JobPosting", "og:video.other",
         "enclosure:audio/mpeg") says, or None for one the taxonomy does not list."""
@@ -635,9 +653,15 @@ EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*(#|no\.\s*)\d+\s*([:
 # be "#112 · Three for the commute").
 EPISODE_LINE = re.compile(r"^\s*(#|no\.\s*)\d+\s*·", re.IGNORECASE)
 # A book's excerpt, as a publisher heads it: "From Evidence Over Opinion: Making Product
-# Decisions Your Team Can Trust by Leila Haddad", "Excerpted from The Long Table, by ...".
+# Decisions Your Team Can Trust by Leila Haddad", "Excerpted from The Long Table, by ...",
+# "The Operating Layer by Tamsin Okafor · Extract"; or its edition's line, "Second edition ·
+# Noor Haddad and Callum Pryce · 2024".
 EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?from)\s+[\"“]?[A-Z][^\n]{2,150}?,?"
-                     r"\s+by\s+[A-Z]", re.MULTILINE)
+                     r"\s+by\s+[A-Z]"
+                     r"|^[^\n]{3,150}\sby\s[A-Z][^\n]{2,60}[·|]\s*(?i:extract|excerpt|sample chapter)\s*$"
+                     r"|^\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
+                     r" edition)\s*[·|,]",
+                     re.MULTILINE)
 # A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
 # with Tom Aske", "48. Intake forms nobody fills in (with Priya Raman)".
 GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\w'’-]+){1,2}\)?\s*$")
@@ -798,7 +822,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
-    if book or ("from" in opening_lowered and EXCERPT.search(opening_lines)):
+    if book or (("from" in opening_lowered or "edition" in opening_lowered or "by " in opening_lowered)
+                 and EXCERPT.search(opening_lines)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
@@ -933,6 +958,8 @@ class Cues(NamedTuple):
         named = index.described_as(body)
         if (introduced := index.introduced(title, text)) is not None:
             named.add(introduced)
+        if (labelled := index.labelled(title, text)) is not None:
+            named.add(labelled)
         for name in named - self_described:
             self_described.add(name)
             text_hits[name] += 1  # then scores as a phrase naming the page does
