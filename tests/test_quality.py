@@ -5,12 +5,13 @@ import json
 
 import numpy as np
 import sqlite_utils
+import yaml
 from conftest import run_prodops
 
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.quality.evaluation import ngram_f1
+from pipeline.quality.evaluation import SITUATIONS, SITUATIONS_SECOND_LABELS, LabelledSet, agreement_figures, ngram_f1
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures
@@ -99,6 +100,15 @@ def test_copies_cluster_and_different_articles_do_not(tmp_path):
     assert sig.dtype == np.uint32 and len(signatures.band_keys(sig)) == signatures.BANDS
 
 
+def test_the_second_labels_cover_the_situations_set_page_for_page():
+    first = [item["url"] for item in LabelledSet("all", SITUATIONS).items()]
+    second = [item["url"] for item in yaml.safe_load(SITUATIONS_SECOND_LABELS.read_text())["items"]]
+    assert sorted(first) == sorted(second) and len(set(second)) == len(second)
+    agreement = {figure.name: figure for figure in agreement_figures()}
+    held_out = agreement["situations, held-out: second labeller agrees"]
+    assert 0 < held_out.value < 1 and held_out.target is None  # reported, never a target
+
+
 def test_ngram_f1():
     assert ngram_f1("a b c d e", "a b c d e") == 1.0
     assert ngram_f1("x y z w", "a b c d e") == 0.0
@@ -114,7 +124,7 @@ def test_prodops_eval_reports_both_labelled_sets_and_meets_the_tagging_targets()
         assert name in lines and lines[name].split()[-1] != "LOW", result.stdout
         assert " ok" in lines[name], lines[name]
     for name in ("situations, tune: concept recall", "situations, held-out: content-type accuracy",
-                 "project set: tag micro-precision"):
+                 "project set: tag micro-precision", "situations, held-out: second labeller agrees"):
         assert name in lines, result.stdout
     # --only measures some groups alone (the first two here), as the whole run measures them.
     some = run_prodops("eval", "--only", "dedup", "--only", "extraction").stdout.splitlines()

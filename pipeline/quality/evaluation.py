@@ -11,8 +11,10 @@ each beside its target.
   the two splits of data/eval/situations.yaml, written from situations, whose `held-out`
   split chose nothing): concept recall (a right concept among a product-ops page's tags), tag
   micro precision, recall and F1, tags per product-ops page, relevance AUC (product ops vs
-  not, where the set has both) and content-type accuracy, with the hits per type.
-- on data/eval/markup.yaml, markup-tune-2.yaml and markup-tune-3.yaml (whole pages of
+  not, where the set has both) and content-type accuracy, with the hits per type; and, per
+  split of the situations set, how often a second labeller's types agree with its own
+  (data/eval/situations-second-labels.yaml).
+- on data/eval/markup.yaml and the markup-tune-N.yaml sets (whole pages of
   others' sites, each with its type and what its markup says: specific, generic, misleading
   or none), per split: content-type accuracy with the hits per type and per kind of markup,
   each page read as a crawl reads it (extracted, its markup read, typed).
@@ -56,6 +58,7 @@ SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
 LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
 # A second situations set, all tune, by another hand (44 pages: pairs of a team's process
 # page and the post about how it went, a template and the post announcing it).
+SITUATIONS_SECOND_LABELS = PROJECT_DATA / "eval" / "situations-second-labels.yaml"
 SITUATIONS_2 = PROJECT_DATA / "eval" / "situations-2.yaml"
 # A third, all tune, by yet another hand: most of its guides and templates are a team's
 # pages written the way teams write them (processes in prose, runbooks, blank briefs).
@@ -296,6 +299,22 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     return figures
 
 
+def agreement_figures() -> list[Figure]:
+    """How often a second labeller, blind to the first, gave a situations page the same
+    content type (data/eval/situations-second-labels.yaml), per split: how far the first
+    labels are one judgement among others, which the classifier's accuracy there is
+    measured against alone."""
+    second = {item["url"]: item["type"] for item in
+              parse_yaml(SITUATIONS_SECOND_LABELS.read_text(encoding="utf-8"))["items"]}
+    figures = []
+    for split in ("tune", "held-out"):
+        items = LabelledSet(split, SITUATIONS, split).items()
+        agreed = sum(second.get(item["url"]) == item["type"] for item in items)
+        figures.append(Figure(f"situations, {split}: second labeller agrees", agreed / len(items), None,
+                              f"{agreed} of {len(items)} pages: two labellers' ceiling for content-type accuracy"))
+    return figures
+
+
 def hits_per(groups: dict[str, list[bool]]) -> str:
     """"article 39/40, book 1/1": the hits in each group, in the groups' order by name."""
     return ", ".join(f"{kind} {sum(hits)}/{len(hits)}" for kind, hits in sorted(groups.items()))
@@ -449,7 +468,8 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         "extraction": extraction_figures,
         "dedup": dedup_figures,
         "labelled": lambda: [figure for labelled in LABELLED_SETS
-                             for figure in labelled_figures(taxonomy, labelled, semantic, mapper)],
+                             for figure in labelled_figures(taxonomy, labelled, semantic, mapper)]
+        + agreement_figures(),
         "markup": lambda: markup_figures(taxonomy, mapper=mapper),
         "relevance": lambda: relevance_figures(taxonomy, semantic, mapper),
         "search": lambda: search_figures(taxonomy),
