@@ -833,3 +833,22 @@ def test_a_books_extract_or_edition_line_heads_its_pages():
     online = "Research Operations in Practice\nSecond edition · Noor Haddad and Callum Pryce · 2024\n" + PROSE
     assert kind("Research Operations in Practice", online) == "book"
     assert kind("3. The Intake Problem", chapter.replace(" · Extract", "")) == "article"  # a byline
+
+
+def test_a_page_that_ends_by_telling_its_reader_to_copy_it_or_opens_with_use_this_agenda_is_a_template():
+    scorer = ("Answer five questions about the release on the first tab. The sheet adds up the points and suggests "
+              "a tier.\nThe second tab lists what each tier needs.\n" + PROSE + "\nDuplicate it into your own drive "
+              "to start.\n")
+    assert kind("Launch tier scorer", scorer) == "template-toolkit"
+    assert kind("Launch tier scorer", scorer.replace("Duplicate it into your own drive to start.", "")) == "article"
+    agenda = "Use this agenda for a 90-minute quarterly roadmap review.\n" + PROSE
+    assert kind("Quarterly roadmap review agenda", agenda) == "template-toolkit"
+    # Following a process's page, or buying a book, is not copying a form.
+    assert kind("Launch date at risk", "Use this page when a launch may miss its date.\n" + PROSE) == "article"
+    assert kind("The Operating Layer", "The Operating Layer\nGet a copy\n" + PROSE) == "article"
+
+
+def test_an_instruction_may_follow_how_long_before_it_is_done():
+    plan = ("Twelve weeks out, decide who keeps the old price. Ten weeks out, test the new plans on last month's "
+            "invoices. Eight weeks out, tell account managers. Six weeks out, update the pricing page.\n")
+    assert kind("Landing a price change", plan) == "guide-playbook"

@@ -78,6 +78,7 @@ SITUATIONS_7 = PROJECT_DATA / "eval" / "situations-7.yaml"
 SITUATIONS_8 = PROJECT_DATA / "eval" / "situations-8.yaml"
 SITUATIONS_9 = PROJECT_DATA / "eval" / "situations-9.yaml"
 SITUATIONS_10 = PROJECT_DATA / "eval" / "situations-10.yaml"
+SITUATIONS_11 = PROJECT_DATA / "eval" / "situations-11.yaml"
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a fifteenth tune batch of the hard cases (no markup, misleading markup; the fifth
 # on the line between a guide, a template and an article; the sixth to the fifteenth kinds
@@ -225,6 +226,7 @@ LABELLED_SETS = (
     LabelledSet("situations 8, tune", SITUATIONS_8, "tune", targets=False, concepts=False),
     LabelledSet("situations 9, tune", SITUATIONS_9, "tune", targets=False, concepts=False),
     LabelledSet("situations 10, tune", SITUATIONS_10, "tune", targets=False, concepts=False),
+    LabelledSet("situations 11, tune", SITUATIONS_11, "tune", targets=False, concepts=False),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
 )

@@ -159,7 +159,7 @@ sight subtract multiply divide cut fold sew water wash dry fit tighten loosen sc
 wait light swap scrape hang ring phone lay trim clean label store wrap spread sand glue push pull
 tie thread sow prune dig heat boil chop slice season serve rinse soak drain whisk knead
 say sanitise sanitize wipe
-export merge tag work interview fix refresh split group link rank
+export merge tag work interview fix refresh split group link rank count
 """.split())
 
 
@@ -178,7 +178,7 @@ PHASE = re.compile(r"^\W{0,3}((step|stage|phase|day|week|month|quarter|part)s?\s
 # A time before an instruction: "Six weeks before the quarter, send teams the goals", "Two days
 # ahead, share the pre-read", "Every Monday, review the list".
 TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|months?|quarters?)\s+"
-                        r"(before|after|ahead|into)\b[^,]{0,40}|(each|every)\s+\w+(\s+\w+)?),\s+", re.IGNORECASE)
+                        r"(before|after|ahead|into|out)\b[^,]{0,40}|(each|every)\s+\w+(\s+\w+)?),\s+", re.IGNORECASE)
 
 
 def _instructs(sentence: str) -> bool:
@@ -420,22 +420,32 @@ TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|comp
                          r"|month|year|owner|title|version|initiative|person)( name| date)?[\]}>]", re.IGNORECASE)
 
 
-# A page that opens by telling its reader to copy it is the thing to copy: "Make a copy and
-# replace the grey text", "Copy this document, give it the incident number ...", "Duplicate
-# this outline into a new deck" (its instructions are how to fill the copy in, not a guide's).
-COPY_ME = re.compile(r"\W{0,3}(please\s+)?((make|save|take|grab) (a|your own) copy\b|(copy|duplicate|clone) "
-                     r"(this|the) (page|doc|document|sheet|spreadsheet|template|outline|board|file|deck|form"
-                     r"|checklist|canvas|list|agenda|brief|plan|table|workbook)\b)", re.IGNORECASE)
+# A page that tells its reader, where it opens or where it ends, to copy it or use it as it
+# is, is the thing to copy: "Make a copy and replace the grey text", "Copy this document,
+# give it the incident number ...", "Use this agenda for a 90-minute review", "Duplicate it
+# into your own drive to start." (its instructions are how to fill the copy in, not a guide's).
+# (Using a page, "Use this page when a launch may slip", is following a process; getting a
+# copy, "Get a copy", is buying a book.)
+FILLED_IN = (r"(sheet|spreadsheet|template|outline|board|deck|form|checklist|canvas|agenda|workbook|worksheet|tracker"
+             r"|scorecard|kit)")
+COPY_ME = re.compile(rf"\W{{0,3}}(please\s+)?((make|save|take|grab) (a|your own) copy\b|(copy|duplicate|clone) "
+                     rf"((this|the) ({FILLED_IN}|page|doc|document|file|brief|plan|table)|it)\b"
+                     rf"|use this {FILLED_IN}\b)",
+                     re.IGNORECASE)
+CLOSING_LINES = 3
 
 
-def copy_me(title: str | None, head: str) -> bool:
-    """Whether a text opens by telling its reader to copy the page (COPY_ME): a sentence
-    that begins one of its opening lines (the title's own line skipped)."""
-    if "copy" not in head.lower() and "duplicate" not in head.lower() and "clone" not in head.lower():
+def copy_me(title: str | None, text: str) -> bool:
+    """Whether a text tells its reader to copy the page or use it as it is (COPY_ME): a
+    sentence that begins one of its opening lines (the title's own line skipped) or one of
+    its CLOSING_LINES last lines."""
+    head, tail = text[:HEAD_CHARS], text[-HEAD_CHARS:]
+    if not any(word in part.lower() for part in (head, tail) for word in ("copy", "duplicate", "clone", "use this")):
         return False
     lines = [line.strip() for line in _opening_lines(head).splitlines() if line.strip()]
     if lines and title and lines[0] == title.strip():
         lines = lines[1:]
+    lines += [line.strip() for line in tail.splitlines() if line.strip()][-CLOSING_LINES:]
     return any(COPY_ME.match(sentence) for line in lines for sentence in SENTENCE.split(line)[:2])
 
 
@@ -972,7 +982,7 @@ class Cues(NamedTuple):
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
         scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
-        copied = "template-toolkit" in present and copy_me(title, head)
+        copied = "template-toolkit" in present and copy_me(title, text or "")
         if copied:
             scores["template-toolkit"] += FORM_SCORE
         elif "guide-playbook" in present:
