@@ -852,3 +852,12 @@ def test_an_instruction_may_follow_how_long_before_it_is_done():
     plan = ("Twelve weeks out, decide who keeps the old price. Ten weeks out, test the new plans on last month's "
             "invoices. Eight weeks out, tell account managers. Six weeks out, update the pricing page.\n")
     assert kind("Landing a price change", plan) == "guide-playbook"
+
+
+def test_a_stations_listen_again_page_is_an_episode_and_two_named_days_an_events():
+    again = "Down the Allotment\nSaturday 12 April 2025, 9am\nAvailable for 28 days after broadcast.\n" + PROSE
+    assert kind("Down the Allotment", again) == "podcast-episode"
+    assert kind("Down the Allotment", again.replace("after broadcast", "after the show")) != "podcast-episode"
+    congress = "Spring Congress 2025\nSaturday 5 and Sunday 6 April 2025 at the Guildhall.\n" + PROSE
+    assert kind("Spring Congress 2025", congress) == "event-conference"
+    assert kind("Spring Congress 2025", congress.replace("Saturday 5 and Sunday 6 April", "5 April")) == "article"

@@ -90,7 +90,7 @@ MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
                                  "markup-tune-8.yaml", "markup-tune-9.yaml", "markup-tune-10.yaml",
                                  "markup-tune-11.yaml", "markup-tune-12.yaml", "markup-tune-13.yaml",
                                  "markup-tune-14.yaml", "markup-tune-15.yaml", "markup-tune-16.yaml",
-                                 "markup-tune-17.yaml"))
+                                 "markup-tune-17.yaml", "markup-tune-18.yaml"))
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {

@@ -675,6 +675,9 @@ EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?fro
 # A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
 # with Tom Aske", "48. Intake forms nobody fills in (with Priya Raman)".
 GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\w'’-]+){1,2}\)?\s*$")
+# A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
+# September", "Available for 28 days after broadcast", "In this week's programme:".
+BROADCAST = re.compile(r"\b(first broadcast|after broadcast|listen again|in this week's programme)\b", re.IGNORECASE)
 # An audio file offered where a page begins: "Download (MP3, 36 MB)", "Listen: episode.m4a".
 AUDIO_FILE = re.compile(r"\b(mp3|m4a|aac|ogg)\b", re.IGNORECASE)
 
@@ -748,7 +751,7 @@ MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|s
          r"|nov(ember)?|dec(ember)?)")
 WEEKDAY = r"((mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?,?\s+)"
 DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
-DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to)\s*{DAY}\s+{MONTH}\b"
+DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to|and)\s*{DAY}\s+{MONTH}\b"
                        rf"|\b{MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-)\s*\d{{1,2}}(st|nd|rd|th)?\b(?![\d:.])",
                        re.IGNORECASE)
 # A date an event's hours are on: "Saturday 14 June", "June 14", "14/06/2025", "tonight" (a
@@ -804,7 +807,7 @@ ISBN = re.compile(r"\bISBN(-1[03])?:?\s*(97[89][- ]?)?\d{1,5}[- ]?\d{1,7}[- ]?\d
 # 120 mm |", "Binding: Paperback", its pages on a line of their own ("| Extent | 448 pages |").
 FORMAT_LINE = re.compile(rf"^\W{{0,3}}((format|binding|edition)\W{{1,5}})?{BINDING}\b", re.IGNORECASE | re.MULTILINE)
 REPORT_LENGTH = 8  # pages: a report's, not a form's or a leaflet's
-SPAN_HINT = re.compile(r"\d\s*(st|nd|rd|th|[ap]\.?m\.?)?\s*(–|—|-|to\b)", re.IGNORECASE)  # what every span has
+SPAN_HINT = re.compile(r"\d\s*(st|nd|rd|th|[ap]\.?m\.?)?\s*(–|—|-|to\b|and\b)", re.IGNORECASE)  # what every span has
 OPENING_LINES = 4
 OPENING_LINE_CHARS = 200  # a line of details is short; a feed's text may have no line breaks
 HEAD_CHARS = 1_000  # a page's details (format, length, date) come before its body
@@ -855,8 +858,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
 def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
     """Whether a show's episode shows in its details: its number in its title or its
     opening line (the line after the title where the text repeats it) (EPISODE_NUMBER,
-    EPISODE_LINE), a guest named at the end of its title (GUEST), or an audio file offered
-    in its opening lines (AUDIO_FILE)."""
+    EPISODE_LINE), a guest named at the end of its title (GUEST), a broadcast's lines
+    (BROADCAST) or an audio file offered in its opening lines (AUDIO_FILE)."""
     first, _, rest = head.partition("\n")
     opening = (rest.partition("\n")[0] if title and first.strip() == title.strip() else first)[:OPENING_LINE_CHARS]
     if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening) or EPISODE_LINE.match(opening):
@@ -864,6 +867,8 @@ def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
     if title and GUEST.search(title):
         return True
     lowered = opening_lines.lower()
+    if ("broadcast" in lowered or "listen again" in lowered or "programme" in lowered) and BROADCAST.search(head):
+        return True
     return any(kind in lowered for kind in ("mp3", "m4a", "aac", "ogg")) and bool(AUDIO_FILE.search(opening_lines))
 
 
