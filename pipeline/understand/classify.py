@@ -175,6 +175,10 @@ SEQUENCE = frozenset("then first second third fourth next finally lastly now als
 # four: fix it visibly", "Day 2 - pair with a buddy".
 PHASE = re.compile(r"^\W{0,3}((step|stage|phase|day|week|month|quarter|part)s?\s+[\w-]+(\s+(and|to|&)\s+[\w-]+)?"
                    r"|(first|final|last|next)\s+(step|stage|phase|day|week|month|quarter))\s*[:–—-]\s+", re.IGNORECASE)
+PHASE_WORDS = frozenset("step stage phase day week month quarter part first final last next".split()) | frozenset(
+    "steps stages phases days weeks months quarters parts".split())
+TIMED_WORDS = frozenset("a an one two three four five six seven eight nine ten eleven twelve few several each every"
+                        .split())
 # A time before an instruction: "Six weeks before the quarter, send teams the goals", "Two days
 # ahead, share the pre-read", "Every Monday, review the list".
 TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|months?|quarters?)\s+"
@@ -185,9 +189,14 @@ def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
     imperative (after "please", or after a leading clause of purpose or condition up to
     its comma), or speaks to "you"."""
-    sentence = TIMED_LEAD.sub("", PHASE.sub("", sentence, count=1), count=1)
     words = sentence.split(maxsplit=1)
     first = words[0].strip("\"'“(").lower() if words else ""
+    # A phase's label or a time before the instruction (PHASE, TIMED_LEAD), looked for only
+    # where its first word could open one: a pattern tried on every sentence costs more.
+    if first in PHASE_WORDS or first in TIMED_WORDS or first.isdigit():
+        sentence = TIMED_LEAD.sub("", PHASE.sub("", sentence, count=1), count=1)
+        words = sentence.split(maxsplit=1)
+        first = words[0].strip("\"'“(").lower() if words else ""
     if first.rstrip(",") in SEQUENCE and len(words) > 1:
         words = words[1].split(maxsplit=1)
         first = words[0].strip("\"'“(").lower()
@@ -440,7 +449,8 @@ def copy_me(title: str | None, text: str) -> bool:
     sentence that begins one of its opening lines (the title's own line skipped) or one of
     its CLOSING_LINES last lines."""
     head, tail = text[:HEAD_CHARS], text[-HEAD_CHARS:]
-    if not any(word in part.lower() for part in (head, tail) for word in ("copy", "duplicate", "clone", "use this")):
+    lowered = f"{head}\n{tail}".lower()
+    if not any(word in lowered for word in ("copy", "duplicate", "clone", "use this")):
         return False
     lines = [line.strip() for line in _opening_lines(head).splitlines() if line.strip()]
     if lines and title and lines[0] == title.strip():
