@@ -861,3 +861,11 @@ def test_a_stations_listen_again_page_is_an_episode_and_two_named_days_an_events
     congress = "Spring Congress 2025\nSaturday 5 and Sunday 6 April 2025 at the Guildhall.\n" + PROSE
     assert kind("Spring Congress 2025", congress) == "event-conference"
     assert kind("Spring Congress 2025", congress.replace("Saturday 5 and Sunday 6 April", "5 April")) == "article"
+
+
+def test_two_of_a_reports_sections_make_a_findings_page():
+    findings = ("In 2024 we measured how much of the city is covered by tree canopy.\nKey findings\n"
+                "- Canopy covers 17.8% of the city.\n- Most of the loss was on private land.\nHow we measured it\n"
+                "We classified 5,000 random points as tree or non-tree.\n")
+    assert kind("Tree canopy assessment 2024", findings + PROSE) == "whitepaper-report"
+    assert kind("Tree canopy assessment 2024", findings.replace("How we measured it\n", "") + PROSE) == "article"

@@ -791,11 +791,12 @@ CONTENTS_LINES = 2
 # "Suggested citation". Three of them make a report's page (a post's "Introduction" and
 # "Conclusion" are any essay's).
 REPORT_SECTION = re.compile(r"^\W{0,3}(\d{1,2}(\.\d{1,2})*\.?\s+)?(?P<section>key (findings|points|messages)|summary"
-                            r"|executive summary|methods|methodology"
+                            r"|executive summary|methods?|methodology|headlines|headline (results|findings|figures)"
+                            r"|main findings|how we (measured|did|ran) (it|this|the study|the survey)"
                             r"|results|findings|discussion|recommendations|limitations|appendix|appendices"
                             r"|suggested citation|how to cite|data sources|(\w+ )?conclusions)\W{0,3}(:[^\n]*)?$",
                             re.IGNORECASE | re.MULTILINE)
-REPORT_SECTIONS = 3
+REPORT_SECTIONS = 2
 # A length in pages as details give it, "312 pages", "| Pages | 22 |". A report's: eight
 # pages or more beside its format, "| Format | PDF, 2.4 MB |", "Length - 64 pages ...
 # Download PDF" (a form's "(PDF, 2 pages)" is short). A book's: beside its binding on one
