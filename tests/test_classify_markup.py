@@ -869,3 +869,11 @@ def test_two_of_a_reports_sections_make_a_findings_page():
                 "We classified 5,000 random points as tree or non-tree.\n")
     assert kind("Tree canopy assessment 2024", findings + PROSE) == "whitepaper-report"
     assert kind("Tree canopy assessment 2024", findings.replace("How we measured it\n", "") + PROSE) == "article"
+
+
+def test_a_length_in_weeks_beside_a_price_is_a_courses_details():
+    course = "Throwing on the Wheel\nWednesdays, 23 April to 25 June (10 weeks) · 6.30pm–9pm\n£245 · 3 places left\n"
+    assert kind("Throwing on the Wheel: Beginners", course + PROSE) == "course"
+    assert kind("Throwing on the Wheel: Beginners", course.replace(" (10 weeks)", "") + PROSE) != "course"
+    sprint = "We ran a six-week sprint on pricing.\nIt cost us £2,000 in credits.\n"  # a story's weeks
+    assert kind("What a pricing sprint taught us", sprint + PROSE) == "article"

@@ -685,6 +685,13 @@ EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?fro
 # A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
 # with Tom Aske", "48. Intake forms nobody fills in (with Priya Raman)".
 GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\w'’-]+){1,2}\)?\s*$")
+# A course's details where its page opens: a length in weeks, sessions or evenings ("Six-week
+# online cohort", "(10 weeks, no session 28 May)", "· eight evenings", as a line of details gives
+# it, not a story's "We ran a six-week sprint") beside a price or its places ("£245", "30 places
+# · 11 left"): a course runs for weeks, an event for a day or two.
+COURSE_LENGTH = re.compile(r"(^\W{0,3}|[(·|]\s*)(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+                           r"[- ](weeks?|sessions|evenings|mornings|lessons|classes)\b", re.IGNORECASE | re.MULTILINE)
+PRICE_OR_PLACES = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b", re.IGNORECASE)
 # A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
 # September", "Available for 28 days after broadcast", "In this week's programme:".
 BROADCAST = re.compile(r"\b(first broadcast|after broadcast|listen again|in this week's programme)\b", re.IGNORECASE)
@@ -857,6 +864,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
+    if COURSE_LENGTH.search(opening_lines) and PRICE_OR_PLACES.search(opening_lines):
+        scores["course"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
         scores["guide-playbook"] += 3
     if any(len(set(PLAYER.findall(line[0]))) >= PLAYERS for line in LISTEN_LINE.finditer(head)):
