@@ -394,6 +394,16 @@ def test_a_node_for_a_thing_the_page_mentions_does_not_type_it():
     assert read_markup(load_html(page(head=json_ld(main), title=title)), url) == ["json-ld:WebPage", "json-ld:Event"]
 
 
+def test_a_node_named_by_the_part_of_the_title_before_the_sites_name_is_the_pages():
+    from pipeline.understand.markup import describes_another_thing
+
+    book = {"@type": "Book", "name": "Operating Rhythm: Building Product Operations That Scale"}
+    url = "https://press.example/catalog/operating-rhythm"
+    assert not describes_another_thing(book, url, ["Operating Rhythm | Harbourline Press"])
+    assert describes_another_thing(book, url, ["Spring catalogue | Harbourline Press"])
+    assert describes_another_thing(book, url, ["Home | Operating"])  # one word is no name
+
+
 @pytest.mark.parametrize("address", [
     "https://www.essays.example/2025/opscon-notes/#event",  # www., a fragment: the same page
     "http://essays.example/2025/opscon-notes",  # another scheme, no trailing slash

@@ -79,7 +79,10 @@ def describes_another_thing(node: dict, page_url: str | None, titles: list[str])
     """True for a JSON-LD node about something the page mentions rather than the page: it
     gives addresses (`url`, `@id`, `mainEntityOfPage`) and none is the page's; or it gives
     none (or `page_url` is None) and its name (`name`, `headline` or `title`) shares at most
-    half its words with each of the page's titles (<title>, og:title). An address of the
+    half its words with each of the page's titles (<title>, og:title), and no part of a
+    title between separators (`_title_parts`) has more than half its words in the name (a
+    book's full name, "Operating Rhythm: Building Product Operations That Scale", on its page
+    "Operating Rhythm | Harbourline Press"). An address of the
     page's decides alone (an editor's headline may differ from the title); a node with
     neither an address nor a name is the page's."""
     if page_url:
@@ -91,7 +94,20 @@ def describes_another_thing(node: dict, page_url: str | None, titles: list[str])
     name_words = _words(names[0]) if names else set()
     if not name_words or not titles:
         return False
+    if any(len(name_words & words) * 2 > len(words) for words in _title_parts(titles)):
+        return False  # a title names the node ("Operating Rhythm | Harbourline Press", its Book's full name)
     return all(len(name_words & _words(title)) * 2 <= len(name_words) for title in titles)
+
+
+TITLE_SEPARATOR = re.compile(r"\s+[|–—·:-]\s+|:\s+")
+LEAST_PART_WORDS = 2  # a part of a title that may name a node: not a lone "Home" or "Blog"
+
+
+def _title_parts(titles: list[str]) -> list[set[str]]:
+    """The words of each part of the titles between separators ("Operating Rhythm" of
+    "Operating Rhythm | Harbourline Press"), of LEAST_PART_WORDS words or more."""
+    return [words for title in titles for part in TITLE_SEPARATOR.split(title)
+            if len(words := _words(part)) >= LEAST_PART_WORDS]
 
 
 def json_ld_types(scripts: list[str], page_url: str | None = None, titles: list[str] | None = None) -> list[str]:
