@@ -884,6 +884,29 @@ def test_two_of_a_reports_sections_make_a_findings_page():
 def test_a_length_in_weeks_beside_a_price_is_a_courses_details():
     course = "Throwing on the Wheel\nWednesdays, 23 April to 25 June (10 weeks) · 6.30pm–9pm\n£245 · 3 places left\n"
     assert kind("Throwing on the Wheel: Beginners", course + PROSE) == "course"
-    assert kind("Throwing on the Wheel: Beginners", course.replace(" (10 weeks)", "") + PROSE) != "course"
+    one_evening = course.replace(" (10 weeks)", "").replace("Wednesdays, 23 April to 25 June", "Wednesday 23 April")
+    assert kind("Throwing on the Wheel: Beginners", one_evening + PROSE) != "course"
     sprint = "We ran a six-week sprint on pricing.\nIt cost us £2,000 in credits.\n"  # a story's weeks
     assert kind("What a pricing sprint taught us", sprint + PROSE) == "article"
+
+
+def test_sessions_on_a_weekday_over_dates_are_a_courses():
+    sessions = "Tracing Your Family History\nWhen: Thursdays 6, 13, 20, 27 November, 2pm–3.30pm\nWhere: online\n"
+    assert kind("Tracing Your Family History: five online sessions", sessions + PROSE) == "course"
+    office = "Office hours\nThursdays 14:00 to 14:50, room 2.14\n"  # a routine's weekday, no dates
+    assert kind("Office hours", office + PROSE) != "course"
+
+
+def test_a_summary_of_findings_heads_a_reports_page_and_a_review_line_an_article():
+    evaluation = ("Published 14 November 2024 · Corporate publications\nThe board asked for an evaluation.\n"
+                  "Summary of findings\n- Programmes fell from 61 to 34.\nMethod in brief\nWe read the minutes.\n")
+    assert kind("Evaluation of the PMO pilot", evaluation + PROSE) == "whitepaper-report"
+    review = "Review: The Operating Layer, by Hannelore Voss\n" + PROSE
+    assert typed(page(head=json_ld({"@type": "Book", "name": "The Operating Layer"}), title="The Operating Layer",
+                      body=review), "https://notes.example/2025/01/review")[0] == "article"
+
+
+def test_a_newsletters_numbered_issue_is_no_episode():
+    issue = "#142: Do certificates matter?\nIssue 142 · 22 July 2025 · by Ezra Lindqvist\n" + PROSE
+    assert kind("#142: Do certificates matter?", issue) == "article"
+    assert kind("#142: Do certificates matter?", issue.replace("Issue 142 · ", "")) == "podcast-episode"

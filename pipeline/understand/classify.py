@@ -596,7 +596,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, url, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
-    if REVIEWING.search(title or ""):
+    if REVIEWING.search(title or "") or reviewing_line(title, text):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     if decision.content_type in TOLD_IN_FIRST_PERSON:
         return decision
@@ -605,6 +605,15 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     if RECOUNTING.search(title or ""):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     return decision
+
+
+def reviewing_line(title: str | None, text: str | None) -> bool:
+    """Whether a text's opening line (the one after its title's own) heads a review
+    (REVIEWING: "Review: The Operating Layer, by Hannelore Voss")."""
+    lines = [line.strip() for line in (text or "")[:HEAD_CHARS].splitlines()[:2] if line.strip()]
+    if lines and title and lines[0] == title.strip():
+        lines = lines[1:]
+    return bool(lines) and bool(REVIEWING.match(lines[0][:OPENING_LINE_CHARS]))
 
 
 def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[str, ...],
@@ -682,6 +691,8 @@ EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?fro
                      r"|^\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
                      r" edition)\s*[·|,]",
                      re.MULTILINE)
+# A newsletter's issue, numbered as a show's episodes are: "Issue 142 · 22 July 2025".
+NEWSLETTER_ISSUE = re.compile(r"\bissue\s*#?\d+\b", re.IGNORECASE)
 # A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
 # with Tom Aske", "48. Intake forms nobody fills in (with Priya Raman)".
 GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\w'’-]+){1,2}\)?\s*$")
@@ -691,7 +702,8 @@ GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\
 # · 11 left"): a course runs for weeks, an event for a day or two.
 COURSE_LENGTH = re.compile(r"(^\W{0,3}|[(·|]\s*)(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                            r"[- ](weeks?|sessions|evenings|mornings|lessons|classes)\b", re.IGNORECASE | re.MULTILINE)
-PRICE_OR_PLACES = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b", re.IGNORECASE)
+PRICE_OR_PLACES = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b|^\W{0,3}free\s*$",
+                             re.IGNORECASE | re.MULTILINE)
 # A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
 # September", "Available for 28 days after broadcast", "In this week's programme:".
 BROADCAST = re.compile(r"\b(first broadcast|after broadcast|listen again|in this week's programme)\b", re.IGNORECASE)
@@ -766,6 +778,10 @@ START_TIME = re.compile(rf"{HOUR}\s+(start|kick-?off)\b|\b(starts?|start time|ki
 # found from its first day's number: a weekday before it changes nothing.)
 MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
          r"|nov(ember)?|dec(ember)?)")
+# Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
+# November": a course's (a routine's weekdays come with hours, no dates: `routine`).
+WEEKLY_SESSIONS = re.compile(rf"\b(mon|tues|wednes|thurs|fri|satur|sun)days\b,?\s+(from\s+)?\d{{1,2}}(st|nd|rd|th)?"
+                             rf"(,?\s+\d{{1,2}})*\s+{MONTH}\b", re.IGNORECASE)
 WEEKDAY = r"((mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?,?\s+)"
 DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
 DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to|and)\s*{DAY}\s+{MONTH}\b"
@@ -798,7 +814,8 @@ CONTENTS_LINES = 2
 # "Suggested citation". Three of them make a report's page (a post's "Introduction" and
 # "Conclusion" are any essay's).
 REPORT_SECTION = re.compile(r"^\W{0,3}(\d{1,2}(\.\d{1,2})*\.?\s+)?(?P<section>key (findings|points|messages)|summary"
-                            r"|executive summary|methods?|methodology|headlines|headline (results|findings|figures)"
+                            r"|executive summary|methods?( in brief| and data| note)?|methodology( note)?|headlines"
+                            r"|headline (results|findings|figures)|summary of (findings|results)"
                             r"|main findings|how we (measured|did|ran) (it|this|the study|the survey)"
                             r"|results|findings|discussion|recommendations|limitations|appendix|appendices"
                             r"|suggested citation|how to cite|data sources|(\w+ )?conclusions)\W{0,3}(:[^\n]*)?$",
@@ -864,7 +881,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
-    if COURSE_LENGTH.search(opening_lines) and PRICE_OR_PLACES.search(opening_lines):
+    if COURSE_LENGTH.search(opening_lines) and PRICE_OR_PLACES.search(opening_lines) or (
+            "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)):
         scores["course"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
         scores["guide-playbook"] += 3
@@ -878,15 +896,17 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
 def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
     """Whether a show's episode shows in its details: its number in its title or its
     opening line (the line after the title where the text repeats it) (EPISODE_NUMBER,
-    EPISODE_LINE), a guest named at the end of its title (GUEST), a broadcast's lines
-    (BROADCAST) or an audio file offered in its opening lines (AUDIO_FILE)."""
+    EPISODE_LINE; not a newsletter's issue, NEWSLETTER_ISSUE), a guest named at the end of
+    its title (GUEST), a broadcast's lines (BROADCAST) or an audio file offered in its
+    opening lines (AUDIO_FILE)."""
     first, _, rest = head.partition("\n")
     opening = (rest.partition("\n")[0] if title and first.strip() == title.strip() else first)[:OPENING_LINE_CHARS]
-    if EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening) or EPISODE_LINE.match(opening):
+    lowered = opening_lines.lower()
+    numbered = EPISODE_NUMBER.search(title or "") or EPISODE_NUMBER.search(opening) or EPISODE_LINE.match(opening)
+    if numbered and not ("issue" in lowered and NEWSLETTER_ISSUE.search(opening_lines)):
         return True
     if title and GUEST.search(title):
         return True
-    lowered = opening_lines.lower()
     if ("broadcast" in lowered or "listen again" in lowered or "programme" in lowered) and BROADCAST.search(head):
         return True
     return any(kind in lowered for kind in ("mp3", "m4a", "aac", "ogg")) and bool(AUDIO_FILE.search(opening_lines))
