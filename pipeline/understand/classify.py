@@ -811,8 +811,9 @@ CONTENTS_LINE = re.compile(r"^\W{0,3}(?P<section>(part|chapter)\s+(\d{1,2}|[ivx]
                            r"\s*[,:.–—-]", re.IGNORECASE | re.MULTILINE)
 CONTENTS_LINES = 2
 # A report's sections, as a publication heads them: "Key points", "Methods", "Recommendations",
-# "Suggested citation". Three of them make a report's page (a post's "Introduction" and
-# "Conclusion" are any essay's).
+# "Suggested citation", and as a findings page does: "Headlines", "Summary of findings",
+# "Method in brief", "How we measured it". Two of them make a report's page (a post's
+# "Introduction" and "Conclusion" are any essay's, and no section here).
 REPORT_SECTION = re.compile(r"^\W{0,3}(\d{1,2}(\.\d{1,2})*\.?\s+)?(?P<section>key (findings|points|messages)|summary"
                             r"|executive summary|methods?( in brief| and data| note)?|methodology( note)?|headlines"
                             r"|headline (results|findings|figures)|summary of (findings|results)"
