@@ -38,7 +38,19 @@ event-conference (hours that come round again, "every Monday at 9:30", "Thursday
 toward guide-playbook, and so does a page of a team's documentation, a wiki's, a
 handbook's, a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, and a
 title that says how a team does a thing over a text told in the present: "How we tier
-launches", HOW_WE_DO). The best type wins if it scores 3 or more (a tie goes to a type the
+launches", HOW_WE_DO). More forms of the same kind: a page that tells its reader where it
+opens or ends to copy it ("Make a copy ...", "Duplicate it into your own drive", "Use this
+agenda ...": COPY_ME) scores 4 toward template-toolkit and its instructions nothing toward
+guide-playbook; an instruction may follow its phase's label or its time ("Week one: ...",
+"Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a guest
+named at the end of its title, an audio file or a station's listen-again lines where it
+opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
+(`episode_details`); a book in its excerpt's or edition's line (EXCERPT); a course in a
+length in weeks beside a price or places, or sessions on a weekday over dates
+(COURSE_LENGTH, WEEKLY_SESSIONS), 3 each; a label over the title ("Playbook · Sales
+operations") names the page as a phrase in which it names itself does; and news of someone
+else's study ("according to a report published Tuesday by ...": ABOUT_A_STUDY) loses its
+report's words, which are the study's. The best type wins if it scores 3 or more (a tie goes to a type the
 text shows over one a folder of the address alone gives); otherwise `article`. (Static
 word embeddings were tried for the type and found no better than chance on the tune split:
 they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
@@ -66,7 +78,8 @@ Last, a text told in the first person singular (PERSONAL_SHARE) is an article, w
 markup or cues say: someone's account of the course she took or the conference he went to
 carries the course's or the conference's words and, often, its markup. So is a page whose
 title recounts or reports ("Review: ...", "Notes from ...", "..., survey finds", "Why we
-built ...": REVIEWING, RECOUNTING). Books, episodes and talks are exempt but from a review's
+built ...": REVIEWING, RECOUNTING), or whose first line under the title is a review's
+("Review: The Operating Layer, by ..."). Books, episodes and talks are exempt but from a review's
 title: their own pages speak so (an author presenting her book, a transcript) and their
 titles may recount.
 """
