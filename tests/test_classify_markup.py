@@ -910,3 +910,15 @@ def test_a_newsletters_numbered_issue_is_no_episode():
     issue = "#142: Do certificates matter?\nIssue 142 · 22 July 2025 · by Ezra Lindqvist\n" + PROSE
     assert kind("#142: Do certificates matter?", issue) == "article"
     assert kind("#142: Do certificates matter?", issue.replace("Issue 142 · ", "")) == "podcast-episode"
+
+
+def test_a_plural_term_defined_in_the_singular_six_weekdays_and_how_we_do_it_after_a_colon():
+    accruals = ("A · Accounting period · Accruals\nAccruals\nAn accrual is an expense that belongs to a period.\n"
+                + PROSE)
+    assert kind("Accruals", accruals) == "glossary-entry"
+    cohort = "Outcome Roadmaps\nSix Thursdays · 2 October to 6 November · 17:00-19:00 · €890\n" + PROSE
+    assert kind("Outcome Roadmaps", cohort) == "course"
+    procedure = ("The system makes a count list each morning. A-class items are counted every two weeks. Any "
+                 "location with a short pick is added.\nCounting\n- The counter scans the location label.\n")
+    assert kind("Cycle counting at Brookside: how we do it", procedure) == "guide-playbook"
+    assert kind("Cycle counting at Brookside", procedure) == "article"

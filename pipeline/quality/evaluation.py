@@ -92,7 +92,7 @@ MARKUP_SETS = tuple(PROJECT_DATA / "eval" / name
                                  "markup-tune-11.yaml", "markup-tune-12.yaml", "markup-tune-13.yaml",
                                  "markup-tune-14.yaml", "markup-tune-15.yaml", "markup-tune-16.yaml",
                                  "markup-tune-17.yaml", "markup-tune-18.yaml", "markup-tune-19.yaml",
-                                 "markup-tune-20.yaml"))
+                                 "markup-tune-20.yaml", "markup-tune-21.yaml", "markup-tune-22.yaml"))
 # A second held-out set of whole pages, written after four of markup.yaml's held-out pages were
 # seen by mistake: never looked at item by item.
 MARKUP_2 = PROJECT_DATA / "eval" / "markup-2.yaml"

@@ -268,12 +268,15 @@ def definition_score(title: str | None, text: str | None) -> int:
     term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
     if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
         return 0
+    # A plural title's term defined in the singular: "Accruals", "An accrual is ...".
+    terms = (term, term[:-1]) if term.endswith("s") and not term.endswith("ss") else (term,)
     lines = [line.strip().lower() for line in (text or "").splitlines()[:DEFINITION_LINES + 1]]
     for line, following in zip(lines, lines[1:] + [""]):
         line = LEADING_ARTICLE.sub("", line, count=1) if not term.startswith(("a ", "an ", "the ")) else line
-        if line.startswith(term) and (defined := DEFINING.match(line[len(term):])) and not (
-                LASTING.match(line, len(term) + defined.end())
-                or line[len(term) + defined.end():].lstrip().startswith("[")):  # a blank: "PRD: [Feature name]"
+        if any(line.startswith(word) and (defined := DEFINING.match(line[len(word):])) and not (
+                LASTING.match(line, len(word) + defined.end())
+                or line[len(word) + defined.end():].lstrip().startswith("["))  # a blank: "PRD: [Feature name]"
+               for word in terms):
             return 4
         if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
             return 4
@@ -714,7 +717,8 @@ GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\
 # it, not a story's "We ran a six-week sprint") beside a price or its places ("£245", "30 places
 # · 11 left"): a course runs for weeks, an event for a day or two.
 COURSE_LENGTH = re.compile(r"(^\W{0,3}|[(·|]\s*)(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-                           r"[- ](weeks?|sessions|evenings|mornings|lessons|classes)\b", re.IGNORECASE | re.MULTILINE)
+                           r"[- ](weeks?|sessions|evenings|mornings|lessons|classes|(mon|tues|wednes|thurs|fri|satur"
+                           r"|sun)days)\b", re.IGNORECASE | re.MULTILINE)
 PRICE_OR_PLACES = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b|^\W{0,3}free\s*$",
                              re.IGNORECASE | re.MULTILINE)
 # A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
@@ -958,8 +962,8 @@ def routine(head: str) -> bool:
 def how_we_do(title: str | None, body: str) -> bool:
     """Whether a title says how a team does a thing (HOW_WE_DO) over a text told in the
     present (under PAST_SHARE of its sentences in the past: TOLD_IN_THE_PAST)."""
-    if not (title and HOW_WE_DO.match(title)):
-        return False
+    if not (title and (HOW_WE_DO.match(title) or HOW_WE_DO.match(title.rpartition(": ")[2]))):
+        return False  # "How we tier launches", "Cycle counting at Brookside: how we do it"
     sentences = [sentence for sentence in SENTENCE.split(body) if sentence.strip()]
     return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)
 
