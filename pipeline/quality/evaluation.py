@@ -315,8 +315,9 @@ def agreement_figures() -> list[Figure]:
     second = {item["url"]: item["type"] for item in
               parse_yaml(SITUATIONS_SECOND_LABELS.read_text(encoding="utf-8"))["items"]}
     figures = []
+    every = LabelledSet("situations", SITUATIONS).items()
     for split in ("tune", "held-out"):
-        items = LabelledSet(split, SITUATIONS, split).items()
+        items = [item for item in every if item.get("split") == split]
         agreed = sum(second.get(item["url"]) == item["type"] for item in items)
         figures.append(Figure(f"situations, {split}: second labeller agrees", agreed / len(items), None,
                               f"{agreed} of {len(items)} pages: two labellers' ceiling for content-type accuracy"))

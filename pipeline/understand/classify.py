@@ -445,6 +445,13 @@ TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|comp
                          r"|month|year|owner|title|version|initiative|person)( name| date)?[\]}>]", re.IGNORECASE)
 
 
+def _under_title(title: str | None, lines: list[str]) -> list[str]:
+    """The non-blank lines of a text's opening, stripped, less the first where it is the
+    title's own (extraction often repeats the title as the text's first line)."""
+    kept = [line.strip() for line in lines if line.strip()]
+    return kept[1:] if kept and title and kept[0] == title.strip() else kept
+
+
 # A page that tells its reader, where it opens or where it ends, to copy it or use it as it
 # is, is the thing to copy: "Make a copy and replace the grey text", "Copy this document,
 # give it the incident number ...", "Use this agenda for a 90-minute review", "Duplicate it
@@ -468,9 +475,7 @@ def copy_me(title: str | None, text: str) -> bool:
     lowered = f"{head}\n{tail}".lower()
     if not any(word in lowered for word in ("copy", "duplicate", "clone", "use this")):
         return False
-    lines = [line.strip() for line in _opening_lines(head).splitlines() if line.strip()]
-    if lines and title and lines[0] == title.strip():
-        lines = lines[1:]
+    lines = _under_title(title, _opening_lines(head).splitlines())
     lines += [line.strip() for line in tail.splitlines() if line.strip()][-CLOSING_LINES:]
     return any(COPY_ME.match(sentence) for line in lines for sentence in SENTENCE.split(line)[:2])
 
@@ -548,9 +553,7 @@ class TypeIndex:
         programme for people new to product operations." -> course), or None: a sentence
         of its first lines (the title's own line skipped), whole, of INTRODUCTION_WORDS or
         more, that is not news about one ("A new report from the bank finds ...")."""
-        lines = [line.strip() for line in (text or "")[:HEAD_CHARS].splitlines() if line.strip()]
-        if lines and title and lines[0] == title.strip():
-            lines = lines[1:]
+        lines = _under_title(title, (text or "")[:HEAD_CHARS].splitlines())
         for line in lines[:OPENING_LINES]:
             sentence = SENTENCE.split(line, maxsplit=1)[0]
             if len(sentence.split()) < INTRODUCTION_WORDS or not (sentence != line or line.endswith((".", "!", "?"))):
@@ -626,9 +629,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
 def reviewing_line(title: str | None, text: str | None) -> bool:
     """Whether a text's opening line (the one after its title's own) heads a review
     (REVIEWING: "Review: The Operating Layer, by Hannelore Voss")."""
-    lines = [line.strip() for line in (text or "")[:HEAD_CHARS].splitlines()[:2] if line.strip()]
-    if lines and title and lines[0] == title.strip():
-        lines = lines[1:]
+    lines = _under_title(title, (text or "")[:HEAD_CHARS].splitlines()[:2])
     return bool(lines) and bool(REVIEWING.match(lines[0][:OPENING_LINE_CHARS]))
 
 
