@@ -922,3 +922,17 @@ def test_a_plural_term_defined_in_the_singular_six_weekdays_and_how_we_do_it_aft
                  "location with a short pick is added.\nCounting\n- The counter scans the location label.\n")
     assert kind("Cycle counting at Brookside: how we do it", procedure) == "guide-playbook"
     assert kind("Cycle counting at Brookside", procedure) == "article"
+
+
+def test_a_studys_who_took_part_and_what_we_found_are_a_reports_sections():
+    study = ("Between January and March we pulled release data from 412 teams.\nWho took part\n"
+             "Product leads at 412 companies.\nWhat we found\n- The median team shipped twice a week.\n")
+    assert kind("How often do teams really ship?", study + PROSE) == "whitepaper-report"
+    assert kind("How often do teams really ship?", study.replace("Who took part\n", "") + PROSE) == "article"
+
+
+def test_a_length_in_weeks_beside_the_hours_a_week_it_asks_is_a_courses_details():
+    course = "Physics and astronomy\nIntroduction to Observational Astronomy\n- 6 weeks\n- 3 hours per week\n"
+    assert kind("Introduction to Observational Astronomy", course + PROSE) == "course"
+    unpaced = course.replace("- 3 hours per week\n", "")
+    assert kind("Introduction to Observational Astronomy", unpaced + PROSE) != "course"

@@ -46,7 +46,7 @@ guide-playbook; an instruction may follow its phase's label or its time ("Week o
 named at the end of its title, an audio file or a station's listen-again lines where it
 opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
 (`episode_details`); a book in its excerpt's or edition's line (EXCERPT); a course in a
-length in weeks beside a price or places, or sessions on a weekday over dates
+length in weeks beside a price, places or hours a week, or sessions on a weekday over dates
 (COURSE_LENGTH, WEEKLY_SESSIONS), 3 each; a label over the title ("Playbook · Sales
 operations") names the page as a phrase in which it names itself does; and news of someone
 else's study ("according to a report published Tuesday by ...": ABOUT_A_STUDY) loses its
@@ -716,12 +716,14 @@ GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\
 # A course's details where its page opens: a length in weeks, sessions or evenings ("Six-week
 # online cohort", "(10 weeks, no session 28 May)", "· eight evenings", as a line of details gives
 # it, not a story's "We ran a six-week sprint") beside a price or its places ("£245", "30 places
-# · 11 left"): a course runs for weeks, an event for a day or two.
+# · 11 left") or the study it asks ("3 hours per week"): a course runs for weeks, an event for a
+# day or two.
 COURSE_LENGTH = re.compile(r"(^\W{0,3}|[(·|]\s*)(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
                            r"[- ](weeks?|sessions|evenings|mornings|lessons|classes|(mon|tues|wednes|thurs|fri|satur"
                            r"|sun)days)\b", re.IGNORECASE | re.MULTILINE)
-PRICE_OR_PLACES = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b|^\W{0,3}free\s*$",
-                             re.IGNORECASE | re.MULTILINE)
+COURSE_TERMS = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b|^\W{0,3}free\s*$"
+                          r"|\b\d{1,2}(\s?[-–]\s?\d{1,2})?\s?(hours?|hrs?)\s?(per|a|/)\s?week\b",
+                          re.IGNORECASE | re.MULTILINE)
 # A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
 # September", "Available for 28 days after broadcast", "In this week's programme:".
 BROADCAST = re.compile(r"\b(first broadcast|after broadcast|listen again|in this week's programme)\b", re.IGNORECASE)
@@ -835,7 +837,8 @@ CONTENTS_LINES = 2
 REPORT_SECTION = re.compile(r"^\W{0,3}(\d{1,2}(\.\d{1,2})*\.?\s+)?(?P<section>key (findings|points|messages)|summary"
                             r"|executive summary|methods?( in brief| and data| note)?|methodology( note)?|headlines"
                             r"|headline (results|findings|figures)|summary of (findings|results)"
-                            r"|main findings|how we (measured|did|ran) (it|this|the study|the survey)"
+                            r"|main findings|how we (measured|did|ran) (it|this|the study|the survey)|what we found"
+                            r"|who (answered|responded|took part)"
                             r"|results|findings|discussion|recommendations|limitations|appendix|appendices"
                             r"|suggested citation|how to cite|data sources|(\w+ )?conclusions)\W{0,3}(:[^\n]*)?$",
                             re.IGNORECASE | re.MULTILINE)
@@ -900,7 +903,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
-    if COURSE_LENGTH.search(opening_lines) and PRICE_OR_PLACES.search(opening_lines) or (
+    if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
             "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)):
         scores["course"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
