@@ -936,3 +936,10 @@ def test_a_length_in_weeks_beside_the_hours_a_week_it_asks_is_a_courses_details(
     assert kind("Introduction to Observational Astronomy", course + PROSE) == "course"
     unpaced = course.replace("- 3 hours per week\n", "")
     assert kind("Introduction to Observational Astronomy", unpaced + PROSE) != "course"
+
+
+def test_a_labelled_duration_in_weeks_or_days_is_a_courses_detail():
+    listing = ("Continuing Education › Online › ACCT-0142\nBookkeeping Essentials\n| Code | ACCT-0142 |\n|---|---|\n"
+               "| Format | Online, weekly live session |\n| Duration | 10 weeks, 30 hours |\n")
+    assert kind("Bookkeeping Essentials", listing + PROSE) == "course"
+    assert kind("Bookkeeping Essentials", listing.replace("10 weeks", "45 minutes") + PROSE) != "course"

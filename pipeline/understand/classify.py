@@ -724,6 +724,10 @@ COURSE_LENGTH = re.compile(r"(^\W{0,3}|[(·|]\s*)(\d{1,2}|two|three|four|five|si
 COURSE_TERMS = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b|^\W{0,3}free\s*$"
                           r"|\b\d{1,2}(\s?[-–]\s?\d{1,2})?\s?(hours?|hrs?)\s?(per|a|/)\s?week\b",
                           re.IGNORECASE | re.MULTILINE)
+# A course's length as its details label it, "| Duration | 10 weeks, 30 hours |", "Duration: 6
+# weeks": a recording's is in minutes (RUNNING_TIME), a course's in weeks, days or sessions.
+COURSE_DURATION = re.compile(r"\b(duration|course length)\W{1,5}(\d{1,2}|one|two|three|four|five|six|seven|eight"
+                             r"|nine|ten|eleven|twelve)[- ](weeks?|days?|sessions|evenings|months?)\b", re.IGNORECASE)
 # A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
 # September", "Available for 28 days after broadcast", "In this week's programme:".
 BROADCAST = re.compile(r"\b(first broadcast|after broadcast|listen again|in this week's programme)\b", re.IGNORECASE)
@@ -880,7 +884,9 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
     an ISBN, which a shop gives last) its body: an episode's details (episode_details), a
     book's excerpt line (EXCERPT) or its binding and pages or its ISBN and pages, a job's
-    place and terms, an event's hours or days, a report's pages beside its PDF (3 each).
+    place and terms, an event's hours or days, a course's length beside its price, places or
+    hours a week, its sessions on a weekday over dates or its labelled duration
+    (COURSE_DURATION), a report's pages beside its PDF (3 each).
     The words each pattern needs are looked for first, as most pages have none."""
     scores: Counter = Counter()
     lowered = head.lower()
@@ -904,7 +910,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
     if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
-            "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)):
+            "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or (
+            ("duration" in lowered or "course length" in lowered) and COURSE_DURATION.search(head)):
         scores["course"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
         scores["guide-playbook"] += 3
