@@ -6,55 +6,57 @@ Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each 
 page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
 practical ebook for ..."; so does an opening sentence that introduces the page by one of
 those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
-whitepaper-report. Structure counts too where words do not decide: a text that mostly
-instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb
-in the imperative, after "please" or a clause of purpose or condition too, "To link in bulk,
-filter the inbox", or after "Then", "First", or speak to "you"; headings and a table's rows
-are not sentences) scores 3 toward guide-playbook, a little of it 1, and so does a text laid
-out in steps ("Step 1 — ...", or list items that instruct: "1. Remove the dead wood.", "-
-Click Save."); a text that opens by defining its title's term ("Accrual (noun): ...",
-"Definition: ...", "Also called ...", a pronunciation and a part of speech) 4 toward
-glossary-entry; one that lists a recording's chapters from 0:00 (or past what a clock shows,
-"29:20") 3 toward video-webinar or podcast-episode (whichever the other cues lean to), and a
-running time in its details ("Length: 54 minutes", "· 1 hr 8 min") 2, a line that says where
-or when it was recorded ("Recorded live on 20 March", "Filmed at our Bristol kitchen") 3; a
-title or first line with an episode's number ("Ep. 112 – ...", "#17", "142: ...", "No. 31
-—") 3 toward podcast-episode; a book's details ("Hardback · 224 pages", "164 pages · PDF,
-EPUB", "| Format | Flexibound |" above "| Extent | 448 pages |", an ISBN and "176 pp."
-anywhere, contents: "Part One, The Desk: ...") 3 toward book, a line of a podcast's players
-("Listen on Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages
-or more beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward
-whitepaper-report, a job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The
-role", "What you'll bring") 3 toward job-posting, a report's sections ("Key points",
-"Methods", "Suggested citation") 3 toward whitepaper-report, a maintained document's owner
-in the opening lines ("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook;
-one with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", fields to
-pick from, "Status: Open / Closed / Monitoring", fields left empty ("Who is affected:"), a
+whitepaper-report, and so does a year's figures (a title dated by its year, "PMO Pulse
+2025", over a text dense in shares and medians: `yearly_figures`). Structure counts too
+where words do not decide: a text that mostly instructs (at least INSTRUCTIONS sentences,
+and INSTRUCTION_SHARE of them, open with a verb in the imperative, after "please" or a
+clause of purpose or condition too, "To link in bulk, filter the inbox", or after "Then",
+"First", or speak to "you"; headings and a table's rows are not sentences) scores 3 toward
+guide-playbook, a little of it 1, and so does a text laid out in steps ("Step 1 — ...", or
+list items that instruct: "1. Remove the dead wood.", "- Click Save."); a text that opens by
+defining its title's term ("Accrual (noun): ...", "Definition: ...", "Also called ...", a
+pronunciation and a part of speech) 4 toward glossary-entry; one that lists a recording's
+chapters from 0:00 (or past what a clock shows, "29:20") 3 toward video-webinar or
+podcast-episode (whichever the other cues lean to), and a running time in its details
+("Length: 54 minutes", "· 1 hr 8 min") 2, a line that says where or when it was recorded
+("Recorded live on 20 March", "Filmed at our Bristol kitchen") 3; a title or first line with
+an episode's number ("Ep. 112 – ...", "#17", "142: ...", "No. 31 —") 3 toward
+podcast-episode; a book's details ("Hardback · 224 pages", "164 pages · PDF, EPUB", "|
+Format | Flexibound |" above "| Extent | 448 pages |", an ISBN and "176 pp." anywhere,
+contents: "Part One, The Desk: ...") 3 toward book, a line of a podcast's players ("Listen
+on Apple · Spotify · Overcast") 3 toward podcast-episode, a report's (eight pages or more
+beside a PDF: "| Pages | 22 |", "64 pages ... Download PDF") 3 toward whitepaper-report, a
+job's ("Lisbon · Hybrid · Full time") or a vacancy's sections ("The role", "What you'll
+bring") 3 toward job-posting, a report's sections ("Key points", "Methods", "What we found",
+"Suggested citation") 3 toward whitepaper-report, a maintained document's owner in the
+opening lines ("Owner: Product Ops · Last edited May 2025") 3 toward guide-playbook; one
+with blanks to fill in ("[PM name]", "Owner: ______", "- [ ] Alerts live", fields to pick
+from, "Status: Open / Closed / Monitoring", fields left empty ("Who is affected:"), a
 title's "— [team name] — [date]") 4 toward template-toolkit, a programme of clock times, or
 a span of hours on a date, a span of days or a start in the opening lines ("Saturday 26
 April, 10am – 1pm", "Friday 17 – Sunday 19 October", "10:00 start") 3 toward
 event-conference (hours that come round again, "every Monday at 9:30", "Thursdays 14:00 to
 14:50", are no event's: where no kind scores 2 or more they make a team's process page, 3
-toward guide-playbook, and so does a page of a team's documentation, a wiki's, a
-handbook's, a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, and a
-title that says how a team does a thing over a text told in the present: "How we tier
-launches", HOW_WE_DO). More forms of the same kind: a page that tells its reader where it
-opens or ends to copy it ("Make a copy ...", "Duplicate it into your own drive", "Use this
-agenda ...": COPY_ME) scores 4 toward template-toolkit and its instructions nothing toward
-guide-playbook; an instruction may follow its phase's label or its time ("Week one: ...",
-"Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a guest
-named at the end of its title, an audio file or a station's listen-again lines where it
-opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
-(`episode_details`); a book in its excerpt's or edition's line (EXCERPT); a course in a
-length in weeks beside a price, places or hours a week, or sessions on a weekday over dates
-(COURSE_LENGTH, WEEKLY_SESSIONS), 3 each; a label over the title ("Playbook · Sales
-operations") names the page as a phrase in which it names itself does; and news of someone
-else's study ("according to a report published Tuesday by ...": ABOUT_A_STUDY) loses its
-report's words, which are the study's. The best type wins if it scores 3 or more (a tie goes to a type the
-text shows over one a folder of the address alone gives); otherwise `article`. (Static
-word embeddings were tried for the type and found no better than chance on the tune split:
-they see the topic, not the form.) The cues and the forms were chosen on the tune splits of
-data/eval/, never on the held-out ones, and checked against real blogs' posts
+toward guide-playbook, and so does a page of a team's documentation, a wiki's, a handbook's,
+a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, and a title that says
+how a team does a thing over a text told in the present: "How we tier launches", HOW_WE_DO).
+More forms of the same kind: a page that tells its reader where it opens or ends to copy it
+("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
+scores 4 toward template-toolkit and its instructions nothing toward guide-playbook; an
+instruction may follow its phase's label or its time ("Week one: ...", "Six weeks before the
+quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a guest named at the end of its
+title, an audio file or a station's listen-again lines where it opens, or its number on the
+line after a repeated title, not a newsletter's "Issue 142" (`episode_details`); a book in
+its excerpt's or edition's line (EXCERPT); a course in a length in weeks beside a price,
+places or hours a week, or sessions on a weekday over dates (COURSE_LENGTH,
+WEEKLY_SESSIONS), 3 each; a label over the title ("Playbook · Sales operations") names the
+page as a phrase in which it names itself does; and news of someone else's study ("according
+to a report published Tuesday by ...": ABOUT_A_STUDY) loses its report's words, which are
+the study's. The best type wins if it scores 3 or more (a tie goes to a type the text shows
+over one a folder of the address alone gives); otherwise `article`. (Static word embeddings
+were tried for the type and found no better than chance on the tune split: they see the
+topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/,
+never on the held-out ones, and checked against real blogs' posts
 (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
@@ -941,6 +943,25 @@ def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
     return any(kind in lowered for kind in ("mp3", "m4a", "aac", "ogg")) and bool(AUDIO_FILE.search(opening_lines))
 
 
+# A year's figures: a title dated by its year ("PMO Pulse 2025", "Winter Count 2024/25: the
+# numbers"; not a story's "since 2022") over a text dense in shares and medians, as an annual
+# survey's or benchmark's findings page is. A post may quote a figure or two; a findings page
+# gives one a sentence.
+TITLE_YEAR = re.compile(r"(?<!since )(?<!until )(?<!before )(?<!after )\b(19|20)\d\d(/\d\d)?\b", re.IGNORECASE)
+FIGURE = re.compile(r"\d(%|\s?per ?cent\b|\s?percent\b)|\bmedian\b", re.IGNORECASE)
+FIGURES = 5
+FIGURES_PER_100_WORDS = 1.5
+
+
+def yearly_figures(title: str | None, body: str) -> bool:
+    """Whether a page gives a year's figures: a title dated by its year (TITLE_YEAR) over a
+    body with FIGURES or more shares or medians (FIGURE), FIGURES_PER_100_WORDS or more."""
+    if not title or not TITLE_YEAR.search(title) or not ("%" in body or "cent" in body or "median" in body):
+        return False
+    figures = len(FIGURE.findall(body))
+    return figures >= FIGURES and 100 * figures >= FIGURES_PER_100_WORDS * len(body.split())
+
+
 def sections_scores(text: str | None) -> Counter:
     """3 toward job-posting when the text is headed in JOB_SECTIONS or more of a vacancy's
     sections (JOB_SECTION), 3 toward whitepaper-report in REPORT_SECTIONS of a report's, 3
@@ -1051,7 +1072,7 @@ class Cues(NamedTuple):
             del text_hits["whitepaper-report"]  # its words are the study's, told by someone else
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
-        if is_pdf:
+        if is_pdf or yearly_figures(title, body):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
