@@ -954,3 +954,13 @@ def test_a_title_dated_by_its_year_over_a_text_dense_in_shares_is_a_years_findin
     assert kind("PMO Pulse", figures) == "article"
     assert kind("PMO teams have grown since 2022", figures) == "article"
     assert kind("PMO Pulse 2025", figures + PROSE * 3) == "article"  # a figure or two in a long post
+
+
+def test_a_books_first_publication_line_or_a_title_ending_on_its_chapter_heads_its_pages():
+    edition = ("The Barrow Navigation: A History, 1761-1962\nOnline edition, 2024. First published 1987 by the "
+               "Barrow Navigation Society.\n" + PROSE)
+    assert kind("The Barrow Navigation: A History, 1761-1962", edition) == "book"
+    repost = "Why we stopped estimating\nFirst published on my blog in 2019.\n" + PROSE
+    assert kind("Why we stopped estimating", repost) == "article"
+    assert kind("The Quiet Machinery · Chapter One", PROSE) == "book"
+    assert kind("The Quiet Machinery: one chapter of our year", PROSE) == "article"

@@ -47,17 +47,17 @@ instruction may follow its phase's label or its time ("Week one: ...", "Six week
 quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a guest named at the end of its
 title, an audio file or a station's listen-again lines where it opens, or its number on the
 line after a repeated title, not a newsletter's "Issue 142" (`episode_details`); a book in
-its excerpt's or edition's line (EXCERPT); a course in a length in weeks beside a price,
-places or hours a week, or sessions on a weekday over dates (COURSE_LENGTH,
-WEEKLY_SESSIONS), 3 each; a label over the title ("Playbook · Sales operations") names the
-page as a phrase in which it names itself does; and news of someone else's study ("according
-to a report published Tuesday by ...": ABOUT_A_STUDY) loses its report's words, which are
-the study's. The best type wins if it scores 3 or more (a tie goes to a type the text shows
-over one a folder of the address alone gives); otherwise `article`. (Static word embeddings
-were tried for the type and found no better than chance on the tune split: they see the
-topic, not the form.) The cues and the forms were chosen on the tune splits of data/eval/,
-never on the held-out ones, and checked against real blogs' posts
-(pipeline.quality.neighbourhood).
+its excerpt's or edition's line (EXCERPT) or a title that ends on its chapter
+(CHAPTER_TITLE); a course in a length in weeks beside a price, places or hours a week, or
+sessions on a weekday over dates (COURSE_LENGTH, WEEKLY_SESSIONS), 3 each; a label over the
+title ("Playbook · Sales operations") names the page as a phrase in which it names itself
+does; and news of someone else's study ("according to a report published Tuesday by ...":
+ABOUT_A_STUDY) loses its report's words, which are the study's. The best type wins if it
+scores 3 or more (a tie goes to a type the text shows over one a folder of the address alone
+gives); otherwise `article`. (Static word embeddings were tried for the type and found no
+better than chance on the tune split: they see the topic, not the form.) The cues and the
+forms were chosen on the tune splits of data/eval/, never on the held-out ones, and checked
+against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
@@ -703,13 +703,18 @@ EPISODE_LINE = re.compile(r"^\s*(#|no\.\s*)\d+\s*·", re.IGNORECASE)
 # A book's excerpt, as a publisher heads it: "From Evidence Over Opinion: Making Product
 # Decisions Your Team Can Trust by Leila Haddad", "Excerpted from The Long Table, by ...",
 # "The Operating Layer by Tamsin Okafor · Extract"; or its edition's line, "Second edition ·
-# Noor Haddad and Callum Pryce · 2024".
+# Noor Haddad and Callum Pryce · 2024", "First published 1978 by Fylde Valley Press", "Online
+# edition, 2024" (not a post's "First published on my blog").
 EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?from)\s+[\"“]?[A-Z][^\n]{2,150}?,?"
                      r"\s+by\s+[A-Z]"
                      r"|^[^\n]{3,150}\sby\s[A-Z][^\n]{2,60}[·|]\s*(?i:extract|excerpt|sample chapter)\s*$"
                      r"|^\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
-                     r" edition)\s*[·|,]",
+                     r" edition)\s*[·|,]"
+                     r"|^\W{0,3}(?i:first published|online edition)\W{0,3}(?i:in\s+)?(1[5-9]|20)\d\d\b",
                      re.MULTILINE)
+# A book's chapter as its own page: a title that ends on it, "The Quiet Machinery · Chapter One".
+CHAPTER_TITLE = re.compile(r"\s[-–—·:|]\s*chapter\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+                           r"|[ivx]{1,4})\s*$", re.IGNORECASE)
 # A newsletter's issue, numbered as a show's episodes are: "Issue 142 · 22 July 2025".
 NEWSLETTER_ISSUE = re.compile(r"\bissue\s*#?\d+\b", re.IGNORECASE)
 # A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
@@ -900,8 +905,9 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
-    if book or (("from" in opening_lowered or "edition" in opening_lowered or "by " in opening_lowered)
-                 and EXCERPT.search(opening_lines)):
+    if book or (("from" in opening_lowered or "edition" in opening_lowered or "by " in opening_lowered
+                  or "published" in opening_lowered) and EXCERPT.search(opening_lines)) or (
+            title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
