@@ -964,3 +964,12 @@ def test_a_books_first_publication_line_or_a_title_ending_on_its_chapter_heads_i
     assert kind("Why we stopped estimating", repost) == "article"
     assert kind("The Quiet Machinery · Chapter One", PROSE) == "book"
     assert kind("The Quiet Machinery: one chapter of our year", PROSE) == "article"
+
+
+def test_dates_a_week_apart_or_a_weekdays_hours_over_dates_are_a_courses_sessions():
+    saturdays = "Sourdough Saturdays\n1, 8, 15 and 22 March · 9am to 1pm · in the bakehouse behind the shop\n"
+    assert kind("Sourdough Saturdays", saturdays + PROSE) == "course"
+    festival = saturdays.replace("1, 8, 15 and 22 March", "1, 2, 3 and 4 March")
+    assert kind("Sourdough Saturdays", festival + PROSE) != "course"
+    evenings = "Wheel throwing\nTuesdays 7–9pm, 20 January to 24 February 2026 · 8 places\n"
+    assert kind("Wheel throwing for beginners", evenings + PROSE) == "course"

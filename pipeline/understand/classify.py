@@ -49,13 +49,14 @@ title, an audio file or a station's listen-again lines where it opens, or its nu
 line after a repeated title, not a newsletter's "Issue 142" (`episode_details`); a book in
 its excerpt's or edition's line (EXCERPT) or a title that ends on its chapter
 (CHAPTER_TITLE); a course in a length in weeks beside a price, places or hours a week, or
-sessions on a weekday over dates (COURSE_LENGTH, WEEKLY_SESSIONS), 3 each; a label over the
-title ("Playbook · Sales operations") names the page as a phrase in which it names itself
-does; and news of someone else's study ("according to a report published Tuesday by ...":
-ABOUT_A_STUDY) loses its report's words, which are the study's. The best type wins if it
-scores 3 or more (a tie goes to a type the text shows over one a folder of the address alone
-gives); otherwise `article`. (Static word embeddings were tried for the type and found no
-better than chance on the tune split: they see the topic, not the form.) The cues and the
+sessions on a weekday over dates or dates a week apart, which make no event, or a labelled
+duration (COURSE_LENGTH, WEEKLY_SESSIONS, DATE_LIST, COURSE_DURATION), 3 each; a label over
+the title ("Playbook · Sales operations") names the page as a phrase in which it names
+itself does; and news of someone else's study ("according to a report published Tuesday by
+...": ABOUT_A_STUDY) loses its report's words, which are the study's. The best type wins if
+it scores 3 or more (a tie goes to a type the text shows over one a folder of the address
+alone gives); otherwise `article`. (Static word embeddings were tried for the type and found
+no better than chance on the tune split: they see the topic, not the form.) The cues and the
 forms were chosen on the tune splits of data/eval/, never on the held-out ones, and checked
 against real blogs' posts (pipeline.quality.neighbourhood).
 
@@ -810,9 +811,25 @@ START_TIME = re.compile(rf"{HOUR}\s+(start|kick-?off)\b|\b(starts?|start time|ki
 MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
          r"|nov(ember)?|dec(ember)?)")
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
-# November": a course's (a routine's weekdays come with hours, no dates: `routine`).
-WEEKLY_SESSIONS = re.compile(rf"\b(mon|tues|wednes|thurs|fri|satur|sun)days\b,?\s+(from\s+)?\d{{1,2}}(st|nd|rd|th)?"
-                             rf"(,?\s+\d{{1,2}})*\s+{MONTH}\b", re.IGNORECASE)
+# November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
+# with hours, no dates: `routine`).
+HOURS = rf"\d{{1,2}}([.:]\d{{2}})?\s*([ap]\.?m\.?)?\s*(–|—|-|to)\s*{CLOCK}"
+WEEKLY_SESSIONS = re.compile(rf"\b(mon|tues|wednes|thurs|fri|satur|sun)days\b,?\s+({HOURS},?\s+)?(from\s+)?"
+                             rf"\d{{1,2}}(st|nd|rd|th)?(,?\s+\d{{1,2}})*\s+{MONTH}\b", re.IGNORECASE)
+# Dates a week apart, "1, 8, 15 and 22 March": a course's sessions (a festival's days follow
+# one another).
+DATE_LIST = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?(,\s*\d{{1,2}}(st|nd|rd|th)?)+,?\s+(and|&)\s+"
+                       rf"\d{{1,2}}(st|nd|rd|th)?\s+{MONTH}\b", re.IGNORECASE)
+WEEK = 7
+
+
+def weekly_dates(lines: str) -> bool:
+    """Whether lines list three or more dates of a month a week apart (DATE_LIST)."""
+    for found in DATE_LIST.finditer(lines):
+        days = [int(day) for day in re.findall(r"\d{1,2}", found[0])]
+        if all(later - earlier == WEEK for earlier, later in zip(days, days[1:])):
+            return True
+    return False
 WEEKDAY = r"((mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?,?\s+)"
 DAY = rf"{WEEKDAY}?\d{{1,2}}(st|nd|rd|th)?"
 DATE_SPAN = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?\s*(–|—|-|to|and)\s*{DAY}\s+{MONTH}\b"
@@ -911,7 +928,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
         scores["job-posting"] += 3
-    if SPAN_HINT.search(opening_lines) and (
+    weekly = "," in opening_lines and weekly_dates(opening_lines)  # a course's sessions, no event's day
+    if not weekly and SPAN_HINT.search(opening_lines) and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
             and (DATED.search(opening_lines) or DATED.search(title or ""))
             or DATE_SPAN.search(opening_lines)) or (
@@ -919,6 +937,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
         scores["event-conference"] += 3
     if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
             "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or (
+            weekly) or (
             ("duration" in lowered or "course length" in lowered) and COURSE_DURATION.search(head)):
         scores["course"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
