@@ -973,3 +973,12 @@ def test_dates_a_week_apart_or_a_weekdays_hours_over_dates_are_a_courses_session
     assert kind("Sourdough Saturdays", festival + PROSE) != "course"
     evenings = "Wheel throwing\nTuesdays 7–9pm, 20 January to 24 February 2026 · 8 places\n"
     assert kind("Wheel throwing for beginners", evenings + PROSE) == "course"
+
+
+def test_a_defined_term_under_a_terms_short_title_needs_no_cue_of_its_own():
+    term = json_ld({"@type": "DefinedTerm", "name": "Feature adoption rate"})
+    gloss = ("The share of eligible users who use a feature meaningfully within a set period after it becomes "
+             "available to them. ") + PROSE
+    assert typed(page(gloss, head=term, title="Feature adoption rate"))[0] == "glossary-entry"
+    headline = "What we learned measuring feature adoption rate for a year"
+    assert typed(page(gloss, head=term, title=headline))[0] == "article"

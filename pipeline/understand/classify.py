@@ -65,17 +65,17 @@ og:type, a feed entry's enclosure): the first declaration the taxonomy lists und
 type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every cue but
 one: the page's own words naming it as another type ("this report examines" on a report its
 publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo, DefinedTerm)
-counts only where the text shows a cue of it (WRITING_FORMS), and so does a VideoObject in
-the structured data of a page with a story of its own (EMBEDDED: a customer story with its
-testimonial clip), and a declaration on a blog's post needs two cues (a careers plugin's
-JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS); and where the text
-shows little of the declared type, another kind of thing its cues name decides
-(OVERRULING_SCORE, OUTWEIGHS; the URL's pattern of the declared type counts for nothing
-there, as the platform's template that wrote the markup wrote the address too: an ebook in a
-course platform's store, at /courses/..., marked Course). A declaration listed nowhere
-(Article, BlogPosting, WebPage, og:article, which blog themes put on every page) decides
-nothing: the cues do. The deciding signal is kept as the type's reason (`type_reason`) in
-the documents' `why`.
+counts only where the text shows a cue of it (WRITING_FORMS; a DefinedTerm under a term's
+short title counts alone), and so does a VideoObject in the structured data of a page with a
+story of its own (EMBEDDED: a customer story with its testimonial clip), and a declaration
+on a blog's post needs two cues (a careers plugin's JobPosting on a post saying the company
+is hiring: BLOG_POST_ADDRESS); and where the text shows little of the declared type, another
+kind of thing its cues name decides (OVERRULING_SCORE, OUTWEIGHS; the URL's pattern of the
+declared type counts for nothing there, as the platform's template that wrote the markup
+wrote the address too: an ebook in a course platform's store, at /courses/..., marked
+Course). A declaration listed nowhere (Article, BlogPosting, WebPage, og:article, which blog
+themes put on every page) decides nothing: the cues do. The deciding signal is kept as the
+type's reason (`type_reason`) in the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
@@ -146,7 +146,8 @@ WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_readin
 # Types that are a form of writing, which the text itself shows (instructions, a definition),
 # unlike what a page presents (a book, a job, a video), which its words may never name: a
 # declaration of one counts only where a cue of it is found too. SEO plugins emit HowTo from
-# any post's subheadings; a theme may wrap every page of a site in DefinedTerm.
+# any post's subheadings; a theme may wrap every page of a site in DefinedTerm (where a short
+# title, a term's, is under it, the declaration counts alone: `_cues_needed`).
 WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
 # A VideoObject in JSON-LD or microdata is as often a clip embedded in a customer story or a
 # post as the page's own video; og:type video.* is said of the page itself.
@@ -615,7 +616,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     lists, unless its text names the page as another type; else its cues; and an article
     whatever either says when the text is a personal account or its title recounts (see
     the module docstring)."""
-    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, url, text)
+    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, url, title, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
     if REVIEWING.search(title or "") or reviewing_line(title, text):
@@ -637,10 +638,10 @@ def reviewing_line(title: str | None, text: str | None) -> bool:
 
 
 def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[str, ...],
-                      url: str, text: str | None) -> TypeDecision:
+                      url: str, title: str | None, text: str | None) -> TypeDecision:
     for declaration in declared:
         kind = index.declared(declaration)
-        if kind is None or cues.scores[kind] < _cues_needed(kind, declaration, cues, url, text):
+        if kind is None or cues.scores[kind] < _cues_needed(kind, declaration, cues, url, title, text):
             continue
         named = cues.named_type()
         if named is not None and named != kind:
@@ -657,18 +658,20 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
 
 
-def _cues_needed(kind: str, declaration: str, cues: Cues, url: str, text: str | None) -> int:
+def _cues_needed(kind: str, declaration: str, cues: Cues, url: str, title: str | None, text: str | None) -> int:
     """The least the text's cues of a declared type must score for the declaration to
     decide: 2 on a blog's post (BLOG_POST_ADDRESS: a plugin's JobPosting on a post that says
     the company is hiring, a podcast plugin's PodcastEpisode on a post announcing a
-    season); 1 for a form of writing (WRITING_FORMS), or a video in the structured data of a
+    season); 1 for a form of writing (WRITING_FORMS) but a glossary's entry under a term's
+    title (DEFINITION_TITLE_WORDS at most: its definition may open with a gloss, "The share
+    of eligible users who ...", no cue can tell from a headline's), or a video in the structured data of a
     page with a story of its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more) or whose cues
     name another kind (a glossary entry with its explainer clip), which may be a clip
     embedded in the page rather than the page's own; else 0."""
     if BLOG_POST_ADDRESS.search(url):
         return 2
     if kind in WRITING_FORMS:
-        return 1
+        return int(not (kind == "glossary-entry" and len((title or "").split()) <= DEFINITION_TITLE_WORDS))
     if kind not in EMBEDDED or declaration.partition(":")[0].lower() not in WHERE_DECLARED:
         return 0
     return int(not too_short(len((text or "").split())) or cues.best() != DEFAULT_TYPE)
