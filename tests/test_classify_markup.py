@@ -982,3 +982,11 @@ def test_a_defined_term_under_a_terms_short_title_needs_no_cue_of_its_own():
     assert typed(page(gloss, head=term, title="Feature adoption rate"))[0] == "glossary-entry"
     headline = "What we learned measuring feature adoption rate for a year"
     assert typed(page(gloss, head=term, title=headline))[0] == "article"
+
+
+def test_a_title_that_gives_a_years_results_is_a_findings_pages():
+    for title in ("Water quality monitoring: 2024 results", "Winter Waterbird Count 2024/25: the numbers",
+                  "Annual Review 2024"):
+        assert kind(title, PROSE) == "whitepaper-report", title
+    assert kind("Water quality monitoring: results", PROSE) == "article"
+    assert kind("What we learned in 2024", PROSE) == "article"

@@ -6,8 +6,9 @@ Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each 
 page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
 practical ebook for ..."; so does an opening sentence that introduces the page by one of
 those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
-whitepaper-report, and so does a year's figures (a title dated by its year, "PMO Pulse
-2025", over a text dense in shares and medians: `yearly_figures`). Structure counts too
+whitepaper-report, and so does a year's figures (a title dated by its year that names its
+results, "Water quality monitoring: 2024 results", or over a text dense in shares and
+medians, "PMO Pulse 2025": `yearly_figures`). Structure counts too
 where words do not decide: a text that mostly instructs (at least INSTRUCTIONS sentences,
 and INSTRUCTION_SHARE of them, open with a verb in the imperative, after "please" or a
 clause of purpose or condition too, "To link in bulk, filter the inbox", or after "Then",
@@ -976,15 +977,24 @@ def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
 # survey's or benchmark's findings page is. A post may quote a figure or two; a findings page
 # gives one a sentence.
 TITLE_YEAR = re.compile(r"(?<!since )(?<!until )(?<!before )(?<!after )\b(19|20)\d\d(/\d\d)?\b", re.IGNORECASE)
+# A title that gives a year's results: "Water quality monitoring: 2024 results", "Winter Count
+# 2024/25: the numbers", "Annual Review 2024", "Tooling Survey 2025: Findings".
+RESULTS_TITLE = re.compile(r"\b(19|20)\d\d(/\d\d)?\b.{0,40}\b(results|the numbers|annual review|in numbers|findings)\b"
+                           r"|\b(results|annual review|findings)\b.{0,40}\b(19|20)\d\d\b", re.IGNORECASE)
 FIGURE = re.compile(r"\d(%|\s?per ?cent\b|\s?percent\b)|\bmedian\b", re.IGNORECASE)
 FIGURES = 5
 FIGURES_PER_100_WORDS = 1.5
 
 
 def yearly_figures(title: str | None, body: str) -> bool:
-    """Whether a page gives a year's figures: a title dated by its year (TITLE_YEAR) over a
-    body with FIGURES or more shares or medians (FIGURE), FIGURES_PER_100_WORDS or more."""
-    if not title or not TITLE_YEAR.search(title) or not ("%" in body or "cent" in body or "median" in body):
+    """Whether a page gives a year's figures: a title that says so (RESULTS_TITLE), or one
+    dated by its year (TITLE_YEAR) over a body with FIGURES or more shares or medians
+    (FIGURE), FIGURES_PER_100_WORDS or more."""
+    if not title or not TITLE_YEAR.search(title):
+        return False
+    if RESULTS_TITLE.search(title):
+        return True
+    if not ("%" in body or "cent" in body or "median" in body):
         return False
     figures = len(FIGURE.findall(body))
     return figures >= FIGURES and 100 * figures >= FIGURES_PER_100_WORDS * len(body.split())
