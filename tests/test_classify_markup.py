@@ -990,3 +990,10 @@ def test_a_title_that_gives_a_years_results_is_a_findings_pages():
         assert kind(title, PROSE) == "whitepaper-report", title
     assert kind("Water quality monitoring: results", PROSE) == "article"
     assert kind("What we learned in 2024", PROSE) == "article"
+
+
+def test_a_page_that_tells_its_reader_to_print_copies_or_fill_it_in_is_a_template():
+    plan = ("Household Emergency Plan\nSit down with everyone in your home and go through it. Print two copies: "
+            "keep one on the fridge and one in your car.\n" + PROSE)
+    assert kind("Household Emergency Plan", plan) == "template-toolkit"
+    assert kind("Household Emergency Plan", plan.replace("Print two copies", "We printed two copies")) == "article"

@@ -460,14 +460,16 @@ def _under_title(title: str | None, lines: list[str]) -> list[str]:
 # A page that tells its reader, where it opens or where it ends, to copy it or use it as it
 # is, is the thing to copy: "Make a copy and replace the grey text", "Copy this document,
 # give it the incident number ...", "Use this agenda for a 90-minute review", "Duplicate it
-# into your own drive to start." (its instructions are how to fill the copy in, not a guide's).
+# into your own drive to start.", "Print two copies", "Fill it in" (its instructions are how to
+# fill the copy in, not a guide's).
 # (Using a page, "Use this page when a launch may slip", is following a process; getting a
 # copy, "Get a copy", is buying a book.)
 FILLED_IN = (r"(sheet|spreadsheet|template|outline|board|deck|form|checklist|canvas|agenda|workbook|worksheet|tracker"
              r"|scorecard|kit)")
 COPY_ME = re.compile(rf"\W{{0,3}}(please\s+)?((make|save|take|grab) (a|your own) copy\b|(copy|duplicate|clone) "
                      rf"((this|the) ({FILLED_IN}|page|doc|document|file|brief|plan|table)|it)\b"
-                     rf"|use this {FILLED_IN}\b)",
+                     rf"|use this {FILLED_IN}\b|print (it|this|them|(a|one|two|three|\d) (copy|copies))\b"
+                     rf"|fill (this|it) in\b)",
                      re.IGNORECASE)
 CLOSING_LINES = 3
 
@@ -478,7 +480,7 @@ def copy_me(title: str | None, text: str) -> bool:
     its CLOSING_LINES last lines."""
     head, tail = text[:HEAD_CHARS], text[-HEAD_CHARS:]
     lowered = f"{head}\n{tail}".lower()
-    if not any(word in lowered for word in ("copy", "duplicate", "clone", "use this")):
+    if not any(word in lowered for word in ("copy", "duplicate", "clone", "use this", "print", "fill")):
         return False
     lines = _under_title(title, _opening_lines(head).splitlines())
     lines += [line.strip() for line in tail.splitlines() if line.strip()][-CLOSING_LINES:]
