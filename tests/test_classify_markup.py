@@ -997,3 +997,11 @@ def test_a_page_that_tells_its_reader_to_print_copies_or_fill_it_in_is_a_templat
             "keep one on the fridge and one in your car.\n" + PROSE)
     assert kind("Household Emergency Plan", plan) == "template-toolkit"
     assert kind("Household Emergency Plan", plan.replace("Print two copies", "We printed two copies")) == "article"
+
+
+def test_a_jobs_pay_on_a_line_of_its_details_is_a_jobs():
+    shifts = ("Could you be our weekend baker?\nOur Saturday and Sunday shifts need another pair of hands.\n"
+              "- Saturday and Sunday, 4am–11am\n- £13.50 an hour, paid monthly\n")
+    assert kind("Weekend baker", shifts + PROSE) == "job-posting"
+    budget = "Offer the right incentive\nFor senior people a donation often beats cash. Budget £120–180 per hour.\n"
+    assert kind("Recruiting participants", budget + PROSE) == "article"

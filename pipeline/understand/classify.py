@@ -777,6 +777,12 @@ WORK_PLACES = ("remote", "hybrid", "site", "office")
 WORK_PLACE = r"(remote|hybrid|on-?site|in[- ]office)"
 EMPLOYMENT = r"(full[- ]time|part[- ]time|permanent|fixed[- ]term|contract|internship|temporary)"
 JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
+# A job's pay as its details give it, where a line begins or after a label or a separator:
+# "- £13.50 an hour", "| Salary | Grade 7: £38,249 – £45,163 per annum |", "Pay is $23 an hour"
+# (a guide's "Budget £120–180 per hour." runs on in prose; a price per hour is no line's).
+PAY = re.compile(r"(^\W{0,3}|[:|·]\s*|\bpay is\s+)[£$€]\s?\d[\d,.]*k?(\s?[-–]\s?[£$€]?\d[\d,.]*k?)?\s*"
+                 r"(an hour|per hour|/hour|/hr|per annum|a year|per year|/year|/yr|p\.?a\.?)(?!\w)",
+                 re.IGNORECASE | re.MULTILINE)
 # An event's hours in a page's opening lines: "Saturday 26 April, 10am – 1pm", "09:00–17:30".
 # A span, not a time: a post's byline carries the time it was published.
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
@@ -932,7 +938,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
                   or "published" in opening_lowered) and EXCERPT.search(opening_lines)) or (
             title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)):
         scores["book"] += 3
-    if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head):
+    if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
+            any(per in body for per in ("hour", "year", "annum", "/hr", "/yr", "pa")) and PAY.search(body)):
         scores["job-posting"] += 3
     weekly = "," in opening_lines and weekly_dates(opening_lines)  # a course's sessions, no event's day
     if not weekly and SPAN_HINT.search(opening_lines) and (
