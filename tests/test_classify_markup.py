@@ -1005,3 +1005,13 @@ def test_a_jobs_pay_on_a_line_of_its_details_is_a_jobs():
     assert kind("Weekend baker", shifts + PROSE) == "job-posting"
     budget = "Offer the right incentive\nFor senior people a donation often beats cash. Budget £120–180 per hour.\n"
     assert kind("Recruiting participants", budget + PROSE) == "article"
+
+
+def test_a_numbered_senses_part_of_speech_or_a_what_is_titles_term_opens_an_entry():
+    luff = ("Luff\nrhymes with stuff\n1. (noun) The front edge of a sail, the one nearest the mast.\n"
+            "2. (verb) To turn the boat's bow towards the wind.\n")
+    assert kind("Luff", luff + PROSE) == "glossary-entry"
+    coverage = ("Resources · Sales terms\nPipeline coverage ratio\nPipeline coverage ratio is the value of open "
+                "pipeline divided by the quota still to be achieved.\n")
+    assert kind("What is pipeline coverage ratio?", coverage + PROSE) == "glossary-entry"
+    assert kind("Pipeline coverage, quarter by quarter", coverage + PROSE) == "article"

@@ -264,13 +264,16 @@ LASTING = re.compile(r"\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten|
 LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")  # "A release train is..." under "Release train"
 
 
+QUESTION = re.compile(r"^(what|who)(\s+(is|are)|'s)\s+|\?$")  # "What is pipeline coverage ratio?"
+
+
 def definition_score(title: str | None, text: str | None) -> int:
     """4 when the text opens as a glossary entry does, with its title's term defined
     ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
     "fond /fɔ̃/ · noun"; not as a thing that lasts, LASTING, nor a blank to fill in, "PRD:
     [Feature name]"), else 0: more than a structure's 3, as an entry that tells how its
     practice runs may instruct as much as a guide does."""
-    term = re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower()
+    term = QUESTION.sub("", re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower())
     if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
         return 0
     # A plural title's term defined in the singular: "Accruals", "An accrual is ...".
@@ -292,10 +295,11 @@ def definition_score(title: str | None, text: str | None) -> int:
 
 PART_OF_SPEECH = re.compile(r"\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation)\b")
 # A line that can only open a dictionary's or a glossary's entry, under a short title: a
-# definition announced, the term's other names, or a pronunciation followed by its part of
-# speech.
+# definition announced, the term's other names, a pronunciation followed by its part of
+# speech, or a numbered sense's part of speech ("1. (noun) The front edge of a sail").
 ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
-                        r"|/[^/]{1,40}/[^.]{0,60}\b(noun|verb|adjective|adverb)\b")
+                        r"|/[^/]{1,40}/[^.]{0,60}\b(noun|verb|adjective|adverb)\b"
+                        r"|(\d[.)]\s*)?\((noun|verb|adjective|adverb)\)")
 
 
 # A recording's chapters: "0:00 Intro", "1:40 Setting up boards"... opened at zero (an
