@@ -1015,3 +1015,12 @@ def test_a_numbered_senses_part_of_speech_or_a_what_is_titles_term_opens_an_entr
                 "pipeline divided by the quota still to be achieved.\n")
     assert kind("What is pipeline coverage ratio?", coverage + PROSE) == "glossary-entry"
     assert kind("Pipeline coverage, quarter by quarter", coverage + PROSE) == "article"
+
+
+def test_a_chapters_line_or_an_edition_after_the_byline_heads_a_books_pages():
+    chapter = "Chapter two of Clean Pipeline, in full. The whole thing is out on 6 May.\n" + PROSE
+    assert kind("The forecast is a social object", chapter) == "book"
+    assert kind("The forecast is a social object", chapter.replace("Chapter two of", "A chapter of")) == "article"
+    edition = "Running a portfolio that tells the truth\nBy Ruth Abernethy. Second edition, 2024.\n" + PROSE
+    assert kind("Portfolio Without Theatre", edition) == "book"
+    assert kind("Portfolio Without Theatre", edition.replace("Second edition", "Second thoughts")) == "article"

@@ -714,13 +714,16 @@ EPISODE_LINE = re.compile(r"^\s*(#|no\.\s*)\d+\s*·", re.IGNORECASE)
 # A book's excerpt, as a publisher heads it: "From Evidence Over Opinion: Making Product
 # Decisions Your Team Can Trust by Leila Haddad", "Excerpted from The Long Table, by ...",
 # "The Operating Layer by Tamsin Okafor · Extract"; or its edition's line, "Second edition ·
-# Noor Haddad and Callum Pryce · 2024", "First published 1978 by Fylde Valley Press", "Online
-# edition, 2024" (not a post's "First published on my blog").
+# Noor Haddad and Callum Pryce · 2024", "By Ruth Abernethy. Second edition, 2024.", "First
+# published 1978 by Fylde Valley Press", "Online edition, 2024" (not a post's "First published
+# on my blog"); or a chapter's, "Chapter two of Clean Pipeline, in full".
 EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?from)\s+[\"“]?[A-Z][^\n]{2,150}?,?"
                      r"\s+by\s+[A-Z]"
                      r"|^[^\n]{3,150}\sby\s[A-Z][^\n]{2,60}[·|]\s*(?i:extract|excerpt|sample chapter)\s*$"
-                     r"|^\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
+                     r"|(^|[.]\s+)\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
                      r" edition)\s*[·|,]"
+                     r"|^\W{0,3}(?i:chapter)\s+(\d{1,2}|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\s+"
+                     r"(?i:of|from)\s+[A-Z]"
                      r"|^\W{0,3}(?i:first published|online edition)\W{0,3}(?i:in\s+)?(1[5-9]|20)\d\d\b",
                      re.MULTILINE)
 # A book's chapter as its own page: a title that ends on it, "The Quiet Machinery · Chapter One".
@@ -939,7 +942,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
     if book or (("from" in opening_lowered or "edition" in opening_lowered or "by " in opening_lowered
-                  or "published" in opening_lowered) and EXCERPT.search(opening_lines)) or (
+                  or "published" in opening_lowered or "chapter" in opening_lowered)
+                 and EXCERPT.search(opening_lines)) or (
             title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
