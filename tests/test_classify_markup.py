@@ -1024,3 +1024,11 @@ def test_a_chapters_line_or_an_edition_after_the_byline_heads_a_books_pages():
     edition = "Running a portfolio that tells the truth\nBy Ruth Abernethy. Second edition, 2024.\n" + PROSE
     assert kind("Portfolio Without Theatre", edition) == "book"
     assert kind("Portfolio Without Theatre", edition.replace("Second edition", "Second thoughts")) == "article"
+
+
+def test_spans_of_days_offered_on_one_line_are_a_courses_runs():
+    weekend = ("Sourdough Weekend\nSaturday and Sunday, 10am to 4pm · Maximum 8 people\n"
+               "Upcoming dates: 27–28 September · 18–19 October · 15–16 November\n")
+    assert kind("Sourdough Weekend", weekend + PROSE) == "course"
+    once = weekend.replace(" · 18–19 October · 15–16 November", "")
+    assert kind("Sourdough Weekend", once + PROSE) == "event-conference"
