@@ -108,7 +108,7 @@ def test_the_text_of_another_kind_of_thing_overrules_a_declaration_it_shows_noth
 def test_a_declaration_the_text_shows_little_of_gives_way_to_a_kind_it_shows_twice_as_much():
     # An academy's LMS marks every page Course, a webinar replay among them.
     replay = ("Watch the webinar replay: our recorded webinar on intake triage, with the slides and the "
-              "recording. Our instructor hosted it live last month; this replay is the full recording. ") * 2
+              "recording. Our instructor hosted it live last month; it is the full recording. ") * 2
     course = json_ld({"@type": "Course", "name": "Intake triage"})
     decision = typed(page(replay, head=course, title="Webinar replay: intake triage"))
     assert decision.content_type == "video-webinar", decision
@@ -1032,3 +1032,11 @@ def test_spans_of_days_offered_on_one_line_are_a_courses_runs():
     assert kind("Sourdough Weekend", weekend + PROSE) == "course"
     once = weekend.replace(" · 18–19 October · 15–16 November", "")
     assert kind("Sourdough Weekend", once + PROSE) == "event-conference"
+
+
+def test_a_label_before_the_titles_colon_or_a_breadcrumbs_last_crumb_names_the_pages_kind():
+    replay = "Resources / Replays\nSLO reviews people actually attend\n" + PROSE
+    assert kind("Replay: SLO reviews people actually attend", replay) == "video-webinar"
+    assert kind("SLO reviews people actually attend", replay) == "video-webinar"
+    assert kind("SLO reviews people actually attend", replay.replace("Replays", "Articles")) == "article"
+    assert kind("Lesson: SLO reviews people actually attend", PROSE) == "article"

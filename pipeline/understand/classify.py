@@ -134,6 +134,7 @@ DESCRIBERS = 5  # words between "A" and the name: "A practical four-part online 
 INTRODUCTION_WORDS = 6
 EYEBROW_LINES = 3  # a kicker over a title: "Playbook · Sales operations"
 EYEBROW_WORDS = 4
+BREADCRUMB = re.compile(r"\s[/›>»]\s")
 DESCRIBED_BY = 2  # words between "this" and the name: "this 45-minute live webinar"
 POINTING = frozenset("particular same very specific last next previous other".split())
 QUOTES = "“\"‘'"
@@ -581,13 +582,23 @@ class TypeIndex:
         if not title or not text:
             return None
         lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:EYEBROW_LINES] if line.strip()]
-        if title.strip() not in lines:
+        label, _, rest = title.strip().partition(":")  # "Replay: SLO reviews people attend"
+        if rest and (named := self._name(label)) is not None and len(label.split()) == 1:
+            return named
+        heading = title.strip() if title.strip() in lines else rest.strip() if rest.strip() in lines else None
+        if heading is None:
             return None
-        for line in lines[:lines.index(title.strip())]:
-            first = re.split(r"[\s·:|–—-]+", line, maxsplit=1)[0].lower()
-            if first in self.names and len(line.split()) <= EYEBROW_WORDS:
-                return self.names[first]
+        for line in lines[:lines.index(heading)]:
+            crumb = BREADCRUMB.split(line)[-1].strip()  # "Resources / Replays": the last crumb
+            first = re.split(r"[\s·:|–—-]+", crumb, maxsplit=1)[0]
+            if (named := self._name(first)) is not None and len(crumb.split()) <= EYEBROW_WORDS:
+                return named
         return None
+
+    def _name(self, word: str) -> str | None:
+        """The type a word names a page as ("Webinar", "Replays"), or None."""
+        word = word.strip().lower()
+        return self.names.get(word) or (self.names.get(word[:-1]) if word.endswith("s") else None)
 
     def declared(self, declaration: str) -> str | None:
         """The content type a markup declaration ("json-ld:JobPosting", "og:video.other",
