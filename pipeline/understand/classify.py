@@ -576,9 +576,11 @@ class TypeIndex:
 
     def labelled(self, title: str | None, text: str | None) -> str | None:
         """The type a label over a text's title names it as, a site's kicker ("Playbook ·
-        Sales operations", "Webinar", "Report: 2025"): one of its first EYEBROW_LINES lines,
-        before the title's own line, that opens with a type's name and is EYEBROW_WORDS
-        words at most; or None."""
+        Sales operations", "Webinar", "Report: 2025", a breadcrumb's last crumb, "Resources /
+        Replays"): one of its first EYEBROW_LINES lines, before the title's own line, that
+        opens with a type's name (or its plural) and is EYEBROW_WORDS words at most; or a
+        one-word label before the title's colon ("Replay: SLO reviews people attend"); or
+        None."""
         if not title or not text:
             return None
         lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:EYEBROW_LINES] if line.strip()]
