@@ -1040,3 +1040,10 @@ def test_a_label_before_the_titles_colon_or_a_breadcrumbs_last_crumb_names_the_p
     assert kind("SLO reviews people actually attend", replay) == "video-webinar"
     assert kind("SLO reviews people actually attend", replay.replace("Replays", "Articles")) == "article"
     assert kind("Lesson: SLO reviews people actually attend", PROSE) == "article"
+
+
+def test_a_print_edition_beside_its_pages_is_a_books_detail():
+    free = ("Free to read here. A print edition (232 pages) is available at cost, and a PDF for offline reading "
+            "is here.\nContents\n")
+    assert kind("Research Operations in Practice", free + PROSE) == "book"
+    assert kind("Research Operations in Practice", free.replace("A print edition", "The report") + PROSE) != "book"

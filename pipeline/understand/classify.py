@@ -776,9 +776,10 @@ def _side_by_side(one: str, other: str) -> re.Pattern:
 
 
 # A book's details as a shop or a publisher lists them: "Hardback · 224 pages · £22.00",
-# "Paperback, 312 pages" (a report's "48-page PDF" names no binding); see PAGE_COUNT.
+# "Paperback, 312 pages", "A print edition (232 pages)" (a report's "48-page PDF" names no binding);
+# see PAGE_COUNT.
 BINDING = (r"(hardback|paperback|hardcover|softcover|softback|flexi-?bound|spiral-bound|e-?book|kindle( edition)?"
-           r"|epub|mobi)")
+           r"|epub|mobi|print(ed)? edition)")
 PAGES = r"\b\d{2,4}( ?pages\b|-page\b| ?pp\b\.?)"
 BOOK_DETAILS = _side_by_side(rf"\b{BINDING}\b", PAGES)
 # A recording's running time where its details are ("Length: 54 minutes", "· 36 minutes ·",
