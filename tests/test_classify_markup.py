@@ -1047,3 +1047,11 @@ def test_a_print_edition_beside_its_pages_is_a_books_detail():
             "is here.\nContents\n")
     assert kind("Research Operations in Practice", free + PROSE) == "book"
     assert kind("Research Operations in Practice", free.replace("A print edition", "The report") + PROSE) != "book"
+
+
+def test_in_this_conversation_where_a_sentence_begins_introduces_a_shows_episode():
+    show = ("Roadmap Rounds · Season 3\nTripwell's metrics review used to take 90 minutes. In this conversation "
+            "with our host Ben Adler, Amara explains how she cut it to 45.\n")
+    assert kind("Metrics reviews that don't put people to sleep", show + PROSE) == "podcast-episode"
+    post = "Maybe this is a conversation, maybe a notification. The algorithm showed this recent conversation.\n"
+    assert kind("The parental control protocol", post + PROSE) == "article"

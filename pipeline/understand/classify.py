@@ -762,6 +762,11 @@ COURSE_TERMS = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places
 # weeks": a recording's is in minutes (RUNNING_TIME), a course's in weeks, days or sessions.
 COURSE_DURATION = re.compile(r"\b(duration|course length)\W{1,5}(\d{1,2}|one|two|three|four|five|six|seven|eight"
                              r"|nine|ten|eleven|twelve)[- ](weeks?|days?|sessions|evenings|months?)\b", re.IGNORECASE)
+# A show's page introducing its conversation where a sentence or a heading begins: "In this
+# conversation with our host Ben Adler, she explains ...", "In this conversation" over its
+# topics (not a post's "this is a conversation", "this recent conversation with ...").
+IN_THIS_CONVERSATION = re.compile(r"(^|[.!?]\s+)\W{0,3}in this ((\d+|[a-z]+)-minute )?conversation\b",
+                                  re.IGNORECASE | re.MULTILINE)
 # A broadcast's page, as a station's listen-again page opens: "First broadcast Sunday 15
 # September", "Available for 28 days after broadcast", "In this week's programme:".
 BROADCAST = re.compile(r"\b(first broadcast|after broadcast|listen again|in this week's programme)\b", re.IGNORECASE)
@@ -956,7 +961,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     lowered = head.lower()
     opening_lines = _opening_lines(head)
     opening_lowered = opening_lines.lower()
-    if episode_details(title, head, opening_lines):
+    if episode_details(title, head, opening_lines) or (
+            "this conversation" in body.lower() and IN_THIS_CONVERSATION.search(body)):
         scores["podcast-episode"] += 3
     paged = "page" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
     ebook = paged and EBOOK_FORMAT.search(head)
