@@ -47,10 +47,11 @@ instructions nothing toward guide-playbook; an instruction may follow its phase'
 its time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an
 episode shows in a guest named at the end of its title, an audio file or a station's
 listen-again lines where it opens, or its number on the line after a repeated title, not a
-newsletter's "Issue 142" (`episode_details`); a book in its excerpt's or edition's line
-(EXCERPT) or a title that ends on its chapter (CHAPTER_TITLE); a course in a length in weeks
-beside a price, places or hours a week, or sessions on a weekday over dates, dates a week
-apart or spans of days offered on one line, which make no event, or a labelled duration
+newsletter's "Issue 142" (`episode_details`), or a sentence that opens "In this
+conversation" (IN_THIS_CONVERSATION); a book in its excerpt's or edition's line (EXCERPT) or
+a title that ends on its chapter (CHAPTER_TITLE); a course in a length in weeks beside a
+price, places or hours a week, or sessions on a weekday over dates, dates a week apart or
+spans of days offered on one line, which make no event, or a labelled duration
 (COURSE_LENGTH, WEEKLY_SESSIONS, DATE_LIST, `offered_runs`, COURSE_DURATION), 3 each; a
 label over the title ("Playbook · Sales operations") names the page as a phrase in which it
 names itself does; and news of someone else's study ("according to a report published
@@ -951,9 +952,10 @@ def _opening_lines(head: str) -> str:
 
 def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
-    an ISBN, which a shop gives last) its body: an episode's details (episode_details), a
+    an ISBN, which a shop gives last, a job's pay and a show's "In this conversation") its
+    body: an episode's details (episode_details, IN_THIS_CONVERSATION), a
     book's excerpt line (EXCERPT) or its binding and pages or its ISBN and pages, a job's
-    place and terms, an event's hours or days, a course's length beside its price, places or
+    place and terms or its pay (PAY), an event's hours or days, a course's length beside its price, places or
     hours a week, its sessions on a weekday over dates or its labelled duration
     (COURSE_DURATION), a report's pages beside its PDF (3 each).
     The words each pattern needs are looked for first, as most pages have none."""
