@@ -953,11 +953,12 @@ def _opening_lines(head: str) -> str:
 def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
     an ISBN, which a shop gives last, a job's pay and a show's "In this conversation") its
-    body: an episode's details (episode_details, IN_THIS_CONVERSATION), a
-    book's excerpt line (EXCERPT) or its binding and pages or its ISBN and pages, a job's
-    place and terms or its pay (PAY), an event's hours or days, a course's length beside its price, places or
-    hours a week, its sessions on a weekday over dates or its labelled duration
-    (COURSE_DURATION), a report's pages beside its PDF (3 each).
+    body: an episode's details (episode_details, IN_THIS_CONVERSATION), a book's excerpt
+    line (EXCERPT), its chapter in its title (CHAPTER_TITLE) or its binding and pages or its
+    ISBN and pages, a job's place and terms or its pay (PAY), an event's hours or days, a
+    course's length beside its price, places or hours a week, its sessions or runs over dates
+    (which make no event) or its labelled duration (COURSE_DURATION), a report's pages beside
+    its PDF (3 each).
     The words each pattern needs are looked for first, as most pages have none."""
     scores: Counter = Counter()
     lowered = head.lower()
