@@ -1055,3 +1055,13 @@ def test_in_this_conversation_where_a_sentence_begins_introduces_a_shows_episode
     assert kind("Metrics reviews that don't put people to sleep", show + PROSE) == "podcast-episode"
     post = "Maybe this is a conversation, maybe a notification. The algorithm showed this recent conversation.\n"
     assert kind("The parental control protocol", post + PROSE) == "article"
+
+
+def test_a_labelled_salary_or_a_pro_rata_pay_is_a_jobs_and_modules_beside_a_price_a_courses():
+    post = "We are creating a paid post to look after our volunteers.\nHours: 22.5 per week\nSalary: £26,400\n"
+    assert kind("We're recruiting: Volunteer Coordinator", post + PROSE) == "job-posting"
+    assert kind("We're recruiting: Volunteer Coordinator", post.replace("Salary: ", "Budget ") + PROSE) != "job-posting"
+    shop = "Research Ops in Practice (self-paced)\n$349.00\nEight modules, about twelve hours of material.\n"
+    assert kind("Research Ops in Practice (self-paced)", shop + PROSE) == "course"
+    essays = shop.replace("Eight modules", "Eight essays")
+    assert kind("Research Ops in Practice (self-paced)", essays + PROSE) != "course"

@@ -754,8 +754,8 @@ GUEST = re.compile(r"(,|\()\s*(with|feat\.|featuring)\s+[A-Z][\w'’-]+( [A-Z][\
 # · 11 left") or the study it asks ("3 hours per week"): a course runs for weeks, an event for a
 # day or two.
 COURSE_LENGTH = re.compile(r"(^\W{0,3}|[(·|]\s*)(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-                           r"[- ](weeks?|sessions|evenings|mornings|lessons|classes|(mon|tues|wednes|thurs|fri|satur"
-                           r"|sun)days)\b", re.IGNORECASE | re.MULTILINE)
+                           r"[- ](weeks?|sessions|evenings|mornings|lessons|classes|modules"
+                           r"|(mon|tues|wednes|thurs|fri|satur|sun)days)\b", re.IGNORECASE | re.MULTILINE)
 COURSE_TERMS = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places|seats|spots) left\b|^\W{0,3}free\s*$"
                           r"|\b\d{1,2}(\s?[-–]\s?\d{1,2})?\s?(hours?|hrs?)\s?(per|a|/)\s?week\b",
                           re.IGNORECASE | re.MULTILINE)
@@ -808,7 +808,8 @@ JOB_DETAILS = _side_by_side(rf"\b{WORK_PLACE}\b", rf"\b{EMPLOYMENT}\b")
 # "- £13.50 an hour", "| Salary | Grade 7: £38,249 – £45,163 per annum |", "Pay is $23 an hour"
 # (a guide's "Budget £120–180 per hour." runs on in prose; a price per hour is no line's).
 PAY = re.compile(r"(^\W{0,3}|[:|·]\s*|\bpay is\s+)[£$€]\s?\d[\d,.]*k?(\s?[-–]\s?[£$€]?\d[\d,.]*k?)?\s*"
-                 r"(an hour|per hour|/hour|/hr|per annum|a year|per year|/year|/yr|p\.?a\.?)(?!\w)",
+                 r"(an hour|per hour|/hour|/hr|per annum|a year|per year|/year|/yr|p\.?a\.?|pro rata)(?!\w)"
+                 r"|^\W{0,3}(salary|pay|wage|rate of pay)\W{1,5}(grade \w+\W{1,3})?[£$€]\s?\d",
                  re.IGNORECASE | re.MULTILINE)
 # An event's hours in a page's opening lines: "Saturday 26 April, 10am – 1pm", "09:00–17:30".
 # A span, not a time: a post's byline carries the time it was published.
@@ -977,7 +978,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
-            any(per in body for per in ("hour", "year", "annum", "/hr", "/yr", "pa")) and PAY.search(body)):
+            any(currency in body for currency in "£$€") and PAY.search(body)):
         scores["job-posting"] += 3
     # A course's sessions or runs, no event's day or days.
     sessions = ("," in opening_lines and weekly_dates(opening_lines)
