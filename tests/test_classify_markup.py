@@ -1065,3 +1065,12 @@ def test_a_labelled_salary_or_a_pro_rata_pay_is_a_jobs_and_modules_beside_a_pric
     assert kind("Research Ops in Practice (self-paced)", shop + PROSE) == "course"
     essays = shop.replace("Eight modules", "Eight essays")
     assert kind("Research Ops in Practice (self-paced)", essays + PROSE) != "course"
+
+
+def test_a_definition_overrules_a_platforms_declaration_where_instructions_do_not():
+    course = json_ld({"@type": "Course", "name": "Feature adoption rate"})
+    entry = ("Feature adoption rate is the share of your active users who used a given feature at least once in "
+             "a period. ") + PROSE
+    assert typed(page(entry, head=course, title="Feature adoption rate"))[0] == "glossary-entry"
+    imperative = GUIDE.replace("In this guide we set up", "We cook")
+    assert typed(page(imperative, head=course, title="Knife skills"))[0] == "course"

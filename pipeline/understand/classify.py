@@ -112,7 +112,9 @@ HOST_PART = r"\."  # in a URL pattern, what names a site ("youtube\.com/watch"),
 # of thing decide as they would without markup: the platform's type, not the page's (an
 # LMS's cohort course marked Event for its start date, a replay still marked Event, a course
 # page marked VideoObject for its trailer). A form of writing does not overrule a thing: a
-# course page that speaks in the imperative is still a course.
+# course page that speaks in the imperative is still a course; but a definition does, as it
+# is what the page is (a glossary entry an academy's LMS marks Course, a terms page marked
+# og:type video.other for its clip).
 OVERRULING_SCORE = MIN_TYPE_SCORE
 # ... and where the text shows a little of it (a glossary entry whose site marks every page
 # Book, for the book it companions; a webinar replay an academy's LMS marks Course), the
@@ -152,6 +154,7 @@ WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_readin
 # any post's subheadings; a theme may wrap every page of a site in DefinedTerm (where a short
 # title, a term's, is under it, the declaration counts alone: `_cues_needed`).
 WRITING_FORMS = frozenset({"guide-playbook", "glossary-entry"})
+NOT_OVERRULING = WRITING_FORMS - {"glossary-entry"}  # see OVERRULING_SCORE
 # A VideoObject in JSON-LD or microdata is as often a clip embedded in a customer story or a
 # post as the page's own video; og:type video.* is said of the page itself.
 EMBEDDED = frozenset({"video-webinar"})
@@ -667,7 +670,7 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
         named = cues.named_type()
         if named is not None and named != kind:
             return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
-        strong = cues.best(OVERRULING_SCORE, WRITING_FORMS)
+        strong = cues.best(OVERRULING_SCORE, NOT_OVERRULING)
         # The address does not second the markup: a platform's template writes both
         # (a course platform's "/courses/anchors-the-field-handbook" and its Course).
         shown = cues.scores[kind] - ADDRESS_SCORE * (kind in cues.addressed)
