@@ -1075,3 +1075,11 @@ def test_a_definition_overrules_a_platforms_declaration_where_instructions_do_no
     knife_skills = json_ld({"@type": "Course", "name": "Knife skills"})
     imperative = GUIDE.replace("In this guide we set up", "We cook")
     assert typed(page(imperative, head=knife_skills, title="Knife skills"))[0] == "course"
+
+
+def test_a_label_over_the_title_may_be_a_one_word_title_phrase_but_not_a_blogs_category():
+    talk = "Recordings\nThe metrics product ops should own\nInes Waller · OpsConf Amsterdam\n" + PROSE
+    assert kind("The metrics product ops should own", talk) == "video-webinar"
+    assert kind("The metrics product ops should own", talk.replace("Recordings", "Trends")) == "article"
+    news = "Product teams spend a third of their time in meetings, according to a new study.\n" + PROSE
+    assert kind("Survey: product teams spend a third of their time in meetings", news) == "article"

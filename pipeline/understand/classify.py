@@ -137,6 +137,8 @@ DESCRIBERS = 5  # words between "A" and the name: "A practical four-part online 
 INTRODUCTION_WORDS = 6
 EYEBROW_LINES = 3  # a kicker over a title: "Playbook · Sales operations"
 EYEBROW_WORDS = 4
+# Title phrases a blog's categories share with the kinds, which name no page's kind as a label.
+LABEL_NOT_A_KIND = frozenset("tips trends live recap starter script notion event kit matrix".split())
 BREADCRUMB = re.compile(r"\s[/›>»]\s")
 DESCRIBED_BY = 2  # words between "this" and the name: "this 45-minute live webinar"
 POINTING = frozenset("particular same very specific last next previous other".split())
@@ -540,6 +542,10 @@ class TypeIndex:
         # by introducing itself: "A practical four-part online course for accountants ...".
         self.names = {found[1]: t.id for t in self.types for phrase in t.text
                       if (found := SELF_NAMING.fullmatch(phrase))}
+        # A label over a title may also be a one-word title phrase ("Recordings", "Glossary"),
+        # but for the words a blog's categories share (LABEL_NOT_A_KIND).
+        self.labels = {phrase: t.id for t in reversed(self.types) for phrase in t.title
+                       if phrase.isalpha() and phrase not in LABEL_NOT_A_KIND} | self.names
         names = "|".join(sorted(map(re.escape, self.names), key=len, reverse=True))
         introducing = (rf"an?\s+(?:(?!{NOT_A_DESCRIBER})[\w'’-]+\s+){{0,{DESCRIBERS}}}?({names})s?"
                        rf"(?:\s+(?:for|on|about|with|to|from|covering|in|of|by|at|and|that)\b|[,:—–.])")
@@ -582,14 +588,14 @@ class TypeIndex:
         """The type a label over a text's title names it as, a site's kicker ("Playbook ·
         Sales operations", "Webinar", "Report: 2025", a breadcrumb's last crumb, "Resources /
         Replays"): one of its first EYEBROW_LINES lines, before the title's own line, that
-        opens with a type's name (or its plural) and is EYEBROW_WORDS words at most; or a
-        one-word label before the title's colon ("Replay: SLO reviews people attend"); or
-        None."""
+        opens with a type's name or a one-word title phrase of it (or their plural) and is
+        EYEBROW_WORDS words at most; or a type's name alone before the title's colon
+        ("Replay: SLO reviews people attend", not a news story's "Survey: ..."); or None."""
         if not title or not text:
             return None
         lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()[:EYEBROW_LINES] if line.strip()]
         label, _, rest = title.strip().partition(":")  # "Replay: SLO reviews people attend"
-        if rest and (named := self._name(label)) is not None and len(label.split()) == 1:
+        if rest and (named := self._name(label, self.names)) is not None and len(label.split()) == 1:
             return named
         heading = title.strip() if title.strip() in lines else rest.strip() if rest.strip() in lines else None
         if heading is None:
@@ -597,14 +603,15 @@ class TypeIndex:
         for line in lines[:lines.index(heading)]:
             crumb = BREADCRUMB.split(line)[-1].strip()  # "Resources / Replays": the last crumb
             first = re.split(r"[\s·:|–—-]+", crumb, maxsplit=1)[0]
-            if (named := self._name(first)) is not None and len(crumb.split()) <= EYEBROW_WORDS:
+            if (named := self._name(first, self.labels)) is not None and len(crumb.split()) <= EYEBROW_WORDS:
                 return named
         return None
 
-    def _name(self, word: str) -> str | None:
-        """The type a word names a page as ("Webinar", "Replays"), or None."""
+    @staticmethod
+    def _name(word: str, names: dict[str, str]) -> str | None:
+        """The type a label's word names a page as ("Webinar", "Replays") in `names`, or None."""
         word = word.strip().lower()
-        return self.names.get(word) or (self.names.get(word[:-1]) if word.endswith("s") else None)
+        return names.get(word) or (names.get(word[:-1]) if word.endswith("s") else None)
 
     def declared(self, declaration: str) -> str | None:
         """The content type a markup declaration ("json-ld:JobPosting", "og:video.other",
