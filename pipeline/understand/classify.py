@@ -48,7 +48,7 @@ its time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIME
 episode shows in a guest named at the end of its title, an audio file or a station's
 listen-again lines where it opens, or its number on the line after a repeated title, not a
 newsletter's "Issue 142" (`episode_details`), or a sentence that opens "In this
-conversation" (IN_THIS_CONVERSATION); a book in its excerpt's or edition's line (EXCERPT) or
+conversation" (IN_THIS_CONVERSATION); a book in its excerpt's or edition's line (EXCERPT, EDITION) or
 a title that ends on its chapter (CHAPTER_TITLE); a course in a length in weeks beside a
 price, places or hours a week, or sessions on a weekday over dates, dates a week apart or
 spans of days offered on one line, which make no event, or a labelled duration
@@ -737,14 +737,15 @@ EPISODE_NUMBER = re.compile(r"\b(ep|episode)\.?\s*#?\d+|^\s*(#|no\.\s*)\d+\s*([:
 EPISODE_LINE = re.compile(r"^\s*(#|no\.\s*)\d+\s*·", re.IGNORECASE)
 # A book's excerpt, as a publisher heads it: "From Evidence Over Opinion: Making Product
 # Decisions Your Team Can Trust by Leila Haddad", "Excerpted from The Long Table, by ...",
-# "The Operating Layer by Tamsin Okafor · Extract"; or its edition's line, "Second edition ·
+# "The Operating Layer by Tamsin Okafor · Extract"; or its edition's line (EDITION), "Second edition ·
 # Noor Haddad and Callum Pryce · 2024", "By Ruth Abernethy. Second edition, 2024.", "First
 # published 1978 by Fylde Valley Press", "Online edition, 2024" (not a post's "First published
 # on my blog"); or a chapter's, "Chapter two of Clean Pipeline, in full".
 EXCERPT = re.compile(r"^\W{0,3}(?i:(an )?((excerpt(ed)?|adapted|extracted) )?from)\s+[\"“]?[A-Z][^\n]{2,150}?,?"
                      r"\s+by\s+[A-Z]"
-                     r"|^[^\n]{3,150}\sby\s[A-Z][^\n]{2,60}[·|]\s*(?i:extract|excerpt|sample chapter)\s*$"
-                     r"|(^|[.]\s+)\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
+                     r"|^[^\n]{3,150}\sby\s[A-Z][^\n]{2,60}[·|]\s*(?i:extract|excerpt|sample chapter)\s*$",
+                     re.MULTILINE)
+EDITION = re.compile(r"(^|[.]\s+)\W{0,3}(?i:(first|second|third|fourth|fifth|sixth|revised|\d{1,2}(st|nd|rd|th))"
                      r" edition)\s*[·|,]"
                      r"|^\W{0,3}(?i:chapter)\s+(\d{1,2}|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\s+"
                      r"(?i:of|from)\s+[A-Z]"
@@ -821,6 +822,7 @@ PAY = re.compile(r"(^\W{0,3}|[:|·]\s*|\bpay is\s+)[£$€]\s?\d[\d,.]*k?(\s?[-�
                  r"(an hour|per hour|/hour|/hr|per annum|a year|per year|/year|/yr|p\.?a\.?|pro rata)(?!\w)"
                  r"|^\W{0,3}(salary|pay|wage|rate of pay)\W{1,5}(grade \w+\W{1,3})?[£$€]\s?\d",
                  re.IGNORECASE | re.MULTILINE)
+AMOUNT = re.compile(r"[£$€]\s?\d")  # what every pay has
 # An event's hours in a page's opening lines: "Saturday 26 April, 10am – 1pm", "09:00–17:30".
 # A span, not a time: a post's byline carries the time it was published.
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"
@@ -871,17 +873,20 @@ WEEKLY_SESSIONS = re.compile(rf"\b(mon|tues|wednes|thurs|fri|satur|sun)days\b,?\
 DATE_LIST = re.compile(rf"(?<![\d.:/-])\d{{1,2}}(st|nd|rd|th)?(,\s*\d{{1,2}}(st|nd|rd|th)?)+,?\s+(and|&)\s+"
                        rf"\d{{1,2}}(st|nd|rd|th)?\s+{MONTH}\b", re.IGNORECASE)
 WEEK = 7
+DAYS_LISTED = re.compile(r"\b\d{1,2}(st|nd|rd|th)?,\s+\d{1,2}\b")  # what every list has: "1, 8"
 
 
 def offered_runs(lines: str) -> bool:
     """Whether a line offers the same thing over two or more spans of days, "Upcoming dates:
     27–28 September · 18–19 October", "2–6 March 2026 or 8–12 June 2026": a course's runs (an
     event's days make one span)."""
-    return any(len(DATE_SPAN.findall(line)) >= 2 for line in lines.splitlines())
+    return any(len(SPAN_HINT.findall(line)) >= 2 and len(DATE_SPAN.findall(line)) >= 2 for line in lines.splitlines())
 
 
 def weekly_dates(lines: str) -> bool:
     """Whether lines list three or more dates of a month a week apart (DATE_LIST)."""
+    if not DAYS_LISTED.search(lines):
+        return False
     for found in DATE_LIST.finditer(lines):
         days = [int(day) for day in re.findall(r"\d{1,2}", found[0])]
         if all(later - earlier == WEEK for earlier, later in zip(days, days[1:])):
@@ -965,7 +970,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
     an ISBN, which a shop gives last, a job's pay and a show's "In this conversation") its
     body: an episode's details (episode_details, IN_THIS_CONVERSATION), a book's excerpt
-    line (EXCERPT), its chapter in its title (CHAPTER_TITLE) or its binding and pages or its
+    line (EXCERPT, EDITION), its chapter in its title (CHAPTER_TITLE) or its binding and pages or its
     ISBN and pages, a job's place and terms or its pay (PAY), an event's hours or days, a
     course's length beside its price, places or hours a week, its sessions or runs over dates
     (which make no event) or its labelled duration (COURSE_DURATION), a report's pages beside
@@ -976,23 +981,23 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     opening_lines = _opening_lines(head)
     opening_lowered = opening_lines.lower()
     if episode_details(title, head, opening_lines) or (
-            "this conversation" in body.lower() and IN_THIS_CONVERSATION.search(body)):
+            "conversation" in body and IN_THIS_CONVERSATION.search(body)):
         scores["podcast-episode"] += 3
     paged = "page" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
-    if book or (("from" in opening_lowered or "edition" in opening_lowered or "by " in opening_lowered
-                  or "published" in opening_lowered or "chapter" in opening_lowered)
-                 and EXCERPT.search(opening_lines)) or (
-            title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)):
+    excerpt = ("from" in opening_lowered or "by " in opening_lowered) and EXCERPT.search(opening_lines)
+    edition = any(word in opening_lowered for word in ("edition", "published", "chapter")) and EDITION.search(
+        opening_lines)
+    chapter = title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)
+    if book or excerpt or edition or chapter:
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
-            any(currency in body for currency in "£$€") and PAY.search(body)):
+            AMOUNT.search(body) and PAY.search(body)):
         scores["job-posting"] += 3
     # A course's sessions or runs, no event's day or days.
-    sessions = ("," in opening_lines and weekly_dates(opening_lines)
-                or bool(SPAN_HINT.search(opening_lines)) and offered_runs(opening_lines))
+    sessions = weekly_dates(opening_lines) or bool(SPAN_HINT.search(opening_lines)) and offered_runs(opening_lines)
     if not sessions and SPAN_HINT.search(opening_lines) and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
             and (DATED.search(opening_lines) or DATED.search(title or ""))
