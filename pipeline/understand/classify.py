@@ -48,10 +48,10 @@ its time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIME
 episode shows in a guest named at the end of its title, an audio file or a station's
 listen-again lines where it opens, or its number on the line after a repeated title, not a
 newsletter's "Issue 142" (`episode_details`), or a sentence that opens "In this
-conversation" (IN_THIS_CONVERSATION); a book in its excerpt's or edition's line (EXCERPT, EDITION) or
-a title that ends on its chapter (CHAPTER_TITLE); a course in a length in weeks beside a
-price, places or hours a week, or sessions on a weekday over dates, dates a week apart or
-spans of days offered on one line, which make no event, or a labelled duration
+conversation" (IN_THIS_CONVERSATION); a book in its excerpt's or edition's line (EXCERPT,
+EDITION) or a title that ends on its chapter (CHAPTER_TITLE); a course in a length in weeks
+beside a price, places or hours a week, or sessions on a weekday over dates, dates a week
+apart or spans of days offered on one line, which make no event, or a labelled duration
 (COURSE_LENGTH, WEEKLY_SESSIONS, DATE_LIST, `offered_runs`, COURSE_DURATION), 3 each; a
 label over the title ("Playbook · Sales operations") names the page as a phrase in which it
 names itself does; and news of someone else's study ("according to a report published
@@ -72,12 +72,13 @@ short title counts alone), and so does a VideoObject in the structured data of a
 story of its own (EMBEDDED: a customer story with its testimonial clip), and a declaration
 on a blog's post needs two cues (a careers plugin's JobPosting on a post saying the company
 is hiring: BLOG_POST_ADDRESS); and where the text shows little of the declared type, another
-kind of thing its cues name decides (OVERRULING_SCORE, OUTWEIGHS; the URL's pattern of the
-declared type counts for nothing there, as the platform's template that wrote the markup
-wrote the address too: an ebook in a course platform's store, at /courses/..., marked
-Course). A declaration listed nowhere (Article, BlogPosting, WebPage, og:article, which blog
-themes put on every page) decides nothing: the cues do. The deciding signal is kept as the
-type's reason (`type_reason`) in the documents' `why`.
+kind of thing its cues name decides, a definition but no other form of writing
+(OVERRULING_SCORE, OUTWEIGHS, NOT_OVERRULING; the URL's pattern of the declared type counts
+for nothing there, as the platform's template that wrote the markup wrote the address too:
+an ebook in a course platform's store, at /courses/..., marked Course). A declaration listed
+nowhere (Article, BlogPosting, WebPage, og:article, which blog themes put on every page)
+decides nothing: the cues do. The deciding signal is kept as the type's reason
+(`type_reason`) in the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
@@ -969,12 +970,12 @@ def _opening_lines(head: str) -> str:
 def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     """What a page's details show of its kind, from its title, the head of its text and (for
     an ISBN, which a shop gives last, a job's pay and a show's "In this conversation") its
-    body: an episode's details (episode_details, IN_THIS_CONVERSATION), a book's excerpt
-    line (EXCERPT, EDITION), its chapter in its title (CHAPTER_TITLE) or its binding and pages or its
-    ISBN and pages, a job's place and terms or its pay (PAY), an event's hours or days, a
-    course's length beside its price, places or hours a week, its sessions or runs over dates
-    (which make no event) or its labelled duration (COURSE_DURATION), a report's pages beside
-    its PDF (3 each).
+    body: an episode's details (episode_details, IN_THIS_CONVERSATION), a book's excerpt or
+    edition line (EXCERPT, EDITION), its chapter in its title (CHAPTER_TITLE) or its binding
+    and pages or its ISBN and pages, a job's place and terms or its pay (PAY), an event's
+    hours or days, a course's length beside its price, places or hours a week, its sessions
+    or runs over dates (which make no event) or its labelled duration (COURSE_DURATION), a
+    report's pages beside its PDF (3 each).
     The words each pattern needs are looked for first, as most pages have none."""
     scores: Counter = Counter()
     lowered = head.lower()
