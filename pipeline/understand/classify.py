@@ -696,10 +696,10 @@ def _cues_needed(kind: str, declaration: str, cues: Cues, url: str, title: str |
     the company is hiring, a podcast plugin's PodcastEpisode on a post announcing a
     season); 1 for a form of writing (WRITING_FORMS) but a glossary's entry under a term's
     title (DEFINITION_TITLE_WORDS at most: its definition may open with a gloss, "The share
-    of eligible users who ...", no cue can tell from a headline's), or a video in the structured data of a
-    page with a story of its own to tell (EMBEDDED: MIN_USEFUL_WORDS or more) or whose cues
-    name another kind (a glossary entry with its explainer clip), which may be a clip
-    embedded in the page rather than the page's own; else 0."""
+    of eligible users who ...", no cue can tell from a headline's), or a video in the
+    structured data of a page with a story of its own to tell (EMBEDDED: MIN_USEFUL_WORDS or
+    more) or whose cues name another kind (a glossary entry with its explainer clip), which
+    may be a clip embedded in the page rather than the page's own; else 0."""
     if BLOG_POST_ADDRESS.search(url):
         return 2
     if kind in WRITING_FORMS:
