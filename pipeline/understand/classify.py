@@ -988,26 +988,21 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     ebook = paged and EBOOK_FORMAT.search(head)
     book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
         ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
-    excerpt = ("from" in opening_lowered or "by " in opening_lowered) and EXCERPT.search(opening_lines)
-    edition = any(word in opening_lowered for word in ("edition", "published", "chapter")) and EDITION.search(
-        opening_lines)
-    chapter = title and "chapter" in title.lower() and CHAPTER_TITLE.search(title)
-    if book or excerpt or edition or chapter:
+    if book or book_line(title, opening_lines, opening_lowered):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
             AMOUNT.search(body) and PAY.search(body)):
         scores["job-posting"] += 3
-    # A course's sessions or runs, no event's day or days.
-    sessions = weekly_dates(opening_lines) or bool(SPAN_HINT.search(opening_lines)) and offered_runs(opening_lines)
-    if not sessions and SPAN_HINT.search(opening_lines) and (
+    spanned = bool(SPAN_HINT.search(opening_lines))
+    sessions = weekly_dates(opening_lines) or spanned and offered_runs(opening_lines)  # a course's, no event's
+    if not sessions and spanned and (
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
             and (DATED.search(opening_lines) or DATED.search(title or ""))
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
         scores["event-conference"] += 3
     if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
-            "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or (
-            sessions) or (
+            "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or sessions or (
             ("duration" in lowered or "course length" in lowered) and COURSE_DURATION.search(head)):
         scores["course"] += 3
     if "owner" in opening_lowered and OWNED.search(opening_lines):
@@ -1017,6 +1012,15 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     if "pdf" in lowered and REPORT_FORMAT.search(head) and not book and _pages(head) >= REPORT_LENGTH:
         scores["whitepaper-report"] += 3
     return scores
+
+
+def book_line(title: str | None, opening_lines: str, opening_lowered: str) -> bool:
+    """Whether a book's line heads a page: an excerpt's (EXCERPT), an edition's or a chapter's
+    in its opening lines (EDITION), or a title that ends on its chapter (CHAPTER_TITLE)."""
+    return bool(("from" in opening_lowered or "by " in opening_lowered) and EXCERPT.search(opening_lines)
+                or any(word in opening_lowered for word in ("edition", "published", "chapter"))
+                and EDITION.search(opening_lines)
+                or title and "chapter" in title.lower() and CHAPTER_TITLE.search(title))
 
 
 def episode_details(title: str | None, head: str, opening_lines: str) -> bool:
