@@ -52,7 +52,10 @@ conversation" (IN_THIS_CONVERSATION); a book in its excerpt's or edition's line 
 EDITION) or a title that ends on its chapter (CHAPTER_TITLE); a course in a length in weeks
 beside a price, places or hours a week, or sessions on a weekday over dates, dates a week
 apart or spans of days offered on one line, which make no event, or a labelled duration
-(COURSE_LENGTH, WEEKLY_SESSIONS, DATE_LIST, `offered_runs`, COURSE_DURATION), 3 each; a
+(COURSE_LENGTH, WEEKLY_SESSIONS, DATE_LIST, `offered_runs`, COURSE_DURATION), 3 each, and
+so, whatever its form, in an offer of a place beside two kinds of what a course gives its
+learners (a price or enrolment beside its lessons, tutors, exercises, certificate or what
+they will be able to do: `learning_offered`); a
 label over the title ("Playbook · Sales operations") names the page as a phrase in which it
 names itself does; and news of someone else's study ("according to a report published
 Tuesday by ...": ABOUT_A_STUDY) loses its report's words, which are the study's. The best
@@ -775,6 +778,53 @@ COURSE_TERMS = re.compile(r"[£$€]\s?\d|\b\d+ (places|seats|spots)\b|\b(places
 # weeks": a recording's is in minutes (RUNNING_TIME), a course's in weeks, days or sessions.
 COURSE_DURATION = re.compile(r"\b(duration|course length)\W{1,5}(\d{1,2}|one|two|three|four|five|six|seven|eight"
                              r"|nine|ten|eleven|twelve)[- ](weeks?|days?|sessions|evenings|months?)\b", re.IGNORECASE)
+# A course's page in the round, whatever form it takes (a summer school, a self-paced course,
+# an email course, a day's class): an offer of a place (`offers_a_place`: a price, a fee,
+# tuition, enrolment, lifetime access, an application deadline, places left) beside
+# LEARNING_DETAILS or more of what a course gives its learners (LEARNING: who it is for and
+# what they will be able to do, its units, its teachers, its exercises, its certificate). A
+# conference offers places too, and a post on a course names its units and its teachers; few
+# give all three. The patterns are in lower case, for a text in lower case: a pattern that
+# ignores case is searched several times slower.
+OFFER_PHRASES = ("chf ", "tuition", "enrol", "lifetime access", "application deadline", "book your place",
+                 "book a place")
+FEE = re.compile(r"\bfees?\b")
+SIGN_UP = re.compile(r"\bsign up(?! (to|for) (our|the|my) (newsletter|mailing list))")  # a newsletter's is no place
+PLACES_LEFT = re.compile(r"\b\d+ places\b|\b(places|seats|spots) (left|remaining|available)\b")
+NUMBER_WORD = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+LEARNING = (
+    re.compile(r"\bno (previous |prior )?(experience|knowledge)( \w+)? (needed|necessary|required)\b"
+               r"|\b(you('ll| will)|(delegates|participants|learners|students) will) (learn|leave|be able|work through"
+               r"|practi[sc]e|build)\b|\bby the end( of [^.,\n]{1,30})?,? (you|delegates|participants|learners"
+               r"|students)\b|\blearning (outcomes|objectives)\b|\bwho (is )?(it|this)('s| is)? for\b"
+               r"|\bis this for you\b"),
+    re.compile(rf"\b{NUMBER_WORD} (short |live |weekly |online |daily |video |bite-sized )?(lessons|modules|sessions"
+               r"|classes|units|evenings|mornings|workshops|emails)\b|\b(lesson|module|session|week|day) (\d|one|two)\b"
+               r"|\b(curriculum|syllabus|week by week|course (outline|content))\b"),
+    re.compile(r"\b(tutors?|taught by|instructors?|faculty|trainers?|teachers?)\b"),
+    re.compile(r"\b(exercises?|homework|assignments?|hands-on|worked examples?|graded|quizz?(es)?|practice sessions?"
+               r"|transcription practice)\b"),
+    re.compile(r"\b(certificate|certification|cpd|accredited|exam)\b"),
+)
+LEARNING_DETAILS = 2
+
+
+def offers_a_place(lowered: str) -> bool:
+    """Whether a text in lower case offers a place on something: a price (AMOUNT), a fee
+    (FEE), a sign-up but a newsletter's (SIGN_UP), places left (PLACES_LEFT) or one of
+    OFFER_PHRASES. Each pattern's words are looked for first, as most texts have none."""
+    return bool(AMOUNT.search(lowered) or any(phrase in lowered for phrase in OFFER_PHRASES)
+                or "fee" in lowered and FEE.search(lowered) or "sign up" in lowered and SIGN_UP.search(lowered)
+                or any(word in lowered for word in ("places", "seats", "spots")) and PLACES_LEFT.search(lowered))
+
+
+def learning_offered(body: str) -> bool:
+    """Whether a text offers a place (`offers_a_place`) with LEARNING_DETAILS or more kinds
+    of what a course gives its learners (LEARNING)."""
+    lowered = body.lower()
+    return offers_a_place(lowered) and sum(bool(detail.search(lowered)) for detail in LEARNING) >= LEARNING_DETAILS
+
+
 # A show's page introducing its conversation where a sentence or a heading begins: "In this
 # conversation with our host Ben Adler, she explains ...", "In this conversation" over its
 # topics (not a post's "this is a conversation", "this recent conversation with ...").
@@ -1192,6 +1242,8 @@ class Cues(NamedTuple):
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
+        if "course" in present and learning_offered(body):
+            scores["course"] += 3
         scores.update({kind: score for kind, score in sections_scores(text).items() if kind in present})
         if "template-toolkit" in present:
             scores["template-toolkit"] += placeholders_score(text, title)
