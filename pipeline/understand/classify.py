@@ -8,7 +8,10 @@ practical ebook for ..."; so does an opening sentence that introduces the page b
 those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
 whitepaper-report, and so does a year's figures (a title dated by its year that names its
 results, "Water quality monitoring: 2024 results", or over a text dense in shares and
-medians, "PMO Pulse 2025": `yearly_figures`). Structure counts too where words do not
+medians, "PMO Pulse 2025": `yearly_figures`), and so does a study told in the round: how it
+was done beside what it found and where it is published, not a post on someone else's
+("we interviewed 41 product managers", "At a glance", "the full report": `study_published`).
+Structure counts too where words do not
 decide: a text that mostly instructs (at least INSTRUCTIONS sentences, and INSTRUCTION_SHARE
 of them, open with a verb in the imperative, after "please" or a clause of purpose or
 condition too, "To link in bulk, filter the inbox", or after "Then", "First", or speak to
@@ -825,6 +828,47 @@ def learning_offered(body: str) -> bool:
     return offers_a_place(lowered) and sum(bool(detail.search(lowered)) for detail in LEARNING) >= LEARNING_DETAILS
 
 
+# A study's findings in the round, whatever its form (a benchmark's page, a diary study's, an
+# evaluation's): how it was done (STUDY_METHOD: "we interviewed 41 product managers", "2,870
+# diary entries", "our sample", "this study follows ...") beside its findings (a findings
+# heading, STUDY_FINDINGS, or FIGURES_OF_A_STUDY shares, medians or ratios) and its
+# publication (STUDY_PUBLICATION: "the full report", "Exhibit 2", "Funded by ...", a PDF, a
+# download). A post may tell of a study; few tell how it was done, what it found and where it
+# is published. In lower case, for a text in lower case, as the course's patterns are.
+COUNT = r"(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds of)"
+STUDY_METHOD = re.compile(
+    rf"\bwe (surveyed|interviewed|asked|analy[sz]ed|pooled|collected|reviewed|studied|tracked|spoke to|talked to)\b"
+    rf"[^.\n]{{0,60}}\b{COUNT}\b|\b{COUNT} (respondents|participants|interviews|survey responses|responses)\b"
+    rf"|\b(diary study|methodology|(our|the) sample)\b|\bdata from {COUNT}\b"
+    r"|\bshared (their|anonymi[sz]ed)\b[^.\n]{0,40}\bdata\b"
+    r"|\bthis (study|paper|report|research) (examines|follows|draws|argues|looks|sets out|uses|is based)")
+METHOD_WORDS = ("we surveyed", "we interviewed", "we asked", "we analy", "we pooled", "we collected", "we reviewed",
+                "we studied", "we tracked", "we spoke to", "we talked to", "respondents", "participants", "interviews",
+                "responses", "diary study", "methodology", "sample", "data from", "shared", "this study", "this paper",
+                "this report", "this research")  # what each of STUDY_METHOD's forms needs
+STUDY_FINDINGS = re.compile(r"\b(key findings|what we found|at a glance|headline (figures|findings|results)"
+                            r"|summary of (findings|results)|main findings|in numbers)\b")
+STUDY_FIGURE = re.compile(r"\d(%|\s?per ?cent\b|\s?percent\b)|\bmedian\b|\b\d+(\.\d)?x\b|\b\d+(\.\d)? times\b")
+FIGURES_OF_A_STUDY = 3
+STUDY_PUBLICATION = re.compile(r"\bthis (study|paper|report|research|whitepaper|white paper)\b"
+                               r"|\bthe full (report|document|paper|study|results|dataset|data)\b"
+                               r"|\b(download|pdf|publication|funded by|grant|citation|appendix)\b"
+                               r"|\b(exhibit|figure|table|chart) \d")
+
+OTHERS_STUDY = re.compile(r"\bthe (authors|researchers|paper)\b")  # a post on someone else's: "the paper claims"
+
+
+def study_published(body: str) -> bool:
+    """Whether a text tells how its study was done (STUDY_METHOD), what it found
+    (STUDY_FINDINGS, or FIGURES_OF_A_STUDY figures: STUDY_FIGURE) and where it is published
+    (STUDY_PUBLICATION)."""
+    lowered = body.lower()
+    if not any(word in lowered for word in METHOD_WORDS) or not STUDY_METHOD.search(lowered):
+        return False  # most texts tell of no study: the cheapest test first
+    return bool(not OTHERS_STUDY.search(lowered) and STUDY_PUBLICATION.search(lowered) and (
+        STUDY_FINDINGS.search(lowered) or len(STUDY_FIGURE.findall(lowered)) >= FIGURES_OF_A_STUDY))
+
+
 # A show's page introducing its conversation where a sentence or a heading begins: "In this
 # conversation with our host Ben Adler, she explains ...", "In this conversation" over its
 # topics (not a post's "this is a conversation", "this recent conversation with ...").
@@ -1230,7 +1274,7 @@ class Cues(NamedTuple):
             del text_hits["whitepaper-report"]  # its words are the study's, told by someone else
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
-        if is_pdf or yearly_figures(title, body):
+        if is_pdf or yearly_figures(title, body) or study_published(body) and not reports_on_a_study(body):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
