@@ -46,7 +46,9 @@ DOCUMENTATION_ADDRESS, and a title that says how a team does a thing over a text
 present: "How we tier launches", HOW_WE_DO). More forms of the same kind: a page that tells
 its reader where it opens or ends to copy it ("Make a copy ...", "Duplicate it into your own
 drive", "Use this agenda ...": COPY_ME) scores 4 toward template-toolkit and its
-instructions nothing toward guide-playbook; an instruction may follow its phase's label or
+instructions nothing toward guide-playbook, and a page that offers files to use, in three of
+four details (a download or a file's format, a heading over their list, "What's inside",
+three listed documents, words on using them: `files_offered`) 3; an instruction may follow its phase's label or
 its time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an
 episode shows in a guest named at the end of its title, an audio file or a station's
 listen-again lines where it opens, or its number on the line after a repeated title, not a
@@ -503,6 +505,37 @@ def copy_me(title: str | None, text: str) -> bool:
     lines = _under_title(title, _opening_lines(head).splitlines())
     lines += [line.strip() for line in tail.splitlines() if line.strip()][-CLOSING_LINES:]
     return any(COPY_ME.match(sentence) for line in lines for sentence in SENTENCE.split(line)[:2])
+
+
+# A kit's page in the round, whatever else it says: FILES_OFFERED of four details of files to
+# use. Files offered (FILE_OFFER: a download, a PDF or a spreadsheet, "Instant download",
+# "editable", "A4"); a heading over their list (KIT_CONTENTS: "What's inside", "What you get",
+# "Tabs", "Files"); KIT_ITEMS or more listed items that name a document (DOCUMENT: "- Weekly
+# dinner planner", "| Consent form – remote | Word |"); words on using them (IN_USE: "fill
+# them in", "print it on card", "customise"). A post may link a download or list its
+# reader's forms; few do three of these. In lower case, for a text in lower case.
+FILE_OFFER = re.compile(r"\bdownload\b|\.(xlsx|ods|docx|pptx|csv)\b|\b(pdf|xlsx|docx|instant download|duplicate"
+                        r"|printable|editable|google (sheets|docs|slides)|canva|figjam|powerpoint|keynote|excel"
+                        r"|notion|a4|a3|us letter)\b")
+KIT_CONTENTS = re.compile(r"^\W{0,3}(what'?s inside|what you get|what'?s included|what'?s in (it|the (kit|pack|bundle))"
+                          r"|tabs|files|contents|in the (kit|pack|bundle)|included|templates)\W{0,3}$", re.MULTILINE)
+DOCUMENT = re.compile(rf"\b({FILLED_IN}|planner|calendar|grid|log|slide|card|chart|label|tab|file|doc|view|layout)s?\b")
+LISTED = re.compile(r"^\s*([-*•–|]|\d{1,2}[.)])")  # a list's item or a table's row
+KIT_ITEMS = 3
+IN_USE = re.compile(r"\b(fill (it |them )?in|print (it|them|on|at)|stick (it|them)|make a copy|duplicate (it|the)"
+                    r"|edit (it|them|the)|customi[sz]e)\b")
+FILES_OFFERED = 3
+
+
+def files_offered(text: str) -> bool:
+    """Whether a text offers files to use: FILES_OFFERED or more of FILE_OFFER, KIT_CONTENTS,
+    KIT_ITEMS listed documents (DOCUMENT) and IN_USE."""
+    lowered = text[:TEXT_CHARS].lower()
+    listed = sum(bool(LISTED.match(line) and DOCUMENT.search(line)) for line in lowered.splitlines())
+    shown = bool(KIT_CONTENTS.search(lowered)) + (listed >= KIT_ITEMS)
+    if not shown:
+        return False  # the two cheapest first: three of the four take one of them, and most texts have neither
+    return shown + bool(FILE_OFFER.search(lowered)) + bool(IN_USE.search(lowered)) >= FILES_OFFERED
 
 
 def _empty_fields(head: str) -> int:
@@ -1284,6 +1317,8 @@ class Cues(NamedTuple):
             scores["template-toolkit"] += FORM_SCORE
         elif "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
+        if "template-toolkit" in present and files_offered(text or ""):
+            scores["template-toolkit"] += 3
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
         if "course" in present and learning_offered(body):
