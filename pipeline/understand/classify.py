@@ -95,7 +95,8 @@ title recounts or reports ("Review: ...", "Notes from ...", "..., survey finds",
 built ...": REVIEWING, RECOUNTING), or whose first line under the title is a review's
 ("Review: The Operating Layer, by ..."). Books, episodes and talks are exempt but from a review's
 title: their own pages speak so (an author presenting her book, a transcript) and their
-titles may recount.
+titles may recount; so is a kit from a personal account, where its page offers its files
+(`files_offered`): its maker tells how she came to make it.
 """
 
 from __future__ import annotations
@@ -692,7 +693,9 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
         return decision
     if REVIEWING.search(title or "") or reviewing_line(title, text):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
-    if decision.content_type in TOLD_IN_FIRST_PERSON:
+    # A kit's maker may tell its story ("I made these sheets"): the files it offers still make it a kit.
+    kit = decision.content_type == "template-toolkit" and files_offered(text or "")
+    if decision.content_type in TOLD_IN_FIRST_PERSON or kit:
         return decision
     if personal_account(text):
         return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")
@@ -843,6 +846,8 @@ LEARNING = (
     re.compile(r"\b(certificate|certification|cpd|accredited|exam)\b"),
 )
 LEARNING_DETAILS = 2
+SAID = re.compile(r"\b(said|says)\b")
+TOLD_AS_NEWS = 2  # "said" twice: a reporter's story, not the course's own page
 
 
 def offers_a_place(lowered: str) -> bool:
@@ -856,9 +861,12 @@ def offers_a_place(lowered: str) -> bool:
 
 def learning_offered(body: str) -> bool:
     """Whether a text offers a place (`offers_a_place`) with LEARNING_DETAILS or more kinds
-    of what a course gives its learners (LEARNING)."""
+    of what a course gives its learners (LEARNING), and is not news of it (what someone
+    "said" TOLD_AS_NEWS times or more: SAID)."""
     lowered = body.lower()
-    return offers_a_place(lowered) and sum(bool(detail.search(lowered)) for detail in LEARNING) >= LEARNING_DETAILS
+    if not offers_a_place(lowered) or len(SAID.findall(lowered)) >= TOLD_AS_NEWS:
+        return False  # a news story on a course quotes its tutor and its learners
+    return sum(bool(detail.search(lowered)) for detail in LEARNING) >= LEARNING_DETAILS
 
 
 # A study's findings in the round, whatever its form (a benchmark's page, a diary study's, an
