@@ -982,7 +982,6 @@ def test_a_numbered_senses_part_of_speech_or_a_what_is_titles_term_opens_an_entr
     assert kind("Pipeline coverage, quarter by quarter", coverage + PROSE) == "article"
 
 
-
 def test_a_label_before_the_titles_colon_or_a_breadcrumbs_last_crumb_names_the_pages_kind():
     replay = "Resources / Replays\nSLO reviews people actually attend\n" + PROSE
     assert kind("Replay: SLO reviews people actually attend", replay) == "video-webinar"

@@ -520,18 +520,18 @@ FILE_OFFER = re.compile(r"\bdownload\b|\.(xlsx|ods|docx|pptx|csv)\b|\b(pdf|xlsx|
 KIT_CONTENTS = re.compile(r"^\W{0,3}(what'?s inside|what you get|what'?s included|what'?s in (it|the (kit|pack|bundle))"
                           r"|tabs|files|contents|in the (kit|pack|bundle)|included|templates)\W{0,3}$", re.MULTILINE)
 DOCUMENT = re.compile(rf"\b({FILLED_IN}|planner|calendar|grid|log|slide|card|chart|label|tab|file|doc|view|layout)s?\b")
-LISTED = re.compile(r"^\s*([-*•–|]|\d{1,2}[.)])")  # a list's item or a table's row
 KIT_ITEMS = 3
 IN_USE = re.compile(r"\b(fill (it |them )?in|print (it|them|on|at)|stick (it|them)|make a copy|duplicate (it|the)"
                     r"|edit (it|them|the)|customi[sz]e)\b")
 FILES_OFFERED = 3
 
 
-def files_offered(text: str) -> bool:
-    """Whether a text offers files to use: FILES_OFFERED or more of FILE_OFFER, KIT_CONTENTS,
-    KIT_ITEMS listed documents (DOCUMENT) and IN_USE."""
-    lowered = text[:TEXT_CHARS].lower()
-    listed = sum(bool(LISTED.match(line) and DOCUMENT.search(line)) for line in lowered.splitlines())
+def files_offered(lowered: str) -> bool:
+    """Whether a text in lower case offers files to use: FILES_OFFERED or more of FILE_OFFER,
+    KIT_CONTENTS, KIT_ITEMS listed documents (DOCUMENT: a list's item, LIST_MARKER, or a
+    table's row) and IN_USE."""
+    listed = sum(bool((LIST_MARKER.match(line) or line.lstrip().startswith("|")) and DOCUMENT.search(line))
+                 for line in lowered.splitlines())
     shown = bool(KIT_CONTENTS.search(lowered)) + (listed >= KIT_ITEMS)
     if not shown:
         return False  # the two cheapest first: three of the four take one of them, and most texts have neither
@@ -687,13 +687,14 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     lists, unless its text names the page as another type; else its cues; and an article
     whatever either says when the text is a personal account or its title recounts (see
     the module docstring)."""
-    decision = _declared_or_cued(Cues.of(index, url, title, text, is_pdf), index, declared, url, title, text)
+    cues = Cues.of(index, url, title, text, is_pdf)
+    decision = _declared_or_cued(cues, index, declared, url, title, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
     if REVIEWING.search(title or "") or reviewing_line(title, text):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     # A kit's maker may tell its story ("I made these sheets"): the files it offers still make it a kit.
-    kit = decision.content_type == "template-toolkit" and files_offered(text or "")
+    kit = decision.content_type == "template-toolkit" and cues.offers_files
     if decision.content_type in TOLD_IN_FIRST_PERSON or kit:
         return decision
     if personal_account(text):
@@ -858,11 +859,10 @@ def offers_a_place(lowered: str) -> bool:
                 or any(word in lowered for word in ("places", "seats", "spots")) and PLACES_LEFT.search(lowered))
 
 
-def learning_offered(body: str) -> bool:
-    """Whether a text offers a place (`offers_a_place`) with LEARNING_DETAILS or more kinds
+def learning_offered(lowered: str) -> bool:
+    """Whether a text in lower case offers a place (`offers_a_place`) with LEARNING_DETAILS or more kinds
     of what a course gives its learners (LEARNING), and is not news of it (what someone
     "said" TOLD_AS_NEWS times or more: SAID)."""
-    lowered = body.lower()
     if not offers_a_place(lowered) or len(SAID.findall(lowered)) >= TOLD_AS_NEWS:
         return False  # a news story on a course quotes its tutor and its learners
     return sum(bool(detail.search(lowered)) for detail in LEARNING) >= LEARNING_DETAILS
@@ -897,11 +897,10 @@ STUDY_PUBLICATION = re.compile(r"\bthis (study|paper|report|research|whitepaper|
 OTHERS_STUDY = re.compile(r"\bthe (authors|researchers|paper)\b")  # a post on someone else's: "the paper claims"
 
 
-def study_published(body: str) -> bool:
-    """Whether a text tells how its study was done (STUDY_METHOD), what it found
+def study_published(lowered: str) -> bool:
+    """Whether a text in lower case tells how its study was done (STUDY_METHOD), what it found
     (STUDY_FINDINGS, or FIGURES_OF_A_STUDY figures: STUDY_FIGURE) and where it is published
     (STUDY_PUBLICATION), and does not speak of someone else's (OTHERS_STUDY)."""
-    lowered = body.lower()
     if not any(word in lowered for word in METHOD_WORDS) or not STUDY_METHOD.search(lowered):
         return False  # most texts tell of no study: the cheapest test first
     return bool(not OTHERS_STUDY.search(lowered) and STUDY_PUBLICATION.search(lowered) and (
@@ -1283,6 +1282,7 @@ class Cues(NamedTuple):
     self_described: frozenset[str]
     addressed: frozenset[str]  # the types the URL's patterns score
     filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
+    offers_files: bool  # a kit's page in the round (`files_offered`), whoever tells its story
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -1313,7 +1313,8 @@ class Cues(NamedTuple):
             del text_hits["whitepaper-report"]  # its words are the study's, told by someone else
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
-        if is_pdf or yearly_figures(title, body) or study_published(body) and not reports_on_a_study(body):
+        lowered = body.lower()  # for the tests of a kind in the round, whose patterns are in lower case
+        if is_pdf or yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
@@ -1323,11 +1324,12 @@ class Cues(NamedTuple):
             scores["template-toolkit"] += FORM_SCORE
         elif "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
-        if "template-toolkit" in present and files_offered(text or ""):
+        offers_files = "template-toolkit" in present and files_offered(lowered)
+        if offers_files:
             scores["template-toolkit"] += 3
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
-        if "course" in present and learning_offered(body):
+        if "course" in present and learning_offered(lowered):
             scores["course"] += 3
         scores.update({kind: score for kind, score in sections_scores(text).items() if kind in present})
         if "template-toolkit" in present:
@@ -1341,7 +1343,7 @@ class Cues(NamedTuple):
         if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and (
                 routine(head) or (documentation(url) or how_we_do(title, body)) and not FIRST_PERSON.search(body)):
             scores["guide-playbook"] += 3  # a page that shows no other kind: how a team works
-        return cls(scores, frozenset(self_described), addressed, filed)
+        return cls(scores, frozenset(self_described), addressed, filed, offers_files)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
