@@ -11,7 +11,8 @@ from conftest import run_prodops
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.quality.evaluation import SITUATIONS, SITUATIONS_SECOND_LABELS, LabelledSet, agreement_figures, ngram_f1
+from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types,
+                                         agreement_figures, ngram_f1)
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures
@@ -100,13 +101,26 @@ def test_copies_cluster_and_different_articles_do_not(tmp_path):
     assert sig.dtype == np.uint32 and len(signatures.band_keys(sig)) == signatures.BANDS
 
 
-def test_the_second_labels_cover_the_situations_set_page_for_page():
+def test_the_other_hands_labels_cover_the_situations_set_page_for_page():
     first = [item["url"] for item in LabelledSet("all", SITUATIONS).items()]
-    second = [item["url"] for item in yaml.safe_load(SITUATIONS_SECOND_LABELS.read_text())["items"]]
-    assert sorted(first) == sorted(second) and len(set(second)) == len(second)
+    for path in SITUATIONS_OTHER_LABELS:
+        other = [item["url"] for item in yaml.safe_load(path.read_text())["items"]]
+        assert sorted(first) == sorted(other) and len(set(other)) == len(other), path
     agreement = {figure.name: figure for figure in agreement_figures()}
-    held_out = agreement["situations, held-out: second labeller agrees"]
-    assert 0 < held_out.value < 1 and held_out.target is None  # reported, never a target
+    for hand in ("second", "third"):
+        held_out = agreement[f"situations, held-out: {hand} labeller agrees"]
+        assert 0 < held_out.value < 1 and held_out.target is None  # reported, never a target
+
+
+def test_a_page_s_reference_type_is_the_one_most_hands_give():
+    items = [{"url": "a", "type": "article"}, {"url": "b", "type": "article"}, {"url": "c", "type": "book"}]
+    second = {"a": "guide-playbook", "b": "article", "c": "course"}
+    third = {"a": "guide-playbook", "b": "guide-playbook", "c": "podcast-episode"}
+    # Two hands outvote the first; with no majority, the first hand's type stands.
+    assert adjudicated_types(items, [second, third]) == {"a": "guide-playbook", "b": "article", "c": "book"}
+    situations = LabelledSet("all", SITUATIONS, other_labels=SITUATIONS_OTHER_LABELS).items()
+    assert all(item["first_type"] for item in situations)
+    assert any(item["type"] != item["first_type"] for item in situations)
 
 
 def test_ngram_f1():
@@ -124,7 +138,8 @@ def test_prodops_eval_reports_both_labelled_sets_and_meets_the_tagging_targets()
         assert name in lines and lines[name].split()[-1] != "LOW", result.stdout
         assert " ok" in lines[name], lines[name]
     for name in ("situations, tune: concept recall", "situations, held-out: content-type accuracy",
-                 "project set: tag micro-precision", "situations, held-out: second labeller agrees"):
+                 "project set: tag micro-precision", "situations, held-out: second labeller agrees",
+                 "situations, held-out: content-type accuracy, first hand"):
         assert name in lines, result.stdout
     # --only measures some groups alone (the first two here), as the whole run measures them.
     some = run_prodops("eval", "--only", "dedup", "--only", "extraction").stdout.splitlines()

@@ -11,9 +11,11 @@ each beside its target.
   the two splits of data/eval/situations.yaml, written from situations, whose `held-out`
   split chose nothing): concept recall (a right concept among a product-ops page's tags), tag
   micro precision, recall and F1, tags per product-ops page, relevance AUC (product ops vs
-  not, where the set has both) and content-type accuracy, with the hits per type; and, per
-  split of the situations set, how often a second labeller's types agree with its own
-  (data/eval/situations-second-labels.yaml).
+  not, where the set has both) and content-type accuracy, with the hits per type; on the
+  situations set, whose types three blind hands gave, accuracy against the adjudicated types
+  (the one most of them give: `adjudicated_types`), which the target reads, and against the
+  first hand's alone; and, per split, how often the second and the third hand agree with the
+  first (data/eval/situations-second-labels.yaml, -third-labels.yaml).
 - on data/eval/markup.yaml with the markup-tune-N.yaml sets, and apart on
   data/eval/markup-2.yaml (a second held-out set), whole pages of others' sites, each with
   its type and what its markup says (specific, generic, misleading or none), per split:
@@ -60,6 +62,9 @@ LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
 # A second situations set, all tune, by another hand (44 pages: pairs of a team's process
 # page and the post about how it went, a template and the post announcing it).
 SITUATIONS_SECOND_LABELS = PROJECT_DATA / "eval" / "situations-second-labels.yaml"
+SITUATIONS_THIRD_LABELS = PROJECT_DATA / "eval" / "situations-third-labels.yaml"
+# The hands that typed the situations set after its author, each blind to the others.
+SITUATIONS_OTHER_LABELS = (SITUATIONS_SECOND_LABELS, SITUATIONS_THIRD_LABELS)
 SITUATIONS_2 = PROJECT_DATA / "eval" / "situations-2.yaml"
 # A third, all tune, by yet another hand: most of its guides and templates are a team's
 # pages written the way teams write them (processes in prose, runbooks, blank briefs).
@@ -227,16 +232,40 @@ class LabelledSet:
     split: str | None = None  # only the items of this split; None: all
     targets: bool = True
     concepts: bool = True  # False: its tags are partial (a set written for content types)
+    # Other hands' types for the same pages: then an item's `type` is the adjudicated one,
+    # and `first_type` its author's.
+    other_labels: tuple[Path, ...] = ()
 
     def items(self) -> list[dict]:
         items = parse_yaml(self.path.read_text(encoding="utf-8"))["items"]
+        if self.other_labels:
+            reference = adjudicated_types(items, [labels_of(path) for path in self.other_labels])
+            items = [item | {"type": reference[item["url"]], "first_type": item["type"]} for item in items]
         return [item for item in items if self.split is None or item.get("split") == self.split]
+
+
+def labels_of(path: Path) -> dict[str, str]:
+    """A labeller's content types by page URL, from a file of `url` and `type` items."""
+    return {item["url"]: item["type"] for item in parse_yaml(path.read_text(encoding="utf-8"))["items"]}
+
+
+def adjudicated_types(items: list[dict], others: list[dict[str, str]]) -> dict[str, str]:
+    """Each page's reference type among its labellers', by URL: the type most of them give
+    (the first's, in `items`, and each of `others`'), the first's where no type has a
+    majority. Pooled judgement, as a test collection's disagreements are settled: one hand's
+    habits (a team's process page an article, or a guide) are not the reference."""
+    reference = {}
+    for item in items:
+        given = [item["type"], *(labels[item["url"]] for labels in others)]
+        kind, votes = Counter(given).most_common(1)[0]
+        reference[item["url"]] = kind if votes > len(given) / 2 else item["type"]
+    return reference
 
 
 LABELLED_SETS = (
     LabelledSet("project set", LABELLED),
-    LabelledSet("situations, tune", SITUATIONS, "tune", targets=False),
-    LabelledSet("situations, held-out", SITUATIONS, "held-out"),
+    LabelledSet("situations, tune", SITUATIONS, "tune", targets=False, other_labels=SITUATIONS_OTHER_LABELS),
+    LabelledSet("situations, held-out", SITUATIONS, "held-out", other_labels=SITUATIONS_OTHER_LABELS),
     LabelledSet("situations 2, tune", SITUATIONS_2, "tune", targets=False),
     LabelledSet("situations 3, tune", SITUATIONS_3, "tune", targets=False, concepts=False),
     LabelledSet("situations 4, tune", SITUATIONS_4, "tune", targets=False, concepts=False),
@@ -279,6 +308,7 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     true_positive = predicted_total = expected_total = pages_hit = product_pages = 0
     scores, truths = [], []
     by_type: dict[str, list[bool]] = {}
+    first_hits = 0  # against the first hand's types, where others' adjudicate them
     readings = list(mapper(functools.partial(read_item, taxonomy, semantic), items))
     for item, (tags, relevance, kind) in zip(items, readings):
         predicted, expected = set(tags), set(item["tags"])
@@ -292,6 +322,7 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
             predicted_total += len(predicted)
             expected_total += len(expected)
         by_type.setdefault(item["type"], []).append(kind == item["type"])
+        first_hits += kind == item.get("first_type", item["type"])
     precision = true_positive / predicted_total if predicted_total else 0.0
     recall = true_positive / expected_total if expected_total else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -315,26 +346,30 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     if area is not None:
         figures.append(Figure(f"{name}: relevance AUC", area, target("relevance AUC"),
                               f"product ops vs not ({truths.count(False)} not)"))
+    types_note = hits_per(by_type) if labelled.concepts else f"{note}; {hits_per(by_type)}"
+    if labelled.other_labels:
+        types_note = f"types adjudicated by {1 + len(labelled.other_labels)} hands; {types_note}"
     figures.append(Figure(f"{name}: content-type accuracy", right_types / len(items),
-                          target("content-type accuracy"), hits_per(by_type) if labelled.concepts
-                          else f"{note}; {hits_per(by_type)}"))
+                          target("content-type accuracy"), types_note))
+    if labelled.other_labels:
+        figures.append(Figure(f"{name}: content-type accuracy, first hand", first_hits / len(items), None,
+                              f"{first_hits} of {len(items)}: against the set's author's types alone"))
     return figures
 
 
 def agreement_figures() -> list[Figure]:
-    """How often a second labeller, blind to the first, gave a situations page the same
-    content type (data/eval/situations-second-labels.yaml), per split: how far the first
-    labels are one judgement among others, which the classifier's accuracy there is
-    measured against alone."""
-    second = {item["url"]: item["type"] for item in
-              parse_yaml(SITUATIONS_SECOND_LABELS.read_text(encoding="utf-8"))["items"]}
+    """How often the second and the third labeller, each blind to the others, gave a
+    situations page the first's content type, per split: how far one hand's types are one
+    judgement among others (why the set's reference types are adjudicated)."""
     figures = []
     every = LabelledSet("situations", SITUATIONS).items()
     for split in ("tune", "held-out"):
         items = [item for item in every if item.get("split") == split]
-        agreed = sum(second.get(item["url"]) == item["type"] for item in items)
-        figures.append(Figure(f"situations, {split}: second labeller agrees", agreed / len(items), None,
-                              f"{agreed} of {len(items)} pages: two labellers' ceiling for content-type accuracy"))
+        for hand, path in zip(("second", "third"), SITUATIONS_OTHER_LABELS):
+            labels = labels_of(path)
+            agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
+            figures.append(Figure(f"situations, {split}: {hand} labeller agrees", agreed / len(items), None,
+                                  f"{agreed} of {len(items)} pages given the first labeller's type"))
     return figures
 
 
