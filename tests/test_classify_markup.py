@@ -693,6 +693,22 @@ def test_a_title_saying_how_a_team_does_a_thing_over_a_text_in_the_present_is_a_
     assert kind("How we tier launches", story) == "article"  # told in the past
 
 
+def test_a_process_laid_down_in_the_present_is_a_guide():
+    loans = ("The equipment store lends cameras and tripods to members of the film society. "
+             "Loans are booked on the society's sheet no later than two days before they are needed. "
+             "Members collect their kit from the store keeper on Tuesday or Thursday evenings. "
+             "Kit must come back within seven days, cleaned and with its batteries charged. "
+             "If anything is damaged, the borrower tells the store keeper the same day.")
+    assert kind("Equipment loans", loans) == "guide-playbook"  # its times, duties and conditions
+    assert kind("Equipment loans", loans + " Last year two tripods were lost.") == "article"  # a story in the past
+    assert kind("Equipment loans", loans.replace("Loans are booked", "From March, loans will be booked")) == "article"
+    assert kind("Equipment loans", loans + " Who keeps the key?") == "article"  # a post that asks
+    assert kind("How I lend my cameras", loans) == "article"  # someone's own
+    few = loans.replace("no later than two days before they are needed", "in pencil").replace(
+        "If anything is damaged, the borrower tells the store keeper the same day.", "The tripods are old.")
+    assert kind("Equipment loans", few) == "article"  # one rule in five sentences: a description
+
+
 def test_instructions_counted_off_in_words_are_instructions():
     cottage = ("If your cottage will stand empty over winter, frozen pipes are the biggest risk. First, turn off the "
                "water at the stopcock. Second, drain the hot water cylinder. Third, leave the loft hatch open. "

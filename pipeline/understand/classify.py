@@ -41,8 +41,12 @@ April, 10am – 1pm", "Friday 17 – Sunday 19 October", "10:00 start") 3 toward
 event-conference (hours that come round again, "every Monday at 9:30", "Thursdays 14:00 to
 14:50", are no event's: where no kind scores 2 or more they make a team's process page, 3
 toward guide-playbook, and so does a page of a team's documentation, a wiki's, a handbook's,
-a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, and a title that says
-how a team does a thing over a text told in the present: "How we tier launches", HOW_WE_DO).
+a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, a title that says
+how a team does a thing over a text told in the present: "How we tier launches", HOW_WE_DO,
+and a process laid down in the present, whatever its title: sentences that give its times,
+conditions and duties, "Each Monday, product ops groups the new requests", "within ten
+working days", "If the path floods, the director decides", "Kit must come back", with no
+story told in the past, no news and no question: `process_told`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
@@ -995,6 +999,36 @@ START_TIME = re.compile(rf"{HOUR}\s+(start|kick-?off)\b|\b(starts?|start time|ki
 # found from its first day's number: a weekday before it changes nothing.)
 MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
          r"|nov(ember)?|dec(ember)?)")
+# A process laid down in the present (`process_told`): sentences that give its times ("Each
+# Monday, product ops groups the new requests", "within ten working days", "no later than
+# three days before", "from May to September", "- October: Sales Ops refreshes the account
+# list", "Working day 4: the controller locks the period", "by 7:30"), its conditions ("If
+# the river path floods, the director decides") and its duties ("Kit must come back", "Only
+# certified metrics may appear").
+UNIT = (r"(minute|hour|day|morning|evening|night|week|weekday|fortnight|month|quarter|half|year|season|sprint"
+        r"|release|cycle|session|meeting|spring|summer|autumn|winter|mon|tues|wednes|thurs|fri|satur|sun)")
+NUMBER = (r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty"
+          r"|forty[- ]eight|sixty|ninety|\d{1,3})")
+TIMED_RULE = re.compile(
+    rf"\b((every|each) (other )?{UNIT}|(every|each) {MONTH}\b|within {NUMBER} (working |business |calendar )?"
+    rf"(minutes?|hours?|days?|weeks?|months?)|no later than"
+    rf"|at least {NUMBER} (working |business )?(days?|weeks?) (before|ahead)"
+    rf"|{NUMBER} (working |business )?(days?|weeks?|months?) (before|after|ahead of) (each|every|the|a|your|their)"
+    rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|(mon|tues|wednes|thurs|fri|satur|sun)day)"
+    rf"|(once|twice) a (day|week|fortnight|month|quarter|year)|(daily|weekly|fortnightly|monthly|quarterly|annually)"
+    rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|on the (first|last|second) \w+ of (each|every|the) )"
+    rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|{CLOCK}")
+CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
+DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
+                  r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
+# What a process page never does: tell a story in the past ("we stopped it after three days"),
+# or announce news ("will be closed from 3 March", "From today, every workspace ...").
+STORY = re.compile(r"\b(we|i|they|she|he)\s+(?!(need|feed|proceed|exceed|succeed|speed|seed)\b)"
+                   r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
+                   r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
+NEWS = re.compile(r"\b(will|going to|(is|are) due to|(is|are) expected to|from today|announc\w*|said|says|since)\b")
+PROCESS_SENTENCES = 4  # a process page's prose, at least
+RULES_SHARE = 0.4  # of its sentences
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
 # November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
 # with hours, no dates: `routine`).
@@ -1240,6 +1274,22 @@ def how_we_do(title: str | None, body: str) -> bool:
     return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)
 
 
+def process_told(title: str | None, lowered: str) -> bool:
+    """Whether a text lays down a process in the present: RULES_SHARE or more of its
+    sentences (PROCESS_SENTENCES or more, of four words or more) give its times, conditions
+    or duties (TIMED_RULE, CONDITION, DUTY), and it neither tells a story in the past
+    (TOLD_IN_THE_PAST, STORY), announces (NEWS) nor asks; nor does its title speak in the
+    first person singular (the text's is the caller's test)."""
+    if FIRST_PERSON.search(title or "") or any(told.search(lowered) for told in (TOLD_IN_THE_PAST, STORY, NEWS)):
+        return False
+    sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4]
+    if len(sentences) < PROCESS_SENTENCES or any(sentence.rstrip().endswith("?") for sentence in sentences):
+        return False
+    rules = sum(bool(TIMED_RULE.search(sentence) or CONDITION.search(sentence) or DUTY.search(sentence))
+                for sentence in sentences)
+    return rules >= RULES_SHARE * len(sentences)
+
+
 # News of someone else's study: "according to a report published Tuesday by Quayside", "The
 # Collective published its annual survey on Monday", "The annual survey came out this week".
 # Its respondents and sample are the study's, not the page's (OWN_STUDY: "we surveyed").
@@ -1341,7 +1391,8 @@ class Cues(NamedTuple):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
         if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and (
-                routine(head) or (documentation(url) or how_we_do(title, body)) and not FIRST_PERSON.search(body)):
+                routine(head) or not FIRST_PERSON.search(body)
+                and (documentation(url) or how_we_do(title, body) or process_told(title, lowered))):
             scores["guide-playbook"] += 3  # a page that shows no other kind: how a team works
         return cls(scores, frozenset(self_described), addressed, filed, offers_files)
 
