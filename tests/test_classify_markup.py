@@ -938,7 +938,10 @@ def test_a_plural_term_defined_in_the_singular_six_weekdays_and_how_we_do_it_aft
     procedure = ("The system makes a count list each morning. A-class items are counted every two weeks. Any "
                  "location with a short pick is added.\nCounting\n- The counter scans the location label.\n")
     assert kind("Cycle counting at Brookside: how we do it", procedure) == "guide-playbook"
-    assert kind("Cycle counting at Brookside", procedure) == "article"
+    assert kind("Cycle counting at Brookside", procedure) == "guide-playbook"  # its times: a process laid down
+    described = "The system makes a count list. A-class items are counted more often. The counter scans the label.\n"
+    assert kind("Cycle counting at Brookside: how we do it", described) == "guide-playbook"
+    assert kind("Cycle counting at Brookside", described) == "article"
 
 
 def test_a_title_dated_by_its_year_over_a_text_dense_in_shares_is_a_years_findings():
