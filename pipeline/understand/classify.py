@@ -52,7 +52,9 @@ More forms of the same kind: a page that tells its reader where it opens or ends
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
 page that offers files to use, in three of four details (a download or a file's format, a
 heading over their list, "What's inside", three listed documents, words on using them:
-`files_offered`) 3; an instruction may follow its phase's label or its time ("Week one:
+`files_offered`) 3, and so does one that offers a document to its reader's own tool under a
+title that names one ("Copy the list into your launch ticket" under "Launch readiness list":
+`document_offered`); an instruction may follow its phase's label or its time ("Week one:
 ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a
 guest named at the end of its title, an audio file or a station's listen-again lines where
 it opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
@@ -528,6 +530,20 @@ KIT_ITEMS = 3
 IN_USE = re.compile(r"\b(fill (it |them )?in|print (it|them|on|at)|stick (it|them)|make a copy|duplicate (it|the)"
                     r"|edit (it|them|the)|customi[sz]e)\b")
 FILES_OFFERED = 3
+# A document offered to the reader's own tool, in prose: "Copy the list into your launch
+# ticket", "Paste your monthly billing export into the first tab", "ready to copy into your own
+# presentation tool", "Three documents to copy and adapt", "Click Use this form", under a
+# title that names a document ("Launch readiness list", "Cloud cost allocation sheet").
+INTO_YOURS = re.compile(r"\b(copy|paste|import|duplicate)\b[^.\n]{0,60}\b(into|to) (your|the|a)\b"
+                        r"|\bto copy and (adapt|edit|use)\b|\bready to copy\b"
+                        rf"|\buse this {FILLED_IN}\b")
+TITLE_DOCUMENT = re.compile(rf"\b({FILLED_IN}|lists?|questions|criteria|blocks|documents|slides|files)\b")
+
+
+def document_offered(title: str | None, lowered: str) -> bool:
+    """Whether a text in lower case offers its reader a document for her own tool
+    (INTO_YOURS) under a title that names one (TITLE_DOCUMENT)."""
+    return bool(TITLE_DOCUMENT.search((title or "").lower()) and INTO_YOURS.search(lowered))
 
 
 def files_offered(lowered: str) -> bool:
@@ -1332,7 +1348,7 @@ class Cues(NamedTuple):
     self_described: frozenset[str]
     addressed: frozenset[str]  # the types the URL's patterns score
     filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
-    offers_files: bool  # a kit's page in the round (`files_offered`), whoever tells its story
+    offers_files: bool  # a kit's page (`files_offered`, `document_offered`), whoever tells its story
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -1374,7 +1390,7 @@ class Cues(NamedTuple):
             scores["template-toolkit"] += FORM_SCORE
         elif "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
-        offers_files = "template-toolkit" in present and files_offered(lowered)
+        offers_files = "template-toolkit" in present and (files_offered(lowered) or document_offered(title, lowered))
         if offers_files:
             scores["template-toolkit"] += 3
         if "event-conference" in present:
