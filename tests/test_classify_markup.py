@@ -707,6 +707,11 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     few = loans.replace("no later than two days before they are needed", "in pencil").replace(
         "If anything is damaged, the borrower tells the store keeper the same day.", "The tripods are old.")
     assert kind("Equipment loans", few) == "article"  # one rule in five sentences: a description
+    swap = ("The swap opens in the church hall every second Saturday from 10:00 to 13:00. "
+            "Two volunteers arrive at 9:30 to set out the tables by subject. "
+            "Anyone who cannot make their slot arranges a swap by Thursday. "
+            "Visitors can bring up to ten books and take as many as they bring; a paperback for a hardback is fine.")
+    assert kind("How the swap runs", swap) == "guide-playbook"  # its rules outweigh two words of a book's
 
 
 def test_instructions_counted_off_in_words_are_instructions():

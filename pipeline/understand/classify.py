@@ -1406,10 +1406,14 @@ class Cues(NamedTuple):
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head) + 3 * recording_line(head)):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
-        if "guide-playbook" in present and max(scores.values(), default=0) < ROUTINE_ALONE and (
-                routine(head) or not FIRST_PERSON.search(body)
-                and (documentation(url) or how_we_do(title, body) or process_told(title, lowered))):
-            scores["guide-playbook"] += 3  # a page that shows no other kind: how a team works
+        # A page that shows no other kind: how a team works. A process laid down in its own
+        # sentences also outweighs a stray word of another kind (two of a word list's: "books").
+        strongest = max(scores.values(), default=0)
+        if "guide-playbook" in present and (
+                strongest < ROUTINE_ALONE and routine(head) or not FIRST_PERSON.search(body) and (
+                    strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body))
+                    or strongest < MIN_TYPE_SCORE and process_told(title, lowered))):
+            scores["guide-playbook"] += 3
         return cls(scores, frozenset(self_described), addressed, filed, offers_files)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
