@@ -85,12 +85,13 @@ SITUATIONS_8 = PROJECT_DATA / "eval" / "situations-8.yaml"
 SITUATIONS_9 = PROJECT_DATA / "eval" / "situations-9.yaml"
 SITUATIONS_10 = PROJECT_DATA / "eval" / "situations-10.yaml"
 SITUATIONS_11 = PROJECT_DATA / "eval" / "situations-11.yaml"
-# A twelfth to a nineteenth, all tune, by eight more hands in the first set's style, on the line
-# between a team's process page and the story, the opinion or the news beside it, and (-18,
-# -19) a template described in prose (session 25: -12 and -13 before its rule of a process
-# laid down, -14 and -15 after its first form, -16 and -17 after its last, -18 and -19 after
-# its rule of a document offered, each measured on arrival); content types only.
-SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 20))
+# A twelfth to a twenty-first, all tune, by ten more hands in the first set's style, on the
+# line between a team's process page and the story, the opinion or the news beside it, and
+# (-18, -19) a template described in prose (session 25: -12 and -13 before its rule of a
+# process laid down, -14 and -15 after its first form, -16 and -17 after its last, -18 and
+# -19 after its rule of a document offered, -20 and -21 after its last rule, each measured on
+# arrival); content types only.
+SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 22))
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirty-eighth tune batch of the hard cases (no markup, misleading markup; the
 # fifth on the line between a guide, a template and an article; the sixth onwards kinds other
