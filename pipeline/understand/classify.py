@@ -43,10 +43,11 @@ event-conference (hours that come round again, "every Monday at 9:30", "Thursday
 toward guide-playbook, and so does a page of a team's documentation, a wiki's, a handbook's,
 a help centre's, not told in the first person: DOCUMENTATION_ADDRESS, a title that says
 how a team does a thing over a text told in the present: "How we tier launches", HOW_WE_DO,
-and a process laid down in the present, whatever its title: sentences that give its times,
-conditions and duties, "Each Monday, product ops groups the new requests", "within ten
-working days", "If the path floods, the director decides", "Kit must come back", with no
-story told in the past, no news and no question: `process_told`).
+and a process laid down in the present, whatever its title and even beside two words of
+another kind's: sentences that give its times, conditions and duties, "Each Monday, product
+ops groups the new requests", "within ten working days", "If the path floods, the director
+decides", "Kit must come back", with no story told in the past, no news and no question:
+`process_told`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
