@@ -712,6 +712,24 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
             "Anyone who cannot make their slot arranges a swap by Thursday. "
             "Visitors can bring up to ten books and take as many as they bring; a paperback for a hardback is fine.")
     assert kind("How the swap runs", swap) == "guide-playbook"  # its rules outweigh two words of a book's
+    duty = loans.replace("Kit must come back", "Members are expected to bring kit back")
+    assert kind("Equipment loans", duty) == "guide-playbook"  # a duty, not news
+    assert kind("Equipment loans", loans + ' The first rule is simple: "Who has the key?"') == "article"
+    opinion = ("Companies that resist remote work may lose their best people. When a team trusts each other, "
+               "location matters less. Good leaders never count hours. Any company that ignores this pays for it.")
+    assert kind("Remote work is here to stay", opinion) == "article"  # duties and conditions, but no times
+
+
+def test_a_document_is_offered_by_the_readers_own_act_of_copying_it():
+    diary = ("I have kept a reading list since I was at school. Every Sunday I paste the titles I finished "
+             "into the spreadsheet my sister made for me. I was surprised how much I read last year.")
+    assert kind("My reading list", diary) == "article"  # someone's own list, in her own story
+    contracts = ("She joined in March. She wants a copy of every signed contract sent to the legal team. "
+                 "The board meets monthly. Her first priority is the audit.")
+    assert kind("Five questions for our new finance director", contracts) == "article"
+    offered = contracts.replace("She wants a copy of every signed contract sent to the legal team.",
+                                "Copy the questions into your own interview notes.")
+    assert kind("Five questions for our new finance director", offered) == "template-toolkit"
 
 
 def test_instructions_counted_off_in_words_are_instructions():

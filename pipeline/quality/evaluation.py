@@ -59,12 +59,12 @@ from spiders import settings as crawl_settings
 LABELLED = PROJECT_DATA / "eval" / "labelled.yaml"
 SITUATIONS = PROJECT_DATA / "eval" / "situations.yaml"
 LOOKALIKES = PROJECT_DATA / "eval" / "lookalikes.yaml"
-# A second situations set, all tune, by another hand (44 pages: pairs of a team's process
-# page and the post about how it went, a template and the post announcing it).
 SITUATIONS_SECOND_LABELS = PROJECT_DATA / "eval" / "situations-second-labels.yaml"
 SITUATIONS_THIRD_LABELS = PROJECT_DATA / "eval" / "situations-third-labels.yaml"
 # The hands that typed the situations set after its author, each blind to the others.
 SITUATIONS_OTHER_LABELS = (SITUATIONS_SECOND_LABELS, SITUATIONS_THIRD_LABELS)
+# A second situations set, all tune, by another hand (44 pages: pairs of a team's process
+# page and the post about how it went, a template and the post announcing it).
 SITUATIONS_2 = PROJECT_DATA / "eval" / "situations-2.yaml"
 # A third, all tune, by yet another hand: most of its guides and templates are a team's
 # pages written the way teams write them (processes in prose, runbooks, blank briefs).
@@ -259,11 +259,12 @@ def labels_of(path: Path) -> dict[str, str]:
 def adjudicated_types(items: list[dict], others: list[dict[str, str]]) -> dict[str, str]:
     """Each page's reference type among its labellers', by URL: the type most of them give
     (the first's, in `items`, and each of `others`'), the first's where no type has a
-    majority. Pooled judgement, as a test collection's disagreements are settled: one hand's
-    habits (a team's process page an article, or a guide) are not the reference."""
+    majority (a hand that did not type a page has no vote on it). Pooled judgement, as a test
+    collection's disagreements are settled: one hand's habits (a team's process page an
+    article, or a guide) are not the reference."""
     reference = {}
     for item in items:
-        given = [item["type"], *(labels[item["url"]] for labels in others)]
+        given = [item["type"], *(labels[item["url"]] for labels in others if item["url"] in labels)]
         kind, votes = Counter(given).most_common(1)[0]
         reference[item["url"]] = kind if votes > len(given) / 2 else item["type"]
     return reference
@@ -372,10 +373,10 @@ def agreement_figures() -> list[Figure]:
     judgement among others (why the set's reference types are adjudicated)."""
     figures = []
     every = LabelledSet("situations", SITUATIONS).items()
+    hands = {hand: labels_of(path) for hand, path in zip(("second", "third"), SITUATIONS_OTHER_LABELS)}
     for split in ("tune", "held-out"):
         items = [item for item in every if item.get("split") == split]
-        for hand, path in zip(("second", "third"), SITUATIONS_OTHER_LABELS):
-            labels = labels_of(path)
+        for hand, labels in hands.items():
             agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
             figures.append(Figure(f"situations, {split}: {hand} labeller agrees", agreed / len(items), None,
                                   f"{agreed} of {len(items)} pages given the first labeller's type"))

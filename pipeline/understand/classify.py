@@ -535,10 +535,12 @@ FILES_OFFERED = 3
 # ticket", "Paste your monthly billing export into the first tab", "ready to copy into your own
 # presentation tool", "Three documents to copy and adapt", "Click Use this form", under a
 # title that names a document ("Launch readiness list", "Cloud cost allocation sheet").
-INTO_YOURS = re.compile(r"\b(copy|paste|import|duplicate)\b[^.\n]{0,60}\b(into|to) (your|the|a)\b"
-                        r"|\bto copy and (adapt|edit|use)\b|\bready to copy\b"
-                        rf"|\buse this {FILLED_IN}\b")
-TITLE_DOCUMENT = re.compile(rf"\b({FILLED_IN}|lists?|questions|criteria|blocks|documents|slides|files)\b")
+# (Copying is the reader's act, a sentence's first or after "to", "and", "or", "then", "can":
+# "a copy of every contract sent to the legal team" offers nothing.)
+INTO_YOURS = re.compile(r"(^\W{0,3}|[.!?]\s+|\b(to|and|or|then|can|please)\s+)(copy|paste|import|duplicate)\b"
+                        r"[^.\n]{0,60}\b(into (your|the|a)|to your)\b"
+                        rf"|\bto copy and (adapt|edit|use)\b|\bready to copy\b|\buse this {FILLED_IN}\b", re.MULTILINE)
+TITLE_DOCUMENT = re.compile(rf"\b({FILLED_IN}|list|criteria|document|slide|question)s?\b")
 
 
 def document_offered(title: str | None, lowered: str) -> bool:
@@ -1023,7 +1025,7 @@ MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|s
 # the river path floods, the director decides") and its duties ("Kit must come back", "Only
 # certified metrics may appear").
 UNIT = (r"(minute|hour|day|morning|evening|night|week|weekday|fortnight|month|quarter|half|year|season|sprint"
-        r"|release|cycle|session|meeting|spring|summer|autumn|winter|mon|tues|wednes|thurs|fri|satur|sun)")
+        r"|release|cycle|session|meeting|spring|summer|autumn|winter|(mon|tues|wednes|thurs|fri|satur|sun)day)s?\b")
 NUMBER = (r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty"
           r"|forty[- ]eight|sixty|ninety|\d{1,3})")
 TIMED_RULE = re.compile(
@@ -1034,17 +1036,19 @@ TIMED_RULE = re.compile(
     rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|(mon|tues|wednes|thurs|fri|satur|sun)day)"
     rf"|(once|twice) a (day|week|fortnight|month|quarter|year)|(daily|weekly|fortnightly|monthly|quarterly|annually)"
     rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|on the (first|last|second) \w+ of (each|every|the) )"
-    rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|{CLOCK}")
+    rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|(?<![\w.:]){CLOCK}(?![a-z])")
 CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
                   r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
 # What a process page never does: tell a story in the past ("we stopped it after three days"),
 # or announce news ("will be closed from 3 March", "From today, every workspace ...").
-STORY = re.compile(r"\b(we|i|they|she|he)\s+(?!(need|feed|proceed|exceed|succeed|speed|seed)\b)"
+PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
+STORY = re.compile(rf"\b(we|i|they|she|he)\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
                    r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
-NEWS = re.compile(r"\b(will|going to|(is|are) due to|(is|are) expected to|from today|announc\w*|said|says|since)\b")
+NEWS = re.compile(r"\b(will|going to|(is|are) due to|from today|announc\w*|said|says|since)\b")
 PROCESS_SENTENCES = 4  # a process page's prose, at least
+ASKED = re.compile(r"\?\W*$")  # a sentence that asks, '"Who has the key?"' too
 RULES_SHARE = 0.4  # of its sentences
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
 # November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
@@ -1300,11 +1304,12 @@ def process_told(title: str | None, lowered: str) -> bool:
     if FIRST_PERSON.search(title or "") or any(told.search(lowered) for told in (TOLD_IN_THE_PAST, STORY, NEWS)):
         return False
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4]
-    if len(sentences) < PROCESS_SENTENCES or any(sentence.rstrip().endswith("?") for sentence in sentences):
+    if len(sentences) < PROCESS_SENTENCES or any(ASKED.search(sentence) for sentence in sentences):
         return False
-    rules = sum(bool(TIMED_RULE.search(sentence) or CONDITION.search(sentence) or DUTY.search(sentence))
-                for sentence in sentences)
-    return rules >= RULES_SHARE * len(sentences)
+    timed = [bool(TIMED_RULE.search(sentence)) for sentence in sentences]
+    rules = sum(on_time or bool(CONDITION.search(sentence) or DUTY.search(sentence))
+                for on_time, sentence in zip(timed, sentences))
+    return any(timed) and rules >= RULES_SHARE * len(sentences)
 
 
 # News of someone else's study: "according to a report published Tuesday by Quayside", "The
@@ -1349,7 +1354,7 @@ class Cues(NamedTuple):
     self_described: frozenset[str]
     addressed: frozenset[str]  # the types the URL's patterns score
     filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
-    offers_files: bool  # a kit's page (`files_offered`, `document_offered`), whoever tells its story
+    offers_files: bool  # a kit's page in the round (`files_offered`), whoever tells its story
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -1391,8 +1396,8 @@ class Cues(NamedTuple):
             scores["template-toolkit"] += FORM_SCORE
         elif "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
-        offers_files = "template-toolkit" in present and (files_offered(lowered) or document_offered(title, lowered))
-        if offers_files:
+        offers_files = "template-toolkit" in present and files_offered(lowered)
+        if offers_files or "template-toolkit" in present and document_offered(title, lowered):
             scores["template-toolkit"] += 3
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
