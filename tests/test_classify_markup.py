@@ -718,6 +718,12 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     opinion = ("Companies that resist remote work may lose their best people. When a team trusts each other, "
                "location matters less. Good leaders never count hours. Any company that ignores this pays for it.")
     assert kind("Remote work is here to stay", opinion) == "article"  # duties and conditions, but no times
+    assert kind("Equipment loans", loans.replace("Kit must come back", "Kit now comes back")) == "article"  # a change
+    assert kind("Equipment loans", "From 2 September, " + loans[0].lower() + loans[1:]) == "article"  # a notice
+    assert kind("5 rules for equipment loans", loans) == "article"  # a listicle
+    assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
+    assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
+    assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"
 
 
 def test_a_document_is_offered_by_the_readers_own_act_of_copying_it():

@@ -1040,13 +1040,19 @@ TIMED_RULE = re.compile(
 CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
                   r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
-# What a process page never does: tell a story in the past ("we stopped it after three days"),
-# or announce news ("will be closed from 3 March", "From today, every workspace ...").
+# What a process page never does: tell a story in the past ("we stopped it after three days",
+# "Before 2023, ..."), or announce news or a change ("will be closed from 3 March", "From today,
+# every workspace ...", "Build caches now expire after seven days", "From 2 September, the
+# library opens until 20:00", "This week three readers wrote in"), or count off a listicle
+# ("7 rituals the best teams keep").
 PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
 STORY = re.compile(rf"\b(we|i|they|she|he)\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
                    r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
-NEWS = re.compile(r"\b(will|going to|(is|are) due to|from today|announc\w*|said|says|since)\b")
+NEWS = re.compile(r"\b(will|going to|(is|are) due to|from today|announc\w*|said|says|since|now|no longer"
+                  r"|this (week|issue|month)|(is|are) (coming|launching|moving|changing)"
+                  rf"|(in|before|until|by) (19|20)\d\d)\b|\bfrom (\d{{1,2}}(st|nd|rd|th)? {MONTH}|{MONTH} \d)")
+LISTICLE = re.compile(r"^\W{0,3}\d+ ")  # "7 rituals the best teams keep"
 PROCESS_SENTENCES = 4  # a process page's prose, at least
 ASKED = re.compile(r"\?\W*$")  # a sentence that asks, '"Who has the key?"' too
 RULES_SHARE = 0.4  # of its sentences
@@ -1295,13 +1301,18 @@ def how_we_do(title: str | None, body: str) -> bool:
     return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)
 
 
-def process_told(title: str | None, lowered: str) -> bool:
+def process_told(url: str, title: str | None, lowered: str) -> bool:
     """Whether a text lays down a process in the present: RULES_SHARE or more of its
     sentences (PROCESS_SENTENCES or more, of four words or more) give its times, conditions
-    or duties (TIMED_RULE, CONDITION, DUTY), and it neither tells a story in the past
-    (TOLD_IN_THE_PAST, STORY), announces (NEWS) nor asks; nor does its title speak in the
-    first person singular (the text's is the caller's test)."""
-    if FIRST_PERSON.search(title or "") or any(told.search(lowered) for told in (TOLD_IN_THE_PAST, STORY, NEWS)):
+    or duties (TIMED_RULE, CONDITION, DUTY), one at least its times, and it neither tells a
+    story in the past (TOLD_IN_THE_PAST, STORY), announces a change (NEWS) nor asks; nor is
+    its title a listicle's, a question or in the first person singular (the text's is the
+    caller's test), nor its address a site's news, blog or changelog (NOT_DOCUMENTATION:
+    there, present-tense rules are a notice's, a release note's or an opinion's)."""
+    title = title or ""
+    if FIRST_PERSON.search(title) or LISTICLE.match(title) or ASKED.search(title) or NOT_DOCUMENTATION.search(url):
+        return False
+    if any(told.search(lowered) for told in (TOLD_IN_THE_PAST, STORY, NEWS)):
         return False
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4]
     if len(sentences) < PROCESS_SENTENCES or any(ASKED.search(sentence) for sentence in sentences):
@@ -1418,7 +1429,7 @@ class Cues(NamedTuple):
         if "guide-playbook" in present and (
                 strongest < ROUTINE_ALONE and routine(head) or not FIRST_PERSON.search(body) and (
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body))
-                    or strongest < MIN_TYPE_SCORE and process_told(title, lowered))):
+                    or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
         return cls(scores, frozenset(self_described), addressed, filed, offers_files)
 
