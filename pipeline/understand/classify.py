@@ -46,8 +46,9 @@ how a team does a thing over a text told in the present: "How we tier launches",
 and a process laid down in the present, whatever its title and even beside two words of
 another kind's: sentences that give its times, conditions and duties, "Each Monday, product
 ops groups the new requests", "within ten working days", "If the path floods, the director
-decides", "Kit must come back", with no story told in the past, no news and no question:
-`process_told`).
+decides", "Kit must come back", with no story told in the past, no news or change ("now",
+"From 2 September") and no question, not under a listicle's title nor at an address of news,
+a blog or a changelog: `process_told`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
