@@ -1019,44 +1019,6 @@ START_TIME = re.compile(rf"{HOUR}\s+(start|kick-?off)\b|\b(starts?|start time|ki
 # found from its first day's number: a weekday before it changes nothing.)
 MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
          r"|nov(ember)?|dec(ember)?)")
-# A process laid down in the present (`process_told`): sentences that give its times ("Each
-# Monday, product ops groups the new requests", "within ten working days", "no later than
-# three days before", "from May to September", "- October: Sales Ops refreshes the account
-# list", "Working day 4: the controller locks the period", "by 7:30"), its conditions ("If
-# the river path floods, the director decides") and its duties ("Kit must come back", "Only
-# certified metrics may appear").
-UNIT = (r"(minute|hour|day|morning|evening|night|week|weekday|fortnight|month|quarter|half|year|season|sprint"
-        r"|release|cycle|session|meeting|spring|summer|autumn|winter|(mon|tues|wednes|thurs|fri|satur|sun)day)s?\b")
-NUMBER = (r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty"
-          r"|forty[- ]eight|sixty|ninety|\d{1,3})")
-TIMED_RULE = re.compile(
-    rf"\b((every|each) (other )?{UNIT}|(every|each) {MONTH}\b|within {NUMBER} (working |business |calendar )?"
-    rf"(minutes?|hours?|days?|weeks?|months?)|no later than"
-    rf"|at least {NUMBER} (working |business )?(days?|weeks?) (before|ahead)"
-    rf"|{NUMBER} (working |business )?(days?|weeks?|months?) (before|after|ahead of) (each|every|the|a|your|their)"
-    rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|(mon|tues|wednes|thurs|fri|satur|sun)day)"
-    rf"|(once|twice) a (day|week|fortnight|month|quarter|year)|(daily|weekly|fortnightly|monthly|quarterly|annually)"
-    rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|on the (first|last|second) \w+ of (each|every|the) )"
-    rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|(?<![\w.:]){CLOCK}(?![a-z])")
-CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
-DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
-                  r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
-# What a process page never does: tell a story in the past ("we stopped it after three days",
-# "Before 2023, ..."), or announce news or a change ("will be closed from 3 March", "From today,
-# every workspace ...", "Build caches now expire after seven days", "From 2 September, the
-# library opens until 20:00", "This week three readers wrote in"), or count off a listicle
-# ("7 rituals the best teams keep").
-PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
-STORY = re.compile(rf"\b(we|i|they|she|he)\s+(?!({PRESENT_IN_ED})\b)"
-                   r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
-                   r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
-NEWS = re.compile(r"\b(will|going to|(is|are) due to|from today|announc\w*|said|says|since|now|no longer"
-                  r"|this (week|issue|month)|(is|are) (coming|launching|moving|changing)"
-                  rf"|(in|before|until|by) (19|20)\d\d)\b|\bfrom (\d{{1,2}}(st|nd|rd|th)? {MONTH}|{MONTH} \d)")
-LISTICLE = re.compile(r"^\W{0,3}\d+ ")  # "7 rituals the best teams keep"
-PROCESS_SENTENCES = 4  # a process page's prose, at least
-ASKED = re.compile(r"\?\W*$")  # a sentence that asks, '"Who has the key?"' too
-RULES_SHARE = 0.4  # of its sentences
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
 # November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
 # with hours, no dates: `routine`).
@@ -1300,6 +1262,46 @@ def how_we_do(title: str | None, body: str) -> bool:
         return False  # "How we tier launches", "Cycle counting at Brookside: how we do it"
     sentences = [sentence for sentence in SENTENCE.split(body) if sentence.strip()]
     return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)
+
+
+# A process laid down in the present (`process_told`): sentences that give its times ("Each
+# Monday, product ops groups the new requests", "within ten working days", "no later than
+# three days before", "from May to September", "- October: Sales Ops refreshes the account
+# list", "Working day 4: the controller locks the period", "by 7:30"), its conditions ("If
+# the river path floods, the director decides") and its duties ("Kit must come back", "Only
+# certified metrics may appear").
+UNIT = (r"(minute|hour|day|morning|evening|night|week|weekday|fortnight|month|quarter|half|year|season|sprint"
+        r"|release|cycle|session|meeting|spring|summer|autumn|winter|(mon|tues|wednes|thurs|fri|satur|sun)day)s?\b")
+NUMBER = (r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty"
+          r"|forty[- ]eight|sixty|ninety|\d{1,3})")
+TIMED_RULE = re.compile(
+    rf"\b((every|each) (other )?{UNIT}|(every|each) {MONTH}\b|within {NUMBER} (working |business |calendar )?"
+    rf"(minutes?|hours?|days?|weeks?|months?)|no later than"
+    rf"|at least {NUMBER} (working |business )?(days?|weeks?) (before|ahead)"
+    rf"|{NUMBER} (working |business )?(days?|weeks?|months?) (before|after|ahead of) (each|every|the|a|your|their)"
+    rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|(mon|tues|wednes|thurs|fri|satur|sun)day)"
+    rf"|(once|twice) a (day|week|fortnight|month|quarter|year)|(daily|weekly|fortnightly|monthly|quarterly|annually)"
+    rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|on the (first|last|second) \w+ of (each|every|the) )"
+    rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|(?<![\w.:]){CLOCK}(?![a-z])")
+CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
+DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
+                  r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
+# What a process page never does: tell a story in the past ("we stopped it after three days",
+# "Before 2023, ..."), or announce news or a change ("will be closed from 3 March", "From today,
+# every workspace ...", "Build caches now expire after seven days", "From 2 September, the
+# library opens until 20:00", "This week three readers wrote in"), or count off a listicle
+# ("7 rituals the best teams keep").
+PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
+STORY = re.compile(rf"\b(we|i|they|she|he)\s+(?!({PRESENT_IN_ED})\b)"
+                   r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
+                   r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
+NEWS = re.compile(r"\b(will|going to|(is|are) due to|from today|announc\w*|said|says|since|now|no longer"
+                  r"|this (week|issue|month)|(is|are) (coming|launching|moving|changing)"
+                  rf"|(in|before|until|by) (19|20)\d\d)\b|\bfrom (\d{{1,2}}(st|nd|rd|th)? {MONTH}|{MONTH} \d)")
+LISTICLE = re.compile(r"^\W{0,3}\d+ ")  # "7 rituals the best teams keep"
+PROCESS_SENTENCES = 4  # a process page's prose, at least
+ASKED = re.compile(r"\?\W*$")  # a sentence that asks, '"Who has the key?"' too
+RULES_SHARE = 0.4  # of its sentences
 
 
 def process_told(url: str, title: str | None, lowered: str) -> bool:
