@@ -700,13 +700,19 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
              "Kit must come back within seven days, cleaned and with its batteries charged. "
              "If anything is damaged, the borrower tells the store keeper the same day.")
     assert kind("Equipment loans", loans) == "guide-playbook"  # its times, duties and conditions
-    assert kind("Equipment loans", loans + " Last year two tripods were lost.") == "article"  # a story in the past
+    assert kind("Equipment loans", "Last year two tripods were lost. " + loans) == "article"  # opens with a story
+    assert kind("Equipment loans", loans + " Last year two tripods were lost.") == "guide-playbook"  # one aside
+    assert kind("Equipment loans", loans + " Last year two tripods were lost. We replaced both of them.") == "article"
+    assert kind("Equipment loans", "The society voted on Tuesday to lend its kit. " + loans) == "article"  # news
+    assert kind("Equipment loans", loans.replace("If anything is damaged", "If a case will not close or anything "
+                                                 "is damaged")) == "guide-playbook"  # "will" in a clause is no news
     assert kind("Equipment loans", loans.replace("Loans are booked", "From March, loans will be booked")) == "article"
     assert kind("Equipment loans", loans + " Who keeps the key?") == "article"  # a post that asks
     assert kind("How I lend my cameras", loans) == "article"  # someone's own
     few = loans.replace("no later than two days before they are needed", "in pencil").replace(
         "If anything is damaged, the borrower tells the store keeper the same day.", "The tripods are old.")
-    assert kind("Equipment loans", few) == "article"  # one rule in five sentences: a description
+    assert kind("Equipment loans", few) == "guide-playbook"  # one rule in five sentences is a handbook's
+    assert kind("Equipment loans", few + " The store is in the basement.") == "article"  # one in six: a description
     swap = ("The swap opens in the church hall every second Saturday from 10:00 to 13:00. "
             "Two volunteers arrive at 9:30 to set out the tables by subject. "
             "Anyone who cannot make their slot arranges a swap by Thursday. "
@@ -721,6 +727,9 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Equipment loans", loans.replace("Kit must come back", "Kit now comes back")) == "article"  # a change
     assert kind("Equipment loans", "From 2 September, " + loans[0].lower() + loans[1:]) == "article"  # a notice
     assert kind("5 rules for equipment loans", loans) == "article"  # a listicle
+    assert kind("Five rules for equipment loans", loans) == "article"
+    assert kind("Equipment loans (and why we keep them)", loans) == "article"  # a post's aside
+    assert kind("Equipment loans", loans, "https://filmsociety.example/2024/10/equipment-loans") == "article"
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
     assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
     assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"

@@ -1286,39 +1286,57 @@ TIMED_RULE = re.compile(
 CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
                   r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
-# What a process page never does: tell a story in the past ("we stopped it after three days",
-# "Before 2023, ..."), or announce news or a change ("will be closed from 3 March", "From today,
-# every workspace ...", "Build caches now expire after seven days", "From 2 September, the
-# library opens until 20:00", "This week three readers wrote in"), or count off a listicle
-# ("7 rituals the best teams keep").
+# What a process page never does: open with a story in the past ("Last year we stopped it
+# after three days", "Before 2023, ...") or with news ("The council voted on Tuesday ...",
+# "Brightwell is recalling ...": STORY, TOLD_IN_THE_PAST, NEWS in its OPENING_SENTENCES), tell
+# more of them than one sentence in five (TOLD_SHARE: a handbook's "a door that will not lock"
+# or "if a participant says so" is one), or announce a change anywhere ("From today, every
+# workspace ...", "Build caches now expire after seven days", "From 2 September, the library
+# opens until 20:00", "This week three readers wrote in": CHANGE). Nor is its title a
+# listicle's ("7 rituals the best teams keep", "Ten facilitation tips"), nor has it a post's
+# aside ("Your PMO is not your product ops team (and that's fine)"), nor is its address dated
+# as a post's is ("/2024/10/council-approves-...", "/economy/2026-02-17/...").
 PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
 STORY = re.compile(rf"\b(we|i|they|she|he)\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
                    r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
-NEWS = re.compile(r"\b(will|going to|(is|are) due to|from today|announc\w*|said|says|since|now|no longer"
-                  r"|this (week|issue|month)|(is|are) (coming|launching|moving|changing)"
-                  rf"|(in|before|until|by) (19|20)\d\d)\b|\bfrom (\d{{1,2}}(st|nd|rd|th)? {MONTH}|{MONTH} \d)")
-LISTICLE = re.compile(r"^\W{0,3}\d+ ")  # "7 rituals the best teams keep"
+NEWS = re.compile(r"\b(will|going to|(is|are) due to|said|says|since|\w+ed on (mon|tues|wednes|thurs|fri|satur|sun)day"
+                  r"|(is|are) recalling|(has|have) been reported|(in|before|until|by) (19|20)\d\d)\b")
+CHANGE = re.compile(r"\b(from today|announc\w*|now|no longer|this (week|issue|month|year)"
+                    r"|(is|are) (coming|launching|moving|changing))\b"
+                    rf"|\bfrom (\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b(?! (to|and|until|through)\b)")
+OPENING_SENTENCES = 2
+TOLD_SHARE = 0.2  # of its sentences, one at least
+LISTICLE = re.compile(r"^\W{0,3}(\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s",
+                      re.IGNORECASE)
+ASIDE = re.compile(r"\((and|or|but|not|why)\b", re.IGNORECASE)
+DATED_ADDRESS = re.compile(r"/(19|20)\d\d[/-][01]\d([/-][0-3]\d)?[/-]")
 PROCESS_SENTENCES = 4  # a process page's prose, at least
 ASKED = re.compile(r"\?\W*$")  # a sentence that asks, '"Who has the key?"' too
-RULES_SHARE = 0.4  # of its sentences
+RULES_SHARE = 0.2  # of its sentences: a handbook page gives its times, conditions or duties in one in five
 
 
 def process_told(url: str, title: str | None, lowered: str) -> bool:
     """Whether a text lays down a process in the present: RULES_SHARE or more of its
-    sentences (PROCESS_SENTENCES or more, of four words or more) give its times, conditions
-    or duties (TIMED_RULE, CONDITION, DUTY), one at least its times, and it neither tells a
-    story in the past (TOLD_IN_THE_PAST, STORY), announces a change (NEWS) nor asks; nor is
-    its title a listicle's, a question or in the first person singular (the text's is the
-    caller's test), nor its address a site's news, blog or changelog (NOT_DOCUMENTATION:
-    there, present-tense rules are a notice's, a release note's or an opinion's)."""
+    sentences (PROCESS_SENTENCES or more, of four words or more, not a table's rows) give its times, conditions
+    or duties (TIMED_RULE, CONDITION, DUTY), one at least its times; it opens with no story
+    in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no more of them than
+    TOLD_SHARE of its sentences, announces no change (CHANGE) and asks nothing. Nor is its
+    title a listicle's, a question, a post's aside or in the first person singular (the
+    text's is the caller's test), nor its address dated or a site's news, blog or changelog
+    (NOT_DOCUMENTATION: there, present-tense rules are a notice's, a release note's or an
+    opinion's)."""
     title = title or ""
-    if FIRST_PERSON.search(title) or LISTICLE.match(title) or ASKED.search(title) or NOT_DOCUMENTATION.search(url):
+    if FIRST_PERSON.search(title) or LISTICLE.match(title) or ASKED.search(title) or ASIDE.search(title):
         return False
-    if any(told.search(lowered) for told in (TOLD_IN_THE_PAST, STORY, NEWS)):
+    if NOT_DOCUMENTATION.search(url) or DATED_ADDRESS.search(url) or CHANGE.search(lowered):
         return False
-    sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4]
+    # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
+    sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
     if len(sentences) < PROCESS_SENTENCES or any(ASKED.search(sentence) for sentence in sentences):
+        return False
+    told = [any(pattern.search(sentence) for pattern in (TOLD_IN_THE_PAST, STORY, NEWS)) for sentence in sentences]
+    if any(told[:OPENING_SENTENCES]) or sum(told) > max(1, TOLD_SHARE * len(sentences)):
         return False
     timed = [bool(TIMED_RULE.search(sentence)) for sentence in sentences]
     rules = sum(on_time or bool(CONDITION.search(sentence) or DUTY.search(sentence))
