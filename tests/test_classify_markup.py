@@ -745,6 +745,12 @@ def test_a_document_is_offered_by_the_readers_own_act_of_copying_it():
     offered = contracts.replace("She wants a copy of every signed contract sent to the legal team.",
                                 "Copy the questions into your own interview notes.")
     assert kind("Five questions for our new finance director", offered) == "template-toolkit"
+    sheet = ("Small labs often track samples in notebooks only one person can read. The sheet gives every sample an "
+             "ID and records where it is stored. A custody tab logs each move. Download it as an Excel file and "
+             "adapt the columns to your rules.")
+    assert kind("Sample tracking sheet for small labs", sheet) == "template-toolkit"  # handed over in a format
+    assert kind("How small labs track samples", sheet) == "article"  # the title names no document
+    assert kind("Sample tracking sheet for small labs", sheet.replace(" as an Excel file", "")) == "article"
 
 
 def test_instructions_counted_off_in_words_are_instructions():

@@ -542,12 +542,21 @@ INTO_YOURS = re.compile(r"(^\W{0,3}|[.!?]\s+|\b(to|and|or|then|can|please)\s+)(c
                         r"[^.\n]{0,60}\b(into (your|the|a)|to your)\b"
                         rf"|\bto copy and (adapt|edit|use)\b|\bready to copy\b|\buse this {FILLED_IN}\b", re.MULTILINE)
 TITLE_DOCUMENT = re.compile(rf"\b({FILLED_IN}|list|criteria|document|slide|question)s?\b")
+# Or a file to take, in a tool's format: "Download it as an Excel file", "Available for Google
+# Slides, PowerPoint and Keynote" (a post may name a format; it seldom hands one over under a
+# title that names a document).
+FILE_FORMAT = re.compile(r"\b(excel|google (sheets|docs|slides)|powerpoint|keynote|xlsx|docx|pptx|csv|notion|airtable"
+                         r"|pdf)\b")
+FILE_HANDED_OVER = re.compile(r"\b(download\w*|available (for|as|in)|import (it|them)|comes? as)\b")
 
 
 def document_offered(title: str | None, lowered: str) -> bool:
     """Whether a text in lower case offers its reader a document for her own tool
-    (INTO_YOURS) under a title that names one (TITLE_DOCUMENT)."""
-    return bool(TITLE_DOCUMENT.search((title or "").lower()) and INTO_YOURS.search(lowered))
+    (INTO_YOURS), or hands it over in a tool's format (FILE_FORMAT, FILE_HANDED_OVER), under
+    a title that names one (TITLE_DOCUMENT)."""
+    if not TITLE_DOCUMENT.search((title or "").lower()):
+        return False
+    return bool(INTO_YOURS.search(lowered) or FILE_FORMAT.search(lowered) and FILE_HANDED_OVER.search(lowered))
 
 
 def files_offered(lowered: str) -> bool:
