@@ -704,6 +704,9 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Equipment loans", loans + " Last year two tripods were lost.") == "guide-playbook"  # one aside
     assert kind("Equipment loans", loans + " Last year two tripods were lost. We replaced both of them.") == "article"
     assert kind("Equipment loans", "The society voted on Tuesday to lend its kit. " + loans) == "article"  # news
+    clause = loans.replace("before they are needed", "before the day on which they were promised to a crew")
+    assert kind("Equipment loans", clause) == "guide-playbook"  # the past of a thing in a clause is no story
+    assert kind("Equipment loans", loans.replace("Loans are booked", "Loans were booked")) == "article"
     assert kind("Equipment loans", loans.replace("If anything is damaged", "If a case will not close or anything "
                                                  "is damaged")) == "guide-playbook"  # "will" in a clause is no news
     assert kind("Equipment loans", loans.replace("Loans are booked", "From March, loans will be booked")) == "article"
