@@ -724,6 +724,14 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     duty = loans.replace("Kit must come back", "Members are expected to bring kit back")
     assert kind("Equipment loans", duty) == "guide-playbook"  # a duty, not news
     assert kind("Equipment loans", loans + ' The first rule is simple: "Who has the key?"') == "article"
+    renewals = ("At 120 days, check the account's health score and usage. At 90 days, send a short summary of the "
+                "value delivered. At 60 days, send the renewal quote to the sponsor. At 30 days, escalate any unsigned "
+                "renewal to your team lead.")
+    assert kind("Renewals, 120 days out", renewals) == "guide-playbook"  # a timeline's steps
+    shifts = ("The warehouse runs three shifts from Monday to Saturday. Each shift has a lead who holds the keys. "
+              "Donations are checked for dates before anything is packed. Release a shift you cannot make at least "
+              "24 hours ahead so the coordinator can fill it.")
+    assert kind("How shifts work at the warehouse", shifts) == "guide-playbook"
     opinion = ("Companies that resist remote work may lose their best people. When a team trusts each other, "
                "location matters less. Good leaders never count hours. Any company that ignores this pays for it.")
     assert kind("Remote work is here to stay", opinion) == "article"  # duties and conditions, but no times

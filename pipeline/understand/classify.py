@@ -1283,14 +1283,17 @@ UNIT = (r"(minute|hour|day|morning|evening|night|week|weekday|fortnight|month|qu
         r"|release|cycle|session|meeting|spring|summer|autumn|winter|(mon|tues|wednes|thurs|fri|satur|sun)day)s?\b")
 NUMBER = (r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty"
           r"|forty[- ]eight|sixty|ninety|\d{1,3})")
+WEEKDAY = r"(mon|tues|wednes|thurs|fri|satur|sun)day\b"
 TIMED_RULE = re.compile(
     rf"\b((every|each) (other )?{UNIT}|(every|each) {MONTH}\b|within {NUMBER} (working |business |calendar )?"
     rf"(minutes?|hours?|days?|weeks?|months?)|no later than"
-    rf"|at least {NUMBER} (working |business )?(days?|weeks?) (before|ahead)"
+    rf"|at least {NUMBER} (working |business )?(hours?|days?|weeks?) (before|ahead)"
     rf"|{NUMBER} (working |business )?(days?|weeks?|months?) (before|after|ahead of) (each|every|the|a|your|their)"
-    rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|(mon|tues|wednes|thurs|fri|satur|sun)day)"
+    rf"|^\W{{0,3}}at {NUMBER} (days?|weeks?|months?)\b"
+    rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|{WEEKDAY})"
     rf"|(once|twice) a (day|week|fortnight|month|quarter|year)|(daily|weekly|fortnightly|monthly|quarterly|annually)"
-    rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|on the (first|last|second) \w+ of (each|every|the) )"
+    rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|(from|between) {WEEKDAY} (to|and|until) {WEEKDAY}"
+    rf"|on the (first|last|second) \w+ of (each|every|the) )"
     rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|(?<![\w.:]){CLOCK}(?![a-z])")
 CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
