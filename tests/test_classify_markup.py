@@ -744,6 +744,8 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
     assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
     assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"
+    assert kind("Equipment loans", loans, "https://filmsociety.example/blog/equipment-loans") == "guide-playbook"
+    assert kind("Equipment loans", "Our store keeper kept a paper list. " + loans) == "article"  # a team's story
 
 
 def test_a_document_is_offered_by_the_readers_own_act_of_copying_it():

@@ -46,17 +46,20 @@ how a team does a thing over a text told in the present: "How we tier launches",
 and a process laid down in the present, whatever its title and even beside two words of
 another kind's: sentences that give its times, conditions and duties, "Each Monday, product
 ops groups the new requests", "within ten working days", "If the path floods, the director
-decides", "Kit must come back", with no story told in the past, no news or change ("now",
-"From 2 September") and no question, not under a listicle's title nor at an address of news,
-a blog or a changelog: `process_told`).
+decides", "Kit must come back", "At 90 days, send the summary", in one sentence in five at
+least; it opens with no story told in the past and no news and tells them in no more than
+one sentence in five, announces no change ("now", "From 2 September") and asks nothing, and
+is not under a listicle's title nor at a dated address or one of news, a changelog or a
+forum: `process_told`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
 page that offers files to use, in three of four details (a download or a file's format, a
 heading over their list, "What's inside", three listed documents, words on using them:
-`files_offered`) 3, and so does one that offers a document to its reader's own tool under a
-title that names one ("Copy the list into your launch ticket" under "Launch readiness list":
-`document_offered`); an instruction may follow its phase's label or its time ("Week one:
+`files_offered`) 3, and so does one that offers a document to its reader's own tool, or
+hands it over in a tool's format, under a title that names one ("Copy the list into your
+launch ticket" under "Launch readiness list", "Download it as an Excel file" under "Sample
+tracking sheet": `document_offered`); an instruction may follow its phase's label or its time ("Week one:
 ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a
 guest named at the end of its title, an audio file or a station's listen-again lines where
 it opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
@@ -1015,9 +1018,12 @@ PAST_SHARE = 0.2
 DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion)\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
-NOT_DOCUMENTATION = re.compile(r"/(news|blog|posts?|changelogs?|release-?notes|releases|announcements|updates"
-                               r"|whats?-new|questions|forums?|community|discussions?|threads?|t)(?=[/?#.]|$)",
-                               re.IGNORECASE)
+NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
+           r"|community|discussions?|threads?|t")
+NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
+# Where present-tense rules are a notice's, a release note's or a forum answer's, not a
+# process page's (a team's blog may lay down its process: "How we keep UTM tags clean").
+NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
 HOUR = r"(?<![\d:])(([01]?\d|2[0-3])[:.][0-5]\d(\s*[ap]\.?m\.?)?|(1[0-2]|0?\d)([.:][0-5]\d)?\s*[ap]\.?m\.?)(?![\d:])"
@@ -1309,7 +1315,7 @@ DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) 
 # aside ("Your PMO is not your product ops team (and that's fine)"), nor is its address dated
 # as a post's is ("/2024/10/council-approves-...", "/economy/2026-02-17/...").
 PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
-STORY = re.compile(rf"\b(we|i|they|she|he)\s+(?!({PRESENT_IN_ED})\b)"
+STORY = re.compile(rf"\b(we|i|they|she|he|our( \w+){{1,2}})\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
                    r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
 NEWS = re.compile(r"\b(will|going to|(is|are) due to|said|says|since|\w+ed on (mon|tues|wednes|thurs|fri|satur|sun)day"
@@ -1338,13 +1344,12 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no more of them than
     TOLD_SHARE of its sentences, announces no change (CHANGE) and asks nothing. Nor is its
     title a listicle's, a question, a post's aside or in the first person singular (the
-    text's is the caller's test), nor its address dated or a site's news, blog or changelog
-    (NOT_DOCUMENTATION: there, present-tense rules are a notice's, a release note's or an
-    opinion's)."""
+    text's is the caller's test), nor its address dated or a site's news, changelog or forum
+    (NOTICES_ADDRESS)."""
     title = title or ""
     if FIRST_PERSON.search(title) or LISTICLE.match(title) or ASKED.search(title) or ASIDE.search(title):
         return False
-    if NOT_DOCUMENTATION.search(url) or DATED_ADDRESS.search(url) or CHANGE.search(lowered):
+    if NOTICES_ADDRESS.search(url) or DATED_ADDRESS.search(url) or CHANGE.search(lowered):
         return False
     # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
