@@ -739,6 +739,11 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Equipment loans", "From 2 September, " + loans[0].lower() + loans[1:]) == "article"  # a notice
     assert kind("5 rules for equipment loans", loans) == "article"  # a listicle
     assert kind("Five rules for equipment loans", loans) == "article"
+    assert kind("Equipment loans must never run late", loans) == "article"  # a title that claims: an opinion's
+    assert kind("Equipment loans: what members must do", loans) == "guide-playbook"
+    promise = loans + " If a loan runs late, the store keeper will call the borrower."
+    assert kind("Equipment loans", promise) == "guide-playbook"  # a promise, not news
+    assert kind("Equipment loans", loans.replace("Kit must", "Kit no longer needed must")) == "guide-playbook"
     assert kind("Equipment loans (and why we keep them)", loans) == "article"  # a post's aside
     assert kind("Equipment loans", loans, "https://filmsociety.example/2024/10/equipment-loans") == "article"
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks

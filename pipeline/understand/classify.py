@@ -1305,23 +1305,26 @@ CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
                   r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
 # What a process page never does: open with a story in the past ("Last year we stopped it
-# after three days", "Before 2023, ...") or with news ("The council voted on Tuesday ...",
-# "Brightwell is recalling ...": STORY, TOLD_IN_THE_PAST, NEWS in its OPENING_SENTENCES), tell
-# more of them than one sentence in five (TOLD_SHARE: a handbook's "a door that will not lock"
-# or "if a participant says so" is one), or announce a change anywhere ("From today, every
-# workspace ...", "Build caches now expire after seven days", "From 2 September, the library
-# opens until 20:00", "This week three readers wrote in": CHANGE). Nor is its title a
-# listicle's ("7 rituals the best teams keep", "Ten facilitation tips"), nor has it a post's
-# aside ("Your PMO is not your product ops team (and that's fine)"), nor is its address dated
-# as a post's is ("/2024/10/council-approves-...", "/economy/2026-02-17/...").
+# after three days", "Our sales team kept a spreadsheet", "Before 2023, ...") or with news
+# ("The council voted on Tuesday ...", "Brightwell is recalling ...", "The freeze was
+# announced": STORY, TOLD_IN_THE_PAST, NEWS in its OPENING_SENTENCES), tell more of them than
+# one sentence in five (TOLD_SHARE: a handbook's "access a person no longer needs" or "if a
+# participant says so" is one), or announce a change anywhere ("From today, every workspace
+# ...", "Build caches now expire after seven days", "From 2 September, the library opens
+# until 20:00": CHANGE). ("Will" is no news: a handbook promises, "we will call you".) Nor is
+# its title a listicle's ("7 rituals the best teams keep", "Ten facilitation tips"), a claim
+# ("Product ops is not the tracker police", "Design systems must never ship ..."; not "what
+# schools must do") or a post's aside ("Your PMO is not your product ops team (and that's
+# fine)"), nor is its address dated as a post's is ("/2024/10/council-approves-...",
+# "/economy/2026-02-17/...").
 PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
 STORY = re.compile(rf"\b(we|i|they|she|he|our( \w+){{1,2}})\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
                    r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
-NEWS = re.compile(r"\b(will|going to|(is|are) due to|said|says|since|\w+ed on (mon|tues|wednes|thurs|fri|satur|sun)day"
-                  r"|(is|are) recalling|(has|have) been reported|(in|before|until|by) (19|20)\d\d)\b")
-CHANGE = re.compile(r"\b(from today|announc\w*|now|no longer|this (week|issue|month|year)"
-                    r"|(is|are) (coming|launching|moving|changing))\b"
+NEWS = re.compile(r"\b(going to|(is|are) due to|said|says|since|\w+ed on (mon|tues|wednes|thurs|fri|satur|sun)day"
+                  r"|(is|are) recalling|(has|have) been reported|(in|before|until|by) (19|20)\d\d"
+                  r"|announc\w*|no longer|this (week|issue|month|year))\b")
+CHANGE = re.compile(r"\b(from today|now|(is|are) (coming|launching|moving|changing))\b"
                     rf"|\bfrom (\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b(?! (to|and|until|through)\b)")
 OPENING_SENTENCES = 2
 # A clause that tells of a thing, not the page's story: "the month in which the threshold was
@@ -1330,6 +1333,8 @@ CLAUSE = re.compile(r"\b(which|that|when|where|who|whom|how|what|you have)\b[^,;
 TOLD_SHARE = 0.2  # of its sentences, one at least
 LISTICLE = re.compile(r"^\W{0,3}(\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s",
                       re.IGNORECASE)
+CLAIM = re.compile(r"^(?!.*\b(what|how|when)\b).*\b((is|are)(n't| not| no| never)|must|should(n't)?|never|needs?)\b",
+                   re.IGNORECASE)
 ASIDE = re.compile(r"\((and|or|but|not|why)\b", re.IGNORECASE)
 DATED_ADDRESS = re.compile(r"/(19|20)\d\d[/-][01]\d([/-][0-3]\d)?[/-]")
 PROCESS_SENTENCES = 4  # a process page's prose, at least
@@ -1339,15 +1344,15 @@ RULES_SHARE = 0.2  # of its sentences: a handbook page gives its times, conditio
 
 def process_told(url: str, title: str | None, lowered: str) -> bool:
     """Whether a text lays down a process in the present: RULES_SHARE or more of its
-    sentences (PROCESS_SENTENCES or more, of four words or more, not a table's rows) give its times, conditions
-    or duties (TIMED_RULE, CONDITION, DUTY), one at least its times; it opens with no story
-    in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no more of them than
-    TOLD_SHARE of its sentences, announces no change (CHANGE) and asks nothing. Nor is its
-    title a listicle's, a question, a post's aside or in the first person singular (the
-    text's is the caller's test), nor its address dated or a site's news, changelog or forum
-    (NOTICES_ADDRESS)."""
+    sentences (PROCESS_SENTENCES or more, of four words or more, not a table's rows) give
+    its times, conditions or duties (TIMED_RULE, CONDITION, DUTY), one at least its times;
+    it opens with no story in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no
+    more of them than TOLD_SHARE of its sentences, announces no change (CHANGE) and asks
+    nothing. Nor is its title a listicle's, a question, a claim, a post's aside or in the
+    first person singular (the text's is the caller's test), nor its address dated or a
+    site's news, changelog or forum (NOTICES_ADDRESS)."""
     title = title or ""
-    if FIRST_PERSON.search(title) or LISTICLE.match(title) or ASKED.search(title) or ASIDE.search(title):
+    if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
     if NOTICES_ADDRESS.search(url) or DATED_ADDRESS.search(url) or CHANGE.search(lowered):
         return False
