@@ -1297,7 +1297,8 @@ TIMED_RULE = re.compile(
     rf"|{NUMBER} (working |business )?(days?|weeks?|months?) (before|after|ahead of) (each|every|the|a|your|their)"
     rf"|^\W{{0,3}}at {NUMBER} (days?|weeks?|months?)\b"
     rf"|by (noon|midday|the end of|the next|\d{{1,2}}(:\d{{2}})?\s*[ap]m|{WEEKDAY})"
-    rf"|(once|twice) a (day|week|fortnight|month|quarter|year)|(daily|weekly|fortnightly|monthly|quarterly|annually)"
+    rf"|(once|twice|{NUMBER} times) a (day|week|fortnight|month|quarter|year)|{NUMBER} (days?|weeks?) ahead\b"
+    rf"|(daily|weekly|fortnightly|monthly|quarterly|annually)"
     rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|(from|between) {WEEKDAY} (to|and|until) {WEEKDAY}"
     rf"|on the (first|last|second) \w+ of (each|every|the) )"
     rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|(?<![\w.:]){CLOCK}(?![a-z])")
