@@ -782,6 +782,11 @@ def test_hours_on_no_date_are_a_routines_not_an_events():
     session = ("The Saturday session runs 10:00 to 14:00 and is the busiest thing we do. Anyone can bring a bike. "
                "Whoever holds the key arrives at 09:30.\n" + PROSE)
     assert kind("Saturday open workshop", session) != "event-conference"
+    hours = ("The reading group meets every Sunday from 10:00 to 12:00. Whoever holds the key arrives at 09:30.\n"
+             + PROSE)
+    assert kind("Sunday reading group", hours, "https://townhall.example/library/sunday") == "guide-playbook"
+    assert kind("Sunday reading group", hours, "https://townhall.example/news/sunday") == "article"  # news of one
+    assert kind("Sunday reading group", hours.replace("meets", "now meets")) == "article"  # a change
     assert kind("Open workshop", "Saturday 14 June, 10:00 to 14:00\n" + PROSE) == "event-conference"
     assert kind("Open workshop", "It is on Saturday 14 June, 10:00 – 13:00.\n" + PROSE) == "event-conference"
 

@@ -1343,6 +1343,12 @@ ASKED = re.compile(r"\?\W*$")  # a sentence that asks, '"Who has the key?"' too
 RULES_SHARE = 0.2  # of its sentences: a handbook page gives its times, conditions or duties in one in five
 
 
+def notice(url: str, lowered: str) -> bool:
+    """Whether a page is a notice by its address (dated, or a site's news, changelog or
+    forum: NOTICES_ADDRESS) or announces a change (CHANGE): its times and rules are news."""
+    return bool(NOTICES_ADDRESS.search(url) or DATED_ADDRESS.search(url) or CHANGE.search(lowered))
+
+
 def process_told(url: str, title: str | None, lowered: str) -> bool:
     """Whether a text lays down a process in the present: RULES_SHARE or more of its
     sentences (PROCESS_SENTENCES or more, of four words or more, not a table's rows) give
@@ -1355,7 +1361,7 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     title = title or ""
     if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
-    if NOTICES_ADDRESS.search(url) or DATED_ADDRESS.search(url) or CHANGE.search(lowered):
+    if notice(url, lowered):
         return False
     # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
@@ -1477,7 +1483,8 @@ class Cues(NamedTuple):
         # sentences also outweighs a stray word of another kind (two of a word list's: "books").
         strongest = max(scores.values(), default=0)
         if "guide-playbook" in present and (
-                strongest < ROUTINE_ALONE and routine(head) or not FIRST_PERSON.search(body) and (
+                strongest < ROUTINE_ALONE and routine(head) and not notice(url, lowered)
+                or not FIRST_PERSON.search(body) and (
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body))
                     or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
