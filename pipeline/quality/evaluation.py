@@ -90,14 +90,17 @@ SITUATIONS_11 = PROJECT_DATA / "eval" / "situations-11.yaml"
 # (-18, -19) a template described in prose (session 25: -12 and -13 before its rule of a
 # process laid down, -14 and -15 after its first form, -16 and -17 after its last, -18 and
 # -19 after its rule of a document offered, -20 and -21 after its last rule, each measured on
-# arrival); content types only.
+# arrival; -22 to -24 in session 26, each typed again by a blind hand with the adjudicating
+# labellers' definitions); content types only.
 SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 25))
 # A second to a fifth look-alikes set, all tune, by four more blind hands: the neighbourhood's
 # present-tense pages full of times and rules that are no process (release notes, notices,
 # newsletters, opinions, explainers) beside a team's process pages (session 25: -2 and -3
 # written after its process rule, -4 and -5 after its news markers, each measured on
-# arrival); content types only.
-LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 7))
+# arrival; session 26: -6 blog pages typed again by a blind hand with the adjudicating
+# labellers' definitions, -7 a team's practice told on its blog, written untyped and typed by
+# that hand alone); content types only.
+LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 8))
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirty-eighth tune batch of the hard cases (no markup, misleading markup; the
 # fifth on the line between a guide, a template and an article; the sixth onwards kinds other

@@ -1020,7 +1020,7 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
 NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
            r"|community|discussions?|threads?|t")
-NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
+NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|/@[\w.-]+/", re.IGNORECASE)
 # Where present-tense rules are a notice's, a release note's or a forum answer's, not a
 # process page's (a team's blog may lay down its process: "How we keep UTM tags clean").
 NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
@@ -1361,7 +1361,7 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     title = title or ""
     if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
-    if notice(url, lowered):
+    if posted(url) or notice(url, lowered):
         return False
     # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
@@ -1397,10 +1397,17 @@ def reports_on_a_study(body: str) -> bool:
     return bool(ABOUT_A_STUDY.search(body)) and not OWN_STUDY.search(body)
 
 
+def posted(url: str) -> bool:
+    """Whether a URL is a post's: a blog's, a writer's ("/@name/"), or a site's news,
+    changelog or forum (NOT_DOCUMENTATION). There a team's practice told in the
+    present is a post about it, as the labellers file it, not its process page."""
+    return bool(NOT_DOCUMENTATION.search(url))
+
+
 def documentation(url: str) -> bool:
     """Whether a URL is a page of a team's documentation (DOCUMENTATION_ADDRESS), not of its
     news or its forum (NOT_DOCUMENTATION)."""
-    return bool(DOCUMENTATION_ADDRESS.search(url)) and not NOT_DOCUMENTATION.search(url)
+    return bool(DOCUMENTATION_ADDRESS.search(url)) and not posted(url)
 
 
 def recording_line(head: str) -> bool:
@@ -1485,7 +1492,7 @@ class Cues(NamedTuple):
         if "guide-playbook" in present and (
                 strongest < ROUTINE_ALONE and routine(head) and not notice(url, lowered)
                 or not FIRST_PERSON.search(body) and (
-                    strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body))
+                    strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
                     or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
         return cls(scores, frozenset(self_described), addressed, filed, offers_files)
