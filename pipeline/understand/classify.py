@@ -49,8 +49,9 @@ ops groups the new requests", "within ten working days", "If the path floods, th
 decides", "Kit must come back", "At 90 days, send the summary", in one sentence in five at
 least; it opens with no story told in the past and no news and tells them in no more than
 one sentence in five, announces no change ("now", "From 2 September") and asks nothing, and
-is not under a listicle's title nor at a dated address or one of news, a changelog or a
-forum: `process_told`).
+is not under a listicle's title or a claim nor at a dated address or a post's, a blog's,
+news', a changelog's or a forum's, where a team's practice told in the present is a post
+about it: `process_told`, `posted`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
@@ -59,8 +60,8 @@ heading over their list, "What's inside", three listed documents, words on using
 `files_offered`) 3, and so does one that offers a document to its reader's own tool, or
 hands it over in a tool's format, under a title that names one ("Copy the list into your
 launch ticket" under "Launch readiness list", "Download it as an Excel file" under "Sample
-tracking sheet": `document_offered`); an instruction may follow its phase's label or its time ("Week one:
-...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a
+tracking sheet": `document_offered`); an instruction may follow its phase's label or its
+time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a
 guest named at the end of its title, an audio file or a station's listen-again lines where
 it opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
 (`episode_details`), or a sentence that opens "In this conversation" (IN_THIS_CONVERSATION);
@@ -1021,8 +1022,8 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
 NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
            r"|community|discussions?|threads?|t")
 NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|/@[\w.-]+/", re.IGNORECASE)
-# Where present-tense rules are a notice's, a release note's or a forum answer's, not a
-# process page's (a team's blog may lay down its process: "How we keep UTM tags clean").
+# Where present-tense rules and hours are a notice's, a release note's or a forum answer's
+# (`notice`; a blog's are a post's, `posted`).
 NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
@@ -1322,7 +1323,7 @@ PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bl
 STORY = re.compile(rf"\b(we|i|they|she|he|our( \w+){{1,2}})\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
                    r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
-NEWS = re.compile(r"\b(going to|(is|are) due to|said|says|since|\w+ed on (mon|tues|wednes|thurs|fri|satur|sun)day"
+NEWS = re.compile(rf"\b(going to|(is|are) due to|said|says|since|\w+ed on {WEEKDAY}"
                   r"|(is|are) recalling|(has|have) been reported|(in|before|until|by) (19|20)\d\d"
                   r"|announc\w*|no longer|this (week|issue|month|year))\b")
 CHANGE = re.compile(r"\b(from today|now|(is|are) (coming|launching|moving|changing))\b"
@@ -1356,8 +1357,8 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     it opens with no story in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no
     more of them than TOLD_SHARE of its sentences, announces no change (CHANGE) and asks
     nothing. Nor is its title a listicle's, a question, a claim, a post's aside or in the
-    first person singular (the text's is the caller's test), nor its address dated or a
-    site's news, changelog or forum (NOTICES_ADDRESS)."""
+    first person singular (the text's is the caller's test), nor its address a post's
+    (`posted`) or a notice's (`notice`)."""
     title = title or ""
     if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
