@@ -12,7 +12,7 @@ from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
 from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types,
-                                         agreement_figures, ngram_f1)
+                                         agreement_figures, labelled_figures, ngram_f1)
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures
@@ -121,6 +121,20 @@ def test_a_page_s_reference_type_is_the_one_most_hands_give():
     situations = LabelledSet("all", SITUATIONS, other_labels=SITUATIONS_OTHER_LABELS).items()
     assert all(item["first_type"] for item in situations)
     assert any(item["type"] != item["first_type"] for item in situations)
+
+
+def test_a_set_typed_alone_says_its_relevance_is_not_labelled(tmp_path):
+    pages = [{"url": f"https://blog.example/{n}", "title": "How we run reviews", "tags": [], "type": "article",
+              "split": "tune", "text": "Every Monday the team meets. It lists what shipped."} for n in range(2)]
+    path = tmp_path / "typed.yaml"
+    path.write_text(yaml.safe_dump({"items": pages}))
+    typed = {figure.name: figure for figure in labelled_figures(TAXONOMY, LabelledSet("typed", path, "tune",
+                                                                                      concepts=False))}
+    assert typed["typed: content-type accuracy"].note.startswith("2 items, relevance not labelled")
+    pages[0]["relevant"] = True
+    path.write_text(yaml.safe_dump({"items": pages}))
+    typed = {figure.name: figure for figure in labelled_figures(TAXONOMY, LabelledSet("typed", path, "tune"))}
+    assert "2 items, 1 about product ops" in typed["typed: concept recall"].note
 
 
 def test_ngram_f1():

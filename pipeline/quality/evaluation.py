@@ -349,7 +349,10 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     right_types = sum(sum(hits) for hits in by_type.values())
     name = labelled.name
-    note = f"{len(items)} items, {product_pages} about product ops"
+    # A set typed for its content types alone says nothing of relevance: no count to give.
+    relevance_labelled = any("relevant" in item or item["tags"] for item in items)
+    note = f"{len(items)} items, " + (f"{product_pages} about product ops" if relevance_labelled
+                                      else "relevance not labelled")
 
     def target(key: str) -> float | None:
         return TARGETS.get(f"{name}: {key}") if labelled.targets else None
