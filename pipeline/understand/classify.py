@@ -48,10 +48,10 @@ another kind's: sentences that give its times, conditions and duties, "Each Mond
 ops groups the new requests", "within ten working days", "If the path floods, the director
 decides", "Kit must come back", "At 90 days, send the summary", in one sentence in five at
 least; it opens with no story told in the past and no news and tells them in no more than
-one sentence in five, announces no change ("now", "From 2 September") and asks nothing, and
-is not under a listicle's title or a claim nor at a dated address or a post's, a blog's,
-news', a changelog's or a forum's, where a team's practice told in the present is a post
-about it: `process_told`, `posted`).
+one sentence in five, announces no change ("now", "From 2 September") and asks nothing; its
+title is no listicle's and makes no claim, and its address is neither dated nor a blog's, a
+writer's, or a site's news, changelog or forum, where a team's practice told in the present
+is a post about it: `process_told`, `posted`, `notice`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
@@ -61,9 +61,9 @@ heading over their list, "What's inside", three listed documents, words on using
 hands it over in a tool's format, under a title that names one ("Copy the list into your
 launch ticket" under "Launch readiness list", "Download it as an Excel file" under "Sample
 tracking sheet": `document_offered`); an instruction may follow its phase's label or its
-time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an episode shows in a
-guest named at the end of its title, an audio file or a station's listen-again lines where
-it opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
+time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an
+episode shows in a guest named at the end of its title, an audio file or a station's
+listen-again lines where it opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
 (`episode_details`), or a sentence that opens "In this conversation" (IN_THIS_CONVERSATION);
 a book in its excerpt's or edition's line (EXCERPT, EDITION) or a title that ends on its
 chapter (CHAPTER_TITLE); a course in a length in weeks beside a price, places or hours a
@@ -1015,7 +1015,8 @@ PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
 # space, a Notion workspace or a folder of processes or runbooks; a page there that shows no
 # other kind is how something is done there (a triage rota, a definition of done, a request
-# process: prose, no steps). Its news, blog, changelog and forum are not (NOT_DOCUMENTATION).
+# process: prose, no steps). Its news, blog, changelog and forum, and a writer's page
+# ("/@name/"), are not (NOT_DOCUMENTATION).
 DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion)\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
