@@ -308,6 +308,11 @@ def test_an_episodes_number_a_running_time_in_hours_numbered_sections_a_shops_ta
     inside = "I wrote Intake after doing the job.\nInside\n- Part One, The Desk: why\n- Part Two, The Flow: how\n"
     assert kind("Intake: Product Operations Without the Bottleneck", inside + PROSE) == "book"
     assert kind("Sequels", "Part two of our series.\n" + PROSE) == "article"  # one part, no contents
+    told = ("Chapter one: why most plans fail. They serve the author. Chapter two: the reader's questions, in order. "
+            "Chapter three: a worked example.\n")
+    assert kind("The plan nobody reads", told + PROSE) == "book"  # its contents run on in prose
+    mentioned = "I liked chapter two: the reader's questions. And chapter three: a worked example.\n"
+    assert kind("The plan nobody reads", mentioned + PROSE) == "article"  # chapters named inside sentences
 
 
 def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():

@@ -1090,8 +1090,10 @@ JOB_SECTION = re.compile(r"^\W{0,3}(about )?(?P<section>(the|this|your) (role|po
                          r"|(pay|salary|compensation)( and benefits)?|benefits and perks|how to apply"
                          r"|(key )?responsibilities|qualifications)\s*(:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
 JOB_SECTIONS = 2
-# A book's contents, as its page lists them: "Part One, The Desk: ...", "Chapter 3: ...".
-CONTENTS_LINE = re.compile(r"^\W{0,3}(?P<section>(part|chapter)\s+(\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six))"
+# A book's contents, as its page lists them: "Part One, The Desk: ...", "Chapter 3: ...", a
+# line each or run on in prose ("Chapter one: why ... fail. Chapter two: ...").
+CONTENTS_LINE = re.compile(r"(?:^\W{0,3}|(?<=[.!?] ))"
+                           r"(?P<section>(part|chapter)\s+(\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six))"
                            r"\s*[,:.–—-]", re.IGNORECASE | re.MULTILINE)
 CONTENTS_LINES = 2
 # A report's sections, as a publication heads them: "Key points", "Methods", "Recommendations",
