@@ -1248,7 +1248,7 @@ def yearly_figures(title: str | None, body: str) -> bool:
 def sections_scores(text: str | None) -> Counter:
     """3 toward job-posting when the text is headed in JOB_SECTIONS or more of a vacancy's
     sections (JOB_SECTION), 3 toward whitepaper-report in REPORT_SECTIONS of a report's, 3
-    toward book where CONTENTS_LINES of its lines list a book's parts or chapters."""
+    toward book where CONTENTS_LINES of its lines or sentences list a book's parts or chapters."""
     body = (text or "")[:TEXT_CHARS]
     scores: Counter = Counter()
     for kind, section, least in (("job-posting", JOB_SECTION, JOB_SECTIONS),
