@@ -11,8 +11,9 @@ from conftest import run_prodops
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types,
-                                         agreement_figures, labelled_figures, ngram_f1)
+from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS,
+                                         SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types, agreement_figures,
+                                         labelled_figures, ngram_f1)
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures
@@ -101,15 +102,20 @@ def test_copies_cluster_and_different_articles_do_not(tmp_path):
     assert sig.dtype == np.uint32 and len(signatures.band_keys(sig)) == signatures.BANDS
 
 
-def test_the_other_hands_labels_cover_the_situations_set_page_for_page():
-    first = [item["url"] for item in LabelledSet("all", SITUATIONS).items()]
-    for path in SITUATIONS_OTHER_LABELS:
-        other = [item["url"] for item in yaml.safe_load(path.read_text())["items"]]
-        assert sorted(first) == sorted(other) and len(set(other)) == len(other), path
+def test_the_other_hands_labels_cover_each_situations_set_page_for_page():
+    for path, others in ((SITUATIONS, SITUATIONS_OTHER_LABELS),
+                         (SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS)):
+        first = [item["url"] for item in LabelledSet("all", path).items()]
+        for labels in others:
+            other = [item["url"] for item in yaml.safe_load(labels.read_text())["items"]]
+            assert sorted(first) == sorted(other) and len(set(other)) == len(other), labels
+    assert {item["split"] for item in LabelledSet("all", SITUATIONS_HELD_OUT_2).items()} == {"held-out"}
     agreement = {figure.name: figure for figure in agreement_figures()}
     for hand in ("second", "third"):
-        held_out = agreement[f"situations, held-out: {hand} labeller agrees"]
-        assert 0 < held_out.value < 1 and held_out.target is None  # reported, never a target
+        for name in (f"situations, held-out: {hand} labeller agrees",
+                     f"situations, second held-out: {hand} labeller agrees"):
+            assert 0 < agreement[name].value < 1 and agreement[name].target is None  # reported, never a target
+    assert "situations, second tune: second labeller agrees" not in agreement  # a split it has not
 
 
 def test_a_page_s_reference_type_is_the_one_most_hands_give():
@@ -153,7 +159,9 @@ def test_prodops_eval_reports_both_labelled_sets_and_meets_the_tagging_targets()
         assert " ok" in lines[name], lines[name]
     for name in ("situations, tune: concept recall", "situations, held-out: content-type accuracy",
                  "project set: tag micro-precision", "situations, held-out: second labeller agrees",
-                 "situations, held-out: content-type accuracy, first hand"):
+                 "situations, held-out: content-type accuracy, first hand",
+                 "situations, second held-out: content-type accuracy",
+                 "situations, second held-out: third labeller agrees"):
         assert name in lines, result.stdout
     # --only measures some groups alone (the first two here), as the whole run measures them.
     some = run_prodops("eval", "--only", "dedup", "--only", "extraction").stdout.splitlines()
