@@ -1111,3 +1111,23 @@ def _details() -> list:
 def test_a_detail_shows_a_kind_and_without_it_the_page_is_not_that_kind(title, text, expected, cue, instead):
     assert kind(title, text + PROSE) == expected
     assert kind(title, text.replace(cue, instead) + PROSE) != expected
+
+
+def test_a_what_is_title_names_a_terms_entry_only_when_it_asks_for_the_term_alone():
+    short = "It matters more than it looks. " * 3
+    assert kind("What is a launch tier?", short, "https://site.example/what-is-a-launch-tier") == "glossary-entry"
+    for title in ("What is product operations, really?", "What is the 'rules-based order' and can it survive?",
+                  "What is media impact value, the algorithm the fashion industry is fixated on"):
+        slug = "https://news.example/" + "-".join(title.lower().split())[:60]
+        assert kind(title, short, slug) == "article", title  # an explainer's question, its address its slug
+    assert kind("Launch tier", "Notes.", "https://site.example/glossary/launch-tier") == "glossary-entry"
+
+
+def test_a_title_that_opens_how_to_names_a_guide():
+    question = "Would you like to pause a process and then resume it again?"
+    assert kind("How to toggle a process' execution", question) == "guide-playbook"
+    assert kind("Toggling a process' execution", question) == "article"
+    assert kind("Why I stopped writing how to posts", question) == "article"  # "how to" inside, no opening
+    mine = ("I repaired my microphone last week. I had dropped it twice. I was annoyed, and I glued it. "
+            "My desk is still a mess. ")
+    assert kind("How to repair a broken mounting ring", mine * 2) == "article"  # someone's account

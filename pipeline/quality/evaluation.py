@@ -48,7 +48,7 @@ from pipeline.store.database import open_database
 from pipeline.store.documents import content_hash, document_row
 from pipeline.store.vectors import save_vectors
 from pipeline.understand.canonical import document_id
-from pipeline.understand.classify import TypeIndex, content_type, decide_type
+from pipeline.understand.classify import DEFAULT_TYPE, TypeIndex, content_type, decide_type
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import decode as decode_markup
 from pipeline.understand.pdf import is_pdf_document
@@ -139,6 +139,12 @@ MARKUP_2 = PROJECT_DATA / "eval" / "markup-2.yaml"
 # A third, written before session 23's rules and measured once, at its end, as markup-2 had
 # been measured as rules were added.
 MARKUP_3 = PROJECT_DATA / "eval" / "markup-3.yaml"
+# Real posts typed by a blind hand (session 27): entries of the neighbourhood's feeds (pipeline.
+# quality.neighbourhood), each half sampled apart, most of them where the classifier of the
+# day filed a post as something other than an article and the rest at random among those it
+# filed as articles, typed from their address, title and text (cut at 2,500 characters) with
+# the adjudicating labellers' definitions; the held-out half never looked at item by item.
+REAL_POSTS = PROJECT_DATA / "eval" / "real-posts.yaml"
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
@@ -500,6 +506,38 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
     ]
 
 
+def real_posts_figures(taxonomy: Taxonomy) -> list[Figure]:
+    """Content types in the wild, per split of the neighbourhood's feeds: on the real posts a
+    blind hand typed (REAL_POSTS), each read as a crawl stores a feed-only document (its
+    link, title and text), the share typed as the hand typed it with the hits per type, and
+    how many of the hand's articles were filed as something else. Nothing where the feeds
+    are not beside the project."""
+    if not neighbourhood.available() or not REAL_POSTS.exists():
+        return []
+    labelled = parse_yaml(REAL_POSTS.read_text(encoding="utf-8"))["items"]
+    index = TypeIndex(taxonomy)
+    figures = []
+    for split in ("tune", "held-out"):
+        wanted = {(item["feed"], item["url"]): item["type"] for item in labelled if item["split"] == split}
+        by_type: dict[str, list[bool]] = {}
+        for entry in neighbourhood.entries(split, feeds={feed for feed, _ in wanted}):
+            kind = wanted.pop((entry.feed, entry.link), None)  # a post a feed repeats counts once
+            if kind is not None:
+                typed = content_type(index, entry.link, entry.title, entry.text, entry.link.endswith(".pdf"))
+                by_type.setdefault(kind, []).append(typed == kind)
+        posts = sum(len(hits) for hits in by_type.values())
+        if not posts:
+            continue
+        articles = by_type.get(DEFAULT_TYPE, [])
+        figures += [
+            Figure(f"real posts, {split}: content-type accuracy", sum(map(sum, by_type.values())) / posts, None,
+                   f"{posts} posts a blind hand typed; {hits_per(by_type)}"),
+            Figure(f"real posts, {split}: articles filed as another type", articles.count(False), None,
+                   f"of {len(articles)} the hand filed as articles"),
+        ]
+    return figures
+
+
 def store_labelled_pages(db, taxonomy: Taxonomy):
     """Store every labelled page of data/eval/ as a crawl stores it (tagged, typed as
     labelled, its vectors kept); return the database."""
@@ -571,7 +609,7 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         "markup": lambda: markup_figures(taxonomy, mapper=mapper)
         + markup_figures(taxonomy, MARKUP_2, mapper, label="markup 2")
         + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3"),
-        "relevance": lambda: relevance_figures(taxonomy, semantic, mapper),
+        "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy),
         "search": lambda: search_figures(taxonomy),
     }
     return [figure for group in GROUPS if group in groups for figure in measure[group]()]

@@ -27,6 +27,7 @@ class Entry:
     """One feed entry, as the document a crawl would store from the feed alone."""
 
     feed: str  # the feed's file name
+    link: str  # the entry's address, as the feed gives it
     title: str | None
     description: str | None
     text: str
@@ -42,11 +43,12 @@ def available(folder: Path = NEIGHBOURHOOD) -> bool:
     return folder.is_dir() and any(folder.glob("*.xml"))
 
 
-def entries(split: str | None = None, folder: Path = NEIGHBOURHOOD) -> list[Entry]:
-    """The entries of the feeds of one split (None: all), feeds in name order."""
+def entries(split: str | None = None, folder: Path = NEIGHBOURHOOD, feeds: set[str] | None = None) -> list[Entry]:
+    """The entries of the feeds of one split (None: all), feeds in name order; only the
+    feeds named in `feeds`, where given."""
     found = []
     for path in sorted(folder.glob("*.xml")):
-        if split is not None and split_of(path.name) != split:
+        if split is not None and split_of(path.name) != split or feeds is not None and path.name not in feeds:
             continue
         try:
             feed = parse_feed(path.read_bytes(), f"https://neighbourhood.example/{path.name}")
@@ -54,5 +56,6 @@ def entries(split: str | None = None, folder: Path = NEIGHBOURHOOD) -> list[Entr
             continue
         for entry in feed.entries[:PER_FEED]:
             hints = entry.hints
-            found.append(Entry(path.name, hints.title, hints.summary, hints.content or hints.summary or ""))
+            found.append(Entry(path.name, entry.link, hints.title, hints.summary,
+                               hints.content or hints.summary or ""))
     return found

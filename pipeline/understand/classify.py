@@ -2,7 +2,9 @@
 too short to be useful. Plain functions over a document's URL, title, text and HTML.
 
 Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase
-2 (two at most), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
+2 (two at most; a title opening "How to" 3, as it names a guide; a "What is ...?" that goes
+on past a term, an explainer's, nothing, nor its address's "/what-is-..." slug), each
+distinct text phrase 1 (three at most) or 3 for a phrase in which the
 page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
 practical ebook for ..."; so does an opening sentence that introduces the page by one of
 those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
@@ -373,6 +375,28 @@ RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case
 LETTER_OPENING = re.compile(r"\s*(hi|hello|hey|dear|greetings|good morning|morning)\b( again)?,?"
                             r"( (all|everyone|everybody|friends|folks|readers|there|team|y'all|you all))?\s*[,.!—–]",
                             re.IGNORECASE)
+
+
+# A title that opens on what it teaches: "How to repair the mounting ring", "How to run a
+# launch readiness review".
+HOW_TO = re.compile(r"\W{0,3}how to\b", re.IGNORECASE)
+# A title that asks what a thing is and goes on, an explainer's ("What is product operations,
+# really?", "What is the 'rules-based order' and can it survive?", "What is media impact
+# value, the algorithm the fashion industry is fixated on"), not a term's entry ("What is a
+# launch tier?"); its address's "/what-is-..." is its slug and says no more.
+WHAT_IS = re.compile(r"\W{0,3}what (is|are)\s+(?P<asked>.*?)\s*\??\s*$", re.IGNORECASE)
+GOES_ON = re.compile(r"[,;:!]|\b(and|or|but|really|actually|anyway|now)\b", re.IGNORECASE)
+WHAT_IS_SLUG = re.compile(r"/what-(is|are)-")
+
+
+def explains(title: str | None) -> bool:
+    """Whether a title asks "What is ...?" of more than a term alone (WHAT_IS): past
+    DEFINITION_TITLE_WORDS words, or going on (GOES_ON)."""
+    asked = WHAT_IS.match(title or "")
+    if not asked:
+        return False
+    words = LEADING_ARTICLE.sub("", asked["asked"].lower()).split()
+    return len(words) > DEFINITION_TITLE_WORDS or bool(GOES_ON.search(asked["asked"]))
 
 
 def personal_account(text: str | None) -> bool:
@@ -1438,15 +1462,20 @@ class Cues(NamedTuple):
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
         """Score a document's cues (see the module docstring)."""
         scores: Counter = Counter()
-        addressed = frozenset(kind.id for kind in index.types if any(pattern.search(url) for pattern in kind.url))
+        explainer = explains(title)
+        address = WHAT_IS_SLUG.sub("/", url) if explainer else url  # an explainer's slug names no entry
+        addressed = frozenset(kind.id for kind in index.types if any(pattern.search(address) for pattern in kind.url))
         # A site's name says what its pages are (youtube.com/watch, greenhouse.io); a folder's
         # name only what most of its pages are ("/resources/" holds templates and replays too).
         filed = frozenset(kind for kind in addressed
                           if not any(pattern.search(url) for pattern in index.site_patterns[kind]))
         scores.update(dict.fromkeys(addressed, ADDRESS_SCORE))
-        title_hits = Counter(owner for owner, _ in index.title.find(title or ""))
+        title_hits = Counter(owner for owner, phrase in index.title.find(title or "")
+                             if not (explainer and phrase == "what is"))
         for owner, hits in title_hits.items():
             scores[owner] += 2 * min(hits, 2)
+        if "guide-playbook" in title_hits and HOW_TO.match(title or ""):
+            scores["guide-playbook"] += 1  # a title that opens "How to ..." names the page as a guide does
         body = without_news_credit((text or "")[:TEXT_CHARS])
         found = index.text.find(body)
         text_hits = Counter(owner for owner, _ in found)
