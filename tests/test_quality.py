@@ -1,6 +1,7 @@
 """Corpus quality: tagging, content types, near-duplicates, retag and the eval harness."""
 
 import pytest
+import itertools
 import json
 
 import numpy as np
@@ -13,7 +14,8 @@ from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
 from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS,
                                          SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types, agreement_figures,
-                                         labelled_figures, ngram_f1)
+                                         labelled_figures, ngram_f1, real_posts_figures)
+from pipeline.quality import neighbourhood
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures
@@ -141,6 +143,35 @@ def test_a_set_typed_alone_says_its_relevance_is_not_labelled(tmp_path):
     path.write_text(yaml.safe_dump({"items": pages}))
     typed = {figure.name: figure for figure in labelled_figures(TAXONOMY, LabelledSet("typed", path, "tune"))}
     assert "2 items, 1 about product ops" in typed["typed: concept recall"].note
+
+
+def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path):
+    names = {split: next(f"feed-{n}.xml" for n in itertools.count() if neighbourhood.split_of(f"feed-{n}.xml") == split)
+             for split in ("tune", "held-out")}
+    posts = {"tune": [("how-to-toggle", "How to toggle a process' execution", "Would you pause a process?"),
+                      ("a-walk", "A walk in the hills", "We walked up the hill and back down in the rain."),
+                      ("what-is-product-ops-really", "What is product operations, really?", "Opinions vary."),
+                      ("how-to-lose-friends", "How to lose friends: a memoir", "It was a long year."),
+                      ("not-typed", "Not typed by the hand", "Nobody typed this one.")],
+             "held-out": [("a-swim", "A swim in the lake", "The water was cold and we swam anyway.")]}
+    for split, entries in posts.items():
+        items = "".join(f"<item><title>{title}</title><link>https://blog.example/{slug}</link>"
+                        f"<description>{text}</description></item>" for slug, title, text in entries)
+        feed = f"<rss version='2.0'><channel><title>A blog</title>{items}</channel></rss>"
+        (tmp_path / names[split]).write_text(feed)
+    typed = {"how-to-toggle": "guide-playbook", "a-walk": "article", "what-is-product-ops-really": "glossary-entry",
+             "how-to-lose-friends": "article", "a-swim": "article"}
+    labels = tmp_path / "real-posts.yaml"
+    labels.write_text(yaml.safe_dump({"items": [
+        {"feed": names[split], "url": f"https://blog.example/{slug}", "type": typed[slug], "split": split}
+        for split, entries in posts.items() for slug, _, _ in entries if slug in typed]}))
+    figures = {figure.name: figure for figure in real_posts_figures(TAXONOMY, labels, tmp_path)}
+    tune = figures["real posts, tune: content-type accuracy"]
+    assert tune.value == 0.5 and tune.target is None  # the guide and the walk; not the explainer nor the memoir
+    assert tune.note == "4 posts a blind hand typed; article 1/2, glossary-entry 0/1, guide-playbook 1/1"
+    assert figures["real posts, tune: articles filed as another type"].value == 1  # the memoir, as a guide
+    assert figures["real posts, held-out: content-type accuracy"].value == 1.0
+    assert real_posts_figures(TAXONOMY, tmp_path / "none.yaml", tmp_path) == []  # no labels, no figures
 
 
 def test_ngram_f1():

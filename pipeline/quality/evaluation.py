@@ -506,21 +506,22 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
     ]
 
 
-def real_posts_figures(taxonomy: Taxonomy) -> list[Figure]:
+def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
+                       folder: Path = neighbourhood.NEIGHBOURHOOD) -> list[Figure]:
     """Content types in the wild, per split of the neighbourhood's feeds: on the real posts a
-    blind hand typed (REAL_POSTS), each read as a crawl stores a feed-only document (its
-    link, title and text), the share typed as the hand typed it with the hits per type, and
-    how many of the hand's articles were filed as something else. Nothing where the feeds
-    are not beside the project."""
-    if not neighbourhood.available() or not REAL_POSTS.exists():
+    blind hand typed (`labels`), each read as a crawl stores a feed-only document (its link,
+    title and text), the share typed as the hand typed it with the hits per type, and how
+    many of the hand's articles were filed as something else. Nothing where the feeds are
+    not beside the project."""
+    if not neighbourhood.available(folder) or not labels.exists():
         return []
-    labelled = parse_yaml(REAL_POSTS.read_text(encoding="utf-8"))["items"]
+    labelled = parse_yaml(labels.read_text(encoding="utf-8"))["items"]
     index = TypeIndex(taxonomy)
     figures = []
     for split in ("tune", "held-out"):
         wanted = {(item["feed"], item["url"]): item["type"] for item in labelled if item["split"] == split}
         by_type: dict[str, list[bool]] = {}
-        for entry in neighbourhood.entries(split, feeds={feed for feed, _ in wanted}):
+        for entry in neighbourhood.entries(split, folder, feeds={feed for feed, _ in wanted}):
             kind = wanted.pop((entry.feed, entry.link), None)  # a post a feed repeats counts once
             if kind is not None:
                 typed = content_type(index, entry.link, entry.title, entry.text, entry.link.endswith(".pdf"))
