@@ -1131,3 +1131,9 @@ def test_a_title_that_opens_how_to_names_a_guide():
     mine = ("I repaired my microphone last week. I had dropped it twice. I was annoyed, and I glued it. "
             "My desk is still a mess. ")
     assert kind("How to repair a broken mounting ring", mine * 2) == "article"  # someone's account
+
+
+def test_a_post_at_a_dated_address_that_opens_by_naming_its_subject_is_no_glossary_entry():
+    opening = "Restic is a backup tool that keeps incremental snapshots.\n" + PROSE
+    assert kind("Restic", opening, "https://tools.example/terms/restic") == "glossary-entry"
+    assert kind("Restic", opening, "https://someone.example/2020/06/26/restic/") == "article"

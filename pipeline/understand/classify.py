@@ -20,7 +20,8 @@ or after "Then", "First", or speak to "you"; headings and a table's rows are not
 scores 3 toward guide-playbook, a little of it 1, and so does a text laid out in steps
 ("Step 1 — ...", or list items that instruct: "1. Remove the dead wood.", "- Click Save.");
 a text that opens by defining its title's term ("Accrual (noun): ...", "Definition: ...",
-"Also called ...", a pronunciation and a part of speech) 4 toward glossary-entry; one that
+"Also called ...", a pronunciation and a part of speech) 4 toward glossary-entry, unless its
+address is dated as a post's ("/2020/06/26/"); one that
 lists a recording's chapters from 0:00 (or past what a clock shows, "29:20") 3 toward
 video-webinar or podcast-episode (whichever the other cues lean to), and a running time in
 its details ("Length: 54 minutes", "· 1 hr 8 min") 2, a line that says where or when it was
@@ -1513,7 +1514,7 @@ class Cues(NamedTuple):
         scores.update({kind: score for kind, score in sections_scores(text).items() if kind in present})
         if "template-toolkit" in present:
             scores["template-toolkit"] += placeholders_score(text, title)
-        if "glossary-entry" in present:
+        if "glossary-entry" in present and not DATED_ADDRESS.search(url):  # a dictionary's entries are not dated
             scores["glossary-entry"] += definition_score(title, text)
         recordings = [kind for kind in RECORDINGS if kind in present]
         if recordings and (recorded := chapters_score(text) + 2 * running_time(head) + 3 * recording_line(head)):
