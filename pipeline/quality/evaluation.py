@@ -22,6 +22,9 @@ each beside its target.
   its type and what its markup says (specific, generic, misleading or none), per split:
   content-type accuracy with the hits per type and per kind of markup, each page read as a
   crawl reads it (extracted, its markup read, typed).
+- relevance in the wild on the held-out half of the neighbourhood's real feeds, and content
+  types in the wild on real posts of both halves typed by a blind hand
+  (data/eval/real-posts.yaml: `real_posts_figures`).
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 too short to be useful. Plain functions over a document's URL, title, text and HTML.
 
 Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase
-2 (two at most; a title opening "How to" 3, as it names a guide; a "What is ...?" that goes
-on past a term, an explainer's, nothing, nor its address's "/what-is-..." slug), each
-distinct text phrase 1 (three at most) or 3 for a phrase in which the
+2 (two at most; 3 for a title that opens "How to", which names a guide; nothing for the
+"What is" of a question that goes on past a term, an explainer's, nor for its address's
+"/what-is-..." slug), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
 page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
 practical ebook for ..."; so does an opening sentence that introduces the page by one of
 those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
