@@ -1137,3 +1137,13 @@ def test_a_post_at_a_dated_address_that_opens_by_naming_its_subject_is_no_glossa
     opening = "Restic is a backup tool that keeps incremental snapshots.\n" + PROSE
     assert kind("Restic", opening, "https://tools.example/terms/restic") == "glossary-entry"
     assert kind("Restic", opening, "https://someone.example/2020/06/26/restic/") == "article"
+
+
+def test_a_document_put_to_use_two_ways_in_prose_is_a_kit():
+    deck = ("Fourteen slides, in the order a customer meeting usually runs. Charts are linked to a data sheet; "
+            "paste in the customer's usage export and they update. Editable in PowerPoint and Google Slides.")
+    assert kind("Quarterly business review deck", deck) == "template-toolkit"
+    assert kind("Quarterly business review deck", deck.replace("Editable in", "We showed it in")) == "article"
+    webinar = ("In this session our lead shows how we automate release notes. "
+               "Fill in the form to watch the recording and download the slides.")
+    assert kind("Release notes on autopilot", webinar) != "template-toolkit"  # a gate's form, not a kit's blanks

@@ -63,7 +63,9 @@ heading over their list, "What's inside", three listed documents, words on using
 `files_offered`) 3, and so does one that offers a document to its reader's own tool, or
 hands it over in a tool's format, under a title that names one ("Copy the list into your
 launch ticket" under "Launch readiness list", "Download it as an Excel file" under "Sample
-tracking sheet": `document_offered`); an instruction may follow its phase's label or its
+tracking sheet": `document_offered`), and one that tells two ways of putting a document
+handed over to use, whatever its title ("Use File > Make a copy", "Replace them with your
+own": `handed_over`); an instruction may follow its phase's label or its
 time ("Week one: ...", "Six weeks before the quarter, send ...": PHASE, TIMED_LEAD); an
 episode shows in a guest named at the end of its title, an audio file or a station's
 listen-again lines where it opens, or its number on the line after a repeated title, not a newsletter's "Issue 142"
@@ -586,6 +588,24 @@ def document_offered(title: str | None, lowered: str) -> bool:
     if not TITLE_DOCUMENT.search((title or "").lower()):
         return False
     return bool(INTO_YOURS.search(lowered) or FILE_FORMAT.search(lowered) and FILE_HANDED_OVER.search(lowered))
+
+
+# How a reader puts a document handed over to use: "fill in the brackets", "Use File > Make a
+# copy", "Import this file", "Opens in Excel", "paste in the customer's usage export",
+# "Replace them with your own" (not a gate's "Fill in the form to watch"). Two of them make a
+# kit's page told in prose; a post or a guide may name one.
+IN_HAND = re.compile(r"\b(fill (it |them |this |that |each |the (?!form)\w+ )?in\b(?! (the|this|our|a) form)"
+                     r"|replace (them|it|the|these|each)|rename|make a copy|duplicate (it|the|this)"
+                     r"|import (this|the|it)|paste (in|your|it)|download (it|them)|editable in|opens in"
+                     r"|works (in|with) (excel|google|notion|the cloud)|free to (download|use|copy)"
+                     r"|your own (copy|version))\b")
+IN_HAND_WAYS = 2
+
+
+def handed_over(lowered: str) -> bool:
+    """Whether a text in lower case tells IN_HAND_WAYS ways or more of putting a document
+    handed over to use (IN_HAND)."""
+    return len({found.group(0) for found in IN_HAND.finditer(lowered)}) >= IN_HAND_WAYS
 
 
 def files_offered(lowered: str) -> bool:
@@ -1505,7 +1525,7 @@ class Cues(NamedTuple):
         elif "guide-playbook" in present:
             scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
         offers_files = "template-toolkit" in present and files_offered(lowered)
-        if offers_files or "template-toolkit" in present and document_offered(title, lowered):
+        if offers_files or "template-toolkit" in present and (document_offered(title, lowered) or handed_over(lowered)):
             scores["template-toolkit"] += 3
         if "event-conference" in present:
             scores["event-conference"] += agenda_score(text)
