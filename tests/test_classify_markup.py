@@ -18,7 +18,8 @@ from trafilatura import load_html
 from pipeline.config.sources import Source
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.webserver import Route, StaticWeb
-from pipeline.understand.classify import DEFAULT_TYPE, NO_CUES, TEXT_CUES, TypeIndex, decide_type
+from pipeline.understand.classify import (DEFAULT_TYPE, NO_CUES, TEXT_CUES, TypeIndex, _instructs, decide_type,
+                                         process_told)
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
 from tests.conftest import FAST, crawl_page, run_prodops, write_sources
@@ -1147,3 +1148,26 @@ def test_a_document_put_to_use_two_ways_in_prose_is_a_kit():
     webinar = ("In this session our lead shows how we automate release notes. "
                "Fill in the form to watch the recording and download the slides.")
     assert kind("Release notes on autopilot", webinar) != "template-toolkit"  # a gate's form, not a kit's blanks
+
+
+def test_a_page_of_rules_that_tells_its_reader_what_to_do_is_a_guide():
+    penalty = ("If you think a penalty charge notice was issued unfairly, you can make an informal challenge to the "
+               "council within 28 days. If you challenge within 14 days and it is rejected, you will usually be "
+               "offered the reduced rate for another 14 days. Once the council sends a notice to owner, you can make "
+               "a formal representation. If that is rejected, you can appeal to the independent tribunal, which is "
+               "free. Keep copies of any photos, permits or receipts that support your case.")
+    url = "https://www.council.example/parking/challenge-a-penalty-charge-notice"
+    assert kind("Challenge a penalty charge notice", penalty, url) == "guide-playbook"
+    assert process_told(url, "Challenge a penalty charge notice", penalty.lower())  # a condition's past is no story
+    told = penalty.replace("If you think a penalty charge notice was issued unfairly, you",
+                           "Last year a penalty charge notice was issued to a neighbour, and she")
+    assert not process_told(url, "Challenge a penalty charge notice", told.lower())
+    assert _instructs("If that is rejected, you can appeal to the tribunal.")  # "you", after its condition
+    assert not _instructs("If that is rejected, drivers can appeal to the tribunal.")
+    deposit = ("Landlords must protect deposits in an approved scheme and return them within a set period after the "
+               "tenancy ends, minus agreed deductions. Deductions are allowed for damage beyond fair wear and tear, "
+               "unpaid rent and missing items listed in the inventory. If you disagree, use the scheme's free dispute "
+               "service. Photographs from the start and end of the tenancy are the best evidence.")
+    assert kind("Getting your tenancy deposit back", deposit, "https://law.example/deposits") == "guide-playbook"
+    unadvised = deposit.replace("If you disagree, use", "Tenants who disagree use")
+    assert kind("Getting your tenancy deposit back", unadvised, "https://law.example/deposits") == "article"

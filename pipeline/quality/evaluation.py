@@ -104,7 +104,7 @@ SITUATIONS_11 = PROJECT_DATA / "eval" / "situations-11.yaml"
 # -19 after its rule of a document offered, -20 and -21 after its last rule, each measured on
 # arrival; -22 to -24 in session 26, each typed again by a blind hand with the adjudicating
 # labellers' definitions); content types only.
-SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 25))
+SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 26))
 # A second to a fifth look-alikes set, all tune, by four more blind hands: the neighbourhood's
 # present-tense pages full of times and rules that are no process (release notes, notices,
 # newsletters, opinions, explainers) beside a team's process pages (session 25: -2 and -3

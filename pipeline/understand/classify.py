@@ -238,8 +238,8 @@ TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|mo
 
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
-    imperative (after "please", or after a leading clause of purpose or condition up to
-    its comma), or speaks to "you"."""
+    imperative (after "please"), or speaks to "you", either after a leading clause of
+    purpose or condition up to its comma ("If that is rejected, you can appeal")."""
     words = sentence.split(maxsplit=1)
     first = words[0].strip("\"'“(").lower() if words else ""
     # A phase's label or a time before the instruction (PHASE, TIMED_LEAD), looked for only
@@ -253,7 +253,7 @@ def _instructs(sentence: str) -> bool:
         first = words[0].strip("\"'“(").lower()
     if first in LEADING_CLAUSE and "," in sentence:
         words = sentence.partition(",")[2].split(maxsplit=1)
-        return bool(words) and words[0].lower() in IMPERATIVES
+        return bool(words) and (words[0].lower() in IMPERATIVES or words[0].lower() in ("you", "your"))
     if first == "please" and len(words) > 1:
         first = words[1].split(maxsplit=1)[0].lower()
     return first in IMPERATIVES or first in ("you", "your")
@@ -1378,8 +1378,9 @@ CHANGE = re.compile(r"\b(from today|now|(is|are) (coming|launching|moving|changi
                     rf"|\bfrom (\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b(?! (to|and|until|through)\b)")
 OPENING_SENTENCES = 2
 # A clause that tells of a thing, not the page's story: "the month in which the threshold was
-# passed", "how the money was spent", "the use you have had"; the past there is the thing's.
-CLAUSE = re.compile(r"\b(which|that|when|where|who|whom|how|what|you have)\b[^,;:]*")
+# passed", "how the money was spent", "the use you have had"; the past there is the thing's,
+# and a condition's is only supposed ("If you think a notice was issued unfairly, ...").
+CLAUSE = re.compile(r"\b(which|that|when|where|who|whom|how|what|you have|if)\b[^,;:]*")
 TOLD_SHARE = 0.2  # of its sentences, one at least
 LISTICLE = re.compile(r"^\W{0,3}(\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s",
                       re.IGNORECASE)
@@ -1401,8 +1402,9 @@ def notice(url: str, lowered: str) -> bool:
 def process_told(url: str, title: str | None, lowered: str) -> bool:
     """Whether a text lays down a process in the present: RULES_SHARE or more of its
     sentences (PROCESS_SENTENCES or more, of four words or more, not a table's rows) give
-    its times, conditions or duties (TIMED_RULE, CONDITION, DUTY), one at least its times;
-    it opens with no story in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no
+    its times, conditions or duties (TIMED_RULE, CONDITION, DUTY), one at least its times or
+    what its reader does on a condition ("If you disagree, use the dispute service"); it
+    opens with no story in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no
     more of them than TOLD_SHARE of its sentences, announces no change (CHANGE) and asks
     nothing. Nor is its title a listicle's, a question, a claim, a post's aside or in the
     first person singular (the text's is the caller's test), nor its address a post's
@@ -1425,7 +1427,8 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     timed = [bool(TIMED_RULE.search(sentence)) for sentence in sentences]
     rules = sum(on_time or bool(CONDITION.search(sentence) or DUTY.search(sentence))
                 for on_time, sentence in zip(timed, sentences))
-    return any(timed) and rules >= RULES_SHARE * len(sentences)
+    advised = any(sentence.startswith("if you") and _instructs(sentence) for sentence in sentences)
+    return (any(timed) or advised) and rules >= RULES_SHARE * len(sentences)
 
 
 # News of someone else's study: "according to a report published Tuesday by Quayside", "The
