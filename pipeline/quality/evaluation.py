@@ -103,7 +103,8 @@ SITUATIONS_11 = PROJECT_DATA / "eval" / "situations-11.yaml"
 # process laid down, -14 and -15 after its first form, -16 and -17 after its last, -18 and
 # -19 after its rule of a document offered, -20 and -21 after its last rule, each measured on
 # arrival; -22 to -24 in session 26, each typed again by a blind hand with the adjudicating
-# labellers' definitions); content types only.
+# labellers' definitions; -25 in session 27, pages on rules and rights written untyped and
+# typed by that hand alone); content types only.
 SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 26))
 # A second to a fifth look-alikes set, all tune, by four more blind hands: the neighbourhood's
 # present-tense pages full of times and rules that are no process (release notes, notices,
