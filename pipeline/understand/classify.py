@@ -16,7 +16,8 @@ interviewed 41 product managers", "At a glance", "the full report": `study_publi
 Structure counts too where words do not decide: a text that mostly instructs (at least
 INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb in the imperative,
 after "please" or a clause of purpose or condition too, "To link in bulk, filter the inbox",
-or after "Then", "First", or speak to "you"; headings and a table's rows are not sentences)
+or after "Then", "First", or speak to "you", after a condition too, "If that is rejected,
+you can appeal"; headings and a table's rows are not sentences)
 scores 3 toward guide-playbook, a little of it 1, and so does a text laid out in steps
 ("Step 1 — ...", or list items that instruct: "1. Remove the dead wood.", "- Click Save.");
 a text that opens by defining its title's term ("Accrual (noun): ...", "Definition: ...",
@@ -50,7 +51,9 @@ and a process laid down in the present, whatever its title and even beside two w
 another kind's: sentences that give its times, conditions and duties, "Each Monday, product
 ops groups the new requests", "within ten working days", "If the path floods, the director
 decides", "Kit must come back", "At 90 days, send the summary", in one sentence in five at
-least; it opens with no story told in the past and no news and tells them in no more than
+least, one its times or what its reader does on a condition ("If you disagree, use the
+dispute service"); it opens with no story told in the past (a condition's past, "If you
+think a notice was issued unfairly", is only supposed) and no news and tells them in no more than
 one sentence in five, announces no change ("now", "From 2 September") and asks nothing; its
 title is no listicle's and makes no claim, and its address is neither dated nor a blog's, a
 writer's, or a site's news, changelog or forum, where a team's practice told in the present
@@ -238,8 +241,9 @@ TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|mo
 
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
-    imperative (after "please"), or speaks to "you", either after a leading clause of
-    purpose or condition up to its comma ("If that is rejected, you can appeal")."""
+    imperative or speaks to "you", after "please" or a leading clause of purpose or
+    condition up to its comma ("To link in bulk, filter ...", "If that is rejected, you
+    can appeal") too."""
     words = sentence.split(maxsplit=1)
     first = words[0].strip("\"'“(").lower() if words else ""
     # A phase's label or a time before the instruction (PHASE, TIMED_LEAD), looked for only
