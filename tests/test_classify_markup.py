@@ -314,6 +314,8 @@ def test_an_episodes_number_a_running_time_in_hours_numbered_sections_a_shops_ta
     assert kind("The plan nobody reads", told + PROSE) == "book"  # its contents run on in prose
     mentioned = "I liked chapter two: the reader's questions. And chapter three: a worked example.\n"
     assert kind("The plan nobody reads", mentioned + PROSE) == "article"  # chapters named inside sentences
+    series = "Welcome to part 2. Part 1, last week, covered the setup. Part 3, next week, covers deploys.\n"
+    assert kind("Deploys, part 2", series + PROSE) == "article"  # a series' parts, no contents
 
 
 def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():
@@ -1122,6 +1124,9 @@ def test_a_what_is_title_names_a_terms_entry_only_when_it_asks_for_the_term_alon
         slug = "https://news.example/" + "-".join(title.lower().split())[:60]
         assert kind(title, short, slug) == "article", title  # an explainer's question, its address its slug
     assert kind("Launch tier", "Notes.", "https://site.example/glossary/launch-tier") == "glossary-entry"
+    for term in ("What is Profit and Loss?", "What is an OR gate?"):  # a term's own "and", "or"
+        slug = "https://site.example/what-is-" + term[8:-1].lower().replace(" ", "-")
+        assert kind(term, short, slug) == "glossary-entry", term
 
 
 def test_a_title_that_opens_how_to_names_a_guide():
@@ -1146,8 +1151,10 @@ def test_a_document_put_to_use_two_ways_in_prose_is_a_kit():
     assert kind("Quarterly business review deck", deck) == "template-toolkit"
     assert kind("Quarterly business review deck", deck.replace("Editable in", "We showed it in")) == "article"
     webinar = ("In this session our lead shows how we automate release notes. "
-               "Fill in the form to watch the recording and download the slides.")
+               "Fill in the form to watch the recording, then make a copy of the slides.")
     assert kind("Release notes on autopilot", webinar) != "template-toolkit"  # a gate's form, not a kit's blanks
+    twice = "Download it from the shared drive. Some teams download them twice a year. Fourteen slides in all."
+    assert kind("Quarterly business review deck", twice) == "article"  # one way, named twice
 
 
 def test_a_page_of_rules_that_tells_its_reader_what_to_do_is_a_guide():

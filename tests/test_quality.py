@@ -151,7 +151,8 @@ def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path
     posts = {"tune": [("how-to-toggle", "How to toggle a process' execution", "Would you pause a process?"),
                       ("a-walk", "A walk in the hills", "We walked up the hill and back down in the rain."),
                       ("what-is-product-ops-really", "What is product operations, really?", "Opinions vary."),
-                      ("how-to-lose-friends", "How to lose friends: a memoir", "It was a long year."),
+                      ("we-are-hiring", "Senior product operations manager",
+                       "We are hiring a product operations manager in Leeds. Salary: £65,000 a year, full time."),
                       ("not-typed", "Not typed by the hand", "Nobody typed this one.")],
              "held-out": [("a-swim", "A swim in the lake", "The water was cold and we swam anyway.")]}
     for split, entries in posts.items():
@@ -160,17 +161,19 @@ def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path
         feed = f"<rss version='2.0'><channel><title>A blog</title>{items}</channel></rss>"
         (tmp_path / names[split]).write_text(feed)
     typed = {"how-to-toggle": "guide-playbook", "a-walk": "article", "what-is-product-ops-really": "glossary-entry",
-             "how-to-lose-friends": "article", "a-swim": "article"}
+             "we-are-hiring": "article", "a-swim": "article"}
     labels = tmp_path / "real-posts.yaml"
     labels.write_text(yaml.safe_dump({"items": [
         {"feed": names[split], "url": f"https://blog.example/{slug}", "type": typed[slug], "split": split}
-        for split, entries in posts.items() for slug, _, _ in entries if slug in typed]}))
+        for split, entries in posts.items() for slug, _, _ in entries if slug in typed]
+        + [{"feed": names["held-out"], "url": "https://blog.example/gone", "type": "article", "split": "held-out"}]}))
     figures = {figure.name: figure for figure in real_posts_figures(TAXONOMY, labels, tmp_path)}
     tune = figures["real posts, tune: content-type accuracy"]
-    assert tune.value == 0.5 and tune.target is None  # the guide and the walk; not the explainer nor the memoir
+    assert tune.value == 0.5 and tune.target is None  # the guide and the walk; not the explainer nor the vacancy
     assert tune.note == "4 posts a blind hand typed; article 1/2, glossary-entry 0/1, guide-playbook 1/1"
-    assert figures["real posts, tune: articles filed as another type"].value == 1  # the memoir, as a guide
-    assert figures["real posts, held-out: content-type accuracy"].value == 1.0
+    assert figures["real posts, tune: articles filed as another type"].value == 1  # the vacancy, as a job posting
+    held_out = figures["real posts, held-out: content-type accuracy"]
+    assert held_out.value == 1.0 and held_out.note.startswith("1 posts a blind hand typed (1 typed, not in the feeds)")
     assert real_posts_figures(TAXONOMY, tmp_path / "none.yaml", tmp_path) == []  # no labels, no figures
 
 

@@ -534,9 +534,10 @@ def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
         if not posts:
             continue
         articles = by_type.get(DEFAULT_TYPE, [])
+        missing = f" ({len(wanted)} typed, not in the feeds)" if wanted else ""  # a feed's capture changed
         figures += [
             Figure(f"real posts, {split}: content-type accuracy", sum(map(sum, by_type.values())) / posts, None,
-                   f"{posts} posts a blind hand typed; {hits_per(by_type)}"),
+                   f"{posts} posts a blind hand typed{missing}; {hits_per(by_type)}"),
             Figure(f"real posts, {split}: articles filed as another type", articles.count(False), None,
                    f"of {len(articles)} the hand filed as articles"),
         ]

@@ -392,7 +392,8 @@ HOW_TO = re.compile(r"\W{0,3}how to\b", re.IGNORECASE)
 # value, the algorithm the fashion industry is fixated on"), not a term's entry ("What is a
 # launch tier?"); its address's "/what-is-..." is its slug and says no more.
 WHAT_IS = re.compile(r"\W{0,3}what (is|are)\s+(?P<asked>.*?)\s*\??\s*$", re.IGNORECASE)
-GOES_ON = re.compile(r"[,;:!]|\b(and|or|but|really|actually|anyway|now)\b", re.IGNORECASE)
+GOES_ON = re.compile(r"[,;:!]|\b(really|actually|anyway)\b|\b(and|or|but) (can|could|is|are|does|do|did|why|how"
+                     r"|what|who|when|where|should|will|would|it|they|we|you)\b", re.IGNORECASE)
 WHAT_IS_SLUG = re.compile(r"/what-(is|are)-")
 
 
@@ -598,18 +599,20 @@ def document_offered(title: str | None, lowered: str) -> bool:
 # copy", "Import this file", "Opens in Excel", "paste in the customer's usage export",
 # "Replace them with your own" (not a gate's "Fill in the form to watch"). Two of them make a
 # kit's page told in prose; a post or a guide may name one.
-IN_HAND = re.compile(r"\b(fill (it |them |this |that |each |the (?!form)\w+ )?in\b(?! (the|this|our|a) form)"
-                     r"|replace (them|it|the|these|each)|rename|make a copy|duplicate (it|the|this)"
-                     r"|import (this|the|it)|paste (in|your|it)|download (it|them)|editable in|opens in"
-                     r"|works (in|with) (excel|google|notion|the cloud)|free to (download|use|copy)"
-                     r"|your own (copy|version))\b")
+IN_HAND = re.compile(r"\b(?:(?P<fill>fill (it |them |this |that |each |the (?!form\b)\w+ )?in\b"
+                     r"(?! (the|this|our|a|your)( \w+)? form\b))|(?P<replace>replace (them|it|these|each)\b)"
+                     r"|(?P<rename>rename\b)|(?P<copy>make a copy|duplicate (it|the|this)\b)"
+                     r"|(?P<import>import (this|it|them|the file|the template)\b)|(?P<paste>paste (in|your|it)\b)"
+                     r"|(?P<download>download (it|them)\b)|(?P<opens>(editable|opens) in\b"
+                     r"|works (in|with) (excel|google|notion|the cloud)\b)|(?P<free>free to (download|use|copy)\b)"
+                     r"|(?P<own>your own (copy|version)\b))")
 IN_HAND_WAYS = 2
 
 
 def handed_over(lowered: str) -> bool:
     """Whether a text in lower case tells IN_HAND_WAYS ways or more of putting a document
-    handed over to use (IN_HAND)."""
-    return len({found.group(0) for found in IN_HAND.finditer(lowered)}) >= IN_HAND_WAYS
+    handed over to use (IN_HAND; a way named twice, "download it ... download them", is one)."""
+    return len({found.lastgroup for found in IN_HAND.finditer(lowered)}) >= IN_HAND_WAYS
 
 
 def files_offered(lowered: str) -> bool:
@@ -1140,10 +1143,11 @@ JOB_SECTION = re.compile(r"^\W{0,3}(about )?(?P<section>(the|this|your) (role|po
                          r"|(key )?responsibilities|qualifications)\s*(:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
 JOB_SECTIONS = 2
 # A book's contents, as its page lists them: "Part One, The Desk: ...", "Chapter 3: ...", a
-# line each or run on in prose ("Chapter one: why ... fail. Chapter two: ...").
-CONTENTS_LINE = re.compile(r"(?:^\W{0,3}|(?<=[.!?] ))"
-                           r"(?P<section>(part|chapter)\s+(\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six))"
-                           r"\s*[,:.–—-]", re.IGNORECASE | re.MULTILINE)
+# line each, or run on in prose, each after a sentence's end and before a colon or a dash
+# ("Chapter one: why ... fail. Chapter two: ..."; not a series' "part 2. Part 1, last week").
+BOOK_PART = r"(?:part|chapter)\s+(?:\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six)"
+CONTENTS_LINE = re.compile(rf"^\W{{0,3}}(?P<section>{BOOK_PART})\s*[,:.–—-]"
+                           rf"|(?<=[.!?] )(?P<run_on>{BOOK_PART})\s*[:–—-]", re.IGNORECASE | re.MULTILINE)
 CONTENTS_LINES = 2
 # A report's sections, as a publication heads them: "Key points", "Methods", "Recommendations",
 # "Suggested citation", and as a findings page does: "Headlines", "Summary of findings",
@@ -1303,7 +1307,9 @@ def sections_scores(text: str | None) -> Counter:
     for kind, section, least in (("job-posting", JOB_SECTION, JOB_SECTIONS),
                                  ("whitepaper-report", REPORT_SECTION, REPORT_SECTIONS),
                                  ("book", CONTENTS_LINE, CONTENTS_LINES)):
-        if len({found["section"].lower() for found in section.finditer(body)}) >= least:
+        # A book's part run on in prose is named apart (a pattern names a group once).
+        if len({(found["section"] or found.groupdict().get("run_on") or "").lower()
+                for found in section.finditer(body)}) >= least:
             scores[kind] += 3
     return scores
 
@@ -1384,6 +1390,7 @@ OPENING_SENTENCES = 2
 # A clause that tells of a thing, not the page's story: "the month in which the threshold was
 # passed", "how the money was spent", "the use you have had"; the past there is the thing's,
 # and a condition's is only supposed ("If you think a notice was issued unfairly, ...").
+ON_YOUR_CONDITION = re.compile(r"\W{0,3}if you(r)?\b")  # "If you disagree, use ...": what the reader does then
 CLAUSE = re.compile(r"\b(which|that|when|where|who|whom|how|what|you have|if)\b[^,;:]*")
 TOLD_SHARE = 0.2  # of its sentences, one at least
 LISTICLE = re.compile(r"^\W{0,3}(\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\s",
@@ -1431,7 +1438,7 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     timed = [bool(TIMED_RULE.search(sentence)) for sentence in sentences]
     rules = sum(on_time or bool(CONDITION.search(sentence) or DUTY.search(sentence))
                 for on_time, sentence in zip(timed, sentences))
-    advised = any(sentence.startswith("if you") and _instructs(sentence) for sentence in sentences)
+    advised = any(ON_YOUR_CONDITION.match(sentence) and _instructs(sentence) for sentence in sentences)
     return (any(timed) or advised) and rules >= RULES_SHARE * len(sentences)
 
 
