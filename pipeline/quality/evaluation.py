@@ -415,7 +415,9 @@ def agreement_figures() -> list[Figure]:
         hands = {hand: labels_of(labels) for hand, labels in zip(("second", "third"), others, strict=True)}
         for split in ("tune", "held-out"):
             items = [item for item in every if item.get("split") == split]
-            for hand, labels in hands.items() if items else ():
+            if not items:
+                continue  # the second set is all held-out
+            for hand, labels in hands.items():
                 agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
                 figures.append(Figure(f"{named.format(split=split)}: {hand} labeller agrees", agreed / len(items),
                                       None, f"{agreed} of {len(items)} pages given the first labeller's type"))

@@ -11,6 +11,7 @@ splitting by entry would flatter the score.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,16 +47,18 @@ def available(folder: Path = NEIGHBOURHOOD) -> bool:
 def entries(split: str | None = None, folder: Path = NEIGHBOURHOOD, feeds: set[str] | None = None) -> list[Entry]:
     """The entries of the feeds of one split (None: all), feeds in name order; only the
     feeds named in `feeds`, where given."""
-    found = []
-    for path in sorted(folder.glob("*.xml")):
-        if split is not None and split_of(path.name) != split or feeds is not None and path.name not in feeds:
-            continue
-        try:
-            feed = parse_feed(path.read_bytes(), f"https://neighbourhood.example/{path.name}")
-        except NotAFeedError:
-            continue
-        for entry in feed.entries[:PER_FEED]:
-            hints = entry.hints
-            found.append(Entry(path.name, entry.link, hints.title, hints.summary,
-                               hints.content or hints.summary or ""))
-    return found
+    return [entry for path in sorted(folder.glob("*.xml"))
+            if (split is None or split_of(path.name) == split) and (feeds is None or path.name in feeds)
+            for entry in feed_entries(path)]
+
+
+@functools.cache
+def feed_entries(path: Path) -> tuple[Entry, ...]:
+    """The first PER_FEED entries of one captured feed (none if it is no feed), parsed once
+    a process: `prodops eval` reads the held-out feeds for relevance and for content types."""
+    try:
+        feed = parse_feed(path.read_bytes(), f"https://neighbourhood.example/{path.name}")
+    except NotAFeedError:
+        return ()
+    return tuple(Entry(path.name, entry.link, entry.hints.title, entry.hints.summary,
+                       entry.hints.content or entry.hints.summary or "") for entry in feed.entries[:PER_FEED])

@@ -1146,8 +1146,8 @@ JOB_SECTIONS = 2
 # line each, or run on in prose, each after a sentence's end and before a colon or a dash
 # ("Chapter one: why ... fail. Chapter two: ..."; not a series' "part 2. Part 1, last week").
 BOOK_PART = r"(?:part|chapter)\s+(?:\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six)"
-CONTENTS_LINE = re.compile(rf"^\W{{0,3}}(?P<section>{BOOK_PART})\s*[,:.–—-]"
-                           rf"|(?<=[.!?] )(?P<run_on>{BOOK_PART})\s*[:–—-]", re.IGNORECASE | re.MULTILINE)
+CONTENTS_LINE = re.compile(rf"(?:^\W{{0,3}}|(?<=[.!?] )(?={BOOK_PART}\s*[:–—-]))(?P<section>{BOOK_PART})\s*[,:.–—-]",
+                           re.IGNORECASE | re.MULTILINE)
 CONTENTS_LINES = 2
 # A report's sections, as a publication heads them: "Key points", "Methods", "Recommendations",
 # "Suggested citation", and as a findings page does: "Headlines", "Summary of findings",
@@ -1307,9 +1307,7 @@ def sections_scores(text: str | None) -> Counter:
     for kind, section, least in (("job-posting", JOB_SECTION, JOB_SECTIONS),
                                  ("whitepaper-report", REPORT_SECTION, REPORT_SECTIONS),
                                  ("book", CONTENTS_LINE, CONTENTS_LINES)):
-        # A book's part run on in prose is named apart (a pattern names a group once).
-        if len({(found["section"] or found.groupdict().get("run_on") or "").lower()
-                for found in section.finditer(body)}) >= least:
+        if len({found["section"].lower() for found in section.finditer(body)}) >= least:
             scores[kind] += 3
     return scores
 
