@@ -154,14 +154,17 @@ def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path
                       ("we-are-hiring", "Senior product operations manager",
                        "We are hiring a product operations manager in Leeds. Salary: £65,000 a year, full time."),
                       ("not-typed", "Not typed by the hand", "Nobody typed this one.")],
-             "held-out": [("a-swim", "A swim in the lake", "The water was cold and we swam anyway.")]}
+             "held-out": [("a-swim", "A swim in the lake", "The water was cold and we swam anyway."),
+                          ("sam-on-gardens", "Sam on gardens", "Sam and I talk about raised beds and slugs.")]}
+    heard = '<enclosure url="https://blog.example/sam.mp3" type="audio/mpeg" length="1"/>'  # a crawl stores it
     for split, entries in posts.items():
         items = "".join(f"<item><title>{title}</title><link>https://blog.example/{slug}</link>"
-                        f"<description>{text}</description></item>" for slug, title, text in entries)
+                        f"<description>{text}</description>{heard if slug == 'sam-on-gardens' else ''}</item>"
+                        for slug, title, text in entries)
         feed = f"<rss version='2.0'><channel><title>A blog</title>{items}</channel></rss>"
         (tmp_path / names[split]).write_text(feed)
     typed = {"how-to-toggle": "guide-playbook", "a-walk": "article", "what-is-product-ops-really": "glossary-entry",
-             "we-are-hiring": "article", "a-swim": "article"}
+             "we-are-hiring": "article", "a-swim": "article", "sam-on-gardens": "podcast-episode"}
     labels = tmp_path / "real-posts.yaml"
     labels.write_text(yaml.safe_dump({"items": [
         {"feed": names[split], "url": f"https://blog.example/{slug}", "type": typed[slug], "split": split}
@@ -173,7 +176,7 @@ def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path
     assert tune.note == "4 posts a blind hand typed; article 1/2, glossary-entry 0/1, guide-playbook 1/1"
     assert figures["real posts, tune: articles filed as another type"].value == 1  # the vacancy, as a job posting
     held_out = figures["real posts, held-out: content-type accuracy"]
-    assert held_out.value == 1.0 and held_out.note.startswith("1 posts a blind hand typed (1 typed, not in the feeds)")
+    assert held_out.value == 1.0 and held_out.note.startswith("2 posts a blind hand typed (1 typed, not in the feeds)")
     assert real_posts_figures(TAXONOMY, tmp_path / "none.yaml", tmp_path) == []  # no labels, no figures
 
 

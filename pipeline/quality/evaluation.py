@@ -516,7 +516,7 @@ def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
                        folder: Path = neighbourhood.NEIGHBOURHOOD) -> list[Figure]:
     """Content types in the wild, per split of the neighbourhood's feeds: on the real posts a
     blind hand typed (`labels`), each read as a crawl stores a feed-only document (its link,
-    title and text), the share typed as the hand typed it with the hits per type, and how
+    title, text and enclosures), the share typed as the hand typed it with the hits per type, and how
     many of the hand's articles were filed as something else. Nothing where the feeds are
     not beside the project."""
     if not neighbourhood.available(folder) or not labels.exists():
@@ -530,7 +530,8 @@ def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
         for entry in neighbourhood.entries(split, folder, feeds={feed for feed, _ in wanted}):
             kind = wanted.pop((entry.feed, entry.link), None)  # a post a feed repeats counts once
             if kind is not None:
-                typed = content_type(index, entry.link, entry.title, entry.text, entry.link.endswith(".pdf"))
+                typed = decide_type(index, entry.link, entry.title, entry.text, entry.link.endswith(".pdf"),
+                                    entry.declared).content_type
                 by_type.setdefault(kind, []).append(typed == kind)
         posts = sum(len(hits) for hits in by_type.values())
         if not posts:

@@ -3,7 +3,8 @@
 captured in ../shared/corpora/feeds/neighbourhood (MIT; its README row says where from).
 
 Each feed's entries are read as a crawl stores a feed-only document (title; the summary as
-description; the content, else the summary, as text). The feeds are split by file name
+description; the content, else the summary, as text; its audio or video enclosures as
+declarations of what it is). The feeds are split by file name
 into a `tune` half, which the relevance model is fitted on, and a `held-out` half, which
 chooses nothing and is what `prodops eval` reports: a feed's entries share a voice, so
 splitting by entry would flatter the score.
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline.config.files import PROJECT_DATA
+from pipeline.store.documents import markup_types
+from pipeline.understand.markup import decode as decode_markup
 
 NEIGHBOURHOOD = PROJECT_DATA.parents[1] / "shared" / "corpora" / "feeds" / "neighbourhood"
 PER_FEED = 100  # entries read of each feed, as a crawl takes them (PRODOPS_FEED_MAX_ENTRIES)
@@ -32,6 +35,7 @@ class Entry:
     title: str | None
     description: str | None
     text: str
+    declared: tuple[str, ...] = ()  # its enclosures, as `markup_types` holds them ("enclosure:audio/mpeg")
 
 
 def split_of(feed_name: str) -> str:
@@ -61,4 +65,6 @@ def feed_entries(path: Path) -> tuple[Entry, ...]:
     except NotAFeedError:
         return ()
     return tuple(Entry(path.name, entry.link, entry.hints.title, entry.hints.summary,
-                       entry.hints.content or entry.hints.summary or "") for entry in feed.entries[:PER_FEED])
+                       entry.hints.content or entry.hints.summary or "",
+                       tuple(decode_markup(markup_types(None, entry.hints))))
+                 for entry in feed.entries[:PER_FEED])
