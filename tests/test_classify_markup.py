@@ -491,6 +491,17 @@ def test_json_ld_wrapped_in_a_comment_is_read():
     assert typed(page(head=head))[0] == "whitepaper-report"
 
 
+def test_a_dataset_beside_a_storys_own_declaration_is_its_data_not_the_page():
+    # NBC News marks each of its stories up with an analytics record typed Dataset, at the story's address.
+    analytics = json_ld({"@context": {"@vocab": "http://schema.org"}, "@type": "Dataset", "name": "additionalTaxonomy",
+                         "description": "Additional taxonomy for analytics", "url": "https://example.org/notes/1"})
+    story = json_ld({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Notes on the team"})
+    assert typed(page(head=story + analytics)) == ("article", NO_CUES)
+    assert typed(page(head=analytics))[0] == "whitepaper-report"  # a data publication's page
+    report = "This report gathers the survey's figures for 2025, with the data behind each chart. " + PROSE
+    assert typed(page(report, head=story + analytics))[0] == "whitepaper-report"
+
+
 def test_the_crawl_stores_the_markup_type_and_why_and_retag_keeps_it(tmp_path):
     head = json_ld({"@context": "https://schema.org", "@type": ["BlogPosting"]}) + \
         json_ld({"@context": "https://schema.org", "@type": "JobPosting", "title": "Product ops lead"})
@@ -807,7 +818,8 @@ def test_a_manuals_chapter_is_a_guide():
     chapter = ("Members' reference. Revised August 2024.\n6.1 Why it matters\nMost callouts are for fires we "
                "thought were out. Mop-up is slow and dirty. Start at the anchor point and work the perimeter.\n")
     assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/manual/ch6-mop-up") == "guide-playbook"
-    assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/stories/ch6-mop-up") == "article"
+    assert kind("Mop-up", chapter, "https://ridgewater.example/stories/mop-up") == "article"
+    assert kind("Chapter 6: Mop-up", chapter, "https://ridgewater.example/stories/ch6-mop-up") == "book"  # no manual's
 
 
 def test_a_page_count_may_be_written_as_an_adjective():
@@ -877,7 +889,9 @@ def test_a_book_excerpt_is_headed_by_the_book_it_is_from():
     excerpt = ("Chapter 3: The Opinion Tax\nFrom Evidence Over Opinion: Making Product Decisions by Leila Haddad\n"
                + PROSE)
     assert kind("Chapter 3: The Opinion Tax", excerpt) == "book"
-    assert kind("Chapter 3: The Opinion Tax", excerpt.replace("From Evidence", "On evidence")) == "article"
+    untitled = excerpt.replace("Chapter 3: ", "")  # the excerpt's line alone, no chapter in the title
+    assert kind("The Opinion Tax", untitled) == "book"
+    assert kind("The Opinion Tax", untitled.replace("From Evidence", "On evidence")) == "article"
 
 
 def test_a_page_that_says_it_explains_how_is_a_guide():
@@ -1034,13 +1048,16 @@ def test_a_title_dated_by_its_year_over_a_text_dense_in_shares_is_a_years_findin
     assert kind("PMO Pulse 2025", figures + PROSE * 3) == "article"  # a figure or two in a long post
 
 
-def test_a_books_first_publication_line_or_a_title_ending_on_its_chapter_heads_its_pages():
+def test_a_books_first_publication_line_or_a_title_opening_or_ending_on_its_chapter_heads_its_pages():
     edition = ("The Barrow Navigation: A History, 1761-1962\nOnline edition, 2024. First published 1987 by the "
                "Barrow Navigation Society.\n" + PROSE)
     assert kind("The Barrow Navigation: A History, 1761-1962", edition) == "book"
     repost = "Why we stopped estimating\nFirst published on my blog in 2019.\n" + PROSE
     assert kind("Why we stopped estimating", repost) == "article"
     assert kind("The Quiet Machinery · Chapter One", PROSE) == "book"
+    assert kind("Chapter 6 - Monitoring Distributed Systems", PROSE) == "book"  # a book's chapter, opening it
+    assert kind("Chapter 2: The intake problem", PROSE) == "book"
+    assert kind("Chapters 2 and 3 were the hardest to write", PROSE) == "article"
     assert kind("The Quiet Machinery: one chapter of our year", PROSE) == "article"
 
 

@@ -14,7 +14,8 @@ from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
 from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS,
                                          SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types, agreement_figures,
-                                         labelled_figures, ngram_f1, real_posts_figures)
+                                         labelled_figures, ngram_f1, real_pages_figures,
+                                         real_posts_figures)
 from pipeline.quality import neighbourhood
 from pipeline.store import clusters
 from pipeline.store.database import open_database
@@ -178,6 +179,30 @@ def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path
     held_out = figures["real posts, held-out: content-type accuracy"]
     assert held_out.value == 1.0 and held_out.note.startswith("2 posts a blind hand typed (1 typed, not in the feeds)")
     assert real_posts_figures(TAXONOMY, tmp_path / "none.yaml", tmp_path) == []  # no labels, no figures
+
+
+def test_real_pages_typed_by_a_hand_are_read_whole_with_their_markup(tmp_path):
+    story = ("<p>The council met on Tuesday evening and voted to keep the library open on Sundays. Residents "
+             "had written hundreds of letters, and the vote was close: five to four.</p>") * 3
+    pages = {"vacancy": ('<script type="application/ld+json">{"@type": "JobPosting", "title": "Librarian"}</script>',
+                         "Librarian", story),
+             "council": ("", "Council keeps the library open", story)}
+    for name, (head, title, body) in pages.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "source.html").write_text(
+            f"<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>{body}</article>"
+            "</body></html>")
+    labels = tmp_path / "real-pages.yaml"
+    labels.write_text(yaml.safe_dump({"items": [
+        {"page": "vacancy", "url": "https://town.example/jobs/librarian", "type": "job-posting"},
+        {"page": "council", "url": "https://town.example/news/library", "type": "guide-playbook"},
+        {"page": "gone", "url": "https://town.example/gone", "type": "article"}]}))  # no such folder: not read
+    figures = {figure.name: figure for figure in real_pages_figures(TAXONOMY, labels, tmp_path)}
+    accuracy = figures["real pages, tune: content-type accuracy"]
+    assert accuracy.value == 0.5  # the JSON-LD read; the story is no guide
+    assert accuracy.note == "2 pages a blind hand typed; guide-playbook 0/1, job-posting 1/1"
+    assert figures["real pages, tune: articles filed as another type"].value == 0
+    assert real_pages_figures(TAXONOMY, labels, tmp_path / "absent") == []
 
 
 def test_ngram_f1():

@@ -24,7 +24,8 @@ each beside its target.
   crawl reads it (extracted, its markup read, typed).
 - relevance in the wild on the held-out half of the neighbourhood's real feeds, and content
   types in the wild on real posts of both halves typed by a blind hand
-  (data/eval/real-posts.yaml: `real_posts_figures`).
+  (data/eval/real-posts.yaml: `real_posts_figures`) and on real whole pages, read with their
+  markup (data/eval/real-pages.yaml: `real_pages_figures`, in the markup group).
 """
 
 from __future__ import annotations
@@ -149,6 +150,9 @@ MARKUP_3 = PROJECT_DATA / "eval" / "markup-3.yaml"
 # filed as articles, typed from their address, title and text (cut at 2,500 characters) with
 # the adjudicating labellers' definitions; the held-out half never looked at item by item.
 REAL_POSTS = PROJECT_DATA / "eval" / "real-posts.yaml"
+# Real whole pages typed by a blind hand (session 28), all tune: data/eval/real-pages.yaml says how.
+REAL_PAGES = PROJECT_DATA / "eval" / "real-pages.yaml"
+READABILITY_PAGES = PROJECT_DATA.parents[1] / "shared" / "corpora" / "html" / "mozilla-readability"
 QUERIES = PROJECT_DATA / "eval" / "queries.yaml"
 FOLLOW_THRESHOLD = crawl_settings.PRODOPS_FOLLOW_MIN_RELEVANCE  # the other threshold a crawl uses
 TARGETS = {
@@ -533,18 +537,42 @@ def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
                 typed = decide_type(index, entry.link, entry.title, entry.text, entry.link.endswith(".pdf"),
                                     entry.declared).content_type
                 by_type.setdefault(kind, []).append(typed == kind)
-        posts = sum(len(hits) for hits in by_type.values())
-        if not posts:
-            continue
-        articles = by_type.get(DEFAULT_TYPE, [])
-        missing = f" ({len(wanted)} typed, not in the feeds)" if wanted else ""  # a feed's capture changed
-        figures += [
-            Figure(f"real posts, {split}: content-type accuracy", sum(map(sum, by_type.values())) / posts, None,
-                   f"{posts} posts a blind hand typed{missing}; {hits_per(by_type)}"),
-            Figure(f"real posts, {split}: articles filed as another type", articles.count(False), None,
-                   f"of {len(articles)} the hand filed as articles"),
-        ]
+        if by_type:
+            missing = f" ({len(wanted)} typed, not in the feeds)" if wanted else ""  # a feed's capture changed
+            figures += typed_in_the_wild(f"real posts, {split}", "posts", by_type, missing)
     return figures
+
+
+def typed_in_the_wild(name: str, things: str, by_type: dict[str, list[bool]], aside: str = "") -> list[Figure]:
+    """The figures of real writing a blind hand typed, from the hits per type the hand gave:
+    the share typed as the hand typed it, and how many of the hand's articles were filed as
+    something else."""
+    typed = sum(len(hits) for hits in by_type.values())
+    articles = by_type.get(DEFAULT_TYPE, [])
+    return [
+        Figure(f"{name}: content-type accuracy", sum(map(sum, by_type.values())) / typed, None,
+               f"{typed} {things} a blind hand typed{aside}; {hits_per(by_type)}"),
+        Figure(f"{name}: articles filed as another type", articles.count(False), None,
+               f"of {len(articles)} the hand filed as articles"),
+    ]
+
+
+def real_pages_figures(taxonomy: Taxonomy, labels: Path = REAL_PAGES, folder: Path = READABILITY_PAGES,
+                       mapper=map) -> list[Figure]:
+    """Content types of real whole pages a blind hand typed (`labels`: each page's folder in
+    `folder`, its address and type), each read as a crawl reads it (`type_of_page`): the
+    share typed as the hand typed it with the hits per type, and the hand's articles filed as
+    something else. Nothing where the pages are not beside the project."""
+    if not folder.is_dir() or not labels.exists():
+        return []
+    labelled = [item for item in parse_yaml(labels.read_text(encoding="utf-8"))["items"]
+                if (folder / str(item["page"]) / "source.html").is_file()]
+    pages = [{"url": item["url"], "html": (folder / str(item["page"]) / "source.html").read_text(
+        encoding="utf-8", errors="replace")} for item in labelled]
+    by_type: dict[str, list[bool]] = {}
+    for item, kind in zip(labelled, mapper(functools.partial(type_of_page, taxonomy), pages)):
+        by_type.setdefault(item["type"], []).append(kind == item["type"])
+    return typed_in_the_wild("real pages, tune", "pages", by_type) if by_type else []
 
 
 def store_labelled_pages(db, taxonomy: Taxonomy):
@@ -617,7 +645,8 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         + agreement_figures(),
         "markup": lambda: markup_figures(taxonomy, mapper=mapper)
         + markup_figures(taxonomy, MARKUP_2, mapper, label="markup 2")
-        + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3"),
+        + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3")
+        + real_pages_figures(taxonomy, mapper=mapper),
         "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy),
         "search": lambda: search_figures(taxonomy),
     }
