@@ -179,6 +179,9 @@ def test_real_posts_typed_by_a_hand_are_read_from_their_feeds_per_split(tmp_path
     held_out = figures["real posts, held-out: content-type accuracy"]
     assert held_out.value == 1.0 and held_out.note.startswith("2 posts a blind hand typed (1 typed, not in the feeds)")
     assert real_posts_figures(TAXONOMY, tmp_path / "none.yaml", tmp_path) == []  # no labels, no figures
+    named = real_posts_figures(TAXONOMY, labels, tmp_path, label="more posts")
+    assert [figure.name for figure in named][:2] == ["more posts, tune: content-type accuracy",
+                                                    "more posts, tune: articles filed as another type"]
 
 
 def test_real_pages_typed_by_a_hand_are_read_whole_with_their_markup(tmp_path):

@@ -24,7 +24,8 @@ each beside its target.
   crawl reads it (extracted, its markup read, typed).
 - relevance in the wild on the held-out half of the neighbourhood's real feeds, and content
   types in the wild on real posts of both halves typed by a blind hand
-  (data/eval/real-posts.yaml: `real_posts_figures`) and on real whole pages, read with their
+  (data/eval/real-posts.yaml, and real-posts-2.yaml of the tune half's articles:
+  `real_posts_figures`) and on real whole pages, read with their
   markup (data/eval/real-pages.yaml: `real_pages_figures`, in the markup group).
 """
 
@@ -150,6 +151,8 @@ MARKUP_3 = PROJECT_DATA / "eval" / "markup-3.yaml"
 # filed as articles, typed from their address, title and text (cut at 2,500 characters) with
 # the adjudicating labellers' definitions; the held-out half never looked at item by item.
 REAL_POSTS = PROJECT_DATA / "eval" / "real-posts.yaml"
+# More of the tune half's posts, among those the classifier filed as articles (session 28).
+REAL_POSTS_2 = PROJECT_DATA / "eval" / "real-posts-2.yaml"
 # Real whole pages typed by a blind hand (session 28), all tune: data/eval/real-pages.yaml says how.
 REAL_PAGES = PROJECT_DATA / "eval" / "real-pages.yaml"
 READABILITY_PAGES = PROJECT_DATA.parents[1] / "shared" / "corpora" / "html" / "mozilla-readability"
@@ -517,12 +520,12 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
 
 
 def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
-                       folder: Path = neighbourhood.NEIGHBOURHOOD) -> list[Figure]:
+                       folder: Path = neighbourhood.NEIGHBOURHOOD, label: str = "real posts") -> list[Figure]:
     """Content types in the wild, per split of the neighbourhood's feeds: on the real posts a
     blind hand typed (`labels`), each read as a crawl stores a feed-only document (its link,
     title, text and enclosures), the share typed as the hand typed it with the hits per type, and how
-    many of the hand's articles were filed as something else. Nothing where the feeds are
-    not beside the project."""
+    many of the hand's articles were filed as something else, named `label`. Nothing where
+    the feeds are not beside the project."""
     if not neighbourhood.available(folder) or not labels.exists():
         return []
     labelled = parse_yaml(labels.read_text(encoding="utf-8"))["items"]
@@ -539,7 +542,7 @@ def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
                 by_type.setdefault(kind, []).append(typed == kind)
         if by_type:
             missing = f" ({len(wanted)} typed, not in the feeds)" if wanted else ""  # a feed's capture changed
-            figures += typed_in_the_wild(f"real posts, {split}", "posts", by_type, missing)
+            figures += typed_in_the_wild(f"{label}, {split}", "posts", by_type, missing)
     return figures
 
 
@@ -647,7 +650,8 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         + markup_figures(taxonomy, MARKUP_2, mapper, label="markup 2")
         + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3")
         + real_pages_figures(taxonomy, mapper=mapper),
-        "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy),
+        "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy)
+        + real_posts_figures(taxonomy, REAL_POSTS_2, label="real posts 2"),
         "search": lambda: search_figures(taxonomy),
     }
     return [figure for group in GROUPS if group in groups for figure in measure[group]()]
