@@ -899,6 +899,14 @@ def test_a_page_that_says_it_explains_how_is_a_guide():
     assert kind("Paying research participants", page) == "guide-playbook"
 
 
+def test_a_recipes_method_instructs():
+    method = ("Soften a chopped onion in a little oil for ten minutes. Add two peppers and a litre of stock. "
+              "Simmer for twenty minutes, until the peppers are soft. Blend until smooth. Season to taste.\n")
+    assert kind("Red pepper soup", method) == "guide-playbook"
+    told = "She softened an onion, added the peppers and let it simmer while we talked about the harvest.\n"
+    assert kind("Red pepper soup", told * 3) == "article"
+
+
 def test_an_instruction_may_follow_the_time_it_is_done_at():
     cycle = ("Six weeks before the quarter, send teams the company goals and their capacity. Ask for nothing yet.\n"
              "Weeks five and four: each team drafts what it would build.\n"

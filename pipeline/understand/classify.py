@@ -220,6 +220,8 @@ archive click tap press type navigate download install configure enable disable 
 sight subtract multiply divide cut fold sew water wash dry fit tighten loosen scan print save
 wait light swap scrape hang ring phone lay trim clean label store wrap spread sand glue push pull
 tie thread sow prune dig heat boil chop slice season serve rinse soak drain whisk knead
+simmer blend soften fry roast grill melt sprinkle drizzle toss preheat garnish marinate strain grate peel
+dice mince saute sauté steam grease squeeze sieve
 say sanitise sanitize wipe
 export merge tag work interview fix refresh split group link rank count
 """.split())
