@@ -12,10 +12,10 @@ from conftest import run_prodops
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS,
-                                         SITUATIONS_OTHER_LABELS, LabelledSet, adjudicated_types, agreement_figures,
-                                         labelled_figures, ngram_f1, real_pages_figures,
-                                         real_posts_figures)
+from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_CHECKING_LABELS, SITUATIONS_HELD_OUT_2,
+                                         SITUATIONS_HELD_OUT_2_OTHER_LABELS, SITUATIONS_OTHER_LABELS, LabelledSet,
+                                         adjudicated_types, agreement_figures, labelled_figures, ngram_f1,
+                                         real_pages_figures, real_posts_figures)
 from pipeline.quality import neighbourhood
 from pipeline.store import clusters
 from pipeline.store.database import open_database
@@ -106,7 +106,7 @@ def test_copies_cluster_and_different_articles_do_not(tmp_path):
 
 
 def test_the_other_hands_labels_cover_each_situations_set_page_for_page():
-    for path, others in ((SITUATIONS, SITUATIONS_OTHER_LABELS),
+    for path, others in ((SITUATIONS, SITUATIONS_OTHER_LABELS + SITUATIONS_CHECKING_LABELS),
                          (SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS)):
         first = [item["url"] for item in LabelledSet("all", path).items()]
         for labels in others:
@@ -119,6 +119,12 @@ def test_the_other_hands_labels_cover_each_situations_set_page_for_page():
                      f"situations, second held-out: {hand} labeller agrees"):
             assert 0 < agreement[name].value < 1 and agreement[name].target is None  # reported, never a target
     assert "situations, second tune: second labeller agrees" not in agreement  # a split it has not
+    checked = agreement["situations, held-out: fourth labeller agrees"]  # with the reference, not the first hand
+    assert checked.note.endswith("given the reference type (a checking hand)") and checked.target is None
+    reference = {item["url"]: item["type"] for item in LabelledSet(
+        "all", SITUATIONS, "held-out", other_labels=SITUATIONS_OTHER_LABELS).items()}
+    fourth = yaml.safe_load(SITUATIONS_CHECKING_LABELS[0].read_text())["items"]
+    assert checked.value == sum(item["type"] == reference.get(item["url"]) for item in fourth) / len(reference)
 
 
 def test_a_page_s_reference_type_is_the_one_most_hands_give():

@@ -69,6 +69,10 @@ SITUATIONS_SECOND_LABELS = PROJECT_DATA / "eval" / "situations-second-labels.yam
 SITUATIONS_THIRD_LABELS = PROJECT_DATA / "eval" / "situations-third-labels.yaml"
 # The hands that typed the situations set after its author, each blind to the others.
 SITUATIONS_OTHER_LABELS = (SITUATIONS_SECOND_LABELS, SITUATIONS_THIRD_LABELS)
+# Two more, later (session 28), not part of its reference: checking hands, whose agreement
+# with the reference says how far a fresh hand reads its pages as the reference does.
+SITUATIONS_CHECKING_LABELS = tuple(PROJECT_DATA / "eval" / f"situations-{hand}-labels.yaml"
+                                   for hand in ("fourth", "fifth"))
 # A second held-out set in the situations set's style (session 27; 80 pages by two more blind
 # writers from its tune pages, typed by two more blind hands with its second labeller's
 # instructions, adjudicated as it is): written once the first's held-out half had been read
@@ -413,7 +417,8 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
 def agreement_figures() -> list[Figure]:
     """How often each later labeller, blind to the others, gave a page of a set typed by
     three hands the first's content type, per split: how far one hand's types are one
-    judgement among others (why those sets' reference types are adjudicated)."""
+    judgement among others (why those sets' reference types are adjudicated); and how often
+    each checking hand of the situations set gave a page its reference type."""
     figures = []
     for named, path, others in (("situations, {split}", SITUATIONS, SITUATIONS_OTHER_LABELS),
                                 ("situations, second {split}", SITUATIONS_HELD_OUT_2,
@@ -428,6 +433,14 @@ def agreement_figures() -> list[Figure]:
                 agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
                 figures.append(Figure(f"{named.format(split=split)}: {hand} labeller agrees", agreed / len(items),
                                       None, f"{agreed} of {len(items)} pages given the first labeller's type"))
+    reference = LabelledSet("all", SITUATIONS, other_labels=SITUATIONS_OTHER_LABELS).items()
+    for hand, path in zip(("fourth", "fifth"), SITUATIONS_CHECKING_LABELS, strict=True):
+        labels = labels_of(path)
+        for split in ("tune", "held-out"):
+            items = [item for item in reference if item["split"] == split]
+            agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
+            figures.append(Figure(f"situations, {split}: {hand} labeller agrees", agreed / len(items), None,
+                                  f"{agreed} of {len(items)} pages given the reference type (a checking hand)"))
     return figures
 
 
