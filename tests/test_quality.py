@@ -12,7 +12,8 @@ from conftest import run_prodops
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.quality.evaluation import (SITUATIONS, SITUATIONS_CHECKING_LABELS, SITUATIONS_HELD_OUT_2,
+from pipeline.quality.evaluation import (LOOKALIKES_LATER, LOOKALIKES_OTHER_LABELS, SITUATIONS,
+                                         SITUATIONS_CHECKING_LABELS, SITUATIONS_HELD_OUT_2,
                                          SITUATIONS_HELD_OUT_2_OTHER_LABELS, SITUATIONS_OTHER_LABELS, LabelledSet,
                                          adjudicated_types, agreement_figures, labelled_figures, ngram_f1,
                                          real_pages_figures, real_posts_figures)
@@ -105,9 +106,10 @@ def test_copies_cluster_and_different_articles_do_not(tmp_path):
     assert sig.dtype == np.uint32 and len(signatures.band_keys(sig)) == signatures.BANDS
 
 
-def test_the_other_hands_labels_cover_each_situations_set_page_for_page():
+def test_the_other_hands_labels_cover_each_set_they_adjudicate_page_for_page():
     for path, others in ((SITUATIONS, SITUATIONS_OTHER_LABELS + SITUATIONS_CHECKING_LABELS),
-                         (SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS)):
+                         (SITUATIONS_HELD_OUT_2, SITUATIONS_HELD_OUT_2_OTHER_LABELS),
+                         (LOOKALIKES_LATER[5], LOOKALIKES_OTHER_LABELS[7])):
         first = [item["url"] for item in LabelledSet("all", path).items()]
         for labels in others:
             other = [item["url"] for item in yaml.safe_load(labels.read_text())["items"]]

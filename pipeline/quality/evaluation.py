@@ -120,6 +120,11 @@ SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for
 # labellers' definitions, -7 a team's practice told on its blog, written untyped and typed by
 # that hand alone); content types only.
 LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 8))
+# Later hands' types for one of them (session 28), adjudicated with its first's as the
+# situations set's are: lookalikes-7's first hand read a team's practice on its blog as no
+# other hand of the tune sets did.
+LOOKALIKES_OTHER_LABELS = {7: tuple(PROJECT_DATA / "eval" / f"lookalikes-7-{hand}-labels.yaml"
+                                    for hand in ("second", "third"))}
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirty-eighth tune batch of the hard cases (no markup, misleading markup; the
 # fifth on the line between a guide, a template and an article; the sixth onwards kinds other
@@ -330,7 +335,8 @@ LABELLED_SETS = (
       for number, path in enumerate(SITUATIONS_LATER, start=12)),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
-    *(LabelledSet(f"look-alikes {number}, tune", path, "tune", targets=False, concepts=False)
+    *(LabelledSet(f"look-alikes {number}, tune", path, "tune", targets=False, concepts=False,
+                  other_labels=LOOKALIKES_OTHER_LABELS.get(number, ()))
       for number, path in enumerate(LOOKALIKES_LATER, start=2)),
 )
 
