@@ -768,13 +768,10 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
     assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
     assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"
-    # A team's practice told in the present on its blog or a writer's page lays it down too, as the
-    # adjudicating labellers file it; its story (above) or a notice's address still makes a post.
+    # A team's practice told on its blog or a writer's page is a post about it, as labellers file it.
     for posted in ("https://filmsociety.example/blog/equipment-loans", "https://medium.example/@kit/equipment-loans"):
-        assert kind("Equipment loans", loans, posted) == "guide-playbook"
-        assert kind("How we lend our kit", loans, posted) == "guide-playbook"
-        assert kind("How we lend our kit", "Our store keeper kept a paper list. " + loans, posted) == "article"
-    assert kind("How we lend our kit", loans, "https://filmsociety.example/news/how-we-lend-our-kit") == "article"
+        assert kind("Equipment loans", loans, posted) == "article"
+        assert kind("How we lend our kit", loans, posted) == "article"
     assert kind("How we lend our kit", loans, "https://filmsociety.example/members/loans") == "guide-playbook"
     assert kind("Equipment loans", "Our store keeper kept a paper list. " + loans) == "article"  # a team's story
 

@@ -120,11 +120,10 @@ SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for
 # labellers' definitions, -7 a team's practice told on its blog, written untyped and typed by
 # that hand alone); content types only.
 LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 8))
-# Later hands' types for one of them (session 28), adjudicated with its first's as the
-# situations set's are: lookalikes-7's first hand read a team's practice on its blog as no
-# other hand of the tune sets did.
-LOOKALIKES_OTHER_LABELS = {7: tuple(PROJECT_DATA / "eval" / f"lookalikes-7-{hand}-labels.yaml"
-                                    for hand in ("second", "third"))}
+# Two later hands' types for lookalikes-7 (session 28), reported beside its first's, never
+# adjudicating it: two helpers given the same words, who typed alike, are one reading twice.
+LOOKALIKES_7_OTHER_LABELS = tuple(PROJECT_DATA / "eval" / f"lookalikes-7-{hand}-labels.yaml"
+                                  for hand in ("second", "third"))
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirty-eighth tune batch of the hard cases (no markup, misleading markup; the
 # fifth on the line between a guide, a template and an article; the sixth onwards kinds other
@@ -335,8 +334,7 @@ LABELLED_SETS = (
       for number, path in enumerate(SITUATIONS_LATER, start=12)),
     LabelledSet("look-alikes, tune", LOOKALIKES, "tune", targets=False),
     LabelledSet("look-alikes, held-out", LOOKALIKES, "held-out"),
-    *(LabelledSet(f"look-alikes {number}, tune", path, "tune", targets=False, concepts=False,
-                  other_labels=LOOKALIKES_OTHER_LABELS.get(number, ()))
+    *(LabelledSet(f"look-alikes {number}, tune", path, "tune", targets=False, concepts=False)
       for number, path in enumerate(LOOKALIKES_LATER, start=2)),
 )
 
@@ -423,12 +421,13 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
 def agreement_figures() -> list[Figure]:
     """How often each later labeller, blind to the others, gave a page of a set typed by
     three hands the first's content type, per split: how far one hand's types are one
-    judgement among others (why those sets' reference types are adjudicated); and how often
+    judgement among others (why the situations sets' reference types are adjudicated); and how often
     each checking hand of the situations set gave a page its reference type."""
     figures = []
     for named, path, others in (("situations, {split}", SITUATIONS, SITUATIONS_OTHER_LABELS),
                                 ("situations, second {split}", SITUATIONS_HELD_OUT_2,
-                                 SITUATIONS_HELD_OUT_2_OTHER_LABELS)):
+                                 SITUATIONS_HELD_OUT_2_OTHER_LABELS),
+                                ("look-alikes 7, {split}", LOOKALIKES_LATER[5], LOOKALIKES_7_OTHER_LABELS)):
         every = LabelledSet("all", path).items()
         hands = {hand: labels_of(labels) for hand, labels in zip(("second", "third"), others, strict=True)}
         for split in ("tune", "held-out"):

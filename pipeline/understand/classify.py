@@ -55,10 +55,9 @@ least, one its times or what its reader does on a condition ("If you disagree, u
 dispute service"); it opens with no story told in the past (a condition's past, "If you
 think a notice was issued unfairly", is only supposed) and no news and tells them in no more than
 one sentence in five, announces no change ("now", "From 2 September") and asks nothing; its
-title is no listicle's and makes no claim, and its address is neither dated nor a site's
-news, changelog or forum, where a team's practice told in the present is a notice: `process_told`,
-`notice`. On a blog or a writer's page it lays the process down too, as the adjudicating
-labellers file a team's practice told in the present without its story: data/eval/lookalikes-7).
+title is no listicle's and makes no claim, and its address is neither dated nor a blog's, a
+writer's, or a site's news, changelog or forum, where a team's practice told in the present
+is a post about it: `process_told`, `posted`, `notice`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a
@@ -1096,7 +1095,7 @@ NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updat
            r"|community|discussions?|threads?|t")
 NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|/@[\w.-]+/", re.IGNORECASE)
 # Where present-tense rules and hours are a notice's, a release note's or a forum answer's
-# (`notice`; a blog's lay down its team's process, unless a story or a change is told).
+# (`notice`; a blog's are a post's, `posted`).
 NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
@@ -1436,12 +1435,12 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     opens with no story in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no
     more of them than TOLD_SHARE of its sentences, announces no change (CHANGE) and asks
     nothing. Nor is its title a listicle's, a question, a claim, a post's aside or in the
-    first person singular (the text's is the caller's test), nor its address a notice's
-    (`notice`)."""
+    first person singular (the text's is the caller's test), nor its address a post's
+    (`posted`) or a notice's (`notice`)."""
     title = title or ""
     if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
-    if notice(url, lowered):
+    if posted(url) or notice(url, lowered):
         return False
     # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
@@ -1478,10 +1477,17 @@ def reports_on_a_study(body: str) -> bool:
     return bool(ABOUT_A_STUDY.search(body)) and not OWN_STUDY.search(body)
 
 
+def posted(url: str) -> bool:
+    """Whether a URL is a post's: a blog's, a writer's ("/@name/"), or a site's news,
+    changelog or forum (NOT_DOCUMENTATION). There a team's practice told in the
+    present is a post about it, as the labellers file it, not its process page."""
+    return bool(NOT_DOCUMENTATION.search(url))
+
+
 def documentation(url: str) -> bool:
     """Whether a URL is a page of a team's documentation (DOCUMENTATION_ADDRESS), not of its
-    blog, its news or its forum (NOT_DOCUMENTATION: "docs.example/blog/the-launch-that-didnt")."""
-    return bool(DOCUMENTATION_ADDRESS.search(url)) and not NOT_DOCUMENTATION.search(url)
+    news or its forum (NOT_DOCUMENTATION)."""
+    return bool(DOCUMENTATION_ADDRESS.search(url)) and not posted(url)
 
 
 def recording_line(head: str) -> bool:
@@ -1573,8 +1579,7 @@ class Cues(NamedTuple):
         if "guide-playbook" in present and (
                 strongest < ROUTINE_ALONE and routine(head) and not notice(url, lowered)
                 or not FIRST_PERSON.search(body) and (
-                    strongest < ROUTINE_ALONE and (documentation(url)
-                                                   or how_we_do(title, body) and not notice(url, lowered))
+                    strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
                     or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
         return cls(scores, frozenset(self_described), addressed, filed, offers_files)
