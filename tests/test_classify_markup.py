@@ -499,7 +499,9 @@ def test_a_dataset_beside_a_storys_own_declaration_is_its_data_not_the_page():
     assert typed(page(head=story + analytics)) == ("article", NO_CUES)
     assert typed(page(head=analytics))[0] == "whitepaper-report"  # a data publication's page
     report = "This report gathers the survey's figures for 2025, with the data behind each chart. " + PROSE
-    assert typed(page(report, head=story + analytics))[0] == "whitepaper-report"
+    assert typed(page(report, head=story + analytics))[0] == "whitepaper-report"  # the cues decide
+    news = "Most of the respondents told the council the library should stay open. " + PROSE
+    assert typed(page(news, head=story + analytics))[0] == "article"  # one report's word is not enough
 
 
 def test_the_crawl_stores_the_markup_type_and_why_and_retag_keeps_it(tmp_path):
@@ -905,6 +907,9 @@ def test_a_recipes_method_instructs():
     assert kind("Red pepper soup", method) == "guide-playbook"
     told = "She softened an onion, added the peppers and let it simmer while we talked about the harvest.\n"
     assert kind("Red pepper soup", told * 3) == "article"
+    named = ("Steam rose from the pot as the cooks arrived. Strain on the kitchen team grew all week. Drizzle is the "
+             "database library we picked. Roast beef was served at the launch party. Blend of old and new staff.\n")
+    assert kind("A week in the kitchen", named) == "article"  # a noun or a name that opens a sentence
 
 
 def test_an_instruction_may_follow_the_time_it_is_done_at():
@@ -1065,7 +1070,9 @@ def test_a_books_first_publication_line_or_a_title_opening_or_ending_on_its_chap
     assert kind("The Quiet Machinery · Chapter One", PROSE) == "book"
     assert kind("Chapter 6 - Monitoring Distributed Systems", PROSE) == "book"  # a book's chapter, opening it
     assert kind("Chapter 2: The intake problem", PROSE) == "book"
-    assert kind("Chapters 2 and 3 were the hardest to write", PROSE) == "article"
+    life = "I left Google in March. " * 3 + PROSE  # someone's life, told in chapters on a blog
+    assert kind("Chapter 2: Joining Stripe", life, "https://kim.example/blog/chapter-2-joining-stripe") == "article"
+    assert kind("Chapter 2: Joining Stripe", life, "https://kim.example/2024/05/chapter-2") == "article"
     assert kind("The Quiet Machinery: one chapter of our year", PROSE) == "article"
 
 

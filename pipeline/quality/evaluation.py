@@ -15,8 +15,11 @@ each beside its target.
   situations set, whose types three blind hands gave, accuracy against the adjudicated types
   (the one most of them give: `adjudicated_types`), which the target reads, and against the
   first hand's alone; and, per split, how often the second and the third hand agree with the
-  first (data/eval/situations-second-labels.yaml, -third-labels.yaml); the same on a second
-  held-out set in its style, typed and adjudicated the same way (situations-held-out-2.yaml).
+  first (data/eval/situations-second-labels.yaml, -third-labels.yaml), and how often each of
+  two checking hands, not part of its reference, gives the reference type (-fourth-labels,
+  -fifth-labels); the same agreement on a second held-out set in its style, typed and
+  adjudicated the same way (situations-held-out-2.yaml), and on lookalikes-7, whose later
+  hands' types are reported beside its first's, not adjudicating it.
 - on data/eval/markup.yaml with the markup-tune-N.yaml sets, and apart on
   data/eval/markup-2.yaml (a second held-out set), whole pages of others' sites, each with
   its type and what its markup says (specific, generic, misleading or none), per split:
@@ -120,6 +123,7 @@ SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for
 # labellers' definitions, -7 a team's practice told on its blog, written untyped and typed by
 # that hand alone); content types only.
 LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 8))
+LOOKALIKES_7 = PROJECT_DATA / "eval" / "lookalikes-7.yaml"
 # Two later hands' types for lookalikes-7 (session 28), reported beside its first's, never
 # adjudicating it: two helpers given the same words, who typed alike, are one reading twice.
 LOOKALIKES_7_OTHER_LABELS = tuple(PROJECT_DATA / "eval" / f"lookalikes-7-{hand}-labels.yaml"
@@ -419,33 +423,35 @@ def labelled_figures(taxonomy: Taxonomy, labelled: LabelledSet, semantic: bool =
 
 
 def agreement_figures() -> list[Figure]:
-    """How often each later labeller, blind to the others, gave a page of a set typed by
-    three hands the first's content type, per split: how far one hand's types are one
-    judgement among others (why the situations sets' reference types are adjudicated); and how often
-    each checking hand of the situations set gave a page its reference type."""
+    """How often each later labeller, blind to the others, gave a page the first's content
+    type, per split: how far one hand's types are one judgement among others (why the
+    situations sets' reference types are adjudicated); and how often each checking hand of
+    the situations set gave a page its reference type (the adjudicated one)."""
     figures = []
     for named, path, others in (("situations, {split}", SITUATIONS, SITUATIONS_OTHER_LABELS),
                                 ("situations, second {split}", SITUATIONS_HELD_OUT_2,
                                  SITUATIONS_HELD_OUT_2_OTHER_LABELS),
-                                ("look-alikes 7, {split}", LOOKALIKES_LATER[5], LOOKALIKES_7_OTHER_LABELS)):
-        every = LabelledSet("all", path).items()
-        hands = {hand: labels_of(labels) for hand, labels in zip(("second", "third"), others, strict=True)}
-        for split in ("tune", "held-out"):
-            items = [item for item in every if item.get("split") == split]
-            if not items:
-                continue  # the second set is all held-out
-            for hand, labels in hands.items():
-                agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
-                figures.append(Figure(f"{named.format(split=split)}: {hand} labeller agrees", agreed / len(items),
-                                      None, f"{agreed} of {len(items)} pages given the first labeller's type"))
+                                ("look-alikes 7, {split}", LOOKALIKES_7, LOOKALIKES_7_OTHER_LABELS)):
+        figures += _hands_agree(named, LabelledSet("all", path).items(), zip(("second", "third"), others),
+                                "agrees", "the first labeller's type")
     reference = LabelledSet("all", SITUATIONS, other_labels=SITUATIONS_OTHER_LABELS).items()
-    for hand, path in zip(("fourth", "fifth"), SITUATIONS_CHECKING_LABELS, strict=True):
+    checking = zip(("fourth", "fifth"), SITUATIONS_CHECKING_LABELS)
+    return figures + _hands_agree("situations, {split}", reference, checking, "gives the reference type",
+                                  "the reference type (a checking hand)")
+
+
+def _hands_agree(named: str, items: list[dict], hands, verb: str, given: str) -> list[Figure]:
+    """Per split the items have, the share of them each hand's labels (`hands`: pairs of its
+    name and its labels' file) give their `type`."""
+    figures = []
+    for hand, path in hands:
         labels = labels_of(path)
         for split in ("tune", "held-out"):
-            items = [item for item in reference if item["split"] == split]
-            agreed = sum(labels.get(item["url"]) == item["type"] for item in items)
-            figures.append(Figure(f"situations, {split}: {hand} labeller agrees", agreed / len(items), None,
-                                  f"{agreed} of {len(items)} pages given the reference type (a checking hand)"))
+            chosen = [item for item in items if item.get("split") == split]
+            if chosen:  # the second situations set is all held-out
+                agreed = sum(labels.get(item["url"]) == item["type"] for item in chosen)
+                figures.append(Figure(f"{named.format(split=split)}: {hand} labeller {verb}", agreed / len(chosen),
+                                      None, f"{agreed} of {len(chosen)} pages given {given}"))
     return figures
 
 
@@ -572,7 +578,7 @@ def typed_in_the_wild(name: str, things: str, by_type: dict[str, list[bool]], as
     articles = by_type.get(DEFAULT_TYPE, [])
     return [
         Figure(f"{name}: content-type accuracy", sum(map(sum, by_type.values())) / typed, None,
-               f"{typed} {things} a blind hand typed{aside}; {hits_per(by_type)}"),
+               f"{typed} {things} typed blind{aside}; {hits_per(by_type)}"),
         Figure(f"{name}: articles filed as another type", articles.count(False), None,
                f"of {len(articles)} the hand filed as articles"),
     ]
@@ -586,14 +592,18 @@ def real_pages_figures(taxonomy: Taxonomy, labels: Path = REAL_PAGES, folder: Pa
     something else. Nothing where the pages are not beside the project."""
     if not folder.is_dir() or not labels.exists():
         return []
-    labelled = [item for item in parse_yaml(labels.read_text(encoding="utf-8"))["items"]
-                if (folder / str(item["page"]) / "source.html").is_file()]
-    pages = [{"url": item["url"], "html": (folder / str(item["page"]) / "source.html").read_text(
-        encoding="utf-8", errors="replace")} for item in labelled]
+    labelled, missing = [], 0
+    for item in parse_yaml(labels.read_text(encoding="utf-8"))["items"]:
+        source = folder / str(item["page"]) / "source.html"
+        if source.is_file():
+            labelled.append(item | {"html": source.read_text(encoding="utf-8", errors="replace")})
+        else:
+            missing += 1  # the corpus changed
     by_type: dict[str, list[bool]] = {}
-    for item, kind in zip(labelled, mapper(functools.partial(type_of_page, taxonomy), pages)):
-        by_type.setdefault(item["type"], []).append(kind == item["type"])
-    return typed_in_the_wild("real pages, tune", "pages", by_type) if by_type else []
+    for item, kind in zip(labelled, mapper(functools.partial(type_of_page, taxonomy), labelled)):
+        by_type.setdefault(item["type"], []).append(kind == item["type"])  # no main text (None): a miss
+    aside = f" ({missing} typed, not in the corpus)" if missing else ""
+    return typed_in_the_wild("real pages, tune", "pages", by_type, aside) if by_type else []
 
 
 def store_labelled_pages(db, taxonomy: Taxonomy):
@@ -669,7 +679,7 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3")
         + real_pages_figures(taxonomy, mapper=mapper),
         "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy)
-        + real_posts_figures(taxonomy, REAL_POSTS_2, label="real posts 2"),
+        + real_posts_figures(taxonomy, REAL_POSTS_2, label="real posts filed as articles"),
         "search": lambda: search_figures(taxonomy),
     }
     return [figure for group in GROUPS if group in groups for figure in measure[group]()]

@@ -19,8 +19,7 @@ from pathlib import Path
 
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline.config.files import PROJECT_DATA
-from pipeline.store.documents import markup_types
-from pipeline.understand.markup import decode as decode_markup
+from pipeline.understand.markup import enclosure_types
 
 NEIGHBOURHOOD = PROJECT_DATA.parents[1] / "shared" / "corpora" / "feeds" / "neighbourhood"
 PER_FEED = 100  # entries read of each feed, as a crawl takes them (PRODOPS_FEED_MAX_ENTRIES)
@@ -66,5 +65,5 @@ def feed_entries(path: Path) -> tuple[Entry, ...]:
         return ()
     return tuple(Entry(path.name, entry.link, entry.hints.title, entry.hints.summary,
                        entry.hints.content or entry.hints.summary or "",
-                       tuple(decode_markup(markup_types(None, entry.hints))))
+                       tuple(enclosure_types(entry.hints.enclosures)))
                  for entry in feed.entries[:PER_FEED])

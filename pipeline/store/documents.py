@@ -21,7 +21,7 @@ from pipeline.store import validators
 from pipeline.store.clusters import assign_cluster
 from pipeline.understand.canonical import canonicalize_url, document_id
 from pipeline.understand.links import host_of
-from pipeline.understand.markup import enclosure_type
+from pipeline.understand.markup import enclosure_types
 from pipeline.xmlchars import xml_safe
 
 FROM_FEED = "feed"  # `extracted_by` of documents described by their feed entry alone
@@ -83,7 +83,7 @@ def markup_types(extraction, hints: EntryHints) -> str:
     """The `markup_types` column: what the page declares it is, then what its feed entry's
     audio or video enclosure says (a JSON array: pipeline.understand.markup)."""
     declared = list(extraction.markup) if extraction is not None else []
-    declared += [found for media_type in hints.enclosures if (found := enclosure_type(media_type))]
+    declared += enclosure_types(hints.enclosures)
     return json.dumps(list(dict.fromkeys(declared)))
 
 

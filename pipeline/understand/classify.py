@@ -75,7 +75,7 @@ listen-again lines where it opens, or its number on the line after a repeated ti
 (`episode_details`), or a sentence that opens "In this conversation" (IN_THIS_CONVERSATION);
 a book in its excerpt's or edition's line (EXCERPT, EDITION) or a title that ends on its
 chapter (CHAPTER_TITLE), or opens on it away from a guide's address, where a manual's chapters
-are (CHAPTER_OPENING); a course in a length in weeks beside a price, places or hours a
+are, and a post's (CHAPTER_OPENING); a course in a length in weeks beside a price, places or hours a
 week, or sessions on a weekday over dates, dates a week apart or spans of days offered on
 one line, which make no event, or a labelled duration (COURSE_LENGTH, WEEKLY_SESSIONS,
 DATE_LIST, `offered_runs`, COURSE_DURATION), 3 each, and so, whatever its form, in an offer
@@ -99,8 +99,8 @@ counts only where the text shows a cue of it (WRITING_FORMS; a DefinedTerm under
 short title counts alone), and so does a VideoObject in the structured data of a page with a
 story of its own (EMBEDDED: a customer story with its testimonial clip), and a declaration
 on a blog's post needs two cues (a careers plugin's JobPosting on a post saying the company
-is hiring: BLOG_POST_ADDRESS), and a Dataset beside the page's declaration of a story needs one
-(a news site's analytics record: DATA_RECORD); and where the text shows little of the declared type, another
+is hiring: BLOG_POST_ADDRESS), and a Dataset beside the page's declaration of a story decides
+nothing (a news site's analytics record: DATA_RECORD); and where the text shows little of the declared type, another
 kind of thing its cues name decides, a definition but no other form of writing
 (OVERRULING_SCORE, OUTWEIGHS, NOT_OVERRULING; the URL's pattern of the declared type counts
 for nothing there, as the platform's template that wrote the markup wrote the address too:
@@ -194,10 +194,10 @@ EMBEDDED = frozenset({"video-webinar"})
 BLOG_POST_ADDRESS = re.compile(r"/blog/[^/?#]+", re.IGNORECASE)  # a post of a blog, whatever a plugin says
 # A Dataset beside a story's own declaration is the story's data, not what the page is: a
 # chart's figures, or a news site's analytics record (NBC News marks every article up with a
-# Dataset named "additionalTaxonomy"). It counts there only where the text shows a report's cue.
+# Dataset named "additionalTaxonomy"). There it decides nothing: the cues do (`_data_of_a_story`).
 DATA_RECORD = "dataset"
 STORY_DECLARED = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-                            "opinionnewsarticle", "og:article"})
+                            "opinionnewsarticle"})  # og:article too: the name after the colon is read
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 PERSONAL = "a personal account"
@@ -220,8 +220,7 @@ archive click tap press type navigate download install configure enable disable 
 sight subtract multiply divide cut fold sew water wash dry fit tighten loosen scan print save
 wait light swap scrape hang ring phone lay trim clean label store wrap spread sand glue push pull
 tie thread sow prune dig heat boil chop slice season serve rinse soak drain whisk knead
-simmer blend soften fry roast grill melt sprinkle drizzle toss preheat garnish marinate strain grate peel
-dice mince saute sauté steam grease squeeze sieve
+simmer soften melt sprinkle toss preheat garnish marinate grate mince saute sauté squeeze sieve
 say sanitise sanitize wipe
 export merge tag work interview fix refresh split group link rank count
 """.split())
@@ -814,7 +813,8 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
                       url: str, title: str | None, text: str | None) -> TypeDecision:
     for declaration in declared:
         kind = index.declared(declaration)
-        if kind is None or cues.scores[kind] < _cues_needed(kind, declaration, declared, cues, url, title, text):
+        if kind is None or _data_of_a_story(declaration, declared) or cues.scores[kind] < _cues_needed(
+                kind, declaration, cues, url, title, text):
             continue
         named = cues.named_type()
         if named is not None and named != kind:
@@ -831,13 +831,18 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
     return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
 
 
-def _cues_needed(kind: str, declaration: str, declared: list[str] | tuple[str, ...], cues: Cues, url: str,
-                 title: str | None, text: str | None) -> int:
+def _data_of_a_story(declaration: str, declared: list[str] | tuple[str, ...]) -> bool:
+    """Whether a declaration is a Dataset beside the page's declaration of a story (DATA_RECORD,
+    STORY_DECLARED): the story's data, which says nothing of what the page is."""
+    return declaration.partition(":")[2].lower() == DATA_RECORD and any(
+        other.partition(":")[2].lower() in STORY_DECLARED for other in declared)
+
+
+def _cues_needed(kind: str, declaration: str, cues: Cues, url: str, title: str | None, text: str | None) -> int:
     """The least the text's cues of a declared type must score for the declaration to
     decide: 2 on a blog's post (BLOG_POST_ADDRESS: a plugin's JobPosting on a post that says
     the company is hiring, a podcast plugin's PodcastEpisode on a post announcing a
-    season); 1 for a Dataset where the page also declares itself a story (DATA_RECORD,
-    STORY_DECLARED); 1 for a form of writing (WRITING_FORMS) but a glossary's entry under a term's
+    season); 1 for a form of writing (WRITING_FORMS) but a glossary's entry under a term's
     title (DEFINITION_TITLE_WORDS at most: its definition may open with a gloss, "The share
     of eligible users who ...", no cue can tell from a headline's), or a video in the
     structured data of a page with a story of its own to tell (EMBEDDED: MIN_USEFUL_WORDS or
@@ -845,9 +850,6 @@ def _cues_needed(kind: str, declaration: str, declared: list[str] | tuple[str, .
     may be a clip embedded in the page rather than the page's own; else 0."""
     if BLOG_POST_ADDRESS.search(url):
         return 2
-    if declaration.partition(":")[2].lower() == DATA_RECORD and any(
-            other.lower() in STORY_DECLARED or other.partition(":")[2].lower() in STORY_DECLARED for other in declared):
-        return 1
     if kind in WRITING_FORMS:
         return int(not (kind == "glossary-entry" and len((title or "").split()) <= DEFINITION_TITLE_WORDS))
     if kind not in EMBEDDED or declaration.partition(":")[0].lower() not in WHERE_DECLARED:
@@ -901,8 +903,9 @@ EDITION = re.compile(r"(^|[.]\s+)\W{0,3}(?i:(first|second|third|fourth|fifth|six
 # A book's chapter as its own page: a title that ends on it, "The Quiet Machinery · Chapter One".
 CHAPTER_TITLE = re.compile(r"\s[-–—·:|]\s*chapter\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
                            r"|[ivx]{1,4})\s*$", re.IGNORECASE)
-# Or one that opens on it, "Chapter 6 - Monitoring Distributed Systems", but at a guide's
-# address: a manual's chapters are titled so too ("/manual/ch6-mop-up": `Cues.of`).
+# Or one that opens on it, "Chapter 6 - Monitoring Distributed Systems", except at a guide's
+# address, where a manual's chapters are ("/manual/ch6-mop-up"), or a post's, where someone's
+# life has chapters ("/blog/chapter-2-joining-stripe"): `Cues.of`.
 CHAPTER_OPENING = re.compile(r"^\W{0,3}chapter\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
                              r"|[ivx]{1,4})\s*[-–—:.]\s", re.IGNORECASE)
 # A newsletter's issue, numbered as a show's episodes are: "Issue 142 · 22 July 2025".
@@ -1550,7 +1553,8 @@ class Cues(NamedTuple):
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
         scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
-        if "guide-playbook" not in addressed and CHAPTER_OPENING.match(title or ""):
+        if "book" in present and CHAPTER_OPENING.match(title or "") and "guide-playbook" not in addressed and not (
+                NOT_DOCUMENTATION.search(url) or DATED_ADDRESS.search(url)):
             scores["book"] += 3
         copied = "template-toolkit" in present and copy_me(title, text or "")
         if copied:

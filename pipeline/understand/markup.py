@@ -172,6 +172,11 @@ def enclosure_type(media_type: str | None) -> str | None:
     return f"{ENCLOSURE}:{media_type}" if media_type.startswith(("audio/", "video/")) else None
 
 
+def enclosure_types(media_types: list[str]) -> list[str]:
+    """A feed entry's enclosures as declarations (`enclosure_type`), each once, in order."""
+    return list(dict.fromkeys(found for media_type in media_types if (found := enclosure_type(media_type))))
+
+
 def decode(markup_json: str | None) -> list[str]:
     """The `markup_types` column read back; [] for anything not a JSON array of strings."""
     try:
