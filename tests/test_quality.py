@@ -14,9 +14,9 @@ from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
 from pipeline.quality.evaluation import (LOOKALIKES_7, LOOKALIKES_7_OTHER_LABELS, SITUATIONS,
                                          SITUATIONS_CHECKING_LABELS, SITUATIONS_HELD_OUT_2,
-                                         SITUATIONS_HELD_OUT_2_OTHER_LABELS, SITUATIONS_OTHER_LABELS, LabelledSet,
-                                         adjudicated_types, agreement_figures, labelled_figures, ngram_f1,
-                                         real_pages_figures, real_posts_figures)
+                                         SITUATIONS_HELD_OUT_2_OTHER_LABELS, SITUATIONS_OTHER_LABELS, Figure,
+                                         LabelledSet, adjudicated_types, agreement_figures, format_figures,
+                                         labelled_figures, ngram_f1, real_pages_figures, real_posts_figures)
 from pipeline.quality import neighbourhood
 from pipeline.store import clusters
 from pipeline.store.database import open_database
@@ -212,6 +212,13 @@ def test_real_pages_typed_by_a_hand_are_read_whole_with_their_markup(tmp_path):
     assert accuracy.note == "2 pages typed blind (1 typed, not in the corpus); guide-playbook 0/1, job-posting 1/1"
     assert figures["real pages, tune: articles filed as another type"].value == 0
     assert real_pages_figures(TAXONOMY, labels, tmp_path / "absent") == []
+
+
+def test_the_figures_table_keeps_its_columns_under_a_long_name():
+    table = format_figures([Figure("short", 0.5, 0.4, "a"), Figure("a long name, " * 6, 0.25, None, "b")])
+    header, short, long = table.splitlines()
+    assert short.index("0.500") == long.index("0.250") == header.index("value")  # each value under "value"
+    assert "ok" in short and long.endswith("b")
 
 
 def test_ngram_f1():

@@ -686,11 +686,13 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
 
 
 def format_figures(figures: list[Figure]) -> str:
-    lines = [f"{'figure':<52} {'value':>7} {'target':>8}  {'':4} note"]
+    """The figures as a table, its name column as wide as the longest name (52 at least)."""
+    width = max([52, *(len(figure.name) for figure in figures)])
+    lines = [f"{'figure':<{width}} {'value':>7} {'target':>8}  {'':4} note"]
     for figure in figures:
         target = "" if figure.target is None else f"{'<=' if figure.at_most else '>='} {figure.target:.2f}"
         verdict = "" if figure.target is None else ("ok" if figure.met else "LOW")
-        lines.append(f"{figure.name:<52} {figure.value:>7.3f} {target:>8}  {verdict:<4} {figure.note}")
+        lines.append(f"{figure.name:<{width}} {figure.value:>7.3f} {target:>8}  {verdict:<4} {figure.note}")
     return "\n".join(lines)
 
 
