@@ -547,9 +547,9 @@ def real_posts_figures(taxonomy: Taxonomy, labels: Path = REAL_POSTS,
                        folder: Path = neighbourhood.NEIGHBOURHOOD, label: str = "real posts") -> list[Figure]:
     """Content types in the wild, per split of the neighbourhood's feeds: on the real posts a
     blind hand typed (`labels`), each read as a crawl stores a feed-only document (its link,
-    title, text and enclosures), the share typed as the hand typed it with the hits per type, and how
-    many of the hand's articles were filed as something else, named `label`. Nothing where
-    the feeds are not beside the project."""
+    title, text and enclosures), the share typed as the hand typed it with the hits per
+    type, and how many of the hand's articles were filed as something else, named `label`.
+    Nothing where the feeds are not beside the project."""
     if not neighbourhood.available(folder) or not labels.exists():
         return []
     labelled = parse_yaml(labels.read_text(encoding="utf-8"))["items"]

@@ -901,13 +901,12 @@ EDITION = re.compile(r"(^|[.]\s+)\W{0,3}(?i:(first|second|third|fourth|fifth|six
                      r"|^\W{0,3}(?i:first published|online edition)\W{0,3}(?i:in\s+)?(1[5-9]|20)\d\d\b",
                      re.MULTILINE)
 # A book's chapter as its own page: a title that ends on it, "The Quiet Machinery · Chapter One".
-CHAPTER_TITLE = re.compile(r"\s[-–—·:|]\s*chapter\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
-                           r"|[ivx]{1,4})\s*$", re.IGNORECASE)
+CHAPTER_NUMBER = r"chapter\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|[ivx]{1,4})"
+CHAPTER_TITLE = re.compile(rf"\s[-–—·:|]\s*{CHAPTER_NUMBER}\s*$", re.IGNORECASE)
 # Or one that opens on it, "Chapter 6 - Monitoring Distributed Systems", except at a guide's
 # address, where a manual's chapters are ("/manual/ch6-mop-up"), or a post's, where someone's
 # life has chapters ("/blog/chapter-2-joining-stripe"): `Cues.of`.
-CHAPTER_OPENING = re.compile(r"^\W{0,3}chapter\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
-                             r"|[ivx]{1,4})\s*[-–—:.]\s", re.IGNORECASE)
+CHAPTER_OPENING = re.compile(rf"^\W{{0,3}}{CHAPTER_NUMBER}\s*[-–—:.]\s", re.IGNORECASE)
 # A newsletter's issue, numbered as a show's episodes are: "Issue 142 · 22 July 2025".
 NEWSLETTER_ISSUE = re.compile(r"\bissue\s*#?\d+\b", re.IGNORECASE)
 # A guest named at the end of a title, as an interview show names its episodes: "Grandfathering,
