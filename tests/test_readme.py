@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cogapp import Cog
 
-from pipeline.cli.reference import _column_descriptions, project_settings
+from pipeline.cli.reference import _column_descriptions, eval_sets_table, project_settings
 from pipeline.store.database import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +18,8 @@ GENERATED = ["README.md"] + sorted(str(page.relative_to(ROOT)) for page in (ROOT
 
 
 def test_the_docs_have_generated_parts():
-    assert {"docs/commands.md", "docs/configuration.md", "docs/data.md", "docs/architecture.md"} <= set(GENERATED)
+    assert {"docs/commands.md", "docs/configuration.md", "docs/data.md", "docs/architecture.md",
+            "docs/quality.md"} <= set(GENERATED)
 
 
 @pytest.mark.parametrize("page", GENERATED)
@@ -72,3 +73,11 @@ def test_every_command_shows_examples_that_parse():
                     wrong.append(f"{line.strip()}: {error.format_message()}")
     assert not missing, f"commands without examples: {missing}"
     assert not wrong, wrong
+
+
+def test_an_evaluation_set_nobody_described_stops_the_table(tmp_path):
+    (tmp_path / "situations-2.yaml").write_text("items:\n- {split: tune}\n- {split: held-out}\n")
+    assert "| `situations-2.yaml` | 2 | 1 | 1 |" in eval_sets_table(tmp_path)
+    (tmp_path / "guesses.yaml").write_text("items: []\n")
+    with pytest.raises(ValueError, match="guesses.yaml belongs to no family"):
+        eval_sets_table(tmp_path)

@@ -1,14 +1,17 @@
 """The generated parts of docs/, made from the code so they cannot drift: the command line's
 synopsis (from the click commands), the table of the project's settings (from
 spiders/settings.py and its comments), the documents' columns (from the schema the
-migrations create, described in data/metadata.yml), and the layers (pipeline/layers.py).
-docs/commands.md, configuration.md, data.md and architecture.md call these in cog blocks;
-tests/test_readme.py fails when a page differs from what they print."""
+migrations create, described in data/metadata.yml), the layers (pipeline/layers.py), the
+evaluation sets in data/eval/ by family (their files and items, counted) and `prodops eval`'s
+targets. docs/commands.md, configuration.md, data.md, architecture.md and quality.md call
+these in cog blocks; tests/test_readme.py fails when a page differs from what they print."""
 
 from __future__ import annotations
 
 import io
+import re
 import tokenize
+from collections import Counter
 from pathlib import Path
 from typing import cast
 
@@ -126,3 +129,70 @@ def documents_columns() -> str:
 def _column_descriptions() -> dict[str, str]:
     metadata = parse_yaml((PROJECT_DATA / "metadata.yml").read_text(encoding="utf-8"))
     return metadata["databases"]["prodops"]["tables"]["documents"]["columns"]
+
+
+# What each family of data/eval/ files is, for docs/quality.md's table. A file that matches
+# no family fails the table (and so the docs' check): a new set is described when it is added.
+EVAL_FAMILIES = (
+    (r"labelled", "the project set: 62 items written with the taxonomy (scored as held-out)"),
+    (r"situations", "pages written from situations a product-ops team lives through, with hard "
+                    "negatives from neighbouring fields; types adjudicated by three hands"),
+    (r"situations-(second|third)-labels", "the second and third hands' types for the situations set"),
+    (r"situations-(fourth|fifth)-labels", "two checking hands' types for the situations set (not its reference)"),
+    (r"situations-held-out-2", "a second held-out set in the situations set's style (session 27)"),
+    (r"situations-held-out-2-(second|third)-labels", "its second and third hands' types"),
+    (r"situations-\d+", "tune batches by further blind hands: a team's process, templates in prose, "
+                         "short pages, rules and rights, beside the stories and news about them"),
+    (r"lookalikes", "pages written the way the neighbourhood writes: product ops never named, "
+                    "and its words borrowed for something else"),
+    (r"lookalikes-\d+", "tune batches in its manner (-7: a team's practice told on its blog)"),
+    (r"lookalikes-7-(second|third)-labels", "two later hands' types for lookalikes-7, reported beside its first's"),
+    (r"markup", "whole pages whose markup is specific, generic, misleading or absent"),
+    (r"markup-[23]", "two more held-out sets in markup.yaml's mix, never looked at item by item"),
+    (r"markup-tune-\d+", "tune batches of the hard cases, each by another blind hand"),
+    (r"real-pages", "Readability's real test pages with a main text, typed by a blind hand (tune)"),
+    (r"real-posts(-2)?", "real posts of the neighbourhood's feeds typed by a blind hand "
+                         "(-2: tune posts the classifier filed as articles)"),
+    (r"queries", "search queries with the pages that answer them"),
+)
+
+
+def eval_sets_table(folder: Path = PROJECT_DATA / "eval") -> str:
+    """A Markdown table of the evaluation sets in data/eval/, a row per family of files: how
+    many files and items, and how many items each split holds (an item without a split is
+    read whole: the project set as held-out, another hand's types beside the set they type,
+    the real pages as tune)."""
+    rows = ["| files | items | tune | held-out | what |", "|---|---|---|---|---|"]
+    families: dict[str, list[Path]] = {pattern: [] for pattern, _ in EVAL_FAMILIES}
+    for path in sorted(folder.glob("*.yaml"), key=_natural):
+        pattern = next((pattern for pattern, _ in EVAL_FAMILIES if re.fullmatch(pattern, path.stem)), None)
+        if pattern is None:
+            raise ValueError(f"{path.name} belongs to no family of EVAL_FAMILIES: describe it there")
+        families[pattern].append(path)
+    for pattern, what in EVAL_FAMILIES:
+        paths = families[pattern]
+        items = [item for path in paths for item in _eval_items(path)]
+        splits = Counter(item.get("split") for item in items if isinstance(item, dict))
+        names = ", ".join(f"`{path.name}`" for path in paths) if len(paths) <= 2 else \
+            f"{len(paths)} files, `{paths[0].name}` to `{paths[-1].name}`"
+        rows.append(f"| {names} | {len(items)} | {splits['tune'] or '-'} | {splits['held-out'] or '-'} | {what} |")
+    return "\n".join(rows)
+
+
+def _natural(path: Path) -> tuple:
+    """situations-2 before situations-10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem))
+
+
+def _eval_items(path: Path) -> list:
+    data = parse_yaml(path.read_text(encoding="utf-8"))
+    return data.get("items") or data.get("queries") or []
+
+
+def targets_table() -> str:
+    """A Markdown table of `prodops eval`'s targets (pipeline/quality/evaluation.py)."""
+    from pipeline.quality.evaluation import TARGETS  # loads the pipeline's models' code: only here
+
+    rows = ["| figure | target |", "|---|---|"]
+    rows += [f"| {name} | {target:g} |" for name, target in TARGETS.items()]
+    return "\n".join(rows)
