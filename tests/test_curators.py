@@ -432,9 +432,13 @@ def test_the_review_queue_asks_first_for_the_least_certain_document_and_learns_i
         elsewhere = await datasette.client.post(
             f"/-/documents/{by_doubt[-1]}/judge", cookies=cookies,
             data={"relevant": "no", "csrftoken": token, "next": "//evil.example/"})
-        return anonymous, home_visitor, home, pages, answers, after, skipped, elsewhere
+        visits = [await datasette.client.get(path, cookies=jar) for path in ("/prodops/review_visits.json",
+                  "/prodops/review_visits") for jar in ({}, cookies)]
+        return anonymous, home_visitor, home, pages, answers, after, skipped, elsewhere, visits
 
-    anonymous, home_visitor, home, pages, answers, after, skipped, elsewhere = asyncio.run(run())
+    anonymous, home_visitor, home, pages, answers, after, skipped, elsewhere, visits = asyncio.run(run())
+    # Who curates, and when, is for curators: a visitor is refused the table, a curator sees it.
+    assert [page.status_code for page in visits] == [403, 200, 403, 200] and "maya" in visits[1].text
     assert anonymous.status_code == 302 and anonymous.headers["location"] == "/-/login?next=%2F-%2Freview"
     assert "Review queue" not in home_visitor.text and f"{total} documents to judge" in home.text
     shown = [re.search(r'action="/-/documents/([0-9a-f]+)/judge"', page.text).group(1) for page in pages]

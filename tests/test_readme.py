@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cogapp import Cog
 
-from pipeline.cli.reference import _column_descriptions, eval_sets_table, project_settings
+from pipeline.cli.reference import _column_descriptions, eval_sets_table, modules_table, project_settings
 from pipeline.store.database import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +20,12 @@ GENERATED = ["README.md"] + sorted(str(page.relative_to(ROOT)) for page in (ROOT
 def test_the_docs_have_generated_parts():
     assert {"docs/commands.md", "docs/configuration.md", "docs/data.md", "docs/architecture.md",
             "docs/quality.md"} <= set(GENERATED)
+
+
+def test_every_module_says_what_it_is_in_the_architecture_page():
+    rows = modules_table().splitlines()[2:]
+    assert len(rows) > 100 and "`pipeline/stages/follow.py`" in modules_table()
+    assert [row for row in rows if row.endswith("|  |")] == [], "a module without a docstring"
 
 
 @pytest.mark.parametrize("page", GENERATED)
@@ -81,3 +87,14 @@ def test_an_evaluation_set_nobody_described_stops_the_table(tmp_path):
     (tmp_path / "guesses.yaml").write_text("items: []\n")
     with pytest.raises(ValueError, match="guesses.yaml belongs to no family"):
         eval_sets_table(tmp_path)
+
+
+def test_every_table_the_migrations_make_is_in_the_data_page():
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    migrations.apply(db)
+    page = (ROOT / "docs" / "data.md").read_text()
+    missing = [table for table in db.table_names()
+               if not table.startswith(("_", "documents_fts_")) and f"`{table}`" not in page]
+    assert missing == [], f"docs/data.md's table of tables does not name {missing}"

@@ -8,6 +8,7 @@ these in cog blocks; tests/test_readme.py fails when a page differs from what th
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -112,6 +113,38 @@ def layers_table() -> str:
         libraries = ", ".join(library for library, homes in ONLY_IN.items() if name in homes)
         rows.append(f"| `{name.replace('.', '/')}/` | {holds} | {libraries or '-'} |")
     return "\n".join(rows)
+
+
+def modules_table(root: Path = Path(__file__).resolve().parents[2]) -> str:
+    """A Markdown table of every module, layer by layer (bottom first), with what its
+    docstring says it is: the first sentence, or where that runs long, its part before the
+    first colon or dash."""
+    rows = ["| module | what it is |", "|---|---|"]
+    for name, _ in LAYERS:
+        folder = root.joinpath(*name.split("."))
+        for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*/*.py")):
+            if path.name == "__init__.py" and name != "pipeline":
+                continue
+            if path.parent != folder and (path.parent / "__init__.py").exists():
+                continue  # a sub-package is a layer of its own
+            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+            rows.append(f"| `{path.relative_to(root).as_posix()}` | {_first_sentence(doc)} |")
+    return "\n".join(rows)
+
+
+def _first_sentence(doc: str, longest: int = 170) -> str:
+    text = " ".join(doc.split("\n\n")[0].split())
+    sentence = re.split(r"(?<=[a-z)`])\. ", text, maxsplit=1)[0].rstrip(".:")
+    if len(sentence) > longest:
+        head = re.split(r": | — | -- ", sentence, maxsplit=1)[0]
+        if 20 <= len(head) <= longest:
+            sentence = head
+        else:
+            sentence = sentence[:longest].rsplit(" ", 1)[0]
+            if sentence.count("`") % 2:  # never cut inside a code span
+                sentence = sentence[:sentence.rindex("`")].rstrip(" (")
+            sentence += " ..."
+    return sentence.replace("|", "\\|")
 
 
 def documents_columns() -> str:

@@ -356,11 +356,18 @@ def register_routes(datasette):
     ]
 
 
+# Tables that say who curates: the site's own state, not the corpus (a visitor who saw them
+# would learn the names curators sign in with).
+CURATORS_ONLY_TABLES = frozenset({"review_visits"})
+
+
 @hookimpl
-def permission_allowed(datasette, actor, action):
-    """Curating (pipeline.publish.acts.CURATE) is for the site's curators; other actions are
-    Datasette's to decide."""
+def permission_allowed(datasette, actor, action, resource):
+    """Curating (pipeline.publish.acts.CURATE), and viewing the tables that say who curates,
+    are for the site's curators; other actions are Datasette's to decide."""
     if action == CURATE:
+        return is_curator(datasette, actor)
+    if action == "view-table" and isinstance(resource, tuple) and resource[1] in CURATORS_ONLY_TABLES:
         return is_curator(datasette, actor)
     return None
 
