@@ -544,8 +544,11 @@ def test_every_write_route_refuses_a_visitor_and_writes_nothing(curated_site, tm
 def test_serve_refuses_a_malformed_labels_or_taxonomy_file_before_starting(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("labels: [\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    open_database(db).close()
+    before = db.read_bytes()
     for option in ("--labels", "--taxonomy"):
-        result = run_prodops("serve", "--db", str(tmp_path / "c.db"), option, str(bad))
+        result = run_prodops("serve", "--db", str(db), option, str(bad))
         assert result.returncode == 2 and "bad.yaml" in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "c.db").exists()  # nothing written
+    assert db.read_bytes() == before  # nothing written

@@ -128,7 +128,7 @@ def test_a_check_that_cannot_connect_says_why_and_an_unknown_list_is_refused(tmp
     unknown = run_prodops("lists", "check", "nope", "--db", str(db_path), "--lists", str(lists_path))
     assert unknown.returncode == 2 and "no list 'nope'" in unknown.stderr
     missing = run_prodops("lists", "check", "--db", str(tmp_path / "none.db"), "--lists", str(lists_path))
-    assert missing.returncode == 2 and "does not exist" in missing.stderr and not (tmp_path / "none.db").exists()
+    assert missing.returncode == 2 and "no database at" in missing.stderr and not (tmp_path / "none.db").exists()
 
 
 def test_verdict_rules_on_their_own():

@@ -114,3 +114,44 @@ def test_editing_lists_keeps_the_files_comments_and_points_at_a_real_readme_sect
     assert run_prodops("lists", "create", "a", "--title", "A", "--lists", str(fresh)).returncode == 0
     page, section = re.search(r"(docs/[a-z-]+\.md), '([^']+)'", fresh.read_text()).groups()
     assert f"## {section}\n" in (ROOT / page).read_text()
+
+
+def test_a_refused_list_edit_writes_nothing(tmp_path):
+    lists = tmp_path / "lists.yaml"
+    base = ["--lists", str(lists)]
+    assert run_prodops("lists", "create", "good", "--title", "Good", *base).returncode == 0
+    before = lists.read_text()
+    refused = [run_prodops("lists", "create", "Bad Slug", "--title", "x", *base),
+               run_prodops("lists", "create", "later", "--title", "x", "--since", "notadate", *base),
+               run_prodops("lists", "create", "later", "--title", "x", "--concept", "nosuch", *base),
+               run_prodops("lists", "create", "later", "--title", "x", "--type", "nosuch", *base),
+               run_prodops("lists", "add", "good", "not-a-url", *base)]
+    assert [result.returncode for result in refused] == [2] * 5
+    assert "lower-case letters, digits and '-'" in refused[0].stderr and "YYYY-MM-DD" in refused[1].stderr
+    assert "--concept nosuch: no such concept" in refused[2].stderr and "--type nosuch" in refused[3].stderr
+    assert "not a web address" in refused[4].stderr
+    assert all(len(result.stderr.strip().splitlines()) == 1 for result in refused)
+    assert lists.read_text() == before and [c.slug for c in load_lists(lists)] == ["good"]
+
+
+def test_commands_that_read_a_corpus_refuse_a_missing_database_and_make_none(tmp_path):
+    missing = tmp_path / "typo.db"
+    results = [run_prodops(*args, "--db", str(missing)) for args in (
+        ("export",), ("retag",), ("sources", "health"), ("lists", "show", "prodops-onboarding"),
+        ("search", "planning"), ("serve", "--port", "9"), ("sources", "enable", "x"))]
+    assert [result.returncode for result in results] == [2] * 7
+    assert all(f"no database at {missing}: crawl first" in result.stderr for result in results)
+    assert not missing.exists()
+
+
+def test_export_refuses_filters_the_taxonomy_does_not_know(corpus):
+    results = [run_prodops("export", "--db", str(corpus), *args)
+               for args in (("--tag", "nosuch"), ("--type", "nosuch"), ("--since", "last week"))]
+    assert [result.returncode for result in results] == [2, 2, 2] and not any(r.stdout for r in results)
+
+
+def test_search_says_a_file_that_is_not_a_database_is_not_one(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("not a database at all\n" * 50)
+    result = run_prodops("search", "planning", "--db", str(junk))
+    assert result.returncode == 2 and "file is not a database" in result.stderr and "Traceback" not in result.stderr

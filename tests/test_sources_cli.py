@@ -9,6 +9,7 @@ from conftest import CORPORA, FAST, run_prodops, write_sources
 
 from pipeline.config.sources import Source, load_sources
 from pipeline.demo.webserver import Route, StaticWeb
+from pipeline.store.database import open_database
 
 CATALOG = CORPORA / "opml" / "pm-feeds" / "catalog" / "feeds.opml"
 needs_corpora = pytest.mark.skipif(not CORPORA.exists(), reason=f"{CORPORA} is absent")
@@ -136,6 +137,7 @@ def test_failures_back_off_exponentially_and_disable_after_n(tmp_path):
 
 
 def test_unknown_source_to_enable(tmp_path):
+    open_database(tmp_path / "c.db").close()
     result = run_prodops("sources", "enable", "nope", "--db", str(tmp_path / "c.db"))
     assert result.returncode == 2 and "unknown source id 'nope'" in result.stderr
 

@@ -1,14 +1,16 @@
 """What the CLI modules share: defaults, the user-error exception and the group that turns
-library errors into it, Scrapy settings from -s options."""
+library errors into it, the checks of a database and of the document filters that several
+commands take, Scrapy settings from -s options."""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
 import click
 
-from pipeline.config.files import ConfigError
+from pipeline.config.files import ISO_DATE, ConfigError
 from pipeline.config.labels import DEFAULT_LABELS
 from pipeline.config.lists import DEFAULT_LISTS
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
@@ -59,6 +61,30 @@ class CuratorGroup(click.Group):
             return super().invoke(ctx)
         except (ConfigError, DatabaseError) as error:
             raise UserError(str(error)) from None
+
+
+def require_database(db_path: str) -> str:
+    """`db_path`, when a database is there; else a one-line UserError. The commands that read
+    a corpus never make an empty one: a wrong --db, or a command run from another folder,
+    would otherwise answer from nothing with exit status 0."""
+    if not Path(db_path).exists():
+        raise UserError(f"no database at {db_path}: crawl first (`prodops crawl`), "
+                        "or give the --db of a crawled corpus")
+    return db_path
+
+
+def check_filters(taxonomy, concepts=(), types=(), since: str | None = None, concept_option: str = "--tag") -> None:
+    """The document filters of `search`, `export` and `lists create`, checked before anything
+    is read or written: a concept and a content type the taxonomy has, a date as YYYY-MM-DD."""
+    for concept in concepts:
+        if concept not in taxonomy.ids():
+            raise UserError(f"{concept_option} {concept}: no such concept; the concepts are the ids in "
+                            "data/taxonomy.yaml")
+    for kind in types:
+        if kind not in taxonomy.type_labels():
+            raise UserError(f"--type {kind}: no such content type; one of {', '.join(sorted(taxonomy.type_labels()))}")
+    if since is not None and not ISO_DATE.fullmatch(since):
+        raise UserError(f"--since {since!r}: give a date as YYYY-MM-DD")
 
 
 def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:

@@ -3,15 +3,14 @@ and measure its quality."""
 
 from __future__ import annotations
 
-import re
 import sys
-from pathlib import Path
 
 import click
 
 from pipeline.cli.common import (UserError, cluster_options, db_option, labels_option, remake_signatures_first,
-                                 scrapy_settings, taxonomy_option, use_cluster)
+                                 require_database, scrapy_settings, taxonomy_option, use_cluster)
 from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
+from pipeline.config.files import ISO_DATE
 from pipeline.config.labels import load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import load_taxonomy
@@ -48,6 +47,7 @@ def retag(db_path, taxonomy_path, labels_path, lists_path, entities_path, cluste
     entities = tuple(load_entities(entities_path))
     labels = load_labels(labels_path, set(taxonomy.ids()))
     lists = load_lists(lists_path) if lists_path else []
+    require_database(db_path)
     client = use_cluster(cluster, client=True, insecure=cluster_insecure) if cluster else None
     db = open_database(db_path)
     try:
@@ -83,11 +83,9 @@ def reextract(source_ids, since, db_path, settings) -> None:
     from pipeline.crawl.reextract import reextract as reextract_corpus
     from pipeline.crawl.runner import crawl_settings
 
-    if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?", since):
+    if since is not None and not ISO_DATE.fullmatch(since):
         raise UserError(f"--since {since!r}: give a date as YYYY-MM-DD")
-    if not Path(db_path).exists():
-        raise UserError(f"{db_path} does not exist; give the --db of a crawled corpus")
-    db = open_database(db_path)
+    db = open_database(require_database(db_path))
     known = {row[0] for row in db.execute("SELECT id FROM sources UNION SELECT DISTINCT source_id FROM documents")}
     count, size = stored_size(db)
     db.close()
@@ -152,8 +150,7 @@ def label(url, is_relevant, not_relevant, concepts, not_concepts, db_path, label
     both = set(concepts) & set(not_concepts)
     if both:  # (record_label refuses it too; here in the options' words)
         raise UserError(f"concept {sorted(both)[0]!r} given as --concept and --not-concept")
-    if not Path(db_path).exists():
-        raise UserError(f"no database at {db_path}; crawl first, or give --db")
+    require_database(db_path)
     try:
         record_label(open_database(db_path), labels_path, set(load_taxonomy(taxonomy_path).ids()), url, relevant,
                      concepts, not_concepts)
@@ -210,9 +207,7 @@ def _evaluate_labels(taxonomy, db_path) -> None:
     from pipeline.store.retag import labelled_examples
     from pipeline.understand.learning import MIN_LABELS, cross_validate
 
-    if not Path(db_path).exists():
-        raise UserError(f"no database at {db_path}; crawl first, or give --db")
-    db = open_database(db_path)
+    db = open_database(require_database(db_path))
     examples = labelled_examples(db, taxonomy)
     if len(examples) < MIN_LABELS:
         raise UserError(f"{len(examples)} labelled document(s) in {db_path}; cross-validation needs "

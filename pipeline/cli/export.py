@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import DEFAULT_SOURCES, UserError
+from pipeline.cli.common import DEFAULT_SOURCES, UserError, check_filters, require_database
 from pipeline.cli.lists import db_option, find_list, lists_option
 from pipeline.config.lists import CuratedList, load_lists, rules_from
 from pipeline.config.source_files import export_opml
@@ -66,16 +66,17 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
     if output_format == "opml":
         write_output(export_opml(load_sources(sources_path)), output)
         return
-    db = open_database(db_path)
+    taxonomy = load_taxonomy()
+    check_filters(taxonomy, concepts, types, since)
     if slug:
         lists = load_lists(lists_path)
         curated = find_list(lists, slug, lists_path)
     else:
         curated = CuratedList("selection", "ProdOps Curator selection", "",
                               rules_from(concepts, types, min_relevance, since, limit))
-    rows = resolve(db, curated)
+    rows = resolve(open_database(require_database(db_path)), curated)
     if output_format == "md":
-        labels = {c.id: c.label for c in load_taxonomy().concepts}
+        labels = {c.id: c.label for c in taxonomy.concepts}
         text = to_markdown(curated.title, curated.description, rows, labels)
     elif output_format == "csv":
         text = to_csv(rows)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 
-from pipeline.cli.common import UserError, db_option, lists_option, scrapy_settings
-from pipeline.config.lists import (CuratedList, ListError, edit_list, load_lists, pin, rules_from,
+from pipeline.cli.common import UserError, check_filters, db_option, lists_option, require_database, scrapy_settings
+from pipeline.config.lists import (SLUG, CuratedList, ListError, edit_list, load_lists, pin, rules_from,
                                    save_lists, unpin)
+from pipeline.config.taxonomy import load_taxonomy
 from pipeline.store.database import open_database
 from pipeline.store.link_checks import describe as describe_check
 from pipeline.store.link_checks import save_checks
@@ -49,6 +49,10 @@ def create(slug, title, description, concepts, types, min_relevance, since, limi
     Example:
       prodops lists create onboarding --title 'Onboarding reading' --concept enablement-training --type guide-playbook
     """
+    if not SLUG.match(slug):
+        raise UserError(f"{slug!r}: a list's slug is lower-case letters, digits and '-' (at most 80), "
+                        "e.g. onboarding-reading")
+    check_filters(load_taxonomy(), concepts, types, since, concept_option="--concept")
     lists = load_lists(lists_path)
     if any(c.slug == slug for c in lists):
         raise UserError(f"list {slug!r} already exists in {lists_path}")
@@ -129,7 +133,7 @@ def show(slug, lists_path, db_path) -> None:
     """
     lists = load_lists(lists_path)
     curated = find_list(lists, slug, lists_path)
-    db = open_database(db_path)
+    db = open_database(require_database(db_path))
     publish_lists(db, lists)
     items = resolve(db, curated)
     click.echo(f"{curated.title} ({len(items)} item(s))")
@@ -163,8 +167,7 @@ def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
 
     lists = load_lists(lists_path)
     chosen = [find_list(lists, slug, lists_path) for slug in slugs] if slugs else lists
-    if not Path(db_path).exists():
-        raise UserError(f"{db_path} does not exist; give the --db of a crawled corpus")
+    require_database(db_path)
     overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
     db = open_database(db_path)
     items = {curated.slug: resolve(db, curated) for curated in chosen}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB, UserError
+from pipeline.cli.common import DEFAULT_DB, UserError, check_filters, require_database
 from pipeline.config.taxonomy import load_taxonomy
 
 
@@ -33,17 +34,13 @@ def search_command(query, db_path, limit, types, tags, as_json) -> None:
     from pipeline.store.database import open_read_only
 
     taxonomy = load_taxonomy()
-    for concept in tags:
-        if concept not in taxonomy.ids():
-            raise UserError(f"--tag {concept}: no such concept; see data/taxonomy.yaml")
-    for kind in types:
-        if kind not in taxonomy.type_labels():
-            raise UserError(f"--type {kind}: no such content type; one of {', '.join(sorted(taxonomy.type_labels()))}")
-    conn = open_read_only(db_path)
-    if conn is None:
-        raise UserError(f"{db_path} does not exist: crawl first (`prodops crawl`) or give --db")
+    check_filters(taxonomy, tags, types)
+    conn = open_read_only(require_database(db_path))
+    assert conn is not None  # the file is there: just checked
     try:
         result = search(conn, query, {"content_type": list(types), "tags": list(tags)}, page_size=limit)
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"{db_path}: {error}; give the --db of a crawled corpus") from None
     finally:
         conn.close()
     if as_json:

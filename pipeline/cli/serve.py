@@ -17,7 +17,7 @@ import sys
 import click
 import uvicorn
 
-from pipeline.cli.common import DEFAULT_DB, labels_option, taxonomy_option
+from pipeline.cli.common import DEFAULT_DB, labels_option, require_database, taxonomy_option
 from pipeline.config.labels import DEFAULT_LABELS, load_labels
 from pipeline.cli.crawl import run_and_report
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
@@ -54,6 +54,7 @@ def serve(db_path, host, port, allow_sql, no_sql, lists_path, labels_path, taxon
         raise click.UsageError("--sql and --no-sql contradict each other; give --sql alone to answer SQL")
     if no_sql:
         click.echo("--no-sql is no longer needed: arbitrary SQL is off unless --sql is given.", err=True)
+    require_database(db_path)
     serve_datasette(db_path, host, port, allow_sql=allow_sql, lists_path=lists_path, labels_path=labels_path,
                     taxonomy_path=taxonomy_path)
 

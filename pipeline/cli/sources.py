@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from feeds.opml import OpmlError, parse_opml
-from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, db_option, scrapy_settings
+from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, db_option, require_database, scrapy_settings
 from pipeline.clock import now_iso
 from pipeline.config.source_files import (
     append_sources,
@@ -181,9 +181,7 @@ def suggest(limit, min_citations, check_feeds, add_found, as_json, db_path, sour
       prodops sources suggest --check
     """
     configured = _load(sources_path, missing_ok=True)
-    if not Path(db_path).exists():
-        raise UserError(f"{db_path} does not exist; crawl first, or give the --db of a crawled corpus")
-    db = open_database(db_path)
+    db = open_database(require_database(db_path))
     found = suggest_hosts(db, {host_of(source.url) for source in configured}, limit, min_citations)
     db.close()
     if (check_feeds or add_found) and found:
@@ -244,7 +242,7 @@ def health(sources_path, db_path) -> None:
       prodops sources health
     """
     configured = {source.id: source for source in _load(sources_path)}
-    db = open_database(db_path)
+    db = open_database(require_database(db_path))
     rows = {row["id"]: row for row in db["sources"].rows}
     cards = {card.source_id: card for card in refresh_scorecards(db, now_iso())}
     order = [source_id for source_id in cards if source_id in configured]
@@ -292,7 +290,7 @@ def enable(source_id, db_path) -> None:
     Example:
       prodops sources enable acme-blog
     """
-    db = open_database(db_path)
+    db = open_database(require_database(db_path))
     if not runs.enable_source(db, source_id):
         raise UserError(f"unknown source id {source_id!r} in {db_path} (see `prodops sources health`)")
     click.echo(f"Enabled {source_id}; the next crawl fetches it.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The files that ship with the project (taxonomy, lists, Datasette metadata, evaluation sets).
 PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
+# A date as the files and the commands' --since take it: YYYY-MM-DD, or an ISO time of that day.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?")
 
 
 class ConfigError(Exception):

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from pipeline.config.files import PROJECT_DATA, ConfigError, parse_entries, read_yaml
+from pipeline.config.files import ISO_DATE, PROJECT_DATA, ConfigError, parse_entries, read_yaml
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -51,6 +52,8 @@ def save_lists(path: str | Path, lists: list[CuratedList]) -> None:
     """Write the lists file, keeping its comments and layout where the lists did not change
     (a round trip through ruamel.yaml), atomically: a temporary file renamed over it."""
     path = Path(path)
+    for index, curated in enumerate(lists, start=1):
+        _parse(path, index, curated.as_dict())  # a list the file could not hold is refused before a byte is written
     editor = YAML()  # round-trip mode: comments, key order and flow style survive
     editor.width = 100
     editor.preserve_quotes = True
@@ -93,7 +96,11 @@ def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
 
 
 def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
-    """Pin a URL (no longer excluded); `note`, when given, becomes its note."""
+    """Pin a URL (no longer excluded); `note`, when given, becomes its note. ListError for
+    what is not a web address (a list is published as links)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ListError(f"{url!r} is not a web address; pin an http(s) URL, e.g. https://example.com/guide")
     curated.excluded = [u for u in curated.excluded if u != url]
     for item in curated.pinned:
         if item["url"] == url:
@@ -170,6 +177,8 @@ def _parse(path: Path, index: int, entry: Any) -> CuratedList:
         ok = isinstance(value, (int, float)) if expected is float else isinstance(value, expected)
         if not ok or isinstance(value, bool):
             raise ConfigError(f"{label}: field 'rules.{name}': must be of type {expected.__name__}")
+        if name == "since" and not ISO_DATE.fullmatch(value):
+            raise ConfigError(f"{label}: field 'rules.since': a date as YYYY-MM-DD, not {value!r}")
     pinned = entry.get("pinned") or []
     if not isinstance(pinned, list) or not all(isinstance(p, dict) and isinstance(p.get("url"), str) for p in pinned):
         raise ConfigError(f"{label}: field 'pinned': a list of {{url, note}}")
