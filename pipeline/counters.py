@@ -43,6 +43,7 @@ class SourceFact(StrEnum):
     NO_DATE = "no_date"
     WORDS = "words"
     UNREACHABLE = "unreachable"
+    REFUSED = "refused"
     GONE = "gone"
 
 PAGES = "prodops/pages_fetched"
@@ -84,6 +85,12 @@ def mark_source_unreachable(stats: StatsCollector, source_id: str) -> None:
     """The source's own URL could not be reached at all (DNS, refused, unreachable, timeout):
     if every source of the run says so, the machine was offline (pipeline.store.runs)."""
     stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.UNREACHABLE), True)
+
+
+def mark_source_refused(stats: StatsCollector, source_id: str) -> None:
+    """The source's own URL was refused by the network guard (a private address without
+    --allow-private-network): the user's setting, so its health does not change."""
+    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.REFUSED), True)
 
 
 def mark_source_gone(stats: StatsCollector, source_id: str) -> None:

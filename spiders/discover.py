@@ -14,7 +14,7 @@ from feeds.parse import NotAFeedError, parse_feed
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline.stages.pool import pool_of
 from pipeline.stages.tasks import TaskStopped
-from spiders.responses import content_type
+from spiders.responses import content_type, describe_failure, is_refused, is_unreachable
 
 
 @dataclass
@@ -30,7 +30,8 @@ class Proposal:
 
 class DiscoverSpider(scrapy.Spider):
     """Spider argument: ``url``, a page of the site, or ``urls``, pages of several sites
-    (each proposal says which in ``site``). Results in ``self.proposals``."""
+    (each proposal says which in ``site``). Results in ``self.proposals``, and in
+    ``self.failures`` why a site's page could not be fetched."""
 
     name = "discover"
     # Discovery stores nothing: no stages, no run log.
@@ -40,6 +41,7 @@ class DiscoverSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.urls = list(urls or []) or [url]
         self.proposals: list[Proposal] = []
+        self.failures: dict[str, str] = {}  # site -> why its page could not be fetched
         self._checked: set[str] = set()
 
     async def start(self):
@@ -61,8 +63,11 @@ class DiscoverSpider(scrapy.Spider):
             yield self._check(url, self.check_feed, site, "the platform's usual feed path")
 
     def page_failed(self, failure):
-        # The page itself failed: the usual paths may still answer.
         site = failure.request.cb_kwargs["site"]
+        self.failures[site] = describe_failure(failure)
+        if is_unreachable(failure) or is_refused(failure):
+            return  # the host cannot be had (DNS, refused, timeout, or not to be asked): nor its usual paths
+        # The page itself failed (a 404, a 500): the usual paths may still answer.
         for url in guessed_feed_urls(site):
             yield self._check(url, self.check_feed, site, "the platform's usual feed path")
 

@@ -18,7 +18,7 @@ from pipeline.counters import DropReason
 from pipeline.items import Page
 from pipeline.store import validators
 from spiders.responses import (
-    describe_failure, failed_request, found_url_of, headers_of, is_gone, is_not_modified, is_unreachable,
+    describe_failure, failed_request, found_url_of, headers_of, is_gone, is_not_modified, is_refused, is_unreachable,
 )
 
 # Pages one source may yield in a run, by kind, unless its `max_pages` setting says otherwise.
@@ -97,6 +97,8 @@ class Navigation(scrapy.Spider):
             counters.mark_source_gone(self.crawler.stats, source.id)
         if is_unreachable(failure):
             counters.mark_source_unreachable(self.crawler.stats, source.id)
+        if is_refused(failure):
+            counters.mark_source_refused(self.crawler.stats, source.id)
 
     def skip_links(self, source: Source, count: int, what: str) -> None:
         """Record `count` items of a source skipped because their link is not http(s)

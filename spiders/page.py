@@ -16,7 +16,8 @@ from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
 from spiders.navigation import Navigation, Sighting
-from spiders.responses import describe_failure, failed_request, is_gone, is_unreachable, page_from_response
+from spiders.responses import (describe_failure, failed_request, is_gone, is_refused, is_unreachable,
+                               page_from_response)
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,8 @@ class PageNavigation(Navigation):
                 counters.mark_source_gone(self.crawler.stats, source.id)
             if own and is_unreachable(failure):
                 counters.mark_source_unreachable(self.crawler.stats, source.id)
+            if own and is_refused(failure):
+                counters.mark_source_refused(self.crawler.stats, source.id)
         response = getattr(failure.value, "response", None)
         yield Page(
             url=url,

@@ -16,6 +16,7 @@ from pipeline import counters
 from pipeline.items import Page
 from pipeline.stages.pool import pool_of
 from pipeline.stages.tasks import TaskStopped
+from spiders.middlewares import RefusedRequest
 from spiders.resolver import REFUSED
 
 
@@ -115,6 +116,15 @@ def is_unreachable(failure: Failure) -> bool:
     request = getattr(failure, "request", None)  # Scrapy sets it on an errback's Failure
     host = urlsplit(request.url).hostname if request else None
     return bool(failure.check(*UNREACHABLE)) and host not in REFUSED
+
+
+def is_refused(failure: Failure) -> bool:
+    """True when our network guard would not send the request (a private or loopback address
+    without --allow-private-network): the user's setting, not the source's failure."""
+    if failure.check(RefusedRequest):
+        return True
+    request = getattr(failure, "request", None)
+    return bool(request and failure.check(*UNREACHABLE) and urlsplit(request.url).hostname in REFUSED)
 
 
 def is_gone(failure: Failure) -> bool:

@@ -87,6 +87,14 @@ def test_cli_exits_2_for_a_malformed_scrapy_setting(tmp_path):
     assert "expected NAME=VALUE" in result.stderr
 
 
+def test_a_setting_the_crawl_cannot_use_is_named_in_one_line(tmp_path):
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", "DOWNLOAD_DELAY=abc")
+    assert result.returncode == 2, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(said) == 1 and "could not convert string to float: 'abc'" in said[0] and "-s settings" in said[0]
+
+
 def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
     path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
     db = tmp_path / "notes.db"

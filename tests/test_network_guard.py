@@ -142,9 +142,10 @@ def test_the_resolver_connections_use_refuses_non_public_answers(tmp_path):
                               "-s", f"DOWNLOADER_MIDDLEWARES={without_guard}", "--allow-private-network")
     assert refused.returncode == 0 and allowed.returncode == 0, refused.stderr + allowed.stderr
     with sqlite3.connect(tmp_path / "a.db") as conn:
-        status = conn.execute("SELECT last_status FROM sources").fetchone()[0]
+        status, errors, due = conn.execute("SELECT last_status, consecutive_errors, next_due FROM sources").fetchone()
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     assert "non-public address 127.0.0.1" in status, status
+    assert (errors or 0) == 0 and due is None  # the user's setting, not the source's failure
     with sqlite3.connect(tmp_path / "b.db") as conn:
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     assert "/good" in web.requests
@@ -278,3 +279,22 @@ def test_ipv6_spellings_of_private_addresses_are_refused_in_a_crawl(tmp_path, mo
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     for source, status in statuses(conn).items():
         assert "non-public address" in status, (source, status)
+
+
+def test_a_refused_address_is_no_failure_of_the_source_and_the_flag_then_crawls_it(tmp_path):
+    """A local source crawled without --allow-private-network is refused, said so, and not
+    backed off: the next crawl, with the flag, fetches it at once."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/good": Route(article_html(ARTICLES[0], "http://x").encode())})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("local", "l", "url", web.base_url + "/good")])
+        db = str(tmp_path / "c.db")
+        refused = run_prodops("crawl", "--sources", str(sources), "--db", db, *FAST)
+        with sqlite3.connect(db) as conn:
+            health = conn.execute("SELECT consecutive_errors, next_due, last_status FROM sources").fetchone()
+        allowed = run_prodops("crawl", "--sources", str(sources), "--db", db, *FAST, "--allow-private-network")
+    assert refused.returncode == 0 and "--allow-private-network" in refused.stdout + refused.stderr
+    assert (health[0] or 0) == 0 and health[1] is None and "allow-private-network" in health[2], health
+    assert allowed.returncode == 0 and "backing off" not in allowed.stderr, allowed.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1

@@ -176,3 +176,13 @@ def test_import_into_an_existing_empty_sources_file(tmp_path, existing):
     assert result.returncode == 0, result.stderr
     assert [s.url for s in load_sources(sources_file)] == ["https://blog.example/feed"]
     assert sources_file.read_text().startswith(existing)  # a comment stays
+
+
+def test_discover_says_why_it_found_nothing(sample_web, tmp_path):
+    sources_file = tmp_path / "s.yaml"
+    not_a_url = run_prodops("sources", "discover", "not-a-url", "--sources", str(sources_file))
+    refused = run_prodops("sources", "discover", sample_web.base_url + "/", "--add", "--sources", str(sources_file),
+                          *FAST)
+    assert not_a_url.returncode == 2 and "is not a web address" in not_a_url.stderr
+    assert refused.returncode == 1 and "--allow-private-network" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr + refused.stdout and not sources_file.exists()

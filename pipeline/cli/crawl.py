@@ -152,7 +152,7 @@ def run_and_report(
     try:
         summary = crawling.run_crawl(sources, settings, watch=progress.watch)
     except crawling.CrawlError as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(str(error)) from None
     finally:
         progress.finish()
     click.echo(format_summary(summary))

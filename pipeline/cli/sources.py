@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -138,10 +140,18 @@ def discover(url, add_found, sources_path, settings, allow_private_network) -> N
     """
     from pipeline.crawl import runner as crawling
 
-    overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
-    proposals = crawling.discover_sources(
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UserError(f"{url!r} is not a web address; give a page of the site, e.g. https://example.com/")
+    # What discovery finds, and why a page failed, is said below; Scrapy's own errors (a DNS
+    # failure's traceback for each address tried) would only bury it.
+    overrides = {"LOG_LEVEL": "CRITICAL", **scrapy_settings(settings)}
+    proposals, failures = crawling.discover_sources(
         url, crawling.crawl_settings(DEFAULT_DB, overrides, allow_private_network)
     )
+    if not proposals and url in failures:
+        click.echo(f"Could not fetch {url}: {failures[url]}; nothing found.", err=True)
+        sys.exit(1)
     if not proposals:
         click.echo(f"No feed or sitemap found for {url}; add it as a `url` or `site` source.")
         return
@@ -219,9 +229,9 @@ def _find_feeds(found, settings, allow_private_network: bool) -> None:
     """Fill each suggestion's `feed` (a feed, else a sitemap) by discovery on its home page."""
     from pipeline.crawl import runner as crawling  # Scrapy only for the commands that fetch
 
-    overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
+    overrides = {"LOG_LEVEL": "CRITICAL", **scrapy_settings(settings)}  # as discover: what failed is not shown
     sites = {f"{s.scheme}://{s.host}/": s for s in found}
-    proposals = crawling.discover_sources(list(sites), crawling.crawl_settings(DEFAULT_DB, overrides,
+    proposals, _ = crawling.discover_sources(list(sites), crawling.crawl_settings(DEFAULT_DB, overrides,
                                                                                allow_private_network))
     for proposal in sorted(proposals, key=lambda p: p.kind != "feed"):  # a feed before a sitemap
         suggestion = sites.get(proposal.site)

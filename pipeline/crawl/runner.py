@@ -53,16 +53,18 @@ def run_crawl(
     crawler, stop_asked = _run(CuratorSpider, settings, watch, start_pool=True, sources=sources)
     runlog = next((m for m in crawler.extensions.middlewares if isinstance(m, RunLog)), None)
     if runlog is None or runlog.summary is None:
-        raise CrawlError("the crawl did not start; see the log above for the reason")
+        reasons = "; ".join(getattr(crawler, "failed_to_start", ())) or "Scrapy's log says why"
+        raise CrawlError(f"the crawl did not start: {reasons} (check the -s settings and the files given)")
     runlog.summary.stop_asked = stop_asked
     return runlog.summary
 
 
-def discover_sources(url: str | list[str], settings: Settings) -> list[Proposal]:
+def discover_sources(url: str | list[str], settings: Settings) -> tuple[list[Proposal], dict[str, str]]:
     """Find the feeds and sitemaps a site offers (fetched through Scrapy, and checked); given
-    several sites' pages, each proposal's `site` says which it was found for."""
+    several sites' pages, each proposal's `site` says which it was found for. Also: why each
+    site's page could not be fetched, by site."""
     crawler, _ = _run(DiscoverSpider, settings, None, urls=[url] if isinstance(url, str) else url)
-    return crawler.spider.proposals
+    return crawler.spider.proposals, crawler.spider.failures
 
 
 def check_links(links: dict[str, str | None], settings: Settings) -> tuple[dict[str, dict], bool]:
@@ -134,4 +136,7 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
         if isinstance(failure.value, ConfigError):
             raise failure.value  # a file the user can fix: the CLI says so in one line (exit 2)
         logger.error("the crawl failed: %s", failure.getTraceback())
+    # What stopped it, in a line, for the caller to say (the traceback is in the log).
+    setattr(crawler, "failed_to_start", [f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+                                         for failure in failed_to_start])
     return crawler, bool(asked)

@@ -159,7 +159,9 @@ def _record_health(
     stopped: bool = False,
 ) -> None:
     """A source's health after a run. In a run that was stopped (SIGTERM, Ctrl-C) a source
-    that did not answer is not failing: the stop cut it short, so only successes count."""
+    that did not answer is not failing: the stop cut it short, so only successes count. Nor
+    is one whose address the network guard refused (a private address without
+    --allow-private-network): its last status says so, and it is due again at the next run."""
     row = db.table("sources").get(source_id)
     fetched = counters.source_value(stats, source_id, counters.SourceFact.FETCHED, 0)
     ok = counters.source_value(stats, source_id, counters.SourceFact.OK, False)
@@ -168,6 +170,11 @@ def _record_health(
         + counters.source_value(stats, source_id, counters.SourceFact.DOCUMENTS, 0),
     }
     if stopped and not ok:
+        db.table("sources").update(source_id, update)
+        return
+    if not ok and counters.source_value(stats, source_id, counters.SourceFact.REFUSED):
+        update.update(last_fetched=now, last_status=counters.source_value(
+            stats, source_id, counters.SourceFact.LAST_ERROR) or "refused by the network guard")
         db.table("sources").update(source_id, update)
         return
     if fetched or not ok:
