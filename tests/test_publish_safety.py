@@ -276,3 +276,28 @@ def test_the_markdown_export_is_served_as_markdown(small_site):
     [markdown] = get(small_site, "/-/exports/lists/prodops-onboarding.md")
     assert markdown.status_code == 200 and markdown.text.startswith("# ProdOps onboarding")
     assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
+
+
+def test_a_port_in_use_is_said_in_one_line_before_anything_is_done(tmp_path):
+    import socket
+
+    db = tmp_path / "c.db"
+    open_database(db).close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        results = [subprocess.run([sys.executable, "-m", "pipeline.cli", *args, "--port", port], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=120)
+                   for args in (("serve", "--db", str(db)), ("demo", "--db", str(tmp_path / "demo.db")))]
+    for result in results:
+        assert result.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in result.stderr, result.stderr
+        assert "--port" in result.stderr and "Traceback" not in result.stderr
+    assert "Sample web running" not in results[1].stderr and not (tmp_path / "demo.db").exists()  # no crawl
+
+
+def test_the_site_serves_on_the_socket_it_bound(tmp_path):
+    db = tmp_path / "c.db"
+    open_database(db).close()
+    with served(db) as (base, _, stderr):
+        assert fetch(base + "/")[0] == 200 and f"at {base}/" in stderr.read_text()

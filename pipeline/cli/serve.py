@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 import sys
 
 import click
 import uvicorn
 
-from pipeline.cli.common import DEFAULT_DB, labels_option, require_database, taxonomy_option
+from pipeline.cli.common import DEFAULT_DB, UserError, labels_option, require_database, taxonomy_option
 from pipeline.config.labels import DEFAULT_LABELS, load_labels
 from pipeline.cli.crawl import run_and_report
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
@@ -55,11 +56,30 @@ def serve(db_path, host, port, allow_sql, no_sql, lists_path, labels_path, taxon
     if no_sql:
         click.echo("--no-sql is no longer needed: arbitrary SQL is off unless --sql is given.", err=True)
     require_database(db_path)
-    serve_datasette(db_path, host, port, allow_sql=allow_sql, lists_path=lists_path, labels_path=labels_path,
-                    taxonomy_path=taxonomy_path)
+    serve_datasette(db_path, host, site_socket(host, port), allow_sql=allow_sql, lists_path=lists_path,
+                    labels_path=labels_path, taxonomy_path=taxonomy_path)
 
 
-def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
+def site_socket(host: str, port: int) -> socket.socket:
+    """The site's socket, bound before anything else is done, and kept until uvicorn listens
+    on it: a port in use is said in one line (exit 2) before a demo crawls, and no other
+    program can take the port in between."""
+    try:
+        address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+        bound = socket.socket(address[0], socket.SOCK_STREAM)
+    except OSError as error:
+        raise UserError(f"--host {host}: {error.strerror or error}; give an address of this machine") from None
+    bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a port just freed is free
+    try:
+        bound.bind(address[4])
+    except OSError as error:
+        bound.close()
+        raise UserError(f"cannot serve on {host}:{port}: {error.strerror or error}; "
+                        "give another port with --port (or `make run PORT=8002`)") from None
+    return bound
+
+
+def serve_datasette(db_path: str, host: str, site: socket.socket, allow_sql: bool = False,
                     lists_path: str = str(DEFAULT_LISTS), labels_path: str = str(DEFAULT_LABELS),
                     taxonomy_path: str = str(DEFAULT_TAXONOMY)) -> None:
     """Publish the lists into the database, then serve it until stopped (SIGTERM, Ctrl-C),
@@ -79,12 +99,13 @@ def serve_datasette(db_path: str, host: str, port: int, allow_sql: bool = False,
     limit_process_heap()
     asyncio.run(datasette.invoke_startup())
     sql = "; arbitrary SQL on (--sql)" if allow_sql else ""
+    port = site.getsockname()[1]
     click.echo(f"Serving {db_path} at http://{host}:{port}/{sql} (Ctrl-C stops)", err=True)
     if curators(db_path) and not is_loopback(host):
         click.echo(f"Warning: curators sign in with a password; on {host} put HTTPS in front of the site "
                    "(a reverse proxy, see the README's \"Curating in the browser\").", err=True)
     # uvicorn stops gracefully on SIGTERM and SIGINT and then returns.
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
+    uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning", lifespan="on")).run(sockets=[site])
 
 
 @click.command()
@@ -101,6 +122,7 @@ def demo(db_path, port, no_serve) -> None:
     """
     from pipeline.demo.sampleweb import sample_sources, serve_sample_web
 
+    site = None if no_serve else site_socket("127.0.0.1", port)  # a port in use is said before the crawl
     open_database(db_path).close()
     with serve_sample_web() as base_url:
         click.echo(f"Sample web running at {base_url}", err=True)
@@ -110,8 +132,8 @@ def demo(db_path, port, no_serve) -> None:
                                  verbose=False)
     if summary.stop_asked or summary.status != "finished":  # stopped (SIGTERM, Ctrl-C): so stop
         sys.exit(1)
-    if not no_serve:
-        serve_datasette(db_path, "127.0.0.1", port)
+    if site is not None:
+        serve_datasette(db_path, "127.0.0.1", site)
 
 
 def is_loopback(host: str) -> bool:
