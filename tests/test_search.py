@@ -18,7 +18,7 @@ from pipeline.publish import terms
 from pipeline.publish.indexes import vector_index
 from pipeline.publish.search import MEANING_CANDIDATES, search
 from pipeline.quality.evaluation import store_labelled_pages
-from pipeline.store.database import open_database
+from pipeline.store.database import migrations, open_database
 from pipeline.understand.embeddings import embed
 
 COMPETITORS = "https://competitive-intel.example.com/lightweight-program"
@@ -167,6 +167,14 @@ def test_search_from_the_command_line(corpus):
     assert all("planning-roadmapping" in row["tags"] for row in tagged["rows"])
     unknown = run_prodops("search", "roadmap", "--db", str(corpus), "--tag", "nope")
     assert unknown.returncode == 2 and "no such concept" in unknown.stderr
+    nothing = run_prodops("search", "  ", "--db", str(corpus))
+    assert nothing.returncode == 2 and "give words to search for" in nothing.stderr
+
+
+def test_an_empty_corpus_is_not_told_to_retag(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "empty.db")
+    migrations.apply(db)
+    assert search(db.conn, "roadmap").note is None
 
 
 def test_a_database_without_vectors_searches_by_words_and_retag_gives_them(tmp_path, corpus):

@@ -258,3 +258,35 @@ def test_scrapy_log_goes_to_a_file_and_the_terminal_stays_readable(tmp_path, sam
                           "--allow-private-network", "-v", *FAST)
     assert "[scrapy.core.engine] INFO" in verbose.stderr
     assert len(list((tmp_path / "logs").glob("crawl-*.log"))) == 1  # -v writes no file
+
+
+
+def test_progress_in_a_log_waits_its_interval_and_on_a_terminal_shows_at_once():
+    import io
+
+    from scrapy.signalmanager import SignalManager
+
+    from pipeline.crawl.progress import Progress
+
+    class Stats:
+        def get_stats(self):
+            return {}
+
+    class Crawler:
+        signals = SignalManager()
+        stats = Stats()
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    now = [100.0]
+    log, terminal = io.StringIO(), Terminal()
+    watching = {stream: Progress(stream, clock=lambda: now[0]) for stream in (log, terminal)}
+    for progress in watching.values():
+        progress.watch(Crawler())
+        progress.tick()
+    assert log.getvalue() == "" and terminal.getvalue().startswith("\rfetched 0")
+    now[0] += 31
+    watching[log].tick()
+    assert log.getvalue().startswith("fetched 0") and log.getvalue().endswith("\n")

@@ -26,8 +26,6 @@ def curators_group() -> None:
 def add(name: str, password_stdin: bool, db_path: str) -> None:
     """Add a curator, or set the password of one already there.
 
-    Example: echo "$PASSWORD" | prodops curators add maya --password-stdin
-
     \b
     Examples:
       prodops curators add maya
@@ -92,8 +90,6 @@ def token(name: str, db_path: str) -> None:
     """Print a new API token for a curator (the one before stops working), for scripts and
     bookmarklets: `Authorization: Bearer TOKEN` on POST /-/api/label and
     /-/api/lists/{slug}/items. Only its hash is kept: copy it now.
-
-    Example: prodops curators token maya
 
     \b
     Example:

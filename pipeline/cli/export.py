@@ -59,7 +59,7 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
 
     \b
     Examples:
-      prodops export --list onboarding --format md -o onboarding.md
+      prodops export --list prodops-onboarding --format md -o onboarding.md
       prodops export --tag voice-of-customer --format csv --since 2026-01-01
       prodops export --format opml > sources.opml
     """

@@ -47,7 +47,7 @@ def create(slug, title, description, concepts, types, min_relevance, since, limi
 
     \b
     Example:
-      prodops lists create onboarding --title 'Onboarding reading' --concept enablement-training --type guide-playbook
+      prodops lists create reading --title 'Onboarding reading' --concept enablement-training --type guide-playbook
     """
     if not SLUG.match(slug):
         raise UserError(f"{slug!r}: a list's slug is lower-case letters, digits and '-' (at most 80), "
@@ -76,7 +76,7 @@ def add(slug, url, note, lists_path) -> None:
 
     \b
     Example:
-      prodops lists add onboarding https://example.com/guide --note 'Start here'
+      prodops lists add prodops-onboarding https://example.com/guide --note 'Start here'
     """
     _edit(lists_path, slug, lambda curated: pin(curated, url, note or None))
     click.echo(f"Pinned {url} to {slug}")
@@ -91,7 +91,7 @@ def remove(slug, url, lists_path) -> None:
 
     \b
     Example:
-      prodops lists remove onboarding https://example.com/old-guide
+      prodops lists remove prodops-onboarding https://example.com/old-guide
     """
     _edit(lists_path, slug, lambda curated: unpin(curated, url))
     click.echo(f"Removed {url} from {slug}")
@@ -107,7 +107,7 @@ def note(slug, url, text, lists_path) -> None:
 
     \b
     Example:
-      prodops lists note onboarding https://example.com/guide 'Read before week one'
+      prodops lists note prodops-onboarding https://example.com/guide 'Read before week one'
     """
     _edit(lists_path, slug, lambda curated: pin(curated, url, text))
     click.echo(f"Noted {url} in {slug}")
@@ -129,7 +129,7 @@ def show(slug, lists_path, db_path) -> None:
 
     \b
     Example:
-      prodops lists show onboarding
+      prodops lists show prodops-onboarding
     """
     lists = load_lists(lists_path)
     curated = find_list(lists, slug, lists_path)
@@ -161,7 +161,7 @@ def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
     \b
     Examples:
       prodops lists check
-      prodops lists check onboarding
+      prodops lists check prodops-onboarding
     """
     from pipeline.crawl import runner as crawling  # Scrapy only for the commands that fetch
 

@@ -33,6 +33,8 @@ def search_command(query, db_path, limit, types, tags, as_json) -> None:
     from pipeline.publish.search import search
     from pipeline.store.database import open_read_only
 
+    if not query.strip() and not (types or tags):
+        raise UserError("give words to search for, or --type / --tag to browse")
     taxonomy = load_taxonomy()
     check_filters(taxonomy, tags, types)
     conn = open_read_only(require_database(db_path))

@@ -117,7 +117,7 @@ def export(output_format, sources_path) -> None:
 
     \b
     Example:
-      prodops sources export > sources.opml
+      prodops sources export --format opml > sources.opml
     """
     configured = _load(sources_path)
     click.echo(export_opml(configured) if output_format == "opml" else export_yaml(configured), nl=False)

@@ -11,7 +11,9 @@ from pipeline import counters
 
 
 class Progress:
-    """Print the running counts: in place on a terminal, a line now and then otherwise."""
+    """Print the running counts: in place on a terminal, a line now and then otherwise (a
+    log file or cron's mail: the first after `interval`, so a short crawl's log holds its
+    summary alone, not a line of counts made stale by it)."""
 
     def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic):
         self.stream = stream
@@ -24,6 +26,8 @@ class Progress:
     def watch(self, crawler) -> None:
         """Connect to a crawler's signals before it starts."""
         self._crawler = crawler  # its stats exist only once the crawl starts
+        if not self.interactive:
+            self._last = self.clock()
         for signal in (signals.item_scraped, signals.item_dropped, signals.response_received):
             crawler.signals.connect(self.tick, signal=signal)
 

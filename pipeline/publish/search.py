@@ -123,7 +123,8 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
     if mode != "words":
         index = vector_index(conn)
         if not len(index.rowids):
-            result.note = "Searched by words only: no document has its vectors yet (run `prodops retag` once)."
+            if len(shown.rowids):  # documents, but none with its vectors (an older database)
+                result.note = "Searched by words only: no document has its vectors yet (run `prodops retag` once)."
         else:
             query_vector = embed([text])[0]
             result.concept = None if "tags" in filters else meant_concept(query_vector)
