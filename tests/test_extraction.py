@@ -19,7 +19,7 @@ def test_article_text_and_metadata_without_boilerplate():
     for boilerplate in ("We use cookies", "Subscribe", "All rights reserved", "Related posts"):
         assert boilerplate not in extraction.text
     assert extraction.author == article["author"]
-    assert extraction.published == article["date"][:10]
+    assert extraction.published == article["date"][:10] + "T00:00:00Z"  # as every stored date: ISO 8601 UTC
     assert extraction.sitename == "Operating Rhythm"
     assert extraction.language == "en"
     assert extraction.canonical_url == f"{BASE}/blog/{article['slug']}/"

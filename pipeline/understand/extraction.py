@@ -19,6 +19,7 @@ from trafilatura import load_html
 from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_url
 from trafilatura.settings import Document, set_date_params
 
+from feeds.dates import iso, parse_datetime
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
 from pipeline.understand.links import content_links
@@ -91,7 +92,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         word_count=words,
         title=_clean(document.title),
         author=_clean(document.author),
-        published=_clean(document.date),
+        published=_stored_date(document.date),
         sitename=_clean(document.sitename),
         language=_clean(document.language) or declared_language(html),
         description=_clean(document.description),
@@ -131,6 +132,13 @@ def declared_language(html: str) -> str | None:
     """The primary language subtag of the page's <html lang=...>, e.g. 'en', or None."""
     match = HTML_LANG.search(html[:4096])
     return match.group(1).lower() if match else None
+
+
+def _stored_date(value: str | None) -> str | None:
+    """A page's date as every stored date is written, ISO 8601 UTC (feeds.dates): trafilatura
+    finds it to the day ("2026-11-01"), which is stored as that day's start."""
+    moment = parse_datetime(_clean(value))
+    return iso(moment) if moment is not None else None
 
 
 def _clean(value: str | None) -> str | None:
