@@ -14,6 +14,7 @@ from conftest import FAST, ROOT, run_prodops
 from dask_cluster import Cluster, MutualTLS
 
 from pipeline.stages.cluster import ClusterError, check_address
+from pipeline.store.database import open_database
 
 pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
@@ -152,16 +153,19 @@ def test_a_batch_that_fails_as_a_whole_is_sent_again_call_by_call(shared_cluster
 def test_a_cluster_off_this_machine_without_mutual_tls_is_refused_before_connecting(tmp_path, command):
     # A name that cannot resolve: no traffic leaves 127.0.0.0/8, and a check that tried to
     # connect would say "cannot reach" (after its 10 s timeout) instead of refusing: the
-    # refusal comes before any connection.
+    # refusal comes before any connection. (A corpus there: retag reads one.)
+    db = tmp_path / "c.db"
+    open_database(db).close()
+    before = db.read_bytes()
     for address, says in [("tcp://scheduler.invalid:8786", "must be reached over tls://"),
                           ("scheduler.invalid:8786", "must be reached over tls://"),
                           ("tls://scheduler.invalid:8786", "mutual TLS needs this client's CA file")]:
-        result = run_prodops(*command, "--db", str(tmp_path / "c.db"), "--cluster", address)
+        result = run_prodops(*command, "--db", str(db), "--cluster", address)
         assert result.returncode == 2, result.stdout + result.stderr
         assert says in result.stderr and "--cluster-insecure" in result.stderr, result.stderr
         assert "cannot reach" not in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "c.db").exists()
+    assert db.read_bytes() == before  # nothing written
 
 
 def test_the_trust_check_of_cluster_addresses():

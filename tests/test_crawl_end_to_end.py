@@ -151,7 +151,10 @@ def test_private_network_is_refused_without_the_flag(sample_sources_file, tmp_pa
     run = db["runs"].get(1)
     assert run["errors"] == 6
     assert "--allow-private-network" in run["error_messages"]
-    assert db["sources"].get("oprhythm-rss")["consecutive_errors"] == 1
+    # Refused by the network guard: the user's setting, so no source is failing or backed off.
+    health = db["sources"].get("oprhythm-rss")
+    assert (health["consecutive_errors"] or 0) == 0 and health["next_due"] is None
+    assert "--allow-private-network" in health["last_status"]
 
 
 def test_only_crawls_the_named_source(sample_sources_file, tmp_path):

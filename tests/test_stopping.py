@@ -19,6 +19,7 @@ from conftest import POOLED, ROOT, crawl_into, free_port, write_sources
 from pipeline.config.sources import Source
 from pipeline.demo.generate import generated_web
 from pipeline.demo.webserver import StaticWeb
+from pipeline.store.database import open_database
 
 pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
@@ -189,7 +190,8 @@ def test_serve_stops_on_sigterm_and_leaves_no_process(tmp_path, stop):
     # started is in that session, even a child that detached from it (re-parented to init,
     # so no longer its descendant): when serve has ended the session must be empty.
     # Its output to a file, not a pipe: a child left behind would hold a pipe open. An empty
-    # database (serve makes the schema): the stop, not the content, is under test.
+    # database: the stop, not the content, is under test.
+    open_database(tmp_path / "prodops.db").close()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(tmp_path / "prodops.db"),

@@ -104,8 +104,12 @@ def serve_datasette(db_path: str, host: str, site: socket.socket, allow_sql: boo
     if curators(db_path) and not is_loopback(host):
         click.echo(f"Warning: curators sign in with a password; on {host} put HTTPS in front of the site "
                    "(a reverse proxy, see the README's \"Curating in the browser\").", err=True)
-    # uvicorn stops gracefully on SIGTERM and SIGINT and then returns.
-    uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning", lifespan="on")).run(sockets=[site])
+    # uvicorn stops gracefully on SIGTERM and SIGINT, then raises the signal it caught again:
+    # SIGINT's KeyboardInterrupt is a stop asked for (as uvicorn.run takes it), not an error.
+    try:
+        uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning", lifespan="on")).run(sockets=[site])
+    except KeyboardInterrupt:
+        pass
 
 
 @click.command()
