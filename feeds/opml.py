@@ -48,8 +48,8 @@ def parse_opml(data: bytes, name: str = "OPML") -> OpmlList:
     except etree.XMLSyntaxError as error:
         raise OpmlError(f"{name}: not readable as XML: {error}") from None
     if root is None or etree.QName(root).localname.lower() != "opml":
-        found = "nothing" if root is None else f"<{etree.QName(root).localname}>"
-        raise OpmlError(f"{name}: not an OPML file (its root element is {found}, not <opml>)")
+        found = "no XML element at all" if root is None else f"<{etree.QName(root).localname}> where <opml> should be"
+        raise OpmlError(f"{name}: not an OPML file ({found}); export your subscriptions from the reader as OPML")
     result = OpmlList(title=(root.findtext("head/title") or "").strip() or None)
     problems = [f"line {e.line}: {e.message}" for e in parser.error_log]
     result.problems.extend(f"{name}: repaired XML error at {p}" for p in problems[:20])
