@@ -186,3 +186,11 @@ def test_discover_says_why_it_found_nothing(sample_web, tmp_path):
     assert not_a_url.returncode == 2 and "is not a web address" in not_a_url.stderr
     assert refused.returncode == 1 and "--allow-private-network" in refused.stderr, refused.stderr
     assert "Traceback" not in refused.stderr + refused.stdout and not sources_file.exists()
+
+
+def test_sources_list_keeps_its_columns_for_a_long_id(tmp_path):
+    long_id = "a-source-whose-id-runs-well-past-thirty-two-characters"
+    sources = write_sources(tmp_path / "s.yaml", [Source("short", "s", "feed", "https://a.example/feed"),
+                                                  Source(long_id, "l", "url", "https://b.example/page")])
+    lines = run_prodops("sources", "list", "--sources", str(sources)).stdout.splitlines()
+    assert len({line.index("https://") for line in lines}) == 1 and lines[1].startswith(long_id + " ")

@@ -51,9 +51,11 @@ def list_sources(sources_path) -> None:
     Example:
       prodops sources list
     """
-    for source in _load(sources_path):
+    configured = _load(sources_path)
+    width = max((len(source.id) for source in configured), default=0)  # the ids in one column, however long
+    for source in configured:
         state = "" if source.enabled else "  (disabled in config)"
-        click.echo(f"{source.id:<32} {source.kind:<8} {source.url}{state}")
+        click.echo(f"{source.id:<{width}} {source.kind:<8} {source.url}{state}")
 
 
 @sources.command("add")
