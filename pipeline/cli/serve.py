@@ -136,6 +136,9 @@ def demo(db_path, port, no_serve) -> None:
                                  verbose=False)
     if summary.stop_asked or summary.status != "finished":  # stopped (SIGTERM, Ctrl-C): so stop
         sys.exit(1)
+    click.echo("(On purpose, the sample web answers 404 for one feed entry's page and serves another with no "
+               "main text: both are kept from what their feed said, the reason in `page_error`; the page "
+               "dropped for want of main text is a hub, whose links were followed.)")
     if site is not None:
         serve_datasette(db_path, "127.0.0.1", site)
 
