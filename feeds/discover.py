@@ -6,10 +6,12 @@ candidates through Scrapy.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
 from lxml.etree import ParserError
+
+from feeds.urls import web_address
 
 FEED_TYPES = {
     "application/rss+xml", "application/atom+xml", "application/feed+json",
@@ -33,8 +35,8 @@ def feed_links(html: str, base_url: str) -> list[tuple[str, str | None]]:
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         href = (link.get("href") or "").strip()
         if "alternate" in rel and kind in FEED_TYPES and href:
-            url = urljoin(base_url, href)
-            if urlsplit(url).scheme in ("http", "https") and url not in [u for u, _ in found]:
+            url = web_address(href, base_url)
+            if url is not None and url not in [u for u, _ in found]:
                 found.append((url, (link.get("title") or "").strip() or None))
     return found
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
+
+from feeds.urls import is_web_address
 
 # A bare '&' that does not start an entity or character reference.
 BARE_AMPERSAND = re.compile(rb"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
@@ -65,7 +66,7 @@ def _walk(element, folders: list[str], result: OpmlList, name: str) -> None:
         label = attributes.get("title") or attributes.get("text") or None
         url = attributes.get("xmlurl")
         if url:
-            if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc:
+            if is_web_address(url):
                 result.feeds.append(OpmlFeed(
                     url=url, title=label, site_url=attributes.get("htmlurl") or None,
                     category=" / ".join(folders) or None,

@@ -14,7 +14,6 @@ import io
 import json
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.html
@@ -25,6 +24,7 @@ from feeds.dates import iso, parse_datetime, struct_time_iso
 from feeds.discover import feed_links
 from feeds.entries import EntryHints
 from feeds.inflate import InflateError, inflate
+from feeds.urls import web_address
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +153,7 @@ def _string(value) -> str | None:
 
 
 def _http_url(base: str, candidate) -> str | None:
-    if not isinstance(candidate, str) or not candidate.strip():
-        return None
-    absolute = urljoin(base, candidate.strip())
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    return web_address(candidate, base)
 
 
 def _malformation(parsed: feedparser.FeedParserDict) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from protego import Protego
@@ -17,6 +17,7 @@ from protego import Protego
 from feeds.dates import parse_datetime
 from feeds.inflate import InflateError, inflate
 from feeds.parse import NotAFeedError, parse_feed
+from feeds.urls import is_web_address
 
 MAX_INFLATED = 50 * 1024 * 1024  # the sitemaps.org limit for one file
 
@@ -102,5 +103,4 @@ def sitemaps_from_robots(robots_txt: bytes, base_url: str) -> list[str]:
 
 
 def _is_http(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return is_web_address(url)

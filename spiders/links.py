@@ -7,12 +7,13 @@ to fetch; its anchor text and the heading of its section are kept as hints.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag
 
 import scrapy
 from scrapy.http import TextResponse
 
 from feeds.entries import EntryHints
+from feeds.urls import web_address
 from pipeline import counters
 from pipeline.config.sources import Source
 from spiders.page import PageNavigation
@@ -28,8 +29,9 @@ def listed_links(response, selector: str | None) -> list[tuple[str, str, str | N
     found: dict[str, tuple[str, str, str | None]] = {}
     for region in regions:
         for anchor in region.css("a[href]"):
-            url = urldefrag(urljoin(response.url, anchor.attrib["href"].strip()))[0]
-            if urlsplit(url).scheme not in ("http", "https") or url == page_url or url in found:
+            url = web_address(anchor.attrib["href"], response.url)
+            url = urldefrag(url)[0] if url is not None else None
+            if url is None or url == page_url or url in found:
                 continue
             text = " ".join(" ".join(anchor.css("::text").getall()).split())
             heading = " ".join(" ".join(anchor.xpath(f"{HEADING}//text()").getall()).split())

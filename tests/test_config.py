@@ -127,3 +127,11 @@ def test_a_parsed_taxonomy_is_kept_while_its_file_is_unchanged_and_read_again_on
                     encoding="utf-8")
     edited = cached_taxonomy(str(path))
     assert edited is not first and "Onboarding and enablement" in [concept.label for concept in edited.concepts]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1", "https://example.com:port/"])
+def test_a_source_url_urllib_cannot_take_apart_is_refused_when_the_file_is_read(tmp_path, url):
+    path = write(tmp_path, f"sources:\n  - {{id: bad, kind: url, url: '{url}'}}\n  - {{id: good, kind: feed, url: 'https://x.org/feed'}}\n")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2 and "not an absolute http(s) URL" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.db").exists()

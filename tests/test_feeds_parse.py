@@ -231,3 +231,11 @@ def test_a_feed_whose_charset_is_only_in_the_http_header_is_read_right_in_a_craw
     assert "Команда продукта собирает данные." in (documents["hints"]["text"] or documents["hints"]["description"])
     assert [source["last_warning"] for source in db["sources"].rows] == [None, None]
     assert "malformed feed" not in result.stdout + result.stderr
+
+
+def test_an_entry_whose_link_urllib_cannot_take_apart_is_skipped_and_the_others_kept():
+    items = "".join(f"<item><title>{title}</title><link>{link}</link></item>" for title, link in (
+        ("bad port", "http://example.com:99999/x"), ("open bracket", "http://[::1"), ("good", "https://example.com/ok")))
+    feed = parse_feed(f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode(),
+                      "https://example.com/feed")
+    assert [entry.link for entry in feed.entries] == ["https://example.com/ok"] and feed.skipped == 2

@@ -166,3 +166,17 @@ def test_eval_labels_needs_enough_labels(tmp_path):
     build_corpus(db_path)
     result = run_prodops("eval", "--labels", "--db", str(db_path))
     assert result.returncode == 2 and "needs at least 20" in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["labels: []\n", "labels:\n- url: https://a.example/one\n  relevant: true\n",
+                                    "# mine\nlabels:\n  - url: https://a.example/one\n    relevant: true\nowner: me\n"])
+def test_a_label_is_added_to_a_labels_file_in_any_valid_layout(tmp_path, layout):
+    from pipeline.config.labels import Label, append_label, load_labels
+
+    path = tmp_path / "labels.yaml"
+    path.write_text(layout)
+    before = load_labels(path)
+    append_label(path, Label(url="https://b.example/two", relevant=False))
+    after = load_labels(path)
+    assert [label.url for label in after] == [label.url for label in before] + ["https://b.example/two"]
+    assert after[-1].relevant is False and ("# mine" in path.read_text()) == ("# mine" in layout)

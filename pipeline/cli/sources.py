@@ -6,11 +6,11 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 
 from feeds.opml import OpmlError, parse_opml
+from feeds.urls import is_web_address
 from pipeline.cli.common import DEFAULT_DB, DEFAULT_SOURCES, UserError, db_option, require_database, scrapy_settings
 from pipeline.clock import now_iso
 from pipeline.config.source_files import (
@@ -142,8 +142,7 @@ def discover(url, add_found, sources_path, settings, allow_private_network) -> N
     """
     from pipeline.crawl import runner as crawling
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_address(url):
         raise UserError(f"{url!r} is not a web address; give a page of the site, e.g. https://example.com/")
     # What discovery finds, and why a page failed, is said below; Scrapy's own errors (a DNS
     # failure's traceback for each address tried) would only bury it.

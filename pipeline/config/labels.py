@@ -10,13 +10,16 @@ entry for the same URL counts instead of an earlier one, which stays in the file
 from __future__ import annotations
 
 import fcntl
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from ruamel.yaml import YAML
 
-from pipeline.config.files import PROJECT_DATA, ConfigError, read_yaml
+from feeds.urls import is_web_address
+from pipeline.config.files import PROJECT_DATA, SAFE_LOADER, ConfigError, read_yaml
 
 DEFAULT_LABELS = PROJECT_DATA / "labels.yaml"
 HEADER = """\
@@ -77,6 +80,8 @@ def _label(path: Path, index: int, entry: Any, concept_ids: set[str] | None) -> 
     where = f"{path}: label #{index}"
     if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"].strip():
         raise ConfigError(f"{where}: expected a mapping with a 'url'")
+    if not is_web_address(entry["url"]):
+        raise ConfigError(f"{where}: {entry['url'].strip()!r} is not an http(s) URL; correct or remove it")
     relevant = entry.get("relevant")
     if relevant is not None and not isinstance(relevant, bool):
         raise ConfigError(f"{where}: field 'relevant': true or false")
@@ -111,6 +116,35 @@ def append_label(path: str | Path, label: Label) -> None:
             text = HEADER + "labels:\n"
         if not text.endswith("\n"):
             text += "\n"
+        appended = text + "".join("  " + line + "\n" for line in entry.splitlines())
+        if not _ends_with(appended, label):
+            # Not the layout the appended lines assume (`labels: []`, items at the key's
+            # column, another key after the list): the whole document, through ruamel's
+            # round trip, which keeps the comments and the style it finds.
+            appended = _round_trip_append(text, label)
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(text + "".join("  " + line + "\n" for line in entry.splitlines()), encoding="utf-8")
+        temporary.write_text(appended, encoding="utf-8")
         temporary.replace(path)
+
+
+def _ends_with(text: str, label: Label) -> bool:
+    """Whether `text` reads as a labels file whose last label is `label`."""
+    try:
+        data = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return False
+    entries = data.get("labels") if isinstance(data, dict) else None
+    return isinstance(entries, list) and bool(entries) and entries[-1] == label.as_dict()
+
+
+def _round_trip_append(text: str, label: Label) -> str:
+    editor = YAML()
+    document = editor.load(text)
+    if not isinstance(document, dict):
+        raise ConfigError("the labels file is not a mapping with a 'labels' list; fix it or move it aside")
+    if not isinstance(document.get("labels"), list):
+        document["labels"] = []
+    document["labels"].append(label.as_dict())
+    stream = io.StringIO()
+    editor.dump(document, stream)
+    return stream.getvalue()

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from feeds.urls import is_web_address
 from pipeline.config.files import ISO_DATE, PROJECT_DATA, ConfigError, parse_entries, read_yaml
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
@@ -98,8 +98,7 @@ def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
 def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
     """Pin a URL (no longer excluded); `note`, when given, becomes its note. ListError for
     what is not a web address (a list is published as links)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_address(url):
         raise ListError(f"{url!r} is not a web address; pin an http(s) URL, e.g. https://example.com/guide")
     curated.excluded = [u for u in curated.excluded if u != url]
     for item in curated.pinned:
@@ -185,5 +184,8 @@ def _parse(path: Path, index: int, entry: Any) -> CuratedList:
     excluded = entry.get("excluded") or []
     if not isinstance(excluded, list) or not all(isinstance(u, str) for u in excluded):
         raise ConfigError(f"{label}: field 'excluded': a list of URLs")
+    for url in [p["url"] for p in pinned] + excluded:
+        if not is_web_address(url):
+            raise ConfigError(f"{label}: {url!r} is not an http(s) URL; correct or remove it")
     return CuratedList(slug, entry["title"], str(entry.get("description") or ""), rules,
                        [{"url": p["url"], "note": str(p.get("note") or "")} for p in pinned], excluded)

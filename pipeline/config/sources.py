@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
 
+from feeds.urls import is_web_address
 from pipeline.config.files import ConfigError, parse_entries, read_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -105,9 +105,8 @@ def _parse_source(path: Path, index: int, entry: Any) -> Source:
     if kind not in KIND_OPTIONS:
         raise fail("kind", f"unknown kind {kind!r} (expected one of {', '.join(KIND_OPTIONS)})")
     url = entry["url"].strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise fail("url", f"{url!r} is not an absolute http(s) URL")
+    if not is_web_address(url):
+        raise fail("url", f"{url!r} is not an absolute http(s) URL (with a host, and a port from 1 to 65535)")
     name = entry.get("name", source_id)
     if not isinstance(name, str):
         raise fail("name", "must be a string")

@@ -18,6 +18,7 @@ from html import escape
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
+from feeds.urls import is_web_address
 from pipeline import clock
 from pipeline.publish.labels import labels
 from pipeline.store.link_checks import describe as describe_check
@@ -67,7 +68,7 @@ def _check(check: dict | None) -> dict | None:
 
 def is_web_link(url: str | None) -> bool:
     """Whether `url` may be published as a link: http(s) only, never javascript:, data:, file:."""
-    return urlsplit(url or "").scheme.lower() in ("http", "https")
+    return is_web_address(url)
 
 
 def items_of(rows: list[dict]) -> list[dict]:

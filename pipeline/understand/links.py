@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from feeds.urls import web_address
+
 BOILERPLATE_TAGS = {"nav", "header", "footer", "aside", "form", "button", "menu"}
 # Words of a class or id (split at "-" and "_") that name a boilerplate container.
 BOILERPLATE_WORDS = {
@@ -46,8 +48,9 @@ def content_links(tree, page_url: str, text: str) -> list[tuple[str, str]]:
         anchor_text = " ".join(anchor.text_content().split())
         if len(anchor_text) < MIN_ANCHOR or anchor_text.casefold() not in flat:
             continue
-        url = urldefrag(urljoin(base, href))[0]
-        if urlsplit(url).scheme not in ("http", "https") or url in seen or _in_boilerplate(anchor):
+        url = web_address(href, base)
+        url = urldefrag(url)[0] if url is not None else None
+        if url is None or url in seen or _in_boilerplate(anchor):
             continue
         seen.add(url)
         found.append((url, anchor_text))
