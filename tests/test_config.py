@@ -135,3 +135,18 @@ def test_a_source_url_urllib_cannot_take_apart_is_refused_when_the_file_is_read(
     result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2 and "not an absolute http(s) URL" in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.db").exists()
+
+
+def test_a_corrupt_database_is_one_line_whatever_the_command(tmp_path):
+    from pipeline.store.database import open_database
+
+    db = tmp_path / "c.db"
+    open_database(db).close()
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[2 * page:3 * page] = b"\xff" * page  # the third page overwritten, the header intact
+    db.write_bytes(bytes(data))
+    for args in (("sources", "health"), ("export",), ("lists", "show", "prodops-onboarding")):
+        result = run_prodops(*args, "--db", str(db))
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "the database:" in result.stderr, result.stderr

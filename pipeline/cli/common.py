@@ -5,6 +5,7 @@ commands take, Scrapy settings from -s options."""
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class UserError(click.ClickException):
 
 class CuratorGroup(click.Group):
     """The `prodops` group. The one place where a bad file or database the user gave
-    (ConfigError, DatabaseError, from any command) becomes a one-line message, exit status 2.
+    (ConfigError, DatabaseError, from any command) becomes a one-line message, exit status 2;
+    so do SQLite's own refusals of a database file (corrupt, read-only, not SQLite) and a file
+    or folder this user may not write.
 
     Its commands are named in `lazy_commands` ({name: "module:attribute"}) and imported when
     used (click's "lazily loading subcommands"): `prodops crawl` does not import Datasette,
@@ -61,6 +64,12 @@ class CuratorGroup(click.Group):
             return super().invoke(ctx)
         except (ConfigError, DatabaseError) as error:
             raise UserError(str(error)) from None
+        except sqlite3.DatabaseError as error:
+            raise UserError(f"the database: {error} (check the file given as --db, or restore it from a copy; "
+                            "`sqlite3 FILE 'PRAGMA integrity_check'` says more)") from None
+        except PermissionError as error:
+            raise UserError(f"{error.filename or 'a file'}: permission denied; give a file or folder you may write"
+                            ) from None
 
 
 def require_database(db_path: str) -> str:
