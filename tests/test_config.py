@@ -89,10 +89,22 @@ def test_cli_exits_2_for_a_malformed_scrapy_setting(tmp_path):
 
 def test_a_setting_the_crawl_cannot_use_is_named_in_one_line(tmp_path):
     path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
-    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", "DOWNLOAD_DELAY=abc")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"),
+                         "-s", 'ITEM_PIPELINES={"no_such_module.Stage": 100}')
     assert result.returncode == 2, result.stderr
     said = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(said) == 1 and "could not convert string to float: 'abc'" in said[0] and "-s settings" in said[0]
+    assert len(said) == 1 and "the crawl did not start" in said[0] and "no_such_module" in said[0], said
+
+
+@pytest.mark.parametrize("setting, says", [
+    ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY is a number"), ("PRODOPS_SEMANTIC=nah", "true or false"),
+    ("DOWNLOAD_TIMEOUT=-1", "cannot be negative"), ("LOG_LEVEL=LOUD", "one of DEBUG"),
+    ("DOWNLOAD_HANDLERS=abc", "a JSON object")])
+def test_a_setting_of_the_wrong_kind_is_refused_before_the_crawl(tmp_path, setting, says):
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
+    result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", setting)
+    assert result.returncode == 2 and says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):

@@ -5,6 +5,7 @@ commands take, Scrapy settings from -s options."""
 from __future__ import annotations
 
 import importlib
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -97,14 +98,51 @@ def check_filters(taxonomy, concepts=(), types=(), since: str | None = None, con
 
 
 def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:
-    """-s NAME=VALUE options as a dict; a malformed one is a usage error."""
+    """-s NAME=VALUE options as a dict; a malformed one is a usage error, and so is a value
+    that a setting whose default is a number or a truth value cannot be read as (checked
+    here, in a line, rather than by a traceback from deep in the crawl)."""
     overrides = {}
     for value in values:
         name, sep, setting = value.partition("=")
         if not sep or not name.strip():
             raise click.UsageError(f"-s {value!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
         overrides[name.strip()] = setting
+        _check_setting(name.strip(), setting)
     return overrides
+
+
+TRUTH_VALUES = ("true", "false", "1", "0")  # what Scrapy's getbool reads
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _check_setting(name: str, value: str) -> None:
+    from scrapy.settings import default_settings  # Scrapy only when -s is given
+
+    from spiders import settings as project
+
+    default = getattr(project, name, getattr(default_settings, name, None))
+    if name == "LOG_LEVEL" and value.strip().upper() not in LOG_LEVELS:
+        raise UserError(f"-s LOG_LEVEL={value}: one of {', '.join(LOG_LEVELS)}")
+    if isinstance(default, dict):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise UserError(f"-s {name}={value}: {name} is a JSON object, e.g. '{{\"name\": 100}}'")
+        return
+    if isinstance(default, bool):
+        if value.strip().lower() not in TRUTH_VALUES:
+            raise UserError(f"-s {name}={value}: {name} is true or false (True, False, 1 or 0)")
+        return
+    if not isinstance(default, (int, float)):
+        return
+    try:
+        number = float(value)  # (Scrapy reads some whole-number defaults as numbers: DOWNLOAD_TIMEOUT=2.5)
+    except ValueError:
+        raise UserError(f"-s {name}={value}: {name} is a number, e.g. {default}") from None
+    if number < 0:
+        raise UserError(f"-s {name}={value}: {name} cannot be negative (the default is {default})")
 
 
 def cluster_options(help_text: str):
