@@ -153,7 +153,7 @@ def test_bad_label_input_is_one_line_exit_2_and_nothing_written(tmp_path):
     assert not labels.exists()
     assert sqlite_utils.Database(db_path)["labels"].count == 0
 
-    labels.write_text("labels:\n  - url: x\n    relevant: maybe\n")
+    labels.write_text("labels:\n  - url: https://x.example/a\n    relevant: maybe\n")
     result = run_prodops("label", url, "--relevant", "--db", str(db_path), "--labels", str(labels))
     assert result.returncode == 2 and "label #1: field 'relevant'" in result.stderr
     assert sqlite_utils.Database(db_path)["labels"].count == 0
