@@ -286,6 +286,17 @@ def test_a_malformed_taxonomy_is_reported_with_exit_2(tmp_path):
     assert result.returncode == 2 and "field 'phrases'" in result.stderr
 
 
+@pytest.mark.parametrize("tail, says", [
+    ("content_types: 5\n", "field 'content_types'"), ("neighbours: 5\n", "field 'neighbours'"),
+    ("content_types:\n  - {id: guide-playbook, url: 5}\n", "field 'url'"),
+    ("  - {id: a, phrases: [y]}\n", "is used twice")])
+def test_a_taxonomy_of_the_wrong_shape_is_one_line_not_a_traceback(tmp_path, tail, says):
+    bad = tmp_path / "taxonomy.yaml"
+    bad.write_text("concepts:\n  - {id: a, phrases: [x]}\n" + tail)
+    result = run_prodops("eval", "--only", "labelled", "--taxonomy", str(bad))
+    assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
 def held_out_paraphrases() -> list[tuple[dict, str]]:
     """(item, concept) for each product-ops page of the held-out split (which chose nothing)
     and each of its concepts whose phrases it never uses."""

@@ -81,10 +81,16 @@ def load_taxonomy(path: str | Path = DEFAULT_TAXONOMY) -> Taxonomy:
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'concepts' list")
+    for key in ("neighbours", "content_types"):
+        if not isinstance(data.get(key) or [], list):
+            raise ConfigError(f"{path}: field '{key}': a list of entries is needed")
     taxonomy = Taxonomy()
     ids = set()
     for index, entry in enumerate(data["concepts"], start=1):
         taxonomy.concepts.append(_concept(path, index, entry))
+        if taxonomy.concepts[-1].id in ids:
+            raise ConfigError(f"{path}: concept #{index}: id {taxonomy.concepts[-1].id!r} is used twice; "
+                              "each concept needs its own")
         ids.add(taxonomy.concepts[-1].id)
     for concept in taxonomy.concepts:
         if concept.parent is not None and concept.parent not in ids:
@@ -130,6 +136,9 @@ def _neighbour(path: Path, index: int, entry: Any) -> Neighbour:
 def _content_type(path: Path, index: int, entry: Any) -> ContentType:
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         raise ConfigError(f"{path}: content type #{index}: expected a mapping with an 'id'")
+    for key in ("url", "title", "text", "markup"):
+        if not isinstance(entry.get(key) or [], list):
+            raise ConfigError(f"{path}: content type {entry['id']}: field '{key}': a list of strings is needed")
     try:
         urls = tuple(re.compile(p, re.IGNORECASE) for p in entry.get("url") or [])
     except re.error as error:
