@@ -84,6 +84,15 @@ def test_export_writes_exactly_the_file_asked_for(corpus, tmp_path):
     assert run_prodops("export", "--db", str(corpus), "-o", str(out)).returncode == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["list.md"]
     assert run_prodops("export", "--db", str(corpus), "-o", str(out.parent)).returncode == 2
+    # The mode a file gets is the one it had (or a new file's), not owner-only; a link is
+    # written through; a device is refused.
+    out.chmod(0o644)
+    link = tmp_path / "link.md"
+    link.symlink_to(out)
+    assert run_prodops("export", "--db", str(corpus), "--format", "html", "-o", str(link)).returncode == 0
+    assert link.is_symlink() and out.read_text().startswith("<!DOCTYPE html") and out.stat().st_mode & 0o777 == 0o644
+    device = run_prodops("export", "--db", str(corpus), "-o", "/dev/null")
+    assert device.returncode == 2 and "not a regular file" in device.stderr
 
 
 def test_csv_neutralizes_formulas():

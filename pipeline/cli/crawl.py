@@ -90,6 +90,9 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
         sys.exit(1)
 
 
+MAX_INTERVAL = 365 * 86400
+
+
 def parse_interval(value: str | None) -> float | None:
     """Seconds in an interval such as 90s, 30m, 6h or 1d."""
     if value is None:
@@ -97,7 +100,10 @@ def parse_interval(value: str | None) -> float | None:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
     if not match or float(match.group(1)) <= 0:
         raise click.BadParameter(f"{value!r}: use a number and a unit, e.g. 90s, 30m, 6h or 1d")
-    return float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    seconds = float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    if seconds > MAX_INTERVAL:  # time.sleep cannot wait that long, and no schedule needs it
+        raise click.BadParameter(f"{value!r}: at most 365d")
+    return seconds
 
 
 def repeat_crawl(every: float, sources_path, db_path, only, settings, allow_private_network,

@@ -27,15 +27,28 @@ def write_output(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
         return
     path = Path(output)
+    if path.is_symlink():
+        path = path.resolve()  # written through: the file the link names is replaced, the link stays
     if path.is_dir():
         raise UserError(f"-o {output}: is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        raise UserError(f"-o {output}: not a regular file (a device, a pipe); give a file name, or omit -o")
     if not path.parent.exists():
         raise UserError(f"-o {output}: folder {path.parent} does not exist")
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
         stream.write(text)
+    # The mode a new file would have (or the one replaced had), not mkstemp's owner-only 0600:
+    # an HTML export is often served by a web server running as another user.
+    os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     os.replace(temporary, path)
     click.echo(f"Wrote {path}", err=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @click.command("export")

@@ -33,7 +33,7 @@ from pipeline.store.lists import publish_lists
 @click.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--sql", "allow_sql", is_flag=True,
               help="Also answer arbitrary SQL (read-only, 3 s and bounded memory a query); "
                    "without it: canned queries, search, tables and pages.")
@@ -114,7 +114,7 @@ def serve_datasette(db_path: str, host: str, site: socket.socket, allow_sql: boo
 
 @click.command()
 @click.option("--db", "db_path", default="data/demo.db", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Datasette's port.")
 @click.option("--no-serve", is_flag=True, help="Crawl the sample web and stop.")
 def demo(db_path, port, no_serve) -> None:
     """Offline tour: crawl the bundled sample web (on 127.0.0.1) and serve the result.
