@@ -162,3 +162,11 @@ def test_a_corrupt_database_is_one_line_whatever_the_command(tmp_path):
         result = run_prodops(*args, "--db", str(db))
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "malformed" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("setting", ["max_entries: -1", "max_pages: 0", "max_depth: -1"])
+def test_a_source_limit_below_its_least_is_refused(tmp_path, setting):
+    kind = "site" if "depth" in setting or "pages" in setting else "feed"
+    path = write(tmp_path, f"sources:\n  - {{id: a, kind: {kind}, url: 'https://x.org/', settings: {{{setting}}}}}\n")
+    with pytest.raises(ConfigError, match="or more"):
+        load_sources(path)

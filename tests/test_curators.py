@@ -552,3 +552,14 @@ def test_serve_refuses_a_malformed_labels_or_taxonomy_file_before_starting(tmp_p
         assert result.returncode == 2 and "bad.yaml" in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert db.read_bytes() == before  # nothing written
+
+
+@pytest.mark.parametrize("content", ['{"curators": 5}', "[1, 2]", "not json"])
+def test_a_curators_file_of_the_wrong_shape_is_one_line(db_path, content):
+    from pipeline.publish.curators import curators_file
+
+    curators_file(db_path).write_text(content)
+    for args in (("curators", "list"), ("serve", "--port", str(free_port()))):
+        result = run_prodops(*args, "--db", str(db_path))
+        assert result.returncode == 2 and "curators" in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr

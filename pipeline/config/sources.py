@@ -124,6 +124,8 @@ def _parse_source(path: Path, index: int, entry: Any) -> Source:
             raise fail(f"settings.{option}", f"not an option of kind {kind!r} (options: {options})")
         if not _has_type(value, expected):
             raise fail(f"settings.{option}", f"must be of type {expected.__name__}, got {value!r}")
+        if expected is int and value < (0 if option == "max_depth" else 1):  # limits: a count, or a depth from 0
+            raise fail(f"settings.{option}", f"must be {'0' if option == 'max_depth' else '1'} or more, got {value!r}")
         if option in PATTERN_OPTIONS:
             for pattern in value:
                 try:

@@ -30,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipeline.clock import now_iso
+from pipeline.config.files import ConfigError
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MIN_PASSWORD = 10  # characters (NIST SP 800-63B asks for 8 at least)
@@ -38,8 +39,9 @@ HASHER = PasswordHasher()
 _UNKNOWN = HASHER.hash(secrets.token_urlsafe(16))
 
 
-class CuratorError(ValueError):
-    """A curator's name or password that cannot be used; the message says why."""
+class CuratorError(ConfigError, ValueError):
+    """A curator's name or password that cannot be used, or a curators file that cannot be
+    read; the message says why (a ConfigError: every command says it in a line, exit 2)."""
 
 
 def curators_file(db_path: str | Path) -> Path:
@@ -61,7 +63,10 @@ def curators(db_path: str | Path) -> dict[str, dict]:
         return {}
     except (OSError, ValueError) as error:
         raise CuratorError(f"{path} cannot be read ({error}); remove it and add the curators again") from None
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict) or not all(isinstance(entry, dict) for entry in found.values()):
+        raise CuratorError(f"{path} is not a curators file (a mapping of names to their details); "
+                           "remove it and add the curators again")
+    return found
 
 
 def add_curator(db_path: str | Path, name: str, password: str) -> bool:
