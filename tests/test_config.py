@@ -170,3 +170,19 @@ def test_a_source_limit_below_its_least_is_refused(tmp_path, setting):
     path = write(tmp_path, f"sources:\n  - {{id: a, kind: {kind}, url: 'https://x.org/', settings: {{{setting}}}}}\n")
     with pytest.raises(ConfigError, match="or more"):
         load_sources(path)
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "crm.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    conn.close()
+    before = other.read_bytes()
+    path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
+    for args in (("crawl", "--sources", str(path)), ("export",), ("sources", "health", "--sources", str(path))):
+        result = run_prodops(*args, "--db", str(other))
+        assert result.returncode == 2 and "another program's SQLite database" in result.stderr, result.stderr
+    assert other.read_bytes() == before and not (tmp_path / "crm.db-wal").exists()

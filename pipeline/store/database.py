@@ -329,6 +329,11 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     try:
         db = sqlite_utils.Database(path)
         db.conn.execute("PRAGMA busy_timeout = 10000")  # wait for a reader or another writer
+        tables = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "_sqlite_migrations" not in tables:  # every corpus has it, from its first migration
+            db.close()
+            raise DatabaseError(f"{path} is another program's SQLite database (it has {len(tables)} table(s), "
+                                "none of ours); give the --db of a ProdOps Curator corpus, or a new path")
         db.enable_wal()
         # In WAL mode NORMAL never corrupts the database; a power cut may lose the last
         # commits, which the next crawl fetches again. FULL would fsync every document.
