@@ -18,7 +18,7 @@ def is_web_address(url) -> bool:
         return False
     try:
         parts = urlsplit(url.strip())
-        parts.port
+        parts.port  # read for its ValueError: a port out of range or not a number
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
