@@ -69,7 +69,7 @@ PRODOPS_DB = "data/prodops.db"  # the database (`--db`)
 PRODOPS_SOURCES = "data/sources.yaml"  # the sources file (`--sources`)
 PRODOPS_TAXONOMY = str(DEFAULT_TAXONOMY)  # the taxonomy file (concepts and content-type cues)
 PRODOPS_ENTITIES = str(DEFAULT_ENTITIES)  # the entities file (tools, frameworks, methods named in documents)
-PRODOPS_EXTRACT_WORKERS = 0  # worker processes that parse fetched bodies and run extraction, classification, tagging and signatures; 0 = one per CPU core
+PRODOPS_EXTRACT_WORKERS = 0  # worker processes that parse fetched bodies and run extraction, classification, tagging and signatures; 0 = one per CPU core, at most 4 per core
 PRODOPS_WORKER_MEMORY_MB = 1024  # each worker's address space (RLIMIT_AS, once its models are loaded): a body that needs more fails alone; 0 = no cap
 PRODOPS_INLINE_STAGES = False  # debugging only: parse and run the stages in the crawler's process, with no time or memory bound
 PRODOPS_STORE_VECTORS = True  # keep each document's vectors for search and related documents (off: search by words alone until `prodops retag`)

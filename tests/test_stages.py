@@ -71,8 +71,12 @@ def test_extract_leaves_failed_and_non_html_pages_alone():
 
 
 def test_worker_count_defaults_to_the_cores():
-    assert worker_count(3) == 3
-    assert worker_count(0) >= 1
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    assert worker_count(3) == min(3, 4 * cores)
+    assert worker_count(0) == cores
+    assert worker_count(100000) == 4 * cores  # a typo does not start a hundred thousand processes
 
 
 def through_classify(page):

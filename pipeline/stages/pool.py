@@ -49,13 +49,19 @@ from pipeline.understand.worker import prepare_worker, worker_context
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 
 
+MAX_WORKERS_PER_CORE = 4  # past it, workers only wait for the cores and each holds its models (~80 MB)
+
+
 def worker_count(setting: int) -> int:
     """Resolve the PRODOPS_EXTRACT_WORKERS setting to a number of processes: 0 is one per
-    core this process may run on (its CPU affinity: taskset, a container's cpuset)."""
-    if setting > 0:
-        return setting
+    core this process may run on (its CPU affinity: taskset, a container's cpuset); more
+    than MAX_WORKERS_PER_CORE a core is that many (a typo's 100000 would start 100000
+    processes and exhaust the memory)."""
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return max(1, len(cores))
+    available = max(1, len(cores))
+    if setting > 0:
+        return min(setting, MAX_WORKERS_PER_CORE * available)
+    return available
 
 
 def pool_of(crawler, warm_up: bool = True) -> Pool:
