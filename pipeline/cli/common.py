@@ -93,6 +93,11 @@ def check_filters(taxonomy, concepts=(), types=(), since: str | None = None, con
     for kind in types:
         if kind not in taxonomy.type_labels():
             raise UserError(f"--type {kind}: no such content type; one of {', '.join(sorted(taxonomy.type_labels()))}")
+    check_since(since)
+
+
+def check_since(since: str | None) -> None:
+    """A --since option: a date as YYYY-MM-DD (or an ISO time of that day)."""
     if since is not None and not ISO_DATE.fullmatch(since):
         raise UserError(f"--since {since!r}: give a date as YYYY-MM-DD")
 

@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from pipeline.cli.common import (UserError, cluster_options, db_option, labels_option, remake_signatures_first,
-                                 require_database, scrapy_settings, taxonomy_option, use_cluster)
+from pipeline.cli.common import (UserError, check_since, cluster_options, db_option, labels_option,
+                                 remake_signatures_first, require_database, scrapy_settings, taxonomy_option,
+                                 use_cluster)
 from pipeline.config.entities import DEFAULT_ENTITIES, load_entities
-from pipeline.config.files import ISO_DATE
 from pipeline.config.labels import load_labels
 from pipeline.config.lists import DEFAULT_LISTS, load_lists
 from pipeline.config.taxonomy import load_taxonomy
@@ -83,8 +83,7 @@ def reextract(source_ids, since, db_path, settings) -> None:
     from pipeline.crawl.reextract import reextract as reextract_corpus
     from pipeline.crawl.runner import crawl_settings
 
-    if since is not None and not ISO_DATE.fullmatch(since):
-        raise UserError(f"--since {since!r}: give a date as YYYY-MM-DD")
+    check_since(since)
     db = open_database(require_database(db_path))
     known = {row[0] for row in db.execute("SELECT id FROM sources UNION SELECT DISTINCT source_id FROM documents")}
     count, size = stored_size(db)
