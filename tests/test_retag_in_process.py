@@ -98,7 +98,7 @@ def test_a_pool_of_workers_writes_what_this_process_writes_and_a_small_corpus_ne
     pooled = retag.retag_corpus(corpus, taxonomy, workers=2)
     assert pooled.seen == corpus["documents"].count and pooled.changed > 0
     started = []
-    monkeypatch.setattr(retag, "ProcessPoolExecutor", lambda *args, **kwargs: started.append(args))
+    monkeypatch.setattr(retag, "local_pool", lambda *args, **kwargs: started.append(args))
     here = retag.retag_corpus(other, taxonomy)  # the default, for a small corpus
     assert started == [] and here.seen == pooled.seen
     assert columns(corpus, "tags", "relevance", "content_type", "why") == columns(other, "tags", "relevance",

@@ -17,9 +17,12 @@ import pytest
 from conftest import POOLED, ROOT, crawl_into, free_port, write_sources
 
 from pipeline.config.sources import Source
+from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.generate import generated_web
 from pipeline.demo.webserver import StaticWeb
+from pipeline.quality.evaluation import store_labelled_pages
 from pipeline.store.database import open_database
+from pipeline.store.retag import IN_PROCESS_UP_TO
 
 pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
 
@@ -130,6 +133,72 @@ def test_sigterm_to_every_process_of_a_pooled_crawl_is_a_clean_stop(tmp_path, he
     # The pages in flight were let through; the next crawl picks up the rest.
     crawl_into(sources, db)
     assert documents_in(db) == pages
+
+
+@pytest.mark.parametrize("stop, after", [(signal.SIGINT, 0.3), (signal.SIGTERM, 0.8), (signal.SIGINT, 1.3),
+                                         (signal.SIGTERM, 1.8), (signal.SIGINT, 2.4)],
+                         ids=["SIGINT-0.3s", "SIGTERM-0.8s", "SIGINT-1.3s", "SIGTERM-1.8s", "SIGINT-2.4s"])
+def test_a_stop_as_a_crawl_starts_is_a_stop_too(tmp_path, closed_port, stop, after):
+    """Ctrl-C or SIGTERM to every process of a crawl in its first seconds (the command line
+    loading, the workers' fork server loading the models, the spider being made) ends it as a
+    stop: a line that says so, exit status 1, no traceback, no process left, no run left
+    `running`, no source marked failing. Where in the start the signal lands depends on the
+    machine; each moment must end cleanly."""
+    sources = write_sources(tmp_path / "s.yaml", [
+        Source(id="closed", name="A closed port", kind="feed", url=f"http://127.0.0.1:{closed_port()}/feed.xml")])
+    db = tmp_path / "c.db"
+    crawl = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+                              "--db", str(db), "--allow-private-network", *POOLED],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    time.sleep(after)
+    os.killpg(crawl.pid, stop)  # as a terminal's Ctrl-C, or `timeout` and systemd, signal them all
+    stdout, stderr = crawl.communicate(timeout=60)
+    output = stdout + stderr
+    assert "Traceback" not in output and "Error" not in output, output[-3000:]
+    assert crawl.returncode == 1, output[-3000:]
+    assert any(said in output for said in ("Aborted!", "Stopped before the crawl began", "Stopped before the end")
+               ), output[-3000:]
+    assert_all_gone(set(in_session(crawl.pid)), "the stopped crawl")
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM runs WHERE status != 'stopped'").fetchone()[0] == 0
+            assert conn.execute("SELECT count(*) FROM sources WHERE consecutive_errors > 0").fetchone()[0] == 0
+
+
+@pytest.fixture(scope="module")
+def thousand_documents(tmp_path_factory):
+    """A corpus of IN_PROCESS_UP_TO documents and more (the labelled pages, copied under new
+    addresses), which `prodops retag` tags in a pool of worker processes."""
+    db = store_labelled_pages(open_database(tmp_path_factory.mktemp("big") / "c.db"), load_taxonomy())
+    rows = list(db["documents"].rows)
+    copies = [{**row, "id": f"{row['id']}-{n}", "url": f"{row['url']}?copy={n}"}
+              for n in range(IN_PROCESS_UP_TO // len(rows) + 1) for row in rows]
+    db["documents"].insert_all(copies)
+    db.conn.commit()
+    assert db["documents"].count >= IN_PROCESS_UP_TO
+    return Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
+
+
+@pytest.mark.parametrize("stop, after", [(signal.SIGINT, 1.4), (signal.SIGTERM, 1.8), (signal.SIGINT, 2.4)],
+                         ids=["SIGINT-1.4s", "SIGTERM-1.8s", "SIGINT-2.4s"])
+def test_a_stop_while_retag_starts_its_workers_is_a_stop(tmp_path, thousand_documents, stop, after):
+    """A stop while `retag`'s pool of workers starts (or later) ends it as Ctrl-C ends a
+    command: "Aborted!", exit status 1, no traceback (a worker orphaned half-way through its
+    start printed one), no process left, the database whole."""
+    db = tmp_path / "c.db"
+    db.write_bytes(thousand_documents.read_bytes())
+    retag = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "retag", "--db", str(db)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(after)
+    os.killpg(retag.pid, stop)
+    stdout, stderr = retag.communicate(timeout=60)
+    assert "Traceback" not in stdout + stderr, (stdout + stderr)[-3000:]
+    assert retag.returncode in (0, 1), stderr[-3000:]  # 0: it had finished
+    assert retag.returncode == 0 or "Aborted!" in stderr
+    assert_all_gone(set(in_session(retag.pid)), "the stopped retag")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 STOP_WHILE_OPENING = """

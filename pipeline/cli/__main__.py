@@ -7,14 +7,27 @@ task, as a spawned process does; it needs none of the CLI.
 """
 
 import logging
+import signal
+import sys
 
 
 def run() -> None:
-    """The `prodops` command line."""
-    from pipeline.cli.main import main
-
+    """The `prodops` command line. A SIGTERM (cron's, systemd's, `timeout`'s stop) stops
+    every command as Ctrl-C does: an interruption, which the commands that run long handle
+    as such (the crawl's own handlers take over while it runs: pipeline/crawl/runner.py)."""
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        from pipeline.cli.main import main
+    except KeyboardInterrupt:  # Ctrl-C while the command line loads: nothing was done yet
+        print("Aborted!", file=sys.stderr)  # what click says of a Ctrl-C once it runs
+        sys.exit(1)
     logging.captureWarnings(True)
     main()
+
+
+def interrupt(signum, frame) -> None:
+    """A signal handler: the signal stops the command as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -54,6 +54,19 @@ def crawl(sources_path, db_path, only, settings, allow_private_network, verbose,
       prodops crawl --only acme-blog --only acme-sitemap
       prodops crawl --every 6h
     """
+    # Until the crawl's own handlers take over (pipeline/crawl/runner.py), a stop (Ctrl-C, or a
+    # SIGTERM, which `prodops` makes the same: pipeline/cli/__main__.py) is one before the crawl.
+    try:
+        crawl_once_or_every(sources_path, db_path, only, settings, allow_private_network, verbose, cluster,
+                            cluster_insecure, every)
+    except KeyboardInterrupt:
+        click.echo("Stopped before the crawl began: nothing was fetched or changed.", err=True)
+        sys.exit(1)
+
+
+def crawl_once_or_every(sources_path, db_path, only, settings, allow_private_network, verbose, cluster,
+                        cluster_insecure, every) -> None:
+    """`prodops crawl`'s work, once its options are read."""
     if cluster:
         settings = (*settings, f"PRODOPS_CLUSTER={cluster}")
     if cluster_insecure:  # a setting, so that the crawls of --every and the pool see it too
@@ -116,12 +129,7 @@ def repeat_crawl(every: float, sources_path, db_path, only, settings, allow_priv
     command += [part for setting in settings for part in ("-s", setting)]
     command += ["--allow-private-network"] * allow_private_network + ["--verbose"] * verbose
     crawl_process: subprocess.Popen | None = None
-
-    def stop(signum, frame) -> None:
-        raise KeyboardInterrupt  # SIGTERM ends the loop as Ctrl-C does
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
+    try:  # a SIGTERM is a Ctrl-C too (pipeline/cli/__main__.py)
         while True:
             started = time.monotonic()
             crawl_process = subprocess.Popen(command)

@@ -10,6 +10,7 @@ from typing import Callable
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
 from twisted.python.failure import Failure
 
 from pipeline.config.files import ConfigError
@@ -84,23 +85,13 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
     to swallow a stop after the crawl."""
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class)
-    pool = pool_of(crawler) if start_pool else None
-    if isinstance(pool, WorkerPool):
-        # The local workers start now and load their models while Scrapy builds the crawl
-        # (half a second) and fetches the first feeds: ready when the first pages arrive.
-        pool.start()
-    if watch is not None:
-        watch(crawler)
-    # A failure to start (a stage's from_crawler refusing a malformed taxonomy) fails this
-    # Deferred and nothing else. Left unhandled, Twisted would log it only when the Deferred
-    # is garbage collected, which the gc.freeze below puts off past the run: the user saw
-    # "the crawl did not start" with no reason anywhere.
-    failed_to_start: list[Failure] = []
-    process.crawl(crawler, **spider_arguments).addErrback(failed_to_start.append)
+    # The reactor Scrapy would install when the crawl starts, installed now (as Scrapy does it:
+    # a second install is a no-op), so that a stop that comes before can be handed to it.
+    install_reactor(crawler.settings["TWISTED_REACTOR"], crawler.settings["ASYNCIO_EVENT_LOOP"])
     asked: list[int] = []
 
     def stop(signum, frame) -> None:
-        # The one Scrapy installed: imported only now (at the top, it would install the default).
+        # The one installed above: imported only now (at the top, it would install the default).
         from twisted.internet import reactor  # noqa: PLC0415
 
         asked.append(signum)
@@ -120,12 +111,28 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
             return
         process.stop()
 
+    # From here a stop is held for the reactor, which runs it when it starts: one that comes
+    # while the workers start or the spider is made is a stop of the crawl like any other.
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
-    # What is loaded by now (Scrapy, the settings, the spider, the stages) lives as long as the
-    # process: kept out of the garbage collector's full scans, which otherwise stall the
-    # reactor (and the workers waiting on it) for up to ~0.1 s each in a long crawl.
-    gc.freeze()
+    pool = None
     try:
+        pool = pool_of(crawler) if start_pool else None
+        if isinstance(pool, WorkerPool):
+            # The local workers start now and load their models while Scrapy builds the crawl
+            # (half a second) and fetches the first feeds: ready when the first pages arrive.
+            pool.start()
+        if watch is not None:
+            watch(crawler)
+        # A failure to start (a stage's from_crawler refusing a malformed taxonomy) fails this
+        # Deferred and nothing else. Left unhandled, Twisted would log it only when the Deferred
+        # is garbage collected, which the gc.freeze below puts off past the run: the user saw
+        # "the crawl did not start" with no reason anywhere.
+        failed_to_start: list[Failure] = []
+        process.crawl(crawler, **spider_arguments).addErrback(failed_to_start.append)
+        # What is loaded by now (Scrapy, the settings, the spider, the stages) lives as long as the
+        # process: kept out of the garbage collector's full scans, which otherwise stall the
+        # reactor (and the workers waiting on it) for up to ~0.1 s each in a long crawl.
+        gc.freeze()
         process.start(install_signal_handlers=False)
     finally:
         for number, handler in previous.items():

@@ -44,7 +44,7 @@ from pipeline.counters import DropReason
 from pipeline.stages.drops import Dropped
 from pipeline.stages.reading import ReadAhead
 from pipeline.stages.tasks import Backpressure, Pool, TaskOutOfMemory, TaskTimeout
-from pipeline.understand.worker import prepare_worker, worker_context
+from pipeline.understand.worker import local_pool
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 
@@ -131,9 +131,7 @@ class WorkerPool:
         first page's task. A stop that comes meanwhile is held until the engine runs
         (pipeline/crawl/runner.py: Scrapy would lose it and the crawl never end)."""
         if not self.inline and self._executor is None:
-            self._executor = ProcessPool(max_workers=self.workers, context=worker_context(), initializer=prepare_worker,
-                                         initargs=(self.memory_mb, self.warm_up))
-            self._executor.schedule(os.getpid)  # a first task: pebble starts its workers on one
+            self._executor = local_pool(self.workers, self.memory_mb, self.warm_up)
 
     async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
         """Run a picklable function in a worker (or inline, PRODOPS_INLINE_STAGES) and await

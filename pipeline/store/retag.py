@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -31,7 +31,7 @@ from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.markup import decode as decode_markup
 from pipeline.understand.pdf import is_pdf_document
 from pipeline.understand.tagging import Tagging, columns_of, joined_why, stored_vectors, tag, tagger_columns
-from pipeline.understand.worker import worker_context
+from pipeline.understand.worker import local_pool
 
 BATCH = 500
 COLUMNS = ("id", "url", "title", "description", "text", "extracted_by", "media_type", "page_count",
@@ -103,10 +103,14 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
     if workers is None and executor is None and db["documents"].count < IN_PROCESS_UP_TO:
         workers = 1  # a small corpus: tagged before a pool's workers would have loaded their models
     workers = workers or os.cpu_count() or 1
-    pool = executor or (ProcessPoolExecutor(workers, mp_context=worker_context())
-                        if workers > 1 else None)
+    own_pool = local_pool(workers) if executor is None and workers > 1 else None
+    submit: Callable[..., Future] | None = None  # None: tagged here
+    if executor is not None:
+        submit = lambda function, args: executor.submit(function, *args)  # noqa: E731 - as pebble's
+    elif own_pool is not None:
+        submit = own_pool.schedule  # (function, args=…)
     try:
-        for rows, results in _judged(pool, taxonomy, entities, _documents(db), ahead=2 * workers):
+        for rows, results in _judged(submit, taxonomy, entities, _documents(db), ahead=2 * workers):
             taggings = [tagging for tagging, _ in results]
             own = [tagger_columns(tagging) for tagging in taggings]
             if teacher is not None:
@@ -125,22 +129,26 @@ def retag_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy, entities: tuple[
                         save_vectors(db, record["id"], vectors)
                     summary.seen += 1
     finally:
-        if pool is not None and executor is None:
-            pool.shutdown(cancel_futures=True)
+        if own_pool is not None:
+            # After a stop too: the batches in flight finish in a second or two (the workers
+            # ignore the stop, and are not killed half-way); what was written stays.
+            own_pool.close()
+            own_pool.join()
     return summary
 
 
-def _judged(pool: ProcessPoolExecutor | None, taxonomy: Taxonomy, entities: tuple[Entity, ...],
+def _judged(submit: Callable[..., Future] | None, taxonomy: Taxonomy, entities: tuple[Entity, ...],
             batches: Iterator[list[dict]], ahead: int):
     """(batch, its judgements) in order, with at most `ahead` batches in the workers (so
-    memory stays bounded however large the corpus)."""
-    if pool is None:
+    memory stays bounded however large the corpus); `submit(function, args=…)` hands one to
+    them (None: judged here)."""
+    if submit is None:
         for rows in batches:
             yield rows, judge(taxonomy, entities, rows)
         return
     pending: deque = deque()
     for rows in batches:
-        pending.append((rows, pool.submit(judge, taxonomy, entities, rows)))
+        pending.append((rows, submit(judge, args=(taxonomy, entities, rows))))
         if len(pending) > ahead:
             done, future = pending.popleft()
             yield done, future.result()

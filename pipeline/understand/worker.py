@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import resource
 import signal
+import threading
+from contextlib import contextmanager
 from multiprocessing.context import BaseContext
+from typing import Iterator
+
+from pebble import ProcessPool
 
 # What the fork server imports before it forks the first worker (see worker_context).
 PRELOAD = "pipeline.understand.preload"
+
+# A stop of the crawl (Ctrl-C, or SIGTERM from `timeout`, cron, systemd): the crawler's to handle.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def warm_up(taxonomy_path: str | None = None, entities_path: str | None = None, semantic: bool = True) -> bool:
@@ -58,6 +67,52 @@ def worker_context() -> BaseContext:
     return context
 
 
+@contextmanager
+def stops_held() -> Iterator[None]:
+    """Hold the stop signals while worker processes start, then deliver the first that came.
+    Two holds, for the two ways a stop would break a start: this thread blocks them, and the
+    fork server, started from it, inherits the block through fork and exec and ignores them
+    before it lets them through (PRELOAD), so that a Ctrl-C cannot kill it half-way through
+    loading the models, with a traceback; and a stop the kernel hands to another thread (the
+    numerical libraries' own) only is noted, instead of raising KeyboardInterrupt half-way
+    through a worker's start, leaving an orphan. Call it from the main thread (a signal's
+    handler can be set there only); elsewhere it holds nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    handlers = {number: signal.signal(number, lambda signum, frame: came.append(signum)) for number in STOP_SIGNALS}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a blocked one arrives now, and is noted
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if came:
+            signal.raise_signal(came[0])  # to the handler of before: a stop, now that the workers are whole
+
+
+def local_pool(workers: int, memory_mb: int = 0, warm_up_arguments: tuple | None = None) -> ProcessPool:
+    """A pool of `workers` processes on this machine (forked from the fork server, each
+    prepared by `prepare_worker` with `memory_mb` and `warm_up_arguments`), started now with
+    the stops held, so that a Ctrl-C or SIGTERM while they start neither kills one half-made
+    (a traceback from the orphan) nor is lost: this process gets it once they have started
+    (should it raise, the pool is closed first).
+    pebble's pool, not the standard library's: it can stop one stuck worker, and starts them
+    all at once rather than one per task."""
+    pool = ProcessPool(max_workers=workers, context=worker_context(), initializer=prepare_worker,
+                       initargs=(memory_mb, warm_up_arguments))
+    try:
+        with stops_held():
+            pool.schedule(os.getpid)  # a first task: pebble starts its workers on one
+    except BaseException:  # a stop held meanwhile, raised as it ends (KeyboardInterrupt): none is left
+        pool.close()
+        pool.join()
+        raise
+    return pool
+
+
 def prepare_worker(memory_mb: int = 0, warm_up_arguments: tuple | None = ()) -> None:
     """A local pool worker's initializer: SIGINT and SIGTERM are for the crawler process,
     which stops the pool itself when the crawl has closed (the pages in flight finish); the
@@ -65,8 +120,8 @@ def prepare_worker(memory_mb: int = 0, warm_up_arguments: tuple | None = ()) -> 
     first page; then the address space is capped at `memory_mb` MiB (0: not capped), so a
     parser of hostile bytes raises MemoryError instead of taking the machine's memory. The
     cap comes after the warm-up: the models are ours, and loading them must not fail."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     if warm_up_arguments is not None:
         warm_up(*warm_up_arguments)
     if memory_mb > 0:
