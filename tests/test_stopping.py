@@ -5,6 +5,7 @@ pages up; `serve` and `demo` stop and leave no process behind."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -14,12 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import POOLED, ROOT, crawl_into, free_port, write_sources
+from conftest import POOLED, ROOT, crawl_into, free_port, run_prodops, write_sources
 
 from pipeline.config.sources import Source
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.generate import generated_web
-from pipeline.demo.webserver import StaticWeb
+from pipeline.demo.pdfmaker import make_pdf
+from pipeline.demo.webserver import Route, StaticWeb
 from pipeline.quality.evaluation import store_labelled_pages
 from pipeline.store.database import open_database
 from pipeline.store.retag import IN_PROCESS_UP_TO
@@ -314,7 +316,7 @@ def test_demo_stops_on_sigterm_and_leaves_no_process(tmp_path, when):
 
 
 def test_scrapy_log_goes_to_a_file_and_the_terminal_stays_readable(tmp_path, sample_sources_file):
-    from conftest import FAST, run_prodops
+    from conftest import FAST
 
     db = tmp_path / "prodops.db"
     result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(db),
@@ -330,6 +332,22 @@ def test_scrapy_log_goes_to_a_file_and_the_terminal_stays_readable(tmp_path, sam
     assert "[scrapy.core.engine] INFO" in verbose.stderr
     assert len(list((tmp_path / "logs").glob("crawl-*.log"))) == 1  # -v writes no file
 
+
+def test_the_workers_log_into_the_crawls_log_file_not_the_terminal(tmp_path):
+    """A PDF pypdf has to repair (its startxref pointer wrong) makes pypdf log warnings in
+    the worker that reads it: they go to the run's log file, beside Scrapy's, and the
+    terminal keeps its progress line and summary."""
+    pdf = re.sub(rb"startxref\n\d+", b"startxref\n1", make_pdf(["Product operations report"] * 5, title="Report"))
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/report.pdf": Route(pdf, "application/pdf")})
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("r", "R", "url", f"{web.base_url}/report.pdf")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"),
+                             "--allow-private-network", *POOLED, "-s", "PRODOPS_EXTRACT_WORKERS=1")
+    assert result.returncode == 0, result.stderr
+    assert "1 new" in result.stdout  # read all the same
+    [log] = (tmp_path / "logs").glob("crawl-*.log")
+    assert "[pypdf._reader] WARNING: incorrect startxref pointer" in log.read_text()
+    assert "startxref" not in result.stdout + result.stderr
 
 
 def test_progress_in_a_log_waits_its_interval_and_on_a_terminal_shows_at_once():

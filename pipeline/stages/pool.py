@@ -44,7 +44,7 @@ from pipeline.counters import DropReason
 from pipeline.stages.drops import Dropped
 from pipeline.stages.reading import ReadAhead
 from pipeline.stages.tasks import Backpressure, Pool, TaskOutOfMemory, TaskTimeout
-from pipeline.understand.worker import local_pool
+from pipeline.understand.worker import WorkerLog, local_pool
 
 ATTRIBUTE = "prodops_worker_pool"  # where the crawler keeps its pool
 
@@ -96,12 +96,13 @@ class WorkerPool:
     would copy)."""
 
     def __init__(self, workers: int, timeout: float | None = None, crawler=None, warm_up: tuple | None = (),
-                 memory_mb: int = 0, inline: bool = False):
+                 memory_mb: int = 0, inline: bool = False, log: WorkerLog | None = None):
         self.workers = max(1, workers)
         self.warm_up = warm_up  # what each worker loads at start (pipeline.understand.worker.warm_up); None: nothing
         self.timeout = timeout if timeout and timeout > 0 else None
         self.memory_mb = memory_mb  # each worker's address space (0: unbounded)
         self.inline = inline  # PRODOPS_INLINE_STAGES: no processes, no bounds
+        self.log = log  # where the workers' log records go (None: stderr, warnings and worse)
         self._crawler = crawler  # to tell a stop from a failure
         self._backpressure = Backpressure(crawler)  # downloads paused while the workers are behind
         self._executor: ProcessPool | None = None
@@ -114,10 +115,14 @@ class WorkerPool:
     @classmethod
     def from_settings(cls, settings, crawler=None, warm_up: tuple | None = ()) -> WorkerPool:
         """A local pool as the settings say (PRODOPS_EXTRACT_WORKERS, PRODOPS_TASK_TIMEOUT,
-        PRODOPS_WORKER_MEMORY_MB, PRODOPS_INLINE_STAGES): the one place they are read."""
+        PRODOPS_WORKER_MEMORY_MB, PRODOPS_INLINE_STAGES): the one place they are read. The
+        workers log where Scrapy does, into LOG_FILE, when the crawl has one."""
+        log = (WorkerLog(settings["LOG_FILE"], settings["LOG_LEVEL"], settings["LOG_FORMAT"],
+                         settings["LOG_DATEFORMAT"])
+               if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED") else None)
         return cls(worker_count(settings.getint("PRODOPS_EXTRACT_WORKERS")), settings.getfloat("PRODOPS_TASK_TIMEOUT"),
                    crawler, warm_up, settings.getint("PRODOPS_WORKER_MEMORY_MB"),
-                   settings.getbool("PRODOPS_INLINE_STAGES"))
+                   settings.getbool("PRODOPS_INLINE_STAGES"), log)
 
     def ship(self, path: str) -> str:
         """The name under which a config file reaches the workers: here, its path (the
@@ -131,7 +136,7 @@ class WorkerPool:
         first page's task. A stop that comes meanwhile is held until the engine runs
         (pipeline/crawl/runner.py: Scrapy would lose it and the crawl never end)."""
         if not self.inline and self._executor is None:
-            self._executor = local_pool(self.workers, self.memory_mb, self.warm_up)
+            self._executor = local_pool(self.workers, self.memory_mb, self.warm_up, self.log)
 
     async def run(self, function: Callable[..., Any], *args: Any, alone: bool = False) -> Any:
         """Run a picklable function in a worker (or inline, PRODOPS_INLINE_STAGES) and await

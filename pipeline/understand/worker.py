@@ -8,6 +8,7 @@ imports the understand layer only: no Scrapy or Twisted, a third less to import 
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import resource
@@ -15,7 +16,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from pebble import ProcessPool
 
@@ -93,16 +94,17 @@ def stops_held() -> Iterator[None]:
             signal.raise_signal(came[0])  # to the handler of before: a stop, now that the workers are whole
 
 
-def local_pool(workers: int, memory_mb: int = 0, warm_up_arguments: tuple | None = None) -> ProcessPool:
+def local_pool(workers: int, memory_mb: int = 0, warm_up_arguments: tuple | None = None,
+               log: WorkerLog | None = None) -> ProcessPool:
     """A pool of `workers` processes on this machine (forked from the fork server, each
-    prepared by `prepare_worker` with `memory_mb` and `warm_up_arguments`), started now with
+    prepared by `prepare_worker` with `memory_mb`, `warm_up_arguments` and `log`), started now with
     the stops held, so that a Ctrl-C or SIGTERM while they start neither kills one half-made
     (a traceback from the orphan) nor is lost: this process gets it once they have started
     (should it raise, the pool is closed first).
     pebble's pool, not the standard library's: it can stop one stuck worker, and starts them
     all at once rather than one per task."""
     pool = ProcessPool(max_workers=workers, context=worker_context(), initializer=prepare_worker,
-                       initargs=(memory_mb, warm_up_arguments))
+                       initargs=(memory_mb, warm_up_arguments, log))
     try:
         with stops_held():
             pool.schedule(os.getpid)  # a first task: pebble starts its workers on one
@@ -113,15 +115,42 @@ def local_pool(workers: int, memory_mb: int = 0, warm_up_arguments: tuple | None
     return pool
 
 
-def prepare_worker(memory_mb: int = 0, warm_up_arguments: tuple | None = ()) -> None:
+class WorkerLog(NamedTuple):
+    """Where a worker's log records go: the crawl's log file, with Scrapy's LOG_LEVEL,
+    LOG_FORMAT and LOG_DATEFORMAT (pipeline.stages.pool.WorkerPool.from_settings)."""
+
+    file: str
+    level: str | int
+    format: str
+    date_format: str
+
+
+def log_to(log: WorkerLog) -> None:
+    """Send this worker's log records (the parsers' complaints about a stranger's bytes,
+    such as pypdf's "incorrect startxref pointer"), and its warnings, to the crawl's log file
+    beside the crawler's own, not to the terminal, where the crawl shows a progress line and a
+    summary only. Each record is one appended write, so the processes' lines do not mix."""
+    handler = logging.FileHandler(log.file, encoding="utf-8")  # appends, as Scrapy's does
+    handler.setFormatter(logging.Formatter(log.format, log.date_format))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(log.level)
+    logging.captureWarnings(True)
+
+
+def prepare_worker(memory_mb: int = 0, warm_up_arguments: tuple | None = (), log: WorkerLog | None = None) -> None:
     """A local pool worker's initializer: SIGINT and SIGTERM are for the crawler process,
-    which stops the pool itself when the crawl has closed (the pages in flight finish); the
-    models (and the files given, as `warm_up` takes them; None: nothing) load before the
-    first page; then the address space is capped at `memory_mb` MiB (0: not capped), so a
-    parser of hostile bytes raises MemoryError instead of taking the machine's memory. The
-    cap comes after the warm-up: the models are ours, and loading them must not fail."""
+    which stops the pool itself when the crawl has closed (the pages in flight finish); its
+    log goes to `log` (None: as Python's does, warnings and worse on stderr: `-v`, where the
+    crawl's log is the terminal, and `reextract`); the models (and the files given, as
+    `warm_up` takes them; None: nothing) load before the first page; then the address space
+    is capped at `memory_mb` MiB (0: not capped), so a parser of hostile bytes raises
+    MemoryError instead of taking the machine's memory. The cap comes after the warm-up: the
+    models are ours, and loading them must not fail."""
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
+    if log is not None:
+        log_to(log)
     if warm_up_arguments is not None:
         warm_up(*warm_up_arguments)
     if memory_mb > 0:
