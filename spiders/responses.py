@@ -99,7 +99,29 @@ def describe_failure(failure: Failure) -> str:
         return "connection refused"
     if name == "DownloadCancelledError" or "DOWNLOAD_MAXSIZE" in message:
         return f"body too large, download cancelled: {message or 'more than DOWNLOAD_MAXSIZE bytes'}"
+    reasons = _parse_errors(error)
+    if reasons:  # the server answered, in something Twisted's HTTP parser would not take
+        return "the server's answer is not valid HTTP: " + "; ".join(reasons)
     return f"{name}: {message}".rstrip(": ")
+
+
+def _parse_errors(error: BaseException) -> list[str]:
+    """What Twisted's HTTP client found wrong with an answer (a Content-Length that is not a
+    number, or two of them; a status line that is not one), from the ResponseFailed Scrapy
+    wraps as DownloadFailedError; each said in a line of its own words and at most 80
+    characters of the server's (a hostile server's status line can be long)."""
+    cause: BaseException | None = error
+    while cause is not None and not getattr(cause, "reasons", None):
+        cause = cause.__cause__
+    said = []
+    for reason in getattr(cause, "reasons", None) or ():
+        value = getattr(reason, "value", reason)
+        words, *quoted = [part.decode("latin-1") if isinstance(part, bytes) else str(part) for part in value.args]
+        # twisted.web._abnf._decint's words; Twisted's client reads only a Content-Length with it
+        words = words.replace("Value contains non-decimal digits", "a Content-Length that is not a number")
+        said.append(": ".join([words[:200], *(repr(part[:80]) for part in quoted)]) if value.args
+                    else type(value).__name__)
+    return said
 
 
 # Twisted's errors, and the ones Scrapy (2.13+) wraps them in.

@@ -1,6 +1,6 @@
 """A hostile web for the test suite: a raw-socket HTTP server on 127.0.0.1 (free port) whose
 routes misbehave the ways real servers do — slow bodies, hangs before and after headers,
-resets, truncated bodies, error statuses with Retry-After, 410, redirect loops and long
+resets, truncated bodies, answers HTTP's grammar refuses, error statuses with Retry-After, 410, redirect loops and long
 chains, gzip and brotli bombs, 50 MB bodies (plain and chunked), lying and unknown charsets,
 HTML where a feed should be, entity attacks in feeds, a feed of 10,000 entries, feeds with
 duplicate, missing and changing GUIDs, and links with javascript:, data: and file: schemes.
@@ -142,6 +142,12 @@ def _truncated(c: Connection) -> None:
     c.sock.sendall(article("Truncated")[:1000])
 
 
+def _malformed(c: Connection, headers: str, status_line: str = "HTTP/1.1 200 OK") -> None:
+    """An answer HTTP's grammar refuses: these headers after this status line, then a page."""
+    c.sock.sendall(f"{status_line}\r\n{headers}\r\nConnection: close\r\n\r\n".encode("latin-1")
+                   + article("Malformed"))
+
+
 def _big(c: Connection, chunked: bool) -> None:
     chunk = b"<p>product ops padding</p>" * 4000  # ~100 KB
     c.head(length=None if chunked else len(chunk) * (BIG_BODY_MB * 10), chunked=chunked)
@@ -196,6 +202,11 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
         "/hang-after-headers": ("sends headers, then nothing", _hang_after_headers),
         "/reset": ("resets the connection (RST)", _reset),
         "/truncated": ("Content-Length 20000, sends 1000 bytes, closes", _truncated),
+        "/malformed/length-word": ("Content-Length: abc", lambda c: _malformed(c, "Content-Length: abc")),
+        "/malformed/two-lengths": ("two Content-Length headers that disagree", lambda c: _malformed(
+            c, "Content-Length: 10\r\nContent-Length: 20")),
+        "/malformed/status": ("a status line that is not one (HTTP/1.1 abc OK)", lambda c: _malformed(
+            c, "Content-Type: text/html", status_line="HTTP/1.1 abc OK")),
         "/status/500": ("500 every time", lambda c: c.send(b"oops", 500)),
         "/status/503": ("503 with Retry-After: 1", lambda c: c.send(b"busy", 503, extra={"Retry-After": "1"})),
         "/status/429": ("429 with Retry-After: 1", lambda c: c.send(b"slow down", 429, extra={"Retry-After": "1"})),

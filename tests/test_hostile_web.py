@@ -33,6 +33,7 @@ SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1", "-s", "PRODOPS_IN
             "-s", "PRODOPS_EXTRACT_WORKERS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 MAX_SECONDS = 300  # the hanging routes hold their connections for 600 s
 URL_ROUTES = ["good", "slow-body", "hang-before-headers", "hang-after-headers", "reset", "truncated",
+              "malformed/length-word", "malformed/two-lengths", "malformed/status",
               "status/500", "status/503", "status/429", "gone", "loop", "chain/3", "chain/15",
               "gzip-bomb", "brotli-bomb", "big-plain", "big-chunked", "charset/lying",
               "charset/lying-legacy", "charset/unknown"]
@@ -147,6 +148,16 @@ def test_a_reset_connection_is_an_error(hostile):
 
 def test_a_truncated_body_is_an_error_not_half_a_document(hostile):
     failed(hostile, "truncated", "dataloss", "partial", "lost", "truncat")
+
+
+@pytest.mark.parametrize("route, said", [
+    ("malformed/length-word", "not valid HTTP: a Content-Length that is not a number: b'abc'"),
+    ("malformed/two-lengths", "not valid HTTP: Invalid response: conflicting Content-Length headers"),
+    ("malformed/status", "not valid HTTP: non-integer status code: 'HTTP/1.1 abc OK'")])
+def test_an_answer_that_is_not_http_is_an_error_in_words(hostile, route, said):
+    """Not Twisted's "[<twisted.python.failure.Failure builtins.ValueError: …>]"."""
+    message = failed(hostile, route, said)
+    assert "Failure" not in message and "<" not in message, message
 
 
 @pytest.mark.parametrize("route", ["status/500", "status/503", "status/429"])
