@@ -95,6 +95,17 @@ def test_export_writes_exactly_the_file_asked_for(corpus, tmp_path):
     assert device.returncode == 2 and "not a regular file" in device.stderr
 
 
+def test_an_export_that_fails_half_way_leaves_the_file_as_it_was_and_no_temporary(tmp_path):
+    from pipeline.cli.export import write_output
+
+    out = tmp_path / "list.md"
+    out.write_text("the list before\n")
+    with pytest.raises(UnicodeEncodeError):  # fails mid-write, as a full disk or a stop would
+        write_output("a title, then a lone surrogate: \udcff", str(out))
+    assert out.read_text() == "the list before\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["list.md"]
+
+
 def test_csv_neutralizes_formulas():
     rows = [{"title": "=HYPERLINK(\"http://evil\")", "url": "https://x.org/a", "description": "+1 idea",
              "tags": "[]", "note": "@mention", "source_id": "-s"}]

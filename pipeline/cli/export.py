@@ -36,12 +36,16 @@ def write_output(text: str, output: str | None) -> None:
     if not path.parent.exists():
         raise UserError(f"-o {output}: folder {path.parent} does not exist")
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    # The mode a new file would have (or the one replaced had), not mkstemp's owner-only 0600:
-    # an HTML export is often served by a web server running as another user.
-    os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        # The mode a new file would have (or the one replaced had), not mkstemp's owner-only 0600:
+        # an HTML export is often served by a web server running as another user.
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:  # a full disk, a stop: the file asked for is as it was, and no temporary is left
+        Path(temporary).unlink(missing_ok=True)
+        raise
     click.echo(f"Wrote {path}", err=True)
 
 
