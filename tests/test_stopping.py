@@ -210,6 +210,46 @@ def test_a_stop_while_retag_starts_its_workers_is_a_stop(tmp_path, thousand_docu
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.fixture(scope="module")
+def kept_corpus(tmp_path_factory):
+    """A crawled corpus of 200 long articles with their bodies kept: `reextract` reads it in
+    about ten seconds on two workers."""
+    web = StaticWeb()
+    web.routes.update(generated_web(web.base_url, 200)[1])
+    folder = tmp_path_factory.mktemp("kept")
+    with web:
+        sources = write_sources(folder / "s.yaml", [Source("heavy", "Heavy", "feed", f"{web.base_url}/feed.xml")])
+        return crawl_into(sources, folder / "c.db")
+
+
+@pytest.mark.parametrize("stops", [(signal.SIGTERM,), (signal.SIGINT, signal.SIGTERM)], ids=["one", "two"])
+def test_a_stop_ends_reextract_between_batches(tmp_path, kept_corpus, stops):
+    """A stop, or two, let the batch in the workers finish and be written; then `reextract`
+    reports what it did and that it was interrupted (exit status 1). No traceback (an
+    exception raised inside its event loop left the batch's tasks with errors printed at
+    exit), no process left, no text lost."""
+    db = tmp_path / "c.db"
+    db.write_bytes(kept_corpus.read_bytes())
+    with sqlite3.connect(db) as conn:
+        documents, with_text = conn.execute("SELECT count(*), count(NULLIF(text, '')) FROM documents").fetchone()
+    run = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "reextract", "--db", str(db),
+                            "-s", "PRODOPS_EXTRACT_WORKERS=2"], cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=as_in_a_terminal)
+    time.sleep(2.5)  # the workers have started (about a second) and are part-way through
+    for stop in stops:
+        os.killpg(run.pid, stop)
+        time.sleep(0.2)
+    stdout, stderr = run.communicate(timeout=60)
+    assert "Traceback" not in stdout + stderr and "Error" not in stdout + stderr, (stdout + stderr)[-3000:]
+    assert run.returncode == 1 and "Interrupted: the documents re-extracted so far are saved." in stderr, stderr
+    done = int(re.search(r"Re-extracted (\d+) document", stdout).group(1))
+    assert 0 < done < documents, stdout
+    assert_all_gone(set(in_session(run.pid)), "the stopped reextract")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(NULLIF(text, '')) FROM documents").fetchone()[0] == with_text
+
+
 STOP_WHILE_OPENING = """
 import os, signal, sys
 from scrapy import signals

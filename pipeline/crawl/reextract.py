@@ -38,6 +38,7 @@ from pipeline.store.database import open_database
 from pipeline.store.documents import CONTENT_FIELDS, save_links, year_of
 from pipeline.understand.markup import ENCLOSURE
 from pipeline.understand.markup import decode as decode_markup
+from pipeline.understand.worker import STOP_SIGNALS
 
 # Columns a re-extraction never rewrites: the document's identity and provenance.
 KEPT_COLUMNS = ("id", "url", "source_id", "found_via", "fetched_url", "http_status", "media_type", "categories")
@@ -106,10 +107,6 @@ class Reextraction:
         self.pool.close()
 
 
-def _stop(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
 def _hints(stored: dict) -> EntryHints | None:
     """What the feed or link list said of the document, read back from its row."""
     if stored["found_via"] not in EDITORIAL_VIA:
@@ -129,33 +126,49 @@ def _hints(stored: dict) -> EntryHints | None:
 def reextract(work: Reextraction, db_path: str, source_ids: tuple[str, ...] = (),
               since: str | None = None) -> ReextractReport:
     """Re-extract the kept bodies (of these sources, fetched since `since`) and report per
-    source what changed (see the module docstring). A Ctrl-C ends it between documents:
-    what was rewritten stays, the report says it was interrupted."""
+    source what changed (see the module docstring). A stop (Ctrl-C, SIGTERM; one or more)
+    ends it between batches: the few documents in the workers are finished and written (a
+    second or two; a parser that hangs, within PRODOPS_TASK_TIMEOUT), then the report says
+    it was interrupted. What was rewritten stays."""
     report = ReextractReport()
     started = time.monotonic()
     db = open_database(db_path)
-    previous = signal.signal(signal.SIGTERM, _stop)  # as Ctrl-C: cron's and systemd's stop
+    asked: list[int] = []
+    # Noted, not raised: an exception raised inside the event loop would leave the batch's
+    # tasks with errors nobody reads (printed at exit), and one raised while the workers
+    # finish would leave them half-closed. Set before asyncio's runner starts, which then
+    # leaves SIGINT to us.
+    previous = {number: signal.signal(number, lambda signum, frame: asked.append(signum))
+                for number in STOP_SIGNALS}
     try:
-        asyncio.run(_run(db, work, report, source_ids, since, in_flight=max(8, 4 * work.pool.workers)))
-    except KeyboardInterrupt:
-        report.interrupted = True
+        asyncio.run(_run(db, work, report, source_ids, since, asked, in_flight=max(8, 4 * work.pool.workers)))
     finally:
-        signal.signal(signal.SIGTERM, previous)
         work.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         db.close()
         report.seconds = time.monotonic() - started
     return report
 
 
-async def _run(db, work: Reextraction, report: ReextractReport, source_ids, since, in_flight: int) -> None:
+async def _run(db, work: Reextraction, report: ReextractReport, source_ids, since, asked: list[int],
+               in_flight: int) -> None:
     for batch in kept_bodies(db, source_ids, since, batch=in_flight):
-        ids = [kept.document_id for kept in batch]
-        stored = {row["id"]: row for row in db.query(
-            f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
-        pages = await asyncio.gather(*(work.document_of(kept, stored[kept.document_id]) for kept in batch))
-        now = clock.now_iso()
-        for kept, page in zip(batch, pages):
-            _save(db, report, stored[kept.document_id], page, now)
+        if asked:
+            report.interrupted = True
+            return
+        await _rewrite(db, work, report, batch)
+
+
+async def _rewrite(db, work: Reextraction, report: ReextractReport, batch: list[KeptBody]) -> None:
+    """One batch of kept bodies through the stages (at once, in the pool), then written."""
+    ids = [kept.document_id for kept in batch]
+    stored = {row["id"]: row for row in db.query(
+        f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    pages = await asyncio.gather(*(work.document_of(kept, stored[kept.document_id]) for kept in batch))
+    now = clock.now_iso()
+    for kept, page in zip(batch, pages):
+        _save(db, report, stored[kept.document_id], page, now)
 
 
 def _save(db, report: ReextractReport, stored: dict, page: Page | None, now: str) -> None:
