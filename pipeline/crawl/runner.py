@@ -10,7 +10,7 @@ from typing import Callable
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.utils.reactor import install_reactor
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from twisted.python.failure import Failure
 
 from pipeline.config.files import ConfigError
@@ -83,20 +83,22 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
     one ends it at once. Our handlers rather than Scrapy's, so that the caller learns of a
     stop that came while the crawl was ending anyway, and so that none is left installed
     to swallow a stop after the crawl."""
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider_class)
-    # The reactor Scrapy would install when the crawl starts, installed now (as Scrapy does it:
-    # a second install is a no-op), so that a stop that comes before can be handed to it.
-    install_reactor(crawler.settings["TWISTED_REACTOR"], crawler.settings["ASYNCIO_EVENT_LOOP"])
-    asked: list[int] = []
+    asked: list[int] = []  # the stops asked for
+    handed: list[int] = []  # those handed to the reactor
 
     def stop(signum, frame) -> None:
-        # The one installed above: imported only now (at the top, it would install the default).
+        asked.append(signum)
+        if is_reactor_installed():
+            hand_over()
+
+    def hand_over() -> None:
+        # The reactor installed below: imported only now (at the top, it would install the default).
         from twisted.internet import reactor  # noqa: PLC0415
 
-        asked.append(signum)
-        # (Twisted types the installed reactor as the module, not as an IReactorCore)
-        reactor.callFromThread(stop_gracefully if len(asked) == 1 else reactor.stop)  # type: ignore[misc]
+        while len(handed) < len(asked):  # (a stop may come while this runs)
+            handed.append(asked[len(handed)])
+            # (Twisted types the installed reactor as the module, not as an IReactorCore)
+            reactor.callFromThread(stop_gracefully if len(handed) == 1 else reactor.stop)  # type: ignore[misc]
 
     def stop_gracefully() -> None:
         from twisted.internet import reactor  # noqa: PLC0415 - Scrapy's, as in stop()
@@ -111,11 +113,17 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
             return
         process.stop()
 
-    # From here a stop is held for the reactor, which runs it when it starts: one that comes
-    # while the workers start or the spider is made is a stop of the crawl like any other.
+    # From here a stop is noted, and handed to the reactor, which runs it when it starts: one
+    # that comes while the crawl is made or the workers start is a stop like any other.
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     pool = None
     try:
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(spider_class)
+        # The reactor Scrapy would install when the crawl starts, installed now (as Scrapy does
+        # it: a second install is a no-op), so that a stop that comes before it runs has one.
+        install_reactor(crawler.settings["TWISTED_REACTOR"], crawler.settings["ASYNCIO_EVENT_LOOP"])
+        hand_over()  # the stops that came before it
         pool = pool_of(crawler) if start_pool else None
         if isinstance(pool, WorkerPool):
             # The local workers start now and load their models while Scrapy builds the crawl

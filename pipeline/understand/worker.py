@@ -15,6 +15,7 @@ import resource
 import signal
 import threading
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
 from multiprocessing.context import BaseContext
 from typing import Iterator, NamedTuple
 
@@ -81,6 +82,9 @@ def stops_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    # multiprocessing starts its resource tracker before the fork server, with the stops
+    # blocked, then unblocks them in this thread, undoing the hold: started first, it is not.
+    resource_tracker.ensure_running()
     came: list[int] = []
     handlers = {number: signal.signal(number, lambda signum, frame: came.append(signum)) for number in STOP_SIGNALS}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
@@ -103,14 +107,16 @@ def local_pool(workers: int, memory_mb: int = 0, warm_up_arguments: tuple | None
     (should it raise, the pool is closed first).
     pebble's pool, not the standard library's: it can stop one stuck worker, and starts them
     all at once rather than one per task."""
-    pool = ProcessPool(max_workers=workers, context=worker_context(), initializer=prepare_worker,
-                       initargs=(memory_mb, warm_up_arguments, log))
+    pool = None
     try:
         with stops_held():
+            pool = ProcessPool(max_workers=workers, context=worker_context(), initializer=prepare_worker,
+                               initargs=(memory_mb, warm_up_arguments, log))
             pool.schedule(os.getpid)  # a first task: pebble starts its workers on one
     except BaseException:  # a stop held meanwhile, raised as it ends (KeyboardInterrupt): none is left
-        pool.close()
-        pool.join()
+        if pool is not None:
+            pool.close()
+            pool.join()
         raise
     return pool
 
