@@ -212,8 +212,8 @@ def test_a_stop_while_retag_starts_its_workers_is_a_stop(tmp_path, thousand_docu
 
 @pytest.fixture(scope="module")
 def kept_corpus(tmp_path_factory):
-    """A crawled corpus of 200 long articles with their bodies kept: `reextract` reads it in
-    about ten seconds on two workers."""
+    """A crawled corpus of long articles (200 in the feed) with their bodies kept: `reextract`
+    reads it in about seven seconds on one worker."""
     web = StaticWeb()
     web.routes.update(generated_web(web.base_url, 200)[1])
     folder = tmp_path_factory.mktemp("kept")
@@ -233,12 +233,12 @@ def test_a_stop_ends_reextract_between_batches(tmp_path, kept_corpus, stops):
     with sqlite3.connect(db) as conn:
         documents, with_text = conn.execute("SELECT count(*), count(NULLIF(text, '')) FROM documents").fetchone()
     run = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "reextract", "--db", str(db),
-                            "-s", "PRODOPS_EXTRACT_WORKERS=2"], cwd=ROOT, stdout=subprocess.PIPE,
+                            "-s", "PRODOPS_EXTRACT_WORKERS=1"], cwd=ROOT, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=as_in_a_terminal)
-    time.sleep(2.5)  # the workers have started (about a second) and are part-way through
-    for stop in stops:
+    time.sleep(2.5)  # the worker has started (about a second) and is part-way through (~15 documents/s)
+    for stop in stops:  # a second one while the first batch ends (one after the run has ended would end it)
         os.killpg(run.pid, stop)
-        time.sleep(0.2)
+        time.sleep(0.02)
     stdout, stderr = run.communicate(timeout=60)
     assert "Traceback" not in stdout + stderr and "Error" not in stdout + stderr, (stdout + stderr)[-3000:]
     assert run.returncode == 1 and "Interrupted: the documents re-extracted so far are saved." in stderr, stderr
