@@ -139,6 +139,19 @@ def test_sign_in_never_redirects_to_another_site(db_path):
     assert locations == ["/", "/", "/", "/lists"]
 
 
+def test_sign_in_never_redirects_to_another_site_through_what_browsers_drop(db_path):
+    """Browsers drop tabs and line breaks from an address before reading it: "/\t\\host" is
+    "/\\host", another host. A NUL would break the header."""
+    add(db_path)
+
+    async def redirects(datasette):
+        return [(await sign_in(datasette, next_path=target)).headers["location"]
+                for target in ("/\t\\evil.example", "/\n/evil.example", "/ /evil.example", "/\x00//evil",
+                               "/lists\\..", "/lists?page=2")]
+    [locations] = site(db_path, redirects)
+    assert locations == ["/", "/", "/", "/", "/", "/lists?page=2"]
+
+
 def test_serving_curators_beyond_this_machine_warns_that_sign_in_needs_https(db_path):
     add(db_path)
     server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path), "--host",
@@ -539,6 +552,67 @@ def test_every_write_route_refuses_a_visitor_and_writes_nothing(curated_site, tm
     assert all(a.json()["ok"] is False for (path, kind), a in answers.items() if kind in ("application/json", "api"))
     assert judged(db_path, labels) == ([], "") and lists_file.read_text() == lists_before
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM list_items").fetchone()[0] == 0
+
+
+def test_a_body_too_large_is_refused_before_it_is_read_and_writes_nothing(curated_site):
+    """A request body past MAX_BODY_BYTES is answered 413 before the CSRF check or the sign-in
+    form reads it (a 150 MiB form took the server from 261 to 1,011 MiB before its 403),
+    whether its Content-Length says so or it comes in chunks; a curator's form of the usual
+    size still lands."""
+    from pipeline.publish.guards import MAX_BODY_BYTES
+
+    db_path, labels, doc_id, url = curated_site
+    judge = f"/-/documents/{doc_id}/judge"
+    padding = "x" * (MAX_BODY_BYTES + 1)
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        _, token, csrf = await login_form(datasette)
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        cookies = {"ds_actor": signed, "ds_csrftoken": csrf}
+        declared = await datasette.client.post(judge, data={"relevant": "yes", "csrftoken": token, "note": padding},
+                                               cookies=cookies)
+
+        async def chunks():
+            yield f"relevant=yes&csrftoken={token}&note=".encode()
+            for _ in range(MAX_BODY_BYTES // 65536 + 2):
+                yield b"x" * 65536
+
+        chunked = await datasette.client.post(judge, content=chunks(), cookies=cookies,
+                                              headers={"content-type": "application/x-www-form-urlencoded"})
+        login = await datasette.client.post("/-/login", data={"username": "maya", "password": padding})
+        nothing = judged(db_path, labels)
+        usual = await datasette.client.post(judge, data={"relevant": "yes", "csrftoken": token, "note": "x" * 4000},
+                                            cookies=cookies)
+        return declared, chunked, login, nothing, usual
+
+    declared, chunked, login, nothing, usual = asyncio.run(run())
+    assert declared.status_code == chunked.status_code == login.status_code == 413
+    assert "too large" in declared.text and declared.headers["content-security-policy"]
+    assert nothing == ([], "")
+    assert usual.status_code == 302 and judged(db_path, labels)[0] == [(url, 1, "[]", "[]")]
+
+
+def test_a_bearer_header_does_not_let_a_cookies_form_past_the_csrf_check(curated_site):
+    """asgi-csrf skips any request with `Authorization: Bearer`; the forms act on the cookie,
+    so a form sent with a made-up token, a curator's cookie and no CSRF token was written.
+    Outside the API the header is dropped, and the check applies; the API still takes tokens."""
+    db_path, labels, doc_id, url = curated_site
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        signed = (await sign_in(datasette)).cookies["ds_actor"]
+        form = await datasette.client.post(f"/-/documents/{doc_id}/judge", data={"relevant": "no"},
+                                           cookies={"ds_actor": signed}, headers={"Authorization": "Bearer junk"})
+        api = await datasette.client.post("/-/api/label", json={"url": url, "relevant": True},
+                                          headers={"Authorization": "Bearer junk"})
+        return form, api
+
+    form, api = asyncio.run(run())
+    assert form.status_code == 403 and api.status_code == 401
+    assert judged(db_path, labels) == ([], "")
 
 
 def test_serve_refuses_a_malformed_labels_or_taxonomy_file_before_starting(tmp_path):

@@ -1,5 +1,12 @@
-"""What every response of the site is made to carry, as ASGI wrappers around Datasette (the
-plugin's `asgi_wrapper` hook puts them on):
+"""What every request and response of the site goes through, as ASGI wrappers around
+Datasette (the plugin's `asgi_wrapper` hook puts them on, outside Datasette's CSRF check):
+
+- a request body of at most MAX_BODY_BYTES, refused 413 before anything reads it (the CSRF
+  check and the sign-in form read a whole form into memory first: a 150 MiB body sent with
+  any cookie took the server from 261 to 1,011 MiB before its 403);
+- an `Authorization` header only where tokens act, the API's paths: asgi-csrf lets any
+  request with a Bearer token through unchecked, and the forms act on the cookie, so a form
+  sent with a made-up token and a curator's cookie was written without a CSRF token;
 
 - the security headers on every response: a Content-Security-Policy that the site's own
   pages keep (no inline script: Datasette's three are static files of ours, see
@@ -37,6 +44,70 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 ]
 _NAMES = {name for name, _ in SECURITY_HEADERS}
+# The largest body a form or the API needs is a note of a few KB: a quarter of a MiB is ample.
+MAX_BODY_BYTES = 256 * 1024
+
+
+class _BodyTooLargeError(Exception):
+    """A request's body went past MAX_BODY_BYTES while it was read."""
+
+
+def with_body_limit(app, max_bytes: int = MAX_BODY_BYTES):
+    """`app` refusing a request body over `max_bytes` with 413: at once when its Content-Length
+    says so, else as soon as what is read passes it (a chunked body)."""
+
+    async def limited(scope, receive, send):
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > max_bytes:
+            await _too_large(send, max_bytes)
+            return
+        received, started = 0, False
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > max_bytes:
+                raise _BodyTooLargeError
+            return message
+
+        async def watched(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await app(scope, counted, watched)
+        except _BodyTooLargeError:
+            if not started:
+                await _too_large(send, max_bytes)
+
+    return limited
+
+
+async def _too_large(send, max_bytes: int) -> None:
+    body = f"Request body too large: at most {max_bytes // 1024} KiB.\n".encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def with_tokens_only_under(app, prefix: str):
+    """`app` with any `Authorization` header dropped from requests outside `prefix` (the API's
+    paths, where a token is the only way to act): elsewhere the cookie and the CSRF token
+    decide, and asgi-csrf must not take a Bearer header as a reason to skip its check."""
+
+    async def stripped(scope, receive, send):
+        if scope["type"] == "http" and not scope.get("path", "").startswith(prefix):
+            headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"authorization"]
+            scope = {**scope, "headers": headers}
+        await app(scope, receive, send)
+
+    return stripped
 
 
 def with_security_headers(app):

@@ -94,9 +94,11 @@ def local_path(target: str | None, default: str = "/") -> str:
     sign-in or a curator's act goes on to."""
     target = target or ""
     parts = urlsplit(target)
-    # "//host" and "/\\host" lead browsers to another host; a line break would split a header.
+    # "//host" and "/\\host" lead browsers to another host, and so does "/\t\\host": browsers
+    # drop tabs and line breaks from an address before they read it (and a line break would
+    # split a header, a NUL break it). A path of ours has none of them, nor a space.
     if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\") \
-            or any(c in target for c in "\r\n"):
+            or any(c <= " " or c in "\\\x7f" for c in target):
         return default
     return target
 

@@ -38,7 +38,8 @@ from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items
                                   list_items, token_actor)
 from pipeline.publish.datasette import site_options
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
-from pipeline.publish.guards import with_neutralized_csv, with_security_headers
+from pipeline.publish.guards import (with_body_limit, with_neutralized_csv, with_security_headers,
+                                     with_tokens_only_under)
 from pipeline.publish.indexes import ON_TOPIC
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
@@ -395,4 +396,5 @@ def skip_csrf(datasette, scope):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: with_security_headers(with_neutralized_csv(app))
+    return lambda app: with_security_headers(with_body_limit(with_tokens_only_under(with_neutralized_csv(app),
+                                                                                    API_PREFIX)))
