@@ -14,7 +14,7 @@ from conftest import ROOT, run_prodops
 
 from pipeline.config.lists import load_lists
 from pipeline.demo.articles import ARTICLES
-from pipeline.publish.export import neutralize, to_csv
+from pipeline.publish.export import neutralize, to_csv, to_markdown
 
 
 @pytest.fixture
@@ -104,6 +104,18 @@ def test_an_export_that_fails_half_way_leaves_the_file_as_it_was_and_no_temporar
         write_output("a title, then a lone surrogate: \udcff", str(out))
     assert out.read_text() == "the list before\n"
     assert [p.name for p in tmp_path.iterdir()] == ["list.md"]
+
+
+def test_a_line_break_in_a_stored_value_cannot_start_a_line_of_the_markdown_export():
+    """A title or note with a line break, or an address with one, would start a line of its
+    own in the Markdown (a heading, or a link to javascript:); each item stays one line."""
+    rows = [{"title": "Fine\r\n# Heading\n[x](javascript:alert(1))", "url": "https://ok.example/a\n[x](javascript:alert(8))",
+             "note": "a\n\n- an item", "description": "one\ntwo", "tags": "[]", "source_id": "s"}]
+    text = to_markdown("List", "", rows, {})
+    [item] = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len([line for line in text.splitlines() if line.strip()]) == 3  # the title, "Other", the item
+    assert "\\# Heading \\[x\\](javascript:alert(1))" in item
+    assert "(https://ok.example/a%0A[x]%28javascript:alert%288%29%29)" in item
 
 
 def test_csv_neutralizes_formulas():

@@ -99,7 +99,15 @@ def to_csv(rows: list[dict]) -> str:
 
 
 def _md(text: str | None) -> str:
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in (text or ""))
+    """Text as it reads in one Markdown line: its whitespace (line breaks included, which would
+    start a line of the text's own making, a link among them) one space, its markup escaped."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|!" else ch for ch in " ".join((text or "").split()))
+
+
+def _md_url(url: str) -> str:
+    """A link's address as Markdown reads it whole: whitespace, control characters and the
+    brackets that would end it percent-encoded."""
+    return "".join(f"%{ord(ch):02X}" if ch <= " " or ch in "()<>\x7f" else ch for ch in url)
 
 
 def to_markdown(title: str, description: str, rows: list[dict], concept_labels: dict[str, str]) -> str:
@@ -113,7 +121,7 @@ def to_markdown(title: str, description: str, rows: list[dict], concept_labels: 
     for key, members in groups.items():
         lines += [f"## {_md(concept_labels.get(key, key) if key else 'Other')}", ""]
         for item in members:
-            parts = [f"[{_md(item['title'])}]({item['url'].replace(')', '%29').replace(' ', '%20')})"]
+            parts = [f"[{_md(item['title'])}]({_md_url(item['url'])})"]
             meta = ", ".join(p for p in (item["source"], (item["published"] or "")[:10]) if p)
             line = f"- {parts[0]}" + (f" — {_md(meta)}" if meta else "")
             if item["description"]:
