@@ -182,10 +182,10 @@ def _entry_hints(raw: feedparser.FeedParserDict) -> EntryHints:
     content = " ".join(html_to_text(part.get("value", "")) for part in raw.get("content", []))
     published = raw.get("published_parsed") or raw.get("updated_parsed")
     return EntryHints(
-        title=plain_text(raw.get("title")),
-        summary=plain_text(raw.get("summary")),
+        title=plain_text(raw.get("title"), raw.get("title_detail")),
+        summary=plain_text(raw.get("summary"), raw.get("summary_detail")),
         content=content.strip() or None,
-        author=plain_text(raw.get("author")),
+        author=plain_text(raw.get("author"), raw.get("author_detail")),
         published=struct_time_iso(published),
         guid=raw.get("id") or None,
         categories=sorted({t.get("term", "").strip() for t in raw.get("tags", []) if t.get("term")}),
@@ -215,9 +215,16 @@ def html_to_text(fragment: str) -> str:
     return " ".join(tree.text_content().split())
 
 
-def plain_text(value) -> str | None:
-    """A feed's text field (title, author, summary) as plain text: HTML in it is reduced
-    to its text; None when nothing is left."""
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def plain_text(value, detail=None) -> str | None:
+    """A feed's text field (title, author, summary) as plain text: HTML in it is reduced to
+    its text, its character references decoded; None when nothing is left. `detail` is
+    feedparser's description of the field (`title_detail`): a field it says is HTML is read as
+    HTML even without a tag ("Publish in &#8220;Nature&#8221;", an Atom title of type html,
+    which feedparser hands on as written); a field of plain text only when it has a tag."""
     text = str(value or "")
-    text = html_to_text(text) if "<" in text else " ".join(text.split())
+    kind = detail.get("type") if isinstance(detail, dict) else None
+    text = html_to_text(text) if "<" in text or kind in HTML_TYPES else " ".join(text.split())
     return text or None

@@ -239,3 +239,19 @@ def test_an_entry_whose_link_urllib_cannot_take_apart_is_skipped_and_the_others_
     feed = parse_feed(f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode(),
                       "https://example.com/feed")
     assert [entry.link for entry in feed.entries] == ["https://example.com/ok"] and feed.skipped == 2
+
+
+def test_character_references_in_a_field_of_html_are_decoded_even_without_a_tag():
+    """WordPress's Atom titles are of type html and feedparser hands them on as written:
+    "Publish in &#8220;Nature&#8221;" was stored so. A plain-text field keeps its ampersand."""
+    body = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title><id>{BASE}/</id><updated>2026-01-02T00:00:00Z</updated>
+<entry><title type="html"><![CDATA[Publish in &#8220;Nature&#8221;: don&#8217;t]]></title>
+<link href="{BASE}/a"/><id>{BASE}/a</id><updated>2026-01-02T00:00:00Z</updated>
+<summary type="html">Davey &amp;amp; Co &amp;rsquo;s view</summary></entry>
+<entry><title type="text">AT&amp;T &amp;lt;3 plain</title><link href="{BASE}/b"/><id>{BASE}/b</id>
+<updated>2026-01-02T00:00:00Z</updated></entry></feed>"""
+    first, second = parse_feed(body.encode(), f"{BASE}/atom.xml").entries
+    assert first.hints.title == "Publish in \u201cNature\u201d: don\u2019t"
+    assert first.hints.summary == "Davey & Co \u2019s view"
+    assert second.hints.title == "AT&T &lt;3 plain"
