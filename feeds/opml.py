@@ -17,6 +17,8 @@ from feeds.urls import is_web_address
 
 # A bare '&' that does not start an entity or character reference.
 BARE_AMPERSAND = re.compile(rb"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+# A subscription's feed address as the bytes name it, to count what a repair lost.
+XML_URL = re.compile(rb"\bxmlUrl\s*=", re.IGNORECASE)
 
 
 class OpmlError(ValueError):
@@ -51,17 +53,36 @@ def parse_opml(data: bytes, name: str = "OPML") -> OpmlList:
     if root is None or etree.QName(root).localname.lower() != "opml":
         found = "no XML element at all" if root is None else f"<{etree.QName(root).localname}> where <opml> should be"
         raise OpmlError(f"{name}: not an OPML file ({found}); export your subscriptions from the reader as OPML")
-    result = OpmlList(title=(root.findtext("head/title") or "").strip() or None)
+    head, body = _child(root, "head"), _child(root, "body")
+    title = _child(head, "title") if head is not None else None
+    result = OpmlList(title=(title.text or "").strip() or None if title is not None else None)
     problems = [f"line {e.line}: {e.message}" for e in parser.error_log]
     result.problems.extend(f"{name}: repaired XML error at {p}" for p in problems[:20])
-    body = root.find("body")
     if body is not None:
         _walk(body, [], result, name)
+    # What the repair could not save: subscriptions the bytes name that were not read.
+    named = len(XML_URL.findall(data))
+    read = len(result.feeds) + sum("xmlUrl" in problem for problem in result.problems)
+    if named > read:
+        result.problems.append(f"{name}: {named - read} of its {named} subscriptions could not be read "
+                               "(the XML around them is broken past repair: see the errors above)")
+    if not result.feeds and not result.problems:
+        raise OpmlError(f"{name}: no feed subscriptions in it (no <outline> with an xmlUrl)")
     return result
 
 
+def _child(element, name: str):
+    """`element`'s first child called `name`, in whatever namespace the file puts it (OPML
+    2.0 files exported with xmlns="http://opml.org/spec2" put every element in it)."""
+    return next((child for child in element.iterchildren() if _named(child, name)), None)
+
+
+def _named(element, name: str) -> bool:
+    return isinstance(element.tag, str) and etree.QName(element).localname.lower() == name
+
+
 def _walk(element, folders: list[str], result: OpmlList, name: str) -> None:
-    for outline in element.iterfind("outline"):
+    for outline in (child for child in element.iterchildren() if _named(child, "outline")):
         attributes = {key.lower(): (value or "").strip() for key, value in outline.attrib.items()}
         label = attributes.get("title") or attributes.get("text") or None
         url = attributes.get("xmlurl")

@@ -164,10 +164,13 @@ def test_discover_guesses_platform_paths():
     assert "https://blog.example/feed/" in guessed_feed_urls("https://blog.example/")
 
 
-@pytest.mark.parametrize("existing", ["", "# my sources, one day\n"])
-def test_import_into_an_existing_empty_sources_file(tmp_path, existing):
+@pytest.mark.parametrize("existing", ["", "# my sources, one day\n", "sources: []\n", "sources:\n"])
+@pytest.mark.parametrize("namespace", ["", ' xmlns="http://opml.org/spec2"'])
+def test_import_into_an_existing_empty_sources_file(tmp_path, existing, namespace):
+    """Into a file that is empty, comments only, an empty list or the key alone; from an OPML
+    file with or without OPML 2.0's namespace (with it, nothing was found, and exit 0)."""
     opml = tmp_path / "feeds.opml"
-    opml.write_text('<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"{namespace}><head><title>t</title></head><body>'
                     '<outline text="Blog" type="rss" xmlUrl="https://blog.example/feed"/></body></opml>')
     sources_file = tmp_path / "new.yaml"
     sources_file.write_text(existing)
@@ -175,7 +178,24 @@ def test_import_into_an_existing_empty_sources_file(tmp_path, existing):
     result = run_prodops("sources", "import", str(opml), "--sources", str(sources_file))
     assert result.returncode == 0, result.stderr
     assert [s.url for s in load_sources(sources_file)] == ["https://blog.example/feed"]
-    assert sources_file.read_text().startswith(existing)  # a comment stays
+    if existing.startswith("#"):
+        assert sources_file.read_text().startswith(existing)  # a comment stays
+
+
+def test_an_opml_file_without_subscriptions_or_that_loses_some_says_so(tmp_path):
+    from feeds.opml import OpmlError, parse_opml
+
+    with pytest.raises(OpmlError, match="no feed subscriptions in it"):
+        parse_opml(b'<opml version="2.0"><body><outline text="A folder"/></body></opml>', "f.opml")
+    # HTML with its own quotes inside an attribute (a real export's description): the
+    # recovering parser cannot save that outline.
+    broken = (b'<opml version="2.0"><body><outline text="A" xmlUrl="https://a.example/feed"/>'
+              b'<outline text="B" description="By the makers of <a href="https://b.example">B</a>." '
+              b'xmlUrl="https://b.example/feed" type="rss" />'
+              b'<outline text="C" xmlUrl="https://c.example/feed"/></body></opml>')
+    read = parse_opml(broken, "f.opml")
+    lost = 3 - len(read.feeds)
+    assert lost > 0 and f"{lost} of its 3 subscriptions could not be read" in read.problems[-1]
 
 
 def test_discover_says_why_it_found_nothing(sample_web, tmp_path):

@@ -72,8 +72,9 @@ def append_sources(path: str | Path, new: list[Source], comments: dict[str, str]
         text += "\n"
     if parse_yaml(text) is None:  # a new, empty or comments-only file
         text += "sources:\n"
-    if re.search(r"^sources:\s*\[\s*\]\s*$", text, re.MULTILINE):
-        text = re.sub(r"^sources:\s*\[\s*\]\s*$", "sources:", text, flags=re.MULTILINE)
+    # "sources: []" (the list written empty) becomes a block to append to; [ \t], not \s,
+    # which would take the line break with it and put the first entry on the key's line.
+    text = re.sub(r"^sources:[ \t]*\[[ \t]*\][ \t]*$", "sources:", text, flags=re.MULTILINE)
     # New entries take the indentation of the file's own ("- id:" or "  - id:").
     existing = re.search(r"^( *)- ", text.split("sources:", 1)[-1], re.MULTILINE)
     indent = existing.group(1) if existing else "  "

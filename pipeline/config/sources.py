@@ -73,10 +73,12 @@ def load_sources(path: str | Path) -> list[Source]:
     data = read_yaml(path)
     if data is None:  # an empty file (or only comments) is an empty list of sources
         return []
+    if isinstance(data, dict) and "sources" in data and data["sources"] is None:
+        return []  # "sources:" with nothing under it yet
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(
-            f"{path}: expected a mapping with a 'sources' list at the top "
-            "(sources:\\n  - id: ...), see docs/configuration.md"
+            f"{path}: expected a mapping with a 'sources' list at the top (a line `sources:`, "
+            "then one `- id: ...` entry a source), see docs/configuration.md"
         )
     return parse_entries(path, data["sources"], _parse_source, "id", "source")
 
