@@ -255,3 +255,18 @@ def test_character_references_in_a_field_of_html_are_decoded_even_without_a_tag(
     assert first.hints.title == "Publish in \u201cNature\u201d: don\u2019t"
     assert first.hints.summary == "Davey & Co \u2019s view"
     assert second.hints.title == "AT&T &lt;3 plain"
+
+
+def test_a_placeholder_for_no_date_is_no_date():
+    """"Mon, 01 Jan 0001 00:00:00 +0000" (a generator's empty date) was stored as
+    '1-01-01T00:00:00Z' while the year said 2026; the Unix epoch is another such placeholder."""
+    dates = ["Mon, 01 Jan 0001 00:00:00 +0000", "Thu, 01 Jan 1970 00:00:00 +0000", "Tue, 02 Jun 2026 09:30:00 +0000"]
+    items = "".join(f"<item><title>T{n}</title><link>{BASE}/{n}</link><pubDate>{d}</pubDate></item>"
+                    for n, d in enumerate(dates))
+    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>B</title><link>{BASE}/</link>'
+            f"{items}</channel></rss>")
+    assert [e.hints.published for e in parse_feed(body.encode(), f"{BASE}/feed.xml").entries] == [
+        None, None, "2026-06-02T09:30:00Z"]
+    from feeds.dates import parse_datetime
+    assert parse_datetime("0001-01-01T00:00:00Z") is None and parse_datetime("1970-01-01T00:00:00Z") is None
+    assert parse_datetime("1975-03-01") is not None  # an old book's date is a date

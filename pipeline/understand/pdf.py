@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from importlib.metadata import version
 from typing import Any
 
 from pypdf import DocumentInformation, PdfReader
 
-from feeds.dates import iso
+from feeds.dates import dated, iso
 from pipeline.items import Extraction
 
 logger = logging.getLogger(__name__)
@@ -82,4 +83,5 @@ def _date(info, attribute: str) -> str | None:
         moment = getattr(info, attribute, None)
     except Exception:  # noqa: BLE001 - malformed PDF date strings raise
         return None
+    moment = dated(moment) if isinstance(moment, datetime) else None
     return iso(moment) if moment is not None else None
