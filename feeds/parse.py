@@ -92,6 +92,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         if declared:
             message += f"; the page declares a feed at {declared[0][0]}: use that URL as the source"
         raise NotAFeedError(message)
+    if not parsed.entries and bozo:
+        # Broken before its first entry: a feed nothing could be read from is a failure of
+        # its source (marked failing, backed off), not a feed that is fine and empty.
+        raise NotAFeedError(f"{url}: a malformed feed, and not one entry could be read from it ({bozo})")
     feed = ParsedFeed(
         title=parsed.feed.get("title"), version=parsed.get("version") or "unknown", bozo=bozo,
         encoding=parsed.get("encoding") or None,

@@ -72,13 +72,15 @@ def count_not_modified(stats: StatsCollector, source_id: str) -> None:
 
 
 def count_error(stats: StatsCollector, source_id: str, url: str, message: str) -> None:
-    """Count an error for the run and its source, keeping its message."""
+    """Count an error for the run and its source, keeping its message (prefixed with `url`,
+    unless the message, a parser's, already names it first)."""
     stats.inc_value(ERRORS)
     stats.inc_value(SOURCE.format(source_id=source_id, what=SourceFact.ERRORS))
-    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.LAST_ERROR), f"{url}: {message}")
+    said = message if message.startswith(url) else f"{url}: {message}"
+    stats.set_value(SOURCE.format(source_id=source_id, what=SourceFact.LAST_ERROR), said)
     messages = stats.get_value(ERROR_MESSAGES) or []
     if len(messages) < MAX_ERROR_MESSAGES:
-        stats.set_value(ERROR_MESSAGES, [*messages, f"{source_id}: {url}: {message}"])
+        stats.set_value(ERROR_MESSAGES, [*messages, f"{source_id}: {said}"])
 
 
 def mark_source_unreachable(stats: StatsCollector, source_id: str) -> None:

@@ -108,6 +108,7 @@ def test_one_failing_source_does_not_stop_the_others(tmp_path):
     health = {row["id"]: row["last_status"] for row in db["sources"].rows}
     assert health["good"] == "ok"
     assert "is an HTML page, not a feed" in health["bad"]
+    assert health["bad"].count("/html-not-feed") == 1  # the parser's message names it: not said twice
     assert "Connection" in health["dead"] or "refused" in health["dead"].lower()
     assert "2 error(s)" in result.stdout
 

@@ -270,3 +270,15 @@ def test_a_placeholder_for_no_date_is_no_date():
     from feeds.dates import parse_datetime
     assert parse_datetime("0001-01-01T00:00:00Z") is None and parse_datetime("1970-01-01T00:00:00Z") is None
     assert parse_datetime("1975-03-01") is not None  # an old book's date is a date
+
+
+def test_a_malformed_feed_with_no_entry_read_is_not_a_feed():
+    """A real feed broken before its first entry ("<?xml?xml ...", an attribute without its
+    quotes) was marked ok with "read 0 entries anyway": its source never failed."""
+    body = (b'<?xml?xml version="1.0" encoding="UTF-8" ??>\n<rss rss:version=2.0>\n<rss:channel>\n'
+            b"<rss:title>B</rss:title><rss:item><rss:title>T</rss:title><rss:link>http://blog.example/a</rss:link>"
+            b"</rss:item></rss:channel></rss>")
+    with pytest.raises(NotAFeedError, match="a malformed feed, and not one entry could be read from it"):
+        parse_feed(body, f"{BASE}/feed.xml")
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>A new blog</title></channel></rss>'
+    assert parse_feed(empty, f"{BASE}/feed.xml").entries == []  # well-formed and empty: fine
