@@ -1210,3 +1210,14 @@ def test_a_page_of_rules_that_tells_its_reader_what_to_do_is_a_guide():
     assert kind("Getting your tenancy deposit back", deposit, "https://law.example/deposits") == "guide-playbook"
     unadvised = deposit.replace("If you disagree, use", "Tenants who disagree use")
     assert kind("Getting your tenancy deposit back", unadvised, "https://law.example/deposits") == "article"
+
+
+def test_words_of_a_script_written_without_spaces_are_counted():
+    """A Chinese article of 3,379 characters split on spaces was 51 "words", and marked too
+    short; each character of such a script counts as a word, as word processors count them."""
+    from pipeline.understand.classify import count_words, too_short
+
+    chinese = "产品运营团队负责规划节奏、路线图评审和发布准备。" * 20  # 22 characters and 2 stops a sentence
+    assert count_words(chinese) == 440 and not too_short(count_words(chinese))
+    assert count_words("Product ops 产品运营 team") == 7
+    assert count_words("Product operations, in plain English.") == 5

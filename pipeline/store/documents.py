@@ -20,6 +20,7 @@ from pipeline.items import Page
 from pipeline.store import validators
 from pipeline.store.clusters import assign_cluster
 from pipeline.understand.canonical import canonicalize_url, document_id
+from pipeline.understand.classify import count_words
 from pipeline.understand.links import host_of
 from pipeline.understand.markup import enclosure_types
 from pipeline.xmlchars import xml_safe
@@ -63,7 +64,7 @@ def document_row(page: Page) -> dict[str, Any] | None:
         "language": extraction.language if extraction else None,
         "description": (extraction.description if extraction else None) or hints.summary,
         "text": text,
-        "word_count": len(text.split()),
+        "word_count": count_words(text),
         "content_hash": content_hash(text) if text.strip() else None,
         "source_id": page.source_id,
         "found_via": page.found_via,

@@ -854,7 +854,7 @@ def _cues_needed(kind: str, declaration: str, cues: Cues, url: str, title: str |
         return int(not (kind == "glossary-entry" and len((title or "").split()) <= DEFINITION_TITLE_WORDS))
     if kind not in EMBEDDED or declaration.partition(":")[0].lower() not in WHERE_DECLARED:
         return 0
-    return int(not too_short(len((text or "").split())) or cues.best() != DEFAULT_TYPE)
+    return int(not too_short(count_words(text)) or cues.best() != DEFAULT_TYPE)
 
 
 def type_reason(decision: TypeDecision) -> dict:
@@ -1630,6 +1630,23 @@ def language(text: str | None, declared: str | None) -> str | None:
     return declared
 
 
+# Scripts written without spaces between words: Chinese (Han), Japanese (Han and kana).
+UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str | None) -> int:
+    """The words of a text: what spaces separate, and each character of a script written
+    without spaces (Chinese, Japanese), as word processors count them (a Chinese article of
+    3,379 characters was 51 "words" split on spaces, and marked too short)."""
+    text = text or ""
+    unspaced = len(UNSPACED_SCRIPT.findall(text))
+    if not unspaced:
+        return len(text.split())
+    # Between those characters, their punctuation ("、", "。") is not a word; spaced words are.
+    spaced = UNSPACED_SCRIPT.sub(" ", text).split()
+    return unspaced + sum(1 for token in spaced if any(c.isalnum() for c in token))
+
+
 def too_short(word_count: int) -> bool:
     """True for documents too short to be useful as a resource (kept, but marked)."""
     return word_count < MIN_USEFUL_WORDS
@@ -1656,6 +1673,6 @@ def classify_text(taxonomy_path: str, url: str, title: str | None, text: str | N
     return {
         "content_type": decision.content_type,
         "language": language(text, declared_language),
-        "too_short": int(too_short(len((text or "").split()))),
+        "too_short": int(too_short(count_words(text))),
         "why": json.dumps([type_reason(decision)]),
     }
