@@ -92,7 +92,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         if declared:
             message += f"; the page declares a feed at {declared[0][0]}: use that URL as the source"
         raise NotAFeedError(message)
-    if not parsed.entries and bozo:
+    if not parsed.entries and _broken(parsed):
         # Broken before its first entry: a feed nothing could be read from is a failure of
         # its source (marked failing, backed off), not a feed that is fine and empty.
         raise NotAFeedError(f"{url}: a malformed feed, and not one entry could be read from it ({bozo})")
@@ -167,6 +167,14 @@ def _malformation(parsed: feedparser.FeedParserDict) -> str | None:
     if not parsed.get("bozo") or isinstance(error, feedparser.NonXMLContentType):
         return None
     return f"{type(error).__name__}: {error}"
+
+
+def _broken(parsed: feedparser.FeedParserDict) -> bool:
+    """Whether feedparser found the XML itself broken (not well-formed), rather than one of
+    the things it notes and reads past: an encoding declared wrong or not at all, an odd
+    Content-Type, an undeclared namespace."""
+    error = parsed.get("bozo_exception")
+    return bool(parsed.get("bozo")) and not isinstance(error, feedparser.ThingsNobodyCaresAboutButMe)
 
 
 def _entry_link(raw: feedparser.FeedParserDict, base: str) -> str | None:
