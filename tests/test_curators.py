@@ -105,7 +105,7 @@ def test_a_curator_signs_in_with_the_csrf_token_and_stays_signed_in_across_a_res
     async def still_signed_in(datasette):  # a new app (a restart) reads the same secret
         return await datasette.client.get("/-/actor.json", cookies={"ds_actor": response.cookies["ds_actor"]})
     [actor] = site(db_path, still_signed_in)
-    assert actor.json() == {"actor": {"id": "maya"}}
+    assert actor.json()["actor"]["id"] == "maya"
 
 
 def test_wrong_passwords_are_refused_then_slowed(db_path, monkeypatch):
@@ -169,7 +169,9 @@ def test_serving_curators_beyond_this_machine_warns_that_sign_in_needs_https(db_
 
 
 def test_the_curators_file_and_the_secret_are_never_committed():
-    files = [str(curators_file(ROOT / "data" / "prodops.db")), str(secret_file(ROOT / "data" / "prodops.db"))]
+    from pipeline.publish.sessions import sessions_file
+
+    files = [str(where(ROOT / "data" / "prodops.db")) for where in (curators_file, secret_file, sessions_file)]
     ignored = subprocess.run(["git", "check-ignore", *files], cwd=ROOT, capture_output=True, text=True)
     if ignored.returncode == 128:
         pytest.skip("not a git checkout")
@@ -637,3 +639,108 @@ def test_a_curators_file_of_the_wrong_shape_is_one_line(db_path, content):
         result = run_prodops(*args, "--db", str(db_path))
         assert result.returncode == 2 and "curators" in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+# Sessions (pipeline/publish/sessions.py): a cookie counts only while its session is live.
+
+async def curator_can(datasette, cookies, doc_id):
+    """What a cookie still opens: (its actor per /-/actor.json, /-/review's status, whether the
+    document's page offers the acts, /prodops/review_visits.json's status)."""
+    actor = (await datasette.client.get("/-/actor.json", cookies=cookies)).json()["actor"]
+    review = (await datasette.client.get("/-/review", cookies=cookies)).status_code
+    page = await datasette.client.get(f"/-/documents/{doc_id}", cookies=cookies)
+    visits = (await datasette.client.get("/prodops/review_visits.json", cookies=cookies)).status_code
+    return actor, review, "Your judgement" in page.text, visits
+
+
+def site_state(db_path, labels):
+    """Everything an act or a visit of the review queue writes: the labels (table and file), the visits."""
+    conn = sqlite3.connect(db_path)
+    return judged(db_path, labels), conn.execute("SELECT * FROM review_visits ORDER BY curator").fetchall()
+
+
+def test_a_cookie_copied_before_signing_out_is_refused_after_it(curated_site):
+    db_path, labels, doc_id, _ = curated_site
+
+    async def run():
+        datasette, token, cookies = await curator_session(db_path, labels)
+        before = await curator_can(datasette, cookies, doc_id)
+        copied = dict(cookies)  # as a thief would keep it
+        form = await datasette.client.get("/-/logout", cookies=cookies)  # Datasette's page, ours to answer
+        signed_out = await datasette.client.post("/-/logout", data={"csrftoken": token}, cookies=cookies)
+        after = await curator_can(datasette, copied, doc_id)
+        state = site_state(db_path, labels)
+        judge = await datasette.client.post(f"/-/documents/{doc_id}/judge", cookies=copied,
+                                            data={"relevant": "yes", "csrftoken": token})
+        return before, form, signed_out, after, state, judge
+
+    before, form, signed_out, after, state, judge = asyncio.run(run())
+    assert before[0]["id"] == "maya" and before[1:] == (200, True, 200)
+    assert form.status_code == 200 and 'value="Log out"' in form.text
+    assert signed_out.status_code == 302 and 'ds_actor=""' in signed_out.headers["set-cookie"]
+    assert after == (None, 302, False, 403)
+    assert judge.status_code == 403 and site_state(db_path, labels) == state and state[0] == ([], "")
+
+
+def test_a_cookie_from_before_a_password_change_is_refused(curated_site):
+    db_path, labels, doc_id, _ = curated_site
+
+    async def run():
+        datasette, token, cookies = await curator_session(db_path, labels)
+        before = await curator_can(datasette, cookies, doc_id)
+        assert add(db_path, "maya", "a new and longer password").returncode == 0
+        after = await curator_can(datasette, cookies, doc_id)
+        state = site_state(db_path, labels)
+        judge = await datasette.client.post(f"/-/documents/{doc_id}/judge", cookies=cookies,
+                                            data={"relevant": "yes", "csrftoken": token})
+        unchanged = site_state(db_path, labels) == state
+        again = (await sign_in(datasette, password="a new and longer password")).cookies["ds_actor"]
+        renewed = await curator_can(datasette, {**cookies, "ds_actor": again}, doc_id)
+        return before, after, judge, unchanged, renewed
+
+    before, after, judge, unchanged, renewed = asyncio.run(run())
+    assert before[1:] == (200, True, 200) and after == (None, 302, False, 403)
+    assert judge.status_code == 403 and unchanged and judged(db_path, labels) == ([], "")
+    assert renewed[0]["id"] == "maya" and renewed[1:] == (200, True, 200)  # the new password signs in
+
+
+def test_each_sign_in_is_a_session_of_its_own_and_signing_out_of_one_leaves_the_other(curated_site):
+    db_path, labels, doc_id, url = curated_site
+
+    async def run():
+        datasette, token, laptop = await curator_session(db_path, labels)
+        phone = {**laptop, "ds_actor": (await sign_in(datasette)).cookies["ds_actor"]}
+        await datasette.client.post("/-/logout", data={"csrftoken": token}, cookies=laptop)
+        judge = f"/-/documents/{doc_id}/judge"
+        refused = await datasette.client.post(judge, cookies=laptop, data={"relevant": "no", "csrftoken": token})
+        kept = await datasette.client.post(judge, cookies=phone, data={"relevant": "yes", "csrftoken": token})
+        laptop_can, phone_can = [await curator_can(datasette, jar, doc_id) for jar in (laptop, phone)]
+        return laptop, phone, laptop_can, phone_can, refused, kept
+
+    laptop, phone, laptop_can, phone_can, refused, kept = asyncio.run(run())
+    assert laptop["ds_actor"] != phone["ds_actor"]
+    assert laptop_can == (None, 302, False, 403) and phone_can[0]["id"] == "maya" and phone_can[1:] == (200, True, 200)
+    assert refused.status_code == 403 and kept.status_code == 302
+    assert judged(db_path, labels)[0] == [(url, 1, "[]", "[]")]  # the phone's judgement alone
+
+
+def test_an_expired_session_is_refused_whatever_its_cookie_says(curated_site, monkeypatch):
+    db_path, labels, doc_id, _ = curated_site
+
+    async def run():
+        datasette, token, cookies = await curator_session(db_path, labels)
+        actor = (await datasette.client.get("/-/actor.json", cookies=cookies)).json()["actor"]
+        # The same actor in a cookie without Datasette's expiry ("e"): only the server's record can end it.
+        lasting = {**cookies, "ds_actor": datasette.sign({"a": actor}, "actor")}
+        before = await curator_can(datasette, lasting, doc_id)
+        now = time.time()
+        monkeypatch.setattr(time, "time", lambda: now + signin.SESSION_SECONDS + 60)
+        after = [await curator_can(datasette, jar, doc_id) for jar in (cookies, lasting)]
+        judge = await datasette.client.post(f"/-/documents/{doc_id}/judge", cookies=lasting,
+                                            data={"relevant": "yes", "csrftoken": token})
+        return before, after, judge
+
+    before, after, judge = asyncio.run(run())
+    assert before[0]["id"] == "maya" and before[1:] == (200, True, 200)
+    assert after == [(None, 302, False, 403)] * 2
+    assert judge.status_code == 403 and judged(db_path, labels) == ([], "")

@@ -24,7 +24,7 @@ def curators_group() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 @DB_OPTION
 def add(name: str, password_stdin: bool, db_path: str) -> None:
-    """Add a curator, or set the password of one already there.
+    """Add a curator, or set the password of one already there (ending their open sessions).
 
     \b
     Examples:
@@ -49,7 +49,7 @@ def add(name: str, password_stdin: bool, db_path: str) -> None:
 @click.argument("name")
 @DB_OPTION
 def remove(name: str, db_path: str) -> None:
-    """Remove a curator (a session already open ends when the site restarts).
+    """Remove a curator (their open sessions on the site end at once).
 
     \b
     Example:

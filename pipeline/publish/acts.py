@@ -39,6 +39,7 @@ from datasette.utils.asgi import Response
 from pipeline.config.files import ConfigError
 from pipeline.config.lists import ListError, edit_list, move_pin, pin, unpin
 from pipeline.config.taxonomy import load_taxonomy
+from pipeline.publish import sessions
 from pipeline.publish.curators import curator_of_token, curators
 from pipeline.publish.datasette import site_options
 from pipeline.publish.review import refitter_of
@@ -52,8 +53,17 @@ API_PREFIX = "/-/api/"
 
 
 def is_curator(datasette, actor) -> bool:
-    """Whether an actor is a curator of this site now (a removed curator's cookie no longer acts)."""
-    return bool(actor) and actor.get("id") in curators(datasette.get_database().path)
+    """Whether an actor is a curator of this site now: a curator's API token (checked as the
+    request came in, token_actor), or a cookie's actor whose session is live
+    (pipeline.publish.sessions.live: not signed out, not expired, the same password, the
+    curator still there). The plugin's actor_from_request already drops a stale session's
+    actor; this checks again wherever curating is asked, so nothing rests on that alone."""
+    if not isinstance(actor, dict):
+        return False
+    db_path = datasette.get_database().path
+    if actor.get("via") == "token":
+        return actor.get("id") in curators(db_path)
+    return sessions.live(db_path, actor)
 
 
 def token_actor(datasette, request):

@@ -11,6 +11,8 @@ by git):
   atomically (a new file renamed over the old) under a lock that the CLI and the site share.
 - `<database>.secret`, mode 0600: the cookie-signing secret, made on first use and kept
   across restarts, so signed-in curators stay signed in; `DATASETTE_SECRET`, when set, wins.
+- `<database>.sessions.json`, mode 0600: the open sign-in sessions (pipeline/publish/sessions.py),
+  written with the same atomic replace, under a lock of its own.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def add_curator(db_path: str | Path, name: str, password: str) -> bool:
         known = curators(db_path)
         new = name not in known
         known[name] = {"password_hash": HASHER.hash(password), "added": known.get(name, {}).get("added") or now_iso()}
-        _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+        write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
     return new
 
 
@@ -92,7 +94,7 @@ def remove_curator(db_path: str | Path, name: str) -> bool:
         known = curators(db_path)
         if known.pop(name, None) is None:
             return False
-        _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+        write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
     return True
 
 
@@ -106,7 +108,7 @@ def new_token(db_path: str | Path, name: str) -> str:
         if name not in known:
             raise CuratorError(f"no curator named {name!r}; `prodops curators add {name}` first")
         known[name]["token_sha256"] = _token_hash(token)
-        _write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+        write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
     return token
 
 
@@ -125,11 +127,19 @@ def _token_hash(token: str) -> str:
 
 def check_password(db_path: str | Path, name: str, password: str) -> bool:
     """Whether `password` is the curator's (an unknown name takes as long to refuse)."""
+    return password_record(db_path, name, password) is not None
+
+
+def password_record(db_path: str | Path, name: str, password: str) -> dict | None:
+    """The curator's record when `password` is theirs, else None (an unknown name takes as
+    long to refuse). The record is the one checked: a session started from it ends when it
+    changes (pipeline.publish.sessions.fingerprint)."""
     found = curators(db_path).get(name)
     try:
-        return HASHER.verify(found["password_hash"] if found else _UNKNOWN, password) and found is not None
+        right = HASHER.verify(found["password_hash"] if found else _UNKNOWN, password)
     except (VerificationError, InvalidHashError):
-        return False
+        return None
+    return found if right and found is not None else None
 
 
 def site_secret(db_path: str | Path) -> str:
@@ -145,15 +155,21 @@ def site_secret(db_path: str | Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-@contextlib.contextmanager
 def _locked(db_path: str | Path):
     """The curators file's lock, held while it is read and replaced."""
-    with open(f"{curators_file(db_path)}.lock", "a", encoding="utf-8") as lock:
+    return locked(curators_file(db_path))
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """The lock of a file beside the database (`<file>.lock`), held while it is read and
+    replaced: by every process, the CLI's and each of the site's workers."""
+    with open(f"{path}.lock", "a", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a file readable by its owner only, atomically (a reader sees the old or the new)."""
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

@@ -1,8 +1,11 @@
 """Signing in to the published site: `/-/login` (a form: `username`, `password`) makes a
-curator of data/<database>.curators.json a Datasette actor, `{"id": NAME}`, through
-Datasette's own signed `ds_actor` cookie, so Datasette's permission checks apply to what
-they do; Datasette's `/-/logout` signs out. The route exists only when the database has
-curators (pipeline/publish/curators.py): a site without them has no sign-in and no writes.
+curator of data/<database>.curators.json a Datasette actor, `{"id": NAME, "session": ID}`,
+through Datasette's own signed `ds_actor` cookie, so Datasette's permission checks apply to
+what they do. Each sign-in starts a session of its own, recorded on the server
+(pipeline/publish/sessions.py): the cookie counts only while the session is live, and
+`/-/logout` (ours, in place of Datasette's, the same form) ends it before deleting the
+cookie, so a copy of the cookie stops working too. The routes exist only when the database
+has curators (pipeline/publish/curators.py): a site without them has no sign-in and no writes.
 
 The form is a POST under Datasette's CSRF protection (asgi-csrf: a form without the
 `csrftoken` its cookie holds is refused, 403). The cookie is HttpOnly and SameSite=Lax,
@@ -18,14 +21,16 @@ import asyncio
 import time
 from urllib.parse import urlsplit
 
+from datasette.utils import baseconv
 from datasette.utils.asgi import Response
 
-from pipeline.publish.curators import check_password
+from pipeline.publish import sessions
+from pipeline.publish.curators import password_record
+from pipeline.publish.sessions import SESSION_SECONDS
 
 FREE_FAILURES = 5
 FAILURE_WINDOW = 15 * 60
 MAX_WAIT = 15 * 60
-SESSION_SECONDS = 30 * 24 * 3600  # a curator stays signed in for a month on one browser
 
 
 class LoginThrottle:
@@ -73,14 +78,38 @@ async def login_page(datasette, request):
     if wait:
         return await _form(datasette, request, next_path, status=429, headers={"Retry-After": str(wait)},
                            error=f"Too many wrong passwords: try again in {wait} seconds.")
+    db_path = datasette.get_database().path
     # Checking a hash takes ~50 ms of memory-hard work: off the event loop.
-    if not await asyncio.to_thread(check_password, datasette.get_database().path, name, password):
+    curator = await asyncio.to_thread(password_record, db_path, name, password)
+    if curator is None:
         THROTTLE.failed(*keys)
         return await _form(datasette, request, next_path, status=401, error="Wrong name or password.")
     THROTTLE.succeeded(*keys)
+    session, expires = await asyncio.to_thread(sessions.start, db_path, name, curator)
+    # "e": Datasette's own expiry of the actor cookie (base62 seconds since the epoch), read by
+    # its default actor_from_request; the server's record expires at the same moment.
+    signed = datasette.sign({"a": {"id": name, "session": session}, "e": baseconv.base62.encode(expires)}, "actor")
     response = Response.redirect(next_path)
-    response.set_cookie("ds_actor", datasette.sign({"a": {"id": name}}, "actor"), max_age=SESSION_SECONDS,
-                        httponly=True, samesite="lax", secure=request.scheme == "https")
+    response.set_cookie("ds_actor", signed, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
+                        secure=request.scheme == "https")
+    return response
+
+
+async def logout_page(datasette, request):
+    """`/-/logout`, in place of Datasette's: GET, its page with the button to sign out; POST
+    (under Datasette's CSRF protection, as its own), end the session on the server, then delete
+    the cookie and go home as Datasette's does."""
+    if request.method != "POST":
+        if not request.actor:
+            return Response.redirect(datasette.urls.instance())
+        html = await datasette.render_template("logout.html", {"actor": request.actor}, request=request)
+        return Response.html(html)
+    session = (request.actor or {}).get("session")
+    if isinstance(session, str):  # (a stale cookie's session is already over: nothing to end)
+        await asyncio.to_thread(sessions.end, datasette.get_database().path, session)
+    response = Response.redirect(datasette.urls.instance())
+    response.set_cookie("ds_actor", "", expires=0, max_age=0)
+    datasette.add_message(request, "You are now logged out", datasette.WARNING)
     return response
 
 

@@ -24,6 +24,7 @@ Everything is read-only and escaped.
 
 from __future__ import annotations
 
+import inspect
 import json
 import sqlite3
 from html import escape
@@ -45,7 +46,8 @@ from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import FACETS, MARK_END, MARK_START, search
-from pipeline.publish.signin import login_page
+from pipeline.publish.sessions import live
+from pipeline.publish.signin import login_page, logout_page
 
 FACET_LABELS = {"content_type": "Content type", "tags": "Concept", "entities": "Tool or method", "source_id": "Source",
                 "language": "Language", "year": "Year"}
@@ -337,6 +339,7 @@ async def threads(datasette, request):
 def register_routes(datasette):
     curation = [  # only on a site with curators (pipeline/publish/signin.py, acts.py)
         (r"^/-/login$", login_page),
+        (r"^/-/logout$", logout_page),  # before Datasette's own: ends the session, then the cookie
         (r"^/-/review$", review_page),
         (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/judge$", judge_document),
         (r"^/-/api/label$", api_label),
@@ -383,9 +386,28 @@ def menu_links(datasette, actor):
     return links
 
 
-@hookimpl
+@hookimpl(wrapper=True)
 def actor_from_request(datasette, request):
-    return token_actor(datasette, request)
+    """Who asks: a curator's API token on the API's routes (pipeline.publish.acts.token_actor);
+    else what the other plugins found (Datasette's own reads the signed `ds_actor` cookie),
+    each only with a live session (pipeline.publish.sessions.live): a signed-out, expired or
+    outdated cookie is a visitor, on every page and in /-/actor.json.
+
+    A wrapper, not a plain implementation: Datasette takes the first actor any plugin returns,
+    so a plain one could add an actor but never veto the cookie's."""
+    found = yield
+    token = token_actor(datasette, request)
+    if token:
+        return [token]
+    db_path = datasette.get_database().path
+    return [_live_only(db_path, actor) if inspect.isawaitable(actor) else (actor if live(db_path, actor) else None)
+            for actor in found]
+
+
+async def _live_only(db_path, pending):
+    """A plugin's actor found asynchronously, kept only with a live session."""
+    actor = await pending
+    return actor if live(db_path, actor) else None
 
 
 @hookimpl
