@@ -165,10 +165,12 @@ def test_a_stop_as_a_crawl_starts_is_a_stop_too(tmp_path, closed_port, stop, aft
     stdout, stderr = crawl.communicate(timeout=60)
     output = stdout + stderr
     assert "Traceback" not in output and "Error" not in output, output[-3000:]
+    assert_all_gone(set(in_session(crawl.pid)), "the stopped crawl")
+    if crawl.returncode == -stop and not output and not db.exists():
+        return  # on a loaded machine, a stop before Python ran a line of ours: its default, nothing done
     assert crawl.returncode == 1, output[-3000:]
     assert any(said in output for said in ("Aborted!", "Stopped before the crawl began", "Stopped before the end")
                ), output[-3000:]
-    assert_all_gone(set(in_session(crawl.pid)), "the stopped crawl")
     if db.exists():
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM runs WHERE status != 'stopped'").fetchone()[0] == 0
