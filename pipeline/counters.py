@@ -27,6 +27,26 @@ class DropReason(StrEnum):
     UNSPECIFIED = "unspecified"  # dropped by code that said no reason (Scrapy's own DropItem)
 
 
+# What each reason means to the person reading a crawl's summary ("Dropped: no-content 5")
+# or `runs.dropped` (docs/data.md prints this table).
+DROP_REASONS: dict[DropReason, str] = {
+    DropReason.UNFETCHED: "the page could not be fetched; its error is counted among the run's errors too",
+    DropReason.NO_CONTENT: "the page has no main text to keep (a hub, a listing, a bare download page, "
+                           "under 10 words)",
+    DropReason.INTERRUPTED: "the crawl was stopping (or its Dask cluster was lost); the next crawl "
+                            "fetches the page again",
+    DropReason.UNCLASSIFIED: "a page reached the store without a document: a bug, to report",
+    DropReason.NOT_MODIFIED_UNKNOWN: "the page is unchanged since it was last fetched (a 304, or the same "
+                                     "body), but no document of it is stored (it gave none then)",
+    DropReason.OVER_ENTRY_LIMIT: "a feed's entries past its limit (PRODOPS_FEED_MAX_ENTRIES, or the "
+                                 "source's max_entries)",
+    DropReason.OVER_SITEMAP_LIMIT: "the sitemaps an index lists past its limit (PRODOPS_MAX_SITEMAPS, or "
+                                   "the source's max_sitemaps)",
+    DropReason.NOT_WEB_LINK: "a link that is not an http(s) address (javascript:, data:, file:, a bad port)",
+    DropReason.UNSPECIFIED: "left out by code that gave no reason (Scrapy's own DropItem)",
+}
+
+
 class SourceFact(StrEnum):
     """What a run records of each source (SOURCE's `what`), read at its end (pipeline.store.runs,
     pipeline.store.drift)."""

@@ -229,3 +229,16 @@ def targets_table() -> str:
     rows = ["| figure | target |", "|---|---|"]
     rows += [f"| {name} | {target:g} |" for name, target in TARGETS.items()]
     return "\n".join(rows)
+
+
+def drop_reasons_table() -> str:
+    """A Markdown table of why a crawl leaves items out (pipeline.counters.DROP_REASONS);
+    every reason must say what it means."""
+    from pipeline.counters import DROP_REASONS, DropReason
+
+    unsaid = [reason.value for reason in DropReason if reason not in DROP_REASONS]
+    if unsaid:
+        raise ValueError(f"drop reasons without a meaning in DROP_REASONS: {', '.join(unsaid)}")
+    rows = ["| reason | meaning |", "|---|---|"]
+    rows += [f"| `{reason.value}` | {DROP_REASONS[reason]} |" for reason in DropReason]
+    return "\n".join(rows)
