@@ -103,8 +103,9 @@ def _run(spider_class, settings: Settings, watch, start_pool: bool = False, **sp
     def stop_gracefully() -> None:
         from twisted.internet import reactor  # noqa: PLC0415 - Scrapy's, as in stop()
 
-        engine = crawler.engine
-        if crawler.crawling and (engine is None or not engine.running):
+        # (Scrapy sets `engine` as the crawl starts, after `crawling`; read before, it raises.
+        # A crawl that failed to start is not crawling.)
+        if crawler.crawling and not crawler.engine.running:
             # A stop while the spider is still opening (its spider_opened handlers running:
             # the worker pool starting) would be lost: Scrapy marks the crawler stopped but
             # has no running engine to stop, and the crawl, once it has run, never ends
