@@ -99,6 +99,9 @@ def describe_failure(failure: Failure) -> str:
         return "connection refused"
     if name == "DownloadCancelledError" or "DOWNLOAD_MAXSIZE" in message:
         return f"body too large, download cancelled: {message or 'more than DOWNLOAD_MAXSIZE bytes'}"
+    if name in ("BadGzipFile", "error") and ("gzip" in message.lower() or "decompress" in message.lower()) \
+            or name in ("DecompressionError", "BrotliError", "ZstdError"):
+        return f"the body could not be decompressed as its Content-Encoding says ({name})"
     reasons = _parse_errors(error)
     if reasons:  # the server answered, in something Twisted's HTTP parser would not take
         return "the server's answer is not valid HTTP: " + "; ".join(reasons)
