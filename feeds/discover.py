@@ -6,6 +6,7 @@ candidates through Scrapy.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
@@ -17,6 +18,17 @@ FEED_TYPES = {
     "application/rss+xml", "application/atom+xml", "application/feed+json",
     "application/json", "application/rdf+xml", "application/xml", "text/xml",
 }
+# How a feed's first bytes begin: RSS, Atom, RSS 1.0 (RDF), JSON Feed.
+FEED_OPENINGS = re.compile(rb"<rss[\s>]|<feed[\s>][^>]*http://www\.w3\.org/2005/Atom|<rdf:RDF[\s>]|jsonfeed\.org/version",
+                           re.IGNORECASE)
+
+
+def looks_like_feed(body: bytes) -> bool:
+    """Whether a fetched body is a feed (its first 2 KB say so), where a web page was expected:
+    a `site` or `links` source given a feed's address."""
+    return bool(FEED_OPENINGS.search(body[:2048]))
+
+
 # Paths where blogging platforms publish feeds: WordPress, Ghost, Substack, Hugo, Jekyll...
 FEED_PATHS = ["/feed/", "/feed", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml", "/rss/",
               "/blog/feed/", "/feed.json"]

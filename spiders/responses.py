@@ -82,7 +82,10 @@ def describe_failure(failure: Failure) -> str:
     """A short, user-readable reason for a failed request."""
     error = failure.value
     if isinstance(error, HttpError):
-        return f"HTTP {error.response.status}"
+        status = error.response.status
+        if 300 <= status < 400 and not error.response.headers.get(b"Location"):
+            return f"HTTP {status} without a Location header: a redirect that says not where to"
+        return f"HTTP {status}"
     name = type(error).__name__
     message = failure.getErrorMessage() or ""
     request = getattr(failure, "request", None)  # Scrapy sets it on an errback's Failure

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import scrapy
 from scrapy.linkextractors import LinkExtractor
 
+from feeds.discover import looks_like_feed
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.understand.canonical import same_site
@@ -42,6 +43,9 @@ class SiteNavigation(PageNavigation):
         counters.count_page(stats, source.id)
         if depth == 0:
             counters.mark_source_ok(stats, source.id)
+            if looks_like_feed(response.body):  # it would end `ok` with nothing stored and nothing said
+                counters.warn_source(stats, source.id, "its start page is a feed (RSS or Atom), not a web page: "
+                                     "make it a feed source (kind: feed) to collect its entries")
         page = page_from_response(response, found_url, source.id, found_via, hints)
         if page.not_modified:
             counters.count_not_modified(stats, source.id)

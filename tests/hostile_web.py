@@ -209,6 +209,7 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
             c, "Content-Type: text/html", status_line="HTTP/1.1 abc OK")),
         "/malformed/not-gzip": ("Content-Encoding: gzip on a body that is not", lambda c: c.send(
             article("Not compressed"), extra={"Content-Encoding": "gzip"})),
+        "/status/302-nowhere": ("302 without a Location", lambda c: c.send(b"", 302)),
         "/status/500": ("500 every time", lambda c: c.send(b"oops", 500)),
         "/status/503": ("503 with Retry-After: 1", lambda c: c.send(b"busy", 503, extra={"Retry-After": "1"})),
         "/status/429": ("429 with Retry-After: 1", lambda c: c.send(b"slow down", 429, extra={"Retry-After": "1"})),

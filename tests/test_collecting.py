@@ -284,3 +284,16 @@ def test_a_site_crawl_follows_links_of_relevant_pages_only(tmp_path):
     assert "/deep-good" in web.requests and "/tax" in web.requests
     assert "/deep-tax" not in web.requests
     assert "Not followed: 1 link(s) of 1 page(s)" in result.stdout
+
+
+def test_a_site_source_whose_start_page_is_a_feed_says_to_make_it_a_feed_source(tmp_path):
+    """It ended `ok` with nothing stored and nothing said."""
+    from pipeline.demo.sampleweb import RSS_ARTICLES, rss_feed
+
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain")})
+    web.routes["/feed.xml"] = Route(rss_feed(web.base_url, RSS_ARTICLES).encode(), "application/rss+xml")
+    with web:
+        db, result = crawl(web, tmp_path, [Source("s", "S", "site", web.base_url + "/feed.xml")])
+    source = next(db["sources"].rows_where("id = ?", ["s"]))
+    assert "its start page is a feed (RSS or Atom), not a web page" in (source["last_warning"] or ""), source
+    assert "kind: feed" in result.stdout

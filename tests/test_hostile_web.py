@@ -34,6 +34,7 @@ SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1", "-s", "PRODOPS_IN
 MAX_SECONDS = 300  # the hanging routes hold their connections for 600 s
 URL_ROUTES = ["good", "slow-body", "hang-before-headers", "hang-after-headers", "reset", "truncated",
               "malformed/length-word", "malformed/two-lengths", "malformed/status", "malformed/not-gzip",
+              "status/302-nowhere",
               "status/500", "status/503", "status/429", "gone", "loop", "chain/3", "chain/15",
               "gzip-bomb", "brotli-bomb", "big-plain", "big-chunked", "charset/lying",
               "charset/lying-legacy", "charset/unknown"]
@@ -154,7 +155,8 @@ def test_a_truncated_body_is_an_error_not_half_a_document(hostile):
     ("malformed/length-word", "not valid HTTP: a Content-Length that is not a number: b'abc'"),
     ("malformed/two-lengths", "not valid HTTP: Invalid response: conflicting Content-Length headers"),
     ("malformed/status", "not valid HTTP: non-integer status code: 'HTTP/1.1 abc OK'"),
-    ("malformed/not-gzip", "could not be decompressed as its Content-Encoding says")])
+    ("malformed/not-gzip", "could not be decompressed as its Content-Encoding says"),
+    ("status/302-nowhere", "HTTP 302 without a Location header")])
 def test_an_answer_that_is_not_http_is_an_error_in_words(hostile, route, said):
     """Not Twisted's "[<twisted.python.failure.Failure builtins.ValueError: …>]"."""
     message = failed(hostile, route, said)
