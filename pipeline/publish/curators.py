@@ -78,7 +78,7 @@ def add_curator(db_path: str | Path, name: str, password: str) -> bool:
                            "starting with a letter or digit")
     if len(password) < MIN_PASSWORD:
         raise CuratorError(f"the password is too short: use {MIN_PASSWORD} characters or more")
-    with _locked(db_path):
+    with locked(curators_file(db_path)):
         known = curators(db_path)
         new = name not in known
         known[name] = {"password_hash": HASHER.hash(password), "added": known.get(name, {}).get("added") or now_iso()}
@@ -90,7 +90,7 @@ def remove_curator(db_path: str | Path, name: str) -> bool:
     """Remove a curator; False when there was none of that name."""
     if name not in curators(db_path):  # (before the lock: nothing to remove leaves no file behind)
         return False
-    with _locked(db_path):
+    with locked(curators_file(db_path)):
         known = curators(db_path)
         if known.pop(name, None) is None:
             return False
@@ -103,7 +103,7 @@ def new_token(db_path: str | Path, name: str) -> str:
     token = secrets.token_urlsafe(32)
     if name not in curators(db_path):  # (before the lock: a wrong name leaves no file behind)
         raise CuratorError(f"no curator named {name!r}; `prodops curators add {name}` first")
-    with _locked(db_path):
+    with locked(curators_file(db_path)):
         known = curators(db_path)
         if name not in known:
             raise CuratorError(f"no curator named {name!r}; `prodops curators add {name}` first")
@@ -123,11 +123,6 @@ def curator_of_token(db_path: str | Path, token: str) -> str | None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def check_password(db_path: str | Path, name: str, password: str) -> bool:
-    """Whether `password` is the curator's (an unknown name takes as long to refuse)."""
-    return password_record(db_path, name, password) is not None
 
 
 def password_record(db_path: str | Path, name: str, password: str) -> dict | None:
@@ -153,11 +148,6 @@ def site_secret(db_path: str | Path) -> str:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text(encoding="utf-8").strip()
-
-
-def _locked(db_path: str | Path):
-    """The curators file's lock, held while it is read and replaced."""
-    return locked(curators_file(db_path))
 
 
 @contextlib.contextmanager

@@ -126,7 +126,7 @@ def local_path(target: str | None, default: str = "/") -> str:
     # "//host" and "/\\host" lead browsers to another host, and so does "/\t\\host": browsers
     # drop tabs and line breaks from an address before they read it (and a line break would
     # split a header, a NUL break it). A path of ours has none of them, nor a space.
-    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\") \
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] == "/" \
             or any(c <= " " or c in "\\\x7f" for c in target):
         return default
     return target
