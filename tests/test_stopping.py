@@ -166,8 +166,10 @@ def test_a_stop_as_a_crawl_starts_is_a_stop_too(tmp_path, closed_port, stop, aft
     output = stdout + stderr
     assert "Traceback" not in output and "Error" not in output, output[-3000:]
     assert_all_gone(set(in_session(crawl.pid)), "the stopped crawl")
-    if crawl.returncode == -stop and not output and not db.exists():
-        return  # on a loaded machine, a stop before Python ran a line of ours: its default, nothing done
+    if crawl.returncode == -stop and output.strip() in ("", "Aborted!") and not db.exists():
+        # A stop while Python and the command line load (a loaded machine): ended by the
+        # signal, as Python ends on an interrupt there, having said so or not, nothing done.
+        return
     assert crawl.returncode == 1, output[-3000:]
     assert any(said in output for said in ("Aborted!", "Stopped before the crawl began", "Stopped before the end")
                ), output[-3000:]
