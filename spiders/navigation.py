@@ -77,15 +77,17 @@ class Navigation(scrapy.Spider):
                               cb_kwargs={"source": source}, meta={"conditional": True},
                               dont_filter=True)
 
-    def seen_unchanged(self, response, source: Source) -> bool:
-        """Count a navigation response; True when it is unchanged since the last crawl (the
-        source is then fine, and what it listed last time still stands)."""
+    def seen_unchanged(self, response, source: Source, vouches: bool = True) -> bool:
+        """Count a navigation response; True when it is unchanged since the last crawl (what
+        it listed last time still stands, and, when it `vouches` for the source, the source
+        is fine)."""
         stats = self.crawler.stats
         counters.count_page(stats, source.id)
         if not is_not_modified(response):
             return False
         counters.count_not_modified(stats, source.id)
-        counters.mark_source_ok(stats, source.id)
+        if vouches:
+            counters.mark_source_ok(stats, source.id)
         return True
 
     def source_failed(self, failure: Failure) -> None:

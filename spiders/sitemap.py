@@ -67,6 +67,17 @@ class SitemapNavigation(PageNavigation):
             asked[source.id] = used + 1
             yield self.sitemap_request(url, source)
 
+    def index_children(self, urls: list[str], source: Source) -> Iterator[scrapy.Request]:
+        """The child sitemaps of an index read. The index alone does not make the source ok:
+        its sitemaps, which list the pages, do (an index whose sitemaps all fail is a failing
+        source); an index with none left to ask (empty, or past `max_sitemaps`) does."""
+        asked = False
+        for request in self.child_sitemaps(urls, source):
+            asked = True
+            yield request
+        if not asked:
+            counters.mark_source_ok(self.crawler.stats, source.id)
+
     def sitemap_request(self, url: str, source: Source) -> scrapy.Request:
         """A conditional request for one of a source's sitemaps."""
         return self.navigation_request(url, source, self.parse_sitemap)
@@ -86,10 +97,10 @@ class SitemapNavigation(PageNavigation):
         if response.url in seen:
             return  # an index that lists itself, or a loop of indexes
         seen.add(response.url)
-        if self.seen_unchanged(response, source):
-            known = response.meta.get("validators")
-            unchanged = (self.child_sitemaps(known.links, source)
-                         if known is not None and known.links_kind == "sitemaps"
+        known = response.meta.get("validators")
+        was_index = known is not None and known.links_kind == "sitemaps"
+        if self.seen_unchanged(response, source, vouches=not was_index):
+            unchanged = (self.index_children(known.links, source) if was_index
                          else self.links_listed_last_time(response, source, "sitemap"))
             for request in unchanged:
                 yield request
@@ -97,15 +108,15 @@ class SitemapNavigation(PageNavigation):
         sitemap = await parse_in_worker(self.crawler, source.id, response, parse_sitemap, "sitemap", NotASitemapError)
         if sitemap is None:
             return
-        counters.mark_source_ok(stats, source.id)
         if sitemap.skipped:
             self.skip_links(source, sitemap.skipped, "sitemap locations")
         if sitemap.kind == "sitemapindex":
             children = [entry.url for entry in sitemap.entries]
             self.remember_validators(response, children, links_kind="sitemaps")
-            for request in self.child_sitemaps(children, source):
+            for request in self.index_children(children, source):
                 yield request
             return
+        counters.mark_source_ok(stats, source.id)
         entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
         entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)
         since = self.sitemap_state.last_success.get(source.id)

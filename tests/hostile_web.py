@@ -270,6 +270,10 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
              f"<url><loc>{base}/entry/mapped-ok</loc></url></urlset>").encode(),
             content_type="application/xml")),
     }
+    table["/sitemap/index-of-missing.xml"] = ("a sitemap index whose two sitemaps are not found", lambda c: c.send(
+        ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+         "<sitemap><loc>/sitemap/missing-1.xml</loc></sitemap><sitemap><loc>/sitemap/missing-2.xml</loc></sitemap>"
+         "</sitemapindex>").encode(), content_type="application/xml"))
     table["/sitemap/endless/0.xml"] = ("a sitemap index whose child is another index, without end",
                                        _endless_sitemap)
     for hops in (3, 15):

@@ -81,7 +81,8 @@ def hostile(tmp_path_factory):
         sources += [Source(source_id(r), r, "feed", f"{base}/{r}") for r in FEED_ROUTES]
         sources += [Source("links-bad-links", "links", "links", f"{base}/links/bad-links"),
                     Source("sitemap-bad-links", "sitemap", "sitemap", f"{base}/sitemap/bad-links.xml"),
-                    Source("sitemap-endless", "endless", "sitemap", f"{base}/sitemap/endless/0.xml")]
+                    Source("sitemap-endless", "endless", "sitemap", f"{base}/sitemap/endless/0.xml"),
+                    Source("sitemap-index-of-missing", "missing", "sitemap", f"{base}/sitemap/index-of-missing.xml")]
         sources_file = write_sources(folder / "sources.yaml", sources)
         db = folder / "hostile.db"
         status, seconds, peaks = crawl(sources_file, db)
@@ -246,6 +247,12 @@ def test_javascript_data_and_file_links_are_skipped_with_a_reason(hostile, route
     dropped = json.loads(hostile["conn"].execute("SELECT dropped FROM runs WHERE id = 1").fetchone()[0] or "{}")
     assert dropped.get("not-web-link", 0) >= 2 * 3 - 1  # feed: 3, sitemap: 2 (one is a scheme-less javascript)
     assert not any("secret" in path for path in hostile["requests"])
+
+
+def test_a_sitemap_index_whose_sitemaps_all_fail_is_a_failing_source(hostile):
+    message = failed(hostile, "sitemap/index-of-missing", "404")
+    assert "/sitemap/missing-" in message
+    assert {"/sitemap/missing-1.xml", "/sitemap/missing-2.xml"} <= set(hostile["requests"])
 
 
 def test_an_endless_chain_of_sitemap_indexes_stops_at_the_limit(hostile):
