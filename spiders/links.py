@@ -59,11 +59,14 @@ class LinksNavigation(PageNavigation):
             return
         counters.mark_source_ok(stats, source.id)
         limit = source.option("max_links", 200)
-        links = [link for link in listed_links(response, source.option("selector"))
-                 if source.wants(link[0])][:limit]
-        if not links:
+        listed = listed_links(response, source.option("selector"))
+        links = [link for link in listed if source.wants(link[0])][:limit]
+        if not listed:
             counters.warn_source(stats, source.id, "the page lists no http(s) links"
                                  + (f" in {source.option('selector')!r}" if source.option("selector") else ""))
+        elif not links:
+            counters.warn_source(stats, source.id,
+                                 f"no link of the {len(listed)} the page lists passes the source's allow/deny rules")
         self.remember_validators(response, [url for url, _, _ in links])
         for url, text, heading in links:
             hints = EntryHints(anchor=text or None, categories=[heading] if heading else [])

@@ -29,6 +29,8 @@ class SitemapState:
     last_success: dict[str, datetime | None] = field(default_factory=dict)
     visited: dict[str, set[str]] = field(default_factory=dict)  # the sitemaps read
     asked: dict[str, int] = field(default_factory=dict)  # the child sitemaps requested
+    listed: dict[str, int] = field(default_factory=dict)  # pages the sitemaps read listed
+    wanted: dict[str, int] = field(default_factory=dict)  # ... of which the source's rules let through
 
 
 class SitemapNavigation(PageNavigation):
@@ -118,6 +120,9 @@ class SitemapNavigation(PageNavigation):
             return
         counters.mark_source_ok(stats, source.id)
         entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
+        state = self.sitemap_state
+        state.listed[source.id] = state.listed.get(source.id, 0) + len(sitemap.entries)
+        state.wanted[source.id] = state.wanted.get(source.id, 0) + len(entries)
         entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)
         since = self.sitemap_state.last_success.get(source.id)
         taken = [entry for entry in entries if self.take_budget(source, "sitemap")]
@@ -127,3 +132,17 @@ class SitemapNavigation(PageNavigation):
                 if since is not None and entry.lastmod is not None and entry.lastmod <= since:
                     request.meta["skip_if_known"] = True
                 yield request
+
+    def note_sitemaps_that_gave_nothing(self) -> None:
+        """At the end of a finished run, warn on each sitemap source whose sitemaps, read,
+        gave no page to fetch: they list none, or none that its allow/deny rules let through
+        (a pattern that matches nothing would otherwise leave the source `ok` and silent).
+        Said once for all of a source's sitemaps: an index's sitemap of tags may rightly
+        give nothing while its sitemap of posts gives everything."""
+        state = self.sitemap_state
+        for source_id, listed in state.listed.items():
+            if state.wanted.get(source_id):
+                continue
+            counters.warn_source(self.crawler.stats, source_id,
+                                 f"no page of the {listed} its sitemaps list passes its allow/deny rules"
+                                 if listed else "its sitemaps list no pages")

@@ -1,6 +1,8 @@
 """Collecting edge cases through a real crawl: feed quirks, PDFs that cannot be read, and
 one failing source next to good ones."""
 
+import re
+
 import pytest
 import sqlite_utils
 from conftest import FAST, POOLED, run_bounded, run_prodops, write_sources
@@ -138,6 +140,34 @@ def test_sitemap_pages_older_than_the_last_crawl_are_not_fetched_again(tmp_path)
     assert "/a2" in asked and "/a0" not in asked and "/a1" not in asked
     assert db["documents"].count == 3
     assert "1 new, 0 updated, 2 unchanged" in second.stdout
+
+
+def test_rules_that_let_nothing_through_are_said_on_the_source(tmp_path):
+    """A sitemap index's sitemaps, and a page of links, whose pages all fall outside the
+    source's allow rules: each source stays ok, and its warning says why nothing came. One
+    of the index's sitemaps giving pages is enough to say nothing."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(2)})
+    with web:
+        base = web.base_url
+        index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                 f"<sitemap><loc>{base}/posts.xml</loc></sitemap><sitemap><loc>{base}/tags.xml</loc></sitemap>"
+                 "</sitemapindex>").encode()
+        web.routes["/index.xml"] = Route(index, "application/xml")
+        web.routes["/posts.xml"] = Route(sitemap(base, [("/a0", "2020-01-01")]), "application/xml")
+        web.routes["/tags.xml"] = Route(sitemap(base, [("/tag/x", "2020-01-01")]), "application/xml")
+        web.routes["/links"] = Route(page_html("Links", f'<ul><li><a href="{base}/a1">One</a></li></ul>').encode())
+        db, _ = crawl(web, tmp_path, [
+            Source("blog", "B", "sitemap", base + "/index.xml", settings={"allow": ["/posts/"]}),
+            Source("posts", "P", "sitemap", base + "/index.xml", settings={"allow": ["/a"]}),
+            Source("picks", "L", "links", base + "/links", settings={"allow": ["/reading/"]}),
+        ])
+    sources = {row["id"]: row for row in db["sources"].rows}
+    assert all(row["last_status"] == "ok" for row in sources.values()), sources
+    assert sources["blog"]["last_warning"] == "no page of the 2 its sitemaps list passes its allow/deny rules"
+    assert sources["posts"]["last_warning"] is None
+    assert re.fullmatch(r"no link of the \d+ the page lists passes the source's allow/deny rules",
+                        sources["picks"]["last_warning"])
+    assert db["documents"].count == 1
 
 
 def test_site_crawl_respects_depth_and_page_limits(tmp_path):

@@ -65,6 +65,8 @@ class RunLog:
             # A crawl whose Dask scheduler went away was interrupted: the next one finishes it.
             status = {"finished": "finished", "shutdown": "stopped",
                       CLUSTER_LOST: "interrupted"}.get(reason, reason)
+            if reason == "finished":  # (a stopped run read only some of its sitemaps)
+                spider.note_sitemaps_that_gave_nothing()
             stats = self.crawler.stats.get_stats()
             now = clock.now_iso()
             self.summary = runs.finish_run(
