@@ -55,6 +55,8 @@ class FeedNavigation(PageNavigation):
         fetch_pages = source.option("fetch_pages", True)
         if feed.skipped:
             self.skip_links(source, feed.skipped, "feed entries")
+        elif not feed.entries:
+            counters.warn_source(stats, source.id, "the feed lists no entries")  # (a new blog's, or a wrong URL's)
         entries, seen = [], set()
         for entry in feed.entries:  # each link once (duplicate or changing GUIDs), the first wins
             if entry.link not in seen:

@@ -142,10 +142,10 @@ def test_sitemap_pages_older_than_the_last_crawl_are_not_fetched_again(tmp_path)
     assert "1 new, 0 updated, 2 unchanged" in second.stdout
 
 
-def test_rules_that_let_nothing_through_are_said_on_the_source(tmp_path):
+def test_a_source_that_gives_nothing_to_fetch_says_why(tmp_path):
     """A sitemap index's sitemaps, and a page of links, whose pages all fall outside the
-    source's allow rules: each source stays ok, and its warning says why nothing came. One
-    of the index's sitemaps giving pages is enough to say nothing."""
+    source's allow rules, and a feed of no entries: each source stays ok, and its warning
+    says why nothing came. One of the index's sitemaps giving pages is enough to say nothing."""
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(2)})
     with web:
         base = web.base_url
@@ -156,10 +156,12 @@ def test_rules_that_let_nothing_through_are_said_on_the_source(tmp_path):
         web.routes["/posts.xml"] = Route(sitemap(base, [("/a0", "2020-01-01")]), "application/xml")
         web.routes["/tags.xml"] = Route(sitemap(base, [("/tag/x", "2020-01-01")]), "application/xml")
         web.routes["/links"] = Route(page_html("Links", f'<ul><li><a href="{base}/a1">One</a></li></ul>').encode())
+        web.routes["/feed"] = Route(rss(base, []), "application/rss+xml")
         db, _ = crawl(web, tmp_path, [
             Source("blog", "B", "sitemap", base + "/index.xml", settings={"allow": ["/posts/"]}),
             Source("posts", "P", "sitemap", base + "/index.xml", settings={"allow": ["/a"]}),
             Source("picks", "L", "links", base + "/links", settings={"allow": ["/reading/"]}),
+            Source("quiet", "Q", "feed", base + "/feed"),
         ])
     sources = {row["id"]: row for row in db["sources"].rows}
     assert all(row["last_status"] == "ok" for row in sources.values()), sources
@@ -167,6 +169,7 @@ def test_rules_that_let_nothing_through_are_said_on_the_source(tmp_path):
     assert sources["posts"]["last_warning"] is None
     assert re.fullmatch(r"no link of the \d+ the page lists passes the source's allow/deny rules",
                         sources["picks"]["last_warning"])
+    assert sources["quiet"]["last_warning"] == "the feed lists no entries"
     assert db["documents"].count == 1
 
 
