@@ -5,7 +5,8 @@
 - characters XML 1.0 forbids are dropped when a document is stored, and every XML writer
   (the site's Atom feeds, `export --format atom|opml`) escapes and cleans every value;
 - every response carries a strict Content-Security-Policy and the other security headers,
-  the database's path is not shown, and the Markdown export is served as Markdown.
+  the database's path is not shown, and the Markdown export is served as Markdown;
+- a table's or a canned query's page answers a POST 405, whoever sends it, and writes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -278,6 +280,51 @@ def test_the_markdown_export_is_served_as_markdown(small_site):
     assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"
 
 
+# D. Datasette's pages are read-only.
+
+def test_a_post_to_a_canned_query_or_a_table_is_refused_405_and_writes_nothing(small_site, tmp_path):
+    """Datasette's table route runs a POST only for a writable canned query, and the site has
+    none: a POST to any canned query (or table) raised inside Datasette and answered 500, from
+    a visitor, with a CSRF token, or from a signed-in curator."""
+    import hashlib
+    import shutil
+
+    from pipeline.publish.curators import add_curator
+
+    db_path = Path(shutil.copy(small_site, tmp_path / "prodops.db"))
+    add_curator(db_path, "maya", "correct horse battery")
+    paths = ["/prodops/latest", "/prodops/latest.json", "/prodops/cited_not_followed",
+             "/prodops/list_prodops_onboarding", "/prodops/documents", "/prodops/documents.json"]
+
+    def digest():
+        return hashlib.sha256(db_path.read_bytes()).hexdigest()
+
+    async def run():
+        datasette = build_datasette(db_path, load_lists())
+        await datasette.invoke_startup()
+        page = await datasette.client.get("/-/login")
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+        csrf = {"ds_csrftoken": page.cookies["ds_csrftoken"]}
+        signed_in = await datasette.client.post("/-/login", cookies=csrf, data={
+            "username": "maya", "password": "correct horse battery", "csrftoken": token})
+        curator = {**csrf, "ds_actor": signed_in.cookies["ds_actor"]}
+        before, answers = digest(), {}
+        for path in paths:
+            answers[(path, "visitor")] = await datasette.client.post(path, data={"sql": "delete from documents"})
+            answers[(path, "json")] = await datasette.client.post(path, json={"sql": "delete from documents"})
+            answers[(path, "token")] = await datasette.client.post(path, data={"csrftoken": token}, cookies=csrf)
+            answers[(path, "curator")] = await datasette.client.post(path, data={"csrftoken": token}, cookies=curator)
+        reads = [await datasette.client.get(path) for path in paths]
+        return before, answers, reads
+
+    before, answers, reads = asyncio.run(run())
+    assert {key: answer.status_code for key, answer in answers.items()} == {key: 405 for key in answers}
+    assert all(answer.headers["allow"] == "GET, HEAD" and answer.text == "Method not allowed"
+               and answer.headers["content-security-policy"] for answer in answers.values())
+    assert digest() == before and sqlite3.connect(db_path).execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    assert [read.status_code for read in reads] == [200] * len(paths)  # reading them is as before
+
+
 def test_a_port_in_use_is_said_in_one_line_before_anything_is_done(tmp_path):
     import socket
 
@@ -301,3 +348,8 @@ def test_the_site_serves_on_the_socket_it_bound(tmp_path):
     open_database(db).close()
     with served(db) as (base, _, stderr):
         assert fetch(base + "/")[0] == 200 and f"at {base}/" in stderr.read_text()
+        # (uvicorn gives the raw path the 405 guard reads, as the in-process client does)
+        post = urllib.request.Request(base + "/c/latest", data=b"", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(post, timeout=60)
+        assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD"

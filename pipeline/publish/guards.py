@@ -7,6 +7,9 @@ Datasette (the plugin's `asgi_wrapper` hook puts them on, outside Datasette's CS
 - an `Authorization` header only where tokens act, the API's paths: asgi-csrf lets any
   request with a Bearer token through unchecked, and the forms act on the cookie, so a form
   sent with a made-up token and a curator's cookie was written without a CSRF token;
+- only GET and HEAD on a table's or a canned query's page (Datasette's table route): its
+  POST runs writable canned queries alone, and the site has none (metadata.yml, the lists'
+  queries), so a POST there raised inside Datasette and answered 500; it is 405 now;
 
 - the security headers on every response: a Content-Security-Policy that the site's own
   pages keep (no inline script: Datasette's three are static files of ours, see
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from pipeline.publish.export import neutralize
 
@@ -46,6 +50,13 @@ SECURITY_HEADERS = [
 _NAMES = {name for name, _ in SECURITY_HEADERS}
 # The largest body a form or the API needs is a note of a few KB: a quarter of a MiB is ample.
 MAX_BODY_BYTES = 256 * 1024
+
+
+# Datasette's route for a table or a canned query, /<database>/<name>[.<format>] (its TableView,
+# as datasette.app writes it), but not /-/..., where Datasette's pages and our routes (the
+# forms and the API) are. A writable canned query would need a POST here: there is none.
+TABLE_ROUTE = re.compile(r"^/(?!-/)[^/.]+/[^/.]+(\.\w+)?$")
+READS = frozenset({"GET", "HEAD"})
 
 
 class _BodyTooLargeError(Exception):
@@ -94,6 +105,31 @@ async def _too_large(send, max_bytes: int) -> None:
                (b"connection", b"close")]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def with_reads_only_on_tables(app):
+    """`app` answering 405 Method Not Allowed (with `Allow: GET, HEAD`, as RFC 9110 asks, and
+    the words of Datasette's own 405) to any other method on TABLE_ROUTE, before the CSRF
+    check or Datasette read anything: such a request writes nothing, token or not."""
+
+    async def read_only(scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") not in READS and TABLE_ROUTE.match(_route_path(scope)):
+            body = b"Method not allowed"
+            await send({"type": "http.response.start", "status": 405, "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                (b"allow", b"GET, HEAD")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return read_only
+
+
+def _route_path(scope) -> str:
+    """The path Datasette routes by: the raw path when the server gives one (so `a%2Fb` stays
+    one name, as Datasette reads it), else the decoded one."""
+    raw = scope.get("raw_path")
+    return raw.decode("ascii", errors="replace").partition("?")[0] if raw else scope.get("path", "")
 
 
 def with_tokens_only_under(app, prefix: str):

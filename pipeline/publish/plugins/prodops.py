@@ -17,7 +17,8 @@ the templates of pipeline/publish/templates/:
   the closest passage, the curator's labels) instead of raw JSON, in HTML pages only;
 - every connection bounds what a query may allocate (pipeline.publish.limits);
 - every response carries the security headers (a strict CSP: no inline script anywhere),
-  and every CSV has its formula-like cells neutralized (pipeline.publish.guards);
+  every CSV has its formula-like cells neutralized, and a table's or canned query's page
+  answers a POST 405 (pipeline.publish.guards);
 - /-/databases shows no file's path, and /-/threads (code paths of the server) is not served.
 Everything is read-only and escaped.
 """
@@ -39,8 +40,8 @@ from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items
                                   list_items, token_actor)
 from pipeline.publish.datasette import site_options
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
-from pipeline.publish.guards import (with_body_limit, with_neutralized_csv, with_security_headers,
-                                     with_tokens_only_under)
+from pipeline.publish.guards import (with_body_limit, with_neutralized_csv, with_reads_only_on_tables,
+                                     with_security_headers, with_tokens_only_under)
 from pipeline.publish.indexes import ON_TOPIC
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
@@ -418,5 +419,5 @@ def skip_csrf(datasette, scope):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: with_security_headers(with_body_limit(with_tokens_only_under(with_neutralized_csv(app),
-                                                                                    API_PREFIX)))
+    return lambda app: with_security_headers(with_body_limit(with_reads_only_on_tables(
+        with_tokens_only_under(with_neutralized_csv(app), API_PREFIX))))
