@@ -267,11 +267,47 @@ def test_the_sites_pages_carry_no_inline_script(small_site):
 def test_the_databases_path_is_not_shown(small_site):
     folder = str(small_site.parent)
     paths = ["/-/databases.json", "/-/databases", "/-/threads.json", "/-/threads", "/-/metadata.json",
-             "/-/settings.json", "/-/plugins.json", "/-/versions.json", "/prodops.json", "/.json"]
-    for path, response in zip(paths, get(small_site, *paths)):
-        assert folder not in response.text and "/work/" not in response.text, path
+             "/-/settings.json", "/-/plugins.json", "/-/plugins", "/-/versions.json", "/-/actor.json",
+             "/prodops.json", "/prodops", "/.json", "/prodops/nope", "/prodops.json?sql=select+1"]
+    for allow_sql in (False, True):
+        for path, response in zip(paths, get(small_site, *paths, allow_sql=allow_sql)):
+            assert folder not in response.text and "/work/" not in response.text, path
     [databases] = get(small_site, "/-/databases.json")
     assert [db["name"] for db in databases.json()] == ["prodops"]
+    [plugins] = get(small_site, "/-/plugins.json?all=1")  # names and versions, not our hooks
+    assert plugins.json() == [{"name": "prodops.py", "version": None}]
+
+
+def test_sql_reads_no_file_path_and_everything_else_as_before(small_site):
+    """With --sql, `select * from pragma_database_list` read the database's path on the
+    server: no form of it does now, and the SQL, search and pages the site answers still do."""
+    folder = str(small_site.parent)
+    hidden = ["select * from pragma_database_list", "select file from pragma_database_list()",
+              "select * from main.PRAGMA_DATABASE_LIST", "select count(*) from pragma_database_list",
+              "with d as (select * from pragma_database_list) select substr(file, 1, 5) from d",
+              "select 1 where exists (select 1 from pragma_database_list where file like '/%')"]
+    shown = {"select title from documents": [["Onboarding playbook"]],
+             "select name from pragma_table_info('documents') where name = 'title'": [["title"]],
+             "select rowid from documents_fts where documents_fts match 'onboarding'": [[1]],
+             "select count(*) from pragma_function_list where name = 'bm25'": [[1]]}
+    paths = [sql_url("", sql) for sql in [*hidden, *shown]]
+    pages = ["/prodops", "/prodops/documents.json?_facet=content_type&_search=onboarding",
+             "/-/search.json?q=onboarding", "/prodops/latest.json", "/-/documents/a1"]
+    refused = get(small_site, *paths[:len(hidden)], allow_sql=True)
+    for sql, response in zip(hidden, refused):
+        # ("not authorized" where SQLite names no column: count(*))
+        assert response.status_code == 400, sql
+        assert re.fullmatch(r"access to pragma_database_list\.\w+ is prohibited|not authorized",
+                            response.json()["error"]), sql
+        assert folder not in response.text, sql
+    answered = get(small_site, *paths[len(hidden):], *pages, allow_sql=True)
+    for (sql, rows), response in zip(shown.items(), answered):
+        assert response.status_code == 200 and response.json()["rows"] == rows, (sql, response.text[:300])
+    for path, response in zip(pages, answered[len(shown):]):
+        assert response.status_code == 200, (path, response.text[:300])
+    faceted, search = answered[len(shown) + 1].json(), answered[len(shown) + 2].json()
+    assert faceted["rows"] and faceted["facet_results"]["content_type"]["results"][0]["value"] == "guide-playbook"
+    assert search["count"] == 1
 
 
 def test_the_markdown_export_is_served_as_markdown(small_site):

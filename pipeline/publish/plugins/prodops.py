@@ -19,7 +19,9 @@ the templates of pipeline/publish/templates/:
 - every response carries the security headers (a strict CSP: no inline script anywhere),
   every CSV has its formula-like cells neutralized, and a table's or canned query's page
   answers a POST 405 (pipeline.publish.guards);
-- /-/databases shows no file's path, and /-/threads (code paths of the server) is not served.
+- /-/databases shows no file's path, no SQL reads it (pipeline.publish.authorizer), /-/plugins
+  names our plugins and their versions only, and /-/threads (code paths of the server) is
+  not served.
 Everything is read-only and escaped.
 """
 
@@ -32,12 +34,14 @@ from html import escape
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.plugins import DEFAULT_PLUGINS, get_plugins
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from pipeline.publish import review, site
 from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items, is_curator, judge_document,
                                   list_items, token_actor)
+from pipeline.publish.authorizer import hide_file_paths
 from pipeline.publish.datasette import site_options
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
 from pipeline.publish.guards import (with_body_limit, with_neutralized_csv, with_reads_only_on_tables,
@@ -223,8 +227,10 @@ async def _feed_links(datasette, request) -> list[dict]:
 @hookimpl
 def prepare_connection(conn, datasette):
     """Every connection Datasette opens bounds what one value may allocate, and when visitors
-    may write SQL, what one query's rows may (pipeline.publish.limits)."""
+    may write SQL, what one query's rows may (pipeline.publish.limits); and no SQL on it reads
+    the database's path (pipeline.publish.authorizer)."""
     limit_connection(conn, RESULT_MAX_BYTES if datasette.setting("default_allow_sql") else None)
+    hide_file_paths(conn)
 
 
 @hookimpl
@@ -331,6 +337,17 @@ async def databases(datasette, request):
         "show_json.html", {"filename": "databases.json", "data_json": json.dumps(data, indent=4)}, request=request))
 
 
+async def plugins(datasette, request):
+    """Datasette's /-/plugins with each plugin's name and version only: not which hooks our
+    plugin implements (where it acts on who asks, or on CSRF), nor Datasette's own plugins."""
+    data = sorted(({"name": plugin["name"], "version": plugin.get("version")} for plugin in get_plugins()
+                   if plugin["name"] not in DEFAULT_PLUGINS), key=lambda plugin: plugin["name"])
+    if request.url_vars.get("format") == "json":
+        return Response.json(data)
+    return Response.html(await datasette.render_template(
+        "show_json.html", {"filename": "plugins.json", "data_json": json.dumps(data, indent=4)}, request=request))
+
+
 async def threads(datasette, request):
     """Not served: Datasette's list of the server's threads and tasks names its code's paths."""
     return await not_found(datasette, request, "such page")
@@ -357,6 +374,7 @@ def register_routes(datasette):
         (r"^/-/exports/lists/(?P<slug>[a-z0-9-]+)\.md$", list_markdown),
         (r"^/-/search(\.(?P<format>json))?$", search_page),
         (r"^/-/databases(\.(?P<format>json))?$", databases),
+        (r"^/-/plugins(\.(?P<format>json))?$", plugins),
         (r"^/-/threads(\.(?P<format>json))?$", threads),
     ]
 
