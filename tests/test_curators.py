@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 
+import httpx
 import pytest
 from conftest import ROOT, free_port, run_prodops
 
@@ -46,10 +47,15 @@ def site(db_path, *steps):
     return asyncio.run(run())
 
 
+def form_token(html: str) -> str | None:
+    """The CSRF token a page's form sends (None: no form with one)."""
+    found = re.search(r'name="csrftoken" value="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
 async def login_form(datasette):
     page = await datasette.client.get("/-/login")
-    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
-    return page, token.group(1) if token else None, page.cookies.get("ds_csrftoken")
+    return page, form_token(page.text), page.cookies.get("ds_csrftoken")
 
 
 async def sign_in(datasette, name="maya", password=PASSWORD, with_token=True, next_path="/"):
@@ -277,6 +283,46 @@ async def curator_session(db_path, labels, **options):
     await datasette.invoke_startup()
     _, token, csrf = await login_form(datasette)
     return datasette, token, {"ds_actor": (await sign_in(datasette)).cookies["ds_actor"], "ds_csrftoken": csrf}
+
+
+def test_signing_in_and_out_renews_the_csrf_token_and_one_known_before_is_refused(curated_site):
+    """asgi-csrf's token lives as long as its cookie and is checked only against it: one
+    known before the curator signed in (planted in a shared browser) stayed good for their
+    forms after. Signing in and signing out each set a new one: the old token is refused and
+    writes nothing, and the next page's forms carry the new one, which works."""
+    db_path, labels, doc_id, url = curated_site
+    judge = f"/-/documents/{doc_id}/judge"
+
+    async def run():
+        datasette = build(db_path, labels)
+        await datasette.invoke_startup()
+        # A browser: one cookie jar, each response's cookies kept for the next request.
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=datasette.app()),
+                                     base_url="http://localhost") as browser:
+            planted = form_token((await browser.get("/-/login")).text)  # whoever opened the page first knows it
+            signed_in = await browser.post("/-/login", data={"username": "maya", "password": PASSWORD,
+                                                             "csrftoken": planted})
+            forged = await browser.post(judge, data={"relevant": "no", "csrftoken": planted})
+            nothing = judged(db_path, labels)
+            fresh = form_token((await browser.get(f"/-/documents/{doc_id}")).text)
+            kept = await browser.post(judge, data={"relevant": "yes", "csrftoken": fresh})
+            signed_out = await browser.post("/-/logout", data={"csrftoken": fresh})
+            stale = await browser.post("/-/login", data={"username": "maya", "password": PASSWORD,
+                                                         "csrftoken": fresh})
+            renewed = form_token((await browser.get("/-/login")).text)
+            again = await browser.post("/-/login", data={"username": "maya", "password": PASSWORD,
+                                                         "csrftoken": renewed})
+        return planted, signed_in, forged, nothing, fresh, kept, signed_out, stale, renewed, again
+
+    planted, signed_in, forged, nothing, fresh, kept, signed_out, stale, renewed, again = asyncio.run(run())
+    assert signed_in.status_code == 302
+    assert forged.status_code == 403 and nothing == ([], "")  # the token from before signing in
+    header = signed_in.headers.get_list("set-cookie")
+    assert fresh != planted and any(cookie.startswith(f"ds_csrftoken={fresh};") and "Path=/" in cookie
+                                    and "SameSite=lax" in cookie for cookie in header), header
+    assert kept.status_code == 302 and judged(db_path, labels)[0] == [(url, 1, "[]", "[]")]
+    assert signed_out.status_code == 302 and renewed != fresh
+    assert stale.status_code == 403 and again.status_code == 302  # the token from before signing out
 
 
 def test_a_removed_curator_can_no_longer_act(curated_site):

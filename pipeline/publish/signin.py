@@ -8,11 +8,17 @@ cookie, so a copy of the cookie stops working too. The routes exist only when th
 has curators (pipeline/publish/curators.py): a site without them has no sign-in and no writes.
 
 The form is a POST under Datasette's CSRF protection (asgi-csrf: a form without the
-`csrftoken` its cookie holds is refused, 403). The cookie is HttpOnly and SameSite=Lax,
-Secure when the request came over HTTPS (as through a reverse proxy that says so). Repeated
-failures are slowed: after FREE_FAILURES wrong passwords for a name, or from one address,
-within FAILURE_WINDOW seconds, the next attempt must wait twice as long as the one before
-(from 2 s, at most MAX_WAIT), answered 429 with Retry-After, and not even checked.
+`csrftoken` its cookie holds is refused, 403). The `ds_actor` cookie is HttpOnly and
+SameSite=Lax, Secure when the request came over HTTPS (as through a reverse proxy that says
+so). asgi-csrf keeps a browser's token as long as its cookie lives and checks only that
+form and cookie agree: a token known before signing in (a cookie planted in a shared
+browser, a page read over a shoulder) stayed good for the curator's forms after. So signing
+in and signing out each give the browser a new token (`renew_csrf_token`), and the old one
+no longer matches its cookie.
+
+Repeated failures are slowed: after FREE_FAILURES wrong passwords for a name, or from one
+address, within FAILURE_WINDOW seconds, the next attempt must wait twice as long as the one
+before (from 2 s, at most MAX_WAIT), answered 429 with Retry-After, and not even checked.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import asyncio
 import time
 from urllib.parse import urlsplit
 
+import asgi_csrf
 from datasette.utils import baseconv
 from datasette.utils.asgi import Response
 
@@ -28,6 +35,8 @@ from pipeline.publish import sessions
 from pipeline.publish.curators import password_record
 from pipeline.publish.sessions import SESSION_SECONDS
 
+# The cookie Datasette has asgi-csrf keep its token in (datasette.app).
+CSRF_COOKIE = "ds_csrftoken"
 FREE_FAILURES = 5
 FAILURE_WINDOW = 15 * 60
 MAX_WAIT = 15 * 60
@@ -92,6 +101,7 @@ async def login_page(datasette, request):
     response = Response.redirect(next_path)
     response.set_cookie("ds_actor", signed, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
                         secure=request.scheme == "https")
+    renew_csrf_token(datasette, request, response)
     return response
 
 
@@ -109,8 +119,19 @@ async def logout_page(datasette, request):
         await asyncio.to_thread(sessions.end, datasette.get_database().path, session)
     response = Response.redirect(datasette.urls.instance())
     response.set_cookie("ds_actor", "", expires=0, max_age=0)
+    renew_csrf_token(datasette, request, response)
     datasette.add_message(request, "You are now logged out", datasette.WARNING)
     return response
+
+
+def renew_csrf_token(datasette, request, response: Response) -> None:
+    """Give the browser a new CSRF token with `response`: made as asgi-csrf makes one (16
+    random characters signed with the site's secret in its namespace, so it accepts it), in
+    the cookie it reads, with its path and SameSite (Secure over HTTPS, as ds_actor). The
+    next page's forms carry it (Datasette's `csrftoken()` is the cookie's token)."""
+    token = datasette.sign(asgi_csrf.make_secret(16), asgi_csrf.DEFAULT_SIGNING_NAMESPACE)
+    response.set_cookie(CSRF_COOKIE, token, path=asgi_csrf.DEFAULT_COOKIE_PATH, samesite="lax",
+                        secure=request.scheme == "https")
 
 
 async def _form(datasette, request, next_path: str, status: int = 200, headers=None, error: str | None = None):
