@@ -21,6 +21,7 @@ from conftest import ROOT, free_port, run_prodops
 from pipeline.publish import signin
 from pipeline.publish.curators import curators_file, secret_file
 from pipeline.publish.datasette import build_datasette
+from pipeline.publish.sessions import sessions_file
 from pipeline.store.database import open_database
 
 PASSWORD = "correct horse battery"
@@ -114,6 +115,20 @@ def test_a_curator_signs_in_with_the_csrf_token_and_stays_signed_in_across_a_res
     assert actor.json()["actor"]["id"] == "maya"
 
 
+def test_a_sign_in_sent_from_another_site_is_refused(db_path):
+    """A cross-site form carries no cookie (SameSite=Lax), and asgi-csrf checks nothing then:
+    the right name and password, without the form's cookie, do not sign the browser in."""
+    add(db_path)
+
+    async def forged(datasette):
+        return await datasette.client.post("/-/login", data={"username": "maya", "password": PASSWORD})
+
+    [response] = site(db_path, forged)
+    assert response.status_code == 403 and "ds_actor" not in response.cookies
+    assert "sign in from this page" in response.text and form_token(response.text)  # the form, to try again
+    assert not sessions_file(db_path).exists()  # no session was ever started
+
+
 def test_wrong_passwords_are_refused_then_slowed(db_path, monkeypatch):
     add(db_path)
     clock = [1000.0]
@@ -175,7 +190,6 @@ def test_serving_curators_beyond_this_machine_warns_that_sign_in_needs_https(db_
 
 
 def test_the_curators_file_and_the_secret_are_never_committed():
-    from pipeline.publish.sessions import sessions_file
 
     files = [str(where(ROOT / "data" / "prodops.db")) for where in (curators_file, secret_file, sessions_file)]
     ignored = subprocess.run(["git", "check-ignore", *files], cwd=ROOT, capture_output=True, text=True)

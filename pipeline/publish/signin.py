@@ -14,7 +14,8 @@ so). asgi-csrf keeps a browser's token as long as its cookie lives and checks on
 form and cookie agree: a token known before signing in (a cookie planted in a shared
 browser, a page read over a shoulder) stayed good for the curator's forms after. So signing
 in and signing out each give the browser a new token (`renew_csrf_token`), and the old one
-no longer matches its cookie.
+no longer matches its cookie. A sign-in without the cookie is refused (403): it is a form
+sent from another site, which asgi-csrf, seeing no cookie, would not check.
 
 Repeated failures are slowed: after FREE_FAILURES wrong passwords for a name, or from one
 address, within FAILURE_WINDOW seconds, the next attempt must wait twice as long as the one
@@ -79,6 +80,13 @@ async def login_page(datasette, request):
     next_path = local_path(request.args.get("next") or "/")
     if request.method != "POST":
         return await _form(datasette, request, next_path)
+    if CSRF_COOKIE not in request.cookies:
+        # asgi-csrf lets a POST that carries no cookie at all through unchecked, and a form
+        # sent from another site carries none (SameSite=Lax): it would sign this browser in
+        # under the sender's name, and what the visitor then does is the sender's to read
+        # (login CSRF). Our own form always comes with the cookie, set with the page.
+        return await _form(datasette, request, next_path, status=403,
+                           error="The form came without this site's cookie: sign in from this page.")
     form = await request.post_vars()
     name, password = (form.get("username") or "").strip(), form.get("password") or ""
     next_path = local_path(form.get("next") or next_path)
