@@ -86,7 +86,8 @@ async def login_page(datasette, request):
         # under the sender's name, and what the visitor then does is the sender's to read
         # (login CSRF). Our own form always comes with the cookie, set with the page.
         return await _form(datasette, request, next_path, status=403,
-                           error="The form came without this site's cookie: sign in from this page.")
+                           error="The form came without this site's cookie: sign in from this page, "
+                                 "with cookies allowed for the site.")
     form = await request.post_vars()
     name, password = (form.get("username") or "").strip(), form.get("password") or ""
     next_path = local_path(form.get("next") or next_path)
