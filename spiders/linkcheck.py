@@ -12,7 +12,7 @@ are saved by the caller, also when the check was interrupted.
 from __future__ import annotations
 
 import scrapy
-from scrapy.exceptions import DropItem, IgnoreRequest
+from scrapy.exceptions import DropItem
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -21,7 +21,8 @@ from pipeline.stages.pool import pool_of
 from pipeline.stages.tasks import TaskStopped
 from pipeline.understand.linkrot import Verdict, judge_answer, judge_status, judge_unchanged, read_answer
 from pipeline.understand.pdf import is_pdf
-from spiders.responses import describe_failure, is_not_modified, media_type
+from spiders import robots
+from spiders.responses import describe_failure, failed_request, is_not_modified, media_type
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 
@@ -74,8 +75,8 @@ class LinkCheckSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             self._record(url, response.status, response.url, judge_status(response.status, url, response.url))
-        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            self._record(url, None, None, Verdict("error", "not fetched: the site's robots.txt disallows it"))
+        elif robots.is_refusal(failure):
+            self._record(url, None, None, Verdict("error", robots.refusal(self.crawler.stats, failed_request(failure))))
         else:
             self._record(url, None, None, Verdict("error", describe_failure(failure)))
 

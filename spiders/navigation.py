@@ -17,6 +17,7 @@ from pipeline.config.sources import Source
 from pipeline.counters import DropReason
 from pipeline.items import Page
 from pipeline.store import validators
+from spiders import robots
 from spiders.responses import (
     describe_failure, failed_request, found_url_of, headers_of, is_gone, is_not_modified, is_refused, is_unreachable,
 )
@@ -94,7 +95,9 @@ class Navigation(scrapy.Spider):
         """The source's own URL failed: count it against the source (410 Gone disables it)."""
         request = failed_request(failure)
         source: Source = request.cb_kwargs["source"]
-        counters.count_error(self.crawler.stats, source.id, request.url, describe_failure(failure))
+        message = (robots.refusal(self.crawler.stats, request) if robots.is_refusal(failure)
+                   else describe_failure(failure))
+        counters.count_error(self.crawler.stats, source.id, request.url, message)
         if is_gone(failure):
             counters.mark_source_gone(self.crawler.stats, source.id)
         if is_unreachable(failure):

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.python.failure import Failure
 
@@ -15,6 +14,7 @@ from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
+from spiders import robots
 from spiders.navigation import Navigation, Sighting
 from spiders.responses import (describe_failure, failed_request, is_gone, is_refused, is_unreachable,
                                page_from_response)
@@ -121,8 +121,8 @@ class PageNavigation(Navigation):
         kwargs = failed_request(failure).cb_kwargs
         source: Source = kwargs["source"]
         url = kwargs["found_url"]
-        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            message = "not fetched: the site's robots.txt disallows it"
+        if robots.is_refusal(failure):
+            message = robots.refusal(self.crawler.stats, failed_request(failure))
             logger.info("%s: %s", url, message)
             if kwargs["found_via"] == "url":  # the source is that page: it cannot be had
                 counters.count_error(self.crawler.stats, source.id, url, message)

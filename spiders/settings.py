@@ -54,6 +54,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.crawl_delay.CrawlDelayMiddleware": 110,  # right after RobotsTxtMiddleware (100)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
+    # Below the retries, so it sees a robots.txt request's last answer, and above
+    # RobotsTxtMiddleware (100), which then reads a server error as "Disallow: /" (RFC 9309).
+    "spiders.robots.UnreachableRobotsMiddleware": 540,
     # Before the cache and compression middlewares, so it sees the decoded body.
     "spiders.conditional.ConditionalGetMiddleware": 560,
 }

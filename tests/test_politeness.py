@@ -67,3 +67,31 @@ def test_robots_crawl_delay_spaces_the_requests(tmp_path):
     times = sorted(t for path, t in zip(web.requests, web.times) if path.startswith("/p"))
     assert len(times) == 3
     assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:]))
+
+
+def test_a_site_whose_robots_txt_answers_a_server_error_is_not_crawled_that_run(tmp_path):
+    """RFC 9309: while robots.txt is unreachable (5xx), assume complete disallow. Scrapy read
+    the error page as a robots.txt without rules, so everything was allowed. The feed and
+    the page are not asked for, each source says why; once robots.txt answers, they are."""
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Playbook</title>'
+            b"<link>/page</link></item></channel></rss>")
+    web = StaticWeb({
+        "/robots.txt": Route(b"<h1>Internal Server Error</h1>", status=500),
+        "/page": Route(PAGE),
+        "/feed": Route(feed, "application/rss+xml"),
+    })
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("p", "P", "url", web.base_url + "/page"),
+                                                      Source("f", "F", "feed", web.base_url + "/feed")])
+        crawl = ("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"), "--allow-private-network", *FAST)
+        first = run_prodops(*crawl)
+        asked_first = list(web.requests)
+        web.routes["/robots.txt"] = Route(b"", "text/plain")
+        second = run_prodops(*crawl, "--only", "p", "--only", "f")  # (backing off since the first)
+    assert first.returncode == 0, first.stderr
+    assert "/robots.txt" in asked_first and "/page" not in asked_first and "/feed" not in asked_first
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    assert second.returncode == 0, second.stderr
+    assert db["documents"].count == 1 and "/page" in web.requests
+    first_errors = db.execute("SELECT error_messages FROM runs WHERE id = 1").fetchone()[0]
+    assert first_errors.count("robots.txt answered HTTP 500") == 2, first_errors  # the page's source and the feed's
