@@ -37,6 +37,10 @@ RETRY_TIMES = 2
 PRODOPS_MAX_CRAWL_DELAY = 30  # seconds; robots.txt Crawl-delay is honoured up to this
 PRODOPS_RETRY_AFTER_MAX = 120  # seconds; a longer Retry-After ends the fetch for this run
 REDIRECT_MAX_TIMES = 10
+# Stateless, as search engines' crawlers are: no cookie a site sets is kept or sent back.
+# Public pages need none, and a jar a site fills grows without bound, in memory and in every
+# later request to it (a feed setting 40 cookies of 3 KB had them sent back on the 188 requests after).
+COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 PRODOPS_ALLOW_PRIVATE_NETWORK = False  # allow loopback and private addresses (`--allow-private-network`)

@@ -168,6 +168,15 @@ def _chain(c: Connection) -> None:
         c.send(b"", 302, extra={"Location": f"/chain/{hops - 1}"})
 
 
+def _cookie_flood(c: Connection, base: str) -> None:
+    """A feed whose answer sets 40 cookies of 3 KB: kept, every later request to the site would
+    carry 120 KB of them, and a site that sets new ones on every page grows the jar without end."""
+    body = rss([(None, f"{base}/entry/after-cookies-{n}", f"After cookies {n}") for n in range(3)])
+    cookies = "".join(f"Set-Cookie: c{n}={'x' * 3000}; Path=/\r\n" for n in range(40))
+    c.sock.sendall((f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {len(body)}\r\n"
+                    f"{cookies}Connection: close\r\n\r\n").encode("latin-1") + body)
+
+
 def _endless_sitemap(c: Connection) -> None:
     number = int(c.path.rsplit("/", 1)[1].split(".")[0])
     c.send(('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -251,6 +260,7 @@ def routes(base: str, secret_path: str) -> dict[str, tuple[str, Handler]]:
                  ("other", f"{base}/entry/dup-a", "A again"), (None, f"{base}/entry/no-guid", "No GUID"),
                  (None, f"{base}/entry/no-guid", "No GUID again")]),
             content_type="application/rss+xml")),
+        "/feed/cookies": ("a feed setting 40 cookies of 3 KB", lambda c: _cookie_flood(c, base)),
         "/feed/changing-guids": ("new GUIDs for the same links on every fetch", lambda c: c.send(
             rss([(f"run-{next(CHANGING_GUIDS)}", f"{base}/entry/stable-{n}", f"Stable {n}") for n in range(2)]),
             content_type="application/rss+xml")),
@@ -294,6 +304,7 @@ class HostileWeb:
 
     def __init__(self, secret_path: str):
         self.requests: list[str] = []
+        self.sent_cookies: list[str] = []  # the paths of requests that came with a Cookie header
         self._stop = threading.Event()
         web = self
 
@@ -314,6 +325,8 @@ class HostileWeb:
                 path = request_line.split(" ")[1].split("?", 1)[0]
                 headers = dict(line.split(": ", 1) for line in header_lines if ": " in line)
                 web.requests.append(path)
+                if "cookie" in {name.lower() for name in headers}:
+                    web.sent_cookies.append(path)
                 connection = Connection(sock, path, headers, web._stop)
                 handler = web.table.get(path, (None, None))[1]
                 if handler is None and path.startswith("/chain/"):

@@ -39,7 +39,7 @@ URL_ROUTES = ["good", "slow-body", "hang-before-headers", "hang-after-headers", 
               "gzip-bomb", "brotli-bomb", "big-plain", "big-chunked", "charset/lying",
               "charset/lying-legacy", "charset/unknown"]
 FEED_ROUTES = ["feed/html-instead", "feed/billion-laughs", "feed/xxe", "feed/10000", "feed/guids",
-               "feed/changing-guids", "feed/bad-links", "feed/local-path", "feed/dev-zero"]
+               "feed/changing-guids", "feed/bad-links", "feed/local-path", "feed/dev-zero", "feed/cookies"]
 
 
 def source_id(route: str) -> str:
@@ -94,7 +94,8 @@ def hostile(tmp_path_factory):
         conn = sqlite3.connect(db)
         conn.row_factory = sqlite3.Row
         yield {"status": status, "seconds": seconds, "peaks": peaks, "base": base,
-               "conn": conn, "before": before, "second_status": second, "requests": list(web.requests)}
+               "conn": conn, "before": before, "second_status": second, "requests": list(web.requests),
+               "sent_cookies": list(web.sent_cookies)}
         conn.close()
 
 
@@ -253,6 +254,15 @@ def test_a_sitemap_index_whose_sitemaps_all_fail_is_a_failing_source(hostile):
     message = failed(hostile, "sitemap/index-of-missing", "404")
     assert "/sitemap/missing-" in message
     assert {"/sitemap/missing-1.xml", "/sitemap/missing-2.xml"} <= set(hostile["requests"])
+
+
+def test_cookies_a_site_sets_are_never_kept_or_sent_back(hostile):
+    """The crawl is stateless, as search engines' are: a site's cookies cost memory without end
+    and every later request their size, and public pages need none."""
+    assert source(hostile, "feed/cookies")["last_status"] == "ok"
+    assert len(documents_of(hostile, "feed/cookies")) == 3
+    assert any(path.startswith("/entry/after-cookies-") for path in hostile["requests"])
+    assert hostile["sent_cookies"] == []
 
 
 def test_an_endless_chain_of_sitemap_indexes_stops_at_the_limit(hostile):
