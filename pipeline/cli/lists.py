@@ -1,4 +1,4 @@
-"""`prodops lists ...` (curated lists) and `prodops export` (lists and selections as files)."""
+"""`prodops lists ...`: create and edit the curated lists, show them resolved, check their links."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`prodops sources ...`: list, add, import, export, discover, health, enable."""
+"""`prodops sources ...`: list, add, import, export, discover, suggest, health, enable."""
 
 from __future__ import annotations
 
