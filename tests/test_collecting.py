@@ -170,6 +170,9 @@ def test_a_source_that_gives_nothing_to_fetch_says_why(tmp_path):
     assert re.fullmatch(r"no link of the \d+ the page lists passes the source's allow/deny rules",
                         sources["picks"]["last_warning"])
     assert sources["quiet"]["last_warning"] == "the feed lists no entries"
+    health = run_prodops("sources", "health", "--sources", str(tmp_path / "s.yaml"), "--db", str(tmp_path / "c.db"))
+    assert "warning: no page of the 2 its sitemaps list passes its allow/deny rules" in health.stdout
+    assert "warning: the feed lists no entries" in health.stdout
     assert db["documents"].count == 1
 
 

@@ -246,7 +246,8 @@ def _find_feeds(found, settings, allow_private_network: bool) -> None:
 def health(sources_path, db_path) -> None:
     """Each source's health and scorecard, worst first: state, last success, errors, next due;
     documents, share relevant, share copied from another source, extraction failures, median
-    words, newest date; and a verdict naming every problem (pipeline/store/scorecard.py).
+    words, newest date; a verdict naming every problem (pipeline/store/scorecard.py); and
+    the warning of a source's last good run (a malformed feed, rules that let nothing through).
 
     \b
     Example:
@@ -281,6 +282,8 @@ def health(sources_path, db_path) -> None:
         )
         errors = f" · {card.recent_errors} fetch error(s) in its last runs" if card and card.recent_errors else ""
         click.echo(f"    {card.verdict if card else 'not crawled yet'}{errors}")
+        if state == "ok" and row.get("last_warning"):  # what its last good run noticed
+            click.echo(f"    warning: {row['last_warning']}")
 
 
 def _share(value: float | None) -> str:
