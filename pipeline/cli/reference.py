@@ -42,6 +42,8 @@ def synopsis(command: click.Command = main, path: str = "prodops") -> str:
             parts.append(param.human_readable_name.upper())
         elif isinstance(param, click.Option) and not param.hidden and param.name != "help":
             name = max(param.opts, key=len)
+            if param.secondary_opts:  # an on/off switch: both its names, as --help shows them
+                name += "/" + max(param.secondary_opts, key=len)
             shown = name if param.is_flag else f"{name} {_metavar(param)}"
             parts.append(shown if param.required else f"[{shown}]" + ("..." if param.multiple else ""))
     lines, indent = [path], " " * len(path)

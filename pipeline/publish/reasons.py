@@ -1,5 +1,6 @@
-"""The reasons for a document's tags, in words: from the `why` column (pipeline.understand.
-tagging writes it) to one line per tag, for the search page and the document's page."""
+"""The reasons for a document's tags, in words: from the `why` column (which
+pipeline.understand.tagging writes) to one line per tag, for the search page and the
+document's page."""
 
 from __future__ import annotations
 
