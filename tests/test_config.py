@@ -1,5 +1,8 @@
 """Validating data/sources.yaml: good files load, bad ones name the file, entry and field."""
 
+import subprocess
+import sys
+
 import pytest
 from conftest import ROOT, run_prodops
 
@@ -57,6 +60,27 @@ def test_malformed_sources_are_reported_precisely(tmp_path, body, expected):
     assert expected in str(error.value)
 
 
+def test_aliases_that_expand_a_file_into_billions_of_values_are_refused_at_once(tmp_path):
+    # "Billion laughs": nine lists of nine of the one before, nine deep. Quoted in a message
+    # (or walked by a reader) it took minutes and gigabytes; now one line, in a moment.
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    path = write(tmp_path, "\n".join(lines) + "\nsources:\n  - {id: a, kind: site, url: 'https://x.org', "
+                 "settings: {allow: *a9}}\n")
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "sources", "list", "--sources", str(path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)  # in a process of its own: bounded
+    assert result.returncode == 2, result.stderr[:300]
+    assert "aliases (*name) repeat anchored values" in result.stderr and len(result.stderr) < 400
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
+def test_a_file_saved_in_another_encoding_is_told_to_be_saved_as_utf8(tmp_path, encoding):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - {id: a, name: Café, kind: url, url: 'https://x.org'}\n", encoding=encoding)
+    with pytest.raises(ConfigError, match=r"not UTF-8 text \(byte 0x.. at offset \d+\); save it as UTF-8"):
+        load_sources(path)
+
+
 def test_missing_file_says_which_option_to_use(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         load_sources(tmp_path / "nope.yaml")
@@ -99,7 +123,8 @@ def test_a_setting_the_crawl_cannot_use_is_named_in_one_line(tmp_path):
 @pytest.mark.parametrize("setting, says", [
     ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY is a number"), ("PRODOPS_SEMANTIC=nah", "true or false"),
     ("DOWNLOAD_TIMEOUT=-1", "cannot be negative"), ("LOG_LEVEL=LOUD", "one of DEBUG"),
-    ("DOWNLOAD_HANDLERS=abc", "a JSON object")])
+    ("DOWNLOAD_HANDLERS=abc", "a JSON object"), ("DOWNLOAD_DELAY=inf", "a finite number"),
+    ("DOWNLOAD_TIMEOUT=nan", "a finite number")])
 def test_a_setting_of_the_wrong_kind_is_refused_before_the_crawl(tmp_path, setting, says):
     path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
     result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", setting)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import sqlite3
 import sys
 from pathlib import Path
@@ -146,6 +147,8 @@ def _check_setting(name: str, value: str) -> None:
         number = float(value)  # (Scrapy reads some whole-number defaults as numbers: DOWNLOAD_TIMEOUT=2.5)
     except ValueError:
         raise UserError(f"-s {name}={value}: {name} is a number, e.g. {default}") from None
+    if not math.isfinite(number):  # DOWNLOAD_DELAY=inf waits forever, and a stop then waits for it too
+        raise UserError(f"-s {name}={value}: {name} is a finite number, e.g. {default}")
     if number < 0:
         raise UserError(f"-s {name}={value}: {name} cannot be negative (the default is {default})")
 

@@ -17,6 +17,12 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The files that ship with the project (taxonomy, lists, Datasette metadata, evaluation sets).
 PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
+# The most values (mappings, lists and scalars, counted each time an alias repeats them) a
+# config file may hold. The curator's files hold a few thousand; a file whose aliases
+# (`*name`) nest an anchor in an anchor ("billion laughs") parses as a few shared lists but
+# holds billions of values, which every reader that walks it, and a message that quotes it,
+# would take hours over.
+MAX_VALUES = 1_000_000
 # A date as the files and the commands' --since take it: YYYY-MM-DD, or an ISO time of that day.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?")
 
@@ -78,14 +84,38 @@ def read_yaml(path: Path) -> Any:
         text = SHIPPED[str(path)] if str(path) in SHIPPED else path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found (give another path)") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:  # UTF-16 or Latin-1, as some editors save: re-saving as UTF-8 fixes it
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
+                          f"{error.start}); save it as UTF-8") from None
+    except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     try:
-        return parse_yaml(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as error:
         where = ""
         mark = getattr(error, "problem_mark", None)
         if mark is not None:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise ConfigError(f"{path}: not valid YAML{where}: {' '.join(problem.split())}") from None
+    if _holds_more_than(data, MAX_VALUES):
+        raise ConfigError(f"{path}: its aliases (*name) repeat anchored values into more than {MAX_VALUES:,} "
+                          "values; write the values out, or use fewer aliases")
+    return data
+
+
+def _holds_more_than(data: Any, limit: int) -> bool:
+    """Whether `data` holds more than `limit` values, counting a value reached by several
+    aliases each time; stops counting at the limit (a file that refers to itself too)."""
+    count, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
