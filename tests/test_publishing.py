@@ -187,3 +187,18 @@ def test_search_says_a_file_that_is_not_a_database_is_not_one(tmp_path):
     junk.write_text("not a database at all\n" * 50)
     result = run_prodops("search", "planning", "--db", str(junk))
     assert result.returncode == 2 and "file is not a database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_export_to_a_folder_that_takes_no_new_file_is_one_line(corpus):
+    # /proc takes no new file, as a read-only file system or another user's folder does
+    # not (this test may run as root, for whom a folder's mode is no bar).
+    result = run_prodops("export", "--db", str(corpus), "-o", "/proc/prodops-export.md")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "cannot write a file in /proc" in result.stderr and "a folder you may write" in result.stderr
+
+
+def test_a_list_created_in_a_folder_not_made_yet_makes_it(tmp_path):
+    lists = tmp_path / "new" / "folder" / "lists.yaml"
+    result = run_prodops("lists", "create", "reading", "--title", "Reading", "--lists", str(lists))
+    assert result.returncode == 0, result.stderr
+    assert [c.slug for c in load_lists(lists)] == ["reading"]

@@ -214,3 +214,10 @@ def test_sources_list_keeps_its_columns_for_a_long_id(tmp_path):
                                                   Source(long_id, "l", "url", "https://b.example/page")])
     lines = run_prodops("sources", "list", "--sources", str(sources)).stdout.splitlines()
     assert len({line.index("https://") for line in lines}) == 1 and lines[1].startswith(long_id + " ")
+
+
+def test_a_source_added_to_a_file_in_a_folder_not_made_yet_makes_it(tmp_path):
+    sources_file = tmp_path / "new" / "folder" / "sources.yaml"
+    result = run_prodops("sources", "add", "https://blog.example/feed", "--sources", str(sources_file))
+    assert result.returncode == 0, result.stderr
+    assert [s.url for s in load_sources(sources_file)] == ["https://blog.example/feed"]

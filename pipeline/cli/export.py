@@ -35,7 +35,11 @@ def write_output(text: str, output: str | None) -> None:
         raise UserError(f"-o {output}: not a regular file (a device, a pipe); give a file name, or omit -o")
     if not path.parent.exists():
         raise UserError(f"-o {output}: folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:  # a read-only file system, a folder such as /proc that takes no new file
+        raise UserError(f"-o {output}: cannot write a file in {path.parent} ({error.strerror}); "
+                        "give a file in a folder you may write") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)

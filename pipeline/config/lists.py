@@ -59,6 +59,7 @@ def save_lists(path: str | Path, lists: list[CuratedList]) -> None:
     editor.preserve_quotes = True
     editor.indent(mapping=2, sequence=4, offset=2)  # the hand-written file's style
     document = editor.load(path.read_text(encoding="utf-8")) if path.exists() else None
+    path.parent.mkdir(parents=True, exist_ok=True)  # a new file in a new folder, as edit_list makes one
     if not isinstance(document, CommentedMap):
         document = CommentedMap()
         document.yaml_set_start_comment(HEADER)

@@ -66,6 +66,7 @@ def append_sources(path: str | Path, new: list[Source], comments: dict[str, str]
     """Append sources to a sources file (created if missing); validate, or restore and raise.
     `comments` (source id → text) are written as a comment line above each one's entry."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # a new file in a new folder, as `prodops label` makes one
     original = path.read_text(encoding="utf-8") if path.exists() else None
     text = original if original is not None else ""
     if text and not text.endswith("\n"):
