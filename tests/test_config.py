@@ -1,5 +1,6 @@
 """Validating data/sources.yaml: good files load, bad ones name the file, entry and field."""
 
+import re
 import subprocess
 import sys
 
@@ -140,6 +141,37 @@ def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
     assert result.returncode == 2
     assert "is not a SQLite database" in result.stderr
     assert db.read_text(encoding="utf-8") == "my precious notes"
+
+
+@pytest.mark.parametrize("rule, says", [
+    ("min_relevance: 50", "'rules.min_relevance': a number from 0 to 1, not 50"),
+    ("min_relevance: .nan", "'rules.min_relevance': a number from 0 to 1, not nan"),
+    ("limit: 0", "'rules.limit': 1 or more, not 0"),
+    ("since: '2026-02-30'", "'rules.since': a date as YYYY-MM-DD (of a day the calendar has)")])
+def test_a_list_rule_that_would_pick_nothing_or_everything_is_refused(tmp_path, rule, says):
+    # (min_relevance 50 for 50 %, or .nan, picked nothing; limit 0 nothing; 30 February was
+    # compared as text with the stored dates.)
+    from pipeline.config.lists import load_lists
+
+    path = tmp_path / "lists.yaml"
+    path.write_text(f"lists:\n  - slug: a\n    title: A\n    rules: {{{rule}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        load_lists(path)
+
+
+@pytest.mark.parametrize("command", [["export"], ["lists", "create", "a", "--title", "A"], ["reextract"]])
+@pytest.mark.parametrize("option, says", [
+    (["--since", "2026-02-30"], "--since '2026-02-30': give a date as YYYY-MM-DD, of a day the calendar has"),
+    (["--since", "2026-13-01"], "--since '2026-13-01': give a date"),
+    (["--min-relevance", "nan"], "--min-relevance nan: give a number from 0 to 1")])
+def test_a_date_the_calendar_lacks_or_a_relevance_of_nan_is_refused(tmp_path, command, option, says):
+    if command == ["reextract"] and option[0] == "--min-relevance":
+        pytest.skip("reextract has no --min-relevance")
+    lists, db = tmp_path / "lists.yaml", tmp_path / "prodops.db"
+    result = run_prodops(*command, *option, "--lists" if command != ["reextract"] else "--db",
+                         str(lists if command != ["reextract"] else db))
+    assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert not lists.exists() and not db.exists()  # nothing written
 
 
 def test_a_lists_file_with_a_duplicate_slug_is_refused(tmp_path):

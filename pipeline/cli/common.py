@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.config.files import ISO_DATE, ConfigError
+from pipeline.config.files import ConfigError, is_iso_date
 from pipeline.config.labels import DEFAULT_LABELS
 from pipeline.config.lists import DEFAULT_LISTS
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
@@ -84,9 +84,14 @@ def require_database(db_path: str) -> str:
     return db_path
 
 
-def check_filters(taxonomy, concepts=(), types=(), since: str | None = None, concept_option: str = "--tag") -> None:
+def check_filters(taxonomy, concepts=(), types=(), since: str | None = None, concept_option: str = "--tag",
+                  min_relevance: float | None = None) -> None:
     """The document filters of `search`, `export` and `lists create`, checked before anything
-    is read or written: a concept and a content type the taxonomy has, a date as YYYY-MM-DD."""
+    is read or written: a concept and a content type the taxonomy has, a date as YYYY-MM-DD,
+    a relevance that is a number (click's FloatRange lets `nan` through: it compares with
+    nothing, so a list or export with it picked nothing, and `.nan` was written to the file)."""
+    if min_relevance is not None and math.isnan(min_relevance):
+        raise UserError("--min-relevance nan: give a number from 0 to 1, e.g. 0.5")
     for concept in concepts:
         if concept not in taxonomy.ids():
             raise UserError(f"{concept_option} {concept}: no such concept; the concepts are the ids in "
@@ -98,9 +103,10 @@ def check_filters(taxonomy, concepts=(), types=(), since: str | None = None, con
 
 
 def check_since(since: str | None) -> None:
-    """A --since option: a date as YYYY-MM-DD (or an ISO time of that day)."""
-    if since is not None and not ISO_DATE.fullmatch(since):
-        raise UserError(f"--since {since!r}: give a date as YYYY-MM-DD")
+    """A --since option: a date as YYYY-MM-DD (or an ISO time of that day), of a day the
+    calendar has."""
+    if since is not None and not is_iso_date(since):
+        raise UserError(f"--since {since!r}: give a date as YYYY-MM-DD, of a day the calendar has")
 
 
 def scrapy_settings(values: tuple[str, ...]) -> dict[str, str]:

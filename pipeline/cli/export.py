@@ -88,7 +88,7 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
         write_output(export_opml(load_sources(sources_path)), output)
         return
     taxonomy = load_taxonomy()
-    check_filters(taxonomy, concepts, types, since)
+    check_filters(taxonomy, concepts, types, since, min_relevance=min_relevance)
     if slug:
         lists = load_lists(lists_path)
         curated = find_list(lists, slug, lists_path)

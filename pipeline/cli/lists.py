@@ -52,7 +52,8 @@ def create(slug, title, description, concepts, types, min_relevance, since, limi
     if not SLUG.match(slug):
         raise UserError(f"{slug!r}: a list's slug is lower-case letters, digits and '-' (at most 80), "
                         "e.g. onboarding-reading")
-    check_filters(load_taxonomy(), concepts, types, since, concept_option="--concept")
+    check_filters(load_taxonomy(), concepts, types, since, concept_option="--concept",
+                  min_relevance=min_relevance)
     lists = load_lists(lists_path)
     if any(c.slug == slug for c in lists):
         raise UserError(f"list {slug!r} already exists in {lists_path}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,18 @@ PROJECT_DATA = Path(__file__).resolve().parents[2] / "data"
 MAX_VALUES = 1_000_000
 # A date as the files and the commands' --since take it: YYYY-MM-DD, or an ISO time of that day.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?")
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether `text` is a date as ISO_DATE takes it, of a day the calendar has: 2026-02-30
+    or 2026-13-01 is a mistake to say, not a text to compare with the stored dates."""
+    if not ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        return False
+    return True
 
 
 class ConfigError(Exception):

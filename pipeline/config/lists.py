@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from feeds.urls import is_web_address
-from pipeline.config.files import ISO_DATE, PROJECT_DATA, ConfigError, parse_entries, read_yaml
+from pipeline.config.files import PROJECT_DATA, ConfigError, is_iso_date, parse_entries, read_yaml
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -177,8 +177,14 @@ def _parse(path: Path, index: int, entry: Any) -> CuratedList:
         ok = isinstance(value, (int, float)) if expected is float else isinstance(value, expected)
         if not ok or isinstance(value, bool):
             raise ConfigError(f"{label}: field 'rules.{name}': must be of type {expected.__name__}")
-        if name == "since" and not ISO_DATE.fullmatch(value):
-            raise ConfigError(f"{label}: field 'rules.since': a date as YYYY-MM-DD, not {value!r}")
+        if name == "since" and not is_iso_date(value):
+            raise ConfigError(f"{label}: field 'rules.since': a date as YYYY-MM-DD (of a day the calendar has), "
+                              f"not {value!r}")
+        # A relevance is a share (50 for 0.5, or .nan, picked nothing); a limit picks one or more.
+        if name == "min_relevance" and not 0 <= value <= 1:
+            raise ConfigError(f"{label}: field 'rules.min_relevance': a number from 0 to 1, not {value!r}")
+        if name == "limit" and value < 1:
+            raise ConfigError(f"{label}: field 'rules.limit': 1 or more, not {value!r}")
     pinned = entry.get("pinned") or []
     if not isinstance(pinned, list) or not all(isinstance(p, dict) and isinstance(p.get("url"), str) for p in pinned):
         raise ConfigError(f"{label}: field 'pinned': a list of {{url, note}}")
