@@ -81,6 +81,9 @@ def require_database(db_path: str) -> str:
     if not Path(db_path).exists():
         raise UserError(f"no database at {db_path}: crawl first (`prodops crawl`), "
                         "or give the --db of a crawled corpus")
+    if Path(db_path).is_dir():  # (SQLite says "disk I/O error", or "unable to open database file")
+        raise UserError(f"--db {db_path} is a folder; give the path of a database file, "
+                        f"e.g. {Path(db_path) / 'prodops.db'}")
     return db_path
 
 

@@ -325,6 +325,8 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     # a database drops every POSIX lock this process holds on it, including those of its
     # open SQLite connections, and another process may then checkpoint and truncate the WAL
     # under them (SQLite's "how to corrupt", 2.2). SQLite's own "not a database" error says it.
+    if path.is_dir():  # (SQLite says only "unable to open database file")
+        raise DatabaseError(f"{path} is a folder; give the path of a database file, e.g. {path / 'prodops.db'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite_utils.Database(path)
@@ -334,6 +336,14 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
             db.close()
             raise DatabaseError(f"{path} is another program's SQLite database (it has {len(tables)} table(s), "
                                 "none of ours); give the --db of a ProdOps Curator corpus, or a new path")
+        # A migration this version lacks: a newer version made the schema, whose tables this
+        # one would write as it knows them (migrations only add, and only forward).
+        newer = [m.name for m in migrations.applied(db) if m.name not in {k.name for k in migrations._migrations}]
+        if newer:
+            db.close()
+            raise DatabaseError(f"{path} was written by a newer version of ProdOps Curator (its schema has "
+                                f"{newer[-1]}, which this version lacks): update this installation, or give "
+                                "another --db; nothing was changed")
         db.enable_wal()
         # In WAL mode NORMAL never corrupts the database; a power cut may lose the last
         # commits, which the next crawl fetches again. FULL would fsync every document.
