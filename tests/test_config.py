@@ -243,3 +243,22 @@ def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
         result = run_prodops(*args, "--db", str(other))
         assert result.returncode == 2 and "another program's SQLite database" in result.stderr, result.stderr
     assert other.read_bytes() == before and not (tmp_path / "crm.db-wal").exists()
+
+
+def test_a_database_another_command_keeps_locked_is_busy_not_damaged(sample_corpus, tmp_path):
+    # A crawl (here: a connection in this test) holding the write lock past the 10 s wait:
+    # the message told the user to restore the file from a copy, which would lose that work.
+    import sqlite3
+
+    url = sqlite3.connect(sample_corpus).execute("SELECT url FROM documents LIMIT 1").fetchone()[0]
+    writer = sqlite3.connect(sample_corpus, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_prodops("label", url, "--relevant", "--db", str(sample_corpus),
+                             "--labels", str(tmp_path / "labels.yaml"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.returncode == 75, result.stderr
+    assert "the database is busy: another command" in result.stderr and "restore" not in result.stderr
+    assert not (tmp_path / "labels.yaml").exists()  # nothing recorded: the label can be given again

@@ -38,6 +38,13 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
+class DatabaseBusy(click.ClickException):
+    """The database stayed locked by another writer past the wait (busy_timeout): exit
+    status 75, as a crawl that finds another crawl's lock (EX_TEMPFAIL: try again later)."""
+
+    exit_code = 75
+
+
 class CuratorGroup(click.Group):
     """The `prodops` group. The one place where a bad file or database the user gave
     (ConfigError, DatabaseError, from any command) becomes a one-line message, exit status 2;
@@ -67,6 +74,11 @@ class CuratorGroup(click.Group):
         except (ConfigError, DatabaseError) as error:
             raise UserError(str(error)) from None
         except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                # Not a damaged file (restoring a copy would lose the other writer's work): a
+                # crawl or a retag holds the write lock longer than we wait.
+                raise DatabaseBusy("the database is busy: another command (a crawl, a retag) is writing it; "
+                                   "run this again when that one ends") from None
             raise UserError(f"the database: {error} (check the file given as --db, or restore it from a copy; "
                             "`sqlite3 FILE 'PRAGMA integrity_check'` says more)") from None
         except PermissionError as error:
