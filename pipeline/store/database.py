@@ -318,6 +318,12 @@ def m019_upkeep(db: sqlite_utils.Database) -> None:
     upkeep.create_table(db)
 
 
+def known_migrations() -> set[str]:
+    """The names of the migrations this version defines. (sqlite-utils' Migrations keeps
+    them in `_migrations` and has no public way to list them.)"""
+    return {migration.name for migration in migrations._migrations}
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the corpus database, in WAL mode, with migrations applied."""
     path = Path(path)
@@ -338,7 +344,7 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
                                 "none of ours); give the --db of a ProdOps Curator corpus, or a new path")
         # A migration this version lacks: a newer version made the schema, whose tables this
         # one would write as it knows them (migrations only add, and only forward).
-        newer = [m.name for m in migrations.applied(db) if m.name not in {k.name for k in migrations._migrations}]
+        newer = [m.name for m in migrations.applied(db) if m.name not in known_migrations()]
         if newer:
             db.close()
             raise DatabaseError(f"{path} was written by a newer version of ProdOps Curator (its schema has "
