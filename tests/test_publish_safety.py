@@ -298,7 +298,7 @@ def test_sql_reads_no_file_path_and_everything_else_as_before(small_site):
         # ("not authorized" where SQLite names no column: count(*))
         assert response.status_code == 400, sql
         assert re.fullmatch(r"access to pragma_database_list\.\w+ is prohibited|not authorized",
-                            response.json()["error"]), sql
+                            response.json()["error"], re.IGNORECASE), sql  # (SQLite says the name as written)
         assert folder not in response.text, sql
     answered = get(small_site, *paths[len(hidden):], *pages, allow_sql=True)
     for (sql, rows), response in zip(shown.items(), answered):
