@@ -1,6 +1,7 @@
 """Validating data/sources.yaml: good files load, bad ones name the file, entry and field."""
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -181,6 +182,27 @@ def test_a_lists_file_with_a_duplicate_slug_is_refused(tmp_path):
     path.write_text("lists:\n  - {slug: a, title: A}\n  - {slug: a, title: B}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"list #2 \(a\): field 'slug': duplicate slug"):
         load_lists(path)
+
+
+def test_the_labels_file_given_as_the_lists_file_or_the_other_way_is_named_not_read_as_empty(tmp_path):
+    """Each read as the other held nothing: `retag` learnt from no label, and `lists create`
+    wrote its list into the labels file."""
+    from pipeline.config.labels import load_labels
+
+    labels = tmp_path / "labels.yaml"
+    labels.write_text("labels:\n  - {url: 'https://a.example/x', relevant: true}\n", encoding="utf-8")
+    lists = tmp_path / "lists.yaml"
+    shutil.copy(ROOT / "data" / "lists.yaml", lists)
+    before = labels.read_bytes()
+    result = run_prodops("lists", "create", "tools", "--title", "Tools", "--lists", str(labels))
+    assert result.returncode == 2 and labels.read_bytes() == before
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {labels}: expected a 'lists' list at the top, found 'labels': is it another file?"]
+    with pytest.raises(ConfigError, match=r"expected a 'labels' list at the top, found 'lists': is it another file"):
+        load_labels(lists)
+    for empty in ("", "labels:\n", "# nothing yet\n"):  # a file started by hand holds no labels, as before
+        labels.write_text(empty, encoding="utf-8")
+        assert load_labels(labels) == []
 
 
 def test_a_parsed_taxonomy_is_kept_while_its_file_is_unchanged_and_read_again_once_edited(tmp_path):

@@ -1,10 +1,14 @@
 """Curated lists and exports: each format parses back with its standard parser."""
 
 import csv
+import fcntl
 import io
 import json
 import re
 import shutil
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ElementTree
 
 import feedparser
@@ -12,7 +16,7 @@ import pytest
 import yaml
 from conftest import ROOT, run_prodops
 
-from pipeline.config.lists import load_lists
+from pipeline.config.lists import load_lists, pin, save_lists
 from pipeline.demo.articles import ARTICLES
 from pipeline.publish.export import neutralize, to_csv, to_markdown
 
@@ -126,6 +130,29 @@ def test_csv_neutralizes_formulas():
     assert parsed["note"].startswith("'@") and parsed["source"].startswith("'-")
     assert neutralize("plain") == "plain"
     assert to_csv([{"title": "x", "url": "javascript:alert(1)"}]).count("\n") == 1  # header only
+
+
+def test_creating_a_list_waits_for_an_edit_in_progress_and_keeps_it(tmp_path):
+    """`lists create` takes the lock every writer of the lists file takes: an edit the site
+    makes meanwhile (here held by this test) is read before the new list is written, not
+    overwritten by a copy read before it."""
+    lists = tmp_path / "lists.yaml"
+    shutil.copy(ROOT / "data" / "lists.yaml", lists)
+    with open(f"{lists}.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        create = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "lists", "create", "tools", "--title", "Tools",
+                                   "--lists", str(lists)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(4)  # long enough for the command to start and, without the lock, be done
+        assert create.poll() is None and "tools" not in [curated.slug for curated in load_lists(lists)]
+        edited = [*load_lists(lists)]
+        pin(edited[0], "https://a.example/pinned-meanwhile", "an edit in progress")
+        save_lists(lists, edited)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        _, stderr = create.communicate(timeout=60)
+    assert create.returncode == 0, stderr
+    after = {curated.slug: curated for curated in load_lists(lists)}
+    assert "tools" in after
+    assert "https://a.example/pinned-meanwhile" in [item["url"] for item in after[edited[0].slug].pinned]
 
 
 def test_editing_lists_keeps_the_files_comments_and_points_at_a_real_readme_section(tmp_path):

@@ -8,8 +8,8 @@ from collections import Counter
 import click
 
 from pipeline.cli.common import UserError, check_filters, db_option, lists_option, require_database, scrapy_settings
-from pipeline.config.lists import (SLUG, CuratedList, ListError, edit_list, load_lists, pin, rules_from,
-                                   save_lists, unpin)
+from pipeline.config.lists import (SLUG, CuratedList, ListError, add_list, edit_list, load_lists, pin,
+                                   rules_from, unpin)
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.store.database import open_database
 from pipeline.store.link_checks import describe as describe_check
@@ -54,17 +54,12 @@ def create(slug, title, description, concepts, types, min_relevance, since, limi
                         "e.g. onboarding-reading")
     check_filters(load_taxonomy(), concepts, types, since, concept_option="--concept",
                   min_relevance=min_relevance)
-    lists = load_lists(lists_path)
-    if any(c.slug == slug for c in lists):
-        raise UserError(f"list {slug!r} already exists in {lists_path}")
     rules = rules_from(concepts, types, min_relevance, since, limit)
-    _save(lists_path, [*lists, CuratedList(slug, title, description, rules)])
+    try:
+        add_list(lists_path, CuratedList(slug, title, description, rules))
+    except ListError as error:
+        raise UserError(str(error)) from None
     click.echo(f"Created list {slug} in {lists_path}")
-
-
-def _save(path: str, lists: list[CuratedList]) -> None:
-    save_lists(path, lists)
-    load_lists(path)  # what was written must read back
 
 
 @lists_group.command()

@@ -117,6 +117,24 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
+def top_level_list(path: Path, data: Any, key: str) -> list:
+    """The list under `key` at the top of a config file's `data` ([] for an empty file, or
+    the key with nothing under it yet). ConfigError for any other shape, naming the keys found
+    when `key` is not among them: another of the curator's files given by mistake (the labels
+    file as --lists) would otherwise read as one holding nothing."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with a '{key}' list")
+    if data and key not in data:
+        found = ", ".join(repr(str(name)) for name in list(data)[:5])
+        raise ConfigError(f"{path}: expected a '{key}' list at the top, found {found}: is it another file?")
+    value = data.get(key)
+    if value is not None and not isinstance(value, list):
+        raise ConfigError(f"{path}: expected a mapping with a '{key}' list")
+    return value or []
+
+
 def _holds_more_than(data: Any, limit: int) -> bool:
     """Whether `data` holds more than `limit` values, counting a value reached by several
     aliases each time; stops counting at the limit (a file that refers to itself too)."""

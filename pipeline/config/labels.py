@@ -19,7 +19,7 @@ import yaml
 from ruamel.yaml import YAML
 
 from feeds.urls import is_web_address
-from pipeline.config.files import PROJECT_DATA, SAFE_LOADER, ConfigError, read_yaml
+from pipeline.config.files import PROJECT_DATA, SAFE_LOADER, ConfigError, read_yaml, top_level_list
 
 DEFAULT_LABELS = PROJECT_DATA / "labels.yaml"
 HEADER = """\
@@ -62,14 +62,8 @@ def load_labels(path: str | Path = DEFAULT_LABELS, concept_ids: set[str] | None 
     path = Path(path)
     if not path.exists():
         return []
-    data = read_yaml(path)
-    if data is None:
-        return []
-    # "labels:" with nothing under it yet (a file started by hand) holds no labels.
-    if not isinstance(data, dict) or not isinstance(data.get("labels") or [], list):
-        raise ConfigError(f"{path}: expected a mapping with a 'labels' list")
     labels: dict[str, Label] = {}
-    for index, entry in enumerate(data.get("labels") or [], start=1):
+    for index, entry in enumerate(top_level_list(path, read_yaml(path), "labels"), start=1):
         label = _label(path, index, entry, concept_ids)
         labels.pop(label.url, None)
         labels[label.url] = label

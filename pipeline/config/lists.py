@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import fcntl
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from feeds.urls import is_web_address
-from pipeline.config.files import PROJECT_DATA, ConfigError, is_iso_date, parse_entries, read_yaml
+from pipeline.config.files import PROJECT_DATA, ConfigError, is_iso_date, parse_entries, read_yaml, top_level_list
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -42,10 +44,7 @@ def load_lists(path: str | Path = DEFAULT_LISTS) -> list[CuratedList]:
     path = Path(path)
     if not path.exists():
         return []
-    data = read_yaml(path) or {}
-    if not isinstance(data, dict) or not isinstance(data.get("lists", []), list):
-        raise ConfigError(f"{path}: expected a mapping with a 'lists' list")
-    return parse_entries(path, data.get("lists") or [], _parse, "slug", "list")
+    return parse_entries(path, top_level_list(path, read_yaml(path), "lists"), _parse, "slug", "list")
 
 
 def save_lists(path: str | Path, lists: list[CuratedList]) -> None:
@@ -78,14 +77,22 @@ class ListError(ValueError):
     """An edit of a list that cannot be made (no such list); the message says what to do."""
 
 
-def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
-    """Apply `change` (a function of the CuratedList) to list `slug` of the lists file and
-    write the file back (comments kept, atomically), under a lock that `prodops lists` and
-    the site share; return every list as now written. The one way lists are edited."""
-    path = Path(path)
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold the lock that every writer of the lists file takes (`prodops lists` and the
+    site's workers): a read, change and write of the file is one step for the others."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.lock", "a", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
+    """Apply `change` (a function of the CuratedList) to list `slug` of the lists file and
+    write the file back (comments kept, atomically), under the lists' lock; return every list
+    as now written. The one way lists are edited."""
+    path = Path(path)
+    with _locked(path):
         lists = load_lists(path)
         found = next((curated for curated in lists if curated.slug == slug), None)
         if found is None:
@@ -94,6 +101,18 @@ def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
         change(found)
         save_lists(path, lists)
         return load_lists(path)  # what was written must read back
+
+
+def add_list(path: str | Path, curated: CuratedList) -> None:
+    """Add a new list to the lists file, under the lists' lock (an edit made meanwhile by the
+    site is kept); ListError when a list of that slug exists."""
+    path = Path(path)
+    with _locked(path):
+        lists = load_lists(path)
+        if any(other.slug == curated.slug for other in lists):
+            raise ListError(f"list {curated.slug!r} already exists in {path}")
+        save_lists(path, [*lists, curated])
+        load_lists(path)  # what was written must read back
 
 
 def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
