@@ -86,6 +86,10 @@ def test_add_keeps_comments_and_export_round_trips(tmp_path):
     assert [(s.id, s.kind) for s in load_sources(sources_file)] == [("a", "url"), ("b-example-blog-feed", "feed")]
     duplicate = run_prodops("sources", "add", "https://b.example/blog/feed/", "--sources", str(sources_file))
     assert duplicate.returncode == 2 and "already in" in duplicate.stderr
+    before = sources_file.read_bytes()  # a source the file could not hold: checked before a byte is written
+    refused = run_prodops("sources", "add", "https://c.example/x", "--id", "Bad Id", "--sources", str(sources_file))
+    assert refused.returncode == 2 and "field 'id'" in refused.stderr
+    assert sources_file.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["sources.yaml"]
 
     opml = run_prodops("sources", "export", "--format", "opml", "--sources", str(sources_file)).stdout
     outlines = ElementTree.fromstring(opml).findall(".//outline")

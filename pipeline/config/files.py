@@ -102,6 +102,12 @@ def read_yaml(path: Path) -> Any:
                           f"{error.start}); save it as UTF-8") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
+    return config_yaml(path, text)
+
+
+def config_yaml(path: Path, text: str) -> Any:
+    """The data of a config file's YAML `text` (read from `path`, or about to be written
+    there); raise ConfigError with the file, line and problem."""
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as error:
@@ -115,6 +121,14 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: its aliases (*name) repeat anchored values into more than {MAX_VALUES:,} "
                           "values; write the values out, or use fewer aliases")
     return data
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write `text` as the file at `path` all at once: into a temporary file beside it, then
+    renamed over it, so a stop or a full disk leaves the old file or the new, never half."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def top_level_list(path: Path, data: Any, key: str) -> list:

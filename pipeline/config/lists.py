@@ -4,6 +4,7 @@ against the corpus is pipeline.store.lists)."""
 from __future__ import annotations
 
 import fcntl
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from feeds.urls import is_web_address
-from pipeline.config.files import PROJECT_DATA, ConfigError, is_iso_date, parse_entries, read_yaml, top_level_list
+from pipeline.config.files import (PROJECT_DATA, ConfigError, is_iso_date, parse_entries, read_yaml, replace_file,
+                                   top_level_list)
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -67,10 +69,9 @@ def save_lists(path: str | Path, lists: list[CuratedList]) -> None:
         _merge_into(document["lists"], new)
     else:
         document["lists"] = new
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    with temporary.open("w", encoding="utf-8") as stream:
-        editor.dump(document, stream)
-    temporary.replace(path)
+    text = io.StringIO()
+    editor.dump(document, text)
+    replace_file(path, text.getvalue())
 
 
 class ListError(ValueError):

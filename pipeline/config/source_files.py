@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from feeds.opml import OpmlFeed, write_opml
-from pipeline.config.files import ConfigError, parse_yaml
-from pipeline.config.sources import Source, load_sources
+from pipeline.config.files import config_yaml, parse_yaml, replace_file
+from pipeline.config.sources import Source, sources_in
 from pipeline.xmlchars import xml_safe
 
 
@@ -63,12 +63,12 @@ def new_sources(existing: list[Source], candidates: Iterable[tuple[str, str | No
 
 
 def append_sources(path: str | Path, new: list[Source], comments: dict[str, str] | None = None) -> None:
-    """Append sources to a sources file (created if missing); validate, or restore and raise.
-    `comments` (source id → text) are written as a comment line above each one's entry."""
+    """Append sources to a sources file (created if missing), its text checked before it is
+    written and written at once (ConfigError, nothing written, for what the file could not
+    hold). `comments` (source id → text) are written as a comment line above each one's entry."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)  # a new file in a new folder, as `prodops label` makes one
-    original = path.read_text(encoding="utf-8") if path.exists() else None
-    text = original if original is not None else ""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
     if text and not text.endswith("\n"):
         text += "\n"
     if parse_yaml(text) is None:  # a new, empty or comments-only file
@@ -85,15 +85,8 @@ def append_sources(path: str | Path, new: list[Source], comments: dict[str, str]
             text += f"{indent}# {comment}\n"
         block = yaml.safe_dump([_entry(source)], sort_keys=False, allow_unicode=True, width=100)
         text += "".join(f"{indent}{line}\n" for line in block.splitlines())
-    path.write_text(text, encoding="utf-8")
-    try:
-        load_sources(path)
-    except ConfigError:
-        if original is None:
-            path.unlink()
-        else:
-            path.write_text(original, encoding="utf-8")
-        raise
+    sources_in(path, config_yaml(path, text))
+    replace_file(path, text)
 
 
 def export_yaml(sources: list[Source]) -> str:

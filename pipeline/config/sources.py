@@ -70,7 +70,12 @@ def select_sources(sources: list[Source], only: list[str] | tuple[str, ...]) -> 
 def load_sources(path: str | Path) -> list[Source]:
     """Read and validate a sources file; raise ConfigError naming what is wrong."""
     path = Path(path)
-    data = read_yaml(path)
+    return sources_in(path, read_yaml(path))
+
+
+def sources_in(path: Path, data: Any) -> list[Source]:
+    """The sources of a sources file's parsed YAML `data` (`path` names the file in what a
+    ConfigError says); the check of a file's text before it is written."""
     if data is None:  # an empty file (or only comments) is an empty list of sources
         return []
     if isinstance(data, dict) and "sources" in data and data["sources"] is None:
