@@ -170,6 +170,12 @@ def test_search_from_the_command_line(corpus):
     assert unknown.returncode == 2 and "no such concept" in unknown.stderr
     nothing = run_prodops("search", "  ", "--db", str(corpus))
     assert nothing.returncode == 2 and "give words to search for" in nothing.stderr
+    assert run_prodops("search", "--db", str(corpus)).stderr == nothing.stderr
+    # Words without quotes are one query, as typed in a shell; with none, a filter browses.
+    unquoted = run_prodops("search", "onboarding", "new", "product", "managers", "--db", str(corpus), "--limit", "3")
+    assert unquoted.returncode == 0 and unquoted.stdout == printed.stdout
+    browsed = json.loads(run_prodops("search", "--type", "template-toolkit", "--db", str(corpus), "--json").stdout)
+    assert browsed["rows"] and {row["content_type"] for row in browsed["rows"]} == {"template-toolkit"}
 
 
 def test_an_empty_corpus_is_not_told_to_retag(tmp_path):

@@ -11,7 +11,7 @@ from pipeline.config.taxonomy import load_taxonomy
 
 
 @click.command()
-@click.argument("query")
+@click.argument("words", nargs=-1)
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, help="SQLite database.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Results to print.")
 @click.option("--type", "types", multiple=True, metavar="TYPE",
@@ -19,15 +19,18 @@ from pipeline.config.taxonomy import load_taxonomy
 @click.option("--tag", "tags", multiple=True, metavar="CONCEPT",
               help="Only documents with this concept (repeatable: any).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (as /-/search.json).")
-def search_command(query, db_path, limit, types, tags, as_json) -> None:
+def search_command(words, db_path, limit, types, tags, as_json) -> None:
     """Search the corpus by words and meaning, as the site's search does: print each result's
-    title, URL, type and how it matched.
+    title, URL, type and how it matched. The words need no quotes; with none, --type and
+    --tag browse.
 
     \b
     Examples:
-      prodops search 'quarterly planning'
+      prodops search quarterly planning
       prodops search onboarding --type guide-playbook --json
+      prodops search --tag enablement-training
     """
+    query = " ".join(words)
     # Imported here: the search engine loads numpy and the embedding model.
     from pipeline.publish.search import search
     from pipeline.store.database import open_read_only
