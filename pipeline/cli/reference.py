@@ -39,7 +39,10 @@ def synopsis(command: click.Command = main, path: str = "prodops") -> str:
     parts = []
     for param in command.params:
         if isinstance(param, click.Argument):
-            parts.append(param.human_readable_name.upper())
+            name = param.human_readable_name.upper()
+            if param.nargs == -1 and not name.endswith("..."):  # any number of them (unless its metavar says so)
+                name = f"{name}..." if param.required else f"[{name}]..."
+            parts.append(name)
         elif isinstance(param, click.Option) and not param.hidden and param.name != "help":
             name = max(param.opts, key=len)
             if param.secondary_opts:  # an on/off switch: both its names, as --help shows them
