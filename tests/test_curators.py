@@ -150,6 +150,46 @@ def test_wrong_passwords_are_refused_then_slowed(db_path, monkeypatch):
     assert unknown.status_code == 401
 
 
+def test_a_stranger_failing_in_a_curators_name_does_not_keep_her_out_of_a_browser_she_signed_in_with(
+        db_path, monkeypatch):
+    """OWASP's device cookies: failures in maya's name lock out the browsers she has not
+    signed in with, not hers; her browser's own failures slow it alone; the cookie is hers
+    only (not another curator's, and not one forged)."""
+    add(db_path)
+    add(db_path, name="omar")
+    clock = [1000.0]
+    monkeypatch.setattr(signin, "THROTTLE", signin.LoginThrottle(clock=lambda: clock[0]))
+
+    async def with_device(datasette, device, password=PASSWORD, name="maya"):
+        _, token, csrf = await login_form(datasette)
+        data = {"username": name, "password": password, "csrftoken": token}
+        return await datasette.client.post("/-/login", data=data,
+                                           cookies={"ds_csrftoken": csrf, signin.DEVICE_COOKIE: device})
+
+    async def attempts(datasette):
+        first = await sign_in(datasette)
+        hers = first.cookies[signin.DEVICE_COOKIE]
+        omars = (await sign_in(datasette, name="omar")).cookies[signin.DEVICE_COOKIE]
+        for _ in range(signin.FREE_FAILURES + 3):  # a stranger, by name
+            await sign_in(datasette, password="guess")
+        stranger = await sign_in(datasette)
+        forged = await with_device(datasette, hers[:-2] + ("AA" if not hers.endswith("AA") else "BB"))
+        others = await with_device(datasette, omars)
+        from_hers = await with_device(datasette, hers)
+        for _ in range(signin.FREE_FAILURES):  # her browser's own failures
+            await with_device(datasette, hers, password="typo")
+        hers_slowed = await with_device(datasette, hers)
+        return stranger, forged, others, from_hers, hers_slowed
+
+    [(stranger, forged, others, from_hers, hers_slowed)] = site(db_path, attempts)
+    assert stranger.status_code == forged.status_code == others.status_code == 429
+    assert from_hers.status_code == 302 and "ds_actor" in from_hers.cookies
+    assert hers_slowed.status_code == 429
+    header = from_hers.headers.get_list("set-cookie")
+    device = next(h for h in header if h.startswith(signin.DEVICE_COOKIE + "="))
+    assert "HttpOnly" in device and "SameSite=lax" in device and "Max-Age=31536000" in device
+
+
 def test_sign_in_never_redirects_to_another_site(db_path):
     add(db_path)
 

@@ -20,17 +20,24 @@ sent from another site, which asgi-csrf, seeing no cookie, would not check.
 Repeated failures are slowed: after FREE_FAILURES wrong passwords for a name, or from one
 address, within FAILURE_WINDOW seconds, the next attempt must wait twice as long as the one
 before (from 2 s, at most MAX_WAIT), answered 429 with Retry-After, and not even checked.
+So that a stranger who knows a curator's name cannot keep the curator out by failing in her
+name, a browser she has signed in with is known by a device cookie (OWASP's "device
+cookies"): `ds_device`, signed, naming her, kept a year. A sign-in in her name from such a
+browser counts its failures for that browser alone; the name's and the address's counts
+apply to every other browser.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from secrets import token_urlsafe
 from urllib.parse import urlsplit
 
 import asgi_csrf
 from datasette.utils import baseconv
 from datasette.utils.asgi import Response
+from itsdangerous import BadSignature
 
 from pipeline.publish import sessions
 from pipeline.publish.curators import password_record
@@ -38,6 +45,9 @@ from pipeline.publish.sessions import SESSION_SECONDS
 
 # The cookie Datasette has asgi-csrf keep its token in (datasette.app).
 CSRF_COOKIE = "ds_csrftoken"
+DEVICE_COOKIE = "ds_device"  # a browser a curator has signed in with (see above)
+DEVICE_NAMESPACE = "prodops-device"  # what its signature is for: no other signed value passes as one
+DEVICE_SECONDS = 365 * 24 * 3600
 FREE_FAILURES = 5
 FAILURE_WINDOW = 15 * 60
 MAX_WAIT = 15 * 60
@@ -91,7 +101,8 @@ async def login_page(datasette, request):
     form = await request.post_vars()
     name, password = (form.get("username") or "").strip(), form.get("password") or ""
     next_path = local_path(form.get("next") or next_path)
-    keys = (f"name:{name.lower()}", f"address:{_client(request)}")
+    device = _device(datasette, request, name)
+    keys = (f"device:{device}",) if device else (f"name:{name.lower()}", f"address:{_client(request)}")
     wait = THROTTLE.wait(*keys)
     if wait:
         return await _form(datasette, request, next_path, status=429, headers={"Retry-After": str(wait)},
@@ -110,8 +121,23 @@ async def login_page(datasette, request):
     response = Response.redirect(next_path)
     response.set_cookie("ds_actor", signed, max_age=SESSION_SECONDS, httponly=True, samesite="lax",
                         secure=request.scheme == "https")
+    response.set_cookie(DEVICE_COOKIE, datasette.sign({"name": name.lower(), "device": device or token_urlsafe(16)},
+                                                      DEVICE_NAMESPACE),
+                        max_age=DEVICE_SECONDS, httponly=True, samesite="lax", secure=request.scheme == "https")
     renew_csrf_token(datasette, request, response)
     return response
+
+
+def _device(datasette, request, name: str) -> str | None:
+    """The id of this browser's device cookie when it names `name` (a browser that curator
+    has signed in with), else None: a cookie that is missing, forged, or another's."""
+    try:
+        known = datasette.unsign(request.cookies.get(DEVICE_COOKIE, ""), DEVICE_NAMESPACE)
+    except BadSignature:
+        return None
+    if not isinstance(known, dict) or known.get("name") != name.lower() or not isinstance(known.get("device"), str):
+        return None
+    return known["device"]
 
 
 async def logout_page(datasette, request):
