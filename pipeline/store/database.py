@@ -318,6 +318,13 @@ def m019_upkeep(db: sqlite_utils.Database) -> None:
     upkeep.create_table(db)
 
 
+@migrations()
+def m020_sightings_by_url(db: sqlite_utils.Database) -> None:
+    # The one URL -> document lookup (pipeline.store.documents.document_id_for_url), made for
+    # every page stored, read the whole table: the key begins with the document, not the URL.
+    db.table("sightings").create_index(["url", "last_seen"], if_not_exists=True)
+
+
 def known_migrations() -> set[str]:
     """The names of the migrations this version defines. (sqlite-utils' Migrations keeps
     them in `_migrations` and has no public way to list them.)"""
