@@ -44,6 +44,8 @@ class ConditionalGetMiddleware:
         known = validators.lookup(conn, request.url) if conn is not None else None
         if known is not None and known.document_id and validators.read_before_links(conn, known.document_id):
             known = None  # stored before its links were kept: read it in full once
+        if known is not None and validators.lists_a_page_to_ask_again(conn, known):
+            known = None  # a page it listed failed for a while: read it in full, its pages asked again
         request.meta["validators"] = known
         if known is None:
             return None

@@ -269,6 +269,31 @@ def test_a_pdf_missed_last_time_is_fetched_though_its_landing_page_is_unchanged(
     assert second["runs"].get(2)["pages_not_modified"] >= 1  # the landing page: 304
 
 
+def test_an_entry_page_that_failed_for_a_while_is_asked_again_though_its_feed_is_unchanged(tmp_path):
+    """An entry's page answered 503 (after its retries): the feed's text was kept. Next time,
+    though the feed is unchanged, it is read in full, and the page, whose failure has passed,
+    is asked for again and stored. A page gone (404) alone does not make the feed read again."""
+    feed = rss("", [("Zero", "/a0", "g0"), ("Gone", "/gone", "g1")]).replace(b"<link>/", b"<link>http://x/")
+    page = Route(article_html(ARTICLES[0], "http://x").encode())
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/a0": Route(b"busy", "text/plain", status=503, then=page),
+                     "/gone": Route(b"not here", "text/plain", status=404)})
+    with web:
+        web.routes["/feed"] = Route(feed.replace(b"http://x", web.base_url.encode()), "application/rss+xml")
+        sources = [Source("f", "F", "feed", web.base_url + "/feed")]
+        first, _ = crawl(web, tmp_path, sources, "-s", "RETRY_TIMES=0")
+        assert {row["page_error"] for row in first["documents"].rows} == {"HTTP 503", "HTTP 404"}
+        second, _ = crawl(web, tmp_path, sources, "-s", "RETRY_TIMES=0")
+        asked_by_then = list(web.requests)
+        third, _ = crawl(web, tmp_path, sources, "-s", "RETRY_TIMES=0")
+    assert asked_by_then.count("/a0") == 2
+    rows = {row["url"].rsplit("/", 1)[1]: row for row in second["documents"].rows}
+    assert rows["a0"]["page_error"] is None and rows["a0"]["extracted_by"].startswith("trafilatura")
+    assert rows["gone"]["page_error"] == "HTTP 404"
+    assert web.requests[len(asked_by_then):] == ["/robots.txt", "/feed"]  # a 304: its pages are not asked
+    assert third["runs"].get(3)["pages_not_modified"] >= 1
+
+
 TAX_LAW = """<html><head><title>Changes to the corporate tax filing calendar</title></head><body><article>
 <h1>Changes to the corporate tax filing calendar</h1>
 <p>From next April, companies with a turnover above the threshold must file their corporation tax return

@@ -70,6 +70,35 @@ def read_before_links(conn: sqlite3.Connection, document_id: str) -> bool:
     return row is not None and (row[0] or "").startswith("trafilatura") and row[1] is None
 
 
+# A page's fetch that failed for a reason that passes: its HTTP status, or, with no answer,
+# the words spiders.responses.describe_failure and spiders.robots.refusal give it.
+PASSING_STATUSES = (408, 425, 429, 500, 502, 503, 504)
+PASSING_FAILURES = ("%Timeout%", "connection refused%", "connection lost%", "%robots.txt answered HTTP 5%")
+
+
+def lists_a_page_to_ask_again(conn: sqlite3.Connection, known: Validators) -> bool:
+    """True when a navigation document (a feed, a link list, a sitemap) listed, last time, a
+    page whose fetch failed for a reason that passes (a 503, a time-out): the document is then
+    read in full again, as if changed, so its pages are asked for (conditionally) with what
+    it says of them (a feed entry's text and enclosures, kept if the page fails again). An
+    unchanged feed otherwise reports its pages unchanged, and such a page would keep the
+    feed's text until the feed changed. A page gone (404) is not asked again."""
+    if known.links_kind != "pages" or not known.links:
+        return False
+    marks = ", ".join("?" * len(known.links))
+    statuses = ", ".join("?" * len(PASSING_STATUSES))
+    failures = " OR ".join("d.page_error LIKE ?" for _ in PASSING_FAILURES)
+    try:
+        row = conn.execute(
+            f"SELECT 1 FROM sightings s JOIN documents d ON d.id = s.document_id WHERE s.url IN ({marks}) "
+            f"AND d.page_error IS NOT NULL AND (d.http_status IN ({statuses}) "
+            f"OR (coalesce(d.http_status, 0) = 0 AND ({failures}))) LIMIT 1",
+            [*known.links, *PASSING_STATUSES, *PASSING_FAILURES]).fetchone()
+    except sqlite3.OperationalError:  # a database from before these tables
+        return False
+    return row is not None
+
+
 def save(db: sqlite_utils.Database, url: str, now: str, **fields) -> None:
     """Store what is known of a URL; only the fields given are changed.
 
