@@ -3,14 +3,13 @@ the feed sources as OPML."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from pipeline.cli.common import DEFAULT_SOURCES, UserError, check_filters, require_database
 from pipeline.cli.lists import db_option, find_list, lists_option
+from pipeline.config.files import replace_file
 from pipeline.config.lists import CuratedList, load_lists, rules_from
 from pipeline.config.source_files import export_opml
 from pipeline.config.sources import load_sources
@@ -36,27 +35,12 @@ def write_output(text: str, output: str | None) -> None:
     if not path.parent.exists():
         raise UserError(f"-o {output}: folder {path.parent} does not exist")
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        replace_file(path, text)
     except OSError as error:  # a read-only file system, a folder such as /proc that takes no new file
         raise UserError(f"-o {output}: cannot write a file in {path.parent} ({error.strerror}); "
                         "give a file in a folder you may write") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        # The mode a new file would have (or the one replaced had), not mkstemp's owner-only 0600:
-        # an HTML export is often served by a web server running as another user.
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:  # a full disk, a stop: the file asked for is as it was, and no temporary is left
-        Path(temporary).unlink(missing_ok=True)
-        raise
     click.echo(f"Wrote {path}", err=True)
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 @click.command("export")

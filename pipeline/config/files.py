@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -123,12 +124,29 @@ def config_yaml(path: Path, text: str) -> Any:
     return data
 
 
-def replace_file(path: Path, text: str) -> None:
+def replace_file(path: Path, text: str, private: bool = False) -> None:
     """Write `text` as the file at `path` all at once: into a temporary file beside it, then
-    renamed over it, so a stop or a full disk leaves the old file or the new, never half."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    renamed over it, so a stop, a full disk or a text it cannot encode leaves the old file or
+    the new, never half, and no temporary behind. The one way the project replaces a file
+    (config files, exports, the curators' files). The file keeps the mode of the one it
+    replaces (a new one gets the usual mode under the umask); a `private` one is its owner's
+    alone (0600)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if not private:  # not mkstemp's 0600: an HTML export is often served by another user
+            os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def top_level_list(path: Path, data: Any, key: str) -> list:

@@ -25,14 +25,13 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipeline.clock import now_iso
-from pipeline.config.files import ConfigError
+from pipeline.config.files import ConfigError, replace_file
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MIN_PASSWORD = 10  # characters (NIST SP 800-63B asks for 8 at least)
@@ -82,7 +81,7 @@ def add_curator(db_path: str | Path, name: str, password: str) -> bool:
         known = curators(db_path)
         new = name not in known
         known[name] = {"password_hash": HASHER.hash(password), "added": known.get(name, {}).get("added") or now_iso()}
-        write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+        replace_file(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True), private=True)
     return new
 
 
@@ -94,7 +93,7 @@ def remove_curator(db_path: str | Path, name: str) -> bool:
         known = curators(db_path)
         if known.pop(name, None) is None:
             return False
-        write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+        replace_file(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True), private=True)
     return True
 
 
@@ -108,7 +107,7 @@ def new_token(db_path: str | Path, name: str) -> str:
         if name not in known:
             raise CuratorError(f"no curator named {name!r}; `prodops curators add {name}` first")
         known[name]["token_sha256"] = _token_hash(token)
-        write_private(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+        replace_file(curators_file(db_path), json.dumps(known, indent=1, sort_keys=True), private=True)
     return token
 
 
@@ -159,13 +158,3 @@ def locked(path: Path):
         yield
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a file readable by its owner only, atomically (a reader sees the old or the new)."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:  # mkstemp makes it 0600
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -40,7 +40,8 @@ import secrets
 import time
 from pathlib import Path
 
-from pipeline.publish.curators import curators, locked, write_private
+from pipeline.config.files import replace_file
+from pipeline.publish.curators import curators, locked
 
 logger = logging.getLogger(__name__)
 
@@ -126,4 +127,4 @@ def _read(db_path: str | Path) -> dict:
 
 
 def _write(db_path: str | Path, known: dict) -> None:
-    write_private(sessions_file(db_path), json.dumps(known, indent=1, sort_keys=True))
+    replace_file(sessions_file(db_path), json.dumps(known, indent=1, sort_keys=True), private=True)
