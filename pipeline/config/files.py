@@ -3,10 +3,13 @@ type for what is wrong in them, and the helpers every config reader shares."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -122,6 +125,16 @@ def config_yaml(path: Path, text: str) -> Any:
         raise ConfigError(f"{path}: its aliases (*name) repeat anchored values into more than {MAX_VALUES:,} "
                           "values; write the values out, or use fewer aliases")
     return data
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the lock of a file that is read, changed and replaced (`<file>.lock` beside it),
+    taken by every process that writes it: the CLI's and each of the site's workers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def replace_file(path: Path, text: str, private: bool = False) -> None:

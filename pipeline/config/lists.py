@@ -3,11 +3,8 @@ against the corpus is pipeline.store.lists)."""
 
 from __future__ import annotations
 
-import fcntl
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +13,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from feeds.urls import is_web_address
-from pipeline.config.files import (PROJECT_DATA, ConfigError, is_iso_date, parse_entries, read_yaml, replace_file,
-                                   top_level_list)
+from pipeline.config.files import (PROJECT_DATA, ConfigError, is_iso_date, locked, parse_entries, read_yaml,
+                                   replace_file, top_level_list)
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -78,22 +75,13 @@ class ListError(ValueError):
     """An edit of a list that cannot be made (no such list); the message says what to do."""
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold the lock that every writer of the lists file takes (`prodops lists` and the
-    site's workers): a read, change and write of the file is one step for the others."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.lock", "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
 def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
     """Apply `change` (a function of the CuratedList) to list `slug` of the lists file and
-    write the file back (comments kept, atomically), under the lists' lock; return every list
-    as now written. The one way lists are edited."""
+    write the file back (comments kept, atomically), under the file's lock, which the site
+    and `prodops lists` share (config.files.locked); return every list as now written. The
+    one way lists are edited."""
     path = Path(path)
-    with _locked(path):
+    with locked(path):
         lists = load_lists(path)
         found = next((curated for curated in lists if curated.slug == slug), None)
         if found is None:
@@ -105,10 +93,10 @@ def edit_list(path: str | Path, slug: str, change) -> list[CuratedList]:
 
 
 def add_list(path: str | Path, curated: CuratedList) -> None:
-    """Add a new list to the lists file, under the lists' lock (an edit made meanwhile by the
+    """Add a new list to the lists file, under the file's lock (an edit made meanwhile by the
     site is kept); ListError when a list of that slug exists."""
     path = Path(path)
-    with _locked(path):
+    with locked(path):
         lists = load_lists(path)
         if any(other.slug == curated.slug for other in lists):
             raise ListError(f"list {curated.slug!r} already exists in {path}")

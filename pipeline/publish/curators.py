@@ -18,7 +18,6 @@ by git):
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import hmac
 import json
@@ -31,7 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipeline.clock import now_iso
-from pipeline.config.files import ConfigError, replace_file
+from pipeline.config.files import ConfigError, locked, replace_file
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MIN_PASSWORD = 10  # characters (NIST SP 800-63B asks for 8 at least)
@@ -147,14 +146,5 @@ def site_secret(db_path: str | Path) -> str:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text(encoding="utf-8").strip()
-
-
-@contextlib.contextmanager
-def locked(path: Path):
-    """The lock of a file beside the database (`<file>.lock`), held while it is read and
-    replaced: by every process, the CLI's and each of the site's workers."""
-    with open(f"{path}.lock", "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 

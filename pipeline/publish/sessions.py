@@ -20,7 +20,7 @@ whole): session records are kept out of it as the password hashes are. And a cra
 database's write lock for long stretches, which would make signing in or out answer "busy";
 the file has a lock of its own, held for a read and a rename. With several server workers
 (processes) the file is their shared state: a write re-reads it under the lock
-(pipeline.publish.curators.locked, fcntl) and replaces it atomically, and a reader sees the
+(pipeline.config.files.locked, fcntl) and replaces it atomically, and a reader sees the
 old file or the new one, never half of either. Sessions are few (a sign-in is a person
 typing a password), and each write drops the expired ones, so the file stays small; it is
 read on each request that carries a cookie, as the curators file already is.
@@ -40,8 +40,8 @@ import secrets
 import time
 from pathlib import Path
 
-from pipeline.config.files import replace_file
-from pipeline.publish.curators import curators, locked
+from pipeline.config.files import locked, replace_file
+from pipeline.publish.curators import curators
 
 logger = logging.getLogger(__name__)
 
