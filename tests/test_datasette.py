@@ -243,3 +243,26 @@ def test_the_documents_table_folds_its_column_descriptions(site_db):
     folded = page.text.split('<details class="column-help">', 1)
     assert len(folded) == 2 and "columns mean</summary>" in folded[1]
     assert "<dt>relevance</dt>" in folded[1].split("</details>", 1)[0]
+
+
+def test_the_home_page_and_latest_feed_show_a_cluster_once(site_db):
+    """The sample web syndicates an article to a second site: the home page's latest
+    additions, its concept counts and the feed of the latest documents show it once (the
+    canonical copy), as search does."""
+    import sqlite3
+
+    with sqlite3.connect(site_db) as conn:
+        copy_id, copy_url, title = conn.execute(
+            "SELECT d.id, d.url, d.title FROM documents d JOIN clusters c ON c.id = d.cluster_id "
+            "WHERE c.canonical_id != d.id").fetchone()
+        original_tags = conn.execute("SELECT d.tags FROM documents d JOIN clusters c ON c.canonical_id = d.id "
+                                     "WHERE c.id = (SELECT cluster_id FROM documents WHERE id = ?)",
+                                     [copy_id]).fetchone()[0]
+    home, feed, search = get(site_db, "/", "/-/feeds/latest.atom", "/-/search.json?q=&tags=prodops-definition")
+    latest = home.text.split('id="latest-h"')[1].split("</section>")[0]
+    assert latest.count(f">{title}</a>") == 1 and f"/-/documents/{copy_id}" not in latest
+    assert copy_url not in {entry.link for entry in feedparser.parse(feed.text).entries}
+    assert "prodops-definition" in original_tags
+    concepts = home.text.split('id="concepts-h"')[1].split("</section>")[0]
+    shown = re.search(r"tags=prodops-definition\">[^<]+</a> <span class=\"count\">([\d,]+)<", concepts)
+    assert shown and int(shown.group(1)) == search.json()["total_matches"]

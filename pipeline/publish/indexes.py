@@ -28,6 +28,8 @@ FACET_VALUES_SHOWN = 12
 CANONICAL = "NOT EXISTS (SELECT 1 FROM clusters c WHERE c.id = d.cluster_id AND c.canonical_id != d.id)"
 # About product ops: at or above the relevance threshold (a document not yet scored counts).
 ON_TOPIC = f"coalesce(d.relevance, 1) >= {RELEVANT!r}"
+# What the home page and the feed of the latest documents show: one copy of each, on topic.
+SHOWN = f"{ON_TOPIC} AND {CANONICAL}"
 
 
 @dataclass(frozen=True, eq=False)

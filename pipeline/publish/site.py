@@ -11,7 +11,7 @@ import json
 import sqlite3
 
 from pipeline.publish.export import tags_of
-from pipeline.publish.indexes import ON_TOPIC
+from pipeline.publish.indexes import SHOWN
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import related
@@ -59,15 +59,16 @@ def home(conn: sqlite3.Connection, path: str | None = None) -> dict:
                         "LEFT JOIN list_items i ON i.list_slug = l.slug GROUP BY l.slug ORDER BY l.title") \
         if _has_table(conn, "lists") else []
     # On topic by default (ON_TOPIC): a corpus also holds the off-topic pages its sources
-    # published; the page links to all of them.
+    # published; the page links to all of them. A near-duplicate cluster counts and shows once
+    # (CANONICAL), as on the search page a concept's count leads to.
     counts = computed_once(path, "concepts", lambda: _rows(
-        conn, f"SELECT t.value AS id, count(*) AS n FROM documents d, json_each(d.tags) t WHERE {ON_TOPIC} "
+        conn, f"SELECT t.value AS id, count(*) AS n FROM documents d, json_each(d.tags) t WHERE {SHOWN} "
               "GROUP BY t.value ORDER BY n DESC, t.value"))
     concepts = [{"id": row["id"], "label": names.concept(row["id"]), "count": row["n"]} for row in counts]
     # Documents are inserted when first seen: the highest rowids are the latest additions.
     latest = [_card(row, names) for row in _rows(
         conn, "SELECT id, url, title, sitename, source_id, published, first_seen, content_type, tags "
-              f"FROM documents d WHERE {ON_TOPIC} ORDER BY rowid DESC LIMIT ?", [LATEST])]
+              f"FROM documents d WHERE {SHOWN} ORDER BY rowid DESC LIMIT ?", [LATEST])]
     health = _rows(conn, "SELECT count(*) AS total, sum(disabled_reason IS NOT NULL) AS disabled, "
                          "sum(disabled_reason IS NULL AND coalesce(consecutive_errors, 0) > 0) AS failing, "
                          "sum(drift IS NOT NULL) AS drifting FROM sources")[0]

@@ -5,7 +5,7 @@ the templates of pipeline/publish/templates/:
 - /-/documents/<id> — a document's page (linked from search, lists and the documents table);
 - /-/lists/<slug> — a curated list's page; /-/exports/lists/<slug>.md — its Markdown;
 - /-/feeds/latest.atom — the 50 latest documents about product ops (relevance at or above
-  the threshold) as Atom;
+  the threshold), one copy of each near-duplicate cluster (its canonical), as Atom;
 - /-/feeds/lists/<slug>.atom — a curated list as Atom (items as resolved at serve time);
 - /-/search (and /-/search.json) — ranked full-text search with facets that stays fast at
   10^5 documents (see pipeline.publish.search); the home page links to it;
@@ -46,7 +46,7 @@ from pipeline.publish.datasette import site_options
 from pipeline.publish.export import is_web_link, tags_of, to_atom, to_markdown
 from pipeline.publish.guards import (with_body_limit, with_neutralized_csv, with_reads_only_on_tables,
                                      with_security_headers, with_tokens_only_under)
-from pipeline.publish.indexes import ON_TOPIC
+from pipeline.publish.indexes import SHOWN
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
 from pipeline.publish.reasons import tag_reasons
@@ -64,7 +64,7 @@ DOCUMENT_COLUMNS = "d.id, d.url, d.title, d.sitename, d.source_id, d.published, 
 async def latest_atom(datasette, request):
     db = datasette.get_database()
     result = await db.execute(
-        f"SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE {ON_TOPIC} "
+        f"SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE {SHOWN} "
         "ORDER BY coalesce(d.published, d.first_seen) DESC LIMIT 50"
     )
     return Response(to_atom("ProdOps Curator: latest", "urn:prodops-curator:latest",
