@@ -10,6 +10,7 @@ from conftest import FAST, run_prodops
 
 from pipeline.config.lists import load_lists
 from pipeline.publish.datasette import SETTINGS, build_datasette
+from pipeline.publish.site import charts
 from pipeline.store.database import open_database
 from pipeline.store.lists import publish_lists
 
@@ -266,3 +267,6 @@ def test_the_home_page_and_latest_feed_show_a_cluster_once(site_db):
     concepts = home.text.split('id="concepts-h"')[1].split("</section>")[0]
     shown = re.search(r"tags=prodops-definition\">[^<]+</a> <span class=\"count\">([\d,]+)<", concepts)
     assert shown and int(shown.group(1)) == search.json()["total_matches"]
+    with sqlite3.connect(site_db) as conn:
+        charted = {series["key"]: series["total"] for series in charts(conn)["concepts"]}
+    assert charted["prodops-definition"] == search.json()["total_matches"]

@@ -11,7 +11,7 @@ import json
 import sqlite3
 
 from pipeline.publish.export import tags_of
-from pipeline.publish.indexes import SHOWN
+from pipeline.publish.indexes import CANONICAL, SHOWN
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.search import related
@@ -155,10 +155,12 @@ def curated_list(conn: sqlite3.Connection, slug: str) -> dict | None:
 
 
 def charts(conn: sqlite3.Connection) -> dict:
-    """Two charts over the last CHART_MONTHS months with documents: per concept and per source."""
+    """Two charts over the last CHART_MONTHS months with documents: per concept (a
+    near-duplicate cluster once) and per source (each source its own copy)."""
     names = labels()
     by_concept = _rows(conn, "SELECT t.value AS series, substr(coalesce(d.published, d.first_seen), 1, 7) AS month, "
-                             "count(*) AS n FROM documents d, json_each(d.tags) t GROUP BY series, month")
+                             f"count(*) AS n FROM documents d, json_each(d.tags) t WHERE {CANONICAL} "
+                             "GROUP BY series, month")
     by_source = _rows(conn, "SELECT d.source_id AS series, substr(coalesce(d.published, d.first_seen), 1, 7) AS month, "
                             "count(*) AS n FROM documents d GROUP BY series, month")
     months = sorted({row["month"] for row in by_concept + by_source if row["month"]})[-CHART_MONTHS:]
