@@ -270,3 +270,11 @@ def test_the_home_page_and_latest_feed_show_a_cluster_once(site_db):
     with sqlite3.connect(site_db) as conn:
         charted = {series["key"]: series["total"] for series in charts(conn)["concepts"]}
     assert charted["prodops-definition"] == search.json()["total_matches"]
+    # The count under the title is of those too, beside everything collected.
+    with sqlite3.connect(site_db) as conn:
+        total, on_topic = conn.execute(
+            "SELECT count(*), sum(relevance >= 0.5 AND id NOT IN (SELECT d.id FROM documents d JOIN clusters c "
+            "ON c.id = d.cluster_id WHERE c.canonical_id != d.id)) FROM documents").fetchone()
+    lede = re.sub(r"\s+", " ", home.text.split('class="lede">')[1].split("</p>")[0])
+    assert on_topic < total and lede.startswith(f"{on_topic} articles, guides, reports and templates about "
+                                                f"product operations, of {total} documents collected from ")

@@ -73,8 +73,11 @@ def home(conn: sqlite3.Connection, path: str | None = None) -> dict:
                          "sum(disabled_reason IS NULL AND coalesce(consecutive_errors, 0) > 0) AS failing, "
                          "sum(drift IS NOT NULL) AS drifting FROM sources")[0]
     total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    # The lede's count is of what the page shows: a crawl of blogs collects their other posts too.
+    on_topic = computed_once(path, "on topic", lambda: conn.execute(
+        f"SELECT count(*) FROM documents d WHERE {SHOWN}").fetchone()[0])
     return {"lists": lists, "concepts": concepts, "latest": latest, "health": health, "documents": total,
-            "relevant": RELEVANT}
+            "on_topic": on_topic, "relevant": RELEVANT}
 
 
 def _card(row: dict, names: Labels) -> dict:
