@@ -18,8 +18,11 @@ from trafilatura import load_html
 from pipeline.config.sources import Source
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.webserver import Route, StaticWeb
-from pipeline.understand.classify import (DEFAULT_TYPE, NO_CUES, TEXT_CUES, TypeIndex, _instructs, decide_type,
-                                         process_told)
+from pipeline.understand.content_types.cues import DEFAULT_TYPE
+from pipeline.understand.content_types.decision import NO_CUES, TEXT_CUES, decide_type
+from pipeline.understand.content_types.index import TypeIndex
+from pipeline.understand.content_types.process import process_told
+from pipeline.understand.content_types.writing import is_instruction
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
 from tests.conftest import FAST, crawl_page, run_prodops, write_sources
@@ -131,8 +134,9 @@ def test_an_address_the_platform_writes_with_its_markup_does_not_second_the_mark
 
 
 def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
-    from pipeline.understand.classify import (agenda_score, definition_score, instruction_score, placeholders_score,
-                                              steps_score)
+    from pipeline.understand.content_types.schedules import agenda_score
+    from pipeline.understand.content_types.templates import placeholders_score
+    from pipeline.understand.content_types.writing import definition_score, instruction_score, steps_score
 
     assert agenda_score("Programme\n- 09:00 Coffee and badges\n- 09:30 Talk one\n- 10:15 Talk two") == 3
     assert agenda_score("0:00 Intro\n1:40 Boards\n5:10 Questions") == 0  # a recording's chapters
@@ -163,7 +167,9 @@ def test_a_programme_steps_and_a_dictionary_entry_show_their_kind():
 
 
 def test_numbered_things_to_do_chapters_after_a_running_time_and_an_entrys_first_line_show_their_kind():
-    from pipeline.understand.classify import agenda_score, chapters_score, definition_score, steps_score
+    from pipeline.understand.content_types.recordings import chapters_score
+    from pipeline.understand.content_types.schedules import agenda_score
+    from pipeline.understand.content_types.writing import definition_score, steps_score
 
     pruning = ("Prune between leaf fall and February.\n1. Remove the three Ds. Cut out dead wood.\n"
                "2. Take out crossing branches. Where two rub, the weaker goes.\n3. Open the centre.\n"
@@ -648,7 +654,7 @@ def test_a_title_that_recounts_heads_an_article_about_the_thing():
 
 
 def test_a_tables_informed_column_is_not_a_first_person():
-    from pipeline.understand.classify import personal_account
+    from pipeline.understand.content_types.accounts import personal_account
 
     raci = "\n".join(f"| Activity {n} for the launch | A | C | R | I |" for n in range(12))
     assert not personal_account("Pre-filled with launch activities and roles.\n" + raci)
@@ -901,7 +907,7 @@ def test_a_page_that_says_it_explains_how_is_a_guide():
     assert kind("Paying research participants", page) == "guide-playbook"
 
 
-def test_a_recipes_method_instructs():
+def test_a_recipes_methodis_instruction():
     method = ("Soften a chopped onion in a little oil for ten minutes. Add two peppers and a litre of stock. "
               "Simmer for twenty minutes, until the peppers are soft. Blend until smooth. Season to taste.\n")
     assert kind("Red pepper soup", method) == "guide-playbook"
@@ -1201,8 +1207,8 @@ def test_a_page_of_rules_that_tells_its_reader_what_to_do_is_a_guide():
     told = penalty.replace("If you think a penalty charge notice was issued unfairly, you",
                            "Last year a penalty charge notice was issued to a neighbour, and she")
     assert not process_told(url, "Challenge a penalty charge notice", told.lower())
-    assert _instructs("If that is rejected, you can appeal to the tribunal.")  # "you", after its condition
-    assert not _instructs("If that is rejected, drivers can appeal to the tribunal.")
+    assert is_instruction("If that is rejected, you can appeal to the tribunal.")  # "you", after its condition
+    assert not is_instruction("If that is rejected, drivers can appeal to the tribunal.")
     deposit = ("Landlords must protect deposits in an approved scheme and return them within a set period after the "
                "tenancy ends, minus agreed deductions. Deductions are allowed for damage beyond fair wear and tear, "
                "unpaid rent and missing items listed in the inventory. If you disagree, use the scheme's free dispute "
@@ -1215,7 +1221,7 @@ def test_a_page_of_rules_that_tells_its_reader_what_to_do_is_a_guide():
 def test_words_of_a_script_written_without_spaces_are_counted():
     """A Chinese article of 3,379 characters split on spaces was 51 "words", and marked too
     short; each character of such a script counts as a word, as word processors count them."""
-    from pipeline.understand.classify import count_words, too_short
+    from pipeline.understand.content_types.text import count_words, too_short
 
     chinese = "产品运营团队负责规划节奏、路线图评审和发布准备。" * 20  # 22 characters and 2 stops a sentence
     assert count_words(chinese) == 440 and not too_short(count_words(chinese))

@@ -21,7 +21,10 @@ from pipeline.quality import neighbourhood
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures
-from pipeline.understand.classify import TypeIndex, content_type, is_gated, language, too_short
+from pipeline.understand.classify import is_gated, language
+from pipeline.understand.content_types.decision import content_type
+from pipeline.understand.content_types.index import TypeIndex
+from pipeline.understand.content_types.text import too_short
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.relevance import RELEVANT
 from pipeline.understand.tagging import TAG_THRESHOLD, tag, tags_from_scores

@@ -125,13 +125,14 @@ def modules_table(root: Path = Path(__file__).resolve().parents[2]) -> str:
     docstring says it is: the first sentence, or where that runs long, its part before the
     first colon or dash."""
     rows = ["| module | what it is |", "|---|---|"]
+    layers = {name for name, _ in LAYERS}
     for name, _ in LAYERS:
         folder = root.joinpath(*name.split("."))
         for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*/*.py")):
-            if path.name == "__init__.py" and name != "pipeline":
-                continue
-            if path.parent != folder and (path.parent / "__init__.py").exists():
-                continue  # a sub-package is a layer of its own
+            if path.parent != folder and ".".join(path.parent.relative_to(root).parts) in layers:
+                continue  # a sub-package that is a layer of its own is listed there
+            if path.name == "__init__.py" and path.parent == folder and name != "pipeline":
+                continue  # a layer's package (a sub-package's says what the package is for)
             doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
             rows.append(f"| `{path.relative_to(root).as_posix()}` | {_first_sentence(doc)} |")
     return "\n".join(rows)

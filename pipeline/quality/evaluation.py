@@ -56,7 +56,9 @@ from pipeline.store.database import open_database
 from pipeline.store.documents import content_hash, document_row
 from pipeline.store.vectors import save_vectors
 from pipeline.understand.canonical import document_id
-from pipeline.understand.classify import DEFAULT_TYPE, TypeIndex, content_type, decide_type
+from pipeline.understand.content_types.cues import DEFAULT_TYPE
+from pipeline.understand.content_types.decision import content_type, decide_type
+from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import decode as decode_markup
 from pipeline.understand.pdf import is_pdf_document

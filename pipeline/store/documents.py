@@ -20,7 +20,7 @@ from pipeline.items import Page
 from pipeline.store import validators
 from pipeline.store.clusters import assign_cluster
 from pipeline.understand.canonical import canonicalize_url, document_id
-from pipeline.understand.classify import count_words
+from pipeline.understand.content_types.text import count_words
 from pipeline.understand.links import host_of
 from pipeline.understand.markup import enclosure_types
 from pipeline.xmlchars import xml_safe

@@ -25,7 +25,8 @@ from pipeline.config.labels import Label
 from pipeline.config.taxonomy import Taxonomy
 from pipeline.store.labels import document_labels
 from pipeline.store.vectors import save_vectors
-from pipeline.understand.classify import TypeIndex, decide_type, type_reason
+from pipeline.understand.content_types.decision import decide_type, type_reason
+from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.entities import find_entities
 from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.markup import decode as decode_markup

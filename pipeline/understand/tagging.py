@@ -237,7 +237,7 @@ def tagger_columns(result: Tagging) -> dict:
 
 def joined_why(*whys: str | None) -> str:
     """`why` columns made one: the content type's reason (classification writes it first,
-    pipeline.understand.classify.type_reason) and the tags' reasons; a value that is not a
+    pipeline.understand.content_types.decision.type_reason) and the tags' reasons; a value that is not a
     JSON array adds nothing."""
     joined: list = []
     for why in whys:

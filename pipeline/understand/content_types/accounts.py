@@ -1,0 +1,68 @@
+"""A text that recounts rather than presents: told in the first person singular or opened as a
+letter (`personal_account`), headed as a review or someone's notes (REVIEWING,
+`reviewing_line`), under a title that recounts, reports, argues or announces (RECOUNTING).
+Such a page is an article, whatever its markup or cues say (pipeline.understand.content_types.decision).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.understand.content_types.recordings import RECORDINGS
+from pipeline.understand.content_types.text import (
+    FIRST_PERSON, HEAD_CHARS, OPENING_LINE_CHARS, OPENING_LINES, SENTENCE, TEXT_CHARS, under_title)
+
+# A text told in the first person singular (at least PERSONAL_SENTENCES sentences and
+# PERSONAL_SHARE of them with I, my or me: FIRST_PERSON) is someone's account: an article,
+# whatever the thing it recounts (the conference she went to, the webinar he took notes at,
+# the course she took) says in its words or its markup. Not for the kinds whose own pages
+# speak so (TOLD_IN_FIRST_PERSON): an author presenting her book, an episode's or a talk's
+# transcript. On the tune splits the pages of every other kind stay under a fifth; real
+# blogs' posts mostly above.
+PERSONAL_SENTENCES = 4
+PERSONAL_SHARE = 0.25
+TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
+# A title that recounts or reports on something ("Review: ...", "Notes from the intake
+# webinar", "What we heard at ...", "Lessons from ...", "..., survey finds", "Why we built a
+# course") or argues about it ("Against the PRD template", "Stop writing playbooks nobody
+# follows", "The case for ...") or announces it ("Introducing the Launch Readiness
+# Certificate", "Meet the experiment brief") heads an article about the thing, whose words
+# and markup are the thing's. Not "recap": a conference's own
+# recap page is the conference's (the labelled sets say so). Books, episodes and talks are
+# exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
+# small island", an episode's "Notes from the team"), but not from a review's or someone's
+# notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar",
+# "Consent debt: notes on Maya Okafor's talk",
+# "What I took from episode 41").
+REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
+                       r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
+RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against)|introducing|announcing"
+                        r"|meet (the|our))\b|considered harmful"
+                        r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
+                        r"what we (heard|learned|learnt|saw|took away)|reflections on|"
+                        r"(i|we) wish (i|we)('d| had)? known|"
+                        r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
+
+
+LETTER_OPENING = re.compile(r"\s*(hi|hello|hey|dear|greetings|good morning|morning)\b( again)?,?"
+                            r"( (all|everyone|everybody|friends|folks|readers|there|team|y'all|you all))?\s*[,.!—–]",
+                            re.IGNORECASE)
+
+
+def personal_account(text: str | None) -> bool:
+    """Whether the text is told in the first person singular (PERSONAL_SHARE), or is a
+    letter: it opens by greeting its readers ("Hi friends.", "Hello again, everyone —"), as
+    a newsletter's issue does (LETTER_OPENING, in its first OPENING_LINES lines)."""
+    if any(LETTER_OPENING.match(line) for line in (text or "")[:HEAD_CHARS].splitlines()[:OPENING_LINES]):
+        return True
+    sentences = [sentence for sentence in SENTENCE.split((text or "")[:TEXT_CHARS])
+                 if len(sentence.split()) >= 4 and not sentence.lstrip().startswith("|")]  # a table's "I": informed
+    personal = sum(bool(FIRST_PERSON.search(sentence)) for sentence in sentences)
+    return personal >= PERSONAL_SENTENCES and personal >= PERSONAL_SHARE * len(sentences)
+
+
+def reviewing_line(title: str | None, text: str | None) -> bool:
+    """Whether a text's opening line (the one after its title's own) heads a review
+    (REVIEWING: "Review: The Operating Layer, by Hannelore Voss")."""
+    lines = under_title(title, (text or "")[:HEAD_CHARS].splitlines()[:2])
+    return bool(lines) and bool(REVIEWING.match(lines[0][:OPENING_LINE_CHARS]))

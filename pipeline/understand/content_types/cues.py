@@ -1,0 +1,188 @@
+"""The cues' score of each content type for one document (Cues.of), from its address, title and
+text: what the taxonomy's phrases and patterns find (pipeline.understand.content_types.index)
+and what its forms show (writing, recordings, templates, schedules, publications, process),
+and the best-scoring type (Cues.best).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import NamedTuple
+
+from pipeline.understand.content_types.index import TypeIndex
+from pipeline.understand.content_types.process import (
+    NOT_DOCUMENTATION, OWNED, ROUTINE_ALONE, documentation, how_we_do, notice, posted, process_told, routine)
+from pipeline.understand.content_types.publications import (
+    BOOK_DETAILS, CHAPTER_OPENING, EBOOK_FORMAT, FORMAT_LINE, ISBN, JOB_DETAILS, PAGE_COUNT, PAY, PP_HINT,
+    REPORT_FORMAT, REPORT_LENGTH, WORK_PLACES, book_line, pages_given, reports_on_a_study, sections_scores,
+    study_published, without_news_credit, yearly_figures)
+from pipeline.understand.content_types.recordings import (
+    IN_THIS_CONVERSATION, LISTEN_LINE, PLAYER, PLAYERS, RECORDINGS, chapters_score, episode_details, recording_line,
+    running_time)
+from pipeline.understand.content_types.schedules import (
+    COURSE_DURATION, COURSE_LENGTH, COURSE_TERMS, DATE_SPAN, DATED, RECURRING, SPAN_HINT, START_TIME, TIME_SPAN,
+    WEEKLY_SESSIONS, agenda_score, learning_offered, offered_runs, weekly_dates)
+from pipeline.understand.content_types.templates import (
+    FORM_SCORE, copy_me, document_offered, files_offered, handed_over, placeholders_score)
+from pipeline.understand.content_types.text import (
+    AMOUNT, DATED_ADDRESS, FIRST_PERSON, HEAD_CHARS, TEXT_CHARS, opening_of)
+from pipeline.understand.content_types.writing import (
+    HOW_TO, WHAT_IS_SLUG, definition_score, explains, instruction_score, steps_score)
+
+DEFAULT_TYPE = "article"
+MIN_TYPE_SCORE = 3
+ADDRESS_SCORE = 3  # a URL pattern's
+# A text cue in which the page names itself ("in this guide", "this episode") decides alone.
+SELF_DESCRIPTION = re.compile(r"(in )?this\b")
+
+
+def details_scores(title: str | None, head: str, body: str = "") -> Counter:
+    """What a page's details show of its kind, from its title, the head of its text and (for
+    an ISBN, which a shop gives last, a job's pay and a show's "In this conversation") its
+    body: an episode's details (episode_details, IN_THIS_CONVERSATION), a book's excerpt or
+    edition line (EXCERPT, EDITION), its chapter in its title (CHAPTER_TITLE) or its binding
+    and pages or its ISBN and pages, a job's place and terms or its pay (PAY), an event's
+    hours or days, a course's length beside its price, places or hours a week, its sessions
+    or runs over dates (which make no event) or its labelled duration (COURSE_DURATION), a
+    report's pages beside its PDF (3 each).
+    The words each pattern needs are looked for first, as most pages have none."""
+    scores: Counter = Counter()
+    lowered = head.lower()
+    opening_lines = opening_of(head)
+    opening_lowered = opening_lines.lower()
+    if episode_details(title, head, opening_lines) or (
+            "conversation" in body and IN_THIS_CONVERSATION.search(body)):
+        scores["podcast-episode"] += 3
+    paged = "page" in lowered or "pp" in lowered and bool(PP_HINT.search(head))  # "368pp", not "support"
+    ebook = paged and EBOOK_FORMAT.search(head)
+    book = paged and (BOOK_DETAILS.search(head) or (ebook or FORMAT_LINE.search(head)) and PAGE_COUNT.search(head)) or (
+        ("ISBN" in body or "isbn" in body) and ISBN.search(body) and PAGE_COUNT.search(body))
+    if book or book_line(title, opening_lines, opening_lowered):
+        scores["book"] += 3
+    if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
+            AMOUNT.search(body) and PAY.search(body)):
+        scores["job-posting"] += 3
+    spanned = bool(SPAN_HINT.search(opening_lines))
+    sessions = weekly_dates(opening_lines) or spanned and offered_runs(opening_lines)  # a course's, no event's
+    if not sessions and spanned and (
+            TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
+            and (DATED.search(opening_lines) or DATED.search(title or ""))
+            or DATE_SPAN.search(opening_lines)) or (
+            ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
+        scores["event-conference"] += 3
+    if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
+            "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or sessions or (
+            ("duration" in lowered or "course length" in lowered) and COURSE_DURATION.search(head)):
+        scores["course"] += 3
+    if "owner" in opening_lowered and OWNED.search(opening_lines):
+        scores["guide-playbook"] += 3
+    if any(len(set(PLAYER.findall(line[0]))) >= PLAYERS for line in LISTEN_LINE.finditer(head)):
+        scores["podcast-episode"] += 3
+    if "pdf" in lowered and REPORT_FORMAT.search(head) and not book and pages_given(head) >= REPORT_LENGTH:
+        scores["whitepaper-report"] += 3
+    return scores
+
+
+class Cues(NamedTuple):
+    """The cues' score of each content type, and the types the text names the page as
+    ("in this guide", "this episode")."""
+
+    scores: Counter
+    self_described: frozenset[str]
+    addressed: frozenset[str]  # the types the URL's patterns score
+    filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
+    offers_files: bool  # a kit's page in the round (`files_offered`), whoever tells its story
+
+    @classmethod
+    def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
+        """Score a document's cues (see the package's docstring)."""
+        scores: Counter = Counter()
+        explainer = explains(title)
+        address = WHAT_IS_SLUG.sub("/", url) if explainer else url  # an explainer's slug names no entry
+        addressed = frozenset(kind.id for kind in index.types if any(pattern.search(address) for pattern in kind.url))
+        # A site's name says what its pages are (youtube.com/watch, greenhouse.io); a folder's
+        # name only what most of its pages are ("/resources/" holds templates and replays too).
+        filed = frozenset(kind for kind in addressed
+                          if not any(pattern.search(url) for pattern in index.site_patterns[kind]))
+        scores.update(dict.fromkeys(addressed, ADDRESS_SCORE))
+        title_hits = Counter(owner for owner, phrase in index.title.find(title or "")
+                             if not (explainer and phrase == "what is"))
+        for owner, hits in title_hits.items():
+            scores[owner] += 2 * min(hits, 2)
+        if "guide-playbook" in title_hits and HOW_TO.match(title or ""):
+            scores["guide-playbook"] += 1  # a title that opens "How to ..." names the page as a guide does
+        body = without_news_credit((text or "")[:TEXT_CHARS])
+        found = index.text.find(body)
+        text_hits = Counter(owner for owner, _ in found)
+        self_described = {owner for owner, phrase in found if SELF_DESCRIPTION.match(phrase)}
+        named = index.described_as(body)
+        if (introduced := index.introduced(title, text)) is not None:
+            named.add(introduced)
+        if (labelled := index.labelled(title, text)) is not None:
+            named.add(labelled)
+        for name in named - self_described:
+            self_described.add(name)
+            text_hits[name] += 1  # then scores as a phrase naming the page does
+        if text_hits["whitepaper-report"] and "whitepaper-report" not in self_described and reports_on_a_study(body):
+            del text_hits["whitepaper-report"]  # its words are the study's, told by someone else
+        for owner, hits in text_hits.items():
+            scores[owner] += 3 if owner in self_described else min(hits, 3)
+        lowered = body.lower()  # for the tests of a kind in the round, whose patterns are in lower case
+        if is_pdf or yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
+            scores["whitepaper-report"] += 3
+        present = {kind.id for kind in index.types}
+        head = (text or "")[:HEAD_CHARS]
+        scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
+        if "book" in present and CHAPTER_OPENING.match(title or "") and "guide-playbook" not in addressed and not (
+                NOT_DOCUMENTATION.search(url) or DATED_ADDRESS.search(url)):
+            scores["book"] += 3
+        copied = "template-toolkit" in present and copy_me(title, text or "")
+        if copied:
+            scores["template-toolkit"] += FORM_SCORE
+        elif "guide-playbook" in present:
+            scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
+        offers_files = "template-toolkit" in present and files_offered(lowered)
+        if offers_files or "template-toolkit" in present and (document_offered(title, lowered) or handed_over(lowered)):
+            scores["template-toolkit"] += 3
+        if "event-conference" in present:
+            scores["event-conference"] += agenda_score(text)
+        if "course" in present and learning_offered(lowered):
+            scores["course"] += 3
+        scores.update({kind: score for kind, score in sections_scores(text).items() if kind in present})
+        if "template-toolkit" in present:
+            scores["template-toolkit"] += placeholders_score(text, title)
+        if "glossary-entry" in present and not DATED_ADDRESS.search(url):  # a dictionary's entries are not dated
+            scores["glossary-entry"] += definition_score(title, text)
+        recordings = [kind for kind in RECORDINGS if kind in present]
+        if recordings and (recorded := chapters_score(text) + 2 * running_time(head) + 3 * recording_line(head)):
+            # A video's or an episode's: whichever the other cues lean to.
+            scores[max(recordings, key=lambda kind: scores[kind])] += recorded
+        # A page that shows no other kind: how a team works. A process laid down in its own
+        # sentences also outweighs a stray word of another kind (two of a word list's: "books").
+        strongest = max(scores.values(), default=0)
+        if "guide-playbook" in present and (
+                strongest < ROUTINE_ALONE and routine(head) and not notice(url, lowered)
+                or not FIRST_PERSON.search(body) and (
+                    strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
+                    or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
+            scores["guide-playbook"] += 3
+        return cls(scores, frozenset(self_described), addressed, filed, offers_files)
+
+    def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
+        """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
+        else `article`."""
+        scores = [(kind, score) for kind, score in self.scores.items() if kind not in leaving]
+        if not scores:
+            return DEFAULT_TYPE
+        # A tie goes to a type the text shows over one a folder of its address alone gives (a
+        # recording's chapters over "/resources/"), then to whitepaper-report.
+        best, score = max(scores, key=lambda item: (item[1], item[0] not in self.filed,
+                                                    item[0] == "whitepaper-report"))
+        return best if score >= least else DEFAULT_TYPE
+
+    def named_type(self) -> str | None:
+        """The type the text names the page as (the best-scoring of them), or None."""
+        if not self.self_described:
+            return None
+        return max(sorted(self.self_described), key=lambda kind: self.scores[kind])

@@ -1,0 +1,212 @@
+"""Forms of writing a text shows in its own sentences: instructions and steps (a guide or a
+playbook: `instruction_score`, `steps_score`), a term defined where the text opens (a glossary
+entry: `definition_score`), and a title that asks "What is ...?" of more than a term (an
+explainer, no entry: `explains`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.understand.content_types.text import LIST_MARKER, SENTENCE, TEXT_CHARS
+
+INSTRUCTIONS = 3
+INSTRUCTION_SHARE = 0.3
+# Verbs that open an instruction ("Start with...", "Review the event taxonomy..."): a closed
+# list is enough, as instructions use few verbs and the share of them decides, not one.
+IMPERATIVES = frozenset("""
+add agree allow apply ask assign avoid bake begin build check choose collect compare compute
+copy create decide define draw feed find follow give go keep leave let list look make map
+mark measure mix move note pick pinch place plan plant practise practice prepare put read
+remember remove review run schedule score see select send set share shape show skip sort
+start stay stop take tell test track try turn update use walk watch write
+open record present publish get call talk return recruit invite hold draft fill
+enter email contact bring wear don't never always confirm suspend revoke rotate transfer wipe
+close attach complete submit approve triage escalate notify inform reserve register join
+fork edit rename delete replace paste drag stir pour cook warm stretch breathe lift repeat
+limit reduce increase prioritise prioritize align discuss explain listen reply respond verify
+ensure consider identify describe summarise summarize gather estimate deploy monitor retire
+archive click tap press type navigate download install configure enable disable toggle tick
+sight subtract multiply divide cut fold sew water wash dry fit tighten loosen scan print save
+wait light swap scrape hang ring phone lay trim clean label store wrap spread sand glue push pull
+tie thread sow prune dig heat boil chop slice season serve rinse soak drain whisk knead
+simmer soften melt sprinkle toss preheat garnish marinate grate mince saute sauté squeeze sieve
+say sanitise sanitize wipe
+export merge tag work interview fix refresh split group link rank count
+""".split())
+
+
+# An instruction may open with its purpose or its condition: "To link in bulk, filter the
+# inbox ...", "If the button is greyed out, ask your admin"; or ask: "Please fill cans ...".
+LEADING_CLAUSE = frozenset("to if when once before after during while until for as on".split())
+# "Then soak it ...", "First, name the decision": an adverb of sequence before the verb.
+SEQUENCE = frozenset("then first second third fourth next finally lastly now also afterwards".split())
+# A phase's label before its instruction: "Week one: refresh the forecast", "Months three and
+# four: fix it visibly", "Day 2 - pair with a buddy".
+PHASE = re.compile(r"^\W{0,3}((step|stage|phase|day|week|month|quarter|part)s?\s+[\w-]+(\s+(and|to|&)\s+[\w-]+)?"
+                   r"|(first|final|last|next)\s+(step|stage|phase|day|week|month|quarter))\s*[:–—-]\s+", re.IGNORECASE)
+PHASE_WORDS = frozenset("step stage phase day week month quarter part first final last next".split()) | frozenset(
+    "steps stages phases days weeks months quarters parts".split())
+TIMED_WORDS = frozenset("a an one two three four five six seven eight nine ten eleven twelve few several each every"
+                        .split())
+# A time before an instruction: "Six weeks before the quarter, send teams the goals", "Two days
+# ahead, share the pre-read", "Every Monday, review the list".
+TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|months?|quarters?)\s+"
+                        r"(before|after|ahead|into|out)\b[^,]{0,40}|(each|every)\s+\w+(\s+\w+)?),\s+", re.IGNORECASE)
+
+
+def is_instruction(sentence: str) -> bool:
+    """Whether a sentence tells the reader what to do: it opens with a verb in the
+    imperative or speaks to "you", after "please" or a leading clause of purpose or
+    condition up to its comma ("To link in bulk, filter ...", "If that is rejected, you
+    can appeal") too."""
+    words = sentence.split(maxsplit=1)
+    first = words[0].strip("\"'“(").lower() if words else ""
+    # A phase's label or a time before the instruction (PHASE, TIMED_LEAD), looked for only
+    # where its first word could open one: a pattern tried on every sentence costs more.
+    if first in PHASE_WORDS or first in TIMED_WORDS or first.isdigit():
+        sentence = TIMED_LEAD.sub("", PHASE.sub("", sentence, count=1), count=1)
+        words = sentence.split(maxsplit=1)
+        first = words[0].strip("\"'“(").lower() if words else ""
+    if first.rstrip(",") in SEQUENCE and len(words) > 1:
+        words = words[1].split(maxsplit=1)
+        first = words[0].strip("\"'“(").lower()
+    if first in LEADING_CLAUSE and "," in sentence:
+        words = sentence.partition(",")[2].split(maxsplit=1)
+        return bool(words) and (words[0].lower() in IMPERATIVES or words[0].lower() in ("you", "your"))
+    if first == "please" and len(words) > 1:
+        first = words[1].split(maxsplit=1)[0].lower()
+    return first in IMPERATIVES or first in ("you", "your")
+
+
+HEADING_MOST_WORDS = 6
+
+
+def _is_heading(line: str) -> bool:
+    """A short line with no sentence's end, a section's heading, or a table's row."""
+    line = line.strip()
+    return line.startswith("|") or len(line.split()) <= HEADING_MOST_WORDS and not line.endswith(
+        (".", "!", "?", ":", ";", ","))
+
+
+def instruction_score(text: str | None) -> int:
+    """3 when the text mostly tells the reader what to do, 1 when it partly does, else 0."""
+    sentences = [s for s in SENTENCE.split((text or "")[:TEXT_CHARS]) if s.strip()]
+    if not sentences:
+        return 0
+    instructs = [is_instruction(LIST_MARKER.sub("", sentence)) for sentence in sentences]  # "- Send the..."
+    instructing = sum(instructs)
+    # A heading ("Weeks 1–2", "Before you start") is not a sentence that fails to instruct.
+    sentences = [s for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s)]
+    if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
+        return 3
+    return 1 if instructing >= INSTRUCTIONS else 0
+
+
+DEFINITION_LINES = 3  # a definition opens the entry, under its heading
+DEFINITION_TITLE_WORDS = 5  # a term, not an article's headline
+DEFINING = re.compile(r"\s*(\([a-z ]+\)\s*:|:|\s(is|are)\s(a|an|the)\s|\s(refers to|means)\s"
+                      r"|\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation|n\.|v\.|adj\.)\b)",
+                      re.IGNORECASE)  # "Accrual (noun):", "Churn is the...", "fond / /fɔ̃/ · noun"
+
+
+# A thing that lasts, not a term: "The Monday metrics review is a 30-minute meeting", "...
+# Foundations is a six-week, part-time programme": a meeting's or a course's page.
+LASTING = re.compile(r"\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|half)[- ]"
+                     r"(minute|hour|day|week|month|year)\b")
+LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")  # "A release train is..." under "Release train"
+
+
+QUESTION = re.compile(r"^(what|who)(\s+(is|are)|'s)\s+|\?$")  # "What is pipeline coverage ratio?"
+
+
+def definition_score(title: str | None, text: str | None) -> int:
+    """4 when the text opens as a glossary entry does, with its title's term defined
+    ("Accrual (noun): an amount...", "Churn is the share...", "A release train is...",
+    "fond /fɔ̃/ · noun"; not as a thing that lasts, LASTING, nor a blank to fill in, "PRD:
+    [Feature name]"), else 0: more than a structure's 3, as an entry that tells how its
+    practice runs may instruct as much as a guide does."""
+    term = QUESTION.sub("", re.sub(r"\s*\(.*?\)\s*$", "", (title or "").strip()).lower())
+    if not term or len(term.split()) > DEFINITION_TITLE_WORDS:
+        return 0
+    # A plural title's term defined in the singular: "Accruals", "An accrual is ...".
+    terms = (term, term[:-1]) if term.endswith("s") and not term.endswith("ss") else (term,)
+    lines = [line.strip().lower() for line in (text or "").splitlines()[:DEFINITION_LINES + 1]]
+    for line, following in zip(lines, lines[1:] + [""]):
+        line = LEADING_ARTICLE.sub("", line, count=1) if not term.startswith(("a ", "an ", "the ")) else line
+        if any(line.startswith(word) and (defined := DEFINING.match(line[len(word):])) and not (
+                LASTING.match(line, len(word) + defined.end())
+                or line[len(word) + defined.end():].lstrip().startswith("["))  # a blank: "PRD: [Feature name]"
+               for word in terms):
+            return 4
+        if line == term and PART_OF_SPEECH.match(following):  # the term as a heading, then its entry
+            return 4
+        if ENTRY_LINE.match(line):  # "Definition: a visual map...", "/meez ahn PLAHSS/ · French · noun"
+            return 4
+    return 0
+
+
+PART_OF_SPEECH = re.compile(r"\W{0,3}(/[^/]{1,40}/\s*\W{0,3}\s*)?(noun|verb|adjective|adverb|abbreviation)\b")
+# A line that can only open a dictionary's or a glossary's entry, under a short title: a
+# definition announced, the term's other names, a pronunciation followed by its part of
+# speech, or a numbered sense's part of speech ("1. (noun) The front edge of a sail").
+ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
+                        r"|/[^/]{1,40}/[^.]{0,60}\b(noun|verb|adjective|adverb)\b"
+                        r"|(\d[.)]\s*)?\((noun|verb|adjective|adverb)\)")
+
+
+# A title that opens on what it teaches: "How to repair the mounting ring", "How to run a
+# launch readiness review".
+HOW_TO = re.compile(r"\W{0,3}how to\b", re.IGNORECASE)
+# A title that asks what a thing is and goes on, an explainer's ("What is product operations,
+# really?", "What is the 'rules-based order' and can it survive?", "What is media impact
+# value, the algorithm the fashion industry is fixated on"), not a term's entry ("What is a
+# launch tier?"); its address's "/what-is-..." is its slug and says no more.
+WHAT_IS = re.compile(r"\W{0,3}what (is|are)\s+(?P<asked>.*?)\s*\??\s*$", re.IGNORECASE)
+GOES_ON = re.compile(r"[,;:!]|\b(really|actually|anyway)\b|\b(and|or|but) (can|could|is|are|does|do|did|why|how"
+                     r"|what|who|when|where|should|will|would|it|they|we|you)\b", re.IGNORECASE)
+WHAT_IS_SLUG = re.compile(r"/what-(is|are)-")
+
+
+def explains(title: str | None) -> bool:
+    """Whether a title asks "What is ...?" of more than a term alone (WHAT_IS): past
+    DEFINITION_TITLE_WORDS words, or going on (GOES_ON)."""
+    asked = WHAT_IS.match(title or "")
+    if not asked:
+        return False
+    words = LEADING_ARTICLE.sub("", asked["asked"].lower()).split()
+    return len(words) > DEFINITION_TITLE_WORDS or bool(GOES_ON.search(asked["asked"]))
+
+
+STEP = re.compile(r"^\W{0,3}step\s+(\d+|one|two|three|four|five)\b", re.IGNORECASE)
+STEPS = 2
+HEADING_WORDS = 12
+# "1. Remove the three Ds.", "2) Take out crossing branches": a numbered list of things to do
+# is a procedure even where the prose around it does not instruct (INSTRUCTION_SHARE); so is
+# a bulleted one ("- Sight the top of the tree") that is a good part of the text, where a
+# few bullets in a long text are its aside (an algorithm's steps in an essay, a mission's
+# goals in an encyclopedia's article). Verbs in capitals are names ("GET a folder").
+LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2}[.)])|[-*•])\s+([A-Za-z']+)")
+LISTED_INSTRUCTIONS = 3
+BULLETED_SHARE = 0.15  # of the text's sentences
+
+
+def steps_score(text: str | None) -> int:
+    """3 when the text is laid out in steps: at least STEPS headings ("Step 1 — Decide what
+    counts": a short line opening with its step; "Step one was an inventory..." running on
+    is a story told in order, not a step to follow), or LISTED_INSTRUCTIONS list items that
+    open with an instruction, numbered ("1. Remove the dead wood.") or bulleted and
+    BULLETED_SHARE of the sentences ("- Click Save."), else 0."""
+    text = (text or "")[:TEXT_CHARS]
+    lines = text.splitlines()
+    headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
+    if len(headings) >= STEPS:
+        return 3
+    listed = [bool(item[1]) for line in lines
+              if (item := LIST_ITEM.match(line)) and not item[2].isupper() and item[2].lower() in IMPERATIVES]
+    if sum(listed) >= LISTED_INSTRUCTIONS:
+        return 3
+    if len(listed) < LISTED_INSTRUCTIONS:
+        return 0
+    sentences = sum(1 for sentence in SENTENCE.split(text) if sentence.strip())
+    return 3 if len(listed) >= BULLETED_SHARE * sentences else 0
