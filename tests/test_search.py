@@ -113,7 +113,8 @@ def test_of_two_equal_matches_the_one_about_product_ops_comes_first(tmp_path):
 
 
 @pytest.mark.parametrize("query", ["", "x" * 5000, "roadmap AND OR NOT NEAR(", '"unbalanced quote', "*",
-                                   "roadmap 🚀🎉", "road\x01map\x7f\x00", "NEAR(a b, 3)", "title:roadmap", "-", "^"])
+                                   "roadmap 🚀🎉", "road\x01map\x7f\x00", "NEAR(a b, 3)", "title:roadmap", "-", "^",
+                                   "NOT", "+-", '-""', "-roadmap -onboarding", "roadmap NOT NOT"])
 def test_odd_queries_get_results_or_a_line_never_an_error(corpus, query):
     from urllib.parse import quote
 
@@ -176,6 +177,106 @@ def test_search_from_the_command_line(corpus):
     assert unquoted.returncode == 0 and unquoted.stdout == printed.stdout
     browsed = json.loads(run_prodops("search", "--type", "template-toolkit", "--db", str(corpus), "--json").stdout)
     assert browsed["rows"] and {row["content_type"] for row in browsed["rows"]} == {"template-toolkit"}
+
+
+@pytest.mark.parametrize("typed, terms, required, excluded, text", [
+    ("okr template", ['"okr"', '"template"'], [], [], "okr template"),
+    ("okr -template", ['"okr"'], [], ['"template"'], "okr"),
+    ("okr NOT template", ['"okr"'], [], ['"template"'], "okr"),
+    ('okr -"quoted phrase" -templ*', ['"okr"'], [], ['"quoted phrase"', '"templ"*'], "okr"),
+    ("+okr roadmap", ['"okr"', '"roadmap"'], ['"okr"'], [], "okr roadmap"),
+    ('"okr" "road map" planning', ['"okr"', '"road map"', '"planning"'], ['"okr"', '"road map"'], [],
+     '"okr" "road map" planning'),
+    ("cross-team dependencies", ['"cross"', '"team"', '"dependencies"'], [], [], "cross-team dependencies"),
+    ("okr -cross-team", ['"okr"'], [], ['"cross team"'], "okr"),
+    ("x - y", ['"x"', '"y"'], [], [], "x - y"),  # a dash alone is no sign
+    ("-template", [], [], ['"template"'], ""),
+    ("roadmap NOT", ['"roadmap"', '"NOT"'], [], [], "roadmap NOT"),  # nothing after NOT: a word
+    ("how to plan -the", ['"plan"'], [], ['"the"'], "how to plan"),
+])
+def test_a_query_is_read_as_words_required_and_excluded(typed, terms, required, excluded, text):
+    from pipeline.publish.query import parse_query
+
+    query = parse_query(typed)
+    assert (query.terms, query.required, query.excluded, query.text) == (terms, required, excluded, text)
+
+
+def _holding(conn, word, rowids):
+    marks = ", ".join("?" for _ in rowids)
+    return {rowid for (rowid,) in conn.execute(f"SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? "
+                                               f"AND rowid IN ({marks})", [f'"{word}"', *rowids])}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "words", "meaning"])
+def test_an_excluded_word_leaves_its_documents_out_of_words_meaning_and_counts(corpus, mode):
+    conn = sqlite3.connect(corpus)
+    before = search(conn, "roadmap", mode=mode, page_size=1000)
+    rows = {row["rowid"]: row["matched_by"] for row in before.rows}
+    with_customer = _holding(conn, "customer", list(rows))
+    # "customer" is in pages found by words, and (hybrid, meaning) in pages found by meaning alone
+    assert {"words" if mode == "words" else "meaning"} <= {rows[rowid] for rowid in with_customer}
+    for typed in ("roadmap -customer", "roadmap NOT customer"):
+        after = search(conn, typed, mode=mode, page_size=1000)
+        assert after.rows and not _holding(conn, "customer", [row["rowid"] for row in after.rows])
+        # the others stay, found as before (by meaning: the pages above the floor, as before)
+        assert {row["rowid"]: row["matched_by"] for row in after.rows} == {
+            rowid: how for rowid, how in rows.items() if rowid not in with_customer}
+        assert after.total_matches == after.count == before.count - len(with_customer)
+        assert sum(count for _, count in after.facets["content_type"]) == after.count
+        assert not any("\x02custom" in row["snippet"].lower() for row in after.rows)  # never marked
+        assert after.excluded == ["customer"]
+
+
+def test_a_required_word_holds_for_words_and_meaning(corpus):
+    conn = sqlite3.connect(corpus)
+    plain, required = (search(conn, typed, page_size=1000) for typed in ("roadmap customer", "roadmap +customer"))
+    kept = _holding(conn, "customer", [row["rowid"] for row in plain.rows])
+    assert len(kept) < plain.count  # some matched only "roadmap" or only by meaning
+    assert {row["rowid"] for row in required.rows} == kept
+    assert {row["rowid"] for row in search(conn, 'roadmap "customer"', page_size=1000).rows} == kept
+
+
+def test_excluded_words_alone_browse_every_document_without_them(corpus):
+    conn = sqlite3.connect(corpus)
+    documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    result = search(conn, "-customer", page_size=1000)
+    assert result.rows and {row["matched_by"] for row in result.rows} == {"filters"}
+    assert result.count == documents - conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts "
+                                                    "MATCH 'customer'").fetchone()[0]
+    assert not _holding(conn, "customer", [row["rowid"] for row in result.rows])
+
+
+def test_the_site_and_its_json_leave_out_excluded_words_and_do_not_mark_them(corpus):
+    data, page, whole = get(corpus, "/-/search.json?q=roadmap+-customer", "/-/search?q=roadmap+-customer",
+                            "/-/search.json?q=roadmap+-%22customer+feedback%22")
+    result = data.json()
+    conn = sqlite3.connect(corpus)
+    assert result["rows"] and not _holding(conn, "customer", [row["rowid"] for row in result["rows"]])
+    assert result["excluded"] == ["customer"] and result["count"] == search(conn, "roadmap -customer").count
+    assert "Leaving out documents with <strong>customer</strong>" in page.text
+    assert "<mark>customer" not in page.text.lower()
+    # A phrase left out: pages with "customer" elsewhere stay, the word not marked in them.
+    rows = whole.json()["rows"]
+    assert _holding(conn, "customer", [row["rowid"] for row in rows])
+    assert not any("\x02customer" in row["snippet"].lower() for row in rows)
+
+
+def test_search_from_the_command_line_with_words_left_out(corpus):
+    expected = json.loads(run_prodops("search", "roadmap NOT customer", "--db", str(corpus), "--json").stdout)
+    dashed = run_prodops("search", "roadmap", "-customer", "--db", str(corpus), "--json", "--limit", "10")
+    assert dashed.returncode == 0, dashed.stderr
+    assert json.loads(dashed.stdout)["rows"] == expected["rows"]
+    assert not _holding(sqlite3.connect(corpus), "customer", [row["rowid"] for row in expected["rows"]])
+    # Options before and after the words; `--` still ends the options.
+    after_dashes = run_prodops("search", "--db", str(corpus), "--json", "--", "roadmap", "-customer")
+    assert json.loads(after_dashes.stdout)["rows"] == expected["rows"]
+    typed = json.loads(run_prodops("search", "-customer", "roadmap", "--type", "article", "--db", str(corpus),
+                                   "--json").stdout)
+    assert typed["rows"] and {row["content_type"] for row in typed["rows"]} == {"article"}
+    printed = run_prodops("search", "roadmap", "-customer", "--db", str(corpus))
+    assert printed.stdout.startswith("1. ") and "Leaving out documents with customer" in printed.stderr
+    mistyped = run_prodops("search", "roadmap", "--jsn", "--db", str(corpus))
+    assert mistyped.returncode == 2 and "No such option '--jsn'" in mistyped.stderr
 
 
 def test_an_empty_corpus_is_not_told_to_retag(tmp_path):

@@ -7,11 +7,16 @@ it is in of 1 / (RRF_K + its rank), Cormack et al. 2009):
 - **words**: FTS5's bm25 over title, description, text and author (a match in the title
   weighs 10x, in the description 4x a match in the text), over every document that has any
   of the query's words — not all of them: "product ops training course" finds the course
-  that never says "ops" — stop words left out, "quoted phrases" and prefix* kept, never raw
-  FTS5 syntax (no input can make it fail);
+  that never says "ops" — stop words left out, prefix* kept, never raw FTS5 syntax (no
+  input can make it fail);
 - **meaning**: the query's vector (the tagger's own embedding model) against every
   document's stored page vector (pipeline/store/vectors.py), the MEANING_CANDIDATES nearest
   that are at least MEANING_FLOOR similar.
+
+What a query requires (+word, a "quoted phrase" or "word") and excludes (-word, NOT word,
+-"a phrase"; the syntax: pipeline/publish/query.py) holds for both rankings alike, and for
+the counts and facets: a document without a required term, or with an excluded one, is not
+found by words nor by meaning (pipeline.publish.terms.allowed_by).
 
 Every match is ranked and faceted (no window of recent documents). Each row says how it
 matched (`matched_by`: words, meaning, or words+meaning) and shows as its snippet the
@@ -43,7 +48,8 @@ from pipeline.publish.export import tags_of
 from pipeline.publish.indexes import (ARRAY_FACETS, CANONICAL, FACET_VALUES_SHOWN, FACETS, VectorIndex,
                                       facet_index, vector_index)
 from pipeline.publish.reasons import tag_reasons
-from pipeline.publish.terms import STOP_WORDS, WordTerms, informative_terms, lexical_match
+from pipeline.publish.query import STOP_WORDS, Query, parse_query
+from pipeline.publish.terms import Allowed, WordTerms, allowed_by, documents_matching, informative_terms
 from pipeline.understand.embeddings import embed
 from pipeline.understand.semantic import concept_space, passages
 
@@ -88,6 +94,7 @@ class SearchResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
     note: str | None = None  # what the reader should know about these results, in a line
+    excluded: list[str] = field(default_factory=list)  # what the query excluded, as a reader writes it
     concept: str | None = None  # the taxonomy's concept the query means, offered as a filter
 
     @property
@@ -98,7 +105,7 @@ class SearchResult:
         return {
             "query": self.query, "filters": self.filters, "mode": self.mode, "total_matches": self.total_matches,
             "count": self.count, "page": self.page, "page_size": self.page_size, "note": self.note,
-            "concept": self.concept, "rows": self.rows,
+            "concept": self.concept, "excluded": self.excluded, "rows": self.rows,
             "facets": {name: [{"value": v, "count": n} for v, n in values]
                        for name, values in self.facets.items()},
         }
@@ -108,15 +115,20 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
            page: int = 1, mode: str = "hybrid", page_size: int = PAGE_SIZE) -> SearchResult:
     """Search documents for `text` by words and meaning (`mode` "words" or "meaning": one of
     the two alone); `filters` maps facet names (FACETS) to a value or a list of values (any
-    of them). With no words but some filters, browse: the documents the filters keep, most
-    relevant first."""
+    of them). The syntax of `text` (required and excluded words) is pipeline.publish.query's.
+    With no words but some filters or excluded words, browse: the documents the filters keep
+    and the exclusions leave in, most relevant first (`-template` alone: every document
+    without the word)."""
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
     mode = mode if mode in MODES else "hybrid"
     text = "".join(char if char.isprintable() else " " for char in text)[:MAX_QUERY_CHARS].strip()
     result = SearchResult(query=text, filters=filters, mode=mode, page=max(page, 1), page_size=page_size)
-    match = lexical_match(text)
-    if not match and not re.search(r"\w", text):
-        return _browse(conn, result, filters, page_size) if filters else result
+    query = parse_query(text)
+    result.excluded = query.excluded_words
+    # The same documents left out of both rankings and of the counts (None: nothing is).
+    allowed = allowed_by(conn, query) if query.restricted else None
+    if not query.terms:
+        return _browse(conn, result, filters, page_size, allowed) if filters or query.excluded else result
     shown = facet_index(conn)  # the canonical copy of each cluster, with its FACETS values
     by_words = by_meaning = np.zeros(0, dtype=np.int64)  # positions in `shown`, best first
     query_vector = similarity = None
@@ -126,23 +138,27 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
             if len(shown.rowids):  # documents, but none with its vectors (an older database)
                 result.note = "Searched by words only: no document has its vectors yet (run `prodops retag` once)."
         else:
-            query_vector = embed([text])[0]
+            query_vector = embed([query.text])[0]  # what it excludes left out: "-template" must not pull to templates
             result.concept = None if "tags" in filters else meant_concept(query_vector)
             similarity = index.similarity(query_vector)
-            by_meaning = shown.positions(index.nearest(similarity, MEANING_CANDIDATES, MEANING_FLOOR))
+            # The nearest among the documents left in: one left out cannot take a candidate's place.
+            eligible = similarity if allowed is None else np.where(allowed.at(index.rowids), similarity, -np.inf)
+            by_meaning = shown.positions(index.nearest(eligible, MEANING_CANDIDATES, MEANING_FLOOR))
     unranked = []  # terms too common to rank by (matching them still counts as matched by words)
-    if mode != "meaning" and match:
+    if mode != "meaning":
         # Words alone rank by every term; with meaning beside them, by the informative ones.
         if similarity is None:
-            by_words = shown.positions(ranked_by_words(conn, match))
+            by_words = shown.positions(ranked_by_words(conn, query.match))
         else:
-            terms = informative_terms(conn, text)
+            terms = informative_terms(conn, query.terms)
             by_words, unranked = shown.positions(_words_then_meaning(conn, terms, index, similarity)), terms.common
+    left_in = np.ones(len(shown.rowids), dtype=bool) if allowed is None else allowed.at(shown.rowids)
     found = np.zeros(len(shown.rowids), dtype=bool)
     found[by_words] = found[by_meaning] = True
-    result.total_matches = int(found.sum())
-    # Reciprocal rank fusion over the documents the filters keep, in arrays by position.
-    kept = shown.kept_by(filters)
+    result.total_matches = int((found & left_in).sum())
+    # Reciprocal rank fusion over the documents the filters keep (and the query leaves in),
+    # in arrays by position: ranks count among those alone.
+    kept = shown.kept_by(filters) & left_in
     fused = np.zeros(len(shown.rowids))
     matched = {"words": np.zeros(len(shown.rowids), dtype=bool), "meaning": np.zeros(len(shown.rowids), dtype=bool)}
     for positions, how in ((by_words, "words"), (by_meaning, "meaning")):
@@ -165,14 +181,20 @@ def search(conn: sqlite3.Connection, text: str, filters: dict[str, Any] | None =
             how_of[rowid].add("words")
     for row in result.rows:
         row["matched_by"] = "+".join(how for how in ("words", "meaning") if how in how_of[row["rowid"]])
-    _add_snippets(conn, text, result.rows, query_vector)
-    if mode != "meaning" and result.rows and not result.note:
-        all_words = escape_fts(" ".join(re.findall(r"\w+", text)))
-        if not all_words or not conn.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1",
-                                             [all_words]).fetchone():
-            result.note = ("No document has all of these words: these have some of them"
-                           + (", or their meaning." if mode == "hybrid" else "."))
+    _add_snippets(conn, query.text, result.rows, query_vector)
+    if mode != "meaning" and result.rows and not result.note and not _has_all_words(conn, query):
+        result.note = ("No document has all of these words: these have some of them"
+                       + (", or their meaning." if mode == "hybrid" else "."))
     return result
+
+
+def _has_all_words(conn: sqlite3.Connection, query: Query) -> bool:
+    """Whether a document has every word the query looks for (and none it excludes)."""
+    all_words = escape_fts(" ".join(re.findall(r"\w+", query.text)))
+    if all_words and query.excluded:
+        all_words = f"({all_words}) NOT ({' OR '.join(query.excluded)})"
+    return bool(all_words) and conn.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1",
+                                            [all_words]).fetchone() is not None
 
 
 def ranked_by_words(conn: sqlite3.Connection, match: str) -> np.ndarray:
@@ -208,9 +230,7 @@ def _words_then_meaning(conn: sqlite3.Connection, terms: WordTerms, index: Vecto
     ranked = ranked_by_words(conn, " OR ".join(terms.scored)) if terms.scored else np.zeros(0, dtype=np.int64)
     if not terms.unscored:
         return ranked
-    found = conn.execute("SELECT group_concat(rowid) FROM documents_fts WHERE documents_fts MATCH ?",
-                         [" OR ".join(terms.unscored)]).fetchone()[0]
-    rest = np.fromstring(found or "", sep=",", dtype=np.int64)
+    rest = documents_matching(conn, " OR ".join(terms.unscored))
     if len(ranked):
         rest = rest[~np.isin(rest, ranked)]
     at = np.minimum(np.searchsorted(index.rowids, rest), len(index.rowids) - 1)
@@ -258,13 +278,17 @@ def related(conn: sqlite3.Connection, doc_id: str, count: int = RELATED) -> list
     return [by_rowid[rowid] for rowid in nearest if rowid in by_rowid][:count]
 
 
-def _browse(conn: sqlite3.Connection, result: SearchResult, filters: dict[str, Any], page_size: int) -> SearchResult:
-    """No words, only filters (a concept, a tool, a source ...): the documents they keep,
-    most relevant first."""
+def _browse(conn: sqlite3.Connection, result: SearchResult, filters: dict[str, Any], page_size: int,
+            allowed: Allowed | None) -> SearchResult:
+    """No words, only filters (a concept, a tool, a source ...) or excluded words: the
+    documents the filters keep and `allowed` leaves in, most relevant first."""
     where, params = _filter_sql(filters)
     candidates = conn.execute(
         f"SELECT d.rowid, -coalesce(d.relevance, 0), {', '.join('d.' + name for name in FACETS)} "
         f"FROM documents d WHERE 1{where}", params).fetchall()
+    if allowed is not None:
+        left_in = allowed.at(np.array([row[0] for row in candidates], dtype=np.int64))
+        candidates = [row for row, keep in zip(candidates, left_in) if keep]
     result.count = result.total_matches = len(candidates)
     result.facets = _facet_counts([row[2:] for row in candidates])
     candidates.sort(key=lambda row: (row[1], -row[0]))

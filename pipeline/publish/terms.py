@@ -1,41 +1,20 @@
-"""A query's words as FTS5 terms, and which of them are informative enough to rank by:
-what search ranks by words."""
+"""Which of a query's terms search ranks by words (those informative enough), and which
+documents its required and excluded terms leave in. pipeline.publish.query reads the terms
+from what was typed."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.publish.query import Query
 
 MAX_TERMS = 12  # terms of a query ranked by words (each costs a count of its documents)
 COMMON_SHARE = 0.2  # a term in more than this share of the documents ranks nothing by words ...
 COMMON_FLOOR = 1000  # ... when it is in more than this many too (a small corpus keeps every term)
 SCORE_BUDGET = 10_000  # matches a query's words are scored by bm25 for (the rarest terms' first)
-STOP_WORDS = frozenset("""a an and are as at be but by can do does for from how i in into is it its me my of on or
-our should so that the their them there these they this to was we what when where which who why will with
-you your""".split())
-
-
-def lexical_terms(text: str) -> list[str]:
-    """The FTS5 terms of `text`: its words (stop words left out unless there are no others),
-    its "quoted phrases" as phrases, a word ending in * as a prefix; every term quoted, so no
-    FTS5 operator or syntax error can come through."""
-    terms, words = [], []
-    for phrase, word, star in re.findall(r'"([^"]+)"|(\w+)(\*?)', text):
-        if phrase:
-            tokens = re.findall(r"\w+", phrase)
-            if tokens:
-                terms.append('"' + " ".join(tokens) + '"')
-        elif word:
-            words.append((word, star))
-    content = [(w, star) for w, star in words if w.lower() not in STOP_WORDS] or words
-    terms += [f'"{w}"' + ("*" if star else "") for w, star in content]
-    return list(dict.fromkeys(terms))
-
-
-def lexical_match(text: str) -> str:
-    """The FTS5 query for `text`: any of its terms (lexical_terms)."""
-    return " OR ".join(lexical_terms(text))
 
 
 @dataclass
@@ -47,7 +26,7 @@ class WordTerms:
     common: list[str] = field(default_factory=list)  # in too many documents to rank by
 
 
-def informative_terms(conn: sqlite3.Connection, text: str) -> WordTerms:
+def informative_terms(conn: sqlite3.Connection, terms: list[str]) -> WordTerms:
     """The query's terms that tell documents apart, and which of them bm25 ranks.
 
     A term found in more than COMMON_SHARE of the documents (and at least COMMON_FLOOR) is
@@ -58,7 +37,7 @@ def informative_terms(conn: sqlite3.Connection, text: str) -> WordTerms:
     as matched by words, ordered by meaning after the scored ones."""
     documents = conn.execute("SELECT max(rowid) FROM documents").fetchone()[0] or 0
     ceiling = int(max(COMMON_FLOOR, COMMON_SHARE * documents))
-    counted = sorted(((_documents_holding(conn, term, ceiling), term) for term in lexical_terms(text)[:MAX_TERMS]),
+    counted = sorted(((_documents_holding(conn, term, ceiling), term) for term in terms[:MAX_TERMS]),
                      key=lambda pair: pair[0])
     found, budget = WordTerms(), SCORE_BUDGET
     for count, term in counted:
@@ -80,3 +59,35 @@ def _documents_holding(conn: sqlite3.Connection, term: str, ceiling: int) -> int
                     [term, ceiling]).fetchone():
         return ceiling + 1
     return conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [term]).fetchone()[0]
+
+
+def documents_matching(conn: sqlite3.Connection, match: str) -> np.ndarray:
+    """The rowids of the documents an FTS5 query matches (read as one string that SQLite
+    builds, as search.ranked_by_words does)."""
+    found = conn.execute("SELECT group_concat(rowid) FROM documents_fts WHERE documents_fts MATCH ?",
+                         [match]).fetchone()[0]
+    return np.fromstring(found or "", sep=",", dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The documents a query's required and excluded terms leave in (allowed_by)."""
+
+    required: np.ndarray | None  # rowids holding every required term; None: nothing required
+    excluded: np.ndarray  # rowids holding any excluded term
+
+    def at(self, rowids: np.ndarray) -> np.ndarray:
+        """Per rowid of `rowids`: whether it is left in."""
+        keep = ~np.isin(rowids, self.excluded)
+        if self.required is not None:
+            keep &= np.isin(rowids, self.required)
+        return keep
+
+
+def allowed_by(conn: sqlite3.Connection, query: Query) -> Allowed:
+    """The documents `query` leaves in: those with each of its required terms and none of its
+    excluded ones. The same for the ranking by words, the ranking by meaning and the counts:
+    a document left out by a word cannot come back by its meaning."""
+    required = documents_matching(conn, " AND ".join(query.required)) if query.required else None
+    excluded = documents_matching(conn, " OR ".join(query.excluded)) if query.excluded else np.zeros(0, np.int64)
+    return Allowed(required, excluded)
