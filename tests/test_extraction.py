@@ -26,6 +26,18 @@ def test_article_text_and_metadata_without_boilerplate():
     assert extraction.extractor.startswith("trafilatura ")
 
 
+def test_a_pages_date_keeps_its_time_and_is_converted_to_utc():
+    """A page that states when it was published to the second, with its offset, is stored at
+    that instant in UTC: it was stored as the start of the local day (2026-07-10T00:00:00Z),
+    the wrong day in UTC and the time lost. A day alone is still that day's start."""
+    article = ARTICLES[0]
+    late = article_html(article, BASE).replace(
+        "</head>", '<meta property="article:published_time" content="2026-07-10T22:53:00-04:00"></head>', 1)
+    assert extract_html(late, f"{BASE}/late/").published == "2026-07-11T02:53:00Z"
+    day_only = article_html({**article, "date": "2026-07-10"}, BASE)
+    assert extract_html(day_only, f"{BASE}/day/").published == "2026-07-10T00:00:00Z"
+
+
 def test_boilerplate_only_page_has_no_main_text():
     assert extract_html(page_html(EMPTY["title"], ""), f"{BASE}/empty/") is None
 

@@ -374,3 +374,37 @@ def test_compressed_bodies_through_a_real_crawl(tmp_path):
         source_id = name.replace(".", "-")
         assert source_id not in titles
         assert "no main text" in status[source_id] or "too large" in status[source_id], status[source_id]
+
+
+READABILITY = CORPORA / "html" / "mozilla-readability"
+
+
+def test_real_pages_dates_are_stored_at_the_instant_they_state():
+    """Readability's pages whose expected metadata gives a publication time with its zone:
+    the date stored is that instant in UTC, to the second. Every one was stored as the start
+    of its local day (wikia's 2017-02-23T17:18:13-08:00 as 2017-02-23T00:00:00Z, a day early
+    in UTC). A few differ on purpose or by htmldate's choice: four, when this was written
+    (a page's "Last Updated" date, or a time it reads only to the day)."""
+    import json
+
+    from pipeline.understand.extraction import extract_html
+
+    stated = exact = 0
+    for folder in sorted(READABILITY.iterdir()):
+        expected = folder / "expected-metadata.json"
+        if not expected.exists():
+            continue
+        published = json.loads(expected.read_text(encoding="utf-8")).get("publishedTime")
+        try:
+            moment = datetime.datetime.fromisoformat((published or "").replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            continue
+        stated += 1
+        html = (folder / "source.html").read_text(encoding="utf-8", errors="replace")
+        extraction = extract_html(html, f"https://{folder.name}.example/article/")
+        utc = moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        exact += extraction is not None and extraction.published == utc
+    assert stated >= 25
+    assert exact >= stated - 4, f"{exact} of {stated} stored at the instant the page states"

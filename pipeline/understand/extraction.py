@@ -31,6 +31,10 @@ TRAFILATURA = f"trafilatura {version('trafilatura')}"
 FAVOURS = ("precision", "balanced", "recall")
 MIN_WORDS = 10  # fewer words than this is a heading or a caption, not main text
 KNOWN_FROM_FEEDS = frozenset({"title", "author", "date"})  # what a feed entry may give of a page
+# htmldate's date as the page states it, to the second with its UTC offset: its default format
+# keeps only the day, so "2015-07-10T22:53:00-04:00" was stored as 2015-07-10T00:00:00Z, the
+# wrong day in UTC (2015-07-11T02:53:00Z) and the time lost.
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 HTML_LANG = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 
 
@@ -75,7 +79,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
             include_tables=True,
             favor_precision=favour == "precision",
             favor_recall=favour == "recall",
-            date_extraction_params=set_date_params(extensive="date" not in known),
+            date_extraction_params={**set_date_params(extensive="date" not in known), "outputformat": DATE_FORMAT},
         ))
         if document is not None and light:
             document = page_metadata(tree, url, document)
@@ -135,8 +139,10 @@ def declared_language(html: str) -> str | None:
 
 
 def _stored_date(value: str | None) -> str | None:
-    """A page's date as every stored date is written, ISO 8601 UTC (feeds.dates): trafilatura
-    finds it to the day ("2026-11-01"), which is stored as that day's start."""
+    """A page's date as every stored date is written, ISO 8601 UTC (feeds.dates). htmldate gives
+    it in DATE_FORMAT: with an offset when the page states one, converted to UTC; without one
+    (a page that states only a day, or a time without a zone) it is taken as UTC, as
+    feeds.dates takes every zoneless date, so a day alone is stored as that day's start."""
     moment = parse_datetime(_clean(value))
     return iso(moment) if moment is not None else None
 
