@@ -114,6 +114,27 @@ def test_a_template_change_raises_a_drift_alert_and_an_unchanged_recrawl_none(tm
     assert cards[1]["verdict"] == "mostly off-topic (0% relevant)" and cards[1]["relevant_share"] == 0
 
 
+def test_a_feed_kept_without_its_pages_by_choice_is_not_without_main_text(tmp_path):
+    """A feed source with fetch_pages: false keeps its entries as the feed gives them, by
+    choice: its scorecard does not call it "mostly without main text" (every such source of
+    real feeds was, full posts included). A feed whose pages answer 404 still is."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain")})  # no article pages: every one is a 404
+    articles = [dict(a, slug=f"ops-{i}") for i, a in enumerate(ARTICLES[:5])]
+    web.routes["/feed.xml"] = Route(rss_feed(web.base_url, articles).encode(), "application/rss+xml")
+    web.routes["/other.xml"] = Route(rss_feed(web.base_url + "/other", articles).encode(), "application/rss+xml")
+    db_path = tmp_path / "c.db"
+    sources = write_sources(tmp_path / "s.yaml", [
+        Source("entries", "Entries", "feed", f"{web.base_url}/feed.xml", settings={"fetch_pages": False}),
+        Source("gone", "Gone", "feed", f"{web.base_url}/other.xml")])
+    with web:
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path), "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cards = {row["source_id"]: row for row in sqlite_utils.Database(db_path)["source_scorecards"].rows}
+    assert (cards["entries"]["documents"], cards["entries"]["failures"]) == (5, 0)
+    assert "without main text" not in cards["entries"]["verdict"], cards["entries"]["verdict"]
+    assert "mostly without main text (5 of 5)" in cards["gone"]["verdict"], cards["gone"]["verdict"]
+
+
 def test_drift_rules_and_verdicts_on_their_own():
     usual = [ExtractionFigures(10, 0, 0, 1, 900.0), ExtractionFigures(12, 1, 0, 0, 1000.0)]
     assert drift_alert(usual, ExtractionFigures(10, 1, 0, 1, 950.0), "2026-11-01") is None
