@@ -58,7 +58,7 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)  # response headers, lower-case names
     body: bytes = b""
     packed_body: bytes | None = None  # the body as the store keeps it, packed by a worker (store.bodies.pack)
-    encoding: str | None = None  # text encoding Scrapy detected for the body
+    encoding: str | None = None  # the charset the Content-Type declared (None: none; never a guess)
     content_type: str = ""  # media type without parameters, e.g. "text/html"
     hints: EntryHints | None = None
     fetch_error: str | None = None  # why the page could not be fetched, if it could not

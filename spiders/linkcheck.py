@@ -22,7 +22,7 @@ from pipeline.stages.tasks import TaskStopped
 from pipeline.understand.linkrot import Verdict, judge_answer, judge_status, judge_unchanged, read_answer
 from pipeline.understand.pdf import is_pdf
 from spiders import robots
-from spiders.responses import describe_failure, failed_request, is_not_modified, media_type
+from spiders.responses import declared_charset, describe_failure, failed_request, is_not_modified, media_type
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 
@@ -54,7 +54,7 @@ class LinkCheckSpider(scrapy.Spider):
             return
         try:
             extraction = await pool_of(self.crawler, warm_up=False).run(
-                read_answer, response.body, response.url, kind, getattr(response, "encoding", None), alone=True)
+                read_answer, response.body, response.url, kind, declared_charset(response), alone=True)
         except TaskStopped as error:
             self._record(url, response.status, response.url, Verdict("error", f"reading the answer {error}"))
             return

@@ -6,8 +6,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scrapy import exceptions as scrapy_errors
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.encoding import http_content_type_encoding
 from twisted.internet import error as net
 from twisted.python.failure import Failure
 
@@ -33,11 +34,19 @@ def page_from_response(
         status=response.status,
         headers=headers_of(response),
         body=b"" if not_modified else response.body,
-        encoding=response.encoding if isinstance(response, TextResponse) else None,
+        encoding=declared_charset(response),
         content_type=media_type(response),
         hints=hints,
         not_modified=not_modified,
     )
+
+
+def declared_charset(response: Response) -> str | None:
+    """The charset the response's Content-Type declares, or None. Not Scrapy's
+    `response.encoding`: for a body that declares none, that is charset-normalizer's guess,
+    which pipeline.understand.encoding.decode_html would trust as declared (a French page in
+    Latin-1 became "troisičme", windows-1250's reading of "troisième")."""
+    return http_content_type_encoding(content_type(response)) or None
 
 
 def headers_of(response: Response) -> dict[str, str]:

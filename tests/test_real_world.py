@@ -408,3 +408,40 @@ def test_real_pages_dates_are_stored_at_the_instant_they_state():
         exact += extraction is not None and extraction.published == utc
     assert stated >= 25
     assert exact >= stated - 4, f"{exact} of {stated} stored at the instant the page states"
+
+
+def undeclared(name: str, codec: str) -> bytes:
+    """A readability page as a site in a legacy encoding serves it: its bytes in `codec`, and
+    its charset declared nowhere (no <meta>, no charset in the Content-Type)."""
+    html = (READABILITY / name / "source.html").read_text(encoding="utf-8")
+    html = re.sub(r"<meta[^>]*charset[^>]*>", "", html, flags=re.IGNORECASE)
+    return html.encode(codec, errors="xmlcharrefreplace")
+
+
+def test_real_pages_in_an_undeclared_legacy_charset_through_a_real_crawl(tmp_path):
+    """Pages whose charset is declared nowhere are read in the one charset-normalizer finds,
+    windows-1252 among those that read them as cleanly: French in Latin-1 and windows-1252
+    was stored as windows-1250 ("Un troisičme Français mort dans le séisme", Scrapy's guess
+    taken for a declared charset), and a Chinese page in GBK is still read as GBK."""
+    import sqlite3
+
+    from conftest import crawl_into, write_sources
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.webserver import Route, StaticWeb
+
+    pages = {"liberation-1": "latin-1", "lemonde-1": "cp1252", "qq": "gbk"}
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain")})
+    for name, codec in pages.items():
+        web.routes[f"/{name}"] = Route(undeclared(name, codec), "text/html")
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [
+            Source(name, name, "url", f"{web.base_url}/{name}") for name in pages])
+        crawl_into(sources, tmp_path / "c.db")
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        stored = {source: (title, text) for source, title, text in conn.execute(
+            "SELECT source_id, title, text FROM documents")}
+    assert stored["liberation-1"][0] == "Un troisième Français mort dans le séisme au Népal"
+    assert "Le projet de loi sur le renseignement massivement approuvé" in stored["lemonde-1"][0]
+    assert "député" in stored["lemonde-1"][1] and "č" not in stored["lemonde-1"][1]
+    assert stored["qq"][0] == "DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶"

@@ -6,8 +6,10 @@ a byte-order mark wins; then bytes that are valid UTF-8 are read as UTF-8 whatev
 says (text in a legacy 8-bit encoding is practically never valid UTF-8 once it has a
 non-ASCII byte); then the charset declared by the HTTP header or the page's <meta>, when it
 is a known one other than UTF-8; then, for bytes labelled UTF-8 (or nothing) that are not,
-windows-1252, the web's legacy default — unless most non-ASCII text did decode as UTF-8 (a
-UTF-8 page with a few bad bytes keeps its other characters).
+UTF-8 when most non-ASCII text did decode as UTF-8 (a UTF-8 page with a few bad bytes keeps
+its other characters); else the encoding charset-normalizer finds, windows-1252 (the web's
+legacy default) among equally likely ones, as for feeds (feeds.charsets.detect_encoding): a
+page in GBK, Big5 or windows-1250 that declares nothing is read in it, not as windows-1252.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import codecs
 
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+from feeds.charsets import detect_encoding
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
@@ -33,7 +37,9 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     text = body.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for char in text if char > "\x7f") - bad
-    return text if good > bad else body.decode("cp1252", errors="replace")
+    if good > bad:
+        return text
+    return body.decode(_known(detect_encoding(body)) or "cp1252", errors="replace")
 
 
 def _known(label: str | None) -> str | None:
