@@ -84,6 +84,9 @@ def test_content_types_gated_language_short():
     assert language("Die Produktorganisation wächst schnell und braucht klare Prozesse für Planung, "
                     "Daten und Werkzeuge, damit die Teams schneller lernen und besser entscheiden.", "en") == "de"
     assert language("Too short", "fr") == "fr"
+    # Chinese is written without spaces: its words are its characters (count_words).
+    assert language("谷歌在2014年收购的人工智能公司开发出一款能够用自己的记忆"
+                    "学习新知识并利用这些知识来回答问题的计算机。", None) == "zh"
     assert too_short(40) and not too_short(400)
 
 
