@@ -112,8 +112,11 @@ def test_browse_search_facet_list_and_feed(site, browser):
     assert (ARTIFACTS / "search.png").stat().st_size > 1000
 
 
+# Datasette's pages too: a table with a facet added and a value picked (each with its ✖ link),
+# a row (the document's, its path found below) and a canned query.
 PAGES = {"home": "/", "search": "/-/search?q=onboarding", "document": None, "list": "/-/lists/prodops-reports",
-         "chart": "/-/chart"}
+         "chart": "/-/chart", "table": "/prodops/documents?_facet=sitename&content_type=guide-playbook",
+         "row": None, "query": "/prodops/latest"}
 
 
 def test_pages_read_well_at_two_widths_and_pass_axe(site, browser):
@@ -147,6 +150,7 @@ def test_pages_read_well_at_two_widths_and_pass_axe(site, browser):
     page.wait_for_load_state()
     assert "/-/documents/" in page.url
     PAGES["document"] = page.url.removeprefix(site)
+    PAGES["row"] = "/prodops/documents/" + PAGES["document"].rsplit("/", 1)[1]
 
     # The document's page: the original linked, facts, concepts with reasons, paragraphs.
     article = page.locator("main article")
@@ -246,6 +250,12 @@ FOCUS_JS = """() => { const e = document.activeElement; if (!e || e === document
   const ring = x => { const s = getComputedStyle(x);
     return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; };
   return {html: e.outerHTML.slice(0, 90), shown: ring(e) || (e.parentElement && ring(e.parentElement))}; }"""
+# Headings in order (1.3.1): the first an <h1>, and none more than one level below the one before
+# (Datasette's table and query pages went from <h1> to <h3>).
+HEADINGS_JS = """() => { const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter(h => h.checkVisibility()).map(h => Number(h.tagName[1]));
+  return levels.map((level, i) => [i ? levels[i - 1] : 0, level]).filter(([before, level]) => level > before + 1)
+    .map(([before, level]) => `an h${level} after ${before ? 'an h' + before : 'no heading'}`); }"""
 NAMED_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "listbox", "checkbox", "radio", "spinbutton"}
 
 
@@ -285,14 +295,15 @@ def test_every_page_fits_a_phone_names_its_controls_and_keeps_contrast_targets_a
     targets of 24 px, and a visible focus on every stop of the Tab key, which leaves the page."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site + "/-/search?q=onboarding")
-    pages = [*A11Y_PAGES, page.locator(".search-result a", has_text="details").first.get_attribute("href")]
+    document = page.locator(".search-result a", has_text="details").first.get_attribute("href")
+    pages = [*A11Y_PAGES, document, "/prodops/documents/" + document.rsplit("/", 1)[1]]  # its page, its row
     problems: dict[str, list[str]] = {}
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for path in pages:
             page.goto(site + path)
             page.wait_for_load_state("load")  # table.js and ours have run
-            found = [*page.evaluate(CONTRAST_JS), *page.evaluate(TARGETS_JS),
+            found = [*page.evaluate(CONTRAST_JS), *page.evaluate(TARGETS_JS), *page.evaluate(HEADINGS_JS),
                      *unnamed_controls_and_ambiguous_links(page)]
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
@@ -313,7 +324,42 @@ def test_every_page_fits_a_phone_names_its_controls_and_keeps_contrast_targets_a
     page.goto(site + "/no-such-page")  # the 404 leads back: the header's home link, home and search
     if page.locator("header a[href='/']").count() != 1 or page.locator("main a[href='/-/search']").count() != 1:
         problems["the 404"] = ["no way home"]
+
+    # A column's menu by keyboard (at 1280 px: below 577 Datasette moves the header off the screen):
+    # its cog is the stop after the column's name, a button named for the column; Enter and Space
+    # open the menu, its first entry focused; Escape closes it, the focus back on the cog.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/prodops/documents")
+    page.wait_for_load_state("load")
+    menu, gear = page.locator("body > .dropdown-menu"), page.locator('th[data-column="url"] button')
+    page.locator('th[data-column="url"] a').focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUS_JS)
+    if not (focused and focused["html"].startswith("<button") and focused["shown"]):
+        problems["the column menu"] = [f"the stop after the column's name is {focused}"]
+    elif gear.get_attribute("aria-label") != "Actions for the column url":
+        problems["the column menu"] = [f"the cog is named {gear.get_attribute('aria-label')!r}"]
+    else:
+        for key in ("Enter", " "):
+            page.keyboard.press(key)
+            if not menu.is_visible() or gear.get_attribute("aria-expanded") != "true" or \
+                    not page.evaluate("document.activeElement.closest('.dropdown-menu') !== null"):
+                problems.setdefault("the column menu", []).append(f"{key!r} does not open it, its entry focused")
+            page.keyboard.press("Escape")
+            if menu.is_visible() or not gear.evaluate("b => b === document.activeElement"):
+                problems.setdefault("the column menu", []).append(f"Escape after {key!r}: still open or focus lost")
     page.close()
+
+    # Without JavaScript, the filters' fields still have their names: they are in the HTML.
+    bare = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = bare.new_page()
+    page.goto(site + "/prodops/documents?content_type=guide-playbook")  # a filter set and a new one
+    fields = page.locator("form.filters select, form.filters input[type=text]")
+    assert fields.count() == 7
+    unnamed = unnamed_controls_and_ambiguous_links(page)
+    if unnamed:
+        problems["the table without JavaScript"] = unnamed
+    bare.close()
     assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
 
 
