@@ -74,3 +74,28 @@ def test_what_a_feed_gave_is_not_searched_for_and_the_rest_is_as_the_whole_extra
             assert getattr(light, field) == getattr(whole, field), (path, field)
         assert light.title is None and light.author is None and light.published is None
     assert compared > 80
+
+
+def test_a_title_a_pdfs_software_wrote_gives_way_to_the_links_words():
+    """"Microsoft Word - Q3 plan.docx", "Binder1.pdf" or "Untitled document" in a PDF's
+    metadata is no title: the link's words name the document; a title after the
+    application's name is kept."""
+    from feeds.entries import EntryHints
+    from pipeline.demo.pdfmaker import make_pdf
+    from pipeline.items import Page
+    from pipeline.store.documents import document_row
+    from pipeline.understand.canonical import document_id
+    from pipeline.understand.pdf import extract_pdf
+
+    lines = ["Product operations in 2025: what 140 teams told us about their planning cadence."] * 3
+    url = f"{BASE}/files/q3.pdf"
+    for written, kept in (("Microsoft Word - Q3 plan.docx", None), ("Binder1.pdf", None),
+                          ("Untitled document", None), ("Title", None),
+                          ("Microsoft Word - The State of Product Ops 2025", "The State of Product Ops 2025"),
+                          ("The State of Product Ops 2025", "The State of Product Ops 2025")):
+        extraction = extract_pdf(make_pdf(lines, title=written), url)
+        assert extraction is not None and extraction.title == kept, written
+        row = document_row(Page(url=url, source_id="s", found_via="links", extraction=extraction,
+                                hints=EntryHints(anchor="Download the 2025 report"), canonical_url=url,
+                                doc_id=document_id(url)))
+        assert row is not None and row["title"] == (kept or "Download the 2025 report")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from importlib.metadata import version
@@ -23,6 +24,15 @@ logger = logging.getLogger(__name__)
 
 PYPDF = f"pypdf {version('pypdf')}"
 MAX_PAGES = 300  # pages read for text; the page count is still the whole document's
+# What the software that made a PDF wrote as its title, not its author: the application's name
+# before the file's ("Microsoft Word - Q3 plan.docx", dropped to keep what follows it), a
+# file's name ("Binder1.pdf", "report_final_v2.indd") or a placeholder ("Untitled document",
+# "Title", "PowerPoint Presentation", "Document1"). Such a PDF has no title: the words of the
+# link to it (or its feed's title) name it instead (pipeline.store.documents.document_row).
+MADE_BY = re.compile(r"^(microsoft (office )?(word|powerpoint|excel)|acrobat pdfmaker[\w. ]*)\s+-\s+", re.IGNORECASE)
+FILE_NAME = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|indd|qxd|odt|odp|rtf|pages|key|txt|tex|dvi|ps)$", re.IGNORECASE)
+PLACEHOLDER_TITLE = re.compile(r"^(untitled|title|(untitled |new )?(document|presentation|workbook)|powerpoint "
+                               r"presentation|binder|slide|book)\s*\d*$", re.IGNORECASE)
 
 
 class PdfError(Exception):
@@ -61,12 +71,21 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
         return None
     return Extraction(
         text=text,
-        title=_text(info, "/Title"),
+        title=pdf_title(_text(info, "/Title")),
         author=_text(info, "/Author"),
         published=_date(info, "creation_date"),
         extractor=PYPDF,
         page_count=page_count,
     )
+
+
+def pdf_title(title: str | None) -> str | None:
+    """A PDF's title as its metadata gives it, less what its software wrote there (MADE_BY,
+    FILE_NAME, PLACEHOLDER_TITLE): None when nothing of its author's is left."""
+    title = MADE_BY.sub("", title or "").strip()
+    if not title or FILE_NAME.search(title) or PLACEHOLDER_TITLE.match(title):
+        return None
+    return title
 
 
 def _text(info, key: str) -> str | None:
