@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import scrapy
 
+from feeds.entries import parts_of_one_page
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config.sources import Source
@@ -68,8 +69,13 @@ class FeedNavigation(PageNavigation):
                                  f"first {limit} (raise the source's max_entries to take more)")
             entries = entries[:limit]
         self.remember_validators(response, [entry.link for entry in entries])
+        # Entries that tell parts of one page, each in its own words, are each a document: the
+        # page's URL (the fragment dropped) would make them one, and fetching it, the whole page.
+        parts = parts_of_one_page([entry.link for entry in entries if entry.hints.content or entry.hints.summary])
         for entry in entries:
-            if fetch_pages:
+            if entry.link in parts:
+                yield Page(url=entry.link, source_id=source.id, found_via="feed", hints=entry.hints, part=True)
+            elif fetch_pages:
                 for request in self.follow(entry.link, source, found_via="feed", hints=entry.hints):
                     yield request
             else:

@@ -358,3 +358,30 @@ def test_a_site_source_whose_start_page_is_a_feed_says_to_make_it_a_feed_source(
     source = next(db["sources"].rows_where("id = ?", ["s"]))
     assert "its start page is a feed (RSS or Atom), not a web page" in (source["last_warning"] or ""), source
     assert "kind: feed" in result.stdout
+
+
+def test_entries_that_link_to_parts_of_one_page_are_each_a_document(tmp_path):
+    """A link blog's feed whose entries link to parts of one page ("/awesome#restic"), each
+    told in its own words: a document each, under its URL with the fragment, and the page
+    (which holds them all) is not fetched; an entry linking to a post's "#more" is the post.
+    Unchanged next time, they are all unchanged, none new, none lost."""
+    parts = {"restic": "Restic is the backup tool for small servers: incremental snapshots, encrypted.",
+             "grug": "The grug brained developer: a fun guide on keeping complexity down in software.",
+             "cssbed": "CSS Bed is a collection of classless CSS themes to try on a small static site."}
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(1),
+                     "/awesome": Route(page_html("Awesome", "<ul><li>everything at once</li></ul>").encode())})
+    with web:
+        items = "".join(f"<item><title>{name}</title><link>{web.base_url}/awesome#{name}</link>"
+                        f"<description>{text}</description></item>" for name, text in parts.items())
+        items += f"<item><title>One</title><link>{web.base_url}/a0#more</link><description>A post.</description></item>"
+        web.routes["/feed"] = Route(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'
+                                    "</channel></rss>".encode(), "application/rss+xml")
+        source = Source("f", "F", "feed", web.base_url + "/feed")
+        db, _ = crawl(web, tmp_path, [source])
+        stored = {row["url"]: row for row in db.query("SELECT url, title, text FROM documents")}
+        assert set(stored) == {f"{web.base_url}/awesome#{name}" for name in parts} | {f"{web.base_url}/a0"}
+        assert all(stored[f"{web.base_url}/awesome#{name}"]["text"] == text for name, text in parts.items())
+        assert "/awesome" not in web.requests
+        db, second = crawl(web, tmp_path, [source])
+    assert db["documents"].count == 4
+    assert "0 new, 0 updated, 4 unchanged" in second.stdout, second.stdout

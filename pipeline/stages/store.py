@@ -151,8 +151,9 @@ class StoreStage:
         assert self.db is not None  # open_spider opened it
         self._batch()
         known = validators.lookup(self.db.conn, item.url)
-        # A page stored from its feed entry alone has no validators: its id is the URL's.
-        document_id = known.document_id if known and known.document_id else item.doc_id
+        # A page stored from its feed entry alone has no validators: its id is the one its URL
+        # was seen as (a part of a page's keeps its fragment), else the URL's.
+        document_id = known.document_id if known and known.document_id else document_id_for_url(self.db, item.url)
         if not touch_document(self.db, document_id, item.source_id, item.url, item.found_via, now):
             raise Dropped(DropReason.NOT_MODIFIED_UNKNOWN, f"{item.url} is unchanged but was never stored")
         self._count(document_id, item.source_id, "unchanged")

@@ -1,10 +1,12 @@
 """Canonical URLs and the document ids derived from them.
 
 Rules (stable, so an id never changes between runs): lower-case scheme and host, default
-ports dropped, fragment dropped, tracking parameters (utm_*, fbclid, gclid, mc_cid, mc_eid,
-ref, ...) removed, remaining query parameters kept in their order, an empty path becomes
-"/", and a trailing slash is removed from any other path. AMP variants map to their page:
-a trailing /amp path segment and amp / outputType=amp parameters are dropped.
+ports dropped, fragment dropped (kept for a part of a page that is a resource of its own: a
+feed's entries that link to parts of one page, feeds.entries.parts_of_one_page), tracking
+parameters (utm_*, fbclid, gclid, mc_cid, mc_eid, ref, ...) removed, remaining query
+parameters kept in their order, an empty path becomes "/", and a trailing slash is removed
+from any other path. AMP variants map to their page: a trailing /amp path segment and amp /
+outputType=amp parameters are dropped.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 AMP_SEGMENT = re.compile(r"/amp$", re.IGNORECASE)
 
 
-def canonicalize_url(url: str) -> str:
-    """Return the canonical form of an absolute http(s) URL (see the module docstring)."""
+def canonicalize_url(url: str, keep_fragment: bool = False) -> str:
+    """Return the canonical form of an absolute http(s) URL (see the module docstring); its
+    fragment kept with `keep_fragment`."""
     try:
         url = safe_url_string(url.strip())  # percent-encode what browsers would
     except ValueError:  # w3lib refuses a port out of range (":99999"): there is no such port
@@ -50,7 +53,7 @@ def canonicalize_url(url: str) -> str:
          if not TRACKING_PARAMETER.match(k) and not _is_amp_parameter(k, v)],
         doseq=True,
     )
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return urlunsplit((scheme, netloc, path, query, parts.fragment if keep_fragment else ""))
 
 
 def _is_amp_parameter(name: str, value: str) -> bool:
