@@ -14,7 +14,7 @@ from pipeline.publish.export import tags_of
 from pipeline.publish.indexes import CANONICAL, SHOWN
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
-from pipeline.publish.search import related
+from pipeline.publish.related import related
 from pipeline.store.database import database_state
 from pipeline.understand.relevance import RELEVANT
 

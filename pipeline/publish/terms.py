@@ -63,7 +63,7 @@ def _documents_holding(conn: sqlite3.Connection, term: str, ceiling: int) -> int
 
 def documents_matching(conn: sqlite3.Connection, match: str) -> np.ndarray:
     """The rowids of the documents an FTS5 query matches (read as one string that SQLite
-    builds, as search.ranked_by_words does)."""
+    builds, as pipeline.publish.ranking.ranked_by_words does)."""
     found = conn.execute("SELECT group_concat(rowid) FROM documents_fts WHERE documents_fts MATCH ?",
                          [match]).fetchone()[0]
     return np.fromstring(found or "", sep=",", dtype=np.int64)
