@@ -553,7 +553,7 @@ def test_a_feed_entry_with_an_audio_enclosure_is_a_podcast_episode(tmp_path):
 
 
 def test_eval_reports_markup_accuracy_per_split_type_and_markup(tmp_path):
-    from pipeline.quality.evaluation import markup_figures
+    from pipeline.quality.content_types import markup_figures
 
     items = [
         {"url": "https://jobs.example/1", "type": "job-posting", "markup": "specific", "split": "tune",

@@ -12,12 +12,16 @@ from conftest import run_prodops
 from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.articles import ARTICLES
 from pipeline.demo.sampleweb import syndicated_html
-from pipeline.quality.evaluation import (LOOKALIKES_7, LOOKALIKES_7_OTHER_LABELS, SITUATIONS,
-                                         SITUATIONS_CHECKING_LABELS, SITUATIONS_HELD_OUT_2,
-                                         SITUATIONS_HELD_OUT_2_OTHER_LABELS, SITUATIONS_OTHER_LABELS, Figure,
-                                         LabelledSet, adjudicated_types, agreement_figures, format_figures,
-                                         labelled_figures, ngram_f1, real_pages_figures, real_posts_figures)
 from pipeline.quality import neighbourhood
+from pipeline.quality.content_types import real_pages_figures, real_posts_figures
+from pipeline.quality.evaluation import format_figures
+from pipeline.quality.extraction import ngram_f1
+from pipeline.quality.figures import Figure
+from pipeline.quality.labelled import agreement_figures, labelled_figures
+from pipeline.quality.labelled_sets import (LOOKALIKES_7, LOOKALIKES_7_OTHER_LABELS, SITUATIONS,
+                                            SITUATIONS_CHECKING_LABELS, SITUATIONS_HELD_OUT_2,
+                                            SITUATIONS_HELD_OUT_2_OTHER_LABELS, SITUATIONS_OTHER_LABELS,
+                                            LabelledSet, adjudicated_types)
 from pipeline.store import clusters
 from pipeline.store.database import open_database
 from pipeline.understand import signatures

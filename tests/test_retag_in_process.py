@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.config.labels import Label
 from pipeline.config.taxonomy import load_taxonomy
-from pipeline.quality.evaluation import store_labelled_pages
+from pipeline.quality.search import store_labelled_pages
 from pipeline.store import retag
 from pipeline.store.database import open_database
 from pipeline.store.labels import save_label

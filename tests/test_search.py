@@ -17,7 +17,7 @@ from pipeline.publish.datasette import build_datasette
 from pipeline.publish import terms
 from pipeline.publish.indexes import vector_index
 from pipeline.publish.search import MEANING_CANDIDATES, search
-from pipeline.quality.evaluation import store_labelled_pages
+from pipeline.quality.search import store_labelled_pages
 from pipeline.store.database import migrations, open_database
 from pipeline.understand.embeddings import embed
 

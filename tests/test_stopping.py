@@ -22,7 +22,7 @@ from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.generate import generated_web
 from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.webserver import Route, StaticWeb
-from pipeline.quality.evaluation import store_labelled_pages
+from pipeline.quality.search import store_labelled_pages
 from pipeline.store.database import open_database
 from pipeline.store.retag import IN_PROCESS_UP_TO
 

@@ -22,6 +22,7 @@ import sqlite_utils
 from pipeline.cli.main import main
 from pipeline.config.files import PROJECT_DATA, parse_yaml
 from pipeline.layers import LAYERS, ONLY_IN
+from pipeline.quality.figures import TARGETS
 from pipeline.store.database import migrations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,9 +230,7 @@ def _eval_items(path: Path) -> list:
 
 
 def targets_table() -> str:
-    """A Markdown table of `prodops eval`'s targets (pipeline/quality/evaluation.py)."""
-    from pipeline.quality.evaluation import TARGETS  # loads the pipeline's models' code: only here
-
+    """A Markdown table of `prodops eval`'s targets (pipeline/quality/figures.py)."""
     rows = ["| figure | target |", "|---|---|"]
     rows += [f"| {name} | {target:g} |" for name, target in TARGETS.items()]
     return "\n".join(rows)

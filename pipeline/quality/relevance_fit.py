@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from pipeline.config.files import parse_yaml
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.quality import neighbourhood
-from pipeline.quality.evaluation import LOOKALIKES, SITUATIONS
+from pipeline.quality.labelled_sets import LOOKALIKES, SITUATIONS
 from pipeline.understand import embeddings
 from pipeline.understand.relevance import MODEL_FILE, PHRASE_FEATURES, SEMANTIC_FEATURES, RelevanceModel
 from pipeline.understand.tagging import gather

@@ -27,7 +27,7 @@ from datetime import date
 
 from pipeline.config.files import parse_yaml
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
-from pipeline.quality.evaluation import LOOKALIKES, SITUATIONS
+from pipeline.quality.labelled_sets import LOOKALIKES, SITUATIONS
 from pipeline.understand import embeddings
 from pipeline.understand.relevance import model
 from pipeline.understand.tag_rule import DEFAULT_LINE, RULE_FILE, TagRule
