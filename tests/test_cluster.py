@@ -13,7 +13,7 @@ import sqlite_utils
 from conftest import FAST, ROOT, run_prodops
 from dask_cluster import Cluster, MutualTLS
 
-from pipeline.stages.cluster import ClusterError, check_address
+from pipeline.stages.cluster_connect import ClusterError, check_address
 from pipeline.store.database import open_database
 
 pytestmark = pytest.mark.long  # run early: conftest.pytest_collection_modifyitems
@@ -92,7 +92,7 @@ def test_an_unreachable_scheduler_is_one_line_exit_2_and_nothing_written(tmp_pat
 
 def test_a_worker_of_another_version_is_refused(tmp_path, sample_sources_file):
     preload = tmp_path / "other_version.py"
-    preload.write_text("import pipeline.stages.cluster as cluster\ncluster.installed_version = lambda: '0.0.0-other'\n")
+    preload.write_text("import pipeline.stages.cluster_tasks as t\nt.installed_version = lambda: '0.0.0-other'\n")
     other = Cluster(tmp_path, workers=1, preload=preload)
     try:
         result = run_prodops("crawl", "--sources", str(sample_sources_file), "--db", str(tmp_path / "c.db"),

@@ -41,7 +41,7 @@ def test_a_worker_killed_mid_crawl_loses_no_page(tmp_path, cluster):
 def test_a_worker_of_another_version_joining_mid_crawl_stops_it_cleanly(tmp_path, cluster):
     web, sources = generated_feed(tmp_path, 150)
     preload = tmp_path / "other_version.py"
-    preload.write_text("import pipeline.stages.cluster as cluster\ncluster.installed_version = lambda: '0.0.0-other'\n")
+    preload.write_text("import pipeline.stages.cluster_tasks as t\nt.installed_version = lambda: '0.0.0-other'\n")
     with web:
         crawl = crawl_under_way(web, sources, tmp_path / "c.db", cluster.address)
         cluster.workers.append(cluster.start_worker(preload))  # another version joins...

@@ -191,7 +191,7 @@ def use_cluster(address: str, client: bool = False, insecure: bool = False):
     or one that cannot be reached, has no workers or runs another version. Returns
     {worker: version}, or with `client` a connected client for batch work (close it when
     done)."""
-    from pipeline.stages.cluster import ClusterError, check_address, connect_and_check, executor
+    from pipeline.stages.cluster_connect import ClusterError, check_address, connect_and_check, executor
 
     try:
         warning = check_address(address, insecure)

@@ -47,241 +47,36 @@ installed). What it takes care of:
 Models load once per worker process (the stage functions cache them, as in local workers),
 and every worker loads them before it takes a task (PrepareWorker), so no page's task pays
 for it.
+
+Here is the pool; the address is checked and the cluster reached in
+pipeline.stages.cluster_connect, and what its workers run is in pipeline.stages.cluster_tasks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import ipaddress
 import logging
-import socket
-from importlib.metadata import version
-from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
-import dask.config
-from distributed import Client, WorkerPlugin
+from distributed import Client
 from distributed.client import FutureCancelledError
-from distributed.comm import parse_address, parse_host_port
 
 from pipeline import counters
-from pipeline.config.files import SHIPPED, shipped_name
+from pipeline.config.files import SHIPPED
 from pipeline.counters import DropReason
+from pipeline.stages.cluster_connect import ClusterError, check_address, check_versions, client_defaults
+from pipeline.stages.cluster_tasks import (
+    PrepareWorker, WrongVersion, answers, checked_call, installed_version, is_running, run_batch, ship)
 from pipeline.stages.drops import Dropped
 from pipeline.stages.tasks import CLUSTER_LOST, Backpressure, TaskTimeout
-from pipeline.understand.worker import warm_up
 
 logger = logging.getLogger(__name__)
 
-PACKAGE = "prodops-curator"
-CONNECT_TIMEOUT = "10s"  # to reach the scheduler before giving up, unless Dask's config says otherwise
 WAIT_LIMIT = 10  # PRODOPS_TASK_TIMEOUTs a task may take in all, waiting for a worker or run by one
 # Tasks the stages ask for within BATCH_WINDOW seconds travel as one Dask task (at most
 # MAX_BATCH): the Dask client costs the crawler about 1.3 ms of CPU a task, four tasks a page.
 BATCH_WINDOW = 0.005
 MAX_BATCH = 16
-
-
-class ClusterError(Exception):
-    """The cluster cannot be used: unreachable, or its workers run another version."""
-
-
-@functools.cache
-def installed_version() -> str:
-    """This machine's prodops-curator version (asked of every worker)."""
-    return version(PACKAGE)
-
-
-# N818: pickled by name between a worker and a crawler of different versions, the very case
-# it reports: a rename would break that message between an old and a new install.
-class WrongVersion(Exception):  # noqa: N818
-    """A task reached a worker that runs another prodops-curator version."""
-
-
-def is_running(key, dask_worker=None) -> bool:
-    """On a worker (client.run): whether it is running the task `key` now."""
-    return any(task.key == key for task in dask_worker.state.executing)
-
-
-def checked_call(expected: str, function, *args):
-    """Run a stage function on a worker, after checking that the worker runs the crawler's
-    version (`expected`): a worker that joined the cluster mid-crawl was never asked."""
-    theirs = installed_version()
-    if theirs != expected:
-        from distributed import get_worker  # noqa: PLC0415
-
-        raise WrongVersion(f"worker {get_worker().address} runs {PACKAGE} {theirs}, this crawler {expected}: "
-                           "install the same version on every machine of the cluster")
-    return function(*args)
-
-
-def run_batch(expected: str, calls: list[tuple]) -> list[tuple[bool, object]]:
-    """Run, on a worker, the calls of a batch ((function, args) each, as the crawler's stages
-    asked for them within a few milliseconds); return (True, result) or (False, the
-    exception) for each, so one page's failure stays that page's."""
-    results = []
-    for function, args in calls:
-        try:
-            results.append((True, checked_call(expected, function, *args)))
-        except WrongVersion:
-            raise  # the worker, not the page: the whole batch says so
-        except Exception as error:  # noqa: BLE001 - handed back to the page it belongs to
-            results.append((False, error))
-    return results
-
-
-def answers(replies: dict) -> dict:
-    """The replies of `client.run(..., on_error="return")` from the workers that answered
-    (one that died meanwhile replied with an exception, and no longer counts)."""
-    return {worker: reply for worker, reply in replies.items() if not isinstance(reply, BaseException)}
-
-
-def check_address(address: str, insecure: bool = False) -> str | None:
-    """Decide, before any connection, whether the cluster at `address` may be trusted; raise
-    ClusterError (in words) when it may not; return a warning to print, or None.
-
-    The crawler unpickles what the workers answer, so a worker can run code on the crawler as
-    surely as the crawler runs code on the workers: whoever can join the scheduler must be
-    someone the user chose. On loopback that is this machine's users (any scheme). Anywhere
-    else the address must be `tls://` with this client's certificate, key and CA configured
-    (Dask's mutual TLS: the scheduler then admits only holders of a certificate of that CA);
-    `insecure` (--cluster-insecure) accepts a plain address anyway, with a warning. A name
-    is loopback only if it resolves to loopback addresses alone: one that does not resolve
-    is refused like any other remote name, without a connection being tried."""
-    _check_syntax(address)
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    if _is_loopback(parts.hostname):
-        return None
-    if parts.scheme == "tls":
-        missing = _missing_client_tls()
-        if not missing:
-            return None
-        if not insecure:
-            raise ClusterError(f"--cluster {address}: mutual TLS needs this client's {' and '.join(missing)}: set "
-                               f"{', '.join(TLS_VARIABLES[m] for m in missing)} "
-                               "(see docs/scale.md, \"When one machine is not enough\"), "
-                               "or pass --cluster-insecure to trust the cluster without them")
-    elif not insecure:
-        raise ClusterError(f"--cluster {address}: a cluster that is not on this machine must be reached over tls:// "
-                           "with client certificates (its workers can run code on this crawler, and anyone who "
-                           "reaches a plain scheduler can join as a worker); see docs/scale.md, \"When one machine "
-                           "is not enough\", or pass --cluster-insecure to trust it anyway")
-    return (f"warning: --cluster-insecure: trusting the Dask cluster at {address} without mutual TLS: anyone who "
-            "can reach its scheduler can run code on its workers and on this crawler.")
-
-
-def _check_syntax(address: str) -> None:
-    """A malformed address is said as such (a Client half-made from it hangs at exit)."""
-    try:
-        parse_host_port(parse_address(address)[1])
-    except ValueError as error:
-        raise ClusterError(f"--cluster {address!r}: {error}; give an address such as tls://host:8786") from None
-
-
-# The Dask settings a client's side of mutual TLS needs, and the variables that set them.
-TLS_SETTINGS = {"CA file": "distributed.comm.tls.ca-file", "certificate": "distributed.comm.tls.client.cert",
-                "key": "distributed.comm.tls.client.key"}
-TLS_VARIABLES = {"CA file": "DASK_DISTRIBUTED__COMM__TLS__CA_FILE",
-                 "certificate": "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT",
-                 "key": "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY"}
-
-
-def _missing_client_tls() -> list[str]:
-    return [what for what, setting in TLS_SETTINGS.items() if not dask.config.get(setting, None)]
-
-
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
-    except OSError:
-        return False  # cannot tell: refused as a remote name would be
-    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
-
-
-def ship(path: str) -> str:
-    """The name under which the config file at `path` travels to the workers."""
-    text = Path(path).read_text(encoding="utf-8")
-    name = shipped_name(path, text)
-    SHIPPED[name] = text
-    return name
-
-
-class PrepareWorker(WorkerPlugin):
-    """Dask worker plugin, set up on each worker before it takes a task, those that join or
-    are restarted later included (the scheduler keeps it and a worker runs its setup before
-    it listens for work): puts the crawler's config files into the worker's SHIPPED and
-    loads what the stages load on first use (warm_up), so no page's task pays for it against
-    PRODOPS_TASK_TIMEOUT — a worker restarted for a stuck page came back cold, and the small
-    page sent to it next could be timed out while it loaded its models."""
-
-    name = "prodops-worker"
-
-    def __init__(self, files: dict[str, str]):
-        self.files = dict(files)
-
-    async def setup(self, worker=None) -> None:
-        SHIPPED.update(self.files)
-        # In a thread: the worker's event loop goes on answering the scheduler meanwhile.
-        await asyncio.get_running_loop().run_in_executor(None, warm_up)
-
-
-@functools.cache
-def client_defaults() -> None:
-    """Add CONNECT_TIMEOUT to Dask's defaults, as a library adds its own: a value the user
-    set (config file or environment) still wins, Dask's own default (30 s) does not. Called
-    before a client connects, so a worker that imports this module keeps Dask's."""
-    dask.config.update_defaults({"distributed": {"comm": {"timeouts": {"connect": CONNECT_TIMEOUT}}}})
-
-
-def connect_and_check(address: str) -> dict[str, str]:
-    """Connect once (synchronously) to check the cluster before a crawl writes anything:
-    return {worker: version}; raise ClusterError in words when it cannot be used."""
-    client, versions = _checked_client(address)
-    client.close()
-    return versions
-
-
-def _checked_client(address: str) -> tuple[Client, dict[str, str]]:
-    """A client of the cluster whose workers run this version, and {worker: version}; raise
-    ClusterError in words (the client closed) when it cannot be used."""
-    _check_syntax(address)
-    client_defaults()
-    try:
-        client = Client(address, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}; start it "
-                           "(`dask scheduler`) or give another --cluster address") from None
-    try:
-        versions = answers(client.run(installed_version, on_error="return"))
-        _check_versions(versions)
-    except BaseException:
-        client.close()
-        raise
-    return client, versions
-
-
-def executor(address: str) -> Client:
-    """A checked client of the cluster for batch work (`prodops retag --cluster`): its
-    `submit` and futures' `result()` are what retag's pool needs. Close it when done."""
-    return _checked_client(address)[0]
-
-
-def _check_versions(versions: dict[str, str]) -> None:
-    mine = installed_version()
-    if not versions:
-        raise ClusterError("the Dask scheduler has no workers; start some with `dask worker ADDRESS`")
-    for worker, theirs in sorted(versions.items()):
-        if theirs != mine:
-            raise ClusterError(f"worker {worker} runs {PACKAGE} {theirs}, this crawler {mine}: install the "
-                               "same version on every machine of the cluster")
 
 
 def dask_logs_to_the_crawl_log() -> None:
@@ -357,7 +152,7 @@ class ClusterPool:
         client_defaults()
         client = await Client(self.address, asynchronous=True, set_as_default=False)
         try:
-            _check_versions(answers(await client.run(installed_version, on_error="return")))
+            check_versions(answers(await client.run(installed_version, on_error="return")))
             await self._prepare_workers(client)  # config files shipped, models loaded: before any page is timed
         except BaseException:
             await client.close()
