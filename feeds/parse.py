@@ -197,13 +197,23 @@ def _entry_hints(raw: feedparser.FeedParserDict) -> EntryHints:
         title=plain_text(raw.get("title"), raw.get("title_detail")),
         summary=plain_text(raw.get("summary"), raw.get("summary_detail")),
         content=content.strip() or None,
-        author=plain_text(raw.get("author"), raw.get("author_detail")),
+        author=_entry_authors(raw),
         published=struct_time_iso(published),
         guid=raw.get("id") or None,
         categories=sorted({t.get("term", "").strip() for t in raw.get("tags", []) if t.get("term")}),
         enclosures=[str(e.get("type")).strip().lower() for e in raw.get("enclosures", [])
                     if isinstance(e, dict) and e.get("type")],
     )
+
+
+def _entry_authors(raw: feedparser.FeedParserDict) -> str | None:
+    """The names of an entry's authors, in order, without their addresses. feedparser's
+    `author` is "Name (email)" for an Atom author with an <email> ("Herman Sheephouse
+    (noreply@blogger.com)"), RSS's <author> is an address ("alex@blackie.ca (Alex Blackie)"),
+    and of several <dc:creator> it keeps the last; `authors` has each one's name apart. An
+    address alone names no one: None, so the page's own byline is read instead."""
+    names = [plain_text(author.get("name")) for author in raw.get("authors", []) if isinstance(author, dict)]
+    return ", ".join(dict.fromkeys(name for name in names if name)) or None
 
 
 def html_to_text(fragment: str) -> str:

@@ -282,3 +282,33 @@ def test_a_malformed_feed_with_no_entry_read_is_not_a_feed():
         parse_feed(body, f"{BASE}/feed.xml")
     empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>A new blog</title></channel></rss>'
     assert parse_feed(empty, f"{BASE}/feed.xml").entries == []  # well-formed and empty: fine
+
+
+# An entry's author elements -> the author stored: names, never addresses (feedparser's
+# `author` reads "alex@blackie.ca (Alex Blackie)" and "Herman Sheephouse (noreply@blogger.com)").
+RSS_AUTHORS = {
+    "<author>alex@blackie.ca (Alex Blackie)</author>": "Alex Blackie",  # RSS 2.0: an address, the name after it
+    "<dc:creator>Jane Roe</dc:creator><dc:creator>Bo Li</dc:creator>": "Jane Roe, Bo Li",  # feedparser kept "Bo Li"
+    "<dc:creator>Jane Roe</dc:creator>": "Jane Roe",
+    "<author>jane@example.com</author>": None,  # an address alone names no one
+}
+ATOM_AUTHORS = {
+    "<author><name>Herman Sheephouse</name><email>noreply@blogger.com</email></author>": "Herman Sheephouse",
+    "<author><name>herman</name><email>hidden</email></author>": "herman",  # Bear Blog's
+    "<author><name>A. Writer</name></author><author><name>B. Editor</name><email>b@x.org</email></author>":
+        "A. Writer, B. Editor",
+}
+
+
+@pytest.mark.parametrize("elements, expected", RSS_AUTHORS.items())
+def test_rss_authors_are_names_without_addresses(elements, expected):
+    body = ('<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>'
+            f"<item><link>https://example.org/a</link>{elements}</item></channel></rss>").encode()
+    assert parse_feed(body, "https://example.org/feed").entries[0].hints.author == expected
+
+
+@pytest.mark.parametrize("elements, expected", ATOM_AUTHORS.items())
+def test_atom_authors_are_names_without_addresses(elements, expected):
+    body = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            f'<entry><link href="https://example.org/a"/><id>a</id>{elements}</entry></feed>').encode()
+    assert parse_feed(body, "https://example.org/feed").entries[0].hints.author == expected
