@@ -10,9 +10,11 @@ always reach it as a file object (`io.BytesIO`), which it can only read.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 
 import feedparser
@@ -238,6 +240,9 @@ def html_to_text(fragment: str) -> str:
 
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# A character reference, its semicolon included: without one, "&para" in "?a=1&param=2" is no
+# reference, though HTML5 reads it as one.
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def plain_text(value, detail=None) -> str | None:
@@ -248,5 +253,12 @@ def plain_text(value, detail=None) -> str | None:
     which feedparser hands on as written); a field of plain text only when it has a tag."""
     text = str(value or "")
     kind = detail.get("type") if isinstance(detail, dict) else None
-    text = html_to_text(text) if "<" in text or kind in HTML_TYPES else " ".join(text.split())
+    if "<" in text or kind in HTML_TYPES:
+        text = html_to_text(text)
+    else:
+        # Publishers escape a plain-text field twice ("Re&colon; ...", Blogger's summaries with
+        # "&amp;nbsp;", WordPress's <dc:creator> "Emily Mazo,&nbsp;JS Tan"): the references
+        # left are characters they meant. Ones that make a tag ("&lt;div&gt;") stay as written.
+        decoded = CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group(0)), text)
+        text = " ".join((text if "<" in decoded else decoded).split())
     return text or None

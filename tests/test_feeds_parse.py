@@ -312,3 +312,22 @@ def test_atom_authors_are_names_without_addresses(elements, expected):
     body = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
             f'<entry><link href="https://example.org/a"/><id>a</id>{elements}</entry></feed>').encode()
     assert parse_feed(body, "https://example.org/feed").entries[0].hints.author == expected
+
+
+# A plain-text field escaped twice by its publisher -> what is stored.
+TWICE_ESCAPED = {
+    '<title type="text">Re&amp;colon; Double-entry accounting</title>': ("title", "Re: Double-entry accounting"),
+    '<summary type="text">In the last weeks&amp;nbsp;/ months, Smell &amp;amp; Tell</summary>':
+        ("summary", "In the last weeks / months, Smell & Tell"),  # Blogger's
+    "<author><name>Emily Mazo,&amp;nbsp;JS Tan</name></author>": ("author", "Emily Mazo, JS Tan"),  # WordPress's
+    '<title type="text">Why &amp;lt;div&amp;gt; and a&amp;para=1</title>': ("title", "Why &lt;div&gt; and a&para=1"),
+}
+
+
+@pytest.mark.parametrize("element, expected", TWICE_ESCAPED.items())
+def test_character_references_left_in_plain_text_are_decoded(element, expected):
+    """…except those that would make a tag, and "&para" without its semicolon (a query's)."""
+    body = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            f'<entry><link href="https://example.org/a"/><id>a</id>{element}</entry></feed>').encode()
+    field, value = expected
+    assert getattr(parse_feed(body, "https://example.org/feed").entries[0].hints, field) == value

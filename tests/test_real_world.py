@@ -485,3 +485,21 @@ def test_feed_authors_are_stored_as_names_through_a_real_crawl(tmp_path):
     stored = crawl_feeds_as_served(tmp_path, list(expected))
     for name, author in expected.items():
         assert stored[name] and {row[2] for row in stored[name]} == {author}, name
+
+
+def test_plain_text_escaped_twice_is_stored_as_meant_through_a_real_crawl(tmp_path):
+    """Character references a publisher left in a plain-text field were stored as written:
+    the title "Re&colon; Double-entry accounting at scale", the author "Emily Mazo,&nbsp;JS
+    Tan,&nbsp;Clarissa Redwine&nbsp;and&nbsp;Kristen Sheets", Blogger's summaries with
+    "&nbsp;" and "Smell &amp; Tell" (46 fields of 4 of the captured feeds)."""
+    import sqlite3
+
+    feeds = ["3d13901a267083a8", "5ed469fb5a05348d", "1883db9e2736546b"]
+    stored = crawl_feeds_as_served(tmp_path, feeds)
+    assert "Re: Double-entry accounting at scale" in {row[1] for row in stored["3d13901a267083a8"]}
+    assert "Emily Mazo, JS Tan, Clarissa Redwine and Kristen Sheets" in {row[2] for row in stored["5ed469fb5a05348d"]}
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        fields = [value for row in conn.execute("SELECT title, author, description FROM documents")
+                  for value in row if value]
+    assert any("Smell & Tell" in value for value in fields)
+    assert not [value for value in fields if re.search(r"&(#[0-9]+|[a-z]+);", value)]
