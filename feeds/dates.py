@@ -3,8 +3,10 @@ every stored date has (``2026-11-25T18:00:00Z``)."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 
 def iso(moment: datetime) -> str:
@@ -41,15 +43,34 @@ def struct_time_iso(value: time.struct_time | None) -> str | None:
     return iso(moment) if moment is not None else None
 
 
+# W3C Datetime's reduced precisions, which the sitemaps protocol allows for <lastmod>: a year
+# ("2005") or a year and month ("2005-01"), read as their first day.
+YEAR_OR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+# An RFC 822 date's year: read as written where it has four digits (the email module takes
+# "0001", .NET's "no date", for 2001).
+RFC_822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\s+(\d{2,4})\b")
+
+
 def parse_datetime(value) -> datetime | None:
-    """An ISO 8601 / RFC 3339 / W3C datetime string as an aware UTC datetime, or None (also
-    for a placeholder: `dated`). A value without a zone is taken as UTC."""
+    """An ISO 8601 / RFC 3339 / W3C datetime string (a year or a month alone too) or an RFC
+    822 one ("Mon, 02 Jan 2006 15:04:05 GMT", which sitemap generators write too) as an aware
+    UTC datetime, or None (also for a placeholder: `dated`). A value without a zone is taken
+    as UTC."""
     if not isinstance(value, str) or not value.strip():
         return None
+    text = value.strip()
+    if YEAR_OR_MONTH.fullmatch(text):
+        text += "-01" * (2 - text.count("-"))
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        year = RFC_822_YEAR.search(text)
+        if year and len(year[1]) == 4 and int(year[1]) != moment.year:
+            return None  # a year before 100, taken for this century's
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return dated(moment.astimezone(timezone.utc))

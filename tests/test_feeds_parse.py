@@ -331,3 +331,23 @@ def test_character_references_left_in_plain_text_are_decoded(element, expected):
             f'<entry><link href="https://example.org/a"/><id>a</id>{element}</entry></feed>').encode()
     field, value = expected
     assert getattr(parse_feed(body, "https://example.org/feed").entries[0].hints, field) == value
+
+
+def test_a_sitemaps_lastmod_in_every_form_the_protocol_and_generators_write():
+    """W3C Datetime's year and year-month, which the sitemaps protocol allows, and RFC 822
+    dates, which some generators write, are read (they were None: such pages sorted last and
+    were fetched every run); "no date" placeholders stay None in either form."""
+    from feeds.dates import parse_datetime
+    from feeds.sitemaps import parse_sitemap
+
+    written = {"2005": "2005-01-01T00:00:00Z", "2005-07": "2005-07-01T00:00:00Z",
+               "2005-07-16T19:20+01:00": "2005-07-16T18:20:00Z",
+               "Sat, 16 Jul 2005 19:20:30 GMT": "2005-07-16T19:20:30Z",
+               "Sat, 16 Jul 2005 19:20:30 +0100": "2005-07-16T18:20:30Z",
+               "Mon, 01 Jan 0001 00:00:00 +0000": None, "2005-13": None, "Sat, 99 Jul 2005": None, "soon": None}
+    urls = "".join(f"<url><loc>{BASE}/{n}</loc><lastmod>{value}</lastmod></url>" for n, value in enumerate(written))
+    body = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    entries = parse_sitemap(body.encode(), f"{BASE}/sitemap.xml").entries
+    read = [entry.lastmod.strftime("%Y-%m-%dT%H:%M:%SZ") if entry.lastmod else None for entry in entries]
+    assert read == list(written.values())
+    assert parse_datetime("Thu, 01 Jan 1970 00:00:00 GMT") is None
