@@ -3,6 +3,7 @@ every stored date has (``2026-11-25T18:00:00Z``)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import time
 from datetime import datetime, timezone
@@ -74,3 +75,17 @@ def parse_datetime(value) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return dated(moment.astimezone(timezone.utc))
+
+
+def parse_lastmod(value) -> datetime | None:
+    """A sitemap's <lastmod> as the latest moment it may mean: a year or a month alone
+    ("2025", "2025-06") is its last second, as a page changed at any time in it may say so
+    (read as its first day, a page crawled on 10 June and changed on the 20th, "2025-06",
+    would be taken as unchanged since); any other value as parse_datetime reads it."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not YEAR_OR_MONTH.fullmatch(text):
+        return parse_datetime(value)
+    year, _, month = text.partition("-")
+    last_month = int(month) if month else 12
+    last_day = calendar.monthrange(int(year), last_month)[1]
+    return dated(datetime(int(year), last_month, last_day, 23, 59, 59, tzinfo=timezone.utc))

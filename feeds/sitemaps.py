@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from protego import Protego
 
-from feeds.dates import parse_datetime
+from feeds.dates import parse_lastmod
 from feeds.inflate import InflateError, inflate
 from feeds.parse import NotAFeedError, parse_feed
 from feeds.urls import is_web_address
@@ -89,7 +89,7 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
         location = values.get("loc") or (child.text or "").strip()
         absolute = urljoin(url, location) if location else ""  # relative <loc>: lenient, as browsers
         if _is_http(absolute):
-            entries.append(SitemapEntry(absolute, parse_datetime(values.get("lastmod"))))
+            entries.append(SitemapEntry(absolute, parse_lastmod(values.get("lastmod"))))
         elif location:
             skipped += 1
     return ParsedSitemap(kind, entries, skipped)

@@ -64,7 +64,8 @@ class Page:
     fetch_error: str | None = None  # why the page could not be fetched, if it could not
     not_modified: bool = False  # a 304, or the same bytes as last time: nothing to re-extract
     # A part of a page told by its feed entry, a resource of its own (its URL's fragment names
-    # it, and is kept in its canonical URL): never fetched, the page holds all the parts.
+    # it, and is kept in its canonical URL: canonical.parts_of_one_page): never fetched, the page
+    # holds all the parts.
     part: bool = False
     landing_url: str | None = None  # for a file (a PDF) linked from a page: that page's URL
     # The PDFs this page links to: saved with its validators, so that when the page is

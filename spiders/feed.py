@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import scrapy
 
-from feeds.entries import parts_of_one_page
 from feeds.parse import NotAFeedError, parse_feed
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.counters import DropReason
 from pipeline.items import Page
+from pipeline.understand.canonical import parts_of_one_page
 from pipeline.stages.pool import pool_of
 from spiders.page import PageNavigation
 from spiders.responses import content_type, parse_in_worker

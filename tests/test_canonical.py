@@ -67,3 +67,15 @@ def test_urls_without_a_host_are_not_the_same_site():
 def test_a_port_out_of_range_is_dropped_not_a_crash():
     assert canonicalize_url("http://example.com:99999/a/") == "http://example.com/a"
     assert canonicalize_url("https://[2001:db8::1]:70000/x") == "https://[2001:db8::1]/x"
+
+
+def test_parts_of_one_page_are_links_to_two_parts_or_more_of_one_canonical_page():
+    from pipeline.understand.canonical import parts_of_one_page
+
+    assert parts_of_one_page(["https://x.dev/launch", "https://x.dev/launch#update"]) == set()  # the post itself
+    assert parts_of_one_page(["https://x.dev/post#more", "https://x.dev/other#more"]) == set()
+    same_page = ["https://x.dev/q/#a", "https://x.dev/q#b", "https://x.dev/p?utm_source=rss#a",
+                 "https://x.dev/p?utm_source=x#b", "https://x.dev/now#2025-01-11 Langdev",
+                 "https://x.dev/now#2025-01-25 Post-Mortem", "https://x.dev/now"]
+    assert parts_of_one_page(same_page) == set(same_page) - {"https://x.dev/now"}
+    assert canonicalize_url("https://X.dev/links/#grug brain", keep_fragment=True) == "https://x.dev/links#grug%20brain"

@@ -360,28 +360,58 @@ def test_a_site_source_whose_start_page_is_a_feed_says_to_make_it_a_feed_source(
     assert "kind: feed" in result.stdout
 
 
+def parts_feed(base, parts, described=True):
+    """An RSS feed whose entries link to parts of one page, /awesome/#name (a trailing slash
+    the canonical URL drops), each described or not, and one entry linking to a post's #more."""
+    items = "".join(f"<item><title>{name}</title><link>{base}/awesome/#{name}</link>"
+                    + (f"<description>{text}</description>" if described else "") + "</item>"
+                    for name, text in parts.items())
+    items += f"<item><title>One</title><link>{base}/a0#more</link><description>A post.</description></item>"
+    return Route(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode(),
+                 "application/rss+xml")
+
+
+PARTS = {"restic": "Restic is the backup tool for small servers: incremental snapshots, encrypted.",
+         "grug": "The grug brained developer: a fun guide on keeping complexity down in software.",
+         "cssbed": "CSS Bed is a collection of classless CSS themes to try on a small static site."}
+
+
 def test_entries_that_link_to_parts_of_one_page_are_each_a_document(tmp_path):
-    """A link blog's feed whose entries link to parts of one page ("/awesome#restic"), each
-    told in its own words: a document each, under its URL with the fragment, and the page
-    (which holds them all) is not fetched; an entry linking to a post's "#more" is the post.
-    Unchanged next time, they are all unchanged, none new, none lost."""
-    parts = {"restic": "Restic is the backup tool for small servers: incremental snapshots, encrypted.",
-             "grug": "The grug brained developer: a fun guide on keeping complexity down in software.",
-             "cssbed": "CSS Bed is a collection of classless CSS themes to try on a small static site."}
-    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(1),
-                     "/awesome": Route(page_html("Awesome", "<ul><li>everything at once</li></ul>").encode())})
+    """A link blog's feed whose entries link to parts of one page ("/awesome/#restic"), each
+    told in its own words: a document each, under its URL with the fragment, which leads to
+    it (as a curated list or a label names it), and the page (which holds them all) is not
+    fetched; an entry linking to a post's "#more" is the post. Unchanged next time, they are
+    all unchanged, none new, none lost."""
+    from pipeline.store.documents import document_id_for_url
+
+    page = Route(page_html("Awesome", "<ul><li>everything at once</li></ul>" * 20).encode())
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(1), "/awesome": page, "/awesome/": page})
     with web:
-        items = "".join(f"<item><title>{name}</title><link>{web.base_url}/awesome#{name}</link>"
-                        f"<description>{text}</description></item>" for name, text in parts.items())
-        items += f"<item><title>One</title><link>{web.base_url}/a0#more</link><description>A post.</description></item>"
-        web.routes["/feed"] = Route(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'
-                                    "</channel></rss>".encode(), "application/rss+xml")
+        web.routes["/feed"] = parts_feed(web.base_url, PARTS)
         source = Source("f", "F", "feed", web.base_url + "/feed")
         db, _ = crawl(web, tmp_path, [source])
-        stored = {row["url"]: row for row in db.query("SELECT url, title, text FROM documents")}
-        assert set(stored) == {f"{web.base_url}/awesome#{name}" for name in parts} | {f"{web.base_url}/a0"}
-        assert all(stored[f"{web.base_url}/awesome#{name}"]["text"] == text for name, text in parts.items())
-        assert "/awesome" not in web.requests
+        stored = {row["url"]: row for row in db.query("SELECT id, url, title, text FROM documents")}
+        assert set(stored) == {f"{web.base_url}/awesome#{name}" for name in PARTS} | {f"{web.base_url}/a0"}
+        assert all(stored[f"{web.base_url}/awesome#{name}"]["text"] == text for name, text in PARTS.items())
+        assert all(document_id_for_url(db, url) == row["id"] for url, row in stored.items())
+        assert not {"/awesome", "/awesome/"} & set(web.requests)
         db, second = crawl(web, tmp_path, [source])
     assert db["documents"].count == 4
     assert "0 new, 0 updated, 4 unchanged" in second.stdout, second.stdout
+
+
+def test_parts_of_a_page_fetched_before_are_found_unchanged_as_themselves(tmp_path):
+    """A feed whose entries linked to parts of one page without text of their own (so the
+    page was fetched, and its document is what the links led to), then with it: the parts
+    become documents, and the next run finds each of them unchanged, not the page."""
+    page = Route(page_html("Awesome", "<ul><li>everything at once</li></ul>" * 20).encode())
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(1), "/awesome": page, "/awesome/": page})
+    with web:
+        source = Source("f", "F", "feed", web.base_url + "/feed")
+        web.routes["/feed"] = parts_feed(web.base_url, PARTS, described=False)
+        crawl(web, tmp_path, [source])
+        web.routes["/feed"] = parts_feed(web.base_url, PARTS)
+        _, second = crawl(web, tmp_path, [source])
+        db, third = crawl(web, tmp_path, [source])
+    assert "/awesome/" in web.requests and "3 new" in second.stdout, second.stdout
+    assert "0 new, 0 updated, 4 unchanged" in third.stdout, third.stdout

@@ -335,12 +335,13 @@ def test_character_references_left_in_plain_text_are_decoded(element, expected):
 
 def test_a_sitemaps_lastmod_in_every_form_the_protocol_and_generators_write():
     """W3C Datetime's year and year-month, which the sitemaps protocol allows, and RFC 822
-    dates, which some generators write, are read (they were None: such pages sorted last and
-    were fetched every run); "no date" placeholders stay None in either form."""
+    dates, which some generators write, are read (they were None: such pages sorted last);
+    a year or a month alone as its last second, so that a page changed in it is not taken
+    as unchanged since a crawl earlier in it; "no date" placeholders stay None."""
     from feeds.dates import parse_datetime
     from feeds.sitemaps import parse_sitemap
 
-    written = {"2005": "2005-01-01T00:00:00Z", "2005-07": "2005-07-01T00:00:00Z",
+    written = {"2005": "2005-12-31T23:59:59Z", "2005-07": "2005-07-31T23:59:59Z",
                "2005-07-16T19:20+01:00": "2005-07-16T18:20:00Z",
                "Sat, 16 Jul 2005 19:20:30 GMT": "2005-07-16T19:20:30Z",
                "Sat, 16 Jul 2005 19:20:30 +0100": "2005-07-16T18:20:30Z",
@@ -351,3 +352,4 @@ def test_a_sitemaps_lastmod_in_every_form_the_protocol_and_generators_write():
     read = [entry.lastmod.strftime("%Y-%m-%dT%H:%M:%SZ") if entry.lastmod else None for entry in entries]
     assert read == list(written.values())
     assert parse_datetime("Thu, 01 Jan 1970 00:00:00 GMT") is None
+    assert parse_datetime("2005-07").isoformat() == "2005-07-01T00:00:00+00:00"  # a published date: its start

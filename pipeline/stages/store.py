@@ -131,6 +131,8 @@ class StoreStage:
                 self.bodies.keep(row["id"], item.final_url or item.url, now, item.content_type,
                                  item.encoding, item.body, replace=item.extraction is not None,
                                  packed=item.packed_body)
+            if item.part:
+                validators.forget(self.db, item.url)
             if item.vectors is not None and self.vectors:
                 save_vectors(self.db, row["id"], item.vectors)
             if item.landing_url:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import sqlite_utils
@@ -239,11 +240,18 @@ def record_sighting_of_url(
 def document_id_for_url(db: sqlite_utils.Database, url: str) -> str:
     """The id of the document a URL leads to: the document it was last seen as (a redirect
     or a declared canonical can make that another URL's document), else its canonical URL's
-    id. The one URL -> document lookup (the store, sightings and curated lists use it)."""
+    id (with its fragment, where that is a part of a page stored as a document). The one
+    URL -> document lookup (the store, sightings and curated lists use it)."""
     row = db.execute(
         "SELECT document_id FROM sightings WHERE url = ? ORDER BY last_seen DESC LIMIT 1", [url]
     ).fetchone()
-    return row[0] if row else document_id(canonicalize_url(url))
+    if row:
+        return row[0]
+    if urlsplit(url).fragment:  # a part of a page stored as a document of its own (Page.part)
+        part = document_id(canonicalize_url(url, keep_fragment=True))
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", [part]).fetchone():
+            return part
+    return document_id(canonicalize_url(url))
 
 
 def touch_linked_files(db: sqlite_utils.Database, landing_id: str, now: str) -> list[str]:

@@ -114,6 +114,12 @@ def save(db: sqlite_utils.Database, url: str, now: str, **fields) -> None:
         [url, *columns.values()])
 
 
+def forget(db: sqlite_utils.Database, url: str) -> None:
+    """Drop what is known of a URL's fetch: it is no longer fetched (a part of a page, stored
+    from its feed entry, whose URL once led to the whole page's document)."""
+    db.execute("DELETE FROM validators WHERE url = ?", [url])
+
+
 def response_validators(headers: dict[str, str]) -> dict[str, str | None]:
     """The validator fields of a response, from its (lower-case) headers."""
     return {"etag": headers.get("etag"), "last_modified": headers.get("last-modified")}

@@ -2,7 +2,7 @@
 
 Rules (stable, so an id never changes between runs): lower-case scheme and host, default
 ports dropped, fragment dropped (kept for a part of a page that is a resource of its own: a
-feed's entries that link to parts of one page, feeds.entries.parts_of_one_page), tracking
+feed's entries that link to parts of one page, parts_of_one_page), tracking
 parameters (utm_*, fbclid, gclid, mc_cid, mc_eid, ref, ...) removed, remaining query
 parameters kept in their order, an empty path becomes "/", and a trailing slash is removed
 from any other path. AMP variants map to their page: a trailing /amp path segment and amp /
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -58,6 +59,19 @@ def canonicalize_url(url: str, keep_fragment: bool = False) -> str:
 
 def _is_amp_parameter(name: str, value: str) -> bool:
     return name.lower() == "amp" or (name.lower() == "outputtype" and value.lower() == "amp")
+
+
+def parts_of_one_page(links: list[str]) -> set[str]:
+    """The links that name parts of one page: two or more with fragments that name different
+    parts of the same canonical page ("https://x.dev/awesome#restic", "/awesome/#grug-brain").
+    A feed whose entries link so (a link blog's page, a "now" page's dated notes, a
+    changelog's releases) tells a resource in each, which the page holds together; one link
+    with a fragment ("/post#more"), or a link to the page itself, names the page."""
+    by_page: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for link in links:
+        if urlsplit(link).fragment:
+            by_page[canonicalize_url(link)].setdefault(canonicalize_url(link, keep_fragment=True), []).append(link)
+    return {link for named in by_page.values() if len(named) > 1 for same in named.values() for link in same}
 
 
 def document_id(canonical_url: str) -> str:
