@@ -30,7 +30,7 @@ MAX_PAGES = 300  # pages read for text; the page count is still the whole docume
 # "Title", "PowerPoint Presentation", "Document1"). Such a PDF has no title: the words of the
 # link to it (or its feed's title) name it instead (pipeline.store.documents.document_row).
 MADE_BY = re.compile(r"^(microsoft (office )?(word|powerpoint|excel)|acrobat pdfmaker[\w. ]*)\s+-\s+", re.IGNORECASE)
-FILE_NAME = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|indd|qxd|odt|odp|rtf|pages|key|txt|tex|dvi|ps)$", re.IGNORECASE)
+FILE_NAME = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|indd|qxd|odt|odp|rtf|pages|key)$", re.IGNORECASE)  # not "llms.txt"
 PLACEHOLDER_TITLE = re.compile(r"^(untitled|title|(untitled |new )?(document|presentation|workbook)|powerpoint "
                                r"presentation|binder|slide|book)\s*\d*$", re.IGNORECASE)
 
