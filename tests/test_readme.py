@@ -10,7 +10,7 @@ import pytest
 from cogapp import Cog
 
 from pipeline.cli.reference import _column_descriptions, eval_sets_table, modules_table, project_settings
-from pipeline.store.database import migrations
+from pipeline.store.migrations import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ["README.md"] + sorted(str(page.relative_to(ROOT)) for page in (ROOT / "docs").glob("*.md")

@@ -18,7 +18,8 @@ from pipeline.publish import terms
 from pipeline.publish.indexes import vector_index
 from pipeline.publish.search import MEANING_CANDIDATES, search
 from pipeline.quality.search import store_labelled_pages
-from pipeline.store.database import migrations, open_database
+from pipeline.store.database import open_database
+from pipeline.store.migrations import migrations
 from pipeline.understand.embeddings import embed
 
 COMPETITORS = "https://competitive-intel.example.com/lightweight-program"

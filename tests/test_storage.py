@@ -5,7 +5,8 @@ import sqlite_utils
 
 from feeds.entries import EntryHints
 from pipeline.items import Extraction, Page
-from pipeline.store.database import DatabaseError, migrations, open_database
+from pipeline.store.database import DatabaseError, open_database
+from pipeline.store.migrations import migrations
 from pipeline.store.documents import (FROM_FEED, DocumentWrite, Fetched, content_hash, document_row,
                                       save_document)
 from pipeline.store.upkeep import remake_signatures, signatures_to_remake
@@ -240,7 +241,7 @@ def test_opening_the_database_leaves_old_signatures_and_the_crawl_remakes_them_f
 
 
 def test_migrations_are_defined_in_the_order_they_run():
-    from pipeline.store.database import migrations
+    from pipeline.store.migrations import migrations
 
     # sqlite-utils applies them in the order they were registered; their names say the order meant.
     names = [migration.name for migration in migrations._migrations]

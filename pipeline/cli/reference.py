@@ -23,7 +23,7 @@ from pipeline.cli.main import main
 from pipeline.config.files import PROJECT_DATA, parse_yaml
 from pipeline.layers import LAYERS, ONLY_IN
 from pipeline.quality.figures import TARGETS
-from pipeline.store.database import migrations
+from pipeline.store.migrations import migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "spiders" / "settings.py"
