@@ -45,7 +45,8 @@ def struct_time_iso(value: time.struct_time | None) -> str | None:
 
 
 # W3C Datetime's reduced precisions, which the sitemaps protocol allows for <lastmod>: a year
-# ("2005") or a year and month ("2005-01"), read as their first day.
+# ("2005") or a year and month ("2005-01"): their first day as a date (parse_datetime), their
+# last second as a sitemap's lastmod (parse_lastmod).
 YEAR_OR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 # An RFC 822 date's year: read as written where it has four digits (the email module takes
 # "0001", .NET's "no date", for 2001).
