@@ -284,3 +284,40 @@ def test_a_database_another_command_keeps_locked_is_busy_not_damaged(sample_corp
     assert result.returncode == 75, result.stderr
     assert "the database is busy: another command" in result.stderr and "restore" not in result.stderr
     assert not (tmp_path / "labels.yaml").exists()  # nothing recorded: the label can be given again
+
+
+def test_output_to_a_full_disk_is_one_line_not_a_traceback(sample_corpus):
+    # `prodops export > file` on a full disk printed a traceback ending in "OSError: [Errno 28]".
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "--format", "csv",
+                                 "--db", str(sample_corpus)], cwd=ROOT, stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Error: no space left on the device writing the output: free some space and run this again"]
+
+
+def test_a_database_whose_disk_fills_is_a_one_line_failure_not_a_damaged_file(tmp_path):
+    # SQLite's "database or disk is full" was reported as a damaged database, to be restored
+    # from a copy. A page limit stands in for the full disk: SQLite says SQLITE_FULL alike.
+    import sqlite3
+
+    import click
+    from click.testing import CliRunner
+
+    from pipeline.cli.common import CuratorGroup
+
+    group = CuratorGroup()
+
+    @group.command()
+    def fill():
+        conn = sqlite3.connect(tmp_path / "full.db")
+        conn.execute("PRAGMA max_page_count = 2")
+        conn.execute("CREATE TABLE t (x TEXT)")
+        conn.execute("INSERT INTO t VALUES (?)", ("x" * 100_000,))
+        click.echo("not reached")
+
+    result = CliRunner().invoke(group, ["fill"])
+    assert result.exit_code == 1 and "not reached" not in result.output, result.output
+    assert result.output.strip() == ("Error: the database's disk is full: free some space and run this again "
+                                     "(what was stored before is kept)")

@@ -4,6 +4,7 @@ commands take, Scrapy settings from -s options."""
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import math
@@ -45,11 +46,19 @@ class DatabaseBusy(click.ClickException):
     exit_code = 75
 
 
+class DiskFull(click.ClickException):
+    """The disk (or the user's quota) filled while a command wrote: exit status 1, a failure
+    of the machine, not of what the user gave. SQLite rolls back the transaction it could not
+    finish, so what was stored before stays."""
+
+
 class CuratorGroup(click.Group):
     """The `prodops` group. The one place where a bad file or database the user gave
     (ConfigError, DatabaseError, from any command) becomes a one-line message, exit status 2;
     so do SQLite's own refusals of a database file (corrupt, read-only, not SQLite) and a file
-    or folder this user may not write.
+    or folder this user may not write. A full disk, for the database or for the output, is a
+    one-line failure too (DiskFull); a closed pipe (`prodops search x | head`) is click's: exit
+    status 1, nothing printed.
 
     Its commands are named in `lazy_commands` ({name: "module:attribute"}) and imported when
     used (click's "lazily loading subcommands"): `prodops crawl` does not import Datasette,
@@ -79,11 +88,19 @@ class CuratorGroup(click.Group):
                 # crawl or a retag holds the write lock longer than we wait.
                 raise DatabaseBusy("the database is busy: another command (a crawl, a retag) is writing it; "
                                    "run this again when that one ends") from None
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+                raise DiskFull("the database's disk is full: free some space and run this again "
+                               "(what was stored before is kept)") from None
             raise UserError(f"the database: {error} (check the file given as --db, or restore it from a copy; "
                             "`sqlite3 FILE 'PRAGMA integrity_check'` says more)") from None
         except PermissionError as error:
             raise UserError(f"{error.filename or 'a file'}: permission denied; give a file or folder you may write"
                             ) from None
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise DiskFull(f"no space left on the device writing {error.filename or 'the output'}: "
+                           "free some space and run this again") from None
 
 
 def require_database(db_path: str) -> str:
