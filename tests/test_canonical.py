@@ -14,6 +14,13 @@ from pipeline.understand.canonical import canonicalize_url, document_id, same_si
         ("https://example.com/a?utm_source=x&utm_medium=y&id=3#section", "https://example.com/a?id=3"),
         ("https://example.com/a?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&ref=hn", "https://example.com/a"),
         ("https://example.com/a?b=2&a=1", "https://example.com/a?b=2&a=1"),
+        # news sites' own campaign parameters, as their feeds' links carry them
+        ("https://www.bbc.com/news/articles/cp81l0e1eg5o?at_medium=RSS&at_campaign=rss",
+         "https://www.bbc.com/news/articles/cp81l0e1eg5o"),
+        ("https://www.dw.com/en/a-75995188?maca=en-rss-en-all-1573-rdf", "https://www.dw.com/en/a-75995188"),
+        ("https://x.com/news/2026/2/18/a?traffic_source=rss", "https://x.com/news/2026/2/18/a"),
+        ("https://x.com/a?icid=rss&ocid=msn&cmpid=1&smid=tw&xtor=RSS-1&_ga=2.1&_gl=1", "https://x.com/a"),
+        ("https://forum.example.com/t?cid=12&uid=3&source=a", "https://forum.example.com/t?cid=12&uid=3&source=a"),
         ("https://example.com/caf\u00e9", "https://example.com/caf%C3%A9"),
         ("http://[::1]:8000/x/", "http://[::1]:8000/x"),
         ("https://example.com/post/amp/", "https://example.com/post"),
