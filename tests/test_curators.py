@@ -844,3 +844,39 @@ def test_an_expired_session_is_refused_whatever_its_cookie_says(curated_site, mo
     assert before[0]["id"] == "maya" and before[1:] == (200, True, 200)
     assert after == [(None, 302, False, 403)] * 2
     assert judge.status_code == 403 and judged(db_path, labels) == ([], "")
+
+
+@pytest.mark.parametrize("headers", [
+    {"sec-fetch-site": "same-site"},  # a sibling host that set the shared domain's ds_csrftoken cookie
+    {"sec-fetch-site": "cross-site"},
+    {"origin": "http://evil.localhost"},  # a browser without Sec-Fetch-Site: its Origin
+    {"origin": "null"},  # a sandboxed frame
+])
+def test_a_form_sent_from_another_origin_with_a_token_that_matches_its_cookie_writes_nothing(curated_site, headers):
+    """asgi-csrf checks the form's token against the ds_csrftoken cookie only: a page on another
+    host of the same site can set that cookie for the shared domain and send a form whose
+    token matches it. The browser says where the form came from; a write from another
+    origin is refused before the CSRF check, and the same form from the site's own page
+    (or from a script, which sends neither header) still works."""
+    db_path, labels, doc_id, _ = curated_site
+    judge = f"/-/documents/{doc_id}/judge"
+
+    async def run():
+        datasette, token, cookies = await curator_session(db_path, labels)
+        crossed = await datasette.client.post(judge, data={"relevant": "no", "csrftoken": token}, cookies=cookies,
+                                              headers=headers)
+        sign_in_crossed = await datasette.client.post("/-/login", data={"username": "maya", "password": PASSWORD,
+                                                                        "csrftoken": token},
+                                                      cookies={"ds_csrftoken": cookies["ds_csrftoken"]},
+                                                      headers=headers)
+        written = judged(db_path, labels)
+        own = await datasette.client.post(judge, data={"relevant": "yes", "csrftoken": token}, cookies=cookies,
+                                          headers={"sec-fetch-site": "same-origin", "origin": "http://localhost"})
+        return crossed, sign_in_crossed, written, own
+
+    crossed, sign_in_crossed, written, own = asyncio.run(run())
+    assert crossed.status_code == 403 and crossed.text.startswith("Cross-origin request refused"), crossed.text
+    assert sign_in_crossed.status_code == 403 and "ds_actor" not in sign_in_crossed.cookies
+    assert written == ([], "")
+    rows, _ = judged(db_path, labels)
+    assert own.status_code == 302 and [row[1] for row in rows] == [1]

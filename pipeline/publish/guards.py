@@ -7,6 +7,12 @@ Datasette (the plugin's `asgi_wrapper` hook puts them on, outside Datasette's CS
 - an `Authorization` header only where tokens act, the API's paths: asgi-csrf lets any
   request with a Bearer token through unchecked, and the forms act on the cookie, so a form
   sent with a made-up token and a curator's cookie was written without a CSRF token;
+- a write (any method but GET, HEAD and OPTIONS) that a browser says came from another origin
+  refused 403 (Sec-Fetch-Site, else Origin; Go's http.CrossOriginProtection): asgi-csrf's
+  token is checked against its own cookie only, and a page on a sibling host (a.example.org
+  beside the site's b.example.org) may set that cookie for the shared domain, then send a
+  form with the token it chose. Requests that carry neither header (scripts, the API's
+  clients, old browsers) go on to the CSRF check as before;
 - only GET and HEAD on a table's or a canned query's page (Datasette's table route): its
   POST runs writable canned queries alone, and the site has none (metadata.yml, the lists'
   queries), so a POST there raised inside Datasette and answered 500; it is 405 now;
@@ -24,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import urlsplit
 
 from pipeline.publish.export import neutralize
 
@@ -57,6 +64,9 @@ MAX_BODY_BYTES = 256 * 1024
 # forms and the API) are. A writable canned query would need a POST here: there is none.
 TABLE_ROUTE = re.compile(r"^/(?!-/)[^/.]+/[^/.]+(\.\w+)?$")
 READS = frozenset({"GET", "HEAD"})
+SAFE = READS | {"OPTIONS"}
+# What Sec-Fetch-Site says of a request the site itself (or the user, typing an address) made.
+SAME_ORIGIN = frozenset({b"same-origin", b"none"})
 
 
 class _BodyTooLargeError(Exception):
@@ -123,6 +133,38 @@ def with_reads_only_on_tables(app):
         await app(scope, receive, send)
 
     return read_only
+
+
+def with_same_origin_writes(app):
+    """`app` answering 403 to a write that a browser says came from another origin (another
+    site, or another host of the same site), before the CSRF check or Datasette read it: by
+    Sec-Fetch-Site when the browser sends it (every current one does), else by an Origin
+    whose host is not the request's Host. The algorithm of Go's http.CrossOriginProtection
+    (Filippo Valsorda, 2025); no header of either kind is a script's or an old browser's
+    request, which the CSRF token still guards."""
+
+    async def same_origin(scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") not in SAFE and _cross_origin(scope):
+            body = b"Cross-origin request refused: a form of this site must be sent from its own pages"
+            await send({"type": "http.response.start", "status": 403, "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return same_origin
+
+
+def _cross_origin(scope) -> bool:
+    """Whether the request's headers say a browser sent it from another origin."""
+    headers = dict(scope.get("headers", []))
+    fetch_site = headers.get(b"sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site.lower() not in SAME_ORIGIN
+    origin = headers.get(b"origin")
+    if origin is None:
+        return False
+    return urlsplit(origin.decode("latin-1")).netloc.lower() != headers.get(b"host", b"").decode("latin-1").lower()
 
 
 def _route_path(scope) -> str:
