@@ -294,7 +294,7 @@ def test_output_to_a_full_disk_is_one_line_not_a_traceback(sample_corpus):
                                 text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines() == [
-        "Error: no space left on the device writing the output: free some space and run this again"]
+        "Error: no space left on the device: free some space and run this again"]
 
 
 def test_a_database_whose_disk_fills_is_a_one_line_failure_not_a_damaged_file(tmp_path):
@@ -321,3 +321,16 @@ def test_a_database_whose_disk_fills_is_a_one_line_failure_not_a_damaged_file(tm
     assert result.exit_code == 1 and "not reached" not in result.output, result.output
     assert result.output.strip() == ("Error: the database's disk is full: free some space and run this again "
                                      "(what was stored before is kept)")
+
+
+def test_a_crawl_whose_log_disk_is_full_says_so_in_one_line(tmp_path):
+    # Each log line Scrapy could not write to a full disk printed "--- Logging error ---" and a
+    # traceback (83 lines for `prodops demo` into an 800 KB disk) before the error.
+    sources = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'http://127.0.0.1:9/x'}\n")
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+                             "--db", str(tmp_path / "c.db"), "-s", "LOG_FILE=/dev/full"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == "Error: no space left on the device: free some space and run this again"
+    assert "Logging error" not in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -22,6 +22,9 @@ def run() -> None:
         print("Aborted!", file=sys.stderr)  # what click says of a Ctrl-C once it runs
         sys.exit(1)
     logging.captureWarnings(True)
+    # A log record that cannot be written (the log file's disk full) is dropped, not printed to
+    # the terminal with a traceback for each: the command's own error says what went wrong.
+    logging.raiseExceptions = False
     main()
 
 

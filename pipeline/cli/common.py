@@ -99,8 +99,8 @@ class CuratorGroup(click.Group):
         except OSError as error:
             if error.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
-            raise DiskFull(f"no space left on the device writing {error.filename or 'the output'}: "
-                           "free some space and run this again") from None
+            where = f" writing {error.filename}" if error.filename else ""  # (a stream's write names none)
+            raise DiskFull(f"no space left on the device{where}: free some space and run this again") from None
 
 
 def require_database(db_path: str) -> str:
