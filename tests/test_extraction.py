@@ -38,6 +38,32 @@ def test_a_pages_date_keeps_its_time_and_is_converted_to_utc():
     assert extract_html(day_only, f"{BASE}/day/").published == "2026-07-10T00:00:00Z"
 
 
+PARAGRAPHS = "".join(f"<p>{text}</p>" for text in (
+    "Our onboarding review looks at what new product managers read in their first weeks, and what they skip.",
+    "Each quarter we ask them which pages helped and which sent them in circles, and we retire the latter.",
+    "The result is a shorter path into the team's rituals, its tools and the metrics it keeps an eye on."))
+
+
+@pytest.mark.parametrize("year_alone", ['<footer>© 1998-2015 Example Corp.</footer>',
+                                        '<span class="mjx-c2026"></span><footer>Copyright 2019</footer>'])
+def test_a_year_alone_in_the_text_is_no_date(year_alone):
+    """htmldate's extensive search made 1 January of a copyright line's year (or of a number in
+    a CSS class) the page's date: 5 of Readability's test pages got one, all wrong."""
+    html = f"<html><head><title>Onboarding review</title></head><body><article><h1>Onboarding review</h1>" \
+           f"{PARAGRAPHS}</article>{year_alone}</body></html>"
+    assert extract_html(html, f"{BASE}/onboarding-review/").published is None
+
+
+def test_a_first_of_january_the_page_states_is_kept():
+    html = '<html><head><title>New year plans</title>' \
+           '<meta property="article:published_time" content="2019-01-01"></head>' \
+           f"<body><article><h1>New year plans</h1>{PARAGRAPHS}</article><footer>© 2015</footer></body></html>"
+    assert extract_html(html, f"{BASE}/new-year/").published == "2019-01-01T00:00:00Z"
+    in_text = html.replace('<meta property="article:published_time" content="2019-01-01">', "").replace(
+        "<h1>New year plans</h1>", "<h1>New year plans</h1><p class=byline>By Ana, March 25, 2015</p>")
+    assert extract_html(in_text, f"{BASE}/new-year/").published == "2015-03-25T00:00:00Z"  # the text's full date
+
+
 def test_boilerplate_only_page_has_no_main_text():
     assert extract_html(page_html(EMPTY["title"], ""), f"{BASE}/empty/") is None
 
