@@ -135,3 +135,64 @@ def test_a_datasette_reader_during_a_crawl_sees_no_errors(sample_web, sample_sou
     assert routes.asked.is_set(), "the crawl never asked for the held page"
     # Some read saw the crawl half-done: documents stored, and not yet all of them.
     assert any(0 < count < len(final) for count in while_held), (while_held, len(final))
+
+
+def _can_mount_a_small_disk() -> bool:
+    """Whether this machine lets a test make a disk of its own (a tmpfs in a mount namespace
+    of its own: root, or a user namespace; nothing outside the namespace sees it)."""
+    import shutil
+
+    return shutil.which("unshare") is not None and subprocess.run(
+        ["unshare", "--mount", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True).returncode == 0
+
+
+def test_a_crawl_whose_disk_fills_stops_in_a_line_and_the_next_one_goes_on(tmp_path):
+    """A database on a disk that fills half-way through a crawl: the crawl stops (nothing more
+    could be stored), says why in one line, exit status 1, no traceback; the database is sound,
+    every document it counts is stored, no source is marked failing; and a crawl with space
+    enough stores the rest. Before: a traceback for each failed commit, "documents: N new" for
+    pages rolled back, and "the crawl did not start"."""
+    import re
+    import shlex
+    import shutil
+
+    import pytest
+    from conftest import write_sources
+
+    from pipeline.config.sources import Source
+    from pipeline.demo.generate import generated_web
+    from pipeline.demo.webserver import StaticWeb
+
+    if not _can_mount_a_small_disk():
+        pytest.skip("this machine does not let a test mount a small disk (unshare --mount, tmpfs)")
+    web = StaticWeb()
+    web.routes.update(generated_web(web.base_url, 60)[1])  # long articles: about 40 MB of database
+    disk, kept = tmp_path / "disk", tmp_path / "kept"
+    disk.mkdir()
+    kept.mkdir()
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("heavy", "Heavy", "feed", f"{web.base_url}/feed.xml")])
+        # The crawl on a 3 MB disk of its own; the database copied out before the disk goes.
+        crawl = shlex.join([sys.executable, "-m", "pipeline.cli", "crawl", "--sources", str(sources),
+                            "--db", f"{disk}/c.db", "--allow-private-network", "-s",
+                            f"LOG_FILE={tmp_path / 'crawl.log'}", *FAST])
+        script = (f"mount -t tmpfs -o size=3000k tmpfs {shlex.quote(str(disk))} && {crawl}; status=$?; "
+                  f"cp {shlex.quote(str(disk))}/c.db* {shlex.quote(str(kept))}/; exit $status")
+        full = subprocess.run(["unshare", "--mount", "sh", "-c", script], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300)
+        assert full.returncode == 1, full.stdout + full.stderr
+        assert "Traceback" not in full.stdout + full.stderr, full.stderr[-3000:]
+        assert "Interrupted: the disk of the database" in full.stdout and "is full" in full.stdout, full.stdout
+        stored_count = int(re.search(r"documents: (\d+) new", full.stdout).group(1))
+        db_path = kept / "c.db"
+        check_sound(db_path)
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == stored_count
+            assert stored_count < 60
+            assert conn.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+            assert conn.execute("SELECT consecutive_errors FROM sources").fetchall() == [(0,)]
+        shutil.copytree(kept, tmp_path / "roomy")
+        crawl_into(sources, tmp_path / "roomy" / "c.db")
+    check_sound(tmp_path / "roomy" / "c.db")
+    assert len(documents(tmp_path / "roomy" / "c.db")) == 60

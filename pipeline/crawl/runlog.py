@@ -7,12 +7,14 @@ It works the same whether the crawl was started by `prodops crawl` or by
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from scrapy import signals
 
 from pipeline import clock, counters
 from pipeline.counters import DropReason
 from pipeline.stages.drops import reason_of
+from pipeline.stages.store import DISK_FULL
 from pipeline.stages.tasks import CLUSTER_LOST
 from pipeline.store import runs, validators
 from pipeline.store.database import open_database
@@ -31,6 +33,7 @@ class RunLog:
         self.db_path = crawler.settings.get("PRODOPS_DB")
         self.run_id: int | None = None
         self.summary: runs.RunSummary | None = None
+        self.disk_full: sqlite3.OperationalError | None = None  # the run could not be recorded: no space
         settings = crawler.settings
         self.policy = runs.HealthPolicy(
             backoff_base=settings.getfloat("PRODOPS_BACKOFF_BASE"),
@@ -62,16 +65,25 @@ class RunLog:
         db = open_database(self.db_path)
         try:
             # Scrapy's reason for a stop by SIGTERM or Ctrl-C is "shutdown": the run was stopped.
-            # A crawl whose Dask scheduler went away was interrupted: the next one finishes it.
+            # A crawl whose Dask scheduler went away, or whose database's disk filled, was
+            # interrupted: the next one finishes it.
             status = {"finished": "finished", "shutdown": "stopped",
-                      CLUSTER_LOST: "interrupted"}.get(reason, reason)
+                      CLUSTER_LOST: "interrupted", DISK_FULL: "interrupted"}.get(reason, reason)
+            if status == "finished" and self.crawler.stats.get_value(counters.INTERRUPTION):
+                # (the disk filled as the spider closed: the last pages were not stored, and the
+                # feeds' validators must not say they were read)
+                status = "interrupted"
             if reason == "finished":  # (a stopped run read only some of its sitemaps)
                 spider.note_sitemaps_that_gave_nothing()
             stats = self.crawler.stats.get_stats()
             now = clock.now_iso()
-            self.summary = runs.finish_run(
-                db, self.run_id, spider.sources, stats, status, now, self.policy
-            )
+            try:
+                self.summary = runs.finish_run(db, self.run_id, spider.sources, stats, status, now, self.policy)
+            except sqlite3.OperationalError as error:
+                if getattr(error, "sqlite_errorname", "") != "SQLITE_FULL":
+                    raise
+                self.disk_full = error  # the run stays `running`; the next crawl marks it interrupted
+                return
             findings = spider.findings
             for sighting in findings.extra_sightings:
                 record_sighting_of_url(db, sighting.url, sighting.source_id, sighting.found_via, now,

@@ -53,6 +53,8 @@ def run_crawl(
     """
     crawler, stop_asked = _run(CuratorSpider, settings, watch, start_pool=True, sources=sources)
     runlog = next((m for m in crawler.extensions.middlewares if isinstance(m, RunLog)), None)
+    if runlog is not None and runlog.disk_full is not None:
+        raise runlog.disk_full  # the CLI says it in a line (pipeline.cli.common.DiskFull)
     if runlog is None or runlog.summary is None:
         reasons = "; ".join(getattr(crawler, "failed_to_start", ())) or "Scrapy's log says why"
         raise CrawlError(f"the crawl did not start: {reasons} (check the -s settings and the files given)")

@@ -8,15 +8,24 @@ figures: docs/benchmarks.md). What a crash (SIGKILL, power)
 loses is at most the last second's pages, document, body and validators together, and the
 next crawl fetches them again; a stop (SIGTERM, Ctrl-C) commits them when the spider closes.
 Another process that writes (`prodops serve`'s acts) waits at most that second for the lock.
+A document is counted (new, updated, unchanged) when its batch commits.
+
+A full disk (SQLite's SQLITE_FULL, on a write or a commit) stops the crawl: nothing more could
+be stored, and every page fetched would be lost. The open batch is rolled back, the spider
+closed with DISK_FULL (the run is `interrupted`, its reason said in the summary), and the pages
+still in flight pass through unstored; the next crawl, with space freed, fetches what this one
+did not store (their validators were not saved).
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from typing import Any, cast
 
 import sqlite_utils
+from scrapy.utils.defer import deferred_from_coro
 
 from pipeline import clock, counters
 from pipeline.counters import DropReason
@@ -41,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 COMMIT_EVERY = 1.0  # seconds a stored page may wait for its commit
 COMMIT_PAGES = 200  # pages a transaction holds at most
+DISK_FULL = "disk-full"  # the spider's close reason when the database's disk is full
 
 
 class StoreStage:
@@ -57,12 +67,17 @@ class StoreStage:
         self._batch_started: float | None = None  # when the open transaction began (None: none open)
         self._batch_pages = 0
         self._commit_timer = None  # the reactor's call that commits a batch no later page closes
+        self._uncommitted: list[tuple[str, str]] = []  # (source, outcome) of the open batch's documents
+        self.crawler = None  # set by from_crawler: a full disk closes its spider
+        self.full: sqlite3.OperationalError | None = None  # the full disk's error, once met
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("PRODOPS_DB"), crawler.stats,
-                   crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"),
-                   crawler.settings.getbool("PRODOPS_STORE_VECTORS"))
+        stage = cls(crawler.settings.get("PRODOPS_DB"), crawler.stats,
+                    crawler.settings.getfloat("PRODOPS_BODIES_MAX_MB"),
+                    crawler.settings.getbool("PRODOPS_STORE_VECTORS"))
+        stage.crawler = crawler
+        return stage
 
     def open_spider(self) -> None:
         self.db = open_database(self.db_path)
@@ -98,12 +113,50 @@ class StoreStage:
             self._commit_timer.cancel()
         self._commit_timer = None
         self._batch_started = None
-        if self.db is not None and self.db.conn.in_transaction:
+        if self.db is None or not self.db.conn.in_transaction:
+            # Pages are written only in the batch's transaction: one that ended without this
+            # COMMIT was rolled back by SQLite itself (a full disk), its pages with it.
+            self._uncommitted.clear()
+            return
+        try:
             self.db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self._stop_if_full(error)
+            return
+        for source_id, outcome in self._uncommitted:
+            counters.count_document(self.stats, source_id, outcome)
+        self._uncommitted.clear()
 
     def process_item(self, item):
-        if not isinstance(item, Page):
+        if not isinstance(item, Page) or self.full is not None:
+            return item  # (after a full disk, the pages in flight pass unstored: the crawl is closing)
+        try:
+            return self._store(item)
+        except sqlite3.OperationalError as error:
+            self._stop_if_full(error)
             return item
+
+    def _stop_if_full(self, error: sqlite3.OperationalError) -> None:
+        """Re-raise `error` unless it is a full disk; if it is, roll the batch back and close
+        the spider (the module docstring)."""
+        if getattr(error, "sqlite_errorname", "") != "SQLITE_FULL":
+            raise error
+        if self.db is not None and self.db.conn.in_transaction:  # (SQLite may have rolled it back)
+            self.db.conn.rollback()
+        self._uncommitted.clear()
+        if self.full is not None:
+            return
+        self.full = error
+        logger.error("The database's disk is full (%s): stopping the crawl", error)
+        if self.crawler is not None:
+            self.crawler.stats.set_value(counters.INTERRUPTION, f"the disk of the database {self.db_path} is full; "
+                                                                "free some space and crawl again")
+            if getattr(self.crawler, "engine", None) is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=DISK_FULL))
+
+    def _store(self, item: Page) -> Page:
+        """Write one page's document (in the batch's transaction) and count it."""
+        assert self.db is not None and self.bodies is not None  # open_spider opened them
         now = clock.now_iso()
         if item.not_modified:
             return self._seen_again(item, now)
@@ -137,8 +190,8 @@ class StoreStage:
                 save_vectors(self.db, row["id"], item.vectors)
             if item.landing_url:
                 link_documents(self.db, document_id_for_url(self.db, item.landing_url), row["id"])
+        self._count(row["id"], item.source_id, outcome)  # (before the batch may commit: counted with it)
         self._batched()
-        self._count(row["id"], item.source_id, outcome)
         logger.debug("%s %s", outcome, row["url"])
         return item
 
@@ -146,7 +199,7 @@ class StoreStage:
         # A document two sources list (or two URLs lead to) counts once per run.
         if doc_id not in self._counted:
             self._counted.add(doc_id)
-            counters.count_document(self.stats, source_id, outcome)
+            self._uncommitted.append((source_id, outcome))
 
     def _seen_again(self, item: Page, now: str) -> Page:
         """A not-modified page: no extraction, no write beyond last_seen and its sighting."""

@@ -137,7 +137,9 @@ def finish_run(
         )
         for source in sources:
             if status != "offline":
-                _record_health(db, source.id, stats, now, policy, stopped=status == "stopped")
+                # A crawl cut short (stopped, or interrupted: its cluster lost, its disk full) did
+                # not reach every source: one that did not answer is not failing for it.
+                _record_health(db, source.id, stats, now, policy, stopped=status in ("stopped", "interrupted"))
         if status != "offline":
             summary.drift = record_figures(db, run_id, [source.id for source in sources], stats, now)
     refresh_scorecards(db, now)
@@ -158,7 +160,7 @@ def _record_health(
     db: sqlite_utils.Database, source_id: str, stats: dict[str, Any], now: str, policy: HealthPolicy,
     stopped: bool = False,
 ) -> None:
-    """A source's health after a run. In a run that was stopped (SIGTERM, Ctrl-C) a source
+    """A source's health after a run. In a run that was stopped (SIGTERM, Ctrl-C, or interrupted) a source
     that did not answer is not failing: the stop cut it short, so only successes count. Nor
     is one whose address the network guard refused (a private address without
     --allow-private-network): its last status says so, and it is due again at the next run."""
