@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_prodops
@@ -126,12 +127,41 @@ def test_a_setting_the_crawl_cannot_use_is_named_in_one_line(tmp_path):
     ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY is a number"), ("PRODOPS_SEMANTIC=nah", "true or false"),
     ("DOWNLOAD_TIMEOUT=-1", "cannot be negative"), ("LOG_LEVEL=LOUD", "one of DEBUG"),
     ("DOWNLOAD_HANDLERS=abc", "a JSON object"), ("DOWNLOAD_DELAY=inf", "a finite number"),
-    ("DOWNLOAD_TIMEOUT=nan", "a finite number")])
+    ("DOWNLOAD_TIMEOUT=nan", "a finite number"),
+    # Read as whole numbers: a traceback before the crawl, or every sitemap failing (and backing off).
+    ("PRODOPS_EXTRACT_WORKERS=2.5", "a whole number"), ("PRODOPS_MAX_SITEMAPS=2.5", "a whole number"),
+    ("RETRY_TIMES=1e3", "a whole number"),
+    # A command's own option's: through -s, another database than --db was written, or no source chosen.
+    ("PRODOPS_DB=/tmp/other.db", "--db PATH"), ("PRODOPS_ONLY=a", "--only SOURCE_ID"),
+    ("PRODOPS_SOURCES=/tmp/other.yaml", "--sources PATH")])
 def test_a_setting_of_the_wrong_kind_is_refused_before_the_crawl(tmp_path, setting, says):
     path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
     result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", setting)
     assert result.returncode == 2 and says in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.db").exists()
+
+
+def test_every_setting_read_as_a_whole_number_is_checked_as_one():
+    """The settings ours or Scrapy's code reads with getint are the ones -s checks are whole
+    numbers (pipeline.cli.common.WHOLE_NUMBER_SETTINGS): one read so and missing there takes
+    "2.5" to int() in the crawl."""
+    import scrapy
+
+    from pipeline.cli.common import WHOLE_NUMBER_SETTINGS
+
+    read = set()
+    for folder in (Path(scrapy.__file__).parent, ROOT / "pipeline", ROOT / "spiders"):
+        for module in folder.rglob("*.py"):
+            read |= set(re.findall(r"getint\(\s*[\"']([A-Z0-9_]+)[\"']", module.read_text(encoding="utf-8")))
+    assert "PRODOPS_EXTRACT_WORKERS" in read and "RETRY_TIMES" in read
+    assert read <= WHOLE_NUMBER_SETTINGS, sorted(read - WHOLE_NUMBER_SETTINGS)
+
+
+def test_a_whole_number_setting_takes_a_whole_number(tmp_path):
+    from pipeline.cli.common import scrapy_settings
+
+    assert scrapy_settings(("PRODOPS_EXTRACT_WORKERS=2", "RETRY_TIMES= 3", "DOWNLOAD_TIMEOUT=2.5")) == {
+        "PRODOPS_EXTRACT_WORKERS": "2", "RETRY_TIMES": " 3", "DOWNLOAD_TIMEOUT": "2.5"}
 
 
 def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
