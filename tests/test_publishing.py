@@ -203,6 +203,32 @@ def test_commands_that_read_a_corpus_refuse_a_missing_database_and_make_none(tmp
     assert not missing.exists()
 
 
+def test_commands_that_read_a_corpus_refuse_an_empty_file_and_leave_it_empty(tmp_path):
+    empty = tmp_path / "touched.db"
+    empty.write_bytes(b"")
+    results = [run_prodops(*args, "--db", str(empty)) for args in (
+        ("export",), ("retag",), ("sources", "health"), ("lists", "show", "prodops-onboarding"),
+        ("search", "planning"), ("curators", "list"))]
+    assert [result.returncode for result in results] == [2] * 6, [r.stdout for r in results]
+    assert all(f"--db {empty} is an empty file, not a crawled corpus" in result.stderr
+               and len(result.stderr.strip().splitlines()) == 1 for result in results)
+    assert empty.read_bytes() == b""  # (it was given a schema, and export printed an empty selection)
+
+
+def test_curators_of_a_database_that_is_not_there_are_refused_and_kept_nowhere(tmp_path):
+    from pipeline.publish.curators import curators_file
+
+    missing = tmp_path / "typo.db"
+    added = run_prodops("curators", "add", "maya", "--password-stdin", "--db", str(missing))
+    others = [run_prodops("curators", *args, "--db", str(missing))
+              for args in (("list",), ("token", "maya"), ("remove", "maya"))]
+    folder = run_prodops("curators", "list", "--db", str(tmp_path))
+    assert [r.returncode for r in (added, *others, folder)] == [2] * 5
+    assert all(f"no database at {missing}: crawl first" in r.stderr for r in (added, *others))
+    assert f"--db {tmp_path} is a folder" in folder.stderr
+    assert not curators_file(missing).exists() and not curators_file(tmp_path).exists()
+
+
 def test_export_refuses_filters_the_taxonomy_does_not_know(corpus):
     results = [run_prodops("export", "--db", str(corpus), *args)
                for args in (("--tag", "nosuch"), ("--type", "nosuch"), ("--since", "last week"))]

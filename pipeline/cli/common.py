@@ -105,14 +105,18 @@ class CuratorGroup(click.Group):
 
 def require_database(db_path: str) -> str:
     """`db_path`, when a database is there; else a one-line UserError. The commands that read
-    a corpus never make an empty one: a wrong --db, or a command run from another folder,
-    would otherwise answer from nothing with exit status 0."""
+    a corpus never make an empty one: a wrong --db, a command run from another folder, or an
+    empty file (`touch`ed, a copy that failed) would otherwise answer from nothing with exit
+    status 0; and the curators of a database that is not there would sign in to no site."""
     if not Path(db_path).exists():
         raise UserError(f"no database at {db_path}: crawl first (`prodops crawl`), "
                         "or give the --db of a crawled corpus")
     if Path(db_path).is_dir():  # (SQLite says "disk I/O error", or "unable to open database file")
         raise UserError(f"--db {db_path} is a folder; give the path of a database file, "
                         f"e.g. {Path(db_path) / 'prodops.db'}")
+    if Path(db_path).stat().st_size == 0:  # (SQLite takes it for a new database: made an empty corpus)
+        raise UserError(f"--db {db_path} is an empty file, not a crawled corpus: crawl into it first "
+                        "(`prodops crawl --db`), or give the --db of a crawled corpus")
     return db_path
 
 

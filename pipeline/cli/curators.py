@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from pipeline.cli.common import DEFAULT_DB, UserError
+from pipeline.cli.common import DEFAULT_DB, UserError, require_database
 from pipeline.publish.curators import CuratorError, add_curator, curators, curators_file, new_token, remove_curator
 
 DB_OPTION = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
@@ -31,6 +31,7 @@ def add(name: str, password_stdin: bool, db_path: str) -> None:
       prodops curators add maya
       echo "$PASSWORD" | prodops curators add maya --password-stdin
     """
+    require_database(db_path)  # (before the password is asked for)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -55,6 +56,7 @@ def remove(name: str, db_path: str) -> None:
     Example:
       prodops curators remove maya
     """
+    require_database(db_path)
     try:
         removed = remove_curator(db_path, name)
     except CuratorError as error:
@@ -73,6 +75,7 @@ def list_command(db_path: str) -> None:
     Example:
       prodops curators list
     """
+    require_database(db_path)
     try:
         known = curators(db_path)
     except CuratorError as error:
@@ -95,6 +98,7 @@ def token(name: str, db_path: str) -> None:
     Example:
       prodops curators token maya
     """
+    require_database(db_path)
     try:
         click.echo(new_token(db_path, name))
     except CuratorError as error:
