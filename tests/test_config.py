@@ -178,7 +178,9 @@ def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):
     ("min_relevance: 50", "'rules.min_relevance': a number from 0 to 1, not 50"),
     ("min_relevance: .nan", "'rules.min_relevance': a number from 0 to 1, not nan"),
     ("limit: 0", "'rules.limit': 1 or more, not 0"),
-    ("since: '2026-02-30'", "'rules.since': a date as YYYY-MM-DD (of a day the calendar has)")])
+    ("since: '2026-02-30'", "'rules.since': a date as YYYY-MM-DD (of a day the calendar has)"),
+    ("since: 2026-01-01T10:00:00Z", "'rules.since': a date as YYYY-MM-DD (of a day the calendar has), not "
+                                    "'2026-01-01 10:00:00+00:00'")])
 def test_a_list_rule_that_would_pick_nothing_or_everything_is_refused(tmp_path, rule, says):
     # (min_relevance 50 for 50 %, or .nan, picked nothing; limit 0 nothing; 30 February was
     # compared as text with the stored dates.)
@@ -188,6 +190,22 @@ def test_a_list_rule_that_would_pick_nothing_or_everything_is_refused(tmp_path, 
     path.write_text(f"lists:\n  - slug: a\n    title: A\n    rules: {{{rule}}}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(says)):
         load_lists(path)
+
+
+def test_a_list_rules_date_written_unquoted_is_the_date(tmp_path):
+    """`since: 2026-01-01`, as the docs write a date and a curator types it, is read by YAML as
+    a date, not a text: it was refused ("must be of type str") by every command that reads
+    the lists. Editing the file keeps it."""
+    from pipeline.config.lists import load_lists
+
+    path = tmp_path / "lists.yaml"
+    path.write_text("lists:\n  - slug: a\n    title: A\n    rules: {since: 2026-01-01, limit: 5}\n", encoding="utf-8")
+    [curated] = load_lists(path)
+    assert curated.rules == {"since": "2026-01-01", "limit": 5}
+    added = run_prodops("lists", "add", "a", "https://example.com/guide", "--lists", str(path))
+    assert added.returncode == 0, added.stderr
+    [curated] = load_lists(path)
+    assert curated.rules["since"] == "2026-01-01" and curated.pinned[0]["url"] == "https://example.com/guide"
 
 
 @pytest.mark.parametrize("command", [["export"], ["lists", "create", "a", "--title", "A"], ["reextract"]])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -178,16 +179,19 @@ def _parse(path: Path, index: int, entry: Any) -> CuratedList:
     rules = entry.get("rules") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{label}: field 'rules': a mapping")
+    rules = dict(rules)
     for name, value in rules.items():
+        if name == "since" and type(value) is date:  # `since: 2026-01-01` unquoted, which YAML reads as a date
+            rules[name] = value = value.isoformat()
         expected = RULES.get(name)
         if expected is None:
             raise ConfigError(f"{label}: field 'rules.{name}': unknown rule ({', '.join(RULES)})")
         ok = isinstance(value, (int, float)) if expected is float else isinstance(value, expected)
-        if not ok or isinstance(value, bool):
+        if (not ok or isinstance(value, bool)) and name != "since":
             raise ConfigError(f"{label}: field 'rules.{name}': must be of type {expected.__name__}")
-        if name == "since" and not is_iso_date(value):
+        if name == "since" and not is_iso_date(str(value)):
             raise ConfigError(f"{label}: field 'rules.since': a date as YYYY-MM-DD (of a day the calendar has), "
-                              f"not {value!r}")
+                              f"not {str(value)!r}")
         # A relevance is a share (50 for 0.5, or .nan, picked nothing); a limit picks one or more.
         if name == "min_relevance" and not 0 <= value <= 1:
             raise ConfigError(f"{label}: field 'rules.min_relevance': a number from 0 to 1, not {value!r}")
