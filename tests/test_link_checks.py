@@ -107,6 +107,27 @@ def test_each_kind_of_rot_gets_its_verdict_and_is_marked_everywhere(tmp_path):
     assert {row["list_slug"] for row in rotten} == {"reading"}
 
 
+def test_a_page_served_only_with_its_trailing_slash_is_checked_there_and_found_ok(tmp_path):
+    """The document's URL is canonical (no trailing slash); a server that answers /page/ and
+    404 for /page made every such item "gone" the day it was crawled (all of the demo's)."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/guides/onboarding/": Route(article_page(GUIDES[0]))})
+    db_path, lists_path = tmp_path / "c.db", tmp_path / "lists.yaml"
+    with web:
+        sources = [Source("guide", "Guide", "url", web.base_url + "/guides/onboarding/")]
+        crawl_into(write_sources(tmp_path / "s.yaml", sources), db_path)
+        [url] = [row["url"] for row in sqlite_utils.Database(db_path)["documents"].rows]
+        assert url == web.base_url + "/guides/onboarding"  # (canonical: no trailing slash)
+        lists_path.write_text(yaml.safe_dump({"lists": [{
+            "slug": "reading", "title": "Reading list", "description": "", "rules": {"limit": 5},
+            "pinned": [], "excluded": []}]}))
+        checked = run_prodops("lists", "check", "--db", str(db_path), "--lists", str(lists_path),
+                              "--allow-private-network", *FAST[:4])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "reading: 1 link(s) checked: 1 ok" in checked.stdout
+    [row] = sqlite_utils.Database(db_path)["link_checks"].rows
+    assert (row["url"], row["verdict"], row["final_url"]) == (url, "ok", url + "/")
+
+
 def test_a_check_that_cannot_connect_says_why_and_an_unknown_list_is_refused(tmp_path):
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/p/a": Route(article_page(ARTICLES[0]))})
     db_path, lists_path = tmp_path / "c.db", tmp_path / "lists.yaml"
