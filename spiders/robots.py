@@ -48,9 +48,15 @@ class UnreachableRobotsMiddleware:
         return response
 
 
+# What Scrapy's RobotsTxtMiddleware says when it keeps a request back. Matched whole: a request
+# for robots.txt itself refused by the network guard (a private address) names "robots.txt" in
+# its URL, and was reported as "the site's robots.txt disallows it".
+ROBOTS_REFUSAL = "Forbidden by robots.txt"
+
+
 def is_refusal(failure) -> bool:
     """True when Scrapy's robots middleware kept the request back."""
-    return bool(failure.check(IgnoreRequest)) and "robots.txt" in str(failure.value)
+    return bool(failure.check(IgnoreRequest)) and str(failure.value) == ROBOTS_REFUSAL
 
 
 def refusal(stats, request) -> str:

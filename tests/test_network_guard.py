@@ -298,3 +298,18 @@ def test_a_refused_address_is_no_failure_of_the_source_and_the_flag_then_crawls_
     assert allowed.returncode == 0 and "backing off" not in allowed.stderr, allowed.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_a_refused_sitemap_source_says_the_address_was_refused_not_robots_txt(tmp_path):
+    """A sitemap source reads the site's robots.txt for the sitemaps it declares: that request,
+    refused by the guard, named "robots.txt" in its URL and was reported as "the site's
+    robots.txt disallows it", sending the curator to the wrong file."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"),
+                     "/sitemap.xml": Route(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>',
+                                           "application/xml")})
+    with web:
+        # A site root: its robots.txt says where the sitemaps are.
+        sources = write_sources(tmp_path / "s.yaml", [Source("map", "m", "sitemap", web.base_url + "/")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"), *FAST)
+    assert result.returncode == 0, result.stderr
+    assert "robots.txt disallows" not in result.stdout and "allow-private-network" in result.stdout, result.stdout
