@@ -9,7 +9,14 @@ ValueError on it.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
+
+
+# Characters no host name has (RFC 3986's reg-name, IPv6 literals aside): urllib takes
+# "https://exa mple.com/" apart, and every fetch of it then failed with "Invalid URI", a source
+# added with it walking towards being disabled.
+HOST_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 
 
 def is_web_address(url) -> bool:
@@ -21,7 +28,8 @@ def is_web_address(url) -> bool:
         parts.port  # read for its ValueError: a port out of range or not a number
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not HOST_FORBIDDEN.search(
+        parts.hostname or "")
 
 
 def web_address(href, base: str | None = None) -> str | None:

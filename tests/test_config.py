@@ -268,7 +268,8 @@ def test_a_parsed_taxonomy_is_kept_while_its_file_is_unchanged_and_read_again_on
     assert edited is not first and "Onboarding and enablement" in [concept.label for concept in edited.concepts]
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1", "https://example.com:port/"])
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/", "http://[::1", "https://example.com:port/",
+                                 "https://exa mple.com/"])  # (every fetch of it failed: "Invalid URI")
 def test_a_source_url_urllib_cannot_take_apart_is_refused_when_the_file_is_read(tmp_path, url):
     path = write(tmp_path, f"sources:\n  - {{id: bad, kind: url, url: '{url}'}}\n  - {{id: good, kind: feed, url: 'https://x.org/feed'}}\n")
     result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"))
