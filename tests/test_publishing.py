@@ -40,14 +40,22 @@ def test_lists_are_created_edited_and_resolved(corpus, tmp_path, shared_sample_w
     assert ARTICLES[2]["title"] in lines[1] and "Start here" in lines[1]  # pinned first, with its note
     assert any(ARTICLES[1]["title"] in line for line in lines[2:])  # picked by the rule
     onboarding = sample_web.base_url + "/blog/onboarding-product-managers-in-30-days/"
-    assert run_prodops("lists", "remove", "onboarding", onboarding, *base).returncode == 0
+    removed = run_prodops("lists", "remove", "onboarding", onboarding, *base)
+    # Not pinned: only left out of the rules, and said so (a mistyped URL said "Removed" too).
+    assert removed.returncode == 0 and removed.stdout.startswith(f"{onboarding} was not pinned to onboarding; its "
+                                                                 "rules now leave it out"), removed.stdout
+    again = run_prodops("lists", "remove", "onboarding", onboarding, *base)
+    assert again.stdout.strip() == f"{onboarding} was already left out of onboarding"
     shown = run_prodops("lists", "show", "onboarding", "--db", str(corpus), *base)
     assert ARTICLES[1]["title"] not in shown.stdout
     assert run_prodops("lists", "note", "onboarding", pinned, "Read first", *base).returncode == 0
     saved = yaml.safe_load(lists.read_text())["lists"][0]
     assert saved["pinned"] == [{"url": pinned, "note": "Read first"}]
+    assert saved["excluded"] == [onboarding]
     missing = run_prodops("lists", "show", "nope", "--db", str(corpus), *base)
     assert missing.returncode == 2 and "no list 'nope'" in missing.stderr
+    unpinned = run_prodops("lists", "remove", "onboarding", pinned, *base)
+    assert unpinned.stdout.strip() == f"Removed {pinned} from onboarding: unpinned, and left out of its rules"
 
 
 def export(corpus, *args):
@@ -78,6 +86,12 @@ def test_exports_parse_back(corpus, tmp_path):
 
     opml = ElementTree.fromstring(export(corpus, "--format", "opml"))
     assert opml.tag == "opml"
+    # OPML is the feed sources: a document filter with it was ignored, every source printed.
+    filtered = run_prodops("export", "--db", str(corpus), "--format", "opml", "--tag", "okrs", "--min-relevance", "0")
+    assert filtered.returncode == 2 and filtered.stdout == "", filtered.stdout
+    assert filtered.stderr.strip() == ("Error: --format opml lists the feed sources, not documents: --tag, "
+                                       "--min-relevance would pick nothing in it; leave them out, or choose "
+                                       "another --format")
 
 
 def test_export_writes_exactly_the_file_asked_for(corpus, tmp_path):

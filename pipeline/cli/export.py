@@ -69,6 +69,13 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
       prodops export --format opml > sources.opml
     """
     if output_format == "opml":
+        # OPML lists the feed sources, not documents: a filter given with it would be ignored.
+        given = [name for name, value in (("--list", slug), ("--tag", concepts), ("--type", types),
+                                          ("--since", since), ("--min-relevance", min_relevance))
+                 if value not in (None, (), "")]
+        if given:
+            raise UserError(f"--format opml lists the feed sources, not documents: {', '.join(given)} "
+                            "would pick nothing in it; leave them out, or choose another --format")
         write_output(export_opml(load_sources(sources_path)), output)
         return
     taxonomy = load_taxonomy()

@@ -90,8 +90,22 @@ def remove(slug, url, lists_path) -> None:
     Example:
       prodops lists remove prodops-onboarding https://example.com/old-guide
     """
-    _edit(lists_path, slug, lambda curated: unpin(curated, url))
-    click.echo(f"Removed {url} from {slug}")
+    was: dict[str, bool] = {}
+
+    def remove_url(curated) -> None:
+        was["pinned"] = any(item["url"] == url for item in curated.pinned)
+        was["excluded"] = url in curated.excluded
+        unpin(curated, url)
+
+    _edit(lists_path, slug, remove_url)
+    # Said apart, so that a mistyped URL (not pinned, so only excluded) is seen for what it did.
+    if was["pinned"]:
+        click.echo(f"Removed {url} from {slug}: unpinned, and left out of its rules")
+    elif was["excluded"]:
+        click.echo(f"{url} was already left out of {slug}")
+    else:
+        click.echo(f"{url} was not pinned to {slug}; its rules now leave it out (`prodops lists show {slug}` "
+                   "says what the list holds)")
 
 
 @lists_group.command()
