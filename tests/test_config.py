@@ -162,6 +162,9 @@ def test_a_whole_number_setting_takes_a_whole_number(tmp_path):
 
     assert scrapy_settings(("PRODOPS_EXTRACT_WORKERS=2", "RETRY_TIMES= 3", "DOWNLOAD_TIMEOUT=2.5")) == {
         "PRODOPS_EXTRACT_WORKERS": "2", "RETRY_TIMES": " 3", "DOWNLOAD_TIMEOUT": "2.5"}
+    # A priority may be negative (RETRY_PRIORITY_ADJUST's default is -1): it was refused as a count.
+    assert scrapy_settings(("RETRY_PRIORITY_ADJUST=-2", "DEPTH_PRIORITY=-1")) == {
+        "RETRY_PRIORITY_ADJUST": "-2", "DEPTH_PRIORITY": "-1"}
 
 
 def test_cli_exits_2_for_a_database_that_is_not_sqlite(tmp_path):

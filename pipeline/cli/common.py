@@ -177,6 +177,10 @@ WHOLE_NUMBER_SETTINGS = frozenset({
     "REMOTE_CONTROL_OUTPUT_MAX_BYTES", "REMOTE_CONTROL_TRACEBACK_MAX_BYTES", "RETRY_PRIORITY_ADJUST", "RETRY_TIMES",
     "SCRAPER_SLOT_MAX_ACTIVE_SIZE", "URLLENGTH_LIMIT",
 })
+# Scrapy's request priorities, which a negative number lowers (RETRY_PRIORITY_ADJUST's default is
+# -1; DEPTH_PRIORITY=1 or -1 makes a crawl breadth- or depth-first): every other number setting
+# is a count, a size or a time, and cannot be negative.
+SIGNED_SUFFIXES = ("_PRIORITY", "_PRIORITY_ADJUST")
 # The settings a command's own options set: through -s, the command itself would not see them
 # (PRODOPS_DB: the crawl wrote another database than the --db it named, locked and summed up;
 # PRODOPS_ONLY, PRODOPS_SOURCES: ignored, every source crawled). `scrapy crawl` reads them.
@@ -214,7 +218,7 @@ def _check_setting(name: str, value: str) -> None:
         raise UserError(f"-s {name}={value}: {name} is a number, e.g. {default}") from None
     if not math.isfinite(number):  # DOWNLOAD_DELAY=inf waits forever, and a stop then waits for it too
         raise UserError(f"-s {name}={value}: {name} is a finite number, e.g. {default}")
-    if number < 0:
+    if number < 0 and not name.endswith(SIGNED_SUFFIXES):
         raise UserError(f"-s {name}={value}: {name} cannot be negative (the default is {default})")
     if name in WHOLE_NUMBER_SETTINGS:
         try:
