@@ -102,6 +102,9 @@ def test_export_writes_exactly_the_file_asked_for(corpus, tmp_path):
     assert run_prodops("export", "--db", str(corpus), "-o", str(out)).returncode == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["list.md"]
     assert run_prodops("export", "--db", str(corpus), "-o", str(out.parent)).returncode == 2
+    empty = run_prodops("export", "--db", str(corpus), "-o", "")  # was "-o : is a folder"
+    assert empty.returncode == 2 and empty.stderr.strip() == (
+        "Error: -o is empty: give a file name, or omit -o for standard output"), empty.stderr
     # The mode a file gets is the one it had (or a new file's), not owner-only; a link is
     # written through; a device is refused.
     out.chmod(0o644)

@@ -25,6 +25,8 @@ def write_output(text: str, output: str | None) -> None:
     if output in (None, "-"):
         click.echo(text, nl=False)
         return
+    if not output.strip():  # (Path("") is the current folder)
+        raise UserError("-o is empty: give a file name, or omit -o for standard output")
     path = Path(output)
     if path.is_symlink():
         path = path.resolve()  # written through: the file the link names is replaced, the link stays
