@@ -54,6 +54,11 @@ def test_lists_are_created_edited_and_resolved(corpus, tmp_path, shared_sample_w
     assert saved["excluded"] == [onboarding]
     missing = run_prodops("lists", "show", "nope", "--db", str(corpus), *base)
     assert missing.returncode == 2 and "no list 'nope'" in missing.stderr
+    future = "https://example.org/not-crawled-yet"
+    assert run_prodops("lists", "add", "onboarding", future, *base).returncode == 0
+    shown = run_prodops("lists", "show", "onboarding", "--db", str(corpus), *base)  # it said nothing of it
+    assert shown.stdout.splitlines()[-1] == (f"  (pinned, not stored yet: <{future}>; it is listed once a crawl "
+                                             "stores it)"), shown.stdout
     unpinned = run_prodops("lists", "remove", "onboarding", pinned, *base)
     assert unpinned.stdout.strip() == f"Removed {pinned} from onboarding: unpinned, and left out of its rules"
 

@@ -14,7 +14,7 @@ from pipeline.config.taxonomy import load_taxonomy
 from pipeline.store.database import open_database
 from pipeline.store.link_checks import describe as describe_check
 from pipeline.store.link_checks import save_checks
-from pipeline.store.lists import publish_lists, resolve
+from pipeline.store.lists import publish_lists, resolve, unstored_pins
 from pipeline.understand.canonical import canonicalize_url
 from pipeline.understand.linkrot import VERDICTS
 
@@ -153,6 +153,10 @@ def show(slug, lists_path, db_path) -> None:
         rot = describe_check(item["link_check"])
         rot_text = f"  [{rot}]" if rot else ""
         click.echo(f"{position:>3}. {item['title']}  <{item['url']}>{note_text}{rot_text}")
+    # A pin the corpus does not hold yet resolves to nothing (a list shows stored documents):
+    # said, so that it is not taken for lost.
+    for url in unstored_pins(db, curated):
+        click.echo(f"  (pinned, not stored yet: <{url}>; it is listed once a crawl stores it)")
 
 
 @lists_group.command()

@@ -23,6 +23,11 @@ def _document_for(db: sqlite_utils.Database, url: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def unstored_pins(db: sqlite_utils.Database, curated: CuratedList) -> list[str]:
+    """The pinned URLs the database holds no document of yet (resolve leaves them out)."""
+    return [pin["url"] for pin in curated.pinned if _document_for(db, pin["url"]) is None]
+
+
 def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:
     """The list's documents, in order, each with a `note` and its `link_check` (see the
     module docstring)."""
