@@ -24,7 +24,8 @@ from feeds.dates import iso, parse_datetime
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
 from pipeline.understand.links import content_links
-from pipeline.understand.markup import read_markup
+from pipeline.understand.markup import read_markup, unwrap_json_ld
+from pipeline.understand.titles import reader_title
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
     does not give is read (site name, description, canonical URL: page_metadata), and
     the title, author and date of the Extraction are None.
 
+    The title is the one a reader would name (pipeline.understand.titles): trafilatura's,
+    less a heading of the site's chrome taken for it and the site's name after it.
+
     `keep_short`: whether a page's markup declarations (pipeline.understand.markup) say what
     it is clearly enough to keep it with fewer than MIN_WORDS words of main text (a video
     page whose text is one line: its type is known, its words are not needed to type it).
@@ -75,6 +79,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         if tree is None:
             return None
         markup = read_markup(tree, url)  # before trafilatura, which may prune the scripts it reads
+        unwrap_json_ld(tree)  # JSON-LD out of a CDATA wrapping, for trafilatura as for read_markup
         document = cast("Document | None", trafilatura.bare_extraction(  # a Document: as_dict is off
             tree,
             url=url,
@@ -87,8 +92,12 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         ))
         if document is not None and light:
             document = page_metadata(tree, url, document)
-        elif document is not None and "date" not in known:
-            document.date = _not_a_year_guessed(tree, url, document.date)
+        elif document is not None:
+            # What a feed gave is not searched for: it wins (document_row).
+            if "title" not in known:
+                document.title = reader_title(tree, _clean(document.title), _clean(document.sitename), url)
+            if "date" not in known:
+                document.date = _not_a_year_guessed(tree, url, document.date)
     except Exception:
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None

@@ -23,7 +23,7 @@ BOILERPLATE_WORDS = {
     "nav", "navbar", "navigation", "menu", "footer", "header", "masthead", "sidebar", "breadcrumb",
     "breadcrumbs", "share", "sharing", "social", "related", "comment", "comments", "cookie", "cookies",
     "consent", "subscribe", "newsletter", "promo", "widget", "widgets", "banner", "signup", "pagination",
-    "tags", "bio", "toc",
+    "tags", "bio", "toc", "hdr",
 }
 CONTENT_TAGS = {"article", "main"}  # reached first: the link is the content's
 MAX_LINKS = 100
@@ -50,7 +50,7 @@ def content_links(tree, page_url: str, text: str) -> list[tuple[str, str]]:
             continue
         url = web_address(href, base)
         url = urldefrag(url)[0] if url is not None else None
-        if url is None or url in seen or _in_boilerplate(anchor):
+        if url is None or url in seen or in_boilerplate(anchor):
             continue
         seen.add(url)
         found.append((url, anchor_text))
@@ -72,7 +72,7 @@ def host_of(url: str) -> str:
     return f"{host}:{port}" if port is not None and port != default else host
 
 
-def _in_boilerplate(element) -> bool:
+def in_boilerplate(element) -> bool:
     """True when a boilerplate container holds the element before an article or main does
     (body and html are not asked: their classes describe the whole page)."""
     node = element.getparent()

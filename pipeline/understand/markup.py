@@ -165,6 +165,16 @@ def read_markup(tree, url: str | None = None) -> list[str]:
     return list(dict.fromkeys(declared))[:MAX_TYPES]
 
 
+def unwrap_json_ld(tree) -> None:
+    """Take the page's JSON-LD scripts out of a CDATA or comment wrapping (WRAPPING), in place,
+    before trafilatura reads them: it strips what looks like a tag from a script first, and
+    an XHTML page's `<![CDATA[ ... ]]>` went whole, with the headline, author and date in it
+    (an article's title was then a heading of the site's chrome)."""
+    for script in tree.xpath(JSON_LD_SCRIPTS):
+        if script.text and WRAPPING.search(script.text):
+            script.text = WRAPPING.sub("", script.text)
+
+
 def enclosure_type(media_type: str | None) -> str | None:
     """A feed entry's enclosure as a declaration ("enclosure:audio/mpeg"), for audio and
     video only (an image or a PDF enclosure says nothing of what the entry is)."""
