@@ -23,6 +23,7 @@ from trafilatura.settings import Document, set_date_params
 from feeds.dates import iso, parse_datetime
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
+from pipeline.understand.bylines import LABELS, reader_byline, tidy_author_meta
 from pipeline.understand.links import content_links
 from pipeline.understand.markup import read_markup, unwrap_json_ld
 from pipeline.understand.titles import reader_title
@@ -65,8 +66,10 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
     does not give is read (site name, description, canonical URL: page_metadata), and
     the title, author and date of the Extraction are None.
 
-    The title is the one a reader would name (pipeline.understand.titles): trafilatura's,
-    less a heading of the site's chrome taken for it and the site's name after it.
+    The title and the author are those a reader would name (pipeline.understand.titles,
+    pipeline.understand.bylines): trafilatura's, less a heading of the site's chrome taken
+    for the title, the site's name after it, and what in a byline is no name (a form's
+    label, a date, a job).
 
     `keep_short`: whether a page's markup declarations (pipeline.understand.markup) say what
     it is clearly enough to keep it with fewer than MIN_WORDS words of main text (a video
@@ -80,12 +83,15 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
             return None
         markup = read_markup(tree, url)  # before trafilatura, which may prune the scripts it reads
         unwrap_json_ld(tree)  # JSON-LD out of a CDATA wrapping, for trafilatura as for read_markup
+        if "author" not in known:
+            tidy_author_meta(tree)  # URLs out of the author meta tags (pipeline.understand.bylines)
         document = cast("Document | None", trafilatura.bare_extraction(  # a Document: as_dict is off
             tree,
             url=url,
             with_metadata=not light,
             include_comments=False,
             include_tables=True,
+            author_blacklist=None if "author" in known else set(LABELS),
             favor_precision=favour == "precision",
             favor_recall=favour == "recall",
             date_extraction_params={**set_date_params(extensive="date" not in known), "outputformat": DATE_FORMAT},
@@ -93,9 +99,11 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
         if document is not None and light:
             document = page_metadata(tree, url, document)
         elif document is not None:
-            # What a feed gave is not searched for: it wins (document_row).
+            # What a feed gave is not searched for, nor tidied: it wins (document_row).
             if "title" not in known:
                 document.title = reader_title(tree, _clean(document.title), _clean(document.sitename), url)
+            if "author" not in known:
+                document.author = reader_byline(_clean(document.author))
             if "date" not in known:
                 document.date = _not_a_year_guessed(tree, url, document.date)
     except Exception:

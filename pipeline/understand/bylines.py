@@ -1,0 +1,140 @@
+"""A page's byline as a reader would name its authors: what trafilatura found, less what is
+not a name.
+
+trafilatura reads the author from the page's declarations (meta tags, JSON-LD) or, failing
+them, from the first element whose class or id says author or byline, and normalizes it
+(trafilatura.json_metadata.normalize_authors: split at "," ";" "/" "and", digits and what
+follows them cut, "By" dropped). On real pages (Mozilla Readability's test pages) that left:
+a form's or a section's label where the byline was looked for ("Username", "Authority
+control", "作者"); the words before the date the digits began ("Nathan Willis March",
+"Joe Wee Monday; February", "Aleš Vávra před", "Last Updated January"); a credential or a
+role as one more author ("Brenda Goodman; MA"); one name twice in two cases; and the pieces
+of a URL in a meta tag ("Bradley M Kuhn http; Ebb Org; Bkuhn").
+
+Each is undone here by the same pieces trafilatura uses: LABELS is its `author_blacklist`
+(given to trafilatura.bare_extraction, so a declared label makes it search the page on);
+`tidy_author_meta` takes URLs and addresses out of the author meta tags before trafilatura
+reads them; `reader_byline` cleans what it found. A name is never invented: what is left
+when nothing is a name is None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trafilatura.metadata import METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR, check_authors
+
+# Words that label where a byline (or a login form) is, never a name: trafilatura's
+# `author_blacklist`, compared with each author whole and case-insensitively.
+LABELS = frozenset({
+    "author", "authors", "by", "username", "user name", "login", "log in", "sign in", "authority control",
+    "autor", "autores", "auteur", "auteurs", "autore", "作者", "follow", "words", "text",
+})
+# A label before the name ("Author: Jane Doe", "作者：张三"): normalize_authors drops the colon,
+# not the word.
+LABEL_BEFORE = re.compile(r"^(?:(?:authors?|autor(?:es)?|auteurs?|autore)\b|作者)\s*[:：]?\s*(?=\S)", re.IGNORECASE)
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
+# Words that come right before a date's digits (cut off by normalize_authors): "před 2 hodinami"
+# (Czech), "vor 2 Stunden" (German), "hace 2 horas" (Spanish), "há 2 horas" (Portuguese).
+BEFORE_NUMBERS = frozenset({"před", "pred", "vor", "hace", "há"})
+DATE_WORDS = MONTHS | WEEKDAYS | BEFORE_NUMBERS
+# A day or a year left by normalize_authors, which cuts from a digit only when more follows
+# ("Caleb Mwangi · September 9").
+NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?\W*", re.IGNORECASE)
+# A date's lead-in: from here on the byline is a date ("Last Updated January 7, 2019").
+DATE_LEADS = frozenset({"updated", "published", "posted", "modified", "recorded"})
+# What follows a name after a comma, a degree or a job ("Brenda Goodman, MA", "Jane Doe,
+# Staff Writer"): an author made only of these is dropped, and trailing ones are cut.
+CREDENTIALS = frozenset({"ma", "ms", "msc", "md", "phd", "dphil", "rn", "mph", "mba", "bsc", "dds"})
+ROLES = frozenset({
+    "editor", "editors", "reporter", "correspondent", "writer", "columnist", "contributor", "journalist",
+    "producer", "photographer", "secretary", "lead", "manager", "director", "engineer", "partner", "principal",
+    "consultant", "analyst", "officer", "founder", "cofounder", "ceo", "cto", "president", "chair", "designer",
+    "researcher", "scientist", "professor", "fellow", "intern", "contributing", "staff", "senior", "associate",
+    "deputy", "managing", "chief", "host", "co-host", "guest",
+})
+# After a name, another hand's credit is not an author ("Catriona Bell · Photographs by João Pires").
+CREDIT = re.compile(r"^\w+ by\s", re.IGNORECASE)
+MIN_NAME_WORDS = 2  # a trailing word is cut only when a name of two words is left ("Theresa May" stays)
+URL_OR_ADDRESS = re.compile(r"\(?\s*(?:https?://|www\.)[^\s)]+\s*\)?|<?\b[\w.%+-]+@[\w.-]+\.[A-Za-z]{2,}\b>?")
+# Between a name and what follows it on a page ("Maren Oduya · Mar 3", "Aiko Tanaka · Product
+# Operations Lead"), as trafilatura's ";" between authors.
+BULLET = re.compile(r";|\s[·•]\s")
+AUTHOR_META = frozenset(name.lower() for name in METANAME_AUTHOR | PROPERTY_AUTHOR | OG_AUTHOR)
+
+
+def tidy_author_meta(tree) -> None:
+    """Take URLs and e-mail addresses out of the page's author meta tags, in place, before
+    trafilatura reads them: normalize_authors skips a value that starts with one, but one
+    after the name ("Bradley M. Kuhn (http://ebb.org/bkuhn/)") was split at its slashes and
+    dots into authors of its own ("Bradley M Kuhn http; Ebb Org; Bkuhn")."""
+    for meta in tree.iterfind(".//head/meta[@content]"):
+        kind = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+        if kind in AUTHOR_META:
+            content = meta.get("content", "")
+            tidied = " ".join(URL_OR_ADDRESS.sub(" ", content).split())
+            if tidied != content.strip():
+                meta.set("content", tidied)
+
+
+def reader_byline(author: str | None) -> str | None:
+    """trafilatura's author ("Name; Other Name") as a reader would name the authors: labels
+    (alone, or before a name), dates, credentials and jobs out, each name once (case aside;
+    a name contained in another dropped), in the page's order; None when no name is left."""
+    if not author:
+        return None
+    kept = check_authors(author, set(LABELS)) or ""
+    names: list[str] = []
+    for piece in BULLET.split(kept):
+        words = _name_words(LABEL_BEFORE.sub("", piece.strip()).split())
+        if not words or {word.lower() for word in words} <= ROLES | LABELS:
+            continue
+        if names and (words[-1].lower() in CREDENTIALS | ROLES or CREDIT.match(" ".join(words))):
+            continue  # after a name, its degree or job ("Jane Doe, Staff Writer", "..., MA") or another's credit
+        while len(words) > MIN_NAME_WORDS and words[-1].lower() in CREDENTIALS | ROLES:
+            words = words[:-1]  # "Ben Silverman Senior Editor"
+        names.append(" ".join(words))
+    unique: dict[str, str] = {}
+    for name in names:
+        if not any(_within(name, other) for other in names if other.lower() != name.lower()):
+            unique.setdefault(name.lower(), name)  # the first spelling of a name, in the page's order
+    return "; ".join(unique.values()) or None
+
+
+def _name_words(words: list[str]) -> list[str]:
+    """The words of one author less a date lead-in and what follows it, and less a trailing
+    run of date words and bare punctuation ("Nathan Willis March") while MIN_NAME_WORDS are
+    left; [] when the words are only a date ("February", "Last Updated January")."""
+    lowered = [word.lower() for word in words]
+    for at, word in enumerate(lowered):
+        if word in DATE_LEADS:
+            words = words[:at - 1] if at and lowered[at - 1] == "last" else words[:at]
+            break
+    words = _without_trailing_punctuation(words)
+    if words and all(_date_word(word) for word in words):
+        return []
+    while len(words) > MIN_NAME_WORDS and _date_word(words[-1]):
+        words = _without_trailing_punctuation(words[:-1])
+    return words
+
+
+def _date_word(word: str) -> bool:
+    """Whether `word` belongs to a date: a month, a weekday, a word before a date's number, a number."""
+    return word.lower() in DATE_WORDS or NUMBER.fullmatch(word) is not None
+
+
+def _without_trailing_punctuation(words: list[str]) -> list[str]:
+    """`words` less those at the end that are no word at all ("·", "|", "—")."""
+    while words and not any(char.isalnum() for char in words[-1]):
+        words = words[:-1]
+    return words
+
+
+def _within(name: str, other: str) -> bool:
+    """Whether `name`'s words are a run of `other`'s, case aside ("Gettleman" in
+    "Jeffrey Gettleman"): the shorter form of one name."""
+    return f" {name.lower()} " in f" {other.lower()} "
