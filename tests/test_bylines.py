@@ -46,6 +46,8 @@ CASES = [
     ("(label before the name)", page('<div class="author">Author: Jane Doe</div>'), "Jane Doe"),
     ("(label before a Chinese name)", page('<div class="author">作者：张三</div>'), "张三"),
     # A degree after the comma is the name's, not one more author.
+    ("telegraph", page('<p class="byline"><span class="author">By Our Foreign Staff</span></p>'),
+     "Our Foreign Staff"),  # a desk's signature, whole (a trailing "Staff" was cut as a job)
     ("webmd-1", page('<div class="author_fmt">By <a rel="author" href="/brenda-goodman">Brenda  Goodman, MA</a>'
                      "<br/>WebMD Health News</div>"), "Brenda Goodman"),
     # A job after the comma is no author; a job after the name is cut.

@@ -48,13 +48,14 @@ NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?\W*", re.IGNORECASE)
 # A date's lead-in: from here on the byline is a date ("Last Updated January 7, 2019").
 DATE_LEADS = frozenset({"updated", "published", "posted", "modified", "recorded"})
 # What follows a name after a comma, a degree or a job ("Brenda Goodman, MA", "Jane Doe,
-# Staff Writer"): an author made only of these is dropped, and trailing ones are cut.
+# Staff Writer"): an author made only of these is dropped, and trailing ones are cut. Not
+# "staff" alone: a desk signs as one ("Our Foreign Staff", not "Our Foreign").
 CREDENTIALS = frozenset({"ma", "ms", "msc", "md", "phd", "dphil", "rn", "mph", "mba", "bsc", "dds"})
 ROLES = frozenset({
     "editor", "editors", "reporter", "correspondent", "writer", "columnist", "contributor", "journalist",
     "producer", "photographer", "secretary", "lead", "manager", "director", "engineer", "partner", "principal",
     "consultant", "analyst", "officer", "founder", "cofounder", "ceo", "cto", "president", "chair", "designer",
-    "researcher", "scientist", "professor", "fellow", "intern", "contributing", "staff", "senior", "associate",
+    "researcher", "scientist", "professor", "fellow", "intern", "contributing", "senior", "associate",
     "deputy", "managing", "chief", "host", "co-host", "guest",
 })
 # After a name, another hand's credit is not an author ("Catriona Bell · Photographs by João Pires").
