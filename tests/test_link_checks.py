@@ -107,9 +107,11 @@ def test_each_kind_of_rot_gets_its_verdict_and_is_marked_everywhere(tmp_path):
     assert {row["list_slug"] for row in rotten} == {"reading"}
 
 
-def test_a_page_served_only_with_its_trailing_slash_is_checked_there_and_found_ok(tmp_path):
-    """The document's URL is canonical (no trailing slash); a server that answers /page/ and
-    404 for /page made every such item "gone" the day it was crawled (all of the demo's)."""
+def test_a_page_served_with_its_trailing_slash_is_checked_at_the_published_url_and_found_ok(tmp_path):
+    """The document's URL is canonical (no trailing slash), and lists and exports link to it: the
+    check asks for that link, as a reader's click would, and a server that redirects /page to
+    /page/ (as most do; the sample web did not, and every item of the demo's lists was "gone"
+    the day it was crawled) answers the page: ok, not moved."""
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/guides/onboarding/": Route(article_page(GUIDES[0]))})
     db_path, lists_path = tmp_path / "c.db", tmp_path / "lists.yaml"
     with web:

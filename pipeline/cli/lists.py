@@ -15,7 +15,6 @@ from pipeline.store.database import open_database
 from pipeline.store.link_checks import describe as describe_check
 from pipeline.store.link_checks import save_checks
 from pipeline.store.lists import publish_lists, resolve, unstored_pins
-from pipeline.understand.canonical import canonicalize_url
 from pipeline.understand.linkrot import VERDICTS
 
 
@@ -186,15 +185,13 @@ def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
     overrides = {"LOG_LEVEL": "ERROR", **scrapy_settings(settings)}
     db = open_database(db_path)
     items = {curated.slug: resolve(db, curated) for curated in chosen}
-    addresses = {item["url"]: address_to_check(item) for rows in items.values() for item in rows}
-    links = {addresses[item["url"]]: item["text"] for rows in items.values() for item in rows}
+    links = {item["url"]: item["text"] for rows in items.values() for item in rows}
     if not links:
         click.echo("No items to check: the lists resolve to no documents yet.")
         return
     db.close()
-    checked, stopped = crawling.check_links(
+    results, stopped = crawling.check_links(
         links, crawling.crawl_settings(db_path, overrides, allow_private_network))
-    results = {url: {**checked[address], "url": url} for url, address in addresses.items() if address in checked}
     db = open_database(db_path)
     ids = {item["url"]: item["id"] for rows in items.values() for item in rows}
     save_checks(db, [{**row, "document_id": ids.get(url)} for url, row in results.items()])
@@ -211,15 +208,3 @@ def check(slugs, lists_path, db_path, settings, allow_private_network) -> None:
                    "the verdicts reached are saved.", err=True)
     if stopped or any(row["verdict"] != "ok" for row in results.values()):
         sys.exit(1)
-
-
-def address_to_check(item: dict) -> str:
-    """The address to re-request for a list's item. Its document's URL is canonical (no
-    trailing slash: pipeline/understand/canonical.py), which a server that tells /page from
-    /page/ answers with a 404: every such item was "gone" the day it was crawled. The address
-    the page was fetched at, where that is the same page (a feed entry's text, kept when its
-    page failed, was fetched at the feed)."""
-    fetched = item.get("fetched_url")
-    if fetched and fetched != item["url"] and canonicalize_url(fetched) == item["url"]:
-        return fetched
-    return item["url"]

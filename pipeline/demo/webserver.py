@@ -22,12 +22,26 @@ class Route:
     etag: bool = True  # False: no ETag, so only a Last-Modified in `headers` validates it
 
 
+NOT_FOUND = Route(b"<h1>Not found</h1>", status=404)
+
+
+def _slash_redirect(routes: dict[str, Route], asked) -> Route | None:
+    """A 301 to the path with its trailing slash, when only that path is served: as WordPress,
+    Ghost, GitHub Pages and most static hosts answer "/post" for "/post/" (a stored document's
+    URL is its canonical form, which drops the slash, and links in lists and exports use it)."""
+    if asked.path.endswith("/") or f"{asked.path}/" not in routes:
+        return None
+    target = f"{asked.path}/" + (f"?{asked.query}" if asked.query else "")
+    return Route(b"", status=301, headers={"Location": target}, etag=False)
+
+
 class StaticWeb:
     """Serve `routes` (path -> Route) until stopped; unknown paths answer 404.
 
     Like most real servers it sends an ETag for each 200 and answers a matching
     If-None-Match with 304 and no body; a route with a Last-Modified header answers a
-    matching If-Modified-Since with 304 too. Use as a context manager; the port is chosen by
+    matching If-Modified-Since with 304 too; a path without its trailing slash is
+    redirected to the one with it. Use as a context manager; the port is chosen by
     the OS, so tests never collide.
     """
 
@@ -45,7 +59,7 @@ class StaticWeb:
                 path = urlsplit(self.path).path
                 web.requests.append(path)
                 web.times.append(time.monotonic())
-                route = web.routes.get(path) or Route(b"<h1>Not found</h1>", status=404)
+                route = web.routes.get(path) or _slash_redirect(web.routes, urlsplit(self.path)) or NOT_FOUND
                 if route.then is not None:
                     web.routes[path] = route.then
                 etag = f'"{hashlib.sha1(route.body).hexdigest()[:20]}"'
