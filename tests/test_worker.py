@@ -49,3 +49,31 @@ def test_a_malformed_taxonomy_is_left_to_the_crawl_to_report(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         f"Error: {broken}: not valid YAML at line 2, column 1: did not find expected ',' or ']'")
     assert web.requests == []
+
+
+CAP_PROBE = """
+import resource, sys
+from pipeline.understand.worker import prepare_worker
+hard = int(sys.argv[1])
+if hard:
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))  # an administrator's ulimit -v
+prepare_worker(int(sys.argv[2]), None)
+print(*resource.getrlimit(resource.RLIMIT_AS))
+"""
+
+
+def test_a_workers_memory_cap_never_breaks_its_start():
+    """PRODOPS_WORKER_MEMORY_MB above what the kernel holds overflowed in setrlimit, and above
+    the hard limit the worker runs under (ulimit -v) was refused: either way every worker
+    failed to start and every page was "Unexpected error within the Pool". The cap is then
+    none, or the hard limit; one that fits is set as asked."""
+    def caps(hard: int, memory_mb: int) -> list[int]:
+        result = subprocess.run([sys.executable, "-c", CAP_PROBE, str(hard), str(memory_mb)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return [int(value) for value in result.stdout.split()]
+
+    gib = 1024 ** 3
+    assert caps(0, 99_999_999_999_999) == [-1, -1]  # (RLIM_INFINITY: no cap)
+    assert caps(64 * gib, 1024 * 1024) == [64 * gib, 64 * gib]  # a TiB asked, 64 GiB allowed
+    assert caps(64 * gib, 2048) == [2 * gib, 2 * gib]

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
@@ -160,5 +161,19 @@ def prepare_worker(memory_mb: int = 0, warm_up_arguments: tuple | None = (), log
     if warm_up_arguments is not None:
         warm_up(*warm_up_arguments)
     if memory_mb > 0:
-        cap = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        resource.setrlimit(resource.RLIMIT_AS, address_space_cap(memory_mb))
+
+
+def address_space_cap(memory_mb: int) -> tuple[int, int]:
+    """The (soft, hard) RLIMIT_AS of `memory_mb` MiB a worker may set: never above the hard
+    limit it runs under (an administrator's `ulimit -v`: raising it is refused, and the
+    pool's every worker failed to start), and no cap at all past what the kernel can hold
+    (-s PRODOPS_WORKER_MEMORY_MB=99999999999999 overflowed, every page "Unexpected error
+    within the Pool")."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = memory_mb * 1024 * 1024
+    if cap > sys.maxsize:
+        cap = resource.RLIM_INFINITY
+    if hard != resource.RLIM_INFINITY and (cap == resource.RLIM_INFINITY or cap > hard):
+        cap = hard
+    return cap, cap
