@@ -51,6 +51,8 @@ def test_a_minimal_source_gets_defaults(tmp_path):
          "field 'settings.selector': 'ul >> li' is not a CSS selector"),
         ("sources:\n  - {id: a, kind: site, url: 'https://x.org', settings: {allow: ['(']}}",
          "field 'settings.allow': '(' is not a regular expression"),
+        ("sources:\n  - {id: a, kind: site, url: 'https://x.org', settings: {allow: [1]}}",  # "of type list, got [1]"
+         "field 'settings.allow': must be a list of strings (quoted patterns), got [1]"),
         ("- just a list", "expected a mapping with a 'sources' list"),
         ("sources:\n  - {id: a\n", "not valid YAML at line"),
     ],

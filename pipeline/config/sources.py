@@ -130,7 +130,8 @@ def _parse_source(path: Path, index: int, entry: Any) -> Source:
             options = ", ".join(sorted(allowed)) or "none"
             raise fail(f"settings.{option}", f"not an option of kind {kind!r} (options: {options})")
         if not _has_type(value, expected):
-            raise fail(f"settings.{option}", f"must be of type {expected.__name__}, got {value!r}")
+            kind_of = "a list of strings (quoted patterns)" if expected is list else f"of type {expected.__name__}"
+            raise fail(f"settings.{option}", f"must be {kind_of}, got {value!r}")
         if expected is int and value < (0 if option == "max_depth" else 1):  # limits: a count, or a depth from 0
             raise fail(f"settings.{option}", f"must be {'0' if option == 'max_depth' else '1'} or more, got {value!r}")
         if option in PATTERN_OPTIONS:
