@@ -71,6 +71,7 @@ class Page:
     # The PDFs this page links to: saved with its validators, so that when the page is
     # unchanged next time they are still asked for (one may not have been stored yet).
     linked_pdfs: list[str] = field(default_factory=list)
+    pdf_anchors: dict[str, str] = field(default_factory=dict)  # a linked PDF's URL -> its link's words, if they name it
     # A site crawl's page: its depth from the start, and the same-site links it leads to.
     depth: int | None = None
     site_links: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.items import Page
+from pipeline.understand.titles import link_title
 from spiders import robots
 from spiders.navigation import Navigation, Sighting
 from spiders.responses import (describe_failure, failed_request, is_gone, is_refused, is_unreachable,
@@ -82,7 +83,7 @@ class PageNavigation(Navigation):
         page = page_from_response(response, found_url, source.id, found_via, hints)
         page.landing_url = landing_url
         if landing_url is None:
-            page.linked_pdfs = self.linked_pdfs(response, page.not_modified)
+            page.linked_pdfs, page.pdf_anchors = self.linked_pdfs(response, page.not_modified)
         if page.not_modified:
             counters.count_not_modified(self.crawler.stats, source.id)
         yield page  # its linked PDFs are asked for by the follow stage, if it is relevant enough
@@ -97,7 +98,11 @@ class PageNavigation(Navigation):
         requests: list[scrapy.Request] = []
         if not navigation_only:
             for url in page.linked_pdfs:
-                requests += self.follow(url, source, found_via="pdf-link", landing_url=page.final_url or page.url)
+                # The link's words name a PDF whose metadata has no title, or no text (a scan).
+                anchor = page.pdf_anchors.get(url)
+                hints = EntryHints(anchor=anchor) if anchor else None
+                requests += self.follow(url, source, found_via="pdf-link", hints=hints,
+                                        landing_url=page.final_url or page.url)
         navigation = set(page.navigation_links)
         for url in page.navigation_links if navigation_only else page.site_links:
             if url not in self.crawl_state.followed and self.take_budget(source, "site"):
@@ -106,15 +111,18 @@ class PageNavigation(Navigation):
                     requests.append(request)
         return requests
 
-    def linked_pdfs(self, response, not_modified: bool) -> list[str]:
-        """The PDFs (whitepapers, reports) a page links to: read from the page, or for an
-        unchanged page from what was saved with it (a 304 has no body; and a PDF whose
-        fetch was interrupted last time must still be asked for)."""
+    def linked_pdfs(self, response, not_modified: bool) -> tuple[list[str], dict[str, str]]:
+        """The PDFs (whitepapers, reports) a page links to, and the words of the links that
+        name them: read from the page, or for an unchanged page from what was saved with it
+        (a 304 has no body; and a PDF whose fetch was interrupted last time must still be
+        asked for), then without their links' words."""
         if not_modified:
             known = response.meta.get("validators")
-            return list(known.links) if known is not None and known.links_kind == "pdfs" else []
+            return (list(known.links) if known is not None and known.links_kind == "pdfs" else []), {}
         limit = self.settings.getint("PRODOPS_PDF_LINKS_PER_PAGE")
-        return pdf_links(response)[:limit] if limit > 0 else []
+        links = pdf_links(response) if limit > 0 else {}
+        urls = list(links)[:limit]
+        return urls, {url: links[url] for url in urls if links[url]}
 
     def page_failed(self, failure: Failure):
         """A resource page failed: count it, and yield what is known about the page."""
@@ -150,20 +158,21 @@ class PageNavigation(Navigation):
         )
 
 
-def pdf_links(response) -> list[str]:
-    """Absolute URLs of the links to PDF files in an HTML page, once each, in page order."""
+def pdf_links(response) -> dict[str, str]:
+    """The links to PDF files in an HTML page: each absolute URL once, in page order, with the
+    words of its first link that name it ("" when none does: "Download PDF", "here";
+    pipeline.understand.titles.link_title)."""
     if not isinstance(response, TextResponse):  # a PDF or other binary body links nothing
-        return []
+        return {}
     if b".pdf" not in response.body.lower():  # most pages: no need to parse the HTML at all
-        return []
-    found: list[str] = []
-    # Only the hrefs that mention ".pdf" (any case) leave lxml: a page has hundreds of links.
-    hrefs = response.xpath("//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]/@href").getall()
-    for href in hrefs:
-        url = urldefrag(urljoin(response.url, href.strip()))[0]
+        return {}
+    found: dict[str, str] = {}
+    # Only the links whose href mentions ".pdf" (any case) leave lxml: a page has hundreds.
+    for link in response.xpath("//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]"):
+        url = urldefrag(urljoin(response.url, link.attrib["href"].strip()))[0]
         path = urlsplit(url).path.lower()
-        if path.endswith(".pdf") and urlsplit(url).scheme in ("http", "https") and url not in found:
-            found.append(url)
+        if path.endswith(".pdf") and urlsplit(url).scheme in ("http", "https") and not found.get(url):
+            found[url] = link_title(" ".join(" ".join(link.css("::text").getall()).split())) or ""
     return found
 
 

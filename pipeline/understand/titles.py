@@ -45,6 +45,13 @@ MIN_NAME_KEY = 3  # characters of a part that may name a site: not a lone "A"
 # character is one, elsewhere a run of letters and digits ("_" separates: "新台阶_科技_腾讯网").
 NO_SPACES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{NO_SPACES}]|[^\W_{NO_SPACES}]+")
+# The words of a link that say what to do with a file, not what the file is: a link of these
+# alone ("Download PDF (2.4 MB)", "Click here", "Read the full report") names no document.
+LINK_WORDS_NAMING_NOTHING = frozenset(
+    "a an the this our your it here now free full click tap read view open get see download downloads pdf file "
+    "files version printable print copy document link more report paper white whitepaper guide e ebook book "
+    "slides deck presentation article in as of format english en".split())
+FILE_SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:[kmg]i?b|[km]|pages?|pp)\b", re.IGNORECASE)
 
 
 def reader_title(tree, title: str | None, sitename: str | None, url: str) -> str | None:
@@ -58,6 +65,14 @@ def reader_title(tree, title: str | None, sitename: str | None, url: str) -> str
         cut = without_site_name(whole, sitename, url)
         return cut if cut != whole else _cut_last_part(whole)
     return without_site_name(title, sitename, url)
+
+
+def link_title(anchor: str | None) -> str | None:
+    """The words of a link to a resource as its title, when they name it ("The State of
+    Product Ops 2025", "Download the 2025 report"); None when they only say what to do with
+    it ("Download PDF (2.4 MB)", "here"): LINK_WORDS_NAMING_NOTHING."""
+    words = _words(FILE_SIZE.sub(" ", anchor or "")).split()
+    return anchor if any(word not in LINK_WORDS_NAMING_NOTHING for word in words) else None
 
 
 def without_site_name(title: str, sitename: str | None, url: str) -> str:
