@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 
@@ -48,6 +48,10 @@ def struct_time_iso(value: time.struct_time | None) -> str | None:
 # ("2005") or a year and month ("2005-01"): their first day as a date (parse_datetime), their
 # last second as a sitemap's lastmod (parse_lastmod).
 YEAR_OR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+# ... and a day alone ("2005-07-16"): a sitemap's lastmod of these precisions ends last where
+# the day ends last, at UTC-12 (parse_lastmod).
+DAY_MONTH_OR_YEAR = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+LATEST_ZONE = timezone(timedelta(hours=-12))
 # An RFC 822 date's year: read as written where it has four digits (the email module takes
 # "0001", .NET's "no date", for 2001).
 RFC_822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,9}\s+(\d{2,4})\b")
@@ -79,14 +83,24 @@ def parse_datetime(value) -> datetime | None:
 
 
 def parse_lastmod(value) -> datetime | None:
-    """A sitemap's <lastmod> as the latest moment it may mean: a year or a month alone
-    ("2025", "2025-06") is its last second, as a page changed at any time in it may say so
-    (read as its first day, a page crawled on 10 June and changed on the 20th, "2025-06",
-    would be taken as unchanged since); any other value as parse_datetime reads it."""
+    """A sitemap's <lastmod> as the latest moment it may mean: a day, a month or a year alone
+    ("2025-06-10", "2025-06", "2025") is its last second, and in the last time zone to end it
+    (UTC-12: LATEST_ZONE), as a page changed at any time in it may say so. Read as its first
+    second, a page crawled on 10 June at 08:00 UTC and changed that afternoon, its sitemap
+    still saying "2025-06-10", would be taken as unchanged since, and not fetched again until
+    its lastmod named a later day; read as its last second in UTC, so would a Californian page
+    crawled at 02:00 UTC on 11 June (the evening of the 10th there) and changed later that
+    evening. Any other value (one with a time) as parse_datetime reads it."""
     text = value.strip() if isinstance(value, str) else ""
-    if not YEAR_OR_MONTH.fullmatch(text):
+    if not DAY_MONTH_OR_YEAR.fullmatch(text):
         return parse_datetime(value)
-    year, _, month = text.partition("-")
-    last_month = int(month) if month else 12
-    last_day = calendar.monthrange(int(year), last_month)[1]
-    return dated(datetime(int(year), last_month, last_day, 23, 59, 59, tzinfo=timezone.utc))
+    year, month, day = (int(part) if part else 0 for part in (text.split("-") + ["", ""])[:3])
+    if year < EARLIEST_YEAR:
+        return None  # a placeholder for no date ("0000", which no datetime can hold)
+    days = calendar.monthrange(year, month or 12)[1]
+    if day > days:
+        return None  # "2025-02-30"
+    if dated(datetime(year, month or 1, day or 1, tzinfo=timezone.utc)) is None:
+        return None  # the Unix epoch: a placeholder for no date
+    moment = datetime(year, month or 12, day or days, 23, 59, 59, tzinfo=LATEST_ZONE)
+    return moment.astimezone(timezone.utc)

@@ -142,6 +142,29 @@ def test_sitemap_pages_older_than_the_last_crawl_are_not_fetched_again(tmp_path)
     assert "1 new, 0 updated, 2 unchanged" in second.stdout
 
 
+def test_a_page_whose_sitemap_dates_it_by_the_day_alone_is_fetched_again_when_changed_that_day(tmp_path):
+    """A lastmod of a day alone ("2026-12-06", as the crawler-commons and trafilatura sitemaps
+    write it) may mean its last second, anywhere: a page changed later the day of a crawl is
+    fetched again. It was read as that day's first second, taken as unchanged since the crawl,
+    and its edit never fetched (until its lastmod named a later day)."""
+    import datetime
+
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(2)})
+    with web:
+        base = web.base_url
+        web.routes["/sitemap.xml"] = Route(sitemap(base, [("/a0", today)]), "application/xml")
+        source = Source("sm", "SM", "sitemap", base + "/sitemap.xml")
+        crawl(web, tmp_path, [source])
+        web.routes["/a0"] = web.routes["/a1"]  # edited later that day; the sitemap still says today
+        web.routes["/sitemap.xml"] = Route(sitemap(base, [("/a0", f" {today} ")]), "application/xml")
+        before = len(web.requests)
+        db, second = crawl(web, tmp_path, [source])
+    assert "/a0" in web.requests[before:]
+    assert "0 new, 1 updated" in second.stdout
+    assert next(db["documents"].rows)["title"] == ARTICLES[1]["title"]
+
+
 def test_a_source_that_gives_nothing_to_fetch_says_why(tmp_path):
     """A sitemap index's sitemaps, and a page of links, whose pages all fall outside the
     source's allow rules, and a feed of no entries: each source stays ok, and its warning

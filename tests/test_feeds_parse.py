@@ -336,16 +336,19 @@ def test_character_references_left_in_plain_text_are_decoded(element, expected):
 def test_a_sitemaps_lastmod_in_every_form_the_protocol_and_generators_write():
     """W3C Datetime's year and year-month, which the sitemaps protocol allows, and RFC 822
     dates, which some generators write, are read (they were None: such pages sorted last);
-    a year or a month alone as its last second, so that a page changed in it is not taken
-    as unchanged since a crawl earlier in it; "no date" placeholders stay None."""
+    a year, a month or a day alone as its last second where it ends last (UTC-12), so that a
+    page changed in it is not taken as unchanged since a crawl earlier in it (a day alone was
+    its first second in UTC); "no date" placeholders stay None."""
     from feeds.dates import parse_datetime
     from feeds.sitemaps import parse_sitemap
 
-    written = {"2005": "2005-12-31T23:59:59Z", "2005-07": "2005-07-31T23:59:59Z",
+    written = {"2005": "2006-01-01T11:59:59Z", "2005-07": "2005-08-01T11:59:59Z",
+               "2005-07-16": "2005-07-17T11:59:59Z", "2024-02-29": "2024-03-01T11:59:59Z",
                "2005-07-16T19:20+01:00": "2005-07-16T18:20:00Z",
                "Sat, 16 Jul 2005 19:20:30 GMT": "2005-07-16T19:20:30Z",
                "Sat, 16 Jul 2005 19:20:30 +0100": "2005-07-16T18:20:30Z",
-               "Mon, 01 Jan 0001 00:00:00 +0000": None, "2005-13": None, "Sat, 99 Jul 2005": None, "soon": None}
+               "Mon, 01 Jan 0001 00:00:00 +0000": None, "2005-13": None, "Sat, 99 Jul 2005": None, "soon": None,
+               "2023-02-29": None, "1970-01-01": None, "0000": None}
     urls = "".join(f"<url><loc>{BASE}/{n}</loc><lastmod>{value}</lastmod></url>" for n, value in enumerate(written))
     body = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
     entries = parse_sitemap(body.encode(), f"{BASE}/sitemap.xml").entries
