@@ -102,6 +102,20 @@ def test_what_a_feed_gave_is_not_searched_for_and_the_rest_is_as_the_whole_extra
     assert compared > 80
 
 
+def test_an_author_a_pdfs_software_wrote_is_no_author():
+    """The account Office or Windows wrote ("Microsoft Office User", "Windows User", "Admin"),
+    a library's default ("anonymous") or an account's number is no author; a name is kept."""
+    from pipeline.demo.pdfmaker import make_pdf
+    from pipeline.understand.pdf import extract_pdf
+
+    lines = ["Product operations in 2025: what 140 teams told us about their planning cadence."] * 3
+    for written, kept in (("Microsoft Office User", None), ("Windows User", None), ("Admin", None),
+                          ("anonymous", None), ("1671251", None), ("Jane Admin", "Jane Admin"),
+                          ("Maren Oduya", "Maren Oduya")):
+        extraction = extract_pdf(make_pdf(lines, author=written), f"{BASE}/files/q3.pdf")
+        assert extraction is not None and extraction.author == kept, written
+
+
 def test_a_title_a_pdfs_software_wrote_gives_way_to_the_links_words():
     """"Microsoft Word - Q3 plan.docx", "Binder1.pdf" or "Untitled document" in a PDF's
     metadata is no title: the link's words name the document; a title after the

@@ -326,6 +326,21 @@ def test_encrypted_pdfs_say_so():
         extract_pdf((PDFS / "encrypted-file.pdf").read_bytes(), "encrypted-file.pdf")
 
 
+def test_a_pdfs_author_is_a_name_not_what_its_software_wrote():
+    """The authors the pypdf corpus's PDFs state, as read: ReportLab's "anonymous", a Chinese
+    Windows's account "微软用户" ("Microsoft user") and an account's number "1671251" were
+    stored as authors (7 -> 4)."""
+    authors = set()
+    for path in files(PDFS, "*.pdf"):
+        try:
+            extraction = extract_pdf(path.read_bytes(), path.name)
+        except PdfError:
+            continue
+        if extraction is not None and extraction.author:
+            authors.add(extraction.author)
+    assert authors == {"Martin Thoma", "CDa", "DSI", "LEAD"}
+
+
 def test_pdfs_linked_from_pages_are_named_by_their_links_through_a_real_crawl(tmp_path):
     """Every PDF of the pypdf corpus, linked from a page with words that name it, becomes a
     document named by its metadata's own title or else by the link's words (the link's words

@@ -33,6 +33,12 @@ MADE_BY = re.compile(r"^(microsoft (office )?(word|powerpoint|excel)|acrobat pdf
 FILE_NAME = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|indd|qxd|odt|odp|rtf|pages|key)$", re.IGNORECASE)  # not "llms.txt"
 PLACEHOLDER_TITLE = re.compile(r"^(untitled|title|(untitled |new )?(document|presentation|workbook)|powerpoint "
                                r"presentation|binder|slide|book)\s*\d*$", re.IGNORECASE)
+# What the software wrote as the author when it knew none: a library's default ("anonymous",
+# ReportLab's), the computer's account ("Windows User", "Microsoft Office User", "微软用户" of a
+# Chinese Windows, "Admin", "Owner") or an account's number ("1671251"). Such a PDF has no author.
+PLACEHOLDER_AUTHOR = re.compile(r"^(anonymous|unknown|author|admin(istrator)?|owner|microsoft"
+                                r"|(microsoft )?(office |windows )?user|微软用户|微軟使用者|microsoft 用户|[\d\W_]+)$",
+                                re.IGNORECASE)
 
 
 class PdfError(Exception):
@@ -72,7 +78,7 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
     return Extraction(
         text=text,
         title=pdf_title(_text(info, "/Title")),
-        author=_text(info, "/Author"),
+        author=pdf_author(_text(info, "/Author")),
         published=_date(info, "creation_date"),
         extractor=PYPDF,
         page_count=page_count,
@@ -86,6 +92,12 @@ def pdf_title(title: str | None) -> str | None:
     if not title or FILE_NAME.search(title) or PLACEHOLDER_TITLE.match(title):
         return None
     return title
+
+
+def pdf_author(author: str | None) -> str | None:
+    """A PDF's author as its metadata gives it, unless its software wrote it there
+    (PLACEHOLDER_AUTHOR): None then."""
+    return None if author is None or PLACEHOLDER_AUTHOR.match(author) else author
 
 
 def _text(info, key: str) -> str | None:
