@@ -208,8 +208,13 @@ def test_a_stop_while_retag_starts_its_workers_is_a_stop(tmp_path, thousand_docu
     os.killpg(retag.pid, stop)
     stdout, stderr = retag.communicate(timeout=60)
     assert "Traceback" not in stdout + stderr, (stdout + stderr)[-3000:]
-    assert retag.returncode == 1 and "Aborted!" in stderr, stderr[-3000:]  # a thousand documents take ~5 s
     assert_all_gone(set(in_session(retag.pid)), "the stopped retag")
+    if retag.returncode == -stop and (stdout + stderr).strip() in ("", "Aborted!"):
+        # A stop while Python and the command line load (a loaded machine), as in
+        # test_a_stop_as_a_crawl_starts_is_a_stop_too: ended by the signal, nothing done.
+        assert db.read_bytes() == thousand_documents.read_bytes()
+        return
+    assert retag.returncode == 1 and "Aborted!" in stderr, stderr[-3000:]  # a thousand documents take ~5 s
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
