@@ -17,6 +17,7 @@ from trafilatura import load_html
 
 from pipeline.config.sources import Source
 from pipeline.config.taxonomy import load_taxonomy
+from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.webserver import Route, StaticWeb
 from pipeline.understand.content_types.cues import DEFAULT_TYPE
 from pipeline.understand.content_types.decision import NO_CUES, TEXT_CUES, decide_type
@@ -25,6 +26,7 @@ from pipeline.understand.content_types.process import process_told
 from pipeline.understand.content_types.writing import is_instruction
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
+from pipeline.understand.pdf import extract_pdf
 from tests.conftest import FAST, crawl_page, run_prodops, write_sources
 
 PROSE = ("Our team met on Tuesday to talk about the quarter. The numbers were steady, the roadmap "
@@ -591,6 +593,46 @@ def test_a_page_of_one_line_is_kept_when_its_markup_says_what_it_is(tmp_path):
     rows = list(sqlite_utils.Database(db_path)["documents"].rows)
     assert [(row["source_id"], row["content_type"], row["too_short"]) for row in rows] == [
         ("video", "video-webinar", 1)]
+
+
+FORM_LINES = ["Launch readiness form", "Product name:", "Launch owner:", "Launch date:",
+              "Support briefed (yes or no):", "Sales enablement date:"]
+
+
+def typed_pdf(pdf_bytes: bytes, url: str = "https://example.org/files/launch-form.pdf"):
+    """The content type decision for a PDF, through the real PDF extraction."""
+    extraction = extract_pdf(pdf_bytes, url)
+    assert extraction is not None
+    return decide_type(type_index(), url, extraction.title, extraction.text, True, extraction.markup)
+
+
+def test_a_pdf_with_fields_to_fill_in_is_a_template_whatever_its_address_says():
+    form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
+    assert typed_pdf(form) == ("template-toolkit", "fields to fill in in the PDF")
+    # Two fields and a "Print" button are a report's own feedback box, not a form: a PDF still a report.
+    feedback = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Rating", "Comment"], buttons=["Print"])
+    assert typed_pdf(feedback).content_type == "whitepaper-report"
+    # Its text naming it another type wins, as over any declaration.
+    report = make_pdf(["In this report we look at 212 launches and what made them land.", *FORM_LINES[1:]],
+                      title="Launches in 2026", fields=["Name", "Team", "Email"])
+    assert typed_pdf(report).content_type == "whitepaper-report"
+
+
+def test_the_crawl_types_a_fillable_pdf_by_its_fields_and_retag_keeps_it(tmp_path):
+    form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/launch-form.pdf": Route(form, "application/pdf")})
+    db_path = tmp_path / "c.db"
+    with web:
+        sources = write_sources(tmp_path / "s.yaml", [Source("form", "Form", "url", f"{web.base_url}/launch-form.pdf")])
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    [row] = sqlite_utils.Database(db_path)["documents"].rows
+    assert (row["content_type"], json.loads(row["markup_types"])) == ("template-toolkit", ["pdf:form"])
+    assert json.loads(row["why"])[0]["signal"] == "fields to fill in in the PDF"
+    retag = run_prodops("retag", "--db", str(db_path))
+    assert retag.returncode == 0, retag.stderr
+    assert "0 changed" in retag.stdout
 
 
 ACCOUNT = ("I took the four-week cohort this spring, and my notes are below. I enrolled late, so I missed the first "

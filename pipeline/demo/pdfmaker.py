@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def make_pdf(lines: list[str], title: str | None = None, author: str | None = None) -> bytes:
-    """A one-page PDF showing `lines` in Helvetica, with an Info dictionary."""
+PUSH_BUTTON = 1 << 16  # bit 17 of a button field's flags
+
+
+def make_pdf(lines: list[str], title: str | None = None, author: str | None = None,
+             fields: Sequence[str] = (), buttons: Sequence[str] = ()) -> bytes:
+    """A one-page PDF showing `lines` in Helvetica, with an Info dictionary, and a form's
+    text `fields` and push `buttons` (by name) as widgets on its page, listed in its AcroForm."""
 
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -13,14 +19,21 @@ def make_pdf(lines: list[str], title: str | None = None, author: str | None = No
     info = " ".join(
         f"/{key} ({escape(value)})" for key, value in (("Title", title), ("Author", author)) if value
     )
+    widgets = [f"/FT /Tx /T ({escape(name)})" for name in fields] + [
+        f"/FT /Btn /Ff {PUSH_BUTTON} /T ({escape(name)})" for name in buttons]
+    references = " ".join(f"{number} 0 R" for number in range(7, 7 + len(widgets)))
+    form = f" /AcroForm << /Fields [{references}] >>" if widgets else ""
+    annotations = f" /Annots [{references}]" if widgets else ""
     objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Catalog /Pages 2 0 R{form} >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        f"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R{annotations} >>",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         f"<< {info} /CreationDate (D:20261020090000Z) >>",
+        *(f"<< /Type /Annot /Subtype /Widget {widget} /Rect [300 {700 - 30 * number} 500 {720 - 30 * number}] "
+          "/P 3 0 R >>" for number, widget in enumerate(widgets)),
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

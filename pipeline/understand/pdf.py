@@ -39,6 +39,16 @@ PLACEHOLDER_TITLE = re.compile(r"^(untitled|title|(untitled |new )?(document|pre
 PLACEHOLDER_AUTHOR = re.compile(r"^(anonymous|unknown|author|admin(istrator)?|owner|microsoft"
                                 r"|(microsoft )?(office |windows )?user|微软用户|微軟使用者|microsoft 用户|[\d\W_]+)$",
                                 re.IGNORECASE)
+# A PDF with fields to fill in (a form, a fillable worksheet or canvas) says what it is in its
+# own structure, as a page's markup does: the declaration FORM, in `markup_types` beside a
+# page's ("pdf:form"; data/taxonomy.yaml lists it under template-toolkit). FORM_FIELDS at
+# least, as a report may carry a field or two of its own (a feedback box, a signature).
+FORM = "pdf:form"
+FORM_FIELDS = 3
+# Fields a reader fills in: text, choices, check boxes and radio buttons (a /Btn unless it is a
+# push button, bit 17 of its flags: a "Print" or "Submit" button is no field to fill).
+FILLED_IN = frozenset({"/Tx", "/Ch", "/Btn"})
+PUSH_BUTTON = 1 << 16
 
 
 class PdfError(Exception):
@@ -67,6 +77,7 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
         page_count = len(pages)
         texts = [(pages[i].extract_text() or "") for i in range(min(page_count, MAX_PAGES))]
         info: DocumentInformation | dict[str, Any] = reader.metadata or {}
+        fields = form_fields(reader)
     except (PdfError, MemoryError):
         raise  # MemoryError: past the worker's cap (a decompression bomb); the pool says so
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken files
@@ -82,7 +93,29 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
         published=_date(info, "creation_date"),
         extractor=PYPDF,
         page_count=page_count,
+        markup=[FORM] if fields >= FORM_FIELDS else [],
     )
+
+
+def form_fields(reader: PdfReader) -> int:
+    """How many fields a reader can fill in the PDF's first MAX_PAGES pages (FILLED_IN): its
+    pages' widget annotations, counted there rather than in the document's AcroForm, which
+    some makers leave empty or out (a government form's 20 fields, none listed). 0 for a
+    broken annotation list: the fields are a hint, never a reason to fail the PDF."""
+    count = 0
+    try:
+        for page in reader.pages[:MAX_PAGES]:
+            for annotation in page.get("/Annots") or []:
+                widget = annotation.get_object()
+                if widget.get("/Subtype") != "/Widget":
+                    continue
+                parent = widget.get("/Parent")
+                field = parent.get_object() if parent is not None and "/FT" not in widget else widget
+                kind, flags = field.get("/FT"), int(field.get("/Ff", 0) or 0)
+                count += kind in FILLED_IN and not (kind == "/Btn" and flags & PUSH_BUTTON)
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken objects
+        return 0
+    return count
 
 
 def pdf_title(title: str | None) -> str | None:

@@ -95,17 +95,19 @@ not the form.) The cues and the forms were chosen on the tune splits of data/eva
 the held-out ones, and checked against real blogs' posts (pipeline.quality.neighbourhood).
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
-og:type, a feed entry's enclosure): the first declaration the taxonomy lists under a content
-type's `markup` decides ("JobPosting" beside a theme's "BlogPosting"), over every cue but
-one: the page's own words naming it as another type ("this report examines" on a report its
+og:type, a feed entry's enclosure; a PDF's fields to fill in, pipeline.understand.pdf.FORM):
+the first declaration the taxonomy lists under a content type's `markup` decides
+("JobPosting" beside a theme's "BlogPosting"), over every cue but one: the page's own words
+naming it as another type ("this report examines" on a report its
 publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo, DefinedTerm)
 counts only where the text shows a cue of it (WRITING_FORMS; a DefinedTerm under a term's
 short title counts alone), and so does a VideoObject in the structured data of a page with a
 story of its own (EMBEDDED: a customer story with its testimonial clip), and a declaration
 on a blog's post needs two cues (a careers plugin's JobPosting on a post saying the company
 is hiring: BLOG_POST_ADDRESS), and a Dataset beside the page's declaration of a story decides
-nothing (a news site's analytics record: DATA_RECORD); and where the text shows little of the declared type, another
-kind of thing its cues name decides, a definition but no other form of writing
+nothing (a news site's analytics record: DATA_RECORD), and a PDF's own fields to fill in
+give way only to its text naming it another type (STRUCTURAL); and where the text shows
+little of the declared type, another kind of thing its cues name decides, a definition but no other form of writing
 (OVERRULING_SCORE, OUTWEIGHS, NOT_OVERRULING; the URL's pattern of the declared type counts
 for nothing there, as the platform's template that wrote the markup wrote the address too:
 an ebook in a course platform's store, at /courses/..., marked Course). A declaration listed

@@ -9,6 +9,7 @@ import re
 from typing import NamedTuple
 
 from pipeline.understand import markup as markup_reading
+from pipeline.understand import pdf
 from pipeline.understand.content_types.accounts import (
     RECOUNTING, REVIEWING, TOLD_IN_FIRST_PERSON, personal_account, reviewing_line)
 from pipeline.understand.content_types.cues import ADDRESS_SCORE, DEFAULT_TYPE, MIN_TYPE_SCORE, Cues
@@ -45,6 +46,10 @@ BLOG_POST_ADDRESS = re.compile(r"/blog/[^/?#]+", re.IGNORECASE)  # a post of a b
 DATA_RECORD = "dataset"
 STORY_DECLARED = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                             "opinionnewsarticle"})  # og:article too: the name after the colon is read
+# What a file's own structure declares (a PDF's fields to fill in: pdf.FORM), unlike a
+# platform's template that marks every page alike: only the text naming the page as another
+# type overrules it, not another kind's cues (a form's ".pdf" address and a report's words).
+STRUCTURAL = frozenset({pdf.FORM.partition(":")[0]})
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 PERSONAL = "a personal account"
@@ -60,10 +65,12 @@ class TypeDecision(NamedTuple):
 
 def signal_of(declaration: str) -> str:
     """A markup declaration in words: "JobPosting in the page's JSON-LD", "og:type
-    video.other", "feed enclosure audio/mpeg"."""
+    video.other", "feed enclosure audio/mpeg", "fields to fill in in the PDF"."""
     where, _, what = declaration.partition(":")
     if where in WHERE_DECLARED:
         return f"{what} {WHERE_DECLARED[where]}"
+    if declaration == pdf.FORM:
+        return "fields to fill in in the PDF"
     if where == markup_reading.OPEN_GRAPH:
         return f"og:type {what}"
     return f"feed {where} {what}"
@@ -102,6 +109,8 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
         named = cues.named_type()
         if named is not None and named != kind:
             return TypeDecision(named, f"{TEXT_CUES}: the text names it, over {signal_of(declaration)}")
+        if declaration.partition(":")[0] in STRUCTURAL:
+            return TypeDecision(kind, signal_of(declaration))
         strong = cues.best(OVERRULING_SCORE, NOT_OVERRULING)
         # The address does not second the markup: a platform's template writes both
         # (a course platform's "/courses/anchors-the-field-handbook" and its Course).
