@@ -79,9 +79,38 @@ def typed(html: str, url: str = "https://example.org/notes/1"):
      "PodcastEpisode in the page's JSON-LD"),
     ('<meta property="og:type" content="video.other">', "video-webinar", "og:type video.other"),
     ('<meta property="og:type" content="book">', "book", "og:type book"),
+    ('<meta property="og:type" content="books.book">', "book", "og:type books.book"),  # Goodreads'
+    # A paper's Highwire Press tags, Google Scholar's: its title beside what only a publication has.
+    ('<meta name="citation_title" content="Notes on the team"><meta name="citation_author" content="Ada Moss">',
+     "whitepaper-report", "a paper's citation_* meta tags"),
+    ('<meta name="citation_title" content="Notes on the team"><meta name="citation_doi" content="10.1/x">',
+     "whitepaper-report", "a paper's citation_* meta tags"),
 ])
 def test_a_declared_type_decides(head, expected, signal):
     assert typed(page(head=head)) == (expected, signal)
+
+
+@pytest.mark.parametrize("head", [
+    '<meta property="og:type" content="books.author">',  # an author's page, not a book's
+    '<meta name="citation_title" content="Notes on the team">',  # a title alone: any plugin may write it
+])
+def test_a_declaration_that_is_not_the_pages_kind_decides_nothing(head):
+    assert typed(page(head=head)) == ("article", "no cues")
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://www.coursera.org/learn/product-management", "course"),
+    ("https://www.linkedin.com/learning/product-operations-foundations", "course"),
+    ("https://maven.com/harbourline/product-ops-foundations", "course"),
+    ("https://www.loom.com/share/4f1c2a", "video-webinar"),
+    ("https://www.brighttalk.com/webcast/18411/622001", "video-webinar"),
+    ("https://event.on24.com/wcc/r/4411/6A1F", "video-webinar"),
+    ("https://www.buzzsprout.com/1234567/15550123-the-intake-board", "podcast-episode"),
+    ("https://share.transistor.fm/s/9f2c1a", "podcast-episode"),
+    ("https://maven.com/p/ab12cd/ops-office-hour", "article"),  # a free session, not a course
+])
+def test_the_platforms_that_host_courses_recordings_and_episodes_say_what_their_pages_are(url, expected):
+    assert kind("Product operations foundations", PROSE, url) == expected
 
 
 def test_microdata_itemtype_decides():

@@ -7,6 +7,9 @@ column `markup_types` (a JSON array): "json-ld:JobPosting", "microdata:Book",
 What a declaration means for the content type is the taxonomy's to say (`markup:` of each
 content type in data/taxonomy.yaml; pipeline.understand.classify decides).
 
+A scholarly paper's Highwire Press meta tags (`citation_title` beside its authors, date,
+journal, DOI or PDF, as Google Scholar asks publishers for them) are read as "citation:paper".
+
 JSON-LD: each node's `@type` (a string or a list, "schema:Book" and "https://schema.org/Book"
 read as "Book"), through `@graph` and a node's `mainEntity`, not deeper: the types nested
 in a page's other properties (an article's author, a review's itemReviewed book, a video
@@ -39,6 +42,16 @@ JSON_LD = "json-ld"
 MICRODATA = "microdata"
 OPEN_GRAPH = "og"
 ENCLOSURE = "enclosure"
+# A scholarly paper's Highwire Press tags, which Google Scholar asks publishers for (journals,
+# repositories, arXiv, SSRN): a `citation_title` beside what only a publication has (its
+# authors, date, journal or conference, institution, PDF). Declared as CITATION_PAPER.
+CITATION = "citation"
+CITATION_PAPER = f"{CITATION}:paper"
+CITATION_META = "//meta[starts-with(@name, 'citation_')]/@name"
+CITED_WITH = frozenset({"citation_author", "citation_authors", "citation_publication_date", "citation_date",
+                        "citation_online_date", "citation_journal_title", "citation_conference_title",
+                        "citation_technical_report_institution", "citation_dissertation_institution",
+                        "citation_pdf_url", "citation_doi", "citation_arxiv_id"})
 MAX_TYPES = 20  # a page declaring more is listing things, and the first ones are its own
 MAX_NODES = 200  # JSON-LD nodes looked at per page: bounded work on a hostile page
 JSON_LD_SCRIPTS = "//script[translate(normalize-space(@type), 'LDJSON', 'ldjson')='application/ld+json']"
@@ -155,6 +168,7 @@ def read_markup(tree, url: str | None = None) -> list[str]:
         scripts = [script.text or "" for script in tree.xpath(JSON_LD_SCRIPTS)]
         items = [item.get("itemtype") or "" for item in tree.xpath(TOP_ITEMS)]
         og_types = [str(value) for value in tree.xpath(OG_TYPE)]
+        cited = {str(name).strip().lower() for name in tree.xpath(CITATION_META)}
     except ValueError:  # lxml on a tree it cannot search (a document without a root)
         logger.debug("markup could not be read", exc_info=True)
         return []
@@ -162,6 +176,8 @@ def read_markup(tree, url: str | None = None) -> list[str]:
     declared += [f"{MICRODATA}:{name}" for itemtype in items for value in itemtype.split()
                  if (name := schema_name(value)) is not None]
     declared += [f"{OPEN_GRAPH}:{value.strip().lower()}" for value in og_types[:1] if value.strip()]
+    if "citation_title" in cited and cited & CITED_WITH:
+        declared.append(CITATION_PAPER)
     return list(dict.fromkeys(declared))[:MAX_TYPES]
 
 

@@ -65,12 +65,15 @@ class TypeDecision(NamedTuple):
 
 def signal_of(declaration: str) -> str:
     """A markup declaration in words: "JobPosting in the page's JSON-LD", "og:type
-    video.other", "feed enclosure audio/mpeg", "fields to fill in in the PDF"."""
+    video.other", "feed enclosure audio/mpeg", "fields to fill in in the PDF", "a paper's
+    citation_* meta tags"."""
     where, _, what = declaration.partition(":")
     if where in WHERE_DECLARED:
         return f"{what} {WHERE_DECLARED[where]}"
     if declaration == pdf.FORM:
         return "fields to fill in in the PDF"
+    if declaration == markup_reading.CITATION_PAPER:
+        return "a paper's citation_* meta tags"
     if where == markup_reading.OPEN_GRAPH:
         return f"og:type {what}"
     return f"feed {where} {what}"
