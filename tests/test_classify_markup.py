@@ -690,6 +690,33 @@ def test_a_personal_account_is_an_article_whatever_the_thing_it_recounts():
                       title="The survey says less than you think"))[0] == "whitepaper-report"
 
 
+MY_DAY = ("I recently needed to move our intake board to a new tool. I had put it off for months. My team "
+          "asked me about it twice a week. I finally found a free afternoon last Friday. ")
+
+
+@pytest.mark.parametrize("opening", [
+    "In this post, I’ll show you how to move an intake board without losing its history.",
+    "This article will explain how the import keeps each request's votes.",
+    "In this follow-up post, I'd like to walk through exporting the board first.",
+])
+def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of_herself(opening):
+    decision = typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))
+    assert decision == ("guide-playbook", TEXT_CUES)
+
+
+@pytest.mark.parametrize("opening", [
+    "In this post, I’ll explain how I made the move in an afternoon.",  # what she did: her story
+    "In this post, I’ll explain why we moved at all.",
+    "In a post last year I showed you how to set up the old board.",  # another post's
+])
+def test_a_post_on_what_the_writer_did_or_thinks_stays_an_article(opening):
+    assert typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))[0] == "article"
+
+
+def test_a_title_that_opens_howto_names_a_guide():
+    assert kind("HOWTO prep for the migration off SHA-1", PROSE) == kind("How to prep for the migration", PROSE)
+
+
 def test_an_author_presenting_her_own_book_is_still_a_book():
     foreword = ("I wrote this book after ten years of running intake reviews. My editor asked me why another "
                 "book on process, and my answer is in the first chapter. I kept each chapter short. The hardcover "

@@ -28,7 +28,7 @@ from pipeline.understand.content_types.templates import (
 from pipeline.understand.content_types.text import (
     AMOUNT, DATED_ADDRESS, FIRST_PERSON, HEAD_CHARS, TEXT_CHARS, opening_of)
 from pipeline.understand.content_types.writing import (
-    HOW_TO, WHAT_IS_SLUG, definition_score, explains, instruction_score, steps_score)
+    HOW_TO, WHAT_IS_SLUG, definition_score, explains, instruction_score, steps_score, teaches)
 
 DEFAULT_TYPE = "article"
 MIN_TYPE_SCORE = 3
@@ -93,6 +93,7 @@ class Cues(NamedTuple):
     addressed: frozenset[str]  # the types the URL's patterns score
     filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
     offers_files: bool  # a kit's page in the round (`files_offered`), whoever tells its story
+    teaching: bool = False  # the text says it teaches (`teaches`), whoever tells it
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -121,6 +122,9 @@ class Cues(NamedTuple):
             named.add(introduced)
         if (labelled := index.labelled(title, text)) is not None:
             named.add(labelled)
+        teaching = "guide-playbook" in {kind.id for kind in index.types} and teaches(text)
+        if teaching:
+            named.add("guide-playbook")  # "In this post, I'll show you how to ...": it names itself one
         for name in named - self_described:
             self_described.add(name)
             text_hits[name] += 1  # then scores as a phrase naming the page does
@@ -167,7 +171,7 @@ class Cues(NamedTuple):
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
                     or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
-        return cls(scores, frozenset(self_described), addressed, filed, offers_files)
+        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,

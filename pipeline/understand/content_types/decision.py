@@ -91,9 +91,12 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
         return decision
     if REVIEWING.search(title or "") or reviewing_line(title, text):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
-    # A kit's maker may tell its story ("I made these sheets"): the files it offers still make it a kit.
+    # A kit's maker may tell its story ("I made these sheets"): the files it offers still make
+    # it a kit; and a post that says it teaches ("In this post, I'll show you how to ...") is
+    # a guide, however much of it the writer tells of herself.
     kit = decision.content_type == "template-toolkit" and cues.offers_files
-    if decision.content_type in TOLD_IN_FIRST_PERSON or kit:
+    taught = decision.content_type == "guide-playbook" and cues.teaching
+    if decision.content_type in TOLD_IN_FIRST_PERSON or kit or taught:
         return decision
     if personal_account(text):
         return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.understand.content_types.text import LIST_MARKER, SENTENCE, TEXT_CHARS
+from pipeline.understand.content_types.text import HEAD_CHARS, LIST_MARKER, SENTENCE, TEXT_CHARS
 
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
@@ -156,8 +156,27 @@ ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
 
 
 # A title that opens on what it teaches: "How to repair the mounting ring", "How to run a
-# launch readiness review".
-HOW_TO = re.compile(r"\W{0,3}how to\b", re.IGNORECASE)
+# launch readiness review", "HOWTO prep for migration", "How-to: ...".
+HOW_TO = re.compile(r"\W{0,3}how[ -]?to\b", re.IGNORECASE)
+# A post that says, where it opens, that it teaches: "In this post, I'll show you how to ...",
+# "This article will explain how ...", "In this post, I'd like to walk through implementing
+# ...". Not what the writer did ("I'll explain how I made them": a story), nor why.
+APOSTROPHE = "['’]"
+TEACHING = re.compile(
+    r"\b(?:in )?this (?:[\w-]+\s+){0,2}?(?:post|article|piece|tutorial|write-?up)\b,?\s+"
+    rf"(?:(?:I|we)(?:{APOSTROPHE}ll| will|{APOSTROPHE}m going to| am going to|{APOSTROPHE}d like to| would like to"
+    rf"| want to| aim to| plan to|{APOSTROPHE}re going to| are going to)"
+    r"|(?:will|aims to|is going to|tries to|attempts to|intends to|should)"
+    r"|(?:shows?|explains?|walks?|describes?|demonstrates?|teaches|covers?|outlines?|guides?|takes?)(?= ))\s+"
+    r"(?:briefly\s+|quickly\s+)?"
+    r"(?:shows?(?: you)? how|walks?(?: you)? through|explains? how|outlines? (?:how|the steps)|demonstrates? how"
+    r"|describes? how to|teach(?:es)? you|go(?:es)? through the steps|go(?:es)? over how|covers? how to"
+    r"|guides? you|takes? you through|shows? you)\b(?! (?:I|we)\b)", re.IGNORECASE)
+
+
+def teaches(text: str | None) -> bool:
+    """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING)."""
+    return bool(TEACHING.search((text or "")[:HEAD_CHARS]))
 # A title that asks what a thing is and goes on, an explainer's ("What is product operations,
 # really?", "What is the 'rules-based order' and can it survive?", "What is media impact
 # value, the algorithm the fashion industry is fixated on"), not a term's entry ("What is a
