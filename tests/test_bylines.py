@@ -64,6 +64,12 @@ CASES = [
                           '<meta name="byl" content="By JEFFREY GETTLEMAN">'), "Jeffrey Gettleman"),
     # A URL after the name in a meta tag: not split into authors of its own.
     ("ebb-org", page(head='<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">'), "Bradley M Kuhn"),
+    # Names filed surname first, as Dublin Core writes them, beside the program that made the page.
+    ("ietf-1", page(head='<meta name="creator" content="rfcmarkup version 1.111">'
+                         '<meta name="DC.Creator" content="Kooman, F.">'
+                         '<meta name="DC.Creator" content="Jong, Michiel de">'),
+     "F Kooman; Michiel de Jong"),
+    ("(surname first)", page(head='<meta name="citation_author" content="Goodman, Brenda">'), "Brenda Goodman"),
     # Names that look like dates, or are not Latin, are kept.
     ("(a month as a surname)", page('<div class="author">By Theresa May</div>'), "Theresa May"),
     ("(two authors)", page(head='<meta name="author" content="Stella Kim, Jennifer Jett">'),

@@ -14,7 +14,8 @@ of a URL in a meta tag ("Bradley M Kuhn http; Ebb Org; Bkuhn").
 Each is undone here by the same pieces trafilatura uses: LABELS is its `author_blacklist`
 (given to trafilatura.bare_extraction, so a declared label makes it search the page on);
 `tidy_author_meta` takes URLs and addresses out of the author meta tags before trafilatura
-reads them; `reader_byline` cleans what it found. A name is never invented: what is left
+reads them, empties a program's name there and turns a name filed surname first round;
+`reader_byline` cleans what it found. A name is never invented: what is left
 when nothing is a name is None.
 """
 
@@ -66,20 +67,45 @@ URL_OR_ADDRESS = re.compile(r"\(?\s*(?:https?://|www\.)[^\s)]+\s*\)?|<?\b[\w.%+-
 # Operations Lead"), as trafilatura's ";" between authors.
 BULLET = re.compile(r";|\s[·•]\s")
 AUTHOR_META = frozenset(name.lower() for name in METANAME_AUTHOR | PROPERTY_AUTHOR | OG_AUTHOR)
+# A program named where an author is looked for (`<meta name="creator" content="rfcmarkup
+# version 1.111">`, a converter's or an editor's): a version, "version" or a dotted number.
+SOFTWARE = re.compile(r"\bversion\b|\bv?\d+\.\d+(\.\d+)*\b", re.IGNORECASE)
+# A name filed surname first, as Dublin Core and library catalogues write it ("Kooman, F.",
+# "Jong, Michiel de", "Goodman, Brenda"): one word, a comma, then at most FILED_GIVEN words
+# that are no job, degree or desk ("Doe, Staff", "Goodman, MA" are not names turned round).
+FILED = re.compile(r"^\s*([^\s,;]+)\s*,\s*([^,;]+?)\s*$")
+FILED_GIVEN = 3
+NOT_GIVEN = frozenset({"staff", "team", "desk", "inc", "inc.", "ltd", "ltd.", "llc", "jr", "jr.", "sr", "sr."})
 
 
 def tidy_author_meta(tree) -> None:
-    """Take URLs and e-mail addresses out of the page's author meta tags, in place, before
-    trafilatura reads them: normalize_authors skips a value that starts with one, but one
-    after the name ("Bradley M. Kuhn (http://ebb.org/bkuhn/)") was split at its slashes and
-    dots into authors of its own ("Bradley M Kuhn http; Ebb Org; Bkuhn")."""
+    """Tidy the page's author meta tags, in place, before trafilatura reads them: URLs and
+    e-mail addresses out (normalize_authors skips a value that starts with one, but one after
+    the name, "Bradley M. Kuhn (http://ebb.org/bkuhn/)", was split at its slashes and dots into
+    authors of its own, "Bradley M Kuhn http; Ebb Org; Bkuhn"); a program's name emptied
+    (SOFTWARE: "rfcmarkup version 1.111" was an author); a name filed surname first turned
+    round (`unfiled`: "Kooman, F." was split at its comma into "Kooman; F")."""
     for meta in tree.iterfind(".//head/meta[@content]"):
         kind = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
         if kind in AUTHOR_META:
             content = meta.get("content", "")
-            tidied = " ".join(URL_OR_ADDRESS.sub(" ", content).split())
+            tidied = "" if SOFTWARE.search(content) else unfiled(" ".join(URL_OR_ADDRESS.sub(" ", content).split()))
             if tidied != content.strip():
                 meta.set("content", tidied)
+
+
+def unfiled(name: str) -> str:
+    """A name filed surname first (FILED) as a reader writes it, given names first ("Jong,
+    Michiel de" -> "Michiel de Jong", "Kooman, F." -> "F. Kooman"); any other value as it is
+    ("Jane Doe, Staff Writer", "Goodman, MA", "Smith, Jones and Lee")."""
+    filed = FILED.match(name)
+    if filed is None:
+        return name
+    given = filed[2].split()
+    if len(given) > FILED_GIVEN or any(word.lower().strip(".") in CREDENTIALS | ROLES | NOT_GIVEN | {"and", "&"}
+                                       for word in given):
+        return name
+    return f"{filed[2]} {filed[1]}"
 
 
 def reader_byline(author: str | None) -> str | None:
