@@ -639,12 +639,28 @@ def test_a_pdf_with_fields_to_fill_in_is_a_template_whatever_its_address_says():
     form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
     assert typed_pdf(form) == ("template-toolkit", "fields to fill in in the PDF")
     # Two fields and a "Print" button are a report's own feedback box, not a form: a PDF still a report.
-    feedback = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Rating", "Comment"], buttons=["Print"])
-    assert typed_pdf(feedback).content_type == "whitepaper-report"
+    feedback = make_pdf(["Launches in 2026", "Six launches a quarter went out last year, two of them late.",
+                         "Was this useful?"], fields=["Rating", "Comment"], buttons=["Print"])
+    assert typed_pdf(feedback) == ("whitepaper-report", TEXT_CUES)
     # Its text naming it another type wins, as over any declaration.
     report = make_pdf(["In this report we look at 212 launches and what made them land.", *FORM_LINES[1:]],
                       title="Launches in 2026", fields=["Name", "Team", "Email"])
     assert typed_pdf(report).content_type == "whitepaper-report"
+
+
+PLAYBOOK_LINES = ["The launch readiness playbook", "In this playbook, the way a launch is readied at Harbourline.",
+                  "Launches went out late twice last year, and support heard of them from customers."]
+
+
+@pytest.mark.parametrize("url", ["https://example.org/files/launch-playbook.pdf",
+                                 "https://example.org/wp-content/uploads/2026/03/launch-playbook.pdf",
+                                 "https://example.org/download?file=launch-playbook"])
+def test_a_pdf_counts_toward_a_report_once_so_a_pdf_playbook_is_a_guide(url):
+    # A PDF's bytes, its ".pdf" address and a WordPress upload's address are one fact, not three.
+    assert typed_pdf(make_pdf(PLAYBOOK_LINES, title="The launch readiness playbook"), url).content_type == (
+        "guide-playbook")
+    assert typed_pdf(make_pdf(["Launch readiness", "Six launches a quarter went out last year."]), url) == (
+        "whitepaper-report", TEXT_CUES)
 
 
 def test_the_crawl_types_a_fillable_pdf_by_its_fields_and_retag_keeps_it(tmp_path):

@@ -11,12 +11,12 @@ Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each 
 "/what-is-..." slug), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
 page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
 practical ebook for ..."; so does an opening sentence that introduces the page by one of
-those names: "A practical four-part online course for accountants ..."), a PDF 3 toward
-whitepaper-report, and so does a year's figures (a title dated by its year that names its
-results, "Water quality monitoring: 2024 results", or over a text dense in shares and
-medians, "PMO Pulse 2025": `yearly_figures`), and so does a study told in the round: how it
-was done beside what it found and where it is published, not a post on someone else's ("we
-interviewed 41 product managers", "At a glance", "the full report": `study_published`).
+those names: "A practical four-part online course for accountants ..."), a PDF (its bytes or
+its address, once: FILE_ADDRESS) 3 toward whitepaper-report, and so does a year's figures (a
+title dated by its year that names its results, "Water quality monitoring: 2024 results", or
+over a text dense in shares and medians, "PMO Pulse 2025": `yearly_figures`), and so does a
+study told in the round: how it was done beside what it found and where it is published, not
+a post on someone else's ("we interviewed 41 product managers", "At a glance", "the full report": `study_published`).
 Structure counts too where words do not decide: a text that mostly instructs (at least
 INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb in the imperative,
 after "please" or a clause of purpose or condition too, "To link in bulk, filter the inbox",

@@ -26,7 +26,7 @@ from pipeline.understand.content_types.schedules import (
 from pipeline.understand.content_types.templates import (
     FORM_SCORE, copy_me, document_offered, files_offered, handed_over, placeholders_score)
 from pipeline.understand.content_types.text import (
-    AMOUNT, DATED_ADDRESS, FIRST_PERSON, HEAD_CHARS, TEXT_CHARS, opening_of)
+    AMOUNT, DATED_ADDRESS, FILE_ADDRESS, FIRST_PERSON, HEAD_CHARS, TEXT_CHARS, opening_of)
 from pipeline.understand.content_types.writing import (
     HOW_TO, WHAT_IS_SLUG, definition_score, explains, instruction_score, steps_score, teaches)
 
@@ -133,7 +133,8 @@ class Cues(NamedTuple):
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         lowered = body.lower()  # for the tests of a kind in the round, whose patterns are in lower case
-        if is_pdf or yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
+        pdf = is_pdf or bool(FILE_ADDRESS.search(url))  # its bytes or its address: one fact
+        if pdf or yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
             scores["whitepaper-report"] += 3
         present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]

@@ -19,6 +19,10 @@ AMOUNT = re.compile(r"[£$€]\s?\d")  # what every pay and price has
 CLOCK = r"(\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?|\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?)"  # "09:30", "10am", "7.30 pm"
 MONTH = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?"
          r"|nov(ember)?|dec(ember)?)")
+# A file's address: a PDF's, or one a WordPress site uploaded. Read with a PDF's bytes as one
+# fact toward whitepaper-report (`Cues.of`): counted twice, with the address as a URL pattern,
+# a PDF playbook that says "In this playbook" could never be a guide.
+FILE_ADDRESS = re.compile(r"\.pdf$|/wp-content/uploads/", re.IGNORECASE)
 DATED_ADDRESS = re.compile(r"/(19|20)\d\d[/-][01]\d([/-][0-3]\d)?[/-]")  # a post's: "/2020/06/26/"
 # Scripts written without spaces between words: Chinese (Han), Japanese (Han and kana).
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
