@@ -1,7 +1,10 @@
 """Collecting from a curated link list (a "toolkit" page, an awesome list).
 
-Every http(s) link in the page (or in the part a CSS `selector` picks) becomes a resource
-to fetch; its anchor text and the heading of its section are kept as hints.
+Every http(s) link in the part of the page a CSS `selector` picks, or, without one, every
+link the page lists outside its menus, header, footer and sidebars (a site's chrome:
+pipeline.understand.links.in_boilerplate; all of its links where it lists none elsewhere),
+becomes a resource to fetch; its anchor text and the heading of its section are kept as
+hints.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from feeds.entries import EntryHints
 from feeds.urls import web_address
 from pipeline import counters
 from pipeline.config.sources import Source
+from pipeline.understand.links import in_boilerplate
 from spiders.page import PageNavigation
 from spiders.responses import media_type
 
@@ -23,10 +27,14 @@ HEADING = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5
 
 
 def listed_links(response, selector: str | None) -> list[tuple[str, str, str | None]]:
-    """(url, anchor text, section heading) of each http(s) link, in page order, once each."""
+    """(url, anchor text, section heading) of each http(s) link the page lists, in page order,
+    once each: in the regions `selector` picks, or, without one, outside the site's chrome
+    (`in_boilerplate`: a GitHub README's list, not GitHub's menus and footer), unless the page
+    lists none there."""
     page_url = urldefrag(response.url)[0]
     regions = response.css(selector) if selector else [response]
     found: dict[str, tuple[str, str, str | None]] = {}
+    chrome: dict[str, tuple[str, str, str | None]] = {}
     for region in regions:
         for anchor in region.css("a[href]"):
             url = web_address(anchor.attrib["href"], response.url)
@@ -35,8 +43,11 @@ def listed_links(response, selector: str | None) -> list[tuple[str, str, str | N
                 continue
             text = " ".join(" ".join(anchor.css("::text").getall()).split())
             heading = " ".join(" ".join(anchor.xpath(f"{HEADING}//text()").getall()).split())
-            found[url] = (url, text, heading or None)
-    return list(found.values())
+            if not selector and in_boilerplate(anchor.root):
+                chrome.setdefault(url, (url, text, heading or None))
+            else:
+                found[url] = (url, text, heading or None)
+    return list(found.values() if found else chrome.values())
 
 
 class LinksNavigation(PageNavigation):

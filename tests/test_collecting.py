@@ -199,6 +199,24 @@ def test_a_source_that_gives_nothing_to_fetch_says_why(tmp_path):
     assert db["documents"].count == 1
 
 
+def test_a_link_list_without_a_selector_follows_its_content_not_the_sites_chrome(tmp_path):
+    """A curated list on a page with a blog's chrome (a cookie banner, a header, a menu, a box
+    of related posts and a footer, each with links: pipeline.demo.sampleweb.page_html): the
+    list's links are followed, the chrome's are not, so nothing but the two picks is asked
+    for. A page whose only links are in its menu still gives them."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(6)})
+    with web:
+        base = web.base_url
+        picks = f'<h1>Picks</h1><ul><li><a href="{base}/a4">Four</a></li><li><a href="{base}/a5">Five</a></li></ul>'
+        web.routes["/picks"] = Route(page_html("Picks", picks).encode())
+        web.routes["/menu"] = Route(f'<html><body><nav><a href="{base}/a0">Zero</a></nav></body></html>'.encode())
+        db, _ = crawl(web, tmp_path, [Source("picks", "L", "links", base + "/picks"),
+                                      Source("menu", "M", "links", base + "/menu")])
+    stored = sorted(row["url"].removeprefix(base) for row in db["documents"].rows)
+    assert stored == ["/a0", "/a4", "/a5"]
+    assert not {"/", "/blog", "/blog/", "/terms/", "/feed.xml", "/a1", "/a2", "/a3"} & set(web.requests)
+
+
 def test_site_crawl_respects_depth_and_page_limits(tmp_path):
     """Two chains of pages, each page linking to the next, so /d/N and /p/N are N links from
     the start: with max_depth 3 the articles /d/0 to /d/3 are stored and /d/4 is never asked
