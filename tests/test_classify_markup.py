@@ -663,6 +663,19 @@ def test_a_pdf_counts_toward_a_report_once_so_a_pdf_playbook_is_a_guide(url):
         "whitepaper-report", TEXT_CUES)
 
 
+def test_a_field_counts_once_however_many_widgets_show_it(monkeypatch):
+    # A report's "Was this useful?" box: a comment and one radio group of three buttons is two fields, not four.
+    report = ["Launches in 2026", "Six launches a quarter went out last year, two of them late.", "Was this useful?"]
+    useful = make_pdf(report, fields=["Comment"], choices=["Yes", "No", "Somewhat"])
+    assert typed_pdf(useful).content_type == "whitepaper-report"
+    assert typed_pdf(make_pdf(FORM_LINES, title="Launch readiness form", fields=["Comment", "Email"],
+                              choices=["Yes", "No"])) == ("template-toolkit", "fields to fill in in the PDF")
+    # Past MAX_ANNOTATIONS nothing is looked at: a file of a hundred thousand links costs no more than a form.
+    monkeypatch.setattr("pipeline.understand.pdf.MAX_ANNOTATIONS", 2)
+    form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
+    assert typed_pdf(form).content_type == "whitepaper-report"
+
+
 def test_the_crawl_types_a_fillable_pdf_by_its_fields_and_retag_keeps_it(tmp_path):
     form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/launch-form.pdf": Route(form, "application/pdf")})

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 PUSH_BUTTON = 1 << 16  # bit 17 of a button field's flags
+RADIO = 1 << 15  # bit 16: a group of radio buttons, one field of a widget per choice
 
 
 def make_pdf(lines: list[str], title: str | None = None, author: str | None = None,
-             fields: Sequence[str] = (), buttons: Sequence[str] = ()) -> bytes:
+             fields: Sequence[str] = (), buttons: Sequence[str] = (), choices: Sequence[str] = ()) -> bytes:
     """A one-page PDF showing `lines` in Helvetica, with an Info dictionary, and a form's
-    text `fields` and push `buttons` (by name) as widgets on its page, listed in its AcroForm."""
+    text `fields` and push `buttons` (by name) as widgets on its page, listed in its AcroForm;
+    and one radio group's `choices`, a widget each under the one field that holds them."""
 
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -21,8 +23,14 @@ def make_pdf(lines: list[str], title: str | None = None, author: str | None = No
     )
     widgets = [f"/FT /Tx /T ({escape(name)})" for name in fields] + [
         f"/FT /Btn /Ff {PUSH_BUTTON} /T ({escape(name)})" for name in buttons]
+    group = 7 + len(widgets) + len(choices)  # the radio group's field, after every widget
+    widgets += [f"/Parent {group} 0 R /AS /Off /AP << /N << /Choice{number} null /Off null >> >>"
+                for number, _ in enumerate(choices, start=1)]
     references = " ".join(f"{number} 0 R" for number in range(7, 7 + len(widgets)))
-    form = f" /AcroForm << /Fields [{references}] >>" if widgets else ""
+    listed = " ".join(f"{number} 0 R" for number in range(7, 7 + len(widgets) - len(choices)))
+    listed += f" {group} 0 R" if choices else ""
+    kids = " ".join(f"{number} 0 R" for number in range(group - len(choices), group))
+    form = f" /AcroForm << /Fields [{listed.strip()}] >>" if widgets else ""
     annotations = f" /Annots [{references}]" if widgets else ""
     objects = [
         f"<< /Type /Catalog /Pages 2 0 R{form} >>",
@@ -34,6 +42,7 @@ def make_pdf(lines: list[str], title: str | None = None, author: str | None = No
         f"<< {info} /CreationDate (D:20261020090000Z) >>",
         *(f"<< /Type /Annot /Subtype /Widget {widget} /Rect [300 {700 - 30 * number} 500 {720 - 30 * number}] "
           "/P 3 0 R >>" for number, widget in enumerate(widgets)),
+        *([f"<< /FT /Btn /Ff {RADIO} /T (choice) /Kids [{kids}] >>"] if choices else []),
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -49,6 +49,10 @@ FORM_FIELDS = 3
 # push button, bit 17 of its flags: a "Print" or "Submit" button is no field to fill).
 FILLED_IN = frozenset({"/Tx", "/Ch", "/Btn"})
 PUSH_BUTTON = 1 << 16
+# Annotations looked at for them, in all: each is an object to parse (45 µs), and a file may
+# hold hundreds of thousands (100,000 links added 7 s to a 10 MB PDF's 1 s); a form's fields
+# come long before.
+MAX_ANNOTATIONS = 1_000
 
 
 class PdfError(Exception):
@@ -100,22 +104,33 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
 def form_fields(reader: PdfReader) -> int:
     """How many fields a reader can fill in the PDF's first MAX_PAGES pages (FILLED_IN): its
     pages' widget annotations, counted there rather than in the document's AcroForm, which
-    some makers leave empty or out (a government form's 20 fields, none listed). 0 for a
-    broken annotation list: the fields are a hint, never a reason to fail the PDF."""
-    count = 0
+    some makers leave empty or out (a government form's 20 fields, none listed). A field
+    counts once however many widgets show it: a radio group's buttons (a report's "Was this
+    useful? Yes / No / Somewhat" is one field), a name repeated on each page; a widget
+    without a name of its own (/T) is one of its /Parent's. Its first MAX_ANNOTATIONS
+    annotations only. 0 for a broken annotation list: the fields are a hint, never a reason
+    to fail the PDF."""
+    fields: set[int] = set()
+    looked = 0
     try:
         for page in reader.pages[:MAX_PAGES]:
             for annotation in page.get("/Annots") or []:
+                looked += 1
+                if looked > MAX_ANNOTATIONS:
+                    return len(fields)
                 widget = annotation.get_object()
                 if widget.get("/Subtype") != "/Widget":
                     continue
                 parent = widget.get("/Parent")
-                field = parent.get_object() if parent is not None and "/FT" not in widget else widget
-                kind, flags = field.get("/FT"), int(field.get("/Ff", 0) or 0)
-                count += kind in FILLED_IN and not (kind == "/Btn" and flags & PUSH_BUTTON)
+                field = parent.get_object() if parent is not None and "/T" not in widget else widget
+                kind = widget.get("/FT", field.get("/FT"))
+                flags = int(widget.get("/Ff", field.get("/Ff", 0)) or 0)
+                if kind in FILLED_IN and not (kind == "/Btn" and flags & PUSH_BUTTON):
+                    reference = field.indirect_reference
+                    fields.add(id(field) if reference is None else reference.idnum)
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken objects
         return 0
-    return count
+    return len(fields)
 
 
 def pdf_title(title: str | None) -> str | None:
