@@ -736,6 +736,9 @@ def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of
 @pytest.mark.parametrize("opening", [
     "In this post, I’ll explain how I made the move in an afternoon.",  # what she did: her story
     "In this post, I’ll explain why we moved at all.",
+    "In this post, I’ll show you how I made the move in an afternoon.",  # "show you" no less than "explain"
+    "In this post, I’ll show you why we moved at all.",
+    "In this post, I’ll explain how our team made the move.",  # her team's story is hers too
     "In a post last year I showed you how to set up the old board.",  # another post's
 ])
 def test_a_post_on_what_the_writer_did_or_thinks_stays_an_article(opening):

@@ -160,7 +160,9 @@ ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
 HOW_TO = re.compile(r"\W{0,3}how[ -]?to\b", re.IGNORECASE)
 # A post that says, where it opens, that it teaches: "In this post, I'll show you how to ...",
 # "This article will explain how ...", "In this post, I'd like to walk through implementing
-# ...". Not what the writer did ("I'll explain how I made them": a story), nor why.
+# ...". Not what the writer or her team did ("I'll explain how I made them", "show you how
+# we rebuilt it", "how our team cut cycle time": a story; a bare "show you" is not one
+# followed by "how", which let "how I" through), nor why ("I'll show you why it failed").
 APOSTROPHE = "['’]"
 TEACHING = re.compile(
     r"\b(?:in )?this (?:[\w-]+\s+){0,2}?(?:post|article|piece|tutorial|write-?up)\b,?\s+"
@@ -171,7 +173,7 @@ TEACHING = re.compile(
     r"(?:briefly\s+|quickly\s+)?"
     r"(?:shows?(?: you)? how|walks?(?: you)? through|explains? how|outlines? (?:how|the steps)|demonstrates? how"
     r"|describes? how to|teach(?:es)? you|go(?:es)? through the steps|go(?:es)? over how|covers? how to"
-    r"|guides? you|takes? you through|shows? you)\b(?! (?:I|we)\b)", re.IGNORECASE)
+    r"|guides? you|takes? you through|shows? you(?! how\b))\b(?! (?:I|we|my|our|why)\b)", re.IGNORECASE)
 
 
 def teaches(text: str | None) -> bool:
