@@ -745,6 +745,14 @@ def test_a_post_on_what_the_writer_did_or_thinks_stays_an_article(opening):
     assert typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))[0] == "article"
 
 
+def test_a_video_whose_description_says_it_teaches_is_still_the_video():
+    # A tutorial's video: its saying it teaches is a guide's cue, not its name over what its page declares.
+    description = ("In this tutorial, I’ll show you how to move an intake board without losing its history. "
+                   "Chapters: 0:00 Intro, 2:10 The export, 6:40 The import. Subscribe for more.")
+    html = page(description, head='<meta property="og:type" content="video.other">', title="Moving an intake board")
+    assert typed(html, "https://www.youtube.com/watch?v=abc") == ("video-webinar", "og:type video.other")
+
+
 def test_a_title_that_opens_howto_names_a_guide():
     assert kind("HOWTO prep for the migration off SHA-1", PROSE) == kind("How to prep for the migration", PROSE)
 

@@ -94,6 +94,9 @@ class Cues(NamedTuple):
     filed: frozenset[str]  # of those, the ones only a folder's name gives ("/resources/")
     offers_files: bool  # a kit's page in the round (`files_offered`), whoever tells its story
     teaching: bool = False  # the text says it teaches (`teaches`), whoever tells it
+    # ... and only that names it a guide: a cue among the others, not a name over what its
+    # markup declares (a video's description, "In this tutorial, I'll show you how to ...").
+    taught_only: bool = False
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -123,6 +126,7 @@ class Cues(NamedTuple):
         if (labelled := index.labelled(title, text)) is not None:
             named.add(labelled)
         teaching = "guide-playbook" in {kind.id for kind in index.types} and teaches(text)
+        taught_only = teaching and "guide-playbook" not in named | self_described
         if teaching:
             named.add("guide-playbook")  # "In this post, I'll show you how to ...": it names itself one
         for name in named - self_described:
@@ -172,7 +176,7 @@ class Cues(NamedTuple):
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
                     or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
-        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching)
+        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching, taught_only)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
@@ -187,7 +191,9 @@ class Cues(NamedTuple):
         return best if score >= least else DEFAULT_TYPE
 
     def named_type(self) -> str | None:
-        """The type the text names the page as (the best-scoring of them), or None."""
-        if not self.self_described:
+        """The type the text names the page as (the best-scoring of them), or None; not a
+        guide it names only by saying it teaches (`taught_only`)."""
+        named = self.self_described - ({"guide-playbook"} if self.taught_only else set())
+        if not named:
             return None
-        return max(sorted(self.self_described), key=lambda kind: self.scores[kind])
+        return max(sorted(named), key=lambda kind: self.scores[kind])
