@@ -81,7 +81,8 @@ def typed(html: str, url: str = "https://example.org/notes/1"):
     ('<meta property="og:type" content="book">', "book", "og:type book"),
     ('<meta property="og:type" content="books.book">', "book", "og:type books.book"),  # Goodreads'
     # A paper's Highwire Press tags, Google Scholar's: its title beside what only a publication has.
-    ('<meta name="citation_title" content="Notes on the team"><meta name="citation_author" content="Ada Moss">',
+    ('<meta name="citation_title" content="Notes on the team"><meta name="citation_author" content="Ada Moss">'
+     '<meta name="citation_journal_title" content="Journal of Operations">',
      "whitepaper-report", "a paper's citation_* meta tags"),
     ('<meta name="citation_title" content="Notes on the team"><meta name="citation_doi" content="10.1/x">',
      "whitepaper-report", "a paper's citation_* meta tags"),
@@ -93,6 +94,11 @@ def test_a_declared_type_decides(head, expected, signal):
 @pytest.mark.parametrize("head", [
     '<meta property="og:type" content="books.author">',  # an author's page, not a book's
     '<meta name="citation_title" content="Notes on the team">',  # a title alone: any plugin may write it
+    # A title, authors and dates, as a Quarto site's `google-scholar: true` writes on every post.
+    '<meta name="citation_title" content="Notes on the team"><meta name="citation_author" content="Ada Moss">'
+    '<meta name="citation_publication_date" content="2024-05-02">'
+    '<meta name="citation_online_date" content="2024-05-02">'
+    '<meta name="citation_fulltext_html_url" content="https://ada.example/posts/notes/">',
 ])
 def test_a_declaration_that_is_not_the_pages_kind_decides_nothing(head):
     assert typed(page(head=head)) == ("article", "no cues")

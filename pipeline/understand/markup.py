@@ -7,8 +7,9 @@ column `markup_types` (a JSON array): "json-ld:JobPosting", "microdata:Book",
 What a declaration means for the content type is the taxonomy's to say (`markup:` of each
 content type in data/taxonomy.yaml; pipeline.understand.classify decides).
 
-A scholarly paper's Highwire Press meta tags (`citation_title` beside its authors, date,
-journal, DOI or PDF, as Google Scholar asks publishers for them) are read as "citation:paper".
+A scholarly paper's Highwire Press meta tags (`citation_title` beside its journal,
+conference, institution, DOI or PDF, as Google Scholar asks publishers for them) are read as
+"citation:paper"; its authors and date alone are not (every post of a Quarto site may carry them).
 
 JSON-LD: each node's `@type` (a string or a list, "schema:Book" and "https://schema.org/Book"
 read as "Book"), through `@graph` and a node's `mainEntity`, not deeper: the types nested
@@ -44,12 +45,12 @@ OPEN_GRAPH = "og"
 ENCLOSURE = "enclosure"
 # A scholarly paper's Highwire Press tags, which Google Scholar asks publishers for (journals,
 # repositories, arXiv, SSRN): a `citation_title` beside what only a publication has (its
-# authors, date, journal or conference, institution, PDF). Declared as CITATION_PAPER.
+# journal or conference, institution, PDF, DOI). Declared as CITATION_PAPER. Not its authors
+# and date alone: a Quarto site's `google-scholar: true` writes those on every post.
 CITATION = "citation"
 CITATION_PAPER = f"{CITATION}:paper"
 CITATION_META = "//meta[starts-with(@name, 'citation_')]/@name"
-CITED_WITH = frozenset({"citation_author", "citation_authors", "citation_publication_date", "citation_date",
-                        "citation_online_date", "citation_journal_title", "citation_conference_title",
+CITED_WITH = frozenset({"citation_journal_title", "citation_conference_title",
                         "citation_technical_report_institution", "citation_dissertation_institution",
                         "citation_pdf_url", "citation_doi", "citation_arxiv_id"})
 MAX_TYPES = 20  # a page declaring more is listing things, and the first ones are its own
