@@ -678,8 +678,8 @@ def test_a_field_counts_once_however_many_widgets_show_it(monkeypatch):
                               choices=["Yes", "No"])) == ("template-toolkit", "fields to fill in in the PDF")
     # Past MAX_ANNOTATIONS nothing is looked at: a file of a hundred thousand links costs no more than a form.
     monkeypatch.setattr("pipeline.understand.pdf.MAX_ANNOTATIONS", 2)
-    form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
-    assert typed_pdf(form).content_type == "whitepaper-report"
+    fields = make_pdf(report, fields=["Product", "Owner", "Date", "Support"])
+    assert typed_pdf(fields).content_type == "whitepaper-report"
 
 
 def test_the_crawl_types_a_fillable_pdf_by_its_fields_and_retag_keeps_it(tmp_path):
