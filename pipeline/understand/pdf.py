@@ -128,6 +128,8 @@ def form_fields(reader: PdfReader) -> int:
                 if kind in FILLED_IN and not (kind == "/Btn" and flags & PUSH_BUTTON):
                     reference = field.indirect_reference
                     fields.add(id(field) if reference is None else reference.idnum)
+    except MemoryError:
+        raise  # past the worker's cap: the pool says so (extract_pdf)
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken objects
         return 0
     return len(fields)
