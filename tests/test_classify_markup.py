@@ -731,7 +731,8 @@ MY_DAY = ("I recently needed to move our intake board to a new tool. I had put i
 
 @pytest.mark.parametrize("opening", [
     "In this post, I’ll show you how to move an intake board without losing its history.",
-    "This article will explain how the import keeps each request's votes.",
+    "This article will explain how to import the board and keep each request's votes.",
+    "This post walks you through exporting the board first.",
     "In this follow-up post, I'd like to walk through exporting the board first.",
 ])
 def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of_herself(opening):
@@ -746,6 +747,11 @@ def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of
     "In this post, I’ll show you why we moved at all.",
     "In this post, I’ll explain how our team made the move.",  # her team's story is hers too
     "In a post last year I showed you how to set up the old board.",  # another post's
+    # What else a post shows or walks through (the audit's, from real posts).
+    "In this post I'll show you some photos of the new board.",
+    "This post will explain how the outage happened.",
+    "In this post we'll walk through the tips I would give myself.",
+    "This article walks through common interview questions.",
 ])
 def test_a_post_on_what_the_writer_did_or_thinks_stays_an_article(opening):
     assert typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))[0] == "article"

@@ -160,25 +160,28 @@ ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
 HOW_TO = re.compile(r"\W{0,3}how[ -]?to\b", re.IGNORECASE)
 # A post that says, where it opens, that it teaches: "In this post, I'll show you how to ...",
 # "This article will explain how ...", "In this post, I'd like to walk through implementing
-# ...". Not what the writer or her team did ("I'll explain how I made them", "show you how
-# we rebuilt it", "how our team cut cycle time": a story; a bare "show you" is not one
-# followed by "how", which let "how I" through), nor why ("I'll show you why it failed").
+# ...", "This article walks you through setting up ...": how to do a thing, the steps, how a
+# thing works. Not what the writer or her team did ("I'll explain how I made them", "show you
+# how we rebuilt it"), nor why ("I'll show you why it failed"), nor what else a post may
+# show or walk through ("show you some photos", "walk through the tips I'd give myself").
 APOSTROPHE = "['’]"
 TEACHING = re.compile(
     r"\b(?:in )?this (?:[\w-]+\s+){0,2}?(?:post|article|piece|tutorial|write-?up)\b,?\s+"
     rf"(?:(?:I|we)(?:{APOSTROPHE}ll| will|{APOSTROPHE}m going to| am going to|{APOSTROPHE}d like to| would like to"
-    rf"| want to| aim to| plan to|{APOSTROPHE}re going to| are going to)"
-    r"|(?:will|aims to|is going to|tries to|attempts to|intends to|should)"
-    r"|(?:shows?|explains?|walks?|describes?|demonstrates?|teaches|covers?|outlines?|guides?|takes?)(?= ))\s+"
+    rf"| want to| aim to| plan to|{APOSTROPHE}re going to| are going to)\s+"
+    r"|(?:will|aims to|is going to|tries to|attempts to|intends to|should)\s+)?"
     r"(?:briefly\s+|quickly\s+)?"
-    r"(?:shows?(?: you)? how|walks?(?: you)? through|explains? how|outlines? (?:how|the steps)|demonstrates? how"
-    r"|describes? how to|teach(?:es)? you|go(?:es)? through the steps|go(?:es)? over how|covers? how to"
-    r"|guides? you|takes? you through|shows? you(?! how\b))\b(?! (?:I|we|my|our|why)\b)", re.IGNORECASE)
+    r"(?:shows?(?: you)? how to|shows? you (?:[\w-]+ )?ways? to|explains? how (?:to|[\w-]+(?: [\w-]+){0,2} works)"
+    r"|(?:walks?|takes?)(?: you)? through (?:how to|the steps|(?![\w-]*thing\b)[\w-]+ing)"
+    r"|outlines? (?:how to|the steps)|(?:demonstrates?|describes?|covers?|go(?:es)? over) how to"
+    r"|teach(?:es)? you (?:how|to)|go(?:es)? through the steps|guides? you through)\b", re.IGNORECASE)
 
 
 def teaches(text: str | None) -> bool:
     """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING)."""
     return bool(TEACHING.search((text or "")[:HEAD_CHARS]))
+
+
 # A title that asks what a thing is and goes on, an explainer's ("What is product operations,
 # really?", "What is the 'rules-based order' and can it survive?", "What is media impact
 # value, the algorithm the fashion industry is fixated on"), not a term's entry ("What is a
