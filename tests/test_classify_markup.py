@@ -114,6 +114,11 @@ def test_a_declaration_that_is_not_the_pages_kind_decides_nothing(head):
     ("https://www.buzzsprout.com/1234567/15550123-the-intake-board", "podcast-episode"),
     ("https://share.transistor.fm/s/9f2c1a", "podcast-episode"),
     ("https://maven.com/p/ab12cd/ops-office-hour", "article"),  # a free session, not a course
+    # The platforms' other pages (the audit's): a topic's, a category's, a folder of videos.
+    ("https://www.linkedin.com/learning/topics/product-management", "article"),
+    ("https://www.linkedin.com/learning/", "article"),
+    ("https://maven.com/categories/product", "article"),
+    ("https://www.loom.com/share/folder/9c1d", "article"),
 ])
 def test_the_platforms_that_host_courses_recordings_and_episodes_say_what_their_pages_are(url, expected):
     assert kind("Product operations foundations", PROSE, url) == expected
