@@ -654,9 +654,11 @@ def test_a_pdf_with_fields_to_fill_in_is_a_template_whatever_its_address_says():
                          "Was this useful?"], fields=["Rating", "Comment"], buttons=["Print"])
     assert typed_pdf(feedback) == ("whitepaper-report", TEXT_CUES)
     # Its text naming it another type wins, as over any declaration.
-    report = make_pdf(["In this report we look at 212 launches and what made them land.", *FORM_LINES[1:]],
-                      title="Launches in 2026", fields=["Name", "Team", "Email"])
-    assert typed_pdf(report).content_type == "whitepaper-report"
+    for opening in ("In this report we look at 212 launches and what made them land.",
+                    "This whitepaper looks at 212 launches and what made them land.",
+                    "In this paper we look at 212 launches and what made them land."):
+        report = make_pdf([opening, *FORM_LINES[1:]], title="Launches in 2026", fields=["Name", "Team", "Email"])
+        assert typed_pdf(report).content_type == "whitepaper-report", opening
 
 
 PLAYBOOK_LINES = ["The launch readiness playbook", "In this playbook, the way a launch is readied at Harbourline.",
