@@ -153,18 +153,20 @@ def closed_port():
         sock.close()
 
 
-def crawl_page(tmp_path: Path, html: str, db_name: str = "c.db") -> tuple[Path, dict]:
-    """Serve one HTML page on 127.0.0.1 and crawl it as a `url` source through the CLI (fast
-    settings): (the database, the page's documents row)."""
+def crawl_page(tmp_path: Path, html: str | bytes, db_name: str = "c.db", path: str = "/page",
+               content_type: str = "text/html; charset=utf-8") -> tuple[Path, dict]:
+    """Serve one page (HTML, or a body of `content_type`) at `path` on 127.0.0.1 and crawl it as
+    a `url` source through the CLI (fast settings): (the database, the page's documents row)."""
     import sqlite_utils
 
     from pipeline.config.sources import Source
     from pipeline.demo.webserver import Route
 
     db_path = tmp_path / db_name
-    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/page": Route(html.encode())})
+    body = html.encode() if isinstance(html, str) else html
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), path: Route(body, content_type)})
     with web:
-        sources = write_sources(tmp_path / "s.yaml", [Source("blog", "Blog", "url", f"{web.base_url}/page")])
+        sources = write_sources(tmp_path / "s.yaml", [Source("blog", "Blog", "url", f"{web.base_url}{path}")])
         result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path),
                              "--allow-private-network", *FAST)
     assert result.returncode == 0, result.stderr

@@ -691,14 +691,7 @@ def test_a_field_counts_once_however_many_widgets_show_it(monkeypatch):
 
 def test_the_crawl_types_a_fillable_pdf_by_its_fields_and_retag_keeps_it(tmp_path):
     form = make_pdf(FORM_LINES, title="Launch readiness form", fields=["Product", "Owner", "Date", "Support"])
-    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), "/launch-form.pdf": Route(form, "application/pdf")})
-    db_path = tmp_path / "c.db"
-    with web:
-        sources = write_sources(tmp_path / "s.yaml", [Source("form", "Form", "url", f"{web.base_url}/launch-form.pdf")])
-        result = run_prodops("crawl", "--sources", str(sources), "--db", str(db_path),
-                             "--allow-private-network", *FAST)
-    assert result.returncode == 0, result.stderr
-    [row] = sqlite_utils.Database(db_path)["documents"].rows
+    db_path, row = crawl_page(tmp_path, form, path="/launch-form.pdf", content_type="application/pdf")
     assert (row["content_type"], json.loads(row["markup_types"])) == ("template-toolkit", ["pdf:form"])
     assert json.loads(row["why"])[0]["signal"] == "fields to fill in in the PDF"
     retag = run_prodops("retag", "--db", str(db_path))

@@ -5,18 +5,18 @@ and courses), `publications` (books, reports, jobs), `process` (a team's process
 `accounts` (a personal account, a title that recounts), `index` (the taxonomy's cues),
 `cues` (each type's score), `decision` (the type and the signal that decided it).
 
-Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase
-2 (two at most; 3 for a title that opens "How to", which names a guide; nothing for the
-"What is" of a question that goes on past a term, an explainer's, nor for its address's
-"/what-is-..." slug), each distinct text phrase 1 (three at most) or 3 for a phrase in which the
-page names itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a
-practical ebook for ..."; so does an opening sentence that introduces the page by one of
-those names: "A practical four-part online course for accountants ..."), a PDF (its bytes or
-its address, once: FILE_ADDRESS) 3 toward whitepaper-report, and so does a year's figures (a
-title dated by its year that names its results, "Water quality monitoring: 2024 results", or
-over a text dense in shares and medians, "PMO Pulse 2025": `yearly_figures`), and so does a
-study told in the round: how it was done beside what it found and where it is published, not
-a post on someone else's ("we interviewed 41 product managers", "At a glance", "the full report": `study_published`).
+Content type scoring (cues in data/taxonomy.yaml): a URL pattern scores 3, each title phrase 2
+(two at most; 3 for a title that opens "How to", which names a guide; nothing for the "What is"
+of a question that goes on past a term, an explainer's, nor for its address's "/what-is-..."
+slug), each distinct text phrase 1 (three at most) or 3 for a phrase in which the page names
+itself ("in this guide", "this episode", "In this 45-minute webinar", "This is a practical
+ebook for ..."; so does an opening sentence that introduces the page by one of those names: "A
+practical four-part online course for accountants ..."), a PDF (its bytes or its address, once:
+FILE_ADDRESS) 3 toward whitepaper-report, and so does a year's figures (a title dated by its
+year that names its results, "Water quality monitoring: 2024 results", or over a text dense in
+shares and medians, "PMO Pulse 2025": `yearly_figures`), and so does a study told in the round:
+how it was done beside what it found and where it is published, not a post on someone else's
+("we interviewed 41 product managers", "At a glance", "the full report": `study_published`).
 Structure counts too where words do not decide: a text that mostly instructs (at least
 INSTRUCTIONS sentences, and INSTRUCTION_SHARE of them, open with a verb in the imperative,
 after "please" or a clause of purpose or condition too, "To link in bulk, filter the inbox",
@@ -96,23 +96,23 @@ the held-out ones, and checked against real blogs' posts (pipeline.quality.neigh
 
 Before the cues, what the page declares (pipeline.understand.markup: JSON-LD, microdata,
 og:type, a feed entry's enclosure; a PDF's fields to fill in, pipeline.understand.pdf.FORM):
-the first declaration the taxonomy lists under a content type's `markup` decides
-("JobPosting" beside a theme's "BlogPosting"), over every cue but one: the page's own words
-naming it as another type ("this report examines" on a report its
-publisher marks up as a Book, for its ISBN). A declared form of writing (HowTo, DefinedTerm)
-counts only where the text shows a cue of it (WRITING_FORMS; a DefinedTerm under a term's
-short title counts alone), and so does a VideoObject in the structured data of a page with a
-story of its own (EMBEDDED: a customer story with its testimonial clip), and a declaration
-on a blog's post needs two cues (a careers plugin's JobPosting on a post saying the company
-is hiring: BLOG_POST_ADDRESS), and a Dataset beside the page's declaration of a story decides
-nothing (a news site's analytics record: DATA_RECORD), and a PDF's own fields to fill in
-give way only to its text naming it another type (STRUCTURAL); and where the text shows
-little of the declared type, another kind of thing its cues name decides, a definition but no other form of writing
-(OVERRULING_SCORE, OUTWEIGHS, NOT_OVERRULING; the URL's pattern of the declared type counts
-for nothing there, as the platform's template that wrote the markup wrote the address too:
-an ebook in a course platform's store, at /courses/..., marked Course). A declaration listed
-nowhere (Article, BlogPosting, WebPage, og:article, which blog themes put on every page)
-decides nothing: the cues do. The deciding signal is kept as the type's reason
+the first declaration the taxonomy lists under a content type's `markup` decides ("JobPosting"
+beside a theme's "BlogPosting"), over every cue but one: the page's own words naming it as
+another type ("this report examines" on a report its publisher marks up as a Book, for its
+ISBN). A declared form of writing (HowTo, DefinedTerm) counts only where the text shows a cue
+of it (WRITING_FORMS; a DefinedTerm under a term's short title counts alone), and so does a
+VideoObject in the structured data of a page with a story of its own (EMBEDDED: a customer
+story with its testimonial clip), and a declaration on a blog's post needs two cues (a careers
+plugin's JobPosting on a post saying the company is hiring: BLOG_POST_ADDRESS), and a Dataset
+beside the page's declaration of a story decides nothing (a news site's analytics record:
+DATA_RECORD), and a PDF's own fields to fill in give way only to its text naming it another
+type (STRUCTURAL); and where the text shows little of the declared type, another kind of thing
+its cues name decides, a definition but no other form of writing (OVERRULING_SCORE, OUTWEIGHS,
+NOT_OVERRULING; the URL's pattern of the declared type counts for nothing there, as the
+platform's template that wrote the markup wrote the address too: an ebook in a course
+platform's store, at /courses/..., marked Course). A declaration listed nowhere (Article,
+BlogPosting, WebPage, og:article, which blog themes put on every page) decides nothing: the
+cues do. The deciding signal is kept as the type's reason
 (`type_reason`) in the documents' `why`.
 
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its

@@ -125,7 +125,8 @@ class Cues(NamedTuple):
             named.add(introduced)
         if (labelled := index.labelled(title, text)) is not None:
             named.add(labelled)
-        teaching = "guide-playbook" in {kind.id for kind in index.types} and teaches(text)
+        present = {kind.id for kind in index.types}
+        teaching = "guide-playbook" in present and teaches(text)
         taught_only = teaching and "guide-playbook" not in named | self_described
         if teaching:
             named.add("guide-playbook")  # "In this post, I'll show you how to ...": it names itself one
@@ -140,7 +141,6 @@ class Cues(NamedTuple):
         pdf = is_pdf or bool(FILE_ADDRESS.search(url))  # its bytes or its address: one fact
         if pdf or yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
             scores["whitepaper-report"] += 3
-        present = {kind.id for kind in index.types}
         head = (text or "")[:HEAD_CHARS]
         scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
         if "book" in present and CHAPTER_OPENING.match(title or "") and "guide-playbook" not in addressed and not (
