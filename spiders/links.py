@@ -19,7 +19,7 @@ from feeds.entries import EntryHints
 from feeds.urls import web_address
 from pipeline import counters
 from pipeline.config.sources import Source
-from pipeline.understand.links import in_boilerplate
+from pipeline.understand.links import PageWords, in_boilerplate
 from spiders.page import PageNavigation
 from spiders.responses import media_type
 
@@ -35,6 +35,7 @@ def listed_links(response, selector: str | None) -> list[tuple[str, str, str | N
     regions = response.css(selector) if selector else [response]
     found: dict[str, tuple[str, str, str | None]] = {}
     chrome: dict[str, tuple[str, str, str | None]] = {}
+    words = PageWords()
     for region in regions:
         for anchor in region.css("a[href]"):
             url = web_address(anchor.attrib["href"], response.url)
@@ -43,7 +44,7 @@ def listed_links(response, selector: str | None) -> list[tuple[str, str, str | N
                 continue
             text = " ".join(" ".join(anchor.css("::text").getall()).split())
             heading = " ".join(" ".join(anchor.xpath(f"{HEADING}//text()").getall()).split())
-            if not selector and in_boilerplate(anchor.root):
+            if not selector and in_boilerplate(anchor.root, words):
                 chrome.setdefault(url, (url, text, heading or None))
             else:
                 found[url] = (url, text, heading or None)

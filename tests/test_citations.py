@@ -8,6 +8,7 @@ import json
 
 import sqlite_utils
 import yaml
+from scrapy.http import HtmlResponse
 from conftest import FAST, run_prodops, write_sources
 
 from pipeline.config.lists import load_lists
@@ -18,6 +19,7 @@ from pipeline.demo.webserver import Route, StaticWeb
 from pipeline.publish.datasette import build_datasette
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.links import host_of
+from spiders.links import listed_links
 
 
 def cited_site() -> StaticWeb:
@@ -50,6 +52,28 @@ Teams that skip the audit tend to <a href="javascript:void(0)">repeat it</a> a y
                                 ("https://blog.example/blog/other/", "our earlier post")]
     assert host_of("https://www.Example.org:443/x") == "example.org"
     assert host_of("http://127.0.0.1:8001/x") == "127.0.0.1:8001"
+
+
+def test_a_layout_wrapper_named_for_its_sidebar_is_the_content_not_the_chrome():
+    """A wrapper whose class names a word of the chrome but that holds most of the page's
+    words is its layout: Vox's review of 2017's films had all its text in "l-sidebar-fixed",
+    an ACLU post in "panel-two-col-sidebar-right-mix", and their links (107 and 23 in the
+    text) were neither cited nor listed by a links source; a links source listed the
+    author's two links and the home page, outside the wrapper. A box of related posts
+    inside it is still chrome, as are the blog's header, menu and footer."""
+    paragraph = "<p>" + "The year's films were judged on craft and on nerve, scene by scene. " * 8 + "</p>"
+    html = page_html("Films", f"""<p class="byline">By <a href="https://films.example/authors/a">Ann Lee</a></p>
+<div class="l-sidebar-fixed l-segment"><h1>The best films of the year</h1>{paragraph}
+<p>First came <a href="https://films.example/last-jedi">The Last Jedi</a>, which split its
+audience, then <a href="https://films.example/lady-bird">Lady Bird</a>, which did not.</p>
+{paragraph}<div class="related-posts"><a href="https://films.example/older">Last year's list</a></div></div>""")
+    extraction = extract_html(html, "https://films.example/best/")
+    assert extraction.links == [("https://films.example/authors/a", "Ann Lee"),
+                                ("https://films.example/last-jedi", "The Last Jedi"),
+                                ("https://films.example/lady-bird", "Lady Bird")]
+    response = HtmlResponse(url="https://films.example/best/", body=html.encode(), encoding="utf-8")
+    assert [url.removeprefix("https://films.example") for url, _, _ in listed_links(response, None)] == [
+        "/authors/a", "/last-jedi", "/lady-bird"]
 
 
 def test_cited_sites_are_suggested_checked_and_added(tmp_path):
