@@ -70,6 +70,10 @@ CASES = [
                          '<meta name="DC.Creator" content="Jong, Michiel de">'),
      "F Kooman; Michiel de Jong"),
     ("(surname first)", page(head='<meta name="citation_author" content="Goodman, Brenda">'), "Brenda Goodman"),
+    # A number in a URL or a date after the name is no program's: the name stays.
+    ("(a version in the URL)", page(head='<meta name="author" content="Jane Doe (https://jane.example/cv-1.2/)">'),
+     "Jane Doe"),
+    ("(a dotted date)", page(head='<meta name="author" content="Max Mustermann, 03.02.2021">'), "Max Mustermann"),
     # Names that look like dates, or are not Latin, are kept.
     ("(a month as a surname)", page('<div class="author">By Theresa May</div>'), "Theresa May"),
     ("(two authors)", page(head='<meta name="author" content="Stella Kim, Jennifer Jett">'),

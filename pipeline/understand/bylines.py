@@ -70,6 +70,9 @@ AUTHOR_META = frozenset(name.lower() for name in METANAME_AUTHOR | PROPERTY_AUTH
 # A program named where an author is looked for (`<meta name="creator" content="rfcmarkup
 # version 1.111">`, a converter's or an editor's): a version, "version" or a dotted number.
 SOFTWARE = re.compile(r"\bversion\b|\bv?\d+\.\d+(\.\d+)*\b", re.IGNORECASE)
+# A date written with dots ("Max Mustermann, 03.02.2021", as German and Russian pages write
+# one): no program's number, so not read as one (normalize_authors cuts it at its digits).
+DOTTED_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})\b")
 # A name filed surname first, as Dublin Core and library catalogues write it ("Kooman, F.",
 # "Jong, Michiel de", "Goodman, Brenda"): one word, a comma, then at most FILED_GIVEN words
 # that are no job, degree or desk ("Doe, Staff", "Goodman, MA" are not names turned round).
@@ -84,12 +87,15 @@ def tidy_author_meta(tree) -> None:
     the name, "Bradley M. Kuhn (http://ebb.org/bkuhn/)", was split at its slashes and dots into
     authors of its own, "Bradley M Kuhn http; Ebb Org; Bkuhn"); a program's name emptied
     (SOFTWARE: "rfcmarkup version 1.111" was an author); a name filed surname first turned
-    round (`unfiled`: "Kooman, F." was split at its comma into "Kooman; F")."""
+    round (`unfiled`: "Kooman, F." was split at its comma into "Kooman; F"). A program is
+    looked for once the URLs are out: a version in the address after a name ("Jane Doe
+    (https://jane.example/cv-1.2/)") is the address's, and the name stays."""
     for meta in tree.iterfind(".//head/meta[@content]"):
         kind = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
         if kind in AUTHOR_META:
             content = meta.get("content", "")
-            tidied = "" if SOFTWARE.search(content) else unfiled(" ".join(URL_OR_ADDRESS.sub(" ", content).split()))
+            tidied = " ".join(URL_OR_ADDRESS.sub(" ", content).split())
+            tidied = "" if SOFTWARE.search(DOTTED_DATE.sub(" ", tidied)) else unfiled(tidied)
             if tidied != content.strip():
                 meta.set("content", tidied)
 
