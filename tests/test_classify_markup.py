@@ -616,6 +616,27 @@ def test_eval_reports_markup_accuracy_per_split_type_and_markup(tmp_path):
     assert markup_figures(load_taxonomy(), tmp_path / "absent.yaml") == []
 
 
+def test_eval_reports_pdf_accuracy_per_split_and_type_through_a_real_pdf(tmp_path):
+    from pipeline.quality.content_types import pdf_figures
+
+    items = [
+        {"url": "https://files.example/launch-form.pdf", "title": "Launch readiness form", "author": None,
+         "fields": 4, "type": "template-toolkit", "split": "tune", "lines": FORM_LINES},
+        {"url": "https://files.example/dl?id=7", "title": None, "author": "Ada Moss", "fields": 0,
+         "type": "whitepaper-report", "split": "tune", "lines": ["Launches in 2026", "Six a quarter went out."]},
+        {"url": "https://files.example/notes.pdf", "title": "Notes", "author": None, "fields": 0,
+         "type": "book", "split": "held-out", "lines": ["Notes on the team", "We met on Tuesday."]},
+    ]
+    path = tmp_path / "pdfs.yaml"
+    path.write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
+    figures = {figure.name: figure for figure in pdf_figures(load_taxonomy(), path)}
+    tune = figures["pdfs, tune: content-type accuracy"]
+    assert (tune.value, tune.note) == (1.0, "template-toolkit 1/1, whitepaper-report 1/1")
+    assert (figures["pdfs, held-out: content-type accuracy"].value, figures[
+        "pdfs, held-out: content-type accuracy"].note) == (0.0, "book 0/1")
+    assert pdf_figures(load_taxonomy(), tmp_path / "absent.yaml") == []
+
+
 def test_a_page_of_one_line_is_kept_when_its_markup_says_what_it_is(tmp_path):
     """A video page whose text is a line: too short to be main text, but its markup names its
     type, so the crawl keeps it (marked too short); the same line without markup is dropped."""

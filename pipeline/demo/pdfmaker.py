@@ -10,16 +10,25 @@ RADIO = 1 << 15  # bit 16: a group of radio buttons, one field of a widget per c
 
 def make_pdf(lines: list[str], title: str | None = None, author: str | None = None,
              fields: Sequence[str] = (), buttons: Sequence[str] = (), choices: Sequence[str] = ()) -> bytes:
-    """A one-page PDF showing `lines` in Helvetica, with an Info dictionary, and a form's
+    """A one-page PDF showing `lines` in Helvetica (what WinAnsiEncoding holds of them), with an
+    Info dictionary (any script), and a form's
     text `fields` and push `buttons` (by name) as widgets on its page, listed in its AcroForm;
     and one radio group's `choices`, a widget each under the one field that holds them."""
 
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
-    content = "BT /F1 11 Tf 14 TL 56 760 Td " + " ".join(f"({escape(line)}) '" for line in lines) + " ET"
+    def shown(text: str) -> str:
+        # The page's text in WinAnsiEncoding (the font's), each byte as the character that the
+        # file's latin-1 writes back as that byte: dashes, curly quotes and bullets survive.
+        return escape(text.encode("cp1252", errors="replace").decode("latin-1"))
+
+    def utf16(text: str) -> str:
+        return f"<FEFF{text.encode('utf-16-be').hex().upper()}>"  # a text string in any script
+
+    content = "BT /F1 11 Tf 14 TL 56 760 Td " + " ".join(f"({shown(line)}) '" for line in lines) + " ET"
     info = " ".join(
-        f"/{key} ({escape(value)})" for key, value in (("Title", title), ("Author", author)) if value
+        f"/{key} {utf16(value)}" for key, value in (("Title", title), ("Author", author)) if value
     )
     widgets = [f"/FT /Tx /T ({escape(name)})" for name in fields] + [
         f"/FT /Btn /Ff {PUSH_BUTTON} /T ({escape(name)})" for name in buttons]
@@ -37,7 +46,7 @@ def make_pdf(lines: list[str], title: str | None = None, author: str | None = No
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         f"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R{annotations} >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         f"<< {info} /CreationDate (D:20261020090000Z) >>",
         *(f"<< /Type /Annot /Subtype /Widget {widget} /Rect [300 {700 - 30 * number} 500 {720 - 30 * number}] "

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from pipeline.config.files import PROJECT_DATA, parse_yaml
 from pipeline.config.taxonomy import Taxonomy
-from pipeline.items import Page
+from pipeline.demo.pdfmaker import make_pdf
+from pipeline.items import Extraction, Page
 from pipeline.quality import neighbourhood
 from pipeline.quality.figures import TARGETS, Figure, hits_per
 from pipeline.store.documents import document_row
@@ -28,7 +29,7 @@ from pipeline.understand.content_types.decision import decide_type
 from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import decode as decode_markup
-from pipeline.understand.pdf import is_pdf_document
+from pipeline.understand.pdf import extract_pdf, is_pdf_document
 
 # Whole pages typed by their markup and text: the first set (tune and held-out halves) and a
 # second to a thirty-eighth tune batch of the hard cases (no markup, misleading markup; the
@@ -72,18 +73,58 @@ REAL_PAGES = PROJECT_DATA / "eval" / "real-pages.yaml"
 READABILITY_PAGES = PROJECT_DATA.parents[1] / "shared" / "corpora" / "html" / "mozilla-readability"
 
 
+# PDFs a crawl meets (session 34): written blind by a helper who read none of the project,
+# from situations (a vendor's playbook at a WordPress upload's address, a government's
+# fillable application form, a report with a feedback box, a slide deck, a press release),
+# each its address, its metadata's title and author, the lines a text extractor gives and its
+# number of fields to fill in; half of each type tune, half held-out. The file says how.
+PDF_SET = PROJECT_DATA / "eval" / "pdfs.yaml"
+
+
 def type_of_page(taxonomy: Taxonomy, item: dict) -> str | None:
     """The content type a crawl gives a whole page (a markup.yaml item): extracted, its
     markup read, its row built and typed as the classify stage does; None when it has no
     main text (a crawl would drop it)."""
-    extraction = extract_html(item["html"], item["url"])
+    return _typed(taxonomy, item["url"], extract_html(item["html"], item["url"]))
+
+
+def type_of_pdf(taxonomy: Taxonomy, item: dict) -> str | None:
+    """The content type a crawl gives a PDF (a pdfs.yaml item): made with its metadata's title
+    and author, its text's lines and its fields to fill in (pipeline.demo.pdfmaker), read by
+    pypdf, its row built and typed as the classify stage does; None when it has no text."""
+    body = make_pdf(item["lines"], title=item.get("title"), author=item.get("author"),
+                    fields=[f"field {number}" for number in range(item.get("fields") or 0)])
+    return _typed(taxonomy, item["url"], extract_pdf(body, item["url"]))
+
+
+def _typed(taxonomy: Taxonomy, url: str, extraction: Extraction | None) -> str | None:
+    """The content type of what was extracted at `url`, from the row a crawl would store."""
     if extraction is None:
         return None
-    row = document_row(Page(url=item["url"], source_id="eval", found_via="url", extraction=extraction,
-                            canonical_url=item["url"], doc_id=document_id(item["url"])))
+    row = document_row(Page(url=url, source_id="eval", found_via="url", extraction=extraction,
+                            canonical_url=url, doc_id=document_id(url)))
     assert row is not None  # an extraction has text
     return decide_type(TypeIndex(taxonomy), row["url"], row["title"], row["text"], is_pdf_document(row),
                        decode_markup(row["markup_types"])).content_type
+
+
+def pdf_figures(taxonomy: Taxonomy, path: Path = PDF_SET, mapper=map) -> list[Figure]:
+    """Content-type accuracy on PDFs (`path`: a PDF_SET file), per split, with the hits per
+    type; [] when the file is not there."""
+    if not path.exists():
+        return []
+    items = parse_yaml(path.read_text(encoding="utf-8"))["items"]
+    figures = []
+    for split in ("tune", "held-out"):
+        chosen = [item for item in items if item.get("split") == split]
+        by_type: dict[str, list[bool]] = {}
+        for item, kind in zip(chosen, mapper(functools.partial(type_of_pdf, taxonomy), chosen)):
+            by_type.setdefault(item["type"], []).append(kind == item["type"])
+        if by_type:
+            right = sum(sum(hits) for hits in by_type.values())
+            name = f"pdfs, {split}: content-type accuracy"
+            figures.append(Figure(name, right / len(chosen), TARGETS.get(name), hits_per(by_type)))
+    return figures
 
 
 def markup_figures(taxonomy: Taxonomy, paths: Path | tuple[Path, ...] = MARKUP_SETS, mapper=map,
