@@ -70,6 +70,11 @@ CASES = [
                          '<meta name="DC.Creator" content="Jong, Michiel de">'),
      "F Kooman; Michiel de Jong"),
     ("(surname first)", page(head='<meta name="citation_author" content="Goodman, Brenda">'), "Brenda Goodman"),
+    # Only the tags that file names so are turned round: a plain author tag's "Alice, Bob" is two authors.
+    ("(two authors in an author tag)", page(head='<meta name="author" content="Alice, Bob">'), "Alice; Bob"),
+    ("(a job where a surname would be)", page(head='<meta name="DC.Creator" content="Editor, Jane">'), "Jane"),
+    ("(a surname that is a word of software's)", page(head='<meta name="author" content="Sarah Version">'),
+     "Sarah Version"),
     # A number in a URL or a date after the name is no program's: the name stays.
     ("(a version in the URL)", page(head='<meta name="author" content="Jane Doe (https://jane.example/cv-1.2/)">'),
      "Jane Doe"),

@@ -25,6 +25,8 @@ import re
 
 from trafilatura.metadata import METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR, check_authors
 
+from pipeline.understand.content_types.text import UNSPACED_SCRIPT
+
 # Words that label where a byline (or a login form) is, never a name: trafilatura's
 # `author_blacklist`, compared with each author whole and case-insensitively.
 LABELS = frozenset({
@@ -68,17 +70,22 @@ URL_OR_ADDRESS = re.compile(r"\(?\s*(?:https?://|www\.)[^\s)]+\s*\)?|<?\b[\w.%+-
 BULLET = re.compile(r";|\s[·•]\s")
 AUTHOR_META = frozenset(name.lower() for name in METANAME_AUTHOR | PROPERTY_AUTHOR | OG_AUTHOR)
 # A program named where an author is looked for (`<meta name="creator" content="rfcmarkup
-# version 1.111">`, a converter's or an editor's): a version, "version" or a dotted number.
-SOFTWARE = re.compile(r"\bversion\b|\bv?\d+\.\d+(\.\d+)*\b", re.IGNORECASE)
+# version 1.111">`, a converter's or an editor's): a version ("version 3", "v2", a dotted
+# number), not the word alone ("Sarah Version").
+SOFTWARE = re.compile(r"\bversion\s+v?\d|\bv?\d+\.\d+(\.\d+)*\b", re.IGNORECASE)
 # A date written with dots ("Max Mustermann, 03.02.2021", as German and Russian pages write
 # one): no program's number, so not read as one (normalize_authors cuts it at its digits).
 DOTTED_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})\b")
 # A name filed surname first, as Dublin Core and library catalogues write it ("Kooman, F.",
-# "Jong, Michiel de", "Goodman, Brenda"): one word, a comma, then at most FILED_GIVEN words
-# that are no job, degree or desk ("Doe, Staff", "Goodman, MA" are not names turned round).
+# "Jong, Michiel de", "Goodman, Brenda"): one word, a comma, then at most FILED_GIVEN words,
+# none of them a job, degree or desk ("Doe, Staff", "Goodman, MA", "Editor, Jane" are not names
+# turned round); read so only in the tags that file names so (FILING_META: a plain `author`
+# "Alice, Bob" is two authors), and not in Chinese or Japanese, where the surname comes first.
 FILED = re.compile(r"^\s*([^\s,;]+)\s*,\s*([^,;]+?)\s*$")
 FILED_GIVEN = 3
-NOT_GIVEN = frozenset({"staff", "team", "desk", "inc", "inc.", "ltd", "ltd.", "llc", "jr", "jr.", "sr", "sr."})
+NOT_GIVEN = frozenset({"staff", "team", "desk", "inc", "ltd", "llc", "corp", "co", "jr", "sr"})
+FILING_META = frozenset({"citation_author", "dc.creator", "dc.creator.aut", "dc:creator", "dcterms.creator",
+                         "dcterms.creator.aut"})
 
 
 def tidy_author_meta(tree) -> None:
@@ -95,7 +102,10 @@ def tidy_author_meta(tree) -> None:
         if kind in AUTHOR_META:
             content = meta.get("content", "")
             tidied = " ".join(URL_OR_ADDRESS.sub(" ", content).split())
-            tidied = "" if SOFTWARE.search(DOTTED_DATE.sub(" ", tidied)) else unfiled(tidied)
+            if SOFTWARE.search(DOTTED_DATE.sub(" ", tidied)):
+                tidied = ""
+            elif kind in FILING_META:
+                tidied = unfiled(tidied)
             if tidied != content.strip():
                 meta.set("content", tidied)
 
@@ -103,13 +113,13 @@ def tidy_author_meta(tree) -> None:
 def unfiled(name: str) -> str:
     """A name filed surname first (FILED) as a reader writes it, given names first ("Jong,
     Michiel de" -> "Michiel de Jong", "Kooman, F." -> "F. Kooman"); any other value as it is
-    ("Jane Doe, Staff Writer", "Goodman, MA", "Smith, Jones and Lee")."""
+    ("Jane Doe, Staff Writer", "Goodman, MA", "Editor, Jane", "Smith, Jones and Lee", "田中, 太郎")."""
     filed = FILED.match(name)
-    if filed is None:
+    if filed is None or UNSPACED_SCRIPT.search(name):
         return name
-    given = filed[2].split()
-    if len(given) > FILED_GIVEN or any(word.lower().strip(".") in CREDENTIALS | ROLES | NOT_GIVEN | {"and", "&"}
-                                       for word in given):
+    words = [filed[1], *filed[2].split()]
+    if len(words) > FILED_GIVEN + 1 or any(word.lower().strip(".") in CREDENTIALS | ROLES | NOT_GIVEN | {"and", "&"}
+                                           for word in words):
         return name
     return f"{filed[2]} {filed[1]}"
 
