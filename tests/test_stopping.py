@@ -170,7 +170,11 @@ def test_a_stop_as_a_crawl_starts_is_a_stop_too(tmp_path, closed_port, stop, aft
         # A stop while Python and the command line load (a loaded machine): ended by the
         # signal, as Python ends on an interrupt there, having said so or not, nothing done.
         return
-    assert crawl.returncode == 1, output[-3000:]
+    # "Aborted!" (stopped before anything ran) may end with the status of a Ctrl-C, SIGINT's,
+    # after a SIGTERM too, which prodops makes a Ctrl-C: seen once in 16 loaded runs of the
+    # SIGTERM cases (session 34, CI and by hand). Whatever the status, the checks below hold.
+    aborted = output.strip() == "Aborted!" and crawl.returncode == -signal.SIGINT
+    assert crawl.returncode == 1 or aborted, output[-3000:]
     assert any(said in output for said in ("Aborted!", "Stopped before the crawl began", "Stopped before the end")
                ), output[-3000:]
     if db.exists():
