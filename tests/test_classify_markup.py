@@ -20,7 +20,7 @@ from pipeline.config.taxonomy import load_taxonomy
 from pipeline.demo.pdfmaker import make_pdf
 from pipeline.demo.webserver import Route, StaticWeb
 from pipeline.understand.content_types.cues import DEFAULT_TYPE
-from pipeline.understand.content_types.decision import NO_CUES, TEXT_CUES, decide_type
+from pipeline.understand.content_types.decision import A_PDF, NO_CUES, TEXT_CUES, decide_type
 from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.content_types.process import process_told
 from pipeline.understand.content_types.writing import is_instruction
@@ -673,7 +673,7 @@ def test_a_pdf_with_fields_to_fill_in_is_a_template_whatever_its_address_says():
     # Two fields and a "Print" button are a report's own feedback box, not a form: a PDF still a report.
     feedback = make_pdf(["Launches in 2026", "Six launches a quarter went out last year, two of them late.",
                          "Was this useful?"], fields=["Rating", "Comment"], buttons=["Print"])
-    assert typed_pdf(feedback) == ("whitepaper-report", TEXT_CUES)
+    assert typed_pdf(feedback) == ("whitepaper-report", A_PDF)
     # Its text naming it another type wins, as over any declaration.
     for opening in ("In this report we look at 212 launches and what made them land.",
                     "This whitepaper looks at 212 launches and what made them land.",
@@ -694,7 +694,7 @@ def test_a_pdf_counts_toward_a_report_once_so_a_pdf_playbook_is_a_guide(url):
     assert typed_pdf(make_pdf(PLAYBOOK_LINES, title="The launch readiness playbook"), url).content_type == (
         "guide-playbook")
     assert typed_pdf(make_pdf(["Launch readiness", "Six launches a quarter went out last year."]), url) == (
-        "whitepaper-report", TEXT_CUES)
+        "whitepaper-report", A_PDF)
 
 
 def test_a_field_counts_once_however_many_widgets_show_it(monkeypatch):
@@ -708,6 +708,35 @@ def test_a_field_counts_once_however_many_widgets_show_it(monkeypatch):
     monkeypatch.setattr("pipeline.understand.pdf.MAX_ANNOTATIONS", 2)
     fields = make_pdf(report, fields=["Product", "Owner", "Date", "Support"])
     assert typed_pdf(fields).content_type == "whitepaper-report"
+
+
+def test_a_pdf_is_a_report_where_its_words_show_no_other_kind():
+    # Its words show no kind: a report, by being a PDF (a city's audit report, a survey's deck).
+    audit = ["City of Eastmere", "Office of the City Auditor", "Fleet Fuel Card Controls", "May 2025",
+             "Finding 1: 127 cards were assigned to vehicles that had been sold."]
+    assert typed_pdf(make_pdf(audit)) == ("whitepaper-report", A_PDF)
+    # Another kind shown as much as a report's (a webinar's deck in a folder of webinars) wins over being a PDF.
+    deck = ["Standing up product ops in 90 days", "Live webinar · October 2024", "Agenda", "Why now", "Q&A"]
+    assert typed_pdf(make_pdf(deck), "https://example.org/hubfs/Webinars/product-ops-90-days.pdf").content_type == (
+        "video-webinar")
+    # A story or a release says what it is where it opens: not a report for being a PDF.
+    for label in ("CUSTOMER STORY", "NEWS RELEASE", "Case study"):
+        story = [label, "Kestrel Health cuts onboarding time by 40%", "The challenge",
+                 "Its product team noticed that half of new clinics had booked nothing."]
+        assert typed_pdf(make_pdf(story)) == ("article", "no cues"), label
+
+
+def test_a_policys_control_box_makes_a_guide_and_boxes_to_tick_a_template():
+    policy = ["St Helier Hospitals NHS Trust", "Hand Hygiene Policy and Procedure", "Policy reference IPC 07",
+              "Version 5.0", "Approved by Infection Prevention and Control Committee", "Review date January 2028",
+              "1. Introduction", "Hand hygiene is the single most important measure against infection."]
+    assert typed_pdf(make_pdf(policy)) == ("guide-playbook", TEXT_CUES)
+    # Two of the box's lines are any report's ("Version 2.0", "Published May 2025"): not a policy's.
+    assert typed_pdf(make_pdf(policy[:2] + policy[3:4] + policy[6:])).content_type == "whitepaper-report"
+    checklist = "Event planning checklist\n12 months to go\n" + "\n".join(
+        f"□ {task}" for task in ("Set your budget", "Book the venue", "Book the caterer", "Send save-the-dates",
+                                 "Book the band"))
+    assert kind("Your event planning checklist", checklist) == "template-toolkit"
 
 
 def test_the_crawl_types_a_fillable_pdf_by_its_fields_and_retag_keeps_it(tmp_path):

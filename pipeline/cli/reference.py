@@ -190,6 +190,8 @@ EVAL_FAMILIES = (
     (r"markup", "whole pages whose markup is specific, generic, misleading or absent"),
     (r"markup-[23]", "two more held-out sets in markup.yaml's mix, never looked at item by item"),
     (r"markup-tune-\d+", "tune batches of the hard cases, each by another blind hand"),
+    (r"pdfs", "PDFs a crawl meets (forms, playbooks, reports, decks, releases), written blind as "
+              "their metadata, text lines and fields; made into real PDFs when measured"),
     (r"real-pages", "Readability's real test pages with a main text, typed by a blind hand (tune)"),
     (r"real-posts(-2)?", "real posts of the neighbourhood's feeds typed by a blind hand "
                          "(-2: tune posts the classifier filed as articles)"),

@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.content_types.process import (
-    NOT_DOCUMENTATION, OWNED, ROUTINE_ALONE, documentation, how_we_do, notice, posted, process_told, routine)
+    NOT_DOCUMENTATION, OWNED, ROUTINE_ALONE, controlled, documentation, how_we_do, notice, posted, process_told,
+    routine)
 from pipeline.understand.content_types.publications import (
     BOOK_DETAILS, CHAPTER_OPENING, EBOOK_FORMAT, FORMAT_LINE, ISBN, JOB_DETAILS, PAGE_COUNT, PAY, PP_HINT,
     REPORT_FORMAT, REPORT_LENGTH, WORK_PLACES, book_line, pages_given, reports_on_a_study, sections_scores,
@@ -31,6 +32,11 @@ from pipeline.understand.content_types.writing import (
     HOW_TO, WHAT_IS_SLUG, definition_score, explains, instruction_score, steps_score, teaches)
 
 DEFAULT_TYPE = "article"
+REPORT = "whitepaper-report"
+# A PDF that names itself a story or a release where it opens: a case study, a customer's
+# story, a press release; not a report for being a PDF.
+TOLD_AS_AN_ARTICLE = re.compile(r"\b(case stud(y|ies)|customer stor(y|ies)|success stor(y|ies)|press release"
+                                r"|news release|media release|for immediate release)\b", re.IGNORECASE)
 MIN_TYPE_SCORE = 3
 ADDRESS_SCORE = 3  # a URL pattern's
 # A text cue in which the page names itself ("in this guide", "this episode") decides alone.
@@ -75,7 +81,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or sessions or (
             ("duration" in lowered or "course length" in lowered) and COURSE_DURATION.search(head)):
         scores["course"] += 3
-    if "owner" in opening_lowered and OWNED.search(opening_lines):
+    if "owner" in opening_lowered and OWNED.search(opening_lines) or controlled(head):
         scores["guide-playbook"] += 3
     if any(len(set(PLAYER.findall(line[0]))) >= PLAYERS for line in LISTEN_LINE.finditer(head)):
         scores["podcast-episode"] += 3
@@ -97,6 +103,7 @@ class Cues(NamedTuple):
     # ... and only that names it a guide: a cue among the others, not a name over what its
     # markup declares (a video's description, "In this tutorial, I'll show you how to ...").
     taught_only: bool = False
+    pdf: bool = False  # a PDF's: a report where its words show no other kind (`best`)
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -138,8 +145,11 @@ class Cues(NamedTuple):
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         lowered = body.lower()  # for the tests of a kind in the round, whose patterns are in lower case
-        pdf = is_pdf or bool(FILE_ADDRESS.search(url))  # its bytes or its address: one fact
-        if pdf or yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
+        # A PDF (its bytes or its address, one fact) is a report where its words show no other
+        # kind (`best`), unless it names itself a story or a release (TOLD_AS_AN_ARTICLE).
+        pdf = (is_pdf or bool(FILE_ADDRESS.search(url))) and not TOLD_AS_AN_ARTICLE.search(
+            f"{title or ''}\n{opening_of((text or '')[:HEAD_CHARS])}")
+        if yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
             scores["whitepaper-report"] += 3
         head = (text or "")[:HEAD_CHARS]
         scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
@@ -176,19 +186,25 @@ class Cues(NamedTuple):
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
                     or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
-        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching, taught_only)
+        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching, taught_only, pdf)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,
-        else `article`."""
+        else a PDF's report (`pdf_default`) or `article`."""
         scores = [(kind, score) for kind, score in self.scores.items() if kind not in leaving]
         if not scores:
-            return DEFAULT_TYPE
+            return REPORT if self.pdf_default(leaving) else DEFAULT_TYPE
         # A tie goes to a type the text shows over one a folder of its address alone gives (a
         # recording's chapters over "/resources/"), then to whitepaper-report.
         best, score = max(scores, key=lambda item: (item[1], item[0] not in self.filed,
-                                                    item[0] == "whitepaper-report"))
-        return best if score >= least else DEFAULT_TYPE
+                                                    item[0] == REPORT))
+        if score >= least:
+            return best
+        return REPORT if self.pdf_default(leaving) else DEFAULT_TYPE
+
+    def pdf_default(self, leaving: frozenset[str] = frozenset()) -> bool:
+        """Whether the document is a PDF whose words show no kind enough: a report then."""
+        return self.pdf and REPORT not in leaving
 
     def named_type(self) -> str | None:
         """The type the text names the page as (the best-scoring of them), or None; not a

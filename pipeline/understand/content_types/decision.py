@@ -52,6 +52,7 @@ STORY_DECLARED = frozenset({"article", "newsarticle", "blogposting", "reportagen
 STRUCTURAL = frozenset({pdf.FORM.partition(":")[0]})
 TEXT_CUES = "text cues"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
+A_PDF = "a PDF whose words show no other kind"  # a report by default
 PERSONAL = "a personal account"
 RECOUNTED = "a title that recounts"
 
@@ -126,7 +127,9 @@ def _declared_or_cued(cues: Cues, index: TypeIndex, declared: list[str] | tuple[
             return TypeDecision(strong, f"{TEXT_CUES}: strong, over {signal_of(declaration)} the text shows {shows} of")
         return TypeDecision(kind, signal_of(declaration))
     kind = cues.best()
-    return TypeDecision(kind, TEXT_CUES if kind != DEFAULT_TYPE else NO_CUES)
+    if kind == DEFAULT_TYPE:
+        return TypeDecision(kind, NO_CUES)
+    return TypeDecision(kind, A_PDF if cues.pdf and cues.scores[kind] < MIN_TYPE_SCORE else TEXT_CUES)
 
 
 def _data_of_a_story(declaration: str, declared: list[str] | tuple[str, ...]) -> bool:

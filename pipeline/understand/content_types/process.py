@@ -39,6 +39,20 @@ NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
 # edited May 2025": a team's process page (a blank "Owner: ______" is a template's).
 OWNED = re.compile(r"^\W{0,3}((page |doc(ument)? |process )?owner|maintainer|maintained by)\s*:\s*[A-Za-z]",
                    re.IGNORECASE | re.MULTILINE)
+# ... or its control box, as policies and procedures open: "Policy reference IPC 07", "Version
+# 5.0", "Approved by ...", "Review date January 2028", "Target audience All staff": CONTROLS
+# distinct ones of them in its head, each at a line's start.
+CONTROL = re.compile(r"^\W{0,3}(?P<label>(?:policy|procedure|document|sop) (?:reference|number|no\b|owner|id\b)"
+                     r"|version\s+v?\d|approved by|(?:date )?approv(?:ed|al)(?: date| on)?|(?:next )?review(?:ed)?"
+                     r"(?: date| by)|effective(?: date| from)|target audience|applies to|supersedes)",
+                     re.IGNORECASE | re.MULTILINE)
+CONTROLS = 3
+
+
+def controlled(head: str) -> bool:
+    """Whether the head of a text opens with a maintained document's control box: CONTROLS
+    or more distinct labels of CONTROL at its lines' starts."""
+    return len({found["label"].lower().split()[0] for found in CONTROL.finditer(head)}) >= CONTROLS
 
 
 def routine(head: str) -> bool:

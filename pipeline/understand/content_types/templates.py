@@ -16,10 +16,11 @@ from pipeline.understand.content_types.text import (
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z,/.'’ –?-]{0,60} [A-Za-z,/.'’ –?-]{1,60}\]")
 PLACEHOLDERS = 4
 FORM_SCORE = 4
-# A form's blanks and boxes: "Owner: ______", "- [ ] Monitoring live", "☐ PM" (a rule of
+# A form's blanks and boxes: "Owner: ______", "- [ ] Monitoring live", "☐ PM", "□ Book the venue" (a rule of
 # underscores alone on its line is a separator, not a blank; a table's empty cells are any
 # table's, a layout's or an encyclopedia's too: the real pages say so).
-BLANK = re.compile(r"(?<=\S\s)_{3,}|\[ \]|☐")
+BOXES = "☐□▢◻❏"  # the boxes to tick that fonts draw: ballot box, white square and their kin
+BLANK = re.compile(rf"(?<=\S\s)_{{3,}}|\[ \]|[{BOXES}]")
 # A form's fields left empty, each on its line: "Who is affected:", "Next step and owner:",
 # "Council date: [date]", a prompt in words in brackets on its own ("[What changes, from
 # which date.]", not a config file's "[extensions]" or a figure's "[figure 1: ...]"), and a
@@ -165,7 +166,8 @@ def placeholders_score(text: str | None, title: str | None = None) -> int:
     head = (text or "")[:TEXT_CHARS]
     if len(set(PLACEHOLDER.findall(head))) >= PLACEHOLDERS:
         return FORM_SCORE
-    blanks = ("_" in head or "[" in head or "☐" in head) and len(BLANK.findall(head)) >= PLACEHOLDERS or (
+    blanks = ("_" in head or "[" in head or any(box in head for box in BOXES)) and len(
+        BLANK.findall(head)) >= PLACEHOLDERS or (
         _empty_fields(head) >= EMPTY_FIELDS)
     choices = " / " in head and len(CHOICE_FIELD.findall(head)) >= CHOICE_FIELDS
     return FORM_SCORE if blanks or choices else 0
