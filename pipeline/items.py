@@ -35,6 +35,9 @@ class Extraction:
     markup: list[str] = field(default_factory=list)
     # The text's words, where the extractor counted them (a worker: not again in the crawler).
     word_count: int | None = None
+    # A PDF's heading (the first page's text set largest: pipeline.understand.pdf), its title
+    # where neither its metadata nor a link or a feed names it.
+    heading: str | None = None
 
     @property
     def words(self) -> int:

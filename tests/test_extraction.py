@@ -139,3 +139,24 @@ def test_a_title_a_pdfs_software_wrote_gives_way_to_the_links_words():
                                 hints=EntryHints(anchor="Download the 2025 report"), canonical_url=url,
                                 doc_id=document_id(url)))
         assert row is not None and row["title"] == (kept or "Download the 2025 report")
+
+
+def test_a_pdf_named_by_nothing_else_is_named_by_its_first_pages_heading(tmp_path):
+    """A PDF whose metadata names nothing, crawled at its own address (no link's words, no
+    feed's title), is named by the text its first page sets largest: a cover's title. Its
+    metadata's title, or a link's words, still come first; a page set in one size has none."""
+    from conftest import crawl_page
+
+    from pipeline.demo.pdfmaker import make_pdf
+    from pipeline.understand.pdf import extract_pdf
+
+    lines = ["Acme Analytics · March 2026", "Six launches a quarter went out last year, two of them late."]
+    cover = make_pdf(lines, heading="The State of Launches 2026", title="Microsoft Word - final_v3.docx")
+    _, row = crawl_page(tmp_path, cover, path="/files/launches.pdf", content_type="application/pdf")
+    assert row["title"] == "The State of Launches 2026"
+    assert extract_pdf(make_pdf(lines, heading="The State of Launches 2026", title="Launches, 2026"),
+                       f"{BASE}/a.pdf").title == "Launches, 2026"
+    assert extract_pdf(make_pdf(lines), f"{BASE}/a.pdf").heading is None
+    # A contents page's heading, a form's version line or a lone letter names nothing.
+    for heading in ("Contents", "Version 02", "D", "1111101"):
+        assert extract_pdf(make_pdf(lines, heading=heading), f"{BASE}/a.pdf").heading is None, heading

@@ -346,7 +346,8 @@ def test_pdfs_linked_from_pages_are_named_by_their_links_through_a_real_crawl(tm
     document named by its metadata's own title or else by the link's words (the link's words
     were not passed on: 36 of the 41 documents had no title); one with no text to read (a
     scan, an encrypted file) is kept under the link's words with the reason (10 were dropped).
-    Words that name nothing ("Download PDF (1.2 MB)") name no document."""
+    Words that name nothing ("Download PDF (1.2 MB)") name no document: its first page's
+    heading does."""
     import sqlite3
 
     from conftest import crawl_into, write_sources
@@ -384,7 +385,7 @@ def test_pdfs_linked_from_pages_are_named_by_their_links_through_a_real_crawl(tm
             assert error.startswith(("encrypted PDF", "no main text")), (path.name, error)
     assert sum(not text for _, text, _ in rows.values()) == 10
     title, text, _ = rows["untitled.pdf"]
-    assert title is None and "crazy ones" in text
+    assert title == "The Crazy Ones" and "crazy ones" in text  # its first page's heading: the link named nothing
 
 
 def extract_pdf_title(path) -> str | None:

@@ -9,11 +9,13 @@ RADIO = 1 << 15  # bit 16: a group of radio buttons, one field of a widget per c
 
 
 def make_pdf(lines: list[str], title: str | None = None, author: str | None = None,
-             fields: Sequence[str] = (), buttons: Sequence[str] = (), choices: Sequence[str] = ()) -> bytes:
+             fields: Sequence[str] = (), buttons: Sequence[str] = (), choices: Sequence[str] = (),
+             heading: str | None = None) -> bytes:
     """A one-page PDF showing `lines` in Helvetica (what WinAnsiEncoding holds of them), with an
     Info dictionary (any script), and a form's
     text `fields` and push `buttons` (by name) as widgets on its page, listed in its AcroForm;
-    and one radio group's `choices`, a widget each under the one field that holds them."""
+    and one radio group's `choices`, a widget each under the one field that holds them; a
+    `heading` set large (20 pt) above the lines, as a cover's title is."""
 
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -26,7 +28,8 @@ def make_pdf(lines: list[str], title: str | None = None, author: str | None = No
     def utf16(text: str) -> str:
         return f"<FEFF{text.encode('utf-16-be').hex().upper()}>"  # a text string in any script
 
-    content = "BT /F1 11 Tf 14 TL 56 760 Td " + " ".join(f"({shown(line)}) '" for line in lines) + " ET"
+    content = (f"BT /F1 20 Tf 56 770 Td ({shown(heading)}) Tj ET " if heading else "") + (
+        "BT /F1 11 Tf 14 TL 56 740 Td " + " ".join(f"({shown(line)}) '" for line in lines) + " ET")
     info = " ".join(
         f"/{key} {utf16(value)}" for key, value in (("Title", title), ("Author", author)) if value
     )

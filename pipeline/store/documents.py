@@ -47,7 +47,8 @@ def document_row(page: Page) -> dict[str, Any] | None:
     else:
         text, extracted_by = hints.content or hints.summary or "", FROM_FEED
     text = xml_safe(text)  # before it is hashed, counted and tagged
-    title = hints.title or (extraction.title if extraction else None) or hints.anchor
+    title = hints.title or (extraction.title if extraction else None) or hints.anchor or (
+        extraction.heading if extraction else None)
     if not text.strip() and not title:
         return None
 

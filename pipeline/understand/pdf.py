@@ -2,14 +2,18 @@
 
 Runs in the extraction worker like extract_html. An encrypted PDF that opens with the
 empty password (common for "no copying" flags) is read; any other encrypted or broken PDF
-raises PdfError with a message that says so.
+raises PdfError with a message that says so. Besides the text: the metadata's title, author
+and date, the fields to fill in (a form: FORM), and the first page's heading, the text it
+sets largest (a title where nothing else names the PDF).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from importlib.metadata import version
@@ -28,7 +32,8 @@ MAX_PAGES = 300  # pages read for text; the page count is still the whole docume
 # before the file's ("Microsoft Word - Q3 plan.docx", dropped to keep what follows it), a
 # file's name ("Binder1.pdf", "report_final_v2.indd") or a placeholder ("Untitled document",
 # "Title", "PowerPoint Presentation", "Document1"). Such a PDF has no title: the words of the
-# link to it (or its feed's title) name it instead (pipeline.store.documents.document_row).
+# link to it (or its feed's title) name it instead, else its first page's heading
+# (`SizedText`; pipeline.store.documents.document_row).
 MADE_BY = re.compile(r"^(microsoft (office )?(word|powerpoint|excel)|acrobat pdfmaker[\w. ]*)\s+-\s+", re.IGNORECASE)
 FILE_NAME = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|indd|qxd|odt|odp|rtf|pages|key)$", re.IGNORECASE)  # not "llms.txt"
 PLACEHOLDER_TITLE = re.compile(r"^(untitled|title|(untitled |new )?(document|presentation|workbook)|powerpoint "
@@ -55,6 +60,16 @@ PUSH_BUTTON = 1 << 16
 MAX_ANNOTATIONS = 1_000
 
 
+# A PDF's heading, where its metadata names nothing (and no link or feed did): the first
+# page's text set largest, HEADING_SCALE times its body's size or more (a cover's title: "The
+# Crazy Ones" at 14.3 pt over 9 pt), of HEADING_WORDS words, not a contents page's or a form's
+# version line. The first HEADING_RUNS runs of text are read: a title comes early.
+HEADING_SCALE = 1.2
+HEADING_WORDS = (2, 20)
+HEADING_RUNS = 2_000
+NOT_A_HEADING = re.compile(r"^\W*((table of )?contents|version\s+\S+|page\s+\d+)\W*$", re.IGNORECASE)
+
+
 class PdfError(Exception):
     """The PDF cannot be read (encrypted, broken, not a PDF)."""
 
@@ -79,7 +94,9 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
             raise PdfError("encrypted PDF: it needs a password, so its text cannot be read")
         pages = reader.pages
         page_count = len(pages)
-        texts = [(pages[i].extract_text() or "") for i in range(min(page_count, MAX_PAGES))]
+        sized = SizedText()  # the first page's text by the size it is set in: its heading
+        texts = [(pages[i].extract_text(visitor_text=sized.visit if i == 0 else None) or "")
+                 for i in range(min(page_count, MAX_PAGES))]
         info: DocumentInformation | dict[str, Any] = reader.metadata or {}
         fields = form_fields(reader)
     except (PdfError, MemoryError):
@@ -98,6 +115,7 @@ def extract_pdf(body: bytes, url: str) -> Extraction | None:
         extractor=PYPDF,
         page_count=page_count,
         markup=[FORM] if fields >= FORM_FIELDS else [],
+        heading=sized.heading(),
     )
 
 
@@ -133,6 +151,41 @@ def form_fields(reader: PdfReader) -> int:
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken objects
         return 0
     return len(fields)
+
+
+class SizedText:
+    """The text of a page as pypdf reads it (`visit`, its visitor_text), by the size each run
+    of it is set in on the page, for its heading: the run set largest, where it stands out of
+    the body's size (HEADING_SCALE) and reads as a title (`heading`)."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[float, str]] = []
+
+    def visit(self, text: str, user_matrix, text_matrix, font, font_size) -> None:
+        """pypdf's visitor_text: note a run of text and the size it is drawn at on the page."""
+        if text.strip() and len(self.runs) < HEADING_RUNS:
+            scale = math.hypot(text_matrix[2], text_matrix[3]) * math.hypot(user_matrix[2], user_matrix[3])
+            self.runs.append((round(float(font_size) * scale, 1), text))
+
+    def heading(self) -> str | None:
+        """The runs set in the largest size, joined, where that size is HEADING_SCALE times the
+        body's (the size most of the text is set in) or more and they read as a title
+        (HEADING_WORDS, a word of letters, not a table of contents' or a version's line); None
+        else: a page set in one size has no heading to tell."""
+        if not self.runs:
+            return None
+        chars: Counter = Counter()
+        for size, text in self.runs:
+            chars[size] += len(text.strip())
+        body, largest = chars.most_common(1)[0][0], max(chars)
+        if largest < HEADING_SCALE * body:
+            return None
+        heading = " ".join(" ".join(text for size, text in self.runs if size == largest).split())
+        words = heading.split()
+        if not (HEADING_WORDS[0] <= len(words) <= HEADING_WORDS[1]) or not re.search(r"[^\W\d_]{3}", heading) or (
+                NOT_A_HEADING.match(heading)):
+            return None
+        return heading
 
 
 def pdf_title(title: str | None) -> str | None:
