@@ -86,7 +86,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     if any(len(set(PLAYER.findall(line[0]))) >= PLAYERS for line in LISTEN_LINE.finditer(head)):
         scores["podcast-episode"] += 3
     if "pdf" in lowered and REPORT_FORMAT.search(head) and not book and pages_given(head) >= REPORT_LENGTH:
-        scores["whitepaper-report"] += 3
+        scores[REPORT] += 3
     return scores
 
 
@@ -140,8 +140,8 @@ class Cues(NamedTuple):
         for name in named - self_described:
             self_described.add(name)
             text_hits[name] += 1  # then scores as a phrase naming the page does
-        if text_hits["whitepaper-report"] and "whitepaper-report" not in self_described and reports_on_a_study(body):
-            del text_hits["whitepaper-report"]  # its words are the study's, told by someone else
+        if text_hits[REPORT] and REPORT not in self_described and reports_on_a_study(body):
+            del text_hits[REPORT]  # its words are the study's, told by someone else
         for owner, hits in text_hits.items():
             scores[owner] += 3 if owner in self_described else min(hits, 3)
         lowered = body.lower()  # for the tests of a kind in the round, whose patterns are in lower case
@@ -150,7 +150,7 @@ class Cues(NamedTuple):
         pdf = (is_pdf or bool(FILE_ADDRESS.search(url))) and not TOLD_AS_AN_ARTICLE.search(
             f"{title or ''}\n{opening_of((text or '')[:HEAD_CHARS])}")
         if yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
-            scores["whitepaper-report"] += 3
+            scores[REPORT] += 3
         head = (text or "")[:HEAD_CHARS]
         scores.update({kind: score for kind, score in details_scores(title, head, body).items() if kind in present})
         if "book" in present and CHAPTER_OPENING.match(title or "") and "guide-playbook" not in addressed and not (
