@@ -30,12 +30,13 @@ class NotASitemapError(ValueError):
 class SitemapEntry:
     url: str
     lastmod: datetime | None = None
+    is_sitemap: bool = False  # a sitemap to read (an index's <sitemap>), not a page
 
 
 @dataclass
 class ParsedSitemap:
-    kind: str  # "urlset" (pages) or "sitemapindex" (more sitemaps)
-    entries: list[SitemapEntry] = field(default_factory=list)
+    kind: str  # the root's name: "urlset" (pages) or "sitemapindex" (more sitemaps)
+    entries: list[SitemapEntry] = field(default_factory=list)  # each says whether it is a sitemap
     skipped: int = 0  # locations that are not http(s) URLs (file:, javascript:, ...)
 
 
@@ -44,7 +45,9 @@ def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
 
     Lenient as crawlers must be: a namespace that is missing or wrong, a <sitemap> whose
     URL is its text instead of a <loc>, a byte-order mark, and RSS or Atom used as a
-    sitemap (sitemaps.org allows it) are all read.
+    sitemap (sitemaps.org allows it) are all read; and each entry is what its own element
+    says, whatever the root's name: a <sitemap> inside a <urlset> (some CMSs and plugins write
+    their sitemaps' list so) is a sitemap to read, a <url> inside a <sitemapindex> a page.
     """
     try:
         body = inflate(body, MAX_INFLATED)
@@ -89,7 +92,9 @@ def _parse_xml(body: bytes, url: str) -> ParsedSitemap:
         location = values.get("loc") or (child.text or "").strip()
         absolute = urljoin(url, location) if location else ""  # relative <loc>: lenient, as browsers
         if _is_http(absolute):
-            entries.append(SitemapEntry(absolute, parse_lastmod(values.get("lastmod"))))
+            named = etree.QName(child).localname.lower()
+            is_sitemap = named == "sitemap" or named != "url" and kind == "sitemapindex"
+            entries.append(SitemapEntry(absolute, parse_lastmod(values.get("lastmod")), is_sitemap))
         elif location:
             skipped += 1
     return ParsedSitemap(kind, entries, skipped)

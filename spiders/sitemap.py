@@ -92,8 +92,8 @@ class SitemapNavigation(PageNavigation):
             yield self.sitemap_request(url, source)
 
     async def parse_sitemap(self, response, source: Source):
-        """Follow a sitemap index's sitemaps, or a sitemap's pages newest first within the
-        source's page limit."""
+        """Follow a sitemap index's sitemaps, and a sitemap's pages newest first within the
+        source's page limit (a file may list both: `parse_sitemap`)."""
         stats = self.crawler.stats
         seen = self.sitemap_state.visited.setdefault(source.id, set())
         if response.url in seen:
@@ -112,21 +112,27 @@ class SitemapNavigation(PageNavigation):
             return
         if sitemap.skipped:
             self.skip_links(source, sitemap.skipped, "sitemap locations")
-        if sitemap.kind == "sitemapindex":
-            children = [entry.url for entry in sitemap.entries]
+        children = [entry.url for entry in sitemap.entries if entry.is_sitemap]
+        pages = [entry for entry in sitemap.entries if not entry.is_sitemap]
+        if not pages and (children or sitemap.kind == "sitemapindex"):  # an index
             self.remember_validators(response, children, links_kind="sitemaps")
             for request in self.index_children(children, source):
                 yield request
             return
+        for request in self.index_children(children, source) if children else ():  # listed among pages
+            yield request
         counters.mark_source_ok(stats, source.id)
-        entries = [entry for entry in sitemap.entries if source.wants(entry.url)]
+        entries = [entry for entry in pages if source.wants(entry.url)]
         state = self.sitemap_state
-        state.listed[source.id] = state.listed.get(source.id, 0) + len(sitemap.entries)
+        state.listed[source.id] = state.listed.get(source.id, 0) + len(pages)
         state.wanted[source.id] = state.wanted.get(source.id, 0) + len(entries)
         entries.sort(key=lambda entry: entry.lastmod.timestamp() if entry.lastmod else 0, reverse=True)
         since = self.sitemap_state.last_success.get(source.id)
         taken = [entry for entry in entries if self.take_budget(source, "sitemap")]
-        self.remember_validators(response, [entry.url for entry in taken])
+        # Sitemaps listed among pages keep no validators: a 304 could not say which of the
+        # links listed last time were which, so such a file is read whole each crawl.
+        if not children:
+            self.remember_validators(response, [entry.url for entry in taken])
         for entry in taken:
             for request in self.follow(entry.url, source, found_via="sitemap"):
                 if since is not None and entry.lastmod is not None and entry.lastmod <= since:

@@ -165,6 +165,31 @@ def test_a_page_whose_sitemap_dates_it_by_the_day_alone_is_fetched_again_when_ch
     assert next(db["documents"].rows)["title"] == ARTICLES[1]["title"]
 
 
+def test_sitemaps_listed_among_a_sitemaps_pages_are_read_each_crawl(tmp_path):
+    """A <urlset> that lists its site's other sitemaps among its pages (<sitemap> beside <url>,
+    as some CMS plugins write it): each entry is what its element says, so the nested
+    sitemap's pages are stored and it is not fetched as a page. Such a file is read whole on
+    every crawl: a 304 could not say which of the links it listed were sitemaps, so the
+    nested sitemap is asked for again on the second crawl and its new page found."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(4)})
+    with web:
+        base = web.base_url
+        web.routes["/sitemap.xml"] = Route(
+            ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f"<url><loc>{base}/a0</loc></url><sitemap><loc>{base}/more.xml</loc></sitemap>"
+             f"<url><loc>{base}/a1</loc></url></urlset>").encode(), "application/xml")
+        web.routes["/more.xml"] = Route(sitemap(base, [("/a2", "2020-01-01")]), "application/xml")
+        source = Source("sm", "SM", "sitemap", base + "/sitemap.xml")
+        db, first = crawl(web, tmp_path, [source])
+        assert sorted(row["url"].removeprefix(base) for row in db["documents"].rows) == ["/a0", "/a1", "/a2"]
+        web.routes["/more.xml"] = Route(sitemap(base, [("/a2", "2020-01-01"), ("/a3", "2099-01-01")]),
+                                        "application/xml")
+        db, second = crawl(web, tmp_path, [source])
+    assert db["documents"].count == 4
+    assert "/more.xml" not in {row["url"].removeprefix(base) for row in db["documents"].rows}
+    assert "1 new" in second.stdout
+
+
 def test_a_source_that_gives_nothing_to_fetch_says_why(tmp_path):
     """A sitemap index's sitemaps, and a page of links, whose pages all fall outside the
     source's allow rules, and a feed of no entries: each source stays ok, and its warning

@@ -356,3 +356,20 @@ def test_a_sitemaps_lastmod_in_every_form_the_protocol_and_generators_write():
     assert read == list(written.values())
     assert parse_datetime("Thu, 01 Jan 1970 00:00:00 GMT") is None
     assert parse_datetime("2005-07").isoformat() == "2005-07-01T00:00:00+00:00"  # a published date: its start
+
+
+def test_each_sitemap_entry_is_what_its_own_element_says():
+    """A <sitemap> inside a <urlset> is a sitemap to read and a <url> inside a <sitemapindex>
+    a page, whatever the root's name; entries of neither name are what the root lists."""
+    from feeds.sitemaps import parse_sitemap
+
+    namespace = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    mixed = (f'<urlset {namespace}><url><loc>{BASE}/a</loc></url><sitemap><loc>{BASE}/more.xml</loc></sitemap>'
+             "</urlset>")
+    index = (f'<sitemapindex {namespace}><sitemap><loc>{BASE}/s1.xml</loc></sitemap><url><loc>{BASE}/b</loc></url>'
+             f"<sitemap>{BASE}/s2.xml</sitemap></sitemapindex>")
+    read = {body: [(entry.url.removeprefix(BASE), entry.is_sitemap)
+                   for entry in parse_sitemap(body.encode(), f"{BASE}/sitemap.xml").entries]
+            for body in (mixed, index)}
+    assert read[mixed] == [("/a", False), ("/more.xml", True)]
+    assert read[index] == [("/s1.xml", True), ("/b", False), ("/s2.xml", True)]
