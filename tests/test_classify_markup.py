@@ -119,6 +119,13 @@ def test_a_declaration_that_is_not_the_pages_kind_decides_nothing(head):
     ("https://www.linkedin.com/learning/", "article"),
     ("https://maven.com/categories/product", "article"),
     ("https://www.loom.com/share/folder/9c1d", "article"),
+    # Books, and the serials and fiction the web publishes chapter by chapter.
+    ("https://www.gutenberg.org/ebooks/11", "book"),
+    ("https://www.goodreads.com/book/show/40121378-atomic-habits", "book"),
+    ("https://www.royalroad.com/fiction/63759/super-supportive/chapter/1449598/one-hundred-two", "book"),
+    ("https://archiveofourown.org/works/12345678/chapters/28117500", "book"),
+    ("https://www.royalroad.com/fictions/search", "article"),
+    ("https://www.goodreads.com/review/show/1234567", "article"),  # someone's review of a book
 ])
 def test_the_platforms_that_host_courses_recordings_and_episodes_say_what_their_pages_are(url, expected):
     assert kind("Product operations foundations", PROSE, url) == expected
