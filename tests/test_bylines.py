@@ -59,11 +59,29 @@ CASES = [
     ("(another hand's credit)", page('<div class="author">Catriona Bell · Photographs by João Pires · May 3</div>'),
      "Catriona Bell"),
     ("(a button)", page('<div class="author">Jen Davies · Follow</div>'), "Jen Davies"),
+    # A byline's lines apart: a job or an editor's credit on a line of its own ran into the name.
+    ("yahoo-1", page('<div class="author"><a class="author-link" href="/author/ben-silverman">Ben Silverman</a>'
+                     '<div class="author-title">Games Editor</div></div>'), "Ben Silverman"),
+    ("google-sre-book-1", page('<p class="byline author">Written by Rob Ewaschuk<br/>Edited by Betsy Beyer</p>'),
+     "Rob Ewaschuk"),
+    # A label where the byline was looked for first does not end the search: the byline after it is read.
+    ("wapo-2", page('<a class="nav-btn"><span class="username">Username</span></a><div class="pb-sig-line">'
+                    '<span class="pb-byline">By <a href="/people/steven-mufson">Steven Mufson</a></span>'
+                    '<span class="pb-timestamp">March 18 at 12:22 PM</span></div>'), "Steven Mufson"),
+    # A page signed by its site: the site's name whole (it was split at its "&").
+    ("heise", page(head='<meta content="Mac &amp; i" property="og:site_name"><meta content="Mac &amp; i" '
+                        'name="DC.creator">'), "Mac & i"),
     # One name in two meta tags, in two cases: once.
     ("nytimes", page(head='<meta name="author" content="Jeffrey Gettleman">'
                           '<meta name="byl" content="By JEFFREY GETTLEMAN">'), "Jeffrey Gettleman"),
     # A URL after the name in a meta tag: not split into authors of its own.
-    ("ebb-org", page(head='<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">'), "Bradley M Kuhn"),
+    ("ebb-org", page(head='<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">'),
+     "Bradley M. Kuhn"),
+    # An initial keeps the full stop the page gives it (normalize_authors made every "." a space),
+    # and gets none the page does not give it.
+    ("nytimes-4", page(head='<meta name="author" content="Nelson D. Schwartz">'), "Nelson D. Schwartz"),
+    ("(an initial written without a stop)", page(head='<meta name="author" content="Harry S Truman">'),
+     "Harry S Truman"),
     # Names filed surname first, as Dublin Core writes them, beside the program that made the page.
     ("ietf-1", page(head='<meta name="creator" content="rfcmarkup version 1.111">'
                          '<meta name="DC.Creator" content="Kooman, F.">'

@@ -23,7 +23,8 @@ from trafilatura.settings import Document, set_date_params
 from feeds.dates import iso, parse_datetime
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
-from pipeline.understand.bylines import LABELS, reader_byline, tidy_author_meta
+from pipeline.understand.byline_search import page_byline
+from pipeline.understand.bylines import LABELS, tidy_author_meta
 from pipeline.understand.links import content_links
 from pipeline.understand.markup import read_markup, unwrap_json_ld
 from pipeline.understand.titles import reader_title
@@ -67,9 +68,9 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
     the title, author and date of the Extraction are None.
 
     The title and the author are those a reader would name (pipeline.understand.titles,
-    pipeline.understand.bylines): trafilatura's, less a heading of the site's chrome taken
-    for the title, the site's name after it, and what in a byline is no name (a form's
-    label, a date, a job).
+    pipeline.understand.bylines, pipeline.understand.byline_search): trafilatura's, less a
+    heading of the site's chrome taken for the title, the site's name after it, and what in a
+    byline is no name (a form's label, a date, a job, a line of its own under the name).
 
     `keep_short`: whether a page's markup declarations (pipeline.understand.markup) say what
     it is clearly enough to keep it with fewer than MIN_WORDS words of main text (a video
@@ -103,7 +104,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
             if "title" not in known:
                 document.title = reader_title(tree, _clean(document.title), _clean(document.sitename), url)
             if "author" not in known:
-                document.author = reader_byline(_clean(document.author))
+                document.author = page_byline(tree, html, _clean(document.author), _clean(document.sitename))
             if "date" not in known:
                 document.date = _not_a_year_guessed(tree, url, document.date)
     except Exception:
