@@ -68,6 +68,15 @@ CASES = [
     ("wapo-2", page('<a class="nav-btn"><span class="username">Username</span></a><div class="pb-sig-line">'
                     '<span class="pb-byline">By <a href="/people/steven-mufson">Steven Mufson</a></span>'
                     '<span class="pb-timestamp">March 18 at 12:22 PM</span></div>'), "Steven Mufson"),
+    # A box about the author, which the search takes for a byline by its class: no byline.
+    ("(a book's box about its author)", page('<section class="author-bio"><h2>About Hanna</h2><p>Hanna runs '
+                                             'product operations and writes a monthly newsletter.</p></section>'),
+     None),
+    ("(its box about its authors)", page('<div id="about-authors"><h3>About the authors</h3><p>Ines Castro and '
+                                         'Paul Wendt have led product operations teams.</p></div>'), None),
+    ("(a box about the author before the byline)", page('<div class="author-box"><h4>About Jane Smith</h4><p>Jane '
+                                                        'writes on pricing.</p></div><p class="byline">By Jane Smith'
+                                                        '</p>'), "Jane Smith"),
     # A page signed by its site: the site's name whole (it was split at its "&").
     ("heise", page(head='<meta content="Mac &amp; i" property="og:site_name"><meta content="Mac &amp; i" '
                         'name="DC.creator">'), "Mac & i"),

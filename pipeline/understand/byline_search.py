@@ -12,6 +12,8 @@ parts joined by spaces, and normalize_authors then drops what is no name in it. 
 - a line of the byline ran into the name: a job under it ("Ben Silverman" over "Games
   Editor": "Ben Silverman Games Editor"), an editor's credit after a <br> ("Written by Rob
   Ewaschuk<br>Edited by Betsy Beyer");
+- a box about the author, found by its class or id, was taken for a byline ("About Hanna
+  Hanna runs product operations" on a book's page): it names no byline, and the search goes on;
 - a site that signs its pages lost its name's "&" ("Mac & i" split into "Mac; I");
 - an initial lost its full stop ("Nelson D. Schwartz" -> "Nelson D Schwartz"):
   normalize_authors turns every "." into a space, meant for user names ("jane.doe").
@@ -47,6 +49,10 @@ BETWEEN_LINES = " · "
 # trafilatura's bounds on an element's text where it looks for a byline (extract_author).
 MIN_CHARS, MAX_CHARS = 2, 120
 WORD = re.compile(r"\w+")
+# A box about the author (a book's "About the authors", "About Hanna" over her biography), which
+# trafilatura's search takes for a byline by its class or id: its first line says what it is.
+ABOUT = re.compile(r"(?i:about)\s+(?:(?i:the\s+(?:authors?|writers?))|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
+                   r"\s*(?:·|$)")  # not "About 5 min read": no name follows
 
 
 def page_byline(tree, html: str, found: str | None, sitename: str | None) -> str | None:
@@ -56,15 +62,18 @@ def page_byline(tree, html: str, found: str | None, sitename: str | None) -> str
     no one when `found` names no one; the site's name as the site writes it when the author is
     the site; an initial's full stop where the page writes it."""
     byline = reader_byline(found)
-    elements = _byline_elements(tree)
-    for plain, lined in elements:
-        if byline is not None:
+    searching = byline is None
+    for plain, lined in _byline_elements(tree):
+        biography = bool(ABOUT.match(lined))
+        if not searching:
             # trafilatura read its author from the first element when it read the same.
-            if check_authors(normalize_authors(None, plain) or "", set(LABELS)) == found:
+            if check_authors(normalize_authors(None, plain) or "", set(LABELS)) != found:
+                break
+            if not biography:
                 byline = reader_byline(normalize_authors(None, lined)) or byline
-            break
-        byline = reader_byline(normalize_authors(None, lined))
-        if byline is not None:
+                break
+            byline, searching = None, True  # a box about the author names no byline: look on
+        elif not biography and (byline := reader_byline(normalize_authors(None, lined))) is not None:
             break
     if byline is None:
         return None
