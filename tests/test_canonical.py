@@ -20,6 +20,8 @@ from pipeline.understand.canonical import canonicalize_url, document_id, same_si
         ("https://www.dw.com/en/a-75995188?maca=en-rss-en-all-1573-rdf", "https://www.dw.com/en/a-75995188"),
         ("https://x.com/news/2026/2/18/a?traffic_source=rss", "https://x.com/news/2026/2/18/a"),
         ("https://x.com/a?icid=rss&ocid=msn&cmpid=1&smid=tw&xtor=RSS-1&_ga=2.1&_gl=1", "https://x.com/a"),
+        ("https://www.heise.de/newsticker/meldung/a-4205274.html?wt_mc=rss.ho.beitrag.rdf",
+         "https://www.heise.de/newsticker/meldung/a-4205274.html"),
         ("https://forum.example.com/t?cid=12&uid=3&source=a", "https://forum.example.com/t?cid=12&uid=3&source=a"),
         ("https://example.com/caf\u00e9", "https://example.com/caf%C3%A9"),
         ("http://[::1]:8000/x/", "http://[::1]:8000/x"),

@@ -3,8 +3,8 @@
 Rules (stable, so an id never changes between runs): lower-case scheme and host, default
 ports dropped, fragment dropped (kept for a part of a page that is a resource of its own: a
 feed's entries that link to parts of one page, parts_of_one_page), tracking
-parameters (utm_*, fbclid, gclid, mc_cid, mc_eid, ref, news sites' at_*, maca, ...) removed, remaining query
-parameters kept in their order, an empty path becomes "/", and a trailing slash is removed
+parameters (utm_*, fbclid, gclid, mc_cid, mc_eid, ref, news sites' at_*, maca, wt_mc, ...) removed,
+remaining query parameters kept in their order, an empty path becomes "/", and a trailing slash is removed
 from any other path. AMP variants map to their page: a trailing /amp path segment and amp /
 outputType=amp parameters are dropped.
 """
@@ -22,12 +22,13 @@ from w3lib.url import safe_url_string
 # and "session": a forum's or a shop's page ids on some sites, and two pages made one is worse
 # than one page stored twice). The news sites' own ones were found in real feeds' links: BBC's
 # at_medium/at_campaign (Adobe Analytics' at_*), DW's maca, Al Jazeera's traffic_source, the
-# Christian Science Monitor's icid; ocid, cmpid, smid, xtor and ncid are MSN's, Adobe's, the
-# New York Times', AT Internet's and Yahoo's campaign ids, _ga/_gl Google Analytics' linker.
+# Christian Science Monitor's icid, heise's wt_mc (Webtrekk's campaign id, on every link of its
+# feeds); ocid, cmpid, smid, xtor and ncid are MSN's, Adobe's, the New York Times', AT
+# Internet's and Yahoo's campaign ids, _ga/_gl Google Analytics' linker.
 TRACKING_PARAMETER = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|"
     r"ref|ref_src|referrer|igshid|si|trk|trkcampaign|__s|vero_id|oly_enc_id|oly_anon_id|"
-    r"at_[a-z0-9_]+|maca|traffic_source|icid|ocid|cmpid|smid|xtor|ncid|_ga|_gl)$",
+    r"at_[a-z0-9_]+|maca|traffic_source|icid|wt_mc|ocid|cmpid|smid|xtor|ncid|_ga|_gl)$",
     re.IGNORECASE,
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
