@@ -373,3 +373,90 @@ def test_each_sitemap_entry_is_what_its_own_element_says():
             for body in (mixed, index)}
     assert read[mixed] == [("/a", False), ("/more.xml", True)]
     assert read[index] == [("/s1.xml", True), ("/b", False), ("/s2.xml", True)]
+
+# An entry's HTML summary -> what is kept: what blog software appends instead of the entry's
+# words goes (feeds.boilerplate), a "…" that says the excerpt is cut stays.
+ENDINGS = {
+    # WordPress.com's more-link, as 5 of the 112 real feeds write it
+    'the group &#8230; <a href="https://b.example/p/" class="more-link">Continue reading '
+    '<span class="screen-reader-text">The Keep &#8211; Session&#160;157</span> '
+    '<span class="meta-nav">&#8594;</span></a>':
+        "the group \u2026",
+    'able to do things it ... <a class="read-more" href="https://b.example/?p=1810">Read more</a>':  # pagetable.com
+        "able to do things it ...",
+    "<p>I first read...</p><p><a class=\"more-link\" href=\"https://b.example/p\">Continue Reading</a></p>":
+        "I first read...",
+    # Yoast SEO's footer, after the excerpt's own more-link (Bravely She Blogs)
+    'I replied in a&#8230; <a href="https://b.example/p">Continue Reading</a><p>The post '
+    '<a href="https://b.example/p">F29 Challenge 3/29</a> appeared first on <a href="https://b.example">Bravely</a>.</p>':
+        "I replied in a\u2026",
+    '<p>The post <a href="https://b.example/p">Zine</a> appeared first on <a href="https://b.example">Tech</a>.</p>':
+        None,
+    # a link whose words say where it goes, and one inside a sentence, are the writer's
+    'Read more about <a href="/coldstarts/">Cold Starts in AWS Lambda</a>.':
+        "Read more about Cold Starts in AWS Lambda.",
+    '<p>You can <a href="/docs">read more</a> in the docs.</p>': "You can read more in the docs.",
+    "<p>The post office appeared first on the map.</p><p>Then it moved.</p>":
+        "The post office appeared first on the map. Then it moved.",
+}
+
+
+@pytest.mark.parametrize("html, expected", ENDINGS.items())
+def test_what_blog_software_appends_to_an_entry_is_not_its_summary_or_content(html, expected):
+    body = ('<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>'
+            f"<item><link>https://b.example/p</link><description><![CDATA[{html}]]></description>"
+            f"<content:encoded><![CDATA[<p>Body.</p>{html}]]></content:encoded></item></channel></rss>").encode()
+    hints = parse_feed(body, "https://b.example/feed").entries[0].hints
+    assert hints.summary == expected
+    assert hints.content == " ".join(filter(None, ["Body.", expected]))
+
+
+# An Atom feed's and its entry's elements -> the entry's author (RFC 4287, 4.2.1).
+FEED_AUTHORS = {
+    ("<author><name>Stu Robson</name><email>hi@sturobson.com</email></author>", ""): "Stu Robson",
+    ("<author><name>Mikhail Shilkov</name></author>", "<author><name>A Guest</name></author>"): "A Guest",
+    ("<author><name>Planet</name></author>", "<source><title>s</title><author><name>Jiri</name></author></source>"):
+        "Jiri",
+    ("", ""): None,
+}
+
+
+@pytest.mark.parametrize("feed_elements, entry_elements", FEED_AUTHORS)
+def test_an_atom_entry_without_an_author_has_its_feeds(feed_elements, entry_elements):
+    body = (f'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{feed_elements}'
+            f'<entry><link href="https://example.org/a"/><id>a</id>{entry_elements}</entry></feed>').encode()
+    expected = FEED_AUTHORS[feed_elements, entry_elements]
+    assert parse_feed(body, "https://example.org/feed").entries[0].hints.author == expected
+
+
+def test_an_rss_channels_editor_is_not_its_items_author():
+    body = (b'<rss version="2.0"><channel><title>t</title><managingEditor>apps.support@news.example (Apps Support)'
+            b"</managingEditor><item><link>https://news.example/a</link></item></channel></rss>")
+    assert parse_feed(body, "https://news.example/feed").entries[0].hints.author is None
+
+
+# An item's media elements -> its enclosures' media types.
+MEDIA = {
+    # EL PAÍS's videos: a Media RSS <media:content> and no <enclosure>
+    '<media:content url="https://v.example/1.mp4" type="video/mp4" medium="video"/>': ["video/mp4"],
+    '<media:content url="https://i.example/1.jpg" type="image/jpeg" medium="image"/>': [],  # the post's picture
+    # YouTube's Atom entries: the player, not the video
+    '<media:group><media:content url="https://www.youtube.com/v/x" type="application/x-shockwave-flash"/>'
+    "</media:group>": [],
+    '<enclosure url="https://a.example/1.mp3" type="audio/mpeg" length="1"/>'
+    '<media:content url="https://a.example/1.mp3" type="audio/mpeg"/>': ["audio/mpeg"],  # one file, named twice
+}
+
+
+@pytest.mark.parametrize("elements, expected", MEDIA.items())
+def test_audio_and_video_given_as_media_content_are_enclosures(elements, expected):
+    body = ('<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title>'
+            f"<item><link>https://example.org/a</link>{elements}</item></channel></rss>").encode()
+    assert parse_feed(body, "https://example.org/feed").entries[0].hints.enclosures == expected
+
+
+@pytest.mark.parametrize("description", ["null", "undefined"])
+def test_a_generators_printed_nothing_is_no_summary(description):
+    body = (f"<rss version='2.0'><channel><title>t</title><item><link>https://example.org/a</link>"
+            f"<description>{description}</description></item></channel></rss>").encode()
+    assert parse_feed(body, "https://example.org/feed").entries[0].hints.summary is None
