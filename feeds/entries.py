@@ -13,6 +13,9 @@ class EntryHints:
     summary: str | None = None  # plain text, tags stripped
     content: str | None = None  # plain text of the entry's full content, if the feed had it
     author: str | None = None
+    # An Atom feed's own author, which its entries without one have (RFC 4287): where the page
+    # names no author (it may be the site's or a team's name, not the writer's).
+    feed_author: str | None = None
     published: str | None = None  # ISO 8601 UTC
     guid: str | None = None
     categories: list[str] = field(default_factory=list)  # feed categories, link-list section

@@ -106,18 +106,22 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     base = parsed.feed.get("link") or url
     # Atom (RFC 4287, 4.2.1): an entry without an author has its source's, else its feed's.
     # 8 of the 112 real feeds name their author only once, for the feed (one-writer blogs):
-    # their 393 entries had none. RSS has no such rule (a channel's managingEditor is often an
-    # office's address: "apps.support@aljazeera.net (Apps Support)").
-    feed_author = _entry_authors(parsed.feed) if feed.version.startswith("atom") else None
+    # their 393 entries had none. A feed's author may be its site's or its team's name, so it
+    # is a fallback (`feed_author`), not the entry's own: the page's byline comes first. RSS
+    # has no such rule (a channel's managingEditor is often an office's address:
+    # "apps.support@aljazeera.net (Apps Support)").
+    atom = feed.version.startswith("atom")
+    feed_author = _entry_authors(parsed.feed) if atom else None
     for raw in parsed.entries:
         link = _entry_link(raw, base)
         if link is None:
             feed.skipped += 1
             continue
         hints = _entry_hints(raw)
-        if feed_author is not None and hints.author is None:
-            source = raw.get("source")
-            hints.author = (_entry_authors(source) if isinstance(source, dict) else None) or feed_author
+        if atom and hints.author is None:
+            source = raw.get("source")  # an aggregator's copy: its original feed's author is the entry's
+            hints.author = _entry_authors(source) if isinstance(source, dict) else None
+            hints.feed_author = None if hints.author else feed_author
         feed.entries.append(FeedEntry(link=link, hints=hints))
     return feed
 

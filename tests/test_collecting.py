@@ -121,6 +121,26 @@ def sitemap(base, pages):
             f"{urls}</urlset>").encode()
 
 
+def test_an_atom_feeds_own_author_names_only_the_entries_whose_page_names_none(tmp_path):
+    """An Atom feed that names its author once, for the feed (a team's blog), gives it to its
+    entries without one (RFC 4287) only where their pages name no one: a page's byline is the
+    writer's; a page without one, and an entry whose page cannot be fetched, take the feed's."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(1)})
+    with web:
+        base = web.base_url
+        web.routes["/plain"] = Route(page_html("Plain", "<article><h1>Plain</h1><p>" + " ".join(
+            ARTICLES[1]["paragraphs"]) + "</p></article>").encode())
+        entries = "".join(f'<entry><title>{title}</title><link href="{base}{path}"/><id>{path}</id>'
+                          f"<summary>{ARTICLES[1]['summary']}</summary></entry>"
+                          for title, path in (("One", "/a0"), ("Plain", "/plain"), ("Gone", "/gone")))
+        web.routes["/feed"] = Route((f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+                                     f"<author><name>The Harbour Team</name></author>{entries}</feed>").encode(),
+                                    "application/atom+xml")
+        db, _ = crawl(web, tmp_path, [Source("f", "F", "feed", base + "/feed")])
+    authors = {row["url"].removeprefix(base): row["author"] for row in db["documents"].rows}
+    assert authors == {"/a0": ARTICLES[0]["author"], "/plain": "The Harbour Team", "/gone": "The Harbour Team"}
+
+
 def test_sitemap_pages_older_than_the_last_crawl_are_not_fetched_again(tmp_path):
     web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(3)})
     with web:

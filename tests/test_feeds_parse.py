@@ -374,6 +374,7 @@ def test_each_sitemap_entry_is_what_its_own_element_says():
     assert read[mixed] == [("/a", False), ("/more.xml", True)]
     assert read[index] == [("/s1.xml", True), ("/b", False), ("/s2.xml", True)]
 
+
 # An entry's HTML summary -> what is kept: what blog software appends instead of the entry's
 # words goes (feeds.boilerplate), a "…" that says the excerpt is cut stays.
 ENDINGS = {
@@ -411,13 +412,14 @@ def test_what_blog_software_appends_to_an_entry_is_not_its_summary_or_content(ht
     assert hints.content == " ".join(filter(None, ["Body.", expected]))
 
 
-# An Atom feed's and its entry's elements -> the entry's author (RFC 4287, 4.2.1).
+# An Atom feed's and its entry's elements -> the entry's author and, where it has none, its
+# feed's (RFC 4287, 4.2.1), which is the page byline's fallback: a feed's author may be its site.
 FEED_AUTHORS = {
-    ("<author><name>Stu Robson</name><email>hi@sturobson.com</email></author>", ""): "Stu Robson",
-    ("<author><name>Mikhail Shilkov</name></author>", "<author><name>A Guest</name></author>"): "A Guest",
+    ("<author><name>Stu Robson</name><email>hi@sturobson.com</email></author>", ""): (None, "Stu Robson"),
+    ("<author><name>Mikhail Shilkov</name></author>", "<author><name>A Guest</name></author>"): ("A Guest", None),
     ("<author><name>Planet</name></author>", "<source><title>s</title><author><name>Jiri</name></author></source>"):
-        "Jiri",
-    ("", ""): None,
+        ("Jiri", None),
+    ("", ""): (None, None),
 }
 
 
@@ -425,8 +427,8 @@ FEED_AUTHORS = {
 def test_an_atom_entry_without_an_author_has_its_feeds(feed_elements, entry_elements):
     body = (f'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>{feed_elements}'
             f'<entry><link href="https://example.org/a"/><id>a</id>{entry_elements}</entry></feed>').encode()
-    expected = FEED_AUTHORS[feed_elements, entry_elements]
-    assert parse_feed(body, "https://example.org/feed").entries[0].hints.author == expected
+    hints = parse_feed(body, "https://example.org/feed").entries[0].hints
+    assert (hints.author, hints.feed_author) == FEED_AUTHORS[feed_elements, entry_elements]
 
 
 def test_an_rss_channels_editor_is_not_its_items_author():
