@@ -10,31 +10,25 @@ always reach it as a file object (`io.BytesIO`), which it can only read.
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import logging
-import re
+import mimetypes
 from dataclasses import dataclass, field
 
 import feedparser
-import lxml.html
-from lxml.etree import ParserError
 
-from feeds.boilerplate import drop_feed_boilerplate, mentions_boilerplate
 from feeds.charsets import choose_charset
 from feeds.dates import iso, parse_datetime, struct_time_iso
 from feeds.discover import feed_links
 from feeds.entries import EntryHints
+from feeds.feed_text import html_to_text, plain_text
 from feeds.inflate import InflateError, inflate
 from feeds.urls import web_address
 
 logger = logging.getLogger(__name__)
 
 MAX_FEED_INFLATED = 20 * 1024 * 1024  # as DOWNLOAD_MAXSIZE
-SCRIPT_TAGS = ("script", "style", "noscript", "template")  # dropped with their content
-BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-              "blockquote", "pre", "section", "article", "dd", "dt")
 
 
 class NotAFeedError(ValueError):
@@ -147,10 +141,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         if link is None:
             feed.skipped += 1
             continue
-        # A publisher's JSON may hold anything where a string belongs: only strings are read.
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        names = [a["name"] for a in authors if isinstance(authors, list) and isinstance(a, dict)
-                 and isinstance(a.get("name"), str) and a["name"].strip()]
+        names = _json_authors(item)
         content = _string(item.get("content_text")) or html_to_text(_string(item.get("content_html")) or "")
         published = item.get("date_published") or item.get("date_modified")
         feed.entries.append(FeedEntry(link=link, hints=EntryHints(
@@ -158,6 +149,8 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
             summary=plain_text(_string(item.get("summary"))),
             content=str(content).strip() or None,
             author=", ".join(names) or None,
+            # JSON Feed 1.1: an item without authors has the feed's (as Atom's: a fallback).
+            feed_author=None if names else ", ".join(_json_authors(data)) or None,
             published=iso(moment) if (moment := parse_datetime(published)) else None,
             guid=str(item.get("id")) if item.get("id") is not None else None,
             categories=sorted({str(tag) for tag in item.get("tags") or [] if isinstance(tag, str)}),
@@ -165,6 +158,15 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                         if isinstance(a, dict) and a.get("mime_type")],
         )))
     return feed
+
+
+def _json_authors(thing: dict) -> list[str]:
+    """The names of a JSON Feed item's (or the feed's) authors: version 1.1's `authors`, or
+    version 1's `author`. A publisher's JSON may hold anything where a string belongs: only
+    strings are read."""
+    authors = thing.get("authors") or ([thing["author"]] if isinstance(thing.get("author"), dict) else [])
+    return [a["name"].strip() for a in authors if isinstance(authors, list) and isinstance(a, dict)
+            and isinstance(a.get("name"), str) and a["name"].strip()]
 
 
 def _string(value) -> str | None:
@@ -239,7 +241,11 @@ def _enclosure_types(raw: feedparser.FeedParserDict) -> list[str]:
     nothing of what the entry is."""
     enclosures = [e for e in raw.get("enclosures", []) if isinstance(e, dict)]
     named = {e.get("href") for e in enclosures}
-    types = [str(e.get("type")).strip().lower() for e in enclosures if e.get("type")]
+    # An enclosure without its type (RSS requires one; some podcast hosts leave it out) has the
+    # one its file's name says ("episode-12.mp3": audio/mpeg).
+    types = [str(e.get("type") or mimetypes.guess_type(str(e.get("href") or ""))[0] or "").strip().lower()
+             for e in enclosures]
+    types = [kind for kind in types if kind]
     for media in raw.get("media_content", []):
         kind = str(media.get("type") or "").strip().lower() if isinstance(media, dict) else ""
         if kind.startswith(("audio/", "video/")) and media.get("url") not in named:
@@ -255,53 +261,3 @@ def _entry_authors(raw: feedparser.FeedParserDict) -> str | None:
     address alone names no one: None, so the page's own byline is read instead."""
     names = [plain_text(author.get("name")) for author in raw.get("authors", []) if isinstance(author, dict)]
     return ", ".join(dict.fromkeys(name for name in names if name)) or None
-
-
-def html_to_text(fragment: str) -> str:
-    """The text of an HTML fragment, whitespace collapsed ('' if there is none).
-
-    Feeds carry HTML written by strangers; the corpus keeps only its text, so nothing from a
-    feed is ever rendered as HTML. Scripts, styles and templates are dropped with their
-    content; block elements keep their words apart; what blog software appends that is not the
-    entry's words ("Continue reading →", "The post ... appeared first on ...") is dropped
-    (`feeds.boilerplate`)."""
-    if not fragment or not fragment.strip():
-        return ""
-    try:
-        tree = lxml.html.fromstring(fragment)
-    except (ParserError, ValueError):
-        return " ".join(fragment.split())
-    if tree.tag in SCRIPT_TAGS:
-        return ""
-    for element in list(tree.iter(*SCRIPT_TAGS)):
-        element.drop_tree()
-    if mentions_boilerplate(fragment) and not drop_feed_boilerplate(tree):
-        return ""
-    for element in tree.iter(*BLOCK_TAGS):
-        element.tail = " " + (element.tail or "")
-    return " ".join(tree.text_content().split())
-
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-# A character reference, its semicolon included: without one, "&para" in "?a=1&param=2" is no
-# reference, though HTML5 reads it as one.
-CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def plain_text(value, detail=None) -> str | None:
-    """A feed's text field (title, author, summary) as plain text: HTML in it is reduced to
-    its text, its character references decoded; None when nothing is left. `detail` is
-    feedparser's description of the field (`title_detail`): a field it says is HTML is read as
-    HTML even without a tag ("Publish in &#8220;Nature&#8221;", an Atom title of type html,
-    which feedparser hands on as written); a field of plain text only when it has a tag."""
-    text = str(value or "")
-    kind = detail.get("type") if isinstance(detail, dict) else None
-    if "<" in text or kind in HTML_TYPES:
-        text = html_to_text(text)
-    else:
-        # Publishers escape a plain-text field twice ("Re&colon; ...", Blogger's summaries with
-        # "&amp;nbsp;", WordPress's <dc:creator> "Emily Mazo,&nbsp;JS Tan"): the references
-        # left are characters they meant. Ones that make a tag ("&lt;div&gt;") stay as written.
-        decoded = CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group(0)), text)
-        text = " ".join((text if "<" in decoded else decoded).split())
-    return text or None

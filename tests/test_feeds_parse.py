@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from feeds.parse import NotAFeedError, html_to_text, parse_feed
+from feeds.feed_text import html_to_text
+from feeds.parse import NotAFeedError, parse_feed
 from pipeline.demo.sampleweb import ATOM_ARTICLES, MISSING, RSS_ARTICLES, atom_feed, rss_feed
 
 BASE = "http://blog.example"
@@ -462,3 +463,23 @@ def test_a_generators_printed_nothing_is_no_summary(description):
     body = (f"<rss version='2.0'><channel><title>t</title><item><link>https://example.org/a</link>"
             f"<description>{description}</description></item></channel></rss>").encode()
     assert parse_feed(body, "https://example.org/feed").entries[0].hints.summary is None
+
+
+def test_a_json_feeds_own_authors_are_its_items_fallback():
+    """JSON Feed 1.1: an item without authors has the feed's, a fallback as an Atom feed's is."""
+    import json
+
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "J", "authors": [{"name": "Ana Ruiz"}],
+                       "items": [{"id": "1", "url": f"{BASE}/a", "content_text": "x"},
+                                 {"id": "2", "url": f"{BASE}/b", "content_text": "y", "authors": [{"name": "Bo"}]}]})
+    hints = [entry.hints for entry in parse_feed(body.encode(), f"{BASE}/feed.json").entries]
+    assert [(h.author, h.feed_author) for h in hints] == [(None, "Ana Ruiz"), ("Bo", None)]
+
+
+def test_an_enclosure_without_its_type_has_the_one_its_files_name_says():
+    body = (b'<rss version="2.0"><channel><title>t</title><item><link>https://example.org/a</link>'
+            b'<enclosure url="https://cdn.example.org/ep-12.mp3" length="1"/></item>'
+            b'<item><link>https://example.org/b</link><enclosure url="https://cdn.example.org/play?id=9"/></item>'
+            b"</channel></rss>")
+    assert [entry.hints.enclosures for entry in parse_feed(body, "https://example.org/feed").entries] == [
+        ["audio/mpeg"], []]
