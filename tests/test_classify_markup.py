@@ -983,10 +983,17 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
     assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
     assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"
-    # A team's practice told on its blog or a writer's page is a post about it, as labellers file it.
-    for posted in ("https://filmsociety.example/blog/equipment-loans", "https://medium.example/@kit/equipment-loans"):
-        assert kind("Equipment loans", loans, posted) == "article"
-        assert kind("How we lend our kit", loans, posted) == "article"
+    # A team's practice told on its blog under a title in its own voice, or on a writer's page,
+    # is a post about it, as labellers file it; under a title that names the practice alone, a
+    # process laid down in the present is a guide on a blog too.
+    blog, writers = "https://filmsociety.example/blog/equipment-loans", "https://medium.example/@kit/equipment-loans"
+    for title in ("How we lend our kit", "Equipment loans at Harbour Film Society", "Inside our equipment loans",
+                  "Our equipment loans"):
+        assert kind(title, loans, blog) == "article"
+    assert kind("Equipment loans", loans, blog) == "guide-playbook"
+    blog_host = "https://blog.filmsociety.example/loans"
+    assert kind("Equipment loans for film societies", loans, blog_host) == "guide-playbook"
+    assert kind("Equipment loans", loans, writers) == "article"
     assert kind("How we lend our kit", loans, "https://filmsociety.example/members/loans") == "guide-playbook"
     assert kind("Equipment loans", "Our store keeper kept a paper list. " + loans) == "article"  # a team's story
 

@@ -60,9 +60,11 @@ least, one its times or what its reader does on a condition ("If you disagree, u
 dispute service"); it opens with no story told in the past (a condition's past, "If you
 think a notice was issued unfairly", is only supposed) and no news and tells them in no more than
 one sentence in five, announces no change ("now", "From 2 September") and asks nothing; its
-title is no listicle's and makes no claim, and its address is neither dated nor a blog's, a
-writer's, or a site's news, changelog or forum, where a team's practice told in the present
-is a post about it: `process_told`, `posted`, `notice`).
+title is no listicle's and makes no claim, and its address is neither dated nor a writer's,
+nor a site's news, changelog or forum, nor a blog's under a title in the team's own voice
+("How we lend our kit", "Release trains at Corvid"), where a team's practice told in the
+present is a post about it; under a title that names the practice alone ("Equipment loans")
+it is a guide on a blog too: `process_told`, `posted`, OWN_VOICE, `notice`).
 More forms of the same kind: a page that tells its reader where it opens or ends to copy it
 ("Make a copy ...", "Duplicate it into your own drive", "Use this agenda ...": COPY_ME)
 scores 4 toward template-toolkit and its instructions nothing toward guide-playbook, and a

@@ -1,7 +1,8 @@
 """What shows a team's process page (a guide-playbook told in prose): hours that come round
 again (`routine`), a title that says how a team does a thing (`how_we_do`), a page of a team's
 documentation (`documentation`), a process laid down in the present (`process_told`); and
-what rules one out: an address of a post (`posted`) or of a notice (`notice`).
+what rules one out: an address of a notice (`notice`), of a post (`posted`) under a title in
+the team's own voice (OWN_VOICE).
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
 NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
            r"|community|discussions?|threads?|t")
-NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|/@[\w.-]+/", re.IGNORECASE)
+WRITERS_PAGE = r"/@[\w.-]+/"
+NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|{WRITERS_PAGE}", re.IGNORECASE)
+# A title in a team's or a writer's own voice ("How we tier launches", "Our hiring loop", "Release
+# trains at Corvid", "Inside our weekly product review"): on a post, the team's story of its
+# practice, which the labellers file an article. Under a title that names the practice alone
+# ("Territory planning for sales operations teams", "Expense approvals, explained"), a process
+# laid down in the present is a guide on a blog too (`process_told`).
+OWN_VOICE = re.compile(r"\b(?i:we|our|us|i|my|me)\b|\bat [A-Z]|^\W*(?i:inside)\b")
 # Where present-tense rules and hours are a notice's, a release note's or a forum answer's
 # (`notice`; a blog's are a post's, `posted`).
 NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
@@ -153,12 +161,13 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     opens with no story in the past and no news (TOLD_IN_THE_PAST, STORY, NEWS), tells no
     more of them than TOLD_SHARE of its sentences, announces no change (CHANGE) and asks
     nothing. Nor is its title a listicle's, a question, a claim, a post's aside or in the
-    first person singular (the text's is the caller's test), nor its address a post's
-    (`posted`) or a notice's (`notice`)."""
+    first person singular (the text's is the caller's test), nor its address a notice's
+    (`notice`), a writer's, or a post's (`posted`) under a title in the team's own voice
+    (OWN_VOICE)."""
     title = title or ""
     if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
-    if posted(url) or notice(url, lowered):
+    if notice(url, lowered) or posted(url) and (OWN_VOICE.search(title) or re.search(WRITERS_PAGE, url)):
         return False
     # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
