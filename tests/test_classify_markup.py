@@ -882,6 +882,8 @@ def test_a_page_of_a_teams_documentation_that_shows_no_other_kind_is_how_the_tea
     assert kind("Feedback triage", triage, "https://confluence.example/display/PROD/Triage") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://pmo.example/processes/triage") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://corvid.notion.site/Feedback-triage-7f31c2") == "guide-playbook"
+    assert kind("Feedback triage", triage, "https://runbooks.corvid.dev/support/triage") == "guide-playbook"
+    assert kind("Feedback triage", triage, "https://digital.borough.example/team-manual/triage") == "guide-playbook"
     assert kind("Feedback triage", triage, "https://corvid.example/feedback-triage") == "article"  # anyone's site
     assert kind("Feedback triage", triage, "https://wiki.corvid.example/news/2025/triage") == "article"  # its news
     assert kind("Feedback triage", triage, "https://support.corvid.example/questions/1234") == "article"  # a forum

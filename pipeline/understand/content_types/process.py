@@ -23,13 +23,14 @@ HOW_WE_DO = re.compile(r"^\W{0,3}how (we|our team|the team)\s+(?!(\w+ed|chose|cu
 TOLD_IN_THE_PAST = re.compile(r"\b(was|were|had|did|went|used to|ago|last (year|month|week|quarter))\b", re.IGNORECASE)
 PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
-# space, a Notion workspace or a folder of processes or runbooks; a page there that shows no
-# other kind is how something is done there (a triage rota, a definition of done, a request
-# process: prose, no steps). Its news, blog, changelog and forum, and a writer's page
+# space, a Notion workspace, a site or a folder of processes or runbooks, a team's manual; a
+# page there that shows no other kind is how something is done there (a triage rota, a
+# definition of done, a request process: prose, no steps). Its news, blog, changelog and forum, and a writer's page
 # ("/@name/"), are not (NOT_DOCUMENTATION).
-DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion)\.[^/]+/."
+DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion|runbooks?)"
+                                   r"\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
-                                   r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?)/.")
+                                   r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?|team-manual)/.")
 NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
            r"|community|discussions?|threads?|t")
 WRITERS_PAGE = r"/@[\w.-]+/"
