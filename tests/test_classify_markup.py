@@ -971,6 +971,11 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     opinion = ("Companies that resist remote work may lose their best people. When a team trusts each other, "
                "location matters less. Good leaders never count hours. Any company that ignores this pays for it.")
     assert kind("Remote work is here to stay", opinion) == "article"  # duties and conditions, but no times
+    # Its times may be dates a deadline falls on, as a service's page gives them.
+    places = ("You can apply for a place if your child turns four before 1 September next year. Applications "
+              "close on 15 January; list up to four schools in order of preference. Places are offered by email. "
+              "If a school has more applicants than places, priority goes to looked-after children.")
+    assert kind("Apply for a primary school place", places) == "guide-playbook"
     assert kind("Equipment loans", loans.replace("Kit must come back", "Kit now comes back")) == "article"  # a change
     assert kind("Equipment loans", "From 2 September, " + loans[0].lower() + loans[1:]) == "article"  # a notice
     assert kind("5 rules for equipment loans", loans) == "article"  # a listicle

@@ -86,7 +86,8 @@ def how_we_do(title: str | None, body: str) -> bool:
 # A process laid down in the present (`process_told`): sentences that give its times ("Each
 # Monday, product ops groups the new requests", "within ten working days", "no later than
 # three days before", "from May to September", "- October: Sales Ops refreshes the account
-# list", "Working day 4: the controller locks the period", "by 7:30"), its conditions ("If
+# list", "Working day 4: the controller locks the period", "by 7:30", a deadline's date:
+# "close on 15 January", "before 1 September"), its conditions ("If
 # the river path floods, the director decides") and its duties ("Kit must come back", "Only
 # certified metrics may appear").
 UNIT = (r"(minute|hour|day|morning|evening|night|week|weekday|fortnight|month|quarter|half|year|season|sprint"
@@ -104,7 +105,8 @@ TIMED_RULE = re.compile(
     rf"|(once|twice|{NUMBER} times) a (day|week|fortnight|month|quarter|year)|{NUMBER} (days?|weeks?) ahead\b"
     rf"|(daily|weekly|fortnightly|monthly|quarterly|annually)"
     rf"|(from|between) {MONTH} (to|and|until) {MONTH}\b|(from|between) {WEEKDAY} (to|and|until) {WEEKDAY}"
-    rf"|on the (first|last|second) \w+ of (each|every|the) )"
+    rf"|on the (first|last|second) \w+ of (each|every|the) "
+    rf"|(before|by|on|until|close on|open on) \d{{1,2}}(st|nd|rd|th)? {MONTH}\b)"
     rf"|^\W{{0,3}}({MONTH}|((working|business) )?(day|week|month) \w+)\s*[:–—-]|(?<![\w.:]){CLOCK}(?![a-z])")
 CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\b|, (if|unless|until|once) ")
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
