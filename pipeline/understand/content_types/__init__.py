@@ -123,8 +123,10 @@ cues do. The deciding signal is kept as the type's reason
 Last, a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
 markup or cues say: someone's account of the course she took or the conference he went to
 carries the course's or the conference's words and, often, its markup. So is a page whose
-title recounts or reports ("Review: ...", "Notes from ...", "..., survey finds", "Why we
-built ...": REVIEWING, RECOUNTING), or whose first line under the title is a review's
+title recounts, reports or announces ("Review: ...", "Notes from ...", "..., survey finds",
+"Why we built ...", "We're sharing our launch checklist", "Our PRD template is now free":
+REVIEWING, RECOUNTING) or tells a story in the past ("We cut our release checklist from 40
+items to 9": `recounts`), or whose first line under the title is a review's
 ("Review: The Operating Layer, by ..."). Books, episodes and talks are exempt but from a review's
 title: their own pages speak so (an author presenting her book, a transcript) and their
 titles may recount; so is a kit from a personal account, where its page offers its files

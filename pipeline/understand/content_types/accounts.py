@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.understand.content_types.process import STORY
 from pipeline.understand.content_types.recordings import RECORDINGS
 from pipeline.understand.content_types.text import (
     FIRST_PERSON, HEAD_CHARS, OPENING_LINE_CHARS, OPENING_LINES, SENTENCE, TEXT_CHARS, under_title)
@@ -33,7 +34,9 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # small island", an episode's "Notes from the team"), but not from a review's or someone's
 # notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar",
 # "Consent debt: notes on Maya Okafor's talk",
-# "What I took from episode 41").
+# "What I took from episode 41"). A title that announces a thing the team now shares ("We're
+# sharing our internal launch checklist", "Our PRD template is now free to copy") heads the
+# news of it, not the thing.
 REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
 RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against)|introducing|announcing"
@@ -41,7 +44,9 @@ RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case
                         r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(i|we) wish (i|we)('d| had)? known|"
-                        r"(survey|study|report|research|poll|data) (finds|found|suggests|shows))\b", re.IGNORECASE)
+                        r"(survey|study|report|research|poll|data) (finds|found|suggests|shows)|"
+                        r"^\W*we('re| are) (sharing|publishing|releasing|open[- ]sourcing)"
+                        r"|(is|are) now (free|available|public))\b", re.IGNORECASE)
 
 
 LETTER_OPENING = re.compile(r"\s*(hi|hello|hey|dear|greetings|good morning|morning)\b( again)?,?"
@@ -66,3 +71,11 @@ def reviewing_line(title: str | None, text: str | None) -> bool:
     (REVIEWING: "Review: The Operating Layer, by Hannelore Voss")."""
     lines = under_title(title, (text or "")[:HEAD_CHARS].splitlines()[:2])
     return bool(lines) and bool(REVIEWING.match(lines[0][:OPENING_LINE_CHARS]))
+
+
+def recounts(title: str | None) -> bool:
+    """Whether a title recounts, reports, argues or announces (RECOUNTING), or tells a story in
+    the past ("Our capacity spreadsheet lied to us for a year", "We cut our release checklist
+    from 40 items to 9": process.STORY, as a process page never opens)."""
+    title = title or ""
+    return bool(RECOUNTING.search(title) or STORY.search(title.lower()))

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from pipeline.understand import markup as markup_reading
 from pipeline.understand import pdf
 from pipeline.understand.content_types.accounts import (
-    RECOUNTING, REVIEWING, TOLD_IN_FIRST_PERSON, personal_account, reviewing_line)
+    REVIEWING, TOLD_IN_FIRST_PERSON, personal_account, recounts, reviewing_line)
 from pipeline.understand.content_types.cues import ADDRESS_SCORE, DEFAULT_TYPE, MIN_TYPE_SCORE, Cues
 from pipeline.understand.content_types.index import WHERE_DECLARED, TypeIndex
 from pipeline.understand.content_types.text import count_words, too_short
@@ -101,7 +101,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
         return decision
     if personal_account(text):
         return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")
-    if RECOUNTING.search(title or ""):
+    if recounts(title):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     return decision
 
