@@ -996,6 +996,8 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
     assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
     assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"
+    # A folder that reports and kits share says nothing against it.
+    assert kind("Equipment loans", loans, "https://filmsociety.example/resources/equipment-loans") == "guide-playbook"
     # A team's practice told on its blog under a title in its own voice, or on a writer's page,
     # is a post about it, as labellers file it; under a title that names the practice alone, a
     # process laid down in the present is a guide on a blog too.

@@ -178,13 +178,16 @@ class Cues(NamedTuple):
             # A video's or an episode's: whichever the other cues lean to.
             scores[max(recordings, key=lambda kind: scores[kind])] += recorded
         # A page that shows no other kind: how a team works. A process laid down in its own
-        # sentences also outweighs a stray word of another kind (two of a word list's: "books").
+        # sentences also outweighs a stray word of another kind (two of a word list's: "books"),
+        # and a folder's name that several kinds share ("/resources/": reports and kits alike).
         strongest = max(scores.values(), default=0)
+        shared = filed if len(filed) > 1 else frozenset()
+        shown = max((score - ADDRESS_SCORE * (kind in shared) for kind, score in scores.items()), default=0)
         if "guide-playbook" in present and (
                 strongest < ROUTINE_ALONE and routine(head) and not notice(url, lowered)
                 or not FIRST_PERSON.search(body) and (
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
-                    or strongest < MIN_TYPE_SCORE and process_told(url, title, lowered))):
+                    or shown < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
         return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching, taught_only, pdf)
 
