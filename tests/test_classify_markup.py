@@ -1422,6 +1422,11 @@ def test_a_document_put_to_use_two_ways_in_prose_is_a_kit():
     assert kind("Release notes on autopilot", webinar) != "template-toolkit"  # a gate's form, not a kit's blanks
     twice = "Download it from the shared drive. Some teams download them twice a year. Fourteen slides in all."
     assert kind("Quarterly business review deck", twice) == "article"  # one way, named twice
+    folder = ("Everything we use to run a beta, in one shared folder: an invitation email, a welcome note, a "
+              "feedback survey and an exit review. Replace the bracketed names and dates, and delete what you do "
+              "not need.")
+    assert kind("Beta programme kit", folder) == "template-toolkit"
+    assert kind("Beta programme kit", folder.replace(", and delete what you do not need", "")) == "article"
 
 
 def test_a_page_of_rules_that_tells_its_reader_what_to_do_is_a_guide():

@@ -118,12 +118,16 @@ def document_offered(title: str | None, lowered: str) -> bool:
 
 # How a reader puts a document handed over to use: "fill in the brackets", "Use File > Make a
 # copy", "Import this file", "Opens in Excel", "paste in the customer's usage export",
-# "Replace them with your own" (not a gate's "Fill in the form to watch"). Two of them make a
+# "Replace them with your own", "Replace the bracketed names", "delete what you do not need"
+# (not a gate's "Fill in the form to watch"). Two of them make a
 # kit's page told in prose; a post or a guide may name one.
 IN_HAND = re.compile(r"\b(?:(?P<fill>fill (it |them |this |that |each |the (?!form\b)\w+ )?in\b"
-                     r"(?! (the|this|our|a|your)( \w+)? form\b))|(?P<replace>replace (them|it|these|each)\b)"
+                     r"(?! (the|this|our|a|your)( \w+)? form\b))"
+                     r"|(?P<replace>replace (them|it|these|each|the (bracketed|placeholder|sample))\b)"
+                     r"|(?P<trim>(delete|remove|cut) (what|anything|the (parts|sections|rows))"
+                     r" you (do not|don't) need\b)"
                      r"|(?P<rename>rename\b)|(?P<copy>make a copy|duplicate (it|the|this)\b)"
-                     r"|(?P<import>import (this|it|them|the file|the template)\b)|(?P<paste>paste (in|your|it)\b)"
+                     r"|(?P<import>import (this|it|them|the file|the template)\b)|(?P<paste>paste (in|into|your|it)\b)"
                      r"|(?P<download>download (it|them)\b)|(?P<opens>(editable|opens) in\b"
                      r"|works (in|with) (excel|google|notion|the cloud)\b)|(?P<free>free to (download|use|copy)\b)"
                      r"|(?P<own>your own (copy|version)\b))")
