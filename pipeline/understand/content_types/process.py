@@ -25,8 +25,8 @@ PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
 # space, a Notion workspace, a site or a folder of processes or runbooks, a team's manual; a
 # page there that shows no other kind is how something is done there (a triage rota, a
-# definition of done, a request process: prose, no steps). Its news, blog, changelog and forum, and a writer's page
-# ("/@name/"), are not (NOT_DOCUMENTATION).
+# definition of done, a request process: prose, no steps). Its news, blog, changelog and
+# forum, and a writer's page ("/@name/"), are not (NOT_DOCUMENTATION).
 DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion|runbooks?)"
                                    r"\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
@@ -170,7 +170,7 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
     title = title or ""
     if any(pattern.search(title) for pattern in (FIRST_PERSON, LISTICLE, ASKED, CLAIM, ASIDE)):
         return False
-    if notice(url, lowered) or posted(url) and (OWN_VOICE.search(title) or re.search(WRITERS_PAGE, url)):
+    if notice(url, lowered) or teams_own_story(url, title):
         return False
     # A table's rows are not its prose (a list of films: "| 12:01 pm | 1990 | ...").
     sentences = [sentence for sentence in SENTENCE.split(lowered) if len(sentence.split()) >= 4 and "|" not in sentence]
@@ -187,6 +187,12 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
                 for on_time, sentence in zip(timed, sentences))
     advised = any(ON_YOUR_CONDITION.match(sentence) and is_instruction(sentence) for sentence in sentences)
     return (any(timed) or advised) and rules >= RULES_SHARE * len(sentences)
+
+
+def teams_own_story(url: str, title: str | None) -> bool:
+    """Whether a page tells a team's practice as its own story, not as its process page: a
+    writer's page, or a post (`posted`) under a title in the team's own voice (OWN_VOICE)."""
+    return bool(re.search(WRITERS_PAGE, url)) or posted(url) and bool(OWN_VOICE.search(title or ""))
 
 
 def posted(url: str) -> bool:
