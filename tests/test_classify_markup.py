@@ -995,6 +995,7 @@ def test_a_process_laid_down_in_the_present_is_a_guide():
     assert kind("Equipment loans", loans, "https://filmsociety.example/2024/10/equipment-loans") == "article"
     assert kind("Who may borrow the cameras?", loans) == "article"  # a title that asks
     assert kind("Equipment loans", loans, "https://filmsociety.example/news/equipment-loans") == "article"  # a notice
+    assert kind("Equipment loans", loans, "https://renters.example/explainers/equipment-loans") == "article"
     assert kind("Equipment loans", loans, "https://filmsociety.example/members/equipment-loans") == "guide-playbook"
     # A folder that reports and kits share says nothing against it.
     assert kind("Equipment loans", loans, "https://filmsociety.example/resources/equipment-loans") == "guide-playbook"

@@ -32,7 +32,7 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?|team-manual)/.")
 NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
-           r"|community|discussions?|threads?|t")
+           r"|community|discussions?|threads?|t|explainers?")
 WRITERS_PAGE = r"/@[\w.-]+/"
 NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|{WRITERS_PAGE}", re.IGNORECASE)
 # A title in a team's or a writer's own voice ("How we tier launches", "Our hiring loop", "Release
@@ -41,7 +41,8 @@ NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|{WRITERS_PAGE}",
 # ("Territory planning for sales operations teams", "Expense approvals, explained"), a process
 # laid down in the present is a guide on a blog too (`process_told`).
 OWN_VOICE = re.compile(r"\b(?i:we|our|us|i|my|me)\b|\bat [A-Z]|^\W*(?i:inside)\b")
-# Where present-tense rules and hours are a notice's, a release note's or a forum answer's
+# Where present-tense rules and hours are a notice's, a release note's, a forum answer's or a
+# publisher's explainer's ("/explainers/deposit-return-rules": told about, not laid down)
 # (`notice`; a blog's are a post's, `posted`).
 NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
 # A maintained document's owner where its opening lines give it, "Owner: Product Ops · Last
