@@ -321,3 +321,18 @@ def test_a_crawl_keeps_its_pages_vectors_unless_told_not_to(tmp_path):
     [vectors] = on["vectors"].rows
     assert vectors["model"] == "wordllama l2_supercat 256" and len(vectors["page"]) == 2 * 256  # float16
     assert off["vectors"].count == 0
+
+
+def test_a_snippet_does_not_repeat_the_title_its_text_opens_with():
+    """Extractors keep a page's <h1> as its text's first line: the snippet starts after it, as
+    the result's link already says it; a text that is its title alone keeps it."""
+    from pipeline.publish.snippets import add_snippets
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE documents (text TEXT)")
+    texts = ["Quarterly Planning Guide\nQuarterly planning starts with the teams' bids.", "Quarterly Planning Guide"]
+    conn.executemany("INSERT INTO documents (rowid, text) VALUES (?, ?)", list(enumerate(texts, start=1)))
+    rows = [{"rowid": 1, "title": "Quarterly  planning guide"}, {"rowid": 2, "title": "Quarterly Planning Guide"}]
+    add_snippets(conn, "quarterly planning", rows, None)
+    assert [row["snippet"].replace("\x02", "").replace("\x03", "") for row in rows] == [
+        "Quarterly planning starts with the teams' bids.", "Quarterly Planning Guide"]

@@ -39,7 +39,8 @@ def add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]]
                               [row["rowid"] for row in rows]).fetchall())
     every = []  # (row, its passages, the passages that compete: those with the most query words)
     for row in rows:
-        body = (texts.get(row["rowid"]) or row.get("description") or "").translate(NO_MARKS)
+        body = after_title((texts.get(row["rowid"]) or row.get("description") or "").translate(NO_MARKS),
+                           row.get("title"))
         parts = passages(body[:SNIPPET_SOURCE_CHARS]) or [body]
         hits = [len(pattern.findall(part)) if pattern else 0 for part in parts]
         every.append((row, parts, [i for i, n in enumerate(hits) if n == max(hits)]))
@@ -60,6 +61,15 @@ def add_snippets(conn: sqlite3.Connection, text: str, rows: list[dict[str, Any]]
         if start:
             excerpt = "… " + excerpt
         row["snippet"] = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", excerpt) if pattern else excerpt
+
+
+def after_title(body: str, title: str | None) -> str:
+    """A text without its first line where that line is its title (extractors keep a page's
+    <h1>), so that a result's snippet does not say again what its link says; the text itself
+    where that would leave nothing."""
+    first, _, rest = body.partition("\n")
+    same = title and " ".join(first.split()).casefold() == " ".join(title.split()).casefold()
+    return rest.lstrip() if same and rest.strip() else body
 
 
 def description_snippet(row: dict[str, Any]) -> str:
