@@ -2,6 +2,7 @@
 and plugin: canned queries, facets, Atom feeds, the chart, read-only and SQL switch."""
 
 import asyncio
+import html
 import re
 
 import feedparser
@@ -278,3 +279,19 @@ def test_the_home_page_and_latest_feed_show_a_cluster_once(site_db):
     lede = re.sub(r"\s+", " ", home.text.split('class="lede">')[1].split("</p>")[0])
     assert on_topic < total and lede.startswith(f"{on_topic} articles, guides, reports and templates about "
                                                 f"product operations, of {total} documents collected from ")
+
+
+def test_a_documents_page_shows_its_text_without_the_title_it_opens_with(site_db):
+    """The sample web's articles keep their <h1> in their text, as trafilatura extracts it: the
+    page's own heading says the title, its text starts with the first paragraph."""
+    import sqlite3
+
+    conn = sqlite3.connect(site_db)
+    doc_id, title, text = conn.execute(
+        "SELECT id, title, text FROM documents WHERE substr(text, 1, length(title) + 1) = title || char(10) "
+        "LIMIT 1").fetchone()
+    conn.close()
+    [page] = get(site_db, f"/-/documents/{doc_id}")
+    shown = re.search(r'<div class="document-text">\s*<p>(.*?)</p>', page.text, re.DOTALL)
+    assert page.status_code == 200 and shown
+    assert html.unescape(shown.group(1)).strip() == text.split("\n")[1].strip()

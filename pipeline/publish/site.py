@@ -15,6 +15,7 @@ from pipeline.publish.indexes import CANONICAL, SHOWN
 from pipeline.publish.labels import Labels, labels
 from pipeline.publish.reasons import tag_reasons
 from pipeline.publish.related import related
+from pipeline.publish.snippets import after_title
 from pipeline.store.database import database_state
 from pipeline.understand.relevance import RELEVANT
 
@@ -95,7 +96,8 @@ def document(conn: sqlite3.Connection, doc_id: str, with_related: bool = True) -
         return None
     row = found[0]
     names = labels()
-    paragraphs = [p.strip() for p in (row["text"] or "").split("\n") if p.strip()]
+    # Its text under the page's own heading, without the title it may open with (the <h1>).
+    paragraphs = [p.strip() for p in after_title(row["text"] or "", row["title"]).split("\n") if p.strip()]
     copies = _rows(conn, "SELECT d.id, d.title, d.url, d.sitename, d.published, d.id = c.canonical_id AS canonical "
                          "FROM documents d LEFT JOIN clusters c ON c.id = d.cluster_id "
                          "WHERE d.cluster_id = ? AND d.id != ? ORDER BY d.published", [row["cluster_id"], doc_id]) \
