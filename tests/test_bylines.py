@@ -83,6 +83,15 @@ CASES = [
     # One name in two meta tags, in two cases: once.
     ("nytimes", page(head='<meta name="author" content="Jeffrey Gettleman">'
                           '<meta name="byl" content="By JEFFREY GETTLEMAN">'), "Jeffrey Gettleman"),
+    # An author tag's one word: a firm's, an agency's or a name in a script without spaces
+    # (trafilatura drops it as a user name), not an account's, a role's or a placeholder's.
+    ("(a firm)", page(head='<meta name="author" content="Gartner">'), "Gartner"),
+    ("(an agency)", page(head='<meta name="author" content="AFP">'), "AFP"),
+    ("gmw", page(head='<meta name="author" content="肖春芳">'), "肖春芳"),
+    ("(an account)", page(head='<meta name="author" content="admin">'), None),
+    ("(a user name)", page(head='<meta name="author" content="jsmith42">'), None),
+    ("(a role)", page(head='<meta name="author" content="Editor">'), None),
+    ("metadata-content-missing", page(head='<meta name="author" content="FAIL">'), None),
     # A URL after the name in a meta tag: not split into authors of its own.
     ("ebb-org", page(head='<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">'),
      "Bradley M. Kuhn"),

@@ -181,3 +181,25 @@ def _within(name: str, other: str) -> bool:
     """Whether `name`'s words are a run of `other`'s, case aside ("Gettleman" in
     "Jeffrey Gettleman"): the shorter form of one name."""
     return f" {name.lower()} " in f" {other.lower()} "
+
+
+# Who a page's author tags may name in one word that no reader would take for a writer: an
+# account's or a role's word, not a name.
+NO_ONE = frozenset({"admin", "administrator", "webmaster", "staff", "team", "editor", "editors", "guest",
+                    "anonymous", "unknown", "user", "root", "redaktion", "redacción", "rédaction"})
+SHOUTED = 4  # letters from which a word in capitals is a placeholder or a shout ("FAIL"), not an agency's "AFP"
+
+
+def one_word_author(tree) -> str | None:
+    """The author a page's author meta tags name in one word ("Gartner", "Reuters", "AFP",
+    "田中太郎"), which trafilatura drops as a user name; letters only, a capital first where the
+    script has one (not "jsmith" or "admin42"), not in capitals past an agency's initials, and
+    not an account's or a role's word (NO_ONE, LABELS, ROLES). For a page where nothing else
+    names an author."""
+    for meta in tree.iterfind(".//head/meta[@content]"):
+        kind = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+        word = " ".join((meta.get("content") or "").split()) if kind in AUTHOR_META else ""
+        if (word.isalpha() and 2 <= len(word) <= 40 and (word[0].isupper() or not word.isascii())
+                and not (word.isupper() and len(word) >= SHOUTED) and word.lower() not in NO_ONE | LABELS | ROLES):
+            return word
+    return None

@@ -24,7 +24,7 @@ from feeds.dates import iso, parse_datetime
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
 from pipeline.understand.byline_search import page_byline
-from pipeline.understand.bylines import LABELS, tidy_author_meta
+from pipeline.understand.bylines import LABELS, one_word_author, tidy_author_meta
 from pipeline.understand.links import content_links
 from pipeline.understand.markup import read_markup, unwrap_json_ld
 from pipeline.understand.titles import reader_title
@@ -104,7 +104,8 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
             if "title" not in known:
                 document.title = reader_title(tree, _clean(document.title), _clean(document.sitename), url)
             if "author" not in known:
-                document.author = page_byline(tree, html, _clean(document.author), _clean(document.sitename))
+                document.author = (page_byline(tree, html, _clean(document.author), _clean(document.sitename))
+                                   or one_word_author(tree))
             if "date" not in known:
                 document.date = _not_a_year_guessed(tree, url, document.date)
     except Exception:
