@@ -35,8 +35,16 @@ FEED_PATHS = ["/feed/", "/feed", "/rss.xml", "/atom.xml", "/feed.xml", "/index.x
 SITEMAP_PATHS = ["/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml"]
 
 
+# A feed of readers' comments, which WordPress declares on every page beside its posts' feed
+# ("Site » Comments Feed", "/comments/feed/"; a post's own "» Post Comments Feed") and Blogger
+# too ("/feeds/comments/default"): not a source of writing to collect.
+COMMENTS_TITLE = re.compile(r"\bcomments?\b", re.IGNORECASE)
+COMMENTS_PATH = re.compile(r"(^|[/_.-])comments?([/_.-]|$)", re.IGNORECASE)
+
+
 def feed_links(html: str, base_url: str) -> list[tuple[str, str | None]]:
-    """(URL, title) of each <link rel="alternate"> feed an HTML page declares."""
+    """(URL, title) of each <link rel="alternate"> feed an HTML page declares, but a feed of
+    its readers' comments (COMMENTS_TITLE, COMMENTS_PATH)."""
     try:
         tree = lxml.html.fromstring(html)
     except (ParserError, ValueError):
@@ -48,8 +56,11 @@ def feed_links(html: str, base_url: str) -> list[tuple[str, str | None]]:
         href = (link.get("href") or "").strip()
         if "alternate" in rel and kind in FEED_TYPES and href:
             url = web_address(href, base_url)
+            title = (link.get("title") or "").strip() or None
+            if COMMENTS_TITLE.search(title or "") or url is not None and COMMENTS_PATH.search(urlsplit(url).path):
+                continue
             if url is not None and url not in [u for u, _ in found]:
-                found.append((url, (link.get("title") or "").strip() or None))
+                found.append((url, title))
     return found
 
 

@@ -160,6 +160,23 @@ def test_discover_finds_declared_and_usual_feeds_and_the_robots_sitemap(sample_w
     assert "declared by" in result.stdout and "declared in robots.txt" in result.stdout
 
 
+def test_discovery_leaves_out_the_feeds_of_readers_comments():
+    """A WordPress page declares its posts' feed beside two of comments (the site's and the
+    post's); Blogger's comments feed too: only the posts' is a source of writing."""
+    from feeds.discover import feed_links
+
+    head = ('<link rel="alternate" type="application/rss+xml" title="Ops Notes &raquo; Feed" href="/feed/">'
+            '<link rel="alternate" type="application/rss+xml" title="Ops Notes &raquo; Comments Feed" '
+            'href="/comments/feed/">'
+            '<link rel="alternate" type="application/rss+xml" title="Ops Notes &raquo; Launch tiers Comments Feed" '
+            'href="/2025/05/launch-tiers/feed/">'
+            '<link rel="alternate" type="application/atom+xml" href="/feeds/comments/default">'
+            '<link rel="alternate" type="application/atom+xml" title="Commentary" href="/commentary.xml">')
+    found = feed_links(f"<html><head>{head}</head><body></body></html>", "https://opsnotes.example/2025/05/x/")
+    assert found == [("https://opsnotes.example/feed/", "Ops Notes » Feed"),
+                     ("https://opsnotes.example/commentary.xml", "Commentary")]
+
+
 def test_discover_guesses_platform_paths():
     from feeds.discover import guessed_feed_urls
 

@@ -132,8 +132,8 @@ def export(output_format, sources_path) -> None:
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @click.option("--allow-private-network", is_flag=True, help="Allow loopback and private addresses.")
 def discover(url, add_found, sources_path, settings, allow_private_network) -> None:
-    """Find a site's feeds (<link rel=alternate>, platform paths) and sitemaps (robots.txt,
-    /sitemap.xml); print them as proposed sources.
+    """Find a site's feeds (<link rel=alternate>, platform paths; not its comments' feeds) and
+    sitemaps (robots.txt, /sitemap.xml); print them as proposed sources.
 
     \b
     Examples:
