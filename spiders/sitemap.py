@@ -119,8 +119,9 @@ class SitemapNavigation(PageNavigation):
             for request in self.index_children(children, source):
                 yield request
             return
-        for request in self.index_children(children, source) if children else ():  # listed among pages
-            yield request
+        if children:  # sitemaps listed among its pages
+            for request in self.index_children(children, source):
+                yield request
         counters.mark_source_ok(stats, source.id)
         entries = [entry for entry in pages if source.wants(entry.url)]
         state = self.sitemap_state

@@ -53,15 +53,14 @@ def document_row(page: Page) -> dict[str, Any] | None:
         return None
 
     def pick(name: str) -> Any:
-        # The feed's own values are editorial; the page's fill the gaps (and an Atom feed's
-        # own author fills the author's last: it may be the site's name, not the writer's).
+        # The feed's own values are editorial; the page's fill the gaps.
         return getattr(hints, name, None) or (getattr(extraction, name, None) if extraction else None)
 
     return xml_safe_values({
         "id": page.doc_id,
         "url": page.canonical_url,
         "title": title,
-        "author": pick("author") or hints.feed_author,
+        "author": pick("author") or hints.feed_author,  # a feed's own author last: it may be the site's
         "published": pick("published"),
         "sitename": extraction.sitename if extraction else None,
         "language": extraction.language if extraction else None,

@@ -97,17 +97,23 @@ def tidy_author_meta(tree) -> None:
     round (`unfiled`: "Kooman, F." was split at its comma into "Kooman; F"). A program is
     looked for once the URLs are out: a version in the address after a name ("Jane Doe
     (https://jane.example/cv-1.2/)") is the address's, and the name stays."""
+    for meta, kind in _author_metas(tree):
+        content = meta.get("content", "")
+        tidied = " ".join(URL_OR_ADDRESS.sub(" ", content).split())
+        if SOFTWARE.search(DOTTED_DATE.sub(" ", tidied)):
+            tidied = ""
+        elif kind in FILING_META:
+            tidied = unfiled(tidied)
+        if tidied != content.strip():
+            meta.set("content", tidied)
+
+
+def _author_metas(tree):
+    """(element, its kind in lower case) of each of the page's author meta tags (AUTHOR_META)."""
     for meta in tree.iterfind(".//head/meta[@content]"):
         kind = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
         if kind in AUTHOR_META:
-            content = meta.get("content", "")
-            tidied = " ".join(URL_OR_ADDRESS.sub(" ", content).split())
-            if SOFTWARE.search(DOTTED_DATE.sub(" ", tidied)):
-                tidied = ""
-            elif kind in FILING_META:
-                tidied = unfiled(tidied)
-            if tidied != content.strip():
-                meta.set("content", tidied)
+            yield meta, kind
 
 
 def unfiled(name: str) -> str:
@@ -196,9 +202,8 @@ def one_word_author(tree) -> str | None:
     script has one (not "jsmith" or "admin42"), not in capitals past an agency's initials, and
     not an account's or a role's word (NO_ONE, LABELS, ROLES). For a page where nothing else
     names an author."""
-    for meta in tree.iterfind(".//head/meta[@content]"):
-        kind = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
-        word = " ".join((meta.get("content") or "").split()) if kind in AUTHOR_META else ""
+    for meta, _ in _author_metas(tree):
+        word = " ".join((meta.get("content") or "").split())
         if (word.isalpha() and 2 <= len(word) <= 40 and (word[0].isupper() or not word.isascii())
                 and not (word.isupper() and len(word) >= SHOUTED) and word.lower() not in NO_ONE | LABELS | ROLES):
             return word

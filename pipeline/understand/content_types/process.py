@@ -34,6 +34,7 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
 NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
            r"|community|discussions?|threads?|t|explainers?")
 WRITERS_PAGE = r"/@[\w.-]+/"
+WRITERS_ADDRESS = re.compile(WRITERS_PAGE)
 NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|{WRITERS_PAGE}", re.IGNORECASE)
 # A title in a team's or a writer's own voice ("How we tier launches", "Our hiring loop", "Release
 # trains at Corvid", "Inside our weekly product review"): on a post, the team's story of its
@@ -193,7 +194,7 @@ def process_told(url: str, title: str | None, lowered: str) -> bool:
 def teams_own_story(url: str, title: str | None) -> bool:
     """Whether a page tells a team's practice as its own story, not as its process page: a
     writer's page, or a post (`posted`) under a title in the team's own voice (OWN_VOICE)."""
-    return bool(re.search(WRITERS_PAGE, url)) or posted(url) and bool(OWN_VOICE.search(title or ""))
+    return bool(WRITERS_ADDRESS.search(url)) or posted(url) and bool(OWN_VOICE.search(title or ""))
 
 
 def posted(url: str) -> bool:
