@@ -1462,3 +1462,15 @@ def test_words_of_a_script_written_without_spaces_are_counted():
     assert count_words(chinese) == 440 and not too_short(count_words(chinese))
     assert count_words("Product ops 产品运营 team") == 7
     assert count_words("Product operations, in plain English.") == 5
+
+
+def test_a_days_early_prices_and_call_for_speakers_are_an_events():
+    """A conference's page that sells places by its prices' deadlines, not by "register now",
+    is an event's, though its dates and deadlines read as a process laid down (situations-12
+    and lookalikes-6 each had one filed a guide)."""
+    day = ("DesignOps Day is back, online, on 5 June 2025. Expect eight talks on scaling design teams and research "
+           "operations. Tickets are free for students and €49 for everyone else. Talks are recorded and sent to all "
+           "ticket holders within a week. We're still looking for two more speakers; proposals close on 1 April.")
+    assert kind("DesignOps Day 2025", day) == "event-conference"
+    plain = day.replace("ticket holders", "buyers").replace("proposals close", "the list closes")
+    assert kind("DesignOps Day 2025", plain) != "event-conference"  # the phrases decide
