@@ -1474,3 +1474,14 @@ def test_a_days_early_prices_and_call_for_speakers_are_an_events():
     assert kind("DesignOps Day 2025", day) == "event-conference"
     plain = day.replace("ticket holders", "buyers").replace("proposals close", "the list closes")
     assert kind("DesignOps Day 2025", plain) != "event-conference"  # the phrases decide
+
+
+def test_a_title_that_gives_a_posts_hours_names_a_vacancy():
+    """"Volunteer coordinator (part-time)": a vacancy's title, though its duties and its date
+    to apply read as a process laid down (situations-26 filed it a guide)."""
+    post = ("Greenfields Community Allotments is looking for a volunteer coordinator, eight hours a week. You will "
+            "recruit and welcome new volunteers, keep the rota and organise the monthly work parties. You will need to "
+            "be friendly and organised. The post is paid at the real living wage. To apply, send a short letter to "
+            "the chair by 28 February.")
+    assert kind("Volunteer coordinator (part-time)", post) == "job-posting"
+    assert kind("Volunteer coordinator", post) != "job-posting"
