@@ -1485,16 +1485,3 @@ def test_a_title_that_gives_a_posts_hours_names_a_vacancy():
             "the chair by 28 February.")
     assert kind("Volunteer coordinator (part-time)", post) == "job-posting"
     assert kind("Volunteer coordinator", post) != "job-posting"
-
-
-def test_a_pack_of_wording_ready_to_paste_is_a_kit():
-    """A help centre's "notice pack" of emails "ready to paste into your email tool" offers
-    what the reader copies; its timeline made it a guide (situations-19)."""
-    pack = ("Everything we send when a feature goes away, ready to paste into your email tool. The first email goes "
-            "out ninety days before switch-off and explains what is changing. The second, thirty days before, repeats "
-            "the date. There is also wording for an in-app banner and a short reply for support agents.")
-    url = "https://help.example-brightdesk.com/kb/retiring-a-feature-notice-pack"
-    assert kind("Retiring a feature: customer notice pack", pack, url) == "template-toolkit"
-    assert kind("Retiring a feature: customer notices", pack, url) != "template-toolkit"
-    assert kind("Retiring a feature: customer notice pack", pack.replace("ready to paste into", "sent from"),
-                url) != "template-toolkit"
