@@ -132,5 +132,5 @@ title: their own pages speak so (an author presenting her book, a transcript) an
 titles may recount; so is a kit from a personal account, where its page offers its files
 (`files_offered`): its maker tells how she came to make it; and so is a guide whose text
 says where it opens that it teaches ("In this post, I'll show you how to ...", "This article
-will explain how ...": `teaches`), however much of it the writer tells of herself.
+will explain how ...", "Here's how to ...": `teaches`), however much of it the writer tells of herself.
 """

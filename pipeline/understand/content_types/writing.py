@@ -177,9 +177,15 @@ TEACHING = re.compile(
     r"|teach(?:es)? you (?:how|to)|go(?:es)? through the steps|guides? you through)\b", re.IGNORECASE)
 
 
+# ... or offers, where it opens, to show its reader how: "Here's how to do it cleanly with a
+# small custom hook", "Here is how you set it up" (not "here's how we did it": its own story).
+SHOWN_HOW = re.compile(rf"\bhere(?:{APOSTROPHE}s| is) how (?:to|you)\b", re.IGNORECASE)
+
+
 def teaches(text: str | None) -> bool:
-    """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING)."""
-    return bool(TEACHING.search((text or "")[:HEAD_CHARS]))
+    """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING, SHOWN_HOW)."""
+    head = (text or "")[:HEAD_CHARS]
+    return bool(TEACHING.search(head) or SHOWN_HOW.search(head))
 
 
 # A title that asks what a thing is and goes on, an explainer's ("What is product operations,
