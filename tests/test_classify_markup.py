@@ -1497,5 +1497,5 @@ def test_a_live_webinars_registration_page_is_a_webinars():
     page_text = ("LIVE WEBINAR\nThursday 19 June 2025 · 17:00 BST · 45 minutes + Q&A\nTwo product operations leads "
                  "walk through how they rebuilt their review deck. Speakers: Hana Oduya, Tomás Lindqvist. "
                  "Register now. Can't make it live? Register anyway and we'll send you the recording."
-                 "Hosted by ProductPulse.")
+                 " Hosted by ProductPulse.")
     assert kind("Live webinar: Building a monthly product review leaders read", page_text) == "video-webinar"
