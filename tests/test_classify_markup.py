@@ -1499,3 +1499,17 @@ def test_a_live_webinars_registration_page_is_a_webinars():
                  "Register now. Can't make it live? Register anyway and we'll send you the recording."
                  " Hosted by ProductPulse.")
     assert kind("Live webinar: Building a monthly product review leaders read", page_text) == "video-webinar"
+
+
+def test_a_recap_on_a_blog_is_a_post_about_the_event_and_on_its_site_the_events():
+    recap = ("Last Thursday we hosted a webinar on onboarding product managers with two guests. Over 400 of you joined "
+             "live. Here are the points that stuck with us: most companies onboard product managers like any other "
+             "hire. The agenda, the speakers and the recording are on our resources page.")
+    title = "Recap: what 400 of you told us about onboarding new product managers"
+    assert kind(title, recap, "https://blog.example-helmsman.com/recap-onboarding-webinar") == "article"
+    own = ("Two days, 600 people, 40 speakers and a sold-out venue. The keynote opened with planning at scale; the "
+           "agenda ran to three tracks. Tickets for next year's edition go on sale in March. Register now.")
+    assert kind("Frontend Harbour 2025: the recap", own, "https://frontendconf.example.org/2025/recap") == (
+        "event-conference")
+    blog = "https://frontendconf.example.org/blog/2025-recap"
+    assert kind("Frontend Harbour 2025: the recap", own, blog) == "article"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.understand.content_types.process import STORY
+from pipeline.understand.content_types.process import STORY, posted
 from pipeline.understand.content_types.recordings import RECORDINGS
 from pipeline.understand.content_types.text import (
     FIRST_PERSON, HEAD_CHARS, OPENING_LINE_CHARS, OPENING_LINES, SENTENCE, TEXT_CHARS, under_title)
@@ -28,7 +28,7 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # course") or argues about it ("Against the PRD template", "Stop writing playbooks nobody
 # follows", "The case for ...") or announces it ("Introducing the Launch Readiness
 # Certificate", "Meet the experiment brief") heads an article about the thing, whose words
-# and markup are the thing's. Not "recap": a conference's own
+# and markup are the thing's. "Recap" only on a post's address (RECAP): a conference's own
 # recap page is the conference's (the labelled sets say so). Books, episodes and talks are
 # exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
 # small island", an episode's "Notes from the team"), but not from a review's or someone's
@@ -73,9 +73,16 @@ def reviewing_line(title: str | None, text: str | None) -> bool:
     return bool(lines) and bool(REVIEWING.match(lines[0][:OPENING_LINE_CHARS]))
 
 
-def recounts(title: str | None) -> bool:
+# A recap on a post's address ("Recap: what 400 of you told us about onboarding", on a blog) is
+# the post about an event; a conference's own recap page ("Frontend Harbour 2025: the recap",
+# on its site) is the event's, as RECOUNTING leaves it.
+RECAP = re.compile(r"\brecap\b", re.IGNORECASE)
+
+
+def recounts(title: str | None, url: str = "") -> bool:
     """Whether a title recounts, reports, argues or announces (RECOUNTING), or tells a story in
     the past ("Our capacity spreadsheet lied to us for a year", "We cut our release checklist
-    from 40 items to 9": process.STORY, as a process page never opens)."""
+    from 40 items to 9": process.STORY, as a process page never opens), or recaps on a post's
+    address (RECAP, process.posted)."""
     title = title or ""
-    return bool(RECOUNTING.search(title) or STORY.search(title.lower()))
+    return bool(RECOUNTING.search(title) or STORY.search(title.lower()) or RECAP.search(title) and posted(url))

@@ -101,7 +101,7 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
         return decision
     if personal_account(text):
         return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")
-    if recounts(title):
+    if recounts(title, url):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     return decision
 
