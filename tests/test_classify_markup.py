@@ -1513,3 +1513,19 @@ def test_a_recap_on_a_blog_is_a_post_about_the_event_and_on_its_site_the_events(
         "event-conference")
     blog = "https://frontendconf.example.org/blog/2025-recap"
     assert kind("Frontend Harbour 2025: the recap", own, blog) == "article"
+
+
+def test_release_notes_that_number_the_steps_to_turn_a_change_on_stay_release_notes():
+    notes = ("Until now, every piece of feedback had to be linked to a roadmap idea by hand. Starting today, "
+             "Feedbackly suggests the link for you.\nTurning it on\n1. Go to Settings, then Insights,"
+             " then Auto-linking.\n"
+             "2. Choose the sources you want included.\n3. Set the confidence threshold.\n4. Click Save.\n"
+             "Available on Growth and Enterprise plans.")
+    title = "New: Auto-link feedback to roadmap ideas"
+    for entry in ("https://changelog.example-feedbackly.com/2025-04-08-auto-link",
+                  "https://feedbackly.example/releases/4-12", "https://feedbackly.example/whats-new/april"):
+        assert decide_type(type_index(), entry, title, notes, False) == (
+            "article", "release notes by their address, over text cues")
+    # A page about release notes, in a handbook, is no entry of them; elsewhere the steps teach.
+    assert kind(title, notes, "https://handbook.example/product/release-notes") == "guide-playbook"
+    assert kind(title, notes, "https://feedbackly.example/help/auto-link") == "guide-playbook"

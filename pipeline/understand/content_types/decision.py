@@ -14,6 +14,7 @@ from pipeline.understand.content_types.accounts import (
     REVIEWING, TOLD_IN_FIRST_PERSON, personal_account, recounts, reviewing_line)
 from pipeline.understand.content_types.cues import ADDRESS_SCORE, DEFAULT_TYPE, MIN_TYPE_SCORE, Cues
 from pipeline.understand.content_types.index import WHERE_DECLARED, TypeIndex
+from pipeline.understand.content_types.process import RELEASE_NOTES_ADDRESS
 from pipeline.understand.content_types.text import count_words, too_short
 from pipeline.understand.content_types.writing import DEFINITION_TITLE_WORDS
 
@@ -51,9 +52,11 @@ STORY_DECLARED = frozenset({"article", "newsarticle", "blogposting", "reportagen
 # type overrules it, not another kind's cues (a form's ".pdf" address and a report's words).
 STRUCTURAL = frozenset({pdf.FORM.partition(":")[0]})
 TEXT_CUES = "text cues"
+GUIDE = "guide-playbook"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 A_PDF = "a PDF whose words show no other kind"  # a report by default
 PERSONAL = "a personal account"
+RELEASE_NOTES = "release notes by their address"
 RECOUNTED = "a title that recounts"
 
 
@@ -90,6 +93,11 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     decision = _declared_or_cued(cues, index, declared, url, title, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
+    # Release notes that number the steps to turn a change on are still release notes, unless
+    # they say they teach ("In this post, we'll show you how to ...") or name themselves a guide.
+    if (decision == (GUIDE, TEXT_CUES) and RELEASE_NOTES_ADDRESS.search(url) and not cues.teaching
+            and GUIDE not in cues.self_described):
+        return TypeDecision(DEFAULT_TYPE, f"{RELEASE_NOTES}, over {decision.signal}")
     if REVIEWING.search(title or "") or reviewing_line(title, text):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
     # A kit's maker may tell its story ("I made these sheets"): the files it offers still make

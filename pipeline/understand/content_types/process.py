@@ -46,6 +46,10 @@ OWN_VOICE = re.compile(r"\b(?i:we|our|us|i|my|me)\b|\bat [A-Z]|^\W*(?i:inside)\b
 # publisher's explainer's ("/explainers/deposit-return-rules": told about, not laid down)
 # (`notice`; a blog's are a post's, `posted`).
 NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
+# Of those, an entry of a product's release notes ("changelog.example.com/...", "/releases/4-12",
+# "/whats-new/june"), not a page about them ("/product/release-notes", a handbook's): the
+# labellers file them articles, however they tell how to turn a change on.
+RELEASE_NOTES_ADDRESS = re.compile(r"/(changelogs?|release-?notes|releases|whats?-new)(\.|/[^/?#]+)", re.IGNORECASE)
 # A maintained document's owner where its opening lines give it, "Owner: Product Ops · Last
 # edited May 2025": a team's process page (a blank "Owner: ______" is a template's).
 OWNED = re.compile(r"^\W{0,3}((page |doc(ument)? |process )?owner|maintainer|maintained by)\s*:\s*[A-Za-z]",
