@@ -122,8 +122,9 @@ cues do. The deciding signal is kept as the type's reason
 
 Last, an entry of a product's release notes (its changelog's address, "/releases/4-12",
 "/whats-new/june") that numbers the steps to turn a change on is still release notes, an
-article (RELEASE_NOTES_ADDRESS), unless it says it teaches or names itself a guide. And a text told in the first person singular (PERSONAL_SHARE) is an article, whatever its
-markup or cues say: someone's account of the course she took or the conference he went to
+article (RELEASE_NOTES_ADDRESS), unless it says it teaches or names itself a guide. And a
+text told in the first person singular (PERSONAL_SHARE) is an article, whatever its markup or
+cues say: someone's account of the course she took or the conference he went to
 carries the course's or the conference's words and, often, its markup. So is a page whose
 title recounts, reports or announces ("Review: ...", "Notes from ...", "..., survey finds",
 "Why we built ...", "We're sharing our launch checklist", "Our PRD template is now free":
