@@ -1529,3 +1529,17 @@ def test_release_notes_that_number_the_steps_to_turn_a_change_on_stay_release_no
     # A page about release notes, in a handbook, is no entry of them; elsewhere the steps teach.
     assert kind(title, notes, "https://handbook.example/product/release-notes") == "guide-playbook"
     assert kind(title, notes, "https://feedbackly.example/help/auto-link") == "guide-playbook"
+
+
+def test_a_repositorys_front_page_offers_its_files():
+    readme = ("A small CLI and GitHub Action that builds a weekly product status digest from Jira and your roadmap "
+              "tool, and posts it to Slack. Our product ops team wrote it to stop asking twelve PMs for status.\n"
+              "Installation\npip install roadmap-digest\nRun it\nroadmap-digest build --since 7d\nLicense\nMIT")
+    title = "GitHub - ledgerline/roadmap-digest: Weekly product status digest"
+    for repository in ("https://github.com/ledgerline/roadmap-digest", "https://gitlab.com/ledgerline/roadmap-digest/",
+                       "https://codeberg.org/ledgerline/roadmap-digest"):
+        assert kind(title, readme, repository) == "template-toolkit", repository
+    # A release, an issue or a file of it is no front page.
+    assert kind("Release v3.2.0", readme, "https://github.com/ledgerline/roadmap-digest/releases/tag/v3.2.0") == (
+        "article")
+    assert kind(title, readme, "https://github.com/ledgerline") == "article"
