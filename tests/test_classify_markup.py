@@ -1543,3 +1543,17 @@ def test_a_repositorys_front_page_offers_its_files():
     assert kind("Release v3.2.0", readme, "https://github.com/ledgerline/roadmap-digest/releases/tag/v3.2.0") == (
         "article")
     assert kind(title, readme, "https://github.com/ledgerline") == "article"
+
+
+def test_a_how_to_title_names_a_guide_whatever_kit_comes_with_it():
+    review = ("A weekly pipeline review is where sales leaders and reps look at open opportunities together.\n"
+              "Before the meeting: set up your CRM\nRevenue operations should make sure every open opportunity has a "
+              "stage, a close date and a next step. Create a saved view called Pipeline review, with columns for stage "
+              "and close date.\nThe agenda (45 minutes)\n1. Forecast check (5 min)\n2. Flagged deals (25 min)\n"
+              "3. Asks (5 min)\nCommon mistakes\n- Reviewing every deal instead of the exceptions\n- Letting close "
+              "dates sit in the past\nDownload the pipeline review agenda and CRM view checklist (PDF)")
+    url = "https://crm.example/academy/pipeline-review"
+    decision = decide_type(type_index(), url, "How to run a weekly pipeline review (with a CRM setup checklist)",
+                           review, False)
+    assert decision == ("guide-playbook", "text cues: a how-to's title, over a kit's")
+    assert kind("Weekly pipeline review (with a CRM setup checklist)", review, url) == "template-toolkit"

@@ -16,7 +16,7 @@ from pipeline.understand.content_types.cues import ADDRESS_SCORE, DEFAULT_TYPE, 
 from pipeline.understand.content_types.index import WHERE_DECLARED, TypeIndex
 from pipeline.understand.content_types.process import RELEASE_NOTES_ADDRESS
 from pipeline.understand.content_types.text import count_words, too_short
-from pipeline.understand.content_types.writing import DEFINITION_TITLE_WORDS
+from pipeline.understand.content_types.writing import DEFINITION_TITLE_WORDS, HOW_TO
 
 # Where the text shows no cue at all of what the markup declares, the cues of another kind
 # of thing decide as they would without markup: the platform's type, not the page's (an
@@ -53,6 +53,7 @@ STORY_DECLARED = frozenset({"article", "newsarticle", "blogposting", "reportagen
 STRUCTURAL = frozenset({pdf.FORM.partition(":")[0]})
 TEXT_CUES = "text cues"
 GUIDE = "guide-playbook"
+KIT = "template-toolkit"
 NO_CUES = "no cues"  # an article by default (a generic declaration such as Article included)
 A_PDF = "a PDF whose words show no other kind"  # a report by default
 PERSONAL = "a personal account"
@@ -93,6 +94,10 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     decision = _declared_or_cued(cues, index, declared, url, title, text)
     if decision.content_type == DEFAULT_TYPE:
         return decision
+    # A title that opens "How to ..." names a guide, whatever kit comes with it ("How to run a
+    # weekly pipeline review (with a CRM setup checklist)", its download at the foot).
+    if decision == (KIT, TEXT_CUES) and HOW_TO.match(title or "") and cues.scores[GUIDE] >= MIN_TYPE_SCORE:
+        decision = TypeDecision(GUIDE, f"{TEXT_CUES}: a how-to's title, over a kit's")
     # Release notes that number the steps to turn a change on are still release notes, unless
     # they say they teach ("In this post, we'll show you how to ...") or name themselves a guide.
     if (decision == (GUIDE, TEXT_CUES) and RELEASE_NOTES_ADDRESS.search(url) and not cues.teaching
@@ -103,8 +108,8 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     # A kit's maker may tell its story ("I made these sheets"): the files it offers still make
     # it a kit; and a post that says it teaches ("In this post, I'll show you how to ...") is
     # a guide, however much of it the writer tells of herself.
-    kit = decision.content_type == "template-toolkit" and cues.offers_files
-    taught = decision.content_type == "guide-playbook" and cues.teaching
+    kit = decision.content_type == KIT and cues.offers_files
+    taught = decision.content_type == GUIDE and cues.teaching
     if decision.content_type in TOLD_IN_FIRST_PERSON or kit or taught:
         return decision
     if personal_account(text):
