@@ -1557,3 +1557,16 @@ def test_a_how_to_title_names_a_guide_whatever_kit_comes_with_it():
                            review, False)
     assert decision == ("guide-playbook", "text cues: a how-to's title, over a kit's")
     assert kind("Weekly pipeline review (with a CRM setup checklist)", review, url) == "template-toolkit"
+
+
+def test_a_sites_notices_are_notices():
+    """A status site's /notices/ are notices, as its /news/ are: their windows and what to do
+    are no process laid down (a blind set's maintenance notice was a guide)."""
+    notice = ("We will carry out scheduled maintenance on the platform on Sunday 2 November between 02:00 and 05:00 "
+              "UTC. During this window the dashboard will be unavailable for up to 60 minutes. Label printing will "
+              "continue to work, but tracking updates may be delayed by up to two hours. If you run overnight batch "
+              "imports, we recommend scheduling them outside the window. If you notice anything unusual afterwards, "
+              "contact support through the help centre.")
+    title = "Scheduled maintenance on Sunday 2 November"
+    assert kind(title, notice, "https://status.parcelhub.example.com/notices/maintenance-2-november") == "article"
+    assert kind(title, notice, "https://status.parcelhub.example.com/maintenance-2-november") == "guide-playbook"

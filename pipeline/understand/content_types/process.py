@@ -31,8 +31,8 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
                                    r"\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?|team-manual)/.")
-NOTICES = (r"news|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new|questions|forums?"
-           r"|community|discussions?|threads?|t|explainers?")
+NOTICES = (r"news|notices?|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new"
+           r"|questions|forums?|community|discussions?|threads?|t|explainers?")
 WRITERS_PAGE = r"/@[\w.-]+/"
 WRITERS_ADDRESS = re.compile(WRITERS_PAGE)
 NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|{WRITERS_PAGE}", re.IGNORECASE)
