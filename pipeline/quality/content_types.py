@@ -79,6 +79,9 @@ READABILITY_PAGES = PROJECT_DATA.parents[1] / "shared" / "corpora" / "html" / "m
 # each its address, its metadata's title and author, the lines a text extractor gives and its
 # number of fields to fill in; half of each type tune, half held-out. The file says how.
 PDF_SET = PROJECT_DATA / "eval" / "pdfs.yaml"
+# A second PDF set, all tune (session 36): 40 more written blind by a helper and typed by
+# another, blind, with session 28's words. The file says how.
+PDF_SET_2 = PROJECT_DATA / "eval" / "pdfs-2.yaml"
 
 
 def type_of_page(taxonomy: Taxonomy, item: dict) -> str | None:
@@ -108,9 +111,9 @@ def _typed(taxonomy: Taxonomy, url: str, extraction: Extraction | None) -> str |
                        decode_markup(row["markup_types"])).content_type
 
 
-def pdf_figures(taxonomy: Taxonomy, path: Path = PDF_SET, mapper=map) -> list[Figure]:
-    """Content-type accuracy on PDFs (`path`: a PDF_SET file), per split, with the hits per
-    type; [] when the file is not there."""
+def pdf_figures(taxonomy: Taxonomy, path: Path = PDF_SET, mapper=map, label: str = "pdfs") -> list[Figure]:
+    """Content-type accuracy on PDFs (`path`: a file shaped as PDF_SET is), per split, with the
+    hits per type, named `label`; [] when the file is not there."""
     if not path.exists():
         return []
     items = parse_yaml(path.read_text(encoding="utf-8"))["items"]
@@ -122,7 +125,7 @@ def pdf_figures(taxonomy: Taxonomy, path: Path = PDF_SET, mapper=map) -> list[Fi
             by_type.setdefault(item["type"], []).append(kind == item["type"])
         if by_type:
             right = sum(sum(hits) for hits in by_type.values())
-            name = f"pdfs, {split}: content-type accuracy"
+            name = f"{label}, {split}: content-type accuracy"
             figures.append(Figure(name, right / len(chosen), TARGETS.get(name), hits_per(by_type)))
     return figures
 
