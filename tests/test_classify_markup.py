@@ -731,6 +731,17 @@ def test_a_pdf_is_a_report_where_its_words_show_no_other_kind():
         story = [label, "Kestrel Health cuts onboarding time by 40%", "The challenge",
                  "Its product team noticed that half of new clinics had booked nothing."]
         assert typed_pdf(make_pdf(story)) == ("article", "no cues"), label
+    # ... and so does an opinion page, a blog's post or a newsletter's issue printed (a blind PDF set's).
+    for opening in (["THE MERCURY VALE HERALD", "OPINION", "Saturday, March 9, 2024"],
+                    ["Farah Ahmed is an urban planner. The views expressed are her own."],
+                    ["Crumb & Crust Bakery - Journal", "Posted on October 2, 2023 by Marta Nowak"],
+                    ["Why our sourdough takes 36 hours", "Marta Nowak · 6 min read"],
+                    ["THE REOPS DISPATCH", "The monthly newsletter of the ReOps Collective"]):
+        printed = [*opening, "Last month, the city council spent four hours debating a building.",
+                   "It was eventually approved, two years after the application was first filed."]
+        assert typed_pdf(make_pdf(printed)) == ("article", "no cues"), opening
+    assert typed_pdf(make_pdf(["THE MERCURY VALE HERALD", "Saturday, March 9, 2024", *printed[-2:]])) == (
+        "whitepaper-report", A_PDF)
 
 
 def test_a_policys_control_box_makes_a_guide_and_boxes_to_tick_a_template():

@@ -34,9 +34,13 @@ from pipeline.understand.content_types.writing import (
 DEFAULT_TYPE = "article"
 REPORT = "whitepaper-report"
 # A PDF that names itself a story or a release where it opens: a case study, a customer's
-# story, a press release; not a report for being a PDF.
+# story, a press release; or a newspaper's opinion page, a blog's post or a newsletter's issue
+# printed ("OPINION", "The views expressed are her own", "Posted on October 2, 2023 by ...",
+# "6 min read", "The monthly newsletter of ..."); not a report for being a PDF.
 TOLD_AS_AN_ARTICLE = re.compile(r"\b(case stud(y|ies)|customer stor(y|ies)|success stor(y|ies)|press release"
-                                r"|news release|media release|for immediate release)\b", re.IGNORECASE)
+                                r"|news release|media release|for immediate release|views expressed"
+                                r"|posted (on|by)|\d+ min(ute)?s? read|newsletter of|op-ed)\b|^\W*opinion\W*$",
+                                re.IGNORECASE | re.MULTILINE)
 MIN_TYPE_SCORE = 3
 ADDRESS_SCORE = 3  # a URL pattern's
 # A text cue in which the page names itself ("in this guide", "this episode") decides alone.
