@@ -61,17 +61,18 @@ SITUATIONS_11 = PROJECT_DATA / "eval" / "situations-11.yaml"
 # arrival; -22 to -24 in session 26, each typed again by a blind hand with the adjudicating
 # labellers' definitions; -25 in session 27, pages on rules and rights written untyped and
 # typed by that hand alone; -26 in session 35, written blind and typed by another hand with
-# session 28's words, measured on arrival; -27 to -29 in session 36, three more so written and
+# session 28's words, measured on arrival; -27 to -30 in session 36, four more so written and
 # typed, for the wider web and for what a feed reader stores); content types only.
-SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 30))
-# A second to a fifth look-alikes set, all tune, by four more blind hands: the neighbourhood's
+SITUATIONS_LATER = tuple(PROJECT_DATA / "eval" / f"situations-{number}.yaml" for number in range(12, 31))
+# A second to an eighth look-alikes set, all tune, by more blind hands: the neighbourhood's
 # present-tense pages full of times and rules that are no process (release notes, notices,
 # newsletters, opinions, explainers) beside a team's process pages (session 25: -2 and -3
 # written after its process rule, -4 and -5 after its news markers, each measured on
 # arrival; session 26: -6 blog pages typed again by a blind hand with the adjudicating
 # labellers' definitions, -7 a team's practice told on its blog, written untyped and typed by
-# that hand alone); content types only.
-LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 8))
+# that hand alone; session 36: -8 written blind in its manner and typed by another blind hand
+# with session 28's words, measured on arrival); content types only.
+LOOKALIKES_LATER = tuple(PROJECT_DATA / "eval" / f"lookalikes-{number}.yaml" for number in range(2, 9))
 LOOKALIKES_7 = PROJECT_DATA / "eval" / "lookalikes-7.yaml"
 # Two later hands' types for lookalikes-7 (session 28), reported beside its first's, never
 # adjudicating it: two helpers given the same words, who typed alike, are one reading twice.
