@@ -379,6 +379,11 @@ def test_a_line_saying_where_or_when_it_was_recorded_makes_a_recording():
     replay = "Recorded 14 November. 45 minutes. Free, registration required.\nWatch the recording below.\n" + PROSE
     assert kind("Release notes on autopilot", replay, "https://relay.example/resources/autopilot") == "video-webinar"
     assert kind("Notes", PROSE + "\nWe recorded every call that month.") == "article"  # not a line of its own
+    # How long an album's making took is no recording's line (a record label's news, lookalikes-8).
+    album = ("We are delighted to announce that The Lanterns will release their third album on 14 November.\n"
+             "Recorded over three weeks last winter in a converted chapel, the album has eleven new songs.\n"
+             + PROSE)
+    assert kind("The Lanterns announce a new album", album, "https://label.example/news/new-album") == "article"
 
 
 def test_hours_that_come_round_again_are_a_routine_not_an_event():

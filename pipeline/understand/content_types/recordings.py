@@ -72,8 +72,10 @@ RUNNING_TIME = re.compile(r"\b(length|duration|running time|runtime)\s*:?\s*\d{1
                           r"|·\s*(\d{1,2}:)?\d{1,2}:\d{2}\s*$",
                           re.IGNORECASE | re.MULTILINE)
 # A recording's line of where or when it was made: "Recorded live on 20 March 2025.",
-# "Filmed at our Bristol kitchen.", "Recorded on stage at OpsConf 2024".
-RECORDED = re.compile(r"^\W{0,3}(recorded|filmed)\b", re.IGNORECASE | re.MULTILINE)
+# "Filmed at our Bristol kitchen.", "Recorded on stage at OpsConf 2024", "Recorded 14
+# November."; not how long an album's making took ("Recorded over three weeks last winter").
+RECORDED = re.compile(r"^\W{0,3}(recorded|filmed)(\s+live)?\s+(\d|(on|at|in|for|with|during|before|live|remotely)\b)",
+                      re.IGNORECASE | re.MULTILINE)
 # A podcast's players, listed where its episode page begins: "Listen on Apple · Spotify ·
 # Overcast · RSS" (two of them: a post may send its readers to one show on one app).
 LISTEN_LINE = re.compile(r"^\W{0,3}(listen|subscribe|follow)\b[^\n]{0,30}?\b(on|in|via|with|to)\b[^\n]{0,120}$",
