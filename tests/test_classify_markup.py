@@ -749,6 +749,15 @@ def test_a_pdf_is_a_report_where_its_words_show_no_other_kind():
         "whitepaper-report", A_PDF)
 
 
+def test_a_pdfs_title_names_the_document():
+    """A PDF's title is its own name, its metadata's or its first heading, not a post's
+    headline: "Employee Handbook" and "Visitor Guide" name a guide there (pdfs-2's)."""
+    handbook = ["Fernhill Software Ltd", "United Kingdom · Effective 1 January 2024", "Contents",
+                "1 Welcome to Fernhill 3", "2 Working hours 6", "3 Holidays and leave 8", "4 Expenses 17"]
+    assert typed_pdf(make_pdf(handbook, title="Employee Handbook (UK) 2024")).content_type == "guide-playbook"
+    assert typed_pdf(make_pdf(handbook, title="Fernhill Software UK 2024")) == ("whitepaper-report", A_PDF)
+
+
 def test_a_policys_control_box_makes_a_guide_and_boxes_to_tick_a_template():
     policy = ["St Helier Hospitals NHS Trust", "Hand Hygiene Policy and Procedure", "Policy reference IPC 07",
               "Version 5.0", "Approved by Infection Prevention and Control Committee", "Review date January 2028",

@@ -42,6 +42,9 @@ TOLD_AS_AN_ARTICLE = re.compile(r"\b(case stud(y|ies)|customer stor(y|ies)|succe
                                 r"|posted (on|by)|\d+ min(ute)?s? read|newsletter of|op-ed)\b|^\W*opinion\W*$",
                                 re.IGNORECASE | re.MULTILINE)
 MIN_TYPE_SCORE = 3
+# More for each kind a PDF's title names: with a title's 2, one word of it names the
+# document's kind (MIN_TYPE_SCORE) before the report a PDF otherwise is ("Employee Handbook").
+PDF_TITLE_SCORE = 1
 ADDRESS_SCORE = 3  # a URL pattern's
 # A text cue in which the page names itself ("in this guide", "this episode") decides alone.
 SELF_DESCRIPTION = re.compile(r"(in )?this\b")
@@ -153,6 +156,8 @@ class Cues(NamedTuple):
         # kind (`best`), unless it names itself a story or a release (TOLD_AS_AN_ARTICLE).
         pdf = (is_pdf or bool(FILE_ADDRESS.search(url))) and not TOLD_AS_AN_ARTICLE.search(
             f"{title or ''}\n{opening_of((text or '')[:HEAD_CHARS])}")
+        if is_pdf:  # a PDF's title is the document's own name, not a post's headline ("Employee Handbook")
+            scores.update(dict.fromkeys(title_hits, PDF_TITLE_SCORE))  # Counter.update adds
         if yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
             scores[REPORT] += 3
         head = (text or "")[:HEAD_CHARS]
