@@ -758,6 +758,20 @@ def test_a_pdfs_title_names_the_document():
     assert typed_pdf(make_pdf(handbook, title="Fernhill Software UK 2024")) == ("whitepaper-report", A_PDF)
 
 
+def test_a_books_front_matter_names_a_book():
+    """A book's copyright page ("First published 2022 by ...", "a catalogue record for this
+    book", "This is a work of fiction", "Uncorrected proof") names it, in a PDF as on a page."""
+    press = ["Health in Small Places", "Edited by Margaret O'Donnell",
+             "First published 2022 by Halden University Press",
+             "A catalogue record for this book is available from the British Library.", "Contents", "1 Introduction 1"]
+    assert typed_pdf(make_pdf(press)).content_type == "book"
+    novel = ["THE SALT ORCHARD", "Greywater Press", "Uncorrected proof. Not for resale.",
+             "Publication date: 5 March 2024.", "This is a work of fiction.", "ONE",
+             "The winter the sea came into the orchard, my father stopped talking."]
+    assert typed_pdf(make_pdf(novel)).content_type == "book"
+    assert typed_pdf(make_pdf([press[0], press[1], *press[4:]])).content_type != "book"
+
+
 def test_a_policys_control_box_makes_a_guide_and_boxes_to_tick_a_template():
     policy = ["St Helier Hospitals NHS Trust", "Hand Hygiene Policy and Procedure", "Policy reference IPC 07",
               "Version 5.0", "Approved by Infection Prevention and Control Committee", "Review date January 2028",
