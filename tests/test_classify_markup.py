@@ -747,6 +747,11 @@ def test_a_pdf_is_a_report_where_its_words_show_no_other_kind():
         assert typed_pdf(make_pdf(printed)) == ("article", "no cues"), opening
     assert typed_pdf(make_pdf(["THE MERCURY VALE HERALD", "Saturday, March 9, 2024", *printed[-2:]])) == (
         "whitepaper-report", A_PDF)
+    # A magazine's interview, a school's newsletter, a web page a browser printed (pdfs-3's).
+    for opening in (["THE INTERVIEW", "Research ops is a service business"],
+                    ["St Mary's Primary School", "NEWSLETTER", "Spring Term 2 | Issue 6"],
+                    ["7/8/24, 3:17 PM Your roadmap should be a list of problems – Roadmapcraft"]):
+        assert typed_pdf(make_pdf([*opening, *printed[-2:]])) == ("article", "no cues"), opening
 
 
 def test_a_pdfs_title_names_the_document():
@@ -756,6 +761,37 @@ def test_a_pdfs_title_names_the_document():
                 "1 Welcome to Fernhill 3", "2 Working hours 6", "3 Holidays and leave 8", "4 Expenses 17"]
     assert typed_pdf(make_pdf(handbook, title="Employee Handbook (UK) 2024")).content_type == "guide-playbook"
     assert typed_pdf(make_pdf(handbook, title="Fernhill Software UK 2024")) == ("whitepaper-report", A_PDF)
+
+
+def test_a_forms_first_person_is_its_signers():
+    """A consent form's ticks are its signer's statements ("I have read and understood ..."),
+    not an account told in the first person: its fields make it a form (pdfs-3's)."""
+    ticks = ["User Research Participant Consent Form", "Study name: ______", "Please tick to confirm",
+             "I have read and understood the information about this study.", "I agree to the session being recorded.",
+             "I understand that I can stop at any time.", "I know who to contact if I have a question.",
+             "I agree that my words may be quoted without my name."]
+    form = make_pdf(ticks, fields=[f"tick {number}" for number in range(6)])
+    assert typed_pdf(form) == ("template-toolkit", "fields to fill in in the PDF")
+
+
+def test_a_course_is_named_by_its_syllabus_or_module_handbook():
+    syllabus = ["Lakeshore Community College", "ACCT 201-02: Principles of Managerial Accounting",
+                "Fall 2024 | 3 Credit Hours", "Instructor: Robert Gonzalez", "Prerequisite: ACCT 101",
+                "Course Description", "An introduction to the use of accounting information for decisions."]
+    assert typed_pdf(make_pdf(syllabus, title="ACCT 201 Syllabus Fall 2024")).content_type == "course"
+    module = ["Northgate Business School", "MAN7042 Product Management and Digital Innovation",
+              "Semester 2 | 20 credits | Level 7", "Module leader: Dr Aisha Rahman", "Contents",
+              "1. Welcome and module overview 2", "2. Learning outcomes 3", "3. Teaching schedule 4"]
+    assert typed_pdf(make_pdf(module, title="MAN7042 Module Handbook 2023-24")).content_type == "course"
+    assert typed_pdf(make_pdf(module[:2], title="Staff Handbook 2023-24")).content_type == "guide-playbook"
+
+
+def test_an_isbn_in_the_address_names_a_book():
+    chapter = ["7", "Growing together? Allotments and the politics of urban land", "Margaret Hollis", "Introduction",
+               "On a wet Saturday morning in October 2019, some forty people gathered outside the gates."]
+    url = "https://press.example/media/chapters/9781526187654_ch7.pdf"
+    assert typed_pdf(make_pdf(chapter), url).content_type == "book"
+    assert typed_pdf(make_pdf(chapter), url.replace("9781526187654", "19781526187654")).content_type != "book"
 
 
 def test_a_books_front_matter_names_a_book():

@@ -34,12 +34,16 @@ from pipeline.understand.content_types.writing import (
 DEFAULT_TYPE = "article"
 REPORT = "whitepaper-report"
 # A PDF that names itself a story or a release where it opens: a case study, a customer's
-# story, a press release; or a newspaper's opinion page, a blog's post or a newsletter's issue
-# printed ("OPINION", "The views expressed are her own", "Posted on October 2, 2023 by ...",
-# "6 min read", "The monthly newsletter of ..."); not a report for being a PDF.
+# story, a press release; or a newspaper's opinion page, a magazine's interview, a blog's post
+# or a newsletter's issue printed ("OPINION", "THE INTERVIEW", "The views expressed are her
+# own", "Posted on October 2, 2023 by ...", "6 min read", "NEWSLETTER", "The monthly newsletter
+# of ..."), or a web page a browser printed (its header: "7/8/24, 3:17 PM <the page's title>");
+# not a report for being a PDF.
 TOLD_AS_AN_ARTICLE = re.compile(r"\b(case stud(y|ies)|customer stor(y|ies)|success stor(y|ies)|press release"
                                 r"|news release|media release|for immediate release|views expressed"
-                                r"|posted (on|by)|\d+ min(ute)?s? read|newsletter of|op-ed)\b|^\W*opinion\W*$",
+                                r"|posted (on|by)|\d+ min(ute)?s? read|newsletter of|op-ed)\b"
+                                r"|^\W*(opinion|(the )?interview|newsletter)\W*$"
+                                r"|^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}( ?[AP]M)?\s+\S",
                                 re.IGNORECASE | re.MULTILINE)
 MIN_TYPE_SCORE = 3
 # More for each kind a PDF's title names: with a title's 2, one word of it names the

@@ -108,7 +108,9 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     # A kit's maker may tell its story ("I made these sheets"): the files it offers still make
     # it a kit; and a post that says it teaches ("In this post, I'll show you how to ...") is
     # a guide, however much of it the writer tells of herself.
-    kit = decision.content_type == KIT and cues.offers_files
+    # A form's statements are its signer's, in the first person ("I have read and understood
+    # the information about this study"): its fields still make it a form.
+    kit = decision.content_type == KIT and (cues.offers_files or decision.signal == signal_of(pdf.FORM))
     taught = decision.content_type == GUIDE and cues.teaching
     if decision.content_type in TOLD_IN_FIRST_PERSON or kit or taught:
         return decision
