@@ -868,6 +868,7 @@ MY_DAY = ("I recently needed to move our intake board to a new tool. I had put i
     "In this follow-up post, I'd like to walk through exporting the board first.",
     "Here's how to move the board cleanly, with its history.",  # a blind set's tutorial (session 36)
     "Here is how you export the board first.",
+    "In this post we'll build one in about sixty lines.",  # a blind set's tutorial (session 36)
 ])
 def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of_herself(opening):
     decision = typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))
@@ -887,6 +888,7 @@ def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of
     "In this post we'll walk through the tips I would give myself.",
     "This article walks through common interview questions.",
     "Here's how we moved it in an afternoon.",  # her team's story
+    "In this post I'll build a case for moving the board at all.",  # an argument
 ])
 def test_a_post_on_what_the_writer_did_or_thinks_stays_an_article(opening):
     assert typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))[0] == "article"

@@ -160,8 +160,9 @@ ENTRY_LINE = re.compile(r"(definition|meaning)\s*:|also (called|known as)\b"
 HOW_TO = re.compile(r"\W{0,3}how[ -]?to\b", re.IGNORECASE)
 # A post that says, where it opens, that it teaches: "In this post, I'll show you how to ...",
 # "This article will explain how ...", "In this post, I'd like to walk through implementing
-# ...", "This article walks you through setting up ...": how to do a thing, the steps, how a
-# thing works. Not what the writer or her team did ("I'll explain how I made them", "show you
+# ...", "This article walks you through setting up ...", "In this post we'll build one in
+# about sixty lines": how to do a thing, the steps, how a thing works, a thing built along
+# with the reader. Not what the writer or her team did ("I'll explain how I made them", "show you
 # how we rebuilt it"), nor why ("I'll show you why it failed"), nor what else a post may
 # show or walk through ("show you some photos", "walk through the tips I'd give myself").
 APOSTROPHE = "['’]"
@@ -174,7 +175,8 @@ TEACHING = re.compile(
     r"(?:shows?(?: you)? how to|shows? you (?:[\w-]+ )?ways? to|explains? how (?:to|[\w-]+(?: [\w-]+){0,2} works)"
     r"|(?:walks?|takes?)(?: you)? through (?:how to|the steps|(?![\w-]*thing\b)[\w-]+ing)"
     r"|outlines? (?:how to|the steps)|(?:demonstrates?|describes?|covers?|go(?:es)? over) how to"
-    r"|teach(?:es)? you (?:how|to)|go(?:es)? through the steps|guides? you through)\b", re.IGNORECASE)
+    r"|teach(?:es)? you (?:how|to)|go(?:es)? through the steps|guides? you through"
+    r"|(?:build(?! a case\b)|implement|set up) (?:a|an|one|the|your|our)\b)\b", re.IGNORECASE)
 
 
 # ... or offers, where it opens, to show its reader how: "Here's how to do it cleanly with a
