@@ -23,7 +23,7 @@ from pipeline.understand.content_types.cues import DEFAULT_TYPE
 from pipeline.understand.content_types.decision import A_PDF, NO_CUES, TEXT_CUES, decide_type
 from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.content_types.process import process_told
-from pipeline.understand.content_types.writing import is_instruction
+from pipeline.understand.content_types.writing import is_instruction, teaches
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
 from pipeline.understand.pdf import extract_pdf
@@ -1647,3 +1647,19 @@ def test_a_sites_notices_are_notices():
     title = "Scheduled maintenance on Sunday 2 November"
     assert kind(title, notice, "https://status.parcelhub.example.com/notices/maintenance-2-november") == "article"
     assert kind(title, notice, "https://status.parcelhub.example.com/maintenance-2-november") == "guide-playbook"
+
+
+def test_a_writers_way_offered_then_instructed_is_a_tutorial():
+    """"Here is how I do both", then instructions: a tutorial told in the first person (six of
+    situations-32's, a blind set of blogs' posts); "Here is how I think about it now" is an
+    opinion, and an offer the text never follows with instructions a story."""
+    steps = ("Read the page from params and default it to 1. Send it to the query as an offset. Keep the page size "
+             "in one place. Add an index on the column you order by.")
+    opening = ("Every Phoenix app I've worked on eventually grows a list page that is too long to render in one go. "
+               "I tried two libraries last year and kept neither. ")
+    for offer in ("Here is how I do both.", "Here's the setup I ended up with."):
+        assert kind("Pagination with Phoenix and Ecto", opening + offer + " " + steps) == "guide-playbook", offer
+    assert not teaches(opening + "Here is how I think about it now. " + steps)
+    assert teaches(opening + "Here is how I do both. " + steps)
+    told = "We moved the page to keyset pagination in March. It took a week, and nobody noticed."
+    assert kind("Pagination with Phoenix and Ecto", opening + "Here is how I do both. " + told) == "article"

@@ -184,10 +184,20 @@ TEACHING = re.compile(
 SHOWN_HOW = re.compile(rf"\bhere(?:{APOSTROPHE}s| is) how (?:to|you)\b", re.IGNORECASE)
 
 
+# ... or offers, where it opens, to show the writer's own way ("Here is how I do both", "Here's
+# the setup I ended up with", "Here's the approach that got it done") and then instructs
+# (`instruction_score`): a tutorial told in the first person. Not how she thinks or how it
+# went ("Here is how I think about requests like this now", "Here is how we built ...").
+OFFERED_WAY = re.compile(rf"\bhere(?:{APOSTROPHE}s| is) (?:how\b(?! (?:I|we) (?:think|feel|see|built|got)\b| it went\b)"
+                         r"|the (?:setup|approach|process|workflow|recipe)\b)", re.IGNORECASE)
+
+
 def teaches(text: str | None) -> bool:
-    """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING, SHOWN_HOW)."""
+    """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING, SHOWN_HOW),
+    or offers its writer's way there and instructs (OFFERED_WAY)."""
     head = (text or "")[:HEAD_CHARS]
-    return bool(TEACHING.search(head) or SHOWN_HOW.search(head))
+    return bool(TEACHING.search(head) or SHOWN_HOW.search(head)
+                or OFFERED_WAY.search(head) and instruction_score(text) >= 1)
 
 
 # A title that asks what a thing is and goes on, an explainer's ("What is product operations,
