@@ -750,6 +750,7 @@ def test_a_pdf_is_a_report_where_its_words_show_no_other_kind():
     # A magazine's interview, a school's newsletter, a web page a browser printed (pdfs-3's).
     for opening in (["THE INTERVIEW", "Research ops is a service business"],
                     ["St Mary's Primary School", "NEWSLETTER", "Spring Term 2 | Issue 6"],
+                    ["The Harlow Page", "News from the Library | Spring 2024 newsletter | Issue 37"],
                     ["7/8/24, 3:17 PM Your roadmap should be a list of problems – Roadmapcraft"]):
         assert typed_pdf(make_pdf([*opening, *printed[-2:]])) == ("article", "no cues"), opening
 
@@ -774,6 +775,17 @@ def test_a_forms_first_person_is_its_signers():
     assert typed_pdf(form) == ("template-toolkit", "fields to fill in in the PDF")
 
 
+def test_a_templates_script_is_its_users_first_person():
+    """An interview guide's template scripts its user's words ("I'm [name] and I work on
+    [product]"): it tells its reader to copy it, so it is a kit, not an account (pdfs-4's)."""
+    guide = ["User Interview Discussion Guide - Template", "Copy this template for each study.",
+             "Study name: ________ Researcher: ________", "1. Introduction (5 min)",
+             "Thanks for joining. I'm [name] and I work on [product]. I'm not testing you, I'm learning how you work.",
+             "Is it okay if I record so I can focus on our conversation? I'll stop whenever you like.",
+             "2. Warm-up (5 min)", "Tell me about your role. What does a typical week look like for you?"]
+    assert typed_pdf(make_pdf(guide, title="Discussion Guide Template")).content_type == "template-toolkit"
+
+
 def test_a_course_is_named_by_its_syllabus_or_module_handbook():
     syllabus = ["Lakeshore Community College", "ACCT 201-02: Principles of Managerial Accounting",
                 "Fall 2024 | 3 Credit Hours", "Instructor: Robert Gonzalez", "Prerequisite: ACCT 101",
@@ -792,6 +804,20 @@ def test_an_isbn_in_the_address_names_a_book():
     url = "https://press.example/media/chapters/9781526187654_ch7.pdf"
     assert typed_pdf(make_pdf(chapter), url).content_type == "book"
     assert typed_pdf(make_pdf(chapter), url.replace("9781526187654", "19781526187654")).content_type != "book"
+
+
+def test_a_talks_slides_are_the_talks_and_a_cookbook_a_book():
+    """A conference's /slides/ hold its talks' decks (SlideShare's and Speaker Deck's too),
+    whose metadata title is PowerPoint's "PowerPoint Presentation"; a cookbook is a book."""
+    deck = ["Write It Down:", "Decision Logs as a Product Ops Superpower", "Hana Kim · Product Operations Lead",
+            "ProdOpsCon 2024 · Berlin · Track B", "What a decision log is", "What it isn't"]
+    for url in ("https://2024.prodopscon.example/slides/day2/hana-kim-decision-logs.pdf",
+                "https://www.slideshare.net/hanakim/decision-logs"):
+        assert kind("PowerPoint Presentation", "\n".join(deck), url) == "video-webinar", url
+    assert typed_pdf(make_pdf(deck, title="PowerPoint Presentation")).content_type != "video-webinar"
+    recipes = ["From Our Kitchens to Yours", "Collected by the Riverside PTA · 2023", "Contents", "Breakfasts 3",
+               "Soups & Stews 15", "Main Dishes 31"]
+    assert typed_pdf(make_pdf(recipes, title="Riverside Community Cookbook")).content_type == "book"
 
 
 def test_a_books_front_matter_names_a_book():

@@ -37,12 +37,12 @@ REPORT = "whitepaper-report"
 # story, a press release; or a newspaper's opinion page, a magazine's interview, a blog's post
 # or a newsletter's issue printed ("OPINION", "THE INTERVIEW", "The views expressed are her
 # own", "Posted on October 2, 2023 by ...", "6 min read", "NEWSLETTER", "The monthly newsletter
-# of ..."), or a web page a browser printed (its header: "7/8/24, 3:17 PM <the page's title>");
-# not a report for being a PDF.
+# of ...", a title "Spring 2024 newsletter FINAL.docx"), or a web page a browser printed (its
+# header: "7/8/24, 3:17 PM <the page's title>"); not a report for being a PDF.
 TOLD_AS_AN_ARTICLE = re.compile(r"\b(case stud(y|ies)|customer stor(y|ies)|success stor(y|ies)|press release"
                                 r"|news release|media release|for immediate release|views expressed"
-                                r"|posted (on|by)|\d+ min(ute)?s? read|newsletter of|op-ed)\b"
-                                r"|^\W*(opinion|(the )?interview|newsletter)\W*$"
+                                r"|posted (on|by)|\d+ min(ute)?s? read|newsletter|op-ed)\b"
+                                r"|^\W*(opinion|(the )?interview)\W*$"
                                 r"|^\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}( ?[AP]M)?\s+\S",
                                 re.IGNORECASE | re.MULTILINE)
 MIN_TYPE_SCORE = 3
@@ -115,6 +115,7 @@ class Cues(NamedTuple):
     # markup declares (a video's description, "In this tutorial, I'll show you how to ...").
     taught_only: bool = False
     pdf: bool = False  # a PDF's: a report where its words show no other kind (`best`)
+    copied: bool = False  # the text tells its reader to copy it (`copy_me`): a kit, whoever speaks in it
 
     @classmethod
     def of(cls, index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool) -> Cues:
@@ -160,7 +161,7 @@ class Cues(NamedTuple):
         # kind (`best`), unless it names itself a story or a release (TOLD_AS_AN_ARTICLE).
         pdf = (is_pdf or bool(FILE_ADDRESS.search(url))) and not TOLD_AS_AN_ARTICLE.search(
             f"{title or ''}\n{opening_of((text or '')[:HEAD_CHARS])}")
-        if is_pdf:  # a PDF's title is the document's own name, not a post's headline ("Employee Handbook")
+        if pdf:  # a PDF's title is the document's own name, not a post's headline ("Employee Handbook")
             scores.update(dict.fromkeys(title_hits, PDF_TITLE_SCORE))  # Counter.update adds
         if yearly_figures(title, body) or study_published(lowered) and not reports_on_a_study(body):
             scores[REPORT] += 3
@@ -202,7 +203,8 @@ class Cues(NamedTuple):
                     strongest < ROUTINE_ALONE and (documentation(url) or how_we_do(title, body) and not posted(url))
                     or shown < MIN_TYPE_SCORE and process_told(url, title, lowered))):
             scores["guide-playbook"] += 3
-        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching, taught_only, pdf)
+        return cls(scores, frozenset(self_described), addressed, filed, offers_files, teaching, taught_only, pdf,
+                   copied)
 
     def best(self, least: int = MIN_TYPE_SCORE, leaving: frozenset[str] = frozenset()) -> str:
         """The best-scoring type (of those not in `leaving`) if it scores `least` or more,

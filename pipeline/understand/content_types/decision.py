@@ -114,7 +114,9 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     taught = decision.content_type == GUIDE and cues.teaching
     if decision.content_type in TOLD_IN_FIRST_PERSON or kit or taught:
         return decision
-    if personal_account(text):
+    # A template's script is its user's, in the first person ("I'm [name] and I work on
+    # [product]"): where the text tells its reader to copy it, no account of the writer's.
+    if personal_account(text) and not (decision.content_type == KIT and cues.copied):
         return TypeDecision(DEFAULT_TYPE, f"{PERSONAL}, over {decision.signal}")
     if recounts(title, url):
         return TypeDecision(DEFAULT_TYPE, f"{RECOUNTED}, over {decision.signal}")
