@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.quality import GROUPS
-from pipeline.quality.content_types import (MARKUP_2, MARKUP_3, PDF_SET_2, PDF_SET_3, REAL_POSTS_2, markup_figures,
-                                            pdf_figures, real_pages_figures, real_posts_figures)
+from pipeline.quality.content_types import (MARKUP_2, MARKUP_3, PDF_SET_2, PDF_SET_3, PDF_SET_4, REAL_POSTS_2,
+                                            markup_figures, pdf_figures, real_pages_figures, real_posts_figures)
 from pipeline.quality.dedup import dedup_figures
 from pipeline.quality.extraction import extraction_figures
 from pipeline.quality.figures import Figure
@@ -48,7 +48,8 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3")
         + real_pages_figures(taxonomy, mapper=mapper) + pdf_figures(taxonomy, mapper=mapper)
         + pdf_figures(taxonomy, PDF_SET_2, mapper, label="pdfs 2")
-        + pdf_figures(taxonomy, PDF_SET_3, mapper, label="pdfs 3"),
+        + pdf_figures(taxonomy, PDF_SET_3, mapper, label="pdfs 3")
+        + pdf_figures(taxonomy, PDF_SET_4, mapper, label="pdfs 4"),
         "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy)
         + real_posts_figures(taxonomy, REAL_POSTS_2, label="real posts filed as articles"),
         "search": lambda: search_figures(taxonomy),
