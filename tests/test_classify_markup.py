@@ -1689,3 +1689,20 @@ def test_a_writers_way_offered_then_instructed_is_a_tutorial():
     assert teaches(opening + "Here is how I do both. " + steps)
     told = "We moved the page to keyset pagination in March. It took a week, and nobody noticed."
     assert kind("Pagination with Phoenix and Ecto", opening + "Here is how I do both. " + told) == "article"
+
+
+def test_a_public_services_application_page_is_no_vacancy():
+    """"Apply for a residents' parking permit": what you'll need, how to apply and a permit's
+    price a year are a service's, not a vacancy's sections and pay (situations-34's)."""
+    permit = ("If you live in a controlled parking zone, you can apply for a permit to park in your zone's bays.\n"
+              "Who can apply\nYou must live at an address in a controlled parking zone.\n"
+              "What you'll need\n- your vehicle registration number\n- proof of address dated within 3 months\n"
+              "Costs\n- first permit: £65 a year\n- second permit: £120 a year\n- electric vehicles: £30 a year\n"
+              "How to apply\nApply online. It takes about 10 minutes. Upload your documents as photos or scans.\n"
+              "Apply now\nMost applications are processed within 5 working days.")
+    url = "https://www.ashworth.example.gov.uk/parking/apply-for-a-residents-parking-permit"
+    assert kind("Apply for a residents' parking permit", permit, url) == "guide-playbook"
+    vacancy = ("Parking enforcement officer\nThe role\nYou will patrol the town's controlled zones.\n"
+               "Responsibilities\n- issue penalty charge notices\nSalary: £24,500 a year\nHow to apply\nApply online.")
+    assert kind("Parking enforcement officer", vacancy, "https://www.ashworth.example.gov.uk/jobs/ceo-12") == (
+        "job-posting")

@@ -15,9 +15,9 @@ from pipeline.understand.content_types.process import (
     NOT_DOCUMENTATION, OWNED, ROUTINE_ALONE, controlled, documentation, how_we_do, notice, posted, process_told,
     routine)
 from pipeline.understand.content_types.publications import (
-    BOOK_DETAILS, CHAPTER_OPENING, EBOOK_FORMAT, FORMAT_LINE, ISBN, JOB_DETAILS, PAGE_COUNT, PAY, PP_HINT,
+    BOOK_DETAILS, CHAPTER_OPENING, EBOOK_FORMAT, FORMAT_LINE, ISBN, JOB_DETAILS, PAGE_COUNT, PP_HINT,
     REPORT_FORMAT, REPORT_LENGTH, WORK_PLACES, book_line, pages_given, reports_on_a_study, sections_scores,
-    study_published, without_news_credit, yearly_figures)
+    states_pay, study_published, without_news_credit, yearly_figures)
 from pipeline.understand.content_types.recordings import (
     IN_THIS_CONVERSATION, LISTEN_LINE, PLAYER, PLAYERS, RECORDINGS, chapters_score, episode_details, recording_line,
     running_time)
@@ -78,7 +78,7 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     if book or book_line(title, opening_lines, opening_lowered):
         scores["book"] += 3
     if any(place in lowered for place in WORK_PLACES) and JOB_DETAILS.search(head) or (
-            AMOUNT.search(body) and PAY.search(body)):
+            AMOUNT.search(body) and states_pay(body)):
         scores["job-posting"] += 3
     spanned = bool(SPAN_HINT.search(opening_lines))
     sessions = weekly_dates(opening_lines) or spanned and offered_runs(opening_lines)  # a course's, no event's

@@ -109,12 +109,34 @@ PAY = re.compile(r"(^\W{0,3}|[:|·]\s*|\bpay is\s+)[£$€]\s?\d[\d,.]*k?(\s?[-�
                  r"(an hour|per hour|/hour|/hr|per annum|a year|per year|/year|/yr|p\.?a\.?|pro rata)(?!\w)"
                  r"|^\W{0,3}(salary|pay|wage|rate of pay)\W{1,5}(grade \w+\W{1,3})?[£$€]\s?\d",
                  re.IGNORECASE | re.MULTILINE)
+# ... not a price by the year ("- first permit: £65 a year", "Membership: £40 per year", a
+# plan's "Pro: $99 a year" under "Pricing"): what a reader pays, not what a job does.
+PRICED = re.compile(r"\b(permits?|fees?|costs?|prices?|pricing|plans?|subscriptions?|memberships?|tickets?"
+                    r"|licen[cs]es?|passes|pass|rent|charges?)\b", re.IGNORECASE)
+
+
+PRICED_LINES = 3  # the line of the amount and the two before it (a list's heading, "Costs")
+
+
+def states_pay(body: str) -> bool:
+    """Whether a text gives a job's pay (PAY) where nothing is priced (PRICED: on its line or
+    the PRICED_LINES - 1 before it)."""
+    for found in PAY.finditer(body):
+        start = found.start()
+        for _ in range(PRICED_LINES):
+            start = body.rfind("\n", 0, max(start - 1, 0)) + 1 if start > 0 else 0
+        end = body.find("\n", found.end())
+        if not PRICED.search(body[start:end if end >= 0 else len(body)]):
+            return True
+    return False
+
+
 # A vacancy's sections, as boards and careers pages head them: "The role", "What you'll do",
 # "What we're looking for", "Pay and benefits", "Compensation: £75,000–£90,000". Two of
 # them make a job's page; one may head an article's paragraph on a role.
 JOB_SECTION = re.compile(r"^\W{0,3}(about )?(?P<section>(the|this|your) (role|position|job|opportunity)"
-                         r"|what you('ll| will) (do|bring|need)|what we('re| are) looking for|who you are|about you"
-                         r"|(pay|salary|compensation)( and benefits)?|benefits and perks|how to apply"
+                         r"|what you('ll| will) (do|bring)|what we('re| are) looking for|who you are|about you"
+                         r"|(pay|salary|compensation)( and benefits)?|benefits and perks"
                          r"|(key )?responsibilities|qualifications)\s*(:[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
 JOB_SECTIONS = 2
 # A book's contents, as its page lists them: "Part One, The Desk: ...", "Chapter 3: ...", a
