@@ -1706,3 +1706,15 @@ def test_a_public_services_application_page_is_no_vacancy():
                "Responsibilities\n- issue penalty charge notices\nSalary: £24,500 a year\nHow to apply\nApply online.")
     assert kind("Parking enforcement officer", vacancy, "https://www.ashworth.example.gov.uk/jobs/ceo-12") == (
         "job-posting")
+
+
+def test_a_post_may_say_why_before_it_says_to_copy_it():
+    """"People keep asking for it, so here's a cleaned-up version. Copy it, change the names,
+    ...": the opening paragraph's third sentence tells the reader to copy (situations-33's)."""
+    plan = ("Every time a new PM joins my team, I send them the same document. People keep asking for it, so here's a "
+            "cleaned-up version. Copy it, change the names, and cut anything that doesn't fit your company.\n"
+            "First 30 days: learn\nMeet everyone on the list below\nShadow five support calls\n"
+            "Days 31-60: contribute\nOwn one discovery thread end to end\nWrite the spec for a feature")
+    assert kind("The 30-60-90 I give every new PM on my team", plan) == "template-toolkit"
+    assert kind("The 30-60-90 I give every new PM on my team", plan.replace("Copy it, change", "I change")) != (
+        "template-toolkit")

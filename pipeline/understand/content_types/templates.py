@@ -57,6 +57,10 @@ COPY_ME = re.compile(rf"\W{{0,3}}(please\s+)?((make|save|take|grab) (a|your own)
                      rf"|fill (this|it) in\b)",
                      re.IGNORECASE)
 CLOSING_LINES = 3
+# The sentences of each of those lines looked at: a post's opening paragraph may say why
+# before it says to copy ("People keep asking for it, so here's a cleaned-up version. Copy
+# it, change the names, ...").
+COPY_SENTENCES = 3
 
 
 def copy_me(title: str | None, text: str) -> bool:
@@ -69,7 +73,7 @@ def copy_me(title: str | None, text: str) -> bool:
         return False
     lines = under_title(title, opening_of(head).splitlines())
     lines += [line.strip() for line in tail.splitlines() if line.strip()][-CLOSING_LINES:]
-    return any(COPY_ME.match(sentence) for line in lines for sentence in SENTENCE.split(line)[:2])
+    return any(COPY_ME.match(sentence) for line in lines for sentence in SENTENCE.split(line)[:COPY_SENTENCES])
 
 
 # A kit's page in the round, whatever else it says: FILES_OFFERED of four details of files to
