@@ -1718,3 +1718,15 @@ def test_a_post_may_say_why_before_it_says_to_copy_it():
     assert kind("The 30-60-90 I give every new PM on my team", plan) == "template-toolkit"
     assert kind("The 30-60-90 I give every new PM on my team", plan.replace("Copy it, change", "I change")) != (
         "template-toolkit")
+
+
+def test_a_teams_post_that_opens_roles_is_a_vacancy():
+    """"The platform team is growing: two SRE roles open": a post that says the team is hiring,
+    with the roles, their place and pay "depending on experience" (situations-33's)."""
+    post = ("Two years ago the platform team was three people and a pager. Today we're nine, and we're hiring two "
+            "more Site Reliability Engineers.\nThe roles\nSenior Site Reliability Engineer (two positions)\n"
+            "Remote in the UK or Ireland, or hybrid from our Manchester office\n"
+            "£80,000–£100,000 depending on experience, plus equity")
+    url = "https://engineering.ledgerly.example/blog/platform-team-is-growing"
+    assert kind("The platform team is growing: two SRE roles open", post, url) == "job-posting"
+    assert kind("The platform team is growing", post.replace("we're hiring", "we've hired"), url) == "article"
