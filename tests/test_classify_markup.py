@@ -1702,6 +1702,11 @@ def test_a_public_services_application_page_is_no_vacancy():
               "Apply now\nMost applications are processed within 5 working days.")
     url = "https://www.ashworth.example.gov.uk/parking/apply-for-a-residents-parking-permit"
     assert kind("Apply for a residents' parking permit", permit, url) == "guide-playbook"
+    # A price list's amounts are all prices, its heading over the first (situations-35's renewal page).
+    from pipeline.understand.content_types.publications import states_pay
+    prices = "Costs\nFirst vehicle: £65 a year\nSecond vehicle: £110 a year\nElectric vehicles: £30 a year"
+    assert not states_pay(prices)
+    assert states_pay("Location: Leeds\nContract: permanent\nSalary: £24,500 a year")
     vacancy = ("Parking enforcement officer\nThe role\nYou will patrol the town's controlled zones.\n"
                "Responsibilities\n- issue penalty charge notices\nSalary: £24,500 a year\nHow to apply\nApply online.")
     assert kind("Parking enforcement officer", vacancy, "https://www.ashworth.example.gov.uk/jobs/ceo-12") == (

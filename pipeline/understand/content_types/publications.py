@@ -115,20 +115,24 @@ PRICED = re.compile(r"\b(permits?|fees?|costs?|prices?|pricing|plans?|subscripti
                     r"|licen[cs]es?|passes|pass|rent|charges?)\b", re.IGNORECASE)
 
 
-PRICED_LINES = 3  # the line of the amount and the two before it (a list's heading, "Costs")
+PRICED_LINES = 3  # the line of an amount and the two before it (a list's heading, "Costs")
 
 
 def states_pay(body: str) -> bool:
-    """Whether a text gives a job's pay (PAY) where nothing is priced (PRICED: on its line or
-    the PRICED_LINES - 1 before it)."""
-    for found in PAY.finditer(body):
-        start = found.start()
-        for _ in range(PRICED_LINES):
-            start = body.rfind("\n", 0, max(start - 1, 0)) + 1 if start > 0 else 0
-        end = body.find("\n", found.end())
-        if not PRICED.search(body[start:end if end >= 0 else len(body)]):
-            return True
-    return False
+    """Whether a text gives a job's pay (PAY), and prices nothing by the year: no amount of
+    it has a price's word (PRICED) on its line or the PRICED_LINES - 1 before it (a price
+    list's amounts are all prices, its heading over the first: "Costs / First vehicle: £65 a
+    year / ... / Electric vehicles: £30 a year")."""
+    found = list(PAY.finditer(body))
+    return bool(found) and not any(PRICED.search(_lines_up_to(body, amount.start(), amount.end())) for amount in found)
+
+
+def _lines_up_to(body: str, start: int, end: int) -> str:
+    """The line of body[start:end] and the PRICED_LINES - 1 lines before it."""
+    for _ in range(PRICED_LINES):
+        start = body.rfind("\n", 0, max(start - 1, 0)) + 1 if start > 0 else 0
+    stop = body.find("\n", end)
+    return body[start:stop if stop >= 0 else len(body)]
 
 
 # A vacancy's sections, as boards and careers pages head them: "The role", "What you'll do",
