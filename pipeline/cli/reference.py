@@ -192,7 +192,7 @@ EVAL_FAMILIES = (
     (r"markup-tune-\d+", "tune batches of the hard cases, each by another blind hand"),
     (r"pdfs", "PDFs a crawl meets (forms, playbooks, reports, decks, releases), written blind as "
               "their metadata, text lines and fields; made into real PDFs when measured"),
-    (r"pdfs-[234]", "40 more each, all tune, written by one blind hand and typed by another (session 36)"),
+    (r"pdfs-\d+", "40 more each, all tune, written by one blind hand and typed by another (session 36)"),
     (r"real-pages", "Readability's real test pages with a main text, typed by a blind hand (tune)"),
     (r"real-posts(-2)?", "real posts of the neighbourhood's feeds typed by a blind hand "
                          "(-2: tune posts the classifier filed as articles)"),

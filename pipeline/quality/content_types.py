@@ -79,11 +79,9 @@ READABILITY_PAGES = PROJECT_DATA.parents[1] / "shared" / "corpora" / "html" / "m
 # each its address, its metadata's title and author, the lines a text extractor gives and its
 # number of fields to fill in; half of each type tune, half held-out. The file says how.
 PDF_SET = PROJECT_DATA / "eval" / "pdfs.yaml"
-# A second, a third and a fourth PDF set, all tune (session 36): 40 more each, written blind by
-# a helper and typed by another, blind, with session 28's words. The files say how.
-PDF_SET_2 = PROJECT_DATA / "eval" / "pdfs-2.yaml"
-PDF_SET_3 = PROJECT_DATA / "eval" / "pdfs-3.yaml"
-PDF_SET_4 = PROJECT_DATA / "eval" / "pdfs-4.yaml"
+# A second to a fifth PDF set, all tune (session 36): 40 more each, written blind by a helper
+# and typed by another, blind, with session 28's words. The files say how.
+MORE_PDF_SETS = tuple(PROJECT_DATA / "eval" / f"pdfs-{number}.yaml" for number in range(2, 6))
 
 
 def type_of_page(taxonomy: Taxonomy, item: dict) -> str | None:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from pipeline.config.taxonomy import Taxonomy, load_taxonomy
 from pipeline.quality import GROUPS
-from pipeline.quality.content_types import (MARKUP_2, MARKUP_3, PDF_SET_2, PDF_SET_3, PDF_SET_4, REAL_POSTS_2,
-                                            markup_figures, pdf_figures, real_pages_figures, real_posts_figures)
+from pipeline.quality.content_types import (MARKUP_2, MARKUP_3, MORE_PDF_SETS, REAL_POSTS_2, markup_figures,
+                                            pdf_figures, real_pages_figures, real_posts_figures)
 from pipeline.quality.dedup import dedup_figures
 from pipeline.quality.extraction import extraction_figures
 from pipeline.quality.figures import Figure
@@ -47,9 +47,8 @@ def evaluate(taxonomy: Taxonomy | None = None, semantic: bool = True, mapper=map
         + markup_figures(taxonomy, MARKUP_2, mapper, label="markup 2")
         + markup_figures(taxonomy, MARKUP_3, mapper, label="markup 3")
         + real_pages_figures(taxonomy, mapper=mapper) + pdf_figures(taxonomy, mapper=mapper)
-        + pdf_figures(taxonomy, PDF_SET_2, mapper, label="pdfs 2")
-        + pdf_figures(taxonomy, PDF_SET_3, mapper, label="pdfs 3")
-        + pdf_figures(taxonomy, PDF_SET_4, mapper, label="pdfs 4"),
+        + [figure for number, path in enumerate(MORE_PDF_SETS, start=2)
+           for figure in pdf_figures(taxonomy, path, mapper, label=f"pdfs {number}")],
         "relevance": lambda: relevance_figures(taxonomy, semantic, mapper) + real_posts_figures(taxonomy)
         + real_posts_figures(taxonomy, REAL_POSTS_2, label="real posts filed as articles"),
         "search": lambda: search_figures(taxonomy),
