@@ -1735,3 +1735,14 @@ def test_a_teams_post_that_opens_roles_is_a_vacancy():
     url = "https://engineering.ledgerly.example/blog/platform-team-is-growing"
     assert kind("The platform team is growing: two SRE roles open", post, url) == "job-posting"
     assert kind("The platform team is growing", post.replace("we're hiring", "we've hired"), url) == "article"
+
+
+def test_a_video_that_says_so_is_the_video_however_it_teaches():
+    """"In this video I walk through five retrospective formats": the page names itself a
+    video, whose how-to title and chapters teach (situations-35's)."""
+    page_text = ("Agile Coach Corner · 184K subscribers\n42,318 views · 1 year ago\nIn this video I walk through five "
+                 "retrospective formats I use with Scrum teams, when each one works best, and how to make sure the "
+                 "actions get done.\n0:00 Why retros get stale\n1:45 Format 1: Start, Stop, Continue\n4:20 Format 2: "
+                 "Sailboat\n7:55 Format 3: 4Ls")
+    title = "How to run a retrospective that isn't boring (5 formats)"
+    assert kind(title, page_text, "https://www.vidtube.example/watch?v=Qx7rT2mLp9s") == "video-webinar"
