@@ -87,9 +87,10 @@ def signal_of(declaration: str) -> str:
 def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None, is_pdf: bool,
                 declared: list[str] | tuple[str, ...] = ()) -> TypeDecision:
     """The content type of a document and why: its markup's first declaration the taxonomy
-    lists, unless its text names the page as another type; else its cues; and an article
-    whatever either says when the text is a personal account or its title recounts (see
-    the package's docstring)."""
+    lists, unless its text names the page as another type; else its cues (a how-to's title
+    over a kit's); and an article whatever either says when the text is a personal account,
+    its title recounts or it is an entry of release notes that numbers its steps (see the
+    package's docstring)."""
     cues = Cues.of(index, url, title, text, is_pdf)
     decision = _declared_or_cued(cues, index, declared, url, title, text)
     if decision.content_type == DEFAULT_TYPE:

@@ -113,8 +113,6 @@ PAY = re.compile(r"(^\W{0,3}|[:|·]\s*|\bpay is\s+)[£$€]\s?\d[\d,.]*k?(\s?[-�
 # plan's "Pro: $99 a year" under "Pricing"): what a reader pays, not what a job does.
 PRICED = re.compile(r"\b(permits?|fees?|costs?|prices?|pricing|plans?|subscriptions?|memberships?|tickets?"
                     r"|licen[cs]es?|passes|pass|rent|charges?)\b", re.IGNORECASE)
-
-
 PRICED_LINES = 3  # the line of an amount and the two before it (a list's heading, "Costs")
 
 
