@@ -1746,3 +1746,20 @@ def test_a_video_that_says_so_is_the_video_however_it_teaches():
                  "Sailboat\n7:55 Format 3: 4Ls")
     title = "How to run a retrospective that isn't boring (5 formats)"
     assert kind(title, page_text, "https://www.vidtube.example/watch?v=Qx7rT2mLp9s") == "video-webinar"
+
+
+def test_a_policy_or_guidelines_by_its_title_lays_down_how():
+    """"Expenses policy: what you can claim and how" (lookalikes-8's) and a graduate school's
+    "Guidelines for the Presentation of Research Theses" (pdfs-5's) lay down how a thing is done."""
+    expenses = ("This policy applies to all employees and contractors who incur costs on Tarnhill's behalf. It is "
+                "owned by the finance team and was last reviewed in June.\n\nWhat you can claim. Travel to places "
+                "other than your usual workplace, accommodation for trips that need an overnight stay, meals while "
+                "travelling, and small purchases approved in advance by your manager.\n\nLimits. Hotels up to 160 "
+                "euros per night in capital cities and 120 elsewhere. Meals up to 45 euros per day while travelling.")
+    url = "https://finance.tarnhill.example.com/policies/expenses"
+    assert kind("Expenses policy: what you can claim and how", expenses, url) == "guide-playbook"
+    assert kind("Expenses: what you can claim and how", expenses, url) != "guide-playbook"
+    theses = ["Graduate School", "1. Scope", "These guidelines apply to all research degrees.", "2. Format",
+              "Theses are submitted as a single PDF, A4, with 2.5 cm margins."]
+    assert typed_pdf(make_pdf(theses, title="Guidelines for the Presentation of Research Theses")).content_type == (
+        "guide-playbook")
