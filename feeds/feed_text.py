@@ -21,13 +21,10 @@ BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", 
 
 
 def html_to_text(fragment: str) -> str:
-    """The text of an HTML fragment, whitespace collapsed ('' if there is none).
-
-    Feeds carry HTML written by strangers; the corpus keeps only its text, so nothing from a
-    feed is ever rendered as HTML. Scripts, styles and templates are dropped with their
-    content; block elements keep their words apart; what blog software appends that is not the
-    entry's words ("Continue reading →", "The post ... appeared first on ...") is dropped
-    (`feeds.boilerplate`)."""
+    """The text of an HTML fragment, whitespace collapsed ('' if there is none). Scripts,
+    styles and templates are dropped with their content; block elements keep their words
+    apart; what blog software appends that is not the entry's words ("Continue reading →",
+    "The post ... appeared first on ...") is dropped (`feeds.boilerplate`)."""
     if not fragment or not fragment.strip():
         return ""
     try:

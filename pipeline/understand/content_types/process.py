@@ -31,7 +31,8 @@ DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intra
                                    r"\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
                                    r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?|team-manual)/.")
-NOTICES = (r"news|notices?|posts?|changelogs?|release-?notes|releases|announcements|updates|whats?-new"
+RELEASE_NOTES = r"changelogs?|release-?notes|releases|whats?-new"  # a product's release notes' folders
+NOTICES = (rf"news|notices?|posts?|{RELEASE_NOTES}|announcements|updates"
            r"|questions|forums?|community|discussions?|threads?|t|explainers?")
 WRITERS_PAGE = r"/@[\w.-]+/"
 WRITERS_ADDRESS = re.compile(WRITERS_PAGE)
@@ -49,7 +50,7 @@ NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
 # Of those, an entry of a product's release notes ("changelog.example.com/...", "/releases/4-12",
 # "/whats-new/june"), not a page about them ("/product/release-notes", a handbook's): the
 # labellers file them articles, however they tell how to turn a change on.
-RELEASE_NOTES_ADDRESS = re.compile(r"/(changelogs?|release-?notes|releases|whats?-new)(\.|/[^/?#]+)", re.IGNORECASE)
+RELEASE_NOTES_ADDRESS = re.compile(rf"/({RELEASE_NOTES})(\.|/[^/?#]+)", re.IGNORECASE)
 # A maintained document's owner where its opening lines give it, "Owner: Product Ops · Last
 # edited May 2025": a team's process page (a blank "Owner: ______" is a template's).
 OWNED = re.compile(r"^\W{0,3}((page |doc(ument)? |process )?owner|maintainer|maintained by)\s*:\s*[A-Za-z]",
