@@ -1677,14 +1677,17 @@ def test_a_sites_notices_are_notices():
 
 def test_a_writers_way_offered_then_instructed_is_a_tutorial():
     """"Here is how I do both", then instructions: a tutorial told in the first person (six of
-    situations-32's, a blind set of blogs' posts); "Here is how I think about it now" is an
+    situations-32's, a blind set of blogs' posts; "Here's what I do on every board now", "Here's
+    the minimal shape I've settled on": situations-36's); "Here is how I think about it now" is an
     opinion, and an offer the text never follows with instructions a story."""
     steps = ("Read the page from params and default it to 1. Send it to the query as an offset. Keep the page size "
              "in one place. Add an index on the column you order by.")
     opening = ("Every Phoenix app I've worked on eventually grows a list page that is too long to render in one go. "
                "I tried two libraries last year and kept neither. ")
-    for offer in ("Here is how I do both.", "Here's the setup I ended up with."):
+    for offer in ("Here is how I do both.", "Here's the setup I ended up with.", "Here's what I do on every app now.",
+                  "Here's the minimal shape I've settled on.", "Here's the routine."):
         assert kind("Pagination with Phoenix and Ecto", opening + offer + " " + steps) == "guide-playbook", offer
+        assert teaches(opening + offer + " " + steps), offer
     assert not teaches(opening + "Here is how I think about it now. " + steps)
     assert teaches(opening + "Here is how I do both. " + steps)
     told = "We moved the page to keyset pagination in March. It took a week, and nobody noticed."

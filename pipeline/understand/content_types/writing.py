@@ -185,11 +185,14 @@ SHOWN_HOW = re.compile(rf"\bhere(?:{APOSTROPHE}s| is) how (?:to|you)\b", re.IGNO
 
 
 # ... or offers, where it opens, to show the writer's own way ("Here is how I do both", "Here's
-# the setup I ended up with", "Here's the approach that got it done") and then instructs
+# the setup I ended up with", "Here's the approach that got it done", "Here's what I do on every
+# board now", "Here's the minimal shape I've settled on", "Here's the routine") and then instructs
 # (`instruction_score`): a tutorial told in the first person. Not how she thinks or how it
 # went ("Here is how I think about requests like this now", "Here is how we built ...").
 OFFERED_WAY = re.compile(rf"\bhere(?:{APOSTROPHE}s| is) (?:how\b(?! (?:I|we) (?:think|feel|see|built|got)\b| it went\b)"
-                         r"|the (?:setup|approach|process|workflow|recipe)\b)", re.IGNORECASE)
+                         r"|what (?:I|we) do\b"
+                         r"|the (?:[\w-]+ )?(?:setup|approach|process|workflow|recipe|routine|version|shape|method)\b)",
+                         re.IGNORECASE)
 
 
 def teaches(text: str | None) -> bool:
