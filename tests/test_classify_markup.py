@@ -1766,3 +1766,20 @@ def test_a_policy_or_guidelines_by_its_title_lays_down_how():
               "Theses are submitted as a single PDF, A4, with 2.5 cm margins."]
     assert typed_pdf(make_pdf(theses, title="Guidelines for the Presentation of Research Theses")).content_type == (
         "guide-playbook")
+
+
+def test_a_heading_a_feed_ran_into_its_instruction_still_instructs():
+    """A feed stores a post with its lines run together: "Tadka Heat the ghee ..." is a heading
+    and its first instruction (situations-36's dal; real-posts-2's RISC-V post). Not a
+    subject's verb in a title's case ("I Use Arch"), nor a story ("The team Reviewed ...")."""
+    dal = ("It is the dal my grandmother made, more or less. Ingredients One cup of red lentils, a tomato, an "
+           "onion, ghee, cumin seeds and chilli. The lentils Rinse the lentils until the water runs clear. Bring "
+           "them to the boil in four cups of water and skim off the foam. The tadka Heat the ghee in a small pan "
+           "until the cumin seeds crackle. Pour it over the dal and stir. It keeps for three days in the fridge.")
+    assert kind("Weeknight dal (the one I actually make)", dal, "https://example.org/posts/weeknight-dal") == (
+        "guide-playbook")
+    assert is_instruction("The bucket Create a private bucket, then a key scoped to it.")
+    assert is_instruction("Tadka Heat the ghee in a small pan until it shimmers.")
+    assert not is_instruction("I Use Arch, by the way.")
+    assert not is_instruction("The team Reviewed the plan on Monday.")
+    assert not is_instruction("Room presence: mmWave plus PIR Use both.")  # the heading's own punctuation

@@ -55,11 +55,22 @@ TIMED_LEAD = re.compile(r"^\W{0,3}((\w+\s+){1,2}(minutes?|hours?|days?|weeks?|mo
                         r"(before|after|ahead|into|out)\b[^,]{0,40}|(each|every)\s+\w+(\s+\w+)?),\s+", re.IGNORECASE)
 
 
+# A feed stores a post's text with its lines run together, so a section's heading opens the
+# sentence under it: "The bucket Create a private bucket, then ...", "Tadka Heat the ghee ...".
+# The instruction is the capitalised verb after a few words with no punctuation between, not
+# after its subject ("I Use Arch": a title's case).
+HEADING_GLUED = re.compile(r"^(?:[\w'/+.-]+\s+){0,4}?(?!(?i:i|we|you|they|he|she|it)\s)[\w'/+.-]+\s+"
+                           r"(?=(?P<verb>[A-Z][a-z]+)\s)")
+
+
 def is_instruction(sentence: str) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
     imperative or speaks to "you", after "please" or a leading clause of purpose or
     condition up to its comma ("To link in bulk, filter ...", "If that is rejected, you
-    can appeal") too."""
+    can appeal") or a heading a feed ran into it (HEADING_GLUED) too."""
+    glued = HEADING_GLUED.match(sentence)
+    if glued and glued["verb"].lower() in IMPERATIVES and not any(mark in glued[0] for mark in ",;:"):
+        sentence = sentence[glued.end():]
     words = sentence.split(maxsplit=1)
     first = words[0].strip("\"'“(").lower() if words else ""
     # A phase's label or a time before the instruction (PHASE, TIMED_LEAD), looked for only
