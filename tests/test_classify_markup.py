@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from pipeline.understand.content_types.cues import DEFAULT_TYPE
 from pipeline.understand.content_types.decision import A_PDF, NO_CUES, TEXT_CUES, decide_type
 from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.content_types.process import process_told
-from pipeline.understand.content_types.writing import is_instruction, teaches
+from pipeline.understand.content_types.writing import is_instruction, steps_score, teaches
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
 from pipeline.understand.pdf import extract_pdf
@@ -1783,3 +1784,20 @@ def test_a_heading_a_feed_ran_into_its_instruction_still_instructs():
     assert not is_instruction("I Use Arch, by the way.")
     assert not is_instruction("The team Reviewed the plan on Monday.")
     assert not is_instruction("Room presence: mmWave plus PIR Use both.")  # the heading's own punctuation
+
+
+def test_a_process_laid_out_in_named_stages_or_weeks_is_a_guide():
+    """"Stage 1: Application review", "Stage 2: Recruiter call (30 minutes)": a team's process
+    set out in order, told in its own voice on its blog (situations-37's sales onboarding
+    "week by week", -38's hiring loop "written down"); a plan's bare "Week 1", "Week 2", left
+    to be filled, are no stages."""
+    loop = ("We think you should know what you're walking into, so this is our complete process for engineering "
+            "roles.\nStage 1: Application review\nA recruiter and an engineer review every application. We aim to "
+            "respond within five working days.\nStage 2: Recruiter call (30 minutes)\nA conversation about the role "
+            "and salary expectations.\nStage 3: Technical conversation (60 minutes)\nWith a senior engineer. There "
+            "is no coding in this stage.\nStage 4: Offer\nThe hiring manager calls you with the decision.")
+    url = "https://www.larchmont.example/blog/how-we-hire-engineers"
+    assert kind("How we hire engineers: the whole loop, written down", loop, url) == "guide-playbook"
+    assert steps_score(loop) == 3
+    bare = re.sub(r"^Stage (\d): .*$", r"Week \1", loop, flags=re.MULTILINE)
+    assert "Week 2\n" in bare and steps_score(bare) == 0

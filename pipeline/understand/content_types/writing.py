@@ -234,7 +234,11 @@ def explains(title: str | None) -> bool:
     return len(words) > DEFINITION_TITLE_WORDS or bool(GOES_ON.search(asked["asked"]))
 
 
-STEP = re.compile(r"^\W{0,3}step\s+(\d+|one|two|three|four|five)\b", re.IGNORECASE)
+# A step's heading ("Step 1", "Step two — ..."), or a stage's or a week's that names what it
+# holds ("Stage 2: Recruiter call (30 minutes)", "Week 1: The company and the customer"): a
+# process laid out in order. Not a bare "Week 1" (a plan's template leaves it to be filled).
+STEP = re.compile(r"^\W{0,3}(step\s+(\d+|one|two|three|four|five)\b"
+                  r"|(stage|week)\s+(\d+|one|two|three|four|five)\s*[:–—-]\s*\w)", re.IGNORECASE)
 STEPS = 2
 HEADING_WORDS = 12
 # "1. Remove the three Ds.", "2) Take out crossing branches": a numbered list of things to do
@@ -249,8 +253,9 @@ BULLETED_SHARE = 0.15  # of the text's sentences
 
 def steps_score(text: str | None) -> int:
     """3 when the text is laid out in steps: at least STEPS headings ("Step 1 — Decide what
-    counts": a short line opening with its step; "Step one was an inventory..." running on
-    is a story told in order, not a step to follow), or LISTED_INSTRUCTIONS list items that
+    counts", "Stage 1: Application review": a short line opening with its step, STEP; "Step
+    one was an inventory..." running on is a story told in order, not a step to follow), or
+    LISTED_INSTRUCTIONS list items that
     open with an instruction, numbered ("1. Remove the dead wood.") or bulleted and
     BULLETED_SHARE of the sentences ("- Click Save."), else 0."""
     text = (text or "")[:TEXT_CHARS]
