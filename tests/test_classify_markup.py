@@ -896,6 +896,8 @@ MY_DAY = ("I recently needed to move our intake board to a new tool. I had put i
     "Here's how to move the board cleanly, with its history.",  # a blind set's tutorial (session 36)
     "Here is how you export the board first.",
     "In this post we'll build one in about sixty lines.",  # a blind set's tutorial (session 36)
+    "People ask how we do it, so this post describes the process in detail.",  # a blind set's (session 37)
+    "This post walks through how it works, from the form to the weekly triage.",
 ])
 def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of_herself(opening):
     decision = typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))
@@ -916,6 +918,8 @@ def test_a_post_that_says_it_teaches_is_a_guide_however_much_the_writer_tells_of
     "This article walks through common interview questions.",
     "Here's how we moved it in an afternoon.",  # her team's story
     "In this post I'll build a case for moving the board at all.",  # an argument
+    "This post walks through how our ops team moved it in an afternoon.",  # what the team did
+    "This post covers the setup, the checks and the honest result.",
 ])
 def test_a_post_on_what_the_writer_did_or_thinks_stays_an_article(opening):
     assert typed(page(MY_DAY + opening + " " + MY_DAY, title="Moving an intake board"))[0] == "article"

@@ -172,10 +172,12 @@ HOW_TO = re.compile(r"\W{0,3}how[ -]?to\b", re.IGNORECASE)
 # A post that says, where it opens, that it teaches: "In this post, I'll show you how to ...",
 # "This article will explain how ...", "In this post, I'd like to walk through implementing
 # ...", "This article walks you through setting up ...", "In this post we'll build one in
-# about sixty lines": how to do a thing, the steps, how a thing works, a thing built along
-# with the reader. Not what the writer or her team did ("I'll explain how I made them", "show you
-# how we rebuilt it"), nor why ("I'll show you why it failed"), nor what else a post may
-# show or walk through ("show you some photos", "walk through the tips I'd give myself").
+# about sixty lines", "this post describes the process in detail", "this post walks through
+# how it works": how to do a thing, the steps, how a thing works, the process (a team's, set
+# out), a thing built along with the reader. Not what the writer or her team did ("I'll
+# explain how I made them", "show you how we rebuilt it"), nor why ("I'll show you why it
+# failed"), nor what else a post may show or walk through ("show you some photos", "walk
+# through the tips I'd give myself").
 APOSTROPHE = "['’]"
 TEACHING = re.compile(
     r"\b(?:in )?this (?:[\w-]+\s+){0,2}?(?:post|article|piece|tutorial|write-?up)\b,?\s+"
@@ -187,6 +189,8 @@ TEACHING = re.compile(
     r"|(?:walks?|takes?)(?: you)? through (?:how to|the steps|(?![\w-]*thing\b)[\w-]+ing)"
     r"|outlines? (?:how to|the steps)|(?:demonstrates?|describes?|covers?|go(?:es)? over) how to"
     r"|teach(?:es)? you (?:how|to)|go(?:es)? through the steps|guides? you through"
+    r"|(?:describes?|walks? through|sets? out|lays? out|documents?) (?:the (?:whole |full |current )?process\b"
+    r"|how (?:it|this|that|the [\w-]+) works\b)"
     r"|(?:build(?! a case\b)|implement|set up) (?:a|an|one|the|your|our)\b)\b", re.IGNORECASE)
 
 
