@@ -1276,6 +1276,19 @@ def test_a_title_that_wishes_it_had_known_recounts():
     assert kind("Four things I wish I had known in my first ninety days", tips) == "article"
 
 
+def test_a_postmortems_title_recounts_its_incident():
+    """"Postmortem: the 47-minute checkout outage on 12 February": the window and the date under
+    it are the incident's, no event's (situations-38's); a template for one stays a kit."""
+    outage = ("On Monday 12 February, most customers could not complete checkout for 47 minutes.\n"
+              "Timeline (UTC)\n13:58 — Configuration change merged and deployed.\n14:06 — Error rate on checkout "
+              "begins rising.\n14:11 — On-call engineer acknowledges.\n14:38 — Change identified. Rollback started.\n"
+              "14:53 — Checkout success rate back to normal.\n")
+    assert kind("The checkout outage on 12 February", outage) == "event-conference"
+    assert kind("Postmortem: the 47-minute checkout outage on 12 February", outage) == "article"
+    assert kind("Postmortem template", "Fill in each section within five working days.\nSummary: ____\n"
+                "Timeline: ____\nRoot cause: ____\nActions: ____\n") == "template-toolkit"
+
+
 def test_news_of_someone_elses_study_is_an_article():
     news = ("Product managers spend a third of their week on status updates, according to a report published "
             "Tuesday by Quayside. The company surveyed 640 product managers, a sample of its users. "
