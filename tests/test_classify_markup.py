@@ -1744,6 +1744,10 @@ def test_a_post_may_say_why_before_it_says_to_copy_it():
     assert kind("The 30-60-90 I give every new PM on my team", plan) == "template-toolkit"
     assert kind("The 30-60-90 I give every new PM on my team", plan.replace("Copy it, change", "I change")) != (
         "template-toolkit")
+    # ... or its fourth or fifth (situations-37's "Several people asked me to share it, so here it is.
+    # Copy it, strip out what doesn't fit your company").
+    longer = plan.replace("People keep asking", "It has changed over time. The bones have held. People keep asking")
+    assert kind("The 30-60-90 I give every new PM on my team", longer) == "template-toolkit"
 
 
 def test_a_teams_post_that_opens_roles_is_a_vacancy():

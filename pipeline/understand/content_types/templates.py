@@ -59,8 +59,9 @@ COPY_ME = re.compile(rf"\W{{0,3}}(please\s+)?((make|save|take|grab) (a|your own)
 CLOSING_LINES = 3
 # The sentences of each of those lines looked at: a post's opening paragraph may say why
 # before it says to copy ("People keep asking for it, so here's a cleaned-up version. Copy
-# it, change the names, ...").
-COPY_SENTENCES = 3
+# it, change the names, ...", "It's changed over time but the bones have held. Several people
+# asked me to share it, so here it is. Copy it, strip out what doesn't fit your company").
+COPY_SENTENCES = 5
 
 
 def copy_me(title: str | None, text: str) -> bool:
