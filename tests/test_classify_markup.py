@@ -1822,3 +1822,19 @@ def test_a_process_laid_out_in_named_stages_or_weeks_is_a_guide():
     assert steps_score(loop) == 3
     bare = re.sub(r"^Stage (\d): .*$", r"Week \1", loop, flags=re.MULTILINE)
     assert "Week 2\n" in bare and steps_score(bare) == 0
+
+
+def test_a_title_that_says_how_the_writer_does_a_thing_names_a_how_to():
+    """"How I scan 35mm negatives with a digital camera": a how-to in the first person, however
+    much of the post the writer tells of herself (situations-33's and -39's); "How I got my
+    deposit back" is a story, "How I think about pricing" a view."""
+    method = ("I shot film for years before I owned a scanner, and I still don't. I use the camera I already have. "
+              "My setup is a copy stand I made from an old enlarger column, a macro lens and a cheap light pad. "
+              "I tape the strip flat, I shoot each frame at f/8, and I invert the raw files in my editor. My results "
+              "are as sharp as the lab's, and I spend an evening on a roll instead of a fortnight waiting.")
+    assert teaches(method, "How I scan 35mm negatives with a digital camera")
+    assert kind("How I scan 35mm negatives with a digital camera", method) == "guide-playbook"
+    for title in ("How I got my 35mm negatives back from the lab", "How I think about 35mm negatives",
+                  "How I finally scanned my 35mm negatives"):
+        assert not teaches(method, title), title
+        assert kind(title, method) == "article", title

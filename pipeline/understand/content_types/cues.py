@@ -145,7 +145,7 @@ class Cues(NamedTuple):
         if (labelled := index.labelled(title, text)) is not None:
             named.add(labelled)
         present = {kind.id for kind in index.types}
-        teaching = "guide-playbook" in present and teaches(text)
+        teaching = "guide-playbook" in present and teaches(text, title)
         taught_only = teaching and "guide-playbook" not in named | self_described
         if teaching:
             named.add("guide-playbook")  # "In this post, I'll show you how to ...": it names itself one

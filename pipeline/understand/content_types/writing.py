@@ -210,11 +210,24 @@ OFFERED_WAY = re.compile(rf"\bhere(?:{APOSTROPHE}s| is) (?:how\b(?! (?:I|we) (?:
                          re.IGNORECASE)
 
 
-def teaches(text: str | None) -> bool:
+# A title that says how the writer does a thing, in the present: "How I scan 35mm negatives with
+# a digital camera", "How I run 1:1s with senior engineers", "How I lube stabilizers (and fix
+# the rattle)": a how-to in the first person, as every such title of the tune sets' is. Not a
+# story told in the past ("How I got my deposit back", "How I finally ...", "How I became a
+# PM"), nor a view ("How I think about pricing").
+HOW_I_DO = re.compile(
+    r"^\W{0,3}how i\s+(?!(?:\w+ed|was|became|came|began|brought|built|bought|caught|chose|did|drew|drove|fell|felt"
+    r"|fought|found|forgot|gave|got|went|grew|had|heard|held|kept|knew|led|left|lost|made|met|paid|quit|ran|said"
+    r"|saw|sold|sent|spent|stood|stole|took|taught|told|thought|threw|won|wrote|think|feel|see|view|finally"
+    r"|accidentally|almost|nearly|once|never|stopped|survived|learnt)\b)[a-z]+\b", re.IGNORECASE)
+
+
+def teaches(text: str | None, title: str | None = None) -> bool:
     """Whether a text says, in its opening (HEAD_CHARS), that it teaches (TEACHING, SHOWN_HOW),
-    or offers its writer's way there and instructs (OFFERED_WAY)."""
+    or offers its writer's way there and instructs (OFFERED_WAY); or its title says how the
+    writer does a thing (HOW_I_DO)."""
     head = (text or "")[:HEAD_CHARS]
-    return bool(TEACHING.search(head) or SHOWN_HOW.search(head)
+    return bool(TEACHING.search(head) or SHOWN_HOW.search(head) or HOW_I_DO.match(title or "")
                 or OFFERED_WAY.search(head) and instruction_score(text) >= 1)
 
 
