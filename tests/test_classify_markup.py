@@ -24,7 +24,7 @@ from pipeline.understand.content_types.cues import DEFAULT_TYPE
 from pipeline.understand.content_types.decision import A_PDF, NO_CUES, TEXT_CUES, decide_type
 from pipeline.understand.content_types.index import TypeIndex
 from pipeline.understand.content_types.process import process_told
-from pipeline.understand.content_types.writing import is_instruction, steps_score, teaches
+from pipeline.understand.content_types.writing import instruction_score, is_instruction, steps_score, teaches
 from pipeline.understand.extraction import extract_html
 from pipeline.understand.markup import read_markup
 from pipeline.understand.pdf import extract_pdf
@@ -1839,3 +1839,20 @@ def test_a_title_that_says_how_the_writer_does_a_thing_names_a_how_to():
                   "How I finally scanned my 35mm negatives"):
         assert not teaches(method, title), title
         assert kind(title, method) == "article", title
+
+
+def test_a_tutorial_told_around_many_commands_is_a_guide():
+    """A blog's tutorial gives its commands among its story: six or more, one sentence in five
+    (situations-39's truing a wheel); "you will" and "you should" are a vacancy's and an
+    essay's address, no commands."""
+    story = ("I broke a spoke on the canal path last spring. The shop quoted two weeks. Wheels can be trued at "
+             "home ever since. It is slower than a stand. It costs nothing. My neighbour laughed at the zip tie. "
+             "He borrowed it in June. The wheel has held all summer. I still carry a spoke key. ")
+    steps = ("Turn the bike upside down. Wrap a zip tie around the fork near the rim. Move the wheel slowly. Mark "
+             "where the rim touches. Tighten the spokes on the far side a quarter turn. Check it again. ")
+    assert instruction_score(story + steps + story) == 3
+    assert kind("Truing a wheel at home with a zip tie", story + steps + story) == "guide-playbook"
+    addressed = ("You will turn the bike upside down. You will wrap a zip tie around the fork. You should spin the "
+                 "wheel slowly. You should mark where the rim touches. You will tighten the far spokes. You will "
+                 "check it again. ")
+    assert instruction_score(story + addressed + story) == 1

@@ -12,6 +12,11 @@ from pipeline.understand.content_types.text import HEAD_CHARS, LIST_MARKER, SENT
 
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
+# ... or gives many commands in its own verbs, one sentence in five or more, not only to "you"
+# (a job's "You will ...", an essay's "You should ..."): a blog's tutorial told around them
+# ("Knead for about eight minutes.", "Wrap a zip tie around the fork near the rim.").
+COMMANDS = 6
+COMMAND_SHARE = 0.2
 # Verbs that open an instruction ("Start with...", "Review the event taxonomy..."): a closed
 # list is enough, as instructions use few verbs and the share of them decides, not one.
 IMPERATIVES = frozenset("""
@@ -63,11 +68,11 @@ HEADING_GLUED = re.compile(r"^(?:[\w'/+.-]+\s+){0,4}?(?!(?i:i|we|you|they|he|she
                            r"(?=(?P<verb>[A-Z][a-z]+)\s)")
 
 
-def is_instruction(sentence: str) -> bool:
+def is_instruction(sentence: str, addressed: bool = True) -> bool:
     """Whether a sentence tells the reader what to do: it opens with a verb in the
-    imperative or speaks to "you", after "please" or a leading clause of purpose or
-    condition up to its comma ("To link in bulk, filter ...", "If that is rejected, you
-    can appeal") or a heading a feed ran into it (HEADING_GLUED) too."""
+    imperative or (where `addressed`) speaks to "you", after "please" or a leading clause of
+    purpose or condition up to its comma ("To link in bulk, filter ...", "If that is
+    rejected, you can appeal") or a heading a feed ran into it (HEADING_GLUED) too."""
     glued = HEADING_GLUED.match(sentence)
     if glued and glued["verb"].lower() in IMPERATIVES and not any(mark in glued[0] for mark in ",;:"):
         sentence = sentence[glued.end():]
@@ -84,10 +89,10 @@ def is_instruction(sentence: str) -> bool:
         first = words[0].strip("\"'“(").lower()
     if first in LEADING_CLAUSE and "," in sentence:
         words = sentence.partition(",")[2].split(maxsplit=1)
-        return bool(words) and (words[0].lower() in IMPERATIVES or words[0].lower() in ("you", "your"))
+        return bool(words) and (words[0].lower() in IMPERATIVES or addressed and words[0].lower() in ("you", "your"))
     if first == "please" and len(words) > 1:
         first = words[1].split(maxsplit=1)[0].lower()
-    return first in IMPERATIVES or first in ("you", "your")
+    return first in IMPERATIVES or addressed and first in ("you", "your")
 
 
 HEADING_MOST_WORDS = 6
@@ -101,7 +106,8 @@ def _is_heading(line: str) -> bool:
 
 
 def instruction_score(text: str | None) -> int:
-    """3 when the text mostly tells the reader what to do, 1 when it partly does, else 0."""
+    """3 when the text mostly tells the reader what to do (INSTRUCTION_SHARE) or gives many
+    commands (COMMANDS, COMMAND_SHARE), 1 when it partly does, else 0."""
     sentences = [s for s in SENTENCE.split((text or "")[:TEXT_CHARS]) if s.strip()]
     if not sentences:
         return 0
@@ -110,6 +116,9 @@ def instruction_score(text: str | None) -> int:
     # A heading ("Weeks 1–2", "Before you start") is not a sentence that fails to instruct.
     sentences = [s for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s)]
     if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
+        return 3
+    if instructing >= COMMANDS and sum(is_instruction(LIST_MARKER.sub("", sentence), addressed=False)
+                                       for sentence in sentences) >= max(COMMANDS, COMMAND_SHARE * len(sentences)):
         return 3
     return 1 if instructing >= INSTRUCTIONS else 0
 
