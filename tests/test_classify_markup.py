@@ -1751,6 +1751,21 @@ def test_a_post_may_say_why_before_it_says_to_copy_it():
     assert kind("The 30-60-90 I give every new PM on my team", longer) == "template-toolkit"
 
 
+def test_a_title_that_invites_the_reader_to_copy_names_a_kit():
+    """"The feedback tagging taxonomy we use (copy it)", "A customer feedback taxonomy you can
+    copy": the page is the thing to copy, however its maker tells her story around it
+    (situations-39's, -42's and -43's); a title that names copying invites nothing."""
+    taxonomy = ("I have run feedback programmes at three companies and I tag every piece the same way now. I learnt "
+                "it the hard way. My first taxonomy had sixty tags. My second had nine.\nArea: billing, onboarding, "
+                "reporting, integrations\nKind: bug, request, question, praise\nSeverity: blocks work, slows work, "
+                "cosmetic\nI review the tags every quarter and I merge any that nobody uses.")
+    for title in ("The feedback tagging taxonomy we use (copy it)", "A customer feedback taxonomy you can copy",
+                  "My feedback taxonomy (free to copy)"):
+        assert kind(title, taxonomy) == "template-toolkit", title
+    for title in ("The feedback taxonomy we use", "How I stopped copy-pasting feedback into tags"):
+        assert kind(title, taxonomy) == "article", title
+
+
 def test_a_teams_post_that_opens_roles_is_a_vacancy():
     """"The platform team is growing: two SRE roles open": a post that says the team is hiring,
     with the roles, their place and pay "depending on experience" (situations-33's)."""

@@ -64,10 +64,19 @@ CLOSING_LINES = 3
 COPY_SENTENCES = 5
 
 
+# ... or its title invites her to: "A customer feedback taxonomy you can copy", "The feedback
+# tagging taxonomy we use (copy it)", "My meal planning spreadsheet (free to copy)", "(copyable)";
+# not a title that names copying ("One copy desk", "how I stopped copy-pasting charts").
+COPY_TITLE = re.compile(r"\b(copy it|make a copy|copy and (adapt|edit|use)|free to copy|copyable|free copy"
+                        r"|(you|yours) (can|to) (copy|steal)|yours to (copy|steal))\b", re.IGNORECASE)
+
+
 def copy_me(title: str | None, text: str) -> bool:
     """Whether a text tells its reader to copy the page or use it as it is (COPY_ME): a
     sentence that begins one of its opening lines (the title's own line skipped) or one of
-    its CLOSING_LINES last lines."""
+    its CLOSING_LINES last lines; or its title invites her to (COPY_TITLE)."""
+    if COPY_TITLE.search(title or ""):
+        return True
     head, tail = text[:HEAD_CHARS], text[-HEAD_CHARS:]
     lowered = f"{head}\n{tail}".lower()
     if not any(word in lowered for word in ("copy", "duplicate", "clone", "use this", "print", "fill")):
