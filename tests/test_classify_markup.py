@@ -1286,6 +1286,7 @@ def test_a_postmortems_title_recounts_its_incident():
               "14:53 — Checkout success rate back to normal.\n")
     assert kind("The checkout outage on 12 February", outage) == "event-conference"
     assert kind("Postmortem: the 47-minute checkout outage on 12 February", outage) == "article"
+    assert kind("Incident review: failed checkouts on 12 February", outage) == "article"  # situations-44's
     assert kind("Postmortem template", "Fill in each section within five working days.\nSummary: ____\n"
                 "Timeline: ____\nRoot cause: ____\nActions: ____\n") == "template-toolkit"
 

@@ -25,8 +25,8 @@ PERSONAL_SHARE = 0.25
 TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # A title that recounts or reports on something ("Review: ...", "Notes from the intake
 # webinar", "What we heard at ...", "Lessons from ...", "..., survey finds", "Why we built a
-# course", "Postmortem: the 47-minute checkout outage on 12 February", whose window and date
-# are the incident's, no event's) or argues about it ("Against the PRD template", "Stop writing playbooks nobody
+# course", "Postmortem: the 47-minute checkout outage on 12 February", "Incident review: failed
+# logins on 12 March", whose window and date are the incident's, no event's) or argues about it ("Against the PRD template", "Stop writing playbooks nobody
 # follows", "The case for ...") or announces it ("Introducing the Launch Readiness
 # Certificate", "Meet the experiment brief") heads an article about the thing, whose words
 # and markup are the thing's. "Recap" only on a post's address (RECAP): a conference's own
@@ -41,7 +41,7 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
 RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against)|introducing|announcing"
-                        r"|meet (the|our))\b|considered harmful|^\W*(post-?mortem|incident report)\s*[:–—-]\s*\w"
+                        r"|meet (the|our))\b|considered harmful|^\W*(post-?mortem|(post-)?incident (report|review))\s*[:–—-]\s*\w"
                         r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(i|we) wish (i|we)('d| had)? known|"
