@@ -25,23 +25,24 @@ PERSONAL_SHARE = 0.25
 TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # A title that recounts or reports on something ("Review: ...", "Notes from the intake
 # webinar", "What we heard at ...", "Lessons from ...", "..., survey finds", "Why we built a
-# course", "Postmortem: the 47-minute checkout outage on 12 February", "Incident review: failed
-# logins on 12 March", whose window and date are the incident's, no event's) or argues about it ("Against the PRD template", "Stop writing playbooks nobody
-# follows", "The case for ...") or announces it ("Introducing the Launch Readiness
-# Certificate", "Meet the experiment brief") heads an article about the thing, whose words
-# and markup are the thing's. "Recap" only on a post's address (RECAP): a conference's own
-# recap page is the conference's (the labelled sets say so). Books, episodes and talks are
-# exempt here too, their titles may recount ("Lessons from the trenches", "Notes from a
-# small island", an episode's "Notes from the team"), but not from a review's or someone's
-# notes' title (REVIEWING: "Review: ...", "My notes from the capacity planning webinar",
-# "Consent debt: notes on Maya Okafor's talk",
+# course", "Postmortem: the 47-minute checkout outage on 12 February", "Incident review:
+# failed logins on 12 March", whose window and date are the incident's, no event's) or argues
+# about it ("Against the PRD template", "Stop writing playbooks nobody follows", "The case for
+# ...") or announces it ("Introducing the Launch Readiness Certificate", "Meet the experiment
+# brief") heads an article about the thing, whose words and markup are the thing's. "Recap"
+# only on a post's address (RECAP): a conference's own recap page is the conference's (the
+# labelled sets say so). Books, episodes and talks are exempt here too, their titles may
+# recount ("Lessons from the trenches", "Notes from a small island", an episode's "Notes from
+# the team"), but not from a review's or someone's notes' title (REVIEWING: "Review: ...", "My
+# notes from the capacity planning webinar", "Consent debt: notes on Maya Okafor's talk",
 # "What I took from episode 41"). A title that announces a thing the team now shares ("We're
 # sharing our internal launch checklist", "Our PRD template is now free to copy") heads the
 # news of it, not the thing.
 REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
 RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against)|introducing|announcing"
-                        r"|meet (the|our))\b|considered harmful|^\W*(post-?mortem|(post-)?incident (report|review))\s*[:–—-]\s*\w"
+                        r"|meet (the|our))\b|considered harmful"
+                        r"|^\W*(post-?mortem|(post-)?incident (report|review))\s*[:–—-]\s*\w"
                         r"|\b(notes from|takeaways|lessons from|brought (home|back) from|"
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(i|we) wish (i|we)('d| had)? known|"
