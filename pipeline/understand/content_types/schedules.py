@@ -80,6 +80,12 @@ def offers_a_place(lowered: str) -> bool:
                 or any(word in lowered for word in ("places", "seats", "spots")) and PLACES_LEFT.search(lowered))
 
 
+# A title that says a course now takes learners: "Develop Your Own Film: enrolment is open",
+# "Pandas for spreadsheet people: the course is open", "cohort 5: enrolment is open".
+ENROLMENT_OPEN = re.compile(r"\b(enrol(l)?ments? (is |are )?(now )?open|(course|class|cohort) (is |are )?(now )?open"
+                            r"|now open for enrol)", re.IGNORECASE)
+
+
 def learning_offered(lowered: str) -> bool:
     """Whether a text in lower case offers a place (`offers_a_place`) with LEARNING_DETAILS or more kinds
     of what a course gives its learners (LEARNING), and is not news of it (what someone
