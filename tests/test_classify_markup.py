@@ -1774,7 +1774,7 @@ def test_a_title_that_invites_the_reader_to_copy_names_a_kit():
                 "reporting, integrations\nKind: bug, request, question, praise\nSeverity: blocks work, slows work, "
                 "cosmetic\nI review the tags every quarter and I merge any that nobody uses.")
     for title in ("The feedback tagging taxonomy we use (copy it)", "A customer feedback taxonomy you can copy",
-                  "My feedback taxonomy (free to copy)"):
+                  "My feedback taxonomy (free to copy)", "12 feedback tags we actually use (copy them)"):
         assert kind(title, taxonomy) == "template-toolkit", title
     for title in ("The feedback taxonomy we use", "How I stopped copy-pasting feedback into tags"):
         assert kind(title, taxonomy) == "article", title
