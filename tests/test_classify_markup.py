@@ -965,7 +965,8 @@ def test_a_title_that_recounts_heads_an_article_about_the_thing():
     assert typed(page(kit, title="The one-page PRD template"))[0] == "template-toolkit"
     # ... or announces that the team shares it, or tells the team's story of it in the past.
     for title in ("We're sharing our internal launch checklist", "Our PRD template is now free to copy",
-                  "We cut our release checklist from 40 items to 9", "Our capacity spreadsheet lied to us"):
+                  "We cut our release checklist from 40 items to 9", "Our capacity spreadsheet lied to us",
+                  "We had 114 fields in our launch checklist"):  # situations-46's "We had ..."
         assert typed(page(kit, title=title))[0] == "article", title
     assert typed(page(kit, title="Our shared launch checklist"))[0] == "template-toolkit"  # "shared": no story
     assert typed(page(kit, title="We need a launch checklist: here is ours"))[0] == "template-toolkit"

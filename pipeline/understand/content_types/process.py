@@ -119,7 +119,8 @@ CONDITION = re.compile(r"^\W{0,3}(if|when|where|once|until|unless|whenever|any)\
 DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) expected to|(has|have) to"
                   r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
 # What a process page never does: open with a story in the past ("Last year we stopped it
-# after three days", "Our sales team kept a spreadsheet", "Before 2023, ...") or with news
+# after three days", "Our sales team kept a spreadsheet", "We had 114 custom fields", "Before
+# 2023, ...") or with news
 # ("The council voted on Tuesday ...", "Brightwell is recalling ...", "The freeze was
 # announced": STORY, TOLD_IN_THE_PAST, NEWS in its OPENING_SENTENCES), tell more of them than
 # one sentence in five (TOLD_SHARE: a handbook's "access a person no longer needs" or "if a
@@ -134,7 +135,7 @@ DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) 
 PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
 STORY = re.compile(rf"\b(we|i|they|she|he|our( \w+){{1,2}})\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"
-                   r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave)\b")
+                   r"|learnt|fell|grew|hit|spent|thought|knew|told|chose|sent|gave|had)\b")
 NEWS = re.compile(rf"\b(going to|(is|are) due to|said|says|since|\w+ed on {WEEKDAY}"
                   r"|(is|are) recalling|(has|have) been reported|(in|before|until|by) (19|20)\d\d"
                   r"|announc\w*|no longer|this (week|issue|month|year))\b")
