@@ -1754,15 +1754,16 @@ def test_a_post_may_say_why_before_it_says_to_copy_it():
 
 
 def test_a_course_its_maker_opens_to_learners_is_the_courses_page():
-    """"Pandas for spreadsheet people: the course is open": its maker tells it in her voice, as
-    an author presents her book (situations-36's, -39's, -42's); the same words under another
-    title are her account of it."""
+    """"Pandas for spreadsheet people: the course is open", "..., a six-week course": its maker
+    tells it in her voice, as an author presents her book (situations-36's, -39's, -42's, -47's);
+    the same words under another title are her account of it."""
     course = ("I have taught analysts to leave their spreadsheets for pandas for six years, two or three at a "
               "time, and my waiting list got silly. So I turned the workshop into an online course. I filmed it in "
               "my kitchen. It has seven modules and a cohort starts each month. Enrol for £120, or join the "
               "self-paced version. I answer every question in the course forum myself.")
     assert kind("Pandas for spreadsheet people: the course is open", course) == "course"
     assert kind("Develop Your Own Film: enrolment is open", course) == "course"
+    assert kind("Pandas for spreadsheet people: a six-week course, starting in April", course) == "course"
     assert kind("Six years of teaching pandas in my kitchen", course) == "article"
 
 

@@ -15,7 +15,7 @@ from pipeline.understand.content_types.accounts import (
 from pipeline.understand.content_types.cues import ADDRESS_SCORE, DEFAULT_TYPE, MIN_TYPE_SCORE, Cues
 from pipeline.understand.content_types.index import WHERE_DECLARED, TypeIndex
 from pipeline.understand.content_types.process import RELEASE_NOTES_ADDRESS
-from pipeline.understand.content_types.schedules import ENROLMENT_OPEN
+from pipeline.understand.content_types.schedules import COURSE_OFFERED
 from pipeline.understand.content_types.text import count_words, too_short
 from pipeline.understand.content_types.writing import DEFINITION_TITLE_WORDS, HOW_TO
 
@@ -113,11 +113,11 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     # a guide, however much of it the writer tells of herself.
     # A form's statements are its signer's, in the first person ("I have read and understood
     # the information about this study"): its fields still make it a form.
-    # A course its maker opens to learners ("Develop Your Own Film: enrolment is open") is the
-    # course's page, told in her voice as an author presents her book.
+    # A course its title offers ("Develop Your Own Film: enrolment is open", "..., a six-week
+    # course") is the course's page, told in its maker's voice as an author presents her book.
     kit = decision.content_type == KIT and (cues.offers_files or decision.signal == signal_of(pdf.FORM))
     taught = decision.content_type == GUIDE and cues.teaching
-    opened = decision.content_type == COURSE and bool(ENROLMENT_OPEN.search(title or ""))
+    opened = decision.content_type == COURSE and bool(COURSE_OFFERED.search(title or ""))
     if decision.content_type in TOLD_IN_FIRST_PERSON or kit or taught or opened:
         return decision
     # A template's script is its user's, in the first person ("I'm [name] and I work on
