@@ -120,18 +120,17 @@ DUTY = re.compile(r"\b(must|may|cannot|can't|(is|are) responsible|owns|(is|are) 
                   r"|(is|are) (not )?allowed|only \w+ (may|can)|never|always)\b|^\W{0,3}do not\b")
 # What a process page never does: open with a story in the past ("Last year we stopped it
 # after three days", "Our sales team kept a spreadsheet", "We had 114 custom fields", "Before
-# 2023, ...") or with news
-# ("The council voted on Tuesday ...", "Brightwell is recalling ...", "The freeze was
-# announced": STORY, TOLD_IN_THE_PAST, NEWS in its OPENING_SENTENCES), tell more of them than
-# one sentence in five (TOLD_SHARE: a handbook's "access a person no longer needs" or "if a
-# participant says so" is one), or announce a change anywhere ("From today, every workspace
-# ...", "Build caches now expire after seven days", "From 2 September, the library opens
-# until 20:00": CHANGE). ("Will" is no news: a handbook promises, "we will call you".) Nor is
-# its title a listicle's ("7 rituals the best teams keep", "Ten facilitation tips"), a claim
-# ("Product ops is not the tracker police", "Design systems must never ship ..."; not "what
-# schools must do") or a post's aside ("Your PMO is not your product ops team (and that's
-# fine)"), nor is its address dated as a post's is ("/2024/10/council-approves-...",
-# "/economy/2026-02-17/...").
+# 2023, ...") or with news ("The council voted on Tuesday ...", "Brightwell is recalling ...",
+# "The freeze was announced": STORY, TOLD_IN_THE_PAST, NEWS in its OPENING_SENTENCES), tell
+# more of them than one sentence in five (TOLD_SHARE: a handbook's "access a person no longer
+# needs" or "if a participant says so" is one), or announce a change anywhere ("From today,
+# every workspace ...", "Build caches now expire after seven days", "From 2 September, the
+# library opens until 20:00": CHANGE). ("Will" is no news: a handbook promises, "we will call
+# you".) Nor is its title a listicle's ("7 rituals the best teams keep", "Ten facilitation
+# tips"), a claim ("Product ops is not the tracker police", "Design systems must never ship
+# ..."; not "what schools must do") or a post's aside ("Your PMO is not your product ops team
+# (and that's fine)"), nor is its address dated as a post's is
+# ("/2024/10/council-approves-...", "/economy/2026-02-17/...").
 PRESENT_IN_ED = "need|feed|proceed|exceed|succeed|speed|seed|embed|heed|shred|bleed|breed"  # "we need", "they embed"
 STORY = re.compile(rf"\b(we|i|they|she|he|our( \w+){{1,2}})\s+(?!({PRESENT_IN_ED})\b)"
                    r"(\w+ed|cut|built|made|got|took|found|won|lost|ran|wrote|broke|brought|began|kept|left|put|saw"

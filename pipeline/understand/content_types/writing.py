@@ -117,9 +117,10 @@ def instruction_score(text: str | None) -> int:
     sentences = [s for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s)]
     if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
         return 3
-    if instructing >= COMMANDS and sum(is_instruction(LIST_MARKER.sub("", sentence), addressed=False)
-                                       for sentence in sentences) >= max(COMMANDS, COMMAND_SHARE * len(sentences)):
-        return 3
+    if instructing >= COMMANDS:  # looked for only where there can be enough of them
+        commands = sum(is_instruction(LIST_MARKER.sub("", sentence), addressed=False) for sentence in sentences)
+        if commands >= max(COMMANDS, COMMAND_SHARE * len(sentences)):
+            return 3
     return 1 if instructing >= INSTRUCTIONS else 0
 
 
