@@ -1761,9 +1761,9 @@ def test_a_course_its_maker_opens_to_learners_is_the_courses_page():
               "time, and my waiting list got silly. So I turned the workshop into an online course. I filmed it in "
               "my kitchen. It has seven modules and a cohort starts each month. Enrol for £120, or join the "
               "self-paced version. I answer every question in the course forum myself.")
-    assert kind("Pandas for spreadsheet people: the course is open", course) == "course"
-    assert kind("Develop Your Own Film: enrolment is open", course) == "course"
-    assert kind("Pandas for spreadsheet people: a six-week course, starting in April", course) == "course"
+    for offered in ("Pandas for spreadsheet people: the course is open", "Develop Your Own Film: enrolment is open",
+                    "Pandas for spreadsheet people: a six-week course, starting in April"):
+        assert kind(offered, course) == "course", offered
     assert kind("Six years of teaching pandas in my kitchen", course) == "article"
 
 
