@@ -1763,9 +1763,11 @@ def test_a_course_its_maker_opens_to_learners_is_the_courses_page():
               "my kitchen. It has seven modules and a cohort starts each month. Enrol for £120, or join the "
               "self-paced version. I answer every question in the course forum myself.")
     for offered in ("Pandas for spreadsheet people: the course is open", "Develop Your Own Film: enrolment is open",
-                    "Pandas for spreadsheet people: a six-week course, starting in April"):
+                    "Pandas for spreadsheet people: a six-week course, starting in April",
+                    "Pandas, Properly: a course for spreadsheet people"):  # situations-48's
         assert kind(offered, course) == "course", offered
-    assert kind("Six years of teaching pandas in my kitchen", course) == "article"
+    for told in ("Six years of teaching pandas in my kitchen", "Why I took a course on pandas"):
+        assert kind(told, course) == "article", told
 
 
 def test_a_title_that_invites_the_reader_to_copy_names_a_kit():
@@ -1777,7 +1779,8 @@ def test_a_title_that_invites_the_reader_to_copy_names_a_kit():
                 "reporting, integrations\nKind: bug, request, question, praise\nSeverity: blocks work, slows work, "
                 "cosmetic\nI review the tags every quarter and I merge any that nobody uses.")
     for title in ("The feedback tagging taxonomy we use (copy it)", "A customer feedback taxonomy you can copy",
-                  "My feedback taxonomy (free to copy)", "12 feedback tags we actually use (copy them)"):
+                  "My feedback taxonomy (free to copy)", "12 feedback tags we actually use (copy them)",
+                  "Our feedback taxonomy (free to adapt)", "Our feedback taxonomy, in plain English (steal it)"):
         assert kind(title, taxonomy) == "template-toolkit", title
     for title in ("The feedback taxonomy we use", "How I stopped copy-pasting feedback into tags"):
         assert kind(title, taxonomy) == "article", title

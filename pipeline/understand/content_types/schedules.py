@@ -83,14 +83,14 @@ def offers_a_place(lowered: str) -> bool:
 # A title that offers a course: it now takes learners ("Develop Your Own Film: enrolment is
 # open", "Pandas for spreadsheet people: the course is open", "cohort 5: enrolment is open"), or
 # it names the page a course by its length ("Fingerstyle Foundations: a six-week course,
-# starting in April", "RevOps Foundations: six-week cohort course"), as every such title of the
-# tune sets does.
-COURSE_OFFERED = re.compile(r"\b(enrol(l)?ments? (is |are )?(now )?open|(course|class|cohort) (is |are )?(now )?open"
-                            r"|now open for enrol"
-                            r"|(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)[- ]"
-                            r"(week|day|month|session)s? (live |online |evening |weekend |cohort |intensive )?"
-                            r"(course|class|programme|program)\b)",
-                            re.IGNORECASE)
+# starting in April", "RevOps Foundations: six-week cohort course") or by whom it is for,
+# after its name ("Camera Scanning, Properly: a course for film photographers"; not "Why I
+# took a course on negotiation"), as every such title of the tune sets does.
+COURSE_OFFERED = re.compile(
+    r"\b(enrol(l)?ments? (is |are )?(now )?open|(course|class|cohort) (is |are )?(now )?open|now open for enrol)"
+    r"|(^|[:—–-]\s*)an? ([\w-]+ ){0,2}(course|class) (for|in|on)\b"
+    r"|\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)[- ](week|day|month|session)s? "
+    r"(live |online |evening |weekend |cohort |intensive )?(course|class|programme|program)\b", re.IGNORECASE)
 
 
 def learning_offered(lowered: str) -> bool:

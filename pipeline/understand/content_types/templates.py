@@ -66,10 +66,11 @@ COPY_SENTENCES = 5
 
 # ... or its title invites her to: "A customer feedback taxonomy you can copy", "The feedback
 # tagging taxonomy we use (copy it)", "My meal planning spreadsheet (free to copy)", "(copyable)",
-# "12 support replies we actually use (copy them)";
+# "12 support replies we actually use (copy them)", "(free to adapt)", "(steal it)";
 # not a title that names copying ("One copy desk", "how I stopped copy-pasting charts").
-COPY_TITLE = re.compile(r"\b(copy (it|them)|make a copy|copy and (adapt|edit|use)|free to copy|copyable|free copy"
-                        r"|(you|yours) (can|to) (copy|steal)|yours to (copy|steal))\b", re.IGNORECASE)
+COPY_TITLE = re.compile(r"\b(copy (it|them)|make a copy|copy and (adapt|edit|use)|free to (copy|adapt|reuse)|copyable"
+                        r"|free copy|(you|yours) (can|to) (copy|steal)|yours to (copy|steal)|steal (it|them))\b",
+                        re.IGNORECASE)
 
 
 def copy_me(title: str | None, text: str) -> bool:
