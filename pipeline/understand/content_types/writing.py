@@ -111,15 +111,17 @@ def instruction_score(text: str | None) -> int:
     sentences = [s for s in SENTENCE.split((text or "")[:TEXT_CHARS]) if s.strip()]
     if not sentences:
         return 0
-    instructs = [is_instruction(LIST_MARKER.sub("", sentence)) for sentence in sentences]  # "- Send the..."
+    bare = [LIST_MARKER.sub("", sentence) for sentence in sentences]  # "- Send the..."
+    instructs = [is_instruction(sentence) for sentence in bare]
     instructing = sum(instructs)
     # A heading ("Weeks 1–2", "Before you start") is not a sentence that fails to instruct.
-    sentences = [s for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s)]
-    if instructing >= INSTRUCTIONS and instructing / len(sentences) >= INSTRUCTION_SHARE:
+    counted = sum(1 for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s))
+    if instructing >= INSTRUCTIONS and instructing / counted >= INSTRUCTION_SHARE:
         return 3
-    if instructing >= COMMANDS:  # looked for only where there can be enough of them
-        commands = sum(is_instruction(LIST_MARKER.sub("", sentence), addressed=False) for sentence in sentences)
-        if commands >= max(COMMANDS, COMMAND_SHARE * len(sentences)):
+    if instructing >= COMMANDS:  # a command is an instruction, so only those are read again
+        commands = sum(is_instruction(sentence, addressed=False)
+                       for sentence, told in zip(bare, instructs, strict=True) if told)
+        if commands >= max(COMMANDS, COMMAND_SHARE * counted):
             return 3
     return 1 if instructing >= INSTRUCTIONS else 0
 
