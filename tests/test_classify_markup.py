@@ -1891,3 +1891,20 @@ def test_a_tutorial_told_around_many_commands_is_a_guide():
                  "wheel slowly. You should mark where the rim touches. You will tighten the far spokes. You will "
                  "check it again. ")
     assert instruction_score(story + addressed + story) == 1
+
+
+def test_a_headline_that_asks_its_reader_a_question_is_an_essay_whatever_it_advises():
+    """"Is it time to audit your marketing tech stack?": an essay weighing an answer, whose
+    advice is its argument's (situations-34's and -46's); "How do I audit ...?" asks how to, and
+    numbered steps lay a how-to out whatever the headline asks."""
+    advice = ("Most teams pay for tools nobody opens. Pull every software line from finance. Check the login data "
+              "for each tool. Ask each team which tools they would miss. Sort the tools into keep and cut. Set a "
+              "reminder to repeat it every year.")
+    assert instruction_score(advice) == 3
+    for title in ("Is it time to audit your marketing tech stack?",
+                  "Do you need a tools audit yet? Probably not, but here is when you will"):
+        assert kind(title, advice) == "article", title
+    for title in ("How do I audit our marketing tech stack?", "Auditing your marketing tech stack"):
+        assert kind(title, advice) == "guide-playbook", title
+    steps = "\n".join(f"Step {n}: {line}" for n, line in enumerate(advice.split(". ")[1:4], start=1))
+    assert kind("Is it time to audit your marketing tech stack?", steps) == "guide-playbook"

@@ -29,7 +29,7 @@ from pipeline.understand.content_types.templates import (
 from pipeline.understand.content_types.text import (
     AMOUNT, DATED_ADDRESS, FILE_ADDRESS, FIRST_PERSON, HEAD_CHARS, TEXT_CHARS, opening_of)
 from pipeline.understand.content_types.writing import (
-    HOW_TO, WHAT_IS_SLUG, definition_score, explains, instruction_score, steps_score, teaches)
+    HOW_TO, WHAT_IS_SLUG, asks, definition_score, explains, instruction_score, steps_score, teaches)
 
 DEFAULT_TYPE = "article"
 REPORT = "whitepaper-report"
@@ -174,7 +174,7 @@ class Cues(NamedTuple):
         if copied:
             scores["template-toolkit"] += FORM_SCORE
         elif "guide-playbook" in present:
-            scores["guide-playbook"] += max(instruction_score(text), steps_score(text))
+            scores["guide-playbook"] += max(0 if asks(title) else instruction_score(text), steps_score(text))
         offers_files = "template-toolkit" in present and files_offered(lowered)
         if offers_files or "template-toolkit" in present and (document_offered(title, lowered) or handed_over(lowered)):
             scores["template-toolkit"] += 3

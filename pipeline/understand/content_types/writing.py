@@ -263,6 +263,18 @@ def explains(title: str | None) -> bool:
     return len(words) > DEFINITION_TITLE_WORDS or bool(GOES_ON.search(asked["asked"]))
 
 
+# A headline that asks its reader a question, not how to do a thing: "Is it time to audit your
+# marketing tech stack?", "Do you need product ops yet? Probably not, but here is when you
+# will": an essay weighing an answer, whose advice is its argument's, not a how-to's steps.
+# Not "How do I ...?", "How can you ...?" (a how-to asked), nor "What is ...?" (`explains`).
+ASKS = re.compile(r"^(?!\W{0,3}(how|what (is|are))\b)[^?|·—]{3,}\?", re.IGNORECASE)
+
+
+def asks(title: str | None) -> bool:
+    """Whether a title opens with a question of its own (ASKS) before any site's name."""
+    return bool(ASKS.match(title or ""))
+
+
 # A step's heading ("Step 1", "Step two — ..."), or a stage's or a week's that names what it
 # holds ("Stage 2: Recruiter call (30 minutes)", "Week 1: The company and the customer"): a
 # process laid out in order. Not a bare "Week 1" (a plan's template leaves it to be filled).
