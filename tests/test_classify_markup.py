@@ -1908,3 +1908,78 @@ def test_a_headline_that_asks_its_reader_a_question_is_an_essay_whatever_it_advi
         assert kind(title, advice) == "guide-playbook", title
     steps = "\n".join(f"Step {n}: {line}" for n, line in enumerate(advice.split(". ")[1:4], start=1))
     assert kind("Is it time to audit your marketing tech stack?", steps) == "guide-playbook"
+
+
+def test_a_page_that_opens_by_naming_itself_by_its_title_introduces_itself():
+    """"Harbour Data Day is a one-day conference for ...": the page opens with its title's
+    name and says what it is, as "A one-day conference for ..." does (situations-52's)."""
+    text = ("Harbour Data Day is a one-day conference for analysts and data engineers in the south west. This year "
+            "we are at the Old Customs House. Two rooms of talks run through the day, with a long lunch between.")
+    assert kind("Harbour Data Day 2026 — Plymouth, 9 June", text) == "event-conference"
+    assert kind("Harbour Data Day: the recap", text.replace("is a one-day conference", "was a good day")) == "article"
+    other = text.replace("Harbour Data Day is", "Kestrel Summit is")
+    assert kind("Harbour Data Day 2026 — Plymouth, 9 June", other) == "article"
+
+
+def test_a_meeting_announced_where_and_when_it_is_held_is_an_event():
+    """"The club's Annual General Meeting will be held in the clubhouse on Thursday 20 March at
+    7.30pm" (situations-51's); a meeting held at the same hour every week is a routine's."""
+    agm = ("The society's Annual General Meeting will be held in the village hall on Thursday 20 March at 7.30pm. "
+           "All paid-up members may vote.\nOn the agenda: the accounts and the election of a new treasurer.")
+    assert kind("Annual General Meeting, Thursday 20 March", agm) == "event-conference"
+    weekly = agm.replace("on Thursday 20 March at 7.30pm", "every Thursday at 7.30pm")
+    assert kind("Annual General Meeting", weekly) != "event-conference"
+
+
+def test_a_certificate_in_a_title_is_no_course():
+    """"The certificate that expired on a Saturday", "New OpenPGP certificate for dkg": a
+    certificate in a headline is as often a key's as a course's (situations-51's, a real post)."""
+    story = ("At 06:12 on Saturday customers paying on our website started seeing an error. The client certificate "
+             "we use to call the provider had expired at midnight. It now sits in the same renewal as the others.")
+    assert kind("The certificate that expired on a Saturday", story) == "article"
+    assert kind("New OpenPGP certificate for dkg, December 2023", "My new certificate is signed by the old one.") == (
+        "article")
+
+
+def test_a_careers_sites_blog_is_a_blog():
+    """A post on a careers site's blog ("/careers/blog/a-day-with-the-data-team") that ends by
+    saying the team is hiring is a post (situations-52's); "/careers/data-analyst" is a vacancy's."""
+    post = ("At 8.30 on a Tuesday the data team is already arguing about bananas. The team is eleven people. By "
+            "lunchtime the mystery is solved. We are hiring two analysts this spring.")
+    site = "https://www.basket.example/careers"
+    assert kind("A day with our data team", post, f"{site}/blog/a-day-with-the-data-team") == "article"
+    assert kind("A day with our data team", post, f"{site}/data-analyst") == "job-posting"
+
+
+def test_a_notice_of_a_change_from_a_day_is_news_whatever_it_tells_its_reader_to_do():
+    """"New opening hours from 6 May" tells its customers what to do now, and "... will be able
+    to book weekend appointments from next month" lays down hours: both announce a change
+    (situations-53's and -52's)."""
+    hours = ("From Monday 6 May the bakehouse will open at 7am and close at 2pm. We will be closed on Mondays. "
+             "Reserve a loaf by phone the night before. Collect it from us before 2pm. Ask the Post Office next door "
+             "to hold it until 6pm. Bring your own bag if you can.")
+    assert instruction_score(hours) == 3
+    assert kind("New opening hours from 6 May", hours) == "article"
+    assert kind("Opening hours", hours) == "guide-playbook"
+    clinic = ("Patients waiting for physiotherapy will be able to book Saturday and Sunday appointments from next "
+              "month. The clinic will run in the outpatient building on both days from 8am to 4pm. Patients must "
+              "book by text message within two days of the offer. Each appointment lasts forty minutes. A "
+              "spokesperson said patients could decline without losing their place.")
+    assert not process_told("https://www.valleytimes.example/health/weekend-clinic", "Weekend physiotherapy clinic",
+                            clinic.lower())
+    assert process_told("https://www.valleytimes.example/health/weekend-clinic", "Weekend physiotherapy clinic",
+                        clinic.lower().replace(" from next month", ""))
+
+
+def test_a_page_that_names_itself_a_guide_is_one_in_its_makers_voice():
+    """"How working with me works": a freelancer's page that says "This page explains what
+    happens from your first email to the final files" is a guide, however much she says "I"
+    (situations-53's)."""
+    page = ("This page explains what happens from your first email to the final files, so you know what to "
+            "expect.\n1. Intro call, 30 minutes, free. I ask about your deadline and budget.\n2. Proposal within "
+            "three working days. I send a fixed price.\n3. First concepts within two weeks. I present them on a "
+            "call.\n4. Two rounds of revisions. I tell you before anything costs more.\nI work Monday to Thursday "
+            "and I reply within one working day.")
+    assert kind("How working with me works", page) == "guide-playbook"
+    assert kind("How working with me works", page.replace("This page explains", "I like to think about")) == (
+        "article")

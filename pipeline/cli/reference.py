@@ -183,7 +183,7 @@ EVAL_FAMILIES = (
     (r"situations-held-out-2-(second|third)-labels", "its second and third hands' types"),
     (r"situations-\d+", "tune batches by further blind hands: a team's process, templates in prose, "
                          "short pages, rules and rights, beside the stories and news about them; blogs' posts "
-                         "(session 37)"),
+                         "(session 37); short pages in the first set's manner again (session 38)"),
     (r"lookalikes", "pages written the way the neighbourhood writes: product ops never named, "
                     "and its words borrowed for something else"),
     (r"lookalikes-\d+", "tune batches in its manner (-7: a team's practice told on its blog)"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.understand.content_types.process import STORY, posted
+from pipeline.understand.content_types.process import CHANGED_FROM, STORY, posted
 from pipeline.understand.content_types.recordings import RECORDINGS
 from pipeline.understand.content_types.text import (
     FIRST_PERSON, HEAD_CHARS, OPENING_LINE_CHARS, OPENING_LINES, SENTENCE, TEXT_CHARS, under_title)
@@ -84,7 +84,9 @@ RECAP = re.compile(r"\brecap\b", re.IGNORECASE)
 def recounts(title: str | None, url: str = "") -> bool:
     """Whether a title recounts, reports, argues or announces (RECOUNTING), or tells a story in
     the past ("Our capacity spreadsheet lied to us for a year", "We cut our release checklist
-    from 40 items to 9": process.STORY, as a process page never opens), or recaps on a post's
-    address (RECAP, process.posted)."""
+    from 40 items to 9": process.STORY, as a process page never opens), announces a change from
+    a day ("New opening hours from 6 May": process.CHANGED_FROM), or recaps on a post's address
+    (RECAP, process.posted)."""
     title = title or ""
-    return bool(RECOUNTING.search(title) or STORY.search(title.lower()) or RECAP.search(title) and posted(url))
+    return bool(RECOUNTING.search(title) or STORY.search(title.lower()) or CHANGED_FROM.search(title)
+                or RECAP.search(title) and posted(url))

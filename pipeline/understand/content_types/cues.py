@@ -22,8 +22,8 @@ from pipeline.understand.content_types.recordings import (
     IN_THIS_CONVERSATION, LISTEN_LINE, PLAYER, PLAYERS, RECORDINGS, chapters_score, episode_details, recording_line,
     running_time)
 from pipeline.understand.content_types.schedules import (
-    COURSE_DURATION, COURSE_LENGTH, COURSE_TERMS, DATE_SPAN, DATED, RECURRING, SPAN_HINT, START_TIME, TIME_SPAN,
-    WEEKLY_SESSIONS, agenda_score, learning_offered, offered_runs, weekly_dates)
+    COURSE_DURATION, COURSE_LENGTH, COURSE_TERMS, DATE_SPAN, DATED, HELD_AT, RECURRING, SPAN_HINT, START_TIME,
+    TIME_SPAN, WEEKLY_SESSIONS, agenda_score, learning_offered, offered_runs, weekly_dates)
 from pipeline.understand.content_types.templates import (
     FORM_SCORE, copy_me, document_offered, files_offered, handed_over, placeholders_score)
 from pipeline.understand.content_types.text import (
@@ -86,7 +86,9 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
             and (DATED.search(opening_lines) or DATED.search(title or ""))
             or DATE_SPAN.search(opening_lines)) or (
-            ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)):
+            ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)) or (
+            ("held" in opening_lowered or "place" in opening_lowered) and HELD_AT.search(opening_lines)
+            and not RECURRING.search(opening_lines) and DATED.search(opening_lines)):
         scores["event-conference"] += 3
     if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
             "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or sessions or (

@@ -33,6 +33,23 @@ REPORTING = re.compile(r"\b(finds|found|shows|showed|says|said|suggests|reveals|
 WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_reading.MICRODATA: "in the page's microdata"}
 
 
+# A title's name before what follows it: "Northern Product Day" of "Northern Product Day 2025 —
+# Manchester, 13 May", "Camera Scanning, Properly" of "Camera Scanning, Properly: a course for ...".
+TITLE_NAME = re.compile(r"^(.{3,60}?)(?:\s+(?:19|20)\d\d\b|\s*[:|–—]|\s+-\s|$)")
+OWN_NAME_IS = r"\s+(?:is|are)\s+"
+
+
+def _after_own_name(title: str | None, sentence: str) -> str:
+    """A sentence less an opening that names the page by its title's name ("Northern Product
+    Day is a one-day conference for ..." -> "a one-day conference for ..."), which introduces
+    the page as "A one-day conference for ..." does; else the sentence."""
+    name = TITLE_NAME.match((title or "").strip())
+    if name is None:
+        return sentence
+    opened = re.match(re.escape(name[1]) + OWN_NAME_IS, sentence, re.IGNORECASE)
+    return sentence[opened.end():] if opened else sentence
+
+
 class TypeIndex:
     """The content types' phrase indexes and markup declarations, built once per taxonomy."""
 
@@ -85,7 +102,7 @@ class TypeIndex:
             sentence = SENTENCE.split(line, maxsplit=1)[0]
             if len(sentence.split()) < INTRODUCTION_WORDS or not (sentence != line or line.endswith((".", "!", "?"))):
                 continue  # a heading, a byline, a subtitle
-            found = self.introduction.match(sentence)
+            found = self.introduction.match(_after_own_name(title, sentence))
             return self.names[found[1].lower()] if found and not REPORTING.search(sentence) else None
         return None
 

@@ -116,6 +116,11 @@ CLOCK_TIME = re.compile(CLOCK)
 HOUR = r"(?<![\d:])(([01]?\d|2[0-3])[:.][0-5]\d(\s*[ap]\.?m\.?)?|(1[0-2]|0?\d)([.:][0-5]\d)?\s*[ap]\.?m\.?)(?![\d:])"
 START_TIME = re.compile(rf"{HOUR}\s+(start|kick-?off)\b|\b(starts?|start time|kick-?off|doors)( at| open)?:?\s+{HOUR}",
                         re.IGNORECASE)  # an hour of the day, not a recording's "start at 41:20"
+# A meeting's announcement, where it is held and when: "The club's Annual General Meeting will be
+# held in the clubhouse on Thursday 20 March at 7.30pm", "The fair takes place on 3 May at 10am"
+# (read with a date: `cues.details_scores`).
+HELD_AT = re.compile(rf"\b(will be held|is being held|(will )?take place|takes place)\b[^.\n]{{0,80}}?\bat\s+{HOUR}",
+                     re.IGNORECASE)
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
 # November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
 # with hours, no dates: `routine`).
