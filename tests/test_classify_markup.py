@@ -1983,3 +1983,88 @@ def test_a_page_that_names_itself_a_guide_is_one_in_its_makers_voice():
     assert kind("How working with me works", page) == "guide-playbook"
     assert kind("How working with me works", page.replace("This page explains", "I like to think about")) == (
         "article")
+
+
+def test_an_instruction_may_follow_a_condition_with_commas_in_it_or_open_with_do_not():
+    """"If a child tells you something, listen, ..." and "Do not investigate ..." instruct; a
+    club's page of what to do about a concern is a guide (situations-55's); "Do you ...?" asks."""
+    assert is_instruction("If a child tells you something, listen, do not promise to keep it secret.")
+    assert is_instruction("Do not investigate or question anyone yourself.")
+    assert not is_instruction("Do notes from the meeting go to the whole club?")
+    assert not is_instruction("If a child tells you something, it matters.")
+    page = ("If you are worried about a child at the club, tell the welfare officer as soon as you can. Her number is "
+            "on the noticeboard. If a child is in immediate danger, call 999 first. If a child tells you something, "
+            "listen, do not promise to keep it secret, and write down what they said. Do not investigate it "
+            "yourself. The welfare officer decides whether to refer the matter. Every coach has a DBS check.")
+    assert kind("Reporting a concern about a child at the club", page) == "guide-playbook"
+
+
+def test_a_documentation_page_that_instructs_a_little_is_still_documentation():
+    """A team's wiki page whose own words lean a little to a guide ("Trigger:", "Do not wait")
+    is no less its documentation: a guide's partial score does not count as another kind's."""
+    page = ("Use this page when a launch may miss its announced date.\nTrigger: the launch owner says the date is at "
+            "risk. Say it in #launches with the words AT RISK. Do not wait until you are sure.\nThe launch owner "
+            "books a call with the PM and the marketing lead within two working days. The PM decides whether to hold "
+            "the date with less scope or move it. Marketing can object only where press is involved. The launch "
+            "owner updates the calendar the same day. Sales hear of it within a day of the decision. The comms lead "
+            "owns anything said outside. A missed date is a launch incident. The owner writes a short review of it. "
+            "The review is linked from this page.")
+    assert kind("Launch date at risk", page, "https://notion.example.so/halcyon/Launch-date-at-risk-7f31c2") == (
+        "guide-playbook")
+
+
+def test_a_sites_help_section_is_its_documentation():
+    """"/help/renewals-and-reservations" on a library's site lays down how renewing works, as a
+    help centre's host does (situations-55's); its news is not."""
+    page = ("Most items can be renewed up to five times, as long as nobody else has reserved them. You can renew "
+            "online with your card number and PIN, or by phone to any branch. Items are renewed for another three weeks. "
+            "Reservations cost 50p for adults. We text you when the book is ready.")
+    site = "https://libraries.westmere.example"
+    assert kind("Renewing and reserving books", page, f"{site}/help/renewals-and-reservations") == "guide-playbook"
+    assert kind("Renewing and reserving books", page, f"{site}/news/renewals-and-reservations") == "article"
+
+
+def test_a_letter_to_copy_is_a_template_whoever_it_speaks_for():
+    """"Copy the letter below ... and fill in the parts in square brackets": the letter's "I"
+    is its sender's, not an account of the page's writer (situations-55's)."""
+    page = ("Copy the letter below into an email and fill in the parts in square brackets.\nDear [landlord name],\n"
+            "I am writing to make a formal complaint about a repair at [your address]. I first reported it on [date]. "
+            "I would like you to complete the repair by [date]. I have attached photos. I look forward to your reply."
+            "\nYours sincerely, [name]")
+    assert kind("Complaint letter about an outstanding repair", page) == "template-toolkit"
+
+
+def test_a_recipe_address_names_a_how_to():
+    """"/recipes/weeknight-red-lentil-dal": a recipe is how to make a dish, however its cook
+    runs the steps into long sentences (situations-56's)."""
+    dal = ("This is the dal I make when the fridge is nearly empty. It takes about 30 minutes. Simmer 250g red lentils "
+           "in 900ml water with turmeric until soft, skimming the foam as it rises. Meanwhile, fry cumin seeds, "
+           "onion, garlic and ginger until golden, then a tomato. Tip it all into the lentils. Serves four.")
+    assert kind("Weeknight Red Lentil Dal", dal, "https://www.kitchen.example/recipes/weeknight-red-lentil-dal") == (
+        "guide-playbook")
+    assert kind("Weeknight Red Lentil Dal", dal, "https://www.kitchen.example/stories/weeknight-red-lentil-dal") == (
+        "article")
+
+
+def test_a_plans_weeks_told_in_prose_lay_it_out_in_steps():
+    """"In week one, the new PM sits in on five customer calls ... In week two, ...": a plan
+    told week by week (situations-56's); weeks told in the past are a story."""
+    plan = ("Most companies hand new product managers a list of people to meet. We recommend a structure instead. In "
+            "week one, the new PM sits in on five customer calls. In week two, they meet their engineering lead and "
+            "designer. In week three, they write a one-page note on the team's biggest problem. In week four, they run "
+            "the planning meeting, with support.")
+    assert steps_score(plan) == 3
+    assert kind("A first month for new product managers", plan) == "guide-playbook"
+    story = plan.replace("sits in", "sat in").replace("they meet", "they met").replace("they write", "they wrote")
+    assert steps_score(story) == 0
+
+
+def test_a_newcomers_first_days_under_your_first_are_laid_down():
+    """"Your first shift at the food bank": what a newcomer's first days hold, told in the
+    present (situations-55's), as "Your first 30 days as a PM at Fernway" is; not a claim."""
+    shift = ("New volunteers start with a shadow shift at the Tuesday or Saturday session. Arrive fifteen minutes "
+             "early and ask for the shift lead. Before the doors open the team goes through the day. Clients are greeted and "
+             "offered a hot drink while their parcel is made up. After the shift the lead signs off your induction "
+             "checklist. Most people do two shadow shifts before taking on a role alone.")
+    assert kind("Your first shift at the food bank", shift) == "guide-playbook"
+    assert kind("Your first shift is the hardest", shift) == "article"

@@ -196,7 +196,7 @@ class Cues(NamedTuple):
         # A page that shows no other kind: how a team works. A process laid down in its own
         # sentences also outweighs a stray word of another kind (two of a word list's: "books"),
         # and a folder's name that several kinds share ("/resources/": reports and kits alike).
-        strongest = max(scores.values(), default=0)
+        strongest = max((score for kind, score in scores.items() if kind != "guide-playbook"), default=0)
         shared = filed if len(filed) > 1 else frozenset()
         shown = max((score - ADDRESS_SCORE * (kind in shared) for kind, score in scores.items()), default=0)
         if "guide-playbook" in present and (

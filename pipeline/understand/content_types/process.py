@@ -24,6 +24,9 @@ HOW_WE_DO = re.compile(r"^\W{0,3}how ((we|our team|the team)\s+(?!(\w+ed|chose|c
                        r"[a-z]+|(?!(to|we|i|you|they|our)\b)([\w'-]+ ){1,5}(is|are) ((usually|normally|typically) )?"
                        r"(\w+ed|run|made|done|set|kept|paid|chosen|taken|written|given|held|sold|shown|drawn))\b"
                        r"[^()?!:]*$", re.IGNORECASE)
+# ... or what a newcomer's first days there hold: "Your first shift at the food bank", "Your
+# first 30 days as a PM at Fernway" (not a claim: "Your first roadmap is wrong").
+YOUR_FIRST = re.compile(r"^\W{0,3}your first\b(?![^:|]*\b(is|are|was|were|will|should|must)\b)", re.IGNORECASE)
 TOLD_IN_THE_PAST = re.compile(r"\b(was|were|had|did|went|used to|ago|last (year|month|week|quarter))\b", re.IGNORECASE)
 PAST_SHARE = 0.2
 # A team's documentation: a wiki, a handbook, a help centre, a docs site, a Confluence
@@ -34,7 +37,7 @@ PAST_SHARE = 0.2
 DOCUMENTATION_ADDRESS = re.compile(r"//(wiki|docs|help|support|kb|handbook|intranet|confluence|notion|runbooks?)"
                                    r"\.[^/]+/."
                                    r"|/display/[A-Z][A-Za-z0-9]*/|atlassian\.net/wiki/|\.notion\.site/."
-                                   r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?|team-manual)/.")
+                                   r"|/(processes|procedures|runbooks?|how-we-work|ways-of-working|sops?|team-manual|help)/.")
 RELEASE_NOTES = r"changelogs?|release-?notes|releases|whats?-new"  # a product's release notes' folders
 NOTICES = (rf"news|notices?|posts?|{RELEASE_NOTES}|announcements|updates"
            r"|questions|forums?|community|discussions?|threads?|t|explainers?")
@@ -86,9 +89,11 @@ def routine(head: str) -> bool:
 
 
 def how_we_do(title: str | None, body: str) -> bool:
-    """Whether a title says how a team does a thing (HOW_WE_DO) over a text told in the
-    present (under PAST_SHARE of its sentences in the past: TOLD_IN_THE_PAST)."""
-    if not (title and (HOW_WE_DO.match(title) or HOW_WE_DO.match(title.rpartition(": ")[2]))):
+    """Whether a title says how a team does a thing (HOW_WE_DO) or what a newcomer's first
+    days hold (YOUR_FIRST) over a text told in the present (under PAST_SHARE of its sentences
+    in the past: TOLD_IN_THE_PAST)."""
+    if not (title and (HOW_WE_DO.match(title) or HOW_WE_DO.match(title.rpartition(": ")[2])
+                       or YOUR_FIRST.match(title))):
         return False  # "How we tier launches", "Cycle counting at Brookside: how we do it"
     sentences = [sentence for sentence in SENTENCE.split(body) if sentence.strip()]
     return sum(bool(TOLD_IN_THE_PAST.search(sentence)) for sentence in sentences) < PAST_SHARE * len(sentences)

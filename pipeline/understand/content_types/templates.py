@@ -51,8 +51,9 @@ TITLE_BLANK = re.compile(r"[\[{<](your |the )?(team|project|product|feature|comp
 # copy, "Get a copy", is buying a book.)
 FILLED_IN = (r"(sheet|spreadsheet|template|outline|board|deck|form|checklist|canvas|agenda|workbook|worksheet|tracker"
              r"|scorecard|kit)")
+COPIED = r"(page|doc|document|file|brief|plan|table|letter|email|message|script|wording)"  # "Copy the letter below"
 COPY_ME = re.compile(rf"\W{{0,3}}(please\s+)?((make|save|take|grab) (a|your own) copy\b|(copy|duplicate|clone) "
-                     rf"((this|the) ({FILLED_IN}|page|doc|document|file|brief|plan|table)|it)\b"
+                     rf"((this|the) ({FILLED_IN}|{COPIED})|it)\b"
                      rf"|use this {FILLED_IN}\b|print (it|this|them|(a|one|two|three|\d) (copy|copies))\b"
                      rf"|fill (this|it) in\b)",
                      re.IGNORECASE)

@@ -89,9 +89,12 @@ def is_instruction(sentence: str, addressed: bool = True) -> bool:
         first = words[0].strip("\"'“(").lower()
     if first in LEADING_CLAUSE and "," in sentence:
         words = sentence.partition(",")[2].split(maxsplit=1)
-        return bool(words) and (words[0].lower() in IMPERATIVES or addressed and words[0].lower() in ("you", "your"))
+        verb = words[0].rstrip(",;:").lower() if words else ""  # "If a child tells you, listen, ..."
+        return verb in IMPERATIVES or addressed and verb in ("you", "your")
     if first == "please" and len(words) > 1:
         first = words[1].split(maxsplit=1)[0].lower()
+    if first == "do" and len(words) > 1 and words[1].lower().startswith("not "):  # "Do not investigate ..."
+        return True
     return first in IMPERATIVES or addressed and first in ("you", "your")
 
 
@@ -281,6 +284,14 @@ def asks(title: str | None) -> bool:
 STEP = re.compile(r"^\W{0,3}(step\s+(\d+|one|two|three|four|five)\b"
                   r"|(stage|week)\s+(\d+|one|two|three|four|five)\s*[:–—-]\s*\w)", re.IGNORECASE)
 STEPS = 2
+# A plan's phases told in prose, in order: "In week one, the new PM sits in on five customer
+# calls ... In week two, they meet ...", "On day 3, ..." (three of them at least: PHASES_TOLD).
+# Not a story told in order ("In week two we interviewed twelve customers").
+PHASE_TOLD = re.compile(r"(?:^|[.!?]\s+|\n)(?:in|on|during|by) (?:the )?(?:week|day|month|quarter) "
+                        r"(?:one|two|three|four|five|\d{1,2})\b(?![^.!?\n]*\b(?:was|were|had|did|went|sat|met"
+                        r"|wrote|ran|took|got|built|spent|found|began|saw|kept|led|told|brought"
+                        r"|(?:we|i|they|she|he) \w+ed)\b)", re.IGNORECASE)
+PHASES_TOLD = 3
 HEADING_WORDS = 12
 # "1. Remove the three Ds.", "2) Take out crossing branches": a numbered list of things to do
 # is a procedure even where the prose around it does not instruct (INSTRUCTION_SHARE); so is
@@ -295,14 +306,15 @@ BULLETED_SHARE = 0.15  # of the text's sentences
 def steps_score(text: str | None) -> int:
     """3 when the text is laid out in steps: at least STEPS headings ("Step 1 — Decide what
     counts", "Stage 1: Application review": a short line opening with its step, STEP; "Step
-    one was an inventory..." running on is a story told in order, not a step to follow), or
+    one was an inventory..." running on is a story told in order, not a step to follow),
+    PHASES_TOLD phases in its prose ("In week one, ...": PHASE_TOLD), or
     LISTED_INSTRUCTIONS list items that
     open with an instruction, numbered ("1. Remove the dead wood.") or bulleted and
     BULLETED_SHARE of the sentences ("- Click Save."), else 0."""
     text = (text or "")[:TEXT_CHARS]
     lines = text.splitlines()
     headings = [line for line in lines if STEP.match(line.strip()) and len(line.split()) <= HEADING_WORDS]
-    if len(headings) >= STEPS:
+    if len(headings) >= STEPS or len(PHASE_TOLD.findall(text)) >= PHASES_TOLD:
         return 3
     listed = [bool(item[1]) for line in lines
               if (item := LIST_ITEM.match(line)) and not item[2].isupper() and item[2].lower() in IMPERATIVES]
