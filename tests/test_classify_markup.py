@@ -2017,8 +2017,8 @@ def test_a_sites_help_section_is_its_documentation():
     """"/help/renewals-and-reservations" on a library's site lays down how renewing works, as a
     help centre's host does (situations-55's); its news is not."""
     page = ("Most items can be renewed up to five times, as long as nobody else has reserved them. You can renew "
-            "online with your card number and PIN, or by phone to any branch. Items are renewed for another three weeks. "
-            "Reservations cost 50p for adults. We text you when the book is ready.")
+            "online with your card number and PIN, or by phone to any branch. Items are renewed for another three "
+            "weeks. Reservations cost 50p for adults. We text you when the book is ready.")
     site = "https://libraries.westmere.example"
     assert kind("Renewing and reserving books", page, f"{site}/help/renewals-and-reservations") == "guide-playbook"
     assert kind("Renewing and reserving books", page, f"{site}/news/renewals-and-reservations") == "article"
@@ -2063,8 +2063,8 @@ def test_a_newcomers_first_days_under_your_first_are_laid_down():
     """"Your first shift at the food bank": what a newcomer's first days hold, told in the
     present (situations-55's), as "Your first 30 days as a PM at Fernway" is; not a claim."""
     shift = ("New volunteers start with a shadow shift at the Tuesday or Saturday session. Arrive fifteen minutes "
-             "early and ask for the shift lead. Before the doors open the team goes through the day. Clients are greeted and "
-             "offered a hot drink while their parcel is made up. After the shift the lead signs off your induction "
-             "checklist. Most people do two shadow shifts before taking on a role alone.")
+             "early and ask for the shift lead. Before the doors open the team goes through the day. Clients are "
+             "greeted and offered a hot drink while their parcel is made up. After the shift the lead signs off "
+             "your induction checklist. Most people do two shadow shifts before taking on a role alone.")
     assert kind("Your first shift at the food bank", shift) == "guide-playbook"
     assert kind("Your first shift is the hardest", shift) == "article"
