@@ -2068,3 +2068,56 @@ def test_a_newcomers_first_days_under_your_first_are_laid_down():
              "your induction checklist. Most people do two shadow shifts before taking on a role alone.")
     assert kind("Your first shift at the food bank", shift) == "guide-playbook"
     assert kind("Your first shift is the hardest", shift) == "article"
+
+
+def test_a_short_text_that_mostly_instructs_is_a_guide():
+    """Two instructions in a text of four sentences: a gardening tip's "Dig up the whole clump ...
+    Replant at the same depth ..." (situations-59's); two among six are not enough."""
+    tip = ("The best moment to split a crowded hosta is when the new shoots are poking through. Dig up the whole "
+           "clump and cut it into pieces with a sharp spade. Each piece needs two or three shoots. Replant at the same "
+           "depth in soil you have improved with compost.")
+    assert instruction_score(tip) == 3
+    assert kind("Divide hostas in spring, just as the shoots appear", tip) == "guide-playbook"
+    longer = tip + " Hostas are shade plants. They came from Japan. Slugs love them."
+    assert instruction_score(longer) == 0
+    for sentence in ("Introduce your cover to your main contacts on a call.", "Raise a purchase request first.",
+                     "Route standard agreements to a template.", "Divide the clump with a spade."):
+        assert is_instruction(sentence), sentence
+
+
+def test_a_title_that_tells_of_a_change_from_a_month_or_between_two_quantities_recounts():
+    """"Central library to open on Sunday afternoons from September" announces a change, and
+    "How Helio Analytics cut onboarding from 60 days to 38" tells one (situations-57's and
+    -58's), however their texts set out hours or steps."""
+    hours = ("The central library will open from 12pm to 4pm on Sundays from 1 September. Study spaces and the "
+             "children's section will be open. The archive stays closed on Sundays.")
+    assert kind("Central library to open on Sunday afternoons from September", hours) == "article"
+    steps = ("Each customer gets a shared plan with owners on both sides. CSMs review overdue steps every Monday. "
+             "Accounts that stall for two weeks get a call from the director. Kick-off happens within three days of "
+             "signing. Each account must have a go-live date.")
+    assert kind("Customer onboarding at Helio Analytics", steps) == "guide-playbook"
+    assert kind("How Helio Analytics cut onboarding from 60 days to 38", steps) == "article"
+
+
+def test_a_ticket_price_shows_an_event():
+    """"Tickets £195 until 31 January": what a place at an event costs (situations-58's)."""
+    day = ("Join 300 controllers and accounting leads in Manchester on 12 March. Morning sessions cover consolidation "
+           "and the new lease rules. After lunch, choose a workshop or a panel.\nTickets £195 until 31 January, "
+           "£265 after. Lunch included.")
+    assert kind("Close & Consolidate 2025: a day for controllers", day) == "event-conference"
+    assert kind("Close & Consolidate 2025: a day for controllers", day.replace("Tickets £195", "Places")) != (
+        "event-conference")
+
+
+def test_a_teams_news_folder_is_news_not_documentation():
+    """"intranet.example.net/it-news/..." is IT's news on the intranet, not its documentation
+    (situations-58's); a page whose slug ends in "-notice" is no notice by that."""
+    news = ("IT will start moving staff to passkeys next month. You'll sign in with your laptop's fingerprint reader. "
+            "Your old password keeps working for two weeks after you switch. Each team gets a 20-minute session.")
+    assert kind("Passkeys for everyone", news, "https://intranet.example.net/it-news/passkeys") == "article"
+    assert kind("Passkeys for everyone", news, "https://intranet.example.net/it/passkeys") == "guide-playbook"
+    rules = ("If you think a penalty charge notice was issued unfairly, you can challenge it within 28 days. If that "
+             "is rejected, you can appeal to the tribunal within 28 days. Keep copies of any photos. The council must "
+             "reply within 56 days.")
+    assert process_told("https://www.council.example/parking/challenge-a-penalty-charge-notice", "Challenges",
+                        rules.lower())

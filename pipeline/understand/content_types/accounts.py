@@ -40,6 +40,9 @@ TOLD_IN_FIRST_PERSON = frozenset({"book", *RECORDINGS})
 # news of it, not the thing.
 REVIEWING = re.compile(r"^\s*review\s*:|:\s*notes on\b|\b(a review of|book review|my notes|"
                        r"what i (heard|learned|learnt|saw|took))\b", re.IGNORECASE)
+# A quantity a change went from and to, in a title: "How Helio Analytics cut onboarding from 60
+# days to 38", "From fourteen tools to six" (a story of the change, told after it).
+QUANTITY = r"(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|fifty|hundred)"
 RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case (for|against)|introducing|announcing"
                         r"|meet (the|our))\b|considered harmful"
                         r"|^\W*(post-?mortem|(post-)?incident (report|review))\s*[:–—-]\s*\w"
@@ -48,7 +51,8 @@ RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case
                         r"(i|we) wish (i|we)('d| had)? known|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows)|"
                         r"^\W*we('re| are) (sharing|publishing|releasing|open[- ]sourcing)"
-                        r"|(is|are) now (free|available|public))\b", re.IGNORECASE)
+                        r"|(is|are) now (free|available|public)"
+                        rf"|from {QUANTITY}\b[^:|]*?\bto {QUANTITY})\b", re.IGNORECASE)
 
 
 LETTER_OPENING = re.compile(r"\s*(hi|hello|hey|dear|greetings|good morning|morning)\b( again)?,?"

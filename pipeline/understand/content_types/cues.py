@@ -23,7 +23,8 @@ from pipeline.understand.content_types.recordings import (
     running_time)
 from pipeline.understand.content_types.schedules import (
     COURSE_DURATION, COURSE_LENGTH, COURSE_TERMS, DATE_SPAN, DATED, HELD_AT, RECURRING, SPAN_HINT, START_TIME,
-    TIME_SPAN, WEEKLY_SESSIONS, agenda_score, learning_offered, offered_runs, weekly_dates)
+    TICKET_PRICE, TICKET_PRICE_SCORE, TIME_SPAN, WEEKLY_SESSIONS, agenda_score, learning_offered, offered_runs,
+    weekly_dates)
 from pipeline.understand.content_types.templates import (
     FORM_SCORE, copy_me, document_offered, files_offered, handed_over, placeholders_score)
 from pipeline.understand.content_types.text import (
@@ -90,6 +91,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
             ("held" in opening_lowered or "place" in opening_lowered) and HELD_AT.search(opening_lines)
             and not RECURRING.search(opening_lines) and DATED.search(opening_lines)):
         scores["event-conference"] += 3
+    if "ticket" in lowered and TICKET_PRICE.search(head):
+        scores["event-conference"] += TICKET_PRICE_SCORE
     if COURSE_LENGTH.search(opening_lines) and COURSE_TERMS.search(opening_lines) or (
             "days" in opening_lowered and WEEKLY_SESSIONS.search(opening_lines)) or sessions or (
             ("duration" in lowered or "course length" in lowered) and COURSE_DURATION.search(head)):

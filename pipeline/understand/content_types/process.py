@@ -43,7 +43,7 @@ NOTICES = (rf"news|notices?|posts?|{RELEASE_NOTES}|announcements|updates"
            r"|questions|forums?|community|discussions?|threads?|t|explainers?")
 WRITERS_PAGE = r"/@[\w.-]+/"
 WRITERS_ADDRESS = re.compile(WRITERS_PAGE)
-NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|{WRITERS_PAGE}", re.IGNORECASE)
+NOT_DOCUMENTATION = re.compile(rf"/(blog|{NOTICES})(?=[/?#.]|$)|/\w+-(blog|news)/|{WRITERS_PAGE}", re.IGNORECASE)
 # A title in a team's or a writer's own voice ("How we tier launches", "Our hiring loop", "Release
 # trains at Corvid", "Inside our weekly product review"): on a post, the team's story of its
 # practice, which the labellers file an article. Under a title that names the practice alone
@@ -53,7 +53,7 @@ OWN_VOICE = re.compile(r"\b(?i:we|our|us|i|my|me)\b|\bat [A-Z]|^\W*(?i:inside)\b
 # Where present-tense rules and hours are a notice's, a release note's, a forum answer's or a
 # publisher's explainer's ("/explainers/deposit-return-rules": told about, not laid down)
 # (`notice`; a blog's are a post's, `posted`).
-NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)", re.IGNORECASE)
+NOTICES_ADDRESS = re.compile(rf"/({NOTICES})(?=[/?#.]|$)|/\w+-news/", re.IGNORECASE)  # "/it-news/" too
 # Of those, an entry of a product's release notes ("changelog.example.com/...", "/releases/4-12",
 # "/whats-new/june"), not a page about them ("/product/release-notes", a handbook's): the
 # labellers file them articles, however they tell how to turn a change on.
@@ -152,7 +152,7 @@ CHANGE = re.compile(r"\b(from (today|next (week|month|term|quarter|year|season|s
                     rf"|\bfrom ({WEEKDAY} )?(\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b(?! (to|and|until|through)\b)")
 # A title that ends on the day a change begins: "New opening hours from 6 May", "Mill Lane
 # closed for drainage works from 3 March", "Bin collections change from Monday".
-CHANGED_FROM = re.compile(rf"\bfrom (today|next \w+|{WEEKDAY}|({WEEKDAY} )?\d{{1,2}}(st|nd|rd|th)? {MONTH}\b)\W*$",
+CHANGED_FROM = re.compile(rf"\bfrom (today|next \w+|{WEEKDAY}|({WEEKDAY} )?(\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b)\W*$",
                           re.IGNORECASE)
 OPENING_SENTENCES = 2
 # A clause that tells of a thing, not the page's story: "the month in which the threshold was

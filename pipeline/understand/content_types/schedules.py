@@ -121,6 +121,10 @@ START_TIME = re.compile(rf"{HOUR}\s+(start|kick-?off)\b|\b(starts?|start time|ki
 # (read with a date: `cues.details_scores`).
 HELD_AT = re.compile(rf"\b(will be held|is being held|(will )?take place|takes place)\b[^.\n]{{0,80}}?\bat\s+{HOUR}",
                      re.IGNORECASE)
+# What a ticket costs: "Tickets are £95, or £45 for students", "Tickets £195 until 31 January",
+# "tickets cost 290 euros" (2, with the text phrase "tickets" an event's 3: `cues.details_scores`).
+TICKET_PRICE = re.compile(r"\btickets?\b[^.\n]{0,25}?([£$€]\s?\d|\d+\s?(euros?|dollars|pounds)\b)", re.IGNORECASE)
+TICKET_PRICE_SCORE = 2
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
 # November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
 # with hours, no dates: `routine`).

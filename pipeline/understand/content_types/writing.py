@@ -12,6 +12,10 @@ from pipeline.understand.content_types.text import HEAD_CHARS, LIST_MARKER, SENT
 
 INSTRUCTIONS = 3
 INSTRUCTION_SHARE = 0.3
+# ... or, in a short text, two sentences that instruct of at most four (a help page's "Dig up
+# the whole clump ... Replant at the same depth ...").
+SHORT_INSTRUCTIONS = 2
+SHORT_SHARE = 0.5
 # ... or gives many commands in its own verbs, one sentence in five or more, not only to "you"
 # (a job's "You will ...", an essay's "You should ..."): a blog's tutorial told around them
 # ("Knead for about eight minutes.", "Wrap a zip tie around the fork near the rim.").
@@ -38,6 +42,7 @@ tie thread sow prune dig heat boil chop slice season serve rinse soak drain whis
 simmer soften melt sprinkle toss preheat garnish marinate grate mince saute sauté squeeze sieve
 say sanitise sanitize wipe
 export merge tag work interview fix refresh split group link rank count
+introduce raise replant route divide
 """.split())
 
 
@@ -119,7 +124,8 @@ def instruction_score(text: str | None) -> int:
     instructing = sum(instructs)
     # A heading ("Weeks 1–2", "Before you start") is not a sentence that fails to instruct.
     counted = sum(1 for s, told in zip(sentences, instructs, strict=True) if told or not _is_heading(s))
-    if instructing >= INSTRUCTIONS and instructing / counted >= INSTRUCTION_SHARE:
+    if instructing >= INSTRUCTIONS and instructing / counted >= INSTRUCTION_SHARE or (
+            instructing >= SHORT_INSTRUCTIONS and instructing / counted >= SHORT_SHARE):
         return 3
     if instructing >= COMMANDS:  # a command is an instruction, so only those are read again
         commands = sum(is_instruction(sentence, addressed=False)
