@@ -2121,3 +2121,30 @@ def test_a_teams_news_folder_is_news_not_documentation():
              "reply within 56 days.")
     assert process_told("https://www.council.example/parking/challenge-a-penalty-charge-notice", "Challenges",
                         rules.lower())
+
+
+def test_a_title_whose_part_after_its_colon_introduces_the_page_names_it():
+    """"After action reviews: a guide for ward and department teams" names the page a guide,
+    as an opening sentence "A guide for ward teams ..." would (situations-60's)."""
+    page = ("An after action review is a short conversation held soon after an event. It is not an investigation. "
+            "Keep it to twenty minutes and include everyone involved. The facilitator asks four questions. Record the "
+            "agreed actions on the learning form.")
+    assert kind("After action reviews: a guide for ward and department teams", page) == "guide-playbook"
+    assert kind("After action reviews: what ward teams told us", page) == "article"
+
+
+def test_a_services_hours_on_weekdays_are_no_events_and_a_change_announced_is_news():
+    """"The advice desk, open 9am to 1pm on weekdays": a service's hours that come round again,
+    not an event's; and "We're changing how you ask for an appointment" announces a change,
+    whatever its notice tells its reader to do (situations-61's)."""
+    desk = ("The housing advice desk moved to the library foyer on 3 June, and is open 9am to 1pm on weekdays. "
+            "Advisers can help with rent arrears, repairs and notices from a landlord. No appointment is needed.")
+    assert kind("Housing advice desk", desk) != "event-conference"
+    once = desk.replace("moved to the library foyer on 3 June, and is open 9am to 1pm on weekdays",
+                        "comes to the library foyer on Saturday 14 June, open 9am to 1pm")
+    assert kind("Housing advice desk", once) == "event-conference"
+    notice = ("From 3 June you won't need to phone at 8am. Tell us what you need using a short online form. A GP will "
+              "read every request the same day.\nIf you can't use the form, ring us.")
+    assert instruction_score(notice) == 3
+    assert kind("We're changing how you ask for an appointment", notice) == "article"
+    assert kind("Asking for an appointment", notice) == "guide-playbook"

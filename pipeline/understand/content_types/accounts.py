@@ -50,7 +50,8 @@ RECOUNTING = re.compile(r"^\s*(why (we|i)|against|stop|in defen[cs]e of|the case
                         r"what we (heard|learned|learnt|saw|took away)|reflections on|"
                         r"(i|we) wish (i|we)('d| had)? known|"
                         r"(survey|study|report|research|poll|data) (finds|found|suggests|shows)|"
-                        r"^\W*we('re| are) (sharing|publishing|releasing|open[- ]sourcing)"
+                        r"^\W*we('re| are) (sharing|publishing|releasing|open[- ]sourcing|changing|moving|retiring"
+                        r"|switching|replacing|closing|ending|stopping|launching|introducing)"
                         r"|(is|are) now (free|available|public)"
                         rf"|from {QUANTITY}\b[^:|]*?\bto {QUANTITY})\b", re.IGNORECASE)
 

@@ -22,9 +22,9 @@ from pipeline.understand.content_types.recordings import (
     IN_THIS_CONVERSATION, LISTEN_LINE, PLAYER, PLAYERS, RECORDINGS, chapters_score, episode_details, recording_line,
     running_time)
 from pipeline.understand.content_types.schedules import (
-    COURSE_DURATION, COURSE_LENGTH, COURSE_TERMS, DATE_SPAN, DATED, HELD_AT, RECURRING, SPAN_HINT, START_TIME,
-    TICKET_PRICE, TICKET_PRICE_SCORE, TIME_SPAN, WEEKLY_SESSIONS, agenda_score, learning_offered, offered_runs,
-    weekly_dates)
+    COURSE_DURATION, COURSE_LENGTH, COURSE_TERMS, DATE_SPAN, DATED, HELD_AT, OPEN_DAYS, RECURRING, SPAN_HINT,
+    START_TIME, TICKET_PRICE, TICKET_PRICE_SCORE, TIME_SPAN, WEEKLY_SESSIONS, agenda_score, learning_offered,
+    offered_runs, weekly_dates)
 from pipeline.understand.content_types.templates import (
     FORM_SCORE, copy_me, document_offered, files_offered, handed_over, placeholders_score)
 from pipeline.understand.content_types.text import (
@@ -84,7 +84,8 @@ def details_scores(title: str | None, head: str, body: str = "") -> Counter:
     spanned = bool(SPAN_HINT.search(opening_lines))
     sessions = weekly_dates(opening_lines) or spanned and offered_runs(opening_lines)  # a course's, no event's
     if not sessions and spanned and (
-            TIME_SPAN.search(opening_lines) and not RECURRING.search(opening_lines)  # a routine's are no event's
+            TIME_SPAN.search(opening_lines)  # a routine's hours, or a service's, are no event's
+            and not (RECURRING.search(opening_lines) or OPEN_DAYS.search(opening_lines))
             and (DATED.search(opening_lines) or DATED.search(title or ""))
             or DATE_SPAN.search(opening_lines)) or (
             ("start" in opening_lowered or "doors" in opening_lowered) and START_TIME.search(opening_lines)) or (
@@ -149,6 +150,8 @@ class Cues(NamedTuple):
             named.add(introduced)
         if (labelled := index.labelled(title, text)) is not None:
             named.add(labelled)
+        if (subtitled := index.subtitled(title)) is not None:
+            named.add(subtitled)
         present = {kind.id for kind in index.types}
         teaching = "guide-playbook" in present and teaches(text, title)
         taught_only = teaching and "guide-playbook" not in named | self_described

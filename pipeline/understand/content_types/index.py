@@ -106,6 +106,14 @@ class TypeIndex:
             return self.names[found[1].lower()] if found and not REPORTING.search(sentence) else None
         return None
 
+    def subtitled(self, title: str | None) -> str | None:
+        """The type a title's part after its colon introduces the page as, as an opening
+        sentence would ("After action reviews: a guide for ward and department teams",
+        "Running a closed beta: a playbook for small product teams"), or None."""
+        _, colon, subtitle = (title or "").partition(": ")
+        found = self.introduction.match(subtitle) if colon else None
+        return self.names[found[1].lower()] if found else None
+
     def labelled(self, title: str | None, text: str | None) -> str | None:
         """The type a label over a text's title names it as, a site's kicker ("Playbook ·
         Sales operations", "Webinar", "Report: 2025", a breadcrumb's last crumb, "Resources /

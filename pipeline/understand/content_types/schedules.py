@@ -110,6 +110,9 @@ TIME_SPAN = re.compile(rf"(?<![\d.:]){CLOCK}\s*(–|—|-|to)\s*{CLOCK}(?![\d:]|
 # sessions (the labelled sets hold no event whose hours recur).
 RECURRING = re.compile(r"\b(every (other )?(mon|tues|wednes|thurs|fri|satur|sun)day|every (other )?(week|fortnight)"
                        r"|weekly|fortnightly|(mon|tues|wednes|thurs|fri|satur|sun)days)\b", re.IGNORECASE)
+# ... and a service's opening days, whose hours are no event's either: "open 7am to 6pm on
+# weekdays" (but a routine's hours need a day of their own: `routine`).
+OPEN_DAYS = re.compile(r"\bweek(day|end)s\b", re.IGNORECASE)
 CLOCK_TIME = re.compile(CLOCK)
 # An event's start in a page's opening lines: "Sunday 13 July 2025 – 10:00 start", "Doors
 # open 18:30", "Starts at 7pm" (a post's byline has a time it was published, no start).
