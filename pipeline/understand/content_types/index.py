@@ -36,7 +36,7 @@ WHERE_DECLARED = {markup_reading.JSON_LD: "in the page's JSON-LD", markup_readin
 # A title's name before what follows it: "Northern Product Day" of "Northern Product Day 2025 —
 # Manchester, 13 May", "Camera Scanning, Properly" of "Camera Scanning, Properly: a course for ...".
 TITLE_NAME = re.compile(r"^(.{3,60}?)(?:\s+(?:19|20)\d\d\b|\s*[:|–—]|\s+-\s|$)")
-OWN_NAME_IS = r"\s+(?:is|are)\s+"
+OWN_NAME_IS = re.compile(r"\s+(?:is|are)\s+", re.IGNORECASE)
 
 
 def _after_own_name(title: str | None, sentence: str) -> str:
@@ -44,9 +44,9 @@ def _after_own_name(title: str | None, sentence: str) -> str:
     Day is a one-day conference for ..." -> "a one-day conference for ..."), which introduces
     the page as "A one-day conference for ..." does; else the sentence."""
     name = TITLE_NAME.match((title or "").strip())
-    if name is None:
+    if name is None or not sentence[:len(name[1])].lower() == name[1].lower():
         return sentence
-    opened = re.match(re.escape(name[1]) + OWN_NAME_IS, sentence, re.IGNORECASE)
+    opened = OWN_NAME_IS.match(sentence, len(name[1]))
     return sentence[opened.end():] if opened else sentence
 
 
