@@ -2150,3 +2150,16 @@ def test_a_services_hours_on_weekdays_are_no_events_and_a_change_announced_is_ne
     assert instruction_score(notice) == 3
     assert kind("We're changing how you ask for an appointment", notice) == "article"
     assert kind("Asking for an appointment", notice) == "guide-playbook"
+
+
+def test_a_recipe_told_by_its_cook_is_still_a_recipe():
+    """A food blog's "/recipe/sugar-free-peach-jam/" is told in its cook's voice ("I tried it
+    with ...", "I started by peeling peaches"): its address still makes it a how-to (a real
+    post of real-posts-2); the same story on the blog's news is her account."""
+    jam = ("For years people have asked me about jam with sugar substitutes. I tried a handful of times and I never "
+           "liked the results. This time I tried it with a sweetener and I found it set well. I started by peeling "
+           "four pounds of peaches. I cut them in half and removed the pits. Then I poured boiling water over them. "
+           "I mashed them in a Dutch oven and I added apple juice and lemon juice.")
+    site = "https://foodinjars.example.com"
+    assert kind("Sugar Free Peach Jam", jam, f"{site}/recipe/sugar-free-peach-jam/") == "guide-playbook"
+    assert kind("Sugar Free Peach Jam", jam, f"{site}/news/sugar-free-peach-jam/") == "article"

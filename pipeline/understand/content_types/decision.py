@@ -111,13 +111,14 @@ def decide_type(index: TypeIndex, url: str, title: str | None, text: str | None,
     # A kit's maker may tell its story ("I made these sheets"): the files it offers still make
     # it a kit; and a post that says it teaches ("In this post, I'll show you how to ...") or
     # names itself a guide ("This page explains what happens from your first email to the
-    # final files") is a guide, however much of it the writer tells of herself.
+    # final files"), or a guide by its address (a food blog's `/recipe/sugar-free-peach-jam/`),
+    # is a guide, however much of it the writer tells of herself.
     # A form's statements are its signer's, in the first person ("I have read and understood
     # the information about this study"): its fields still make it a form.
     # A course its title offers ("Develop Your Own Film: enrolment is open", "..., a six-week
     # course") is the course's page, told in its maker's voice as an author presents her book.
     kit = decision.content_type == KIT and (cues.offers_files or decision.signal == signal_of(pdf.FORM))
-    taught = decision.content_type == GUIDE and GUIDE in cues.self_described  # teaching names it one too
+    taught = decision.content_type == GUIDE and (GUIDE in cues.self_described or GUIDE in cues.addressed)
     opened = decision.content_type == COURSE and bool(COURSE_OFFERED.search(title or ""))
     if decision.content_type in TOLD_IN_FIRST_PERSON or kit or taught or opened:
         return decision
