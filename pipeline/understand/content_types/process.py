@@ -16,14 +16,14 @@ from pipeline.understand.content_types.writing import is_instruction
 ROUTINE_ALONE = 2  # the most another kind may score for a routine to make a team's process page
 # A title that says how a team does a thing, in the present: "How we tier launches", "How we
 # run incident reviews" (not "How we cut triage from nine days to two", a story told in the
-# past, nor "How we plan a quarter (and who keeps the calendar)", a post's aside); or how a
-# thing is done, in the passive: "How decisions are made at Marlowe", "How a pricing change is
-# usually run in a software company".
-HOW_WE_DO = re.compile(r"^\W{0,3}how ((we|our team|the team)\s+(?!(\w+ed|chose|cut|built|made|got|went|took|found"
-                       r"|won|lost|ran|wrote|broke|brought|began|did|had|kept|left|put|saw|learnt|set|fell|grew|hit)\b)"
-                       r"[a-z]+|(?!(to|we|i|you|they|our)\b)([\w'-]+ ){1,5}(is|are) ((usually|normally|typically) )?"
-                       r"(\w+ed|run|made|done|set|kept|paid|chosen|taken|written|given|held|sold|shown|drawn))\b"
-                       r"[^()?!:]*$", re.IGNORECASE)
+# past, nor "How we plan a quarter (and who keeps the calendar)", a post's aside) ...
+WE_DO = (r"(we|our team|the team)\s+(?!(\w+ed|chose|cut|built|made|got|went|took|found|won|lost|ran|wrote|broke"
+         r"|brought|began|did|had|kept|left|put|saw|learnt|set|fell|grew|hit)\b)[a-z]+")
+# ... or how a thing is done there, in the passive: "How decisions are made at Marlowe", "How a
+# pricing change is usually run in a software company".
+IT_IS_DONE = (r"(?!(to|we|i|you|they|our)\b)([\w'-]+ ){1,5}(is|are) ((usually|normally|typically) )?"
+              r"(\w+ed|run|made|done|set|kept|paid|chosen|taken|written|given|held|sold|shown|drawn)")
+HOW_WE_DO = re.compile(rf"^\W{{0,3}}how ({WE_DO}|{IT_IS_DONE})\b[^()?!:]*$", re.IGNORECASE)
 # ... or what a newcomer's first days there hold: "Your first shift at the food bank", "Your
 # first 30 days as a PM at Fernway" (not a claim: "Your first roadmap is wrong").
 YOUR_FIRST = re.compile(r"^\W{0,3}your first\b(?![^:|]*\b(is|are|was|were|will|should|must)\b)", re.IGNORECASE)
