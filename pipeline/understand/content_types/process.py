@@ -147,13 +147,13 @@ STORY = re.compile(rf"\b(we|i|they|she|he|our( \w+){{1,2}})\s+(?!({PRESENT_IN_ED
 NEWS = re.compile(rf"\b(going to|(is|are) due to|said|says|since|\w+ed on {WEEKDAY}"
                   r"|(is|are) recalling|(has|have) been reported|(in|before|until|by) (19|20)\d\d"
                   r"|announc\w*|no longer|this (week|issue|month|year))\b")
+CHANGE_DAY = rf"({WEEKDAY} )?(\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b"  # "Monday 6 May", "2 September", "September"
 CHANGE = re.compile(r"\b(from (today|next (week|month|term|quarter|year|season|spring|summer|autumn|winter))|now"
                     r"|(is|are) (coming|launching|moving|changing))\b"
-                    rf"|\bfrom ({WEEKDAY} )?(\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b(?! (to|and|until|through)\b)")
+                    rf"|\bfrom {CHANGE_DAY}(?! (to|and|until|through)\b)")
 # A title that ends on the day a change begins: "New opening hours from 6 May", "Mill Lane
 # closed for drainage works from 3 March", "Bin collections change from Monday".
-CHANGED_FROM = re.compile(rf"\bfrom (today|next \w+|{WEEKDAY}|({WEEKDAY} )?(\d{{1,2}}(st|nd|rd|th)? )?{MONTH}\b)\W*$",
-                          re.IGNORECASE)
+CHANGED_FROM = re.compile(rf"\bfrom (today|next \w+|{WEEKDAY}|{CHANGE_DAY})\W*$", re.IGNORECASE)
 OPENING_SENTENCES = 2
 # A clause that tells of a thing, not the page's story: "the month in which the threshold was
 # passed", "how the money was spent", "the use you have had"; the past there is the thing's,

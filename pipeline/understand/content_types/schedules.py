@@ -126,7 +126,8 @@ HELD_AT = re.compile(rf"\b(will be held|is being held|(will )?take place|takes p
                      re.IGNORECASE)
 # What a ticket costs: "Tickets are £95, or £45 for students", "Tickets £195 until 31 January",
 # "tickets cost 290 euros" (2, with the text phrase "tickets" an event's 3: `cues.details_scores`).
-TICKET_PRICE = re.compile(r"\btickets?\b[^.\n]{0,25}?([£$€]\s?\d|\d+\s?(euros?|dollars|pounds)\b)", re.IGNORECASE)
+TICKET_PRICE = re.compile(rf"\btickets?\b[^.\n]{{0,25}}?({AMOUNT.pattern}|\d+\s?(euros?|dollars|pounds)\b)",
+                          re.IGNORECASE)
 TICKET_PRICE_SCORE = 2
 # Sessions on a weekday over dates, "Wednesdays, 8 October – 26 November", "Thursdays 6, 13, 20
 # November", "Tuesdays 7–9pm, 20 January to 24 February": a course's (a routine's weekdays come
