@@ -556,6 +556,7 @@ def test_the_review_queue_asks_first_for_the_least_certain_document_and_learns_i
     assert [page.status_code for page in visits] == [403, 200, 403, 200] and "maya" in visits[1].text
     assert anonymous.status_code == 302 and anonymous.headers["location"] == "/-/login?next=%2F-%2Freview"
     assert "Review queue" not in home_visitor.text and f"{total} documents to judge" in home.text
+    assert '<li><a href="/-/review">Review queue</a></li>' in home.text  # the curator's menu
     shown = [re.search(r'action="/-/documents/([0-9a-f]+)/judge"', page.text).group(1) for page in pages]
     assert shown == by_doubt[:REFIT_EVERY]  # nearest the line first, one at a time, each once
     assert (f"{total} documents not judged yet" in pages[0].text
