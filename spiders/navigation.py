@@ -61,6 +61,19 @@ class CrawlFindings:
     # lists, a site crawl's pages), by the URL asked for; saved only if the run finishes, so
     # an interrupted run re-reads them next time.
     pending_validators: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Pages whose fetch failed in this run for a reason that passes (no answer, a 503: see
+    # spiders.responses.failed_for_now).
+    failed_for_now: set[str] = field(default_factory=set)
+
+    def validators_to_save(self) -> dict[str, dict[str, Any]]:
+        """The navigation documents' validators and links to save, by URL. A document that
+        listed a page failed for now keeps its links but not its validators, so the next
+        crawl reads it in full and asks for its pages again: a sitemap's page that never
+        answered has no document to keep, and an unchanged sitemap would otherwise replay it
+        as unchanged, unfetched, until the sitemap changed."""
+        return {url: {**fields, "etag": None, "last_modified": None, "body_hash": None}
+                if "body_hash" in fields and not self.failed_for_now.isdisjoint(fields["links"]) else fields
+                for url, fields in self.pending_validators.items()}
 
 
 class Navigation(scrapy.Spider):

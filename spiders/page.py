@@ -17,7 +17,7 @@ from pipeline.items import Page
 from pipeline.understand.titles import link_title
 from spiders import robots
 from spiders.navigation import Navigation, Sighting
-from spiders.responses import (describe_failure, failed_request, is_gone, is_refused, is_unreachable,
+from spiders.responses import (describe_failure, failed_for_now, failed_request, is_gone, is_refused, is_unreachable,
                                page_from_response)
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,8 @@ class PageNavigation(Navigation):
         else:
             message = describe_failure(failure)
             counters.count_error(self.crawler.stats, source.id, url, message)
+            if failed_for_now(failure):
+                self.findings.failed_for_now.add(url)
             own = _is_source_url(kwargs)
             if own and is_gone(failure):
                 counters.mark_source_gone(self.crawler.stats, source.id)

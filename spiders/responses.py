@@ -16,6 +16,7 @@ from feeds.entries import EntryHints
 from pipeline import counters
 from pipeline.items import Page
 from pipeline.stages.pool import pool_of
+from pipeline.store import validators
 from pipeline.stages.tasks import TaskStopped
 from spiders.middlewares import RefusedRequest
 from spiders.resolver import REFUSED
@@ -153,6 +154,17 @@ def is_unreachable(failure: Failure) -> bool:
     request = getattr(failure, "request", None)  # Scrapy sets it on an errback's Failure
     host = urlsplit(request.url).hostname if request else None
     return bool(failure.check(*UNREACHABLE)) and host not in REFUSED
+
+
+def failed_for_now(failure: Failure) -> bool:
+    """True when a request failed for a reason that may pass by the next crawl: no answer
+    (`is_unreachable`: a name that did not resolve is counted too, a host may be back) or
+    an answer that says to come back (pipeline.store.validators.PASSING_STATUSES: a 503, a
+    429). Not a 404 or a 410, nor our own refusal."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return error.response.status in validators.PASSING_STATUSES
+    return is_unreachable(failure)
 
 
 def is_refused(failure: Failure) -> bool:

@@ -380,6 +380,30 @@ def test_an_entry_page_that_failed_for_a_while_is_asked_again_though_its_feed_is
     assert third["runs"].get(3)["pages_not_modified"] >= 1
 
 
+def test_a_sitemap_page_that_did_not_answer_is_asked_again_though_its_sitemap_is_unchanged(tmp_path):
+    """A sitemap's page answered 503 (after its retries): with no feed entry to keep, nothing
+    of it was stored. Next time, though the sitemap is unchanged, it is read in full and the
+    page, whose failure has passed, is asked for and stored; the page stored before is not
+    asked again (its lastmod is older than the last crawl). Once nothing failed, the
+    sitemap's 304 asks for no page. It was replayed as unchanged, never stored, until the
+    sitemap itself changed."""
+    web = StaticWeb({"/robots.txt": Route(b"", "text/plain"), **article_routes(2)})
+    with web:
+        web.routes["/a0"] = Route(b"busy", "text/plain", status=503, then=web.routes["/a0"])
+        web.routes["/sitemap.xml"] = Route(sitemap(web.base_url, [("/a0", "2020-01-01"), ("/a1", "2020-01-01")]),
+                                           "application/xml")
+        sources = [Source("sm", "SM", "sitemap", web.base_url + "/sitemap.xml")]
+        first, _ = crawl(web, tmp_path, sources, "-s", "RETRY_TIMES=0")
+        assert [row["url"].rsplit("/", 1)[1] for row in first["documents"].rows] == ["a1"]
+        asked_first = len(web.requests)
+        second, _ = crawl(web, tmp_path, sources, "-s", "RETRY_TIMES=0")
+        asked_second = len(web.requests)
+        crawl(web, tmp_path, sources, "-s", "RETRY_TIMES=0")
+    assert web.requests[asked_first:asked_second] == ["/robots.txt", "/sitemap.xml", "/a0"]
+    assert sorted(row["url"].rsplit("/", 1)[1] for row in second["documents"].rows) == ["a0", "a1"]
+    assert web.requests[asked_second:] == ["/robots.txt", "/sitemap.xml"]  # a 304: its pages are not asked
+
+
 TAX_LAW = """<html><head><title>Changes to the corporate tax filing calendar</title></head><body><article>
 <h1>Changes to the corporate tax filing calendar</h1>
 <p>From next April, companies with a turnover above the threshold must file their corporation tax return

@@ -90,7 +90,7 @@ class RunLog:
                                        {"anchor": sighting.anchor, "section": sighting.section})
             if self.summary.status == "finished":  # (not "offline": nothing was read)
                 with db.atomic():
-                    for url, fields in findings.pending_validators.items():
+                    for url, fields in findings.validators_to_save().items():
                         validators.save(db, url, now, **fields)
         finally:
             db.close()
