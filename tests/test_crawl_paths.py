@@ -152,6 +152,35 @@ def test_a_source_backing_off_is_skipped_unless_named(tmp_path):
         web.requests.clear()
         crawl(tmp_path, sources, "c.db", "--only", "b")
         assert "/b" in web.requests
+        db["sources"].update("a", {"next_due": later, "consecutive_errors": 1})
+        db["sources"].update("b", {"next_due": later, "consecutive_errors": 1})
+        web.requests.clear()
+        _, none_due = crawl(tmp_path, sources)  # nothing due is no error: exit 0, said
+        assert web.requests == [] and "Nothing to crawl now: every source is skipped" in none_due.stderr
+
+
+def test_a_crawl_with_no_source_to_crawl_makes_no_database_and_every_stops_at_once(tmp_path):
+    sources = tmp_path / "s.yaml"
+    sources.write_text("sources:\n  - {id: x, kind: feed, url: 'http://127.0.0.1:9/feed', enabled: false}\n")
+    for every in ((), ("--every", "1s")):
+        result = run_prodops("crawl", "--sources", str(sources), "--db", str(tmp_path / "c.db"), *every,
+                             timeout=60)
+        assert result.returncode == 2 and "no enabled sources to crawl" in result.stderr, result.stderr
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["s.yaml"]  # no database, no lock
+
+
+def test_the_database_file_alone_holds_what_a_crawl_wrote(tmp_path):
+    """The crawl moves its WAL into the file as it exits: a copy of the file alone (a backup,
+    an upload to the server) misses nothing. It held none of a first crawl's documents."""
+    web = StaticWeb({**ROBOTS, "/a": Route(article(0)), "/b": Route(article(1))})
+    with web:
+        crawl(tmp_path, [Source("a", "A", "url", f"{web.base_url}/a"), Source("b", "B", "url", f"{web.base_url}/b")])
+    wal = tmp_path / "c.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "copy" / "c.db"
+    copy.parent.mkdir()
+    copy.write_bytes((tmp_path / "c.db").read_bytes())
+    assert sqlite_utils.Database(copy)["documents"].count == 2
 
 
 def test_the_progress_line_is_live_on_a_terminal(tmp_path):

@@ -25,6 +25,7 @@ from pipeline.store.database import open_database
 from pipeline.store.runs import RunSummary
 
 KEPT_LOGS = 120
+NO_SOURCES = "no enabled sources to crawl; add one to the sources file or use --only"
 
 
 @click.command()
@@ -77,9 +78,11 @@ def crawl_once_or_every(sources_path, db_path, only, settings, allow_private_net
         versions = use_cluster(overrides["PRODOPS_CLUSTER"], insecure=insecure)
         click.echo(f"Stages run on the Dask cluster at {overrides['PRODOPS_CLUSTER']} ({len(versions)} worker(s)).",
                    err=True)
-    # An unknown id is refused before anything is written; a bad database path fails next,
-    # before any fetching.
+    # An unknown id, or no source at all, is refused before anything is written (the database
+    # is not made); a bad database path fails next, before any fetching.
     chosen = select_sources(load_sources(sources_path), only)
+    if not chosen:
+        raise UserError(NO_SOURCES)
     db = open_database(db_path)
     try:
         sources, skipped = runs.skip_not_due(db, chosen, bool(only), clock.now_iso())
@@ -87,6 +90,10 @@ def crawl_once_or_every(sources_path, db_path, only, settings, allow_private_net
         db.close()
     for source_id, why in skipped.items():
         click.echo(f"Skipping {source_id}: {why}", err=True)
+    if not sources and not every:  # each backing off or disabled by the crawler: not an error
+        click.echo("Nothing to crawl now: every source is skipped (above); `--only ID` crawls one anyway.",
+                   err=True)
+        return
     if every:
         sys.exit(repeat_crawl(every, sources_path, db_path, only, settings,
                               allow_private_network, verbose))
@@ -151,7 +158,7 @@ def run_and_report(
     """Run a crawl with progress on stderr and the summary on stdout (first remaking the
     near-duplicate signatures of an older version, which its dedup compares with)."""
     if not sources:
-        raise UserError("no enabled sources to crawl; add one to the sources file or use --only")
+        raise UserError(NO_SOURCES)
     remake_signatures_first(db_path)
     overrides.setdefault("LOG_LEVEL", "INFO")
     log_file = None

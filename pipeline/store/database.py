@@ -1,10 +1,12 @@
 """Opening the corpus database: WAL mode, the schema brought forward by the migrations
 (pipeline.store.migrations), and one line in words when the file cannot be used (not
-SQLite, another program's, a newer version's, a folder).
+SQLite, another program's, a newer version's, a folder); and, as the process that wrote it
+exits, its WAL moved into the file (`checkpoint`).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sqlite3
 from pathlib import Path
@@ -16,6 +18,10 @@ from pipeline.store.migrations import known_migrations, migrations
 
 class DatabaseError(Exception):
     """The database file cannot be used (not SQLite, unreadable, ...)."""
+
+
+# The databases this process opened to write: each is checkpointed as the process exits.
+_OPENED: set[Path] = set()
 
 
 def open_database(path: str | Path) -> sqlite_utils.Database:
@@ -52,6 +58,9 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         # rest comes from the OS's file cache. (64 MiB made a third of the crawler's memory.)
         db.conn.execute("PRAGMA cache_size = -32768")
         migrations.apply(db)
+        if not _OPENED:
+            atexit.register(_checkpoint_opened)
+        _OPENED.add(path.resolve())
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
             raise DatabaseError(
@@ -61,6 +70,33 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         raise DatabaseError(f"{path}: cannot open the database: {error}"
                             + (f" ({code})" if code else "")) from None
     return db
+
+
+def checkpoint(path: str | Path) -> None:
+    """Move the commits in a database's WAL into its file and empty the WAL, so that the file
+    alone holds the corpus: a copy, a backup or an upload of `prodops.db` without its `-wal`
+    misses nothing. Best effort: a reader that still holds an older snapshot (a running
+    `prodops serve`) keeps the rest in the WAL, for the next checkpoint; a database no longer
+    there is left alone (a connection would make an empty one)."""
+    if not Path(path).is_file():
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:  # busy, read-only, gone: the WAL stays, and SQLite reads it as before
+        pass
+    finally:
+        conn.close()
+
+
+def _checkpoint_opened() -> None:
+    """At exit: checkpoint every database this process opened to write (a crawl, a retag, the
+    demo), once its own connections are done."""
+    for path in sorted(_OPENED):
+        checkpoint(path)
 
 
 def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection | None:
