@@ -4,7 +4,6 @@ bounded worker processes, as a crawl parses: pipeline/stages/pool.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy.exceptions import DropItem
@@ -14,6 +13,7 @@ from feeds.parse import NotAFeedError, parse_feed
 from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline.stages.pool import pool_of
 from pipeline.stages.tasks import TaskStopped
+from spiders import robots
 from spiders.responses import content_type, describe_failure, is_refused, is_unreachable
 
 
@@ -48,9 +48,8 @@ class DiscoverSpider(scrapy.Spider):
         for site in self.urls:
             yield scrapy.Request(site, callback=self.parse_page, errback=self.page_failed,
                                  cb_kwargs={"site": site}, dont_filter=True)
-            yield scrapy.Request(urljoin(site, "/robots.txt"), callback=self.parse_robots,
-                                 errback=self.ignore, meta={"dont_obey_robotstxt": True},
-                                 cb_kwargs={"site": site}, dont_filter=True)
+            # (a robots.txt not there, a 404, still leads to the usual /sitemap.xml)
+            yield robots.sitemaps_request(site, self.parse_robots, self.ignore, {"site": site})
 
     async def parse_page(self, response, site: str):
         try:

@@ -16,7 +16,9 @@ declares is a request of the spider's, with a callback: not concerned here.)
 from __future__ import annotations
 
 import logging
+from urllib.parse import urljoin
 
+import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
@@ -66,3 +68,13 @@ def refusal(stats, request) -> str:
         return (f"not fetched: the site's robots.txt answered HTTP {status}, and until it can be read a "
                 "crawler fetches nothing from the site (RFC 9309); asked again next run")
     return "not fetched: the site's robots.txt disallows it"
+
+
+def sitemaps_request(site: str, callback, errback, cb_kwargs: dict) -> scrapy.Request:
+    """A request for a site's robots.txt, read for the sitemaps it declares (a sitemap source
+    given the site's root, `sources discover`). A robots.txt that is not there (404, 410)
+    reaches `callback` too, which then tries the usual /sitemap.xml; any other failure goes
+    to `errback`."""
+    return scrapy.Request(urljoin(site, "/robots.txt"), callback=callback, errback=errback, cb_kwargs=cb_kwargs,
+                          meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404, 410]},
+                          dont_filter=True)

@@ -17,6 +17,7 @@ from feeds.sitemaps import NotASitemapError, parse_sitemap, sitemaps_from_robots
 from pipeline import counters
 from pipeline.config.sources import Source
 from pipeline.counters import DropReason
+from spiders import robots
 from spiders.page import PageNavigation
 from spiders.responses import parse_in_worker
 
@@ -43,14 +44,8 @@ class SitemapNavigation(PageNavigation):
         path = urlsplit(source.url).path
         if path in ("", "/") or path.endswith("/robots.txt"):
             # A site root or its robots.txt: use the sitemaps robots.txt declares.
-            yield scrapy.Request(
-                urljoin(source.url, "/robots.txt"),
-                callback=self.parse_robots_for_sitemaps,
-                errback=self.source_failed,
-                cb_kwargs={"source": source},
-                meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404, 410]},
-                dont_filter=True,
-            )
+            yield robots.sitemaps_request(source.url, self.parse_robots_for_sitemaps, self.source_failed,
+                                          {"source": source})
         else:
             yield self.sitemap_request(source.url, source)
 

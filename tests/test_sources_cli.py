@@ -160,6 +160,21 @@ def test_discover_finds_declared_and_usual_feeds_and_the_robots_sitemap(sample_w
     assert "declared by" in result.stdout and "declared in robots.txt" in result.stdout
 
 
+def test_discover_tries_the_usual_sitemap_path_on_a_site_without_robots_txt(tmp_path):
+    """robots.txt answers 404: /sitemap.xml is still tried, as a sitemap source given the
+    site's root tries it. The 404 was dropped before it was read, and nothing was proposed."""
+    sitemap = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>http://x/a</loc></url></urlset>")
+    web = StaticWeb({"/": Route(b"<html><head><title>Home</title></head><body><p>Hello</p></body></html>"),
+                     "/sitemap.xml": Route(sitemap, "application/xml")})
+    with web:
+        result = run_prodops("sources", "discover", web.base_url + "/", "--sources", str(tmp_path / "s.yaml"),
+                             "--allow-private-network", *FAST)
+    assert result.returncode == 0, result.stderr
+    assert f"{web.base_url}/sitemap.xml" in result.stdout and "the usual sitemap path" in result.stdout
+    assert "/robots.txt" in web.requests
+
+
 def test_discovery_leaves_out_the_feeds_of_readers_comments():
     """A WordPress page declares its posts' feed beside two of comments (the site's and the
     post's); Blogger's comments feed too: only the posts' is a source of writing."""
