@@ -237,6 +237,30 @@ def test_a_lists_file_with_a_duplicate_slug_is_refused(tmp_path):
         load_lists(path)
 
 
+@pytest.mark.parametrize("command, text, says", [
+    # a second `sources:` pasted below the first: the first block's sources were lost without a word
+    (["sources", "list", "--sources"], "sources:\n  - {id: a, kind: feed, url: 'http://a.example/f'}\n"
+     "sources:\n  - {id: b, kind: feed, url: 'http://b.example/f'}\n", "line 3, column 1: the key 'sources' is "
+     "given twice (first at line 1)"),
+    (["sources", "list", "--sources"], "sources:\n  - id: a\n    kind: feed\n    url: http://a.example/f\n"
+     "    url: http://a2.example/f\n", "the key 'url' is given twice (first at line 4)"),
+    (["lists", "show", "a", "--lists"], "lists:\n  - slug: a\n    title: A\n    title: B\n",
+     "the key 'title' is given twice")])
+def test_a_key_given_twice_in_a_file_is_refused_not_the_last_kept(tmp_path, command, text, says):
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_prodops(*command, str(path))
+    assert result.returncode == 2 and says in result.stderr and len(result.stderr.strip().splitlines()) == 1, \
+        result.stderr
+
+
+def test_a_merge_key_may_be_overridden(tmp_path):
+    """`<<: *defaults` then a key of the defaults again is YAML's way to override, not a key twice."""
+    from pipeline.config.files import parse_yaml
+
+    assert parse_yaml("d: &d {x: 1, y: 1}\ne:\n  <<: *d\n  x: 2\n")["e"] == {"x": 2, "y": 1}
+
+
 def test_the_labels_file_given_as_the_lists_file_or_the_other_way_is_named_not_read_as_empty(tmp_path):
     """Each read as the other held nothing: `retag` learnt from no label, and `lists create`
     wrote its list into the labels file."""

@@ -89,9 +89,29 @@ def shipped_name(path: str | Path, text: str) -> str:
     return f"{path}#sha1={hashlib.sha1(text.encode('utf-8')).hexdigest()[:16]}"
 
 
+class UniqueKeyLoader(SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing a mapping that gives a key twice. PyYAML keeps the last and
+    drops the first without a word: a second `sources:` pasted below the first lost every
+    source above it, and a source's second `url:` its first."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`: keys merged, then overridden
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice (first at line {seen[key].line + 1}); "
+                    "give each key once", key_node.start_mark)
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
 def parse_yaml(text: str) -> Any:
-    """YAML text as Python data (safe tags only), by the fastest safe parser installed."""
-    return yaml.load(text, Loader=SAFE_LOADER)  # a safe loader (C or Python)
+    """YAML text as Python data (safe tags only, each key of a mapping once), by the fastest
+    safe parser installed."""
+    return yaml.load(text, Loader=UniqueKeyLoader)  # a safe loader (C or Python)
 
 
 def read_yaml(path: Path) -> Any:
