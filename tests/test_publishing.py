@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -59,6 +60,13 @@ def test_lists_are_created_edited_and_resolved(corpus, tmp_path, shared_sample_w
     shown = run_prodops("lists", "show", "onboarding", "--db", str(corpus), *base)  # it said nothing of it
     assert shown.stdout.splitlines()[-1] == (f"  (pinned, not stored yet: <{future}>; it is listed once a crawl "
                                              "stores it)"), shown.stdout
+    untitled = tmp_path / "untitled.db"  # a page with no title is named by its address (it read "None")
+    with sqlite3.connect(corpus) as source, sqlite3.connect(untitled) as conn:
+        source.backup(conn)
+        stored = pinned.rstrip("/")  # (its canonical URL)
+        assert conn.execute("UPDATE documents SET title = NULL WHERE url = ?", [stored]).rowcount == 1
+    shown = run_prodops("lists", "show", "onboarding", "--db", str(untitled), *base)
+    assert shown.stdout.splitlines()[1] == f"  1. {stored}  <{stored}>  — Read first", shown.stdout
     unpinned = run_prodops("lists", "remove", "onboarding", pinned, *base)
     assert unpinned.stdout.strip() == f"Removed {pinned} from onboarding: unpinned, and left out of its rules"
 
@@ -82,6 +90,12 @@ def test_exports_parse_back(corpus, tmp_path):
     assert len(atom.entries) >= 5 and all(e.link.startswith("http") for e in atom.entries)
 
     markdown = export(corpus, "--format", "md", "--list", "prodops-reports")
+    # A list is exported as curated: a filter given with it was ignored, the whole list printed.
+    filtered = run_prodops("export", "--db", str(corpus), "--list", "prodops-reports", "--type", "article",
+                           "--limit", "1")
+    assert filtered.returncode == 2 and filtered.stdout == "" and filtered.stderr.strip() == (
+        "Error: --list prodops-reports exports the list as curated: --type, --limit would be ignored; leave them "
+        "out, or leave out --list to export the documents they pick"), filtered.stderr
     links = re.findall(r"^- \[(.+?)\]\((https?://[^)\s]+)\)", markdown, re.M)
     assert len(links) == 2 and markdown.startswith("# Product ops reports")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from pipeline.cli.common import DEFAULT_SOURCES, UserError, check_filters, require_database
 from pipeline.cli.lists import db_option, find_list, lists_option
@@ -70,16 +71,23 @@ def export(output_format, slug, concepts, types, since, min_relevance, limit, ou
       prodops export --tag voice-of-customer --format csv --since 2026-01-01
       prodops export --format opml > sources.opml
     """
+    # The options that pick documents; said when given where they would pick nothing.
+    given = [name for name, value in (("--tag", concepts), ("--type", types), ("--since", since),
+                                      ("--min-relevance", min_relevance)) if value not in (None, (), "")]
+    if click.get_current_context().get_parameter_source("limit") is not ParameterSource.DEFAULT:
+        given.append("--limit")
     if output_format == "opml":
         # OPML lists the feed sources, not documents: a filter given with it would be ignored.
-        given = [name for name, value in (("--list", slug), ("--tag", concepts), ("--type", types),
-                                          ("--since", since), ("--min-relevance", min_relevance))
-                 if value not in (None, (), "")]
+        given = ["--list"] * bool(slug) + given
         if given:
             raise UserError(f"--format opml lists the feed sources, not documents: {', '.join(given)} "
                             "would pick nothing in it; leave them out, or choose another --format")
         write_output(export_opml(load_sources(sources_path)), output)
         return
+    if slug and given:
+        # A curated list is exported as its curator made it (its own rules and pins).
+        raise UserError(f"--list {slug} exports the list as curated: {', '.join(given)} would be ignored; "
+                        "leave them out, or leave out --list to export the documents they pick")
     taxonomy = load_taxonomy()
     check_filters(taxonomy, concepts, types, since, min_relevance=min_relevance)
     if slug:

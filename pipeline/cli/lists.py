@@ -151,7 +151,8 @@ def show(slug, lists_path, db_path) -> None:
         note_text = f"  — {item['note']}" if item["note"] else ""
         rot = describe_check(item["link_check"])
         rot_text = f"  [{rot}]" if rot else ""
-        click.echo(f"{position:>3}. {item['title']}  <{item['url']}>{note_text}{rot_text}")
+        title = item["title"] or item["url"]  # a page with no title: its address, as the exports name it
+        click.echo(f"{position:>3}. {title}  <{item['url']}>{note_text}{rot_text}")
     # A pin the corpus does not hold yet resolves to nothing (a list shows stored documents):
     # said, so that it is not taken for lost.
     for url in unstored_pins(db, curated):
