@@ -135,7 +135,11 @@ def test_a_setting_the_crawl_cannot_use_is_named_in_one_line(tmp_path):
     ("RETRY_TIMES=1e3", "a whole number"),
     # A command's own option's: through -s, another database than --db was written, or no source chosen.
     ("PRODOPS_DB=/tmp/other.db", "--db PATH"), ("PRODOPS_ONLY=a", "--only SOURCE_ID"),
-    ("PRODOPS_SOURCES=/tmp/other.yaml", "--sources PATH")])
+    ("PRODOPS_SOURCES=/tmp/other.yaml", "--sources PATH"),
+    # A misspelt name, or a relevance past 1: the crawl ran as if they had not been given.
+    ("DOWNLOD_DELAY=2", "no such setting; did you mean DOWNLOAD_DELAY?"),
+    ("PRODOPS_NO_SUCH=1", "no such setting of this project"),
+    ("PRODOPS_FOLLOW_MIN_RELEVANCE=5", "a relevance, from 0 to 1")])
 def test_a_setting_of_the_wrong_kind_is_refused_before_the_crawl(tmp_path, setting, says):
     path = write(tmp_path, "sources:\n  - {id: a, kind: url, url: 'https://x.org'}\n")
     result = run_prodops("crawl", "--sources", str(path), "--db", str(tmp_path / "x.db"), "-s", setting)

@@ -4,6 +4,7 @@ commands take, Scrapy settings from -s options."""
 
 from __future__ import annotations
 
+import difflib
 import errno
 import importlib
 import json
@@ -177,6 +178,8 @@ WHOLE_NUMBER_SETTINGS = frozenset({
     "REMOTE_CONTROL_OUTPUT_MAX_BYTES", "REMOTE_CONTROL_TRACEBACK_MAX_BYTES", "RETRY_PRIORITY_ADJUST", "RETRY_TIMES",
     "SCRAPER_SLOT_MAX_ACTIVE_SIZE", "URLLENGTH_LIMIT",
 })
+# The settings that are a share or a relevance, from 0 to 1 (5 would follow nothing, silently).
+FRACTION_SETTINGS = frozenset({"PRODOPS_FOLLOW_MIN_RELEVANCE"})
 # Scrapy's request priorities, which a negative number lowers (RETRY_PRIORITY_ADJUST's default is
 # -1; DEPTH_PRIORITY=1 or -1 makes a crawl breadth- or depth-first): every other number setting
 # is a count, a size or a time, and cannot be negative.
@@ -195,6 +198,18 @@ def _check_setting(name: str, value: str) -> None:
 
     if name in OPTION_SETTINGS:
         raise UserError(f"-s {name}={value}: give it as the command's option, {OPTION_SETTINGS[name]}")
+    known = {setting for module in (project, default_settings) for setting in dir(module) if setting.isupper()}
+    if name not in known:
+        # A misspelt name did nothing, silently (-s DOWNLOD_DELAY=2); a name of neither kind
+        # may be a setting of a component Scrapy loads from elsewhere: said, and passed on.
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        if close:
+            raise UserError(f"-s {name}={value}: no such setting; did you mean {close[0]}?")
+        if name.startswith("PRODOPS_"):
+            raise UserError(f"-s {name}={value}: no such setting of this project; its settings are listed in "
+                            "docs/configuration.md")
+        click.echo(f"Warning: -s {name}: not a setting of Scrapy's or of this project; passed on as given", err=True)
+        return
     default = getattr(project, name, getattr(default_settings, name, None))
     if name == "LOG_LEVEL" and value.strip().upper() not in LOG_LEVELS:
         raise UserError(f"-s LOG_LEVEL={value}: one of {', '.join(LOG_LEVELS)}")
@@ -220,6 +235,8 @@ def _check_setting(name: str, value: str) -> None:
         raise UserError(f"-s {name}={value}: {name} is a finite number, e.g. {default}")
     if number < 0 and not name.endswith(SIGNED_SUFFIXES):
         raise UserError(f"-s {name}={value}: {name} cannot be negative (the default is {default})")
+    if name in FRACTION_SETTINGS and number > 1:
+        raise UserError(f"-s {name}={value}: {name} is a relevance, from 0 to 1 (the default is {default})")
     if name in WHOLE_NUMBER_SETTINGS:
         try:
             int(value)
