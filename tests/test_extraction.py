@@ -44,6 +44,23 @@ PARAGRAPHS = "".join(f"<p>{text}</p>" for text in (
     "The result is a shorter path into the team's rituals, its tools and the metrics it keeps an eye on."))
 
 
+@pytest.mark.parametrize("node, published", [
+    # the page's own node: its datePublished over the "modified" meta tag htmldate took
+    ('"url": "https://ops.example/vidyard/", "datePublished": "2020-07-10T14:15:42+00:00"', "2020-07-10T14:15:42Z"),
+    # another thing's (a product the page names), or a date still to come: the meta tag's, as before
+    ('"url": "https://vidyard.example/", "datePublished": "2020-07-10T14:15:42+00:00"', "2025-01-07T09:08:22Z"),
+    ('"url": "https://ops.example/vidyard/", "datePublished": "2999-01-01T00:00:00Z"', "2025-01-07T09:08:22Z")])
+def test_the_publication_date_a_pages_json_ld_declares_beats_a_modified_meta_tag(node, published):
+    """A page "Last Updated" years after it was published, with article:modified_time and no
+    published meta tag: htmldate dated it by the update, even asked for the original date
+    (Readability's spiceworks page: 2025-01-07 for its datePublished 2020-07-10)."""
+    html = ('<html><head><title>Vidyard introduces new features</title>'
+            '<meta property="article:modified_time" content="2025-01-07T09:08:22+00:00">'
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", {node}}}</script></head>'
+            f"<body><article><h1>Vidyard introduces new features</h1>{PARAGRAPHS}</article></body></html>")
+    assert extract_html(html, "https://ops.example/vidyard/").published == published
+
+
 @pytest.mark.parametrize("year_alone", ['<footer>© 1998-2015 Example Corp.</footer>',
                                         '<span class="mjx-c2026"></span><footer>Copyright 2019</footer>'])
 def test_a_year_alone_in_the_text_is_no_date(year_alone):

@@ -21,12 +21,13 @@ from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extr
 from trafilatura.settings import Document, set_date_params
 
 from feeds.dates import iso, parse_datetime
+from pipeline import clock
 from pipeline.config.files import ConfigError
 from pipeline.items import Extraction
 from pipeline.understand.byline_search import page_byline
 from pipeline.understand.bylines import LABELS, one_word_author, tidy_author_meta
 from pipeline.understand.links import content_links
-from pipeline.understand.markup import read_markup, unwrap_json_ld
+from pipeline.understand.markup import declared_published, read_markup, unwrap_json_ld
 from pipeline.understand.titles import reader_title
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def extract_html(html: str, url: str, favour: str = "precision", known: frozense
                 document.author = (page_byline(tree, html, _clean(document.author), _clean(document.sitename))
                                    or one_word_author(tree))
             if "date" not in known:
-                document.date = _not_a_year_guessed(tree, url, document.date)
+                document.date = _publication_date(tree, url, document.date)
     except Exception:
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
@@ -155,6 +156,20 @@ def page_metadata(tree, url: str, document):
     metadata.clean_and_trim()  # as trafilatura: entities unescaped, lengths bounded
     document.url, document.sitename, document.description = metadata.url, metadata.sitename, metadata.description
     return document
+
+
+def _publication_date(tree, url: str, found: str | None) -> str | None:
+    """The page's publication date: the `datePublished` its JSON-LD declares for itself, where
+    it reads as a date that has been, over htmldate's `found`; else `found`, unless a year
+    alone (`_not_a_year_guessed`). htmldate takes a "modified" meta tag (article:modified_time)
+    when the page has no "published" one, even asked for the original date: Readability's
+    spiceworks page, "Last Updated: January 7, 2025", was dated 2025 for its datePublished
+    2020-07-10."""
+    declared = declared_published(tree, url)
+    moment = parse_datetime(declared) if declared else None
+    if moment is not None and iso(moment) <= clock.now_iso():
+        return declared
+    return _not_a_year_guessed(tree, url, found)
 
 
 def _not_a_year_guessed(tree, url: str, date: str | None) -> str | None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 logger = logging.getLogger(__name__)
@@ -125,11 +126,25 @@ def _title_parts(titles: list[str]) -> list[set[str]]:
 
 
 def json_ld_types(scripts: list[str], page_url: str | None = None, titles: list[str] | None = None) -> list[str]:
-    """The types of JSON-LD documents: of each top-level node, each `@graph` member and each
-    `mainEntity`, in order, less the nodes that describe another thing than the page (given
-    its URL and titles: `describes_another_thing`); a page node's `mainEntity` is the page's
-    by its declaration, whatever its name."""
-    found: list[str] = []
+    """The types of JSON-LD documents: of each node about the page (`page_nodes`), in order."""
+    return [name for node in page_nodes(scripts, page_url, titles)
+            for value in (node["@type"] if isinstance(node.get("@type"), list) else [node.get("@type")])
+            if (name := schema_name(value)) is not None]
+
+
+def json_ld_published(scripts: list[str], page_url: str | None = None, titles: list[str] | None = None
+                      ) -> str | None:
+    """The publication date the page's JSON-LD gives itself: the first `datePublished` (as
+    written) of a node about the page (`page_nodes`), or None."""
+    return next((value.strip() for node in page_nodes(scripts, page_url, titles)
+                 if isinstance(value := node.get("datePublished"), str) and value.strip()), None)
+
+
+def page_nodes(scripts: list[str], page_url: str | None = None, titles: list[str] | None = None) -> Iterator[dict]:
+    """The nodes of JSON-LD documents about the page: each top-level node, each `@graph`
+    member and each `mainEntity`, in order, less the nodes that describe another thing than
+    the page (given its URL and titles: `describes_another_thing`); a page node's
+    `mainEntity` is the page's by its declaration, whatever its name."""
     for script in scripts:
         try:
             data = json.loads(WRAPPING.sub("", script), strict=False)
@@ -148,15 +163,11 @@ def json_ld_types(scripts: list[str], page_url: str | None = None, titles: list[
                 continue
             if not main_entity and (page_url or titles) and describes_another_thing(node, page_url, titles or []):
                 continue
-            declared = node.get("@type")
-            for value in declared if isinstance(declared, list) else [declared]:
-                if (name := schema_name(value)) is not None:
-                    found.append(name)
+            yield node
             for key in ("@graph", "mainEntity"):
                 inner = node.get(key)
                 if isinstance(inner, (dict, list)):
                     pending[:0] = [(inner, key == "mainEntity")]
-    return found
 
 
 def read_markup(tree, url: str | None = None) -> list[str]:
@@ -180,6 +191,19 @@ def read_markup(tree, url: str | None = None) -> list[str]:
     if "citation_title" in cited and cited & CITED_WITH:
         declared.append(CITATION_PAPER)
     return list(dict.fromkeys(declared))[:MAX_TYPES]
+
+
+def declared_published(tree, url: str | None = None) -> str | None:
+    """The publication date the page's JSON-LD declares for itself (`json_ld_published`), as
+    written; None for a page that declares none, or for no tree."""
+    if tree is None:
+        return None
+    try:
+        titles = [str(title).strip() for title in tree.xpath(TITLE) if str(title).strip()]
+        scripts = [script.text or "" for script in tree.xpath(JSON_LD_SCRIPTS)]
+    except ValueError:  # lxml on a tree it cannot search (a document without a root)
+        return None
+    return json_ld_published(scripts, url, titles) if scripts else None
 
 
 def unwrap_json_ld(tree) -> None:
