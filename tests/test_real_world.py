@@ -484,6 +484,19 @@ def test_real_pages_dates_are_stored_at_the_instant_they_state():
     assert exact >= stated - 4, f"{exact} of {stated} stored at the instant the page states"
 
 
+def test_a_page_whose_table_comes_first_is_read_in_the_language_of_its_prose():
+    """Wikipedia's "New Zealand" opens on its infobox (names, coordinates, dates as table
+    rows): read first, they made the page Nigerian Pidgin (pcm), beside its lang="en". Of
+    Readability's pages, only it changed when the rows were left out of the sample."""
+    from pipeline.understand.classify import language
+    from pipeline.understand.extraction import extract_html
+
+    html = (READABILITY / "wikipedia-2" / "source.html").read_text(encoding="utf-8")
+    extraction = extract_html(html, "https://en.wikipedia.org/wiki/New_Zealand")
+    assert extraction.text.startswith("New Zealand\nCoordinates:") and "\n| Capital | Wellington" in extraction.text
+    assert language(extraction.text, extraction.language) == "en"
+
+
 def undeclared(name: str, codec: str) -> bytes:
     """A readability page as a site in a legacy encoding serves it: its bytes in `codec`, and
     its charset declared nowhere (no <meta>, no charset in the Content-Type)."""

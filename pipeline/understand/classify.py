@@ -45,11 +45,16 @@ def is_gated(html: bytes, text: str | None, word_count: int | None = None) -> bo
 def language(text: str | None, declared: str | None) -> str | None:
     """The language of a text (ISO 639-1), detected when there is enough of it, else the
     page's declared language. Enough is counted in words as count_words counts them: a
-    Chinese article of 672 characters has 17 spaced words, and was left with no language."""
-    if text and count_words(text) >= MIN_WORDS_TO_DETECT_LANGUAGE:
-        detected, _ = py3langid.classify(text[:LANGUAGE_CHARS])
-        return detected
-    return declared
+    Chinese article of 672 characters has 17 spaced words, and was left with no language.
+    The prose is read, not the rows of a table (`| Capital | Wellington |`) where it has
+    enough without them: names and figures, which made Wikipedia's "New Zealand", its
+    infobox first, Nigerian Pidgin."""
+    if not text or count_words(text) < MIN_WORDS_TO_DETECT_LANGUAGE:
+        return declared
+    prose = "\n".join(line for line in text[:LANGUAGE_CHARS * 8].splitlines() if not line.lstrip().startswith("|"))
+    sample = prose if count_words(prose[:LANGUAGE_CHARS]) >= MIN_WORDS_TO_DETECT_LANGUAGE else text
+    detected, _ = py3langid.classify(sample[:LANGUAGE_CHARS])
+    return detected
 
 
 def declares_a_type(taxonomy_path: str) -> Callable[[list[str]], bool]:
