@@ -55,6 +55,8 @@ def test_lists_are_created_edited_and_resolved(corpus, tmp_path, shared_sample_w
     assert saved["excluded"] == [onboarding]
     missing = run_prodops("lists", "show", "nope", "--db", str(corpus), *base)
     assert missing.returncode == 2 and "no list 'nope'" in missing.stderr
+    no_file = run_prodops("lists", "show", "onboarding", "--db", str(corpus), "--lists", str(tmp_path / "typo.yaml"))
+    assert no_file.returncode == 2 and f"{tmp_path / 'typo.yaml'}: file not found" in no_file.stderr  # not "no list"
     future = "https://example.org/not-crawled-yet"
     assert run_prodops("lists", "add", "onboarding", future, *base).returncode == 0
     shown = run_prodops("lists", "show", "onboarding", "--db", str(corpus), *base)  # it said nothing of it

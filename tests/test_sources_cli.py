@@ -192,6 +192,17 @@ def test_discovery_leaves_out_the_feeds_of_readers_comments():
                      ("https://opsnotes.example/commentary.xml", "Commentary")]
 
 
+def test_a_source_added_is_given_the_kind_its_address_shows():
+    """An XML file that is no sitemap is a feed ("/blog.xml" was added as a `url` source, whose
+    crawl stored nothing: "no main text or title"), and so is Blogger's posts address."""
+    from pipeline.config.source_files import guess_kind
+
+    assert [guess_kind(url) for url in ("https://a.example/blog.xml", "https://a.example/feed/",
+                                        "https://b.blogspot.com/feeds/posts/default", "https://a.example/sitemap.xml",
+                                        "https://a.example/post.html", "https://a.example/about")] == [
+        "feed", "feed", "feed", "sitemap", "url", "url"]
+
+
 def test_discover_guesses_platform_paths():
     from feeds.discover import guessed_feed_urls
 

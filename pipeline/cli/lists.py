@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from collections import Counter
 
 import click
@@ -20,9 +21,14 @@ from pipeline.understand.linkrot import VERDICTS
 
 
 def find_list(lists: list[CuratedList], slug: str, path: str) -> CuratedList:
+    """The list `slug` of the lists file at `path`; a UserError that says what to do when the
+    file holds no such list, or is not there (a mistyped --lists reads as an empty file)."""
     for curated in lists:
         if curated.slug == slug:
             return curated
+    if not Path(path).exists():
+        raise UserError(f"{path}: file not found; give another --lists path, or make a list with "
+                        "`prodops lists create`")
     known = ", ".join(c.slug for c in lists) or "none"
     raise UserError(f"no list {slug!r} in {path} (lists: {known}); create it with `prodops lists create`")
 

@@ -44,6 +44,8 @@ def guess_kind(url: str) -> str:
         return "sitemap"
     if re.search(r"(^|/)(feed|rss|atom)(/|\.xml|\.json)?$|\.(rss|atom)$|/index\.xml$|[?&]format=rss", url.lower()):
         return "feed"
+    if path.endswith(".xml") or re.search(r"/feeds/posts/default/?$", path):
+        return "feed"  # an XML file other than a sitemap is a feed ("/blog.xml"), as is Blogger's address
     return "url"
 
 
