@@ -229,6 +229,9 @@ def test_the_figures_table_keeps_its_columns_under_a_long_name():
     header, short, long = table.splitlines()
     assert short.index("0.500") == long.index("0.250") == header.index("value")  # each value under "value"
     assert "ok" in short and long.endswith("b")
+    # A figure that could not be measured shows a dash, not a value (it showed 0.000)
+    unmeasured = format_figures([Figure("neighbourhood: not measured", None, None, "no feeds at x")]).splitlines()[1]
+    assert unmeasured.split()[3:] == ["-", "no", "feeds", "at", "x"], unmeasured
 
 
 def test_ngram_f1():

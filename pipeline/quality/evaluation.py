@@ -63,7 +63,8 @@ def format_figures(figures: list[Figure]) -> str:
     for figure in figures:
         target = "" if figure.target is None else f"{'<=' if figure.at_most else '>='} {figure.target:.2f}"
         verdict = "" if figure.target is None else ("ok" if figure.met else "LOW")
-        lines.append(f"{figure.name:<{width}} {figure.value:>7.3f} {target:>8}  {verdict:<4} {figure.note}")
+        value = "-" if figure.value is None else f"{figure.value:.3f}"
+        lines.append(f"{figure.name:<{width}} {value:>7} {target:>8}  {verdict:<4} {figure.note}")
     return "\n".join(lines)
 
 

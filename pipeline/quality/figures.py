@@ -36,7 +36,7 @@ class Figure:
     """One measured figure, beside its target (None where it has none) and a note."""
 
     name: str
-    value: float
+    value: float | None  # None: not measured (what it needs is not there; the note says what)
     target: float | None  # None: reported, no target of its own
     note: str = ""
     at_most: bool = False  # the target is a ceiling (tags per page), not a floor
@@ -44,7 +44,7 @@ class Figure:
     @property
     def met(self) -> bool:
         """The figure meets its target (always, without one)."""
-        if self.target is None:
+        if self.target is None or self.value is None:
             return True
         return self.value <= self.target if self.at_most else self.value >= self.target
 

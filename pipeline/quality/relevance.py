@@ -33,7 +33,7 @@ def relevance_figures(taxonomy: Taxonomy, semantic: bool = True, mapper=map) -> 
     product-ops page the relevance model was not fitted on (the project set and the held-out
     splits), the precision and recall at the threshold."""
     if not neighbourhood.available():
-        return [Figure("neighbourhood: not measured", 0.0, None, f"no feeds at {neighbourhood.NEIGHBOURHOOD}")]
+        return [Figure("neighbourhood: not measured", None, None, f"no feeds at {neighbourhood.NEIGHBOURHOOD}")]
     read = functools.partial(read_relevance, taxonomy, semantic)
     held_out = neighbourhood.entries("held-out")  # read once: parsing the feeds is most of eval's time
     wild = list(mapper(read, [(e.title, e.description, e.text) for e in held_out]))
