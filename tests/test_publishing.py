@@ -66,9 +66,16 @@ def test_lists_are_created_edited_and_resolved(corpus, tmp_path, shared_sample_w
     with sqlite3.connect(corpus) as source, sqlite3.connect(untitled) as conn:
         source.backup(conn)
         stored = pinned.rstrip("/")  # (its canonical URL)
-        assert conn.execute("UPDATE documents SET title = NULL WHERE url = ?", [stored]).rowcount == 1
+        assert conn.execute("UPDATE documents SET title = NULL, sitename = NULL WHERE url = ?",
+                            [stored]).rowcount == 1
+        source_name = conn.execute("SELECT s.name FROM documents d JOIN sources s ON s.id = d.source_id "
+                                   "WHERE d.url = ?", [stored]).fetchone()[0]
     shown = run_prodops("lists", "show", "onboarding", "--db", str(untitled), *base)
     assert shown.stdout.splitlines()[1] == f"  1. {stored}  <{stored}>  — Read first", shown.stdout
+    # ... and with no site name, its source is the source's name, as on the site (it was the id)
+    exported = json.loads(run_prodops("export", "--format", "json", "--list", "onboarding", "--db", str(untitled),
+                                      *base).stdout)
+    assert exported["items"][0]["source"] == source_name
     unpinned = run_prodops("lists", "remove", "onboarding", pinned, *base)
     assert unpinned.stdout.strip() == f"Removed {pinned} from onboarding: unpinned, and left out of its rules"
 

@@ -48,7 +48,8 @@ def _item(row: dict) -> dict:
     return {
         "title": row.get("title") or row.get("url"),
         "url": row["url"],
-        "source": row.get("sitename") or row.get("source_id") or urlsplit(row["url"]).hostname,
+        "source": (row.get("sitename") or row.get("source_name") or row.get("source_id")
+                   or urlsplit(row["url"]).hostname),
         "published": row.get("published"),
         "content_type": row.get("content_type"),
         "tags": tags_of(row.get("tags")),

@@ -4,7 +4,7 @@ A list resolves to an ordered set of documents: the pinned URLs first, in their 
 with its editor's note; then the documents its rules pick (concepts, types, minimum
 relevance, since), most relevant first; excluded URLs and non-canonical copies of a cluster
 left out; at most `limit`. Each item also carries its link's latest check (`link_check`,
-a `link_checks` row, or None when never checked).
+a `link_checks` row, or None when never checked) and its source's name (`source_name`).
 """
 
 from __future__ import annotations
@@ -68,8 +68,10 @@ def resolve(db: sqlite_utils.Database, curated: CuratedList) -> list[dict]:
                 taken.add(row["id"])
     items = items[:max(limit, len(curated.pinned))]
     checks = checks_for(db, [item["url"] for item in items])
+    source_names = dict(db.execute("SELECT id, name FROM sources").fetchall()) if items else {}
     for item in items:
         item["link_check"] = checks.get(item["url"])
+        item["source_name"] = source_names.get(item.get("source_id"))  # as the curator named it
     return items
 
 
