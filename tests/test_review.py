@@ -76,3 +76,29 @@ def test_a_rescore_from_stored_scores_agrees_with_a_full_retag(labelled_corpus, 
     assert max(abs(rescored[i][0] - retagged[i][0]) for i in rescored) <= 0.02
     assert all((rescored[i][0] >= 0.5) == (retagged[i][0] >= 0.5) for i in rescored)
     assert sum(rescored[i][1] == retagged[i][1] for i in rescored) >= 0.95 * len(rescored)
+
+
+def test_a_rescore_before_the_models_can_learn_keeps_the_taggers_concepts(labelled_corpus, tmp_path):
+    """Five judgements, fewer than the models learn from: the corpus follows the tagger. The
+    first refit of a new site (after five judgements) wrote every unjudged document's tags as
+    none: the home page's concepts, the concept facets and the lists picked by concept emptied."""
+    import json
+
+    from pipeline.understand.tagging import tags_from_scores
+
+    db_path, _, _ = labelled_corpus
+    copy = tmp_path / "five.db"
+    shutil.copy(db_path, copy)
+    taxonomy = load_taxonomy(PROJECT_DATA / "taxonomy.yaml")
+    db = open_database(copy)
+    kept = [row[0] for row in db.execute("SELECT url FROM labels ORDER BY url LIMIT 5")]
+    db.execute(f"DELETE FROM labels WHERE url NOT IN ({', '.join('?' * len(kept))})", kept)
+    db.conn.commit()
+    summary = rescore_corpus(db, taxonomy)
+    assert not summary.learned and summary.labels == 5
+    unjudged = db.execute("SELECT tagger_relevance, tagger_scores, tags FROM documents WHERE id NOT IN "
+                          "(SELECT document_id FROM labels WHERE document_id IS NOT NULL)").fetchall()
+    db.close()
+    tagged = [json.loads(tags) for _, _, tags in unjudged]
+    assert sum(map(bool, tagged)) >= 10  # the tagger's concepts, there to keep
+    assert tagged == [tags_from_scores(taxonomy, json.loads(scores), relevance) for relevance, scores, _ in unjudged]

@@ -27,7 +27,7 @@ from pipeline.store.retag import RetagSummary
 from pipeline.understand.embeddings import DIMENSIONS, MODEL_NAME, from_blobs
 from pipeline.understand.learning import Teacher, apply_label, fit
 from pipeline.understand.semantic import Reading
-from pipeline.understand.tagging import Tagging
+from pipeline.understand.tagging import Tagging, tags_from_scores
 
 BATCH = 2000
 LABEL_REASONS = ("labels", "label")  # the `why` entries the labels write (learning.py)
@@ -42,13 +42,17 @@ class RescoreSummary(RetagSummary):
     without_scores: int = 0  # stored before tagger scores were kept: left for `prodops retag`
 
 
-def _tagging(row: tuple) -> Tagging | None:
-    """A document as the tagger left it, from its stored row; None without tagger scores."""
+def _tagging(taxonomy: Taxonomy, row: tuple) -> Tagging | None:
+    """A document as the tagger left it, from its stored row, its tags too (the tagger's are
+    its scores' `tags_from_scores`: without them, a refit before the models had labels enough
+    to learn wrote every unlabelled document's tags as none); None without tagger scores."""
     _, relevance, scores, *_, page = row
     if relevance is None:
         return None
     vector = from_blobs([page])[0] if page is not None else np.zeros(DIMENSIONS, dtype=np.float32)
-    return Tagging(scores=json.loads(scores or "{}"), relevance=relevance, reading=Reading(vector=vector))
+    read = json.loads(scores or "{}")
+    return Tagging(tags=tags_from_scores(taxonomy, read, relevance), scores=read, relevance=relevance,
+                   reading=Reading(vector=vector))
 
 
 def _batches(db: sqlite_utils.Database) -> Iterator[list[tuple]]:
@@ -59,13 +63,14 @@ def _batches(db: sqlite_utils.Database) -> Iterator[list[tuple]]:
         last_id = rows[-1][0]
 
 
-def labelled_taggings(db: sqlite_utils.Database, labels: dict[str, Label]) -> list[tuple[Tagging, Label]]:
+def labelled_taggings(db: sqlite_utils.Database, taxonomy: Taxonomy,
+                      labels: dict[str, Label]) -> list[tuple[Tagging, Label]]:
     """The labelled documents as the tagger left them, with their labels (those stored with
     tagger scores)."""
     examples = []
     for document_id, label in sorted(labels.items()):
         row = db.execute(SELECT + "WHERE d.id = ?", [MODEL_NAME, document_id]).fetchone()
-        tagging = _tagging(row) if row is not None else None
+        tagging = _tagging(taxonomy, row) if row is not None else None
         if tagging is not None:
             examples.append((tagging, label))
     return examples
@@ -86,10 +91,10 @@ def rescore_corpus(db: sqlite_utils.Database, taxonomy: Taxonomy) -> RescoreSumm
     and vector (see the module docstring); one transaction per batch, so a crawl writing
     meanwhile waits a moment at most."""
     labels = document_labels(db)
-    teacher: Teacher | None = fit(taxonomy, labelled_taggings(db, labels))
+    teacher: Teacher | None = fit(taxonomy, labelled_taggings(db, taxonomy, labels))
     summary = RescoreSummary(labels=len(labels), learned=teacher is not None)
     for rows in _batches(db):
-        known = [(row, tagging) for row in rows if (tagging := _tagging(row)) is not None]
+        known = [(row, tagging) for row in rows if (tagging := _tagging(taxonomy, row)) is not None]
         summary.without_scores += len(rows) - len(known)
         taggings = [tagging for _, tagging in known]
         if teacher is not None:
