@@ -19,3 +19,17 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 forbids (everything else, markup included, kept)."""
     return _FORBIDDEN.sub("", text)
+
+
+def not_text(text: str) -> str | None:
+    """What in `text` no text file can keep, in words ("U+D800, half of a surrogate pair"),
+    or None: the characters XML 1.0 forbids. A note typed in a terminal that is not UTF-8
+    reaches Python with such halves (Latin-1's "é" as U+DCE9), and a YAML writer escaped one
+    into a file no YAML reader takes back."""
+    found = _FORBIDDEN.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    kind = "half of a surrogate pair" if 0xD800 <= code <= 0xDFFF else "a control character" if code < 0x20 \
+        else "a noncharacter"
+    return f"U+{code:04X}, {kind} (sent by a terminal or a client not writing UTF-8?)"

@@ -438,11 +438,25 @@ def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated
                                                       headers=bearer)
         api = await datasette.client.post("/-/api/lists/onboarding/items", json={"url": other_url, "note": "Then this"},
                                           headers=bearer)
+        # A note no text file can keep, "no" for remove, a move that is neither up nor down: refused,
+        # the file as it was (the note was written, escaped, into a file no reader took back; "no"
+        # removed the URL; "sideways" pinned it).
+        written = lists_file.read_text(encoding="utf-8")
+        refused = [await datasette.client.post("/-/api/lists/onboarding/items", content=json.dumps(body),
+                                               headers={**bearer, "Content-Type": "application/json"})
+                   for body in ({"url": other_url, "note": "x \ud800"}, {"url": other_url, "remove": "no"})]
+        refused.append(await datasette.client.post("/-/lists/onboarding/items", data={
+            "url": other_url, "move": "sideways", "csrftoken": csrf_token}, cookies=cookies))
+        in_a_terminal = run_prodops("lists", "note", "onboarding", other_url, "caf\udce9", "--lists", str(lists_file))
+        assert lists_file.read_text(encoding="utf-8") == written
         shown = await datasette.client.get("/-/lists/onboarding")
         atom = await datasette.client.get("/-/feeds/lists/onboarding.atom")
-        return anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom
+        return anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom, refused, in_a_terminal
 
-    anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom = asyncio.run(run())
+    anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom, refused, in_a_terminal = asyncio.run(run())
+    assert [answer.status_code for answer in refused] == [400, 400, 400], [answer.text for answer in refused]
+    assert "U+D800, half of a surrogate pair" in refused[0].text and "'remove': true or false" in refused[1].text
+    assert in_a_terminal.returncode == 2 and "U+DCE9" in in_a_terminal.stderr, in_a_terminal.stderr
     assert anonymous.status_code == 403
     assert 'name="slug"' in page.text and "Onboarding" in page.text
     assert unknown.status_code == 400 and "no list 'nope'" in unknown.text

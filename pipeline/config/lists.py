@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 from feeds.urls import is_web_address
 from pipeline.config.files import (PROJECT_DATA, ConfigError, is_iso_date, locked, parse_entries, read_yaml,
                                    replace_file, top_level_list)
+from pipeline.xmlchars import not_text
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -110,6 +111,8 @@ def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
     what is not a web address (a list is published as links)."""
     if not is_web_address(url):
         raise ListError(f"{url!r} is not a web address; pin an http(s) URL, e.g. https://example.com/guide")
+    if note is not None and (bad := not_text(note)):
+        raise ListError(f"the note holds {bad}; remove it")
     curated.excluded = [u for u in curated.excluded if u != url]
     for item in curated.pinned:
         if item["url"] == url:
@@ -206,5 +209,9 @@ def _parse(path: Path, index: int, entry: Any) -> CuratedList:
     for url in [p["url"] for p in pinned] + excluded:
         if not is_web_address(url):
             raise ConfigError(f"{label}: {url!r} is not an http(s) URL; correct or remove it")
+    texts = [("title", entry["title"]), ("description", str(entry.get("description") or ""))]
+    for field_name, value in texts + [(f"note of {p['url']}", str(p.get("note") or "")) for p in pinned]:
+        if bad := not_text(value):
+            raise ConfigError(f"{label}: field '{field_name}': holds {bad}; remove it")
     return CuratedList(slug, entry["title"], str(entry.get("description") or ""), rules,
                        [{"url": p["url"], "note": str(p.get("note") or "")} for p in pinned], excluded)

@@ -121,6 +121,8 @@ async def list_items(datasette, request):
     if doc_id:
         url = await _document_url(datasette, doc_id) or ""
     move = MOVES.get(form.get("move") or "")
+    if form.get("move") and move is None:  # (it pinned the URL, and said so)
+        return answer(request, f"move: up or down, not {form.get('move')!r}", status=400)
     try:
         if move is not None:
             await _change_list(datasette, slug, lambda c: move_pin(c, url, move))
@@ -164,7 +166,7 @@ def done(datasette, request, message: str, back: str) -> Response:
 
 
 async def api_list_items(datasette, request):
-    """POST /-/api/lists/<slug>/items: {"url", "note", "remove"} → {"ok"}."""
+    """POST /-/api/lists/<slug>/items: {"url", "note", "remove": true or false} → {"ok"}."""
     refused = _api_refusal(request)
     if refused:
         return refused
@@ -172,7 +174,9 @@ async def api_list_items(datasette, request):
         body = await _json_with_url(request)
         if body.get("note") is not None and not isinstance(body["note"], str):
             raise ValueError("'note': text")
-        await _edit_list(datasette, request.url_vars["slug"], body["url"], body.get("note"), bool(body.get("remove")))
+        if not isinstance(body.get("remove", False), bool):  # ("no" is truthy: it removed the URL)
+            raise ValueError("'remove': true or false")
+        await _edit_list(datasette, request.url_vars["slug"], body["url"], body.get("note"), body.get("remove", False))
     except (ValueError, ListError, JudgementError) as error:
         return Response.json({"ok": False, "error": str(error)}, status=400)
     except ConfigError as error:
