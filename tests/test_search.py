@@ -262,6 +262,16 @@ def test_the_site_and_its_json_leave_out_excluded_words_and_do_not_mark_them(cor
     assert not any("\x02customer" in row["snippet"].lower() for row in rows)
 
 
+def test_the_summary_line_says_how_the_results_are_ordered(corpus):
+    """Browsing (filters or excluded words alone) is by relevance, and a search by one way
+    alone is ranked by it: each said "ranked by words and meaning"."""
+    pages = get(corpus, "/-/search?q=roadmap", "/-/search?q=roadmap&mode=words", "/-/search?q=roadmap&mode=meaning",
+                "/-/search?q=-customer", "/-/search?content_type=article")
+    said = [page.text.split('class="search-summary">')[1].split(".")[0].split(", ")[-1] for page in pages]
+    assert said == ["ranked by words and meaning", "ranked by words", "ranked by meaning", "most relevant first",
+                    "most relevant first"], said
+
+
 def test_search_from_the_command_line_with_words_left_out(corpus):
     expected = json.loads(run_prodops("search", "roadmap NOT customer", "--db", str(corpus), "--json").stdout)
     dashed = run_prodops("search", "roadmap", "-customer", "--db", str(corpus), "--json", "--limit", "10")

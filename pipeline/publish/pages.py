@@ -163,7 +163,7 @@ async def search_page(datasette, request):
         "query": query, "filters": {name: shown.get(name, str)(value) for name, value in filters.items()},
         "hidden_filters": filters, "facet_labels": FACET_LABELS, "facets": facets,
         "rows": rows, "count": result.count, "total_matches": result.total_matches,
-        "note": result.note, "excluded": result.excluded, "search_path": path,
+        "note": result.note, "ranking": result.ranking, "excluded": result.excluded, "search_path": path,
         "concept_filter": {"label": names.concept(result.concept), "href": url(tags=result.concept, page=None)}
         if result.concept else None,
         "json_url": url(datasette.urls.path("/-/search.json"), page=result.page),

@@ -90,6 +90,15 @@ class SearchResult:
     note: str | None = None  # what the reader should know about these results, in a line
     excluded: list[str] = field(default_factory=list)  # what the query excluded, as a reader writes it
     concept: str | None = None  # the taxonomy's concept the query means, offered as a filter
+    browsed: bool = False  # no words to rank by: the documents the filters keep (`_browse`)
+
+    @property
+    def ranking(self) -> str:
+        """How the rows are ordered, in words, for the page's summary line."""
+        if self.browsed:
+            return "most relevant first"
+        return {"words": "ranked by words", "meaning": "ranked by meaning"}.get(self.mode,
+                                                                               "ranked by words and meaning")
 
     @property
     def has_next(self) -> bool:
@@ -205,6 +214,7 @@ def _browse(conn: sqlite3.Connection, result: SearchResult, filters: dict[str, A
             allowed: Allowed | None) -> SearchResult:
     """No words, only filters (a concept, a tool, a source ...) or excluded words: the
     documents the filters keep and `allowed` leaves in, most relevant first."""
+    result.browsed = True
     where, params = filter_sql(filters)
     candidates = conn.execute(
         f"SELECT d.rowid, -coalesce(d.relevance, 0), {', '.join('d.' + name for name in FACETS)} "
