@@ -262,6 +262,17 @@ def test_the_site_and_its_json_leave_out_excluded_words_and_do_not_mark_them(cor
     assert not any("\x02customer" in row["snippet"].lower() for row in rows)
 
 
+def test_no_document_with_all_the_words_is_said_only_when_none_has_them_as_the_search_reads_them(corpus):
+    """A prefix is a prefix and a stop word is left out, as the search reads them: "road*"
+    (7 documents matched by words) and "roadmap OR template" were told that no document had
+    all their words."""
+    conn = sqlite3.connect(corpus)
+    assert conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'road*'").fetchone()[0]
+    both = conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'roadmap template'").fetchone()
+    assert both[0]  # a document has both words
+    assert [search(conn, query).note for query in ("road*", "roadmap OR template", "roadmap template")] == [None] * 3
+
+
 def test_the_summary_line_says_how_the_results_are_ordered(corpus):
     """Browsing (filters or excluded words alone) is by relevance, and a search by one way
     alone is ranked by it: each said "ranked by words and meaning"."""

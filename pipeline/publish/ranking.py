@@ -4,11 +4,9 @@ without sorting it all (pipeline.publish.search fuses them)."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 import numpy as np
-from datasette.utils import escape_fts
 
 from pipeline.publish.indexes import VectorIndex
 from pipeline.publish.query import Query
@@ -60,8 +58,11 @@ def best(items: np.ndarray, scores: np.ndarray, rowids: np.ndarray, count: int) 
 
 
 def has_all_words(conn: sqlite3.Connection, query: Query) -> bool:
-    """Whether a document has every word the query looks for (and none it excludes)."""
-    all_words = escape_fts(" ".join(re.findall(r"\w+", query.text)))
+    """Whether a document has every term the query looks for, as the search reads them (a
+    prefix as a prefix, the stop words it leaves out left out), and none it excludes. Built
+    from the query's words again, "road*" looked for "road" alone and "okr OR template" for
+    "or" too: "No document has all of these words" showed above documents that had them."""
+    all_words = " ".join(query.terms)
     if all_words and query.excluded:
         all_words = f"({all_words}) NOT ({' OR '.join(query.excluded)})"
     return bool(all_words) and conn.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1",
