@@ -312,6 +312,8 @@ def test_the_api_acts_for_a_token_and_never_for_a_cookie(curated_site):
             await post("/-/api/label", json={"url": "https://never.example/x", "relevant": True},
                        headers={"Authorization": f"Bearer {token}"}),
             await post("/-/api/label", content=b"{not json", headers={"Authorization": f"Bearer {token}"}),
+            await post("/-/api/label", json={"url": url, "concepts": "prodops-definition"},
+                       headers={"Authorization": f"Bearer {token}"}),
             await post("/-/api/label", json={"url": url, "relevant": False, "not_concepts": ["voice-of-customer"]},
                        headers={"Authorization": f"Bearer {token}"}),
         ]
@@ -322,9 +324,10 @@ def test_the_api_acts_for_a_token_and_never_for_a_cookie(curated_site):
         return await calls(datasette)
 
     *refused, ok = asyncio.run(run())
-    assert [r.status_code for r in refused] == [401, 401, 401, 400, 400, 400]
+    assert [r.status_code for r in refused] == [401, 401, 401, 400, 400, 400, 400]
     assert all(r.json()["ok"] is False and r.json()["error"] for r in refused)
     assert "no concept 'nope'" in refused[3].json()["error"] and "no stored document" in refused[4].json()["error"]
+    assert "lists of concept ids" in refused[6].json()["error"]  # a string, not read a letter at a time
     assert ok.status_code == 200 and ok.json()["label"]["by"] == "maya"
     rows, text = judged(db_path, labels)
     assert rows == [(url, 0, "[]", '["voice-of-customer"]')] and text.count("- url:") == 1

@@ -230,11 +230,12 @@ def test_search_and_document_pages_show_the_reasons_for_each_tag(site_db):
 
 
 def test_the_sites_own_pages_answer_and_say_when_something_is_missing(site_db):
-    home, document_missing, list_missing, markdown_missing, listed = get(
+    home, document_missing, list_missing, markdown_missing, listed, not_an_id = get(
         site_db, "/", "/-/documents/ffffffffffffffff", "/-/lists/nope", "/-/exports/lists/nope.md",
-        "/-/lists/prodops-reports")
+        "/-/lists/prodops-reports", "/-/documents/nope.json")
     assert home.status_code == 200 and 'role="search"' in home.text
     assert document_missing.status_code == 404 and "No document ffffffffffffffff" in document_missing.text
+    assert not_an_id.status_code == 404 and "No document nope" in not_an_id.text  # (was "Database not found")
     assert list_missing.status_code == 404 and "No curated list nope" in list_missing.text
     assert markdown_missing.status_code == 404
     assert listed.status_code == 200 and 'href="/-/exports/lists/prodops-reports.md"' in listed.text

@@ -198,7 +198,8 @@ async def api_label(datasette, request):
         if relevant is not None and not isinstance(relevant, bool):
             raise ValueError("'relevant': true, false or absent")
         concepts, not_concepts = body.get("concepts") or [], body.get("not_concepts") or []
-        if not all(isinstance(c, str) for c in [*concepts, *not_concepts]):
+        if not isinstance(concepts, list) or not isinstance(not_concepts, list) or not all(
+                isinstance(c, str) for c in [*concepts, *not_concepts]):  # (a string was read a letter at a time)
             raise ValueError("'concepts' and 'not_concepts': lists of concept ids")
         label = await _record(datasette, body["url"], relevant, concepts, not_concepts, actor["id"])
         refitter_of(datasette).judged()

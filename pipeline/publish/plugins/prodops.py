@@ -128,7 +128,8 @@ def register_routes(datasette):
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
-        (r"^/-/documents/(?P<id>[0-9a-f]{1,64})(\.(?P<format>json))?$", document_page),
+        # any id, so that one not stored is the page's own 404 ("No document ..."), with .json too
+        (r"^/-/documents/(?P<id>[^/.]{1,64})(\.(?P<format>json))?$", document_page),
         (r"^/-/lists/(?P<slug>[a-z0-9-]+)$", list_page),
         (r"^/-/exports/lists/(?P<slug>[a-z0-9-]+)\.md$", list_markdown),
         (r"^/-/search(\.(?P<format>json))?$", search_page),
