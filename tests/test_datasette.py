@@ -241,6 +241,16 @@ def test_the_sites_own_pages_answer_and_say_when_something_is_missing(site_db):
     assert listed.status_code == 200 and 'href="/-/exports/lists/prodops-reports.md"' in listed.text
 
 
+def test_a_table_sorted_by_a_column_it_has_not_is_a_bad_request(site_db):
+    """Datasette answers such a sort 500 (its message kept here); a reader's malformed
+    request is a 400, as a bad `_size` is. A good sort is as before."""
+    pages = get(site_db, "/prodops/documents?_sort=nope", "/prodops/documents.json?_sort_desc=nope",
+                "/prodops/sources?_sort=nope", "/prodops/documents?_sort=title", "/prodops/documents?_size=-1")
+    assert [page.status_code for page in pages] == [400, 400, 400, 200, 400]
+    assert "Cannot sort table by nope" in pages[0].text
+    assert pages[1].json()["error"] == "Cannot sort table by nope" and pages[1].json()["status"] == 400
+
+
 def test_the_documents_table_folds_its_column_descriptions(site_db):
     [page] = get(site_db, "/prodops/documents")
     folded = page.text.split('<details class="column-help">', 1)

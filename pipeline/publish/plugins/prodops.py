@@ -45,9 +45,9 @@ from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items
 from pipeline.publish.authorizer import hide_file_paths
 from pipeline.publish.datasette import site_options
 from pipeline.publish.export import tags_of
-from pipeline.publish.guards import (with_body_limit, with_neutralized_csv, with_reads_only_on_tables,
-                                     with_same_origin_writes, with_security_headers, with_tokens_only_under,
-                                     with_url_encoded_forms)
+from pipeline.publish.guards import (with_bad_sorts_answered_400, with_body_limit, with_neutralized_csv,
+                                     with_reads_only_on_tables, with_same_origin_writes, with_security_headers,
+                                     with_tokens_only_under, with_url_encoded_forms)
 from pipeline.publish.introspection import databases, plugins, threads
 from pipeline.publish.labels import labels
 from pipeline.publish.limits import RESULT_MAX_BYTES, limit_connection
@@ -198,4 +198,5 @@ def skip_csrf(datasette, scope):
 @hookimpl
 def asgi_wrapper(datasette):
     return lambda app: with_security_headers(with_body_limit(with_same_origin_writes(with_url_encoded_forms(
-        with_reads_only_on_tables(with_tokens_only_under(with_neutralized_csv(app), API_PREFIX))))))
+        with_reads_only_on_tables(with_tokens_only_under(with_bad_sorts_answered_400(with_neutralized_csv(app)),
+                                                         API_PREFIX))))))
