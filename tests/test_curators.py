@@ -447,7 +447,8 @@ def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated
         written = lists_file.read_text(encoding="utf-8")
         refused = [await datasette.client.post("/-/api/lists/onboarding/items", content=json.dumps(body),
                                                headers={**bearer, "Content-Type": "application/json"})
-                   for body in ({"url": other_url, "note": "x \ud800"}, {"url": other_url, "remove": "no"})]
+                   for body in ({"url": other_url, "note": "x \ud800"}, {"url": other_url, "remove": "no"},
+                                {"url": other_url, "note": "x" * 5000})]
         refused.append(await datasette.client.post("/-/lists/onboarding/items", data={
             "url": other_url, "move": "sideways", "csrftoken": csrf_token}, cookies=cookies))
         in_a_terminal = run_prodops("lists", "note", "onboarding", other_url, "caf\udce9", "--lists", str(lists_file))
@@ -457,8 +458,9 @@ def test_a_curator_pins_a_document_with_a_note_and_a_script_pins_another(curated
         return anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom, refused, in_a_terminal
 
     anonymous, page, unknown, pinned, api_unknown_url, api, shown, atom, refused, in_a_terminal = asyncio.run(run())
-    assert [answer.status_code for answer in refused] == [400, 400, 400], [answer.text for answer in refused]
+    assert [answer.status_code for answer in refused] == [400] * 4, [answer.text for answer in refused]
     assert "U+D800, half of a surrogate pair" in refused[0].text and "'remove': true or false" in refused[1].text
+    assert "the note has 5,000 characters; a note has at most 500" in refused[2].text  # (a browser stops at 500)
     assert in_a_terminal.returncode == 2 and "U+DCE9" in in_a_terminal.stderr, in_a_terminal.stderr
     assert anonymous.status_code == 403
     assert 'name="slug"' in page.text and "Onboarding" in page.text

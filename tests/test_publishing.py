@@ -300,3 +300,14 @@ def test_a_list_created_in_a_folder_not_made_yet_makes_it(tmp_path):
     result = run_prodops("lists", "create", "reading", "--title", "Reading", "--lists", str(lists))
     assert result.returncode == 0, result.stderr
     assert [c.slug for c in load_lists(lists)] == ["reading"]
+
+
+def test_the_note_fields_stop_where_a_note_is_refused():
+    """The pages' note fields and the lists' own limit are one figure: a browser stops typing
+    where the server refuses (it was checked in the browser alone)."""
+    from pipeline.config.lists import MAX_NOTE_CHARS
+
+    templates = ROOT / "pipeline" / "publish" / "templates"
+    found = re.findall(r'name="note"[^>]*maxlength="(\d+)"', "".join(
+        (templates / name).read_text(encoding="utf-8") for name in ("_curate.html", "list.html")))
+    assert found == [str(MAX_NOTE_CHARS)] * 2

@@ -20,6 +20,7 @@ from pipeline.xmlchars import not_text
 
 DEFAULT_LISTS = PROJECT_DATA / "lists.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+MAX_NOTE_CHARS = 500  # an editor's note: a line or two beside a link (the site's note fields' maxlength)
 HEADER = ("Curated lists, published by `prodops export --list SLUG` and in Datasette; see\n"
           "docs/configuration.md, 'Curated lists'. Edit by hand or with\n"
           "`prodops lists create|add|remove|note`.")
@@ -113,6 +114,8 @@ def pin(curated: CuratedList, url: str, note: str | None = None) -> None:
         raise ListError(f"{url!r} is not a web address; pin an http(s) URL, e.g. https://example.com/guide")
     if note is not None and (bad := not_text(note)):
         raise ListError(f"the note holds {bad}; remove it")
+    if note is not None and len(note) > MAX_NOTE_CHARS:  # (the pages' fields say so too: maxlength)
+        raise ListError(f"the note has {len(note):,} characters; a note has at most {MAX_NOTE_CHARS}")
     curated.excluded = [u for u in curated.excluded if u != url]
     for item in curated.pinned:
         if item["url"] == url:
