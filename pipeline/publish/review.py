@@ -4,7 +4,8 @@ over the stored relevance: the tagger's before the first fit, the models' after)
 documents that arrived since the curator's last visit pulled up among them.
 
 - The queue is every document nobody has judged yet (a judgement by any curator takes a
-  document out); "skip" puts one aside for this visit.
+  document out), one copy of each near-duplicate cluster (its canonical, as search shows
+  it: a curator judged the same text twice); "skip" puts one aside for this visit.
 - A visit: opening the queue after VISIT_GAP without it starts a new one; what arrived after
   the previous visit began counts as new (table `review_visits`).
 - After every REFIT_EVERY judgements made on the site, the models are refitted and the
@@ -68,14 +69,17 @@ class Queue:
     new: int
 
 
-UNJUDGED = "NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id)"  # the queue's documents
+# The queue's documents: the canonical copy of each cluster (or a document alone), not judged.
+QUEUED = ("FROM documents d LEFT JOIN clusters c ON c.id = d.cluster_id "
+          "WHERE (c.canonical_id IS NULL OR c.canonical_id = d.id) "
+          "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id)")
 
 
 def queue(conn: sqlite3.Connection, since: str | None, skipped: tuple[str, ...] = ()) -> Queue:
     """The next document to judge (see the module docstring)."""
     # On a first visit nothing counts as new: no ISO timestamp is after "9999".
-    rows = conn.execute(f"SELECT d.id, coalesce(d.relevance, 0), d.first_seen > ? FROM documents d "
-                        f"WHERE {UNJUDGED} ORDER BY d.rowid", [since or "9999"]).fetchall()
+    rows = conn.execute(f"SELECT d.id, coalesce(d.relevance, 0), d.first_seen > ? {QUEUED} ORDER BY d.rowid",
+                        [since or "9999"]).fetchall()
     if not rows:
         return Queue(None, 0, 0)
     ids = [row[0] for row in rows]
@@ -88,7 +92,7 @@ def queue(conn: sqlite3.Connection, since: str | None, skipped: tuple[str, ...] 
 
 def queue_length(conn: sqlite3.Connection) -> int:
     """Documents nobody has judged yet (the home page shows it to a signed-in curator)."""
-    return conn.execute(f"SELECT count(*) FROM documents d WHERE {UNJUDGED}").fetchone()[0]
+    return conn.execute(f"SELECT count(*) {QUEUED}").fetchone()[0]
 
 
 def skipped_ids(value: str | None) -> tuple[str, ...]:
