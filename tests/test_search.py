@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 
 import pytest
@@ -281,6 +282,21 @@ def test_the_summary_line_says_how_the_results_are_ordered(corpus):
     said = [page.text.split('class="search-summary">')[1].split(".")[0].split(", ")[-1] for page in pages]
     assert said == ["ranked by words and meaning", "ranked by words", "ranked by meaning", "most relevant first",
                     "most relevant first"], said
+
+
+def test_the_pages_of_a_search_lead_both_ways_and_keep_its_mode(corpus):
+    """A second page leads back, says where it is, and keeps `mode` (its links, and the
+    facets', dropped it: the next page was ranked another way)."""
+    first, second = get(corpus, "/-/search?q=product+ops+training+course&mode=words",
+                        "/-/search?q=product+ops+training+course&mode=words&page=2")
+    pages = -(-search(sqlite3.connect(corpus), "product ops training course", mode="words").count // 20)
+    assert pages >= 2
+    assert f"Page 1 of {pages}" in first.text and "Previous page" not in first.text
+    assert 'href="/-/search?q=product+ops+training+course&amp;mode=words&amp;page=2" rel="next"' in first.text
+    assert 'href="/-/search?q=product+ops+training+course&amp;mode=words" rel="prev">Previous page' in second.text
+    assert f"Page 2 of {pages}" in second.text
+    facet_links = re.findall(r'href="(/-/search\?[^"]*content_type=[^"]*)"', first.text)
+    assert facet_links and all("mode=words" in link for link in facet_links)
 
 
 def test_search_from_the_command_line_with_words_left_out(corpus):

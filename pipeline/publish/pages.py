@@ -141,11 +141,12 @@ async def search_page(datasette, request):
 
     def url(target=path, **changes):
         """This search's URL with some arguments changed (None removes one)."""
-        args = {"q": query, **filters, **changes}
+        args = {"q": query, **filters, "mode": None if result.mode == "hybrid" else result.mode, **changes}
         return f"{target}?{urlencode({k: v for k, v in args.items() if v not in (None, '')})}"
 
     names = labels()
     shown = {"tags": names.concept, "content_type": names.type}
+    pages = -(-result.count // result.page_size)  # (ceiling)
     facets = [{"name": name, "label": FACET_LABELS[name], "items": [
         {"value": value, "label": shown.get(name, str)(value), "count": count,
          "selected": filters.get(name) == str(value),
@@ -168,6 +169,10 @@ async def search_page(datasette, request):
         if result.concept else None,
         "json_url": url(datasette.urls.path("/-/search.json"), page=result.page),
         "next_url": url(page=result.page + 1) if result.has_next else None,
+        # (past the last page, the previous one is the last)
+        "previous_url": url(page=min(result.page - 1, pages) if min(result.page - 1, pages) > 1 else None)
+        if result.page > 1 and pages else None,
+        "page": result.page, "pages": pages,
         "clear_filters_url": url(**{name: None for name in filters}),
         "table_url": datasette.urls.table(db.name, "documents"),
         "chart_url": datasette.urls.path("/-/chart"),
