@@ -14,6 +14,8 @@ import re
 # XML 1.0's Char: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. The rest
 # cannot appear in a document even as a character reference (&#1; is not well-formed).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Half of a surrogate pair: no UTF-8 text can hold one (`not_text`).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def xml_safe(text: str) -> str:
@@ -22,14 +24,12 @@ def xml_safe(text: str) -> str:
 
 
 def not_text(text: str) -> str | None:
-    """What in `text` no text file can keep, in words ("U+D800, half of a surrogate pair"),
-    or None: the characters XML 1.0 forbids. A note typed in a terminal that is not UTF-8
-    reaches Python with such halves (Latin-1's "é" as U+DCE9), and a YAML writer escaped one
-    into a file no YAML reader takes back."""
-    found = _FORBIDDEN.search(text)
+    """What in `text` no UTF-8 text can hold, in words ("U+DCE9, half of a surrogate pair"),
+    or None. A note typed in a terminal that is not UTF-8 reaches Python with such halves
+    (Latin-1's "é" as U+DCE9), and a YAML writer escaped one into a file no YAML reader took
+    back. (A control character is written escaped and read back; XML writers drop it.)"""
+    found = _SURROGATE.search(text)
     if found is None:
         return None
-    code = ord(found.group())
-    kind = "half of a surrogate pair" if 0xD800 <= code <= 0xDFFF else "a control character" if code < 0x20 \
-        else "a noncharacter"
-    return f"U+{code:04X}, {kind} (sent by a terminal or a client not writing UTF-8?)"
+    return f"U+{ord(found.group()):04X}, half of a surrogate pair (sent by a terminal or a client not writing UTF-8?)"
+

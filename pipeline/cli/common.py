@@ -19,7 +19,7 @@ from pipeline.config.files import ConfigError, is_iso_date
 from pipeline.config.labels import DEFAULT_LABELS
 from pipeline.config.lists import DEFAULT_LISTS
 from pipeline.config.taxonomy import DEFAULT_TAXONOMY
-from pipeline.store.database import DatabaseError, open_database
+from pipeline.store.database import DatabaseError, checkpoint_opened, open_database
 
 DEFAULT_SOURCES = "data/sources.yaml"
 DEFAULT_DB = "data/prodops.db"
@@ -59,7 +59,8 @@ class CuratorGroup(click.Group):
     so do SQLite's own refusals of a database file (corrupt, read-only, not SQLite) and a file
     or folder this user may not write. A full disk, for the database or for the output, is a
     one-line failure too (DiskFull); a closed pipe (`prodops search x | head`) is click's: exit
-    status 1, nothing printed.
+    status 1, nothing printed. When a command ends (but for a stop), the databases it wrote
+    have their WAL moved into their file (pipeline.store.database.checkpoint_opened).
 
     Its commands are named in `lazy_commands` ({name: "module:attribute"}) and imported when
     used (click's "lazily loading subcommands"): `prodops crawl` does not import Datasette,
@@ -79,6 +80,17 @@ class CuratorGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
+        stopped = False
+        try:
+            return self._invoke_and_say_why(ctx)
+        except KeyboardInterrupt:
+            stopped = True  # a stop ends as soon as it can (the next command checkpoints)
+            raise
+        finally:
+            if not stopped:
+                checkpoint_opened()  # the database file alone holds what the command wrote
+
+    def _invoke_and_say_why(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (ConfigError, DatabaseError) as error:

@@ -1,12 +1,11 @@
 """Opening the corpus database: WAL mode, the schema brought forward by the migrations
 (pipeline.store.migrations), and one line in words when the file cannot be used (not
-SQLite, another program's, a newer version's, a folder); and, as the process that wrote it
-exits, its WAL moved into the file (`checkpoint`).
+SQLite, another program's, a newer version's, a folder); and, once a command that wrote it
+has ended, its WAL moved into the file (`checkpoint_opened`).
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import sqlite3
 from pathlib import Path
@@ -20,7 +19,7 @@ class DatabaseError(Exception):
     """The database file cannot be used (not SQLite, unreadable, ...)."""
 
 
-# The databases this process opened to write: each is checkpointed as the process exits.
+# The databases this process opened to write, for `checkpoint_opened`.
 _OPENED: set[Path] = set()
 
 
@@ -58,8 +57,6 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         # rest comes from the OS's file cache. (64 MiB made a third of the crawler's memory.)
         db.conn.execute("PRAGMA cache_size = -32768")
         migrations.apply(db)
-        if not _OPENED:
-            atexit.register(_checkpoint_opened)
         _OPENED.add(path.resolve())
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
@@ -81,7 +78,7 @@ def checkpoint(path: str | Path) -> None:
     if not Path(path).is_file():
         return
     try:
-        conn = sqlite3.connect(path, timeout=5)
+        conn = sqlite3.connect(path, timeout=0.5)  # a reader's moment, not a command's end held up
     except sqlite3.Error:
         return
     try:
@@ -92,11 +89,13 @@ def checkpoint(path: str | Path) -> None:
         conn.close()
 
 
-def _checkpoint_opened() -> None:
-    """At exit: checkpoint every database this process opened to write (a crawl, a retag, the
-    demo), once its own connections are done."""
+def checkpoint_opened() -> None:
+    """Checkpoint every database this process opened to write (a crawl, a retag, the demo):
+    the command line's last act when a command ends, but for a stop (Ctrl-C, SIGTERM), which
+    ends as soon as it can; the next command's checkpoint moves what it left in the WAL."""
     for path in sorted(_OPENED):
         checkpoint(path)
+    _OPENED.clear()
 
 
 def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection | None:
