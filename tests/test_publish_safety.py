@@ -318,6 +318,15 @@ def test_the_markdown_export_is_served_as_markdown(small_site):
 
 # D. Datasette's pages are read-only.
 
+async def site_and_login_form(db_path: Path):
+    """The site started, and its sign-in page's CSRF token and cookie: (app, token, cookies)."""
+    datasette = build_datasette(db_path, load_lists())
+    await datasette.invoke_startup()
+    page = await datasette.client.get("/-/login")
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+    return datasette, token, {"ds_csrftoken": page.cookies["ds_csrftoken"]}
+
+
 def test_a_post_to_a_canned_query_or_a_table_is_refused_405_and_writes_nothing(small_site, tmp_path):
     """Datasette's table route runs a POST only for a writable canned query, and the site has
     none: a POST to any canned query (or table) raised inside Datasette and answered 500, from
@@ -336,11 +345,7 @@ def test_a_post_to_a_canned_query_or_a_table_is_refused_405_and_writes_nothing(s
         return hashlib.sha256(db_path.read_bytes()).hexdigest()
 
     async def run():
-        datasette = build_datasette(db_path, load_lists())
-        await datasette.invoke_startup()
-        page = await datasette.client.get("/-/login")
-        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-        csrf = {"ds_csrftoken": page.cookies["ds_csrftoken"]}
+        datasette, token, csrf = await site_and_login_form(db_path)
         signed_in = await datasette.client.post("/-/login", cookies=csrf, data={
             "username": "maya", "password": "correct horse battery", "csrftoken": token})
         curator = {**csrf, "ds_actor": signed_in.cookies["ds_actor"]}
@@ -375,11 +380,7 @@ def test_a_form_sent_as_multipart_is_refused_415_on_every_path_and_writes_nothin
     paths = ["/-/login", "/-/logout", "/", "/-/search", "/-/documents/x/judge", "/-/lists/prodops-onboarding/items"]
 
     async def run():
-        datasette = build_datasette(db_path, load_lists())
-        await datasette.invoke_startup()
-        page = await datasette.client.get("/-/login")
-        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-        csrf = {"ds_csrftoken": page.cookies["ds_csrftoken"]}
+        datasette, token, csrf = await site_and_login_form(db_path)
         before = hashlib.sha256(db_path.read_bytes()).hexdigest()
         answers = [await datasette.client.post(path, cookies=csrf, data={"csrftoken": token, "username": "maya"},
                                                files={"x": ("x.txt", b"1")}) for path in paths]
