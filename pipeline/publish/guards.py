@@ -18,8 +18,8 @@ Datasette (the plugin's `asgi_wrapper` hook puts them on, outside Datasette's CS
 - only GET and HEAD on a table's or a canned query's page (Datasette's table route): its
   POST runs writable canned queries alone, and the site has none (metadata.yml, the lists'
   queries), so a POST there raised inside Datasette and answered 500; it is 405 now;
-
 - a table's page asked to sort by a column it has not answered 400, not Datasette's 500;
+
 - the security headers on every response: a Content-Security-Policy that the site's own
   pages keep (no inline script: Datasette's three are static files of ours, see
   templates/ and static/), no framing, no content sniffing, no full URL in a Referer;

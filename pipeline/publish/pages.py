@@ -147,6 +147,7 @@ async def search_page(datasette, request):
     names = labels()
     shown = {"tags": names.concept, "content_type": names.type}
     pages = -(-result.count // result.page_size)  # (ceiling)
+    previous = min(result.page - 1, pages)  # past the last page, the previous one is the last
     facets = [{"name": name, "label": FACET_LABELS[name], "items": [
         {"value": value, "label": shown.get(name, str)(value), "count": count,
          "selected": filters.get(name) == str(value),
@@ -169,9 +170,7 @@ async def search_page(datasette, request):
         if result.concept else None,
         "json_url": url(datasette.urls.path("/-/search.json"), page=result.page),
         "next_url": url(page=result.page + 1) if result.has_next else None,
-        # (past the last page, the previous one is the last)
-        "previous_url": url(page=min(result.page - 1, pages) if min(result.page - 1, pages) > 1 else None)
-        if result.page > 1 and pages else None,
+        "previous_url": url(page=previous if previous > 1 else None) if previous >= 1 else None,
         "page": result.page, "pages": pages,
         "clear_filters_url": url(**{name: None for name in filters}),
         "table_url": datasette.urls.table(db.name, "documents"),
