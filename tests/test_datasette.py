@@ -251,6 +251,25 @@ def test_a_table_sorted_by_a_column_it_has_not_is_a_bad_request(site_db):
     assert pages[1].json()["error"] == "Cannot sort table by nope" and pages[1].json()["status"] == 400
 
 
+def test_the_sites_own_pages_that_only_show_answer_other_methods_405(site_db):
+    """A PUT, DELETE or PATCH on search, a document, a list, a feed or the charts was answered
+    200 with the page; it is 405, as on a table's page. GET is as before."""
+    paths = ["/-/search?q=roadmap", "/-/search.json?q=x", "/-/documents/ffffffffffffffff", "/-/lists/prodops-reports",
+             "/-/exports/lists/prodops-reports.md", "/-/feeds/latest.atom", "/-/chart", "/-/databases.json"]
+
+    async def run():
+        datasette = build_datasette(site_db, load_lists())
+        await datasette.invoke_startup()
+        methods = ("PUT", "DELETE", "PATCH")
+        return ([await datasette.client.request(method, path) for path in paths for method in methods],
+                [await datasette.client.get(path) for path in paths])
+
+    refused, read = asyncio.run(run())
+    assert {answer.status_code for answer in refused} == {405} and all(
+        answer.headers["allow"] == "GET, HEAD" for answer in refused)
+    assert [answer.status_code for answer in read] == [200, 200, 404, 200, 200, 200, 200, 200]
+
+
 def test_the_documents_table_folds_its_column_descriptions(site_db):
     [page] = get(site_db, "/prodops/documents")
     folded = page.text.split('<details class="column-help">', 1)

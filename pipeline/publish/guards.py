@@ -35,6 +35,8 @@ import io
 import re
 from urllib.parse import urlsplit
 
+from datasette.utils.asgi import Response
+
 from pipeline.publish.export import neutralize
 
 # Nothing from another host, and no script but our origin's files. Styles allow 'unsafe-inline':
@@ -153,6 +155,20 @@ def with_reads_only_on_tables(app):
         await app(scope, receive, send)
 
     return read_only
+
+
+def reads_only(view):
+    """A page of the site's own that only shows (search, a document, a list, a feed): any
+    method but GET and HEAD is answered 405 (`Allow: GET, HEAD`), as a table's page is; a
+    PUT, DELETE or PATCH was answered 200 with the page. (Datasette passes a view the
+    arguments it names: this one's are the view's own two.)"""
+
+    async def shown(datasette, request):
+        if request.method not in READS:
+            return Response.text("Method not allowed", status=405, headers={"Allow": "GET, HEAD"})
+        return await view(datasette, request)
+
+    return shown
 
 
 def with_same_origin_writes(app):

@@ -45,7 +45,7 @@ from pipeline.publish.acts import (API_PREFIX, CURATE, api_label, api_list_items
 from pipeline.publish.authorizer import hide_file_paths
 from pipeline.publish.datasette import site_options
 from pipeline.publish.export import tags_of
-from pipeline.publish.guards import (with_bad_sorts_answered_400, with_body_limit, with_neutralized_csv,
+from pipeline.publish.guards import (reads_only, with_bad_sorts_answered_400, with_body_limit, with_neutralized_csv,
                                      with_reads_only_on_tables, with_same_origin_writes, with_security_headers,
                                      with_tokens_only_under, with_url_encoded_forms)
 from pipeline.publish.introspection import databases, plugins, threads
@@ -124,7 +124,7 @@ def register_routes(datasette):
         (r"^/-/documents/(?P<id>[0-9a-f]{1,64})/pin$", list_items),
         (r"^/-/api/lists/(?P<slug>[a-z0-9-]+)/items$", api_list_items),
     ] if site_options(datasette).sign_in else []
-    return curation + [
+    return curation + [(pattern, reads_only(view)) for pattern, view in (
         (r"^/-/feeds/latest\.atom$", latest_atom),
         (r"^/-/feeds/lists/(?P<slug>[a-z0-9-]+)\.atom$", list_atom),
         (r"^/-/chart$", chart),
@@ -136,7 +136,7 @@ def register_routes(datasette):
         (r"^/-/databases(\.(?P<format>json))?$", databases),
         (r"^/-/plugins(\.(?P<format>json))?$", plugins),
         (r"^/-/threads(\.(?P<format>json))?$", threads),
-    ]
+    )]
 
 
 # Tables that say who curates: the site's own state, not the corpus (a visitor who saw them
