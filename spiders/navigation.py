@@ -70,7 +70,9 @@ class CrawlFindings:
         listed a page failed for now keeps its links but not its validators, so the next
         crawl reads it in full and asks for its pages again: a sitemap's page that never
         answered has no document to keep, and an unchanged sitemap would otherwise replay it
-        as unchanged, unfetched, until the sitemap changed."""
+        as unchanged, unfetched, until the sitemap changed. (What a crawl stored says the same
+        of a feed entry kept in a failed page's place: pipeline.store.validators.
+        lists_a_page_to_ask_again, which reads it back in later runs too.)"""
         return {url: {**fields, "etag": None, "last_modified": None, "body_hash": None}
                 if "body_hash" in fields and not self.failed_for_now.isdisjoint(fields["links"]) else fields
                 for url, fields in self.pending_validators.items()}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.config.taxonomy import load_taxonomy
+from pipeline.publish.indexes import CANONICAL
 from pipeline.store.database import open_database
 from pipeline.store.rescore import RescoreSummary, rescore_corpus
 from pipeline.understand.learning import MIN_LABELS, least_sure_first
@@ -70,9 +71,7 @@ class Queue:
 
 
 # The queue's documents: the canonical copy of each cluster (or a document alone), not judged.
-QUEUED = ("FROM documents d LEFT JOIN clusters c ON c.id = d.cluster_id "
-          "WHERE (c.canonical_id IS NULL OR c.canonical_id = d.id) "
-          "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id)")
+QUEUED = f"FROM documents d WHERE {CANONICAL} AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.document_id = d.id)"
 
 
 def queue(conn: sqlite3.Connection, since: str | None, skipped: tuple[str, ...] = ()) -> Queue:

@@ -44,7 +44,7 @@ def _after_own_name(title: str | None, sentence: str) -> str:
     Day is a one-day conference for ..." -> "a one-day conference for ..."), which introduces
     the page as "A one-day conference for ..." does; else the sentence."""
     name = TITLE_NAME.match((title or "").strip())
-    if name is None or not sentence[:len(name[1])].lower() == name[1].lower():
+    if name is None or sentence[:len(name[1])].lower() != name[1].lower():
         return sentence
     opened = OWN_NAME_IS.match(sentence, len(name[1]))
     return sentence[opened.end():] if opened else sentence
